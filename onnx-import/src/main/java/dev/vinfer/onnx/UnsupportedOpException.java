@@ -1,0 +1,19 @@
+package dev.vinfer.onnx;
+
+import dev.vinfer.runtime.ModelException;
+import java.util.List;
+
+/** The model uses ops (or op forms) vinfer does not implement; the message lists every one of them. */
+public class UnsupportedOpException extends ModelException {
+    private final List<String> unsupported;
+
+    public UnsupportedOpException(List<String> unsupported) {
+        super("unsupported operators: " + String.join("; ", unsupported));
+        this.unsupported = List.copyOf(unsupported);
+    }
+
+    /** One entry per distinct unsupported op: {@code domain:OpType (opset N)} and, if any, why. */
+    public List<String> unsupported() {
+        return unsupported;
+    }
+}

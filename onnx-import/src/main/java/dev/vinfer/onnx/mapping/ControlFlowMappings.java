@@ -1,0 +1,21 @@
+package dev.vinfer.onnx.mapping;
+
+import dev.vinfer.onnx.OpRegistry;
+import dev.vinfer.ops.control.IfOp;
+import dev.vinfer.ops.tensor.IdentityOp;
+
+/** Identity, Dropout (inference: identity) and If. */
+public final class ControlFlowMappings {
+    private ControlFlowMappings() {
+    }
+
+    public static void register(OpRegistry r) {
+        r.add("Identity", n -> new IdentityOp("Identity"));
+        r.add("If", n -> {
+            if (n.getGraph("then_branch") == null || n.getGraph("else_branch") == null) {
+                throw n.error("If needs then_branch and else_branch graphs");
+            }
+            return new IfOp(n.getGraph("then_branch"), n.getGraph("else_branch"));
+        });
+    }
+}

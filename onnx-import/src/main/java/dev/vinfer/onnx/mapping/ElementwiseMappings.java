@@ -1,0 +1,12 @@
+package dev.vinfer.onnx.mapping;
+
+import dev.vinfer.onnx.OpRegistry;
+
+/** ONNX mappings of one op family; see {@link OpRegistry#standard()}. */
+public final class ElementwiseMappings {
+    private ElementwiseMappings() {
+    }
+
+    public static void register(OpRegistry r) {
+    }
+}

@@ -1,0 +1,169 @@
+package dev.vinfer.runtime;
+
+import dev.vinfer.conv.Parallel;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs a graph's nodes in order, keeping run-time tensors in an array indexed by value id and dropping each one
+ * after its last reader so memory is returned as the run proceeds. Holds no per-run state: one executor serves
+ * concurrent runs.
+ */
+final class Executor {
+    private final SessionOptions options;
+    private final Parallel parallel;
+    private final Map<Graph, int[]> lastUseCache = new ConcurrentHashMap<>();
+
+    Executor(SessionOptions options, Parallel parallel) {
+        this.options = options;
+        this.parallel = parallel;
+    }
+
+    /** Runs {@code graph} with tensors for its inputs, in input order; returns its outputs in output order. */
+    Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener) {
+        Tensor[] env = new Tensor[graph.valueCount()];
+        List<Value> values = graph.values();
+        for (Value v : values) {
+            if (v.isConstant()) {
+                env[v.id()] = v.constant();
+            }
+        }
+        List<Value> ins = graph.inputs();
+        for (int i = 0; i < ins.size(); i++) {
+            if (!ins.get(i).isConstant()) {
+                env[ins.get(i).id()] = inputs[i];
+            }
+        }
+        int[] lastUse = lastUseCache.computeIfAbsent(graph, Executor::lastUses);
+        RunContext ctx = new RunContext(listener);
+        List<Node> nodes = graph.nodes();
+        for (int k = 0; k < nodes.size(); k++) {
+            Node node = nodes.get(k);
+            Tensor[] in = new Tensor[node.inputCount()];
+            for (int i = 0; i < in.length; i++) {
+                Value v = node.input(i);
+                in[i] = v == null ? null : env[v.id()];
+            }
+            ctx.node = node;
+            long t0 = listener == null ? 0 : System.nanoTime();
+            Tensor[] out;
+            try {
+                out = node.op().run(ctx, in);
+            } catch (ExecutionException e) {
+                throw e;
+            } catch (VinferException | ArithmeticException | IndexOutOfBoundsException | ClassCastException
+                    | IllegalArgumentException | IllegalStateException | NegativeArraySizeException
+                    | UnsupportedOperationException | NullPointerException e) {
+                throw new ExecutionException(node.label() + ": " + describe(e), e);
+            }
+            if (listener != null) {
+                listener.nodeFinished(node, in, out, System.nanoTime() - t0);
+            }
+            if (out == null || out.length < countOutputs(node)) {
+                throw new ExecutionException(node.label() + " returned " + (out == null ? 0 : out.length)
+                        + " outputs, expected " + node.outputCount());
+            }
+            for (int o = 0; o < node.outputCount(); o++) {
+                Value v = node.output(o);
+                if (v != null) {
+                    if (out[o] == null) {
+                        throw new ExecutionException(node.label() + " did not produce output '" + v.name() + "'");
+                    }
+                    env[v.id()] = out[o];
+                }
+            }
+            for (int i = 0; i < node.inputCount(); i++) {
+                Value v = node.input(i);
+                if (v != null && lastUse[v.id()] == k) {
+                    env[v.id()] = null;
+                }
+            }
+        }
+        List<Value> outs = graph.outputs();
+        Tensor[] result = new Tensor[outs.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = env[outs.get(i).id()];
+        }
+        return result;
+    }
+
+    private static int countOutputs(Node n) {
+        int last = 0;
+        for (int o = 0; o < n.outputCount(); o++) {
+            if (n.output(o) != null) {
+                last = o + 1;
+            }
+        }
+        return last;
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    /** For each value id, the index of the last node reading it; graph outputs and constants are never freed. */
+    private static int[] lastUses(Graph g) {
+        int[] last = new int[g.valueCount()];
+        java.util.Arrays.fill(last, -1);
+        List<Node> nodes = g.nodes();
+        for (int k = 0; k < nodes.size(); k++) {
+            for (Value v : nodes.get(k).inputs()) {
+                if (v != null) {
+                    last[v.id()] = k;
+                }
+            }
+        }
+        for (Value v : g.outputs()) {
+            last[v.id()] = Integer.MAX_VALUE;
+        }
+        for (Value v : g.values()) {
+            if (v.isConstant()) {
+                last[v.id()] = Integer.MAX_VALUE;
+            }
+        }
+        return last;
+    }
+
+    /** Receives per-node timings (profiling) and outputs (debugging). */
+    interface NodeListener {
+        void nodeFinished(Node node, Tensor[] inputs, Tensor[] outputs, long nanos);
+    }
+
+    private final class RunContext implements OpContext {
+        private final NodeListener listener;
+        Node node;
+
+        RunContext(NodeListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public Tensor output(int index, DType dtype, int... shape) {
+            String what = node.label() + " output " + index;
+            options.limits().checkShape(what, shape);
+            return Tensor.zeros(dtype, shape);
+        }
+
+        @Override
+        public Parallel parallel() {
+            return parallel;
+        }
+
+        @Override
+        public SessionOptions options() {
+            return options;
+        }
+
+        @Override
+        public Tensor[] runSubgraph(Graph graph, Tensor[] inputs) {
+            Node saved = node;
+            try {
+                return Executor.this.run(graph, inputs, listener);
+            } finally {
+                node = saved;
+            }
+        }
+    }
+}

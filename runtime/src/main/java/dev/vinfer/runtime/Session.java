@@ -1,0 +1,166 @@
+package dev.vinfer.runtime;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A graph ready to run, with its own thread pool. Open it once, run it many times (from several threads at once
+ * if you like), close it when done.
+ *
+ * <pre>{@code
+ * try (Session s = new Session(graph, new SessionOptions().threads(2))) {
+ *     Map<String, Tensor> out = s.run(Map.of("input", Tensor.of(pixels, 1, 3, 224, 224)));
+ * }
+ * }</pre>
+ */
+public final class Session implements AutoCloseable {
+    private final Graph graph;
+    private final SessionOptions options;
+    private final ThreadPoolParallel parallel;
+    private final Executor executor;
+    private final List<ValueInfo> inputInfo;
+    private final List<ValueInfo> outputInfo;
+    private volatile boolean closed;
+
+    public Session(Graph graph, SessionOptions options) {
+        this.graph = graph;
+        this.options = options.clone();
+        this.parallel = new ThreadPoolParallel(this.options.threads());
+        this.executor = new Executor(this.options, parallel);
+        List<ValueInfo> ins = new ArrayList<>();
+        for (Value v : graph.inputs()) {
+            if (!v.isConstant()) {
+                ins.add(infoOf(v));
+            }
+        }
+        List<ValueInfo> outs = new ArrayList<>();
+        for (Value v : graph.outputs()) {
+            outs.add(infoOf(v));
+        }
+        this.inputInfo = Collections.unmodifiableList(ins);
+        this.outputInfo = Collections.unmodifiableList(outs);
+    }
+
+    private static ValueInfo infoOf(Value v) {
+        return v.info() != null ? v.info() : new ValueInfo(v.name(), null, null, null);
+    }
+
+    /** The graph this session runs (after optimization). */
+    public Graph graph() {
+        return graph;
+    }
+
+    public SessionOptions options() {
+        return options.clone();
+    }
+
+    /** Inputs the caller must feed, in model order. */
+    public List<ValueInfo> inputs() {
+        return inputInfo;
+    }
+
+    /** Outputs, in model order. */
+    public List<ValueInfo> outputs() {
+        return outputInfo;
+    }
+
+    /** Runs the model; returns every output by name, in model order. */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+        return run(inputs, null);
+    }
+
+    /** Runs the model and reports each node's time to {@code profiler} (for {@code vinfer profile}). */
+    public Map<String, Tensor> run(Map<String, Tensor> inputs, Consumer<NodeTiming> profiler) {
+        if (closed) {
+            throw new IllegalStateException("session is closed");
+        }
+        Tensor[] feed = bindInputs(inputs);
+        Executor.NodeListener listener = profiler == null ? null
+                : (node, in, out, nanos) -> profiler.accept(new NodeTiming(node, in, out, nanos));
+        Tensor[] out = executor.run(graph, feed, listener);
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        for (int i = 0; i < out.length; i++) {
+            result.put(graph.outputs().get(i).name(), out[i]);
+        }
+        return result;
+    }
+
+    /** Runs a model with one input and returns its first output. */
+    public Tensor run(Tensor input) {
+        if (inputInfo.size() != 1) {
+            throw new InputException("run(Tensor) needs a model with exactly one input; this one has "
+                    + inputInfo.size() + ": " + inputInfo);
+        }
+        return run(Map.of(inputInfo.get(0).name(), input)).values().iterator().next();
+    }
+
+    private Tensor[] bindInputs(Map<String, Tensor> given) {
+        List<Value> ins = graph.inputs();
+        Tensor[] feed = new Tensor[ins.size()];
+        int used = 0;
+        for (int i = 0; i < ins.size(); i++) {
+            Value v = ins.get(i);
+            if (v.isConstant()) {
+                continue;
+            }
+            Tensor t = given.get(v.name());
+            if (t == null) {
+                throw new InputException("missing input '" + v.name() + "'; the model takes " + inputInfo);
+            }
+            used++;
+            check(infoOf(v), t);
+            feed[i] = t;
+        }
+        if (used != given.size()) {
+            for (String k : given.keySet()) {
+                boolean known = false;
+                for (ValueInfo vi : inputInfo) {
+                    known |= vi.name().equals(k);
+                }
+                if (!known) {
+                    throw new InputException("unknown input '" + k + "'; the model takes " + inputInfo);
+                }
+            }
+        }
+        return feed;
+    }
+
+    private static void check(ValueInfo info, Tensor t) {
+        if (info.dtype() != null && info.dtype() != t.dtype()) {
+            throw new InputException("input '" + info.name() + "' must be " + info.dtype().displayName()
+                    + " but is " + t.dtype().displayName());
+        }
+        long[] dims = info.dims();
+        if (dims == null) {
+            return;
+        }
+        int[] shape = t.shape();
+        boolean ok = dims.length == shape.length;
+        for (int i = 0; ok && i < dims.length; i++) {
+            ok = dims[i] < 0 || dims[i] == shape[i];
+        }
+        if (!ok) {
+            throw new InputException("input '" + info.name() + "' must have shape " + info.shapeString()
+                    + " but has " + Shapes.toString(shape));
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops the session's threads. Runs already under way finish; later runs throw IllegalStateException. */
+    @Override
+    public void close() {
+        closed = true;
+        parallel.close();
+    }
+
+    /** One node's time in a profiled run. */
+    public record NodeTiming(Node node, Tensor[] inputs, Tensor[] outputs, long nanos) {
+    }
+}

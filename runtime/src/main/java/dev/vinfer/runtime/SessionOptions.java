@@ -1,0 +1,76 @@
+package dev.vinfer.runtime;
+
+/**
+ * How a session is opened. Fluent setters return {@code this}; a session keeps its own copy, so changing an
+ * options object later does not affect sessions already open.
+ *
+ * <pre>{@code
+ * SessionOptions opts = new SessionOptions().threads(2).optimize(false).convAlgorithm("im2col");
+ * }</pre>
+ */
+public final class SessionOptions implements Cloneable {
+    private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private boolean optimize = true;
+    private String convAlgorithm = "auto";
+    private Limits limits = Limits.defaults();
+
+    /** Intra-op threads the session may use (default: available processors). */
+    public SessionOptions threads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        }
+        this.threads = n;
+        return this;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Run the graph optimization passes at open (default true). */
+    public SessionOptions optimize(boolean on) {
+        this.optimize = on;
+        return this;
+    }
+
+    public boolean optimize() {
+        return optimize;
+    }
+
+    /**
+     * Forces one convolution algorithm for every convolution it applies to (names are those of the conv library's
+     * algorithm enum, case-insensitive, e.g. {@code direct}, {@code im2col}); {@code auto} lets vinfer choose.
+     */
+    public SessionOptions convAlgorithm(String name) {
+        this.convAlgorithm = name == null ? "auto" : name;
+        return this;
+    }
+
+    public String convAlgorithm() {
+        return convAlgorithm;
+    }
+
+    /** Size limits checked while loading and running. */
+    public SessionOptions limits(Limits l) {
+        this.limits = l;
+        return this;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public SessionOptions clone() {
+        try {
+            return (SessionOptions) super.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "threads=" + threads + " optimize=" + optimize + " convAlgorithm=" + convAlgorithm + " " + limits;
+    }
+}

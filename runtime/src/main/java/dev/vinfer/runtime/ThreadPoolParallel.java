@@ -1,0 +1,76 @@
+package dev.vinfer.runtime;
+
+import dev.vinfer.conv.Parallel;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link Parallel} over a pool the session owns. The calling thread runs one share of the tasks itself, so a
+ * pool of {@code threads - 1} workers keeps {@code threads} cores busy.
+ */
+final class ThreadPoolParallel implements Parallel, AutoCloseable {
+    private final int threads;
+    private final ForkJoinPool pool;
+
+    ThreadPoolParallel(int threads) {
+        this.threads = threads;
+        this.pool = threads <= 1 ? null : new ForkJoinPool(threads - 1, p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setDaemon(true);
+            t.setName("vinfer-worker-" + t.getPoolIndex());
+            return t;
+        }, null, false);
+    }
+
+    @Override
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public void forEach(int count, Task task) {
+        if (pool == null || count <= 1) {
+            for (int i = 0; i < count; i++) {
+                task.run(i);
+            }
+            return;
+        }
+        ForkJoinTask<?>[] forks = new ForkJoinTask<?>[count - 1];
+        for (int i = 1; i < count; i++) {
+            int idx = i;
+            forks[i - 1] = pool.submit(() -> task.run(idx));
+        }
+        RuntimeException first = null;
+        try {
+            task.run(0);
+        } catch (RuntimeException e) {
+            first = e;
+        }
+        for (ForkJoinTask<?> f : forks) {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
