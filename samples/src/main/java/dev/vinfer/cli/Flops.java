@@ -1,0 +1,33 @@
+package dev.vinfer.cli;
+
+import dev.vinfer.runtime.Tensor;
+
+/** Floating-point operations of the compute-heavy ops, from the shapes seen in a run (multiply-add = 2). */
+final class Flops {
+    private Flops() {
+    }
+
+    /** FLOPs of one node given its op type, inputs and outputs; 0 for ops not counted. */
+    static double of(String opType, Tensor[] in, Tensor[] out) {
+        if (in.length < 2 || in[0] == null || in[1] == null || out.length == 0 || out[0] == null) {
+            return 0;
+        }
+        Tensor w = in[1];
+        if (opType.startsWith("ConvTranspose")) {
+            return 2.0 * in[0].size() * ((double) w.size() / Math.max(1, w.dim(0)));
+        }
+        if (opType.startsWith("Conv") || opType.startsWith("QLinearConv") || opType.startsWith("ConvInteger")) {
+            Tensor weights = opType.startsWith("QLinearConv") && in.length > 3 ? in[3] : w;
+            return 2.0 * out[0].size() * ((double) weights.size() / Math.max(1, weights.dim(0)));
+        }
+        if (opType.startsWith("MatMul") || opType.startsWith("QLinearMatMul")) {
+            Tensor a = in[0];
+            return 2.0 * out[0].size() * (a.rank() == 0 ? 1 : a.dim(-1));
+        }
+        if (opType.startsWith("Gemm")) {
+            double k = Math.sqrt((double) in[0].size() * w.size() / Math.max(1, out[0].size()));
+            return 2.0 * out[0].size() * Math.rint(k);
+        }
+        return 0;
+    }
+}
