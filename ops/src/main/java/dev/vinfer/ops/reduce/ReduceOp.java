@@ -6,6 +6,7 @@ import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Shapes;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.VinferException;
+import java.util.Arrays;
 
 /**
  * The ONNX Reduce* family: reduces the input over a set of axes with one of the {@link Kind}s.
@@ -75,7 +76,7 @@ public final class ReduceOp implements Operator {
         int rank = x.rank();
         boolean[] reduced = new boolean[rank];
         if (axes == null || axes.length == 0) {
-            java.util.Arrays.fill(reduced, true);
+            Arrays.fill(reduced, true);
         } else if (rank > 0) {
             for (long a : axes) {
                 reduced[Shapes.axis(a, rank)] = true;
@@ -112,7 +113,7 @@ public final class ReduceOp implements Operator {
         int n = x.size();
         int outSize = out.size();
         double[] acc = new double[outSize];
-        java.util.Arrays.fill(acc, switch (kind) {
+        Arrays.fill(acc, switch (kind) {
             case PROD -> 1.0;
             case MAX -> Double.NEGATIVE_INFINITY;
             case MIN -> Double.POSITIVE_INFINITY;
@@ -124,7 +125,7 @@ public final class ReduceOp implements Operator {
         if (kind == Kind.LOG_SUM_EXP) {
             // Subtract each group's max before exp so large inputs do not overflow.
             shift = new double[outSize];
-            java.util.Arrays.fill(shift, Double.NEGATIVE_INFINITY);
+            Arrays.fill(shift, Double.NEGATIVE_INFINITY);
             ReductionCursor c = new ReductionCursor(x.shape(), reduced);
             for (int i = 0; i < n; i++) {
                 int o = c.next();
@@ -163,7 +164,7 @@ public final class ReduceOp implements Operator {
         int n = x.size();
         int outSize = out.size();
         long[] acc = new long[outSize];
-        java.util.Arrays.fill(acc, switch (kind) {
+        Arrays.fill(acc, switch (kind) {
             case PROD -> 1L;
             case MAX -> lowest(dt);
             case MIN -> highest(dt);
