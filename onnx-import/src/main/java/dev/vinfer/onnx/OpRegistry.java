@@ -1,5 +1,6 @@
 package dev.vinfer.onnx;
 
+import dev.vinfer.onnx.mapping.BinaryMappings;
 import dev.vinfer.onnx.mapping.ControlFlowMappings;
 import dev.vinfer.onnx.mapping.ConvMappings;
 import dev.vinfer.onnx.mapping.ElementwiseMappings;
@@ -22,6 +23,7 @@ public final class OpRegistry {
     public static OpRegistry standard() {
         OpRegistry r = new OpRegistry();
         ElementwiseMappings.register(r);
+        BinaryMappings.register(r);
         ShapeMappings.register(r);
         TensorMappings.register(r);
         ConvMappings.register(r);
