@@ -53,17 +53,32 @@ public final class QLinearConvOp implements Operator {
         int[] acc = IntegerConv.convolve(Centering.centered(x, xZeroPoint),
                 Centering.centeredPerChannel(w, wZeroPoints), shape);
 
-        Tensor y = ctx.output(0, outType, shape.outputShape());
-        int qmin = QuantMath.qmin(outType);
-        int qmax = QuantMath.qmax(outType);
-        int perChannel = acc.length / Math.max(1, shape.batch() * channels);
-        for (int i = 0; i < acc.length; i++) {
-            int m = perChannel == 0 ? 0 : (i / perChannel) % channels;
-            float multiplier = xScale * wScales[wScales.length == 1 ? 0 : m] / yScale;
-            int sum = bias == null ? acc[i] : acc[i] + bias.ints()[bias.offset() + m];
-            QuantMath.store(y, i, QuantMath.quantize((double) sum * multiplier, yZero, qmin, qmax));
+        float[] multipliers = new float[channels];
+        int[] biases = new int[channels];
+        for (int m = 0; m < channels; m++) {
+            multipliers[m] = xScale * wScales[wScales.length == 1 ? 0 : m] / yScale;
+            biases[m] = bias == null ? 0 : QuantMath.intAt(bias, m);
         }
+        Tensor y = ctx.output(0, outType, shape.outputShape());
+        requantize(acc, shape.batch(), biases, multipliers, yZero, y);
         return new Tensor[] {y};
+    }
+
+    /** {@code y = saturate(rint((acc + bias[m]) * multiplier[m]) + yZero)} over [batch, channel, spatial] acc. */
+    static void requantize(int[] acc, int batch, int[] biases, float[] multipliers, int yZero, Tensor y) {
+        int channels = multipliers.length;
+        int spatial = acc.length / Math.max(1, batch * channels);
+        int qmin = QuantMath.qmin(y.dtype());
+        int qmax = QuantMath.qmax(y.dtype());
+        int i = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int m = 0; m < channels; m++) {
+                for (int s = 0; s < spatial; s++, i++) {
+                    int sum = acc[i] + biases[m];
+                    QuantMath.store(y, i, QuantMath.quantize((double) sum * multipliers[m], yZero, qmin, qmax));
+                }
+            }
+        }
     }
 
     private static void requireByte(Tensor t, String what) {

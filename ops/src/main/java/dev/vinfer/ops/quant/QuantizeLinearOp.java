@@ -71,17 +71,17 @@ public final class QuantizeLinearOp implements Operator {
         int qmin = QuantMath.qmin(y.dtype());
         int qmax = QuantMath.qmax(y.dtype());
         boolean floatDivision = scale.dtype() == DType.FLOAT32;
-        float[] scales = new float[scale.size()];
-        for (int p = 0; p < scales.length; p++) {
-            scales[p] = QuantMath.scaleAt(scale, p, "y_scale");
+        if (!scale.dtype().isFloatingPoint()) {
+            throw new VinferException("y_scale must be float32, got " + scale.dtype().displayName());
         }
+        double[] scales = scale.toDoubleArray();
         int[] zeroPoints = zeroPoint == null ? new int[scales.length] : QuantMath.ints(zeroPoint);
         int k = 0;
         for (int o = 0; o < layout.outer(); o++) {
             for (int d = 0; d < layout.axisLen(); d++) {
                 for (int i = 0; i < layout.inner(); i++, k++) {
                     int p = layout.paramIndex(o, d, i);
-                    double v = floatDivision ? x.getFloat(k) / scales[p] : x.getDouble(k) / scales[p];
+                    double v = floatDivision ? x.getFloat(k) / (float) scales[p] : x.getDouble(k) / scales[p];
                     QuantMath.store(y, k, QuantMath.quantize(v, zeroPoints[p], qmin, qmax));
                 }
             }
