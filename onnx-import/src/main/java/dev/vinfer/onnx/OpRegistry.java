@@ -4,6 +4,7 @@ import dev.vinfer.onnx.mapping.BinaryMappings;
 import dev.vinfer.onnx.mapping.ControlFlowMappings;
 import dev.vinfer.onnx.mapping.ConvMappings;
 import dev.vinfer.onnx.mapping.ElementwiseMappings;
+import dev.vinfer.onnx.mapping.LegacyMappings;
 import dev.vinfer.onnx.mapping.NormPoolMappings;
 import dev.vinfer.onnx.mapping.QuantMappings;
 import dev.vinfer.onnx.mapping.ShapeMappings;
@@ -30,6 +31,7 @@ public final class OpRegistry {
         NormPoolMappings.register(r);
         QuantMappings.register(r);
         ControlFlowMappings.register(r);
+        LegacyMappings.register(r);
         return r;
     }
 
