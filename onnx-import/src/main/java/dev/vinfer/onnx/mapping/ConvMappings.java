@@ -2,7 +2,6 @@ package dev.vinfer.onnx.mapping;
 
 import dev.vinfer.onnx.OnnxNode;
 import dev.vinfer.onnx.OpRegistry;
-import dev.vinfer.onnx.UnsupportedFormException;
 import dev.vinfer.ops.conv.ConvAttributes;
 import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.conv.ConvPadding;
@@ -20,9 +19,7 @@ public final class ConvMappings {
         r.add("Conv", n -> new ConvOp(attributes(n, false), n.constantInput(1), n.constantInput(2), null));
         r.add("ConvTranspose", n -> new ConvTransposeOp(attributes(n, true), n.constantInput(1)));
         r.add("Gemm", n -> {
-            if (n.opset() < 7 && n.getInt("broadcast", 0) == 0 && n.hasInput(2)) {
-                throw new UnsupportedFormException("Gemm before opset 7 without broadcast");
-            }
+            // Before opset 7, C either had Y's shape or broadcast=1 allowed broadcasting: both fit numpy rules.
             return new GemmOp(n.getInt("transA", 0) != 0, n.getInt("transB", 0) != 0, n.getFloat("alpha", 1f),
                     n.getFloat("beta", 1f), n.constantInput(1));
         });
