@@ -3,12 +3,19 @@ package dev.vinfer.onnx.mapping;
 import dev.vinfer.onnx.OnnxNode;
 import dev.vinfer.onnx.OpRegistry;
 import dev.vinfer.onnx.UnsupportedFormException;
+import dev.vinfer.ops.nn.norm.BatchNormalizationOp;
+import dev.vinfer.ops.nn.norm.GroupNormalizationOp;
+import dev.vinfer.ops.nn.norm.InstanceNormalizationOp;
+import dev.vinfer.ops.nn.norm.LayerNormalizationOp;
+import dev.vinfer.ops.nn.norm.LrnOp;
 import dev.vinfer.ops.nn.pool.AveragePoolOp;
 import dev.vinfer.ops.nn.pool.GlobalPoolOp;
 import dev.vinfer.ops.nn.pool.LpPoolOp;
 import dev.vinfer.ops.nn.pool.MaxPoolOp;
 import dev.vinfer.ops.nn.pool.PaddingPolicy;
 import dev.vinfer.ops.nn.pool.PoolWindow;
+import dev.vinfer.runtime.DType;
+import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Tensor;
 import java.util.Arrays;
 
@@ -31,6 +38,27 @@ public final class NormPoolMappings {
         r.add("GlobalAveragePool", n -> new GlobalPoolOp(GlobalPoolOp.Kind.AVERAGE, 0));
         r.add("GlobalMaxPool", n -> new GlobalPoolOp(GlobalPoolOp.Kind.MAX, 0));
         r.add("GlobalLpPool", n -> new GlobalPoolOp(GlobalPoolOp.Kind.LP, lpNorm(n)));
+
+        r.add("BatchNormalization", NormPoolMappings::batchNormalization);
+        r.add("InstanceNormalization", n -> new InstanceNormalizationOp(n.getFloat("epsilon", 1e-5f)));
+        r.add("LRN", n -> {
+            if (!n.has("size")) {
+                throw n.error("size is required");
+            }
+            return new LrnOp((int) n.getInt("size", 0), n.getFloat("alpha", 1e-4f), n.getFloat("beta", 0.75f),
+                    n.getFloat("bias", 1f));
+        });
+        r.add("LayerNormalization", n -> new LayerNormalizationOp((int) n.getInt("axis", -1),
+                n.getFloat("epsilon", 1e-5f), stashType(n), n.hasOutput(1) || n.hasOutput(2)));
+        r.add("GroupNormalization", n -> {
+            if (!n.has("num_groups")) {
+                throw n.error("num_groups is required");
+            }
+            stashType(n);
+            // opset 18 gave scale and bias one value per group; 21 one per channel
+            return new GroupNormalizationOp((int) n.getInt("num_groups", 0), n.getFloat("epsilon", 1e-5f),
+                    n.opset() < 21);
+        });
     }
 
     // ---- pooling
@@ -80,6 +108,50 @@ public final class NormPoolMappings {
             throw n.error("storage_order must be 0 or 1, got " + order);
         }
         return order == 1;
+    }
+
+    // ---- normalization
+
+    /**
+     * BatchNormalization across its versions: is_test (before 7) and training_mode (14+) choose batch statistics;
+     * spatial=0 (before 9) means one parameter per activation. The extra outputs of versions before 14 (training
+     * statistics) are not supported.
+     */
+    private static Operator batchNormalization(OnnxNode n) {
+        double epsilon = n.getFloat("epsilon", 1e-5f);
+        double momentum = n.getFloat("momentum", 0.9f);
+        boolean perActivation = n.opset() < 9 && n.getInt("spatial", 1) == 0;
+        boolean training;
+        if (n.opset() >= 14) {
+            training = n.getInt("training_mode", 0) != 0;
+            if (!training && (n.hasOutput(1) || n.hasOutput(2))) {
+                throw n.error("running_mean and running_var are outputs of training_mode=1 only");
+            }
+        } else {
+            for (int i = 1; i < n.outputCount(); i++) {
+                if (n.hasOutput(i)) {
+                    throw new UnsupportedFormException("BatchNormalization (opset " + n.opset()
+                            + ") with training outputs");
+                }
+            }
+            training = n.opset() < 7 && n.getInt("is_test", 0) == 0;
+        }
+        if (training && perActivation) {
+            throw new UnsupportedFormException("BatchNormalization training with spatial=0");
+        }
+        return new BatchNormalizationOp(epsilon, perActivation, training, momentum);
+    }
+
+    /** stash_type as the dtype of LayerNormalization's statistics. */
+    private static DType stashType(OnnxNode n) {
+        long t = n.getInt("stash_type", 1);
+        if (t == 1) {
+            return DType.FLOAT32;
+        }
+        if (t == 11) {
+            return DType.FLOAT64;
+        }
+        throw new UnsupportedFormException(n.opType() + " with stash_type=" + t);
     }
 
     /** LpPool's p: a float attribute in opset 1, an int since opset 2; default 2. */
