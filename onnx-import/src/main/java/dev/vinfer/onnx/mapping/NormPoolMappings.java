@@ -14,6 +14,12 @@ import dev.vinfer.ops.nn.pool.LpPoolOp;
 import dev.vinfer.ops.nn.pool.MaxPoolOp;
 import dev.vinfer.ops.nn.pool.PaddingPolicy;
 import dev.vinfer.ops.nn.pool.PoolWindow;
+import dev.vinfer.ops.nn.resize.AspectRatioPolicy;
+import dev.vinfer.ops.nn.resize.CoordinateTransform;
+import dev.vinfer.ops.nn.resize.NearestRounding;
+import dev.vinfer.ops.nn.resize.ResizeMode;
+import dev.vinfer.ops.nn.resize.ResizeOp;
+import dev.vinfer.ops.nn.resize.ResizeSpec;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Tensor;
@@ -59,6 +65,9 @@ public final class NormPoolMappings {
             return new GroupNormalizationOp((int) n.getInt("num_groups", 0), n.getFloat("epsilon", 1e-5f),
                     n.opset() < 21);
         });
+
+        r.add("Resize", NormPoolMappings::resize);
+        r.add("Upsample", NormPoolMappings::upsample);
     }
 
     // ---- pooling
@@ -152,6 +161,103 @@ public final class NormPoolMappings {
             return DType.FLOAT64;
         }
         throw new UnsupportedFormException(n.opType() + " with stash_type=" + t);
+    }
+
+    // ---- resizing
+
+    /**
+     * Resize: opset 10 had only a scales input and asymmetric coordinates; 11 added roi, sizes and the sampling
+     * attributes; 18 added antialias, axes and keep_aspect_ratio_policy.
+     */
+    private static Operator resize(OnnxNode n) {
+        String modeName = n.getString("mode", "nearest");
+        if (n.opset() < 11) {
+            ResizeMode mode = switch (modeName) {
+                case "nearest" -> ResizeMode.NEAREST;
+                case "linear" -> ResizeMode.LINEAR;
+                default -> throw n.error("unknown mode '" + modeName + "'");
+            };
+            ResizeSpec spec = ResizeSpec.of(mode, CoordinateTransform.ASYMMETRIC, NearestRounding.FLOOR_UP_CEIL_DOWN);
+            return new ResizeOp("Resize", spec, null, -1, 1, -1);
+        }
+        ResizeMode mode = switch (modeName) {
+            case "nearest" -> ResizeMode.NEAREST;
+            case "linear" -> ResizeMode.LINEAR;
+            case "cubic" -> ResizeMode.CUBIC;
+            default -> throw n.error("unknown mode '" + modeName + "'");
+        };
+        String ctm = n.getString("coordinate_transformation_mode", "half_pixel");
+        CoordinateTransform transform = switch (ctm) {
+            case "half_pixel" -> CoordinateTransform.HALF_PIXEL;
+            case "half_pixel_symmetric" -> CoordinateTransform.HALF_PIXEL_SYMMETRIC;
+            case "pytorch_half_pixel" -> CoordinateTransform.PYTORCH_HALF_PIXEL;
+            case "align_corners" -> CoordinateTransform.ALIGN_CORNERS;
+            case "asymmetric" -> CoordinateTransform.ASYMMETRIC;
+            case "tf_half_pixel_for_nn" -> CoordinateTransform.TF_HALF_PIXEL_FOR_NN;
+            case "tf_crop_and_resize" -> CoordinateTransform.TF_CROP_AND_RESIZE;
+            default -> throw n.error("unknown coordinate_transformation_mode '" + ctm + "'");
+        };
+        String nearest = n.getString("nearest_mode", "round_prefer_floor");
+        NearestRounding rounding = switch (nearest) {
+            case "round_prefer_floor" -> NearestRounding.ROUND_PREFER_FLOOR;
+            case "round_prefer_ceil" -> NearestRounding.ROUND_PREFER_CEIL;
+            case "floor" -> NearestRounding.FLOOR;
+            case "ceil" -> NearestRounding.CEIL;
+            default -> throw n.error("unknown nearest_mode '" + nearest + "'");
+        };
+        boolean since18 = n.opset() >= 18;
+        String policy = since18 ? n.getString("keep_aspect_ratio_policy", "stretch") : "stretch";
+        AspectRatioPolicy aspect = switch (policy) {
+            case "stretch" -> AspectRatioPolicy.STRETCH;
+            case "not_larger" -> AspectRatioPolicy.NOT_LARGER;
+            case "not_smaller" -> AspectRatioPolicy.NOT_SMALLER;
+            default -> throw n.error("unknown keep_aspect_ratio_policy '" + policy + "'");
+        };
+        int[] axes = since18 ? n.getIntArray("axes", null) : null;
+        ResizeSpec spec = new ResizeSpec(mode, transform, rounding, n.getFloat("cubic_coeff_a", -0.75f),
+                n.getInt("exclude_outside", 0) != 0, n.getFloat("extrapolation_value", 0f),
+                since18 && n.getInt("antialias", 0) != 0, axes, aspect);
+        return new ResizeOp("Resize", spec, null, 1, 2, 3);
+    }
+
+    /**
+     * Upsample (deprecated since opset 10) as a Resize with asymmetric coordinates: scales from height_scale and
+     * width_scale (opset 1, 4-d only), the scales attribute (7, 8) or the scales input (9+).
+     */
+    private static Operator upsample(OnnxNode n) {
+        String modeName = n.getString("mode", "nearest");
+        ResizeMode mode = switch (modeName) {
+            case "nearest" -> ResizeMode.NEAREST;
+            case "linear" -> ResizeMode.LINEAR;
+            case "bilinear" -> {
+                if (n.opset() >= 7) {
+                    throw n.error("unknown mode 'bilinear' (since opset 7 it is 'linear')");
+                }
+                yield ResizeMode.LINEAR;
+            }
+            default -> throw n.error("unknown mode '" + modeName + "'");
+        };
+        ResizeSpec spec = ResizeSpec.of(mode, CoordinateTransform.ASYMMETRIC, NearestRounding.FLOOR_UP_CEIL_DOWN);
+        if (n.opset() >= 9) {
+            return new ResizeOp("Upsample", spec, null, -1, 1, -1);
+        }
+        double[] scales;
+        if (n.opset() >= 7) {
+            float[] given = n.getFloats("scales", null);
+            if (given == null) {
+                throw n.error("scales is required");
+            }
+            scales = new double[given.length];
+            for (int i = 0; i < given.length; i++) {
+                scales[i] = given[i];
+            }
+        } else {
+            if (!n.has("height_scale") || !n.has("width_scale")) {
+                throw n.error("height_scale and width_scale are required");
+            }
+            scales = new double[] {1, 1, n.getFloat("height_scale", 1f), n.getFloat("width_scale", 1f)};
+        }
+        return new ResizeOp("Upsample", spec, scales, -1, -1, -1);
     }
 
     /** LpPool's p: a float attribute in opset 1, an int since opset 2; default 2. */
