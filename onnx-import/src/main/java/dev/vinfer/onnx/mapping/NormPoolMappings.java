@@ -55,7 +55,7 @@ public final class NormPoolMappings {
                     n.getFloat("bias", 1f));
         });
         r.add("LayerNormalization", n -> new LayerNormalizationOp((int) n.getInt("axis", -1),
-                n.getFloat("epsilon", 1e-5f), stashType(n), n.hasOutput(1) || n.hasOutput(2)));
+                n.getFloat("epsilon", 1e-5f), stashType(n), n.hasOutput(1), n.hasOutput(2)));
         r.add("GroupNormalization", n -> {
             if (!n.has("num_groups")) {
                 throw n.error("num_groups is required");
@@ -148,7 +148,8 @@ public final class NormPoolMappings {
         if (training && perActivation) {
             throw new UnsupportedFormException("BatchNormalization training with spatial=0");
         }
-        return new BatchNormalizationOp(epsilon, perActivation, training, momentum);
+        return new BatchNormalizationOp(epsilon, perActivation, training, momentum,
+                training && (n.hasOutput(1) || n.hasOutput(2)));
     }
 
     /** stash_type as the dtype of LayerNormalization's statistics. */
