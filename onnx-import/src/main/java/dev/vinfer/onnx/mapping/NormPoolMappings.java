@@ -60,7 +60,7 @@ public final class NormPoolMappings {
             if (!n.has("num_groups")) {
                 throw n.error("num_groups is required");
             }
-            stashType(n);
+            stashType(n); // validated only: statistics are accumulated in double whatever the stash type
             // opset 18 gave scale and bias one value per group; 21 one per channel
             return new GroupNormalizationOp((int) n.getInt("num_groups", 0), n.getFloat("epsilon", 1e-5f),
                     n.opset() < 21);
