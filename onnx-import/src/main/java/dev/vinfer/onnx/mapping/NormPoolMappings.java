@@ -55,12 +55,12 @@ public final class NormPoolMappings {
                     n.getFloat("bias", 1f));
         });
         r.add("LayerNormalization", n -> new LayerNormalizationOp((int) n.getInt("axis", -1),
-                n.getFloat("epsilon", 1e-5f), stashType(n), n.hasOutput(1) || n.hasOutput(2)));
+                n.getFloat("epsilon", 1e-5f), stashType(n), n.hasOutput(1), n.hasOutput(2)));
         r.add("GroupNormalization", n -> {
             if (!n.has("num_groups")) {
                 throw n.error("num_groups is required");
             }
-            stashType(n);
+            stashType(n); // validated only: statistics are accumulated in double whatever the stash type
             // opset 18 gave scale and bias one value per group; 21 one per channel
             return new GroupNormalizationOp((int) n.getInt("num_groups", 0), n.getFloat("epsilon", 1e-5f),
                     n.opset() < 21);
@@ -148,7 +148,8 @@ public final class NormPoolMappings {
         if (training && perActivation) {
             throw new UnsupportedFormException("BatchNormalization training with spatial=0");
         }
-        return new BatchNormalizationOp(epsilon, perActivation, training, momentum);
+        return new BatchNormalizationOp(epsilon, perActivation, training, momentum,
+                training && (n.hasOutput(1) || n.hasOutput(2)));
     }
 
     /** stash_type as the dtype of LayerNormalization's statistics. */

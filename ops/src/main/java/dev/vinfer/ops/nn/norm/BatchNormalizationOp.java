@@ -11,16 +11,25 @@ import dev.vinfer.runtime.VinferException;
  *
  * <p>Inference: {@code Y = (X - mean) / sqrt(var + epsilon) * scale + B} per channel, or per activation (one
  * parameter per {@code (c, d...)}, the legacy {@code spatial=0} form). Training: the statistics are the batch's own
- * mean and population variance per channel; the outputs are then {@code Y}, and the updated running statistics
- * {@code mean * momentum + batch_mean * (1 - momentum)} (likewise for var), in the dtype of the mean input.
+ * mean and population variance per channel; the outputs are then {@code Y}, and, when asked for, the updated
+ * running statistics {@code mean * momentum + batch_mean * (1 - momentum)} (likewise for var), in the dtype of the
+ * mean input.
  */
 public final class BatchNormalizationOp implements Operator {
     private final double epsilon;
     private final boolean perActivation;
     private final boolean training;
     private final double momentum;
+    private final boolean runningStatsOutputs;
 
-    public BatchNormalizationOp(double epsilon, boolean perActivation, boolean training, double momentum) {
+    /**
+     * @param runningStatsOutputs in training, also produce outputs 1 and 2 (running mean and variance)
+     */
+    public BatchNormalizationOp(double epsilon, boolean perActivation, boolean training, double momentum,
+            boolean runningStatsOutputs) {
+        if (runningStatsOutputs && !training) {
+            throw new VinferException("BatchNormalization produces running statistics in training mode only");
+        }
         if (perActivation && training) {
             throw new VinferException("training-mode BatchNormalization with per-activation statistics is not "
                     + "supported");
@@ -29,11 +38,12 @@ public final class BatchNormalizationOp implements Operator {
         this.perActivation = perActivation;
         this.training = training;
         this.momentum = momentum;
+        this.runningStatsOutputs = runningStatsOutputs;
     }
 
     /** Inference with per-channel parameters. */
     public static BatchNormalizationOp inference(double epsilon) {
-        return new BatchNormalizationOp(epsilon, false, false, 0);
+        return new BatchNormalizationOp(epsilon, false, false, 0, false);
     }
 
     @Override
@@ -90,7 +100,7 @@ public final class BatchNormalizationOp implements Operator {
                 DoubleBuffers.write(y, off, buf, 0, inner);
             }
         }
-        if (!training) {
+        if (!runningStatsOutputs) {
             return new Tensor[] {y};
         }
         Tensor runningMean = ctx.output(1, inputs[3].dtype(), inputs[3].shape());

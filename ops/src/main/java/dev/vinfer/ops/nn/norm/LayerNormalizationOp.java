@@ -20,9 +20,15 @@ public final class LayerNormalizationOp implements Operator {
     private final int axis;
     private final double epsilon;
     private final DType statsType;
-    private final boolean withStats;
+    private final boolean meanOutput;
+    private final boolean invStdDevOutput;
 
-    public LayerNormalizationOp(int axis, double epsilon, DType statsType, boolean withStats) {
+    /**
+     * @param meanOutput      produce output 1, the rows' means
+     * @param invStdDevOutput produce output 2, the rows' inverse standard deviations
+     */
+    public LayerNormalizationOp(int axis, double epsilon, DType statsType, boolean meanOutput,
+            boolean invStdDevOutput) {
         if (!statsType.isFloatingPoint()) {
             throw new VinferException("LayerNormalization statistics must be floating point, not "
                     + statsType.displayName());
@@ -30,7 +36,8 @@ public final class LayerNormalizationOp implements Operator {
         this.axis = axis;
         this.epsilon = epsilon;
         this.statsType = statsType;
-        this.withStats = withStats;
+        this.meanOutput = meanOutput;
+        this.invStdDevOutput = invStdDevOutput;
     }
 
     @Override
@@ -56,8 +63,8 @@ public final class LayerNormalizationOp implements Operator {
         Tensor y = ctx.output(0, x.dtype(), shape);
         int[] statsShape = shape.clone();
         Arrays.fill(statsShape, a, shape.length, 1);
-        Tensor meanOut = withStats ? ctx.output(1, statsType, statsShape) : null;
-        Tensor invStdOut = withStats ? ctx.output(2, statsType, statsShape) : null;
+        Tensor meanOut = meanOutput ? ctx.output(1, statsType, statsShape) : null;
+        Tensor invStdOut = invStdDevOutput ? ctx.output(2, statsType, statsShape) : null;
         double[] means = new double[rows];
         double[] invStds = new double[rows];
         double[] buf = new double[rowLen];
@@ -74,12 +81,14 @@ public final class LayerNormalizationOp implements Operator {
             }
             DoubleBuffers.write(y, off, buf, 0, rowLen);
         }
-        if (!withStats) {
-            return new Tensor[] {y};
+        if (meanOut != null) {
+            DoubleBuffers.write(meanOut, 0, means, 0, rows);
         }
-        DoubleBuffers.write(meanOut, 0, means, 0, rows);
-        DoubleBuffers.write(invStdOut, 0, invStds, 0, rows);
-        return new Tensor[] {y, meanOut, invStdOut};
+        if (invStdOut != null) {
+            DoubleBuffers.write(invStdOut, 0, invStds, 0, rows);
+        }
+        return invStdOut != null ? new Tensor[] {y, meanOut, invStdOut}
+                : meanOut != null ? new Tensor[] {y, meanOut} : new Tensor[] {y};
     }
 
     /**

@@ -83,14 +83,15 @@ public final class PoolGeometry {
                 }
                 default -> throw new IllegalStateException();
             }
-            if (o < 1 && size > 0) {
+            // a window just longer than the padded input gives an empty output (as in the ONNX reference);
+            // a negative size means the attributes are inconsistent with this input
+            if (o < 0) {
                 throw new VinferException("pooling window " + w + " does not fit input " + Shapes.toString(shape)
                         + " along spatial dim " + i);
             }
             if (o > Shapes.MAX_ELEMENTS || pb > Integer.MAX_VALUE || pe > Integer.MAX_VALUE) {
                 throw new VinferException("pooling output too large for input " + Shapes.toString(shape));
             }
-            o = Math.max(o, 0);
             in[d] = size;
             out[d] = (int) o;
             dilation[d] = dilations[i];

@@ -12,7 +12,10 @@ public enum CoordinateTransform {
     HALF_PIXEL,
     /** Half pixel, shifted so that the centre of a fractional output maps to the centre of the input. */
     HALF_PIXEL_SYMMETRIC,
-    /** Half pixel, but 0 for an output of length 1. */
+    /**
+     * Half pixel, but 0 for an output of length 1 (as the spec and onnxruntime have it; the ONNX reference uses
+     * -0.5 and compares the fractional width, which only matters for cubic sampling).
+     */
     PYTORCH_HALF_PIXEL,
     /** {@code y * (in - 1) / (out - 1)}: first and last samples on the corners. */
     ALIGN_CORNERS,
@@ -32,7 +35,7 @@ public enum CoordinateTransform {
                 double offset = inLen / 2.0 * (1 - adjustment);
                 yield offset + (y + 0.5) / scale - 0.5;
             }
-            case PYTORCH_HALF_PIXEL -> outWidth == 1 ? 0 : (y + 0.5) / scale - 0.5;
+            case PYTORCH_HALF_PIXEL -> outLen > 1 ? (y + 0.5) / scale - 0.5 : 0;
             case ALIGN_CORNERS -> outWidth == 1 ? 0 : y * (inLen - 1.0) / (outWidth - 1);
             case ASYMMETRIC -> y / scale;
             case TF_HALF_PIXEL_FOR_NN -> (y + 0.5) / scale;
