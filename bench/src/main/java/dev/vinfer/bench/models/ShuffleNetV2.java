@@ -16,6 +16,11 @@ import java.util.List;
 public final class ShuffleNetV2 {
     private static final int[] UNITS = {4, 8, 4};
     private static final int[] CHANNELS = {116, 232, 464};
+    /**
+     * BatchNorm scale after the depthwise convs, which no ReLU follows: He init doubles the signal energy of a
+     * layer whose ReLU would halve it, so without this the 16 units would grow the logits about a hundredfold.
+     */
+    private static final float LINEAR_GAIN = 0.7f;
 
     private ShuffleNetV2() {
     }
@@ -50,7 +55,7 @@ public final class ShuffleNetV2 {
             l.track(parts[1], hs);
             joined = l.concat(parts[0], branch(l, parts[1], half, 1));
         } else {
-            String left = l.relu(l.bn(l.conv(l.bn(depthwise(l, x, stride)), half, 1, 1, 0)));
+            String left = l.relu(l.bn(l.conv(l.bn(depthwise(l, x, stride), LINEAR_GAIN), half, 1, 1, 0)));
             joined = l.concat(left, branch(l, x, half, stride));
         }
         return channelShuffle(l, joined);
@@ -58,7 +63,7 @@ public final class ShuffleNetV2 {
 
     private static String branch(Layers l, String x, int half, int stride) {
         String y = l.convBnRelu(x, half, 1, 1, 0);
-        y = l.bn(depthwise(l, y, stride));
+        y = l.bn(depthwise(l, y, stride), LINEAR_GAIN);
         return l.convBnRelu(y, half, 1, 1, 0);
     }
 

@@ -10,7 +10,6 @@ import dev.vinfer.runtime.Tensor;
 import dev.vinfer.testdata.OrtReference;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,20 +35,20 @@ class FamiliesTest {
         Path model = FamilyFiles.file(family, shape);
         Tensor input = FamilyFiles.randomInput(shape, family.seed());
         Tensor ref = FamilyFiles.ortOutput(family, shape, input);
-        assertRealistic(family, ref);
+        double std = assertRealistic(family, ref);
         Tensor ours;
         try (Session s = Vinfer.open(model, new SessionOptions().threads(2).optimize(optimize))) {
             ours = s.run(input);
         }
         assertArrayEquals(ref.shape(), ours.shape(), family + ": output shape");
         double err = OrtReference.relL2(ours, ref);
-        System.out.printf("%-14s %-16s optimize=%-5s relative L2 error vs ONNX Runtime %.3g%n", family.id(),
-                Family.shapeString(shape), optimize, err);
+        System.out.printf("%-14s %-16s optimize=%-5s relative L2 error vs ONNX Runtime %.3g (output std %.3g)%n",
+                family.id(), Family.shapeString(shape), optimize, err, std);
         assertTrue(err <= BOUND, family + " (optimize=" + optimize + "): relative L2 error " + err + " > " + BOUND);
     }
 
     /** The reference output is finite and neither vanished nor exploded: the seeded weights are of sane size. */
-    static void assertRealistic(Family family, Tensor out) {
+    static double assertRealistic(Family family, Tensor out) {
         double sum = 0;
         double sq = 0;
         for (int i = 0; i < out.size(); i++) {
@@ -60,11 +59,8 @@ class FamiliesTest {
         }
         double mean = sum / out.size();
         double std = Math.sqrt(Math.max(0, sq / out.size() - mean * mean));
-        assertTrue(std > 1e-3 && std < 1e3, family + ": output standard deviation " + std + " (mean " + mean
+        assertTrue(std > 0.1 && std < 30, family + ": output standard deviation " + std + " (mean " + mean
                 + ") suggests vanishing or exploding activations");
-    }
-
-    static Map<String, Tensor> feed(Tensor input) {
-        return Map.of("input", input);
+        return std;
     }
 }

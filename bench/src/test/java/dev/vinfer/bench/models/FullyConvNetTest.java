@@ -48,7 +48,7 @@ class FullyConvNetTest {
                     worst = Math.max(worst, OrtReference.relL2(cell, window));
                 }
             }
-            System.out.printf("fully_conv optimize=%s: score map vs %d sliding 32x32 windows, worst relative L2 %.3g%n",
+            System.out.printf("fully_conv optimize=%s: score map vs %d sliding 32x32 windows, worst relative L2 %.2e%n",
                     optimize, mh * mw, worst);
             assertTrue(worst <= BOUND, "a score-map cell differs from its window by relative L2 " + worst);
         }
