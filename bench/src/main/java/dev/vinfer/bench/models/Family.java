@@ -67,6 +67,16 @@ public enum Family {
         return builder.build(input.clone(), seed());
     }
 
+    /** Multiply-accumulates of one run at {@code input} (convs and fully connected layers), from the builder. */
+    public long macs(int[] input) {
+        for (var e : build(input).getMetadataPropsList()) {
+            if (e.getKey().equals(Layers.MACS_KEY)) {
+                return Long.parseLong(e.getValue());
+            }
+        }
+        throw new IllegalStateException(this + " has no MAC count");
+    }
+
     /** Writes the model for {@code input} to {@code dir/<id>_<shape>.onnx} and returns the path. */
     public Path write(Path dir, int[] input) {
         return GraphBuilder.write(build(input), dir.resolve(fileName(input)));

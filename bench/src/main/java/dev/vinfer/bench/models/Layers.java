@@ -1,6 +1,7 @@
 package dev.vinfer.bench.models;
 
 import dev.vinfer.onnx.proto.OnnxIr.ModelProto;
+import dev.vinfer.onnx.proto.OnnxIr.StringStringEntryProto;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ public final class Layers {
     private final GraphBuilder g;
     private final Weights w;
     private final Map<String, int[]> shapes = new HashMap<>();
+    private long macs;
 
     public Layers(String graphName, long seed) {
         this.g = new GraphBuilder(graphName);
@@ -72,8 +74,18 @@ public final class Layers {
         g.output(v, declared);
     }
 
+    /** The model, with its multiply-accumulate count (convs and Gemms) as metadata {@value #MACS_KEY}. */
     public ModelProto model() {
-        return g.model(OPSET);
+        return g.model(OPSET).toBuilder().addMetadataProps(StringStringEntryProto.newBuilder().setKey(MACS_KEY)
+                .setValue(Long.toString(macs))).build();
+    }
+
+    /** Metadata key of the model's multiply-accumulates per run, so reports can state GFLOP/s. */
+    public static final String MACS_KEY = "vinfer.bench.macs";
+
+    /** Multiply-accumulates of the convs and Gemms added so far. */
+    public long macs() {
+        return macs;
     }
 
     // ---------------------------------------------------------------- convolution
@@ -107,6 +119,7 @@ public final class Layers {
         for (int i = 0; i < rank; i++) {
             ys[i + 2] = (xs[i + 2] + 2 * p[i] - k[i]) / s[i] + 1;
         }
+        macs += (long) count(ys) * fanIn;
         return track(y, ys);
     }
 
@@ -145,6 +158,7 @@ public final class Layers {
         for (int i = 0; i < rank; i++) {
             ys[i + 2] = (xs[i + 2] - 1) * stride - 2 * pad + k + outputPadding;
         }
+        macs += (long) count(xs) * fanIn / cin * cout;
         return track(y, ys);
     }
 
@@ -264,6 +278,7 @@ public final class Layers {
         int in = shape(x)[1];
         String wt = g.floats("fc_w", w.heNormal(out * in, in), out, in);
         String b = g.floats("fc_b", w.bias(out, in), out);
+        macs += (long) shape(x)[0] * in * out;
         return track(g.node("Gemm", List.of(x, wt, b), Attr.f("alpha", 1f), Attr.f("beta", 1f), Attr.i("transB", 1)),
                 shape(x)[0], out);
     }

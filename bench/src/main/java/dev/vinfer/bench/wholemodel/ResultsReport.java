@@ -1,5 +1,6 @@
 package dev.vinfer.bench.wholemodel;
 
+import dev.vinfer.bench.models.Family;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -114,9 +115,11 @@ public final class ResultsReport {
 
     static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| model | threads | ONNX Runtime ms | vinfer ms | ORT / vinfer | goal | met |\n");
-        sb.append("|---|---|---|---|---|---|---|\n");
+        sb.append("| model | GMAC | threads | ONNX Runtime ms | vinfer ms | vinfer GFLOP/s | ORT / vinfer | goal | met |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
         for (var g : GOALS.entrySet()) {
+            Family family = Family.byId(g.getKey());
+            double gmac = family.macs(family.fullInput()) / 1e9;
             for (String t : List.of("1", "2")) {
                 Row o = find(rows, "WholeModelBenchmark.run", g.getKey(), t, "ORT");
                 Row v = find(rows, "WholeModelBenchmark.run", g.getKey(), t, "VINFER");
@@ -124,8 +127,10 @@ public final class ResultsReport {
                     continue;
                 }
                 double ratio = o != null && v != null ? o.score() / v.score() : Double.NaN;
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | >= %.1f | %s |%n", g.getKey(), t,
-                        ms(o), ms(v), Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio),
+                sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %s | %s | %s | %s | >= %.1f | %s |%n",
+                        g.getKey(), gmac, t, ms(o), ms(v),
+                        v == null ? "-" : String.format(Locale.ROOT, "%.1f", 2 * gmac / (v.score() / 1e3)),
+                        Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio),
                         g.getValue(), Double.isNaN(ratio) ? "-" : ratio >= g.getValue() ? "yes"
                                 : String.format(Locale.ROOT, "no (%.0f%% short)", 100 * (1 - ratio / g.getValue()))));
             }

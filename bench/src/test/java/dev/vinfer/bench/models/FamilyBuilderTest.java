@@ -8,6 +8,8 @@ import dev.vinfer.onnx.proto.OnnxIr.ModelProto;
 import dev.vinfer.onnx.proto.OnnxIr.NodeProto;
 import dev.vinfer.onnx.proto.OnnxIr.TensorProto;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,8 +36,23 @@ class FamilyBuilderTest {
         "m5audio, 570915",
     })
     void parameterCountsMatchTheReferenceArchitectures(String id, long expected) {
-        Family f = Family.byId(id);
-        assertEquals(expected, learnableParameters(f.build(f.fullInput()).getGraph()), id);
+        assertEquals(expected, learnableParameters(fullSize(Family.byId(id)).getGraph()), id);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        // torchvision's published GFLOPS (multiply-accumulates of convs and linear layers) at 224x224
+        "resnet18, 1.81", "resnet50, 4.09", "mobilenetv2, 0.30", "squeezenet11, 0.35", "vgg16, 15.47",
+        "densenet121, 2.83", "shufflenetv2, 0.14",
+        // torchvision's one-tower AlexNet has 0.71; the original two-tower one (ours) 0.72
+        "alexnet, 0.72",
+    })
+    void multiplyAccumulatesMatchPublishedCounts(String id, double gmacs) {
+        double ours = 0;
+        for (var e : fullSize(Family.byId(id)).getMetadataPropsList()) {
+            ours += e.getKey().equals(Layers.MACS_KEY) ? Long.parseLong(e.getValue()) / 1e9 : 0;
+        }
+        assertEquals(gmacs, ours, gmacs * 0.03 + 0.005, id + " GMACs");
     }
 
     @Test
@@ -64,6 +81,13 @@ class FamilyBuilderTest {
             assertEquals(f, Family.byId(f.id()));
         }
         assertEquals(Family.RESNET3D10, Family.byId("resnet3d-10"));
+    }
+
+    private static final Map<Family, ModelProto> FULL_SIZE = new ConcurrentHashMap<>();
+
+    /** Each family at full size, built once for all tests of this class (VGG-16 alone has 138 M weights). */
+    private static synchronized ModelProto fullSize(Family f) {
+        return FULL_SIZE.computeIfAbsent(f, k -> k.build(k.fullInput()));
     }
 
     /** Float initializers except BatchNorm running statistics and the constant operands (Clip bounds, scales). */
