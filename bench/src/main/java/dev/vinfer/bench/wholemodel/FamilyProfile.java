@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Where a family's time goes in vinfer: runs it with the session's node profiler and prints the time per op type
  * (with the algorithm each node chose) and the slowest nodes. A diagnostic for the whole-model table, not a
- * benchmark: per-node timing adds overhead, and the numbers are means over {@code runs} after a warm-up.
+ * benchmark: per-node timing adds overhead, and the numbers are means over {@code runs} after as many warm-up runs.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
  *     dev.vinfer.bench.wholemodel.FamilyProfile resnet50 [threads] [runs]</pre>
@@ -31,7 +31,8 @@ public final class FamilyProfile {
         Map<String, long[]> byType = new HashMap<>();
         Map<String, long[]> byNode = new HashMap<>();
         try (Session s = Vinfer.open(ModelFiles.fullSize(f), new SessionOptions().threads(threads))) {
-            for (int i = 0; i < 5; i++) {
+            // as many warm-up runs as measured ones, so that the JIT has compiled the kernels
+            for (int i = 0; i < runs; i++) {
                 s.run(feed);
             }
             long wall = 0;
