@@ -1,8 +1,10 @@
 package dev.vinfer.onnx;
 
+import dev.vinfer.onnx.mapping.BinaryMappings;
 import dev.vinfer.onnx.mapping.ControlFlowMappings;
 import dev.vinfer.onnx.mapping.ConvMappings;
 import dev.vinfer.onnx.mapping.ElementwiseMappings;
+import dev.vinfer.onnx.mapping.LegacyMappings;
 import dev.vinfer.onnx.mapping.NormPoolMappings;
 import dev.vinfer.onnx.mapping.QuantMappings;
 import dev.vinfer.onnx.mapping.ShapeMappings;
@@ -22,12 +24,14 @@ public final class OpRegistry {
     public static OpRegistry standard() {
         OpRegistry r = new OpRegistry();
         ElementwiseMappings.register(r);
+        BinaryMappings.register(r);
         ShapeMappings.register(r);
         TensorMappings.register(r);
         ConvMappings.register(r);
         NormPoolMappings.register(r);
         QuantMappings.register(r);
         ControlFlowMappings.register(r);
+        LegacyMappings.register(r);
         return r;
     }
 

@@ -9,11 +9,6 @@ import dev.vinfer.conv.Parallel;
  */
 final class ConstantFolding implements GraphPass {
 
-    /** Implemented by operators that opt out of folding. */
-    public interface Foldable {
-        boolean foldable();
-    }
-
     @Override
     public String name() {
         return "constant-folding";

@@ -1,0 +1,53 @@
+package dev.vinfer.conv;
+
+/**
+ * The low-level kernels a convolution or matrix product is built from, in one implementation per instruction set:
+ * {@code dev.vinfer.conv.scalar.ScalarBackend} (plain Java) and {@code dev.vinfer.conv.simd.VectorBackend} (Vector
+ * API). Get one from {@link Kernels}. Every method runs on the calling thread; callers split work across threads.
+ *
+ * <p>Matrices are row-major with leading dimensions ({@code lda}, {@code ldb}, {@code ldc}: the distance between
+ * rows) and offsets. A transposed operand is read as stored in the transposed shape: with {@code transA}, A is
+ * stored as a {@code k x m} matrix with leading dimension {@code lda}. The output C must not overlap A or B. With
+ * {@code accumulate} the product is added to C, otherwise it replaces C (C is then never read, so it may hold
+ * garbage or NaN).
+ */
+public interface Backend {
+
+    /** A short name for logs ("scalar", "vector-256"...). */
+    String name();
+
+    /** True if this backend uses the Vector API. */
+    boolean vectorized();
+
+    /** {@code C[m x n] (+)= op(A)[m x k] * op(B)[k x n]}. */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+            int ldb, float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** Packs {@code op(A)} ({@code m x k}) for {@link #gemmPackedA}; the source may change afterwards. */
+    PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda);
+
+    /** Packs {@code op(B)} ({@code k x n}) for {@link #gemmPackedB}; the source may change afterwards. */
+    PackedMatrix packB(boolean transB, int k, int n, float[] b, int bOff, int ldb);
+
+    /**
+     * {@code C (+)= A[rowBegin:rowEnd, :] * op(B)} with a packed A of shape {@code M x K} and {@code op(B)} of shape
+     * {@code K x n}. Row 0 of C receives A's row {@code rowBegin}, which must be a multiple of
+     * {@link PackedMatrix#alignment()}.
+     */
+    void gemmPackedA(PackedMatrix a, int rowBegin, int rowEnd, boolean transB, int n, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc, boolean accumulate);
+
+    /**
+     * {@code C (+)= op(A) * B[:, colBegin:colEnd]} with {@code op(A)} of shape {@code m x K} and a packed B of shape
+     * {@code K x N}. Column 0 of C receives B's column {@code colBegin}, which must be a multiple of
+     * {@link PackedMatrix#alignment()}.
+     */
+    void gemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b, int colBegin, int colEnd,
+            float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** {@code y[yOff + i] += alpha * x[xOff + i * incX]} for i in [0, n); {@code incX >= 1}. */
+    void axpy(int n, float alpha, float[] x, int xOff, int incX, float[] y, int yOff);
+
+    /** {@code x[i] = e.apply(x[i] + bias)} for i in [off, off + len). */
+    void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
+}

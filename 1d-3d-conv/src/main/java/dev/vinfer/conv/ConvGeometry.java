@@ -1,0 +1,316 @@
+package dev.vinfer.conv;
+
+import java.util.Arrays;
+
+/**
+ * The shape of one convolution (ONNX {@code Conv} semantics), immutable and validated at construction.
+ *
+ * <p>Layouts are row-major: input {@code (N, C, [D,] [H,] W)}, weights {@code (M, C/G, [kD,] [kH,] kW)}, output
+ * {@code (N, M, [oD,] [oH,] oW)}, bias {@code (M)}. Spatial rank is 1 to 3. Padding may differ at the two ends of
+ * each dimension. Each output dimension is
+ * {@code floor((in + padBegin + padEnd - dilation * (kernel - 1) - 1) / stride) + 1}.
+ *
+ * <p>Build one with {@link #builder()} or {@link #of}; accessors taking an index {@code d} count spatial dimensions
+ * from 0 (outermost) to {@code rank() - 1} (the row, W).
+ */
+public final class ConvGeometry {
+    private static final String OP = "Conv";
+
+    private final int batch;
+    private final int inChannels;
+    private final int outChannels;
+    private final int group;
+    private final int[] inputDims;
+    private final int[] kernel;
+    private final int[] strides;
+    private final int[] dilations;
+    private final int[] padsBegin;
+    private final int[] padsEnd;
+    private final int[] outputDims;
+
+    private ConvGeometry(int batch, int inChannels, int outChannels, int group, int[] inputDims, int[] kernel,
+            int[] strides, int[] dilations, int[] padsBegin, int[] padsEnd) {
+        int rank = Dims.rankOf(OP, inputDims);
+        this.inputDims = inputDims.clone();
+        this.kernel = Dims.perDim(OP, "kernel", kernel, rank, 0);
+        this.strides = Dims.perDim(OP, "strides", strides, rank, 1);
+        this.dilations = Dims.perDim(OP, "dilations", dilations, rank, 1);
+        this.padsBegin = Dims.perDim(OP, "pads begin", padsBegin, rank, 0);
+        this.padsEnd = Dims.perDim(OP, "pads end", padsEnd, rank, 0);
+        Dims.requirePositive(OP, "batch N", batch);
+        Dims.requirePositive(OP, "input channels C", inChannels);
+        Dims.requirePositive(OP, "output channels M", outChannels);
+        Dims.requirePositive(OP, "group G", group);
+        Dims.requireDivisible(OP, "input channels C", inChannels, group);
+        Dims.requireDivisible(OP, "output channels M", outChannels, group);
+        Dims.requireAtLeast(OP, "input dims", this.inputDims, 1);
+        Dims.requireAtLeast(OP, "kernel", this.kernel, 1);
+        Dims.requireAtLeast(OP, "strides", this.strides, 1);
+        Dims.requireAtLeast(OP, "dilations", this.dilations, 1);
+        Dims.requireAtLeast(OP, "pads begin", this.padsBegin, 0);
+        Dims.requireAtLeast(OP, "pads end", this.padsEnd, 0);
+        this.batch = batch;
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.group = group;
+        this.outputDims = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            long span = (long) this.inputDims[d] + this.padsBegin[d] + this.padsEnd[d];
+            long extent = (long) this.dilations[d] * (this.kernel[d] - 1) + 1;
+            if (span < extent) {
+                throw new IllegalArgumentException(OP + ": spatial dim " + d + " has no output: input " + inputDims[d]
+                        + " + pads " + this.padsBegin[d] + "+" + this.padsEnd[d] + " is smaller than the dilated kernel "
+                        + extent + " (kernel " + this.kernel[d] + ", dilation " + this.dilations[d] + ")");
+            }
+            long out = (span - extent) / this.strides[d] + 1;
+            if (out > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(OP + ": output dim " + d + " too large: " + out);
+            }
+            outputDims[d] = (int) out;
+        }
+        // Fail now, not deep inside a kernel, if a tensor could not be one float[].
+        long[] in = Dims.widen(this.inputDims);
+        long[] outD = Dims.widen(this.outputDims);
+        long[] k = Dims.widen(this.kernel);
+        Dims.product(OP, "input", batch, inChannels, Dims.product(OP, "input", in));
+        Dims.product(OP, "output", batch, outChannels, Dims.product(OP, "output", outD));
+        Dims.product(OP, "weights", outChannels, inChannels / group, Dims.product(OP, "weights", k));
+    }
+
+    /**
+     * A validated geometry. {@code strides} and {@code dilations} default to 1 and pads to 0 when null; other arrays
+     * must have one value per spatial dimension.
+     *
+     * @throws IllegalArgumentException naming the offending value if the combination is invalid
+     */
+    public static ConvGeometry of(int batch, int inChannels, int outChannels, int group, int[] inputDims, int[] kernel,
+            int[] strides, int[] dilations, int[] padsBegin, int[] padsEnd) {
+        return new ConvGeometry(batch, inChannels, outChannels, group, inputDims, kernel, strides, dilations, padsBegin,
+                padsEnd);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fluent construction; defaults: batch 1, group 1, strides 1, dilations 1, no padding. */
+    public static final class Builder {
+        private int batch = 1;
+        private int inChannels;
+        private int outChannels;
+        private int group = 1;
+        private int[] inputDims;
+        private int[] kernel;
+        private int[] strides;
+        private int[] dilations;
+        private int[] padsBegin;
+        private int[] padsEnd;
+
+        private Builder() {
+        }
+
+        public Builder batch(int n) {
+            this.batch = n;
+            return this;
+        }
+
+        /** Input channels C and output channels M. */
+        public Builder channels(int c, int m) {
+            this.inChannels = c;
+            this.outChannels = m;
+            return this;
+        }
+
+        public Builder group(int g) {
+            this.group = g;
+            return this;
+        }
+
+        /** Input spatial dims, outermost first (their count sets the rank). */
+        public Builder input(int... dims) {
+            this.inputDims = dims.clone();
+            return this;
+        }
+
+        public Builder kernel(int... k) {
+            this.kernel = k.clone();
+            return this;
+        }
+
+        public Builder strides(int... s) {
+            this.strides = s.clone();
+            return this;
+        }
+
+        public Builder dilations(int... d) {
+            this.dilations = d.clone();
+            return this;
+        }
+
+        public Builder pads(int[] begin, int[] end) {
+            this.padsBegin = begin.clone();
+            this.padsEnd = end.clone();
+            return this;
+        }
+
+        /** Pads in ONNX order {@code [x1_begin, x2_begin, ..., x1_end, x2_end, ...]}. */
+        public Builder padsOnnx(int... pads) {
+            int[][] be = Dims.splitOnnxPads(OP, pads);
+            return pads(be[0], be[1]);
+        }
+
+        public ConvGeometry build() {
+            return new ConvGeometry(batch, inChannels, outChannels, group, inputDims, kernel, strides, dilations,
+                    padsBegin, padsEnd);
+        }
+    }
+
+    public int rank() {
+        return inputDims.length;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public int inChannels() {
+        return inChannels;
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int group() {
+        return group;
+    }
+
+    public int inChannelsPerGroup() {
+        return inChannels / group;
+    }
+
+    public int outChannelsPerGroup() {
+        return outChannels / group;
+    }
+
+    public int inputDim(int d) {
+        return inputDims[d];
+    }
+
+    public int outputDim(int d) {
+        return outputDims[d];
+    }
+
+    public int kernel(int d) {
+        return kernel[d];
+    }
+
+    public int stride(int d) {
+        return strides[d];
+    }
+
+    public int dilation(int d) {
+        return dilations[d];
+    }
+
+    public int padBegin(int d) {
+        return padsBegin[d];
+    }
+
+    public int padEnd(int d) {
+        return padsEnd[d];
+    }
+
+    public int[] inputDims() {
+        return inputDims.clone();
+    }
+
+    public int[] outputDims() {
+        return outputDims.clone();
+    }
+
+    public int[] kernelDims() {
+        return kernel.clone();
+    }
+
+    /** Elements of one input channel plane (product of input spatial dims). */
+    public int inputPlane() {
+        return Dims.product(inputDims);
+    }
+
+    /** Elements of one output channel plane (product of output spatial dims). */
+    public int outputPlane() {
+        return Dims.product(outputDims);
+    }
+
+    /** Product of the kernel dims. */
+    public int kernelSize() {
+        return Dims.product(kernel);
+    }
+
+    /** Products summed per output value, {@code C/G * kernelSize()}: the GEMM's K. */
+    public int reductionLength() {
+        return inChannelsPerGroup() * kernelSize();
+    }
+
+    /** {@code N * C * inputPlane()}. */
+    public int inputLength() {
+        return batch * inChannels * inputPlane();
+    }
+
+    /** {@code N * M * outputPlane()}. */
+    public int outputLength() {
+        return batch * outChannels * outputPlane();
+    }
+
+    /** {@code M * C/G * kernelSize()}. */
+    public int weightLength() {
+        return outChannels * reductionLength();
+    }
+
+    /** True if every kernel dim is 1, every stride 1 and there is no padding (dilation is then irrelevant). */
+    public boolean isPointwise() {
+        for (int d = 0; d < rank(); d++) {
+            if (kernel[d] != 1 || strides[d] != 1 || padsBegin[d] != 0 || padsEnd[d] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if each output channel reads exactly one input channel: {@code G == C} (so C/G == 1). */
+    public boolean isDepthwise() {
+        return group == inChannels;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConvGeometry g && batch == g.batch && inChannels == g.inChannels
+                && outChannels == g.outChannels && group == g.group && Arrays.equals(inputDims, g.inputDims)
+                && Arrays.equals(kernel, g.kernel) && Arrays.equals(strides, g.strides)
+                && Arrays.equals(dilations, g.dilations) && Arrays.equals(padsBegin, g.padsBegin)
+                && Arrays.equals(padsEnd, g.padsEnd);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = batch;
+        h = 31 * h + inChannels;
+        h = 31 * h + outChannels;
+        h = 31 * h + group;
+        h = 31 * h + Arrays.hashCode(inputDims);
+        h = 31 * h + Arrays.hashCode(kernel);
+        h = 31 * h + Arrays.hashCode(strides);
+        h = 31 * h + Arrays.hashCode(dilations);
+        h = 31 * h + Arrays.hashCode(padsBegin);
+        return 31 * h + Arrays.hashCode(padsEnd);
+    }
+
+    @Override
+    public String toString() {
+        return "Conv[N=" + batch + " C=" + inChannels + " M=" + outChannels + " G=" + group + " in="
+                + Arrays.toString(inputDims) + " k=" + Arrays.toString(kernel) + " s=" + Arrays.toString(strides)
+                + " d=" + Arrays.toString(dilations) + " pb=" + Arrays.toString(padsBegin) + " pe="
+                + Arrays.toString(padsEnd) + " out=" + Arrays.toString(outputDims) + "]";
+    }
+}

@@ -1,0 +1,86 @@
+package dev.vinfer.conv;
+
+import java.util.Objects;
+
+/**
+ * Entry point: prepares a {@link ConvKernel} for one geometry and one set of weights. Preparing copies or packs the
+ * weights and bias, so the caller's arrays may change afterwards; do it once per session and call
+ * {@link ConvKernel#run} per inference.
+ *
+ * <pre>{@code
+ * ConvGeometry g = ConvGeometry.builder().channels(3, 16).input(224, 224).kernel(3, 3).padsOnnx(1, 1, 1, 1).build();
+ * ConvKernel k = Convolutions.prepare(g, w, 0, b, Epilogue.RELU, ConvAlgorithm.AUTO);
+ * k.run(x, 0, y, 0, parallel);
+ * }</pre>
+ */
+public final class Convolutions {
+    private Convolutions() {
+    }
+
+    /** As {@link #prepare(ConvGeometry, float[], int, float[], Epilogue, ConvAlgorithm, Backend)} on {@link Kernels#backend()}. */
+    public static ConvKernel prepare(ConvGeometry g, float[] weights, int wOff, float[] bias, Epilogue e,
+            ConvAlgorithm forced) {
+        return prepare(g, weights, wOff, bias, e, forced, Kernels.backend());
+    }
+
+    /**
+     * A forward convolution kernel.
+     *
+     * @param weights {@code (M, C/G, k...)} at {@code wOff}
+     * @param bias {@code M} values, or null
+     * @param e the activation fused after the bias, or null for none
+     * @param forced an algorithm to use, or {@link ConvAlgorithm#AUTO} / null for {@link ConvAlgorithm#choose}
+     * @throws IllegalArgumentException if {@code forced} does not support {@code g}, or the arrays are too short
+     */
+    public static ConvKernel prepare(ConvGeometry g, float[] weights, int wOff, float[] bias, Epilogue e,
+            ConvAlgorithm forced, Backend backend) {
+        Objects.requireNonNull(g, "geometry");
+        Objects.requireNonNull(backend, "backend");
+        Epilogue ep = e == null ? Epilogue.NONE : e;
+        ConvAlgorithm a = forced == null || forced == ConvAlgorithm.AUTO ? ConvAlgorithm.choose(g) : forced;
+        if (!a.supports(g)) {
+            throw new IllegalArgumentException(a + " does not support " + g);
+        }
+        return switch (a) {
+            case DIRECT -> new DirectConv(g, weights, wOff, bias, ep, backend);
+            case IM2COL -> new Im2colConv(g, weights, wOff, bias, ep, backend);
+            case POINTWISE -> new PointwiseConv(g, weights, wOff, bias, ep, backend);
+            case DEPTHWISE -> new DepthwiseConv(g, weights, wOff, bias, ep, backend);
+            case AUTO, GEMM_COL2IM -> throw new AssertionError(a);
+        };
+    }
+
+    /**
+     * As {@link #prepareTranspose(ConvTransposeGeometry, float[], int, float[], Epilogue, ConvAlgorithm, Backend)} on
+     * {@link Kernels#backend()}.
+     */
+    public static ConvKernel prepareTranspose(ConvTransposeGeometry g, float[] weights, int wOff, float[] bias,
+            Epilogue e, ConvAlgorithm forced) {
+        return prepareTranspose(g, weights, wOff, bias, e, forced, Kernels.backend());
+    }
+
+    /**
+     * A transposed convolution kernel.
+     *
+     * @param weights {@code (C, M/G, k...)} at {@code wOff}
+     * @param bias {@code M} values, or null
+     * @param e the activation fused after the bias, or null for none
+     * @param forced {@link ConvAlgorithm#GEMM_COL2IM}, {@link ConvAlgorithm#DIRECT}, or AUTO / null
+     * @throws IllegalArgumentException if {@code forced} does not support {@code g}, or the arrays are too short
+     */
+    public static ConvKernel prepareTranspose(ConvTransposeGeometry g, float[] weights, int wOff, float[] bias,
+            Epilogue e, ConvAlgorithm forced, Backend backend) {
+        Objects.requireNonNull(g, "geometry");
+        Objects.requireNonNull(backend, "backend");
+        Epilogue ep = e == null ? Epilogue.NONE : e;
+        ConvAlgorithm a = forced == null || forced == ConvAlgorithm.AUTO ? ConvAlgorithm.choose(g) : forced;
+        if (!a.supports(g)) {
+            throw new IllegalArgumentException(a + " does not support " + g);
+        }
+        return switch (a) {
+            case DIRECT -> new DirectConv(g, weights, wOff, bias, ep, backend);
+            case GEMM_COL2IM -> new Col2imConvTranspose(g, weights, wOff, bias, ep, backend);
+            default -> throw new AssertionError(a);
+        };
+    }
+}

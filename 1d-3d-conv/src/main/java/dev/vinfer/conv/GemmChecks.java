@@ -1,0 +1,94 @@
+package dev.vinfer.conv;
+
+import java.util.Objects;
+
+/**
+ * Argument checks shared by the {@link Backend} implementations, so that a bad offset or leading dimension fails with
+ * a message instead of a wrong answer or an index error deep in a kernel. Public only for the backend packages.
+ */
+public final class GemmChecks {
+    private GemmChecks() {
+    }
+
+    /**
+     * Checks that a row-major {@code rows x cols} matrix stored at {@code off} with leading dimension {@code ld}
+     * lies inside {@code data}.
+     */
+    public static void matrix(String name, float[] data, int off, int ld, int rows, int cols) {
+        Objects.requireNonNull(data, name);
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException(name + ": negative shape " + rows + "x" + cols);
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        if (off < 0) {
+            throw new IllegalArgumentException(name + ": negative offset " + off);
+        }
+        if (rows > 1 && ld < cols) {
+            throw new IllegalArgumentException(name + ": leading dimension " + ld + " < row length " + cols);
+        }
+        long last = off + (long) (rows - 1) * ld + cols;
+        if (last > data.length) {
+            throw new IllegalArgumentException(name + ": a " + rows + "x" + cols + " matrix at offset " + off
+                    + " with leading dimension " + ld + " needs " + last + " elements, array has " + data.length);
+        }
+    }
+
+    /** Checks an operand stored as {@code rows x cols}, or as {@code cols x rows} when {@code transposed}. */
+    public static void operand(String name, boolean transposed, float[] data, int off, int ld, int rows, int cols) {
+        if (transposed) {
+            matrix(name + "^T", data, off, ld, cols, rows);
+        } else {
+            matrix(name, data, off, ld, rows, cols);
+        }
+    }
+
+    public static void dims(int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("GEMM: negative size m=" + m + " n=" + n + " k=" + k);
+        }
+    }
+
+    /** Checks a sub-range of a packed operand's free dimension. */
+    public static void range(PackedMatrix p, int begin, int end, int size) {
+        if (begin < 0 || end > size || begin > end) {
+            throw new IllegalArgumentException("packed " + p.side() + ": range [" + begin + ", " + end
+                    + ") outside [0, " + size + ")");
+        }
+        if (begin % p.alignment() != 0) {
+            throw new IllegalArgumentException("packed " + p.side() + ": range start " + begin
+                    + " is not a multiple of the panel size " + p.alignment());
+        }
+    }
+
+    /** Checks that {@code p} was packed by {@code owner} as the given side, and returns it. */
+    public static <T extends PackedMatrix> T owned(PackedMatrix p, Backend owner, PackedMatrix.Side side,
+            Class<T> type) {
+        Objects.requireNonNull(p, "packed matrix");
+        if (p.backend() != owner || !type.isInstance(p)) {
+            throw new IllegalArgumentException("matrix packed by " + p.backend().name() + " cannot be used by "
+                    + owner.name());
+        }
+        if (p.side() != side) {
+            throw new IllegalArgumentException("expected a packed " + side + " operand, got " + p.side());
+        }
+        return type.cast(p);
+    }
+
+    /** Checks the arguments of {@link Backend#axpy}. */
+    public static void axpy(int n, float[] x, int xOff, int incX, float[] y, int yOff) {
+        if (n < 0 || incX < 1) {
+            throw new IllegalArgumentException("axpy: n=" + n + " incX=" + incX);
+        }
+        if (n == 0) {
+            return;
+        }
+        long xSpan = (long) (n - 1) * incX + 1;
+        if (xOff < 0 || xOff + xSpan > x.length) {
+            throw new IndexOutOfBoundsException("axpy: x needs [" + xOff + ", " + (xOff + xSpan) + "), length "
+                    + x.length);
+        }
+        Objects.checkFromIndexSize(yOff, n, y.length);
+    }
+}

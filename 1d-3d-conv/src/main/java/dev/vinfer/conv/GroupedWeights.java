@@ -1,0 +1,47 @@
+package dev.vinfer.conv;
+
+/**
+ * Per-group weights packed once as GEMM A operands ({@code M/G x K} each) plus the bias and epilogue applied to
+ * each finished output row: the part shared by {@link Im2colConv} and {@link PointwiseConv}.
+ */
+final class GroupedWeights {
+    private final PackedMatrix[] groups;
+    private final float[] bias;
+    private final Epilogue epilogue;
+    private final Backend backend;
+    final int rowsPerGroup;
+
+    /** {@code weights[wOff...]} holds {@code groups} row-major blocks of {@code rowsPerGroup x k}. */
+    GroupedWeights(Backend backend, int groups, int rowsPerGroup, int k, float[] weights, int wOff, float[] bias,
+            Epilogue epilogue) {
+        this.backend = backend;
+        this.rowsPerGroup = rowsPerGroup;
+        this.groups = new PackedMatrix[groups];
+        for (int g = 0; g < groups; g++) {
+            this.groups[g] = backend.packA(false, rowsPerGroup, k, weights, wOff + g * rowsPerGroup * k, k);
+        }
+        this.bias = bias;
+        this.epilogue = epilogue;
+    }
+
+    int alignment() {
+        return groups[0].alignment();
+    }
+
+    /**
+     * Output rows {@code [r0, r1)} of group {@code g} for {@code cols} pixels: {@code out = W_g[r0:r1] x B}, then
+     * bias and epilogue while the rows are still in cache. {@code out[outRow0]} is row r0's first pixel; output
+     * rows are {@code outStride} apart.
+     */
+    void multiply(int g, int r0, int r1, int cols, float[] b, int bOff, int ldb, float[] out, int outRow0,
+            int outStride) {
+        backend.gemmPackedA(groups[g], r0, r1, false, cols, b, bOff, ldb, out, outRow0, outStride, false);
+        if (bias == null && epilogue.isIdentity()) {
+            return;
+        }
+        for (int r = r0; r < r1; r++) {
+            float bv = bias == null ? 0f : bias[g * rowsPerGroup + r];
+            backend.biasEpilogue(out, outRow0 + (r - r0) * outStride, cols, bv, epilogue);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.vinfer.conv;
+
+/**
+ * How a GEMM-based convolution cuts its work into independent tasks: {@code units} (batch x groups, each its own
+ * GEMM) x pixel tiles x row parts (slices of the output channels). Tiles bound the scratch memory; when units x
+ * tiles still leave threads idle, pixels are cut finer and then output channels are sliced too. Task outputs never
+ * overlap.
+ */
+record WorkGrid(int units, int pixels, int tileSize, int tiles, int rows, int rowsPer, int rowParts) {
+
+    /** Smallest pixel tile worth a task of its own (two vector tiles wide). */
+    static final int MIN_TILE = 32;
+
+    /**
+     * @param maxTile the most pixels per tile (the memory bound)
+     * @param rowAlign row slices start at multiples of this (the packed weights' alignment)
+     */
+    static WorkGrid plan(int units, int pixels, int maxTile, int rows, int rowAlign, int threads) {
+        int tileSize = Math.max(1, Math.min(maxTile, pixels));
+        int tiles = Math.ceilDiv(pixels, tileSize);
+        if ((long) units * tiles < threads && pixels > MIN_TILE) {
+            int want = Math.ceilDiv(threads, units);
+            int finer = Math.max(MIN_TILE, Math.ceilDiv(Math.ceilDiv(pixels, want), 16) * 16);
+            tileSize = Math.min(tileSize, finer);
+            tiles = Math.ceilDiv(pixels, tileSize);
+        }
+        int rowsPer = rows;
+        int rowParts = 1;
+        if ((long) units * tiles < threads && rows > rowAlign) {
+            int parts = Math.ceilDiv(threads, units * tiles);
+            rowsPer = Math.ceilDiv(Math.ceilDiv(rows, parts), rowAlign) * rowAlign;
+            rowParts = Math.ceilDiv(rows, rowsPer);
+        }
+        return new WorkGrid(units, pixels, tileSize, tiles, rows, rowsPer, rowParts);
+    }
+
+    int tasks() {
+        return Math.multiplyExact(Math.multiplyExact(units, tiles), rowParts);
+    }
+
+    /** The unit (batch x group index) of task {@code t}. */
+    int unit(int t) {
+        return t / rowParts / tiles;
+    }
+
+    /** First pixel of task {@code t}'s tile. */
+    int pixelBegin(int t) {
+        return t / rowParts % tiles * tileSize;
+    }
+
+    int pixelCount(int t) {
+        return Math.min(tileSize, pixels - pixelBegin(t));
+    }
+
+    int rowBegin(int t) {
+        return t % rowParts * rowsPer;
+    }
+
+    int rowEnd(int t) {
+        return Math.min(rows, rowBegin(t) + rowsPer);
+    }
+}

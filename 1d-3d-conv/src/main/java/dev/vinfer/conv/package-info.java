@@ -1,0 +1,23 @@
+/**
+ * Convolution kernels of spatial rank 1 to 3 on plain {@code float[]} arrays, with no knowledge of graphs or ONNX.
+ *
+ * <ul>
+ * <li>Shapes: {@link dev.vinfer.conv.ConvGeometry}, {@link dev.vinfer.conv.ConvTransposeGeometry} (immutable,
+ * validated, ONNX semantics, NCHW-style row-major layouts).</li>
+ * <li>Entry point: {@link dev.vinfer.conv.Convolutions#prepare} / {@code prepareTranspose} pack the weights once
+ * and return an immutable, thread-safe {@link dev.vinfer.conv.ConvKernel}; the algorithm is
+ * {@link dev.vinfer.conv.ConvAlgorithm#choose chosen} or forced.</li>
+ * <li>Matrix products for MatMul/Gemm: {@link dev.vinfer.conv.Sgemm}, with prepacked constant operands
+ * ({@link dev.vinfer.conv.PackedMatrix}).</li>
+ * <li>Fused activations: {@link dev.vinfer.conv.Epilogue}.</li>
+ * <li>The oracle and slow path: {@link dev.vinfer.conv.ConvReference}.</li>
+ * <li>Instruction sets: {@link dev.vinfer.conv.Backend}, chosen by {@link dev.vinfer.conv.Kernels}; the Vector API
+ * code lives only in {@code dev.vinfer.conv.simd}, the plain Java in {@code dev.vinfer.conv.scalar}.</li>
+ * </ul>
+ *
+ * <p>Threads: nothing here creates a thread; every multi-threaded call takes a {@link dev.vinfer.conv.Parallel}.
+ * Scratch memory (GEMM packing buffers, im2col/col2im column buffers) is per thread ({@link java.lang.ThreadLocal}),
+ * bounded by fixed budgets (about 2 MiB for the GEMM, 1 MiB for the columns) unless one reduction row alone is
+ * larger, grown on demand and kept for the thread's life.
+ */
+package dev.vinfer.conv;

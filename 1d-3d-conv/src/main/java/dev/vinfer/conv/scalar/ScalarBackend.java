@@ -1,0 +1,147 @@
+package dev.vinfer.conv.scalar;
+
+import dev.vinfer.conv.Backend;
+import dev.vinfer.conv.Epilogue;
+import dev.vinfer.conv.GemmChecks;
+import dev.vinfer.conv.PackedMatrix;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Plain-Java kernels: the fallback when the Vector API is absent or {@code vinfer.scalar=true}, and a second opinion
+ * for the vector kernels in tests. The GEMM is the row-times-row ("i, p, j") loop, whose inner loop runs along
+ * contiguous rows of B and C so the JIT can auto-vectorize it; no blocking beyond that.
+ */
+public final class ScalarBackend implements Backend {
+    public static final ScalarBackend INSTANCE = new ScalarBackend();
+
+    private ScalarBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public boolean vectorized() {
+        return false;
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
+            int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        GemmChecks.dims(m, n, k);
+        GemmChecks.operand("A", transA, a, aOff, lda, m, k);
+        GemmChecks.operand("B", transB, b, bOff, ldb, k, n);
+        GemmChecks.matrix("C", c, cOff, ldc, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (transB) {
+            // The inner loop wants B's rows contiguous; a transposed B is copied once into that form.
+            float[] bt = ScalarPacking.copy(true, k, n, b, bOff, ldb);
+            multiply(transA, m, n, k, a, aOff, lda, bt, 0, n, c, cOff, ldc, accumulate);
+        } else {
+            multiply(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /** The product with B untransposed: for each row i of C, add {@code A[i][p] * row p of B} for every p. */
+    static void multiply(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
+            int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) {
+                Arrays.fill(c, ci, ci + n, 0f);
+            }
+            for (int p = 0; p < k; p++) {
+                float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                int bp = bOff + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += aip * b[bp + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public PackedMatrix packA(boolean transA, int m, int k, float[] a, int aOff, int lda) {
+        GemmChecks.dims(m, 0, k);
+        GemmChecks.operand("A", transA, a, aOff, lda, m, k);
+        return new ScalarPacking.Packed(this, PackedMatrix.Side.A, m, k, ScalarPacking.copy(transA, m, k, a, aOff,
+                lda));
+    }
+
+    @Override
+    public PackedMatrix packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        GemmChecks.dims(0, n, k);
+        GemmChecks.operand("B", transB, b, bOff, ldb, k, n);
+        return new ScalarPacking.Packed(this, PackedMatrix.Side.B, k, n, ScalarPacking.copy(transB, k, n, b, bOff,
+                ldb));
+    }
+
+    @Override
+    public void gemmPackedA(PackedMatrix a, int rowBegin, int rowEnd, boolean transB, int n, float[] b, int bOff,
+            int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        ScalarPacking.Packed pa = GemmChecks.owned(a, this, PackedMatrix.Side.A, ScalarPacking.Packed.class);
+        GemmChecks.range(pa, rowBegin, rowEnd, pa.rows());
+        int k = pa.cols();
+        gemm(false, transB, rowEnd - rowBegin, n, k, pa.data(), rowBegin * k, k, b, bOff, ldb, c, cOff, ldc,
+                accumulate);
+    }
+
+    @Override
+    public void gemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedMatrix b, int colBegin,
+            int colEnd, float[] c, int cOff, int ldc, boolean accumulate) {
+        ScalarPacking.Packed pb = GemmChecks.owned(b, this, PackedMatrix.Side.B, ScalarPacking.Packed.class);
+        GemmChecks.range(pb, colBegin, colEnd, pb.cols());
+        int n = pb.cols();
+        gemm(transA, false, m, colEnd - colBegin, pb.rows(), a, aOff, lda, pb.data(), colBegin, n, c, cOff, ldc,
+                accumulate);
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, int incX, float[] y, int yOff) {
+        GemmChecks.axpy(n, x, xOff, incX, y, yOff);
+        if (incX == 1) {
+            for (int i = 0; i < n; i++) {
+                y[yOff + i] += alpha * x[xOff + i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                y[yOff + i] += alpha * x[xOff + i * incX];
+            }
+        }
+    }
+
+    @Override
+    public void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e) {
+        Objects.checkFromIndexSize(off, len, x.length);
+        int end = off + len;
+        switch (e.kind()) {
+            case NONE -> {
+                if (bias != 0f) {
+                    for (int i = off; i < end; i++) {
+                        x[i] += bias;
+                    }
+                }
+            }
+            case RELU -> {
+                for (int i = off; i < end; i++) {
+                    x[i] = Math.max(x[i] + bias, 0f);
+                }
+            }
+            default -> {
+                for (int i = off; i < end; i++) {
+                    x[i] = e.apply(x[i] + bias);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

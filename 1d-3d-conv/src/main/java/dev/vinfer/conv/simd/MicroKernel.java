@@ -1,0 +1,121 @@
+package dev.vinfer.conv.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-tiled inner kernel: a {@code MR x NR} block of C (6 rows x 2 vectors) held in 12 vector
+ * accumulators while one packed A panel and one packed B panel are streamed over k.
+ *
+ * <p>Why 6 x 2 vectors: even with only 16 vector registers (AVX2) the 12 accumulators, 2 B vectors and 1 broadcast
+ * A value fit without spills, and each k step issues 12 independent FMAs against 8 loads, enough to keep both FMA pipes
+ * busy. Accumulators are updated as {@code acc = a.fma(b, acc)}, the accumulator as the added operand, which C2
+ * compiles to a single vfmadd231ps.
+ *
+ * <p>Packed layouts (see {@link VectorPacking}): A panel {@code a[ai + p * MR + r]}, B panel
+ * {@code b[bi + p * NR + j]}.
+ */
+final class MicroKernel {
+    /**
+     * The platform's preferred width, or a narrower one if the system property {@code vinfer.vectorBits} asks
+     * for it (e.g. 256 to run the AVX2 configuration on an AVX-512 machine; wider requests are ignored).
+     */
+    static final VectorSpecies<Float> S = species(Integer.getInteger("vinfer.vectorBits", 0));
+    /** Float lanes per vector. */
+    static final int L = S.length();
+    /** Rows of C per tile. */
+    static final int MR = 6;
+    /** Columns of C per tile: two vectors. */
+    static final int NR = 2 * L;
+
+    private MicroKernel() {
+    }
+
+    private static VectorSpecies<Float> species(int bits) {
+        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        if (bits != 64 && bits != 128 && bits != 256 || bits >= preferred.vectorBitSize()) {
+            return preferred;
+        }
+        return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    /**
+     * Computes a full {@code MR x NR} tile over {@code kc} steps and stores it at {@code c[ci]} (row stride
+     * {@code ldc}), adding to what is there when {@code load}.
+     */
+    static void tile(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean load) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * NR;
+            int ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ap + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ap + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        store(c00, c01, c, ci, load);
+        store(c10, c11, c, ci + ldc, load);
+        store(c20, c21, c, ci + 2 * ldc, load);
+        store(c30, c31, c, ci + 3 * ldc, load);
+        store(c40, c41, c, ci + 4 * ldc, load);
+        store(c50, c51, c, ci + 5 * ldc, load);
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean load) {
+        if (load) {
+            v0 = v0.add(FloatVector.fromArray(S, c, ci));
+            v1 = v1.add(FloatVector.fromArray(S, c, ci + L));
+        }
+        v0.intoArray(c, ci);
+        v1.intoArray(c, ci + L);
+    }
+
+    /**
+     * A partial tile ({@code mr <= MR} rows, {@code nr <= NR} columns) at the matrix edge: the packed panels are
+     * zero-padded, so the full tile is computed into {@code scratch} ({@code MR * NR} floats) and only the valid
+     * part is written to C.
+     */
+    static void edge(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean load, int mr,
+            int nr, float[] scratch) {
+        tile(kc, a, ai, b, bi, scratch, 0, NR, false);
+        for (int r = 0; r < mr; r++) {
+            int cr = ci + r * ldc;
+            int sr = r * NR;
+            if (load) {
+                for (int j = 0; j < nr; j++) {
+                    c[cr + j] += scratch[sr + j];
+                }
+            } else {
+                System.arraycopy(scratch, sr, c, cr, nr);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.MR;
+import static dev.vinfer.conv.simd.MicroKernel.NR;
+
+/**
+ * Copies operand blocks into the panel layouts the {@link MicroKernel} streams through, zero-padding the last
+ * panel so edge tiles need no special loads.
+ *
+ * <p>A block ({@code rows x kc}): panels of {@code MR} rows, each stored k-major: element (i, p) at
+ * {@code (i / MR) * MR * kc + p * MR + i % MR}. B block ({@code kc x cols}): panels of {@code NR} columns, each
+ * k-major: element (p, j) at {@code (j / NR) * NR * kc + p * NR + j % NR}. Both are contiguous in the order the
+ * kernel reads them.
+ */
+final class VectorPacking {
+    private VectorPacking() {
+    }
+
+    static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /**
+     * Packs {@code op(A)[0:rows, 0:kc]} whose element (i, p) is {@code a[off + i * ld + p]}, or
+     * {@code a[off + p * ld + i]} when {@code trans}, into {@code dst[dstOff...]} ({@code roundUp(rows, MR) * kc}
+     * floats).
+     */
+    static void packA(boolean trans, float[] a, int off, int ld, int rows, int kc, float[] dst, int dstOff) {
+        for (int i0 = 0; i0 < rows; i0 += MR) {
+            int mr = Math.min(MR, rows - i0);
+            int panel = dstOff + i0 * kc;
+            if (trans) {
+                // op(A) rows are contiguous in the source columns: copy MR consecutive values per k step.
+                for (int p = 0; p < kc; p++) {
+                    int src = off + p * ld + i0;
+                    int d = panel + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        dst[d + r] = a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        dst[d + r] = 0f;
+                    }
+                }
+            } else {
+                for (int r = 0; r < mr; r++) {
+                    int src = off + (i0 + r) * ld;
+                    int d = panel + r;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d + p * MR] = a[src + p];
+                    }
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) {
+                        dst[panel + r + p * MR] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code op(B)[0:kc, 0:cols]} whose element (p, j) is {@code b[off + p * ld + j]}, or
+     * {@code b[off + j * ld + p]} when {@code trans}, into {@code dst[dstOff...]} ({@code kc * roundUp(cols, NR)}
+     * floats).
+     */
+    static void packB(boolean trans, float[] b, int off, int ld, int kc, int cols, float[] dst, int dstOff) {
+        for (int j0 = 0; j0 < cols; j0 += NR) {
+            int nr = Math.min(NR, cols - j0);
+            int panel = dstOff + j0 * kc;
+            if (trans) {
+                for (int j = 0; j < nr; j++) {
+                    int src = off + (j0 + j) * ld;
+                    int d = panel + j;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d + p * NR] = b[src + p];
+                    }
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) {
+                        dst[panel + j + p * NR] = 0f;
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = off + p * ld + j0;
+                    int d = panel + p * NR;
+                    System.arraycopy(b, src, dst, d, nr);
+                    for (int j = nr; j < NR; j++) {
+                        dst[d + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.TestSupport.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** axpy and the bias + epilogue pass on every backend, at lengths around the vector width (tails). */
+class BackendPrimitivesTest {
+
+    @Test
+    void biasEpilogueMatchesEpilogueApply() {
+        Epilogue[] all = {Epilogue.NONE, Epilogue.RELU, Epilogue.clip(-0.25f, 0.5f), Epilogue.leakyRelu(0.2f),
+            Epilogue.clip(Float.NEGATIVE_INFINITY, 6f)};
+        for (Backend be : TestSupport.backends()) {
+            for (Epilogue e : all) {
+                for (int len = 0; len <= 40; len++) {
+                    long seed = 7000 + len;
+                    Random r = new Random(seed);
+                    float[] x = random(r, len + 4);
+                    x[2] = Float.NaN;
+                    float bias = r.nextFloat() - 0.5f;
+                    float[] want = x.clone();
+                    for (int i = 2; i < 2 + len; i++) {
+                        want[i] = e.apply(want[i] + bias);
+                    }
+                    be.biasEpilogue(x, 2, len, bias, e);
+                    for (int i = 0; i < x.length; i++) {
+                        // The same float operations in the same order: results must be identical, NaN included.
+                        assertEquals(want[i], x[i], be.name() + " " + e + " len=" + len + " seed=" + seed + " i=" + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void axpyMatchesDefinition() {
+        for (Backend be : TestSupport.backends()) {
+            for (int inc = 1; inc <= 3; inc++) {
+                for (int n = 0; n <= 37; n++) {
+                    long seed = 7100 + 100L * inc + n;
+                    Random r = new Random(seed);
+                    float[] x = random(r, 3 + n * inc);
+                    float[] y = random(r, n + 5);
+                    float alpha = r.nextFloat();
+                    float[] want = y.clone();
+                    for (int i = 0; i < n; i++) {
+                        want[4 + i] = (float) (want[4 + i] + (double) alpha * x[1 + i * inc]);
+                    }
+                    be.axpy(n, alpha, x, 1, inc, y, 4);
+                    // One product and one sum per element (fused or not): within 2 ulp-ish of the double result.
+                    TestSupport.assertClose(be.name() + " inc=" + inc + " n=" + n + " seed=" + seed, 2, want, 0, y,
+                            0, y.length);
+                }
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> be.axpy(4, 1f, new float[3], 0, 1, new float[4], 0));
+            assertThrows(IllegalArgumentException.class, () -> be.axpy(4, 1f, new float[8], 0, 0, new float[4], 0));
+        }
+    }
+}

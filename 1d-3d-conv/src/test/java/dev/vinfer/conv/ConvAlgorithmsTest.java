@@ -1,0 +1,195 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.TestSupport.assertClose;
+import static dev.vinfer.conv.TestSupport.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every forward algorithm, on every backend and with serial and parallel runs, against {@link ConvReference} on
+ * randomized geometries (seed in every message). Outputs are written at an offset inside a NaN-filled array, so a
+ * value not written, or written out of range, shows.
+ */
+class ConvAlgorithmsTest {
+
+    /** Runs {@code algorithm} on geometry g with random data on all backends and parallels. */
+    static void check(String ctx, ConvGeometry g, ConvAlgorithm algorithm, Random r) {
+        int wOff = r.nextInt(5);
+        int inOff = r.nextInt(5);
+        int outOff = r.nextInt(5);
+        float[] w = random(r, wOff + g.weightLength());
+        float[] bias = r.nextBoolean() ? random(r, g.outChannels()) : null;
+        float[] in = random(r, inOff + g.inputLength());
+        Epilogue e = ConvCases.epilogue(r);
+        float[] want = new float[g.outputLength()];
+        ConvReference.conv(g, in, inOff, w, wOff, bias, e, want, 0);
+        String where = ctx + " " + algorithm + " " + g + " " + e + (bias == null ? " no bias" : " bias");
+        for (Backend be : TestSupport.backends()) {
+            ConvKernel k = Convolutions.prepare(g, w, wOff, bias, e, algorithm, be);
+            assertEquals(algorithm == ConvAlgorithm.AUTO ? ConvAlgorithm.choose(g) : algorithm, k.algorithm());
+            for (Parallel p : TestSupport.PARALLELS) {
+                float[] out = new float[outOff + g.outputLength() + 3];
+                Arrays.fill(out, Float.NaN);
+                k.run(in, inOff, out, outOff, p);
+                assertClose(where + " " + be.name() + " " + p, g.reductionLength(), want, 0, out, outOff,
+                        g.outputLength());
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(Float.NaN, out[outOff + g.outputLength() + i], where + ": wrote past the end");
+                }
+            }
+        }
+    }
+
+    private static void randomized(ConvAlgorithm algorithm, ConvCases.Kind kind, long firstSeed, int count) {
+        for (long seed = firstSeed; seed < firstSeed + count; seed++) {
+            Random r = new Random(seed);
+            int rank = 1 + (int) (seed % 3);
+            ConvGeometry g = ConvCases.forward(r, rank, kind);
+            check("seed=" + seed, g, algorithm, r);
+        }
+    }
+
+    @Test
+    void im2colRandom() {
+        randomized(ConvAlgorithm.IM2COL, ConvCases.Kind.GENERAL, 100, 180);
+    }
+
+    @Test
+    void im2colOnPointwiseAndDepthwiseShapes() {
+        randomized(ConvAlgorithm.IM2COL, ConvCases.Kind.POINTWISE, 300, 12);
+        randomized(ConvAlgorithm.IM2COL, ConvCases.Kind.DEPTHWISE, 400, 12);
+    }
+
+    @Test
+    void pointwiseRandom() {
+        randomized(ConvAlgorithm.POINTWISE, ConvCases.Kind.POINTWISE, 500, 90);
+    }
+
+    @Test
+    void depthwiseRandom() {
+        randomized(ConvAlgorithm.DEPTHWISE, ConvCases.Kind.DEPTHWISE, 600, 90);
+    }
+
+    @Test
+    void directRandom() {
+        randomized(ConvAlgorithm.DIRECT, ConvCases.Kind.GENERAL, 700, 15);
+    }
+
+    @Test
+    void autoRandom() {
+        randomized(ConvAlgorithm.AUTO, ConvCases.Kind.GENERAL, 800, 10);
+        randomized(ConvAlgorithm.AUTO, ConvCases.Kind.POINTWISE, 810, 5);
+        randomized(ConvAlgorithm.AUTO, ConvCases.Kind.DEPTHWISE, 820, 5);
+    }
+
+    /**
+     * Shapes whose GEMMs sit at the vector kernel's edges: M/G around MR = 6 and MC = 144, K = C/G * kernel around
+     * KC = 256, and output planes around NR (16/32), the 32-pixel minimum tile and several column tiles.
+     */
+    @Test
+    void gemmEdgeShapes() {
+        long seed = 900;
+        ConvGeometry[] shapes = {
+            // K = 64 * 2 * 2 = 256 (at KC); 33 output pixels; M = 13.
+            ConvGeometry.builder().channels(64, 13).input(4, 12).kernel(2, 2).strides(1, 1).padsOnnx(0, 0, 0, 0)
+                    .build(),
+            // K = 257 via 1x1 strided (not pointwise), M = 6.
+            ConvGeometry.builder().channels(257, 6).input(9, 9).kernel(1, 1).strides(2, 2).build(),
+            // K = 255, M = 145, rank 1, 31 outputs.
+            ConvGeometry.builder().channels(85, 145).input(33).kernel(3).build(),
+            // K = 9 * 30 = 270; 40 x 40 = 1600 output pixels: the column buffer needs several tiles.
+            ConvGeometry.builder().batch(2).channels(30, 7).input(40, 40).kernel(3, 3).padsOnnx(1, 1, 1, 1).build(),
+            // Rank 3 with groups and asymmetric pads; M/G = 12.
+            ConvGeometry.builder().channels(6, 24).group(2).input(5, 6, 7).kernel(2, 3, 2).strides(1, 2, 1)
+                    .dilations(2, 1, 1).pads(new int[] {1, 0, 2}, new int[] {0, 2, 1}).build(),
+            // Pointwise with K = 256 and 17 pixels, M = 144.
+            ConvGeometry.builder().channels(256, 144).input(17).kernel(1).build(),
+            // Depthwise rows exactly one vector and one vector plus one long (stride 1), and strided.
+            ConvGeometry.builder().channels(3, 3).group(3).input(6, 16).kernel(3, 3).padsOnnx(1, 1, 1, 1).build(),
+            ConvGeometry.builder().channels(2, 4).group(2).input(5, 35).kernel(3, 5).strides(2, 3)
+                    .dilations(1, 2).padsOnnx(2, 0, 1, 3).build(),
+        };
+        for (ConvGeometry g : shapes) {
+            for (ConvAlgorithm a : ConvAlgorithm.values()) {
+                if (a != ConvAlgorithm.GEMM_COL2IM && a.supports(g)) {
+                    check("seed=" + seed, g, a, new Random(seed));
+                }
+            }
+            seed++;
+        }
+    }
+
+    @Test
+    void concurrentRunsOnOneKernel() throws Exception {
+        Random r = new Random(950);
+        ConvGeometry g = ConvGeometry.builder().batch(2).channels(8, 20).input(15, 13).kernel(3, 3)
+                .padsOnnx(1, 0, 2, 1).build();
+        float[] w = random(r, g.weightLength());
+        for (Backend be : TestSupport.backends()) {
+            ConvKernel k = Convolutions.prepare(g, w, 0, null, Epilogue.RELU, ConvAlgorithm.IM2COL, be);
+            float[][] ins = new float[4][];
+            float[][] want = new float[4][];
+            for (int i = 0; i < 4; i++) {
+                ins[i] = random(r, g.inputLength());
+                want[i] = new float[g.outputLength()];
+                ConvReference.conv(g, ins[i], 0, w, 0, null, Epilogue.RELU, want[i], 0);
+            }
+            CompletableFuture<?>[] runs = new CompletableFuture<?>[8];
+            for (int t = 0; t < runs.length; t++) {
+                int i = t % 4;
+                runs[t] = CompletableFuture.runAsync(() -> {
+                    for (int rep = 0; rep < 5; rep++) {
+                        float[] out = new float[g.outputLength()];
+                        k.run(ins[i], 0, out, 0, TestSupport.POOL);
+                        assertClose("seed=950 concurrent " + be.name(), g.reductionLength(), want[i], 0, out, 0,
+                                out.length);
+                    }
+                });
+            }
+            CompletableFuture.allOf(runs).get();
+        }
+    }
+
+    @Test
+    void forcingAnUnsupportedAlgorithmFails() {
+        ConvGeometry g = ConvGeometry.builder().channels(4, 4).input(5, 5).kernel(3, 3).build();
+        float[] w = new float[g.weightLength()];
+        assertThrows(IllegalArgumentException.class,
+                () -> Convolutions.prepare(g, w, 0, null, Epilogue.NONE, ConvAlgorithm.POINTWISE));
+        assertThrows(IllegalArgumentException.class,
+                () -> Convolutions.prepare(g, w, 0, null, Epilogue.NONE, ConvAlgorithm.DEPTHWISE));
+        assertThrows(IllegalArgumentException.class,
+                () -> Convolutions.prepare(g, w, 0, null, Epilogue.NONE, ConvAlgorithm.GEMM_COL2IM));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> Convolutions.prepare(g, new float[3], 0, null, Epilogue.NONE, ConvAlgorithm.IM2COL));
+        assertThrows(IllegalArgumentException.class,
+                () -> Convolutions.prepare(g, w, 0, new float[3], Epilogue.NONE, ConvAlgorithm.IM2COL));
+        ConvKernel k = Convolutions.prepare(g, w, 0, null, null, ConvAlgorithm.AUTO);
+        float[] buf = new float[g.inputLength() + g.outputLength()];
+        assertThrows(IllegalArgumentException.class, () -> k.run(buf, 0, buf, 10, Parallel.SERIAL));
+        assertThrows(IndexOutOfBoundsException.class,
+                () -> k.run(new float[3], 0, new float[g.outputLength()], 0, Parallel.SERIAL));
+        k.run(buf, 0, buf, g.inputLength(), Parallel.SERIAL); // adjacent ranges in one array are fine
+    }
+
+    @Test
+    void chooseIsDocumentedRule() {
+        ConvGeometry dw = ConvGeometry.builder().channels(8, 16).group(8).input(9, 9).kernel(3, 3).build();
+        ConvGeometry pw = ConvGeometry.builder().channels(8, 16).input(9, 9).kernel(1, 1).build();
+        ConvGeometry pwStrided = ConvGeometry.builder().channels(8, 16).input(9, 9).kernel(1, 1).strides(2, 2)
+                .build();
+        ConvGeometry general = ConvGeometry.builder().channels(8, 16).group(2).input(9, 9).kernel(3, 3).build();
+        assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw));
+        assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw));
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(pwStrided));
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(general));
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.parse(" Im2Col "));
+        assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.parse("direct"));
+        assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("winograd"));
+    }
+}

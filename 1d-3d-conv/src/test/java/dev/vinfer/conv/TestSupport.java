@@ -1,0 +1,108 @@
+package dev.vinfer.conv;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+/** Shared test helpers: random data, the tolerance rule, the backends and thread pools to try. */
+final class TestSupport {
+    private TestSupport() {
+    }
+
+    /** A real two-thread {@link Parallel}, so task splitting and concurrent scratch use are exercised. */
+    static final Parallel POOL = new Parallel() {
+        private final ForkJoinPool pool = new ForkJoinPool(2);
+
+        @Override
+        public int threads() {
+            return 2;
+        }
+
+        @Override
+        public void forEach(int count, Task task) {
+            ForkJoinTask<?>[] f = new ForkJoinTask<?>[count];
+            for (int i = 0; i < count; i++) {
+                int idx = i;
+                f[i] = pool.submit(() -> task.run(idx));
+            }
+            for (ForkJoinTask<?> t : f) {
+                t.join();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "pool(2)";
+        }
+    };
+
+    /** A {@link Parallel} claiming 5 threads (run serially): makes the splitters cut finer than 2 threads would. */
+    static final Parallel FIVE = new Parallel() {
+        @Override
+        public int threads() {
+            return 5;
+        }
+
+        @Override
+        public void forEach(int count, Task task) {
+            for (int i = count - 1; i >= 0; i--) { // reverse order: tasks must not depend on order
+                task.run(i);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "five(serial)";
+        }
+    };
+
+    static final Parallel[] PARALLELS = {Parallel.SERIAL, POOL, FIVE};
+
+    /** The scalar backend and, when this JVM can load it, the vector backend. */
+    static List<Backend> backends() {
+        List<Backend> b = new ArrayList<>();
+        b.add(Kernels.scalar());
+        Kernels.simd().ifPresent(b::add);
+        return b;
+    }
+
+    static float[] random(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+
+    /**
+     * The tolerance rule for every float-vs-double comparison here. A float32 sum of K products carries a rounding
+     * error that grows roughly like {@code sqrt(K) * eps * |result|} (random-walk accumulation, eps = 6e-8), so we
+     * allow {@code 1e-5 * sqrt(K)} (about 170 eps * sqrt(K)) relative to the largest |reference value| of the
+     * output. Derived from that model, not tuned to make tests pass.
+     */
+    static double tolerance(int reductionLength, float[] reference, int off, int len) {
+        double max = 0;
+        for (int i = off; i < off + len; i++) {
+            max = Math.max(max, Math.abs(reference[i]));
+        }
+        return 1e-5 * Math.sqrt(Math.max(1, reductionLength)) * Math.max(max, Float.MIN_NORMAL);
+    }
+
+    /** Fails with the context (seed, case) and the first bad index if any |actual - expected| exceeds the rule. */
+    static void assertClose(String context, int reductionLength, float[] expected, int eOff, float[] actual, int aOff,
+            int len) {
+        double tol = tolerance(reductionLength, expected, eOff, len);
+        for (int i = 0; i < len; i++) {
+            float e = expected[eOff + i];
+            float a = actual[aOff + i];
+            if (!(Math.abs(e - a) <= tol)) {
+                fail(context + ": at " + i + " expected " + e + " got " + a + " (|diff| " + Math.abs(e - a)
+                        + " > tol " + tol + ", K=" + reductionLength + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.vinfer.ops.gemm;
+
+import dev.vinfer.conv.PackedMatrix;
+import dev.vinfer.conv.Sgemm;
+import dev.vinfer.ops.util.Broadcast;
+import dev.vinfer.runtime.DType;
+import dev.vinfer.runtime.OpContext;
+import dev.vinfer.runtime.Operator;
+import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.VinferException;
+
+/**
+ * Gemm: {@code Y = alpha * op(A) * op(B) + beta * C}, with C broadcast to [M, N]. A constant B (the usual
+ * fully-connected weights) is packed once at construction.
+ */
+public final class GemmOp implements Operator {
+    private final boolean transA;
+    private final boolean transB;
+    private final float alpha;
+    private final float beta;
+    private final Tensor constB;
+    private final PackedMatrix packedB;
+
+    public GemmOp(boolean transA, boolean transB, float alpha, float beta, Tensor constB) {
+        this.transA = transA;
+        this.transB = transB;
+        this.alpha = alpha;
+        this.beta = beta;
+        this.constB = constB;
+        if (constB != null && constB.dtype() == DType.FLOAT32 && constB.rank() == 2) {
+            int k = transB ? constB.dim(1) : constB.dim(0);
+            int n = transB ? constB.dim(0) : constB.dim(1);
+            this.packedB = Sgemm.get().packB(transB, k, n, constB.floats(), constB.offset(), constB.dim(1));
+        } else {
+            this.packedB = null;
+        }
+    }
+
+    @Override
+    public String opType() {
+        return "Gemm";
+    }
+
+    @Override
+    public Tensor[] run(OpContext ctx, Tensor[] inputs) {
+        Tensor a = inputs[0];
+        Tensor b = inputs[1];
+        Tensor c = inputs.length > 2 ? inputs[2] : null;
+        if (a.dtype() != DType.FLOAT32 || b.dtype() != DType.FLOAT32) {
+            throw new VinferException("Gemm supports float32, got " + a.dtype().displayName());
+        }
+        if (a.rank() != 2 || b.rank() != 2) {
+            throw new VinferException("Gemm needs 2-D A and B, got " + a + " and " + b);
+        }
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        if (k != kb) {
+            throw new VinferException("Gemm inner dimensions differ: A " + a + (transA ? "^T" : "") + ", B " + b
+                    + (transB ? "^T" : ""));
+        }
+        Tensor y = ctx.output(0, DType.FLOAT32, m, n);
+        float[] yd = y.floats();
+        int yo = y.offset();
+        if (packedB != null && b == constB) {
+            Sgemm.get().multiplyPackedB(transA, m, a.floats(), a.offset(), a.dim(1), packedB, yd, yo, n, false,
+                    ctx.parallel());
+        } else {
+            Sgemm.get().multiply(transA, transB, m, n, k, a.floats(), a.offset(), a.dim(1), b.floats(), b.offset(),
+                    b.dim(1), yd, yo, n, false, ctx.parallel());
+        }
+        if (alpha != 1f) {
+            for (int i = 0; i < m * n; i++) {
+                yd[yo + i] *= alpha;
+            }
+        }
+        if (c != null && beta != 0f) {
+            int[] map = Broadcast.same(c.shape(), y.shape()) ? null : Broadcast.indexMap(c.shape(), y.shape());
+            for (int i = 0; i < m * n; i++) {
+                yd[yo + i] += beta * c.getFloat(map == null ? i : map[i]);
+            }
+        }
+        return new Tensor[] {y};
+    }
+}

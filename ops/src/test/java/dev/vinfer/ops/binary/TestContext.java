@@ -1,0 +1,35 @@
+package dev.vinfer.ops.binary;
+
+import dev.vinfer.conv.Parallel;
+import dev.vinfer.runtime.DType;
+import dev.vinfer.runtime.Graph;
+import dev.vinfer.runtime.OpContext;
+import dev.vinfer.runtime.SessionOptions;
+import dev.vinfer.runtime.Tensor;
+
+/** A minimal context for running one operator in a unit test. */
+final class TestContext implements OpContext {
+    static Tensor run(dev.vinfer.runtime.Operator op, Tensor... inputs) {
+        return op.run(new TestContext(), inputs)[0];
+    }
+
+    @Override
+    public Tensor output(int index, DType dtype, int... shape) {
+        return Tensor.zeros(dtype, shape);
+    }
+
+    @Override
+    public Parallel parallel() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SessionOptions options() {
+        return new SessionOptions();
+    }
+
+    @Override
+    public Tensor[] runSubgraph(Graph graph, Tensor[] inputs) {
+        throw new UnsupportedOperationException();
+    }
+}
