@@ -38,7 +38,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     PresetOptions presetOptions;
 
-    @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: all cores).")
     Integer threads;
 
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG, JPEG, GIF or BMP files.")

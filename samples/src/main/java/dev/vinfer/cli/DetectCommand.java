@@ -36,7 +36,7 @@ final class DetectCommand implements Callable<Integer> {
             description = "Non-maximum suppression IoU (default ${DEFAULT-VALUE}).")
     float iou;
 
-    @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: all cores).")
     Integer threads;
 
     @Parameters(paramLabel = "IMAGE", description = "PNG, JPEG, GIF or BMP file.")

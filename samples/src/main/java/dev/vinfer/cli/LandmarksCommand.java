@@ -44,7 +44,7 @@ final class LandmarksCommand implements Callable<Integer> {
             description = "Minimum face score (default ${DEFAULT-VALUE}).")
     float threshold;
 
-    @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: all cores).")
     Integer threads;
 
     @Parameters(paramLabel = "IMAGE", description = "PNG, JPEG, GIF or BMP file.")

@@ -17,12 +17,11 @@ final class PresetOptions {
             description = "Input size when the model's is not fixed (a fixed one is always used).")
     String size;
 
-    @Option(names = "--mean", split = ",", paramLabel = "M[,M,M]",
-            description = "Per-channel mean, subtracted after --scale.")
-    float[] mean;
+    @Option(names = "--mean", paramLabel = "M[,M,M]", description = "Per-channel mean, subtracted after --scale.")
+    String mean;
 
-    @Option(names = "--std", split = ",", paramLabel = "S[,S,S]", description = "Per-channel std, divided last.")
-    float[] std;
+    @Option(names = "--std", paramLabel = "S[,S,S]", description = "Per-channel std, divided last.")
+    String std;
 
     @Option(names = "--scale", paramLabel = "F", description = "Pixel (0..255) multiplier, applied first.")
     Float scale;
@@ -45,10 +44,10 @@ final class PresetOptions {
             n = n.withScale(scale);
         }
         if (mean != null) {
-            n = n.withMean(mean);
+            n = n.withMean(parseFloats("--mean", mean));
         }
         if (std != null) {
-            n = n.withStd(std);
+            n = n.withStd(parseFloats("--std", std));
         }
         p = p.withNormalization(n);
         if (bgr) {
@@ -86,6 +85,19 @@ final class PresetOptions {
         } catch (NumberFormatException e) {
             throw new Main.UserError("--size takes S or WxH with positive integers, got '" + s + "'");
         }
+    }
+
+    static float[] parseFloats(String option, String s) {
+        String[] parts = s.split(",");
+        float[] v = new float[parts.length];
+        try {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Float.parseFloat(parts[i].strip());
+            }
+        } catch (NumberFormatException e) {
+            throw new Main.UserError(option + " takes 1 or 3 comma-separated numbers, got '" + s + "'");
+        }
+        return v;
     }
 
     static Layout parseLayout(String s) {

@@ -48,7 +48,7 @@ public final class Classifier implements AutoCloseable {
         var input = ImageModels.imageInput(runner.inputs(), "classifier");
         this.runner = runner;
         this.inputName = input.name();
-        this.preset = preset.fitTo(input);
+        this.preset = ImageModels.fit(preset, input, "classifier");
         this.labels = labels;
     }
 
@@ -67,6 +67,10 @@ public final class Classifier implements AutoCloseable {
     /** The {@code k} most probable classes, most probable first. */
     public List<Prediction> classify(BufferedImage img, int k) {
         float[] p = probabilities(img);
+        if (labels.size() > 0 && labels.size() != p.length && labels.size() + 1 != p.length) {
+            throw new IllegalArgumentException("the labels have " + labels.size() + " names but the classifier gives "
+                    + p.length + " scores");
+        }
         List<Prediction> top = new ArrayList<>();
         for (Scores.Ranked r : Scores.topK(p, k)) {
             top.add(new Prediction(r.index(), labels.name(r.index(), p.length), r.score()));

@@ -47,7 +47,7 @@ public final class FaceDetector implements AutoCloseable {
         var input = ImageModels.imageInput(runner.inputs(), "face detector");
         this.runner = runner;
         this.inputName = input.name();
-        this.preset = ImagePreset.named("ultraface").fitTo(input);
+        this.preset = ImageModels.fit(ImagePreset.named("ultraface"), input, "face detector");
     }
 
     /** The pre-processing used (size from the model). */

@@ -63,7 +63,7 @@ public final class FaceLandmarker implements AutoCloseable {
         this.detector = detector;
         this.mesh = mesh;
         this.meshInput = input.name();
-        this.meshPreset = ImagePreset.named("facemesh").fitTo(input);
+        this.meshPreset = ImageModels.fit(ImagePreset.named("facemesh"), input, "face mesh");
     }
 
     public FaceDetector detector() {

@@ -29,8 +29,17 @@ final class ImageModels {
 
     static Opened open(Path model, ImagePreset preset, String role, SessionOptions options) {
         OnnxModel m = OnnxModel.load(model, options.limits());
-        ImagePreset fitted = preset.fitTo(imageInput(ModelInputs.declared(m), role));
+        ImagePreset fitted = fit(preset, imageInput(ModelInputs.declared(m), role), role);
         return new Opened(ModelRunner.open(m, options), fitted);
+    }
+
+    /** {@link ImagePreset#fitTo}, its error naming the model's role (which of two models did not fit). */
+    static ImagePreset fit(ImagePreset preset, ValueInfo input, String role) {
+        try {
+            return preset.fitTo(input);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(role + " " + e.getMessage(), e);
+        }
     }
 
     /** Finds an output by name, else the first one {@code accept} takes; IllegalArgumentException if none. */

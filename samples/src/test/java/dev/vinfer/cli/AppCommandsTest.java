@@ -78,7 +78,11 @@ class AppCommandsTest {
         assertUserError(run("classify", "--model", shared(CLASSIFIER), "--layout", "nhwc", cat), "channel");
         assertUserError(run("classify", "--model", shared(CLASSIFIER), "--preset", "nope", cat), "unknown preset");
         assertUserError(run("classify", "--model", shared(CLASSIFIER), "--mean", "1,2", cat), "1 or 3 values");
+        assertUserError(run("landmarks", "--detector", shared(DETECTOR), "--mesh",
+                shared("models/mnist-8/mnist-8.onnx"), shared("images/astronaut.png")), "face mesh model input");
         assertUserError(run("detect", "--detector", shared(MESH), cat), "has no output like");
+        assertUserError(run("classify", "--model", shared("models/mnist-8/mnist-8.onnx"), "--preset", "mnist",
+                "--labels", shared("labels/imagenet_classes.txt"), cat), "1000 names but the classifier gives 10");
     }
 
     @Test

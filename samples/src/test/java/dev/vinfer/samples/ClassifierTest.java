@@ -80,7 +80,8 @@ class ClassifierTest {
         Path mnist = SharedData.require("models/mnist-8/mnist-8.onnx");
         var e = assertThrows(IllegalArgumentException.class, () -> Classifier.open(mnist,
                 ImagePreset.named("imagenet"), Labels.none(), new SessionOptions().threads(1)));
-        assertTrue(e.getMessage().startsWith("model input 'Input3' [1,1,28,28] has 1 channel(s)"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("classifier model input 'Input3' [1,1,28,28] has 1 channel(s)"),
+                e.getMessage());
     }
 
     @Test

@@ -146,9 +146,8 @@ public record ImagePreset(String name, int width, int height, ResizeMode resize,
         int want = channels.channels();
         if (c >= 0 && c != want) {
             Layout other = layout == Layout.NCHW ? Layout.NHWC : Layout.NCHW;
-            String hint = dims[other.channelAxis()] == want
-                    ? " (it looks " + other + ": try --layout " + other.name().toLowerCase(Locale.ROOT) + ")"
-                    : c == 1 ? " (a grey-image model: try --preset mnist)" : "";
+            String hint = dims[other.channelAxis()] == want ? " (the input looks " + other + ")"
+                    : c == 1 ? " (a grey-image model, like those of the mnist preset)" : "";
             throw new IllegalArgumentException(what + " has " + c + " channel(s) on the " + layout
                     + " channel axis but preset '" + name + "' gives " + want + " (" + channels + ")" + hint);
         }

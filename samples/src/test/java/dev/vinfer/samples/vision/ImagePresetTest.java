@@ -36,11 +36,11 @@ class ImagePresetTest {
         ImagePreset imagenet = ImagePreset.named("imagenet");
         var grey = assertThrows(IllegalArgumentException.class,
                 () -> imagenet.fitTo(input(DType.FLOAT32, 1, 1, 28, 28)));
-        assertTrue(grey.getMessage().contains("1 channel(s)") && grey.getMessage().contains("--preset mnist"),
+        assertTrue(grey.getMessage().contains("1 channel(s)") && grey.getMessage().contains("mnist preset"),
                 grey.getMessage());
         var nhwc = assertThrows(IllegalArgumentException.class,
                 () -> imagenet.fitTo(input(DType.FLOAT32, 1, 224, 224, 3)));
-        assertTrue(nhwc.getMessage().contains("--layout nhwc"), nhwc.getMessage());
+        assertTrue(nhwc.getMessage().contains("looks NHWC"), nhwc.getMessage());
         var rank = assertThrows(IllegalArgumentException.class, () -> imagenet.fitTo(input(DType.FLOAT32, 1, 784)));
         assertTrue(rank.getMessage().contains("rank 2"), rank.getMessage());
         var dtype = assertThrows(IllegalArgumentException.class,
