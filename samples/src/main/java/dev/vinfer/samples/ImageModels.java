@@ -6,8 +6,10 @@ import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.ValueInfo;
 import dev.vinfer.samples.vision.ImagePreset;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** What the apps share: a model with one image input, checked against a preset before it is imported. */
 final class ImageModels {
@@ -43,7 +45,7 @@ final class ImageModels {
     }
 
     /** Finds an output by name, else the first one {@code accept} takes; IllegalArgumentException if none. */
-    static Tensor output(Map<String, Tensor> outputs, String name, java.util.function.Predicate<Tensor> accept,
+    static Tensor output(Map<String, Tensor> outputs, String name, Predicate<Tensor> accept,
             String role, String expected) {
         Tensor t = outputs.get(name);
         if (t != null && accept.test(t)) {
@@ -56,7 +58,7 @@ final class ImageModels {
         }
         StringBuilder got = new StringBuilder();
         outputs.forEach((k, v) -> got.append(got.isEmpty() ? "" : ", ").append(k)
-                .append(java.util.Arrays.toString(v.shape())));
+                .append(Arrays.toString(v.shape())));
         throw new IllegalArgumentException("the " + role + " model has no output like " + expected + "; it gives "
                 + got);
     }
