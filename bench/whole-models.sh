@@ -17,5 +17,7 @@ echo "load before: $(uptime)" | tee "$OUT/whole-models-load.txt"
 bin/jdk25 java -Dvinfer.bench.models=bench/target/bench-models -jar bench/target/benchmarks.jar \
   'WholeModelBenchmark|SessionOpenBenchmark' $JMH_ARGS -rf csv -rff "$OUT/whole-models.csv" "$@"
 echo "load after: $(uptime)" | tee -a "$OUT/whole-models-load.txt"
+NOTE="$(date -u +%Y-%m-%d), $(nproc) cores, load average $(sed -n 's/.*load average: \([0-9.]*\).*/\1/p' \
+  "$OUT/whole-models-load.txt" | paste -sd/ -) (before/after)"
 bin/jdk25 java -cp bench/target/benchmarks.jar dev.vinfer.bench.wholemodel.ResultsReport \
-  "$OUT/whole-models.csv" bench/whole-models.png | tee "$OUT/whole-models.md"
+  "$OUT/whole-models.csv" bench/whole-models.png "$NOTE" | tee "$OUT/whole-models.md"

@@ -21,7 +21,8 @@ import javax.imageio.ImageIO;
  * Turns the JMH CSV results of {@link WholeModelBenchmark} and {@link SessionOpenBenchmark} into the markdown table
  * of bench/README.md (ONNX Runtime time / vinfer time against the issue's goals) and a PNG bar chart.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.vinfer.bench.wholemodel.ResultsReport RESULTS.csv CHART.png</pre>
+ * <pre>java -cp bench/target/benchmarks.jar dev.vinfer.bench.wholemodel.ResultsReport RESULTS.csv CHART.png NOTE</pre>
+ * (NOTE, e.g. the machine's load during the run, is printed under the chart's title).
  */
 public final class ResultsReport {
     /** The goal per model: ONNX Runtime time / vinfer time at least this. */
@@ -48,14 +49,14 @@ public final class ResultsReport {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: ResultsReport RESULTS.csv [CHART.png]");
+            System.err.println("usage: ResultsReport RESULTS.csv [CHART.png [NOTE]]");
             System.exit(2);
         }
         List<Row> rows = read(Path.of(args[0]));
         System.out.print(table(rows));
         System.out.print(openTable(rows));
         if (args.length > 1) {
-            chart(rows, Path.of(args[1]));
+            chart(rows, Path.of(args[1]), args.length > 2 ? args[2] : "");
             System.out.println("\nchart: " + args[1]);
         }
     }
@@ -165,7 +166,7 @@ public final class ResultsReport {
     }
 
     /** Grouped bars of ORT / vinfer per model (1 and 2 threads), the parity line and each model's goal. */
-    static void chart(List<Row> rows, Path png) throws IOException {
+    static void chart(List<Row> rows, Path png, String note) throws IOException {
         int w = 900;
         int h = 420;
         int left = 70;
@@ -237,6 +238,7 @@ public final class ResultsReport {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString("ONNX Runtime time / vinfer time, batch 1 (higher is better for vinfer)", left, 25);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString(note, left, 42);
         for (int t = 0; t < 2; t++) {
             g.setColor(colors[t]);
             g.fillRect(left + t * 110, h - 25, 12, 12);
