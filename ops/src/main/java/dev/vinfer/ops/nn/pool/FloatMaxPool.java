@@ -55,12 +55,19 @@ final class FloatMaxPool {
             for (int oy = 0; oy < g.out(1); oy++) {
                 int fy = g.first(1, oy);
                 int ny = g.valid(1, oy);
-                java.util.Arrays.fill(row, 0, w, Float.NEGATIVE_INFINITY);
-                for (int a = 0; a < nz; a++) {
-                    for (int b = 0; b < ny; b++) {
-                        int at = srcOff + ((fz + a * dz) * h + fy + b * dy) * w;
-                        for (int i = 0; i < w; i++) {
-                            row[i] = Math.max(row[i], src[at + i]);
+                // the column maxima of the window's rows; a window of one row (1-d pools) reads it in place
+                float[] cols = src;
+                int colBase = srcOff + (fz * h + fy) * w;
+                if (nz * ny != 1) {
+                    cols = row;
+                    colBase = 0;
+                    java.util.Arrays.fill(row, 0, w, Float.NEGATIVE_INFINITY);
+                    for (int a = 0; a < nz; a++) {
+                        for (int b = 0; b < ny; b++) {
+                            int at = srcOff + ((fz + a * dz) * h + fy + b * dy) * w;
+                            for (int i = 0; i < w; i++) {
+                                row[i] = Math.max(row[i], src[at + i]);
+                            }
                         }
                     }
                 }
@@ -68,8 +75,8 @@ final class FloatMaxPool {
                     int fx = g.first(2, ox);
                     int nx = g.valid(2, ox);
                     float best = Float.NEGATIVE_INFINITY;
-                    for (int c = 0, at = fx; c < nx; c++, at += dx) {
-                        best = Math.max(best, row[at]);
+                    for (int c = 0, at = colBase + fx; c < nx; c++, at += dx) {
+                        best = Math.max(best, cols[at]);
                     }
                     if (best != best) {
                         best = skippingNaN(src, srcOff + (fz * h + fy) * w + fx, nz, ny, nx, h * w * dz, w * dy, dx);
