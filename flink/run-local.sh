@@ -32,11 +32,11 @@ if stale; then
   rm -f "$HERE/target-build.log"
 fi
 
-# Flink logs through SLF4J (simple binding here): warnings and errors only. The JVM announces the incubator module
+# Flink logs through SLF4J (simple binding here): errors only. The JVM announces the incubator module
 # on every start; keep stderr for what matters.
 set +e
 { "$JDK/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=error --sun-misc-unsafe-memory-access=allow -Dorg.slf4j.simpleLogger.logFile=System.err \
     ${VINFER_JAVA_OPTS:-} -cp "$JAR:$(cat "$CLASSPATH_FILE")" dev.vinfer.flink.FlinkJobs "$@" \
     2>&1 1>&3 3>&- | grep -v -E '^WARNING: Using incubator modules' >&2; } 3>&1
 exit "${PIPESTATUS[0]}"

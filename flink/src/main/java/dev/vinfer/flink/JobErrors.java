@@ -23,6 +23,9 @@ final class JobErrors {
             }
         }
         String m = best.getMessage() == null ? best.toString() : best.getMessage();
+        if (m.startsWith("vinfer: ")) {
+            m = m.substring("vinfer: ".length()); // the launcher prints its own prefix
+        }
         return m.replace('\n', ' ');
     }
 
