@@ -3,6 +3,7 @@ package dev.vinfer.flink.images;
 import dev.vinfer.flink.Inference;
 import dev.vinfer.flink.InferenceBinding;
 import dev.vinfer.runtime.Session;
+import dev.vinfer.samples.vision.ImagePreset;
 import java.util.List;
 
 /**
@@ -21,6 +22,7 @@ public final class ClassifyImages implements InferenceBinding<ImageFile, Classif
         if (top < 1) {
             throw new IllegalArgumentException("top must be at least 1, got " + top);
         }
+        ImagePreset.named(preset); // an unknown name fails here, when the job is built, not in every task
         this.preset = preset;
         this.labels = List.copyOf(labels);
         this.top = top;

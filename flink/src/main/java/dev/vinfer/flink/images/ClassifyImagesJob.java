@@ -4,11 +4,9 @@ import dev.vinfer.flink.InferenceFunction;
 import dev.vinfer.flink.JobSummary;
 import dev.vinfer.flink.ModelSource;
 import dev.vinfer.flink.SessionThreads;
+import dev.vinfer.samples.vision.Labels;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -54,7 +52,8 @@ public final class ClassifyImagesJob implements Callable<Integer> {
     Path labels;
 
     @Option(names = "--preset", defaultValue = "imagenet", paramLabel = "NAME",
-            description = "Pre-processing preset, as for vinfer classify (default imagenet).")
+            description = "Pre-processing preset, as for vinfer classify: imagenet (default), inception, caffe, "
+                + "mnist, ... The input size follows the model when it is fixed.")
     String preset;
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "Classes per image (default 5).")
@@ -141,16 +140,9 @@ public final class ClassifyImagesJob implements Callable<Integer> {
                 ? Path.of(pathOrUri).toAbsolutePath().toString() : pathOrUri;
     }
 
+    /** The class names of a labels file as {@code vinfer classify} reads them (none without a file). */
     static List<String> readLabels(Path file) throws IOException {
-        if (file == null) {
-            return List.of();
-        }
-        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
-        while (!lines.isEmpty() && lines.getLast().isBlank()) {
-            lines.removeLast();
-        }
-        lines.replaceAll(String::strip);
-        return lines;
+        return file == null ? List.of() : SampleClassifier.labelNames(Labels.load(file));
     }
 
     /** A second run into the same folder would mix old and new part files: refuse a non-empty output folder. */

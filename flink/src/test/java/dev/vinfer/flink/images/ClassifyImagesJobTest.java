@@ -7,24 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vinfer.Vinfer;
 import dev.vinfer.flink.JobSummary;
 import dev.vinfer.flink.LocalFlink;
 import dev.vinfer.flink.ModelSource;
 import dev.vinfer.flink.SessionCounter;
 import dev.vinfer.flink.SessionThreads;
-import dev.vinfer.runtime.Session;
+import dev.vinfer.cli.Main;
 import dev.vinfer.runtime.SessionOptions;
+import dev.vinfer.samples.Classifier;
+import dev.vinfer.samples.Json;
+import dev.vinfer.samples.vision.ImagePreset;
 import dev.vinfer.samples.vision.ImageTensors;
+import dev.vinfer.samples.vision.Labels;
 import dev.vinfer.testdata.SharedData;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -42,7 +51,7 @@ class ClassifyImagesJobTest {
 
     @Test
     void generatedImagesAreEachClassifiedOnceAsInOneJvm(@TempDir Path tmp) throws Exception {
-        List<Path> images = TestImages.write(tmp.resolve("images"), 14, 42);
+        List<Path> images = TestImages.write(tmp.resolve("images"), 10, 42);
         Path model = Files.write(tmp.resolve("tiny.onnx"), TinyClassifier.onnx(7));
         List<String> labels = TinyClassifier.labels();
 
@@ -54,22 +63,24 @@ class ClassifyImagesJobTest {
     }
 
     @Test
-    void sharedPhotosWithShuffleNetMatchTheSingleJvmClassifier(@TempDir Path tmp) throws Exception {
+    void sharedPhotosWithShuffleNetMatchTheSingleJvmClassifierAndVinferClassify(@TempDir Path tmp)
+            throws Exception {
         Path shared = SharedData.require("images");
         Path model = SharedData.require("models/shufflenet-v2-12-qdq/shufflenet-v2-12-qdq.onnx");
-        List<String> labels = ClassifyImagesJob.readLabels(SharedData.require("labels/imagenet_classes.txt"));
+        Path labelsFile = SharedData.require("labels/imagenet_classes.txt");
+        List<String> labels = ClassifyImagesJob.readLabels(labelsFile);
         List<Path> images;
         try (Stream<Path> s = Files.list(shared)) {
-            images = new java.util.ArrayList<>(s.filter(p -> ImageFolder.isImageName(p.getFileName().toString()))
-                    .toList());
+            images = s.filter(p -> ImageFolder.isImageName(p.getFileName().toString())).sorted().toList();
         }
-        images.addAll(TestImages.write(tmp.resolve("generated"), 3, 5));
 
-        Map<String, Classification> got = runJob(List.of(shared.toString(), tmp.resolve("generated").toString()),
-                model, labels, tmp.resolve("out"), images.size());
+        Map<String, Classification> got = runJob(List.of(shared.toString()), model, labels, tmp.resolve("out"),
+                images.size());
 
+        assertEquals(4, images.size(), "the shared photos: " + images);
         assertEquals(paths(images), got.keySet());
         assertEqualsSingleJvm(model, labels, images, got);
+        assertEqualsCli(model, labelsFile, images, got);
         // The photos' well-known classes (SOURCE.txt of the model): a sanity check of the whole pipeline.
         assertEquals(285, got.get(shared.resolve("chelsea.png").toString()).indices()[0], "Egyptian cat");
         assertEquals(967, got.get(shared.resolve("coffee.png").toString()).indices()[0], "espresso");
@@ -135,19 +146,59 @@ class ClassifyImagesJobTest {
         return rows;
     }
 
-    /** The single-JVM classifier (one session, default threads) on each file must give the same top-k exactly. */
+    /**
+     * The samples' single-JVM classifier (what {@code vinfer classify} runs: one session with all cores, the file
+     * decoded from disk) must give the same top-k, with the very same float probabilities.
+     */
     private static void assertEqualsSingleJvm(Path model, List<String> labels, List<Path> images,
             Map<String, Classification> got) throws IOException {
-        try (Session session = Vinfer.open(model, new SessionOptions())) {
-            SampleClassifier classifier = SampleClassifier.over(session, "imagenet", labels);
+        try (Classifier classifier = Classifier.open(model, ImagePreset.named("imagenet"), Labels.of(labels),
+                new SessionOptions())) {
             for (Path image : images) {
                 String path = image.toString();
-                Classification want = classifier.classify(path, ImageTensors.load(image), TOP);
+                List<Classifier.Prediction> want = classifier.classify(ImageTensors.load(image), TOP);
                 Classification c = got.get(path);
                 assertNotNull(c, path);
-                assertArrayEquals(want.indices(), c.indices(), path);
-                assertArrayEquals(want.labels(), c.labels(), path);
-                assertArrayEquals(want.probabilities(), c.probabilities(), path);
+                assertEquals(want.size(), c.size(), path);
+                for (int i = 0; i < want.size(); i++) {
+                    assertEquals(want.get(i).index(), c.indices()[i], path + " rank " + i);
+                    assertEquals(want.get(i).label(), c.labels()[i], path + " rank " + i);
+                    assertEquals(want.get(i).probability(), c.probabilities()[i], path + " rank " + i);
+                }
+            }
+        }
+    }
+
+    /** {@code vinfer classify --json} itself: same classes, same probabilities at the 6 decimals it prints. */
+    private static void assertEqualsCli(Path model, Path labels, List<Path> images, Map<String, Classification> got) {
+        List<String> args = new ArrayList<>(List.of("classify", "--json", "--top", String.valueOf(TOP), "--model",
+                model.toString(), "--labels", labels.toString()));
+        images.forEach(p -> args.add(p.toString()));
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            code = Main.execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, code);
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(images.size(), lines.size(), "one JSON line per image");
+        Pattern image = Pattern.compile("\\{\"image\": \"([^\"]+)\"");
+        Pattern entry = Pattern.compile("\"index\": (\\d+), \"label\": \"(?:[^\"\\\\]|\\\\.)*\", "
+                + "\"probability\": ([0-9.eE-]+)");
+        for (String line : lines) {
+            Matcher m = image.matcher(line);
+            assertTrue(m.find(), line);
+            Classification c = got.get(m.group(1));
+            assertNotNull(c, line);
+            Matcher e = entry.matcher(line);
+            for (int i = 0; i < TOP; i++) {
+                assertTrue(e.find(), line);
+                assertEquals(c.indices()[i], Integer.parseInt(e.group(1)), line);
+                assertEquals(Json.num(c.probabilities()[i], 6), e.group(2), line);
             }
         }
     }
