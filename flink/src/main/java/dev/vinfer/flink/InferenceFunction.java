@@ -4,6 +4,7 @@ import dev.vinfer.runtime.Session;
 import dev.vinfer.runtime.SessionOptions;
 import java.util.Objects;
 import org.apache.flink.api.common.accumulators.Accumulator;
+import org.apache.flink.api.common.accumulators.IntMaximum;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.accumulators.LongMinimum;
@@ -26,7 +27,8 @@ import org.apache.flink.api.common.functions.RuntimeContext;
  * }</pre>
  *
  * <p>Accumulators (summed over all instances, in the job's result): {@value #RECORDS_ACCUMULATOR},
- * {@value #SESSIONS_ACCUMULATOR}, {@value #INFERENCE_NANOS_ACCUMULATOR} (time inside the binding, summed) and
+ * {@value #SESSIONS_ACCUMULATOR}, {@value #THREADS_ACCUMULATOR} (the most threads any session had),
+ * {@value #INFERENCE_NANOS_ACCUMULATOR} (time inside the binding, summed) and
  * {@value #FIRST_RECORD_ACCUMULATOR} / {@value #LAST_RECORD_ACCUMULATOR} (epoch milliseconds when the first record
  * started and the last one finished, over all instances: the inference phase without job start-up and session
  * opening).
@@ -34,6 +36,7 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 public class InferenceFunction<IN, OUT> extends RichMapFunction<IN, OUT> {
     public static final String RECORDS_ACCUMULATOR = "vinfer.records";
     public static final String SESSIONS_ACCUMULATOR = "vinfer.sessions";
+    public static final String THREADS_ACCUMULATOR = "vinfer.sessionThreadsMax";
     public static final String INFERENCE_NANOS_ACCUMULATOR = "vinfer.inferenceNanos";
     public static final String FIRST_RECORD_ACCUMULATOR = "vinfer.firstRecordMillis";
     public static final String LAST_RECORD_ACCUMULATOR = "vinfer.lastRecordMillis";
@@ -83,6 +86,12 @@ public class InferenceFunction<IN, OUT> extends RichMapFunction<IN, OUT> {
             throw e;
         }
         ctx.getIntCounter(SESSIONS_ACCUMULATOR).add(1);
+        Object existing = ctx.getAccumulator(THREADS_ACCUMULATOR);
+        if (existing instanceof IntMaximum chainedMax) { // another instance chained into the same task
+            chainedMax.add(options.threads());
+        } else {
+            ctx.addAccumulator(THREADS_ACCUMULATOR, new IntMaximum(options.threads()));
+        }
         records = ctx.getLongCounter(RECORDS_ACCUMULATOR);
         inferenceNanos = ctx.getLongCounter(INFERENCE_NANOS_ACCUMULATOR);
         firstRecord = accumulator(ctx, FIRST_RECORD_ACCUMULATOR, new LongMinimum(Long.MAX_VALUE));

@@ -9,18 +9,20 @@ import org.apache.flink.api.common.JobExecutionResult;
  *
  * @param records        records the inference operators processed
  * @param sessions       sessions they opened (one per operator instance)
+ * @param sessionThreads the most intra-op threads a session had
  * @param jobMillis      the job's run time as the cluster measured it (scheduling, session opening, inference)
  * @param inferenceMillis from the first record's start to the last record's end, over all instances
  * @param busyNanos      time spent inside the inference, summed over instances
  */
-public record JobSummary(long records, int sessions, long jobMillis, long inferenceMillis, long busyNanos) {
+public record JobSummary(long records, int sessions, int sessionThreads, long jobMillis, long inferenceMillis,
+        long busyNanos) {
 
     public static JobSummary of(JobExecutionResult result) {
         long records = value(result, InferenceFunction.RECORDS_ACCUMULATOR);
         long first = value(result, InferenceFunction.FIRST_RECORD_ACCUMULATOR);
         long last = value(result, InferenceFunction.LAST_RECORD_ACCUMULATOR);
         return new JobSummary(records, (int) value(result, InferenceFunction.SESSIONS_ACCUMULATOR),
-                result.getNetRuntime(), records == 0 ? 0 : Math.max(1, last - first),
+                (int) value(result, InferenceFunction.THREADS_ACCUMULATOR), result.getNetRuntime(), records == 0 ? 0 : Math.max(1, last - first),
                 value(result, InferenceFunction.INFERENCE_NANOS_ACCUMULATOR));
     }
 
@@ -46,8 +48,8 @@ public record JobSummary(long records, int sessions, long jobMillis, long infere
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d records, %d sessions; job %.2f s (%.1f records/s); inference phase "
-                + "%.2f s (%.1f records/s); %.1f ms per record inside an instance", records, sessions,
-                jobMillis / 1000.0, jobRate(), inferenceMillis / 1000.0, inferenceRate(), meanInferenceMillis());
+        return String.format(Locale.ROOT, "%d records, %d sessions of %d threads; job %.2f s (%.1f records/s); "
+                + "inference phase %.2f s (%.1f records/s); %.1f ms per record inside an instance", records, sessions,
+                sessionThreads, jobMillis / 1000.0, jobRate(), inferenceMillis / 1000.0, inferenceRate(), meanInferenceMillis());
     }
 }

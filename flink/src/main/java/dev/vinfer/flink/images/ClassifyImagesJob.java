@@ -129,8 +129,8 @@ public final class ClassifyImagesJob implements Callable<Integer> {
         SessionThreads t = threads == null ? SessionThreads.perSlot() : SessionThreads.of(threads);
         build(env, new Settings(images, source, preset, readLabels(labels), top, output, p, t));
         JobExecutionResult result = env.execute("vinfer: classify images");
-        System.out.println("classify-images: " + JobSummary.of(result) + "; parallelism " + p + ", session threads "
-                + t + "; CSV in " + output);
+        System.out.println("classify-images: " + JobSummary.of(result) + "; parallelism " + p + "; CSV in "
+                + output);
         return 0;
     }
 
