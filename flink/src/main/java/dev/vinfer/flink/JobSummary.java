@@ -48,7 +48,7 @@ public record JobSummary(long records, int sessions, int sessionThreads, long jo
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d records, %d sessions of %d threads; job %.2f s (%.1f records/s); "
+        return String.format(Locale.ROOT, "%d records, %d sessions (threads each: %d); job %.2f s (%.1f records/s); "
                 + "inference phase %.2f s (%.1f records/s); %.1f ms per record inside an instance", records, sessions,
                 sessionThreads, jobMillis / 1000.0, jobRate(), inferenceMillis / 1000.0, inferenceRate(), meanInferenceMillis());
     }

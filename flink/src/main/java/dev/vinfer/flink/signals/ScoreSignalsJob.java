@@ -13,6 +13,7 @@ import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -96,7 +97,9 @@ public final class ScoreSignalsJob implements Callable<Integer> {
                 noise, p, t);
         List<ScoredWindow> results = new ArrayList<>();
         long start = System.nanoTime();
-        try (CloseableIterator<ScoredWindow> it = scored.executeAndCollect("vinfer: score signals")) {
+        JobClient job;
+        try (CloseableIterator<ScoredWindow> it = scored.collectAsync()) {
+            job = env.executeAsync("vinfer: score signals");
             while (it.hasNext()) {
                 ScoredWindow w = it.next();
                 results.add(w);
@@ -105,8 +108,9 @@ public final class ScoreSignalsJob implements Callable<Integer> {
                 }
             }
         }
+        JobSummary counts = JobSummary.of(job.getJobExecutionResult().get());
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.println(summary(results, seconds, p, t));
+        System.out.println(summary(results, seconds, p, counts.sessionThreads()));
         return 0;
     }
 
@@ -120,7 +124,7 @@ public final class ScoreSignalsJob implements Callable<Integer> {
      * Counts, accuracy and latency percentiles over all windows and over the later half by id: the first windows
      * arrive while the JIT compiler is still warming up the freshly opened sessions and queue up behind them.
      */
-    static String summary(List<ScoredWindow> scored, double seconds, int p, SessionThreads t) {
+    static String summary(List<ScoredWindow> scored, double seconds, int p, int sessionThreads) {
         int n = scored.size();
         long correct = scored.stream().filter(w -> w.predicted() == w.tone()).count();
         List<Long> all = new ArrayList<>();
@@ -133,8 +137,8 @@ public final class ScoreSignalsJob implements Callable<Integer> {
             }
         }
         return String.format(Locale.ROOT, "score-signals: %d windows in %.1f s (incl. start-up), %d correct; "
-                + "parallelism %d, session threads %s%n  latency, all windows:       %s%n"
-                + "  latency, later half (warm): %s", n, seconds, correct, p, t, percentiles(all),
+                + "parallelism %d, session threads %d%n  latency, all windows:       %s%n"
+                + "  latency, later half (warm): %s", n, seconds, correct, p, sessionThreads, percentiles(all),
                 percentiles(later));
     }
 

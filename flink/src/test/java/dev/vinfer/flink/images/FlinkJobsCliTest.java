@@ -29,7 +29,7 @@ class FlinkJobsCliTest {
                 "--ship", "cache", "--top", "3");
         assertEquals(0, r.code, r.err);
         int perSlot = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        assertTrue(r.out.contains("classify-images: 3 records, 2 sessions of " + perSlot + " threads"), r.out);
+        assertTrue(r.out.contains("classify-images: 3 records, 2 sessions (threads each: " + perSlot + ")"), r.out);
         assertEquals(2, SessionCounter.closed());
         try (Stream<Path> s = Files.list(tmp.resolve("out"))) {
             List<String> lines = Files.readAllLines(s.findFirst().orElseThrow());

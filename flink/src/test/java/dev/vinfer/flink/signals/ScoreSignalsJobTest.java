@@ -51,7 +51,7 @@ class ScoreSignalsJobTest {
         for (ScoredWindow w : results) {
             assertTrue(w.latencyMicros() > 0 && w.latencyMicros() < 60_000_000, "latency " + w.latencyMicros());
         }
-        System.out.println(ScoreSignalsJob.summary(results, 0, 2, SessionThreads.perSlot()));
+        System.out.println(ScoreSignalsJob.summary(results, 0, 2, SessionCounter.threads().get(0)));
     }
 
     @Test
