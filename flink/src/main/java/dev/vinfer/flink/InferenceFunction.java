@@ -131,9 +131,4 @@ public class InferenceFunction<IN, OUT> extends RichMapFunction<IN, OUT> {
             SessionCounter.countClosed();
         }
     }
-
-    /** The session's intra-op threads, once open (for logs and tests); 0 before. */
-    public int sessionThreads() {
-        return session == null ? 0 : session.options().threads();
-    }
 }
