@@ -100,6 +100,26 @@ class ClassifyImagesJobTest {
         assertEquals(0, SessionCounter.opened());
     }
 
+    @Test
+    void aModelThePresetCannotFeedFailsTheJobAndItsSessionsAreClosed(@TempDir Path tmp) throws Exception {
+        TestImages.write(tmp.resolve("images"), 2, 1);
+        Path mnist = SharedData.require("models/mnist-8/mnist-8.onnx"); // grey 28x28: not an ImageNet input
+        SessionCounter.reset();
+        StreamExecutionEnvironment env = batchEnvironment();
+        ClassifyImagesJob.build(env, new ClassifyImagesJob.Settings(List.of(tmp.resolve("images").toString()),
+                ModelSource.bytesOf(mnist), "imagenet", List.of(), TOP, tmp.resolve("out").toString(), PARALLELISM,
+                SessionThreads.perSlot()));
+        Exception e = assertThrows(Exception.class, env::execute);
+        String chain = messages(e);
+        assertTrue(chain.contains("channel"), chain); // the samples' Classifier says what does not fit
+        assertTrue(SessionCounter.opened() >= 1, "sessions opened before the binding failed");
+        // Flink may still be cancelling the other instance when the job's failure reaches the client.
+        for (int i = 0; i < 100 && SessionCounter.live() > 0; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(SessionCounter.opened(), SessionCounter.closed(), "a session left open");
+    }
+
     /** Runs the job (parallelism 2) and returns its CSV rows by path, checking the session and record counts. */
     private static Map<String, Classification> runJob(List<String> folders, Path model, List<String> labels,
             Path out, int expectedImages) throws Exception {
