@@ -57,8 +57,8 @@ public final class BatchNormFolding implements GraphPass {
     }
 
     private static boolean inferenceForm(Node bn, GraphIndex index) {
-        if (bn.inputCount() < 5 || bn.output(0) == null) {
-            return false;
+        if (bn.inputCount() < 5 || bn.output(0) == null || bn.op().describe().contains("training")) {
+            return false; // training mode normalizes with the batch's own statistics: not a fixed affine map
         }
         for (int i = 1; i < 5; i++) {
             if (bn.input(i) == null || !bn.input(i).isConstant()) {
