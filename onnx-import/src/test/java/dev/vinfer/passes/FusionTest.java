@@ -155,6 +155,20 @@ class FusionTest {
     }
 
     @Test
+    void fusedBlockRunsInThePlannedArena() {
+        Graph g = PassTesting.optimizeAll(load(block(true), 13));
+        try (dev.vinfer.runtime.Session s = new dev.vinfer.runtime.Session(g, PassTesting.OPTIONS);
+                dev.vinfer.runtime.Session fresh = new dev.vinfer.runtime.Session(g,
+                        PassTesting.OPTIONS.clone().memoryPlan(false))) {
+            for (int run = 0; run < 3; run++) {
+                Map<String, Tensor> feed = Map.of("x", random(60 + run, 1, 4, 5, 5));
+                assertSameOutputs(fresh.run(feed), s.run(feed), 0);
+            }
+            assertEquals(1, s.memoryStats().arenas(), s.memoryStats().toString());
+        }
+    }
+
+    @Test
     void residualThatBroadcastsIsStillCorrect() {
         GraphProto gp = convGraph(40).addInput(tensorInfo("r", DType.FLOAT32, 1, 4, 1, 1))
                 .addNode(node("Add", new String[] {"r", "c"}, new String[] {"y"})).build();
