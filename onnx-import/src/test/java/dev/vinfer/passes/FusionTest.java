@@ -191,6 +191,25 @@ class FusionTest {
     }
 
     @Test
+    void aConstantPerChannelAddendJoinsTheBias() {
+        Map<String, Tensor> feed = Map.of("x", random(70, 1, 3, 6, 6));
+        for (int[] shape : new int[][] {{4, 1, 1}, {1, 4, 1, 1}, {1}, {}}) {
+            Tensor c = random(71, shape);
+            GraphProto gp = convGraph(72).addInitializer(initializer("k", c))
+                    .addNode(node("Add", new String[] {"c", "k"}, new String[] {"s"}))
+                    .addNode(node("Relu", new String[] {"s"}, new String[] {"y"})).build();
+            Graph g = load(gp, 13);
+            Graph h = PassTesting.optimizeAll(load(gp, 13));
+            assertEquals(List.of("Conv+Relu"), ops(h), java.util.Arrays.toString(shape) + "\n" + h);
+            assertSameOutputs(run(g, feed), run(h, feed), 1e-6);
+        }
+        // A constant of the full output shape is not a bias: left as an Add.
+        GraphProto full = convGraph(73).addInitializer(initializer("k", random(74, 1, 4, 6, 6)))
+                .addNode(node("Add", new String[] {"c", "k"}, new String[] {"y"})).build();
+        assertEquals(List.of("Conv", "Add"), ops(PassTesting.optimizeAll(load(full, 13))));
+    }
+
+    @Test
     void addOfAConvThatIsAlsoAnOutputIsNotFused() {
         GraphProto gp = convGraph(50).addInput(tensorInfo("r", DType.FLOAT32, 1, 4, 6, 6))
                 .addNode(node("Add", new String[] {"c", "r"}, new String[] {"y"}))
