@@ -83,7 +83,8 @@ final class MemoryPlans {
     }
 
     private Entry find(Tensor[] feed) {
-        for (Entry e : entries) {
+        for (int i = 0; i < entries.size(); i++) { // indexed: an iterator would be an allocation per run
+            Entry e = entries.get(i);
             if (e.plan.matches(feed)) {
                 return e;
             }

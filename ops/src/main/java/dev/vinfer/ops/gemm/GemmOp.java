@@ -114,7 +114,17 @@ public final class GemmOp implements Operator {
                 yd[yo + i] *= alpha;
             }
         }
-        if (c != null && beta != 0f) {
+        if (c != null && beta != 0f && c.dtype() == DType.FLOAT32 && c.size() == n && (c.rank() == 1
+                || (c.rank() == 2 && c.dim(0) == 1))) {
+            // The usual bias: one value per output column, added row by row without an index map.
+            float[] cd = c.floats();
+            int co = c.offset();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    yd[yo + i * n + j] += beta * cd[co + j];
+                }
+            }
+        } else if (c != null && beta != 0f) {
             int[] map = Broadcast.same(c.shape(), y.shape()) ? null : Broadcast.indexMap(c.shape(), y.shape());
             for (int i = 0; i < m * n; i++) {
                 yd[yo + i] += beta * c.getFloat(map == null ? i : map[i]);
