@@ -35,6 +35,9 @@ public final class StaticShapes implements GraphPass {
 
     @Override
     public Graph apply(Graph g, SessionOptions options) {
+        if (!hasShapeNodes(g)) {
+            return g; // nothing to replace: skip the inference (it runs some ops on zeros)
+        }
         ConstantFolding folding = new ConstantFolding();
         Graph cur = g;
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -46,6 +49,16 @@ public final class StaticShapes implements GraphPass {
             cur = folding.apply(next, options);
         }
         return cur;
+    }
+
+    private static boolean hasShapeNodes(Graph g) {
+        for (Node n : g.nodes()) {
+            String op = n.op().opType();
+            if (op.equals("Shape") || op.equals("Size")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Shapes known before run time: static graph inputs, constants, and what the rules derive from them. */
