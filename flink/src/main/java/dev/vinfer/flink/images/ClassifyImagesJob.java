@@ -127,14 +127,15 @@ public final class ClassifyImagesJob implements Callable<Integer> {
             throw new IllegalArgumentException("--parallelism must be at least 1, got " + p);
         }
         SessionThreads t = threads == null ? SessionThreads.perSlot() : SessionThreads.of(threads);
-        build(env, new Settings(images, source, preset, readLabels(labels), top, output, p, t));
+        List<String> folders = images.stream().map(ClassifyImagesJob::absoluteIfLocal).toList();
+        build(env, new Settings(folders, source, preset, readLabels(labels), top, absoluteIfLocal(output), p, t));
         JobExecutionResult result = env.execute("vinfer: classify images");
         System.out.println("classify-images: " + JobSummary.of(result) + "; parallelism " + p + "; CSV in "
                 + output);
         return 0;
     }
 
-    /** Task managers do not share the client's working folder: a relative local path is made absolute. */
+    /** Task managers do not share the client's working folder: relative local paths are made absolute. */
     static String absoluteIfLocal(String pathOrUri) {
         return new org.apache.flink.core.fs.Path(pathOrUri).toUri().getScheme() == null
                 ? Path.of(pathOrUri).toAbsolutePath().toString() : pathOrUri;
