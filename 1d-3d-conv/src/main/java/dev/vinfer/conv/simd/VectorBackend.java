@@ -11,6 +11,7 @@ import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.PackedMatrix;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -112,6 +113,54 @@ public final class VectorBackend implements Backend {
         }
         for (; i < n; i++) {
             y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    /**
+     * Four vectors per step with their own accumulators (four independent FMA chains hide the FMA latency over the
+     * k loop), then single vectors, the last one masked, so rows of any length need no scalar tail.
+     */
+    @Override
+    public void combine(int outs, int ins, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff,
+            int len, boolean accumulate) {
+        GemmChecks.combine(outs, ins, coef, src, srcOff, dst, dstOff, len);
+        FloatVector zero = FloatVector.zero(S);
+        for (int o = 0; o < outs; o++) {
+            int d = dstOff[o];
+            int cb = o * ins;
+            int i = 0;
+            for (; i + 4 * L <= len; i += 4 * L) {
+                FloatVector a0 = accumulate ? FloatVector.fromArray(S, dst, d + i) : zero;
+                FloatVector a1 = accumulate ? FloatVector.fromArray(S, dst, d + i + L) : zero;
+                FloatVector a2 = accumulate ? FloatVector.fromArray(S, dst, d + i + 2 * L) : zero;
+                FloatVector a3 = accumulate ? FloatVector.fromArray(S, dst, d + i + 3 * L) : zero;
+                for (int k = 0; k < ins; k++) {
+                    float c = coef[cb + k];
+                    if (c != 0f) {
+                        FloatVector cv = FloatVector.broadcast(S, c);
+                        int sk = srcOff[k] + i;
+                        a0 = FloatVector.fromArray(S, src, sk).fma(cv, a0);
+                        a1 = FloatVector.fromArray(S, src, sk + L).fma(cv, a1);
+                        a2 = FloatVector.fromArray(S, src, sk + 2 * L).fma(cv, a2);
+                        a3 = FloatVector.fromArray(S, src, sk + 3 * L).fma(cv, a3);
+                    }
+                }
+                a0.intoArray(dst, d + i);
+                a1.intoArray(dst, d + i + L);
+                a2.intoArray(dst, d + i + 2 * L);
+                a3.intoArray(dst, d + i + 3 * L);
+            }
+            for (; i < len; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, len);
+                FloatVector a0 = accumulate ? FloatVector.fromArray(S, dst, d + i, m) : zero;
+                for (int k = 0; k < ins; k++) {
+                    float c = coef[cb + k];
+                    if (c != 0f) {
+                        a0 = FloatVector.fromArray(S, src, srcOff[k] + i, m).fma(FloatVector.broadcast(S, c), a0);
+                    }
+                }
+                a0.intoArray(dst, d + i, m);
+            }
         }
     }
 
