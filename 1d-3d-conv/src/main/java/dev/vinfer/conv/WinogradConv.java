@@ -165,8 +165,13 @@ final class WinogradConv extends PreparedConv {
         int cols = chunkTiles + 1;
         int perTileRow = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup()) * cols;
         int strip = Math.max(1, Math.min(rows, STRIP_BUDGET / perTileRow));
-        if ((long) units * Math.ceilDiv(rows, strip) < p.threads()) {
-            strip = Math.max(1, Math.ceilDiv(rows, Math.ceilDiv(p.threads(), units)));
+        int threads = p.threads();
+        long tasks = (long) units * Math.ceilDiv(rows, strip);
+        if (threads > 1 && tasks % threads != 0 && tasks < 8L * threads) {
+            // Too few tasks to divide evenly: cut strips so their count is a multiple of the threads (as far as
+            // whole tile rows allow), so no thread idles while another finishes a strip.
+            int want = (int) Math.ceilDiv(Math.ceilDiv(tasks, threads) * threads, units);
+            strip = Math.max(1, Math.ceilDiv(rows, want));
         }
         int stripRows = strip;
         int strips = Math.ceilDiv(rows, stripRows);

@@ -117,50 +117,141 @@ public final class VectorBackend implements Backend {
     }
 
     /**
-     * Four vectors per step with their own accumulators (four independent FMA chains hide the FMA latency over the
-     * k loop), then single vectors, the last one masked, so rows of any length need no scalar tail.
+     * Per output row, the nonzero taps are taken in groups of up to four, evenly sized (9 taps: 3 + 3 + 3); each
+     * group is one pass over the row with its coefficients broadcast once, outside the loop: the first pass writes
+     * (or adds to dst when accumulating), later ones add. Per vector a pass does up to 4 FMAs for 1 + taps loads
+     * and 1 store, with no per-tap bookkeeping inside the loop. The last vector of a row is masked, so rows of any
+     * length need no scalar tail.
      */
     @Override
     public void combine(int outs, int ins, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff,
             int len, boolean accumulate) {
         GemmChecks.combine(outs, ins, coef, src, srcOff, dst, dstOff, len);
-        FloatVector zero = FloatVector.zero(S);
+        if (len == 0) {
+            return;
+        }
+        int[] taps = new int[4];
         for (int o = 0; o < outs; o++) {
-            int d = dstOff[o];
             int cb = o * ins;
-            int i = 0;
-            for (; i + 4 * L <= len; i += 4 * L) {
-                FloatVector a0 = accumulate ? FloatVector.fromArray(S, dst, d + i) : zero;
-                FloatVector a1 = accumulate ? FloatVector.fromArray(S, dst, d + i + L) : zero;
-                FloatVector a2 = accumulate ? FloatVector.fromArray(S, dst, d + i + 2 * L) : zero;
-                FloatVector a3 = accumulate ? FloatVector.fromArray(S, dst, d + i + 3 * L) : zero;
-                for (int k = 0; k < ins; k++) {
-                    float c = coef[cb + k];
-                    if (c != 0f) {
-                        FloatVector cv = FloatVector.broadcast(S, c);
-                        int sk = srcOff[k] + i;
-                        a0 = FloatVector.fromArray(S, src, sk).fma(cv, a0);
-                        a1 = FloatVector.fromArray(S, src, sk + L).fma(cv, a1);
-                        a2 = FloatVector.fromArray(S, src, sk + 2 * L).fma(cv, a2);
-                        a3 = FloatVector.fromArray(S, src, sk + 3 * L).fma(cv, a3);
-                    }
+            int nonzero = 0;
+            for (int k = 0; k < ins; k++) {
+                if (coef[cb + k] != 0f) {
+                    nonzero++;
                 }
-                a0.intoArray(dst, d + i);
-                a1.intoArray(dst, d + i + L);
-                a2.intoArray(dst, d + i + 2 * L);
-                a3.intoArray(dst, d + i + 3 * L);
             }
-            for (; i < len; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, len);
-                FloatVector a0 = accumulate ? FloatVector.fromArray(S, dst, d + i, m) : zero;
-                for (int k = 0; k < ins; k++) {
-                    float c = coef[cb + k];
-                    if (c != 0f) {
-                        a0 = FloatVector.fromArray(S, src, srcOff[k] + i, m).fma(FloatVector.broadcast(S, c), a0);
-                    }
+            int d = dstOff[o];
+            if (nonzero == 0) {
+                if (!accumulate) {
+                    java.util.Arrays.fill(dst, d, d + len, 0f);
                 }
-                a0.intoArray(dst, d + i, m);
+                continue;
             }
+            int groups = Math.ceilDiv(nonzero, 4);
+            boolean add = accumulate;
+            int k = 0;
+            int done = 0;
+            for (int gi = 0; gi < groups; gi++) {
+                int want = Math.min(4, Math.ceilDiv(nonzero - done, groups - gi)); // an even split of what is left
+                done += want;
+                int n = 0;
+                while (n < want) {
+                    if (coef[cb + k] != 0f) {
+                        taps[n++] = k;
+                    }
+                    k++;
+                }
+                switch (n) {
+                    case 1 -> pass1(coef[cb + taps[0]], src, srcOff[taps[0]], dst, d, len, add);
+                    case 2 -> pass2(coef[cb + taps[0]], srcOff[taps[0]], coef[cb + taps[1]], srcOff[taps[1]], src, dst,
+                            d, len, add);
+                    case 3 -> pass3(coef[cb + taps[0]], srcOff[taps[0]], coef[cb + taps[1]], srcOff[taps[1]],
+                            coef[cb + taps[2]], srcOff[taps[2]], src, dst, d, len, add);
+                    default -> pass4(coef[cb + taps[0]], srcOff[taps[0]], coef[cb + taps[1]], srcOff[taps[1]],
+                            coef[cb + taps[2]], srcOff[taps[2]], coef[cb + taps[3]], srcOff[taps[3]], src, dst, d, len,
+                            add);
+                }
+                add = true;
+            }
+        }
+    }
+
+    private static void pass1(float c0, float[] src, int s0, float[] dst, int d, int len, boolean add) {
+        FloatVector v0 = FloatVector.broadcast(S, c0);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
+            FloatVector.fromArray(S, src, s0 + i).fma(v0, acc).intoArray(dst, d + i);
+        }
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i, m) : FloatVector.zero(S);
+            FloatVector.fromArray(S, src, s0 + i, m).fma(v0, acc).intoArray(dst, d + i, m);
+        }
+    }
+
+    private static void pass2(float c0, int s0, float c1, int s1, float[] src, float[] dst, int d, int len,
+            boolean add) {
+        FloatVector v0 = FloatVector.broadcast(S, c0);
+        FloatVector v1 = FloatVector.broadcast(S, c1);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
+            acc = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
+            FloatVector.fromArray(S, src, s1 + i).fma(v1, acc).intoArray(dst, d + i);
+        }
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i, m) : FloatVector.zero(S);
+            acc = FloatVector.fromArray(S, src, s0 + i, m).fma(v0, acc);
+            FloatVector.fromArray(S, src, s1 + i, m).fma(v1, acc).intoArray(dst, d + i, m);
+        }
+    }
+
+    private static void pass3(float c0, int s0, float c1, int s1, float c2, int s2, float[] src, float[] dst, int d,
+            int len, boolean add) {
+        FloatVector v0 = FloatVector.broadcast(S, c0);
+        FloatVector v1 = FloatVector.broadcast(S, c1);
+        FloatVector v2 = FloatVector.broadcast(S, c2);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
+            acc = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
+            acc = FloatVector.fromArray(S, src, s1 + i).fma(v1, acc);
+            FloatVector.fromArray(S, src, s2 + i).fma(v2, acc).intoArray(dst, d + i);
+        }
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i, m) : FloatVector.zero(S);
+            acc = FloatVector.fromArray(S, src, s0 + i, m).fma(v0, acc);
+            acc = FloatVector.fromArray(S, src, s1 + i, m).fma(v1, acc);
+            FloatVector.fromArray(S, src, s2 + i, m).fma(v2, acc).intoArray(dst, d + i, m);
+        }
+    }
+
+    private static void pass4(float c0, int s0, float c1, int s1, float c2, int s2, float c3, int s3, float[] src,
+            float[] dst, int d, int len, boolean add) {
+        FloatVector v0 = FloatVector.broadcast(S, c0);
+        FloatVector v1 = FloatVector.broadcast(S, c1);
+        FloatVector v2 = FloatVector.broadcast(S, c2);
+        FloatVector v3 = FloatVector.broadcast(S, c3);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
+            // Two partial sums: a chain of two FMAs each instead of four.
+            FloatVector p = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
+            FloatVector q = FloatVector.fromArray(S, src, s1 + i).mul(v1);
+            p = FloatVector.fromArray(S, src, s2 + i).fma(v2, p);
+            q = FloatVector.fromArray(S, src, s3 + i).fma(v3, q);
+            p.add(q).intoArray(dst, d + i);
+        }
+        if (i < len) {
+            VectorMask<Float> m = S.indexInRange(i, len);
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i, m) : FloatVector.zero(S);
+            FloatVector p = FloatVector.fromArray(S, src, s0 + i, m).fma(v0, acc);
+            FloatVector q = FloatVector.fromArray(S, src, s1 + i, m).mul(v1);
+            p = FloatVector.fromArray(S, src, s2 + i, m).fma(v2, p);
+            q = FloatVector.fromArray(S, src, s3 + i, m).fma(v3, q);
+            p.add(q).intoArray(dst, d + i, m);
         }
     }
 

@@ -60,14 +60,16 @@ public final class ConvReport {
             Map<?, ?> run = (Map<?, ?>) o;
             String bench = (String) run.get("benchmark");
             Map<?, ?> params = run.get("params") instanceof Map<?, ?> p ? p : Map.of();
-            double median = median((Map<?, ?>) run.get("primaryMetric"));
+            Map<?, ?> metric = (Map<?, ?>) run.get("primaryMetric");
+            double median = median(metric);
             if (bench.endsWith("ConvLayerBench.vinfer") || bench.endsWith("ConvLayerBench.ort")) {
                 conv.put(new Key((String) params.get("layer"), Integer.parseInt((String) params.get("threads")),
                         (String) params.get("algo"), bench.substring(bench.lastIndexOf('.') + 1)), median);
             } else if (bench.endsWith("SgemmBench.sgemm")) {
                 sgemm.put(Integer.parseInt((String) params.get("n")), median);
             } else if (bench.endsWith("PeakFlops.fmaLoop")) {
-                peakNsPerFma = median;
+                // The peak is a property of the machine: the best iteration is its closest estimate under load.
+                peakNsPerFma = best(metric);
             }
         }
         int lanes = FloatVector.SPECIES_PREFERRED.length();
@@ -104,11 +106,22 @@ public final class ConvReport {
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 
+    /** The fastest measured iteration. */
+    static double best(Map<?, ?> metric) {
+        double b = Double.POSITIVE_INFINITY;
+        for (Object fork : (List<?>) metric.get("rawData")) {
+            for (Object v : (List<?>) fork) {
+                b = Math.min(b, (Double) v);
+            }
+        }
+        return Double.isInfinite(b) ? (Double) metric.get("score") : b;
+    }
+
     static String markdown(Map<Key, Double> conv, Map<Integer, Double> sgemm, double peak, int lanes, double ns,
             String note) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Machine peak (one core): **%.1f GFLOP/s**, measured by `PeakFlops` in the "
-                + "same run (%.4f ns per %d-lane vector FMA, 2 flops per lane). %s%n%n", peak, ns, lanes, note));
+                + "same run (best iteration: %.4f ns per %d-lane vector FMA, 2 flops per lane). %s%n%n", peak, ns, lanes, note));
         b.append("| layer | threads | vinfer ms | vinfer GFLOP/s | % of peak | algorithm | ORT ms | ORT GFLOP/s | "
                 + "ORT / vinfer | goal | met |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ConvLayer l : ConvLayer.values()) {
