@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vinfer.conv.ConvAlgorithm;
 import dev.vinfer.onnx.testing.OnnxTestCase;
+import dev.vinfer.onnx.testing.Tolerance;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.testdata.SharedData;
 import java.io.IOException;
@@ -24,6 +25,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * algorithm is used for every convolution it supports and AUTO's choice elsewhere, so every test must pass under
  * every forcing, with two threads (so the kernels' task splitting runs too) and the suite's usual tolerances.
  * Tests that do not pass with AUTO either (an op vinfer does not implement) are skipped, not counted.
+ *
+ * <p>One declared exception: Winograd F(6,3), whose error bound ({@link ConvAlgorithm#errorBound}) is declared
+ * looser and relative to the largest output rather than per element, gets an absolute tolerance of 1e-5 on top of
+ * the relative 1e-3 (test_Conv3d_groups with F(6,3) along three axes is off by 6.5e-6 on an output of 1.2e-3; its
+ * declared bound there is several times larger).
  */
 class ForcedConvAlgorithmConformanceTest {
 
@@ -59,7 +65,11 @@ class ForcedConvAlgorithmConformanceTest {
             }
             SessionOptions forced = new SessionOptions().threads(2)
                     .convAlgorithm(algorithm.name().toLowerCase(Locale.ROOT));
-            OnnxTestCase.Result r = tc.run(forced, ConformanceTolerances.forTest(tc.name()));
+            Tolerance tol = ConformanceTolerances.forTest(tc.name());
+            if (algorithm == ConvAlgorithm.WINOGRAD_F6_3) {
+                tol = new Tolerance(tol.rtol(), Math.max(tol.atol(), 1e-5));
+            }
+            OnnxTestCase.Result r = tc.run(forced, tol);
             ran++;
             if (!r.passed()) {
                 failures.add(tc.name() + " " + r.status() + ": " + r.detail());
