@@ -11,7 +11,6 @@ import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.PackedMatrix;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -120,8 +119,9 @@ public final class VectorBackend implements Backend {
      * Per output row, the nonzero taps are taken in groups of up to four, evenly sized (9 taps: 3 + 3 + 3); each
      * group is one pass over the row with its coefficients broadcast once, outside the loop: the first pass writes
      * (or adds to dst when accumulating), later ones add. Per vector a pass does up to 4 FMAs for 1 + taps loads
-     * and 1 store, with no per-tap bookkeeping inside the loop. The last vector of a row is masked, so rows of any
-     * length need no scalar tail.
+     * and 1 store, with no per-tap bookkeeping inside the loop. The last few values of a row run in scalar code
+     * (masked vector tails were not always compiled to masked instructions here and then fell back to the Vector
+     * API's slow Java path).
      */
     @Override
     public void combine(int outs, int ins, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff,
@@ -182,10 +182,8 @@ public final class VectorBackend implements Backend {
             FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
             FloatVector.fromArray(S, src, s0 + i).fma(v0, acc).intoArray(dst, d + i);
         }
-        if (i < len) {
-            VectorMask<Float> m = S.indexInRange(i, len);
-            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i, m) : FloatVector.zero(S);
-            FloatVector.fromArray(S, src, s0 + i, m).fma(v0, acc).intoArray(dst, d + i, m);
+        for (; i < len; i++) {
+            dst[d + i] = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
         }
     }
 
@@ -199,11 +197,9 @@ public final class VectorBackend implements Backend {
             acc = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
             FloatVector.fromArray(S, src, s1 + i).fma(v1, acc).intoArray(dst, d + i);
         }
-        if (i < len) {
-            VectorMask<Float> m = S.indexInRange(i, len);
-            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i, m) : FloatVector.zero(S);
-            acc = FloatVector.fromArray(S, src, s0 + i, m).fma(v0, acc);
-            FloatVector.fromArray(S, src, s1 + i, m).fma(v1, acc).intoArray(dst, d + i, m);
+        for (; i < len; i++) {
+            float acc = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
+            dst[d + i] = Math.fma(c1, src[s1 + i], acc);
         }
     }
 
@@ -219,12 +215,10 @@ public final class VectorBackend implements Backend {
             acc = FloatVector.fromArray(S, src, s1 + i).fma(v1, acc);
             FloatVector.fromArray(S, src, s2 + i).fma(v2, acc).intoArray(dst, d + i);
         }
-        if (i < len) {
-            VectorMask<Float> m = S.indexInRange(i, len);
-            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i, m) : FloatVector.zero(S);
-            acc = FloatVector.fromArray(S, src, s0 + i, m).fma(v0, acc);
-            acc = FloatVector.fromArray(S, src, s1 + i, m).fma(v1, acc);
-            FloatVector.fromArray(S, src, s2 + i, m).fma(v2, acc).intoArray(dst, d + i, m);
+        for (; i < len; i++) {
+            float acc = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
+            acc = Math.fma(c1, src[s1 + i], acc);
+            dst[d + i] = Math.fma(c2, src[s2 + i], acc);
         }
     }
 
@@ -244,14 +238,12 @@ public final class VectorBackend implements Backend {
             q = FloatVector.fromArray(S, src, s3 + i).fma(v3, q);
             p.add(q).intoArray(dst, d + i);
         }
-        if (i < len) {
-            VectorMask<Float> m = S.indexInRange(i, len);
-            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i, m) : FloatVector.zero(S);
-            FloatVector p = FloatVector.fromArray(S, src, s0 + i, m).fma(v0, acc);
-            FloatVector q = FloatVector.fromArray(S, src, s1 + i, m).mul(v1);
-            p = FloatVector.fromArray(S, src, s2 + i, m).fma(v2, p);
-            q = FloatVector.fromArray(S, src, s3 + i, m).fma(v3, q);
-            p.add(q).intoArray(dst, d + i, m);
+        for (; i < len; i++) {
+            float p = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
+            float q = c1 * src[s1 + i];
+            p = Math.fma(c2, src[s2 + i], p);
+            q = Math.fma(c3, src[s3 + i], q);
+            dst[d + i] = p + q;
         }
     }
 
