@@ -36,8 +36,8 @@ class ConvAlgorithmsTest {
                 float[] out = new float[outOff + g.outputLength() + 3];
                 Arrays.fill(out, Float.NaN);
                 k.run(in, inOff, out, outOff, p);
-                assertClose(where + " " + be.name() + " " + p, k.algorithm(), g.reductionLength(), want, 0, out,
-                        outOff, g.outputLength());
+                assertClose(where + " " + be.name() + " " + p, k.algorithm(), g, want, 0, out, outOff,
+                        g.outputLength());
                 for (int i = 0; i < 3; i++) {
                     assertEquals(Float.NaN, out[outOff + g.outputLength() + i], where + ": wrote past the end");
                 }

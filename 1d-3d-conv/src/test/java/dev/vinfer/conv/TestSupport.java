@@ -100,14 +100,14 @@ final class TestSupport {
     }
 
     /** As above with an algorithm's declared bound ({@link ConvAlgorithm#errorBound}) relative to max |expected|. */
-    static void assertClose(String context, ConvAlgorithm algorithm, int reductionLength, float[] expected, int eOff,
+    static void assertClose(String context, ConvAlgorithm algorithm, ConvGeometry g, float[] expected, int eOff,
             float[] actual, int aOff, int len) {
         double max = 0;
         for (int i = eOff; i < eOff + len; i++) {
             max = Math.max(max, Math.abs(expected[i]));
         }
-        double tol = algorithm.errorBound(reductionLength) * Math.max(max, Float.MIN_NORMAL);
-        assertClose(context, tol, reductionLength, expected, eOff, actual, aOff, len);
+        double tol = algorithm.errorBound(g) * Math.max(max, Float.MIN_NORMAL);
+        assertClose(context, tol, g.reductionLength(), expected, eOff, actual, aOff, len);
     }
 
     private static void assertClose(String context, double tol, int reductionLength, float[] expected, int eOff,

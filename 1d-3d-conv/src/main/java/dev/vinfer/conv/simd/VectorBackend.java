@@ -282,8 +282,24 @@ public final class VectorBackend implements Backend {
                     v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f)).intoArray(x, off + i);
                 }
             }
-            default -> {
-                // An activation without a vector form yet: the scalar loop below does the whole range.
+            case SIGMOID -> {
+                FloatVector one = FloatVector.broadcast(S, 1f);
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, off + i).add(bv);
+                    one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(x, off + i);
+                }
+            }
+            case HARD_SIGMOID, HARD_SWISH -> {
+                FloatVector alpha = FloatVector.broadcast(S, e.alpha());
+                FloatVector beta = FloatVector.broadcast(S, e.beta());
+                FloatVector zero = FloatVector.zero(S);
+                FloatVector one = FloatVector.broadcast(S, 1f);
+                boolean swish = e.kind() == Epilogue.Kind.HARD_SWISH;
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, off + i).add(bv);
+                    FloatVector h = v.mul(alpha).add(beta).max(zero).min(one);
+                    (swish ? v.mul(h) : h).intoArray(x, off + i);
+                }
             }
         }
         for (; i < len; i++) {

@@ -66,7 +66,7 @@ public final class ConvAccuracy {
                 double rel = maxErr / maxRef;
                 String line = String.format(Locale.ROOT, "| %s | %s | %.2e | %.2e | %.1f%% |", l.title(),
                         a.name().toLowerCase(Locale.ROOT), Math.sqrt(num / den), rel,
-                        rel / a.errorBound(g.reductionLength()) * 100);
+                        rel / a.errorBound(g) * 100);
                 System.out.println(line);
                 b.append(line).append('\n');
             }
