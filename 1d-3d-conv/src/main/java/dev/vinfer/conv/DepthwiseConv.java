@@ -38,8 +38,6 @@ final class DepthwiseConv extends PreparedConv {
     private final int phaseLen;
     /** "same" planes: columns in the right padding band ({@code padEnd} of W). */
     private final int bandRight;
-    /** "same" planes: see {@link #bandTaps()}, indexed by output column. */
-    private final int[][] bandTaps;
 
     DepthwiseConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         super(ConvAlgorithm.DEPTHWISE, backend, g.inputLength(), g.outputLength());
@@ -65,28 +63,6 @@ final class DepthwiseConv extends PreparedConv {
         }
         this.phaseLen = Math.ceilDiv(s.inW, s.sW);
         this.bandRight = Math.max(0, (s.kW - 1) * s.dW - s.pW);
-        this.bandTaps = samePlane ? bandTaps() : null;
-    }
-
-    /** "same" planes: for each output column, the taps whose column is inside the row. */
-    private int[][] bandTaps() {
-        int[][] out = new int[s.outW][];
-        for (int ow = 0; ow < s.outW; ow++) {
-            int[] list = new int[s.kernelSize()];
-            int n = 0;
-            for (int kd = 0; kd < s.kD; kd++) {
-                for (int kh = 0; kh < s.kH; kh++) {
-                    for (int kw = 0; kw < s.kW; kw++) {
-                        int iw = ow - s.pW + kw * s.dW;
-                        if (iw >= 0 && iw < s.inW) {
-                            list[n++] = (kd * s.kH + kh) * s.kW + kw;
-                        }
-                    }
-                }
-            }
-            out[ow] = Arrays.copyOf(list, n);
-        }
-        return out;
     }
 
     private static final class Scratch {
@@ -94,6 +70,9 @@ final class DepthwiseConv extends PreparedConv {
         int[] srcOff = new int[0];
         int[] dstOff = new int[1];
         float[] coef = new float[0];
+        /** "same" planes: gathered input columns, and one output column. */
+        float[] columns = new float[0];
+        float[] column = new float[0];
     }
 
     @Override
@@ -130,8 +109,9 @@ final class DepthwiseConv extends PreparedConv {
 
     /**
      * Output plane shape = input plane shape, stride 1: one flat combination over the pixels whose every tap offset
-     * stays inside the plane; then the rows with a tap in the D/H padding are redone row-wise, and in the other rows
-     * the few pixels of the W padding bands get the wrapped taps (which read the neighbouring row) taken back out.
+     * stays inside the plane (taps in the W padding then read the neighbouring row); then the columns of the W
+     * padding bands are redone column-wise ({@link #bandColumn}) and the rows with a tap in the D/H padding
+     * row-wise.
      */
     private void samePlane(float[] in, int inBase, float[] out, int outBase, int wBase, Scratch sc) {
         int taps = s.kernelSize();
@@ -153,6 +133,12 @@ final class DepthwiseConv extends PreparedConv {
         }
         int leftCols = Math.min(s.pW, s.outW);
         int rightFrom = Math.max(leftCols, s.outW - bandRight);
+        for (int ow = 0; ow < leftCols; ow++) {
+            bandColumn(in, inBase, out, outBase, wBase, ow, sc);
+        }
+        for (int ow = rightFrom; ow < s.outW; ow++) {
+            bandColumn(in, inBase, out, outBase, wBase, ow, sc);
+        }
         int[] cols = {0, 0};
         interior(cols);
         for (int od = 0; od < s.outD; od++) {
@@ -160,42 +146,70 @@ final class DepthwiseConv extends PreparedConv {
             for (int oh = 0; oh < s.outH; oh++) {
                 if (dBorder || oh - s.pH < 0 || oh - s.pH + (s.kH - 1) * s.dH >= s.inH) {
                     row(in, inBase, s.inW, in, inBase, out, outBase, wBase, od, oh, cols[0], cols[1], sc);
-                    continue;
-                }
-                int rowFlat = (od * s.outH + oh) * s.outW;
-                for (int ow = 0; ow < leftCols; ow++) {
-                    band(in, inBase, out, outBase, wBase, od, oh, ow, rowFlat + ow, lo, hi);
-                }
-                for (int ow = rightFrom; ow < s.outW; ow++) {
-                    band(in, inBase, out, outBase, wBase, od, oh, ow, rowFlat + ow, lo, hi);
                 }
             }
         }
     }
 
     /**
-     * A pixel of the W padding bands in a row with every D/H tap inside: the sum over the taps whose column is inside
-     * (precomputed per band column), each a constant flat offset.
+     * Output column {@code ow} of a W padding band, for every row whose D/H taps are all inside (the others are
+     * border rows, redone by {@link #row} afterwards): the input columns its inside taps read are gathered into
+     * contiguous rows, where the (D, H) plane of rows is "same" as well, so the column is one combination over the
+     * rows with a constant offset per tap, then scattered back. About three passes over a column instead of a sum
+     * per pixel.
      */
-    private void band(float[] in, int inBase, float[] out, int outBase, int wBase, int od, int oh, int ow, int flat,
-            int lo, int hi) {
-        int[] taps = bandTaps[ow];
-        // Two partial sums: half the dependent FMA chain.
-        float s0 = 0f;
-        float s1 = 0f;
-        int at = inBase + flat;
-        int i = 0;
-        for (; i + 1 < taps.length; i += 2) {
-            int t0 = taps[i];
-            int t1 = taps[i + 1];
-            s0 = Math.fma(weights[wBase + t0], in[at + tapOffsets[t0]], s0);
-            s1 = Math.fma(weights[wBase + t1], in[at + tapOffsets[t1]], s1);
+    private void bandColumn(float[] in, int inBase, float[] out, int outBase, int wBase, int ow, Scratch sc) {
+        int rows = s.inD * s.inH;
+        if (sc.columns.length < s.kW * rows) {
+            sc.columns = new float[s.kW * rows];
         }
-        if (i < taps.length) {
-            int t0 = taps[i];
-            s0 = Math.fma(weights[wBase + t0], in[at + tapOffsets[t0]], s0);
+        if (sc.column.length < rows) {
+            sc.column = new float[rows];
         }
-        out[outBase + flat] = s0 + s1;
+        float[] colBuf = sc.columns;
+        float[] coef = sc.coef;
+        int kws = 0;
+        int taps = 0;
+        int minOff = 0;
+        int maxOff = 0;
+        for (int kw = 0; kw < s.kW; kw++) {
+            int iw = ow - s.pW + kw * s.dW;
+            if (iw < 0 || iw >= s.inW) {
+                continue;
+            }
+            int dst = kws * rows;
+            for (int r = 0; r < rows; r++) {
+                colBuf[dst + r] = in[inBase + r * s.inW + iw];
+            }
+            for (int kd = 0; kd < s.kD; kd++) {
+                for (int kh = 0; kh < s.kH; kh++) {
+                    int off = (kd * s.dD - s.pD) * s.inH + kh * s.dH - s.pH;
+                    minOff = Math.min(minOff, off);
+                    maxOff = Math.max(maxOff, off);
+                    sc.srcOff[taps] = dst + off;
+                    coef[taps++] = weights[wBase + (kd * s.kH + kh) * s.kW + kw];
+                }
+            }
+            kws++;
+        }
+        int lo = -minOff;
+        int hi = rows - maxOff;
+        if (lo >= hi) {
+            return; // every row is a border row
+        }
+        float[] col = sc.column;
+        if (taps == 0) {
+            Arrays.fill(col, lo, hi, 0f);
+        } else {
+            for (int t = 0; t < taps; t++) {
+                sc.srcOff[t] += lo;
+            }
+            sc.dstOff[0] = lo;
+            backend.combine(1, taps, coef, colBuf, sc.srcOff, col, sc.dstOff, hi - lo, false);
+        }
+        for (int r = lo; r < hi; r++) {
+            out[outBase + r * s.outW + ow] = col[r];
+        }
     }
 
     /** The output columns {@code [cols[0], cols[1])} where every kw tap lands inside the input row. */
