@@ -102,19 +102,32 @@ public enum ConvAlgorithm {
     }
 
     /**
-     * The Winograd variant AUTO picks, or null to stay with im2col. Measured on this project's machine (AMD EPYC
-     * Zen 4, AVX-512, one thread, JMH {@code ConvLayerBench -p algo=...} and the probes noted in bench/README.md):
+     * The Winograd variant AUTO picks, or null to stay with im2col.
+     *
+     * <p>Where and how measured: on this project's machine (AMD EPYC Zen 4 VM, 2 cores, AVX-512), one thread, with
+     * every algorithm forced on the issue-3 benchmark layers, timed both by JMH ({@code ConvLayerBench -p algo=...},
+     * see bench/README.md) and by best-of-N thread CPU time of {@link ConvKernel#run} (less disturbed by the other
+     * builds that shared the machine: load average 10-15 on 2 cores during all of these measurements, so the
+     * absolute times are inflated; the rules rest on the ordering, which was stable). Best-of CPU times, ms:
+     * <pre>
+     * layer                      im2col   F(2,3)  F(4,3)  F(6,3)
+     * 3x3 64->64 @56x56            3.71     2.62    1.98    2.31
+     * 3x3 256->256 @14x14          2.87     1.76    2.30    4.06
+     * k3 256->256 @4000 (1D)      16.8     14.7    12.5    13.6
+     * 3x3x3 64->64 @8x28x28       23.5     13.0    12.4    36.0
+     * </pre>
      * <ul>
-     * <li>Winograd pays only with enough channels on both sides: its transforms cost per (tile, channel) what
-     * the GEMM saves per (tile, channel pair), so C/G and M/G must both be at least 16 (a 3->64 stem stays on
-     * im2col: 3 input channels leave nothing to save);</li>
-     * <li>F(4,3) was fastest on the large planes (64ch @56x56, 256ch 1D @4000, 64ch 3D @8x28x28): half (1D) to a
-     * quarter (2D) of im2col's multiplications with transforms still cheap;</li>
-     * <li>F(2,3) when a tile row would hold few F(4,3) tiles (W output below 24 in 2D/3D, e.g. 256ch @14x14): each
-     * tile row carries one padding column and the GEMM's 32-column panels run half empty, so the larger tile loses
-     * more to padding than it saves;</li>
-     * <li>F(6,3) never won AUTO here (its 8-point transforms cost more than the extra saving, and it is the least
-     * accurate); it can be forced.</li>
+     * <li>Winograd pays only with enough channels on both sides: its transforms cost per (tile, channel) what the
+     * GEMM saves per (tile, channel pair); C/G and M/G must both be at least 16 (a 3->64 stem stays on im2col: 3
+     * input channels leave nothing to save; the threshold itself is a round number below every layer where
+     * Winograd won, not a measured crossover);</li>
+     * <li>F(4,3) was fastest on the large planes: half (1D) to a quarter (2D) of im2col's multiplications with the
+     * transforms still cheap;</li>
+     * <li>F(2,3) when the output rows are short (W output below 24 in 2D/3D, e.g. @14x14): each tile row carries one
+     * padding column and the GEMM's 32-column panels run partly empty, so the larger tile loses more than it
+     * saves;</li>
+     * <li>F(6,3) never won (its 8-point transforms cost more than the extra saving, most of all in 3D, and it is the
+     * least accurate); it can be forced.</li>
      * </ul>
      */
     static ConvAlgorithm winograd(ConvGeometry g) {

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.vinfer.Vinfer;
+import dev.vinfer.conv.ConvAlgorithm;
 import dev.vinfer.conv.ConvGeometry;
 import dev.vinfer.runtime.Session;
 import dev.vinfer.runtime.SessionOptions;
@@ -65,6 +66,10 @@ public class ConvLayerBench {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws OrtException {
         ConvGeometry g = layer.geometry();
+        if (!algo.equalsIgnoreCase("auto") && !ConvAlgorithm.parse(algo).supports(g)) {
+            // The session would silently fall back to AUTO: measuring that under this name would mislead.
+            throw new IllegalArgumentException(algo + " does not apply to " + layer + " (skipped)");
+        }
         byte[] model = ConvModels.convModel(g, ConvModels.weights(g, 1), ConvModels.random(2, g.outChannels()));
         float[] x = ConvModels.random(3, g.inputLength());
         input = Tensor.of(x, ConvModels.inputShape(g));

@@ -27,7 +27,7 @@ import jdk.incubator.vector.FloatVector;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.vinfer.bench.report.ConvReport \
- *     results.json bench/README.md "load note"
+ *     results.json[,more.json] bench/README.md "load note"
  * </pre>
  *
  * Every time is the median of the measured iterations (robust to the odd iteration slowed by other processes on a
@@ -49,10 +49,14 @@ public final class ConvReport {
             System.err.println("usage: ConvReport RESULTS.json README.md [load note]");
             System.exit(2);
         }
-        Path json = Path.of(args[0]);
         Path readme = Path.of(args[1]);
         String note = args.length > 2 ? args[2] : "";
-        List<?> runs = (List<?>) MiniJson.parse(Files.readString(json));
+        List<Object> runs = new ArrayList<>();
+        for (String f : args[0].split(",")) {
+            if (Files.exists(Path.of(f))) {
+                runs.addAll((List<?>) MiniJson.parse(Files.readString(Path.of(f))));
+            }
+        }
         Map<Key, Double> conv = new LinkedHashMap<>();
         Map<Integer, Double> sgemm = new TreeMap<>();
         double peakNsPerFma = Double.NaN;
@@ -152,7 +156,9 @@ public final class ConvReport {
                     StringBuilder row = new StringBuilder();
                     boolean any = false;
                     for (String a : algos) {
-                        Double v = conv.get(new Key(l.name(), t, a, "vinfer"));
+                        // A forced algorithm that does not apply falls back to AUTO: not its time, so not shown.
+                        Double v = dev.vinfer.conv.ConvAlgorithm.parse(a).supports(l.geometry())
+                                ? conv.get(new Key(l.name(), t, a, "vinfer")) : null;
                         any |= v != null;
                         row.append(" | ").append(v == null ? "-" : num(v, 3));
                     }
