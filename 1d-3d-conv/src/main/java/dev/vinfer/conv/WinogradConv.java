@@ -50,7 +50,6 @@ final class WinogradConv extends PreparedConv {
     /** Tiles per W chunk, and chunks per tile row. */
     private final int chunkTiles;
     private final int chunks;
-    // Stage coefficient tables for the row combinations, and the offset arrays are rebuilt per call.
 
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         super(algorithmFor(m), backend, g.inputLength(), g.outputLength());
@@ -166,12 +165,19 @@ final class WinogradConv extends PreparedConv {
         int perTileRow = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup()) * cols;
         int strip = Math.max(1, Math.min(rows, STRIP_BUDGET / perTileRow));
         int threads = p.threads();
-        long tasks = (long) units * Math.ceilDiv(rows, strip);
-        if (threads > 1 && tasks % threads != 0 && tasks < 8L * threads) {
-            // Too few tasks to divide evenly: cut strips so their count is a multiple of the threads (as far as
-            // whole tile rows allow), so no thread idles while another finishes a strip.
-            int want = (int) Math.ceilDiv(Math.ceilDiv(tasks, threads) * threads, units);
-            strip = Math.max(1, Math.ceilDiv(rows, want));
+        if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 8L * threads) {
+            // Few tasks: the strip size (at most the budget's) whose tasks finish soonest on the threads, the
+            // largest among equals (fewer, bigger GEMMs). 7 rows on 2 threads: 4 + 3, not 7 or 6 + 1.
+            int best = strip;
+            long bestSpan = Long.MAX_VALUE;
+            for (int cand = strip; cand >= 1; cand--) {
+                long span = makespan(units, rows, cand, threads);
+                if (span < bestSpan) {
+                    bestSpan = span;
+                    best = cand;
+                }
+            }
+            strip = best;
         }
         int stripRows = strip;
         int strips = Math.ceilDiv(rows, stripRows);
@@ -180,6 +186,31 @@ final class WinogradConv extends PreparedConv {
             int r0 = task % strips * stripRows;
             strip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + stripRows), in, inOff, out, outOff);
         });
+    }
+
+    /**
+     * Tile rows on the busiest thread when {@code units} x strips of {@code strip} rows (the last one shorter) are
+     * handed, largest first, to whichever of {@code threads} threads is least busy.
+     */
+    static long makespan(int units, int rows, int strip, int threads) {
+        long[] load = new long[threads];
+        int strips = Math.ceilDiv(rows, strip);
+        int last = rows - (strips - 1) * strip;
+        for (int i = 0; i < units * strips; i++) {
+            int size = i < units * (strips - 1) ? strip : last;
+            int min = 0;
+            for (int t = 1; t < threads; t++) {
+                if (load[t] < load[min]) {
+                    min = t;
+                }
+            }
+            load[min] += size;
+        }
+        long max = 0;
+        for (long l : load) {
+            max = Math.max(max, l);
+        }
+        return max;
     }
 
     /** Tile rows {@code [r0, r1)} of image n, group gi. */
