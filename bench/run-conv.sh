@@ -11,7 +11,8 @@ if [[ "${1:-}" == "--no-sweep" ]]; then sweep=0; shift; fi
 bin/jdk25 mvn -B -q -o -pl bench -am package -DskipTests
 out=bench/results
 mkdir -p "$out"
-rm -f "$out/conv.json" "$out/conv-algos.json"
+rm -f "$out/conv.json"
+if [[ $sweep == 1 ]]; then rm -f "$out/conv-algos.json"; fi  # --no-sweep keeps the last sweep's results
 before="$(cut -d' ' -f1-3 /proc/loadavg)"
 "$JAVA" -jar bench/target/benchmarks.jar 'ConvLayerBench|SgemmBench|PeakFlops' -rf json -rff "$out/conv.json" "$@" \
     | tee "$out/conv.log"
