@@ -189,8 +189,8 @@ public final class ConvReport {
     /** Grouped bars: ORT time / vinfer time per layer at 1 and 2 threads, the goal as a tick, 1.0 as a line. */
     static void chart(Map<Key, Double> conv, Path file) throws IOException {
         ConvLayer[] layers = ConvLayer.values();
-        int w = 1100;
-        int h = 520;
+        int w = 1250;
+        int h = 540;
         int left = 70;
         int bottom = 170;
         int top = 50;
@@ -210,7 +210,7 @@ public final class ConvReport {
         }
         max = Math.ceil(max * 2) / 2;
         int plotH = h - top - bottom;
-        int plotW = w - left - 20;
+        int plotW = w - left - 170; // room on the right for the last rotated label
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
         g.drawString("ONNX Runtime time / vinfer time per layer (higher is better; tick = goal)", left, 25);
