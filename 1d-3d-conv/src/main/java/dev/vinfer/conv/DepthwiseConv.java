@@ -76,7 +76,7 @@ final class DepthwiseConv extends PreparedConv {
     }
 
     @Override
-    void compute(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int planes = g.batch() * g.outChannels();
         int minPlanes = Math.max(1, MIN_TASK_OUTPUTS / s.outPlane());
         p.forRange(planes, minPlanes, (from, to) -> {
@@ -87,12 +87,13 @@ final class DepthwiseConv extends PreparedConv {
                 sc.coef = new float[taps];
             }
             for (int plane = from; plane < to; plane++) {
-                plane(plane, in, inOff, out, outOff, sc);
+                plane(plane, in, inOff, out, outOff, res, resDelta, sc);
             }
         });
     }
 
-    private void plane(int plane, float[] in, int inOff, float[] out, int outOff, Scratch sc) {
+    private void plane(int plane, float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta,
+            Scratch sc) {
         int m = plane % g.outChannels();
         int n = plane / g.outChannels();
         int inBase = inOff + (n * g.inChannels() + m / multiplier) * s.inPlane();
@@ -103,6 +104,7 @@ final class DepthwiseConv extends PreparedConv {
         } else {
             rows(in, inBase, out, outBase, wBase, sc);
         }
+        addResidual(out, outBase, s.outPlane(), res, resDelta);
         float b = bias == null ? 0f : bias[m];
         backend.biasEpilogue(out, outBase, s.outPlane(), b, epilogue);
     }

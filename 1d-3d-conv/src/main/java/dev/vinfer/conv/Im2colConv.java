@@ -34,7 +34,7 @@ final class Im2colConv extends PreparedConv {
     private static final ThreadLocal<float[][]> PHASES = ThreadLocal.withInitial(() -> new float[1][0]);
 
     @Override
-    void compute(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int pixels = s.outPlane();
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
@@ -78,7 +78,7 @@ final class Im2colConv extends PreparedConv {
             Im2col.fill(s, source, sourceOff + (n * g.inChannels() + gi * cg) * sourcePlane, sourcePlane, sourceRow,
                     sourcePhase, cg, p0, np, col);
             int outRow0 = outOff + (n * g.outChannels() + gi * mg + r0) * pixels + p0;
-            weights.multiply(gi, r0, grid.rowEnd(t), np, col, 0, np, out, outRow0, pixels);
+            weights.multiply(gi, r0, grid.rowEnd(t), np, col, 0, np, out, outRow0, pixels, res, resDelta);
         });
     }
 

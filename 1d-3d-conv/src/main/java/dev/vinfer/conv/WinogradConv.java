@@ -158,7 +158,7 @@ final class WinogradConv extends PreparedConv {
     }
 
     @Override
-    void compute(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int units = g.batch() * g.group();
         int rows = nD * nH * chunks; // tile rows (and row chunks), the unit strips are made of
         int cols = chunkTiles + 1;
@@ -184,7 +184,8 @@ final class WinogradConv extends PreparedConv {
         p.forEach(units * strips, task -> {
             int unit = task / strips;
             int r0 = task % strips * stripRows;
-            strip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + stripRows), in, inOff, out, outOff);
+            strip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + stripRows), in, inOff, out, outOff, res,
+                    resDelta);
         });
     }
 
@@ -214,7 +215,8 @@ final class WinogradConv extends PreparedConv {
     }
 
     /** Tile rows {@code [r0, r1)} of image n, group gi. */
-    private void strip(int n, int gi, int r0, int r1, float[] in, int inOff, float[] out, int outOff) {
+    private void strip(int n, int gi, int r0, int r1, float[] in, int inOff, float[] out, int outOff, float[] res,
+            int resDelta) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
         int segW = chunkTiles + 1;
@@ -247,9 +249,9 @@ final class WinogradConv extends PreparedConv {
         int outPlane = s.outPlane();
         for (int mo = 0; mo < mg; mo++) {
             int ch = gi * mg + mo;
-            float[] res = outputTransform(sc, o, mo, mg, cols);
-            writeTiles(res, cols, segW, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
-                    bias == null ? 0f : bias[ch]);
+            float[] tiles = outputTransform(sc, o, mo, mg, cols);
+            writeTiles(tiles, cols, segW, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
+                    bias == null ? 0f : bias[ch], res, resDelta);
         }
     }
 
@@ -390,8 +392,12 @@ final class WinogradConv extends PreparedConv {
         return cur;
     }
 
-    /** Interleaves the phase rows of {@code res} into output rows (clipped), then bias and epilogue per row. */
-    private void writeTiles(float[] res, int cols, int segW, int r0, int r1, float[] out, int chBase, float b) {
+    /**
+     * Interleaves the phase rows of {@code tiles} into output rows (clipped), then the residual (if any), bias and
+     * epilogue per row.
+     */
+    private void writeTiles(float[] tiles, int cols, int segW, int r0, int r1, float[] out, int chBase, float b,
+            float[] res, int resDelta) {
         int mW = tw.m;
         for (int r = r0; r < r1; r++) {
             int chunk = r % chunks;
@@ -419,9 +425,10 @@ final class WinogradConv extends PreparedConv {
                         int count = Math.ceilDiv(x1 - x0 - q, mW); // phase q's columns below x1
                         int to = row + x0 + q;
                         for (int j = 0; j < count; j++) {
-                            out[to + j * mW] = res[from + j];
+                            out[to + j * mW] = tiles[from + j];
                         }
                     }
+                    addResidual(out, row + x0, x1 - x0, res, resDelta);
                     backend.biasEpilogue(out, row + x0, x1 - x0, b, epilogue);
                 }
             }
