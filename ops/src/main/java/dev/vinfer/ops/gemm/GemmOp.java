@@ -36,6 +36,22 @@ public final class GemmOp implements Operator {
         }
     }
 
+    public boolean transA() {
+        return transA;
+    }
+
+    public boolean transB() {
+        return transB;
+    }
+
+    public float alpha() {
+        return alpha;
+    }
+
+    public float beta() {
+        return beta;
+    }
+
     @Override
     public String opType() {
         return "Gemm";

@@ -1,0 +1,298 @@
+package dev.vinfer.quantization.exec;
+
+import dev.vinfer.conv.ConvAlgorithm;
+import dev.vinfer.conv.ConvGeometry;
+import dev.vinfer.conv.ConvKernel;
+import dev.vinfer.conv.Convolutions;
+import dev.vinfer.conv.Parallel;
+import dev.vinfer.ops.conv.ConvAttributes;
+import dev.vinfer.quantization.simd.QuantKernels;
+import dev.vinfer.quantization.simd.QuantKernels.Activation;
+import dev.vinfer.runtime.DType;
+import dev.vinfer.runtime.OpContext;
+import dev.vinfer.runtime.Operator;
+import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.VinferException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A fused {@code DequantizeLinear -> Conv [-> Relu/Clip/LeakyRelu] -> QuantizeLinear} chain: quantized x in,
+ * quantized y out. The products {@code (x - zx) * (w - zw)} are exact integers; they are summed by the float
+ * convolution engine on centered float operands, which is exact while a reduction stays within
+ * {@link ExactBlocking#maxTerms} terms, so longer reductions are split into input-channel blocks whose exact
+ * results are added in int32. Requantization: {@code y = sat(rint(act(acc * xs*ws[m]/ys + bias[m]/ys)) + zy)}.
+ *
+ * <p>Only summation algorithms are used (never a transform such as Winograd, which would not be exact); a grouped
+ * convolution whose per-group reduction is too long for one block runs on the engine's double-accumulating direct
+ * algorithm, exact up to the final float32 rounding of sums beyond 2^24.
+ */
+public final class QConvOp implements Operator {
+    private final ConvAttributes attrs;
+    private final QParams x;
+    private final QParams y;
+    private final int[] wShape;
+    private final float[] centeredWeights;
+    private final int maxWeight;
+    private final float[] mult;
+    private final float[] add;
+    private final Activation act;
+    private final String fusedName;
+    private final Map<List<Integer>, Plan> plans = new ConcurrentHashMap<>();
+
+    /**
+     * @param weights   quantized weights [M, C/G, k...] (int8 or uint8)
+     * @param wScales   1 or M scales
+     * @param wZeros    1 or M zero points
+     * @param bias      M float values added before the activation (the dequantized bias), or null
+     * @param act       the activation in real units (before dividing by the output scale)
+     * @param fusedName what was fused, for {@link #opType()}
+     */
+    public QConvOp(ConvAttributes attrs, QParams x, Tensor weights, float[] wScales, int[] wZeros, float[] bias,
+            Activation act, QParams y, String fusedName) {
+        this.attrs = attrs;
+        this.x = x;
+        this.y = y;
+        this.wShape = weights.shape();
+        int m = wShape[0];
+        int per = weights.size() / m;
+        this.centeredWeights = new float[weights.size()];
+        int maxW = 0;
+        byte[] wb = weights.bytes();
+        boolean unsigned = weights.dtype() == DType.UINT8;
+        for (int i = 0; i < centeredWeights.length; i++) {
+            int zw = wZeros[wZeros.length == 1 ? 0 : i / per];
+            int q = unsigned ? wb[weights.offset() + i] & 0xFF : wb[weights.offset() + i];
+            centeredWeights[i] = q - zw;
+            maxW = Math.max(maxW, Math.abs(q - zw));
+        }
+        this.maxWeight = maxW;
+        this.mult = new float[m];
+        this.add = new float[m];
+        for (int c = 0; c < m; c++) {
+            mult[c] = (float) ((double) x.scale() * wScales[wScales.length == 1 ? 0 : c] / y.scale());
+            add[c] = bias == null ? 0f : (float) ((double) bias[c] / y.scale());
+        }
+        this.act = act.scaledBy(y.scale());
+        this.fusedName = fusedName;
+    }
+
+    @Override
+    public String opType() {
+        return fusedName;
+    }
+
+    @Override
+    public String describe() {
+        Plan p = plans.isEmpty() ? null : plans.values().iterator().next();
+        return "int8 " + x.dtype().displayName() + "->" + y.dtype().displayName()
+                + (p == null ? "" : ", " + p.describe());
+    }
+
+    @Override
+    public Tensor[] run(OpContext ctx, Tensor[] inputs) {
+        Tensor xt = inputs[0];
+        if (xt.dtype() != x.dtype()) {
+            throw new VinferException(fusedName + " expects " + x.dtype().displayName() + " input, got " + xt);
+        }
+        Plan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
+                k -> prepare(xt.shape(), ctx.options().convAlgorithm()));
+        ConvGeometry g = plan.geometry;
+        int n = g.batch();
+        int c = g.inChannels();
+        int m = g.outChannels();
+        int inPlane = xt.size() / Math.max(1, n * c);
+        int outPlane = plan.outPlane;
+        int[] outShape = new int[xt.rank()];
+        outShape[0] = n;
+        outShape[1] = m;
+        for (int d = 0; d < g.rank(); d++) {
+            outShape[2 + d] = g.outputDim(d);
+        }
+        Tensor yt = ctx.output(0, y.dtype(), outShape);
+        QuantKernels k = QuantKernels.get();
+        Parallel par = ctx.parallel();
+        float[] acc = new float[n * m * outPlane];
+        byte[] xb = xt.bytes();
+        if (plan.blocks.size() == 1) {
+            float[] xf = new float[xt.size()];
+            centerParallel(k, xb, xt.offset(), xf, 0, xt.size(), par);
+            plan.blocks.get(0).kernel.run(xf, 0, acc, 0, par);
+        } else {
+            int[] sum = new int[acc.length];
+            float[] part = new float[acc.length];
+            for (Block b : plan.blocks) {
+                int cc = b.c1 - b.c0;
+                float[] xf = new float[n * cc * inPlane];
+                for (int img = 0; img < n; img++) {
+                    centerParallel(k, xb, xt.offset() + (img * c + b.c0) * inPlane, xf, img * cc * inPlane,
+                            cc * inPlane, par);
+                }
+                b.kernel.run(xf, 0, part, 0, par);
+                k.addToInts(part, 0, sum, 0, part.length);
+            }
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = sum[i];
+            }
+        }
+        byte[] yb = yt.bytes();
+        int yOff = yt.offset();
+        par.forRange(n * m, Math.max(1, 4096 / Math.max(1, outPlane)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int ch = r % m;
+                k.requantize(acc, r * outPlane, mult[ch], add[ch], act, y.zeroPoint(), y.qmin(), y.qmax(), yb,
+                        yOff + r * outPlane, outPlane);
+            }
+        });
+        return new Tensor[] {yt};
+    }
+
+    private void centerParallel(QuantKernels k, byte[] src, int srcOff, float[] dst, int dstOff, int len,
+            Parallel par) {
+        int chunk = 1 << 14;
+        int pieces = (len + chunk - 1) / chunk;
+        if (pieces <= 1 || par.threads() == 1) {
+            k.center(src, srcOff, x.unsigned(), x.zeroPoint(), dst, dstOff, len);
+            return;
+        }
+        par.forRange(pieces, 1, (p0, p1) -> {
+            int a = p0 * chunk;
+            int b = Math.min(len, p1 * chunk);
+            k.center(src, srcOff + a, x.unsigned(), x.zeroPoint(), dst, dstOff + a, b - a);
+        });
+    }
+
+    /** The engine kernels for one input shape: one block, or input-channel blocks for long reductions. */
+    private Plan prepare(int[] xs, String forcedName) {
+        ConvGeometry g = geometry(xs);
+        int kernelSize = centeredWeights.length / wShape[0] / wShape[1];
+        int cPerGroup = g.inChannelsPerGroup();
+        int maxTerms = ExactBlocking.maxTerms(x.maxCentered(), maxWeight);
+        ConvAlgorithm algo = exactAlgorithm(g, forcedName);
+        List<Block> blocks = new ArrayList<>();
+        long terms = (long) cPerGroup * kernelSize;
+        if (terms <= maxTerms) {
+            blocks.add(new Block(0, g.inChannels(), Convolutions.prepare(g, centeredWeights, 0, null, null, algo)));
+        } else if (g.group() == 1) {
+            int perBlock = Math.max(1, maxTerms / kernelSize);
+            for (int c0 = 0; c0 < g.inChannels(); c0 += perBlock) {
+                int c1 = Math.min(g.inChannels(), c0 + perBlock);
+                ConvGeometry gb = ConvGeometry.of(g.batch(), c1 - c0, g.outChannels(), 1, g.inputDims(),
+                        kernelDims(), strides(g), dilations(g), padsBegin(g), padsEnd(g));
+                float[] wb = new float[g.outChannels() * (c1 - c0) * kernelSize];
+                for (int o = 0; o < g.outChannels(); o++) {
+                    System.arraycopy(centeredWeights, (o * g.inChannels() + c0) * kernelSize, wb,
+                            o * (c1 - c0) * kernelSize, (c1 - c0) * kernelSize);
+                }
+                blocks.add(new Block(c0, c1, Convolutions.prepare(gb, wb, 0, null, null,
+                        exactAlgorithm(gb, forcedName))));
+            }
+        } else {
+            blocks.add(new Block(0, g.inChannels(),
+                    Convolutions.prepare(g, centeredWeights, 0, null, null, ConvAlgorithm.DIRECT)));
+        }
+        int outPlane = 1;
+        for (int d = 0; d < g.rank(); d++) {
+            outPlane *= g.outputDim(d);
+        }
+        return new Plan(g, blocks, outPlane, maxTerms);
+    }
+
+    /** The forced or chosen algorithm if it is a plain summation, else im2col. */
+    private static ConvAlgorithm exactAlgorithm(ConvGeometry g, String forcedName) {
+        ConvAlgorithm a = ConvAlgorithm.AUTO;
+        if (forcedName != null && !forcedName.equalsIgnoreCase("auto")) {
+            try {
+                a = ConvAlgorithm.parse(forcedName);
+            } catch (IllegalArgumentException e) {
+                a = ConvAlgorithm.AUTO;
+            }
+        }
+        if (a == ConvAlgorithm.AUTO || !a.supports(g)) {
+            a = ConvAlgorithm.choose(g);
+        }
+        return switch (a) {
+            case DIRECT, IM2COL, POINTWISE, DEPTHWISE -> a;
+            default -> ConvAlgorithm.IM2COL;
+        };
+    }
+
+    private ConvGeometry geometry(int[] xs) {
+        if (xs.length != wShape.length) {
+            throw new VinferException(fusedName + " input " + Arrays.toString(xs) + " does not match weights "
+                    + Arrays.toString(wShape));
+        }
+        int rank = xs.length - 2;
+        int[] in = Arrays.copyOfRange(xs, 2, xs.length);
+        int[] kernel = kernelDims();
+        int[] st = new int[rank];
+        int[] dil = new int[rank];
+        int[] pb = new int[rank];
+        int[] pe = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            st[d] = attrs.strides() == null ? 1 : attrs.strides()[d];
+            dil[d] = attrs.dilations() == null ? 1 : attrs.dilations()[d];
+            int[] p = attrs.padding().resolve(d, in[d], kernel[d], st[d], dil[d]);
+            pb[d] = p[0];
+            pe[d] = p[1];
+        }
+        if (wShape[1] * attrs.group() != xs[1]) {
+            throw new VinferException(fusedName + " weights " + Arrays.toString(wShape) + " with group "
+                    + attrs.group() + " do not fit an input of " + xs[1] + " channels");
+        }
+        try {
+            return ConvGeometry.of(xs[0], xs[1], wShape[0], attrs.group(), in, kernel, st, dil, pb, pe);
+        } catch (IllegalArgumentException e) {
+            throw new VinferException(e.getMessage());
+        }
+    }
+
+    private int[] kernelDims() {
+        return Arrays.copyOfRange(wShape, 2, wShape.length);
+    }
+
+    private static int[] strides(ConvGeometry g) {
+        int[] r = new int[g.rank()];
+        for (int d = 0; d < r.length; d++) {
+            r[d] = g.stride(d);
+        }
+        return r;
+    }
+
+    private static int[] dilations(ConvGeometry g) {
+        int[] r = new int[g.rank()];
+        for (int d = 0; d < r.length; d++) {
+            r[d] = g.dilation(d);
+        }
+        return r;
+    }
+
+    private static int[] padsBegin(ConvGeometry g) {
+        int[] r = new int[g.rank()];
+        for (int d = 0; d < r.length; d++) {
+            r[d] = g.padBegin(d);
+        }
+        return r;
+    }
+
+    private static int[] padsEnd(ConvGeometry g) {
+        int[] r = new int[g.rank()];
+        for (int d = 0; d < r.length; d++) {
+            r[d] = g.padEnd(d);
+        }
+        return r;
+    }
+
+    private record Block(int c0, int c1, ConvKernel kernel) {
+    }
+
+    private record Plan(ConvGeometry geometry, List<Block> blocks, int outPlane, int maxTerms) {
+        String describe() {
+            return blocks.get(0).kernel.algorithm().name().toLowerCase() + (blocks.size() > 1
+                    ? ", " + blocks.size() + " exact blocks of <= " + maxTerms + " terms" : "");
+        }
+    }
+}
