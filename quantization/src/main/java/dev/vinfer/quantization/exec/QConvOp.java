@@ -102,9 +102,7 @@ public final class QConvOp implements Operator {
                 k -> prepare(xt.shape(), ctx.options().convAlgorithm()));
         ConvGeometry g = plan.geometry;
         int n = g.batch();
-        int c = g.inChannels();
         int m = g.outChannels();
-        int inPlane = xt.size() / Math.max(1, n * c);
         int outPlane = plan.outPlane;
         int[] outShape = new int[xt.rank()];
         outShape[0] = n;
@@ -115,29 +113,7 @@ public final class QConvOp implements Operator {
         Tensor yt = ctx.output(0, y.dtype(), outShape);
         QuantKernels k = QuantKernels.get();
         Parallel par = ctx.parallel();
-        float[] acc = new float[n * m * outPlane];
-        byte[] xb = xt.bytes();
-        if (plan.blocks.size() == 1) {
-            float[] xf = new float[xt.size()];
-            centerParallel(k, xb, xt.offset(), xf, 0, xt.size(), par);
-            plan.blocks.get(0).kernel.run(xf, 0, acc, 0, par);
-        } else {
-            int[] sum = new int[acc.length];
-            float[] part = new float[acc.length];
-            for (Block b : plan.blocks) {
-                int cc = b.c1 - b.c0;
-                float[] xf = new float[n * cc * inPlane];
-                for (int img = 0; img < n; img++) {
-                    centerParallel(k, xb, xt.offset() + (img * c + b.c0) * inPlane, xf, img * cc * inPlane,
-                            cc * inPlane, par);
-                }
-                b.kernel.run(xf, 0, part, 0, par);
-                k.addToInts(part, 0, sum, 0, part.length);
-            }
-            for (int i = 0; i < acc.length; i++) {
-                acc[i] = sum[i];
-            }
-        }
+        float[] acc = accumulate(xt, plan, par);
         byte[] yb = yt.bytes();
         int yOff = yt.offset();
         par.forRange(n * m, Math.max(1, 4096 / Math.max(1, outPlane)), (r0, r1) -> {
@@ -148,6 +124,55 @@ public final class QConvOp implements Operator {
             }
         });
         return new Tensor[] {yt};
+    }
+
+    /**
+     * The int32 sums {@code sum (x - zx) * (w - zw)} as floats, [N, M, out plane]; exact integers while they stay
+     * within 2^24 in magnitude (beyond that, the int32 total rounded once to float32).
+     */
+    float[] accumulate(Tensor xt, Parallel par, String forcedAlgorithm) {
+        Plan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
+                key -> prepare(xt.shape(), forcedAlgorithm));
+        return accumulate(xt, plan, par);
+    }
+
+    private float[] accumulate(Tensor xt, Plan plan, Parallel par) {
+        QuantKernels k = QuantKernels.get();
+        ConvGeometry g = plan.geometry;
+        int n = g.batch();
+        int c = g.inChannels();
+        int m = g.outChannels();
+        int inPlane = xt.size() / Math.max(1, n * c);
+        float[] acc = new float[n * m * plan.outPlane];
+        byte[] xb = xt.bytes();
+        if (plan.blocks.size() == 1) {
+            float[] xf = new float[xt.size()];
+            centerParallel(k, xb, xt.offset(), xf, 0, xt.size(), par);
+            plan.blocks.get(0).kernel.run(xf, 0, acc, 0, par);
+            return acc;
+        }
+        int[] sum = new int[acc.length];
+        float[] part = new float[acc.length];
+        for (Block b : plan.blocks) {
+            int cc = b.c1 - b.c0;
+            float[] xf = new float[n * cc * inPlane];
+            for (int img = 0; img < n; img++) {
+                centerParallel(k, xb, xt.offset() + (img * c + b.c0) * inPlane, xf, img * cc * inPlane,
+                        cc * inPlane, par);
+            }
+            b.kernel.run(xf, 0, part, 0, par);
+            k.addToInts(part, 0, sum, 0, part.length);
+        }
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] = sum[i];
+        }
+        return acc;
+    }
+
+    /** How many exact blocks the reduction of an input of this shape is split into (for tests). */
+    int blocks(int[] xShape) {
+        return plans.computeIfAbsent(Arrays.stream(xShape).boxed().toList(), key -> prepare(xShape, "auto"))
+                .blocks.size();
     }
 
     private void centerParallel(QuantKernels k, byte[] src, int srcOff, float[] dst, int dstOff, int len,
