@@ -60,7 +60,7 @@ class QuantizerClassicModelsTest {
         QuantizationReport report = Quantizer.quantize(floatModel, calibration,
                 new QuantizerOptions().perChannel(perChannel).method(method), out, done -> { });
         System.out.print(report.summary());
-        assertTrue(report.weightBytesAfter() * 3 < report.weightBytesBefore(), "weights about 4x smaller");
+        assertTrue(report.weightBytesAfter() * 2.5 < report.weightBytesBefore(), "weights at least 2.5x smaller");
 
         int agree = 0;
         double worst = 0;

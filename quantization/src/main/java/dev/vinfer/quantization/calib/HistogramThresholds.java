@@ -26,9 +26,11 @@ final class HistogramThresholds {
     }
 
     /**
-     * The threshold minimizing KL(P || Q), where P is the histogram clipped at the threshold (outliers folded into
-     * the last kept bin) and Q is P merged into {@code levels} quantization bins and expanded back over P's nonzero
-     * bins. Candidates are every bin edge from {@code levels} bins up to the whole histogram.
+     * The threshold minimizing KL(P || Q) (TensorRT's entropy calibration): P is the histogram clipped at the
+     * threshold with the clipped outliers folded into its last bin; Q is the clipped histogram without the outliers,
+     * merged into {@code levels} quantization bins and spread back evenly over the bins that were nonzero. Both are
+     * normalized; a bin where P has mass and Q none (the outlier bin) gets a small floor. Candidates are bin edges
+     * from {@code levels} bins up to the whole histogram.
      */
     static double entropy(long[] h, double top, int levels) {
         int bins = h.length;
@@ -37,42 +39,41 @@ final class HistogramThresholds {
         }
         double bestKl = Double.POSITIVE_INFINITY;
         int best = bins;
-        double[] p = new double[bins];
+        double[] q = new double[bins];
         for (int i = levels; i <= bins; i += Math.max(1, bins / 256)) {
             long outliers = 0;
             for (int j = i; j < bins; j++) {
                 outliers += h[j];
             }
-            long sum = outliers;
+            double qSum = 0;
             for (int j = 0; j < i; j++) {
-                p[j] = h[j];
-                sum += h[j];
+                qSum += h[j];
             }
-            if (sum == 0) {
+            double pSum = qSum + outliers;
+            if (qSum == 0) {
                 continue;
             }
-            p[i - 1] += outliers;
-            double kl = 0;
             double perLevel = (double) i / levels;
-            for (int q = 0; q < levels; q++) {
-                int start = (int) Math.floor(q * perLevel);
-                int end = Math.max(start + 1, (int) Math.floor((q + 1) * perLevel));
+            for (int lv = 0; lv < levels; lv++) {
+                int start = (int) Math.floor(lv * perLevel);
+                int end = Math.min(i, Math.max(start + 1, (int) Math.floor((lv + 1) * perLevel)));
                 double mass = 0;
                 int nonzero = 0;
-                for (int j = start; j < end && j < i; j++) {
-                    mass += p[j];
-                    if (h[j] != 0 || j == i - 1 && p[j] != 0) {
-                        nonzero++;
-                    }
+                for (int j = start; j < end; j++) {
+                    mass += h[j];
+                    nonzero += h[j] != 0 ? 1 : 0;
                 }
-                if (nonzero == 0) {
-                    continue;
+                for (int j = start; j < end; j++) {
+                    q[j] = h[j] != 0 ? mass / nonzero : 0;
                 }
-                double qv = mass / nonzero;
-                for (int j = start; j < end && j < i; j++) {
-                    if (p[j] > 0) {
-                        kl += p[j] / sum * Math.log(p[j] / qv);
-                    }
+            }
+            double kl = 0;
+            for (int j = 0; j < i; j++) {
+                double pj = h[j] + (j == i - 1 ? outliers : 0);
+                if (pj > 0) {
+                    double pn = pj / pSum;
+                    double qn = Math.max(q[j], 1e-4) / qSum;
+                    kl += pn * Math.log(pn / qn);
                 }
             }
             if (kl < bestKl) {

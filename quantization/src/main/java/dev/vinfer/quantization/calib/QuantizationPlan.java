@@ -83,7 +83,11 @@ final class QuantizationPlan {
                     int bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty() && biasQuantizable(n) ? 2 : -1;
                     weighted.add(new WeightedNode(n, 1, axis, bias));
                 }
-                tensors.add(outputAfterActivation(n.getOutput(0), consumers, outputs, exclude));
+                String out = outputAfterActivation(n.getOutput(0), consumers, outputs, exclude);
+                if (!outputs.contains(out)) {
+                    // A graph output stays float: quantizing it would only add error.
+                    tensors.add(out);
+                }
             } else if (MOVEMENT.contains(op) && !exclude.contains(n.getName())) {
                 List<String> data = new ArrayList<>();
                 for (String i : n.getInputList()) {
