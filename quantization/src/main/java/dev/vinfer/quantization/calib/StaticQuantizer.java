@@ -64,6 +64,9 @@ public final class StaticQuantizer {
             RangeCollector c = cal.collector(src);
             double[] r = c.range(options.method(), options.percentile());
             params.put(t, QdqModelWriter.ActivationQuant.of(r[0], r[1]));
+            if (Boolean.getBoolean("vinfer.quantize.debug")) {
+                System.err.printf("%s: seen [%g, %g], range [%g, %g]%n", t, c.min(), c.max(), r[0], r[1]);
+            }
         }
         QdqModelWriter writer = new QdqModelWriter(plan, params, options.perChannel());
         ModelProto q = writer.write(proto);
