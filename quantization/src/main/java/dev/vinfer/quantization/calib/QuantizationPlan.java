@@ -38,6 +38,11 @@ final class QuantizationPlan {
     final List<String> floatNodes = new ArrayList<>();
     /** Activation tensors to quantize, in graph order. */
     final Set<String> tensors = new LinkedHashSet<>();
+    /**
+     * Outputs of Clip (Relu6 and the like): they keep their observed min/max whatever the method, since the
+     * histogram methods would cut off the values piled up at the clip bound, which are the point of the clip.
+     */
+    final Set<String> saturated = new HashSet<>();
     /** Tensors that take the parameters of another (movement outputs from their input). */
     final Map<String, String> tiedTo = new HashMap<>();
 
@@ -168,7 +173,11 @@ final class QuantizationPlan {
         List<NodeProto> c = consumers.getOrDefault(out, List.of());
         if (c.size() == 1 && !graphOutputs.contains(out) && !exclude.contains(c.get(0).getName())) {
             String op = c.get(0).getOpType();
-            if (op.equals("Relu") || op.equals("Clip") && constantClip(c.get(0))) {
+            if (op.equals("Relu")) {
+                return c.get(0).getOutput(0);
+            }
+            if (op.equals("Clip") && constantClip(c.get(0))) {
+                saturated.add(c.get(0).getOutput(0));
                 return c.get(0).getOutput(0);
             }
         }

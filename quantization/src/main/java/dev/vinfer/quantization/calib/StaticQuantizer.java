@@ -62,7 +62,8 @@ public final class StaticQuantizer {
                 src = plan.tiedTo.get(src);
             }
             RangeCollector c = cal.collector(src);
-            double[] r = c.range(options.method(), options.percentile());
+            double[] r = c.range(plan.saturated.contains(src) ? CalibrationMethod.MINMAX : options.method(),
+                    options.percentile());
             params.put(t, QdqModelWriter.ActivationQuant.of(r[0], r[1]));
             if (Boolean.getBoolean("vinfer.quantize.debug")) {
                 System.err.printf("%s: seen [%g, %g], range [%g, %g]%n", t, c.min(), c.max(), r[0], r[1]);
