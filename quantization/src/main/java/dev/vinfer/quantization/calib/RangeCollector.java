@@ -39,6 +39,11 @@ final class RangeCollector {
         }
         double scale = BINS / histogramTop;
         for (int i = 0; i < n; i++) {
+            if (v[off + i] == 0f) {
+                // Exact zeros (half of a Relu output) are represented exactly by the zero point whatever the range;
+                // counting them would pile a spike into bin 0 that pushes the entropy method to tiny ranges.
+                continue;
+            }
             int b = (int) (Math.abs(v[off + i]) * scale);
             histogram[Math.min(BINS - 1, Math.max(0, b))]++;
         }
