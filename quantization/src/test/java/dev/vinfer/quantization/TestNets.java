@@ -26,11 +26,14 @@ public final class TestNets {
         rnd = new Random(seed);
     }
 
-    /** ResNet-like: stem conv s2 + maxpool, bottleneck blocks (1x1, 3x3, 1x1 + shortcut), GAP, Gemm. */
+    /**
+     * ResNet-like: stem conv s2 + BatchNormalization + maxpool, bottleneck blocks (1x1, 3x3, 1x1 + shortcut, each
+     * conv followed by BatchNormalization as exported from training frameworks), GAP, Gemm.
+     */
     public static ModelProto resnetLike(int size, int classes, long seed) {
         TestNets n = new TestNets(seed);
         n.g.addInput(Models.tensorInfo("input", DType.FLOAT32, 1, 3, size, size));
-        String x = n.relu(n.conv("input", 3, 16, 3, 2, 1, 1));
+        String x = n.relu(n.bn(n.conv("input", 3, 16, 3, 2, 1, 1), 16));
         x = n.node("MaxPool", new String[] {x}, intsAttr("kernel_shape", 3, 3), intsAttr("strides", 2, 2),
                 intsAttr("pads", 1, 1, 1, 1));
         int c = 16;
@@ -38,9 +41,9 @@ public final class TestNets {
         for (int[] s : stages) {
             for (int b = 0; b < 2; b++) {
                 int stride = b == 0 ? s[2] : 1;
-                String h = n.relu(n.conv(x, c, s[0], 1, 1, 0, 1));
-                h = n.relu(n.conv(h, s[0], s[0], 3, stride, 1, 1));
-                h = n.conv(h, s[0], s[1], 1, 1, 0, 1);
+                String h = n.relu(n.bn(n.conv(x, c, s[0], 1, 1, 0, 1), s[0]));
+                h = n.relu(n.bn(n.conv(h, s[0], s[0], 3, stride, 1, 1), s[0]));
+                h = n.bn(n.conv(h, s[0], s[1], 1, 1, 0, 1), s[1]);
                 String shortcut = b == 0 ? n.conv(x, c, s[1], 1, stride, 0, 1) : x;
                 x = n.relu(n.node("Add", new String[] {h, shortcut}));
                 c = s[1];
@@ -92,6 +95,23 @@ public final class TestNets {
                 intsAttr("kernel_shape", k, k), intsAttr("strides", stride, stride),
                 intsAttr("pads", pad, pad, pad, pad), intAttr("group", group)).toBuilder().setName(name));
         return name + "_out";
+    }
+
+    /** BatchNormalization with random statistics (gamma near 1, small shift, variance near 1). */
+    private String bn(String x, int c) {
+        String p = "bn" + (++counter);
+        float[] gamma = new float[c];
+        float[] beta = new float[c];
+        float[] mean = new float[c];
+        float[] var = new float[c];
+        for (int i = 0; i < c; i++) {
+            gamma[i] = (float) (0.8 + 0.4 * rnd.nextDouble());
+            beta[i] = (float) (0.1 * rnd.nextGaussian());
+            mean[i] = (float) (0.1 * rnd.nextGaussian());
+            var[i] = (float) (0.5 + rnd.nextDouble());
+        }
+        return node("BatchNormalization", new String[] {x, init(p + "_g", gamma, c), init(p + "_b", beta, c),
+            init(p + "_m", mean, c), init(p + "_v", var, c)});
     }
 
     private String relu(String x) {

@@ -35,8 +35,9 @@ public final class StaticQuantizer {
         if (calibration.isEmpty()) {
             throw new IllegalArgumentException("calibration needs at least one input");
         }
-        OnnxModel m = OnnxModel.load(model);
-        ModelProto proto = m.proto();
+        OnnxModel loaded = OnnxModel.load(model);
+        ModelProto proto = BatchNormFolding.fold(loaded.proto());
+        OnnxModel m = proto == loaded.proto() ? loaded : OnnxModel.fromBytes(proto.toByteArray(), loaded.folder());
         QdqModelWriter.requireOpset(proto, options.perChannel());
         for (var t : proto.getGraph().getInitializerList()) {
             if (t.getDataLocation() == dev.vinfer.onnx.proto.OnnxIr.TensorProto.DataLocation.EXTERNAL) {
@@ -82,7 +83,7 @@ public final class StaticQuantizer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
-        List<QuantizationReport.OutputError> errors = measure(m, out, calibration);
+        List<QuantizationReport.OutputError> errors = measure(loaded, out, calibration);
         return new QuantizationReport(List.copyOf(plan.quantizedNodes), List.copyOf(plan.floatNodes),
                 writer.weightBytesBefore, writer.weightBytesAfter, errors, calibration.size());
     }
