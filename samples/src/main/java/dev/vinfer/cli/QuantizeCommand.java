@@ -9,6 +9,7 @@ import dev.vinfer.runtime.Session;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.ValueInfo;
+import dev.vinfer.samples.vision.ImagePreset;
 import dev.vinfer.samples.vision.ImageTensors;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,9 +30,6 @@ import picocli.CommandLine.Parameters;
         description = "Quantize a float model to int8 (QDQ form) with calibration data; prints what was quantized, "
                 + "the weight size before/after and the output error against the float model.")
 final class QuantizeCommand implements Callable<Integer> {
-    private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-    private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
-
     @Parameters(index = "0", paramLabel = "MODEL.onnx")
     Path model;
 
@@ -57,8 +55,8 @@ final class QuantizeCommand implements Callable<Integer> {
     List<String> exclude = new ArrayList<>();
 
     @Option(names = "--preset", defaultValue = "imagenet",
-            description = "Image pre-processing: imagenet (shorter side to 256/224 of the input, center crop, "
-                    + "RGB/255, ImageNet mean/std, NCHW) or unit (RGB/255 only).")
+            description = "Image pre-processing preset of the vision toolkit (imagenet, inception, caffe, mnist, "
+                    + "...; default ${DEFAULT-VALUE}), sized to the model input.")
     String preset;
 
     @Option(names = "--limit", description = "Use at most this many calibration inputs.")
@@ -134,20 +132,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     private Tensor image(Path file, ValueInfo info) throws IOException {
-        long[] dims = info.dims();
-        int h = dims != null && dims.length == 4 && dims[2] > 0 ? (int) dims[2] : 224;
-        int w = dims != null && dims.length == 4 && dims[3] > 0 ? (int) dims[3] : 224;
-        var img = ImageTensors.load(file);
-        return switch (preset.toLowerCase(Locale.ROOT)) {
-            case "imagenet" -> {
-                var resized = ImageTensors.resizeShorterSide(img, (int) Math.round(Math.min(h, w) * 256.0 / 224));
-                yield ImageTensors.toNchw(ImageTensors.centerCrop(resized, w, h), false, 1 / 255f, IMAGENET_MEAN,
-                        IMAGENET_STD);
-            }
-            case "unit" -> ImageTensors.toNchw(ImageTensors.resize(img, w, h), false, 1 / 255f,
-                    new float[] {0, 0, 0}, new float[] {1, 1, 1});
-            default -> throw new Main.UserError("unknown preset '" + preset + "' (imagenet or unit)");
-        };
+        return ImagePreset.named(preset).fitTo(info).prepare(ImageTensors.load(file)).tensor();
     }
 
     /** A one-line progress bar redrawn in place, shown only on a terminal. */
