@@ -2,14 +2,16 @@ package dev.vinfer.quantization.exec;
 
 /**
  * How long a float32 reduction of integer products may run and stay exact. Every integer of magnitude up to 2^24
- * is a float32, so a sum of K products each at most {@code maxA * maxB} in magnitude is computed exactly, in any
- * order and with or without FMA, while {@code K * maxA * maxB <= 2^24}: every partial sum is then an integer no
- * larger than that. Longer reductions are split into blocks of at most {@link #maxTerms} terms whose exact float
- * results are summed in int32. For int8 x int8 (127 * 127) that is 1040 terms; for centered uint8 activations
- * against int8 weights (255 * 128) it is 514.
+ * is a float32, so a sum of integer products is computed exactly, in any order and with or without FMA, while the
+ * sum of the products' magnitudes stays within 2^24: every partial sum is then an integer no larger than that. For
+ * one output, {@code sum |x_k * w_k| <= max|x| * sum |w_k|} (the L1 norm of its weight row), a much tighter bound
+ * than {@code K * max|x| * max|w|} for real weights. Reductions beyond it are split into blocks whose exact float
+ * results are summed in int32. The crude bound {@link #maxTerms}: for int8 x int8 (127 * 127) 1040 terms, for
+ * centered uint8 activations against int8 weights (255 * 128) 514.
  */
 public final class ExactBlocking {
-    private static final long EXACT_LIMIT = 1L << 24;
+    /** The largest magnitude below which every integer is a float32. */
+    public static final long EXACT_LIMIT = 1L << 24;
 
     private ExactBlocking() {
     }

@@ -1,6 +1,7 @@
 package dev.vinfer.quantization.exec;
 
 import dev.vinfer.ops.util.Broadcast;
+import dev.vinfer.quantization.simd.QuantKernels;
 import dev.vinfer.quantization.simd.QuantKernels.Activation;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
@@ -59,6 +60,11 @@ public final class QAddOp implements Operator {
         int ao = at.offset();
         int bo = bt.offset();
         int yo = yt.offset();
+        if (ia == null && ib == null) {
+            QuantKernels.get().binary(multiply, ab, ao, a.unsigned(), a.zeroPoint(), a.scale(), bb, bo, b.unsigned(),
+                    b.zeroPoint(), b.scale(), act, y.scale(), y.zeroPoint(), y.qmin(), y.qmax(), yb, yo, size);
+            return new Tensor[] {yt};
+        }
         boolean noAct = act.isNone();
         for (int i = 0; i < size; i++) {
             float va = aTable[ab[ao + (ia == null ? i : ia[i])] & 0xFF];

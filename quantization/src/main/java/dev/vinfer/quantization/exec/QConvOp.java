@@ -36,7 +36,10 @@ public final class QConvOp implements Operator {
     private final QParams y;
     private final int[] wShape;
     private final float[] centeredWeights;
-    private final int maxWeight;
+    /** Per output channel and input channel (of its group), the L1 norm of the centered kernel. */
+    private final long[][] channelL1;
+    /** Largest L1 norm of a whole weight row: with max |x| it bounds every partial sum. */
+    private final long maxRowL1;
     private final float[] mult;
     private final float[] add;
     private final Activation act;
@@ -60,16 +63,24 @@ public final class QConvOp implements Operator {
         int m = wShape[0];
         int per = weights.size() / m;
         this.centeredWeights = new float[weights.size()];
-        int maxW = 0;
         byte[] wb = weights.bytes();
         boolean unsigned = weights.dtype() == DType.UINT8;
-        for (int i = 0; i < centeredWeights.length; i++) {
-            int zw = wZeros[wZeros.length == 1 ? 0 : i / per];
-            int q = unsigned ? wb[weights.offset() + i] & 0xFF : wb[weights.offset() + i];
-            centeredWeights[i] = q - zw;
-            maxW = Math.max(maxW, Math.abs(q - zw));
+        int cg = wShape[1];
+        int kernelSize = per / Math.max(1, cg);
+        this.channelL1 = new long[m][cg];
+        long maxRow = 0;
+        for (int o = 0; o < m; o++) {
+            long row = 0;
+            for (int i = o * per; i < (o + 1) * per; i++) {
+                int zw = wZeros[wZeros.length == 1 ? 0 : o];
+                int q = (unsigned ? wb[weights.offset() + i] & 0xFF : wb[weights.offset() + i]) - zw;
+                centeredWeights[i] = q;
+                channelL1[o][(i - o * per) / Math.max(1, kernelSize)] += Math.abs(q);
+                row += Math.abs(q);
+            }
+            maxRow = Math.max(maxRow, row);
         }
-        this.maxWeight = maxW;
+        this.maxRowL1 = maxRow;
         this.mult = new float[m];
         this.add = new float[m];
         for (int c = 0; c < m; c++) {
@@ -144,23 +155,32 @@ public final class QConvOp implements Operator {
         int m = g.outChannels();
         int inPlane = xt.size() / Math.max(1, n * c);
         float[] acc = new float[n * m * plan.outPlane];
-        byte[] xb = xt.bytes();
-        if (plan.blocks.size() == 1) {
-            float[] xf = new float[xt.size()];
-            centerParallel(k, xb, xt.offset(), xf, 0, xt.size(), par);
-            plan.blocks.get(0).kernel.run(xf, 0, acc, 0, par);
+        float[] xf = new float[xt.size()];
+        int maxX = centerParallel(k, xt.bytes(), xt.offset(), xf, 0, xt.size(), par);
+        if ((long) maxX * maxRowL1 <= ExactBlocking.EXACT_LIMIT) {
+            // This input keeps every partial sum within 2^24: one reduction is exact.
+            plan.single.run(xf, 0, acc, 0, par);
+            return acc;
+        }
+        List<Block> blocks = plan.blocked();
+        if (blocks.size() == 1) {
+            blocks.get(0).kernel.run(xf, 0, acc, 0, par);
             return acc;
         }
         int[] sum = new int[acc.length];
         float[] part = new float[acc.length];
-        for (Block b : plan.blocks) {
+        for (Block b : blocks) {
             int cc = b.c1 - b.c0;
-            float[] xf = new float[n * cc * inPlane];
-            for (int img = 0; img < n; img++) {
-                centerParallel(k, xb, xt.offset() + (img * c + b.c0) * inPlane, xf, img * cc * inPlane,
-                        cc * inPlane, par);
+            float[] xb;
+            if (n == 1) {
+                xb = xf;
+            } else {
+                xb = new float[n * cc * inPlane];
+                for (int img = 0; img < n; img++) {
+                    System.arraycopy(xf, (img * c + b.c0) * inPlane, xb, img * cc * inPlane, cc * inPlane);
+                }
             }
-            b.kernel.run(xf, 0, part, 0, par);
+            b.kernel.run(xb, n == 1 ? b.c0 * inPlane : 0, part, 0, par);
             k.addToInts(part, 0, sum, 0, part.length);
         }
         for (int i = 0; i < acc.length; i++) {
@@ -172,58 +192,89 @@ public final class QConvOp implements Operator {
     /** How many exact blocks the reduction of an input of this shape is split into (for tests). */
     int blocks(int[] xShape) {
         return plans.computeIfAbsent(Arrays.stream(xShape).boxed().toList(), key -> prepare(xShape, "auto"))
-                .blocks.size();
+                .blocked().size();
     }
 
-    private void centerParallel(QuantKernels k, byte[] src, int srcOff, float[] dst, int dstOff, int len,
+    /** Centers x into floats (split over threads for large inputs); returns max |x - zx|. */
+    private int centerParallel(QuantKernels k, byte[] src, int srcOff, float[] dst, int dstOff, int len,
             Parallel par) {
-        int chunk = 1 << 14;
+        int chunk = 1 << 15;
         int pieces = (len + chunk - 1) / chunk;
         if (pieces <= 1 || par.threads() == 1) {
-            k.center(src, srcOff, x.unsigned(), x.zeroPoint(), dst, dstOff, len);
-            return;
+            return k.center(src, srcOff, x.unsigned(), x.zeroPoint(), dst, dstOff, len);
         }
+        java.util.concurrent.atomic.AtomicInteger max = new java.util.concurrent.atomic.AtomicInteger();
         par.forRange(pieces, 1, (p0, p1) -> {
             int a = p0 * chunk;
             int b = Math.min(len, p1 * chunk);
-            k.center(src, srcOff + a, x.unsigned(), x.zeroPoint(), dst, dstOff + a, b - a);
+            max.accumulateAndGet(k.center(src, srcOff + a, x.unsigned(), x.zeroPoint(), dst, dstOff + a, b - a),
+                    Math::max);
         });
+        return max.get();
     }
 
-    /** The engine kernels for one input shape: one block, or input-channel blocks for long reductions. */
+    /** The engine kernel for one input shape; the blocked kernels are made when an input first needs them. */
     private Plan prepare(int[] xs, String forcedName) {
         ConvGeometry g = geometry(xs);
-        int kernelSize = centeredWeights.length / wShape[0] / wShape[1];
-        int cPerGroup = g.inChannelsPerGroup();
-        int maxTerms = ExactBlocking.maxTerms(x.maxCentered(), maxWeight);
-        ConvAlgorithm algo = exactAlgorithm(g, forcedName);
-        List<Block> blocks = new ArrayList<>();
-        long terms = (long) cPerGroup * kernelSize;
-        if (terms <= maxTerms) {
-            blocks.add(new Block(0, g.inChannels(), Convolutions.prepare(g, centeredWeights, 0, null, null, algo)));
-        } else if (g.group() == 1) {
-            int perBlock = Math.max(1, maxTerms / kernelSize);
-            for (int c0 = 0; c0 < g.inChannels(); c0 += perBlock) {
-                int c1 = Math.min(g.inChannels(), c0 + perBlock);
-                ConvGeometry gb = ConvGeometry.of(g.batch(), c1 - c0, g.outChannels(), 1, g.inputDims(),
-                        kernelDims(), strides(g), dilations(g), padsBegin(g), padsEnd(g));
-                float[] wb = new float[g.outChannels() * (c1 - c0) * kernelSize];
-                for (int o = 0; o < g.outChannels(); o++) {
-                    System.arraycopy(centeredWeights, (o * g.inChannels() + c0) * kernelSize, wb,
-                            o * (c1 - c0) * kernelSize, (c1 - c0) * kernelSize);
-                }
-                blocks.add(new Block(c0, c1, Convolutions.prepare(gb, wb, 0, null, null,
-                        exactAlgorithm(gb, forcedName))));
-            }
-        } else {
-            blocks.add(new Block(0, g.inChannels(),
-                    Convolutions.prepare(g, centeredWeights, 0, null, null, ConvAlgorithm.DIRECT)));
-        }
         int outPlane = 1;
         for (int d = 0; d < g.rank(); d++) {
             outPlane *= g.outputDim(d);
         }
-        return new Plan(g, blocks, outPlane, maxTerms);
+        ConvKernel single = Convolutions.prepare(g, centeredWeights, 0, null, null, exactAlgorithm(g, forcedName));
+        return new Plan(g, single, outPlane, () -> blocks(g, single, forcedName));
+    }
+
+    /**
+     * Input-channel blocks whose reduction is exact for any input: for every output channel, the L1 norm of its
+     * weights over the block times the largest possible |x - zx| stays within 2^24. A grouped convolution that needs
+     * blocks runs whole on the engine's double-accumulating direct algorithm instead.
+     */
+    private List<Block> blocks(ConvGeometry g, ConvKernel single, String forcedName) {
+        long limit = ExactBlocking.EXACT_LIMIT / Math.max(1, x.maxCentered());
+        if (maxRowL1 <= limit) {
+            return List.of(new Block(0, g.inChannels(), single));
+        }
+        if (g.group() != 1) {
+            return List.of(new Block(0, g.inChannels(),
+                    Convolutions.prepare(g, centeredWeights, 0, null, null, ConvAlgorithm.DIRECT)));
+        }
+        int kernelSize = centeredWeights.length / wShape[0] / wShape[1];
+        int m = g.outChannels();
+        List<Block> blocks = new ArrayList<>();
+        long[] run = new long[m];
+        int c0 = 0;
+        for (int ch = 0; ch <= g.inChannels(); ch++) {
+            boolean fits = ch < g.inChannels();
+            for (int o = 0; fits && o < m; o++) {
+                fits = run[o] + channelL1[o][ch] <= limit;
+            }
+            if (fits || ch == c0 && ch < g.inChannels()) {
+                for (int o = 0; o < m; o++) {
+                    run[o] += channelL1[o][ch];
+                }
+                continue;
+            }
+            blocks.add(block(g, c0, ch, kernelSize, forcedName));
+            c0 = ch;
+            java.util.Arrays.fill(run, 0);
+            if (ch < g.inChannels()) {
+                for (int o = 0; o < m; o++) {
+                    run[o] = channelL1[o][ch];
+                }
+            }
+        }
+        return List.copyOf(blocks);
+    }
+
+    private Block block(ConvGeometry g, int c0, int c1, int kernelSize, String forcedName) {
+        ConvGeometry gb = ConvGeometry.of(g.batch(), c1 - c0, g.outChannels(), 1, g.inputDims(), kernelDims(),
+                strides(g), dilations(g), padsBegin(g), padsEnd(g));
+        float[] wb = new float[g.outChannels() * (c1 - c0) * kernelSize];
+        for (int o = 0; o < g.outChannels(); o++) {
+            System.arraycopy(centeredWeights, (o * g.inChannels() + c0) * kernelSize, wb, o * (c1 - c0) * kernelSize,
+                    (c1 - c0) * kernelSize);
+        }
+        return new Block(c0, c1, Convolutions.prepare(gb, wb, 0, null, null, exactAlgorithm(gb, forcedName)));
     }
 
     /** The forced or chosen algorithm if it is a plain summation, else im2col. */
@@ -314,10 +365,39 @@ public final class QConvOp implements Operator {
     private record Block(int c0, int c1, ConvKernel kernel) {
     }
 
-    private record Plan(ConvGeometry geometry, List<Block> blocks, int outPlane, int maxTerms) {
+    /** The kernels for one input shape: the whole reduction, and (made on first need) exact blocks. */
+    private static final class Plan {
+        final ConvGeometry geometry;
+        final ConvKernel single;
+        final int outPlane;
+        private final java.util.function.Supplier<List<Block>> blockMaker;
+        private volatile List<Block> blocks;
+
+        Plan(ConvGeometry geometry, ConvKernel single, int outPlane,
+                java.util.function.Supplier<List<Block>> blockMaker) {
+            this.geometry = geometry;
+            this.single = single;
+            this.outPlane = outPlane;
+            this.blockMaker = blockMaker;
+        }
+
+        List<Block> blocked() {
+            List<Block> b = blocks;
+            if (b == null) {
+                synchronized (this) {
+                    if (blocks == null) {
+                        blocks = blockMaker.get();
+                    }
+                    b = blocks;
+                }
+            }
+            return b;
+        }
+
         String describe() {
-            return blocks.get(0).kernel.algorithm().name().toLowerCase() + (blocks.size() > 1
-                    ? ", " + blocks.size() + " exact blocks of <= " + maxTerms + " terms" : "");
+            List<Block> b = blocks;
+            return single.algorithm().name().toLowerCase()
+                    + (b != null && b.size() > 1 ? ", " + b.size() + " exact blocks when needed" : "");
         }
     }
 }

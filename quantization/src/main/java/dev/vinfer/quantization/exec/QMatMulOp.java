@@ -23,8 +23,12 @@ public final class QMatMulOp implements Operator {
     private final QParams y;
     private final int k;
     private final int n;
-    private final List<PackedMatrix> blocks = new ArrayList<>();
-    private final int blockRows;
+    private final float[] centered;
+    private final PackedMatrix whole;
+    /** Per row of B, per column: |b| (summed over row blocks it bounds each partial sum with max |a|). */
+    private final long maxColumnL1;
+    private volatile List<int[]> blockRanges;
+    private volatile List<PackedMatrix> blocks;
     private final float[] mult;
     private final float[] add;
     private final Activation act;
@@ -42,8 +46,8 @@ public final class QMatMulOp implements Operator {
         this.y = y;
         this.k = b.dim(0);
         this.n = b.dim(1);
-        float[] centered = new float[k * n];
-        int maxB = 0;
+        this.centered = new float[k * n];
+        long[] colL1 = new long[n];
         boolean unsigned = b.dtype() == DType.UINT8;
         byte[] bb = b.bytes();
         for (int r = 0; r < k; r++) {
@@ -52,14 +56,15 @@ public final class QMatMulOp implements Operator {
                 int q = unsigned ? bb[b.offset() + i] & 0xFF : bb[b.offset() + i];
                 int v = q - bZeros[bZeros.length == 1 ? 0 : c];
                 centered[i] = v;
-                maxB = Math.max(maxB, Math.abs(v));
+                colL1[c] += Math.abs(v);
             }
         }
-        this.blockRows = Math.min(k, ExactBlocking.maxTerms(a.maxCentered(), maxB));
-        for (int r0 = 0; r0 < k; r0 += blockRows) {
-            int rows = Math.min(blockRows, k - r0);
-            blocks.add(Sgemm.get().packB(false, rows, n, centered, r0 * n, n));
+        long maxCol = 0;
+        for (long l : colL1) {
+            maxCol = Math.max(maxCol, l);
         }
+        this.maxColumnL1 = maxCol;
+        this.whole = Sgemm.get().packB(false, k, n, centered, 0, n);
         this.mult = new float[n];
         this.add = new float[n];
         for (int c = 0; c < n; c++) {
@@ -77,8 +82,45 @@ public final class QMatMulOp implements Operator {
 
     @Override
     public String describe() {
+        List<PackedMatrix> b = blocks;
         return "int8 " + a.dtype().displayName() + "->" + y.dtype().displayName() + ", K " + k
-                + (blocks.size() > 1 ? " in " + blocks.size() + " exact blocks" : "");
+                + (b != null && b.size() > 1 ? ", " + b.size() + " exact blocks when needed" : "");
+    }
+
+    /**
+     * Row blocks of B exact for any input: for every column, the L1 norm of the block's entries times the largest
+     * possible |a - za| stays within 2^24.
+     */
+    private synchronized List<PackedMatrix> blocked() {
+        if (blocks != null) {
+            return blocks;
+        }
+        long limit = ExactBlocking.EXACT_LIMIT / Math.max(1, a.maxCentered());
+        List<int[]> ranges = new ArrayList<>();
+        long[] run = new long[n];
+        int r0 = 0;
+        for (int r = 0; r < k; r++) {
+            boolean fits = true;
+            for (int c = 0; c < n && fits; c++) {
+                fits = run[c] + (long) Math.abs(centered[r * n + c]) <= limit;
+            }
+            if (!fits && r > r0) {
+                ranges.add(new int[] {r0, r});
+                r0 = r;
+                java.util.Arrays.fill(run, 0);
+            }
+            for (int c = 0; c < n; c++) {
+                run[c] += (long) Math.abs(centered[r * n + c]);
+            }
+        }
+        ranges.add(new int[] {r0, k});
+        List<PackedMatrix> packed = new ArrayList<>();
+        for (int[] rg : ranges) {
+            packed.add(Sgemm.get().packB(false, rg[1] - rg[0], n, centered, rg[0] * n, n));
+        }
+        blockRanges = List.copyOf(ranges);
+        blocks = List.copyOf(packed);
+        return blocks;
     }
 
     @Override
@@ -94,14 +136,16 @@ public final class QMatMulOp implements Operator {
         Tensor yt = ctx.output(0, y.dtype(), outShape);
         QuantKernels kern = QuantKernels.get();
         float[] af = new float[at.size()];
-        kern.center(at.bytes(), at.offset(), a.unsigned(), a.zeroPoint(), af, 0, af.length);
+        int maxA = kern.center(at.bytes(), at.offset(), a.unsigned(), a.zeroPoint(), af, 0, af.length);
         float[] acc = new float[rows * n];
-        if (blocks.size() == 1) {
-            Sgemm.get().multiplyPackedB(false, rows, af, 0, k, blocks.get(0), acc, 0, n, false, ctx.parallel());
+        if ((long) maxA * maxColumnL1 <= ExactBlocking.EXACT_LIMIT) {
+            Sgemm.get().multiplyPackedB(false, rows, af, 0, k, whole, acc, 0, n, false, ctx.parallel());
         } else {
+            List<PackedMatrix> packed = blocked();
+            List<int[]> ranges = blockRanges;
             int[] sum = new int[acc.length];
-            for (int bi = 0; bi < blocks.size(); bi++) {
-                Sgemm.get().multiplyPackedB(false, rows, af, bi * blockRows, k, blocks.get(bi), acc, 0, n, false,
+            for (int bi = 0; bi < packed.size(); bi++) {
+                Sgemm.get().multiplyPackedB(false, rows, af, ranges.get(bi)[0], k, packed.get(bi), acc, 0, n, false,
                         ctx.parallel());
                 kern.addToInts(acc, 0, sum, 0, acc.length);
             }

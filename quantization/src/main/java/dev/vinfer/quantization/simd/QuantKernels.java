@@ -11,8 +11,11 @@ package dev.vinfer.quantization.simd;
  */
 public interface QuantKernels {
 
-    /** {@code dst[i] = (src[i] as int8 or uint8) - zero}, exact in float. */
-    void center(byte[] src, int srcOff, boolean unsigned, int zero, float[] dst, int dstOff, int n);
+    /**
+     * {@code dst[i] = (src[i] as int8 or uint8) - zero}, exact in float; returns the largest {@code |dst[i]|} (0 for
+     * n = 0), which bounds the reduction an exact float product may run.
+     */
+    int center(byte[] src, int srcOff, boolean unsigned, int zero, float[] dst, int dstOff, int n);
 
     /** Requantizes {@code n} accumulators (see the class comment) into bytes. */
     void requantize(float[] acc, int accOff, float mult, float add, Activation act, int zero, int qmin, int qmax,
@@ -21,6 +24,15 @@ public interface QuantKernels {
     /** As {@link #requantize} with a multiplier and addend per element ({@code mult[i]}, {@code add[i]}). */
     void requantizeRow(float[] acc, int accOff, float[] mult, float[] add, Activation act, int zero, int qmin,
             int qmax, byte[] dst, int dstOff, int n);
+
+    /**
+     * Element-wise Add (or Mul) of two quantized byte arrays, bit-exact with DequantizeLinear, the float32 op, the
+     * activation and QuantizeLinear: {@code a = (qa - za) * sa} and {@code b = (qb - zb) * sb} rounded to float32,
+     * {@code v = act(a + b)} (or {@code a * b}), {@code y = sat(rint(v / ys) + zy)} with a float32 division.
+     */
+    void binary(boolean multiply, byte[] a, int aOff, boolean aUnsigned, int aZero, float aScale, byte[] b, int bOff,
+            boolean bUnsigned, int bZero, float bScale, Activation act, float yScale, int yZero, int qmin, int qmax,
+            byte[] dst, int dstOff, int n);
 
     /** {@code dst[i] += (int) src[i]} for float values that hold exact integers. */
     void addToInts(float[] src, int srcOff, int[] dst, int dstOff, int n);

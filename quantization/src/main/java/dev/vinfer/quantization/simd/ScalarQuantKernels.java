@@ -8,11 +8,14 @@ public final class ScalarQuantKernels implements QuantKernels {
     }
 
     @Override
-    public void center(byte[] src, int srcOff, boolean unsigned, int zero, float[] dst, int dstOff, int n) {
+    public int center(byte[] src, int srcOff, boolean unsigned, int zero, float[] dst, int dstOff, int n) {
+        int max = 0;
         for (int i = 0; i < n; i++) {
-            int q = unsigned ? src[srcOff + i] & 0xFF : src[srcOff + i];
-            dst[dstOff + i] = q - zero;
+            int q = (unsigned ? src[srcOff + i] & 0xFF : src[srcOff + i]) - zero;
+            dst[dstOff + i] = q;
+            max = Math.max(max, Math.abs(q));
         }
+        return max;
     }
 
     @Override
@@ -30,6 +33,18 @@ public final class ScalarQuantKernels implements QuantKernels {
         for (int i = 0; i < n; i++) {
             float v = act.apply(Math.fma(acc[accOff + i], mult[i], add[i]));
             dst[dstOff + i] = (byte) saturate(v, zero, qmin, qmax);
+        }
+    }
+
+    @Override
+    public void binary(boolean multiply, byte[] a, int aOff, boolean aUnsigned, int aZero, float aScale, byte[] b,
+            int bOff, boolean bUnsigned, int bZero, float bScale, Activation act, float yScale, int yZero, int qmin,
+            int qmax, byte[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float fa = ((aUnsigned ? a[aOff + i] & 0xFF : a[aOff + i]) - aZero) * aScale;
+            float fb = ((bUnsigned ? b[bOff + i] & 0xFF : b[bOff + i]) - bZero) * bScale;
+            float v = act.apply(multiply ? fa * fb : fa + fb);
+            dst[dstOff + i] = (byte) saturate(v / yScale, yZero, qmin, qmax);
         }
     }
 

@@ -33,20 +33,26 @@ public final class VectorQuantKernels implements QuantKernels {
     }
 
     @Override
-    public void center(byte[] src, int srcOff, boolean unsigned, int zero, float[] dst, int dstOff, int n) {
+    public int center(byte[] src, int srcOff, boolean unsigned, int zero, float[] dst, int dstOff, int n) {
         int lanes = F.length();
         int i = 0;
+        IntVector maxAbs = IntVector.zero(I);
         for (; i <= n - lanes; i += lanes) {
             IntVector v = (IntVector) ByteVector.fromArray(B, src, srcOff + i).convertShape(VectorOperators.B2I, I, 0);
             if (unsigned) {
                 v = v.and(0xFF);
             }
-            ((FloatVector) v.sub(zero).convertShape(VectorOperators.I2F, F, 0)).intoArray(dst, dstOff + i);
+            v = v.sub(zero);
+            maxAbs = maxAbs.max(v.abs());
+            ((FloatVector) v.convertShape(VectorOperators.I2F, F, 0)).intoArray(dst, dstOff + i);
         }
+        int max = maxAbs.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) {
-            int q = unsigned ? src[srcOff + i] & 0xFF : src[srcOff + i];
-            dst[dstOff + i] = q - zero;
+            int q = (unsigned ? src[srcOff + i] & 0xFF : src[srcOff + i]) - zero;
+            dst[dstOff + i] = q;
+            max = Math.max(max, Math.abs(q));
         }
+        return max;
     }
 
     @Override
@@ -102,6 +108,44 @@ public final class VectorQuantKernels implements QuantKernels {
             float v = act.apply(Math.fma(acc[accOff + i], mult[i], add[i]));
             dst[dstOff + i] = (byte) ScalarQuantKernels.saturate(v, zero, qmin, qmax);
         }
+    }
+
+    @Override
+    public void binary(boolean multiply, byte[] a, int aOff, boolean aUnsigned, int aZero, float aScale, byte[] b,
+            int bOff, boolean bUnsigned, int bZero, float bScale, Activation act, float yScale, int yZero, int qmin,
+            int qmax, byte[] dst, int dstOff, int n) {
+        int lanes = F.length();
+        float satLo = qmin - yZero;
+        float satHi = qmax - yZero;
+        boolean leaky = act.alpha() != 1f;
+        boolean clip = act.lo() != Float.NEGATIVE_INFINITY || act.hi() != Float.POSITIVE_INFINITY;
+        int i = 0;
+        for (; i <= n - lanes; i += lanes) {
+            FloatVector fa = dequantize(a, aOff + i, aUnsigned, aZero, aScale);
+            FloatVector fb = dequantize(b, bOff + i, bUnsigned, bZero, bScale);
+            FloatVector v = multiply ? fa.mul(fb) : fa.add(fb);
+            if (leaky) {
+                v = v.blend(v.mul(act.alpha()), v.compare(VectorOperators.LT, 0f));
+            }
+            if (clip) {
+                v = v.max(act.lo()).min(act.hi());
+            }
+            v = v.div(yScale).max(satLo).min(satHi).add(MAGIC).sub(MAGIC);
+            IntVector q = ((IntVector) v.convertShape(VectorOperators.F2I, I, 0)).add(yZero);
+            q.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(dst, dstOff + i);
+        }
+        if (i < n) {
+            ScalarQuantKernels.INSTANCE.binary(multiply, a, aOff + i, aUnsigned, aZero, aScale, b, bOff + i,
+                    bUnsigned, bZero, bScale, act, yScale, yZero, qmin, qmax, dst, dstOff + i, n - i);
+        }
+    }
+
+    private static FloatVector dequantize(byte[] src, int off, boolean unsigned, int zero, float scale) {
+        IntVector v = (IntVector) ByteVector.fromArray(B, src, off).convertShape(VectorOperators.B2I, I, 0);
+        if (unsigned) {
+            v = v.and(0xFF);
+        }
+        return ((FloatVector) v.sub(zero).convertShape(VectorOperators.I2F, F, 0)).mul(scale);
     }
 
     @Override

@@ -80,6 +80,34 @@ class QuantKernelsTest {
     }
 
     @Test
+    void binaryMatchesScalarAndTheFloatPath() {
+        long seed = 13;
+        Random r = new Random(seed);
+        int n = 103;
+        byte[] a = new byte[n];
+        byte[] b = new byte[n];
+        r.nextBytes(a);
+        r.nextBytes(b);
+        Activation relu = new Activation(0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        for (boolean mul : new boolean[] {false, true}) {
+            for (Activation act : new Activation[] {Activation.NONE, relu}) {
+                byte[] v = new byte[n];
+                byte[] s = new byte[n];
+                vector.binary(mul, a, 0, true, 120, 0.037f, b, 0, false, -3, 0.011f, act, 0.05f, 128, 0, 255, v, 0, n);
+                scalar.binary(mul, a, 0, true, 120, 0.037f, b, 0, false, -3, 0.011f, act, 0.05f, 128, 0, 255, s, 0, n);
+                assertArrayEquals(s, v, "seed " + seed + " mul " + mul);
+                for (int i = 0; i < n; i++) {
+                    float fa = (float) ((double) ((a[i] & 0xFF) - 120) * 0.037f);
+                    float fb = (float) ((double) (b[i] + 3) * 0.011f);
+                    float f = act.apply(mul ? fa * fb : fa + fb);
+                    int want = (int) Math.max(0, Math.min(255, Math.rint(f / 0.05f) + 128));
+                    assertEquals(want, s[i] & 0xFF, "element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void addToIntsMatchesScalar() {
         float[] src = new float[37];
         for (int i = 0; i < src.length; i++) {
