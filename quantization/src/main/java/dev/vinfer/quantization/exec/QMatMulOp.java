@@ -123,6 +123,31 @@ public final class QMatMulOp implements Operator {
         return blocks;
     }
 
+    /** The int32 sums {@code sum (a - za) * b} as floats, [rows, N]; exact integers (see the class comment). */
+    float[] accumulate(Tensor at, dev.vinfer.conv.Parallel par) {
+        QuantKernels kern = QuantKernels.get();
+        int rows = at.size() / k;
+        float[] af = new float[at.size()];
+        int maxA = kern.center(at.bytes(), at.offset(), a.unsigned(), a.zeroPoint(), af, 0, af.length);
+        float[] acc = new float[rows * n];
+        if ((long) maxA * maxColumnL1 <= ExactBlocking.EXACT_LIMIT) {
+            Sgemm.get().multiplyPackedB(false, rows, af, 0, k, whole, acc, 0, n, false, par);
+        } else {
+            List<PackedMatrix> packed = blocked();
+            List<int[]> ranges = blockRanges;
+            int[] sum = new int[acc.length];
+            for (int bi = 0; bi < packed.size(); bi++) {
+                Sgemm.get().multiplyPackedB(false, rows, af, ranges.get(bi)[0], k, packed.get(bi), acc, 0, n, false,
+                        par);
+                kern.addToInts(acc, 0, sum, 0, acc.length);
+            }
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = sum[i];
+            }
+        }
+        return acc;
+    }
+
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor at = inputs[0];
@@ -135,24 +160,7 @@ public final class QMatMulOp implements Operator {
         outShape[outShape.length - 1] = n;
         Tensor yt = ctx.output(0, y.dtype(), outShape);
         QuantKernels kern = QuantKernels.get();
-        float[] af = new float[at.size()];
-        int maxA = kern.center(at.bytes(), at.offset(), a.unsigned(), a.zeroPoint(), af, 0, af.length);
-        float[] acc = new float[rows * n];
-        if ((long) maxA * maxColumnL1 <= ExactBlocking.EXACT_LIMIT) {
-            Sgemm.get().multiplyPackedB(false, rows, af, 0, k, whole, acc, 0, n, false, ctx.parallel());
-        } else {
-            List<PackedMatrix> packed = blocked();
-            List<int[]> ranges = blockRanges;
-            int[] sum = new int[acc.length];
-            for (int bi = 0; bi < packed.size(); bi++) {
-                Sgemm.get().multiplyPackedB(false, rows, af, ranges.get(bi)[0], k, packed.get(bi), acc, 0, n, false,
-                        ctx.parallel());
-                kern.addToInts(acc, 0, sum, 0, acc.length);
-            }
-            for (int i = 0; i < acc.length; i++) {
-                acc[i] = sum[i];
-            }
-        }
+        float[] acc = accumulate(at, ctx.parallel());
         byte[] yb = yt.bytes();
         for (int r = 0; r < rows; r++) {
             kern.requantizeRow(acc, r * n, mult, add, act, y.zeroPoint(), y.qmin(), y.qmax(), yb,
