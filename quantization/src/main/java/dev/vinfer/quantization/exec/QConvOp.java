@@ -22,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A fused {@code DequantizeLinear -> Conv [-> Relu/Clip/LeakyRelu] -> QuantizeLinear} chain: quantized x in,
  * quantized y out. The products {@code (x - zx) * (w - zw)} are exact integers; they are summed by the float
- * convolution engine on centered float operands, which is exact while a reduction stays within
- * {@link ExactBlocking#maxTerms} terms, so longer reductions are split into input-channel blocks whose exact
- * results are added in int32. Requantization: {@code y = sat(rint(act(acc * xs*ws[m]/ys + bias[m]/ys)) + zy)}.
+ * convolution engine on centered float operands, which is exact while every partial sum stays within 2^24
+ * (see {@link ExactBlocking}): checked per run as this input's max |x - zx| times the largest L1 norm of a weight
+ * row. When that fails, the reduction is split into input-channel blocks exact for any input, whose results are
+ * added in int32. Requantization: {@code y = sat(rint(act(acc * xs*ws[m]/ys + bias[m]/ys)) + zy)}.
  *
  * <p>Only summation algorithms are used (never a transform such as Winograd, which would not be exact); a grouped
  * convolution whose per-group reduction is too long for one block runs on the engine's double-accumulating direct

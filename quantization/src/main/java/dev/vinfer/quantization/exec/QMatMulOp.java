@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * A fused {@code DequantizeLinear -> MatMul/Gemm [-> activation] -> QuantizeLinear} chain with constant quantized
  * weights B [K, N]: quantized A [..., K] in, quantized [..., N] out. Products are exact integers summed by the
- * float GEMM over blocks of at most {@link ExactBlocking#maxTerms} rows of B (each block exact), the blocks added
- * in int32; requantization per output column {@code n}: {@code sat(rint(act(acc * as*bs[n]/ys + bias[n]/ys)) + zy)}.
+ * float GEMM in one pass when this input's max |a - za| times the largest column L1 norm of B stays within 2^24
+ * (see {@link ExactBlocking}), else over row blocks of B exact for any input, the blocks added in int32; requantization per output column {@code n}: {@code sat(rint(act(acc * as*bs[n]/ys + bias[n]/ys)) + zy)}.
  */
 public final class QMatMulOp implements Operator {
     private final QParams a;
