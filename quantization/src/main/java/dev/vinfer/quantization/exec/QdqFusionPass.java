@@ -3,6 +3,7 @@ package dev.vinfer.quantization.exec;
 import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.gemm.GemmOp;
 import dev.vinfer.ops.gemm.MatMulOp;
+import dev.vinfer.ops.quant.QLinearConvOp;
 import dev.vinfer.ops.quant.QuantizeLinearOp;
 import dev.vinfer.quantization.simd.QuantKernels.Activation;
 import dev.vinfer.runtime.Graph;
@@ -25,7 +26,8 @@ import java.util.Set;
  * <li>{@code DQ(a) -> MatMul(DQ(B)) / Gemm(DQ(B), C) [-> act] -> Q} with constant B becomes a {@link QMatMulOp};</li>
  * <li>{@code DQ(a), DQ(b) -> Add/Mul [-> act] -> Q} becomes a {@link QAddOp};</li>
  * <li>{@code DQ(x...) -> Reshape/Transpose/Concat/Split/Slice/MaxPool/... -> Q...} runs the op on the bytes
- * ({@link QuantizedMoveOp}), with a {@link RequantizeOp} on inputs quantized differently from the output.</li>
+ * ({@link QuantizedMoveOp}), with a {@link RequantizeOp} on inputs quantized differently from the output;</li>
+ * <li>a QOperator-form QLinearConv with constant weights also runs as a {@link QConvOp}.</li>
  * </ul>
  * A chain is fused only when it matches exactly: activations per tensor, weights per tensor or per output channel,
  * int8/uint8, and every intermediate float value read by nothing else. Everything else keeps its float ops. Runs
@@ -57,7 +59,12 @@ public final class QdqFusionPass implements GraphPass {
             if (absorbed.contains(n)) {
                 continue;
             }
-            if (n.op() instanceof QuantizeLinearOp) {
+            if (n.op() instanceof QLinearConvOp qlc) {
+                Node r = QLinearConvRewrite.rewrite(n, qlc);
+                if (r != null) {
+                    replaceAt.put(n, List.of(r));
+                }
+            } else if (n.op() instanceof QuantizeLinearOp) {
                 fuseCompute(q, n, replaceAt, absorbed);
             } else if (MOVEMENT.contains(n.op().opType())) {
                 fuseMovement(q, b, n, replaceAt, absorbed);
