@@ -81,7 +81,7 @@ final class QuantizeCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "calibrating on %d inputs (%s)%n", data.size(), opts.method()
                 .name().toLowerCase(Locale.ROOT));
         int runs = Quantizer.calibrationRuns(opts, data.size());
-        ProgressBar bar = new ProgressBar(System.out, runs, System.console() != null);
+        ProgressBar bar = new ProgressBar(System.out, runs, System.console() != null && System.console().isTerminal());
         QuantizationReport r = Quantizer.quantize(model, data, opts, out, bar::update);
         bar.finish();
         System.out.print(r.summary());
