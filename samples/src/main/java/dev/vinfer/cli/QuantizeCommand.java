@@ -81,7 +81,8 @@ final class QuantizeCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "calibrating on %d inputs (%s)%n", data.size(), opts.method()
                 .name().toLowerCase(Locale.ROOT));
         int runs = Quantizer.calibrationRuns(opts, data.size());
-        ProgressBar bar = new ProgressBar(System.out, runs, System.console() != null && System.console().isTerminal());
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        ProgressBar bar = new ProgressBar(System.out, runs, terminal);
         QuantizationReport r = Quantizer.quantize(model, data, opts, out, bar::update);
         bar.finish();
         System.out.print(r.summary());
