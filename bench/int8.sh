@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # int8 benchmarks: builds the ResNet-50 and MobileNetV2 float models (bench model builder), writes 32 calibration
 # inputs from the shared photos, quantizes both with `vinfer quantize --per-channel`, then runs the JMH benchmarks of
-# dev.vinfer.bench.int8 (kernel options and whole models against ONNX Runtime). Extra arguments go to JMH, e.g.
-#   bench/int8.sh -p threads=1 -wi 2 -i 3
+# dev.vinfer.bench.int8 (kernel options and whole models against ONNX Runtime). INT8_BENCH picks the benchmarks
+# (a JMH regex); extra arguments go to JMH, e.g.
+#   INT8_BENCH=Int8ModelBenchmark bench/int8.sh -p threads=1 -wi 3 -i 5
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -24,4 +25,4 @@ for m in resnet50 mobilenetv2; do
     --out "$OUT/$m-int8.onnx" --per-channel
 done
 $JAVA -Dvinfer.shared="$SHARED" -Dvinfer.int8.models="$OUT" -jar bench/target/benchmarks.jar \
-  -jvmArgsAppend "-Dvinfer.shared=$SHARED -Dvinfer.int8.models=$OUT" "dev.vinfer.bench.int8" "$@"
+  -jvmArgsAppend "-Dvinfer.shared=$SHARED -Dvinfer.int8.models=$OUT" "${INT8_BENCH:-dev.vinfer.bench.int8}" "$@"
