@@ -138,6 +138,9 @@ public final class QdqFusionPass implements GraphPass {
             return null;
         }
         Activation a = act.isNone() ? QdqGraph.activationOf(c.epilogue()) : act;
+        if (p.inputCount() > 3 && p.input(3) != null) {
+            return null;
+        }
         QParams x = q.dequantizeParams(p.input(0));
         QdqGraph.Weights w = q.constantWeights(p.input(1), 0);
         if (x == null || w == null || w.values().rank() < 3) {
