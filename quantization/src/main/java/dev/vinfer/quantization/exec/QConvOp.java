@@ -155,8 +155,8 @@ public final class QConvOp implements Operator {
         int c = g.inChannels();
         int m = g.outChannels();
         int inPlane = xt.size() / Math.max(1, n * c);
-        float[] acc = new float[n * m * plan.outPlane];
-        float[] xf = new float[xt.size()];
+        float[] acc = Scratch.floats(Scratch.ACCUMULATOR, n * m * plan.outPlane);
+        float[] xf = Scratch.floats(Scratch.INPUT, xt.size());
         int maxX = centerParallel(k, xt.bytes(), xt.offset(), xf, 0, xt.size(), par);
         if ((long) maxX * maxRowL1 <= ExactBlocking.EXACT_LIMIT) {
             // This input keeps every partial sum within 2^24: one reduction is exact.
@@ -168,8 +168,8 @@ public final class QConvOp implements Operator {
             blocks.get(0).kernel.run(xf, 0, acc, 0, par);
             return acc;
         }
-        int[] sum = new int[acc.length];
-        float[] part = new float[acc.length];
+        int[] sum = new int[n * m * plan.outPlane];
+        float[] part = new float[sum.length];
         for (Block b : blocks) {
             int cc = b.c1 - b.c0;
             float[] xb;
@@ -182,9 +182,9 @@ public final class QConvOp implements Operator {
                 }
             }
             b.kernel.run(xb, n == 1 ? b.c0 * inPlane : 0, part, 0, par);
-            k.addToInts(part, 0, sum, 0, part.length);
+            k.addToInts(part, 0, sum, 0, sum.length);
         }
-        for (int i = 0; i < acc.length; i++) {
+        for (int i = 0; i < sum.length; i++) {
             acc[i] = sum[i];
         }
         return acc;

@@ -127,21 +127,21 @@ public final class QMatMulOp implements Operator {
     float[] accumulate(Tensor at, dev.vinfer.conv.Parallel par) {
         QuantKernels kern = QuantKernels.get();
         int rows = at.size() / k;
-        float[] af = new float[at.size()];
-        int maxA = kern.center(at.bytes(), at.offset(), a.unsigned(), a.zeroPoint(), af, 0, af.length);
-        float[] acc = new float[rows * n];
+        float[] af = Scratch.floats(Scratch.INPUT, at.size());
+        int maxA = kern.center(at.bytes(), at.offset(), a.unsigned(), a.zeroPoint(), af, 0, at.size());
+        float[] acc = Scratch.floats(Scratch.ACCUMULATOR, rows * n);
         if ((long) maxA * maxColumnL1 <= ExactBlocking.EXACT_LIMIT) {
             Sgemm.get().multiplyPackedB(false, rows, af, 0, k, whole, acc, 0, n, false, par);
         } else {
             List<PackedMatrix> packed = blocked();
             List<int[]> ranges = blockRanges;
-            int[] sum = new int[acc.length];
+            int[] sum = new int[rows * n];
             for (int bi = 0; bi < packed.size(); bi++) {
                 Sgemm.get().multiplyPackedB(false, rows, af, ranges.get(bi)[0], k, packed.get(bi), acc, 0, n, false,
                         par);
-                kern.addToInts(acc, 0, sum, 0, acc.length);
+                kern.addToInts(acc, 0, sum, 0, sum.length);
             }
-            for (int i = 0; i < acc.length; i++) {
+            for (int i = 0; i < sum.length; i++) {
                 acc[i] = sum[i];
             }
         }

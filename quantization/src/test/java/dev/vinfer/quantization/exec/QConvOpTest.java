@@ -77,7 +77,7 @@ class QConvOpTest {
         for (int i = 0; i < ref.length; i++) {
             refF[i] = ref[i];
         }
-        assertArrayEquals(refF, acc, "accumulators, seed " + seed);
+        assertArrayEquals(refF, java.util.Arrays.copyOf(acc, refF.length), "accumulators, seed " + seed);
         long maxRowL1 = 0;
         int per = cg * k * k;
         for (int o = 0; o < m; o++) {
