@@ -70,6 +70,15 @@ public final class QdqFusionPass implements GraphPass {
                 fuseMovement(q, b, n, replaceAt, absorbed);
             }
         }
+        // The QuantizeLinear nodes left (a float value entering the int8 region, e.g. the model input).
+        for (Node n : g.nodes()) {
+            if (n.op() instanceof QuantizeLinearOp && !absorbed.contains(n) && !replaceAt.containsKey(n)) {
+                QParams y = q.quantizeParams(n);
+                if (y != null) {
+                    replaceAt.put(n, List.of(n.with(new QuantizeOp(y, n.op()), n.inputs(), n.outputs())));
+                }
+            }
+        }
         if (replaceAt.isEmpty()) {
             return g;
         }

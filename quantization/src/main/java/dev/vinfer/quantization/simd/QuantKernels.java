@@ -34,6 +34,11 @@ public interface QuantKernels {
             boolean bUnsigned, int bZero, float bScale, Activation act, float yScale, int yZero, int qmin, int qmax,
             byte[] dst, int dstOff, int n);
 
+    /**
+     * QuantizeLinear per tensor, bit-exact with the op: {@code sat(rint(x / scale) + zero)} with a float32 division.
+     */
+    void quantize(float[] src, int srcOff, float scale, int zero, int qmin, int qmax, byte[] dst, int dstOff, int n);
+
     /** {@code dst[i] += (int) src[i]} for float values that hold exact integers. */
     void addToInts(float[] src, int srcOff, int[] dst, int dstOff, int n);
 

@@ -48,6 +48,14 @@ public final class ScalarQuantKernels implements QuantKernels {
         }
     }
 
+    @Override
+    public void quantize(float[] src, int srcOff, float scale, int zero, int qmin, int qmax, byte[] dst, int dstOff,
+            int n) {
+        for (int i = 0; i < n; i++) {
+            dst[dstOff + i] = (byte) saturate(src[srcOff + i] / scale, zero, qmin, qmax);
+        }
+    }
+
     /** {@code clamp(rint(v) + zero, qmin, qmax)}; NaN gives the zero point. */
     public static int saturate(float v, int zero, int qmin, int qmax) {
         double r = Math.rint(v);

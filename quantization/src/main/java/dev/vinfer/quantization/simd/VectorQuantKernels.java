@@ -149,6 +149,24 @@ public final class VectorQuantKernels implements QuantKernels {
     }
 
     @Override
+    public void quantize(float[] src, int srcOff, float scale, int zero, int qmin, int qmax, byte[] dst, int dstOff,
+            int n) {
+        int lanes = F.length();
+        float satLo = qmin - zero;
+        float satHi = qmax - zero;
+        int i = 0;
+        for (; i <= n - lanes; i += lanes) {
+            FloatVector v = FloatVector.fromArray(F, src, srcOff + i).div(scale).max(satLo).min(satHi).add(MAGIC)
+                    .sub(MAGIC);
+            IntVector q = ((IntVector) v.convertShape(VectorOperators.F2I, I, 0)).add(zero);
+            q.convertShape(VectorOperators.I2B, B, 0).reinterpretAsBytes().intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = (byte) ScalarQuantKernels.saturate(src[srcOff + i] / scale, zero, qmin, qmax);
+        }
+    }
+
+    @Override
     public void addToInts(float[] src, int srcOff, int[] dst, int dstOff, int n) {
         int lanes = F.length();
         int i = 0;

@@ -108,6 +108,34 @@ class QuantKernelsTest {
     }
 
     @Test
+    void quantizeMatchesQuantizeLinearArithmetic() {
+        long seed = 14;
+        Random r = new Random(seed);
+        int n = 301;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = switch (i % 3) {
+                case 0 -> (float) (r.nextGaussian() * 3);
+                case 1 -> (r.nextInt(200) - 100 + 0.5f) * 0.02f;  // near-ties after the division
+                default -> (float) (r.nextGaussian() * 1e4);      // saturating
+            };
+        }
+        x[7] = Float.NaN;
+        for (int[] z : new int[][] {{0, 0, 255}, {128, 0, 255}, {-7, -128, 127}}) {
+            byte[] v = new byte[n];
+            byte[] s = new byte[n];
+            vector.quantize(x, 0, 0.02f, z[0], z[1], z[2], v, 0, n);
+            scalar.quantize(x, 0, 0.02f, z[0], z[1], z[2], s, 0, n);
+            assertArrayEquals(s, v, "seed " + seed);
+            for (int i = 0; i < n; i++) {
+                double q = Math.rint(x[i] / 0.02f);
+                int want = Double.isNaN(q) ? z[0] : (int) Math.max(z[1], Math.min(z[2], q + z[0]));
+                assertEquals((byte) want, s[i], "element " + i);
+            }
+        }
+    }
+
+    @Test
     void addToIntsMatchesScalar() {
         float[] src = new float[37];
         for (int i = 0; i < src.length; i++) {
