@@ -3,12 +3,14 @@ package dev.vinfer.quantization.exec;
 import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.gemm.GemmOp;
 import dev.vinfer.ops.gemm.MatMulOp;
+import dev.vinfer.ops.nn.pool.MaxPoolOp;
 import dev.vinfer.ops.quant.QLinearConvOp;
 import dev.vinfer.ops.quant.QuantizeLinearOp;
 import dev.vinfer.quantization.simd.QuantKernels.Activation;
 import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.GraphPass;
 import dev.vinfer.runtime.Node;
+import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.Value;
@@ -256,7 +258,9 @@ public final class QdqFusionPass implements GraphPass {
         if (!anyData) {
             return;
         }
-        made.add(n.with(new QuantizedMoveOp(n.op(), out, data), newInputs, newOutputs));
+        Operator op = n.op() instanceof MaxPoolOp mp && !mp.withIndices() ? new ByteMaxPoolOp(mp.window())
+                : new QuantizedMoveOp(n.op(), out, data);
+        made.add(n.with(op, newInputs, newOutputs));
         replaceAt.put(n, made);
         absorbed.addAll(quants);
     }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A QDQ graph covering every fused pattern (Conv+Relu with per-channel weights and int32 bias, Conv per tensor, Add,
- * Concat with requantization, Reshape, MatMul, Gemm with transB and a float bias) run with and without the fusion
+ * MaxPool, Concat with requantization, Reshape, MatMul, Gemm with transB and a float bias) run with and without the fusion
  * pass: the quantized outputs must agree to within one quantization step, almost all exactly.
  */
 class QdqFusionEquivalenceTest {
@@ -46,7 +46,10 @@ class QdqFusionEquivalenceTest {
         String c2 = qdq("c2", 0.05f, 120);
         g.addNode(Models.node("Add", new String[] {c2, r1}, new String[] {"s"}).toBuilder().setName("add"));
         String s = qdq("s", 0.06f, 110);
-        g.addNode(Models.node("Concat", new String[] {s, r1}, new String[] {"cat"}, intAttr("axis", 1)).toBuilder()
+        g.addNode(Models.node("MaxPool", new String[] {r1}, new String[] {"mp"}, intsAttr("kernel_shape", 3, 3),
+                intsAttr("pads", 1, 1, 1, 1)).toBuilder().setName("maxpool"));
+        String mp = qdq("mp", 0.02f, 0);
+        g.addNode(Models.node("Concat", new String[] {s, mp}, new String[] {"cat"}, intAttr("axis", 1)).toBuilder()
                 .setName("concat"));
         String cat = qdq("cat", 0.07f, 100);
         g.addInitializer(TensorProtos.encode(Tensor.of(new long[] {1, 1024}, 2), "shape"));
@@ -82,6 +85,7 @@ class QdqFusionEquivalenceTest {
         long plainLeft = fused.nodes().stream().filter(n -> n.op().opType().equals("QuantizeLinear")).count();
         assertEquals(1, quantizeLeft, "only the input is quantized, on the vector path:\n" + fused);
         assertEquals(0, plainLeft, "no unfused QuantizeLinear:\n" + fused);
+        assertEquals(1, fused.nodes().stream().filter(n -> n.op() instanceof ByteMaxPoolOp).count(), "byte MaxPool");
 
         int total = 0;
         int exact = 0;
