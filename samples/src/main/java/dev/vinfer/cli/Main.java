@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             InfoCommand.class,
             TestCommand.class,
+            QuantizeCommand.class,
             OpsCommand.class,
             ClassifyCommand.class,
             DetectCommand.class,
