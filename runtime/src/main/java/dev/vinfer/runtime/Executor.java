@@ -22,6 +22,16 @@ final class Executor {
 
     /** Runs {@code graph} with tensors for its inputs, in input order; returns its outputs in output order. */
     Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener) {
+        return run(graph, inputs, listener, new RunMemory(new MemoryBudget(options.limits().maxMemoryBytes(),
+                "maxMemoryBytes", 0)));
+    }
+
+    /** As {@link #run(Graph, Tensor[], NodeListener)}, counting what the run allocates in {@code memory}. */
+    Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory) {
+        return run(graph, inputs, listener, memory, 0);
+    }
+
+    private Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory, int depth) {
         Tensor[] env = new Tensor[graph.valueCount()];
         List<Value> values = graph.values();
         for (Value v : values) {
@@ -33,10 +43,13 @@ final class Executor {
         for (int i = 0; i < ins.size(); i++) {
             if (!ins.get(i).isConstant()) {
                 env[ins.get(i).id()] = inputs[i];
+                if (inputs[i] != null) {
+                    memory.retain(inputs[i]);
+                }
             }
         }
         int[] lastUse = lastUseCache.computeIfAbsent(graph, Executor::lastUses);
-        RunContext ctx = new RunContext(listener);
+        RunContext ctx = new RunContext(listener, memory, depth);
         List<Node> nodes = graph.nodes();
         for (int k = 0; k < nodes.size(); k++) {
             Node node = nodes.get(k);
@@ -71,19 +84,28 @@ final class Executor {
                         throw new ExecutionException(node.label() + " did not produce output '" + v.name() + "'");
                     }
                     env[v.id()] = out[o];
+                    memory.retain(out[o]);
                 }
             }
             for (int i = 0; i < node.inputCount(); i++) {
                 Value v = node.input(i);
-                if (v != null && lastUse[v.id()] == k) {
+                if (v != null && lastUse[v.id()] == k && env[v.id()] != null && !v.isConstant()) {
+                    memory.release(env[v.id()]);
                     env[v.id()] = null;
                 }
             }
+            memory.sweep(depth);
         }
         List<Value> outs = graph.outputs();
         Tensor[] result = new Tensor[outs.size()];
         for (int i = 0; i < result.length; i++) {
             result[i] = env[outs.get(i).id()];
+        }
+        for (Value v : values) {
+            Tensor t = env[v.id()];
+            if (t != null && !v.isConstant()) {
+                memory.release(t);
+            }
         }
         return result;
     }
@@ -133,17 +155,19 @@ final class Executor {
 
     private final class RunContext implements OpContext {
         private final NodeListener listener;
+        private final RunMemory memory;
+        private final int depth;
         Node node;
 
-        RunContext(NodeListener listener) {
+        RunContext(NodeListener listener, RunMemory memory, int depth) {
             this.listener = listener;
+            this.memory = memory;
+            this.depth = depth;
         }
 
         @Override
         public Tensor output(int index, DType dtype, int... shape) {
-            String what = node.label() + " output " + index;
-            options.limits().checkShape(what, shape);
-            return Tensor.zeros(dtype, shape);
+            return memory.allocate(node.label() + " output " + index, options.limits(), dtype, shape, depth);
         }
 
         @Override
@@ -160,7 +184,10 @@ final class Executor {
         public Tensor[] runSubgraph(Graph graph, Tensor[] inputs) {
             Node saved = node;
             try {
-                return Executor.this.run(graph, inputs, listener);
+                if (depth >= options.limits().maxSubgraphDepth()) {
+                    throw new VinferException("subgraphs nested more than " + depth + " deep (limit)");
+                }
+                return Executor.this.run(graph, inputs, listener, memory, depth + 1);
             } finally {
                 node = saved;
             }

@@ -3,36 +3,94 @@ package dev.vinfer.runtime;
 /**
  * Bounds on what a model may make vinfer allocate or walk, checked before the allocation happens.
  *
- * @param maxTensorElements   elements in any one tensor
- * @param maxModelBytes       bytes of the model file and its weights together
- * @param maxRank             rank of any tensor
- * @param maxNodes            nodes in a graph, subgraphs included
- * @param maxSubgraphDepth    nesting of If/Loop bodies
+ * @param maxTensorElements    elements in any one tensor
+ * @param maxModelBytes        bytes of the model file itself
+ * @param maxRank              rank of any tensor
+ * @param maxNodes             nodes in a graph, subgraphs included
+ * @param maxSubgraphDepth     nesting of If/Loop bodies
  * @param maxExternalDataBytes bytes read from external data files
+ * @param maxMemoryBytes       bytes a session may hold at once: its constants (weights, folded values) plus the
+ *                             tensors one run has live. A run that would pass it fails before allocating; so
+ *                             does a load whose weights alone pass it. Concurrent runs each get this budget
+ *                             (less the constants), so size the heap for the runs you allow at once.
  */
 public record Limits(long maxTensorElements, long maxModelBytes, int maxRank, int maxNodes, int maxSubgraphDepth,
-        long maxExternalDataBytes) {
+        long maxExternalDataBytes, long maxMemoryBytes) {
 
-    /** Generous defaults that still stop a hostile model from exhausting the heap. */
-    public static Limits defaults() {
-        return new Limits(1L << 30, 8L << 30, 16, 1_000_000, 64, 64L << 30);
+    public Limits {
+        if (maxTensorElements < 0 || maxModelBytes < 0 || maxRank < 0 || maxNodes < 0 || maxSubgraphDepth < 0
+                || maxExternalDataBytes < 0 || maxMemoryBytes < 0) {
+            throw new IllegalArgumentException("limits must not be negative");
+        }
     }
 
-    /** Throws naming {@code what} if {@code shape} exceeds the element or rank limit. */
+    /** The limits without a memory budget of their own: the budget is the default (the JVM's heap). */
+    public Limits(long maxTensorElements, long maxModelBytes, int maxRank, int maxNodes, int maxSubgraphDepth,
+            long maxExternalDataBytes) {
+        this(maxTensorElements, maxModelBytes, maxRank, maxNodes, maxSubgraphDepth, maxExternalDataBytes,
+                defaultMemoryBytes());
+    }
+
+    /**
+     * Generous defaults that still stop a hostile model from exhausting the heap: 2^30 elements per tensor, 2 GiB
+     * model file (protobuf's own limit), rank 16, a million nodes, subgraphs 64 deep, 64 GiB of external data, and
+     * a memory budget equal to the JVM's maximum heap.
+     */
+    public static Limits defaults() {
+        return new Limits(1L << 30, Integer.MAX_VALUE, 16, 1_000_000, 64, 64L << 30, defaultMemoryBytes());
+    }
+
+    /** The same limits with another memory budget. */
+    public Limits withMaxMemoryBytes(long bytes) {
+        return new Limits(maxTensorElements, maxModelBytes, maxRank, maxNodes, maxSubgraphDepth, maxExternalDataBytes,
+                bytes);
+    }
+
+    /** The same limits with another per-tensor element bound. */
+    public Limits withMaxTensorElements(long elements) {
+        return new Limits(elements, maxModelBytes, maxRank, maxNodes, maxSubgraphDepth, maxExternalDataBytes,
+                maxMemoryBytes);
+    }
+
+    /** The JVM's maximum heap: a model cannot plan to hold more than that, whatever else runs beside it. */
+    static long defaultMemoryBytes() {
+        long max = Runtime.getRuntime().maxMemory();
+        return max == Long.MAX_VALUE || max <= 0 ? 1L << 40 : max;
+    }
+
+    /**
+     * Throws naming {@code what} if {@code shape} has a negative dimension or exceeds the rank or element limit
+     * (or what one Java array can hold). The product is formed so that it cannot overflow.
+     */
     public void checkShape(String what, int[] shape) {
         if (shape.length > maxRank) {
             throw new VinferException(what + ": rank " + shape.length + " exceeds the limit " + maxRank);
         }
+        long bound = Math.min(maxTensorElements, Shapes.MAX_ELEMENTS);
         long n = 1;
+        boolean empty = false;
         for (int d : shape) {
             if (d < 0) {
                 throw new VinferException(what + ": negative dimension in " + Shapes.toString(shape));
             }
+            empty |= d == 0;
+        }
+        if (empty) {
+            return;
+        }
+        for (int d : shape) {
+            // n <= bound < 2^31 and d < 2^31, so the product fits a long.
             n *= d;
-            if (n > maxTensorElements) {
-                throw new VinferException(what + ": " + Shapes.toString(shape) + " has more than "
-                        + maxTensorElements + " elements (limit)");
+            if (n > bound) {
+                throw new VinferException(what + ": " + Shapes.toString(shape) + " has more than " + bound
+                        + " elements (" + (bound == maxTensorElements ? "limit maxTensorElements"
+                                : "what one Java array holds") + ")");
             }
         }
+    }
+
+    /** Bytes a tensor of {@code elements} elements of {@code dtype} takes (never overflows for checked shapes). */
+    public static long bytesOf(DType dtype, long elements) {
+        return Math.multiplyExact(elements, (long) dtype.byteSize());
     }
 }
