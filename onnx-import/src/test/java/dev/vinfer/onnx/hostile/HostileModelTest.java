@@ -1,0 +1,405 @@
+package dev.vinfer.onnx.hostile;
+
+import static dev.vinfer.onnx.hostile.Hostile.model;
+import static dev.vinfer.onnx.hostile.Hostile.openAndRun;
+import static dev.vinfer.onnx.hostile.Hostile.rejects;
+import static dev.vinfer.onnx.hostile.Hostile.smallOptions;
+import static dev.vinfer.onnx.hostile.Hostile.survives;
+import static dev.vinfer.testdata.Models.graphAttr;
+import static dev.vinfer.testdata.Models.intAttr;
+import static dev.vinfer.testdata.Models.intsAttr;
+import static dev.vinfer.testdata.Models.node;
+import static dev.vinfer.testdata.Models.tensorAttr;
+import static dev.vinfer.testdata.Models.tensorInfo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.vinfer.Vinfer;
+import dev.vinfer.onnx.TensorProtos;
+import dev.vinfer.onnx.proto.OnnxIr.GraphProto;
+import dev.vinfer.onnx.proto.OnnxIr.ModelProto;
+import dev.vinfer.onnx.proto.OnnxIr.NodeProto;
+import dev.vinfer.onnx.proto.OnnxIr.SparseTensorProto;
+import dev.vinfer.onnx.proto.OnnxIr.TensorProto;
+import dev.vinfer.runtime.DType;
+import dev.vinfer.runtime.ExecutionException;
+import dev.vinfer.runtime.Limits;
+import dev.vinfer.runtime.ModelException;
+import dev.vinfer.runtime.Session;
+import dev.vinfer.runtime.SessionOptions;
+import dev.vinfer.runtime.Tensor;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hand-made hostile corpus: malformed files, allocation bombs, absurd shapes, invalid graphs, deep nesting.
+ * Each must end in a VinferException that says what is wrong, quickly and without a large allocation.
+ */
+class HostileModelTest {
+
+    private static ModelProto reluModel() {
+        return model(GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 2, 3))
+                .addOutput(tensorInfo("y", DType.FLOAT32, 2, 3))
+                .addNode(node("Relu", new String[] {"x"}, new String[] {"y"})));
+    }
+
+    private static TensorProto longs(String name, long... v) {
+        return TensorProtos.encode(Tensor.of(v, v.length), name);
+    }
+
+    private static TensorProto scalarLong(String name, long v) {
+        return TensorProtos.encode(Tensor.scalar(v), name);
+    }
+
+    // ---- malformed files ----
+
+    @Test
+    void everyTruncationOfAValidModelIsRejectedOrLoads() {
+        byte[] bytes = reluModel().toByteArray();
+        for (int len = 0; len < bytes.length; len++) {
+            byte[] cut = java.util.Arrays.copyOf(bytes, len);
+            survives(() -> {
+                try (Session s = Vinfer.open(cut, smallOptions())) {
+                    s.run(Map.of("x", Tensor.of(new float[6], 2, 3)));
+                }
+            });
+        }
+    }
+
+    @Test
+    void randomBytesAreRejected() {
+        Random rnd = new Random(7);
+        for (int i = 0; i < 300; i++) {
+            byte[] junk = new byte[rnd.nextInt(200)];
+            rnd.nextBytes(junk);
+            survives(() -> Vinfer.open(junk, smallOptions()).close());
+        }
+        rejects(() -> Vinfer.open(new byte[0], smallOptions()), "no graph");
+    }
+
+    @Test
+    void aDeclaredLengthLongerThanTheFileIsRejectedWithoutAllocatingIt() {
+        // Field 7 (graph), length-delimited, declaring 2^31 - 1 bytes that are not there.
+        byte[] bytes = {0x3a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00};
+        rejects(() -> Vinfer.open(bytes, smallOptions()), "not a valid ONNX model");
+        // A packed float field (TensorProto.float_data = 4) declaring a gigabyte inside a tiny initializer.
+        ByteArrayOutputStream tensor = new ByteArrayOutputStream();
+        tensor.writeBytes(new byte[] {0x08, 0x01, 0x10, 0x01}); // dims: 1, data_type: float
+        tensor.writeBytes(new byte[] {0x22, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x04, 0, 0, 0, 0});
+        GraphProto g = GraphProto.newBuilder().setName("g").addOutput(tensorInfo("w", DType.FLOAT32, 1)).build();
+        ByteArrayOutputStream model = new ByteArrayOutputStream();
+        byte[] graph = g.toByteArray();
+        byte[] init = tensor.toByteArray();
+        // graph.initializer (field 5) appended to the graph bytes
+        ByteArrayOutputStream gb = new ByteArrayOutputStream();
+        gb.writeBytes(graph);
+        gb.write(0x2a);
+        gb.write(init.length);
+        gb.writeBytes(init);
+        byte[] gbytes = gb.toByteArray();
+        model.writeBytes(new byte[] {0x08, 0x08}); // ir_version 8
+        model.write(0x3a);
+        model.write(gbytes.length);
+        model.writeBytes(gbytes);
+        rejects(() -> Vinfer.open(model.toByteArray(), smallOptions()), "not a valid ONNX model");
+    }
+
+    // ---- allocation bombs in weights ----
+
+    @Test
+    void aTrillionElementInitializerIsRejectedNamingIt() {
+        TensorProto w = TensorProto.newBuilder().setName("w").setDataType(1).addDims(1_000_000).addDims(1_000_000)
+                .build();
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInitializer(w)
+                .addOutput(tensorInfo("w", DType.FLOAT32, 1_000_000, 1_000_000));
+        rejects(() -> openAndRun(model(g), Map.of()), "'w'");
+    }
+
+    @Test
+    void dimsWithoutDataAreRejectedBeforeAllocating() {
+        // 2^28 floats (1 GiB) declared, no data: must fail on the missing data, not allocate the gigabyte first.
+        TensorProto w = TensorProto.newBuilder().setName("w").setDataType(1).addDims(1 << 28).build();
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInitializer(w)
+                .addOutput(tensorInfo("w", DType.FLOAT32, 1 << 28));
+        rejects(() -> openAndRun(model(g), Map.of(), new SessionOptions().threads(1)), "'w'", "holds 0 values");
+        TensorProto raw = TensorProto.newBuilder().setName("r").setDataType(1).addDims(1 << 28)
+                .setRawData(ByteString.copyFrom(new byte[8])).build();
+        GraphProto.Builder g2 = GraphProto.newBuilder().setName("g").addInitializer(raw)
+                .addOutput(tensorInfo("r", DType.FLOAT32, 1 << 28));
+        rejects(() -> openAndRun(model(g2), Map.of(), new SessionOptions().threads(1)), "'r'", "raw_data");
+    }
+
+    @Test
+    void aSparseTensorDeclaringAHugeDenseShapeIsRejectedByTheBudget() {
+        SparseTensorProto sp = SparseTensorProto.newBuilder()
+                .setValues(TensorProtos.encode(Tensor.of(new float[] {1}, 1), "s"))
+                .setIndices(longs("idx", 5)).addDims(1 << 30).build();
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addSparseInitializer(sp)
+                .addOutput(tensorInfo("s", DType.FLOAT32, 1 << 30));
+        rejects(() -> openAndRun(model(g), Map.of()), "sparse tensor 's'", "maxMemoryBytes");
+    }
+
+    @Test
+    void sparseIndicesAreChecked() {
+        SparseTensorProto outOfRange = SparseTensorProto.newBuilder()
+                .setValues(TensorProtos.encode(Tensor.of(new float[] {1, 2}, 2), "s"))
+                .setIndices(TensorProtos.encode(Tensor.of(new long[] {0, 0, 1, 9}, 2, 2), "i")).addDims(2)
+                .addDims(2).build();
+        rejects(() -> openAndRun(model(GraphProto.newBuilder().setName("g").addSparseInitializer(outOfRange)
+                .addOutput(tensorInfo("s", DType.FLOAT32, 2, 2))), Map.of()), "out of range");
+        SparseTensorProto tooFewIndices = SparseTensorProto.newBuilder()
+                .setValues(TensorProtos.encode(Tensor.of(new float[] {1, 2, 3}, 3), "s"))
+                .setIndices(longs("i", 0)).addDims(4).build();
+        rejects(() -> openAndRun(model(GraphProto.newBuilder().setName("g").addSparseInitializer(tooFewIndices)
+                .addOutput(tensorInfo("s", DType.FLOAT32, 4))), Map.of()), "indices");
+    }
+
+    @Test
+    void weightsOverTheMemoryBudgetAreRejectedAtLoad() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g")
+                .addInitializer(TensorProtos.encode(Tensor.zeros(DType.FLOAT32, 1 << 20), "w"))
+                .addOutput(tensorInfo("w", DType.FLOAT32, 1 << 20));
+        SessionOptions tight = new SessionOptions().limits(Limits.defaults().withMaxMemoryBytes(1 << 20));
+        rejects(() -> openAndRun(model(g), Map.of(), tight), "'w'", "maxMemoryBytes");
+        assertEquals(1 << 20, openAndRun(model(g), Map.of()).get("w").size());
+    }
+
+    // ---- allocation bombs at run time (shape computed from data) ----
+
+    /** A one-node model whose op reads a shape-like input from an initializer; folded at open unless fed. */
+    private static GraphProto.Builder oneNode(String op, String[] inputs, TensorProto[] inits, DType outType,
+            NodeProto.Builder extra) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("y", outType));
+        for (TensorProto t : inits) {
+            g.addInitializer(t);
+        }
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_bomb").addOutput("y");
+        for (String i : inputs) {
+            n.addInput(i);
+        }
+        if (extra != null) {
+            n.addAllAttribute(extra.getAttributeList());
+        }
+        return g.addNode(n);
+    }
+
+    private static final Map<String, Tensor> ONE = Map.of("x", Tensor.of(new float[] {1}, 1));
+
+    @Test
+    void constantOfShapeBombs() {
+        GraphProto.Builder folded = GraphProto.newBuilder().setName("g").addInitializer(longs("s", 1_000_000,
+                1_000_000)).addOutput(tensorInfo("y", DType.FLOAT32))
+                .addNode(node("ConstantOfShape", new String[] {"s"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(folded), Map.of()), "ConstantOfShape");
+        // Fed at run time: the shape arrives as data.
+        GraphProto.Builder fed = GraphProto.newBuilder().setName("g").addInput(tensorInfo("s", DType.INT64, 2))
+                .addOutput(tensorInfo("y", DType.FLOAT32))
+                .addNode(node("ConstantOfShape", new String[] {"s"}, new String[] {"y"}));
+        ExecutionException e = assertInstanceOf(ExecutionException.class, rejects(() -> openAndRun(model(fed),
+                Map.of("s", Tensor.of(new long[] {1L << 20, 1L << 20}, 2))), "ConstantOfShape"));
+        assertTrue(e.getMessage().contains("elements"), e.getMessage());
+        // Within the element limit (2^28) but over the 256 MiB budget: the budget stops it before allocating.
+        rejects(() -> openAndRun(model(fed), Map.of("s", Tensor.of(new long[] {1L << 14, 1L << 14}, 2))),
+                "maxMemoryBytes");
+        rejects(() -> openAndRun(model(fed), Map.of("s", Tensor.of(new long[] {-1, 4}, 2))), "ConstantOfShape");
+    }
+
+    @Test
+    void expandTileRangePadOneHotBombs() {
+        rejects(() -> openAndRun(model(oneNode("Expand", new String[] {"x", "s"},
+                new TensorProto[] {longs("s", 100_000, 100_000)}, DType.FLOAT32, null)), ONE), "Expand");
+        rejects(() -> openAndRun(model(oneNode("Expand", new String[] {"x", "s"},
+                new TensorProto[] {longs("s", 1 << 15, 1 << 15)}, DType.FLOAT32, null)), ONE), "maxMemoryBytes");
+        rejects(() -> openAndRun(model(oneNode("Tile", new String[] {"x", "r"},
+                new TensorProto[] {longs("r", 1L << 40)}, DType.FLOAT32, null)), ONE), "Tile");
+        rejects(() -> openAndRun(model(oneNode("Tile", new String[] {"x", "r"},
+                new TensorProto[] {longs("r", 1 << 30)}, DType.FLOAT32, null)), ONE), "Tile");
+        GraphProto.Builder range = GraphProto.newBuilder().setName("g")
+                .addInitializer(scalarLong("a", 0)).addInitializer(scalarLong("b", Long.MAX_VALUE))
+                .addInitializer(scalarLong("d", 1)).addOutput(tensorInfo("y", DType.INT64))
+                .addNode(node("Range", new String[] {"a", "b", "d"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(range), Map.of()), "Range");
+        rejects(() -> openAndRun(model(oneNode("Pad", new String[] {"x", "p"},
+                new TensorProto[] {longs("p", 1L << 29, 1L << 29)}, DType.FLOAT32, null)), ONE), "Pad");
+        GraphProto.Builder oneHot = GraphProto.newBuilder().setName("g").addInput(tensorInfo("i", DType.INT64, 4))
+                .addInitializer(scalarLong("depth", 1L << 31))
+                .addInitializer(TensorProtos.encode(Tensor.of(new float[] {0, 1}, 2), "v"))
+                .addOutput(tensorInfo("y", DType.FLOAT32))
+                .addNode(node("OneHot", new String[] {"i", "depth", "v"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(oneHot), Map.of("i", Tensor.of(new long[4], 4))), "OneHot");
+    }
+
+    @Test
+    void reshapeToAbsurdSizesIsRejected() {
+        for (long[] shape : new long[][] {{1_000_000_000_000L}, {-1, -1}, {-5}, {0, 0}, {1L << 31, 1},
+            {Long.MIN_VALUE}}) {
+            rejects(() -> openAndRun(model(oneNode("Reshape", new String[] {"x", "s"},
+                    new TensorProto[] {longs("s", shape)}, DType.FLOAT32, null)), ONE), "Reshape");
+        }
+    }
+
+    @Test
+    void resizeIsNotSupportedYetSoItIsRejectedAtLoad() {
+        GraphProto.Builder g = oneNode("Resize", new String[] {"x", "", "sc"},
+                new TensorProto[] {TensorProtos.encode(Tensor.of(new float[] {1e9f}, 1), "sc")}, DType.FLOAT32, null);
+        rejects(() -> openAndRun(model(g), ONE));
+    }
+
+    @Test
+    void theMemoryBudgetCountsLiveTensorsNotEverythingEverAllocated() {
+        // A chain of 20 Relu on 1M floats allocates 80 MB in all but never holds more than two at once.
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g")
+                .addInput(tensorInfo("x", DType.FLOAT32, 1 << 20)).addOutput(tensorInfo("y19", DType.FLOAT32));
+        for (int i = 0; i < 20; i++) {
+            g.addNode(node("Relu", new String[] {i == 0 ? "x" : "y" + (i - 1)}, new String[] {"y" + i}));
+        }
+        SessionOptions opts = new SessionOptions().threads(1)
+                .limits(Limits.defaults().withMaxMemoryBytes(12L << 20));
+        try (Session s = Vinfer.open(model(g).toByteArray(), opts)) {
+            Tensor y = s.run(Map.of("x", Tensor.of(new float[1 << 20], 1 << 20))).get("y19");
+            assertEquals(1 << 20, y.size());
+            assertTrue(s.lastRunPeakBytes() <= (8L << 20) + 1024, "peak " + s.lastRunPeakBytes());
+        }
+        SessionOptions tooSmall = new SessionOptions().threads(1)
+                .limits(Limits.defaults().withMaxMemoryBytes(3L << 20));
+        rejects(() -> openAndRun(model(g), Map.of("x", Tensor.of(new float[1 << 20], 1 << 20)), tooSmall),
+                "maxMemoryBytes", "Relu");
+    }
+
+    // ---- invalid graphs ----
+
+    @Test
+    void invalidGraphsAreRejectedNamingTheNode() {
+        GraphProto.Builder selfLoop = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("a", DType.FLOAT32, 1))
+                .addNode(node("Add", new String[] {"x", "a"}, new String[] {"a"}));
+        rejects(() -> openAndRun(model(selfLoop), ONE), "cycle", "Add_a");
+        GraphProto.Builder undefined = GraphProto.newBuilder().setName("g")
+                .addInput(tensorInfo("x", DType.FLOAT32, 1)).addOutput(tensorInfo("y", DType.FLOAT32, 1))
+                .addNode(node("Add", new String[] {"x", "nowhere"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(undefined), ONE), "'nowhere'", "Add_y");
+        GraphProto.Builder twice = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("y", DType.FLOAT32, 1))
+                .addNode(node("Relu", new String[] {"x"}, new String[] {"y"}))
+                .addNode(node("Neg", new String[] {"x"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(twice), ONE), "produced twice");
+        GraphProto.Builder repeatedOutput = GraphProto.newBuilder().setName("g")
+                .addInput(tensorInfo("x", DType.FLOAT32, 1)).addOutput(tensorInfo("y", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("y", DType.FLOAT32, 1))
+                .addNode(node("Relu", new String[] {"x"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(repeatedOutput), ONE), "output 'y' twice");
+        GraphProto.Builder constantOverWeight = GraphProto.newBuilder().setName("g")
+                .addInitializer(TensorProtos.encode(Tensor.of(new float[] {1}, 1), "w"))
+                .addOutput(tensorInfo("w", DType.FLOAT32, 1))
+                .addNode(node("Constant", new String[] {}, new String[] {"w"},
+                        tensorAttr("value", Tensor.of(new float[] {2}, 1))));
+        rejects(() -> openAndRun(model(constantOverWeight), Map.of()), "'w'", "already defined");
+    }
+
+    @Test
+    void dtypeMismatchesAreRejectedAtLoadNamingTheNode() {
+        GraphProto.Builder add = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 2))
+                .addInitializer(longs("k", 1, 2)).addOutput(tensorInfo("y", DType.FLOAT32, 2))
+                .addNode(node("Add", new String[] {"x", "k"}, new String[] {"y"}));
+        ModelException e = assertInstanceOf(ModelException.class,
+                rejects(() -> Vinfer.open(model(add).toByteArray(), smallOptions()), "Add_y", "'x'", "'k'",
+                        "int64"));
+        assertTrue(e.getMessage().contains("same type"), e.getMessage());
+        // Propagated: Shape gives int64, which Relu (float) then meets in a MatMul.
+        GraphProto.Builder mm = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 2, 2))
+                .addOutput(tensorInfo("y", DType.FLOAT32))
+                .addNode(node("Shape", new String[] {"x"}, new String[] {"s"}))
+                .addNode(node("Relu", new String[] {"x"}, new String[] {"r"}))
+                .addNode(node("MatMul", new String[] {"r", "s"}, new String[] {"y"}));
+        rejects(() -> Vinfer.open(model(mm).toByteArray(), smallOptions()), "MatMul_y", "int64", "float");
+        GraphProto.Builder shapeIsFloat = oneNode("Reshape", new String[] {"x", "s"},
+                new TensorProto[] {TensorProtos.encode(Tensor.of(new float[] {1}, 1), "s")}, DType.FLOAT32, null);
+        rejects(() -> Vinfer.open(model(shapeIsFloat).toByteArray(), smallOptions()), "Reshape_bomb",
+                "integer tensor");
+        GraphProto.Builder whereNotBool = GraphProto.newBuilder().setName("g")
+                .addInput(tensorInfo("x", DType.FLOAT32, 2)).addOutput(tensorInfo("y", DType.FLOAT32, 2))
+                .addNode(node("Where", new String[] {"x", "x", "x"}, new String[] {"y"}));
+        rejects(() -> Vinfer.open(model(whereNotBool).toByteArray(), smallOptions()), "Where_y", "bool");
+        GraphProto.Builder expOfInt = GraphProto.newBuilder().setName("g")
+                .addInput(tensorInfo("x", DType.INT32, 2)).addOutput(tensorInfo("y", DType.INT32, 2))
+                .addNode(node("Exp", new String[] {"x"}, new String[] {"y"}));
+        rejects(() -> Vinfer.open(model(expOfInt).toByteArray(), smallOptions()), "Exp_y", "floating-point");
+    }
+
+    // ---- nesting ----
+
+    /** If nodes nested {@code depth} deep, the innermost branch returning the outer x. */
+    private static ModelProto nestedIf(int depth) {
+        GraphProto inner = GraphProto.newBuilder().setName("b" + depth).addOutput(tensorInfo("o" + depth,
+                DType.FLOAT32, 1)).addNode(node("Identity", new String[] {"x"}, new String[] {"o" + depth})).build();
+        // The else branch is a leaf at every level, so the file grows linearly with the depth.
+        GraphProto leaf = GraphProto.newBuilder().setName("leaf").addOutput(tensorInfo("l", DType.FLOAT32, 1))
+                .addNode(node("Identity", new String[] {"x"}, new String[] {"l"})).build();
+        for (int d = depth - 1; d >= 0; d--) {
+            NodeProto ifNode = node("If", new String[] {"c"}, new String[] {"o" + d},
+                    graphAttr("then_branch", inner), graphAttr("else_branch", leaf));
+            GraphProto.Builder g = GraphProto.newBuilder().setName(d == 0 ? "main" : "b" + d)
+                    .addOutput(tensorInfo("o" + d, DType.FLOAT32, 1)).addNode(ifNode);
+            if (d == 0) {
+                g.addInput(tensorInfo("c", DType.BOOL)).addInput(tensorInfo("x", DType.FLOAT32, 1));
+            }
+            inner = g.build();
+        }
+        return dev.vinfer.testdata.Models.model(inner, 17);
+    }
+
+    @Test
+    void ifNestedAThousandDeepIsRejected() {
+        byte[] bytes = nestedIf(1000).toByteArray();
+        rejects(() -> Vinfer.open(bytes, smallOptions()), "not a valid ONNX model", "nesting");
+        // The parser's nesting limit (200 messages) stops about 60 If levels; maxSubgraphDepth can be lower.
+        Limits d = Limits.defaults();
+        SessionOptions shallow = new SessionOptions().limits(new Limits(d.maxTensorElements(), d.maxModelBytes(),
+                d.maxRank(), d.maxNodes(), 8, d.maxExternalDataBytes(), d.maxMemoryBytes()));
+        rejects(() -> Vinfer.open(nestedIf(10).toByteArray(), shallow), "nested more than 8");
+        Map<String, Tensor> in = Map.of("c", Tensor.of(new boolean[] {true}), "x", Tensor.of(new float[] {4}, 1));
+        assertArrayEquals(new float[] {4}, openAndRun(nestedIf(20), in).get("o0").toFloatArray());
+    }
+
+    @Test
+    void nodeAndRankLimits() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("y9", DType.FLOAT32, 1));
+        for (int i = 0; i < 10; i++) {
+            g.addNode(node("Relu", new String[] {i == 0 ? "x" : "y" + (i - 1)}, new String[] {"y" + i}));
+        }
+        Limits d = Limits.defaults();
+        SessionOptions fewNodes = new SessionOptions().limits(new Limits(d.maxTensorElements(), d.maxModelBytes(),
+                d.maxRank(), 5, d.maxSubgraphDepth(), d.maxExternalDataBytes(), d.maxMemoryBytes()));
+        rejects(() -> Vinfer.open(model(g).toByteArray(), fewNodes), "nodes");
+        long[] dims = new long[20];
+        java.util.Arrays.fill(dims, 1);
+        TensorProto deep = TensorProto.newBuilder().setName("w").setDataType(1).addAllDims(
+                java.util.Arrays.stream(dims).boxed().toList()).addFloatData(1).build();
+        rejects(() -> openAndRun(model(GraphProto.newBuilder().setName("g").addInitializer(deep)
+                .addOutput(tensorInfo("w", DType.FLOAT32))), Map.of()), "rank 20");
+        GraphProto.Builder unsq = oneNode("Unsqueeze", new String[] {"x", "a"},
+                new TensorProto[] {longs("a", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17)},
+                DType.FLOAT32, null);
+        rejects(() -> openAndRun(model(unsq), ONE), "Unsqueeze");
+    }
+
+    @Test
+    void absurdAttributesAreRejected() {
+        NodeProto.Builder huge = NodeProto.newBuilder().addAttribute(intAttr("axis", Long.MIN_VALUE));
+        rejects(() -> openAndRun(model(oneNode("Softmax", new String[] {"x"}, new TensorProto[0], DType.FLOAT32,
+                huge)), ONE));
+        NodeProto.Builder perm = NodeProto.newBuilder().addAttribute(intsAttr("perm", 5));
+        rejects(() -> openAndRun(model(oneNode("Transpose", new String[] {"x"}, new TensorProto[0], DType.FLOAT32,
+                perm)), ONE));
+        NodeProto.Builder splitNeg = NodeProto.newBuilder().addAttribute(intAttr("axis", 1L << 40));
+        rejects(() -> openAndRun(model(oneNode("Concat", new String[] {"x", "x"}, new TensorProto[0],
+                DType.FLOAT32, splitNeg)), ONE));
+    }
+}
