@@ -208,6 +208,7 @@ public final class OnnxImporter {
         if (!unsupported.isEmpty()) {
             return; // already rejecting the model: only collect further unsupported ops
         }
+        OpArity.check(domain, op, opset, np, nodeName);
         OnnxNode view = new OnnxNode(np, nodeName, opset, inputs, declared, subgraphs, options, weights);
         Operator operator;
         try {

@@ -32,6 +32,10 @@ final class Executor {
     }
 
     private Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory, int depth) {
+        if (inputs.length != graph.inputs().size()) {
+            throw new VinferException("graph '" + graph.name() + "' takes " + graph.inputs().size() + " inputs, got "
+                    + inputs.length);
+        }
         Tensor[] env = new Tensor[graph.valueCount()];
         List<Value> values = graph.values();
         for (Value v : values) {

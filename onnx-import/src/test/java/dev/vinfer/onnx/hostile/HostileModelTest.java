@@ -390,6 +390,51 @@ class HostileModelTest {
         rejects(() -> openAndRun(model(unsq), ONE), "Unsqueeze");
     }
 
+    /** What the structure-aware fuzzer found (each used to escape as an index or null-pointer exception). */
+    @Test
+    void fuzzFindingsStayFixed() {
+        // Too few inputs, and a required input left out: checked at import against the op's arity.
+        GraphProto.Builder addOne = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("y", DType.FLOAT32, 1))
+                .addNode(node("Add", new String[] {"x"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(addOne), ONE), "Add_y", "1 inputs", "takes 2");
+        GraphProto.Builder gap = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("y", DType.FLOAT32, 1))
+                .addNode(node("Where", new String[] {"", "x", "x"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(gap), ONE), "Where_y", "required");
+        // Conv attributes with the wrong number of values for the spatial rank.
+        GraphProto.Builder conv = GraphProto.newBuilder().setName("g")
+                .addInput(tensorInfo("x", DType.FLOAT32, 1, 1, 4, 4))
+                .addInitializer(TensorProtos.encode(Tensor.zeros(DType.FLOAT32, 1, 1, 3, 3), "w"))
+                .addOutput(tensorInfo("y", DType.FLOAT32))
+                .addNode(node("Conv", new String[] {"x", "w"}, new String[] {"y"}, intsAttr("strides", 1)));
+        rejects(() -> openAndRun(model(conv), Map.of("x", Tensor.zeros(DType.FLOAT32, 1, 1, 4, 4))), "strides",
+                "2 spatial axes");
+        GraphProto.Builder convT = GraphProto.newBuilder().setName("g")
+                .addInput(tensorInfo("x", DType.FLOAT32, 1, 1, 4, 4))
+                .addInitializer(TensorProtos.encode(Tensor.zeros(DType.FLOAT32, 1, 1, 3, 3), "w"))
+                .addOutput(tensorInfo("y", DType.FLOAT32))
+                .addNode(node("ConvTranspose", new String[] {"x", "w"}, new String[] {"y"},
+                        intsAttr("strides", Integer.MAX_VALUE, 1)));
+        rejects(() -> openAndRun(model(convT), Map.of("x", Tensor.zeros(DType.FLOAT32, 1, 1, 4, 4))),
+                "ConvTranspose");
+        // Split of a scalar.
+        GraphProto.Builder split = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32))
+                .addOutput(tensorInfo("y", DType.FLOAT32))
+                .addNode(node("Split", new String[] {"x"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(split), Map.of("x", Tensor.scalar(1f))), "Split", "scalar");
+        // An If branch that declares inputs of its own.
+        GraphProto branch = GraphProto.newBuilder().setName("b").addInput(tensorInfo("z", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("o", DType.FLOAT32, 1))
+                .addNode(node("Identity", new String[] {"z"}, new String[] {"o"})).build();
+        GraphProto.Builder ifWithInputs = GraphProto.newBuilder().setName("g")
+                .addInput(tensorInfo("c", DType.BOOL)).addOutput(tensorInfo("y", DType.FLOAT32, 1))
+                .addNode(node("If", new String[] {"c"}, new String[] {"y"}, graphAttr("then_branch", branch),
+                        graphAttr("else_branch", branch)));
+        rejects(() -> openAndRun(model(ifWithInputs), Map.of("c", Tensor.of(new boolean[] {true}))), "If_y",
+                "inputs of its own");
+    }
+
     @Test
     void absurdAttributesAreRejected() {
         NodeProto.Builder huge = NodeProto.newBuilder().addAttribute(intAttr("axis", Long.MIN_VALUE));
