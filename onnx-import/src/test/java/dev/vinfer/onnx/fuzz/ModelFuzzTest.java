@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <pre>
  * JAZZER_FUZZ=1 bin/jdk25 mvn -B -pl onnx-import -am test -Dtest='ModelFuzzTest#mutatedModel' \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration=10m
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dvinfer.fuzz.skip=true -Dvinfer.jazzer.hooks=true \
+ *     -Dvinfer.extraTestArgs='-Djazzer.max_duration=10m -Djazzer.instrument=dev.vinfer.**'
  * </pre>
  *
  * The build itself fuzzes {@link #mutatedModel} for a bounded time (see the onnx-import pom, execution
