@@ -43,12 +43,15 @@ final class DTypeCheck {
     private static final Set<String> FLOAT_ONLY = Set.of("Conv", "ConvTranspose", "Sigmoid", "Tanh", "Exp", "Log",
             "Sqrt", "Softmax", "LogSoftmax", "Elu", "Selu", "Celu", "HardSigmoid", "HardSwish", "Softplus", "Softsign",
             "LeakyRelu", "ThresholdedRelu", "Gelu", "Mish", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh",
-            "Cosh", "Asinh", "Acosh", "Atanh", "Floor", "Ceil", "Round", "Reciprocal", "IsNaN", "IsInf");
+            "Cosh", "Asinh", "Acosh", "Atanh", "Floor", "Ceil", "Round", "Reciprocal", "IsNaN", "IsInf",
+            "AveragePool", "GlobalAveragePool", "LpPool", "GlobalLpPool", "LRN", "BatchNormalization",
+            "InstanceNormalization", "LayerNormalization", "GroupNormalization");
     /** Ops whose every output has the type of input 0. */
     private static final Set<String> SAME_AS_INPUT0 = Set.of("Identity", "Relu", "Abs", "Neg", "Sign", "Erf",
             "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Slice", "Gather", "GatherElements", "GatherND",
             "Scatter", "ScatterElements", "ScatterND", "Tile", "Expand", "Pad", "Split", "DepthToSpace",
-            "SpaceToDepth", "Trilu", "Clip", "Hardmax", "Pow", "Range", "ImageScaler", "Crop", "Affine");
+            "SpaceToDepth", "Trilu", "Clip", "Hardmax", "Pow", "Range", "ImageScaler", "Crop", "Affine", "MaxPool",
+            "GlobalMaxPool", "Resize", "Upsample");
 
     private DTypeCheck() {
     }
@@ -121,6 +124,7 @@ final class DTypeCheck {
             }
             case "ConstantOfShape" -> requireInteger(n, label, known, 0, 1);
             case "Slice" -> requireInteger(n, label, known, 1, 5);
+            case "Resize" -> requireInteger(n, label, known, 3, 4);
             case "Gather", "GatherElements", "GatherND", "ScatterElements", "ScatterND", "Scatter" ->
                     requireInteger(n, label, known, 1, 2);
             default -> {

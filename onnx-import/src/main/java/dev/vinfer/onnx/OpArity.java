@@ -11,13 +11,18 @@ import java.util.Map;
  * directly; this is the one place that guarantees the indices exist.
  *
  * <p>Where the count changed between opsets (an attribute turned into an input) the opset in force decides.
- * Optional inputs in ONNX come after the required ones, so "required" means "among the first {@code min}".
+ * Optional inputs in ONNX come after the required ones, so "required" means "among the first {@code min}" (Loop,
+ * whose leading M and cond may both be empty, is the exception).
  */
 final class OpArity {
     /** Unbounded maximum (variadic ops). */
     private static final int ANY = Integer.MAX_VALUE;
 
-    private record Range(int min, int max) {
+    /** Between min and max inputs, the first {@code required} of them named. */
+    private record Range(int min, int max, int required) {
+        Range(int min, int max) {
+            this(min, max, min);
+        }
     }
 
     private static final Map<String, Range> FIXED = new HashMap<>();
@@ -28,7 +33,8 @@ final class OpArity {
             "Relu", "Sigmoid", "Softplus", "Softsign", "HardSigmoid", "HardSwish", "LeakyRelu", "ThresholdedRelu",
             "Elu", "Selu", "Celu", "Gelu", "Mish", "IsNaN", "IsInf", "Not", "Identity", "Softmax", "LogSoftmax",
             "Hardmax", "Shape", "Size", "Flatten", "Transpose", "DepthToSpace", "SpaceToDepth", "ImageScaler", "Crop",
-            "Affine", "ArgMax", "ArgMin", "Cast", "ConstantOfShape", "DynamicQuantizeLinear", "If"}) {
+            "Affine", "ArgMax", "ArgMin", "Cast", "ConstantOfShape", "DynamicQuantizeLinear", "If", "MaxPool",
+            "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool", "LRN"}) {
             FIXED.put(op, new Range(1, 1));
         }
         for (String op : new String[] {"Add", "Sub", "Mul", "Div", "Mod", "Pow", "And", "Or", "Xor", "Equal", "Less",
@@ -55,6 +61,11 @@ final class OpArity {
         FIXED.put("DequantizeLinear", new Range(2, 3));
         FIXED.put("NonMaxSuppression", new Range(2, 5));
         FIXED.put("Trilu", new Range(1, 2));
+        FIXED.put("BatchNormalization", new Range(5, 5));
+        FIXED.put("InstanceNormalization", new Range(3, 3));
+        FIXED.put("LayerNormalization", new Range(2, 3));
+        FIXED.put("GroupNormalization", new Range(3, 3));
+        FIXED.put("Loop", new Range(2, ANY, 0)); // M and cond are both optional but always written
         FIXED.put("com.microsoft:QuantizeLinear", new Range(2, 3));
         FIXED.put("com.microsoft:DequantizeLinear", new Range(2, 3));
         FIXED.put("com.microsoft:QLinearConv", new Range(8, 9));
@@ -77,6 +88,8 @@ final class OpArity {
         }
         return switch (op) {
             case "Reshape" -> opset >= 5 ? new Range(2, 2) : new Range(1, 1);
+            case "Resize" -> opset >= 11 ? new Range(1, 4) : new Range(2, 2);
+            case "Upsample" -> opset >= 9 ? new Range(2, 2) : new Range(1, 1);
             case "Slice" -> opset >= 10 ? new Range(3, 5) : new Range(1, 1);
             case "Pad" -> opset >= 11 ? new Range(2, 4) : new Range(1, 1);
             case "TopK" -> opset >= 10 ? new Range(2, 2) : new Range(1, 1);
@@ -105,7 +118,7 @@ final class OpArity {
                     : r.min() + " to " + r.max();
             throw new ModelException(label + " has " + count + " inputs; at opset " + opset + " it takes " + want);
         }
-        for (int i = 0; i < r.min(); i++) {
+        for (int i = 0; i < r.required(); i++) {
             if (n.getInput(i).isEmpty()) {
                 throw new ModelException(label + ": input " + i + " is required but left out (empty name)");
             }

@@ -13,43 +13,72 @@ package dev.vinfer.runtime;
  *                             tensors one run has live. A run that would pass it fails before allocating; so
  *                             does a load whose weights alone pass it. Concurrent runs each get this budget
  *                             (less the constants), so size the heap for the runs you allow at once.
+ * @param maxLoopIterations    iterations of one Loop node in one run (a trip count read from data could
+ *                             otherwise keep a run going for hours)
  */
 public record Limits(long maxTensorElements, long maxModelBytes, int maxRank, int maxNodes, int maxSubgraphDepth,
-        long maxExternalDataBytes, long maxMemoryBytes) {
+        long maxExternalDataBytes, long maxMemoryBytes, long maxLoopIterations) {
 
     public Limits {
         if (maxTensorElements < 0 || maxModelBytes < 0 || maxRank < 0 || maxNodes < 0 || maxSubgraphDepth < 0
-                || maxExternalDataBytes < 0 || maxMemoryBytes < 0) {
+                || maxExternalDataBytes < 0 || maxMemoryBytes < 0 || maxLoopIterations < 0) {
             throw new IllegalArgumentException("limits must not be negative");
         }
     }
 
-    /** The limits without a memory budget of their own: the budget is the default (the JVM's heap). */
+    /** The first six limits; the memory budget and the Loop bound take their defaults. */
     public Limits(long maxTensorElements, long maxModelBytes, int maxRank, int maxNodes, int maxSubgraphDepth,
             long maxExternalDataBytes) {
         this(maxTensorElements, maxModelBytes, maxRank, maxNodes, maxSubgraphDepth, maxExternalDataBytes,
-                defaultMemoryBytes());
+                defaultMemoryBytes(), DEFAULT_LOOP_ITERATIONS);
     }
 
+    private static final long DEFAULT_LOOP_ITERATIONS = 1_000_000;
+
     /**
-     * Generous defaults that still stop a hostile model from exhausting the heap: 2^30 elements per tensor, 2 GiB
-     * model file (protobuf's own limit), rank 16, a million nodes, subgraphs 64 deep, 64 GiB of external data, and
-     * a memory budget equal to the JVM's maximum heap.
+     * Generous defaults that still stop a hostile model from exhausting the heap or running forever: 2^30 elements
+     * per tensor, 2 GiB model file (protobuf's own limit), rank 16, a million nodes, subgraphs 64 deep, 64 GiB of
+     * external data, a memory budget equal to the JVM's maximum heap, a million iterations per Loop.
      */
     public static Limits defaults() {
-        return new Limits(1L << 30, Integer.MAX_VALUE, 16, 1_000_000, 64, 64L << 30, defaultMemoryBytes());
+        return new Limits(1L << 30, Integer.MAX_VALUE, 16, 1_000_000, 64, 64L << 30, defaultMemoryBytes(),
+                DEFAULT_LOOP_ITERATIONS);
     }
 
     /** The same limits with another memory budget. */
     public Limits withMaxMemoryBytes(long bytes) {
         return new Limits(maxTensorElements, maxModelBytes, maxRank, maxNodes, maxSubgraphDepth, maxExternalDataBytes,
-                bytes);
+                bytes, maxLoopIterations);
     }
 
     /** The same limits with another per-tensor element bound. */
     public Limits withMaxTensorElements(long elements) {
         return new Limits(elements, maxModelBytes, maxRank, maxNodes, maxSubgraphDepth, maxExternalDataBytes,
-                maxMemoryBytes);
+                maxMemoryBytes, maxLoopIterations);
+    }
+
+    /** The same limits with another node count bound. */
+    public Limits withMaxNodes(int nodes) {
+        return new Limits(maxTensorElements, maxModelBytes, maxRank, nodes, maxSubgraphDepth, maxExternalDataBytes,
+                maxMemoryBytes, maxLoopIterations);
+    }
+
+    /** The same limits with another subgraph nesting bound. */
+    public Limits withMaxSubgraphDepth(int depth) {
+        return new Limits(maxTensorElements, maxModelBytes, maxRank, maxNodes, depth, maxExternalDataBytes,
+                maxMemoryBytes, maxLoopIterations);
+    }
+
+    /** The same limits with another external-data bound. */
+    public Limits withMaxExternalDataBytes(long bytes) {
+        return new Limits(maxTensorElements, maxModelBytes, maxRank, maxNodes, maxSubgraphDepth, bytes,
+                maxMemoryBytes, maxLoopIterations);
+    }
+
+    /** The same limits with another Loop iteration bound. */
+    public Limits withMaxLoopIterations(long iterations) {
+        return new Limits(maxTensorElements, maxModelBytes, maxRank, maxNodes, maxSubgraphDepth, maxExternalDataBytes,
+                maxMemoryBytes, iterations);
     }
 
     /** The JVM's maximum heap: a model cannot plan to hold more than that, whatever else runs beside it. */

@@ -178,7 +178,7 @@ class SessionLifecycleTest {
 
     @Test
     void shapeChecksCannotOverflow() {
-        Limits l = new Limits(Long.MAX_VALUE, 1, 64, 1, 1, 1, Long.MAX_VALUE);
+        Limits l = new Limits(Long.MAX_VALUE, 1, 64, 1, 1, 1).withMaxMemoryBytes(Long.MAX_VALUE);
         int[] huge = new int[40];
         java.util.Arrays.fill(huge, Integer.MAX_VALUE);
         VinferException e = assertThrows(VinferException.class, () -> l.checkShape("t", huge));

@@ -37,7 +37,7 @@ public final class ControlFlowMappings {
             if (body.inputs().size() != 2 + carried + n.capturedInputCount()) {
                 throw n.error("Loop body takes " + body.inputs().size() + " inputs, expected " + (2 + carried));
             }
-            return new LoopOp(body, carried, n.limits().maxNodes() * 1000L);
+            return new LoopOp(body, carried, n.limits().maxLoopIterations());
         });
     }
 }

@@ -24,14 +24,14 @@ import java.util.SplittableRandom;
  * too: it means the executor or constant folding caught an op's bug (an index out of bounds, say) as a last
  * resort, and the op should have checked its input instead.
  *
- * <p>Each case is bounded by small limits (2^16 elements per tensor, 64 MiB per run, 2,000 nodes, one thread), so
+ * <p>Each case is bounded by small limits (2^16 elements per tensor, 64 MiB per run, 2,000 nodes, 10,000 Loop iterations, one thread), so
  * neither memory nor time can run away; the fuzz engine's own timeout catches anything slower.
  */
 public final class FuzzTarget {
     private FuzzTarget() {
     }
 
-    static final Limits LIMITS = new Limits(1 << 16, 1 << 22, 8, 2_000, 8, 1 << 22, 64L << 20);
+    static final Limits LIMITS = new Limits(1 << 16, 1 << 22, 8, 2_000, 8, 1 << 22, 64L << 20, 10_000);
 
     static SessionOptions options(boolean optimize) {
         return new SessionOptions().threads(1).optimize(optimize).limits(LIMITS);

@@ -117,8 +117,7 @@ class HostileExternalDataTest {
         // A total over maxExternalDataBytes.
         Path m = model(tmp, "w.bin", "0", "8", 1, 2);
         Limits d = Limits.defaults();
-        SessionOptions tight = new SessionOptions().limits(new Limits(d.maxTensorElements(), d.maxModelBytes(),
-                d.maxRank(), d.maxNodes(), d.maxSubgraphDepth(), 4, d.maxMemoryBytes()));
+        SessionOptions tight = new SessionOptions().limits(d.withMaxExternalDataBytes(4));
         rejects(() -> Vinfer.open(m, tight), "maxExternalDataBytes");
     }
 

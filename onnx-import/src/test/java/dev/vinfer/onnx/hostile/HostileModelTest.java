@@ -245,10 +245,37 @@ class HostileModelTest {
     }
 
     @Test
-    void resizeIsNotSupportedYetSoItIsRejectedAtLoad() {
-        GraphProto.Builder g = oneNode("Resize", new String[] {"x", "", "sc"},
+    void resizeBombs() {
+        GraphProto.Builder scales = oneNode("Resize", new String[] {"x", "", "sc"},
                 new TensorProto[] {TensorProtos.encode(Tensor.of(new float[] {1e9f}, 1), "sc")}, DType.FLOAT32, null);
-        rejects(() -> openAndRun(model(g), ONE));
+        rejects(() -> openAndRun(model(scales), ONE), "Resize");
+        GraphProto.Builder huge = oneNode("Resize", new String[] {"x", "", "sc"},
+                new TensorProto[] {TensorProtos.encode(Tensor.of(new float[] {Float.POSITIVE_INFINITY}, 1), "sc")},
+                DType.FLOAT32, null);
+        rejects(() -> openAndRun(model(huge), ONE), "Resize");
+        GraphProto.Builder sizes = oneNode("Resize", new String[] {"x", "", "", "sz"},
+                new TensorProto[] {longs("sz", 1_000_000_000_000L)}, DType.FLOAT32, null);
+        rejects(() -> openAndRun(model(sizes), ONE), "Resize");
+        GraphProto.Builder nan = oneNode("Resize", new String[] {"x", "", "sc"},
+                new TensorProto[] {TensorProtos.encode(Tensor.of(new float[] {Float.NaN}, 1), "sc")}, DType.FLOAT32,
+                null);
+        rejects(() -> openAndRun(model(nan), ONE), "Resize");
+    }
+
+    @Test
+    void aLoopThatNeverStopsIsCutOffByTheIterationLimit() {
+        // Loop with no trip count and a body that always says "go on": only maxLoopIterations stops it.
+        GraphProto body = GraphProto.newBuilder().setName("body").addInput(tensorInfo("i", DType.INT64))
+                .addInput(tensorInfo("cin", DType.BOOL)).addInput(tensorInfo("v", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("cout", DType.BOOL)).addOutput(tensorInfo("vout", DType.FLOAT32, 1))
+                .addNode(node("Identity", new String[] {"cin"}, new String[] {"cout"}))
+                .addNode(node("Neg", new String[] {"v"}, new String[] {"vout"})).build();
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(tensorInfo("c", DType.BOOL))
+                .addInput(tensorInfo("x", DType.FLOAT32, 1)).addOutput(tensorInfo("y", DType.FLOAT32, 1))
+                .addNode(node("Loop", new String[] {"", "c", "x"}, new String[] {"y"}, graphAttr("body", body)));
+        SessionOptions opts = smallOptions().limits(smallOptions().limits().withMaxLoopIterations(1000));
+        rejects(() -> openAndRun(model(g), Map.of("c", Tensor.of(new boolean[] {true}), "x",
+                Tensor.of(new float[] {1}, 1)), opts), "Loop", "1000 iterations");
     }
 
     @Test
@@ -360,8 +387,7 @@ class HostileModelTest {
         rejects(() -> Vinfer.open(bytes, smallOptions()), "not a valid ONNX model", "nesting");
         // The parser's nesting limit (200 messages) stops about 60 If levels; maxSubgraphDepth can be lower.
         Limits d = Limits.defaults();
-        SessionOptions shallow = new SessionOptions().limits(new Limits(d.maxTensorElements(), d.maxModelBytes(),
-                d.maxRank(), d.maxNodes(), 8, d.maxExternalDataBytes(), d.maxMemoryBytes()));
+        SessionOptions shallow = new SessionOptions().limits(d.withMaxSubgraphDepth(8));
         rejects(() -> Vinfer.open(nestedIf(10).toByteArray(), shallow), "nested more than 8");
         Map<String, Tensor> in = Map.of("c", Tensor.of(new boolean[] {true}), "x", Tensor.of(new float[] {4}, 1));
         assertArrayEquals(new float[] {4}, openAndRun(nestedIf(20), in).get("o0").toFloatArray());
@@ -375,8 +401,7 @@ class HostileModelTest {
             g.addNode(node("Relu", new String[] {i == 0 ? "x" : "y" + (i - 1)}, new String[] {"y" + i}));
         }
         Limits d = Limits.defaults();
-        SessionOptions fewNodes = new SessionOptions().limits(new Limits(d.maxTensorElements(), d.maxModelBytes(),
-                d.maxRank(), 5, d.maxSubgraphDepth(), d.maxExternalDataBytes(), d.maxMemoryBytes()));
+        SessionOptions fewNodes = new SessionOptions().limits(d.withMaxNodes(5));
         rejects(() -> Vinfer.open(model(g).toByteArray(), fewNodes), "nodes");
         long[] dims = new long[20];
         java.util.Arrays.fill(dims, 1);

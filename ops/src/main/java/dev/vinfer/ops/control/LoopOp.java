@@ -2,6 +2,7 @@ package dev.vinfer.ops.control;
 
 import dev.vinfer.runtime.ExecutionException;
 import dev.vinfer.runtime.Graph;
+import dev.vinfer.runtime.Limits;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Shapes;
@@ -63,7 +64,17 @@ public final class LoopOp implements Operator {
             cond = out[0].getBool(0);
             System.arraycopy(out, 1, state, 0, carried);
             for (int s = 0; s < scanCount; s++) {
-                scans.get(s).add(out[1 + carried + s]);
+                Tensor part = out[1 + carried + s];
+                scans.get(s).add(part);
+                // The stacked scan output will need (i + 1) times this; refuse now, not after filling the heap.
+                long elements = (i + 1) * (long) part.size();
+                Limits limits = ctx.options().limits();
+                if (elements > limits.maxTensorElements()
+                        || elements * part.dtype().byteSize() > limits.maxMemoryBytes()) {
+                    throw new ExecutionException("Loop scan output " + s + " would stack " + (i + 1) + " x "
+                            + part + ", over the limits (maxTensorElements " + limits.maxTensorElements()
+                            + ", maxMemoryBytes " + limits.maxMemoryBytes() + ")");
+                }
             }
             i++;
         }
