@@ -54,7 +54,8 @@ public final class OnnxModel {
             throw new ModelException("cannot read model file '" + file + "': " + e.getMessage(), e);
         }
         checkSize(bytes.length, limits, "model file '" + file + "'");
-        return new OnnxModel(parse(bytes, true, "model file '" + file + "'"), file.toAbsolutePath().getParent());
+        return new OnnxModel(parse(bytes, true, "model file '" + file + "'", limits),
+                file.toAbsolutePath().getParent());
     }
 
     /** Parses model bytes; external data, if any, is resolved against {@code folder} (may be null: then refused). */
@@ -66,7 +67,7 @@ public final class OnnxModel {
     public static OnnxModel fromBytes(byte[] bytes, Path folder, Limits limits) {
         checkSize(bytes.length, limits, "model bytes");
         // Not aliased: the caller still owns the array and might change it.
-        return new OnnxModel(parse(bytes, false, "model bytes"), folder);
+        return new OnnxModel(parse(bytes, false, "model bytes", limits), folder);
     }
 
     /** Reads a model from a stream (which is not closed). */
@@ -84,7 +85,7 @@ public final class OnnxModel {
             throw new ModelException("cannot read model: " + e.getMessage(), e);
         }
         checkSize(bytes.length, limits, "model stream");
-        return new OnnxModel(parse(bytes, true, "model stream"), folder);
+        return new OnnxModel(parse(bytes, true, "model stream", limits), folder);
     }
 
     /** protobuf's own bound on one message, and what one Java array can hold. */
@@ -101,10 +102,12 @@ public final class OnnxModel {
      * Parses the whole message from one array. Aliasing (when vinfer owns the array) lets raw_data refer to the
      * array instead of copying it; the
      * parser checks every declared length against the bytes actually there before it allocates, and the recursion
-     * limit bounds nesting (If bodies inside If bodies).
+     * limit bounds nesting (If bodies inside If bodies). Before that, {@link ParseFootprint} bounds the node count
+     * and the heap the parsed messages will take, from the wire format alone.
      */
-    private static ModelProto parse(byte[] bytes, boolean alias, String what) {
+    private static ModelProto parse(byte[] bytes, boolean alias, String what, Limits limits) {
         try {
+            ParseFootprint.check(bytes, limits, RECURSION_LIMIT, what);
             CodedInputStream cis = CodedInputStream.newInstance(bytes);
             cis.enableAliasing(alias);
             cis.setRecursionLimit(RECURSION_LIMIT);

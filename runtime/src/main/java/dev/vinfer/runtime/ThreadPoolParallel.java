@@ -17,6 +17,8 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
     private final int threads;
     private final ForkJoinPool pool;
     private final String threadNamePrefix;
+    // Every worker ever started, so that close() can wait until each has really exited.
+    private final java.util.List<Thread> workers = new java.util.ArrayList<>();
 
     ThreadPoolParallel(int threads) {
         this.threads = threads;
@@ -25,6 +27,9 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
             t.setDaemon(true);
             t.setName(threadNamePrefix + t.getPoolIndex());
+            synchronized (workers) {
+                workers.add(t);
+            }
             return t;
         }, null, false);
     }
@@ -78,6 +83,17 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
             pool.shutdown();
             try {
                 pool.awaitTermination(10, TimeUnit.SECONDS);
+                // Terminated means no task runs; a worker may still be finishing its exit. Wait for that too.
+                java.util.List<Thread> started;
+                synchronized (workers) {
+                    started = new java.util.ArrayList<>(workers);
+                    workers.clear();
+                }
+                for (Thread t : started) {
+                    if (t != Thread.currentThread()) {
+                        t.join(10_000);
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

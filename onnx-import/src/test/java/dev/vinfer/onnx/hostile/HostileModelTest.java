@@ -109,6 +109,35 @@ class HostileModelTest {
         rejects(() -> Vinfer.open(model.toByteArray(), smallOptions()), "not a valid ONNX model");
     }
 
+    /** A length-delimited field: tag, varint length, payload. */
+    private static byte[] field(int number, byte[] payload) throws java.io.IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream c = com.google.protobuf.CodedOutputStream.newInstance(out);
+        c.writeByteArray(number, payload);
+        c.flush();
+        return out.toByteArray();
+    }
+
+    @Test
+    void millionsOfTinyMessagesAreRefusedBeforeTheyAreParsed() throws Exception {
+        // 1.5 million empty nodes in a 3 MB file: over maxNodes, refused from the wire format alone.
+        byte[] emptyNode = field(1, new byte[0]);
+        ByteArrayOutputStream graph = new ByteArrayOutputStream();
+        for (int i = 0; i < 1_500_000; i++) {
+            graph.writeBytes(emptyNode);
+        }
+        byte[] manyNodes = field(7, graph.toByteArray());
+        rejects(() -> Vinfer.open(manyNodes, smallOptions()), "more than 1000000 nodes");
+        // One node with 3 million empty input names (6 MB): about 170 MB of String objects once parsed.
+        ByteArrayOutputStream node = new ByteArrayOutputStream();
+        for (int i = 0; i < 3_000_000; i++) {
+            node.writeBytes(emptyNode); // field 1 of NodeProto is 'input'
+        }
+        byte[] manyStrings = field(7, field(1, node.toByteArray()));
+        SessionOptions tight = new SessionOptions().limits(Limits.defaults().withMaxMemoryBytes(64L << 20));
+        rejects(() -> Vinfer.open(manyStrings, tight), "bytes of heap once parsed", "maxMemoryBytes");
+    }
+
     // ---- allocation bombs in weights ----
 
     @Test
@@ -165,7 +194,8 @@ class HostileModelTest {
                 .addInitializer(TensorProtos.encode(Tensor.zeros(DType.FLOAT32, 1 << 20), "w"))
                 .addOutput(tensorInfo("w", DType.FLOAT32, 1 << 20));
         SessionOptions tight = new SessionOptions().limits(Limits.defaults().withMaxMemoryBytes(1 << 20));
-        rejects(() -> openAndRun(model(g), Map.of(), tight), "'w'", "maxMemoryBytes");
+        // Refused from the wire format already: the raw_data alone is over the budget.
+        rejects(() -> openAndRun(model(g), Map.of(), tight), "maxMemoryBytes");
         assertEquals(1 << 20, openAndRun(model(g), Map.of()).get("w").size());
     }
 
