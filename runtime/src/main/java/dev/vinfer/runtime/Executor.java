@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs a graph's nodes in order, keeping run-time tensors in an array indexed by value id and dropping each one
  * after its last reader so memory is returned as the run proceeds. Holds no per-run state: one executor serves
- * concurrent runs.
+ * concurrent runs. Where the memory comes from is the {@link RunMemory}'s business (fresh allocations, or a
+ * planned {@link Arena}); with an arena the loop itself allocates nothing.
  */
 final class Executor {
     private final SessionOptions options;
@@ -22,21 +23,42 @@ final class Executor {
 
     /** Runs {@code graph} with tensors for its inputs, in input order; returns its outputs in output order. */
     Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener) {
-        return run(graph, inputs, listener, new RunMemory(new MemoryBudget(options.limits().maxMemoryBytes(),
-                "maxMemoryBytes", 0)));
+        return run(graph, inputs, listener, RunMemory.FRESH);
     }
 
-    /** As {@link #run(Graph, Tensor[], NodeListener)}, counting what the run allocates in {@code memory}. */
+    /** As {@link #run(Graph, Tensor[], NodeListener)}, with memory from {@code memory}. */
     Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory) {
-        return run(graph, inputs, listener, memory, 0);
+        return run(graph, inputs, listener, memory,
+                new LiveBytes(new MemoryBudget(options.limits().maxMemoryBytes(), "maxMemoryBytes", 0)));
     }
 
-    private Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory, int depth) {
+    /**
+     * As {@link #run(Graph, Tensor[], NodeListener, RunMemory)}, counting the run's fresh allocations in
+     * {@code live} (an arena is counted whole, here, before the run).
+     */
+    Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory, LiveBytes live) {
+        if (memory instanceof Arena a) {
+            live.reserveFixed("the run's memory arena", a.bytes());
+        }
+        RunContext ctx = memory instanceof Arena a ? a.context(this, listener) : new RunContext(listener, memory);
+        ctx.live = live;
+        ctx.depth = 0;
+        try {
+            return run(graph, inputs, memory, ctx);
+        } finally {
+            ctx.node = null;
+            ctx.live = null;
+        }
+    }
+
+    private Tensor[] run(Graph graph, Tensor[] inputs, RunMemory memory, RunContext ctx) {
         if (inputs.length != graph.inputs().size()) {
             throw new VinferException("graph '" + graph.name() + "' takes " + graph.inputs().size() + " inputs, got "
                     + inputs.length);
         }
-        Tensor[] env = new Tensor[graph.valueCount()];
+        NodeListener listener = ctx.listener;
+        LiveBytes live = ctx.live;
+        Tensor[] env = memory.env(graph.valueCount());
         List<Value> values = graph.values();
         for (Value v : values) {
             if (v.isConstant()) {
@@ -48,21 +70,21 @@ final class Executor {
             if (!ins.get(i).isConstant()) {
                 env[ins.get(i).id()] = inputs[i];
                 if (inputs[i] != null) {
-                    memory.retain(inputs[i]);
+                    live.retain(inputs[i]);
                 }
             }
         }
         int[] lastUse = lastUseCache.computeIfAbsent(graph, Executor::lastUses);
-        RunContext ctx = new RunContext(listener, memory, depth);
         List<Node> nodes = graph.nodes();
         for (int k = 0; k < nodes.size(); k++) {
             Node node = nodes.get(k);
-            Tensor[] in = new Tensor[node.inputCount()];
+            Tensor[] in = memory.inputs(k, node.inputCount());
             for (int i = 0; i < in.length; i++) {
                 Value v = node.input(i);
                 in[i] = v == null ? null : env[v.id()];
             }
             ctx.node = node;
+            ctx.nodeIndex = k;
             long t0 = listener == null ? 0 : System.nanoTime();
             Tensor[] out;
             try {
@@ -81,6 +103,7 @@ final class Executor {
                 throw new ExecutionException(node.label() + " returned " + (out == null ? 0 : out.length)
                         + " outputs, expected " + node.outputCount());
             }
+            memory.nodeFinished(k, node, out);
             for (int o = 0; o < node.outputCount(); o++) {
                 Value v = node.output(o);
                 if (v != null) {
@@ -88,17 +111,17 @@ final class Executor {
                         throw new ExecutionException(node.label() + " did not produce output '" + v.name() + "'");
                     }
                     env[v.id()] = out[o];
-                    memory.retain(out[o]);
+                    live.retain(out[o]);
                 }
             }
             for (int i = 0; i < node.inputCount(); i++) {
                 Value v = node.input(i);
                 if (v != null && lastUse[v.id()] == k && env[v.id()] != null && !v.isConstant()) {
-                    memory.release(env[v.id()]);
+                    live.release(env[v.id()]);
                     env[v.id()] = null;
                 }
             }
-            memory.sweep(depth);
+            live.sweep(ctx.depth);
         }
         List<Value> outs = graph.outputs();
         Tensor[] result = new Tensor[outs.size()];
@@ -108,7 +131,7 @@ final class Executor {
         for (Value v : values) {
             Tensor t = env[v.id()];
             if (t != null && !v.isConstant()) {
-                memory.release(t);
+                live.release(t);
             }
         }
         return result;
@@ -130,7 +153,7 @@ final class Executor {
     }
 
     /** For each value id, the index of the last node reading it; graph outputs and constants are never freed. */
-    private static int[] lastUses(Graph g) {
+    static int[] lastUses(Graph g) {
         int[] last = new int[g.valueCount()];
         java.util.Arrays.fill(last, -1);
         List<Node> nodes = g.nodes();
@@ -157,21 +180,39 @@ final class Executor {
         void nodeFinished(Node node, Tensor[] inputs, Tensor[] outputs, long nanos);
     }
 
-    private final class RunContext implements OpContext {
-        private final NodeListener listener;
+    /** The context of one run; an arena keeps one to reuse. */
+    final class RunContext implements OpContext {
+        final NodeListener listener;
         private final RunMemory memory;
-        private final int depth;
         Node node;
+        int nodeIndex;
+        // Set for each run (an arena reuses its context): the run's byte accounting and the subgraph depth.
+        LiveBytes live;
+        int depth;
 
-        RunContext(NodeListener listener, RunMemory memory, int depth) {
+        RunContext(NodeListener listener, RunMemory memory) {
             this.listener = listener;
             this.memory = memory;
-            this.depth = depth;
+        }
+
+        Executor executor() {
+            return Executor.this;
         }
 
         @Override
         public Tensor output(int index, DType dtype, int... shape) {
-            return memory.allocate(node.label() + " output " + index, options.limits(), dtype, shape, depth);
+            if (!options.limits().fits(shape)) {
+                options.limits().checkShape(node.label() + " output " + index, shape);
+            }
+            if (memory instanceof Arena a) {
+                Tensor planned = a.planned(nodeIndex, index, dtype, shape);
+                if (planned != null) {
+                    return planned; // counted with the arena
+                }
+            }
+            int k = nodeIndex;
+            return live.allocate(node.label() + " output " + index, dtype, shape, depth,
+                    () -> memory.output(k, index, dtype, shape));
         }
 
         @Override
@@ -186,15 +227,14 @@ final class Executor {
 
         @Override
         public Tensor[] runSubgraph(Graph graph, Tensor[] inputs) {
-            Node saved = node;
-            try {
-                if (depth >= options.limits().maxSubgraphDepth()) {
-                    throw new VinferException("subgraphs nested more than " + depth + " deep (limit)");
-                }
-                return Executor.this.run(graph, inputs, listener, memory, depth + 1);
-            } finally {
-                node = saved;
+            if (depth >= options.limits().maxSubgraphDepth()) {
+                throw new VinferException("subgraphs nested more than " + depth + " deep (limit)");
             }
+            // Fresh memory for the body, counted in this run's budget one level deeper.
+            RunContext inner = new RunContext(listener, RunMemory.FRESH);
+            inner.live = live;
+            inner.depth = depth + 1;
+            return Executor.this.run(graph, inputs, RunMemory.FRESH, inner);
         }
     }
 }

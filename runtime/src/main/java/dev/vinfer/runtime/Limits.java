@@ -87,6 +87,27 @@ public record Limits(long maxTensorElements, long maxModelBytes, int maxRank, in
         return max == Long.MAX_VALUE || max <= 0 ? 1L << 40 : max;
     }
 
+    /** True if {@code shape} is within the limits (the allocation-free check of the common case). */
+    public boolean fits(int[] shape) {
+        if (shape.length > maxRank) {
+            return false;
+        }
+        long bound = Math.min(maxTensorElements, Shapes.MAX_ELEMENTS);
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                return false;
+            }
+            if (n > 0) {
+                n *= d; // n <= bound < 2^31 here, so no overflow
+                if (n > bound) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     /**
      * Throws naming {@code what} if {@code shape} has a negative dimension or exceeds the rank or element limit
      * (or what one Java array can hold). The product is formed so that it cannot overflow.

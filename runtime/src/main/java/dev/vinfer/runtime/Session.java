@@ -22,6 +22,7 @@ public final class Session implements AutoCloseable {
     private final SessionOptions options;
     private final ThreadPoolParallel parallel;
     private final Executor executor;
+    private final MemoryPlans plans;
     private final List<ValueInfo> inputInfo;
     private final List<ValueInfo> outputInfo;
     private final long constantBytes;
@@ -48,6 +49,7 @@ public final class Session implements AutoCloseable {
         }
         this.parallel = new ThreadPoolParallel(this.options.threads());
         this.executor = new Executor(this.options, parallel);
+        this.plans = this.options.memoryPlan() ? new MemoryPlans(graph, executor) : null;
         List<ValueInfo> ins = new ArrayList<>();
         for (Value v : graph.inputs()) {
             if (!v.isConstant()) {
@@ -96,14 +98,10 @@ public final class Session implements AutoCloseable {
         return parallel.threadNamePrefix();
     }
 
-    /** Bytes of the session's constants, counted against {@link Limits#maxMemoryBytes()}. */
-    public long constantBytes() {
-        return constantBytes;
-    }
-
     /**
-     * The most bytes the last finished run held at once (constants included, as counted against
-     * {@link Limits#maxMemoryBytes()}); 0 before the first run.
+     * The most bytes the last finished run held at once, as counted against {@link Limits#maxMemoryBytes()}:
+     * the constants, the memory arena if the run used one, and the tensors it allocated fresh while they were live.
+     * 0 before the first run.
      */
     public long lastRunPeakBytes() {
         return lastRunPeakBytes;
@@ -144,10 +142,12 @@ public final class Session implements AutoCloseable {
             Tensor[] feed = bindInputs(inputs);
             Executor.NodeListener listener = profiler == null ? null
                     : (node, in, out, nanos) -> profiler.accept(new NodeTiming(node, in, out, nanos));
-            RunMemory memory = new RunMemory(new MemoryBudget(options.limits().maxMemoryBytes(), "maxMemoryBytes",
-                    constantBytes));
-            Tensor[] out = executor.run(graph, feed, listener, memory);
-            lastRunPeakBytes = memory.peak();
+            LiveBytes[] last = new LiveBytes[1];
+            java.util.function.Supplier<LiveBytes> live = () -> last[0] = new LiveBytes(new MemoryBudget(
+                    options.limits().maxMemoryBytes(), "maxMemoryBytes", constantBytes));
+            Tensor[] out = plans != null ? plans.run(feed, listener, live)
+                    : executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
+            lastRunPeakBytes = last[0].peak();
             Map<String, Tensor> result = new LinkedHashMap<>();
             for (int i = 0; i < out.length; i++) {
                 result.put(graph.outputs().get(i).name(), out[i]);
@@ -242,6 +242,42 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * What this session holds: constant bytes (weights as stored in the graph; operators may keep packed copies
+     * besides), activation arenas made so far (one per concurrent run per input-shape signature) and, for the most
+     * recent plan, one arena's bytes against what its planned outputs would take if each were allocated.
+     */
+    public MemoryStats memoryStats() {
+        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long constants = 0;
+        for (Value v : graph.values()) {
+            if (v.isConstant() && seen.add(v.constant().data())) {
+                constants += (long) java.lang.reflect.Array.getLength(v.constant().data())
+                        * v.constant().dtype().byteSize();
+            }
+        }
+        if (plans == null) {
+            return new MemoryStats(constants, 0, 0, 0, 0, 0);
+        }
+        long[] last = plans.lastPlanBytes();
+        return new MemoryStats(constants, plans.arenaBytes(), plans.arenaCount(), plans.planCount(), last[0],
+                last[1]);
+    }
+
+    /**
+     * Memory a session holds.
+     *
+     * @param constantBytes      weights and other constants of the graph
+     * @param arenaBytes         all activation arenas made so far
+     * @param arenas             how many arenas (concurrent runs times input-shape signatures)
+     * @param plans              input-shape signatures planned
+     * @param planArenaBytes     one arena of the latest plan
+     * @param planUnpackedBytes  what the latest plan's outputs would take each in its own array
+     */
+    public record MemoryStats(long constantBytes, long arenaBytes, int arenas, int plans, long planArenaBytes,
+            long planUnpackedBytes) {
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -249,8 +285,8 @@ public final class Session implements AutoCloseable {
     /**
      * Closes the session: runs that start afterwards throw {@link IllegalStateException}; runs already under way on
      * other threads finish normally (with correct results), and close() waits for them, then stops the session's
-     * worker threads and returns. Called from inside a run of this session (e.g. a profiler callback), it does
-     * not wait for that run: the threads stop when it ends. Closing again does nothing.
+     * worker threads (waiting until each has exited) and returns. Called from inside a run of this session (e.g. a
+     * profiler callback), it does not wait for that run: the threads stop when it ends. Closing again does nothing.
      */
     @Override
     public void close() {

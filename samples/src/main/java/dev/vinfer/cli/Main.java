@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             DetectCommand.class,
             LandmarksCommand.class,
+            BenchCommand.class,
+            ProfileCommand.class,
+            GraphCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main {
