@@ -478,6 +478,11 @@ class HostileModelTest {
                 .addOutput(tensorInfo("y", DType.FLOAT32))
                 .addNode(node("Split", new String[] {"x"}, new String[] {"y"}));
         rejects(() -> openAndRun(model(split), Map.of("x", Tensor.scalar(1f))), "Split", "scalar");
+        // Gather from a scalar (found by Jazzer on raw model bytes).
+        GraphProto.Builder gather = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32))
+                .addInitializer(longs("i", 0)).addOutput(tensorInfo("y", DType.FLOAT32))
+                .addNode(node("Gather", new String[] {"x", "i"}, new String[] {"y"}));
+        rejects(() -> openAndRun(model(gather), Map.of("x", Tensor.scalar(1f))), "Gather", "scalar");
         // An If branch that declares inputs of its own.
         GraphProto branch = GraphProto.newBuilder().setName("b").addInput(tensorInfo("z", DType.FLOAT32, 1))
                 .addOutput(tensorInfo("o", DType.FLOAT32, 1))
