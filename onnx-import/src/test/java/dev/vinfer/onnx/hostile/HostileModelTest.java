@@ -483,6 +483,17 @@ class HostileModelTest {
                 .addInitializer(longs("i", 0)).addOutput(tensorInfo("y", DType.FLOAT32))
                 .addNode(node("Gather", new String[] {"x", "i"}, new String[] {"y"}));
         rejects(() -> openAndRun(model(gather), Map.of("x", Tensor.scalar(1f))), "Gather", "scalar");
+        // A Loop whose trip count is an empty tensor (found by Jazzer on mutated models).
+        GraphProto body = GraphProto.newBuilder().setName("body").addInput(tensorInfo("i", DType.INT64))
+                .addInput(tensorInfo("cin", DType.BOOL)).addInput(tensorInfo("v", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("cout", DType.BOOL)).addOutput(tensorInfo("vout", DType.FLOAT32, 1))
+                .addNode(node("Identity", new String[] {"cin"}, new String[] {"cout"}))
+                .addNode(node("Neg", new String[] {"v"}, new String[] {"vout"})).build();
+        GraphProto.Builder loop = GraphProto.newBuilder().setName("g").addInput(tensorInfo("m", DType.INT64, 0))
+                .addInput(tensorInfo("x", DType.FLOAT32, 1)).addOutput(tensorInfo("y", DType.FLOAT32, 1))
+                .addNode(node("Loop", new String[] {"m", "", "x"}, new String[] {"y"}, graphAttr("body", body)));
+        rejects(() -> openAndRun(model(loop), Map.of("m", Tensor.of(new long[0], 0), "x", ONE.get("x"))), "Loop",
+                "one element");
         // An If branch that declares inputs of its own.
         GraphProto branch = GraphProto.newBuilder().setName("b").addInput(tensorInfo("z", DType.FLOAT32, 1))
                 .addOutput(tensorInfo("o", DType.FLOAT32, 1))

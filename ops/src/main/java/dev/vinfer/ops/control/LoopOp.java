@@ -41,6 +41,15 @@ public final class LoopOp implements Operator {
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor m = inputs[0];
         Tensor condIn = inputs.length > 1 ? inputs[1] : null;
+        for (Tensor t : new Tensor[] {m, condIn}) {
+            if (t != null && t.size() != 1) {
+                throw new ExecutionException("Loop trip count and condition must hold one element, got " + t);
+            }
+        }
+        if (body.outputs().size() < 1 + carried) {
+            throw new ExecutionException("Loop body has " + body.outputs().size() + " outputs, needs the condition and "
+                    + carried + " carried values");
+        }
         long trips = m == null ? Long.MAX_VALUE : m.getLong(0);
         boolean cond = condIn == null || condIn.getBool(0);
         Tensor[] state = Arrays.copyOfRange(inputs, 2, 2 + carried);
@@ -61,6 +70,9 @@ public final class LoopOp implements Operator {
             System.arraycopy(state, 0, bodyIn, 2, carried);
             System.arraycopy(captured, 0, bodyIn, 2 + carried, captured.length);
             Tensor[] out = ctx.runSubgraph(body, bodyIn);
+            if (out[0].size() != 1) {
+                throw new ExecutionException("Loop body condition must hold one element, got " + out[0]);
+            }
             cond = out[0].getBool(0);
             System.arraycopy(out, 1, state, 0, carried);
             for (int s = 0; s < scanCount; s++) {
