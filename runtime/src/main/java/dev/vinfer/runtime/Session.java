@@ -26,6 +26,10 @@ public final class Session implements AutoCloseable {
     private final List<ValueInfo> outputInfo;
     private volatile boolean closed;
 
+    private static final System.Logger LOG = System.getLogger("dev.vinfer");
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SCALAR =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     public Session(Graph graph, SessionOptions options) {
         this.graph = graph;
         this.options = options.clone();
@@ -43,6 +47,22 @@ public final class Session implements AutoCloseable {
         }
         this.inputInfo = Collections.unmodifiableList(ins);
         this.outputInfo = Collections.unmodifiableList(outs);
+        logKernels();
+    }
+
+    /** DEBUG: what this session will run on; one WARNING per JVM when the Vector API is missing. */
+    private void logKernels() {
+        var backend = dev.vinfer.conv.Kernels.backend();
+        if (dev.vinfer.conv.Kernels.simd().isEmpty() && !Boolean.getBoolean(dev.vinfer.conv.Kernels.SCALAR_PROPERTY)
+                && WARNED_SCALAR.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "vinfer: the Vector API is not available (start the JVM with"
+                    + " --add-modules jdk.incubator.vector); using the slower scalar kernels");
+        }
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "vinfer session: graph ''{0}'', {1} nodes, threads={2},"
+                    + " optimize={3}, kernels={4}, conv algorithm={5}", graph.name(), graph.nodes().size(),
+                    options.threads(), options.optimize(), backend.name(), options.convAlgorithm());
+        }
     }
 
     private static ValueInfo infoOf(Value v) {

@@ -82,6 +82,28 @@ public final class Tensor {
         return new Tensor(dtype, shape.clone(), data, 0);
     }
 
+    /** A float32 tensor holding a copy of the buffer's remaining elements (the buffer's position is unchanged). */
+    public static Tensor of(java.nio.FloatBuffer buffer, int... shape) {
+        float[] a = new float[buffer.remaining()];
+        buffer.duplicate().get(a);
+        return of(a, shape);
+    }
+
+    /**
+     * A tensor holding a copy of {@code segment}'s bytes (native byte order), e.g. from off-heap or mapped memory.
+     * The segment must hold exactly the shape's elements.
+     */
+    public static Tensor copyOf(java.lang.foreign.MemorySegment segment, DType dtype, int... shape) {
+        int n = Shapes.size(shape);
+        if (segment.byteSize() != (long) n * dtype.byteSize()) {
+            throw new VinferException("segment of " + segment.byteSize() + " bytes does not hold " + n + " "
+                    + dtype.displayName() + " elements");
+        }
+        Tensor t = zeros(dtype, shape);
+        java.lang.foreign.MemorySegment.copy(segment, 0, t.asSegment(), 0, segment.byteSize());
+        return t;
+    }
+
     /** A rank-0 float tensor. */
     public static Tensor scalar(float v) {
         return of(new float[] {v});
@@ -177,6 +199,35 @@ public final class Tensor {
 
     private VinferException wrongType(String want) {
         return new VinferException("tensor is " + dtype.displayName() + ", not " + want);
+    }
+
+    /**
+     * This tensor's elements as a memory segment over the backing array (no copy): writes through it change the
+     * tensor. Byte order is the platform's.
+     */
+    public java.lang.foreign.MemorySegment asSegment() {
+        java.lang.foreign.MemorySegment whole = switch (data) {
+            case float[] a -> java.lang.foreign.MemorySegment.ofArray(a);
+            case double[] a -> java.lang.foreign.MemorySegment.ofArray(a);
+            case long[] a -> java.lang.foreign.MemorySegment.ofArray(a);
+            case int[] a -> java.lang.foreign.MemorySegment.ofArray(a);
+            case short[] a -> java.lang.foreign.MemorySegment.ofArray(a);
+            case byte[] a -> java.lang.foreign.MemorySegment.ofArray(a);
+            default -> throw new IllegalStateException(data.getClass().toString());
+        };
+        long b = dtype.byteSize();
+        return whole.asSlice(offset * b, size * b);
+    }
+
+    /** Copies the elements (converted to float) into {@code buffer} at its position, advancing it. */
+    public void copyTo(java.nio.FloatBuffer buffer) {
+        if (dtype == DType.FLOAT32) {
+            buffer.put((float[]) data, offset, size);
+        } else {
+            for (int i = 0; i < size; i++) {
+                buffer.put((float) getDouble(i));
+            }
+        }
     }
 
     /** A view with another shape of the same element count, sharing storage. */

@@ -1,0 +1,152 @@
+package dev.vinfer.ops.nn.norm;
+
+import dev.vinfer.ops.nn.DoubleBuffers;
+import dev.vinfer.runtime.OpContext;
+import dev.vinfer.runtime.Operator;
+import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.VinferException;
+
+/**
+ * BatchNormalization on {@code X [N, C, D...]} with inputs {@code scale, B, mean, var}.
+ *
+ * <p>Inference: {@code Y = (X - mean) / sqrt(var + epsilon) * scale + B} per channel, or per activation (one
+ * parameter per {@code (c, d...)}, the legacy {@code spatial=0} form). Training: the statistics are the batch's own
+ * mean and population variance per channel; the outputs are then {@code Y}, and, when asked for, the updated
+ * running statistics {@code mean * momentum + batch_mean * (1 - momentum)} (likewise for var), in the dtype of the
+ * mean input.
+ */
+public final class BatchNormalizationOp implements Operator {
+    private final double epsilon;
+    private final boolean perActivation;
+    private final boolean training;
+    private final double momentum;
+    private final boolean runningStatsOutputs;
+
+    /**
+     * @param runningStatsOutputs in training, also produce outputs 1 and 2 (running mean and variance)
+     */
+    public BatchNormalizationOp(double epsilon, boolean perActivation, boolean training, double momentum,
+            boolean runningStatsOutputs) {
+        if (runningStatsOutputs && !training) {
+            throw new VinferException("BatchNormalization produces running statistics in training mode only");
+        }
+        if (perActivation && training) {
+            throw new VinferException("training-mode BatchNormalization with per-activation statistics is not "
+                    + "supported");
+        }
+        this.epsilon = epsilon;
+        this.perActivation = perActivation;
+        this.training = training;
+        this.momentum = momentum;
+        this.runningStatsOutputs = runningStatsOutputs;
+    }
+
+    /** Inference with per-channel parameters. */
+    public static BatchNormalizationOp inference(double epsilon) {
+        return new BatchNormalizationOp(epsilon, false, false, 0, false);
+    }
+
+    @Override
+    public String opType() {
+        return "BatchNormalization";
+    }
+
+    @Override
+    public String describe() {
+        return training ? "training mode" : perActivation ? "per-activation" : "";
+    }
+
+    @Override
+    public Tensor[] run(OpContext ctx, Tensor[] inputs) {
+        Tensor x = inputs[0];
+        if (!x.dtype().isFloatingPoint()) {
+            throw new VinferException("BatchNormalization takes float32 or float64, not " + x.dtype().displayName());
+        }
+        if (x.rank() < 2) {
+            throw new VinferException("BatchNormalization needs an input [N, C, ...], got " + x);
+        }
+        int batch = x.dim(0);
+        int channels = x.dim(1);
+        int inner = batch * channels == 0 ? 0 : x.size() / (batch * channels);
+        int params = perActivation ? channels * inner : channels;
+        double[] scale = param(inputs, 1, "scale", params);
+        double[] bias = param(inputs, 2, "B", params);
+        double[] mean = param(inputs, 3, "mean", params);
+        double[] var = param(inputs, 4, "var", params);
+        double[] useMean = mean;
+        double[] useVar = var;
+        if (training) {
+            useMean = new double[channels];
+            useVar = new double[channels];
+            batchStatistics(x, batch, channels, inner, useMean, useVar);
+        }
+        // y = x * a + b with a = scale / sqrt(var + eps), b = B - mean * a
+        double[] a = new double[params];
+        double[] b = new double[params];
+        for (int j = 0; j < params; j++) {
+            a[j] = scale[j] / Math.sqrt(useVar[j] + epsilon);
+            b[j] = bias[j] - useMean[j] * a[j];
+        }
+        Tensor y = ctx.output(0, x.dtype(), x.shape());
+        double[] buf = new double[inner];
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                int off = (n * channels + c) * inner;
+                DoubleBuffers.read(x, off, buf, 0, inner);
+                for (int i = 0; i < inner; i++) {
+                    int j = perActivation ? c * inner + i : c;
+                    buf[i] = buf[i] * a[j] + b[j];
+                }
+                DoubleBuffers.write(y, off, buf, 0, inner);
+            }
+        }
+        if (!runningStatsOutputs) {
+            return new Tensor[] {y};
+        }
+        Tensor runningMean = ctx.output(1, inputs[3].dtype(), inputs[3].shape());
+        Tensor runningVar = ctx.output(2, inputs[4].dtype(), inputs[4].shape());
+        double[] rm = new double[channels];
+        double[] rv = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            rm[c] = mean[c] * momentum + useMean[c] * (1 - momentum);
+            rv[c] = var[c] * momentum + useVar[c] * (1 - momentum);
+        }
+        DoubleBuffers.write(runningMean, 0, rm, 0, channels);
+        DoubleBuffers.write(runningVar, 0, rv, 0, channels);
+        return new Tensor[] {y, runningMean, runningVar};
+    }
+
+    /** Per-channel mean and population variance over the batch and spatial dims. */
+    private static void batchStatistics(Tensor x, int batch, int channels, int inner, double[] mean,
+            double[] var) {
+        double[] buf = new double[inner];
+        double count = (double) batch * inner;
+        for (int c = 0; c < channels; c++) {
+            double s = 0;
+            for (int n = 0; n < batch; n++) {
+                DoubleBuffers.read(x, (n * channels + c) * inner, buf, 0, inner);
+                s += Moments.mean(buf, 0, inner) * inner;
+            }
+            double m = s / count;
+            double ss = 0;
+            for (int n = 0; n < batch; n++) {
+                DoubleBuffers.read(x, (n * channels + c) * inner, buf, 0, inner);
+                ss += Moments.variance(buf, 0, inner, m) * inner;
+            }
+            mean[c] = m;
+            var[c] = ss / count;
+        }
+    }
+
+    private static double[] param(Tensor[] inputs, int i, String name, int expected) {
+        Tensor t = inputs[i];
+        if (t == null) {
+            throw new VinferException("BatchNormalization needs input '" + name + "'");
+        }
+        if (t.size() != expected) {
+            throw new VinferException("BatchNormalization " + name + " has " + t.size() + " elements, expected "
+                    + expected);
+        }
+        return DoubleBuffers.readAll(t);
+    }
+}

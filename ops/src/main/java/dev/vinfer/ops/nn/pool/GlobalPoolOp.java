@@ -1,0 +1,90 @@
+package dev.vinfer.ops.nn.pool;
+
+import dev.vinfer.ops.nn.DoubleBuffers;
+import dev.vinfer.runtime.OpContext;
+import dev.vinfer.runtime.Operator;
+import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.VinferException;
+
+/**
+ * GlobalAveragePool, GlobalMaxPool and GlobalLpPool: one value per {@code (n, c)} over all spatial dims (any
+ * number), output {@code [N, C, 1, ..., 1]}.
+ */
+public final class GlobalPoolOp implements Operator {
+
+    /** The reduction applied to each plane. */
+    public enum Kind { AVERAGE, MAX, LP }
+
+    private final Kind kind;
+    private final double p;
+
+    /** {@code p} is used by {@link Kind#LP} only. */
+    public GlobalPoolOp(Kind kind, double p) {
+        if (kind == Kind.LP && (!(p > 0) || Double.isInfinite(p))) {
+            throw new VinferException("GlobalLpPool p must be positive and finite, got " + p);
+        }
+        this.kind = kind;
+        this.p = p;
+    }
+
+    @Override
+    public String opType() {
+        return switch (kind) {
+            case AVERAGE -> "GlobalAveragePool";
+            case MAX -> "GlobalMaxPool";
+            case LP -> "GlobalLpPool";
+        };
+    }
+
+    @Override
+    public Tensor[] run(OpContext ctx, Tensor[] inputs) {
+        Tensor x = inputs[0];
+        if (!x.dtype().isFloatingPoint()) {
+            throw new VinferException(opType() + " takes float32 or float64, not " + x.dtype().displayName());
+        }
+        if (x.rank() < 2) {
+            throw new VinferException(opType() + " needs an input [N, C, ...], got " + x);
+        }
+        int[] shape = x.shape();
+        int[] outShape = shape.clone();
+        java.util.Arrays.fill(outShape, 2, outShape.length, 1);
+        int planes = shape[0] * shape[1];
+        int plane = planes == 0 ? 0 : x.size() / planes;
+        Tensor y = ctx.output(0, x.dtype(), outShape);
+        double[] src = new double[plane];
+        double[] result = new double[planes];
+        for (int i = 0; i < planes; i++) {
+            DoubleBuffers.read(x, i * plane, src, 0, plane);
+            result[i] = reduce(src);
+        }
+        DoubleBuffers.write(y, 0, result, 0, planes);
+        return new Tensor[] {y};
+    }
+
+    private double reduce(double[] v) {
+        switch (kind) {
+            case AVERAGE -> {
+                double s = 0;
+                for (double d : v) {
+                    s += d;
+                }
+                return s / v.length;
+            }
+            case MAX -> {
+                // NaN propagates: Math.max returns NaN if either is NaN, like numpy's max
+                double m = Double.NEGATIVE_INFINITY;
+                for (double d : v) {
+                    m = Math.max(m, d);
+                }
+                return m;
+            }
+            default -> {
+                double s = 0;
+                for (double d : v) {
+                    s += Math.pow(Math.abs(d), p);
+                }
+                return Math.pow(s, 1 / p);
+            }
+        }
+    }
+}
