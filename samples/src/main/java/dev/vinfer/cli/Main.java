@@ -9,7 +9,18 @@ import picocli.CommandLine.Command;
 /** The {@code vinfer} command: run, inspect, test and benchmark ONNX models. */
 @Command(name = "vinfer", mixinStandardHelpOptions = true, version = "vinfer 0.1.0",
         description = "Pure-Java inference for ONNX convolutional networks.",
-        subcommands = {RunCommand.class, InfoCommand.class, TestCommand.class, OpsCommand.class, Segment3dCommand.class, StylizeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            InfoCommand.class,
+            TestCommand.class,
+            OpsCommand.class,
+            ClassifyCommand.class,
+            DetectCommand.class,
+            LandmarksCommand.class,
+            Segment3dCommand.class,
+            StylizeCommand.class,
+            CommandLine.HelpCommand.class,
+        })
 public final class Main {
 
     /** Exit code for a user error (bad model, bad file, bad arguments). */
