@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             LandmarksCommand.class,
             Segment3dCommand.class,
             StylizeCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main {

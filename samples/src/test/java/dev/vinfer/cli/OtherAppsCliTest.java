@@ -93,4 +93,50 @@ class OtherAppsCliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().strip().lines().count() == 1, r.err());
     }
+
+    @Test
+    void verifySameAndNoFace() throws Exception {
+        String d = SharedData.require("models/ultraface/version-RFB-320.onnx").toString();
+        String m = SharedData.require("models/mediapipe-face-landmark/face_landmark_barracuda.onnx").toString();
+        String e = SharedData.require("models/mobilefacenet/MobileFaceNet.onnx").toString();
+        Path astronaut = SharedData.require("images/astronaut.png");
+        java.awt.image.BufferedImage img = ImageIO.read(astronaut.toFile());
+        java.awt.image.BufferedImage mirrored = new java.awt.image.BufferedImage(img.getWidth(), img.getHeight(),
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = mirrored.createGraphics();
+        g.drawImage(img, img.getWidth(), 0, -img.getWidth(), img.getHeight(), null);
+        g.dispose();
+        Path copy = tmp.resolve("mirrored.png");
+        ImageIO.write(mirrored, "png", copy.toFile());
+        Result r = run("verify", "--detector", d, "--mesh", m, "--embedder", e, astronaut.toString(), copy.toString(),
+                "--json", "--threads", "2", "--save-crops", tmp.resolve("crops").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"same\": true"), r.out());
+        assertEquals(112, ImageIO.read(tmp.resolve("crops/b.png").toFile()).getWidth());
+
+        r = run("verify", "--detector", d, "--mesh", m, "--embedder", e, astronaut.toString(),
+                SharedData.require("images/chelsea.png").toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().startsWith("vinfer: no face in ") && r.err().strip().lines().count() == 1, r.err());
+
+        r = run("verify", "--detector", d, "--mesh", m, "--embedder", e, astronaut.toString(), copy.toString(),
+                "--threshold", "3");
+        assertEquals(2, r.code());
+    }
+
+    @Test
+    void stylizeKeepsTheImageSize() throws Exception {
+        Path out = tmp.resolve("styled.png");
+        Result r = run("stylize", "--model", SharedData.require("models/fast-neural-style/candy.onnx").toString(),
+                SharedData.require("images/chelsea.png").toString(), "--out", out.toString(), "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("720 x 720 (BGR)"), r.out());
+        java.awt.image.BufferedImage styled = ImageIO.read(out.toFile());
+        assertEquals(451, styled.getWidth());
+        assertEquals(300, styled.getHeight());
+        r = run("stylize", "--model", SharedData.require("models/fast-neural-style/candy.onnx").toString(),
+                SharedData.require("images/chelsea.png").toString(), "--out", out.toString(), "--channels", "yuv");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--channels"), r.err());
+    }
 }
