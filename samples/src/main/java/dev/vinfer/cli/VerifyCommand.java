@@ -1,8 +1,10 @@
 package dev.vinfer.cli;
 
+import dev.vinfer.samples.FaceEmbedder;
 import dev.vinfer.samples.FaceVerifier;
 import dev.vinfer.samples.Json;
 import dev.vinfer.samples.vision.ImageTensors;
+import dev.vinfer.samples.vision.Normalization;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -34,6 +36,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "Second photo.")
     Path b;
 
+    @Option(names = "--embedder-norm", defaultValue = "mobilefacenet", paramLabel = "mobilefacenet|arcface",
+            description = "The embedder's input normalization: mobilefacenet = [0, 1] then ImageNet mean/std"
+                + " (default), arcface = (pixel - 127.5) / 128 (insightface models).")
+    String embedderNorm;
+
     @Option(names = "--threshold", paramLabel = "T",
             description = "Cosine similarity from which the faces count as the same person (default 0.5).")
     Double threshold;
@@ -54,11 +61,18 @@ final class VerifyCommand implements Callable<Integer> {
         if (!(t >= -1 && t <= 1)) {
             throw new Main.UserError("--threshold is a cosine similarity between -1 and 1, got " + t);
         }
+        Normalization norm = switch (embedderNorm.toLowerCase(Locale.ROOT)) {
+            case "mobilefacenet" -> FaceEmbedder.MOBILEFACENET;
+            case "arcface" -> FaceEmbedder.ARCFACE;
+            default -> throw new Main.UserError("--embedder-norm must be mobilefacenet or arcface, not '"
+                    + embedderNorm + "'");
+        };
         BufferedImage imgA = ImageTensors.load(a);
         BufferedImage imgB = ImageTensors.load(b);
         FaceVerifier.Result r;
         long t0 = System.nanoTime();
-        try (FaceVerifier v = FaceVerifier.open(detector, mesh, embedder, DetectCommand.options(threads))) {
+        try (FaceVerifier v = FaceVerifier.open(detector, mesh, embedder, DetectCommand.options(threads),
+                norm)) {
             r = v.verify(imgA, a.toString(), imgB, b.toString(), t);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -58,11 +58,17 @@ public final class FaceVerifier implements AutoCloseable {
         this.embedder = embedder;
     }
 
-    /** Opens the three models with vinfer. */
+    /** Opens the three models with vinfer (the embedder with MobileFaceNet's normalization). */
     public static FaceVerifier open(Path detector, Path mesh, Path embedder, SessionOptions options) {
+        return open(detector, mesh, embedder, options, FaceEmbedder.MOBILEFACENET);
+    }
+
+    /** Opens the three models with vinfer; {@code norm} is the embedder's input normalization. */
+    public static FaceVerifier open(Path detector, Path mesh, Path embedder, SessionOptions options,
+            dev.vinfer.samples.vision.Normalization norm) {
         FaceLandmarker l = FaceLandmarker.open(detector, mesh, options);
         try {
-            return new FaceVerifier(l, FaceEmbedder.open(embedder, options));
+            return new FaceVerifier(l, FaceEmbedder.open(embedder, options, norm));
         } catch (RuntimeException e) {
             l.close();
             throw e;
