@@ -126,6 +126,9 @@ abstract class RecurrentOp implements Operator {
                 states[s] = ctx.output(1 + s, DType.FLOAT32, stateShape(dirs, batch, hidden));
             }
         }
+        // The projections of all steps: bounded like any tensor (a hostile X and W could ask for more than 2^31).
+        ctx.options().limits().checkShape(opType() + " input projection",
+                new int[] {Math.multiplyExact(seq, batch), gates * hidden});
         float[] xw = new float[seq * batch * gates * hidden];
         for (int d = 0; d < dirs; d++) {
             Pass pass = new Pass(this, inputs, d, seq, batch, hidden, lens, ctx.parallel(), weights, y);

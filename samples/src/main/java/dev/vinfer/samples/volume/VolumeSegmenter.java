@@ -85,6 +85,14 @@ public final class VolumeSegmenter implements AutoCloseable {
             }
             int classes = chain.outChannels();
             checkClasses(classes);
+            long need = 4 * SliceStream.workingFloats(chain, nz, ny, nx);
+            // Refuse up front what cannot fit next to the volume itself, rather than failing deep in the run.
+            long room = Runtime.getRuntime().maxMemory() - 4L * data.length - labels.length;
+            if (need > room) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "streaming %s over %d x %d x %d"
+                        + " voxels needs %.0f MB of slice buffers, more than the %.0f MB of heap beside the volume"
+                        + " (raise -Xmx)", model.getFileName(), nx, ny, nz, need / 1e6, room / 1e6));
+            }
             counts = new long[classes];
             long[] c = counts;
             int plane = nx * ny;
