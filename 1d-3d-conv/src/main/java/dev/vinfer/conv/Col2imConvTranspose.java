@@ -40,7 +40,7 @@ final class Col2imConvTranspose extends PreparedConv {
     }
 
     @Override
-    void compute(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int units = g.batch() * g.group();
         int mg = g.outChannelsPerGroup();
         int slices = units >= p.threads() ? 1 : Math.min(mg, Math.ceilDiv(p.threads(), units));
@@ -49,12 +49,14 @@ final class Col2imConvTranspose extends PreparedConv {
         p.forEach(units * sliceCount, t -> {
             int unit = t / sliceCount;
             int m0 = t % sliceCount * perSlice;
-            slice(unit / g.group(), unit % g.group(), m0, Math.min(mg, m0 + perSlice), in, inOff, out, outOff);
+            slice(unit / g.group(), unit % g.group(), m0, Math.min(mg, m0 + perSlice), in, inOff, out, outOff, res,
+                    resDelta);
         });
     }
 
     /** Output channels {@code [m0, m1)} of group gi of image n. */
-    private void slice(int n, int gi, int m0, int m1, float[] in, int inOff, float[] out, int outOff) {
+    private void slice(int n, int gi, int m0, int m1, float[] in, int inOff, float[] out, int outOff, float[] res,
+            int resDelta) {
         int ks = s.kernelSize();
         int inPixels = s.inPlane();
         int outPlane = s.outPlane();
@@ -78,6 +80,11 @@ final class Col2imConvTranspose extends PreparedConv {
             int np = Math.min(chunk, inPixels - p0);
             backend.gemmPackedA(a, rowBegin, rowEnd, false, np, in, inBase + p0, inPixels, col, 0, np, false);
             Col2im.add(s, col, skip * np, channels, p0, np, out, outBase);
+        }
+        if (res != null) {
+            for (int c = 0; c < channels; c++) {
+                addResidual(out, outBase + c * outPlane, outPlane, res, resDelta);
+            }
         }
         if (!epilogue.isIdentity()) {
             for (int c = 0; c < channels; c++) {

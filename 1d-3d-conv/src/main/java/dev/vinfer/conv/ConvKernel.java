@@ -25,4 +25,12 @@ public interface ConvKernel {
      * overlap.
      */
     void run(float[] in, int inOff, float[] out, int outOff, Parallel p);
+
+    /**
+     * As {@link #run(float[], int, float[], int, Parallel)}, adding a residual before the activation: output i is
+     * {@code e(conv_i + bias + residual[resOff + i])} (a ResNet shortcut fused into the epilogue, so the sum is
+     * formed while the output rows are still in cache). {@code residual} has the output's layout; null means none.
+     * Its range may overlap the input but not the output.
+     */
+    void run(float[] in, int inOff, float[] out, int outOff, float[] residual, int resOff, Parallel p);
 }

@@ -17,22 +17,40 @@ public final class ConvReference {
     /** ONNX Conv over the whole batch. */
     public static void conv(ConvGeometry g, float[] in, int inOff, float[] w, int wOff, float[] bias, Epilogue e,
             float[] out, int outOff) {
+        conv(g, in, inOff, w, wOff, bias, e, out, outOff, null, 0);
+    }
+
+    /** ONNX Conv followed by the addition of {@code residual} (output layout, may be null) before {@code e}. */
+    public static void conv(ConvGeometry g, float[] in, int inOff, float[] w, int wOff, float[] bias, Epilogue e,
+            float[] out, int outOff, float[] residual, int resOff) {
         checkArrays(g.inputLength(), in, inOff, g.weightLength(), w, wOff, g.outChannels(), bias, g.outputLength(),
                 out, outOff);
+        if (residual != null) {
+            Objects.checkFromIndexSize(resOff, g.outputLength(), residual.length);
+        }
         Shape3 s = Shape3.of(g);
         for (int plane = 0; plane < g.batch() * g.outChannels(); plane++) {
-            convPlane(g, s, plane, in, inOff, w, wOff, bias, e, out, outOff);
+            convPlane(g, s, plane, in, inOff, w, wOff, bias, e, out, outOff, residual, resOff - outOff);
         }
     }
 
     /** ONNX ConvTranspose over the whole batch. */
     public static void convTranspose(ConvTransposeGeometry g, float[] in, int inOff, float[] w, int wOff,
             float[] bias, Epilogue e, float[] out, int outOff) {
+        convTranspose(g, in, inOff, w, wOff, bias, e, out, outOff, null, 0);
+    }
+
+    /** ONNX ConvTranspose followed by the addition of {@code residual} (may be null) before {@code e}. */
+    public static void convTranspose(ConvTransposeGeometry g, float[] in, int inOff, float[] w, int wOff,
+            float[] bias, Epilogue e, float[] out, int outOff, float[] residual, int resOff) {
         checkArrays(g.inputLength(), in, inOff, g.weightLength(), w, wOff, g.outChannels(), bias, g.outputLength(),
                 out, outOff);
+        if (residual != null) {
+            Objects.checkFromIndexSize(resOff, g.outputLength(), residual.length);
+        }
         Shape3 s = Shape3.of(g);
         for (int plane = 0; plane < g.batch() * g.outChannels(); plane++) {
-            convTransposePlane(g, s, plane, in, inOff, w, wOff, bias, e, out, outOff);
+            convTransposePlane(g, s, plane, in, inOff, w, wOff, bias, e, out, outOff, residual, resOff - outOff);
         }
     }
 
@@ -46,9 +64,9 @@ public final class ConvReference {
         }
     }
 
-    /** Output plane {@code plane = n * M + m} of a convolution. */
+    /** Output plane {@code plane = n * M + m} of a convolution; {@code res[o + resDelta]} is added if res != null. */
     static void convPlane(ConvGeometry g, Shape3 s, int plane, float[] in, int inOff, float[] w, int wOff,
-            float[] bias, Epilogue e, float[] out, int outOff) {
+            float[] bias, Epilogue e, float[] out, int outOff, float[] res, int resDelta) {
         int m = plane % g.outChannels();
         int n = plane / g.outChannels();
         int cg = g.inChannelsPerGroup();
@@ -84,7 +102,8 @@ public final class ConvReference {
                             }
                         }
                     }
-                    out[outBase + (od * s.outH + oh) * s.outW + ow] = (float) e.apply(sum + b);
+                    int o = outBase + (od * s.outH + oh) * s.outW + ow;
+                    out[o] = (float) e.apply(res == null ? sum + b : sum + b + res[o + resDelta]);
                 }
             }
         }
@@ -95,7 +114,7 @@ public final class ConvReference {
      * input position i through kernel tap k when {@code o = i * stride - pad + k * dilation}.
      */
     static void convTransposePlane(ConvTransposeGeometry g, Shape3 s, int plane, float[] in, int inOff, float[] w,
-            int wOff, float[] bias, Epilogue e, float[] out, int outOff) {
+            int wOff, float[] bias, Epilogue e, float[] out, int outOff, float[] res, int resDelta) {
         int m = plane % g.outChannels();
         int n = plane / g.outChannels();
         int mg = g.outChannelsPerGroup();
@@ -133,7 +152,8 @@ public final class ConvReference {
                             }
                         }
                     }
-                    out[outBase + (od * s.outH + oh) * s.outW + ow] = (float) e.apply(sum + b);
+                    int o = outBase + (od * s.outH + oh) * s.outW + ow;
+                    out[o] = (float) e.apply(res == null ? sum + b : sum + b + res[o + resDelta]);
                 }
             }
         }

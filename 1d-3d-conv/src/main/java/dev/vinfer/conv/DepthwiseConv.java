@@ -34,17 +34,17 @@ final class DepthwiseConv extends PreparedConv {
     }
 
     @Override
-    void compute(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int planes = g.batch() * g.outChannels();
         int minPlanes = Math.max(1, MIN_TASK_OUTPUTS / s.outPlane());
         p.forRange(planes, minPlanes, (from, to) -> {
             for (int plane = from; plane < to; plane++) {
-                plane(plane, in, inOff, out, outOff);
+                plane(plane, in, inOff, out, outOff, res, resDelta);
             }
         });
     }
 
-    private void plane(int plane, float[] in, int inOff, float[] out, int outOff) {
+    private void plane(int plane, float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta) {
         int m = plane % g.outChannels();
         int n = plane / g.outChannels();
         int inBase = inOff + (n * g.inChannels() + m / multiplier) * s.inPlane();
@@ -79,6 +79,7 @@ final class DepthwiseConv extends PreparedConv {
                         }
                     }
                 }
+                addResidual(out, row, s.outW, res, resDelta);
                 if (!epilogue.isIdentity()) {
                     backend.biasEpilogue(out, row, s.outW, 0f, epilogue);
                 }

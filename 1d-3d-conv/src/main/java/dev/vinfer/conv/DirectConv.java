@@ -38,14 +38,15 @@ final class DirectConv extends PreparedConv {
     }
 
     @Override
-    void compute(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         p.forRange(planes, 1, (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 if (forward != null) {
-                    ConvReference.convPlane(forward, s, plane, in, inOff, weights, 0, bias, epilogue, out, outOff);
+                    ConvReference.convPlane(forward, s, plane, in, inOff, weights, 0, bias, epilogue, out, outOff,
+                            res, resDelta);
                 } else {
                     ConvReference.convTransposePlane(transposed, s, plane, in, inOff, weights, 0, bias, epilogue, out,
-                            outOff);
+                            outOff, res, resDelta);
                 }
             }
         });

@@ -31,17 +31,22 @@ final class GroupedWeights {
     /**
      * Output rows {@code [r0, r1)} of group {@code g} for {@code cols} pixels: {@code out = W_g[r0:r1] x B}, then
      * bias and epilogue while the rows are still in cache. {@code out[outRow0]} is row r0's first pixel; output
-     * rows are {@code outStride} apart.
+     * rows are {@code outStride} apart. A non-null {@code res} is added first ({@code res[o + resDelta]} to
+     * output index o).
      */
     void multiply(int g, int r0, int r1, int cols, float[] b, int bOff, int ldb, float[] out, int outRow0,
-            int outStride) {
+            int outStride, float[] res, int resDelta) {
         backend.gemmPackedA(groups[g], r0, r1, false, cols, b, bOff, ldb, out, outRow0, outStride, false);
-        if (bias == null && epilogue.isIdentity()) {
+        if (bias == null && epilogue.isIdentity() && res == null) {
             return;
         }
         for (int r = r0; r < r1; r++) {
+            int row = outRow0 + (r - r0) * outStride;
+            if (res != null) {
+                backend.axpy(cols, 1f, res, row + resDelta, 1, out, row);
+            }
             float bv = bias == null ? 0f : bias[g * rowsPerGroup + r];
-            backend.biasEpilogue(out, outRow0 + (r - r0) * outStride, cols, bv, epilogue);
+            backend.biasEpilogue(out, row, cols, bv, epilogue);
         }
     }
 }

@@ -31,7 +31,7 @@ final class Im2colConv extends PreparedConv {
     }
 
     @Override
-    void compute(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int pixels = s.outPlane();
         int inPlane = s.inPlane();
         int cg = g.inChannelsPerGroup();
@@ -47,7 +47,7 @@ final class Im2colConv extends PreparedConv {
             float[] col = columns(Math.multiplyExact(k, np));
             Im2col.fill(s, in, inOff + (n * g.inChannels() + gi * cg) * inPlane, cg, p0, np, col);
             int outRow0 = outOff + (n * g.outChannels() + gi * mg + r0) * pixels + p0;
-            weights.multiply(gi, r0, grid.rowEnd(t), np, col, 0, np, out, outRow0, pixels);
+            weights.multiply(gi, r0, grid.rowEnd(t), np, col, 0, np, out, outRow0, pixels, res, resDelta);
         });
     }
 

@@ -21,7 +21,7 @@ final class PointwiseConv extends PreparedConv {
     }
 
     @Override
-    void compute(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int pixels = g.outputPlane();
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
@@ -34,7 +34,8 @@ final class PointwiseConv extends PreparedConv {
             int r0 = grid.rowBegin(t);
             int bOff = inOff + (n * g.inChannels() + gi * cg) * pixels + p0;
             int outRow0 = outOff + (n * g.outChannels() + gi * mg + r0) * pixels + p0;
-            weights.multiply(gi, r0, grid.rowEnd(t), grid.pixelCount(t), in, bOff, pixels, out, outRow0, pixels);
+            weights.multiply(gi, r0, grid.rowEnd(t), grid.pixelCount(t), in, bOff, pixels, out, outRow0, pixels,
+                    res, resDelta);
         });
     }
 }

@@ -38,6 +38,12 @@ abstract class PreparedConv implements ConvKernel {
 
     @Override
     public final void run(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+        run(in, inOff, out, outOff, null, 0, p);
+    }
+
+    @Override
+    public final void run(float[] in, int inOff, float[] out, int outOff, float[] residual, int resOff,
+            Parallel p) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(p, "parallel");
@@ -46,11 +52,27 @@ abstract class PreparedConv implements ConvKernel {
         if (in == out && inOff < outOff + outputLength && outOff < inOff + inputLength) {
             throw new IllegalArgumentException("input and output ranges overlap");
         }
-        compute(in, inOff, out, outOff, p);
+        if (residual != null) {
+            Objects.checkFromIndexSize(resOff, outputLength, residual.length);
+            if (residual == out && resOff < outOff + outputLength && outOff < resOff + outputLength) {
+                throw new IllegalArgumentException("residual and output ranges overlap");
+            }
+        }
+        compute(in, inOff, out, outOff, residual, resOff - outOff, p);
     }
 
-    /** The convolution proper; arguments are checked. */
-    abstract void compute(float[] in, int inOff, float[] out, int outOff, Parallel p);
+    /**
+     * The convolution proper; arguments are checked. With a non-null {@code res}, output index o also receives
+     * {@code res[o + resDelta]} before the epilogue.
+     */
+    abstract void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p);
+
+    /** Adds the residual row matching output row {@code [row, row + len)}, if there is a residual. */
+    final void addResidual(float[] out, int row, int len, float[] res, int resDelta) {
+        if (res != null) {
+            backend.axpy(len, 1f, res, row + resDelta, 1, out, row);
+        }
+    }
 
     /** Checks the weights and bias at prepare time and returns a private copy of the bias (or null). */
     static float[] checkedBias(float[] weights, int wOff, int weightLength, float[] bias, int outChannels) {

@@ -5,9 +5,10 @@ import dev.vinfer.conv.Parallel;
 /**
  * Runs, once at open, every node whose inputs are all constants, and replaces its outputs with the results
  * (shape arithmetic on static shapes, ConstantOfShape, weight-side DequantizeLinear, ...). Ops that must not be
- * folded (random generators) say so through {@link Foldable}.
+ * folded (random generators) say so through {@link Foldable}. Public so that passes which make more values
+ * constant (static shape inference) can fold again.
  */
-final class ConstantFolding implements GraphPass {
+public final class ConstantFolding implements GraphPass {
 
     @Override
     public String name() {

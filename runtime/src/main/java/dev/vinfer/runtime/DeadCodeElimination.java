@@ -6,7 +6,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Drops nodes whose outputs no graph output depends on. */
+/**
+ * Drops nodes whose outputs no graph output depends on, then drops values nothing refers to any more (constants
+ * replaced by folding or fusion, such as the weights a BatchNormalization was folded out of), so that a session
+ * does not hold them. Dropping values renumbers them: the result is a fresh graph with the same value names.
+ */
 final class DeadCodeElimination implements GraphPass {
     @Override
     public String name() {
@@ -38,13 +42,55 @@ final class DeadCodeElimination implements GraphPass {
                 }
             }
         }
-        if (kept.size() == nodes.size()) {
+        Collections.reverse(kept);
+        Set<Value> referenced = new HashSet<>(g.inputs());
+        referenced.addAll(g.outputs());
+        for (Node n : kept) {
+            for (Value v : n.inputs()) {
+                if (v != null) {
+                    referenced.add(v);
+                }
+            }
+            for (Value v : n.outputs()) {
+                if (v != null) {
+                    referenced.add(v);
+                }
+            }
+        }
+        if (kept.size() == nodes.size() && referenced.size() == g.valueCount()) {
             return g;
         }
-        Collections.reverse(kept);
-        Graph.Builder b = g.rebuild();
-        b.nodes().clear();
-        kept.forEach(b::node);
+        return compact(g, kept, referenced);
+    }
+
+    /** A new graph with only {@code referenced} values (names, constants and declared infos kept). */
+    private static Graph compact(Graph g, List<Node> kept, Set<Value> referenced) {
+        Graph.Builder b = new Graph.Builder(g.name());
+        Value[] map = new Value[g.valueCount()];
+        for (Value v : g.values()) {
+            if (referenced.contains(v)) {
+                Value nv = v.isConstant() ? b.constant(v.name(), v.constant()) : b.value(v.name());
+                nv.setInfo(v.info());
+                map[v.id()] = nv;
+            }
+        }
+        for (Value v : g.inputs()) {
+            b.input(map[v.id()]);
+        }
+        for (Node n : kept) {
+            b.node(n.with(n.op(), remap(n.inputs(), map), remap(n.outputs(), map)));
+        }
+        for (Value v : g.outputs()) {
+            b.output(map[v.id()]);
+        }
         return b.build();
+    }
+
+    private static Value[] remap(Value[] vs, Value[] map) {
+        Value[] out = new Value[vs.length];
+        for (int i = 0; i < vs.length; i++) {
+            out[i] = vs[i] == null ? null : map[vs[i].id()];
+        }
+        return out;
     }
 }

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs a graph's nodes in order, keeping run-time tensors in an array indexed by value id and dropping each one
  * after its last reader so memory is returned as the run proceeds. Holds no per-run state: one executor serves
- * concurrent runs.
+ * concurrent runs. Where the memory comes from is the {@link RunMemory}'s business (fresh allocations, or a
+ * planned {@link Arena}); with an arena the loop itself allocates nothing.
  */
 final class Executor {
     private final SessionOptions options;
@@ -22,7 +23,21 @@ final class Executor {
 
     /** Runs {@code graph} with tensors for its inputs, in input order; returns its outputs in output order. */
     Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener) {
-        Tensor[] env = new Tensor[graph.valueCount()];
+        return run(graph, inputs, listener, RunMemory.FRESH);
+    }
+
+    /** As {@link #run(Graph, Tensor[], NodeListener)}, with memory from {@code memory}. */
+    Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory) {
+        RunContext ctx = memory instanceof Arena a ? a.context(this, listener) : new RunContext(listener, memory);
+        try {
+            return run(graph, inputs, listener, memory, ctx);
+        } finally {
+            ctx.node = null;
+        }
+    }
+
+    private Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory, RunContext ctx) {
+        Tensor[] env = memory.env(graph.valueCount());
         List<Value> values = graph.values();
         for (Value v : values) {
             if (v.isConstant()) {
@@ -36,16 +51,16 @@ final class Executor {
             }
         }
         int[] lastUse = lastUseCache.computeIfAbsent(graph, Executor::lastUses);
-        RunContext ctx = new RunContext(listener);
         List<Node> nodes = graph.nodes();
         for (int k = 0; k < nodes.size(); k++) {
             Node node = nodes.get(k);
-            Tensor[] in = new Tensor[node.inputCount()];
+            Tensor[] in = memory.inputs(k, node.inputCount());
             for (int i = 0; i < in.length; i++) {
                 Value v = node.input(i);
                 in[i] = v == null ? null : env[v.id()];
             }
             ctx.node = node;
+            ctx.nodeIndex = k;
             long t0 = listener == null ? 0 : System.nanoTime();
             Tensor[] out;
             try {
@@ -64,6 +79,7 @@ final class Executor {
                 throw new ExecutionException(node.label() + " returned " + (out == null ? 0 : out.length)
                         + " outputs, expected " + node.outputCount());
             }
+            memory.nodeFinished(k, node, out);
             for (int o = 0; o < node.outputCount(); o++) {
                 Value v = node.output(o);
                 if (v != null) {
@@ -104,7 +120,7 @@ final class Executor {
     }
 
     /** For each value id, the index of the last node reading it; graph outputs and constants are never freed. */
-    private static int[] lastUses(Graph g) {
+    static int[] lastUses(Graph g) {
         int[] last = new int[g.valueCount()];
         java.util.Arrays.fill(last, -1);
         List<Node> nodes = g.nodes();
@@ -131,19 +147,28 @@ final class Executor {
         void nodeFinished(Node node, Tensor[] inputs, Tensor[] outputs, long nanos);
     }
 
-    private final class RunContext implements OpContext {
-        private final NodeListener listener;
+    /** The context of one run; an arena keeps one to reuse. */
+    final class RunContext implements OpContext {
+        final NodeListener listener;
+        private final RunMemory memory;
         Node node;
+        int nodeIndex;
 
-        RunContext(NodeListener listener) {
+        RunContext(NodeListener listener, RunMemory memory) {
             this.listener = listener;
+            this.memory = memory;
+        }
+
+        Executor executor() {
+            return Executor.this;
         }
 
         @Override
         public Tensor output(int index, DType dtype, int... shape) {
-            String what = node.label() + " output " + index;
-            options.limits().checkShape(what, shape);
-            return Tensor.zeros(dtype, shape);
+            if (!options.limits().fits(shape)) {
+                options.limits().checkShape(node.label() + " output " + index, shape);
+            }
+            return memory.output(nodeIndex, index, dtype, shape);
         }
 
         @Override
@@ -159,10 +184,12 @@ final class Executor {
         @Override
         public Tensor[] runSubgraph(Graph graph, Tensor[] inputs) {
             Node saved = node;
+            int savedIndex = nodeIndex;
             try {
                 return Executor.this.run(graph, inputs, listener);
             } finally {
                 node = saved;
+                nodeIndex = savedIndex;
             }
         }
     }

@@ -18,6 +18,24 @@ public record Limits(long maxTensorElements, long maxModelBytes, int maxRank, in
         return new Limits(1L << 30, 8L << 30, 16, 1_000_000, 64, 64L << 30);
     }
 
+    /** True if {@code shape} is within the limits (the allocation-free check of the common case). */
+    public boolean fits(int[] shape) {
+        if (shape.length > maxRank) {
+            return false;
+        }
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                return false;
+            }
+            n *= d;
+            if (n > maxTensorElements) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Throws naming {@code what} if {@code shape} exceeds the element or rank limit. */
     public void checkShape(String what, int[] shape) {
         if (shape.length > maxRank) {

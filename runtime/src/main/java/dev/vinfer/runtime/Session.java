@@ -22,6 +22,7 @@ public final class Session implements AutoCloseable {
     private final SessionOptions options;
     private final ThreadPoolParallel parallel;
     private final Executor executor;
+    private final MemoryPlans plans;
     private final List<ValueInfo> inputInfo;
     private final List<ValueInfo> outputInfo;
     private volatile boolean closed;
@@ -35,6 +36,7 @@ public final class Session implements AutoCloseable {
         this.options = options.clone();
         this.parallel = new ThreadPoolParallel(this.options.threads());
         this.executor = new Executor(this.options, parallel);
+        this.plans = this.options.memoryPlan() ? new MemoryPlans(graph, executor) : null;
         List<ValueInfo> ins = new ArrayList<>();
         for (Value v : graph.inputs()) {
             if (!v.isConstant()) {
@@ -101,7 +103,7 @@ public final class Session implements AutoCloseable {
         Tensor[] feed = bindInputs(inputs);
         Executor.NodeListener listener = profiler == null ? null
                 : (node, in, out, nanos) -> profiler.accept(new NodeTiming(node, in, out, nanos));
-        Tensor[] out = executor.run(graph, feed, listener);
+        Tensor[] out = plans != null ? plans.run(feed, listener) : executor.run(graph, feed, listener);
         Map<String, Tensor> result = new LinkedHashMap<>();
         for (int i = 0; i < out.length; i++) {
             result.put(graph.outputs().get(i).name(), out[i]);
@@ -167,6 +169,42 @@ public final class Session implements AutoCloseable {
             throw new InputException("input '" + info.name() + "' must have shape " + info.shapeString()
                     + " but has " + Shapes.toString(shape));
         }
+    }
+
+    /**
+     * What this session holds: constant bytes (weights as stored in the graph; operators may keep packed copies
+     * besides), activation arenas made so far (one per concurrent run per input-shape signature) and, for the most
+     * recent plan, one arena's bytes against what its planned outputs would take if each were allocated.
+     */
+    public MemoryStats memoryStats() {
+        java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long constants = 0;
+        for (Value v : graph.values()) {
+            if (v.isConstant() && seen.add(v.constant().data())) {
+                constants += (long) java.lang.reflect.Array.getLength(v.constant().data())
+                        * v.constant().dtype().byteSize();
+            }
+        }
+        if (plans == null) {
+            return new MemoryStats(constants, 0, 0, 0, 0, 0);
+        }
+        long[] last = plans.lastPlanBytes();
+        return new MemoryStats(constants, plans.arenaBytes(), plans.arenaCount(), plans.planCount(), last[0],
+                last[1]);
+    }
+
+    /**
+     * Memory a session holds.
+     *
+     * @param constantBytes      weights and other constants of the graph
+     * @param arenaBytes         all activation arenas made so far
+     * @param arenas             how many arenas (concurrent runs times input-shape signatures)
+     * @param plans              input-shape signatures planned
+     * @param planArenaBytes     one arena of the latest plan
+     * @param planUnpackedBytes  what the latest plan's outputs would take each in its own array
+     */
+    public record MemoryStats(long constantBytes, long arenaBytes, int arenas, int plans, long planArenaBytes,
+            long planUnpackedBytes) {
     }
 
     public boolean isClosed() {

@@ -11,6 +11,7 @@ package dev.vinfer.runtime;
 public final class SessionOptions implements Cloneable {
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private boolean optimize = true;
+    private boolean memoryPlan = true;
     private String convAlgorithm = "auto";
     private Limits limits = Limits.defaults();
 
@@ -35,6 +36,19 @@ public final class SessionOptions implements Cloneable {
 
     public boolean optimize() {
         return optimize;
+    }
+
+    /**
+     * Plan activation memory (default true): after the first run of each input-shape signature, runs take node
+     * outputs from a reused arena laid out by liveness instead of allocating them. Graph outputs are always fresh.
+     */
+    public SessionOptions memoryPlan(boolean on) {
+        this.memoryPlan = on;
+        return this;
+    }
+
+    public boolean memoryPlan() {
+        return memoryPlan;
     }
 
     /**
@@ -71,6 +85,6 @@ public final class SessionOptions implements Cloneable {
 
     @Override
     public String toString() {
-        return "threads=" + threads + " optimize=" + optimize + " convAlgorithm=" + convAlgorithm + " " + limits;
+        return "threads=" + threads + " optimize=" + optimize + " memoryPlan=" + memoryPlan + " convAlgorithm=" + convAlgorithm + " " + limits;
     }
 }

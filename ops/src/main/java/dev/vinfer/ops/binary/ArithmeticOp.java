@@ -46,6 +46,11 @@ public final class ArithmeticOp implements Operator {
         return opType;
     }
 
+    /** True for the pre-opset-7 form whose second input aligns at an axis instead of numpy broadcasting. */
+    public boolean legacyBroadcast() {
+        return legacyAxis != LegacyBroadcast.NONE;
+    }
+
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor[] in = inputs.clone();

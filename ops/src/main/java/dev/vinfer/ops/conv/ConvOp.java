@@ -11,40 +11,87 @@ import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.VinferException;
 import java.util.Arrays;
+import dev.vinfer.ops.util.Broadcast;
+import dev.vinfer.runtime.Shapes;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Conv (rank 1-3, groups, strides, dilations, pads) with an optional fused activation. When the weights are
- * constant, the kernel (packed weights) is prepared once per input shape and reused by every run and thread.
+ * Conv (rank 1-3, groups, strides, dilations, pads) with an optional fused residual addition and activation. When the
+ * weights are constant, the kernel (packed weights) is prepared once per input shape and reused by every run and
+ * thread; the last shape's kernel is also kept in a field so that a steady-state run allocates nothing here.
+ *
+ * <p>With a fused residual (a following {@code Add} folded in by the optimizer) the node has a fourth input, the
+ * other addend, and computes {@code e(conv + bias + residual)}. If at run time the residual's shape is not the
+ * convolution's output shape (the Add broadcast), the sum is formed with numpy broadcasting after a plain
+ * convolution instead.
  */
 public final class ConvOp implements Operator {
+    /** Input index of the fused residual addend. */
+    public static final int RESIDUAL_INPUT = 3;
+
     private final ConvAttributes attrs;
     private final Tensor constWeights;
     private final Tensor constBias;
     private final Epilogue epilogue;
+    private final boolean residual;
     private final Map<List<Object>, ConvKernel> kernels = new ConcurrentHashMap<>();
+    /** The kernel of the most recent input shape with the constant weights: the allocation-free fast path. */
+    private volatile Prepared last;
+
+    private record Prepared(int[] inShape, ConvAlgorithm forced, ConvKernel kernel, int[] outShape) {
+    }
 
     /**
      * @param constWeights the weights if they are a constant (prepared once), else null (read per run)
      * @param constBias    the bias if constant, else null (read per run if present)
      */
     public ConvOp(ConvAttributes attrs, Tensor constWeights, Tensor constBias, Epilogue epilogue) {
+        this(attrs, constWeights, constBias, epilogue, false);
+    }
+
+    private ConvOp(ConvAttributes attrs, Tensor constWeights, Tensor constBias, Epilogue epilogue,
+            boolean residual) {
         this.attrs = attrs;
         this.constWeights = constWeights;
         this.constBias = constBias;
         this.epilogue = epilogue == null ? Epilogue.NONE : epilogue;
+        this.residual = residual;
     }
 
     /** The same convolution with an activation fused into its output. */
     public ConvOp withEpilogue(Epilogue e) {
-        return new ConvOp(attrs, constWeights, constBias, e);
+        return new ConvOp(attrs, constWeights, constBias, e, residual);
     }
 
     /** The same convolution with new constant weights and bias (BatchNorm folding). */
     public ConvOp withWeights(Tensor weights, Tensor bias) {
-        return new ConvOp(attrs, weights, bias, epilogue);
+        return new ConvOp(attrs, weights, bias, epilogue, residual);
+    }
+
+    /**
+     * The same convolution adding input {@link #RESIDUAL_INPUT} to its result before the activation (the node
+     * must then have that input).
+     */
+    public ConvOp withResidual() {
+        return new ConvOp(attrs, constWeights, constBias, epilogue, true);
+    }
+
+    /** Whether a residual addition is fused in. */
+    public boolean hasResidual() {
+        return residual;
+    }
+
+    /** The constant weights, or null when they are computed at run time. */
+    public Tensor constantWeights() {
+        return constWeights;
+    }
+
+    /** The constant bias, or null. */
+    public Tensor constantBias() {
+        return constBias;
     }
 
     public ConvAttributes attributes() {
@@ -57,12 +104,16 @@ public final class ConvOp implements Operator {
 
     @Override
     public String opType() {
-        return epilogue.isIdentity() ? "Conv" : "Conv+" + epilogue;
+        return "Conv" + (residual ? "+Add" : "") + (epilogue.isIdentity() ? "" : "+" + epilogue);
     }
 
     @Override
     public String describe() {
-        return kernels.isEmpty() ? "" : kernels.values().iterator().next().algorithm().name().toLowerCase();
+        Prepared p = last;
+        if (p != null) {
+            return p.kernel().algorithm().name().toLowerCase(Locale.ROOT);
+        }
+        return kernels.isEmpty() ? "" : kernels.values().iterator().next().algorithm().name().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -70,6 +121,12 @@ public final class ConvOp implements Operator {
         Tensor x = inputs[0];
         Tensor w = inputs[1];
         Tensor b = inputs.length > 2 ? inputs[2] : null;
+        Tensor res = residual ? inputs[RESIDUAL_INPUT] : null;
+        Prepared p = last;
+        if (p != null && w == constWeights && b == constBias && x.dtype() == DType.FLOAT32 && sameShape(x, p.inShape)
+                && p.forced == forcedAlgorithm(ctx.options().convAlgorithm(), null)) {
+            return compute(ctx, p.kernel, x, p.outShape, res);
+        }
         if (x.dtype() != DType.FLOAT32 || w.dtype() != DType.FLOAT32) {
             throw new VinferException("Conv supports float32 only, got " + x.dtype().displayName());
         }
@@ -78,24 +135,99 @@ public final class ConvOp implements Operator {
         }
         ConvGeometry g = geometry(x.shape(), w.shape());
         ConvAlgorithm forced = forcedAlgorithm(ctx.options().convAlgorithm(), g);
-        ConvKernel k;
+        int[] outShape = outputShape(g, x.rank());
         if (constWeights != null && w == constWeights && (b == null || b == constBias)) {
-            k = kernels.computeIfAbsent(List.of(g, forced), key -> prepare(g, w, b, forced));
-        } else {
-            k = prepare(g, w, b, forced);
+            ConvKernel k = kernels.computeIfAbsent(List.of(g, forced), key -> prepare(g, w, b, forced, epilogue));
+            if (b == constBias && forced == forcedAlgorithm(ctx.options().convAlgorithm(), null)) {
+                last = new Prepared(x.shape(), forced, k, outShape);
+            }
+            return compute(ctx, k, x, outShape, res);
         }
-        int[] outShape = new int[x.rank()];
+        return compute(ctx, prepare(g, w, b, forced, epilogue), x, outShape, res);
+    }
+
+    private Tensor[] compute(OpContext ctx, ConvKernel k, Tensor x, int[] outShape, Tensor res) {
+        if (res != null && !sameShape(res, outShape)) {
+            return broadcastResidual(ctx, k, x, outShape, res);
+        }
+        Tensor y = ctx.output(0, DType.FLOAT32, outShape);
+        if (res == null) {
+            k.run(x.floats(), x.offset(), y.floats(), y.offset(), ctx.parallel());
+        } else {
+            if (res.dtype() != DType.FLOAT32) {
+                throw new VinferException("Conv fused Add: the other addend must be float32, got " + res);
+            }
+            k.run(x.floats(), x.offset(), y.floats(), y.offset(), res.floats(), res.offset(), ctx.parallel());
+        }
+        return new Tensor[] {y};
+    }
+
+    /**
+     * The fused Add broadcasts (its other addend is not of the convolution's shape): a plain convolution into a
+     * scratch tensor, then the broadcast sum and the activation. Rare, so it allocates.
+     */
+    private Tensor[] broadcastResidual(OpContext ctx, ConvKernel fused, Tensor x, int[] convShape, Tensor res) {
+        if (res.dtype() != DType.FLOAT32) {
+            throw new VinferException("Conv fused Add: the other addend must be float32, got " + res);
+        }
+        ConvGeometry g = geometry(x.shape(), constWeightsOr(fused));
+        ConvKernel plain = kernels.computeIfAbsent(List.of(g, fused.algorithm(), "no epilogue"),
+                key -> prepare(g, constWeights, constBias, fused.algorithm(), Epilogue.NONE));
+        Tensor conv = Tensor.zeros(DType.FLOAT32, convShape);
+        plain.run(x.floats(), x.offset(), conv.floats(), conv.offset(), ctx.parallel());
+        int[] outShape;
+        try {
+            outShape = Shapes.broadcast(convShape, res.shape());
+        } catch (VinferException e) {
+            throw new VinferException("Conv fused Add: " + e.getMessage());
+        }
+        Tensor y = ctx.output(0, DType.FLOAT32, outShape);
+        int[] mapC = Broadcast.indexMap(convShape, outShape);
+        int[] mapR = Broadcast.indexMap(res.shape(), outShape);
+        for (int i = 0; i < y.size(); i++) {
+            y.setFloat(i, epilogue.apply(conv.getFloat(mapC[i]) + res.getFloat(mapR[i])));
+        }
+        return new Tensor[] {y};
+    }
+
+    private int[] constWeightsOr(ConvKernel k) {
+        if (constWeights == null) {
+            throw new VinferException("Conv fused Add with a broadcasting addend needs constant weights");
+        }
+        return constWeights.shape();
+    }
+
+    /** The output shape for an input and weights of these shapes (static shape inference); throws if invalid. */
+    public int[] outputShape(int[] xShape, int[] wShape) {
+        if (xShape.length < 3 || xShape.length > 5 || wShape.length != xShape.length) {
+            throw new VinferException("Conv input and weights must both have rank 3 to 5");
+        }
+        return outputShape(geometry(xShape, wShape), xShape.length);
+    }
+
+    private static int[] outputShape(ConvGeometry g, int rank) {
+        int[] outShape = new int[rank];
         outShape[0] = g.batch();
         outShape[1] = g.outChannels();
         for (int d = 0; d < g.rank(); d++) {
             outShape[2 + d] = g.outputDim(d);
         }
-        Tensor y = ctx.output(0, DType.FLOAT32, outShape);
-        k.run(x.floats(), x.offset(), y.floats(), y.offset(), ctx.parallel());
-        return new Tensor[] {y};
+        return outShape;
     }
 
-    private ConvKernel prepare(ConvGeometry g, Tensor w, Tensor b, ConvAlgorithm forced) {
+    private static boolean sameShape(Tensor t, int[] shape) {
+        if (t.rank() != shape.length) {
+            return false;
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (t.dim(i) != shape[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ConvKernel prepare(ConvGeometry g, Tensor w, Tensor b, ConvAlgorithm forced, Epilogue e) {
         float[] bias = null;
         if (b != null) {
             if (b.size() != g.outChannels()) {
@@ -104,10 +236,13 @@ public final class ConvOp implements Operator {
             }
             bias = b.toFloatArray();
         }
-        return Convolutions.prepare(g, w.floats(), w.offset(), bias, epilogue, forced);
+        return Convolutions.prepare(g, w.floats(), w.offset(), bias, e, forced);
     }
 
-    /** The session's forced algorithm if it applies to this geometry, else AUTO. */
+    /**
+     * The session's forced algorithm if it applies to this geometry, else AUTO. With a null geometry: the forced
+     * algorithm as named (used to check that the cached kernel was chosen under the same option).
+     */
     static ConvAlgorithm forcedAlgorithm(String name, ConvGeometry g) {
         if (name == null || name.equalsIgnoreCase("auto")) {
             return ConvAlgorithm.AUTO;
@@ -119,7 +254,7 @@ public final class ConvOp implements Operator {
             throw new VinferException("unknown convolution algorithm '" + name + "'; one of "
                     + Arrays.toString(ConvAlgorithm.values()));
         }
-        return a.supports(g) ? a : ConvAlgorithm.AUTO;
+        return g == null || a.supports(g) ? a : ConvAlgorithm.AUTO;
     }
 
     private ConvGeometry geometry(int[] xs, int[] ws) {

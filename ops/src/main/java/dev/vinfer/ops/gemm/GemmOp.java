@@ -1,5 +1,7 @@
 package dev.vinfer.ops.gemm;
 
+import dev.vinfer.conv.Epilogue;
+import dev.vinfer.conv.Kernels;
 import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.Sgemm;
 import dev.vinfer.ops.util.Broadcast;
@@ -10,8 +12,8 @@ import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.VinferException;
 
 /**
- * Gemm: {@code Y = alpha * op(A) * op(B) + beta * C}, with C broadcast to [M, N]. A constant B (the usual
- * fully-connected weights) is packed once at construction.
+ * Gemm: {@code Y = alpha * op(A) * op(B) + beta * C}, with C broadcast to [M, N], then an optional fused activation.
+ * A constant B (the usual fully-connected weights) is packed once at construction.
  */
 public final class GemmOp implements Operator {
     private final boolean transA;
@@ -20,8 +22,15 @@ public final class GemmOp implements Operator {
     private final float beta;
     private final Tensor constB;
     private final PackedMatrix packedB;
+    private final Epilogue epilogue;
 
     public GemmOp(boolean transA, boolean transB, float alpha, float beta, Tensor constB) {
+        this(transA, transB, alpha, beta, constB, Epilogue.NONE);
+    }
+
+    /** As the plain constructor, applying {@code epilogue} (null: none) to every output element last. */
+    public GemmOp(boolean transA, boolean transB, float alpha, float beta, Tensor constB, Epilogue epilogue) {
+        this.epilogue = epilogue == null ? Epilogue.NONE : epilogue;
         this.transA = transA;
         this.transB = transB;
         this.alpha = alpha;
@@ -36,9 +45,39 @@ public final class GemmOp implements Operator {
         }
     }
 
+    /** The same Gemm with an activation fused into its output. */
+    public GemmOp withEpilogue(Epilogue e) {
+        return new GemmOp(transA, transB, alpha, beta, constB, e);
+    }
+
+    public Epilogue epilogue() {
+        return epilogue;
+    }
+
+    public boolean transA() {
+        return transA;
+    }
+
+    public boolean transB() {
+        return transB;
+    }
+
+    public float alpha() {
+        return alpha;
+    }
+
+    public float beta() {
+        return beta;
+    }
+
+    /** The constant B, or null when B is computed at run time. */
+    public Tensor constantB() {
+        return constB;
+    }
+
     @Override
     public String opType() {
-        return "Gemm";
+        return epilogue.isIdentity() ? "Gemm" : "Gemm+" + epilogue;
     }
 
     @Override
@@ -75,11 +114,24 @@ public final class GemmOp implements Operator {
                 yd[yo + i] *= alpha;
             }
         }
-        if (c != null && beta != 0f) {
+        if (c != null && beta != 0f && c.dtype() == DType.FLOAT32 && c.size() == n && (c.rank() == 1
+                || (c.rank() == 2 && c.dim(0) == 1))) {
+            // The usual bias: one value per output column, added row by row without an index map.
+            float[] cd = c.floats();
+            int co = c.offset();
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    yd[yo + i * n + j] += beta * cd[co + j];
+                }
+            }
+        } else if (c != null && beta != 0f) {
             int[] map = Broadcast.same(c.shape(), y.shape()) ? null : Broadcast.indexMap(c.shape(), y.shape());
             for (int i = 0; i < m * n; i++) {
                 yd[yo + i] += beta * c.getFloat(map == null ? i : map[i]);
             }
+        }
+        if (!epilogue.isIdentity()) {
+            Kernels.backend().biasEpilogue(yd, yo, m * n, 0f, epilogue);
         }
         return new Tensor[] {y};
     }

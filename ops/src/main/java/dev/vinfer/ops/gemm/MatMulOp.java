@@ -1,5 +1,7 @@
 package dev.vinfer.ops.gemm;
 
+import dev.vinfer.conv.Epilogue;
+import dev.vinfer.conv.Kernels;
 import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.Sgemm;
 import dev.vinfer.runtime.DType;
@@ -17,8 +19,18 @@ import java.util.Arrays;
 public final class MatMulOp implements Operator {
     private final Tensor constB;
     private final PackedMatrix packedB;
+    private final Epilogue epilogue;
 
     public MatMulOp(Tensor constB) {
+        this(constB, Epilogue.NONE);
+    }
+
+    /**
+     * As the plain constructor, applying {@code epilogue} (null: none) to every output element; a non-identity
+     * epilogue needs float32 operands.
+     */
+    public MatMulOp(Tensor constB, Epilogue epilogue) {
+        this.epilogue = epilogue == null ? Epilogue.NONE : epilogue;
         this.constB = constB;
         this.packedB = constB != null && constB.dtype() == DType.FLOAT32 && constB.rank() == 2
                 ? Sgemm.get().packB(false, constB.dim(0), constB.dim(1), constB.floats(), constB.offset(),
@@ -26,9 +38,23 @@ public final class MatMulOp implements Operator {
                 : null;
     }
 
+    /** The same MatMul with an activation fused into its output. */
+    public MatMulOp withEpilogue(Epilogue e) {
+        return new MatMulOp(constB, e);
+    }
+
+    public Epilogue epilogue() {
+        return epilogue;
+    }
+
+    /** The constant B, or null. */
+    public Tensor constantB() {
+        return constB;
+    }
+
     @Override
     public String opType() {
-        return "MatMul";
+        return epilogue.isIdentity() ? "MatMul" : "MatMul+" + epilogue;
     }
 
     @Override
@@ -56,7 +82,19 @@ public final class MatMulOp implements Operator {
         outFull[batch.length] = m;
         outFull[batch.length + 1] = n;
         int[] outShape = outputShape(batch, m, n, a.rank() == 1, b.rank() == 1);
+        if (!epilogue.isIdentity() && a.dtype() != DType.FLOAT32) {
+            throw new VinferException("MatMul with a fused " + epilogue + " needs float32 operands, got " + a);
+        }
         Tensor y = ctx.output(0, a.dtype(), outShape);
+        Tensor[] result = multiply(ctx, a, b, y, batchA, batchB, batch, m, n, k);
+        if (!epilogue.isIdentity()) {
+            Kernels.backend().biasEpilogue(y.floats(), y.offset(), y.size(), 0f, epilogue);
+        }
+        return result;
+    }
+
+    private Tensor[] multiply(OpContext ctx, Tensor a, Tensor b, Tensor y, int[] batchA, int[] batchB, int[] batch,
+            int m, int n, int k) {
         int batches = Shapes.size(batch);
         if (a.dtype() == DType.FLOAT32) {
             float[] yd = y.floats();

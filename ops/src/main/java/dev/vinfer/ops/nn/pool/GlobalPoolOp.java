@@ -51,37 +51,38 @@ public final class GlobalPoolOp implements Operator {
         int planes = shape[0] * shape[1];
         int plane = planes == 0 ? 0 : x.size() / planes;
         Tensor y = ctx.output(0, x.dtype(), outShape);
-        double[] src = new double[plane];
-        double[] result = new double[planes];
+        double[] src = dev.vinfer.ops.nn.ScratchDoubles.get(0, plane); // kept per thread: no garbage per run
+        double[] result = dev.vinfer.ops.nn.ScratchDoubles.get(1, planes);
         for (int i = 0; i < planes; i++) {
             DoubleBuffers.read(x, i * plane, src, 0, plane);
-            result[i] = reduce(src);
+            result[i] = reduce(src, plane);
         }
         DoubleBuffers.write(y, 0, result, 0, planes);
         return new Tensor[] {y};
     }
 
-    private double reduce(double[] v) {
+    /** The reduction of {@code v[0, n)}. */
+    private double reduce(double[] v, int n) {
         switch (kind) {
             case AVERAGE -> {
                 double s = 0;
-                for (double d : v) {
-                    s += d;
+                for (int i = 0; i < n; i++) {
+                    s += v[i];
                 }
-                return s / v.length;
+                return s / n;
             }
             case MAX -> {
                 // NaN propagates: Math.max returns NaN if either is NaN, like numpy's max
                 double m = Double.NEGATIVE_INFINITY;
-                for (double d : v) {
-                    m = Math.max(m, d);
+                for (int i = 0; i < n; i++) {
+                    m = Math.max(m, v[i]);
                 }
                 return m;
             }
             default -> {
                 double s = 0;
-                for (double d : v) {
-                    s += Math.pow(Math.abs(d), p);
+                for (int i = 0; i < n; i++) {
+                    s += Math.pow(Math.abs(v[i]), p);
                 }
                 return Math.pow(s, 1 / p);
             }

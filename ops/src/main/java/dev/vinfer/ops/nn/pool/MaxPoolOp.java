@@ -49,8 +49,8 @@ public final class MaxPoolOp implements Operator {
         Tensor indices = withIndices ? ctx.output(1, DType.INT64, outShape) : null;
         int inPlane = g.inputPlaneSize();
         int outPlane = g.outputPlaneSize();
-        double[] src = new double[inPlane];
-        double[] dst = new double[outPlane];
+        double[] src = dev.vinfer.ops.nn.ScratchDoubles.get(0, inPlane); // kept per thread: no garbage per run
+        double[] dst = dev.vinfer.ops.nn.ScratchDoubles.get(1, outPlane);
         long[] idx = withIndices ? new long[outPlane] : null;
         for (int p = 0; p < g.planes(); p++) {
             DoubleBuffers.read(x, p * inPlane, src, 0, inPlane);
