@@ -26,6 +26,16 @@ public final class MaxPoolOp implements Operator {
         this.columnMajorIndices = columnMajorIndices;
     }
 
+    /** The pooling window (for graph passes that rewrite this op). */
+    public PoolWindow window() {
+        return window;
+    }
+
+    /** Whether the op also writes the Indices output. */
+    public boolean withIndices() {
+        return withIndices;
+    }
+
     @Override
     public String opType() {
         return "MaxPool";
