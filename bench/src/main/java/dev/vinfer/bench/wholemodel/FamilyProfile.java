@@ -17,7 +17,9 @@ import java.util.Map;
  * benchmark: per-node timing adds overhead, and the numbers are means over {@code runs} after as many warm-up runs.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
- *     dev.vinfer.bench.wholemodel.FamilyProfile resnet50 [threads] [runs]</pre>
+ *     dev.vinfer.bench.wholemodel.FamilyProfile resnet50 [threads] [runs] [--ort]</pre>
+ * With {@code --ort}, ONNX Runtime's own node profile follows, summed per op and output shape next to vinfer's
+ * (see {@link OrtOpProfile}).
  */
 public final class FamilyProfile {
     private FamilyProfile() {
@@ -27,9 +29,11 @@ public final class FamilyProfile {
         Family f = Family.byId(args.length > 0 ? args[0] : "resnet50");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        boolean ort = args.length > 3 && args[3].equals("--ort");
         Map<String, Tensor> feed = Map.of("input", Tensor.of(ModelFiles.input(f), f.fullInput()));
         Map<String, long[]> byType = new HashMap<>();
         Map<String, long[]> byNode = new HashMap<>();
+        Map<String, Double> byShape = new HashMap<>();
         try (Session s = Vinfer.open(ModelFiles.fullSize(f), new SessionOptions().threads(threads))) {
             // as many warm-up runs as measured ones, so that the JIT has compiled the kernels
             for (int i = 0; i < runs; i++) {
@@ -46,6 +50,8 @@ public final class FamilyProfile {
                     a[1]++;
                     byNode.computeIfAbsent(t.node().name() + " " + type + " " + shape(t.outputs()),
                             k -> new long[2])[0] += t.nanos();
+                    byShape.merge(kind(t.node().op().opType()) + " " + shape(t.outputs()), t.nanos() / 1e6,
+                            Double::sum);
                 });
                 wall += System.nanoTime() - t0;
             }
@@ -53,8 +59,37 @@ public final class FamilyProfile {
             System.out.printf(Locale.ROOT, "%s %s, %d thread(s): %.2f ms per run (profiled), %d nodes%n", f.id(),
                     Family.shapeString(f.fullInput()), threads, wall / 1e6 / runs, s.graph().nodes().size());
             print("op type", byType, total, runs, 30);
-            print("node", byNode, total, runs, 15);
+            print("node", byNode, total, runs, Integer.getInteger("vinfer.profile.nodes", 15));
+            if (ort) {
+                compare(byShape, runs, OrtOpProfile.measure(ModelFiles.fullSize(f), ModelFiles.input(f),
+                        f.fullInput(), threads, runs));
+            }
         }
+    }
+
+    /** The op family a possibly fused vinfer op belongs to: "Conv+Add+Relu" is a Conv, as in ORT's profile. */
+    private static String kind(String opType) {
+        int plus = opType.indexOf('+');
+        return plus < 0 ? opType : opType.substring(0, plus);
+    }
+
+    /** vinfer and ORT side by side per "op [output shape]", largest vinfer time first. */
+    private static void compare(Map<String, Double> ours, int runs, Map<String, Double> ort) {
+        java.util.Set<String> keys = new java.util.TreeSet<>(ours.keySet());
+        keys.addAll(ort.keySet());
+        List<String> sorted = new ArrayList<>(keys);
+        sorted.sort((a, b) -> Double.compare(ours.getOrDefault(b, 0.0), ours.getOrDefault(a, 0.0)));
+        double sumV = ours.values().stream().mapToDouble(Double::doubleValue).sum() / runs;
+        double sumO = ort.values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(Locale.ROOT, "%n%-50s %10s %10s %8s%n", "op [output shape] (summed)", "vinfer ms", "ORT ms",
+                "ratio");
+        for (String k : sorted) {
+            double v = ours.getOrDefault(k, 0.0) / runs;
+            double o = ort.getOrDefault(k, 0.0);
+            System.out.printf(Locale.ROOT, "%-50s %10.3f %10.3f %8s%n", k, v, o,
+                    v > 0 && o > 0 ? String.format(Locale.ROOT, "%.2f", v / o) : "-");
+        }
+        System.out.printf(Locale.ROOT, "%-50s %10.3f %10.3f %8.2f%n", "total (per-node sums)", sumV, sumO, sumV / sumO);
     }
 
     private static String shape(Tensor[] outs) {
