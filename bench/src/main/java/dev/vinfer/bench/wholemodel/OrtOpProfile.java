@@ -62,7 +62,9 @@ final class OrtOpProfile {
             Map<String, Double> byKey = new LinkedHashMap<>();
             Matcher m = EVENT.matcher(Files.readString(json));
             while (m.find()) {
-                String key = m.group(3) + " [" + m.group(2).replace(",", ", ") + "]";
+                // FusedConv is ORT's Conv with an activation, as vinfer's "Conv+Relu"
+                String op = m.group(3).equals("FusedConv") ? "Conv" : m.group(3);
+                String key = op + " [" + m.group(2).replace(",", ", ") + "]";
                 byKey.merge(key, Long.parseLong(m.group(1)) / 1e3 / runs, Double::sum);
             }
             Files.deleteIfExists(json);

@@ -22,6 +22,18 @@ public final class UnaryOp implements Operator {
         long apply(long x, boolean unsigned);
     }
 
+    /**
+     * An optional float32 loop over a whole tensor, for the activations that stand alone in real models (a ReLU
+     * after a normalization that cannot fuse into a conv): one call per tensor keeps the loop monomorphic, so the
+     * JIT inlines and vectorizes it, where the shared per-element loop below calls the function through a
+     * megamorphic site. It must give {@code (float) floatFunction((double) x)} for every x, equal as floats (NaN
+     * for NaN; the sign of a zero may differ).
+     */
+    @FunctionalInterface
+    public interface FloatArrayFunction {
+        void apply(float[] in, int inOff, float[] out, int outOff, int n);
+    }
+
     /** Which integer dtypes an op accepts. */
     public enum Integers { NONE, SIGNED, ALL }
 
@@ -29,6 +41,7 @@ public final class UnaryOp implements Operator {
     private final DoubleUnaryOperator floatFunction;
     private final IntegerFunction integerFunction;
     private final Integers integers;
+    private final FloatArrayFunction floatArrayFunction;
 
     /** An op defined on floating-point dtypes only. */
     public UnaryOp(String opType, DoubleUnaryOperator floatFunction) {
@@ -37,6 +50,12 @@ public final class UnaryOp implements Operator {
 
     public UnaryOp(String opType, DoubleUnaryOperator floatFunction, Integers integers,
             IntegerFunction integerFunction) {
+        this(opType, floatFunction, integers, integerFunction, null);
+    }
+
+    /** As above, with a whole-tensor float32 loop equal to {@code floatFunction} (see {@link FloatArrayFunction}). */
+    public UnaryOp(String opType, DoubleUnaryOperator floatFunction, Integers integers,
+            IntegerFunction integerFunction, FloatArrayFunction floatArrayFunction) {
         if ((integers == Integers.NONE) != (integerFunction == null)) {
             throw new IllegalArgumentException("integer function must be given exactly when integers are accepted");
         }
@@ -44,6 +63,7 @@ public final class UnaryOp implements Operator {
         this.floatFunction = floatFunction;
         this.integers = integers;
         this.integerFunction = integerFunction;
+        this.floatArrayFunction = floatArrayFunction;
     }
 
     @Override
@@ -66,7 +86,15 @@ public final class UnaryOp implements Operator {
         Tensor y = ctx.output(0, t, x.shape());
         int n = x.size();
         DoubleUnaryOperator f = floatFunction;
-        if (t == DType.FLOAT32) {
+        if (t == DType.FLOAT32 && floatArrayFunction != null) {
+            float[] in = x.floats();
+            float[] out = y.floats();
+            int io = x.offset();
+            int oo = y.offset();
+            // chunks of at least 64 K elements per thread: below that a second thread costs more than it saves
+            ctx.parallel().forRange(n, 1 << 16, (from, to) -> floatArrayFunction.apply(in, io + from, out, oo + from,
+                    to - from));
+        } else if (t == DType.FLOAT32) {
             float[] in = x.floats();
             float[] out = y.floats();
             int io = x.offset();

@@ -1,6 +1,7 @@
 package dev.vinfer.ops.nn.norm;
 
 import dev.vinfer.ops.nn.DoubleBuffers;
+import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Tensor;
@@ -88,6 +89,10 @@ public final class BatchNormalizationOp implements Operator {
             b[j] = bias[j] - useMean[j] * a[j];
         }
         Tensor y = ctx.output(0, x.dtype(), x.shape());
+        if (x.dtype() == DType.FLOAT32 && !perActivation && !runningStatsOutputs) {
+            FloatBatchNorm.run(x, y, a, b, channels, inner, ctx.parallel());
+            return new Tensor[] {y};
+        }
         double[] buf = new double[inner];
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < channels; c++) {

@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vinfer.conv.Parallel;
 import dev.vinfer.ops.nn.TestContext;
+import dev.vinfer.ops.nn.TwoThreadContext;
 import dev.vinfer.runtime.DType;
-import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.OpContext;
-import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,60 +20,11 @@ import org.junit.jupiter.api.Test;
  * and on two threads.
  */
 class FloatMaxPoolTest {
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(2);
-
-    /** Two threads, so that planes are really split. */
-    private static final Parallel TWO = new Parallel() {
-        @Override
-        public int threads() {
-            return 2;
-        }
-
-        @Override
-        public void forEach(int count, Task task) {
-            Future<?>[] f = new Future<?>[count];
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                f[i] = POOL.submit(() -> task.run(index));
-            }
-            for (Future<?> x : f) {
-                try {
-                    x.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-    };
-
-    /** The test context, but with two threads. */
-    private static final class TwoThreads implements OpContext {
-        private final TestContext base = new TestContext();
-
-        @Override
-        public Tensor output(int index, DType dtype, int... shape) {
-            return base.output(index, dtype, shape);
-        }
-
-        @Override
-        public Parallel parallel() {
-            return TWO;
-        }
-
-        @Override
-        public SessionOptions options() {
-            return base.options();
-        }
-
-        @Override
-        public Tensor[] runSubgraph(Graph graph, Tensor[] inputs) {
-            return base.runSubgraph(graph, inputs);
-        }
-    }
+    private static final TwoThreadContext TWO = new TwoThreadContext();
 
     @AfterAll
     static void stop() {
-        POOL.shutdown();
+        TWO.close();
     }
 
     @Test
@@ -114,7 +60,7 @@ class FloatMaxPoolTest {
             Tensor reference = new MaxPoolOp(window, true, false).run(new TestContext(), new Tensor[] {x})[0];
             String what = "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape);
             for (boolean two : new boolean[] {false, true}) {
-                OpContext ctx = two ? new TwoThreads() : new TestContext();
+                OpContext ctx = two ? TWO : new TestContext();
                 Tensor fast = new MaxPoolOp(window, false, false).run(ctx, new Tensor[] {x})[0];
                 assertArrayEquals(reference.shape(), fast.shape(), what);
                 float[] a = reference.toFloatArray();
