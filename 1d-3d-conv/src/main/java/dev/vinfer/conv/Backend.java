@@ -48,6 +48,16 @@ public interface Backend {
     /** {@code y[yOff + i] += alpha * x[xOff + i * incX]} for i in [0, n); {@code incX >= 1}. */
     void axpy(int n, float alpha, float[] x, int xOff, int incX, float[] y, int yOff);
 
+    /**
+     * Linear combinations of equally long rows, the building block of the Winograd transforms and of the depthwise
+     * kernel: for each output {@code o < outs} and {@code i < len},
+     * {@code dst[dstOff[o] + i] (+)= sum over k < ins of coef[o * ins + k] * src[srcOff[k] + i]}. Zero
+     * coefficients are skipped. With {@code accumulate} the sum is added to dst, otherwise it replaces it. dst
+     * rows must not overlap src rows.
+     */
+    void combine(int outs, int ins, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff, int len,
+            boolean accumulate);
+
     /** {@code x[i] = e.apply(x[i] + bias)} for i in [off, off + len). */
     void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
 }

@@ -26,7 +26,39 @@ public enum ConvAlgorithm {
      */
     DEPTHWISE,
     /** Transposed convolution: GEMM of the transposed weights with the input, then col2im scatter-add. */
-    GEMM_COL2IM;
+    GEMM_COL2IM,
+    /**
+     * Winograd F(2,3) along every axis (2-, 2x2- or 2x2x2-output tiles from 4-wide input tiles; 4, 16 or 64 GEMMs):
+     * 3-tap/3x3/3x3x3 kernels, stride 1, dilation 1, any padding and groups. See {@link WinogradConv}.
+     */
+    WINOGRAD_F2_3,
+    /** Winograd F(4,3) along every axis (6-wide input tiles; 6, 36 or 216 GEMMs); as {@link #WINOGRAD_F2_3}. */
+    WINOGRAD_F4_3,
+    /**
+     * Winograd F(6,3) along every axis (8-wide input tiles; 8, 64 or 512 GEMMs); fewest multiplications, largest
+     * rounding error (its declared bound is looser). As {@link #WINOGRAD_F2_3}.
+     */
+    WINOGRAD_F6_3;
+
+    /**
+     * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
+     * |exact output value|. A float32 sum of K products (K = C/G x kernel size) carries a rounding error that grows
+     * like {@code sqrt(K) * eps * |result|} (random-walk accumulation, eps = 6e-8); the direct, im2col, pointwise,
+     * depthwise and col2im paths are allowed {@code 1e-5 * sqrt(K)} (about 170 eps * sqrt(K)). Winograd adds the
+     * rounding of its transforms, which grows with the tile and compounds over the axes: F(2,3) and F(4,3) stay
+     * within the same bound (on randomized 1D/2D/3D tests they used at most 0.4% and 12% of it); F(6,3) is declared
+     * looser, 2x in 1D/2D and 8x in 3D (randomized 3D cases with a Clip epilogue, which caps the outputs the
+     * bound is relative to but not the pre-activation values the error scales with, reached 2.4x the base bound).
+     * The tests check every algorithm against its bound; bench/README.md lists the measured relative L2 errors on the
+     * benchmark layers.
+     */
+    public double errorBound(ConvGeometry g) {
+        double base = 1e-5 * Math.sqrt(Math.max(1, g.reductionLength()));
+        if (this != WINOGRAD_F6_3) {
+            return base;
+        }
+        return g.rank() >= 3 ? 8 * base : 2 * base;
+    }
 
     /** Whether this algorithm can compute the forward convolution {@code g}. */
     public boolean supports(ConvGeometry g) {
@@ -35,6 +67,7 @@ public enum ConvAlgorithm {
             case POINTWISE -> g.isPointwise();
             case DEPTHWISE -> g.isDepthwise();
             case GEMM_COL2IM -> false;
+            case WINOGRAD_F2_3, WINOGRAD_F4_3, WINOGRAD_F6_3 -> WinogradConv.supports(g);
         };
     }
 
@@ -46,21 +79,63 @@ public enum ConvAlgorithm {
     /**
      * The algorithm AUTO runs for a forward convolution, a pure function of the geometry:
      * <ol>
-     * <li>{@link #DEPTHWISE} if {@code G == C}: a GEMM of K = kernel size per channel would be mostly packing
-     * overhead, while the direct kernel reads each input row a few times and needs no buffer;</li>
+     * <li>{@link #DEPTHWISE} if {@code G == C} and {@code M/G < 6}: a GEMM of K = kernel size per channel would be
+     * mostly packing overhead, and with fewer than 6 rows (the micro-kernel's MR) its register tile runs mostly
+     * empty, while the direct kernel reads each input row a few times and needs no buffer. (A single-channel input
+     * with many output channels, like an audio front end {@code 1->128}, is a real GEMM and goes on below.)</li>
      * <li>else {@link #POINTWISE} if the kernel is 1x1 with stride 1 and no padding: the input already is the
      * GEMM's B matrix, so im2col would only copy it;</li>
+     * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
+     * {@link #winograd(ConvGeometry)};</li>
      * <li>else {@link #IM2COL}, which handles every geometry.</li>
      * </ol>
      */
     public static ConvAlgorithm choose(ConvGeometry g) {
-        if (g.isDepthwise()) {
+        if (g.isDepthwise() && g.outChannelsPerGroup() < 6) {
             return DEPTHWISE;
         }
         if (g.isPointwise()) {
             return POINTWISE;
         }
-        return IM2COL;
+        ConvAlgorithm w = winograd(g);
+        return w != null ? w : IM2COL;
+    }
+
+    /**
+     * The Winograd variant AUTO picks, or null to stay with im2col.
+     *
+     * <p>Where and how measured: on this project's machine (AMD EPYC Zen 4 VM, 2 cores, AVX-512), one thread, with
+     * every algorithm forced on the issue-3 benchmark layers, timed both by JMH ({@code ConvLayerBench -p algo=...},
+     * see bench/README.md) and by best-of-N thread CPU time of {@link ConvKernel#run} (less disturbed by the other
+     * builds that shared the machine: load average 10-15 on 2 cores during all of these measurements, so the
+     * absolute times are inflated; the rules rest on the ordering, which was stable). Best-of CPU times, ms:
+     * <pre>
+     * layer                      im2col   F(2,3)  F(4,3)  F(6,3)
+     * 3x3 64->64 @56x56            3.71     2.62    1.98    2.31
+     * 3x3 256->256 @14x14          2.87     1.76    2.30    4.06
+     * k3 256->256 @4000 (1D)      16.8     14.7    12.5    13.6
+     * 3x3x3 64->64 @8x28x28       23.5     13.0    12.4    36.0
+     * </pre>
+     * <ul>
+     * <li>Winograd pays only with enough channels on both sides: its transforms cost per (tile, channel) what the
+     * GEMM saves per (tile, channel pair); C/G and M/G must both be at least 16 (a 3->64 stem stays on im2col: 3
+     * input channels leave nothing to save; the threshold itself is a round number below every layer where
+     * Winograd won, not a measured crossover);</li>
+     * <li>F(4,3) was fastest on the large planes: half (1D) to a quarter (2D) of im2col's multiplications with the
+     * transforms still cheap;</li>
+     * <li>F(2,3) when the output rows are short (W output below 24 in 2D/3D, e.g. @14x14): each tile row carries one
+     * padding column and the GEMM's 32-column panels run partly empty, so the larger tile loses more than it
+     * saves;</li>
+     * <li>F(6,3) never won (its 8-point transforms cost more than the extra saving, most of all in 3D, and it is the
+     * least accurate); it can be forced.</li>
+     * </ul>
+     */
+    static ConvAlgorithm winograd(ConvGeometry g) {
+        if (!WinogradConv.supports(g) || g.inChannelsPerGroup() < 16 || g.outChannelsPerGroup() < 16) {
+            return null;
+        }
+        int outW = g.outputDim(g.rank() - 1);
+        return g.rank() > 1 && outW < 24 ? WINOGRAD_F2_3 : WINOGRAD_F4_3;
     }
 
     /** The algorithm AUTO runs for a transposed convolution: always {@link #GEMM_COL2IM}. */

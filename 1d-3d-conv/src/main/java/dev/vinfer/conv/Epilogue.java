@@ -19,16 +19,24 @@ public final class Epilogue {
         /** {@code min(max(x, lo), hi)}. */
         CLIP,
         /** {@code x < 0 ? alpha * x : x}. */
-        LEAKY_RELU
+        LEAKY_RELU,
+        /** {@code 1 / (1 + exp(-x))}. */
+        SIGMOID,
+        /** ONNX HardSigmoid: {@code max(0, min(1, alpha * x + beta))}. */
+        HARD_SIGMOID,
+        /** ONNX HardSwish: {@code x * max(0, min(1, x / 6 + 1/2))}. */
+        HARD_SWISH
     }
 
     public static final Epilogue NONE = new Epilogue(Kind.NONE, 0f, 0f);
     public static final Epilogue RELU = new Epilogue(Kind.RELU, 0f, 0f);
+    public static final Epilogue SIGMOID = new Epilogue(Kind.SIGMOID, 0f, 0f);
+    public static final Epilogue HARD_SWISH = new Epilogue(Kind.HARD_SWISH, 1f / 6, 0.5f);
 
     private final Kind kind;
-    /** CLIP: lower bound; LEAKY_RELU: alpha. */
+    /** CLIP: lower bound; LEAKY_RELU, HARD_SIGMOID: alpha; HARD_SWISH: 1/6. */
     private final float p0;
-    /** CLIP: upper bound. */
+    /** CLIP: upper bound; HARD_SIGMOID: beta; HARD_SWISH: 1/2. */
     private final float p1;
 
     private Epilogue(Kind kind, float p0, float p1) {
@@ -49,6 +57,14 @@ public final class Epilogue {
         return new Epilogue(Kind.LEAKY_RELU, alpha, 0f);
     }
 
+    /** ONNX HardSigmoid (defaults alpha 0.2, beta 0.5). */
+    public static Epilogue hardSigmoid(float alpha, float beta) {
+        if (!Float.isFinite(alpha) || !Float.isFinite(beta)) {
+            throw new IllegalArgumentException("HardSigmoid alpha and beta must be finite, got " + alpha + ", " + beta);
+        }
+        return new Epilogue(Kind.HARD_SIGMOID, alpha, beta);
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -63,9 +79,14 @@ public final class Epilogue {
         return p1;
     }
 
-    /** LEAKY_RELU's slope for negative inputs. */
+    /** LEAKY_RELU's slope for negative inputs; HARD_SIGMOID's (and HARD_SWISH's, 1/6) slope. */
     public float alpha() {
         return p0;
+    }
+
+    /** HARD_SIGMOID's (and HARD_SWISH's, 1/2) offset. */
+    public float beta() {
+        return p1;
     }
 
     public boolean isIdentity() {
@@ -79,6 +100,9 @@ public final class Epilogue {
             case RELU -> Math.max(x, 0f);
             case CLIP -> Math.min(Math.max(x, p0), p1);
             case LEAKY_RELU -> x < 0f ? p0 * x : x;
+            case SIGMOID -> (float) (1 / (1 + Math.exp(-x)));
+            case HARD_SIGMOID -> Math.min(1f, Math.max(0f, p0 * x + p1));
+            case HARD_SWISH -> x * Math.min(1f, Math.max(0f, p0 * x + p1));
         };
     }
 
@@ -89,6 +113,9 @@ public final class Epilogue {
             case RELU -> Math.max(x, 0d);
             case CLIP -> Math.min(Math.max(x, p0), p1);
             case LEAKY_RELU -> x < 0d ? p0 * x : x;
+            case SIGMOID -> 1 / (1 + Math.exp(-x));
+            case HARD_SIGMOID -> Math.min(1d, Math.max(0d, p0 * x + p1));
+            case HARD_SWISH -> x * Math.min(1d, Math.max(0d, x / 6 + 0.5));
         };
     }
 
@@ -110,6 +137,9 @@ public final class Epilogue {
             case RELU -> "Relu";
             case CLIP -> "Clip(" + p0 + ", " + p1 + ")";
             case LEAKY_RELU -> "LeakyRelu(" + p0 + ")";
+            case SIGMOID -> "Sigmoid";
+            case HARD_SIGMOID -> "HardSigmoid(" + p0 + ", " + p1 + ")";
+            case HARD_SWISH -> "HardSwish";
         };
     }
 }

@@ -91,4 +91,28 @@ public final class GemmChecks {
         }
         Objects.checkFromIndexSize(yOff, n, y.length);
     }
+
+    /** Checks the arguments of {@link Backend#combine}. */
+    public static void combine(int outs, int ins, float[] coef, float[] src, int[] srcOff, float[] dst,
+            int[] dstOff, int len) {
+        if (outs < 0 || ins < 0 || len < 0) {
+            throw new IllegalArgumentException("combine: outs=" + outs + " ins=" + ins + " len=" + len);
+        }
+        if (coef.length < (long) outs * ins) {
+            throw new IllegalArgumentException("combine: " + coef.length + " coefficients for " + outs + " x " + ins);
+        }
+        if (srcOff.length < ins || dstOff.length < outs) {
+            throw new IllegalArgumentException("combine: " + srcOff.length + " source and " + dstOff.length
+                    + " destination offsets for " + ins + " inputs and " + outs + " outputs");
+        }
+        if (len == 0) {
+            return;
+        }
+        for (int k = 0; k < ins; k++) {
+            Objects.checkFromIndexSize(srcOff[k], len, src.length);
+        }
+        for (int o = 0; o < outs; o++) {
+            Objects.checkFromIndexSize(dstOff[o], len, dst.length);
+        }
+    }
 }

@@ -30,12 +30,42 @@ final class Im2colConv extends PreparedConv {
         this.maxTile = Math.max(WorkGrid.MIN_TILE, COLUMN_BUDGET / k / 16 * 16);
     }
 
+    /** Per calling thread: the phase-split input of a strided run, shared read-only by that run's tasks. */
+    private static final ThreadLocal<float[][]> PHASES = ThreadLocal.withInitial(() -> new float[1][0]);
+
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int pixels = s.outPlane();
-        int inPlane = s.inPlane();
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
+        // A W stride above 1 would make every im2col row a strided gather; split the input rows into stride phases
+        // once per run instead (about the input's size, in parallel over channels), so im2col only block-copies.
+        float[] src = in;
+        int srcOff = inOff;
+        int inPlane = s.inPlane();
+        int rowStride = s.inW;
+        int phaseLen = 0;
+        if (s.sW > 1) {
+            phaseLen = Im2col.phaseLen(s);
+            rowStride = s.sW * phaseLen;
+            int plane = s.inD * s.inH * rowStride;
+            int channels = g.batch() * g.inChannels();
+            float[][] holder = PHASES.get();
+            if (holder[0].length < (long) channels * plane) {
+                holder[0] = new float[Math.multiplyExact(channels, plane)];
+            }
+            float[] ph = holder[0];
+            p.forRange(channels, 4, (c0, c1) -> Im2col.splitPhases(s, in, inOff + c0 * s.inPlane(), c1 - c0, ph,
+                    c0 * plane));
+            src = ph;
+            srcOff = 0;
+            inPlane = plane;
+        }
+        float[] source = src;
+        int sourceOff = srcOff;
+        int sourcePlane = inPlane;
+        int sourceRow = rowStride;
+        int sourcePhase = phaseLen;
         WorkGrid grid = WorkGrid.plan(g.batch() * g.group(), pixels, maxTile, mg, weights.alignment(), p.threads());
         p.forEach(grid.tasks(), t -> {
             int unit = grid.unit(t);
@@ -45,7 +75,8 @@ final class Im2colConv extends PreparedConv {
             int np = grid.pixelCount(t);
             int r0 = grid.rowBegin(t);
             float[] col = columns(Math.multiplyExact(k, np));
-            Im2col.fill(s, in, inOff + (n * g.inChannels() + gi * cg) * inPlane, cg, p0, np, col);
+            Im2col.fill(s, source, sourceOff + (n * g.inChannels() + gi * cg) * sourcePlane, sourcePlane, sourceRow,
+                    sourcePhase, cg, p0, np, col);
             int outRow0 = outOff + (n * g.outChannels() + gi * mg + r0) * pixels + p0;
             weights.multiply(gi, r0, grid.rowEnd(t), np, col, 0, np, out, outRow0, pixels, res, resDelta);
         });

@@ -16,8 +16,21 @@ record WorkGrid(int units, int pixels, int tileSize, int tiles, int rows, int ro
      * @param rowAlign row slices start at multiples of this (the packed weights' alignment)
      */
     static WorkGrid plan(int units, int pixels, int maxTile, int rows, int rowAlign, int threads) {
-        int tileSize = Math.max(1, Math.min(maxTile, pixels));
-        int tiles = Math.ceilDiv(pixels, tileSize);
+        // Even tiles (e.g. 2 x 1991 pixels rather than 3264 + 717), so tasks are equal work.
+        int tiles = Math.ceilDiv(pixels, Math.max(1, Math.min(maxTile, pixels)));
+        int tileSize = Math.min(pixels, Math.ceilDiv(Math.ceilDiv(pixels, tiles), 16) * 16);
+        tiles = Math.ceilDiv(pixels, tileSize);
+        long tasks = (long) units * tiles;
+        if (threads > 1 && tasks >= threads && tasks < 8L * threads && tasks % threads != 0 && pixels > MIN_TILE) {
+            // Few tasks that do not divide among the threads: as many even tiles as the next multiple of the thread
+            // count, so every thread gets the same work.
+            int want = (int) Math.ceilDiv(Math.ceilDiv(tasks, threads) * threads, units);
+            int even = Math.max(MIN_TILE, Math.ceilDiv(Math.ceilDiv(pixels, want), 16) * 16);
+            if (even <= maxTile) {
+                tileSize = even;
+                tiles = Math.ceilDiv(pixels, tileSize);
+            }
+        }
         if ((long) units * tiles < threads && pixels > MIN_TILE) {
             int want = Math.ceilDiv(threads, units);
             int finer = Math.max(MIN_TILE, Math.ceilDiv(Math.ceilDiv(pixels, want), 16) * 16);

@@ -13,7 +13,8 @@ class BackendPrimitivesTest {
     @Test
     void biasEpilogueMatchesEpilogueApply() {
         Epilogue[] all = {Epilogue.NONE, Epilogue.RELU, Epilogue.clip(-0.25f, 0.5f), Epilogue.leakyRelu(0.2f),
-            Epilogue.clip(Float.NEGATIVE_INFINITY, 6f)};
+            Epilogue.clip(Float.NEGATIVE_INFINITY, 6f), Epilogue.SIGMOID, Epilogue.hardSigmoid(0.3f, 0.4f),
+            Epilogue.HARD_SWISH};
         for (Backend be : TestSupport.backends()) {
             for (Epilogue e : all) {
                 for (int len = 0; len <= 40; len++) {
@@ -28,11 +29,60 @@ class BackendPrimitivesTest {
                     }
                     be.biasEpilogue(x, 2, len, bias, e);
                     for (int i = 0; i < x.length; i++) {
-                        // The same float operations in the same order: results must be identical, NaN included.
-                        assertEquals(want[i], x[i], be.name() + " " + e + " len=" + len + " seed=" + seed + " i=" + i);
+                        // The same float operations in the same order: results must be identical, NaN included;
+                        // except Sigmoid, whose vector exp (the platform's vector math library) may differ from
+                        // Math.exp by an ulp or two.
+                        String where = be.name() + " " + e + " len=" + len + " seed=" + seed + " i=" + i;
+                        if (e.kind() == Epilogue.Kind.SIGMOID && !Float.isNaN(want[i])) {
+                            assertEquals(want[i], x[i], 4 * Math.ulp(want[i]), where);
+                        } else {
+                            assertEquals(want[i], x[i], where);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void combineMatchesDefinition() {
+        for (Backend be : TestSupport.backends()) {
+            for (int len = 0; len <= 70; len += 3) {
+                long seed = 7500 + len;
+                Random r = new Random(seed);
+                int ins = 1 + r.nextInt(9);
+                int outs = 1 + r.nextInt(6);
+                float[] coef = random(r, outs * ins);
+                coef[r.nextInt(coef.length)] = 0f; // zero coefficients are skipped
+                float[] src = random(r, ins * len + 10);
+                int[] so = new int[ins];
+                for (int k = 0; k < ins; k++) {
+                    so[k] = r.nextInt(src.length - len + 1);
+                }
+                boolean acc = r.nextBoolean();
+                float[] dst = random(r, outs * (len + 2) + 3);
+                int[] dso = new int[outs];
+                for (int o = 0; o < outs; o++) {
+                    dso[o] = 3 + o * (len + 2);
+                }
+                float[] want = dst.clone();
+                for (int o = 0; o < outs; o++) {
+                    for (int i = 0; i < len; i++) {
+                        double sum = acc ? want[dso[o] + i] : 0;
+                        for (int k = 0; k < ins; k++) {
+                            sum += (double) coef[o * ins + k] * src[so[k] + i];
+                        }
+                        want[dso[o] + i] = (float) sum;
+                    }
+                }
+                be.combine(outs, ins, coef, src, so, dst, dso, len, acc);
+                for (int i = 0; i < dst.length; i++) {
+                    assertEquals(want[i], dst[i], 1e-5, be.name() + " combine len=" + len + " seed=" + seed + " i="
+                            + i);
+                }
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> be.combine(1, 1, new float[] {1}, new float[4],
+                    new int[] {2}, new float[4], new int[] {0}, 3, false));
         }
     }
 

@@ -36,7 +36,7 @@ class ConvAlgorithmsTest {
                 float[] out = new float[outOff + g.outputLength() + 3];
                 Arrays.fill(out, Float.NaN);
                 k.run(in, inOff, out, outOff, p);
-                assertClose(where + " " + be.name() + " " + p, g.reductionLength(), want, 0, out, outOff,
+                assertClose(where + " " + be.name() + " " + p, k.algorithm(), g, want, 0, out, outOff,
                         g.outputLength());
                 for (int i = 0; i < 3; i++) {
                     assertEquals(Float.NaN, out[outOff + g.outputLength() + i], where + ": wrote past the end");
@@ -73,6 +73,38 @@ class ConvAlgorithmsTest {
     @Test
     void depthwiseRandom() {
         randomized(ConvAlgorithm.DEPTHWISE, ConvCases.Kind.DEPTHWISE, 600, 90);
+    }
+
+    /** Winograd tiles: random sizes put the plane ends anywhere inside a tile; pads 0-2, groups, ranks 1-3. */
+    @Test
+    void winogradRandom() {
+        randomized(ConvAlgorithm.WINOGRAD_F2_3, ConvCases.Kind.WINOGRAD, 1000, 36);
+        randomized(ConvAlgorithm.WINOGRAD_F4_3, ConvCases.Kind.WINOGRAD, 1100, 36);
+        randomized(ConvAlgorithm.WINOGRAD_F6_3, ConvCases.Kind.WINOGRAD, 1200, 36);
+    }
+
+    /** Sizes at and around whole tiles for each m, with the chunking of long 1D rows (several W chunks). */
+    @Test
+    void winogradTileEdges() {
+        long seed = 1300;
+        for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.WINOGRAD_F4_3,
+            ConvAlgorithm.WINOGRAD_F6_3}) {
+            for (int w : new int[] {1, 2, 5, 6, 7, 12, 13}) {
+                check("seed=" + seed, ConvGeometry.builder().channels(3, 5).input(w + 2, w).kernel(3, 3)
+                        .padsOnnx(0, 1, 0, 1).build(), a, new Random(seed++));
+            }
+            // Long rows with many channels: the strip budget splits the row into chunks.
+            check("seed=" + seed, ConvGeometry.builder().channels(40, 40).input(2000).kernel(3).padsOnnx(2, 1)
+                    .build(), a, new Random(seed++));
+            check("seed=" + seed, ConvGeometry.builder().channels(4, 6).input(7, 6, 9).kernel(3, 3, 3)
+                    .padsOnnx(1, 2, 0, 2, 1, 1).build(), a, new Random(seed++));
+        }
+    }
+
+    /** Depthwise "same" stride-1 planes (the flat path), with dilation and uneven pads that keep the plane size. */
+    @Test
+    void depthwiseSamePlanes() {
+        randomized(ConvAlgorithm.DEPTHWISE, ConvCases.Kind.DEPTHWISE_SAME, 1400, 45);
     }
 
     @Test
@@ -184,6 +216,16 @@ class ConvAlgorithmsTest {
         ConvGeometry pwStrided = ConvGeometry.builder().channels(8, 16).input(9, 9).kernel(1, 1).strides(2, 2)
                 .build();
         ConvGeometry general = ConvGeometry.builder().channels(8, 16).group(2).input(9, 9).kernel(3, 3).build();
+        ConvGeometry oneToMany = ConvGeometry.builder().channels(1, 128).input(400).kernel(80).strides(4).build();
+        ConvGeometry wide = ConvGeometry.builder().channels(64, 64).input(56, 56).kernel(3, 3).padsOnnx(1, 1, 1, 1)
+                .build();
+        ConvGeometry small = ConvGeometry.builder().channels(256, 256).input(14, 14).kernel(3, 3)
+                .padsOnnx(1, 1, 1, 1).build();
+        ConvGeometry stem = ConvGeometry.builder().channels(3, 64).input(16, 16, 16).kernel(3, 3, 3).build();
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(oneToMany));
+        assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(wide));
+        assertEquals(ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.choose(small));
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(stem));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(pwStrided));

@@ -10,11 +10,15 @@ final class ConvCases {
     enum Kind {
         GENERAL,
         POINTWISE,
-        DEPTHWISE
+        DEPTHWISE,
+        /** 3-tap kernels, stride 1, dilation 1 (what Winograd supports), pads 0-2. */
+        WINOGRAD,
+        /** Depthwise, stride 1, pads summing to the dilated kernel extent - 1 (output plane = input plane). */
+        DEPTHWISE_SAME
     }
 
     static final Epilogue[] EPILOGUES = {Epilogue.NONE, Epilogue.RELU, Epilogue.clip(-0.5f, 0.75f),
-        Epilogue.leakyRelu(0.1f)};
+        Epilogue.leakyRelu(0.1f), Epilogue.SIGMOID, Epilogue.hardSigmoid(0.2f, 0.5f), Epilogue.HARD_SWISH};
 
     static Epilogue epilogue(Random r) {
         return EPILOGUES[r.nextInt(EPILOGUES.length)];
@@ -25,10 +29,11 @@ final class ConvCases {
      * GENERAL and DEPTHWISE; batch 1 to 3.
      */
     static ConvGeometry forward(Random r, int rank, Kind kind) {
-        int group = kind == Kind.DEPTHWISE ? 0 : r.nextInt(4) == 0 ? 2 + r.nextInt(2) : 1;
-        int cg = kind == Kind.DEPTHWISE ? 1 : 1 + r.nextInt(kind == Kind.POINTWISE ? 20 : 5);
+        boolean dw = kind == Kind.DEPTHWISE || kind == Kind.DEPTHWISE_SAME;
+        int group = dw ? 0 : r.nextInt(4) == 0 ? 2 + r.nextInt(2) : 1;
+        int cg = dw ? 1 : 1 + r.nextInt(kind == Kind.POINTWISE ? 20 : 5);
         int mg = 1 + r.nextInt(r.nextInt(3) == 0 ? 20 : 8);
-        if (kind == Kind.DEPTHWISE) {
+        if (dw) {
             group = 1 + r.nextInt(9);
             mg = r.nextInt(3) == 0 ? 2 : 1; // channel multiplier
         }
@@ -44,6 +49,19 @@ final class ConvCases {
                 k[i] = 1;
                 s[i] = 1;
                 d[i] = 1 + r.nextInt(2);
+            } else if (kind == Kind.WINOGRAD) {
+                k[i] = 3;
+                s[i] = 1;
+                d[i] = 1;
+                pb[i] = r.nextInt(3);
+                pe[i] = r.nextInt(3);
+            } else if (kind == Kind.DEPTHWISE_SAME) {
+                k[i] = 1 + r.nextInt(rank == 3 ? 3 : 5);
+                s[i] = 1;
+                d[i] = 1 + r.nextInt(2);
+                int extent = d[i] * (k[i] - 1);
+                pb[i] = r.nextInt(extent + 1);
+                pe[i] = extent - pb[i];
             } else {
                 k[i] = 1 + r.nextInt(rank == 3 ? 3 : 4);
                 s[i] = 1 + r.nextInt(3);

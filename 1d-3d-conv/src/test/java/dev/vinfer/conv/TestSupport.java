@@ -95,7 +95,23 @@ final class TestSupport {
     /** Fails with the context (seed, case) and the first bad index if any |actual - expected| exceeds the rule. */
     static void assertClose(String context, int reductionLength, float[] expected, int eOff, float[] actual, int aOff,
             int len) {
-        double tol = tolerance(reductionLength, expected, eOff, len);
+        assertClose(context, tolerance(reductionLength, expected, eOff, len), reductionLength, expected, eOff, actual,
+                aOff, len);
+    }
+
+    /** As above with an algorithm's declared bound ({@link ConvAlgorithm#errorBound}) relative to max |expected|. */
+    static void assertClose(String context, ConvAlgorithm algorithm, ConvGeometry g, float[] expected, int eOff,
+            float[] actual, int aOff, int len) {
+        double max = 0;
+        for (int i = eOff; i < eOff + len; i++) {
+            max = Math.max(max, Math.abs(expected[i]));
+        }
+        double tol = algorithm.errorBound(g) * Math.max(max, Float.MIN_NORMAL);
+        assertClose(context, tol, g.reductionLength(), expected, eOff, actual, aOff, len);
+    }
+
+    private static void assertClose(String context, double tol, int reductionLength, float[] expected, int eOff,
+            float[] actual, int aOff, int len) {
         for (int i = 0; i < len; i++) {
             float e = expected[eOff + i];
             float a = actual[aOff + i];

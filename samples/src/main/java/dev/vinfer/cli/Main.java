@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ProfileCommand.class,
             GraphCommand.class,
+            Segment3dCommand.class,
+            StylizeCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main {

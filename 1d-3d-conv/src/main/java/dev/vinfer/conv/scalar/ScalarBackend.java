@@ -116,6 +116,27 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void combine(int outs, int ins, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff,
+            int len, boolean accumulate) {
+        GemmChecks.combine(outs, ins, coef, src, srcOff, dst, dstOff, len);
+        for (int o = 0; o < outs; o++) {
+            int d = dstOff[o];
+            if (!accumulate) {
+                Arrays.fill(dst, d, d + len, 0f);
+            }
+            for (int k = 0; k < ins; k++) {
+                float c = coef[o * ins + k];
+                if (c != 0f) {
+                    int sk = srcOff[k];
+                    for (int i = 0; i < len; i++) {
+                        dst[d + i] = Math.fma(c, src[sk + i], dst[d + i]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
     public void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e) {
         Objects.checkFromIndexSize(off, len, x.length);
         int end = off + len;

@@ -115,6 +115,138 @@ public final class VectorBackend implements Backend {
         }
     }
 
+    /**
+     * Per output row, the nonzero taps are taken in groups of up to four, evenly sized (9 taps: 3 + 3 + 3); each
+     * group is one pass over the row with its coefficients broadcast once, outside the loop: the first pass writes
+     * (or adds to dst when accumulating), later ones add. Per vector a pass does up to 4 FMAs for 1 + taps loads
+     * and 1 store, with no per-tap bookkeeping inside the loop. The last few values of a row run in scalar code
+     * (masked vector tails were not always compiled to masked instructions here and then fell back to the Vector
+     * API's slow Java path).
+     */
+    @Override
+    public void combine(int outs, int ins, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff,
+            int len, boolean accumulate) {
+        GemmChecks.combine(outs, ins, coef, src, srcOff, dst, dstOff, len);
+        if (len == 0) {
+            return;
+        }
+        int[] taps = new int[4];
+        for (int o = 0; o < outs; o++) {
+            int cb = o * ins;
+            int nonzero = 0;
+            for (int k = 0; k < ins; k++) {
+                if (coef[cb + k] != 0f) {
+                    nonzero++;
+                }
+            }
+            int d = dstOff[o];
+            if (nonzero == 0) {
+                if (!accumulate) {
+                    java.util.Arrays.fill(dst, d, d + len, 0f);
+                }
+                continue;
+            }
+            int groups = Math.ceilDiv(nonzero, 4);
+            boolean add = accumulate;
+            int k = 0;
+            int done = 0;
+            for (int gi = 0; gi < groups; gi++) {
+                int want = Math.min(4, Math.ceilDiv(nonzero - done, groups - gi)); // an even split of what is left
+                done += want;
+                int n = 0;
+                while (n < want) {
+                    if (coef[cb + k] != 0f) {
+                        taps[n++] = k;
+                    }
+                    k++;
+                }
+                switch (n) {
+                    case 1 -> pass1(coef[cb + taps[0]], src, srcOff[taps[0]], dst, d, len, add);
+                    case 2 -> pass2(coef[cb + taps[0]], srcOff[taps[0]], coef[cb + taps[1]], srcOff[taps[1]], src, dst,
+                            d, len, add);
+                    case 3 -> pass3(coef[cb + taps[0]], srcOff[taps[0]], coef[cb + taps[1]], srcOff[taps[1]],
+                            coef[cb + taps[2]], srcOff[taps[2]], src, dst, d, len, add);
+                    default -> pass4(coef[cb + taps[0]], srcOff[taps[0]], coef[cb + taps[1]], srcOff[taps[1]],
+                            coef[cb + taps[2]], srcOff[taps[2]], coef[cb + taps[3]], srcOff[taps[3]], src, dst, d, len,
+                            add);
+                }
+                add = true;
+            }
+        }
+    }
+
+    private static void pass1(float c0, float[] src, int s0, float[] dst, int d, int len, boolean add) {
+        FloatVector v0 = FloatVector.broadcast(S, c0);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
+            FloatVector.fromArray(S, src, s0 + i).fma(v0, acc).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) {
+            dst[d + i] = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
+        }
+    }
+
+    private static void pass2(float c0, int s0, float c1, int s1, float[] src, float[] dst, int d, int len,
+            boolean add) {
+        FloatVector v0 = FloatVector.broadcast(S, c0);
+        FloatVector v1 = FloatVector.broadcast(S, c1);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
+            acc = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
+            FloatVector.fromArray(S, src, s1 + i).fma(v1, acc).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) {
+            float acc = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
+            dst[d + i] = Math.fma(c1, src[s1 + i], acc);
+        }
+    }
+
+    private static void pass3(float c0, int s0, float c1, int s1, float c2, int s2, float[] src, float[] dst, int d,
+            int len, boolean add) {
+        FloatVector v0 = FloatVector.broadcast(S, c0);
+        FloatVector v1 = FloatVector.broadcast(S, c1);
+        FloatVector v2 = FloatVector.broadcast(S, c2);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
+            acc = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
+            acc = FloatVector.fromArray(S, src, s1 + i).fma(v1, acc);
+            FloatVector.fromArray(S, src, s2 + i).fma(v2, acc).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) {
+            float acc = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
+            acc = Math.fma(c1, src[s1 + i], acc);
+            dst[d + i] = Math.fma(c2, src[s2 + i], acc);
+        }
+    }
+
+    private static void pass4(float c0, int s0, float c1, int s1, float c2, int s2, float c3, int s3, float[] src,
+            float[] dst, int d, int len, boolean add) {
+        FloatVector v0 = FloatVector.broadcast(S, c0);
+        FloatVector v1 = FloatVector.broadcast(S, c1);
+        FloatVector v2 = FloatVector.broadcast(S, c2);
+        FloatVector v3 = FloatVector.broadcast(S, c3);
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
+            // Two partial sums: a chain of two FMAs each instead of four.
+            FloatVector p = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
+            FloatVector q = FloatVector.fromArray(S, src, s1 + i).mul(v1);
+            p = FloatVector.fromArray(S, src, s2 + i).fma(v2, p);
+            q = FloatVector.fromArray(S, src, s3 + i).fma(v3, q);
+            p.add(q).intoArray(dst, d + i);
+        }
+        for (; i < len; i++) {
+            float p = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
+            float q = c1 * src[s1 + i];
+            p = Math.fma(c2, src[s2 + i], p);
+            q = Math.fma(c3, src[s3 + i], q);
+            dst[d + i] = p + q;
+        }
+    }
+
     @Override
     public void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e) {
         Objects.checkFromIndexSize(off, len, x.length);
@@ -150,8 +282,24 @@ public final class VectorBackend implements Backend {
                     v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f)).intoArray(x, off + i);
                 }
             }
-            default -> {
-                // An activation without a vector form yet: the scalar loop below does the whole range.
+            case SIGMOID -> {
+                FloatVector one = FloatVector.broadcast(S, 1f);
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, off + i).add(bv);
+                    one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(x, off + i);
+                }
+            }
+            case HARD_SIGMOID, HARD_SWISH -> {
+                FloatVector alpha = FloatVector.broadcast(S, e.alpha());
+                FloatVector beta = FloatVector.broadcast(S, e.beta());
+                FloatVector zero = FloatVector.zero(S);
+                FloatVector one = FloatVector.broadcast(S, 1f);
+                boolean swish = e.kind() == Epilogue.Kind.HARD_SWISH;
+                for (; i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, off + i).add(bv);
+                    FloatVector h = v.mul(alpha).add(beta).max(zero).min(one);
+                    (swish ? v.mul(h) : h).intoArray(x, off + i);
+                }
             }
         }
         for (; i < len; i++) {

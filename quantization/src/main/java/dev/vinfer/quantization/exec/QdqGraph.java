@@ -217,6 +217,8 @@ final class QdqGraph {
             case CLIP -> new Activation(1f, e.min(), e.max());
             case LEAKY_RELU -> e.alpha() >= 0f && e.alpha() <= 1f
                     ? new Activation(e.alpha(), Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY) : null;
+            // Sigmoid, HardSigmoid, HardSwish, PRelu...: no exact integer form here, so the float path stays.
+            default -> null;
         };
     }
 

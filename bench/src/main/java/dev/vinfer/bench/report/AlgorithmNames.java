@@ -1,0 +1,15 @@
+package dev.vinfer.bench.report;
+
+import dev.vinfer.bench.conv.ConvLayer;
+import dev.vinfer.conv.ConvAlgorithm;
+import java.util.Locale;
+
+/** The algorithm vinfer's AUTO picks for a layer, for the report's table. */
+final class AlgorithmNames {
+    private AlgorithmNames() {
+    }
+
+    static String auto(ConvLayer l) {
+        return ConvAlgorithm.choose(l.geometry()).name().toLowerCase(Locale.ROOT);
+    }
+}
