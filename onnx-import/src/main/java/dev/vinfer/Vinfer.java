@@ -34,12 +34,12 @@ public final class Vinfer {
 
     /** Opens a model held in memory; it may not use external data. */
     public static Session open(byte[] model, SessionOptions options) {
-        return open(OnnxModel.fromBytes(model, null), options);
+        return open(OnnxModel.fromBytes(model, null, options.limits()), options);
     }
 
     /** Opens a model read from a stream (not closed); it may not use external data. */
     public static Session open(InputStream model, SessionOptions options) {
-        return open(OnnxModel.fromStream(model, null), options);
+        return open(OnnxModel.fromStream(model, null, options.limits()), options);
     }
 
     public static Session open(OnnxModel model, SessionOptions options) {

@@ -1,9 +1,15 @@
 package dev.vinfer.onnx;
 
 import dev.vinfer.onnx.proto.OnnxIr.TensorProto;
+import dev.vinfer.runtime.DType;
+import dev.vinfer.runtime.Limits;
 import dev.vinfer.runtime.ModelException;
+import dev.vinfer.runtime.Tensor;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,8 +21,9 @@ import java.nio.file.StandardOpenOption;
  *
  * <p>A model from the internet chooses these paths, so they are confined to the model's folder: absolute paths,
  * {@code ..} segments and symbolic links that resolve outside the folder are refused (the path-traversal CVEs
- * of other runtimes). Offsets and lengths are checked against the file before reading; data is memory-mapped, so
- * files past 2 GiB work.
+ * of other runtimes). Offsets and lengths are checked against the file before reading. The file region is
+ * memory-mapped (64-bit offsets and lengths, so files and tensors past 2 GiB work) and copied straight into the
+ * tensor's array; the mapping is released right after, so no file stays mapped or open.
  */
 public final class ExternalData {
     private final Path baseDir;
@@ -28,37 +35,62 @@ public final class ExternalData {
         this.maxBytes = maxBytes;
     }
 
-    /** The bytes of {@code p}'s data, exactly {@code expectedBytes} long. */
-    public synchronized ByteBuffer read(TensorProto p, long expectedBytes) {
+    /** The tensor {@code p} describes, of the given (already checked) dtype and shape, read from its file. */
+    public synchronized Tensor read(TensorProto p, DType dtype, int[] shape) {
         String what = "tensor '" + p.getName() + "'";
         String location = TensorProtos.externalKey(p, "location");
         if (location == null || location.isEmpty()) {
             throw new ModelException(what + ": external data without a location");
         }
         Path file = confine(location, what);
+        int n = dev.vinfer.runtime.Shapes.size(shape);
+        long expectedBytes = Limits.bytesOf(dtype, n);
         long offset = parseLong(TensorProtos.externalKey(p, "offset"), 0, what, "offset");
-        String lenText = TensorProtos.externalKey(p, "length");
-        long length = parseLong(lenText, expectedBytes, what, "length");
+        long length = parseLong(TensorProtos.externalKey(p, "length"), expectedBytes, what, "length");
         if (length != expectedBytes) {
             throw new ModelException(what + ": external length " + length + " but the shape needs " + expectedBytes
                     + " bytes");
         }
-        if (bytesRead + length > maxBytes) {
-            throw new ModelException(what + ": external data exceeds the limit of " + maxBytes + " bytes");
+        if (length > maxBytes - bytesRead) {
+            throw new ModelException(what + ": external data exceeds the limit of " + maxBytes
+                    + " bytes (maxExternalDataBytes)");
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             long size = ch.size();
             if (offset < 0 || offset > size || length > size - offset) {
                 throw new ModelException(what + ": external data at offset " + offset + " length " + length
                         + " lies outside '" + location + "' (" + size + " bytes)");
             }
-            if (length > Integer.MAX_VALUE - 16) {
-                throw new ModelException(what + ": " + length + " bytes is more than one tensor can hold");
-            }
             bytesRead += length;
-            return ch.map(FileChannel.MapMode.READ_ONLY, offset, length);
+            Tensor t = Tensor.zeros(dtype, shape);
+            if (n > 0) {
+                MemorySegment region = ch.map(FileChannel.MapMode.READ_ONLY, offset, length, arena);
+                copy(region, dtype, t, n);
+            }
+            return t;
         } catch (IOException e) {
             throw new ModelException(what + ": cannot read external data '" + location + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies little-endian elements from the mapped region into the tensor's array. */
+    private static void copy(MemorySegment src, DType dtype, Tensor t, int n) {
+        ByteOrder le = ByteOrder.LITTLE_ENDIAN;
+        switch (dtype) {
+            case FLOAT32 -> MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(le), 0, t.floats(), 0, n);
+            case FLOAT64 -> MemorySegment.copy(src, ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(le), 0, t.doubles(), 0,
+                    n);
+            case INT64, UINT64 -> MemorySegment.copy(src, ValueLayout.JAVA_LONG_UNALIGNED.withOrder(le), 0, t.longs(),
+                    0, n);
+            case INT32, UINT32 -> MemorySegment.copy(src, ValueLayout.JAVA_INT_UNALIGNED.withOrder(le), 0, t.ints(), 0,
+                    n);
+            case INT16, UINT16 -> MemorySegment.copy(src, ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(le), 0,
+                    t.shorts(), 0, n);
+            case INT8, UINT8 -> MemorySegment.copy(src, ValueLayout.JAVA_BYTE, 0, t.bytes(), 0, n);
+            case BOOL -> {
+                MemorySegment.copy(src, ValueLayout.JAVA_BYTE, 0, t.bytes(), 0, n);
+                TensorProtos.normalizeBools(t.bytes(), n);
+            }
         }
     }
 

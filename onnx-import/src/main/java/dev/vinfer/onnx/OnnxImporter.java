@@ -12,6 +12,8 @@ import dev.vinfer.onnx.proto.OnnxIr.TypeProto;
 import dev.vinfer.onnx.proto.OnnxIr.ValueInfoProto;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Graph;
+import dev.vinfer.runtime.Limits;
+import dev.vinfer.runtime.MemoryBudget;
 import dev.vinfer.runtime.ModelException;
 import dev.vinfer.runtime.Node;
 import dev.vinfer.runtime.Operator;
@@ -20,6 +22,7 @@ import dev.vinfer.runtime.Shapes;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.Value;
 import dev.vinfer.runtime.ValueInfo;
+import dev.vinfer.runtime.VinferException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,12 +45,15 @@ public final class OnnxImporter {
     private final ExternalData external;
     private final Map<String, Integer> opsets = new HashMap<>();
     private final Set<String> unsupported = new LinkedHashSet<>();
+    // Every weight decoded (initializers, Constant nodes, tensor attributes) counts against maxMemoryBytes.
+    private final MemoryBudget weights;
     private int nodeCount;
 
     private OnnxImporter(OpRegistry registry, SessionOptions options, ExternalData external) {
         this.registry = registry;
         this.options = options;
         this.external = external;
+        this.weights = MemoryBudget.of(options.limits());
     }
 
     /**
@@ -67,7 +73,14 @@ public final class OnnxImporter {
         if (!model.hasGraph()) {
             throw new ModelException("the model has no graph");
         }
-        Graph g = imp.importGraph(model.getGraph(), List.of(), 0);
+        Graph g;
+        try {
+            DTypeCheck.check(model.getGraph());
+            g = imp.importGraph(model.getGraph(), List.of(), 0);
+        } catch (StackOverflowError e) {
+            // Nesting is bounded by the parser and maxSubgraphDepth; this is the backstop for a small thread stack.
+            throw new ModelException("the model's subgraphs are nested too deeply to import on this thread's stack");
+        }
         if (!imp.unsupported.isEmpty()) {
             throw new UnsupportedOpException(new ArrayList<>(imp.unsupported));
         }
@@ -80,20 +93,23 @@ public final class OnnxImporter {
                     + " deep (limit)");
         }
         Graph.Builder b = new Graph.Builder(gp.getName());
-        Map<String, ValueInfoProto> declared = new HashMap<>();
-        for (ValueInfoProto vi : gp.getValueInfoList()) {
-            declared.put(vi.getName(), vi);
-        }
         for (TensorProto init : gp.getInitializerList()) {
             if (init.getName().isEmpty()) {
                 throw new ModelException("an initializer has no name");
             }
-            b.constant(init.getName(), decode(init));
+            defineConstant(b, init.getName(), decode(init), "initializer", Set.of());
         }
         for (SparseTensorProto sp : gp.getSparseInitializerList()) {
-            b.constant(sp.getValues().getName(), densify(sp));
+            defineConstant(b, sp.getValues().getName(), densify(sp), "sparse initializer", Set.of());
         }
+        Set<String> inputNames = new HashSet<>();
         for (ValueInfoProto in : gp.getInputList()) {
+            if (in.getName().isEmpty()) {
+                throw new ModelException("graph '" + gp.getName() + "' has an input without a name");
+            }
+            if (!inputNames.add(in.getName())) {
+                throw new ModelException("graph '" + gp.getName() + "' lists input '" + in.getName() + "' twice");
+            }
             Value v = b.value(in.getName());
             v.setInfo(valueInfo(in));
             if (!v.isConstant()) {
@@ -101,10 +117,11 @@ public final class OnnxImporter {
             }
         }
         for (String c : captures) {
-            if (b.has(c) && (b.find(c).isConstant() || b.inputs().contains(b.find(c)))) {
+            if (b.has(c) && (b.find(c).isConstant() || inputNames.contains(c))) {
                 continue; // shadowed by the subgraph's own input or initializer
             }
             b.input(b.value(c));
+            inputNames.add(c);
         }
         int index = 0;
         for (NodeProto np : gp.getNodeList()) {
@@ -114,12 +131,16 @@ public final class OnnxImporter {
                 throw new ModelException("the model has more than " + options.limits().maxNodes() + " nodes (limit)");
             }
             String nodeName = np.getName().isEmpty() ? np.getOpType() + "_" + index : np.getName();
-            importNode(b, np, nodeName, depth);
+            importNode(b, np, nodeName, depth, inputNames);
         }
         if (!unsupported.isEmpty()) {
             return null; // the whole model is being rejected; keep walking only to list every unsupported op
         }
+        Set<String> outputNames = new HashSet<>();
         for (ValueInfoProto out : gp.getOutputList()) {
+            if (!outputNames.add(out.getName())) {
+                throw new ModelException("graph '" + gp.getName() + "' lists output '" + out.getName() + "' twice");
+            }
             Value v = b.find(out.getName());
             if (v == null) {
                 throw new ModelException("graph output '" + out.getName() + "' is never computed");
@@ -132,14 +153,15 @@ public final class OnnxImporter {
         return b.build();
     }
 
-    private void importNode(Graph.Builder b, NodeProto np, String nodeName, int depth) {
+    private void importNode(Graph.Builder b, NodeProto np, String nodeName, int depth, Set<String> graphInputs) {
         String domain = OpRegistry.normalizeDomain(np.getDomain());
         String op = np.getOpType();
         if (domain.isEmpty() && op.equals("Constant")) {
-            if (np.getOutputCount() != 1) {
-                throw new ModelException("node '" + nodeName + "' (Constant) must have one output");
+            if (np.getOutputCount() != 1 || np.getOutput(0).isEmpty()) {
+                throw new ModelException("node '" + nodeName + "' (Constant) must have one named output");
             }
-            b.constant(np.getOutput(0), constantValue(np, nodeName));
+            defineConstant(b, np.getOutput(0), constantValue(np, nodeName), "node '" + nodeName + "' (Constant)",
+                    graphInputs);
             return;
         }
         Integer opset = opsets.get(domain);
@@ -186,7 +208,8 @@ public final class OnnxImporter {
         if (!unsupported.isEmpty()) {
             return; // already rejecting the model: only collect further unsupported ops
         }
-        OnnxNode view = new OnnxNode(np, nodeName, opset, inputs, declared, subgraphs, options);
+        OpArity.check(domain, op, opset, np, nodeName);
+        OnnxNode view = new OnnxNode(np, nodeName, opset, inputs, declared, subgraphs, options, weights);
         Operator operator;
         try {
             operator = entry.mapper().map(view);
@@ -200,6 +223,16 @@ public final class OnnxImporter {
             throw view.error(e.getMessage() == null ? e.toString() : e.getMessage());
         }
         b.node(new Node(nodeName, domain, operator, inputs, outputs));
+    }
+
+    /** A new constant; a name defined twice (two initializers, a Constant over a weight) is an invalid model. */
+    private static void defineConstant(Graph.Builder b, String name, Tensor t, String definedBy,
+            Set<String> graphInputs) {
+        Value v = b.find(name);
+        if (v != null && (v.isConstant() || graphInputs.contains(name))) {
+            throw new ModelException(definedBy + " defines '" + name + "', which is already defined");
+        }
+        b.constant(name, t);
     }
 
     private Value resolve(Graph.Builder b, String name, String nodeName, String op) {
@@ -252,7 +285,15 @@ public final class OnnxImporter {
     }
 
     private Tensor decode(TensorProto t) {
-        return TensorProtos.decode(t, options.limits(), external);
+        return TensorProtos.decode(t, options.limits(), external, weights);
+    }
+
+    private void reserve(String what, DType dtype, long elements) {
+        try {
+            weights.reserve(what, Limits.bytesOf(dtype, elements));
+        } catch (VinferException e) {
+            throw new ModelException(e.getMessage());
+        }
     }
 
     private Tensor constantValue(NodeProto np, String nodeName) {
@@ -264,6 +305,7 @@ public final class OnnxImporter {
                 case "value_float":
                     return Tensor.scalar(a.getF());
                 case "value_floats": {
+                    reserve(label, DType.FLOAT32, a.getFloatsCount());
                     float[] f = new float[a.getFloatsCount()];
                     for (int i = 0; i < f.length; i++) {
                         f[i] = a.getFloats(i);
@@ -273,6 +315,7 @@ public final class OnnxImporter {
                 case "value_int":
                     return Tensor.scalar(a.getI());
                 case "value_ints": {
+                    reserve(label, DType.INT64, a.getIntsCount());
                     long[] v = new long[a.getIntsCount()];
                     for (int i = 0; i < v.length; i++) {
                         v[i] = a.getInts(i);
@@ -291,37 +334,49 @@ public final class OnnxImporter {
         throw new ModelException(label + " has no value attribute");
     }
 
-    /** A dense tensor from a SparseTensorProto (values [NNZ], indices [NNZ] linear or [NNZ, rank]). */
+    /**
+     * A dense tensor from a SparseTensorProto (values [NNZ]; indices [NNZ] linear or [NNZ, rank], int64). Every
+     * index is checked against the dims; the dense tensor is counted against the weights budget before it is made,
+     * since its size comes from the dims alone (a tiny sparse tensor can declare a huge dense one).
+     */
     private Tensor densify(SparseTensorProto sp) {
         String what = "sparse tensor '" + sp.getValues().getName() + "'";
-        long[] dims = new long[sp.getDimsCount()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = sp.getDims(i);
-        }
-        int[] shape;
-        try {
-            shape = Shapes.fromLongs(dims);
-            options.limits().checkShape(what, shape);
-        } catch (RuntimeException e) {
-            throw new ModelException(what + ": " + e.getMessage());
-        }
+        int[] shape = TensorProtos.checkedShape(sp.getDimsList(), options.limits(), what);
         Tensor values = decode(sp.getValues());
         Tensor indices = decode(sp.getIndices());
-        Tensor out = Tensor.zeros(values.dtype(), shape);
         int nnz = values.size();
-        int[] strides = Shapes.strides(shape);
+        int rank = shape.length;
+        if (values.rank() != 1) {
+            throw new ModelException(what + ": values must be rank 1, got " + values);
+        }
+        if (!indices.dtype().isInteger()) {
+            throw new ModelException(what + ": indices must be integers, got " + indices);
+        }
         boolean linear = indices.rank() == 1;
+        boolean ok = linear ? indices.size() == nnz
+                : indices.rank() == 2 && indices.dim(0) == nnz && indices.dim(1) == rank;
+        if (!ok) {
+            throw new ModelException(what + ": indices " + indices + " do not fit " + nnz + " values of rank " + rank);
+        }
+        reserve(what, values.dtype(), Shapes.size(shape));
+        Tensor out = Tensor.zeros(values.dtype(), shape);
+        int[] strides = Shapes.strides(shape);
         for (int k = 0; k < nnz; k++) {
             long pos = 0;
             if (linear) {
                 pos = indices.getLong(k);
             } else {
-                for (int d = 0; d < shape.length; d++) {
-                    pos += indices.getLong(k * shape.length + d) * strides[d];
+                for (int d = 0; d < rank; d++) {
+                    long c = indices.getLong(k * rank + d);
+                    if (c < 0 || c >= shape[d]) {
+                        throw new ModelException(what + ": index " + c + " out of range for dimension " + d + " of "
+                                + Shapes.toString(shape));
+                    }
+                    pos += c * strides[d];
                 }
             }
             if (pos < 0 || pos >= out.size()) {
-                throw new ModelException(what + ": index " + pos + " out of range");
+                throw new ModelException(what + ": index " + pos + " out of range for " + Shapes.toString(shape));
             }
             out.setDouble((int) pos, values.getDouble(k));
         }

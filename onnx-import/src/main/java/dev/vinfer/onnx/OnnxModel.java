@@ -39,50 +39,85 @@ public final class OnnxModel {
     }
 
     public static OnnxModel load(Path file, Limits limits) {
+        byte[] bytes;
         try {
+            if (!Files.isRegularFile(file)) {
+                throw new ModelException(Files.exists(file) ? "model file '" + file + "' is not a regular file"
+                        : "model file not found: " + file);
+            }
             long size = Files.size(file);
-            if (size > limits.maxModelBytes() || size > Integer.MAX_VALUE - 16) {
-                throw new ModelException("model file '" + file + "' is " + size + " bytes, over the limit");
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                Path parent = file.toAbsolutePath().getParent();
-                return new OnnxModel(parse(in, file.toString()), parent);
-            }
+            checkSize(size, limits, "model file '" + file + "'");
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ModelException("model file not found: " + file);
         } catch (IOException e) {
             throw new ModelException("cannot read model file '" + file + "': " + e.getMessage(), e);
         }
+        checkSize(bytes.length, limits, "model file '" + file + "'");
+        return new OnnxModel(parse(bytes, true, "model file '" + file + "'", limits),
+                file.toAbsolutePath().getParent());
     }
 
     /** Parses model bytes; external data, if any, is resolved against {@code folder} (may be null: then refused). */
     public static OnnxModel fromBytes(byte[] bytes, Path folder) {
-        try {
-            CodedInputStream cis = CodedInputStream.newInstance(bytes);
-            cis.setRecursionLimit(RECURSION_LIMIT);
-            return new OnnxModel(check(ModelProto.parseFrom(cis), "model bytes"), folder);
-        } catch (IOException e) {
-            throw new ModelException("not a valid ONNX model: " + e.getMessage(), e);
-        }
+        return fromBytes(bytes, folder, Limits.defaults());
+    }
+
+    /** As {@link #fromBytes(byte[], Path)}, refusing more than {@link Limits#maxModelBytes()}. */
+    public static OnnxModel fromBytes(byte[] bytes, Path folder, Limits limits) {
+        checkSize(bytes.length, limits, "model bytes");
+        // Not aliased: the caller still owns the array and might change it.
+        return new OnnxModel(parse(bytes, false, "model bytes", limits), folder);
     }
 
     /** Reads a model from a stream (which is not closed). */
     public static OnnxModel fromStream(InputStream in, Path folder) {
+        return fromStream(in, folder, Limits.defaults());
+    }
+
+    /** As {@link #fromStream(InputStream, Path)}, refusing more than {@link Limits#maxModelBytes()}. */
+    public static OnnxModel fromStream(InputStream in, Path folder, Limits limits) {
+        byte[] bytes;
         try {
-            return new OnnxModel(parse(in, "model stream"), folder);
+            long cap = Math.min(limits.maxModelBytes(), MAX_MODEL_BYTES);
+            bytes = in.readNBytes((int) Math.min(cap + 1, Integer.MAX_VALUE - 16));
         } catch (IOException e) {
             throw new ModelException("cannot read model: " + e.getMessage(), e);
         }
+        checkSize(bytes.length, limits, "model stream");
+        return new OnnxModel(parse(bytes, true, "model stream", limits), folder);
     }
 
-    private static ModelProto parse(InputStream in, String what) throws IOException {
-        CodedInputStream cis = CodedInputStream.newInstance(in);
-        cis.setRecursionLimit(RECURSION_LIMIT);
-        cis.setSizeLimit(Integer.MAX_VALUE);
+    /** protobuf's own bound on one message, and what one Java array can hold. */
+    private static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 16;
+
+    private static void checkSize(long size, Limits limits, String what) {
+        if (size > limits.maxModelBytes() || size > MAX_MODEL_BYTES) {
+            throw new ModelException(what + " is " + size + " bytes, over the limit of "
+                    + Math.min(limits.maxModelBytes(), MAX_MODEL_BYTES) + " (larger weights belong in external data)");
+        }
+    }
+
+    /**
+     * Parses the whole message from one array. Aliasing (when vinfer owns the array) lets raw_data refer to the
+     * array instead of copying it; the
+     * parser checks every declared length against the bytes actually there before it allocates, and the recursion
+     * limit bounds nesting (If bodies inside If bodies). Before that, {@link ParseFootprint} bounds the node count
+     * and the heap the parsed messages will take, from the wire format alone.
+     */
+    private static ModelProto parse(byte[] bytes, boolean alias, String what, Limits limits) {
         try {
+            ParseFootprint.check(bytes, limits, RECURSION_LIMIT, what);
+            CodedInputStream cis = CodedInputStream.newInstance(bytes);
+            cis.enableAliasing(alias);
+            cis.setRecursionLimit(RECURSION_LIMIT);
             return check(ModelProto.parseFrom(cis), what);
         } catch (InvalidProtocolBufferException e) {
             throw new ModelException(what + " is not a valid ONNX model: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ModelException("cannot read " + what + ": " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            throw new ModelException(what + " is nested too deeply to parse");
         }
     }
 

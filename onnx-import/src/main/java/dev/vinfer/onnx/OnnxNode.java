@@ -4,6 +4,7 @@ import dev.vinfer.onnx.proto.OnnxIr.AttributeProto;
 import dev.vinfer.onnx.proto.OnnxIr.NodeProto;
 import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.Limits;
+import dev.vinfer.runtime.MemoryBudget;
 import dev.vinfer.runtime.ModelException;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
@@ -26,9 +27,11 @@ public final class OnnxNode {
     private final Map<String, Graph> subgraphs;
     private final SessionOptions options;
     private final int declaredInputs;
+    private final MemoryBudget weights;
 
     OnnxNode(NodeProto proto, String name, int opset, Value[] inputs, int declaredInputs, Map<String, Graph> subgraphs,
-            SessionOptions options) {
+            SessionOptions options, MemoryBudget weights) {
+        this.weights = weights;
         this.proto = proto;
         this.name = name;
         this.opset = opset;
@@ -170,7 +173,7 @@ public final class OnnxNode {
     /** A tensor attribute, decoded, or null. */
     public Tensor getTensor(String attr) {
         AttributeProto a = attributes.get(attr);
-        return a == null || !a.hasT() ? null : TensorProtos.decode(a.getT(), options.limits());
+        return a == null || !a.hasT() ? null : TensorProtos.decode(a.getT(), options.limits(), null, weights);
     }
 
     /**

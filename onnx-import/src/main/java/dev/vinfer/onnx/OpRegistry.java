@@ -7,6 +7,7 @@ import dev.vinfer.onnx.mapping.ElementwiseMappings;
 import dev.vinfer.onnx.mapping.LegacyMappings;
 import dev.vinfer.onnx.mapping.NormPoolMappings;
 import dev.vinfer.onnx.mapping.QuantMappings;
+import dev.vinfer.onnx.mapping.RecurrentMappings;
 import dev.vinfer.onnx.mapping.ShapeMappings;
 import dev.vinfer.onnx.mapping.TensorMappings;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class OpRegistry {
         QuantMappings.register(r);
         ControlFlowMappings.register(r);
         LegacyMappings.register(r);
+        RecurrentMappings.register(r);
         return r;
     }
 

@@ -5,9 +5,11 @@ import dev.vinfer.onnx.proto.OnnxIr.StringStringEntryProto;
 import dev.vinfer.onnx.proto.OnnxIr.TensorProto;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Limits;
+import dev.vinfer.runtime.MemoryBudget;
 import dev.vinfer.runtime.ModelException;
 import dev.vinfer.runtime.Shapes;
 import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.VinferException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -67,82 +69,112 @@ public final class TensorProtos {
 
     /** Decodes a tensor, reading external data through {@code external} when the tensor says so. */
     public static Tensor decode(TensorProto p, Limits limits, ExternalData external) {
+        return decode(p, limits, external, MemoryBudget.of(limits));
+    }
+
+    /**
+     * Decodes a tensor, counting its bytes in {@code budget} (the importer passes one budget for all the weights of
+     * a model). Every size is checked against the limits, the budget and the data actually present before the
+     * tensor is allocated.
+     */
+    public static Tensor decode(TensorProto p, Limits limits, ExternalData external, MemoryBudget budget) {
         String what = "tensor '" + p.getName() + "'";
         DType dtype = dtypeOf(p.getDataType(), what);
-        long[] dims = new long[p.getDimsCount()];
-        for (int i = 0; i < dims.length; i++) {
-            dims[i] = p.getDims(i);
-        }
-        int[] shape;
-        try {
-            shape = Shapes.fromLongs(dims);
-            limits.checkShape(what, shape);
-        } catch (RuntimeException e) {
-            throw new ModelException(e.getMessage().startsWith(what) ? e.getMessage() : what + ": " + e.getMessage());
-        }
+        int[] shape = checkedShape(p.getDimsList(), limits, what);
         if (p.hasSegment()) {
             throw new ModelException(what + ": segmented tensors are not supported");
         }
         int n = Shapes.size(shape);
+        long bytes = Limits.bytesOf(dtype, n);
         if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             if (external == null) {
                 throw new ModelException(what + " uses external data, but the model was not loaded from a file");
             }
-            ByteBuffer buf = external.read(p, (long) n * dtype.byteSize());
-            return fromLittleEndian(dtype, shape, n, buf, what);
+            reserve(budget, what, bytes);
+            return external.read(p, dtype, shape);
         }
         if (p.hasRawData()) {
             ByteString raw = p.getRawData();
-            long need = (long) n * dtype.byteSize();
-            if (raw.size() != need) {
+            if (raw.size() != bytes) {
                 throw new ModelException(what + ": raw_data has " + raw.size() + " bytes, the shape "
-                        + Shapes.toString(shape) + " needs " + need);
+                        + Shapes.toString(shape) + " needs " + bytes);
             }
+            reserve(budget, what, bytes);
             return fromLittleEndian(dtype, shape, n, raw.asReadOnlyByteBuffer(), what);
         }
+        int have = switch (dtype) {
+            case FLOAT32 -> p.getFloatDataCount();
+            case FLOAT64 -> p.getDoubleDataCount();
+            case INT64 -> p.getInt64DataCount();
+            case UINT32, UINT64 -> p.getUint64DataCount();
+            default -> p.getInt32DataCount();
+        };
+        // Checked before allocating: the dims alone must not make vinfer allocate what the data does not hold.
+        checkCount(what, have, n);
+        reserve(budget, what, bytes);
         Tensor t = Tensor.zeros(dtype, shape);
-        int have;
         switch (dtype) {
             case FLOAT32 -> {
-                have = p.getFloatDataCount();
-                checkCount(what, have, n);
                 float[] a = t.floats();
                 for (int i = 0; i < n; i++) {
                     a[i] = p.getFloatData(i);
                 }
             }
             case FLOAT64 -> {
-                have = p.getDoubleDataCount();
-                checkCount(what, have, n);
                 double[] a = t.doubles();
                 for (int i = 0; i < n; i++) {
                     a[i] = p.getDoubleData(i);
                 }
             }
             case INT64 -> {
-                have = p.getInt64DataCount();
-                checkCount(what, have, n);
                 long[] a = t.longs();
                 for (int i = 0; i < n; i++) {
                     a[i] = p.getInt64Data(i);
                 }
             }
             case UINT32, UINT64 -> {
-                have = p.getUint64DataCount();
-                checkCount(what, have, n);
                 for (int i = 0; i < n; i++) {
                     t.setLong(i, p.getUint64Data(i));
                 }
             }
             default -> {
-                have = p.getInt32DataCount();
-                checkCount(what, have, n);
                 for (int i = 0; i < n; i++) {
                     t.setLong(i, p.getInt32Data(i));
                 }
             }
         }
         return t;
+    }
+
+    /** The shape of ONNX dims after checking range, rank and element limits; errors name {@code what}. */
+    static int[] checkedShape(java.util.List<Long> dims, Limits limits, String what) {
+        if (dims.size() > limits.maxRank()) {
+            throw new ModelException(what + ": rank " + dims.size() + " exceeds the limit " + limits.maxRank());
+        }
+        long[] d = new long[dims.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = dims.get(i);
+        }
+        try {
+            int[] shape = Shapes.fromLongs(d);
+            limits.checkShape(what, shape);
+            return shape;
+        } catch (ModelException e) {
+            throw e;
+        } catch (VinferException e) {
+            throw new ModelException(e.getMessage().startsWith(what) ? e.getMessage() : what + ": " + e.getMessage());
+        }
+    }
+
+    private static void reserve(MemoryBudget budget, String what, long bytes) {
+        if (budget == null) {
+            return;
+        }
+        try {
+            budget.reserve(what, bytes);
+        } catch (VinferException e) {
+            throw new ModelException(e.getMessage());
+        }
     }
 
     private static void checkCount(String what, int have, int need) {
@@ -168,18 +200,28 @@ public final class TensorProtos {
             case BOOL -> {
                 byte[] a = t.bytes();
                 b.get(a, 0, n);
-                for (int i = 0; i < n; i++) {
-                    a[i] = (byte) (a[i] != 0 ? 1 : 0);
-                }
+                normalizeBools(a, n);
             }
         }
         return t;
     }
 
+    /** ONNX bools are bytes; anything nonzero is true, and vinfer stores true as 1. */
+    static void normalizeBools(byte[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            a[i] = (byte) (a[i] != 0 ? 1 : 0);
+        }
+    }
+
     /** Encodes a tensor as a TensorProto with raw_data (the form the ONNX test data uses). */
     public static TensorProto encode(Tensor t, String name) {
         int n = t.size();
-        ByteBuffer b = ByteBuffer.allocate(n * t.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        long bytes = Limits.bytesOf(t.dtype(), n);
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw new VinferException("tensor '" + name + "' " + t + " takes " + bytes
+                    + " bytes; a TensorProto holds at most 2 GiB (use external data)");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         Tensor c = t.offset() == 0 && java.lang.reflect.Array.getLength(t.data()) == n ? t : t.copy();
         switch (t.dtype()) {
             case FLOAT32 -> b.asFloatBuffer().put(c.floats(), 0, n);

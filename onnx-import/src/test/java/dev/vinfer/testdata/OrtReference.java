@@ -57,6 +57,7 @@ public final class OrtReference implements AutoCloseable {
         return switch (t.dtype()) {
             case FLOAT32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toFloatArray()), shape);
             case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(t.toLongArray()), shape);
+            case INT32 -> OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(t.toIntArray()), shape);
             default -> throw new IllegalArgumentException("OrtReference: dtype " + t.dtype() + " not wired");
         };
     }

@@ -111,12 +111,15 @@ final class Arena implements RunMemory {
 
     @Override
     public Tensor output(int node, int index, DType dtype, int[] shape) {
+        Tensor t = planned(node, index, dtype, shape);
+        return t != null ? t : Tensor.zeros(dtype, shape); // not planned, or a shape the recording did not see
+    }
+
+    /** The planned slice for this output, or null if the plan has none of this dtype and shape (no allocation). */
+    Tensor planned(int node, int index, DType dtype, int[] shape) {
         Tensor[] planned = tensors[node];
         Tensor t = index < planned.length ? planned[index] : null;
-        if (t != null && t.dtype() == dtype && sameShape(t, shape)) {
-            return t;
-        }
-        return Tensor.zeros(dtype, shape); // not planned, or a shape the recording did not see
+        return t != null && t.dtype() == dtype && sameShape(t, shape) ? t : null;
     }
 
     private static boolean sameShape(Tensor t, int[] shape) {

@@ -25,6 +25,9 @@ public final class ConstantFolding implements GraphPass {
         Graph.Builder b = g.rebuild();
         b.nodes().clear();
         boolean changed = false;
+        // Folded values become constants, so they count against the same budget as the weights.
+        MemoryBudget budget = new MemoryBudget(options.limits().maxMemoryBytes(), "maxMemoryBytes",
+                Session.constantBytes(g));
         for (Node n : g.nodes()) {
             if (canFold(n)) {
                 Tensor[] in = new Tensor[n.inputCount()];
@@ -32,7 +35,7 @@ public final class ConstantFolding implements GraphPass {
                     Value v = n.input(i);
                     in[i] = v == null ? null : v.constant();
                 }
-                Tensor[] out = n.op().run(new FoldContext(n, options), in);
+                Tensor[] out = fold(n, in, options, budget);
                 for (int o = 0; o < n.outputCount(); o++) {
                     if (n.output(o) != null) {
                         n.output(o).setConstant(out[o]);
@@ -44,6 +47,36 @@ public final class ConstantFolding implements GraphPass {
             }
         }
         return changed ? b.build() : g;
+    }
+
+    /** Runs one node on constants; a failure means the model itself is invalid, so it is a ModelException. */
+    private static Tensor[] fold(Node n, Tensor[] in, SessionOptions options, MemoryBudget budget) {
+        Tensor[] out;
+        try {
+            out = n.op().run(new FoldContext(n, options, budget), in);
+        } catch (RuntimeException e) {
+            if (e instanceof VinferException && e.getMessage() != null && e.getMessage().startsWith(n.label())) {
+                throw new ModelException(e.getMessage(), e);
+            }
+            throw new ModelException(n.label() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
+                    + " (while folding constants)", e);
+        }
+        int need = 0;
+        for (int o = 0; o < n.outputCount(); o++) {
+            if (n.output(o) != null) {
+                need = o + 1;
+            }
+        }
+        if (out == null || out.length < need) {
+            throw new ModelException(n.label() + " returned " + (out == null ? 0 : out.length) + " outputs, expected "
+                    + need);
+        }
+        for (int o = 0; o < need; o++) {
+            if (n.output(o) != null && out[o] == null) {
+                throw new ModelException(n.label() + " did not produce output '" + n.output(o).name() + "'");
+            }
+        }
+        return out;
     }
 
     private static boolean canFold(Node n) {
@@ -58,10 +91,13 @@ public final class ConstantFolding implements GraphPass {
         return n.inputCount() > 0 || n.op() instanceof Foldable;
     }
 
-    private record FoldContext(Node node, SessionOptions options) implements OpContext {
+    private record FoldContext(Node node, SessionOptions options, MemoryBudget budget) implements OpContext {
         @Override
         public Tensor output(int index, DType dtype, int... shape) {
-            options.limits().checkShape(node.label() + " output " + index, shape);
+            String what = node.label() + " output " + index;
+            options.limits().checkShape(what, shape);
+            budget.reserve(what + " " + dtype.displayName() + Shapes.toString(shape),
+                    Limits.bytesOf(dtype, Shapes.size(shape)));
             return Tensor.zeros(dtype, shape);
         }
 

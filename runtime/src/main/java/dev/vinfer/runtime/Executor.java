@@ -28,15 +28,36 @@ final class Executor {
 
     /** As {@link #run(Graph, Tensor[], NodeListener)}, with memory from {@code memory}. */
     Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory) {
+        return run(graph, inputs, listener, memory,
+                new LiveBytes(new MemoryBudget(options.limits().maxMemoryBytes(), "maxMemoryBytes", 0)));
+    }
+
+    /**
+     * As {@link #run(Graph, Tensor[], NodeListener, RunMemory)}, counting the run's fresh allocations in
+     * {@code live} (an arena is counted whole, here, before the run).
+     */
+    Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory, LiveBytes live) {
+        if (memory instanceof Arena a) {
+            live.reserveFixed("the run's memory arena", a.bytes());
+        }
         RunContext ctx = memory instanceof Arena a ? a.context(this, listener) : new RunContext(listener, memory);
+        ctx.live = live;
+        ctx.depth = 0;
         try {
-            return run(graph, inputs, listener, memory, ctx);
+            return run(graph, inputs, memory, ctx);
         } finally {
             ctx.node = null;
+            ctx.live = null;
         }
     }
 
-    private Tensor[] run(Graph graph, Tensor[] inputs, NodeListener listener, RunMemory memory, RunContext ctx) {
+    private Tensor[] run(Graph graph, Tensor[] inputs, RunMemory memory, RunContext ctx) {
+        if (inputs.length != graph.inputs().size()) {
+            throw new VinferException("graph '" + graph.name() + "' takes " + graph.inputs().size() + " inputs, got "
+                    + inputs.length);
+        }
+        NodeListener listener = ctx.listener;
+        LiveBytes live = ctx.live;
         Tensor[] env = memory.env(graph.valueCount());
         List<Value> values = graph.values();
         for (Value v : values) {
@@ -48,6 +69,9 @@ final class Executor {
         for (int i = 0; i < ins.size(); i++) {
             if (!ins.get(i).isConstant()) {
                 env[ins.get(i).id()] = inputs[i];
+                if (inputs[i] != null) {
+                    live.retain(inputs[i]);
+                }
             }
         }
         int[] lastUse = lastUseCache.computeIfAbsent(graph, Executor::lastUses);
@@ -87,19 +111,28 @@ final class Executor {
                         throw new ExecutionException(node.label() + " did not produce output '" + v.name() + "'");
                     }
                     env[v.id()] = out[o];
+                    live.retain(out[o]);
                 }
             }
             for (int i = 0; i < node.inputCount(); i++) {
                 Value v = node.input(i);
-                if (v != null && lastUse[v.id()] == k) {
+                if (v != null && lastUse[v.id()] == k && env[v.id()] != null && !v.isConstant()) {
+                    live.release(env[v.id()]);
                     env[v.id()] = null;
                 }
             }
+            live.sweep(ctx.depth);
         }
         List<Value> outs = graph.outputs();
         Tensor[] result = new Tensor[outs.size()];
         for (int i = 0; i < result.length; i++) {
             result[i] = env[outs.get(i).id()];
+        }
+        for (Value v : values) {
+            Tensor t = env[v.id()];
+            if (t != null && !v.isConstant()) {
+                live.release(t);
+            }
         }
         return result;
     }
@@ -153,6 +186,9 @@ final class Executor {
         private final RunMemory memory;
         Node node;
         int nodeIndex;
+        // Set for each run (an arena reuses its context): the run's byte accounting and the subgraph depth.
+        LiveBytes live;
+        int depth;
 
         RunContext(NodeListener listener, RunMemory memory) {
             this.listener = listener;
@@ -168,7 +204,15 @@ final class Executor {
             if (!options.limits().fits(shape)) {
                 options.limits().checkShape(node.label() + " output " + index, shape);
             }
-            return memory.output(nodeIndex, index, dtype, shape);
+            if (memory instanceof Arena a) {
+                Tensor planned = a.planned(nodeIndex, index, dtype, shape);
+                if (planned != null) {
+                    return planned; // counted with the arena
+                }
+            }
+            int k = nodeIndex;
+            return live.allocate(node.label() + " output " + index, dtype, shape, depth,
+                    () -> memory.output(k, index, dtype, shape));
         }
 
         @Override
@@ -183,14 +227,14 @@ final class Executor {
 
         @Override
         public Tensor[] runSubgraph(Graph graph, Tensor[] inputs) {
-            Node saved = node;
-            int savedIndex = nodeIndex;
-            try {
-                return Executor.this.run(graph, inputs, listener);
-            } finally {
-                node = saved;
-                nodeIndex = savedIndex;
+            if (depth >= options.limits().maxSubgraphDepth()) {
+                throw new VinferException("subgraphs nested more than " + depth + " deep (limit)");
             }
+            // Fresh memory for the body, counted in this run's budget one level deeper.
+            RunContext inner = new RunContext(listener, RunMemory.FRESH);
+            inner.live = live;
+            inner.depth = depth + 1;
+            return Executor.this.run(graph, inputs, RunMemory.FRESH, inner);
         }
     }
 }

@@ -171,6 +171,8 @@ public final class Graph {
          * referenced by renumbering nothing: ids stay as they are.
          */
         public Graph build() {
+            // A set, not the list: a hostile model may declare very many inputs, and this is checked per edge.
+            java.util.Set<Value> inputs = new java.util.HashSet<>(this.inputs);
             Map<Value, Node> producer = new HashMap<>();
             for (Node n : nodes) {
                 for (Value o : n.outputs()) {
@@ -202,7 +204,7 @@ public final class Graph {
                 }
             }
             List<Node> ordered = topologicalOrder(producer);
-            return new Graph(name, values, inputs, outputs, ordered);
+            return new Graph(name, values, this.inputs, outputs, ordered);
         }
 
         private List<Node> topologicalOrder(Map<Value, Node> producer) {

@@ -39,14 +39,15 @@ final class MemoryPlans {
         this.executor = executor;
     }
 
-    Tensor[] run(Tensor[] feed, Executor.NodeListener listener) {
+    /** Runs the graph; {@code live} makes the byte accounting of one run attempt (a fallback rerun gets a new one). */
+    Tensor[] run(Tensor[] feed, Executor.NodeListener listener, java.util.function.Supplier<LiveBytes> live) {
         Entry e = find(feed);
         if (e == null) {
             if (entries.size() >= MAX_PLANS) {
-                return executor.run(graph, feed, listener);
+                return executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
             }
             RunRecording rec = new RunRecording(graph.nodes().size());
-            Tensor[] out = executor.run(graph, feed, listener, rec);
+            Tensor[] out = executor.run(graph, feed, listener, rec, live.get());
             MemoryPlan plan = MemoryPlan.build(graph, feed, rec, planOutputs);
             synchronized (entries) {
                 if (find(feed) == null && entries.size() < MAX_PLANS) {
@@ -56,7 +57,7 @@ final class MemoryPlans {
             return out;
         }
         if (e.disabled) {
-            return executor.run(graph, feed, listener);
+            return executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
         }
         Arena a = e.pool.poll();
         if (a == null) {
@@ -66,7 +67,7 @@ final class MemoryPlans {
             }
         }
         try {
-            Tensor[] out = executor.run(graph, feed, listener, a);
+            Tensor[] out = executor.run(graph, feed, listener, a, live.get());
             if (planOutputs) {
                 for (int i = 0; i < out.length; i++) {
                     out[i] = out[i].copy();
@@ -75,7 +76,7 @@ final class MemoryPlans {
             return out;
         } catch (Arena.Mismatch m) {
             e.disabled = true;
-            return executor.run(graph, feed, listener);
+            return executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
         } finally {
             a.clear();
             e.pool.offer(a);

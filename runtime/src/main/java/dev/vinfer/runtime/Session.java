@@ -25,7 +25,14 @@ public final class Session implements AutoCloseable {
     private final MemoryPlans plans;
     private final List<ValueInfo> inputInfo;
     private final List<ValueInfo> outputInfo;
+    private final long constantBytes;
+    // Runs in flight, per thread, guarded by lifecycle: close() waits for them (see close()).
+    private final Object lifecycle = new Object();
+    private final Map<Thread, Integer> running = new java.util.HashMap<>();
+    private int inFlight;
+    private boolean poolClosed;
     private volatile boolean closed;
+    private volatile long lastRunPeakBytes;
 
     private static final System.Logger LOG = System.getLogger("dev.vinfer");
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SCALAR =
@@ -34,6 +41,12 @@ public final class Session implements AutoCloseable {
     public Session(Graph graph, SessionOptions options) {
         this.graph = graph;
         this.options = options.clone();
+        this.constantBytes = constantBytes(graph);
+        long budget = this.options.limits().maxMemoryBytes();
+        if (constantBytes > budget) {
+            throw new ModelException("the model's constants take " + constantBytes
+                    + " bytes, more than the memory limit (maxMemoryBytes = " + budget + ")");
+        }
         this.parallel = new ThreadPoolParallel(this.options.threads());
         this.executor = new Executor(this.options, parallel);
         this.plans = this.options.memoryPlan() ? new MemoryPlans(graph, executor) : null;
@@ -67,6 +80,33 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** Bytes of the graph's constant tensors, each backing array counted once. */
+    static long constantBytes(Graph g) {
+        Map<Object, Boolean> seen = new java.util.IdentityHashMap<>();
+        long sum = 0;
+        for (Value v : g.values()) {
+            Tensor t = v.constant();
+            if (t != null && seen.put(t.data(), Boolean.TRUE) == null) {
+                sum += (long) java.lang.reflect.Array.getLength(t.data()) * t.dtype().byteSize();
+            }
+        }
+        return sum;
+    }
+
+    /** Prefix of this session's worker thread names (for tests that check none is left after close). */
+    String workerThreadPrefix() {
+        return parallel.threadNamePrefix();
+    }
+
+    /**
+     * The most bytes the last finished run held at once, as counted against {@link Limits#maxMemoryBytes()}:
+     * the constants, the memory arena if the run used one, and the tensors it allocated fresh while they were live.
+     * 0 before the first run.
+     */
+    public long lastRunPeakBytes() {
+        return lastRunPeakBytes;
+    }
+
     private static ValueInfo infoOf(Value v) {
         return v.info() != null ? v.info() : new ValueInfo(v.name(), null, null, null);
     }
@@ -97,18 +137,49 @@ public final class Session implements AutoCloseable {
 
     /** Runs the model and reports each node's time to {@code profiler} (for {@code vinfer profile}). */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Consumer<NodeTiming> profiler) {
-        if (closed) {
-            throw new IllegalStateException("session is closed");
+        enter();
+        try {
+            Tensor[] feed = bindInputs(inputs);
+            Executor.NodeListener listener = profiler == null ? null
+                    : (node, in, out, nanos) -> profiler.accept(new NodeTiming(node, in, out, nanos));
+            LiveBytes[] last = new LiveBytes[1];
+            java.util.function.Supplier<LiveBytes> live = () -> last[0] = new LiveBytes(new MemoryBudget(
+                    options.limits().maxMemoryBytes(), "maxMemoryBytes", constantBytes));
+            Tensor[] out = plans != null ? plans.run(feed, listener, live)
+                    : executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
+            lastRunPeakBytes = last[0].peak();
+            Map<String, Tensor> result = new LinkedHashMap<>();
+            for (int i = 0; i < out.length; i++) {
+                result.put(graph.outputs().get(i).name(), out[i]);
+            }
+            return result;
+        } finally {
+            exit();
         }
-        Tensor[] feed = bindInputs(inputs);
-        Executor.NodeListener listener = profiler == null ? null
-                : (node, in, out, nanos) -> profiler.accept(new NodeTiming(node, in, out, nanos));
-        Tensor[] out = plans != null ? plans.run(feed, listener) : executor.run(graph, feed, listener);
-        Map<String, Tensor> result = new LinkedHashMap<>();
-        for (int i = 0; i < out.length; i++) {
-            result.put(graph.outputs().get(i).name(), out[i]);
+    }
+
+    private void enter() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("session is closed");
+            }
+            inFlight++;
+            running.merge(Thread.currentThread(), 1, Integer::sum);
         }
-        return result;
+    }
+
+    private void exit() {
+        boolean shutPool;
+        synchronized (lifecycle) {
+            inFlight--;
+            running.computeIfPresent(Thread.currentThread(), (t, n) -> n == 1 ? null : n - 1);
+            shutPool = closed && inFlight == 0 && !poolClosed;
+            poolClosed |= shutPool;
+            lifecycle.notifyAll();
+        }
+        if (shutPool) {
+            parallel.close();
+        }
     }
 
     /** Runs a model with one input and returns its first output. */
@@ -211,11 +282,35 @@ public final class Session implements AutoCloseable {
         return closed;
     }
 
-    /** Stops the session's threads. Runs already under way finish; later runs throw IllegalStateException. */
+    /**
+     * Closes the session: runs that start afterwards throw {@link IllegalStateException}; runs already under way on
+     * other threads finish normally (with correct results), and close() waits for them, then stops the session's
+     * worker threads (waiting until each has exited) and returns. Called from inside a run of this session (e.g. a
+     * profiler callback), it does not wait for that run: the threads stop when it ends. Closing again does nothing.
+     */
     @Override
     public void close() {
-        closed = true;
-        parallel.close();
+        boolean shutPool;
+        boolean interrupted = false;
+        synchronized (lifecycle) {
+            closed = true;
+            int mine = running.getOrDefault(Thread.currentThread(), 0);
+            while (inFlight > mine) {
+                try {
+                    lifecycle.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish closing (runs always end); keep the interrupt for the caller
+                }
+            }
+            shutPool = inFlight == 0 && !poolClosed;
+            poolClosed |= shutPool;
+        }
+        if (shutPool) {
+            parallel.close();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** One node's time in a profiled run. */

@@ -20,7 +20,7 @@ public final class Shapes {
             n *= d;
             if (n > MAX_ELEMENTS) {
                 throw new VinferException("shape " + Arrays.toString(shape) + " has more than " + MAX_ELEMENTS
-                        + " elements");
+                        + " elements, what one Java array holds");
             }
         }
         return (int) n;
@@ -32,14 +32,18 @@ public final class Shapes {
         long n = 1;
         for (int i = 0; i < dims.length; i++) {
             long d = dims[i];
-            if (d < 0 || d > MAX_ELEMENTS) {
-                throw new VinferException("dimension " + d + " out of range in shape " + Arrays.toString(dims));
+            if (d < 0) {
+                throw new VinferException("negative dimension " + d + " in shape " + Arrays.toString(dims));
+            }
+            if (d > MAX_ELEMENTS) {
+                throw new VinferException("dimension " + d + " in shape " + Arrays.toString(dims)
+                        + " is more than one Java array holds (" + MAX_ELEMENTS + " elements)");
             }
             s[i] = (int) d;
             n = d == 0 ? 0 : n * d;
             if (n > MAX_ELEMENTS) {
                 throw new VinferException("shape " + Arrays.toString(dims) + " has more than " + MAX_ELEMENTS
-                        + " elements");
+                        + " elements, what one Java array holds");
             }
         }
         return s;

@@ -5,23 +5,38 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Parallel} over a pool the session owns. The calling thread runs one share of the tasks itself, so a
  * pool of {@code threads - 1} workers keeps {@code threads} cores busy.
  */
 final class ThreadPoolParallel implements Parallel, AutoCloseable {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
     private final int threads;
     private final ForkJoinPool pool;
+    private final String threadNamePrefix;
+    // Every worker ever started, so that close() can wait until each has really exited.
+    private final java.util.List<Thread> workers = new java.util.ArrayList<>();
 
     ThreadPoolParallel(int threads) {
         this.threads = threads;
+        this.threadNamePrefix = "vinfer-pool" + POOLS.incrementAndGet() + "-worker-";
         this.pool = threads <= 1 ? null : new ForkJoinPool(threads - 1, p -> {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
             t.setDaemon(true);
-            t.setName("vinfer-worker-" + t.getPoolIndex());
+            t.setName(threadNamePrefix + t.getPoolIndex());
+            synchronized (workers) {
+                workers.add(t);
+            }
             return t;
         }, null, false);
+    }
+
+    /** Names of this pool's worker threads start with this (unique per pool; tests look for leftovers). */
+    String threadNamePrefix() {
+        return threadNamePrefix;
     }
 
     @Override
@@ -68,6 +83,17 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
             pool.shutdown();
             try {
                 pool.awaitTermination(10, TimeUnit.SECONDS);
+                // Terminated means no task runs; a worker may still be finishing its exit. Wait for that too.
+                java.util.List<Thread> started;
+                synchronized (workers) {
+                    started = new java.util.ArrayList<>(workers);
+                    workers.clear();
+                }
+                for (Thread t : started) {
+                    if (t != Thread.currentThread()) {
+                        t.join(10_000);
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

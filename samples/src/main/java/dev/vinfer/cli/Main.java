@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             InfoCommand.class,
             TestCommand.class,
+            QuantizeCommand.class,
             OpsCommand.class,
             ClassifyCommand.class,
             DetectCommand.class,
@@ -20,6 +21,9 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ProfileCommand.class,
             GraphCommand.class,
+            Segment3dCommand.class,
+            StylizeCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main {

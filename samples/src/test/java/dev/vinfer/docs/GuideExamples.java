@@ -123,7 +123,7 @@ final class GuideExamples {
         // snippet: limits
         Limits strict = new Limits(
                 50_000_000L,        // elements in one tensor
-                200L << 20,         // bytes of model file plus weights
+                200L << 20,         // bytes of the model file
                 8,                  // rank of any tensor
                 10_000,             // nodes
                 4,                  // nesting of If/Loop bodies

@@ -16,6 +16,12 @@ public final class ControlFlowMappings {
             if (n.getGraph("then_branch") == null || n.getGraph("else_branch") == null) {
                 throw n.error("If needs then_branch and else_branch graphs");
             }
+            for (String b : new String[] {"then_branch", "else_branch"}) {
+                // Branch inputs are only the outer values the importer captured: ONNX If bodies declare none.
+                if (n.getGraph(b).inputs().size() != n.capturedInputCount()) {
+                    throw n.error(b + " declares inputs of its own; If branches take none");
+                }
+            }
             return new IfOp(n.getGraph("then_branch"), n.getGraph("else_branch"));
         });
         r.add("Loop", n -> {
@@ -31,7 +37,7 @@ public final class ControlFlowMappings {
             if (body.inputs().size() != 2 + carried + n.capturedInputCount()) {
                 throw n.error("Loop body takes " + body.inputs().size() + " inputs, expected " + (2 + carried));
             }
-            return new LoopOp(body, carried, n.limits().maxNodes() * 1000L);
+            return new LoopOp(body, carried, n.limits().maxLoopIterations());
         });
     }
 }

@@ -101,6 +101,9 @@ public final class SoftmaxOp implements Operator {
                         argmax = k;
                     }
                 }
+                if (kind == Kind.HARDMAX) {
+                    argmax = firstNaN(x, base, group, inner, argmax);
+                }
                 switch (kind) {
                     case HARDMAX -> {
                         for (int k = 0; k < group; k++) {
@@ -134,6 +137,16 @@ public final class SoftmaxOp implements Operator {
         }
     }
 
+    /** Hardmax follows numpy's argmax, as the ONNX reference does: a NaN is the maximum, its first occurrence wins. */
+    private static int firstNaN(Tensor x, int base, int group, int inner, int argmax) {
+        for (int k = 0; k < group; k++) {
+            if (Double.isNaN(x.getDouble(base + k * inner))) {
+                return k;
+            }
+        }
+        return argmax;
+    }
+
     /** float64 (and any other floating type the runtime may add) through the double accessors. */
     private void runGeneric(Tensor x, Tensor y, int outer, int group, int inner) {
         for (int o = 0; o < outer; o++) {
@@ -147,6 +160,9 @@ public final class SoftmaxOp implements Operator {
                         max = v;
                         argmax = k;
                     }
+                }
+                if (kind == Kind.HARDMAX) {
+                    argmax = firstNaN(x, base, group, inner, argmax);
                 }
                 double sum = 0;
                 if (kind != Kind.HARDMAX) {

@@ -2,6 +2,7 @@ package dev.vinfer.ops.control;
 
 import dev.vinfer.runtime.ExecutionException;
 import dev.vinfer.runtime.Graph;
+import dev.vinfer.runtime.Limits;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Shapes;
@@ -40,6 +41,15 @@ public final class LoopOp implements Operator {
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor m = inputs[0];
         Tensor condIn = inputs.length > 1 ? inputs[1] : null;
+        for (Tensor t : new Tensor[] {m, condIn}) {
+            if (t != null && t.size() != 1) {
+                throw new ExecutionException("Loop trip count and condition must hold one element, got " + t);
+            }
+        }
+        if (body.outputs().size() < 1 + carried) {
+            throw new ExecutionException("Loop body has " + body.outputs().size() + " outputs, needs the condition and "
+                    + carried + " carried values");
+        }
         long trips = m == null ? Long.MAX_VALUE : m.getLong(0);
         boolean cond = condIn == null || condIn.getBool(0);
         Tensor[] state = Arrays.copyOfRange(inputs, 2, 2 + carried);
@@ -60,10 +70,23 @@ public final class LoopOp implements Operator {
             System.arraycopy(state, 0, bodyIn, 2, carried);
             System.arraycopy(captured, 0, bodyIn, 2 + carried, captured.length);
             Tensor[] out = ctx.runSubgraph(body, bodyIn);
+            if (out[0].size() != 1) {
+                throw new ExecutionException("Loop body condition must hold one element, got " + out[0]);
+            }
             cond = out[0].getBool(0);
             System.arraycopy(out, 1, state, 0, carried);
             for (int s = 0; s < scanCount; s++) {
-                scans.get(s).add(out[1 + carried + s]);
+                Tensor part = out[1 + carried + s];
+                scans.get(s).add(part);
+                // The stacked scan output will need (i + 1) times this; refuse now, not after filling the heap.
+                long elements = (i + 1) * (long) part.size();
+                Limits limits = ctx.options().limits();
+                if (elements > limits.maxTensorElements()
+                        || elements * part.dtype().byteSize() > limits.maxMemoryBytes()) {
+                    throw new ExecutionException("Loop scan output " + s + " would stack " + (i + 1) + " x "
+                            + part + ", over the limits (maxTensorElements " + limits.maxTensorElements()
+                            + ", maxMemoryBytes " + limits.maxMemoryBytes() + ")");
+                }
             }
             i++;
         }

@@ -259,6 +259,7 @@ public final class ConvOp implements Operator {
 
     private ConvGeometry geometry(int[] xs, int[] ws) {
         int rank = xs.length - 2;
+        attrs.requireRank(rank, "Conv");
         int[] in = Arrays.copyOfRange(xs, 2, xs.length);
         int[] kernel = Arrays.copyOfRange(ws, 2, ws.length);
         if (attrs.kernelShape() != null && !Arrays.equals(attrs.kernelShape(), kernel)) {

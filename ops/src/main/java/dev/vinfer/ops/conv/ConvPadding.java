@@ -25,8 +25,10 @@ public record ConvPadding(Mode mode, int[] begin, int[] end) {
             case EXPLICIT -> new int[] {begin[axis], end[axis]};
             case VALID -> new int[] {0, 0};
             case SAME_UPPER, SAME_LOWER -> {
-                int out = Math.ceilDiv(in, stride);
-                int total = Math.max(0, (out - 1) * stride + (kernel - 1) * dilation + 1 - in);
+                // In long: hostile strides and dilations must not wrap around; the geometry rejects huge pads.
+                long out = Math.ceilDiv(in, stride);
+                long want = Math.max(0, (out - 1) * stride + (long) (kernel - 1) * dilation + 1 - in);
+                int total = (int) Math.min(want, Integer.MAX_VALUE);
                 int small = total / 2;
                 yield mode == Mode.SAME_UPPER ? new int[] {small, total - small} : new int[] {total - small, small};
             }

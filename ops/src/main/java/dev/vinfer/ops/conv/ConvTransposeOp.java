@@ -80,6 +80,7 @@ public final class ConvTransposeOp implements Operator {
 
     private ConvTransposeGeometry geometry(int[] xs, int[] ws) {
         int rank = xs.length - 2;
+        attrs.requireRank(rank, "ConvTranspose");
         int[] in = Arrays.copyOfRange(xs, 2, xs.length);
         int[] kernel = Arrays.copyOfRange(ws, 2, ws.length);
         if (attrs.kernelShape() != null && !Arrays.equals(attrs.kernelShape(), kernel)) {
@@ -101,7 +102,15 @@ public final class ConvTransposeOp implements Operator {
             strides[d] = attrs.stride(d);
             dil[d] = attrs.dilation(d);
             outPad[d] = attrs.outputPadding(d);
-            int full = strides[d] * (in[d] - 1) + outPad[d] + (kernel[d] - 1) * dil[d] + 1;
+            if (strides[d] < 1 || dil[d] < 1 || outPad[d] < 0) {
+                throw new VinferException("ConvTranspose: strides " + strides[d] + ", dilations " + dil[d]
+                        + " and output_padding " + outPad[d] + " on axis " + d + " are out of range");
+            }
+            long fullLong = (long) strides[d] * (in[d] - 1) + outPad[d] + (long) (kernel[d] - 1) * dil[d] + 1;
+            if (fullLong > Integer.MAX_VALUE) {
+                throw new VinferException("ConvTranspose: output axis " + d + " would have " + fullLong + " elements");
+            }
+            int full = (int) fullLong;
             int[] requested = attrs.outputShape();
             if (requested != null || mode == ConvPadding.Mode.SAME_UPPER || mode == ConvPadding.Mode.SAME_LOWER) {
                 // The spec derives pads from the wanted output size; SAME means output = input * stride.

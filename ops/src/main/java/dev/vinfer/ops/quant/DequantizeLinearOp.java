@@ -23,6 +23,16 @@ public final class DequantizeLinearOp implements Operator {
         this.blockSize = blockSize;
     }
 
+    /** The quantization axis attribute (meaningful for per-axis and blocked parameters). */
+    public long axis() {
+        return axis;
+    }
+
+    /** The block size, 0 when not blocked. */
+    public int blockSize() {
+        return blockSize;
+    }
+
     @Override
     public String opType() {
         return "DequantizeLinear";

@@ -22,6 +22,11 @@ public final class QLinearConvOp implements Operator {
         this.geometry = geometry;
     }
 
+    /** The convolution attributes (for graph passes that rewrite this op). */
+    public ConvGeometry geometry() {
+        return geometry;
+    }
+
     @Override
     public String opType() {
         return "QLinearConv";

@@ -30,6 +30,21 @@ public final class QuantizeLinearOp implements Operator {
         this.outputDtype = outputDtype;
     }
 
+    /** The quantization axis attribute (meaningful for per-axis and blocked parameters). */
+    public long axis() {
+        return axis;
+    }
+
+    /** The block size, 0 when not blocked. */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** The output dtype attribute, or null (then the zero point's type, else uint8). */
+    public DType outputDtype() {
+        return outputDtype;
+    }
+
     @Override
     public String opType() {
         return "QuantizeLinear";

@@ -4,6 +4,7 @@ import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Shapes;
 import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.VinferException;
 
 /**
  * Gather: picks entries of {@code data} along {@code axis} by {@code indices} (negative ones wrap); the output
@@ -27,6 +28,9 @@ public final class GatherOp implements Operator {
         Tensor indices = inputs[1];
         IndexArgs.requireIntegers(indices, "Gather indices");
         int[] ds = data.shape();
+        if (ds.length == 0) {
+            throw new VinferException("Gather: data must have rank >= 1, got a scalar");
+        }
         int a = Shapes.axis(axis, ds.length);
         int[] is = indices.shape();
         int[] out = new int[ds.length - 1 + is.length];

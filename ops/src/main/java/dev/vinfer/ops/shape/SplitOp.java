@@ -36,6 +36,9 @@ public final class SplitOp implements Operator {
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor x = inputs[0];
         int[] in = x.shape();
+        if (in.length == 0) {
+            throw new VinferException("Split: a scalar has no axis to split");
+        }
         int a = Shapes.axis(axis, in.length);
         int dim = in[a];
         long[] split = fixedSplit;

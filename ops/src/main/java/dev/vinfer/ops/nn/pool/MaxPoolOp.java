@@ -26,6 +26,16 @@ public final class MaxPoolOp implements Operator {
         this.columnMajorIndices = columnMajorIndices;
     }
 
+    /** The pooling window (for graph passes that rewrite this op). */
+    public PoolWindow window() {
+        return window;
+    }
+
+    /** Whether the op also writes the Indices output. */
+    public boolean withIndices() {
+        return withIndices;
+    }
+
     @Override
     public String opType() {
         return "MaxPool";
@@ -46,6 +56,10 @@ public final class MaxPoolOp implements Operator {
         PoolGeometry g = PoolGeometry.of(window, x.shape());
         int[] outShape = g.outputShape();
         Tensor y = ctx.output(0, dt, outShape);
+        if (dt == DType.FLOAT32 && !withIndices) {
+            FloatMaxPool.run(g, x, y, ctx.parallel());
+            return new Tensor[] {y};
+        }
         Tensor indices = withIndices ? ctx.output(1, DType.INT64, outShape) : null;
         int inPlane = g.inputPlaneSize();
         int outPlane = g.outputPlaneSize();

@@ -1,0 +1,140 @@
+package dev.vinfer.ops.nn.pool;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vinfer.conv.Parallel;
+import dev.vinfer.ops.nn.TestContext;
+import dev.vinfer.runtime.DType;
+import dev.vinfer.runtime.Graph;
+import dev.vinfer.runtime.OpContext;
+import dev.vinfer.runtime.SessionOptions;
+import dev.vinfer.runtime.Tensor;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float32 fast path of MaxPool gives the same results as the reference path (which runs when indices are
+ * asked for), on random seeded geometries of rank 1 to 3 with padding, dilation, ceil mode, NaN and -inf, on one
+ * and on two threads.
+ */
+class FloatMaxPoolTest {
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(2);
+
+    /** Two threads, so that planes are really split. */
+    private static final Parallel TWO = new Parallel() {
+        @Override
+        public int threads() {
+            return 2;
+        }
+
+        @Override
+        public void forEach(int count, Task task) {
+            Future<?>[] f = new Future<?>[count];
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                f[i] = POOL.submit(() -> task.run(index));
+            }
+            for (Future<?> x : f) {
+                try {
+                    x.get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    };
+
+    /** The test context, but with two threads. */
+    private static final class TwoThreads implements OpContext {
+        private final TestContext base = new TestContext();
+
+        @Override
+        public Tensor output(int index, DType dtype, int... shape) {
+            return base.output(index, dtype, shape);
+        }
+
+        @Override
+        public Parallel parallel() {
+            return TWO;
+        }
+
+        @Override
+        public SessionOptions options() {
+            return base.options();
+        }
+
+        @Override
+        public Tensor[] runSubgraph(Graph graph, Tensor[] inputs) {
+            return base.runSubgraph(graph, inputs);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        POOL.shutdown();
+    }
+
+    @Test
+    void randomGeometriesMatchTheReference() {
+        long seed = 20251128L;
+        Random r = new Random(seed);
+        for (int trial = 0; trial < 300; trial++) {
+            int k = 1 + r.nextInt(3);
+            int[] kernel = new int[k];
+            int[] strides = new int[k];
+            int[] dilations = new int[k];
+            int[] pads = new int[2 * k];
+            int[] shape = new int[k + 2];
+            shape[0] = 1 + r.nextInt(2);
+            shape[1] = 1 + r.nextInt(k == 3 ? 3 : 40);
+            for (int i = 0; i < k; i++) {
+                kernel[i] = 1 + r.nextInt(4);
+                strides[i] = 1 + r.nextInt(3);
+                dilations[i] = 1 + r.nextInt(2);
+                int extent = (kernel[i] - 1) * dilations[i] + 1;
+                pads[i] = r.nextInt(extent);
+                pads[k + i] = r.nextInt(extent);
+                shape[i + 2] = extent + r.nextInt(k == 3 ? 6 : 30);
+            }
+            PoolWindow window = new PoolWindow(kernel, strides, dilations, pads, PaddingPolicy.EXPLICIT,
+                    r.nextBoolean());
+            float[] data = new float[Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+            for (int i = 0; i < data.length; i++) {
+                int pick = r.nextInt(50);
+                data[i] = pick == 0 ? Float.NaN : pick == 1 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian();
+            }
+            Tensor x = Tensor.of(data, shape);
+            Tensor reference = new MaxPoolOp(window, true, false).run(new TestContext(), new Tensor[] {x})[0];
+            String what = "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape);
+            for (boolean two : new boolean[] {false, true}) {
+                OpContext ctx = two ? new TwoThreads() : new TestContext();
+                Tensor fast = new MaxPoolOp(window, false, false).run(ctx, new Tensor[] {x})[0];
+                assertArrayEquals(reference.shape(), fast.shape(), what);
+                float[] a = reference.toFloatArray();
+                float[] b = fast.toFloatArray();
+                for (int i = 0; i < a.length; i++) {
+                    // equal as floats (NaN to NaN); only the sign of a zero maximum is left open
+                    boolean same = a[i] == b[i] || Float.isNaN(a[i]) && Float.isNaN(b[i]);
+                    assertTrue(same, what + " output " + i + ": reference " + a[i] + ", fast path " + b[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void allNaNWindowGivesNaNAndTheInputOffsetIsHonoured() {
+        float[] backing = {99, 99, Float.NaN, Float.NaN, 1, 5};
+        Tensor x = Tensor.wrap(DType.FLOAT32, backing, 2, 1, 1, 4);
+        Tensor y = new MaxPoolOp(new PoolWindow(new int[] {2}, new int[] {2}, new int[] {1}, new int[2],
+                PaddingPolicy.EXPLICIT, false), false, false).run(new TestContext(), new Tensor[] {x})[0];
+        assertEquals(Float.NaN, y.getFloat(0));
+        assertEquals(5f, y.getFloat(1));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.vinfer.quantization.calib;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Settings of static post-training quantization. Activations become uint8 with a zero point (asymmetric), weights
+ * int8 symmetric (zero point 0, range [-127, 127]), biases int32 with scale {@code x_scale * w_scale}: the layout
+ * ONNX Runtime's QDQ fusions expect.
+ *
+ * <pre>{@code
+ * new QuantizerOptions().perChannel(true).method(CalibrationMethod.PERCENTILE).exclude("fc")
+ * }</pre>
+ */
+public final class QuantizerOptions {
+    private boolean perChannel;
+    private CalibrationMethod method = CalibrationMethod.MINMAX;
+    private double percentile = 99.999;
+    private final Set<String> exclude = new LinkedHashSet<>();
+
+    /** One weight scale per output channel instead of one per tensor (needs opset 13). */
+    public QuantizerOptions perChannel(boolean on) {
+        this.perChannel = on;
+        return this;
+    }
+
+    public boolean perChannel() {
+        return perChannel;
+    }
+
+    public QuantizerOptions method(CalibrationMethod m) {
+        this.method = java.util.Objects.requireNonNull(m, "method");
+        return this;
+    }
+
+    public CalibrationMethod method() {
+        return method;
+    }
+
+    /** The percentile of |x| the PERCENTILE method keeps (default 99.999). */
+    public QuantizerOptions percentile(double p) {
+        if (!(p > 0 && p <= 100)) {
+            throw new IllegalArgumentException("percentile must be in (0, 100], got " + p);
+        }
+        this.percentile = p;
+        return this;
+    }
+
+    public double percentile() {
+        return percentile;
+    }
+
+    /** Nodes (by name) left in float. */
+    public QuantizerOptions exclude(String... nodeNames) {
+        exclude.addAll(java.util.List.of(nodeNames));
+        return this;
+    }
+
+    public Set<String> excluded() {
+        return Set.copyOf(exclude);
+    }
+}
