@@ -67,7 +67,9 @@ public enum ConvAlgorithm {
             case POINTWISE -> g.isPointwise();
             case DEPTHWISE -> g.isDepthwise();
             case GEMM_COL2IM -> false;
-            case WINOGRAD_F2_3, WINOGRAD_F4_3, WINOGRAD_F6_3 -> WinogradConv.supports(g);
+            case WINOGRAD_F2_3 -> WinogradConv.supports(g, 2);
+            case WINOGRAD_F4_3 -> WinogradConv.supports(g, 4);
+            case WINOGRAD_F6_3 -> WinogradConv.supports(g, 6);
         };
     }
 
@@ -135,7 +137,8 @@ public enum ConvAlgorithm {
             return null;
         }
         int outW = g.outputDim(g.rank() - 1);
-        return g.rank() > 1 && outW < 24 ? WINOGRAD_F2_3 : WINOGRAD_F4_3;
+        ConvAlgorithm w = g.rank() > 1 && outW < 24 ? WINOGRAD_F2_3 : WINOGRAD_F4_3;
+        return w.supports(g) ? w : null;
     }
 
     /** The algorithm AUTO runs for a transposed convolution: always {@link #GEMM_COL2IM}. */

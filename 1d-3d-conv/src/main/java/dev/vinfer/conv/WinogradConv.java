@@ -53,8 +53,9 @@ final class WinogradConv extends PreparedConv {
 
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         super(algorithmFor(m), backend, g.inputLength(), g.outputLength());
-        if (!supports(g)) {
-            throw new IllegalArgumentException("Winograd needs 3-tap kernels on every axis, stride 1, dilation 1: " + g);
+        if (!supports(g, m)) {
+            throw new IllegalArgumentException("Winograd F(" + m + ",3) needs 3-tap kernels on every axis, stride 1,"
+                    + " dilation 1, and at most " + MAX_TRANSFORMED_WEIGHTS + " transformed weights: " + g);
         }
         this.g = g;
         this.s = Shape3.of(g);
@@ -76,6 +77,10 @@ final class WinogradConv extends PreparedConv {
         this.u = transformWeights(w, wOff);
     }
 
+    /** Most floats of transformed weights a kernel may hold (256 MiB): beyond it, im2col instead of an OOM. */
+    static final long MAX_TRANSFORMED_WEIGHTS = 1L << 26;
+
+    /** 3-tap kernels on every axis, stride 1, dilation 1. */
     static boolean supports(ConvGeometry g) {
         for (int d = 0; d < g.rank(); d++) {
             if (g.kernel(d) != 3 || g.stride(d) != 1 || g.dilation(d) != 1) {
@@ -83,6 +88,15 @@ final class WinogradConv extends PreparedConv {
             }
         }
         return true;
+    }
+
+    /**
+     * {@link #supports(ConvGeometry)}, and F(m,3)'s transformed weights ({@code (m+2)^rank} positions x M x C/G
+     * floats; 512 positions for F(6,3) in 3D) within {@link #MAX_TRANSFORMED_WEIGHTS}.
+     */
+    static boolean supports(ConvGeometry g, int m) {
+        long positions = (long) Math.pow(m + 2, g.rank());
+        return supports(g) && positions * g.outChannels() * g.inChannelsPerGroup() <= MAX_TRANSFORMED_WEIGHTS;
     }
 
     static ConvAlgorithm algorithmFor(int m) {

@@ -188,6 +188,17 @@ class ConvAlgorithmsTest {
     }
 
     @Test
+    void winogradDeclinesWeightsTooLargeToTransform() {
+        // F(6,3) in 3D: 512 positions x 512 x 512 = 134M floats (537 MB) of transformed weights: not supported, so a
+        // forced F(6,3) falls back to AUTO instead of running the JVM out of memory; F(2,3)'s 64 positions fit.
+        ConvGeometry big = ConvGeometry.builder().channels(512, 512).input(4, 4, 4).kernel(3, 3, 3).build();
+        assertEquals(false, ConvAlgorithm.WINOGRAD_F6_3.supports(big));
+        assertEquals(true, ConvAlgorithm.WINOGRAD_F2_3.supports(big));
+        assertThrows(IllegalArgumentException.class, () -> Convolutions.prepare(big, new float[big.weightLength()], 0,
+                null, Epilogue.NONE, ConvAlgorithm.WINOGRAD_F6_3));
+    }
+
+    @Test
     void forcingAnUnsupportedAlgorithmFails() {
         ConvGeometry g = ConvGeometry.builder().channels(4, 4).input(5, 5).kernel(3, 3).build();
         float[] w = new float[g.weightLength()];

@@ -26,7 +26,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * One Conv layer of issue 3's table, run end to end through a real vinfer {@link Session} (what users get: graph,
@@ -34,8 +33,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * input, in the same JMH run. Both engines get {@code threads} intra-op threads.
  *
  * <p>{@code algo} forces vinfer's convolution algorithm (session option {@code convAlgorithm}); it does not affect
- * the {@code ort} benchmark, so sweep it with the {@code vinfer} benchmark only:
- * {@code -p algo=im2col,winograd_f4_3 ConvLayerBench.vinfer}.
+ * ONNX Runtime, so sweep it for vinfer only: {@code ConvLayerBench -p runtime=vinfer -p algo=im2col,winograd_f4_3}.
  *
  * <p>Setup checks that both engines agree (relative L2 difference below 1e-3), so the numbers compare the same
  * computation.
@@ -57,6 +55,15 @@ public class ConvLayerBench {
     @Param({"auto"})
     public String algo;
 
+    /**
+     * Which engine runs. A parameter rather than two benchmark methods so JMH measures ONNX Runtime and vinfer on
+     * the same layer back to back (parameters are iterated with the alphabetically last varying fastest: algo,
+     * layer, runtime, threads), not all of one engine and then all of the other ten minutes later: on a shared
+     * machine the load drifts, and each ratio should compare two measurements taken under the same load.
+     */
+    @Param({"ort", "vinfer"})
+    public String runtime;
+
     private Session vinfer;
     private Tensor input;
     private OrtSession ort;
@@ -64,7 +71,7 @@ public class ConvLayerBench {
     private Map<String, OnnxTensor> ortFeed;
 
     @Setup(Level.Trial)
-    public void setUp(BenchmarkParams params) throws OrtException {
+    public void setUp() throws OrtException {
         ConvGeometry g = layer.geometry();
         if (!algo.equalsIgnoreCase("auto") && !ConvAlgorithm.parse(algo).supports(g)) {
             // The session would silently fall back to AUTO: measuring that under this name would mislead.
@@ -98,9 +105,14 @@ public class ConvLayerBench {
             throw new IllegalStateException(layer + " algo=" + algo + ": vinfer and ONNX Runtime disagree, relative L2 "
                     + err);
         }
-        if (params.getBenchmark().endsWith(".ort")) {
+        if (runtime.equals("ort")) {
             vinfer.close();
             vinfer = null;
+        } else {
+            ortInput.close();
+            ort.close();
+            ortInput = null;
+            ort = null;
         }
     }
 
@@ -109,19 +121,21 @@ public class ConvLayerBench {
         if (vinfer != null) {
             vinfer.close();
         }
-        ortInput.close();
-        ort.close();
+        if (ort != null) {
+            ortInput.close();
+            ort.close();
+        }
     }
 
+    /** One inference of the layer on the selected engine; returns a value of the output so it cannot be skipped. */
     @Benchmark
-    public Tensor vinfer() {
-        return vinfer.run(input);
-    }
-
-    @Benchmark
-    public float ort() throws OrtException {
+    public float conv() throws OrtException {
+        if (vinfer != null) {
+            Tensor y = vinfer.run(input);
+            return y.floats()[y.offset()];
+        }
         try (OrtSession.Result r = ort.run(ortFeed)) {
-            // Touch the output so the run cannot be skipped; the result is freed by close().
+            // The result is freed by close().
             return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
         }
     }

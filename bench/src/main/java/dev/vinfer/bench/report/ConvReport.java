@@ -66,9 +66,12 @@ public final class ConvReport {
             Map<?, ?> params = run.get("params") instanceof Map<?, ?> p ? p : Map.of();
             Map<?, ?> metric = (Map<?, ?>) run.get("primaryMetric");
             double median = median(metric);
-            if (bench.endsWith("ConvLayerBench.vinfer") || bench.endsWith("ConvLayerBench.ort")) {
+            if (bench.contains("ConvLayerBench.")) {
+                // The engine is the "runtime" parameter (older result files: the method name, vinfer or ort).
+                String engine = params.get("runtime") instanceof String r ? r
+                        : bench.substring(bench.lastIndexOf('.') + 1);
                 conv.put(new Key((String) params.get("layer"), Integer.parseInt((String) params.get("threads")),
-                        (String) params.get("algo"), bench.substring(bench.lastIndexOf('.') + 1)), median);
+                        (String) params.get("algo"), engine), median);
             } else if (bench.endsWith("SgemmBench.sgemm")) {
                 sgemm.put(Integer.parseInt((String) params.get("n")), median);
             } else if (bench.endsWith("PeakFlops.fmaLoop")) {

@@ -149,6 +149,9 @@ public final class QdqFusionPass implements GraphPass {
             return null;
         }
         Activation a = act.isNone() ? QdqGraph.activationOf(c.epilogue()) : act;
+        if (a == null) {
+            return null;
+        }
         if (p.inputCount() > 3 && p.input(3) != null) {
             return null;
         }
