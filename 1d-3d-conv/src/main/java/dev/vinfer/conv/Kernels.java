@@ -74,7 +74,7 @@ public final class Kernels {
             return Optional.empty();
         }
         // Without FMA instructions HotSpot does not compile FloatVector.fma and runs it lane by lane in Java:
-        // measured about 3000 times slower than the scalar kernels (mnist-8, -XX:UseAVX=0 or -XX:-UseFMA).
+        // measured 1800-3400 times slower than the scalar kernels (mnist-8 p50, -XX:-UseFMA / -XX:UseAVX=0).
         if (!VmFlags.fmaCompiled()) {
             unavailable = "this JVM does not compile Vector API FMAs (UseFMA is off, e.g. -XX:UseAVX=0 or a CPU"
                     + " without FMA), where the vector kernels are far slower than the scalar ones";
