@@ -38,6 +38,13 @@ public final class OnnxModel {
         return load(file, Limits.defaults());
     }
 
+    /**
+     * Reads and parses a model file within {@code limits} (file size, nesting); external data is looked up next to it
+     * when the graph is imported.
+     *
+     * @throws dev.vinfer.runtime.ModelException if the file is missing, unreadable, larger than {@link
+     *     Limits#maxModelBytes()} or not an ONNX model
+     */
     public static OnnxModel load(Path file, Limits limits) {
         byte[] bytes;
         try {
@@ -128,6 +135,10 @@ public final class OnnxModel {
         return m;
     }
 
+    /**
+     * The parsed protobuf message (generated from vinfer's own copy of onnx.proto), for tools that inspect or rewrite
+     * the model; treat it as read-only.
+     */
     public ModelProto proto() {
         return proto;
     }
@@ -151,6 +162,12 @@ public final class OnnxModel {
         return toGraph(options, OpRegistry.standard());
     }
 
+    /**
+     * The import stage with another operator registry (e.g. the standard one plus custom mappers).
+     *
+     * @throws UnsupportedOpException listing every op (with domain and opset) that {@code registry} cannot map
+     * @throws dev.vinfer.runtime.ModelException if the graph is invalid or breaks {@link SessionOptions#limits()}
+     */
     public Graph toGraph(SessionOptions options, OpRegistry registry) {
         ExternalData ext = folder == null ? null : new ExternalData(folder, options.limits().maxExternalDataBytes());
         return OnnxImporter.importModel(proto, registry, options, ext);

@@ -24,6 +24,7 @@ public final class SessionOptions implements Cloneable {
         return this;
     }
 
+    /** Intra-op threads a session opened with these options uses (at least 1). */
     public int threads() {
         return threads;
     }
@@ -34,6 +35,7 @@ public final class SessionOptions implements Cloneable {
         return this;
     }
 
+    /** Whether the optimization passes run at open. */
     public boolean optimize() {
         return optimize;
     }
@@ -47,6 +49,7 @@ public final class SessionOptions implements Cloneable {
         return this;
     }
 
+    /** Whether activation memory is planned and reused across runs. */
     public boolean memoryPlan() {
         return memoryPlan;
     }
@@ -60,16 +63,21 @@ public final class SessionOptions implements Cloneable {
         return this;
     }
 
+    /** The forced convolution algorithm name, or {@code auto} (the default). */
     public String convAlgorithm() {
         return convAlgorithm;
     }
 
-    /** Size limits checked while loading and running. */
+    /**
+     * Size limits checked while loading and running: a model that would pass them fails with a
+     * {@link ModelException} (at load) or an {@link ExecutionException} (at run) before allocating.
+     */
     public SessionOptions limits(Limits l) {
         this.limits = l;
         return this;
     }
 
+    /** The limits checked while loading and running (default {@link Limits#defaults()}). */
     public Limits limits() {
         return limits;
     }

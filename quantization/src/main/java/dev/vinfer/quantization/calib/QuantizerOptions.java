@@ -24,15 +24,22 @@ public final class QuantizerOptions {
         return this;
     }
 
+    /** Whether weights get one scale per output channel (default false: one per tensor). */
     public boolean perChannel() {
         return perChannel;
     }
 
+    /**
+     * How activation ranges are chosen from the calibration runs (default {@link CalibrationMethod#MINMAX}).
+     *
+     * @throws NullPointerException if {@code m} is null
+     */
     public QuantizerOptions method(CalibrationMethod m) {
         this.method = java.util.Objects.requireNonNull(m, "method");
         return this;
     }
 
+    /** The calibration method. */
     public CalibrationMethod method() {
         return method;
     }
@@ -46,6 +53,7 @@ public final class QuantizerOptions {
         return this;
     }
 
+    /** The percentile the PERCENTILE method keeps, in (0, 100]. */
     public double percentile() {
         return percentile;
     }
@@ -56,6 +64,7 @@ public final class QuantizerOptions {
         return this;
     }
 
+    /** The names of the nodes left in float (a copy). */
     public Set<String> excluded() {
         return Set.copyOf(exclude);
     }
