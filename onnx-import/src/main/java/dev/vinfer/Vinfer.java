@@ -11,11 +11,7 @@ import java.nio.file.Path;
 /**
  * The front door: open an ONNX model as a {@link Session}.
  *
- * <pre>{@code
- * try (Session s = Vinfer.open(Path.of("mnist-8.onnx"))) {
- *     Tensor logits = s.run(Tensor.of(pixels, 1, 1, 28, 28));
- * }
- * }</pre>
+ * {@snippet class=dev.vinfer.docs.GuideExamples region=load}
  *
  * Each step of the pipeline is also available on its own: {@link OnnxModel#load} (load),
  * {@link OnnxModel#toGraph} (import), {@link Optimizer#optimize} (optimize), {@code new Session} (plan and run).

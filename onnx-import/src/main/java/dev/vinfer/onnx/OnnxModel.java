@@ -20,6 +20,10 @@ import java.util.TreeMap;
 /**
  * The "load" stage of the pipeline: a parsed ONNX model and the folder it came from (for external data).
  * {@link #toGraph} is the "import" stage.
+ *
+ * <p>Immutable and thread-safe once loaded: the same model may be imported or opened any number of times, from any
+ * thread. Loading checks the file against {@link Limits} before and while parsing; a file that is not a valid
+ * model throws {@link dev.vinfer.runtime.ModelException}.
  */
 public final class OnnxModel {
     /** Protobuf nesting limit; deeper messages (e.g. If bodies nested hundreds deep) are rejected while parsing. */

@@ -11,11 +11,11 @@ import java.util.function.Consumer;
  * A graph ready to run, with its own thread pool. Open it once, run it many times (from several threads at once
  * if you like), close it when done.
  *
- * <pre>{@code
- * try (Session s = new Session(graph, new SessionOptions().threads(2))) {
- *     Map<String, Tensor> out = s.run(Map.of("input", Tensor.of(pixels, 1, 3, 224, 224)));
- * }
- * }</pre>
+ * <p>Sessions are usually opened from an ONNX file with {@code dev.vinfer.Vinfer.open}. Several threads may share
+ * one session (each run has its own activation memory; all share the session's worker threads); with many
+ * concurrent callers, {@code threads(1)} per session avoids oversubscribing the cores (from {@code GuideExamples},
+ * compiled and run by the build):
+ * {@snippet class=dev.vinfer.docs.GuideExamples region=threads}
  */
 public final class Session implements AutoCloseable {
     private final Graph graph;

@@ -7,6 +7,8 @@ package dev.vinfer.runtime;
  * <pre>{@code
  * SessionOptions opts = new SessionOptions().threads(2).optimize(false).convAlgorithm("im2col");
  * }</pre>
+ *
+ * <p>A plain mutable object, not thread-safe: configure it on one thread, then open sessions with it.
  */
 public final class SessionOptions implements Cloneable {
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());

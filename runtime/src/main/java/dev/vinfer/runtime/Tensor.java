@@ -8,6 +8,10 @@ import java.util.Arrays;
  * <p>Kernels read the backing array directly ({@link #floats()} plus {@link #offset()}); everything else can use
  * the typed accessors, which convert between dtypes. Several tensors may share one backing array (views made by
  * {@link #reshape}), so a tensor handed to a session must not be changed while it runs.
+ *
+ * <p>Tensors are not synchronized. Any number of threads may read one tensor at once; a write (the setters,
+ * {@link #copyFrom}, or a write to the backing array) needs the caller to order it with every other access. Shapes
+ * are {@code int[]} (a Java array bounds a tensor) and never change; {@link #reshape} makes a new view.
  */
 public final class Tensor {
     private final DType dtype;

@@ -11,6 +11,9 @@ import java.util.Set;
  * <pre>{@code
  * new QuantizerOptions().perChannel(true).method(CalibrationMethod.PERCENTILE).exclude("fc")
  * }</pre>
+ *
+ * <p>A plain mutable object with fluent setters, not thread-safe; the quantizer reads it while it runs, so do not
+ * change it until {@link dev.vinfer.quantization.Quantizer#quantize} returns.
  */
 public final class QuantizerOptions {
     private boolean perChannel;
