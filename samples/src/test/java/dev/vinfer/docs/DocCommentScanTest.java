@@ -20,7 +20,8 @@ class DocCommentScanTest {
 
     @Test
     void plainBlockOrLineCommentIsNotJavadoc() {
-        assertFalse(DocCommentScan.topLevelTypeDocumented("package a;\n/* not javadoc */\npublic record R(int x) {}\n"));
+        assertFalse(DocCommentScan.topLevelTypeDocumented(
+                "package a;\n/* not javadoc */\npublic record R(int x) {}\n"));
         assertFalse(DocCommentScan.topLevelTypeDocumented("package a;\n// no\npublic interface I {}\n"));
         assertFalse(DocCommentScan.topLevelTypeDocumented("package a;\n/** */\npublic enum E { X }\n"));
     }
@@ -35,7 +36,8 @@ class DocCommentScanTest {
     @Test
     void javadocOfAnImportedTypeDoesNotCount() {
         // A comment with code in it (even a semicolon) before the imports must not be taken for the type's.
-        String src = "/** Licence; see LICENSE. */\npackage a;\n\nimport b.B;\n\npublic sealed interface S permits T {}\n";
+        String src = "/** Licence; see LICENSE. */\npackage a;\n\nimport b.B;\n\n"
+                + "public sealed interface S permits T {}\n";
         assertEquals("S", DocCommentScan.publicTopLevelType(src));
         assertFalse(DocCommentScan.topLevelTypeDocumented(src));
     }
