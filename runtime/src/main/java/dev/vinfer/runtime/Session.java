@@ -76,10 +76,10 @@ public final class Session implements AutoCloseable {
     /** DEBUG: what this session will run on; one WARNING per JVM when the Vector API is missing. */
     private void logKernels() {
         var backend = dev.vinfer.conv.Kernels.backend();
-        if (dev.vinfer.conv.Kernels.simd().isEmpty() && !Boolean.getBoolean(dev.vinfer.conv.Kernels.SCALAR_PROPERTY)
+        var whyScalar = dev.vinfer.conv.Kernels.simdUnavailableReason();
+        if (whyScalar.isPresent() && !Boolean.getBoolean(dev.vinfer.conv.Kernels.SCALAR_PROPERTY)
                 && WARNED_SCALAR.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "vinfer: the Vector API is not available (start the JVM with"
-                    + " --add-modules jdk.incubator.vector); using the slower scalar kernels");
+            LOG.log(System.Logger.Level.WARNING, "vinfer: using the scalar kernels: " + whyScalar.get());
         }
         if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
             LOG.log(System.Logger.Level.DEBUG, "vinfer session: graph ''{0}'', {1} nodes, threads={2},"

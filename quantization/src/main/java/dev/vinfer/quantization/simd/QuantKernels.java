@@ -79,7 +79,9 @@ public interface QuantKernels {
         }
 
         private static QuantKernels choose() {
-            if (Boolean.getBoolean("vinfer.scalar")) {
+            // One decision for the whole library: where the float kernels fall back (no module, too few lanes, no
+            // compiled FMA), so do the integer ones.
+            if (Boolean.getBoolean("vinfer.scalar") || dev.vinfer.conv.Kernels.simd().isEmpty()) {
                 return ScalarQuantKernels.INSTANCE;
             }
             try {
