@@ -10,7 +10,7 @@ cd "$ROOT"
 SHARED="${VINFER_SHARED:-$ROOT/../shared}"
 OUT="$ROOT/bench/target/int8-models"
 JAVA="$(bin/jdk25)/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss16m"
-bin/jdk25 mvn -B -q -DskipTests -pl bench,samples -am package
+bin/jdk25 mvn -B -q -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -pl bench,samples -am package
 mkdir -p "$OUT"
 for m in resnet50 mobilenetv2; do
   if [ ! -f "$OUT/$m.onnx" ]; then

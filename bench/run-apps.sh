@@ -4,7 +4,7 @@
 # bench/README.md with the load average seen. Usage (from the repository root): bench/run-apps.sh [JMH options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin/jdk25 mvn -B -q -o -pl bench -am package -DskipTests
+bin/jdk25 mvn -B -q -o -pl bench -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 JAVA="$(bin/jdk25)/bin/java"
 out=bench/results
 mkdir -p "$out"

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 sweep=1
 if [[ "${1:-}" == "--no-sweep" ]]; then sweep=0; shift; fi
-bin/jdk25 mvn -B -q -o -pl bench -am package -DskipTests
+bin/jdk25 mvn -B -q -o -pl bench -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 out=bench/results
 mkdir -p "$out"
 rm -f "$out/conv.json"

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 2 -i 3"}
 OUT=bench/results
 mkdir -p "$OUT"
-bin/jdk25 mvn -B -q -o -pl bench -am package -DskipTests
+bin/jdk25 mvn -B -q -o -pl bench -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 echo "load before: $(uptime)" | tee "$OUT/whole-models-load.txt"
 # shellcheck disable=SC2086
 bin/jdk25 java -Dvinfer.bench.models=bench/target/bench-models -jar bench/target/benchmarks.jar \
