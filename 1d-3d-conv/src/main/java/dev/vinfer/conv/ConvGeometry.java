@@ -89,6 +89,7 @@ public final class ConvGeometry {
                 padsEnd);
     }
 
+    /** A builder with the defaults: batch 1, group 1, strides and dilations 1, no padding. */
     public static Builder builder() {
         return new Builder();
     }
@@ -165,70 +166,87 @@ public final class ConvGeometry {
         }
     }
 
+    /** The number of spatial dims (1 to 3). */
     public int rank() {
         return inputDims.length;
     }
 
+    /** N, the batch size. */
     public int batch() {
         return batch;
     }
 
+    /** C, the input channels (all groups). */
     public int inChannels() {
         return inChannels;
     }
 
+    /** M, the output channels (all groups). */
     public int outChannels() {
         return outChannels;
     }
 
+    /** G, the number of groups; C and M are multiples of it (G = C = M is depthwise). */
     public int group() {
         return group;
     }
 
+    /** {@code C / G}. */
     public int inChannelsPerGroup() {
         return inChannels / group;
     }
 
+    /** {@code M / G}. */
     public int outChannelsPerGroup() {
         return outChannels / group;
     }
 
+    /** Input size along spatial dim {@code d} (0 is the outermost). */
     public int inputDim(int d) {
         return inputDims[d];
     }
 
+    /** Output size along spatial dim {@code d}, as ONNX computes it from the other fields. */
     public int outputDim(int d) {
         return outputDims[d];
     }
 
+    /** Kernel size along spatial dim {@code d}. */
     public int kernel(int d) {
         return kernel[d];
     }
 
+    /** Stride along spatial dim {@code d}. */
     public int stride(int d) {
         return strides[d];
     }
 
+    /** Dilation along spatial dim {@code d} (1: adjacent taps). */
     public int dilation(int d) {
         return dilations[d];
     }
 
+    /** Padding before the first element along spatial dim {@code d}. */
     public int padBegin(int d) {
         return padsBegin[d];
     }
 
+    /** Padding after the last element along spatial dim {@code d}. */
     public int padEnd(int d) {
         return padsEnd[d];
     }
 
+    /** The input spatial dims, outermost first (a copy). */
     public int[] inputDims() {
         return inputDims.clone();
     }
 
+    /** The output spatial dims, outermost first (a copy). */
     public int[] outputDims() {
         return outputDims.clone();
     }
 
+    /** The kernel dims, outermost first (a copy). */
     public int[] kernelDims() {
         return kernel.clone();
     }

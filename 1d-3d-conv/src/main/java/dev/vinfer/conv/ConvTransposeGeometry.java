@@ -86,6 +86,7 @@ public final class ConvTransposeGeometry {
                 padsBegin, padsEnd, outputPadding);
     }
 
+    /** A builder with the defaults: batch 1, group 1, strides and dilations 1, no padding. */
     public static Builder builder() {
         return new Builder();
     }
@@ -167,86 +168,107 @@ public final class ConvTransposeGeometry {
         }
     }
 
+    /** The number of spatial dims (1 to 3). */
     public int rank() {
         return inputDims.length;
     }
 
+    /** N, the batch size. */
     public int batch() {
         return batch;
     }
 
+    /** C, the input channels (all groups). */
     public int inChannels() {
         return inChannels;
     }
 
+    /** M, the output channels (all groups). */
     public int outChannels() {
         return outChannels;
     }
 
+    /** G, the number of groups; C and M are multiples of it (G = C = M is depthwise). */
     public int group() {
         return group;
     }
 
+    /** {@code C / G}. */
     public int inChannelsPerGroup() {
         return inChannels / group;
     }
 
+    /** {@code M / G}. */
     public int outChannelsPerGroup() {
         return outChannels / group;
     }
 
+    /** Input size along spatial dim {@code d} (0 is the outermost). */
     public int inputDim(int d) {
         return inputDims[d];
     }
 
+    /** Output size along spatial dim {@code d}, as ONNX computes it (see the class comment). */
     public int outputDim(int d) {
         return outputDims[d];
     }
 
+    /** Kernel size along spatial dim {@code d}. */
     public int kernel(int d) {
         return kernel[d];
     }
 
+    /** Stride along spatial dim {@code d}. */
     public int stride(int d) {
         return strides[d];
     }
 
+    /** Dilation along spatial dim {@code d} (1: adjacent taps). */
     public int dilation(int d) {
         return dilations[d];
     }
 
+    /** Padding before the first element along spatial dim {@code d}. */
     public int padBegin(int d) {
         return padsBegin[d];
     }
 
+    /** Padding after the last element along spatial dim {@code d}. */
     public int padEnd(int d) {
         return padsEnd[d];
     }
 
+    /** Extra output cells past the end along spatial dim {@code d} (ONNX output_padding). */
     public int outputPadding(int d) {
         return outputPadding[d];
     }
 
+    /** The input spatial dims, outermost first (a copy). */
     public int[] inputDims() {
         return inputDims.clone();
     }
 
+    /** The output spatial dims, outermost first (a copy). */
     public int[] outputDims() {
         return outputDims.clone();
     }
 
+    /** The kernel dims, outermost first (a copy). */
     public int[] kernelDims() {
         return kernel.clone();
     }
 
+    /** Elements of one input channel plane (product of input spatial dims). */
     public int inputPlane() {
         return Dims.product(inputDims);
     }
 
+    /** Elements of one output channel plane (product of output spatial dims). */
     public int outputPlane() {
         return Dims.product(outputDims);
     }
 
+    /** Product of the kernel dims. */
     public int kernelSize() {
         return Dims.product(kernel);
     }
@@ -256,10 +278,12 @@ public final class ConvTransposeGeometry {
         return inChannelsPerGroup() * kernelSize();
     }
 
+    /** {@code N * C * inputPlane()}: floats a kernel reads. */
     public int inputLength() {
         return batch * inChannels * inputPlane();
     }
 
+    /** {@code N * M * outputPlane()}: floats a kernel writes. */
     public int outputLength() {
         return batch * outChannels * outputPlane();
     }

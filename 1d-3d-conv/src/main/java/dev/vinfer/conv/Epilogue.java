@@ -28,9 +28,13 @@ public final class Epilogue {
         HARD_SWISH
     }
 
+    /** No activation: the convolution plus bias as it is. */
     public static final Epilogue NONE = new Epilogue(Kind.NONE, 0f, 0f);
+    /** {@code max(x, 0)}. */
     public static final Epilogue RELU = new Epilogue(Kind.RELU, 0f, 0f);
+    /** {@code 1 / (1 + exp(-x))}. */
     public static final Epilogue SIGMOID = new Epilogue(Kind.SIGMOID, 0f, 0f);
+    /** ONNX HardSwish: {@code x * max(0, min(1, x / 6 + 1/2))}. */
     public static final Epilogue HARD_SWISH = new Epilogue(Kind.HARD_SWISH, 1f / 6, 0.5f);
 
     private final Kind kind;
@@ -53,6 +57,7 @@ public final class Epilogue {
         return new Epilogue(Kind.CLIP, min, max);
     }
 
+    /** ONNX LeakyRelu: {@code x < 0 ? alpha * x : x} (ONNX default alpha 0.01). */
     public static Epilogue leakyRelu(float alpha) {
         return new Epilogue(Kind.LEAKY_RELU, alpha, 0f);
     }
@@ -65,6 +70,7 @@ public final class Epilogue {
         return new Epilogue(Kind.HARD_SIGMOID, alpha, beta);
     }
 
+    /** Which activation this is. */
     public Kind kind() {
         return kind;
     }
@@ -89,6 +95,7 @@ public final class Epilogue {
         return p1;
     }
 
+    /** True for {@link #NONE}, so kernels can skip the epilogue pass. */
     public boolean isIdentity() {
         return kind == Kind.NONE;
     }

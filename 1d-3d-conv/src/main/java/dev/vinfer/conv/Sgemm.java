@@ -36,6 +36,7 @@ public final class Sgemm {
         return new Sgemm(backend);
     }
 
+    /** The backend whose kernels this instance runs. */
     public Backend backend() {
         return backend;
     }

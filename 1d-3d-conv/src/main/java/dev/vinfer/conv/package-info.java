@@ -24,5 +24,9 @@
  * thread ({@link java.lang.ThreadLocal}), bounded by fixed budgets (about 2 MiB for the GEMM, 1 MiB for the columns,
  * 2 MiB for a Winograd strip) unless one reduction row or tile row alone is larger, or (phase-split input of a
  * strided im2col) about the size of the input; grown on demand and kept for the thread's life.
+ *
+ * <p>A convolution on plain arrays (from {@code ApiExamples} in the samples module's tests, compiled and run by the
+ * build):
+ * {@snippet class=dev.vinfer.docs.ApiExamples region=conv}
  */
 package dev.vinfer.conv;

@@ -30,6 +30,12 @@ public final class ExternalData {
     private final long maxBytes;
     private long bytesRead;
 
+    /**
+     * A reader confined to one folder.
+     *
+     * @param baseDir the model's folder; every external file must resolve inside it
+     * @param maxBytes total bytes this reader may read over all tensors ({@link Limits#maxExternalDataBytes()})
+     */
     public ExternalData(Path baseDir, long maxBytes) {
         this.baseDir = baseDir.toAbsolutePath().normalize();
         this.maxBytes = maxBytes;

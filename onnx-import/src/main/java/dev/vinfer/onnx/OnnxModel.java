@@ -20,6 +20,10 @@ import java.util.TreeMap;
 /**
  * The "load" stage of the pipeline: a parsed ONNX model and the folder it came from (for external data).
  * {@link #toGraph} is the "import" stage.
+ *
+ * <p>Immutable and thread-safe once loaded: the same model may be imported or opened any number of times, from any
+ * thread. Loading checks the file against {@link Limits} before and while parsing; a file that is not a valid
+ * model throws {@link dev.vinfer.runtime.ModelException}.
  */
 public final class OnnxModel {
     /** Protobuf nesting limit; deeper messages (e.g. If bodies nested hundreds deep) are rejected while parsing. */
@@ -38,6 +42,13 @@ public final class OnnxModel {
         return load(file, Limits.defaults());
     }
 
+    /**
+     * Reads and parses a model file within {@code limits} (file size, nesting); external data is looked up next to it
+     * when the graph is imported.
+     *
+     * @throws dev.vinfer.runtime.ModelException if the file is missing, unreadable, larger than {@link
+     *     Limits#maxModelBytes()} or not an ONNX model
+     */
     public static OnnxModel load(Path file, Limits limits) {
         byte[] bytes;
         try {
@@ -128,6 +139,10 @@ public final class OnnxModel {
         return m;
     }
 
+    /**
+     * The parsed protobuf message (generated from vinfer's own copy of onnx.proto), for tools that inspect or rewrite
+     * the model; treat it as read-only.
+     */
     public ModelProto proto() {
         return proto;
     }
@@ -151,6 +166,12 @@ public final class OnnxModel {
         return toGraph(options, OpRegistry.standard());
     }
 
+    /**
+     * The import stage with another operator registry (e.g. the standard one plus custom mappers).
+     *
+     * @throws UnsupportedOpException listing every op (with domain and opset) that {@code registry} cannot map
+     * @throws dev.vinfer.runtime.ModelException if the graph is invalid or breaks {@link SessionOptions#limits()}
+     */
     public Graph toGraph(SessionOptions options, OpRegistry registry) {
         ExternalData ext = folder == null ? null : new ExternalData(folder, options.limits().maxExternalDataBytes());
         return OnnxImporter.importModel(proto, registry, options, ext);

@@ -7,6 +7,11 @@ import java.util.List;
 public class UnsupportedOpException extends ModelException {
     private final List<String> unsupported;
 
+    /**
+     * One exception for all of a model's missing ops, so a user learns the whole list at once.
+     *
+     * @param unsupported one entry per op, as {@link #unsupported()} returns them (copied)
+     */
     public UnsupportedOpException(List<String> unsupported) {
         super("unsupported operators: " + String.join("; ", unsupported));
         this.unsupported = List.copyOf(unsupported);

@@ -14,13 +14,7 @@ import java.util.function.IntConsumer;
  * Static post-training quantization of a float ONNX model to the standard QDQ form (which vinfer runs on its int8
  * kernels and ONNX Runtime also loads).
  *
- * <pre>{@code
- * List<Map<String, Tensor>> calibration = ...;            // e.g. 32 representative inputs
- * QuantizationReport r = Quantizer.quantize(Path.of("resnet50.onnx"), calibration,
- *         new QuantizerOptions().perChannel(true), Path.of("resnet50-int8.onnx"), done -> { });
- * System.out.print(r.summary());
- * try (Session s = Vinfer.open(Path.of("resnet50-int8.onnx"))) { ... }
- * }</pre>
+ * {@snippet class=dev.vinfer.docs.ApiExamples region=quantize}
  *
  * See {@link Vinfer} to run the result.
  */

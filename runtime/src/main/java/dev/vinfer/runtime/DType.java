@@ -33,6 +33,7 @@ public enum DType {
         return byteSize;
     }
 
+    /** True for float32 and float64. */
     public boolean isFloatingPoint() {
         return floatingPoint;
     }
@@ -42,6 +43,7 @@ public enum DType {
         return !floatingPoint && this != BOOL;
     }
 
+    /** True for int8, int16, int32 and int64. */
     public boolean isSignedInteger() {
         return signedInteger;
     }

@@ -29,6 +29,7 @@ public final class Graph {
         this.nodes = List.copyOf(nodes);
     }
 
+    /** The graph's name as the model gives it (may be empty). */
     public String name() {
         return name;
     }
@@ -38,14 +39,20 @@ public final class Graph {
         return values;
     }
 
+    /** The number of values; their ids run from 0 to this count minus one. */
     public int valueCount() {
         return values.size();
     }
 
+    /**
+     * The graph inputs in model order; in models of IR version below 4 these include constants (weights listed as
+     * inputs), which callers do not feed.
+     */
     public List<Value> inputs() {
         return inputs;
     }
 
+    /** The graph outputs in model order. */
     public List<Value> outputs() {
         return outputs;
     }

@@ -19,6 +19,12 @@ package dev.vinfer.runtime;
 public record Limits(long maxTensorElements, long maxModelBytes, int maxRank, int maxNodes, int maxSubgraphDepth,
         long maxExternalDataBytes, long maxMemoryBytes, long maxLoopIterations) {
 
+    /**
+     * Checks that no limit is negative (0 is allowed and forbids the resource, e.g. {@code maxExternalDataBytes = 0}
+     * refuses external data).
+     *
+     * @throws IllegalArgumentException if a limit is negative
+     */
     public Limits {
         if (maxTensorElements < 0 || maxModelBytes < 0 || maxRank < 0 || maxNodes < 0 || maxSubgraphDepth < 0
                 || maxExternalDataBytes < 0 || maxMemoryBytes < 0 || maxLoopIterations < 0) {

@@ -42,6 +42,7 @@ public final class MemoryBudget {
         used -= bytes;
     }
 
+    /** Bytes held now. */
     public synchronized long used() {
         return used;
     }
@@ -51,6 +52,7 @@ public final class MemoryBudget {
         return peak;
     }
 
+    /** Bytes that may be held at once. */
     public long limit() {
         return limit;
     }

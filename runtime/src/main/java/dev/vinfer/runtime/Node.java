@@ -25,38 +25,47 @@ public final class Node {
         this.outputs = outputs.clone();
     }
 
+    /** The node's name, unique within its graph. */
     public String name() {
         return name;
     }
 
+    /** The op's domain as written in the model ({@code ""} for the default ONNX domain). */
     public String domain() {
         return domain;
     }
 
+    /** The operator this node runs. */
     public Operator op() {
         return op;
     }
 
+    /** The input values in operator order, null for a missing optional input (a copy). */
     public Value[] inputs() {
         return inputs.clone();
     }
 
+    /** Input {@code i}, or null when it is absent or past the last one given. */
     public Value input(int i) {
         return i < inputs.length ? inputs[i] : null;
     }
 
+    /** The number of input slots, absent optional ones included. */
     public int inputCount() {
         return inputs.length;
     }
 
+    /** The output values in operator order, null for an output nobody asked for (a copy). */
     public Value[] outputs() {
         return outputs.clone();
     }
 
+    /** Output {@code i}, possibly null (see {@link #outputs()}). */
     public Value output(int i) {
         return outputs[i];
     }
 
+    /** The number of output slots. */
     public int outputCount() {
         return outputs.length;
     }

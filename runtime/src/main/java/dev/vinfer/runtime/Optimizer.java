@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 public final class Optimizer {
     private final List<GraphPass> passes;
 
+    /** An optimizer that runs {@code passes} in the given order (copied). */
     public Optimizer(List<GraphPass> passes) {
         this.passes = List.copyOf(passes);
     }
@@ -26,10 +27,15 @@ public final class Optimizer {
         return new Optimizer(list);
     }
 
+    /** The passes, in the order they run (unmodifiable). */
     public List<GraphPass> passes() {
         return passes;
     }
 
+    /**
+     * Runs every pass in order and returns the resulting graph. Passes build new graphs rather than changing {@code g},
+     * so the input graph stays usable.
+     */
     public Graph optimize(Graph g, SessionOptions options) {
         return optimize(g, options, null);
     }

@@ -11,11 +11,11 @@ import java.util.function.Consumer;
  * A graph ready to run, with its own thread pool. Open it once, run it many times (from several threads at once
  * if you like), close it when done.
  *
- * <pre>{@code
- * try (Session s = new Session(graph, new SessionOptions().threads(2))) {
- *     Map<String, Tensor> out = s.run(Map.of("input", Tensor.of(pixels, 1, 3, 224, 224)));
- * }
- * }</pre>
+ * <p>Sessions are usually opened from an ONNX file with {@code dev.vinfer.Vinfer.open}. Several threads may share
+ * one session (each run has its own activation memory; all share the session's worker threads); with many
+ * concurrent callers, {@code threads(1)} per session avoids oversubscribing the cores (from {@code GuideExamples},
+ * compiled and run by the build):
+ * {@snippet class=dev.vinfer.docs.GuideExamples region=threads}
  */
 public final class Session implements AutoCloseable {
     private final Graph graph;
@@ -38,6 +38,14 @@ public final class Session implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SCALAR =
             new java.util.concurrent.atomic.AtomicBoolean();
 
+    /**
+     * Plans {@code graph} for running and starts the session's worker threads ({@code options.threads() - 1}; the
+     * calling thread of each run does a share of the work). The graph is used as given:
+     * {@link dev.vinfer.runtime.Optimizer} runs only if the caller ran it. The session takes ownership of the graph (do
+     * not change it afterwards) and keeps its own copy of {@code options}.
+     *
+     * @throws ModelException if the graph's constants alone exceed {@link Limits#maxMemoryBytes()}
+     */
     public Session(Graph graph, SessionOptions options) {
         this.graph = graph;
         this.options = options.clone();
@@ -116,6 +124,7 @@ public final class Session implements AutoCloseable {
         return graph;
     }
 
+    /** The options this session was opened with (its own copy; changing it has no effect). */
     public SessionOptions options() {
         return options.clone();
     }
@@ -130,7 +139,19 @@ public final class Session implements AutoCloseable {
         return outputInfo;
     }
 
-    /** Runs the model; returns every output by name, in model order. */
+    /**
+     * Runs the model once. Safe to call from several threads at once; each run gets its own activation memory and
+     * all runs share the session's worker threads. The inputs are only read, never kept or changed; the outputs are
+     * fresh tensors that belong to the caller.
+     *
+     * @param inputs one tensor per declared input ({@link #inputs()}), by name, with the declared dtype and a shape
+     *     that matches every fixed dim
+     * @return every output by name, in model order
+     * @throws InputException naming the input if one is missing, unknown, of another dtype or shape
+     * @throws ExecutionException naming the node and op if a node fails (e.g. a data-dependent shape that is invalid
+     *     or over the session's {@link Limits})
+     * @throws IllegalStateException if the session is closed
+     */
     public Map<String, Tensor> run(Map<String, Tensor> inputs) {
         return run(inputs, null);
     }
@@ -182,7 +203,12 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Runs a model with one input and returns its first output. */
+    /**
+     * Runs a model with one input and returns its first output: shorthand for {@link #run(Map)} with the single
+     * declared input name, with the same thread-safety, ownership and exceptions.
+     *
+     * @throws InputException if the model does not have exactly one input, or {@code input} does not fit it
+     */
     public Tensor run(Tensor input) {
         if (inputInfo.size() != 1) {
             throw new InputException("run(Tensor) needs a model with exactly one input; this one has "
@@ -278,6 +304,7 @@ public final class Session implements AutoCloseable {
             long planUnpackedBytes) {
     }
 
+    /** Whether {@link #close()} has been called; a closed session refuses new runs. */
     public boolean isClosed() {
         return closed;
     }

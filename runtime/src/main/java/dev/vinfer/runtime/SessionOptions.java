@@ -7,6 +7,8 @@ package dev.vinfer.runtime;
  * <pre>{@code
  * SessionOptions opts = new SessionOptions().threads(2).optimize(false).convAlgorithm("im2col");
  * }</pre>
+ *
+ * <p>A plain mutable object, not thread-safe: configure it on one thread, then open sessions with it.
  */
 public final class SessionOptions implements Cloneable {
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -24,6 +26,7 @@ public final class SessionOptions implements Cloneable {
         return this;
     }
 
+    /** Intra-op threads a session opened with these options uses (at least 1). */
     public int threads() {
         return threads;
     }
@@ -34,6 +37,7 @@ public final class SessionOptions implements Cloneable {
         return this;
     }
 
+    /** Whether the optimization passes run at open. */
     public boolean optimize() {
         return optimize;
     }
@@ -47,6 +51,7 @@ public final class SessionOptions implements Cloneable {
         return this;
     }
 
+    /** Whether activation memory is planned and reused across runs. */
     public boolean memoryPlan() {
         return memoryPlan;
     }
@@ -60,16 +65,21 @@ public final class SessionOptions implements Cloneable {
         return this;
     }
 
+    /** The forced convolution algorithm name, or {@code auto} (the default). */
     public String convAlgorithm() {
         return convAlgorithm;
     }
 
-    /** Size limits checked while loading and running. */
+    /**
+     * Size limits checked while loading and running: a model that would pass them fails with a
+     * {@link ModelException} (at load) or an {@link ExecutionException} (at run) before allocating.
+     */
     public SessionOptions limits(Limits l) {
         this.limits = l;
         return this;
     }
 
+    /** The limits checked while loading and running (default {@link Limits#defaults()}). */
     public Limits limits() {
         return limits;
     }

@@ -8,6 +8,10 @@ import java.util.Arrays;
  * <p>Kernels read the backing array directly ({@link #floats()} plus {@link #offset()}); everything else can use
  * the typed accessors, which convert between dtypes. Several tensors may share one backing array (views made by
  * {@link #reshape}), so a tensor handed to a session must not be changed while it runs.
+ *
+ * <p>Tensors are not synchronized. Any number of threads may read one tensor at once; a write (the setters,
+ * {@link #copyFrom}, or a write to the backing array) needs the caller to order it with every other access. Shapes
+ * are {@code int[]} (a Java array bounds a tensor) and never change; {@link #reshape} makes a new view.
  */
 public final class Tensor {
     private final DType dtype;
@@ -44,26 +48,59 @@ public final class Tensor {
         return new Tensor(dtype, shape.clone(), dtype.newStorage(Shapes.size(shape)), 0);
     }
 
+    /**
+     * A float32 tensor over {@code data} (not copied: later writes to the array show through, and a tensor a session is
+     * reading must not change).
+     *
+     * @param shape the dims, row-major; their product must equal {@code data.length}
+     * @throws VinferException if the length does not match the shape
+     */
     public static Tensor of(float[] data, int... shape) {
         checkLength(data.length, shape);
         return new Tensor(DType.FLOAT32, shape.clone(), data, 0);
     }
 
+    /**
+     * A float64 tensor over {@code data} (not copied: later writes to the array show through, and a tensor a session is
+     * reading must not change).
+     *
+     * @param shape the dims, row-major; their product must equal {@code data.length}
+     * @throws VinferException if the length does not match the shape
+     */
     public static Tensor of(double[] data, int... shape) {
         checkLength(data.length, shape);
         return new Tensor(DType.FLOAT64, shape.clone(), data, 0);
     }
 
+    /**
+     * A int64 tensor over {@code data} (not copied: later writes to the array show through, and a tensor a session is
+     * reading must not change).
+     *
+     * @param shape the dims, row-major; their product must equal {@code data.length}
+     * @throws VinferException if the length does not match the shape
+     */
     public static Tensor of(long[] data, int... shape) {
         checkLength(data.length, shape);
         return new Tensor(DType.INT64, shape.clone(), data, 0);
     }
 
+    /**
+     * A int32 tensor over {@code data} (not copied: later writes to the array show through, and a tensor a session is
+     * reading must not change).
+     *
+     * @param shape the dims, row-major; their product must equal {@code data.length}
+     * @throws VinferException if the length does not match the shape
+     */
     public static Tensor of(int[] data, int... shape) {
         checkLength(data.length, shape);
         return new Tensor(DType.INT32, shape.clone(), data, 0);
     }
 
+    /**
+     * A bool tensor holding a copy of {@code data} (bool is stored one byte per element: 1 or 0).
+     *
+     * @throws VinferException if the length does not match the shape
+     */
     public static Tensor of(boolean[] data, int... shape) {
         checkLength(data.length, shape);
         byte[] b = new byte[data.length];
@@ -122,6 +159,7 @@ public final class Tensor {
         }
     }
 
+    /** The element type. */
     public DType dtype() {
         return dtype;
     }
@@ -136,10 +174,12 @@ public final class Tensor {
         return shape[i < 0 ? i + shape.length : i];
     }
 
+    /** The number of dims (0 for a scalar). */
     public int rank() {
         return shape.length;
     }
 
+    /** The number of elements: the product of the dims (1 for a scalar). */
     public int size() {
         return size;
     }
@@ -154,14 +194,29 @@ public final class Tensor {
         return data;
     }
 
+    /**
+     * The backing array of a float32 tensor (no copy; element 0 is at {@link #offset()}).
+     *
+     * @throws VinferException if the dtype is not float32
+     */
     public float[] floats() {
         return (float[]) typed(DType.FLOAT32);
     }
 
+    /**
+     * The backing array of a float64 tensor (no copy; element 0 is at {@link #offset()}).
+     *
+     * @throws VinferException if the dtype is not float64
+     */
     public double[] doubles() {
         return (double[]) typed(DType.FLOAT64);
     }
 
+    /**
+     * The backing array of an int64 or uint64 tensor (no copy; uint64 values keep their bits).
+     *
+     * @throws VinferException if the tensor is stored in another array type
+     */
     public long[] longs() {
         if (!(data instanceof long[] a)) {
             throw wrongType("long[]");
@@ -169,6 +224,11 @@ public final class Tensor {
         return a;
     }
 
+    /**
+     * The backing array of an int32 or uint32 tensor (no copy; uint32 values keep their bits).
+     *
+     * @throws VinferException if the tensor is stored in another array type
+     */
     public int[] ints() {
         if (!(data instanceof int[] a)) {
             throw wrongType("int[]");
@@ -176,6 +236,11 @@ public final class Tensor {
         return a;
     }
 
+    /**
+     * The backing array of an int16 or uint16 tensor (no copy; uint16 values keep their bits).
+     *
+     * @throws VinferException if the tensor is stored in another array type
+     */
     public short[] shorts() {
         if (!(data instanceof short[] a)) {
             throw wrongType("short[]");
@@ -183,6 +248,11 @@ public final class Tensor {
         return a;
     }
 
+    /**
+     * The backing array of an int8, uint8 or bool tensor (no copy; uint8 values keep their bits, bool is 0 or 1).
+     *
+     * @throws VinferException if the tensor is stored in another array type
+     */
     public byte[] bytes() {
         if (!(data instanceof byte[] a)) {
             throw wrongType("byte[]");
@@ -279,6 +349,7 @@ public final class Tensor {
         };
     }
 
+    /** Element {@code i} (row-major) as a bool: true when it is nonzero. */
     public boolean getBool(int i) {
         return getDouble(i) != 0;
     }
@@ -309,6 +380,7 @@ public final class Tensor {
         }
     }
 
+    /** Stores {@code v} at {@code i}, converted to this dtype as {@link #setDouble} does. */
     public void setFloat(int i, float v) {
         if (dtype == DType.FLOAT32) {
             ((float[]) data)[offset + i] = v;
@@ -344,6 +416,7 @@ public final class Tensor {
         return out;
     }
 
+    /** A copy of the elements as double[], converted as {@link #getDouble} does. */
     public double[] toDoubleArray() {
         double[] out = new double[size];
         for (int i = 0; i < size; i++) {
@@ -352,6 +425,7 @@ public final class Tensor {
         return out;
     }
 
+    /** A copy of the elements as long[], converted as {@link #getLong} does (floats truncate toward zero). */
     public long[] toLongArray() {
         long[] out = new long[size];
         for (int i = 0; i < size; i++) {
@@ -360,6 +434,7 @@ public final class Tensor {
         return out;
     }
 
+    /** A copy of the elements as int[]: {@link #getLong} narrowed to 32 bits (larger values wrap). */
     public int[] toIntArray() {
         int[] out = new int[size];
         for (int i = 0; i < size; i++) {

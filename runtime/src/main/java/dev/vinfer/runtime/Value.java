@@ -15,10 +15,12 @@ public final class Value {
         this.id = id;
     }
 
+    /** The name, unique within its graph (the ONNX value name). */
     public String name() {
         return name;
     }
 
+    /** The dense index of this value in its graph ({@code 0 <= id < graph.valueCount()}). */
     public int id() {
         return id;
     }
@@ -28,6 +30,7 @@ public final class Value {
         return constant;
     }
 
+    /** Whether the value is a constant (a weight or a folded result) rather than computed or fed at run time. */
     public boolean isConstant() {
         return constant != null;
     }
@@ -41,6 +44,10 @@ public final class Value {
         return info;
     }
 
+    /**
+     * Records the declared or inferred type and shape (by the importer and by shape-inference passes, while the graph
+     * is built; not after a session has opened it).
+     */
     public void setInfo(ValueInfo info) {
         this.info = info;
     }

@@ -24,7 +24,7 @@ public final class ModelInputs {
     private ModelInputs() {
     }
 
-    /** Graph inputs that are not initializers (IR < 4 files list weights as inputs too), in model order. */
+    /** Graph inputs that are not initializers (IR &lt; 4 files list weights as inputs too), in model order. */
     public static List<ValueInfo> declared(OnnxModel model) {
         GraphProto g = model.proto().getGraph();
         Set<String> weights = new HashSet<>();

@@ -22,25 +22,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The code of docs/guide.md. Each region between "// snippet: NAME" and "// end" appears verbatim in the guide
- * (GuideSnippetsTest checks that), and GuideExamplesTest runs every method, so the guide cannot rot.
+ * The code of docs/guide.md. Each region between the start and end markers of javadoc's snippet markup (so that
+ * package-info files can show the same regions with {@code {@snippet class=... region=...}}) appears verbatim in
+ * the guide (GuideSnippetsTest checks that), and GuideExamplesTest runs every method, so the guide cannot rot.
  */
 final class GuideExamples {
     private GuideExamples() {
     }
 
     static float[] load(Path modelPath, float[] pixels) {
-        // snippet: load
+        // @start region="load"
         try (Session session = Vinfer.open(modelPath)) {
             Tensor input = Tensor.of(pixels, 1, 1, 28, 28);
             Tensor logits = session.run(input);
             return logits.toFloatArray();
         }
-        // end
+        // @end
     }
 
     static void describe(Path modelPath) {
-        // snippet: metadata
+        // @start region="metadata"
         try (Session session = Vinfer.open(modelPath)) {
             for (ValueInfo in : session.inputs()) {
                 System.out.println(in.name() + " " + in.dtype() + " " + in.shapeString());
@@ -49,11 +50,11 @@ final class GuideExamples {
                 System.out.println(out.name() + " " + out.dtype() + " " + out.shapeString());
             }
         }
-        // end
+        // @end
     }
 
     static Map<String, Tensor> options(Path modelPath, Tensor image) {
-        // snippet: options
+        // @start region="options"
         SessionOptions options = new SessionOptions()
                 .threads(2)                 // intra-op threads (default: all cores)
                 .optimize(true)             // graph optimization passes (default on)
@@ -61,11 +62,11 @@ final class GuideExamples {
         try (Session session = Vinfer.open(modelPath, options)) {
             return session.run(Map.of("Input3", image));
         }
-        // end
+        // @end
     }
 
     static float[][] concurrent(Path modelPath, Tensor[] inputs) throws Exception {
-        // snippet: threads
+        // @start region="threads"
         try (Session session = Vinfer.open(modelPath, new SessionOptions().threads(1));
                 ExecutorService pool = Executors.newFixedThreadPool(4)) {
             Future<?>[] jobs = new Future<?>[inputs.length];
@@ -79,33 +80,33 @@ final class GuideExamples {
             }
             return results;
         }
-        // end
+        // @end
     }
 
     static Tensor tensors() {
-        // snippet: tensors
+        // @start region="tensors"
         Tensor a = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);       // float32 [2, 3]
         Tensor ids = Tensor.of(new long[] {7, 8}, 2);                       // int64 [2]
         Tensor mask = Tensor.of(new boolean[] {true, false}, 2);           // bool [2]
         Tensor zeros = Tensor.zeros(DType.UINT8, 1, 3, 4, 4);             // uint8, zero-filled
         float[] copy = a.toFloatArray();                                    // any dtype, converted
         Tensor view = a.reshape(3, 2);                                      // shares storage, no copy
-        // end
+        // @end
         return view.size() == 6 && copy.length == 6 && ids.size() + mask.size() + zeros.size() > 0 ? a : null;
     }
 
     static Tensor image(BufferedImage photo) {
-        // snippet: images
+        // @start region="images"
         BufferedImage square = ImageTensors.centerCrop(ImageTensors.resizeShorterSide(photo, 256), 224, 224);
         Tensor input = ImageTensors.toNchw(square, false, 1f / 255,
                 new float[] {0.485f, 0.456f, 0.406f},      // ImageNet mean (RGB)
                 new float[] {0.229f, 0.224f, 0.225f});     // ImageNet std
-        // end
+        // @end
         return input;
     }
 
     static String errors(Path modelPath) {
-        // snippet: errors
+        // @start region="errors"
         try (Session session = Vinfer.open(modelPath)) {
             session.run(Map.of("Input3", Tensor.zeros(DType.FLOAT32, 1, 3, 28, 28)));
         } catch (UnsupportedOpException e) {
@@ -115,12 +116,12 @@ final class GuideExamples {
         } catch (ModelException e) {
             return "bad model: " + e.getMessage();         // unreadable, invalid, or over a limit
         }
-        // end
+        // @end
         return "no error";
     }
 
     static Session limits(Path modelPath) {
-        // snippet: limits
+        // @start region="limits"
         Limits strict = new Limits(
                 50_000_000L,        // elements in one tensor
                 200L << 20,         // bytes of the model file
@@ -129,11 +130,11 @@ final class GuideExamples {
                 4,                  // nesting of If/Loop bodies
                 0L);                // no external data at all
         return Vinfer.open(modelPath, new SessionOptions().limits(strict));
-        // end
+        // @end
     }
 
     static Graph stages(Path modelPath) {
-        // snippet: stages
+        // @start region="stages"
         SessionOptions options = new SessionOptions();
         OnnxModel model = OnnxModel.load(modelPath);                       // load: parse the file
         Graph imported = model.toGraph(options);                           // import: ONNX nodes -> operators
@@ -142,7 +143,7 @@ final class GuideExamples {
         try (Session session = new Session(optimized, options)) {           // plan and run
             System.out.println(session.graph());
         }
-        // end
+        // @end
         return optimized;
     }
 }

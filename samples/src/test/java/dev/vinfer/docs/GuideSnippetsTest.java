@@ -13,21 +13,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The code blocks of docs/guide.md must equal the snippet regions of GuideExamples.java (which the build compiles
- * and GuideExamplesTest runs). {@code -Dvinfer.docs.update=true} copies the regions into the guide.
+ * The code blocks of docs/guide.md must equal the snippet regions of GuideExamples.java and ApiExamples.java
+ * (which the build compiles and GuideExamplesTest / ApiExamplesTest run). {@code -Dvinfer.docs.update=true} copies
+ * the regions into the guide.
  */
 class GuideSnippetsTest {
+    /** Javadoc's snippet region markup, which GuideExamples and ApiExamples use. */
+    private static final String START = "// @start region=";
 
     static Map<String, String> regions(Path source) throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(source);
         for (int i = 0; i < lines.size(); i++) {
             String t = lines.get(i).strip();
-            if (t.startsWith("// snippet: ")) {
-                String name = t.substring("// snippet: ".length()).strip();
+            if (t.startsWith(START)) {
+                String name = t.substring(START.length()).replace("\"", "").strip();
                 int indent = lines.get(i).indexOf("//");
                 StringBuilder sb = new StringBuilder();
-                for (i++; !lines.get(i).strip().equals("// end"); i++) {
+                for (i++; !lines.get(i).strip().startsWith("// @end"); i++) {
                     String l = lines.get(i);
                     sb.append(l.length() >= indent ? l.substring(indent) : l.strip()).append('\n');
                 }
@@ -60,6 +63,7 @@ class GuideSnippetsTest {
         Path guide = root.resolve("docs/guide.md");
         Map<String, String> regions = regions(
                 root.resolve("samples/src/test/java/dev/vinfer/docs/GuideExamples.java"));
+        regions.putAll(regions(root.resolve("samples/src/test/java/dev/vinfer/docs/ApiExamples.java")));
         assertTrue(regions.size() >= 9, "snippets found: " + regions.keySet());
         String text = Files.readString(guide);
         String rendered = render(text, regions);

@@ -6,7 +6,7 @@ import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.VinferException;
 
 /**
- * Trilu: keeps the upper (column - row >= k) or lower (column - row <= k) triangle of each matrix in the last two
+ * Trilu: keeps the upper (column - row &gt;= k) or lower (column - row &lt;= k) triangle of each matrix in the last two
  * axes and zeroes the rest; k comes from optional input 1 (default 0).
  */
 public final class TriluOp implements Operator {

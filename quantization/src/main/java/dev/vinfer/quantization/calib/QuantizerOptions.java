@@ -11,6 +11,9 @@ import java.util.Set;
  * <pre>{@code
  * new QuantizerOptions().perChannel(true).method(CalibrationMethod.PERCENTILE).exclude("fc")
  * }</pre>
+ *
+ * <p>A plain mutable object with fluent setters, not thread-safe; the quantizer reads it while it runs, so do not
+ * change it until {@link dev.vinfer.quantization.Quantizer#quantize} returns.
  */
 public final class QuantizerOptions {
     private boolean perChannel;
@@ -24,15 +27,22 @@ public final class QuantizerOptions {
         return this;
     }
 
+    /** Whether weights get one scale per output channel (default false: one per tensor). */
     public boolean perChannel() {
         return perChannel;
     }
 
+    /**
+     * How activation ranges are chosen from the calibration runs (default {@link CalibrationMethod#MINMAX}).
+     *
+     * @throws NullPointerException if {@code m} is null
+     */
     public QuantizerOptions method(CalibrationMethod m) {
         this.method = java.util.Objects.requireNonNull(m, "method");
         return this;
     }
 
+    /** The calibration method. */
     public CalibrationMethod method() {
         return method;
     }
@@ -46,6 +56,7 @@ public final class QuantizerOptions {
         return this;
     }
 
+    /** The percentile the PERCENTILE method keeps, in (0, 100]. */
     public double percentile() {
         return percentile;
     }
@@ -56,6 +67,7 @@ public final class QuantizerOptions {
         return this;
     }
 
+    /** The names of the nodes left in float (a copy). */
     public Set<String> excluded() {
         return Set.copyOf(exclude);
     }

@@ -22,14 +22,32 @@ import java.util.function.IntConsumer;
 public final class StaticQuantizer {
     private final QuantizerOptions options;
 
+    /** A quantizer with these options (not copied: do not change them while it runs). */
     public StaticQuantizer(QuantizerOptions options) {
         this.options = options;
     }
 
+    /**
+     * How many model runs calibration takes for {@code inputs} inputs: one each for MINMAX, two each for the histogram
+     * methods (ranges first, then histograms).
+     */
     public static int runs(QuantizerOptions o, int inputs) {
         return o.method() == CalibrationMethod.MINMAX ? inputs : 2 * inputs;
     }
 
+    /**
+     * Quantizes {@code model} and writes the QDQ model to {@code out}: plans which nodes to quantize, runs the float
+     * model on {@code calibration}, chooses scales and zero points, writes the file, then measures the quantized
+     * model's error on the same inputs.
+     *
+     * @param calibration representative inputs, by input name (a few dozen usually suffice)
+     * @param progress told the number of calibration runs finished, out of {@link #runs}
+     * @return what was quantized, the weight sizes before and after, and the output error
+     * @throws IllegalArgumentException if {@code calibration} is empty or the model's opset is too old
+     * @throws dev.vinfer.runtime.ModelException if the model cannot be read, has external data, or has nothing to
+     *     quantize
+     * @throws java.io.UncheckedIOException if {@code out} cannot be written
+     */
     public QuantizationReport quantize(Path model, List<Map<String, Tensor>> calibration, Path out,
             IntConsumer progress) {
         if (calibration.isEmpty()) {

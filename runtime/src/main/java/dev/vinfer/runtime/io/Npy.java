@@ -28,6 +28,13 @@ public final class Npy {
     private Npy() {
     }
 
+    /**
+     * Reads a {@code .npy} file into a tensor of the matching dtype and shape (a Fortran-order array is rejected;
+     * big-endian data is converted).
+     *
+     * @throws IOException if the file cannot be read
+     * @throws VinferException if it is not a supported {@code .npy} file
+     */
     public static Tensor read(Path file) throws IOException {
         return read(Files.readAllBytes(file), file.toString());
     }
@@ -114,6 +121,10 @@ public final class Npy {
         Files.write(file, toBytes(t));
     }
 
+    /**
+     * The bytes of a version 1.0 {@code .npy} file holding {@code t} (little-endian, C order): what {@link #write}
+     * stores.
+     */
     public static byte[] toBytes(Tensor t) {
         String descr = switch (t.dtype()) {
             case FLOAT32 -> "<f4";

@@ -20,6 +20,8 @@ import java.awt.image.BufferedImage;
  * BufferedImage out = Annotator.copyOf(photo).box(face.box(), Annotator.color(0), "face 0.99").image();
  * ImageTensors.writePng(out, Path.of("out.png"));
  * }</pre>
+ *
+ * <p>Not thread-safe: an annotator holds the graphics context of its canvas; use one per picture and thread.
  */
 public final class Annotator {
     private static final Color[] PALETTE = {new Color(0x00C853), new Color(0x2979FF), new Color(0xFF1744),

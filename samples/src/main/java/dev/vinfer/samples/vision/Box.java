@@ -8,22 +8,27 @@ public record Box(float x1, float y1, float x2, float y2) {
         return new Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2);
     }
 
+    /** {@code x2 - x1}, or 0 for an inverted box. */
     public float width() {
         return Math.max(0, x2 - x1);
     }
 
+    /** {@code y2 - y1}, or 0 for an inverted box. */
     public float height() {
         return Math.max(0, y2 - y1);
     }
 
+    /** Width times height, in squared coordinate units; 0 for an inverted box. */
     public float area() {
         return width() * height();
     }
 
+    /** The x coordinate of the center. */
     public float centerX() {
         return (x1 + x2) / 2;
     }
 
+    /** The y coordinate of the center. */
     public float centerY() {
         return (y1 + y2) / 2;
     }

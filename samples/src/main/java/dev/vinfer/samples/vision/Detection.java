@@ -6,6 +6,7 @@ package dev.vinfer.samples.vision;
  */
 public record Detection(Box box, float score, int classId) {
 
+    /** A detection of class 0, for single-class detectors. */
     public Detection(Box box, float score) {
         this(box, score, 0);
     }
@@ -15,6 +16,7 @@ public record Detection(Box box, float score, int classId) {
         return new Detection(m.apply(box), score, classId);
     }
 
+    /** The same score and class with another box. */
     public Detection withBox(Box b) {
         return new Detection(b, score, classId);
     }

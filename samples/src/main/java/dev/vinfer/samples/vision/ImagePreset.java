@@ -54,6 +54,11 @@ public record ImagePreset(String name, int width, int height, ResizeMode resize,
                 Normalization.unit(), new Color(114, 114, 114)));
     }
 
+    /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if the size is not positive or {@code cropFraction} is outside (0, 1]
+     */
     public ImagePreset {
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("input size must be positive, got " + width + "x" + height);
@@ -82,22 +87,27 @@ public record ImagePreset(String name, int width, int height, ResizeMode resize,
         return PRESETS.keySet();
     }
 
+    /** This preset with another input size in pixels. */
     public ImagePreset withSize(int w, int h) {
         return new ImagePreset(name, w, h, resize, cropFraction, channels, layout, norm, fill);
     }
 
+    /** This preset with another resize policy. */
     public ImagePreset withResize(ResizeMode r) {
         return new ImagePreset(name, width, height, r, cropFraction, channels, layout, norm, fill);
     }
 
+    /** This preset with another channel order. */
     public ImagePreset withChannels(ChannelOrder c) {
         return new ImagePreset(name, width, height, resize, cropFraction, c, layout, norm, fill);
     }
 
+    /** This preset with another tensor layout. */
     public ImagePreset withLayout(Layout l) {
         return new ImagePreset(name, width, height, resize, cropFraction, channels, l, norm, fill);
     }
 
+    /** This preset with another pixel value scaling. */
     public ImagePreset withNormalization(Normalization n) {
         return new ImagePreset(name, width, height, resize, cropFraction, channels, layout, n, fill);
     }

@@ -17,6 +17,10 @@ import javax.imageio.ImageIO;
  * and writing PNGs. The geometric steps come in two forms: plain ({@link #resize}, {@link #centerCrop}, ...) and
  * {@link Transformed} ({@link #resizeTo}, {@link #resizeCenterCrop}, {@link #letterbox}, {@link #cropResize}), which
  * also return the map from the new image's pixels back to the original's.
+ *
+ * <p>Stateless and thread-safe. No step changes its input image; each returns a new image or tensor, except
+ * {@link #toRgb}, which returns its input when that is already {@code TYPE_INT_RGB}. Pixel values are the 8-bit RGB
+ * channels Java2D reports (0..255) before {@link Normalization}.
  */
 public final class ImageTensors {
     private ImageTensors() {

@@ -16,6 +16,7 @@ public final class Labels {
         this.names = List.copyOf(names);
     }
 
+    /** Labels from a list (copied): name i for class i. */
     public static Labels of(List<String> names) {
         return new Labels(names);
     }
@@ -38,6 +39,7 @@ public final class Labels {
         return new Labels(lines);
     }
 
+    /** How many names there are (0 for {@link #none()}). */
     public int size() {
         return names.size();
     }

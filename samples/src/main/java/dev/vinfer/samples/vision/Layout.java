@@ -14,14 +14,17 @@ public enum Layout {
         this.widthAxis = widthAxis;
     }
 
+    /** The index of the channel axis in a rank-4 image tensor. */
     public int channelAxis() {
         return channelAxis;
     }
 
+    /** The index of the height (rows) axis in a rank-4 image tensor. */
     public int heightAxis() {
         return heightAxis;
     }
 
+    /** The index of the width (columns) axis in a rank-4 image tensor. */
     public int widthAxis() {
         return widthAxis;
     }

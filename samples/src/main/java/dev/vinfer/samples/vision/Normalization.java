@@ -14,6 +14,11 @@ public record Normalization(float scale, float[] mean, float[] std) {
     private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
+    /**
+     * Checks and copies the arrays (the record owns its own).
+     *
+     * @throws IllegalArgumentException if mean or std do not have 1 or 3 values, or a std is zero or not finite
+     */
     public Normalization {
         if (mean.length != 1 && mean.length != 3 || std.length != 1 && std.length != 3) {
             throw new IllegalArgumentException("mean and std need 1 or 3 values, got " + mean.length + " and "
@@ -48,14 +53,17 @@ public record Normalization(float scale, float[] mean, float[] std) {
         return affine(1, 0);
     }
 
+    /** The same mean and std with another scale. */
     public Normalization withScale(float s) {
         return new Normalization(s, mean, std);
     }
 
+    /** The same scale and std with another mean (1 or 3 values). */
     public Normalization withMean(float... m) {
         return new Normalization(scale, m, std);
     }
 
+    /** The same scale and mean with another std (1 or 3 nonzero values). */
     public Normalization withStd(float... s) {
         return new Normalization(scale, mean, s);
     }

@@ -8,6 +8,7 @@ package dev.vinfer.samples.vision;
  */
 public record PointMap(double scaleX, double scaleY, double offsetX, double offsetY) {
 
+    /** The map that changes nothing. */
     public static PointMap identity() {
         return new PointMap(1, 1, 0, 0);
     }
@@ -33,14 +34,17 @@ public record PointMap(double scaleX, double scaleY, double offsetX, double offs
                 offsetY * next.scaleY + next.offsetY);
     }
 
+    /** The map back (scales must be nonzero). */
     public PointMap inverse() {
         return new PointMap(1 / scaleX, 1 / scaleY, -offsetX / scaleX, -offsetY / scaleY);
     }
 
+    /** Maps an x coordinate. */
     public double x(double x) {
         return x * scaleX + offsetX;
     }
 
+    /** Maps a y coordinate. */
     public double y(double y) {
         return y * scaleY + offsetY;
     }

@@ -80,6 +80,7 @@ public final class Priors {
                 new float[][] {{10, 16, 24}, {32, 48}, {64, 96}, {128, 192, 256}}, true);
     }
 
+    /** The number of priors, i.e. of boxes the detector predicts. */
     public int count() {
         return data.length / 4;
     }

@@ -58,10 +58,12 @@ public record SimilarityTransform(double a, double b, double tx, double ty) {
         return new SimilarityTransform(a, b, dx - (a * sx - b * sy), dy - (b * sx + a * sy));
     }
 
+    /** The x coordinate of the image of point {@code (x, y)}. */
     public double x(double x, double y) {
         return a * x - b * y + tx;
     }
 
+    /** The y coordinate of the image of point {@code (x, y)}. */
     public double y(double x, double y) {
         return b * x + a * y + ty;
     }
@@ -76,6 +78,11 @@ public record SimilarityTransform(double a, double b, double tx, double ty) {
         return Math.atan2(b, a);
     }
 
+    /**
+     * The transform that undoes this one.
+     *
+     * @throws IllegalStateException if the scale is zero
+     */
     public SimilarityTransform inverse() {
         double d = a * a + b * b;
         if (!(d > 0)) {
