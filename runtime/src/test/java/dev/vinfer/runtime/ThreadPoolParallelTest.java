@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -23,19 +21,22 @@ class ThreadPoolParallelTest {
                     assertEquals(1, runs.get(i), "task " + i + " of " + count);
                 }
             }
-            // Many slow-ish tasks: the helper thread must take part, not only the caller (or only the worker).
-            Set<Thread> seen = ConcurrentHashMap.newKeySet();
-            for (int attempt = 0; attempt < 20 && seen.size() < 2; attempt++) {
+            // Many slow-ish tasks: both threads must keep taking them. (The old pool let the caller run only its
+            // first task and one worker all the others: 1 + 15.) Retried, as a loaded machine may stall a thread.
+            boolean shared = false;
+            for (int attempt = 0; attempt < 20 && !shared; attempt++) {
+                java.util.concurrent.ConcurrentHashMap<Thread, Integer> ran = new java.util.concurrent.ConcurrentHashMap<>();
                 p.forEach(16, i -> {
-                    seen.add(Thread.currentThread());
-                    long until = System.nanoTime() + 2_000_000;
+                    ran.merge(Thread.currentThread(), 1, Integer::sum);
+                    long until = System.nanoTime() + 1_000_000;
                     while (System.nanoTime() < until) {
                         Thread.onSpinWait();
                     }
                 });
+                int caller = ran.getOrDefault(Thread.currentThread(), 0);
+                shared = ran.size() == 2 && caller >= 4 && caller <= 12;
             }
-            assertTrue(seen.contains(Thread.currentThread()), "the caller runs tasks");
-            assertEquals(2, seen.size(), "both threads ran tasks");
+            assertTrue(shared, "caller and helper each ran a fair share of the tasks");
         }
     }
 

@@ -149,21 +149,7 @@ final class VectorGemm {
                 // With a prepacked A the k-block at pc starts at pc * paddedFree, and row aRow0's panel at
                 // aRow0 * kc inside it (kc of that block).
                 int aBlock = pa != null ? pc * aStride + aRow0 * kc : pc * aStride;
-                for (int jr = 0; jr < ns; jr += NR) {
-                    int nr = Math.min(NR, ns - jr);
-                    int bi = jr * kc;
-                    int ci0 = cOff + js + jr;
-                    for (int ir = 0; ir < m; ir += MR) {
-                        int mr = Math.min(MR, m - ir);
-                        int ai = aBlock + ir * kc;
-                        int ci = ci0 + ir * ldc;
-                        if (mr == MR && nr == NR) {
-                            MicroKernel.tile(kc, aBuf, ai, strip, bi, c, ci, ldc, load);
-                        } else {
-                            MicroKernel.edge(kc, aBuf, ai, strip, bi, c, ci, ldc, load, mr, nr, s.tile);
-                        }
-                    }
-                }
+                macroKernel(m, ns, kc, aBuf, aBlock, strip, 0, c, cOff + js, ldc, load, s.tile);
             }
         }
     }
