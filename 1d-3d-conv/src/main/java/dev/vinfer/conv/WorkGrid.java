@@ -10,6 +10,8 @@ record WorkGrid(int units, int pixels, int tileSize, int tiles, int rows, int ro
 
     /** Smallest pixel tile worth a task of its own (two vector tiles wide). */
     static final int MIN_TILE = 32;
+    /** Below this many pixels per thread, a lone image is split over output channels rather than pixels. */
+    static final int ROW_SPLIT_PIXELS = 256;
 
     /**
      * @param maxTile the most pixels per tile (the memory bound)
@@ -31,7 +33,12 @@ record WorkGrid(int units, int pixels, int tileSize, int tiles, int rows, int ro
                 tiles = Math.ceilDiv(pixels, tileSize);
             }
         }
-        if ((long) units * tiles < threads && pixels > MIN_TILE) {
+        // A small plane (deep layers: 7x7, 14x14) cut into pixel tiles gives each thread a sliver narrower than a
+        // few micro-kernel panels, mostly padding (49 pixels = 32 + 17, both computed as full 32-wide panels): no
+        // speed-up at all. Slicing the output channels instead splits the work evenly; each thread then packs the
+        // (small) input itself.
+        boolean smallPlane = pixels < (long) ROW_SPLIT_PIXELS * threads && rows >= 2 * threads * rowAlign;
+        if ((long) units * tiles < threads && pixels > MIN_TILE && !smallPlane) {
             int want = Math.ceilDiv(threads, units);
             int finer = Math.max(MIN_TILE, Math.ceilDiv(Math.ceilDiv(pixels, want), 16) * 16);
             tileSize = Math.min(tileSize, finer);

@@ -141,6 +141,10 @@ class ConvAlgorithmsTest {
                     .dilations(2, 1, 1).pads(new int[] {1, 0, 2}, new int[] {0, 2, 1}).build(),
             // Pointwise with K = 256 and 17 pixels, M = 144.
             ConvGeometry.builder().channels(256, 144).input(17).kernel(1).build(),
+            // Small planes (7x7, 9x11) with many output channels: split over output channels, not pixels, when
+            // several threads share one image (WorkGrid.ROW_SPLIT_PIXELS); 61 and 50 rows end mid-panel.
+            ConvGeometry.builder().channels(16, 61).input(7, 7).kernel(3, 3).padsOnnx(1, 1, 1, 1).build(),
+            ConvGeometry.builder().channels(32, 50).input(9, 11).kernel(1, 1).build(),
             // Depthwise rows exactly one vector and one vector plus one long (stride 1), and strided.
             ConvGeometry.builder().channels(3, 3).group(3).input(6, 16).kernel(3, 3).padsOnnx(1, 1, 1, 1).build(),
             ConvGeometry.builder().channels(2, 4).group(2).input(5, 35).kernel(3, 5).strides(2, 3)

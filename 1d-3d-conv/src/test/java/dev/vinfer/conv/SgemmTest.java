@@ -149,6 +149,19 @@ class SgemmTest {
     }
 
     @Test
+    void blockedPathEdges() {
+        // Products whose packed A exceeds VectorGemm.ROW_SWEEP_A (64Ki floats) take the blocked Goto path: edges of
+        // MC (145 rows), KC (513 deep) and NC (2049 columns) there. Smaller ones take the row sweep (B packed in
+        // strips of 4 panels: 128 columns with 16 lanes, 64 with 8), whose strip edges the column cases cross.
+        checkAll(Case.make(3100, 145, 65, 513));
+        checkAll(Case.make(3101, 7, 2049, 5500));
+        long seed = 3200;
+        for (int n : new int[] {63, 64, 65, 127, 128, 129, 257}) {
+            checkAll(Case.make(seed++, 13, n, 300));
+        }
+    }
+
+    @Test
     void randomShapes() {
         for (long seed = 4000; seed < 4040; seed++) {
             Random r = new Random(seed);

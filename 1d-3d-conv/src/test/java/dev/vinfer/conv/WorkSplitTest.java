@@ -20,6 +20,20 @@ class WorkSplitTest {
     }
 
     @Test
+    void smallPlanesSplitOutputChannels() {
+        // 7x7 plane, 512 output channels: two halves of the channels (whole 6-row panels), not 32 + 17 pixels.
+        WorkGrid g = WorkGrid.plan(1, 49, 49, 512, 6, 2);
+        assertEquals(2, g.tasks(), g.toString());
+        assertEquals(1, g.tiles(), g.toString());
+        assertEquals(0, g.rowBegin(0));
+        assertEquals(0, g.rowBegin(1) % 6);
+        assertTrue(Math.abs((g.rowEnd(0) - g.rowBegin(0)) - (g.rowEnd(1) - g.rowBegin(1))) <= 6, g.toString());
+        // A large plane still splits pixels; few channels still split pixels.
+        assertEquals(1, WorkGrid.plan(1, 3136, 3136, 64, 6, 2).rowParts());
+        assertEquals(1, WorkGrid.plan(1, 196, 196, 12, 6, 2).rowParts());
+    }
+
+    @Test
     void winogradStripsBalanceTwoThreads() {
         assertEquals(4, WinogradConv.makespan(1, 7, 4, 2));
         assertEquals(7, WinogradConv.makespan(1, 7, 7, 2));

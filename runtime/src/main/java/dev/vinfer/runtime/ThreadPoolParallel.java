@@ -52,26 +52,30 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
             }
             return;
         }
-        ForkJoinTask<?>[] forks = new ForkJoinTask<?>[count - 1];
-        for (int i = 1; i < count; i++) {
-            int idx = i;
-            forks[i - 1] = pool.submit(() -> task.run(idx));
-        }
-        RuntimeException first = null;
-        try {
-            task.run(0);
-        } catch (RuntimeException e) {
-            first = e;
-        }
-        for (ForkJoinTask<?> f : forks) {
-            try {
-                f.join();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
+        // Tasks are claimed from a shared counter by the calling thread and up to threads - 1 helpers, so every thread
+        // keeps working until none is left. (Submitting one pool task per index and joining them in order let a
+        // single worker run all but the caller's first task: with 8 tasks on 2 threads the caller ran 1 and waited.)
+        AtomicInteger next = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable claimLoop = () -> {
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                try {
+                    task.run(i);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
                 }
             }
+        };
+        ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[Math.min(threads, count) - 1];
+        for (int h = 0; h < helpers.length; h++) {
+            helpers[h] = pool.submit(claimLoop);
         }
+        claimLoop.run();
+        for (ForkJoinTask<?> f : helpers) {
+            f.join();
+        }
+        RuntimeException first = failure.get();
         if (first != null) {
             throw first;
         }

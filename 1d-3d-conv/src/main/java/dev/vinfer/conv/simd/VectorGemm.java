@@ -22,6 +22,10 @@ final class VectorGemm {
     static final int KC = 256;
     static final int MC = 24 * MR;
     static final int NC = Math.max(NR, 2048 / NR * NR);
+    /** Largest packed A (floats, 256 KiB) for which {@link #rowSweep} is used: it must stay in L2 for a whole run. */
+    static final int ROW_SWEEP_A = 1 << 16;
+    /** Micro-panels of B packed together in {@link #rowSweep}: longer runs per source row for the prefetchers. */
+    static final int STRIP = 4;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -68,6 +72,10 @@ final class VectorGemm {
             return;
         }
         Scratch s = SCRATCH.get();
+        if (pb == null && (long) roundUp(m, MR) * k <= ROW_SWEEP_A) {
+            rowSweep(m, n, k, transA, a, aOff, lda, pa, aRow0, transB, b, bOff, ldb, c, cOff, ldc, accumulate, s);
+            return;
+        }
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -100,6 +108,48 @@ final class VectorGemm {
                     }
                     macroKernel(mc, nc, kc, aBuf, aBase, bBuf, bBase, c, cOff + ic * ldc + jc, ldc, load, s.tile);
                 }
+            }
+        }
+    }
+
+    /**
+     * The path for a short, wide product with a raw B, the usual shape of a convolution (M = output channels, N =
+     * pixels): all of A (packed, at most {@link #ROW_SWEEP_A} floats) stays in L2, and B is packed a strip of
+     * {@link #STRIP} micro-panels ({@code kc x STRIP * NR}, at most 128 KiB) at a time right before every row tile
+     * consumes it. Compared with the blocked path this never writes a {@code KC x NC} packed B block out to L3 and
+     * reads it back. Per strip the k-blocks run innermost, so C's {@code m x STRIP * NR} strip stays in cache
+     * across them.
+     */
+    private static void rowSweep(int m, int n, int k, boolean transA, float[] a, int aOff, int lda, VectorPacked pa,
+            int aRow0, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+            boolean accumulate, Scratch s) {
+        int mp = roundUp(m, MR);
+        float[] aBuf;
+        int aStride; // distance between the k-blocks of A
+        if (pa != null) {
+            aBuf = pa.data;
+            aStride = pa.paddedFree;
+        } else {
+            aBuf = s.a(mp * k);
+            aStride = mp;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                VectorPacking.packA(transA, a, aOff + (transA ? pc * lda : pc), lda, m, kc, aBuf, pc * mp);
+            }
+        }
+        int kc0 = Math.min(KC, k);
+        float[] strip = s.b(kc0 * STRIP * NR);
+        for (int js = 0; js < n; js += STRIP * NR) {
+            int ns = Math.min(STRIP * NR, n - js);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int src = bOff + (transB ? js * ldb + pc : pc * ldb + js);
+                VectorPacking.packB(transB, b, src, ldb, kc, ns, strip, 0);
+                boolean load = accumulate || pc > 0;
+                // With a prepacked A the k-block at pc starts at pc * paddedFree, and row aRow0's panel at
+                // aRow0 * kc inside it (kc of that block).
+                int aBlock = pa != null ? pc * aStride + aRow0 * kc : pc * aStride;
+                macroKernel(m, ns, kc, aBuf, aBlock, strip, 0, c, cOff + js, ldc, load, s.tile);
             }
         }
     }
