@@ -60,4 +60,25 @@ public interface Backend {
 
     /** {@code x[i] = e.apply(x[i] + bias)} for i in [off, off + len). */
     void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
+
+    /** {@link #depthwiseTaps}'s {@code len} must be a multiple of this (a whole number of vector blocks). */
+    int DEPTHWISE_BLOCK = 64;
+
+    /**
+     * The inner loop of the depthwise kernel, over a plane prepared so that every tap is a constant offset (padded
+     * and split into stride phases): {@code dst[dOff + i] = sum over t < taps of coef[cOff + t] *
+     * src[sOff + i + tapOff[t]]} for i in [0, len). {@code len} is a multiple of {@link #DEPTHWISE_BLOCK}; tap
+     * offsets are non-negative; dst must not overlap src.
+     */
+    void depthwiseTaps(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, float[] dst, int dOff,
+            int len);
+
+    /**
+     * Copies {@code rows} rows of {@code cols} values, {@code sPitch} apart in src, into consecutive rows of dst
+     * while adding the bias and applying the epilogue: {@code dst[dOff + r * cols + c] = e.apply(src[sOff + r *
+     * sPitch + c] + bias)}. Writes nothing outside {@code [dOff, dOff + rows * cols)}; src must hold
+     * {@link #DEPTHWISE_BLOCK} readable values past the start of every row. dst must not overlap src.
+     */
+    void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float bias, Epilogue e, float[] dst,
+            int dOff);
 }

@@ -115,4 +115,38 @@ public final class GemmChecks {
             Objects.checkFromIndexSize(dstOff[o], len, dst.length);
         }
     }
+    /** Arguments of {@link Backend#depthwiseTaps}. */
+    public static void depthwiseTaps(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff,
+            float[] dst, int dOff, int len) {
+        if (taps < 1 || len < 0 || len % Backend.DEPTHWISE_BLOCK != 0 || tapOff.length < taps) {
+            throw new IllegalArgumentException("depthwiseTaps: taps=" + taps + " (" + tapOff.length
+                    + " offsets) len=" + len + " (must be a multiple of " + Backend.DEPTHWISE_BLOCK + ")");
+        }
+        Objects.checkFromIndexSize(cOff, taps, coef.length);
+        long maxOff = 0;
+        for (int t = 0; t < taps; t++) {
+            if (tapOff[t] < 0) {
+                throw new IllegalArgumentException("depthwiseTaps: negative tap offset " + tapOff[t]);
+            }
+            maxOff = Math.max(maxOff, tapOff[t]);
+        }
+        if (len > 0) {
+            Objects.checkFromIndexSize(sOff, len + maxOff, (long) src.length);
+            Objects.checkFromIndexSize(dOff, len, dst.length);
+        }
+    }
+
+    /** Arguments of {@link Backend#compactRows}. */
+    public static void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float[] dst, int dOff) {
+        if (rows < 0 || cols < 0 || sPitch < 0) {
+            throw new IllegalArgumentException("compactRows: rows=" + rows + " cols=" + cols + " pitch=" + sPitch);
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        long readable = (long) (rows - 1) * sPitch
+                + (long) Math.ceilDiv(cols, Backend.DEPTHWISE_BLOCK) * Backend.DEPTHWISE_BLOCK;
+        Objects.checkFromIndexSize(sOff, readable, (long) src.length);
+        Objects.checkFromIndexSize(dOff, (long) rows * cols, (long) dst.length);
+    }
 }

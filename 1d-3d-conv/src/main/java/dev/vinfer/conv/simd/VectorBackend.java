@@ -307,6 +307,32 @@ public final class VectorBackend implements Backend {
         }
     }
 
+    /**
+     * One vector of outputs at a time, its taps summed in one dependent chain of FMAs; the chains of successive
+     * vectors are independent, so out-of-order execution overlaps them. Nine taps (3x3) have their coefficients
+     * broadcast once, outside the loop; other counts broadcast per tap.
+     */
+    @Override
+    public void depthwiseTaps(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, float[] dst,
+            int dOff, int len) {
+        GemmChecks.depthwiseTaps(taps, coef, cOff, tapOff, src, sOff, dst, dOff, len);
+        if (taps == 9) {
+            DepthwiseTaps.taps9(coef, cOff, tapOff, src, sOff, dst, dOff, len);
+        } else {
+            DepthwiseTaps.anyTaps(taps, coef, cOff, tapOff, src, sOff, dst, dOff, len);
+        }
+    }
+
+    @Override
+    public void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float bias, Epilogue e,
+            float[] dst, int dOff) {
+        GemmChecks.compactRows(src, sOff, sPitch, rows, cols, dst, dOff);
+        DepthwiseTaps.compactRows(src, sOff, sPitch, rows, cols, bias, e, dst, dOff);
+        if (e.kind() != Epilogue.Kind.NONE && e.kind() != Epilogue.Kind.RELU && e.kind() != Epilogue.Kind.CLIP) {
+            biasEpilogue(dst, dOff, rows * cols, 0f, e); // compactRows added only the bias
+        }
+    }
+
     @Override
     public String toString() {
         return name();
