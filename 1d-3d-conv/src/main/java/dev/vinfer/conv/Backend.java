@@ -81,4 +81,19 @@ public interface Backend {
      */
     void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float bias, Epilogue e, float[] dst,
             int dOff);
+
+    /**
+     * {@link #depthwiseTaps} row by row, straight into consecutive output rows with the bias and activation: for
+     * {@code r < rows, c < cols}: {@code dst[dOff + r * cols + c] = e.apply(bias + sum over t < taps of
+     * coef[cOff + t] * src[sOff + r * sPitch + c + tapOff[t]])}. Meant for rows of at least a vector; dst must not
+     * overlap src.
+     */
+    void depthwiseRows(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
+            int cols, float bias, Epilogue e, float[] dst, int dOff);
+
+    /**
+     * Splits a row into its two stride-2 phases: {@code even[eOff + j] = src[sOff + 2j]} for {@code 2j < n} and
+     * {@code odd[oOff + j] = src[sOff + 2j + 1]} for {@code 2j + 1 < n}.
+     */
+    void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff);
 }

@@ -10,12 +10,13 @@ import java.util.Arrays;
  * extent the output needs, and split into stride phases along every axis (phase {@code (pd % sD, ph % sH, pw % sW)}
  * of padded position (pd, ph, pw) is its own small plane {@code dq x hq x lw}, at index {@code (pd / sD, ph / sH,
  * pw / sW)}). In that layout output (od, oh, ow) reads tap (kd, kh, kw) at {@code q + tapOff[tap]} with
- * {@code q = (od * hq + oh) * lw + ow}: every tap is one constant offset, for any geometry, and the whole output
- * plane is one flat run of {@link Backend#depthwiseTaps} (the lanes for ow >= outW or oh >= outH are computed and
- * thrown away: for 3x3 pad 1 that is 2 columns in W+2). {@link Backend#compactRows} then copies the valid rows out
- * with the bias and activation. No per-row or per-pixel border code, so small planes (7x7, 14x14) and stride 2 cost
- * about what their arithmetic costs plus two copies, where the former kernel paid set-up per row and pixel loops on
- * the borders.
+ * {@code q = (od * hq + oh) * lw + ow}: every tap is one constant offset, for any geometry. Output rows of at least
+ * {@link #ROW_MIN} values are then computed row by row straight into the output with the bias and activation
+ * ({@link Backend#depthwiseRows}); narrower planes (7x7, 14x14, where a row is less than a vector) as one flat run
+ * of {@link Backend#depthwiseTaps} over the whole plane (the lanes for ow >= outW are computed and thrown away),
+ * whose valid rows {@link Backend#compactRows} copies out with the bias and activation. No per-row or per-pixel
+ * border code, and stride 2 is a vector deinterleave ({@link Backend#deinterleave}) while copying, where the former
+ * kernel paid set-up per row, pixel loops on the borders and a scalar phase split.
  *
  * <p>The pads of the scratch are zeroed once per task: every plane of the same kernel writes exactly the same
  * positions, so they stay zero.
@@ -23,6 +24,12 @@ import java.util.Arrays;
 final class DepthwiseConv extends PreparedConv {
     /** Output values per task below which planes are grouped into one task (so tiny planes are not one task each). */
     private static final int MIN_TASK_OUTPUTS = 4096;
+
+    /**
+     * Output rows at least this long are computed row by row straight into the output; shorter ones (less than the
+     * widest vector, 16 floats) as one flat run over the whole plane, whose lanes then cross row ends.
+     */
+    static final int ROW_MIN = 16;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -138,6 +145,14 @@ final class DepthwiseConv extends PreparedConv {
                     System.arraycopy(in, src + wLo, prep, rowPhase * phaseSize + rowIndex + wLo + s.pW, wHi - wLo);
                     continue;
                 }
+                if (s.sW == 2) {
+                    // Column wLo goes to phase p0 at index i0, wLo + 1 to the other phase at i0 + p0.
+                    int p0 = (wLo + s.pW) % 2;
+                    int i0 = (wLo + s.pW) / 2;
+                    backend.deinterleave(in, src + wLo, wHi - wLo, prep, (rowPhase + p0) * phaseSize + rowIndex + i0,
+                            prep, (rowPhase + 1 - p0) * phaseSize + rowIndex + i0 + p0);
+                    continue;
+                }
                 for (int p = 0; p < s.sW; p++) {
                     // First input column of phase p: (iw + pW) % sW == p.
                     int iw = wLo + Math.floorMod(p - wLo - s.pW, s.sW);
@@ -150,16 +165,27 @@ final class DepthwiseConv extends PreparedConv {
         }
     }
 
-    /** Output plane of channel m from the prepared input plane. */
+    /**
+     * Output plane of channel m from the prepared input plane: rows of at least {@link #ROW_MIN} straight into the
+     * output ({@link Backend#depthwiseRows}); narrower ones as one flat run into scratch, then copied out.
+     */
     private void plane(int m, Scratch sc, float[] out, int outBase, float[] res, int resDelta) {
         int taps = s.kernelSize();
-        backend.depthwiseTaps(taps, weights, m * taps, tapOff, sc.prepared, 0, sc.sums, 0, flatLen);
         float b = bias == null ? 0f : bias[m];
         boolean direct = res == null;
+        float b0 = direct ? b : 0f;
+        Epilogue e0 = direct ? epilogue : Epilogue.NONE;
         int slab = s.outH * s.outW;
-        for (int od = 0; od < s.outD; od++) {
-            backend.compactRows(sc.sums, od * hq * lw, lw, s.outH, s.outW, direct ? b : 0f,
-                    direct ? epilogue : Epilogue.NONE, out, outBase + od * slab);
+        if (s.outW >= ROW_MIN) {
+            for (int od = 0; od < s.outD; od++) {
+                backend.depthwiseRows(taps, weights, m * taps, tapOff, sc.prepared, od * hq * lw, lw, s.outH, s.outW,
+                        b0, e0, out, outBase + od * slab);
+            }
+        } else {
+            backend.depthwiseTaps(taps, weights, m * taps, tapOff, sc.prepared, 0, sc.sums, 0, flatLen);
+            for (int od = 0; od < s.outD; od++) {
+                backend.compactRows(sc.sums, od * hq * lw, lw, s.outH, s.outW, b0, e0, out, outBase + od * slab);
+            }
         }
         if (!direct) {
             addResidual(out, outBase, s.outPlane(), res, resDelta);

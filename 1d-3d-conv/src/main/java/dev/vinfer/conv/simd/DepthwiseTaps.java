@@ -5,6 +5,7 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import dev.vinfer.conv.Epilogue;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The vector loops of the depthwise kernel (see {@code dev.vinfer.conv.DepthwiseConv}): the tap sums over a
@@ -83,7 +84,9 @@ final class DepthwiseTaps {
     static void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float bias, Epilogue e,
             float[] dst, int dOff) {
         boolean clamp = e.kind() == Epilogue.Kind.RELU || e.kind() == Epilogue.Kind.CLIP;
-        float lo = e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
+        // NONE clamps to the infinities: the same instructions with no effect, no branch in the loop (a branch
+        // between vector values made the JIT box them).
+        float lo = e.kind() == Epilogue.Kind.CLIP ? e.min() : clamp ? 0f : Float.NEGATIVE_INFINITY;
         float hi = e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
         FloatVector bv = FloatVector.broadcast(S, bias);
         FloatVector lov = FloatVector.broadcast(S, lo);
@@ -94,28 +97,173 @@ final class DepthwiseTaps {
             int d = dOff + r * cols;
             int c = 0;
             for (; c < cols && d + c + L <= end; c += L) {
-                FloatVector v = FloatVector.fromArray(S, src, s + c).add(bv);
-                if (clamp) {
-                    v = v.max(lov).min(hiv);
-                }
-                v.intoArray(dst, d + c);
+                clamp(FloatVector.fromArray(S, src, s + c).add(bv), lov, hiv).intoArray(dst, d + c);
             }
             if (c >= cols) {
                 continue;
             }
             if (cols >= L) {
                 int last = cols - L; // inside this row
-                FloatVector v = FloatVector.fromArray(S, src, s + last).add(bv);
-                if (clamp) {
-                    v = v.max(lov).min(hiv);
-                }
-                v.intoArray(dst, d + last);
+                clamp(FloatVector.fromArray(S, src, s + last).add(bv), lov, hiv).intoArray(dst, d + last);
                 continue;
             }
             for (; c < cols; c++) {
                 float x = src[s + c] + bias;
                 dst[d + c] = clamp ? Math.min(Math.max(x, lo), hi) : x;
             }
+        }
+    }
+    /** Lane indices of the even and odd elements of two consecutive vectors, for {@link #deinterleave}. */
+    private static final FloatVector EVEN = indices(0);
+    private static final FloatVector ODD = indices(1);
+
+    private static FloatVector indices(int first) {
+        float[] idx = new float[L];
+        for (int i = 0; i < L; i++) {
+            idx[i] = first + 2 * i;
+        }
+        return FloatVector.fromArray(S, idx, 0);
+    }
+
+    /** True for the activations applied in registers here (NONE, RELU, CLIP). */
+    static boolean clampKind(Epilogue e) {
+        return e.kind() == Epilogue.Kind.NONE || e.kind() == Epilogue.Kind.RELU || e.kind() == Epilogue.Kind.CLIP;
+    }
+
+    /**
+     * {@code min(max(v, lo), hi)} by compare and blend: two instructions per bound, where the Vector API's
+     * max/min (Java's NaN and signed-zero rules) take several. NaN stays NaN; -0 may stay -0 where
+     * {@link Math#max} would give +0, which no comparison can tell apart.
+     */
+    private static FloatVector clamp(FloatVector v, FloatVector lo, FloatVector hi) {
+        v = v.blend(lo, v.compare(VectorOperators.LT, lo));
+        return v.blend(hi, v.compare(VectorOperators.GT, hi));
+    }
+
+    /**
+     * Nine taps row by row into the output, the bias added and the clamp of NONE/RELU/CLIP applied in registers;
+     * rows of at least a vector end with an overlapping last vector, narrower rows run in scalar code.
+     */
+    static void rows9(float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int sPitch, int rows, int cols,
+            float bias, Epilogue e, float[] dst, int dOff) {
+        FloatVector w0 = FloatVector.broadcast(S, coef[cOff]);
+        FloatVector w1 = FloatVector.broadcast(S, coef[cOff + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, coef[cOff + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, coef[cOff + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, coef[cOff + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, coef[cOff + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, coef[cOff + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, coef[cOff + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, coef[cOff + 8]);
+        int t0 = tapOff[0];
+        int t1 = tapOff[1];
+        int t2 = tapOff[2];
+        int t3 = tapOff[3];
+        int t4 = tapOff[4];
+        int t5 = tapOff[5];
+        int t6 = tapOff[6];
+        int t7 = tapOff[7];
+        int t8 = tapOff[8];
+        boolean clamp = e.kind() != Epilogue.Kind.NONE;
+        // NONE clamps to the infinities: the same instructions with no effect, no branch in the loop (a branch
+        // between vector values made the JIT box them).
+        float lo = e.kind() == Epilogue.Kind.CLIP ? e.min() : clamp ? 0f : Float.NEGATIVE_INFINITY;
+        float hi = e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        FloatVector lov = FloatVector.broadcast(S, lo);
+        FloatVector hiv = FloatVector.broadcast(S, hi);
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * sPitch;
+            int d = dOff + r * cols;
+            if (cols < L) {
+                for (int c = 0; c < cols; c++) {
+                    float x = bias + tapsAt(9, coef, cOff, tapOff, src, s + c);
+                    dst[d + c] = clamp ? Math.min(Math.max(x, lo), hi) : x;
+                }
+                continue;
+            }
+            int vectors = Math.ceilDiv(cols, L);
+            for (int k = 0; k < vectors; k++) {
+                int c = Math.min(k * L, cols - L); // the last vector overlaps the one before (same values again)
+                int p = s + c;
+                FloatVector x = FloatVector.fromArray(S, src, p + t0).mul(w0);
+                FloatVector y = FloatVector.fromArray(S, src, p + t1).mul(w1);
+                x = FloatVector.fromArray(S, src, p + t2).fma(w2, x);
+                y = FloatVector.fromArray(S, src, p + t3).fma(w3, y);
+                x = FloatVector.fromArray(S, src, p + t4).fma(w4, x);
+                y = FloatVector.fromArray(S, src, p + t5).fma(w5, y);
+                x = FloatVector.fromArray(S, src, p + t6).fma(w6, x);
+                y = FloatVector.fromArray(S, src, p + t7).fma(w7, y);
+                x = FloatVector.fromArray(S, src, p + t8).fma(w8, x);
+                clamp(x.add(y).add(bv), lov, hiv).intoArray(dst, d + c);
+            }
+        }
+    }
+
+    /** Any tap count, row by row: one vector at a time, coefficients broadcast per tap. */
+    static void anyRows(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
+            int cols, float bias, Epilogue e, float[] dst, int dOff) {
+        boolean clamp = e.kind() != Epilogue.Kind.NONE;
+        // NONE clamps to the infinities: the same instructions with no effect, no branch in the loop (a branch
+        // between vector values made the JIT box them).
+        float lo = e.kind() == Epilogue.Kind.CLIP ? e.min() : clamp ? 0f : Float.NEGATIVE_INFINITY;
+        float hi = e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        FloatVector lov = FloatVector.broadcast(S, lo);
+        FloatVector hiv = FloatVector.broadcast(S, hi);
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * sPitch;
+            int d = dOff + r * cols;
+            if (cols < L) {
+                for (int c = 0; c < cols; c++) {
+                    float x = bias + tapsAt(taps, coef, cOff, tapOff, src, s + c);
+                    dst[d + c] = clamp ? Math.min(Math.max(x, lo), hi) : x;
+                }
+                continue;
+            }
+            for (int c = 0; c < cols; c += L) {
+                int at = Math.min(c, cols - L); // the last vector overlaps the one before
+                FloatVector v = FloatVector.zero(S);
+                for (int t = 0; t < taps; t++) {
+                    v = FloatVector.fromArray(S, src, s + at + tapOff[t]).fma(FloatVector.broadcast(S, coef[cOff + t]), v);
+                }
+                clamp(v.add(bv), lov, hiv).intoArray(dst, d + at);
+            }
+        }
+    }
+
+    private static float tapsAt(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int p) {
+        float sum = 0f;
+        for (int t = 0; t < taps; t++) {
+            sum = Math.fma(coef[cOff + t], src[p + tapOff[t]], sum);
+        }
+        return sum;
+    }
+
+    /** Stride-2 phase split, two vectors in, one even and one odd vector out (a two-source permute each). */
+    static void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+        int j = 0;
+        for (; 2 * j + 2 * L <= n; j += L) {
+            FloatVector v0 = FloatVector.fromArray(S, src, sOff + 2 * j);
+            FloatVector v1 = FloatVector.fromArray(S, src, sOff + 2 * j + L);
+            EVEN.selectFrom(v0, v1).intoArray(even, eOff + j);
+            ODD.selectFrom(v0, v1).intoArray(odd, oOff + j);
+        }
+        if (j > 0 && 2 * j < n) {
+            // One more vector pair ending at the row's end (overlapping: the same values again), then at most one
+            // value of each phase is left.
+            j = (n - 2 * L) / 2;
+            FloatVector v0 = FloatVector.fromArray(S, src, sOff + 2 * j);
+            FloatVector v1 = FloatVector.fromArray(S, src, sOff + 2 * j + L);
+            EVEN.selectFrom(v0, v1).intoArray(even, eOff + j);
+            ODD.selectFrom(v0, v1).intoArray(odd, oOff + j);
+            j += L;
+        }
+        for (int k = j; 2 * k < n; k++) {
+            even[eOff + k] = src[sOff + 2 * k];
+        }
+        for (int k = j; 2 * k + 1 < n; k++) {
+            odd[oOff + k] = src[sOff + 2 * k + 1];
         }
     }
 }

@@ -328,9 +328,32 @@ public final class VectorBackend implements Backend {
             float[] dst, int dOff) {
         GemmChecks.compactRows(src, sOff, sPitch, rows, cols, dst, dOff);
         DepthwiseTaps.compactRows(src, sOff, sPitch, rows, cols, bias, e, dst, dOff);
-        if (e.kind() != Epilogue.Kind.NONE && e.kind() != Epilogue.Kind.RELU && e.kind() != Epilogue.Kind.CLIP) {
+        if (!DepthwiseTaps.clampKind(e)) {
             biasEpilogue(dst, dOff, rows * cols, 0f, e); // compactRows added only the bias
         }
+    }
+
+    @Override
+    public void depthwiseRows(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int sPitch,
+            int rows, int cols, float bias, Epilogue e, float[] dst, int dOff) {
+        GemmChecks.depthwiseRows(taps, coef, cOff, tapOff, src, sOff, sPitch, rows, cols, dst, dOff);
+        boolean fused = DepthwiseTaps.clampKind(e);
+        float b = fused ? bias : 0f;
+        Epilogue fe = fused ? e : Epilogue.NONE;
+        if (taps == 9) {
+            DepthwiseTaps.rows9(coef, cOff, tapOff, src, sOff, sPitch, rows, cols, b, fe, dst, dOff);
+        } else {
+            DepthwiseTaps.anyRows(taps, coef, cOff, tapOff, src, sOff, sPitch, rows, cols, b, fe, dst, dOff);
+        }
+        if (!fused) {
+            biasEpilogue(dst, dOff, rows * cols, bias, e);
+        }
+    }
+
+    @Override
+    public void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+        GemmChecks.deinterleave(src, sOff, n, even, eOff, odd, oOff);
+        DepthwiseTaps.deinterleave(src, sOff, n, even, eOff, odd, oOff);
     }
 
     @Override
