@@ -5,6 +5,7 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import dev.vinfer.conv.Epilogue;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -242,6 +243,16 @@ final class DepthwiseTaps {
 
     /** Stride-2 phase split, two vectors in, one even and one odd vector out (a two-source permute each). */
     static void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+        if (n < 2 * L) {
+            // A row shorter than two vectors (14x14 and 28x28 planes): masked loads and stores, no scalar loop.
+            VectorMask<Float> m0 = S.indexInRange(0, n);
+            VectorMask<Float> m1 = S.indexInRange(L, n);
+            FloatVector v0 = FloatVector.fromArray(S, src, sOff, m0);
+            FloatVector v1 = FloatVector.fromArray(S, src, sOff + L, m1);
+            EVEN.selectFrom(v0, v1).intoArray(even, eOff, S.indexInRange(0, (n + 1) / 2));
+            ODD.selectFrom(v0, v1).intoArray(odd, oOff, S.indexInRange(0, n / 2));
+            return;
+        }
         int j = 0;
         for (; 2 * j + 2 * L <= n; j += L) {
             FloatVector v0 = FloatVector.fromArray(S, src, sOff + 2 * j);
