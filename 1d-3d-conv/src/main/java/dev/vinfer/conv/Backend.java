@@ -49,8 +49,8 @@ public interface Backend {
     void axpy(int n, float alpha, float[] x, int xOff, int incX, float[] y, int yOff);
 
     /**
-     * Linear combinations of equally long rows, the building block of the Winograd transforms and of the depthwise
-     * kernel: for each output {@code o < outs} and {@code i < len},
+     * Linear combinations of equally long rows, the building block of the Winograd transforms: for each output
+     * {@code o < outs} and {@code i < len},
      * {@code dst[dstOff[o] + i] (+)= sum over k < ins of coef[o * ins + k] * src[srcOff[k] + i]}. Zero
      * coefficients are skipped. With {@code accumulate} the sum is added to dst, otherwise it replaces it. dst
      * rows must not overlap src rows.

@@ -142,6 +142,85 @@ final class DepthwiseTaps {
     }
 
     /**
+     * True if the taps are three rows of three with the kernel rows {@code sPitch} apart in src (stride 1 in H, no
+     * dilation): then output row r + 1 reads the input rows of r shifted by one row, and {@link #rowPairs9} can
+     * share two of its four input rows' loads between the two output rows.
+     */
+    static boolean pairable(int[] tapOff, int sPitch, int cols) {
+        for (int k = 0; k < 6; k++) {
+            if (tapOff[k + 3] != tapOff[k] + sPitch) {
+                return false;
+            }
+        }
+        return cols >= L;
+    }
+
+    /**
+     * Output rows two at a time ({@code rows} even): 12 loads for 2 x 9 FMAs instead of 18. Same bias, clamp and
+     * overlapping last vector as {@link #rows9}.
+     */
+    static void rowPairs9(float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
+            int cols, float bias, Epilogue e, float[] dst, int dOff) {
+        FloatVector w0 = FloatVector.broadcast(S, coef[cOff]);
+        FloatVector w1 = FloatVector.broadcast(S, coef[cOff + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, coef[cOff + 2]);
+        FloatVector w3 = FloatVector.broadcast(S, coef[cOff + 3]);
+        FloatVector w4 = FloatVector.broadcast(S, coef[cOff + 4]);
+        FloatVector w5 = FloatVector.broadcast(S, coef[cOff + 5]);
+        FloatVector w6 = FloatVector.broadcast(S, coef[cOff + 6]);
+        FloatVector w7 = FloatVector.broadcast(S, coef[cOff + 7]);
+        FloatVector w8 = FloatVector.broadcast(S, coef[cOff + 8]);
+        int t0 = tapOff[0];
+        int t1 = tapOff[1];
+        int t2 = tapOff[2];
+        boolean clamp = e.kind() != Epilogue.Kind.NONE;
+        float lo = e.kind() == Epilogue.Kind.CLIP ? e.min() : clamp ? 0f : Float.NEGATIVE_INFINITY;
+        float hi = e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        FloatVector lov = FloatVector.broadcast(S, lo);
+        FloatVector hiv = FloatVector.broadcast(S, hi);
+        int vectors = Math.ceilDiv(cols, L);
+        for (int r = 0; r < rows; r += 2) {
+            int s = sOff + r * sPitch;
+            int d = dOff + r * cols;
+            for (int k = 0; k < vectors; k++) {
+                int c = Math.min(k * L, cols - L); // the last vector overlaps the one before (same values again)
+                int a = s + c;
+                int b = a + sPitch;
+                int cc = b + sPitch;
+                int dd = cc + sPitch;
+                // Input row a feeds output row r only, d row r + 1 only; b and cc feed both.
+                FloatVector x = FloatVector.fromArray(S, src, a + t0).mul(w0);
+                x = FloatVector.fromArray(S, src, a + t1).fma(w1, x);
+                x = FloatVector.fromArray(S, src, a + t2).fma(w2, x);
+                FloatVector y = FloatVector.fromArray(S, src, dd + t0).mul(w6);
+                y = FloatVector.fromArray(S, src, dd + t1).fma(w7, y);
+                y = FloatVector.fromArray(S, src, dd + t2).fma(w8, y);
+                FloatVector v = FloatVector.fromArray(S, src, b + t0);
+                x = v.fma(w3, x);
+                y = v.fma(w0, y);
+                v = FloatVector.fromArray(S, src, b + t1);
+                x = v.fma(w4, x);
+                y = v.fma(w1, y);
+                v = FloatVector.fromArray(S, src, b + t2);
+                x = v.fma(w5, x);
+                y = v.fma(w2, y);
+                v = FloatVector.fromArray(S, src, cc + t0);
+                x = v.fma(w6, x);
+                y = v.fma(w3, y);
+                v = FloatVector.fromArray(S, src, cc + t1);
+                x = v.fma(w7, x);
+                y = v.fma(w4, y);
+                v = FloatVector.fromArray(S, src, cc + t2);
+                x = v.fma(w8, x);
+                y = v.fma(w5, y);
+                clamp(x.add(bv), lov, hiv).intoArray(dst, d + c);
+                clamp(y.add(bv), lov, hiv).intoArray(dst, d + cols + c);
+            }
+        }
+    }
+
+    /**
      * Nine taps row by row into the output, the bias added and the clamp of NONE/RELU/CLIP applied in registers;
      * rows of at least a vector end with an overlapping last vector, narrower rows run in scalar code.
      */

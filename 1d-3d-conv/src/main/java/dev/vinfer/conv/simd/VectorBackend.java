@@ -341,7 +341,12 @@ public final class VectorBackend implements Backend {
         float b = fused ? bias : 0f;
         Epilogue fe = fused ? e : Epilogue.NONE;
         if (taps == 9) {
-            DepthwiseTaps.rows9(coef, cOff, tapOff, src, sOff, sPitch, rows, cols, b, fe, dst, dOff);
+            int paired = DepthwiseTaps.pairable(tapOff, sPitch, cols) ? rows & ~1 : 0;
+            if (paired > 0) {
+                DepthwiseTaps.rowPairs9(coef, cOff, tapOff, src, sOff, sPitch, paired, cols, b, fe, dst, dOff);
+            }
+            DepthwiseTaps.rows9(coef, cOff, tapOff, src, sOff + paired * sPitch, sPitch, rows - paired, cols, b, fe,
+                    dst, dOff + paired * cols);
         } else {
             DepthwiseTaps.anyRows(taps, coef, cOff, tapOff, src, sOff, sPitch, rows, cols, b, fe, dst, dOff);
         }
