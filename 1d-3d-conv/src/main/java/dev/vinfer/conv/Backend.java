@@ -49,8 +49,8 @@ public interface Backend {
     void axpy(int n, float alpha, float[] x, int xOff, int incX, float[] y, int yOff);
 
     /**
-     * Linear combinations of equally long rows, the building block of the Winograd transforms and of the depthwise
-     * kernel: for each output {@code o < outs} and {@code i < len},
+     * Linear combinations of equally long rows, the building block of the Winograd transforms: for each output
+     * {@code o < outs} and {@code i < len},
      * {@code dst[dstOff[o] + i] (+)= sum over k < ins of coef[o * ins + k] * src[srcOff[k] + i]}. Zero
      * coefficients are skipped. With {@code accumulate} the sum is added to dst, otherwise it replaces it. dst
      * rows must not overlap src rows.
@@ -60,4 +60,40 @@ public interface Backend {
 
     /** {@code x[i] = e.apply(x[i] + bias)} for i in [off, off + len). */
     void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
+
+    /** {@link #depthwiseTaps}'s {@code len} must be a multiple of this (a whole number of vector blocks). */
+    int DEPTHWISE_BLOCK = 64;
+
+    /**
+     * The inner loop of the depthwise kernel, over a plane prepared so that every tap is a constant offset (padded
+     * and split into stride phases): {@code dst[dOff + i] = sum over t < taps of coef[cOff + t] *
+     * src[sOff + i + tapOff[t]]} for i in [0, len). {@code len} is a multiple of {@link #DEPTHWISE_BLOCK}; tap
+     * offsets are non-negative; dst must not overlap src.
+     */
+    void depthwiseTaps(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, float[] dst, int dOff,
+            int len);
+
+    /**
+     * Copies {@code rows} rows of {@code cols} values, {@code sPitch} apart in src, into consecutive rows of dst
+     * while adding the bias and applying the epilogue: {@code dst[dOff + r * cols + c] = e.apply(src[sOff + r *
+     * sPitch + c] + bias)}. Writes nothing outside {@code [dOff, dOff + rows * cols)}; src must hold
+     * {@link #DEPTHWISE_BLOCK} readable values past the start of every row. dst must not overlap src.
+     */
+    void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float bias, Epilogue e, float[] dst,
+            int dOff);
+
+    /**
+     * {@link #depthwiseTaps} row by row, straight into consecutive output rows with the bias and activation: for
+     * {@code r < rows, c < cols}: {@code dst[dOff + r * cols + c] = e.apply(bias + sum over t < taps of
+     * coef[cOff + t] * src[sOff + r * sPitch + c + tapOff[t]])}. Meant for rows of at least a vector; dst must not
+     * overlap src.
+     */
+    void depthwiseRows(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
+            int cols, float bias, Epilogue e, float[] dst, int dOff);
+
+    /**
+     * Splits a row into its two stride-2 phases: {@code even[eOff + j] = src[sOff + 2j]} for {@code 2j < n} and
+     * {@code odd[oOff + j] = src[sOff + 2j + 1]} for {@code 2j + 1 < n}.
+     */
+    void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff);
 }

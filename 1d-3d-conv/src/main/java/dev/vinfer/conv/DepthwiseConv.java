@@ -4,24 +4,32 @@ import java.util.Arrays;
 
 /**
  * Direct convolution for {@code G == C}: output channel m reads only input channel {@code m / (M/C)}. Any kernel,
- * stride, dilation, padding and rank; threads split the (image, channel) planes. Each plane is computed with
- * {@link Backend#combine}, vectorized across output pixels, in one of two ways:
- * <ul>
- * <li><b>"same" stride-1 planes</b> (output plane shape = input plane shape, the usual 3x3/5x5 pad-1/2 case): an
- * output pixel's flat index is its input centre's flat index, so every tap is one constant offset and the whole
- * plane is a single combination of {@code kernel size} shifted copies of the input plane. The pixels whose taps
- * cross the padding (where the flat shift wraps to a neighbouring row or leaves the plane) are then recomputed
- * one by one.</li>
- * <li><b>otherwise</b>, one combination per output row over the interior columns (those where every tap of the row
- * lands inside the input), with the border columns done one by one. For a W stride above 1 the input rows are
- * first split into stride phases ({@code x[j*s + p]} for each phase p), which makes every tap a contiguous row.</li>
- * </ul>
- * The bias and the epilogue then run over the finished plane. Scratch (strided case only): one phase-split input
- * plane per thread ({@link ThreadLocal}, kept).
+ * stride, dilation, padding and rank (1-3); threads split the (image, channel) planes.
+ *
+ * <p>Each input plane is first copied into a <b>prepared plane</b> (thread-local scratch): padded with zeros to the
+ * extent the output needs, and split into stride phases along every axis (phase {@code (pd % sD, ph % sH, pw % sW)}
+ * of padded position (pd, ph, pw) is its own small plane {@code dq x hq x lw}, at index {@code (pd / sD, ph / sH,
+ * pw / sW)}). In that layout output (od, oh, ow) reads tap (kd, kh, kw) at {@code q + tapOff[tap]} with
+ * {@code q = (od * hq + oh) * lw + ow}: every tap is one constant offset, for any geometry. Output rows of at least
+ * {@link #ROW_MIN} values are then computed row by row straight into the output with the bias and activation
+ * ({@link Backend#depthwiseRows}); narrower planes (7x7, 14x14, where a row is less than a vector) as one flat run
+ * of {@link Backend#depthwiseTaps} over the whole plane (the lanes for ow >= outW are computed and thrown away),
+ * whose valid rows {@link Backend#compactRows} copies out with the bias and activation. No per-row or per-pixel
+ * border code, and stride 2 is a vector deinterleave ({@link Backend#deinterleave}) while copying, where the former
+ * kernel paid set-up per row, pixel loops on the borders and a scalar phase split.
+ *
+ * <p>The pads of the scratch are zeroed once per task: every plane of the same kernel writes exactly the same
+ * positions, so they stay zero.
  */
 final class DepthwiseConv extends PreparedConv {
     /** Output values per task below which planes are grouped into one task (so tiny planes are not one task each). */
     private static final int MIN_TASK_OUTPUTS = 4096;
+
+    /**
+     * Output rows at least this long are computed row by row straight into the output; shorter ones (less than the
+     * widest vector, 16 floats) as one flat run over the whole plane, whose lanes then cross row ends.
+     */
+    static final int ROW_MIN = 16;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -31,13 +39,20 @@ final class DepthwiseConv extends PreparedConv {
     private final float[] bias;
     private final Epilogue epilogue;
     private final int multiplier;
-    private final boolean samePlane;
-    /** "same" planes: flat offset of each tap. */
-    private final int[] tapOffsets;
-    /** Phase-split rows: length of one phase, {@code ceil(inW / sW)}. */
-    private final int phaseLen;
-    /** "same" planes: columns in the right padding band ({@code padEnd} of W). */
-    private final int bandRight;
+    /** Phase plane extents: ceil(needed padded extent / stride) per axis. */
+    private final int dq, hq, lw;
+    /** Values in one phase plane. */
+    private final int phaseSize;
+    private final int[] tapOff;
+    /** Values of the flat tap run, rounded up to {@link Backend#DEPTHWISE_BLOCK}. */
+    private final int flatLen;
+    private final int preparedLen;
+    private final int sumsLen;
+
+    private static final class Scratch {
+        float[] prepared = new float[0];
+        float[] sums = new float[0];
+    }
 
     DepthwiseConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         super(ConvAlgorithm.DEPTHWISE, backend, g.inputLength(), g.outputLength());
@@ -50,29 +65,34 @@ final class DepthwiseConv extends PreparedConv {
         this.weights = Arrays.copyOfRange(w, wOff, wOff + g.weightLength());
         this.epilogue = e;
         this.multiplier = g.outChannels() / g.inChannels();
-        this.samePlane = s.sD == 1 && s.sH == 1 && s.sW == 1 && s.outD == s.inD && s.outH == s.inH
-                && s.outW == s.inW;
-        this.tapOffsets = new int[s.kernelSize()];
+        // Padded extent the outputs read: (out - 1) * stride + dilated kernel extent; never more than in + pads.
+        this.dq = Math.ceilDiv((s.outD - 1) * s.sD + (s.kD - 1) * s.dD + 1, s.sD);
+        this.hq = Math.ceilDiv((s.outH - 1) * s.sH + (s.kH - 1) * s.dH + 1, s.sH);
+        this.lw = Math.ceilDiv((s.outW - 1) * s.sW + (s.kW - 1) * s.dW + 1, s.sW);
+        this.phaseSize = Math.multiplyExact(Math.multiplyExact(dq, hq), lw);
+        this.tapOff = new int[s.kernelSize()];
+        int maxOff = 0;
         int t = 0;
         for (int kd = 0; kd < s.kD; kd++) {
             for (int kh = 0; kh < s.kH; kh++) {
                 for (int kw = 0; kw < s.kW; kw++) {
-                    tapOffsets[t++] = ((kd * s.dD - s.pD) * s.inH + kh * s.dH - s.pH) * s.inW + kw * s.dW - s.pW;
+                    int ed = kd * s.dD;
+                    int eh = kh * s.dH;
+                    int ew = kw * s.dW;
+                    int phase = ((ed % s.sD) * s.sH + eh % s.sH) * s.sW + ew % s.sW;
+                    tapOff[t] = phase * phaseSize + ((ed / s.sD) * hq + eh / s.sH) * lw + ew / s.sW;
+                    maxOff = Math.max(maxOff, tapOff[t]);
+                    t++;
                 }
             }
         }
-        this.phaseLen = Math.ceilDiv(s.inW, s.sW);
-        this.bandRight = Math.max(0, (s.kW - 1) * s.dW - s.pW);
-    }
-
-    private static final class Scratch {
-        float[] phases = new float[0];
-        int[] srcOff = new int[0];
-        int[] dstOff = new int[1];
-        float[] coef = new float[0];
-        /** "same" planes: gathered input columns, and one output column. */
-        float[] columns = new float[0];
-        float[] column = new float[0];
+        int block = Backend.DEPTHWISE_BLOCK;
+        int lastQ = ((s.outD - 1) * hq + s.outH - 1) * lw + s.outW - 1;
+        this.flatLen = Math.ceilDiv(lastQ + 1, block) * block;
+        int phases = s.sD * s.sH * s.sW;
+        this.preparedLen = Math.max(Math.multiplyExact(phases, phaseSize), Math.addExact(flatLen, maxOff));
+        // compactRows reads a whole block from the start of every row.
+        this.sumsLen = flatLen + block;
     }
 
     @Override
@@ -81,262 +101,95 @@ final class DepthwiseConv extends PreparedConv {
         int minPlanes = Math.max(1, MIN_TASK_OUTPUTS / s.outPlane());
         p.forRange(planes, minPlanes, (from, to) -> {
             Scratch sc = SCRATCH.get();
-            int taps = s.kernelSize();
-            if (sc.srcOff.length < taps) {
-                sc.srcOff = new int[taps];
-                sc.coef = new float[taps];
+            if (sc.prepared.length < preparedLen) {
+                sc.prepared = new float[preparedLen];
             }
+            if (sc.sums.length < sumsLen) {
+                sc.sums = new float[sumsLen];
+            }
+            Arrays.fill(sc.prepared, 0, preparedLen, 0f);
+            int preparedChannel = -1;
             for (int plane = from; plane < to; plane++) {
-                plane(plane, in, inOff, out, outOff, res, resDelta, sc);
+                int m = plane % g.outChannels();
+                int n = plane / g.outChannels();
+                int channel = n * g.inChannels() + m / multiplier;
+                if (channel != preparedChannel) {
+                    prepare(in, inOff + channel * s.inPlane(), sc.prepared);
+                    preparedChannel = channel;
+                }
+                plane(m, sc, out, outOff + plane * s.outPlane(), res, resDelta);
             }
         });
     }
 
-    private void plane(int plane, float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta,
-            Scratch sc) {
-        int m = plane % g.outChannels();
-        int n = plane / g.outChannels();
-        int inBase = inOff + (n * g.inChannels() + m / multiplier) * s.inPlane();
-        int outBase = outOff + plane * s.outPlane();
-        int wBase = m * s.kernelSize();
-        if (samePlane) {
-            samePlane(in, inBase, out, outBase, wBase, sc);
-        } else {
-            rows(in, inBase, out, outBase, wBase, sc);
+    /** Copies one input plane into the padded, phase-split layout (the pads are already zero). */
+    private void prepare(float[] in, int inBase, float[] prep) {
+        // Input indices whose padded position lies inside the needed extent.
+        int dLo = Math.max(0, -s.pD);
+        int dHi = Math.min(s.inD, dq * s.sD - s.pD);
+        int hLo = Math.max(0, -s.pH);
+        int hHi = Math.min(s.inH, hq * s.sH - s.pH);
+        int wLo = Math.max(0, -s.pW);
+        int wHi = Math.min(s.inW, lw * s.sW - s.pW);
+        if (wLo >= wHi) {
+            return;
         }
-        addResidual(out, outBase, s.outPlane(), res, resDelta);
-        float b = bias == null ? 0f : bias[m];
-        backend.biasEpilogue(out, outBase, s.outPlane(), b, epilogue);
-    }
-
-    /**
-     * Output plane shape = input plane shape, stride 1: one flat combination over the pixels whose every tap offset
-     * stays inside the plane (taps in the W padding then read the neighbouring row); then the columns of the W
-     * padding bands are redone column-wise ({@link #bandColumn}) and the rows with a tap in the D/H padding
-     * row-wise.
-     */
-    private void samePlane(float[] in, int inBase, float[] out, int outBase, int wBase, Scratch sc) {
-        int taps = s.kernelSize();
-        int plane = s.inPlane();
-        int minOff = 0;
-        int maxOff = 0;
-        for (int t = 0; t < taps; t++) {
-            minOff = Math.min(minOff, tapOffsets[t]);
-            maxOff = Math.max(maxOff, tapOffsets[t]);
-        }
-        int lo = -minOff;
-        int hi = plane - maxOff;
-        if (lo < hi) {
-            for (int t = 0; t < taps; t++) {
-                sc.srcOff[t] = inBase + lo + tapOffsets[t];
-            }
-            sc.dstOff[0] = outBase + lo;
-            backend.combine(1, taps, weightsOf(wBase, sc), in, sc.srcOff, out, sc.dstOff, hi - lo, false);
-        }
-        int leftCols = Math.min(s.pW, s.outW);
-        int rightFrom = Math.max(leftCols, s.outW - bandRight);
-        for (int ow = 0; ow < leftCols; ow++) {
-            bandColumn(in, inBase, out, outBase, wBase, ow, sc);
-        }
-        for (int ow = rightFrom; ow < s.outW; ow++) {
-            bandColumn(in, inBase, out, outBase, wBase, ow, sc);
-        }
-        int[] cols = {0, 0};
-        interior(cols);
-        for (int od = 0; od < s.outD; od++) {
-            boolean dBorder = od - s.pD < 0 || od - s.pD + (s.kD - 1) * s.dD >= s.inD;
-            for (int oh = 0; oh < s.outH; oh++) {
-                if (dBorder || oh - s.pH < 0 || oh - s.pH + (s.kH - 1) * s.dH >= s.inH) {
-                    row(in, inBase, s.inW, in, inBase, out, outBase, wBase, od, oh, cols[0], cols[1], sc);
+        for (int id = dLo; id < dHi; id++) {
+            int pd = id + s.pD;
+            for (int ih = hLo; ih < hHi; ih++) {
+                int ph = ih + s.pH;
+                int rowPhase = ((pd % s.sD) * s.sH + ph % s.sH) * s.sW;
+                int rowIndex = ((pd / s.sD) * hq + ph / s.sH) * lw;
+                int src = inBase + (id * s.inH + ih) * s.inW;
+                if (s.sW == 1) {
+                    System.arraycopy(in, src + wLo, prep, rowPhase * phaseSize + rowIndex + wLo + s.pW, wHi - wLo);
+                    continue;
                 }
-            }
-        }
-    }
-
-    /**
-     * Output column {@code ow} of a W padding band, for every row whose D/H taps are all inside (the others are
-     * border rows, redone by {@link #row} afterwards): the input columns its inside taps read are gathered into
-     * contiguous rows, where the (D, H) plane of rows is "same" as well, so the column is one combination over the
-     * rows with a constant offset per tap, then scattered back. About three passes over a column instead of a sum
-     * per pixel.
-     */
-    private void bandColumn(float[] in, int inBase, float[] out, int outBase, int wBase, int ow, Scratch sc) {
-        int rows = s.inD * s.inH;
-        if (sc.columns.length < s.kW * rows) {
-            sc.columns = new float[s.kW * rows];
-        }
-        if (sc.column.length < rows) {
-            sc.column = new float[rows];
-        }
-        float[] colBuf = sc.columns;
-        float[] coef = sc.coef;
-        int kws = 0;
-        int taps = 0;
-        int minOff = 0;
-        int maxOff = 0;
-        for (int kw = 0; kw < s.kW; kw++) {
-            int iw = ow - s.pW + kw * s.dW;
-            if (iw < 0 || iw >= s.inW) {
-                continue;
-            }
-            int dst = kws * rows;
-            for (int r = 0; r < rows; r++) {
-                colBuf[dst + r] = in[inBase + r * s.inW + iw];
-            }
-            for (int kd = 0; kd < s.kD; kd++) {
-                for (int kh = 0; kh < s.kH; kh++) {
-                    int off = (kd * s.dD - s.pD) * s.inH + kh * s.dH - s.pH;
-                    minOff = Math.min(minOff, off);
-                    maxOff = Math.max(maxOff, off);
-                    sc.srcOff[taps] = dst + off;
-                    coef[taps++] = weights[wBase + (kd * s.kH + kh) * s.kW + kw];
+                if (s.sW == 2) {
+                    // Column wLo goes to phase p0 at index i0, wLo + 1 to the other phase at i0 + p0.
+                    int p0 = (wLo + s.pW) % 2;
+                    int i0 = (wLo + s.pW) / 2;
+                    backend.deinterleave(in, src + wLo, wHi - wLo, prep, (rowPhase + p0) * phaseSize + rowIndex + i0,
+                            prep, (rowPhase + 1 - p0) * phaseSize + rowIndex + i0 + p0);
+                    continue;
                 }
-            }
-            kws++;
-        }
-        int lo = -minOff;
-        int hi = rows - maxOff;
-        if (lo >= hi) {
-            return; // every row is a border row
-        }
-        float[] col = sc.column;
-        if (taps == 0) {
-            Arrays.fill(col, lo, hi, 0f);
-        } else {
-            for (int t = 0; t < taps; t++) {
-                sc.srcOff[t] += lo;
-            }
-            sc.dstOff[0] = lo;
-            backend.combine(1, taps, coef, colBuf, sc.srcOff, col, sc.dstOff, hi - lo, false);
-        }
-        for (int r = lo; r < hi; r++) {
-            out[outBase + r * s.outW + ow] = col[r];
-        }
-    }
-
-    /** The output columns {@code [cols[0], cols[1])} where every kw tap lands inside the input row. */
-    private void interior(int[] cols) {
-        int lo = 0;
-        int hi = s.outW;
-        for (int kw = 0; kw < s.kW; kw++) {
-            int e = kw * s.dW - s.pW; // iw = ow * sW + e
-            lo = Math.max(lo, Shape3.firstInside(e, s.sW));
-            hi = Math.min(hi, Shape3.endInside(e, s.sW, s.inW, s.outW));
-        }
-        cols[0] = Math.min(lo, s.outW);
-        cols[1] = Math.max(cols[0], Math.min(hi, s.outW));
-    }
-
-    /** General case: every output row through {@link #row}. */
-    private void rows(float[] in, int inBase, float[] out, int outBase, int wBase, Scratch sc) {
-        float[] src = in;
-        int srcBase = inBase;
-        int rowStride = s.inW;
-        if (s.sW > 1) {
-            // Phase-split every input row: row r, phase p, position j holds x[r][j * sW + p] (0 past the row).
-            int rows = s.inD * s.inH;
-            rowStride = s.sW * phaseLen;
-            if (sc.phases.length < rows * rowStride) {
-                sc.phases = new float[rows * rowStride];
-            }
-            float[] ph = sc.phases;
-            for (int r = 0; r < rows; r++) {
-                int from = inBase + r * s.inW;
                 for (int p = 0; p < s.sW; p++) {
-                    int d = r * rowStride + p * phaseLen;
-                    int j = 0;
-                    for (int x = p; x < s.inW; x += s.sW) {
-                        ph[d + j++] = in[from + x];
-                    }
-                    for (; j < phaseLen; j++) {
-                        ph[d + j] = 0f;
+                    // First input column of phase p: (iw + pW) % sW == p.
+                    int iw = wLo + Math.floorMod(p - wLo - s.pW, s.sW);
+                    int dst = (rowPhase + p) * phaseSize + rowIndex + (iw + s.pW) / s.sW;
+                    for (; iw < wHi; iw += s.sW) {
+                        prep[dst++] = in[src + iw];
                     }
                 }
-            }
-            src = ph;
-            srcBase = 0;
-        }
-        int[] cols = {0, 0};
-        interior(cols);
-        for (int od = 0; od < s.outD; od++) {
-            for (int oh = 0; oh < s.outH; oh++) {
-                row(src, srcBase, rowStride, in, inBase, out, outBase, wBase, od, oh, cols[0], cols[1], sc);
             }
         }
     }
 
     /**
-     * One output row: columns {@code [lo, hi)} in one combination of the valid (kd, kh) rows' taps read from
-     * {@code src} (the input, or its phase-split copy with rows {@code rowStride} apart), the others per pixel.
+     * Output plane of channel m from the prepared input plane: rows of at least {@link #ROW_MIN} straight into the
+     * output ({@link Backend#depthwiseRows}); narrower ones as one flat run into scratch, then copied out.
      */
-    private void row(float[] src, int srcBase, int rowStride, float[] in, int inBase, float[] out, int outBase,
-            int wBase, int od, int oh, int lo, int hi, Scratch sc) {
-        int row = outBase + (od * s.outH + oh) * s.outW;
-        float[] coef = sc.coef;
-        if (lo < hi) {
-            int taps = 0;
-            for (int kd = 0; kd < s.kD; kd++) {
-                int id = od * s.sD - s.pD + kd * s.dD;
-                if (id < 0 || id >= s.inD) {
-                    continue;
-                }
-                for (int kh = 0; kh < s.kH; kh++) {
-                    int ih = oh * s.sH - s.pH + kh * s.dH;
-                    if (ih < 0 || ih >= s.inH) {
-                        continue;
-                    }
-                    int inRow = srcBase + (id * s.inH + ih) * rowStride;
-                    for (int kw = 0; kw < s.kW; kw++) {
-                        int e = kw * s.dW - s.pW;
-                        int col = s.sW == 1 ? e : Math.floorMod(e, s.sW) * phaseLen + Math.floorDiv(e, s.sW);
-                        sc.srcOff[taps] = inRow + lo + col;
-                        coef[taps++] = weights[wBase + (kd * s.kH + kh) * s.kW + kw];
-                    }
-                }
+    private void plane(int m, Scratch sc, float[] out, int outBase, float[] res, int resDelta) {
+        int taps = s.kernelSize();
+        float b = bias == null ? 0f : bias[m];
+        boolean direct = res == null;
+        float b0 = direct ? b : 0f;
+        Epilogue e0 = direct ? epilogue : Epilogue.NONE;
+        int slab = s.outH * s.outW;
+        if (s.outW >= ROW_MIN) {
+            for (int od = 0; od < s.outD; od++) {
+                backend.depthwiseRows(taps, weights, m * taps, tapOff, sc.prepared, od * hq * lw, lw, s.outH, s.outW,
+                        b0, e0, out, outBase + od * slab);
             }
-            if (taps == 0) {
-                Arrays.fill(out, row + lo, row + hi, 0f);
-            } else {
-                sc.dstOff[0] = row + lo;
-                backend.combine(1, taps, coef, src, sc.srcOff, out, sc.dstOff, hi - lo, false);
+        } else {
+            backend.depthwiseTaps(taps, weights, m * taps, tapOff, sc.prepared, 0, sc.sums, 0, flatLen);
+            for (int od = 0; od < s.outD; od++) {
+                backend.compactRows(sc.sums, od * hq * lw, lw, s.outH, s.outW, b0, e0, out, outBase + od * slab);
             }
         }
-        for (int ow = 0; ow < lo; ow++) {
-            out[row + ow] = pixel(in, inBase, wBase, od, oh, ow);
+        if (!direct) {
+            addResidual(out, outBase, s.outPlane(), res, resDelta);
+            backend.biasEpilogue(out, outBase, s.outPlane(), b, epilogue);
         }
-        for (int ow = Math.max(lo, hi); ow < s.outW; ow++) {
-            out[row + ow] = pixel(in, inBase, wBase, od, oh, ow);
-        }
-    }
-
-    private float[] weightsOf(int wBase, Scratch sc) {
-        System.arraycopy(weights, wBase, sc.coef, 0, s.kernelSize());
-        return sc.coef;
-    }
-
-    /** One output value (before bias), every tap bounds-checked. */
-    private float pixel(float[] in, int inBase, int wBase, int od, int oh, int ow) {
-        float sum = 0f;
-        for (int kd = 0; kd < s.kD; kd++) {
-            int id = od * s.sD - s.pD + kd * s.dD;
-            if (id < 0 || id >= s.inD) {
-                continue;
-            }
-            for (int kh = 0; kh < s.kH; kh++) {
-                int ih = oh * s.sH - s.pH + kh * s.dH;
-                if (ih < 0 || ih >= s.inH) {
-                    continue;
-                }
-                int inRow = inBase + (id * s.inH + ih) * s.inW;
-                int wRow = wBase + (kd * s.kH + kh) * s.kW;
-                for (int kw = 0; kw < s.kW; kw++) {
-                    int iw = ow * s.sW - s.pW + kw * s.dW;
-                    if (iw >= 0 && iw < s.inW) {
-                        sum = Math.fma(weights[wRow + kw], in[inRow + iw], sum);
-                    }
-                }
-            }
-        }
-        return sum;
     }
 }

@@ -115,4 +115,68 @@ public final class GemmChecks {
             Objects.checkFromIndexSize(dstOff[o], len, dst.length);
         }
     }
+    /** Arguments of {@link Backend#depthwiseTaps}. */
+    public static void depthwiseTaps(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff,
+            float[] dst, int dOff, int len) {
+        if (taps < 1 || len < 0 || len % Backend.DEPTHWISE_BLOCK != 0 || tapOff.length < taps) {
+            throw new IllegalArgumentException("depthwiseTaps: taps=" + taps + " (" + tapOff.length
+                    + " offsets) len=" + len + " (must be a multiple of " + Backend.DEPTHWISE_BLOCK + ")");
+        }
+        Objects.checkFromIndexSize(cOff, taps, coef.length);
+        long maxOff = 0;
+        for (int t = 0; t < taps; t++) {
+            if (tapOff[t] < 0) {
+                throw new IllegalArgumentException("depthwiseTaps: negative tap offset " + tapOff[t]);
+            }
+            maxOff = Math.max(maxOff, tapOff[t]);
+        }
+        if (len > 0) {
+            Objects.checkFromIndexSize(sOff, len + maxOff, (long) src.length);
+            Objects.checkFromIndexSize(dOff, len, dst.length);
+        }
+    }
+
+    /** Arguments of {@link Backend#compactRows}. */
+    public static void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float[] dst, int dOff) {
+        if (rows < 0 || cols < 0 || sPitch < 0) {
+            throw new IllegalArgumentException("compactRows: rows=" + rows + " cols=" + cols + " pitch=" + sPitch);
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        long readable = (long) (rows - 1) * sPitch
+                + (long) Math.ceilDiv(cols, Backend.DEPTHWISE_BLOCK) * Backend.DEPTHWISE_BLOCK;
+        Objects.checkFromIndexSize(sOff, readable, (long) src.length);
+        Objects.checkFromIndexSize(dOff, (long) rows * cols, (long) dst.length);
+    }
+    /** Arguments of {@link Backend#depthwiseRows}. */
+    public static void depthwiseRows(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff,
+            int sPitch, int rows, int cols, float[] dst, int dOff) {
+        if (taps < 1 || rows < 0 || cols < 0 || sPitch < 0 || tapOff.length < taps) {
+            throw new IllegalArgumentException("depthwiseRows: taps=" + taps + " (" + tapOff.length + " offsets) rows="
+                    + rows + " cols=" + cols + " pitch=" + sPitch);
+        }
+        Objects.checkFromIndexSize(cOff, taps, coef.length);
+        long maxOff = 0;
+        for (int t = 0; t < taps; t++) {
+            if (tapOff[t] < 0) {
+                throw new IllegalArgumentException("depthwiseRows: negative tap offset " + tapOff[t]);
+            }
+            maxOff = Math.max(maxOff, tapOff[t]);
+        }
+        if (rows > 0 && cols > 0) {
+            Objects.checkFromIndexSize(sOff, (long) (rows - 1) * sPitch + cols + maxOff, (long) src.length);
+            Objects.checkFromIndexSize(dOff, (long) rows * cols, (long) dst.length);
+        }
+    }
+
+    /** Arguments of {@link Backend#deinterleave}. */
+    public static void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+        if (n < 0) {
+            throw new IllegalArgumentException("deinterleave: n=" + n);
+        }
+        Objects.checkFromIndexSize(sOff, n, src.length);
+        Objects.checkFromIndexSize(eOff, (n + 1) / 2, even.length);
+        Objects.checkFromIndexSize(oOff, n / 2, odd.length);
+    }
 }

@@ -162,6 +162,64 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void depthwiseTaps(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, float[] dst,
+            int dOff, int len) {
+        GemmChecks.depthwiseTaps(taps, coef, cOff, tapOff, src, sOff, dst, dOff, len);
+        Arrays.fill(dst, dOff, dOff + len, 0f);
+        for (int t = 0; t < taps; t++) {
+            float c = coef[cOff + t];
+            int s = sOff + tapOff[t];
+            for (int i = 0; i < len; i++) {
+                dst[dOff + i] = Math.fma(c, src[s + i], dst[dOff + i]);
+            }
+        }
+    }
+
+    @Override
+    public void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float bias, Epilogue e,
+            float[] dst, int dOff) {
+        GemmChecks.compactRows(src, sOff, sPitch, rows, cols, dst, dOff);
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * sPitch;
+            int d = dOff + r * cols;
+            for (int c = 0; c < cols; c++) {
+                dst[d + c] = e.apply(src[s + c] + bias);
+            }
+        }
+    }
+
+    @Override
+    public void depthwiseRows(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int sPitch,
+            int rows, int cols, float bias, Epilogue e, float[] dst, int dOff) {
+        GemmChecks.depthwiseRows(taps, coef, cOff, tapOff, src, sOff, sPitch, rows, cols, dst, dOff);
+        for (int r = 0; r < rows; r++) {
+            int d = dOff + r * cols;
+            Arrays.fill(dst, d, d + cols, 0f);
+            for (int t = 0; t < taps; t++) {
+                float c = coef[cOff + t];
+                int s = sOff + r * sPitch + tapOff[t];
+                for (int i = 0; i < cols; i++) {
+                    dst[d + i] = Math.fma(c, src[s + i], dst[d + i]);
+                }
+            }
+            for (int i = 0; i < cols; i++) {
+                dst[d + i] = e.apply(dst[d + i] + bias);
+            }
+        }
+    }
+
+    @Override
+    public void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+        GemmChecks.deinterleave(src, sOff, n, even, eOff, odd, oOff);
+        for (int j = 0; 2 * j < n; j++) {
+            even[eOff + j] = src[sOff + 2 * j];
+        }
+        for (int j = 0; 2 * j + 1 < n; j++) {
+            odd[oOff + j] = src[sOff + 2 * j + 1];
+        }
+    }
+
+    @Override
     public String toString() {
         return name();
     }

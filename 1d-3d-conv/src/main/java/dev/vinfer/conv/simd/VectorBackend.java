@@ -307,6 +307,60 @@ public final class VectorBackend implements Backend {
         }
     }
 
+    /**
+     * One vector of outputs at a time, its taps summed in one dependent chain of FMAs; the chains of successive
+     * vectors are independent, so out-of-order execution overlaps them. Nine taps (3x3) have their coefficients
+     * broadcast once, outside the loop; other counts broadcast per tap.
+     */
+    @Override
+    public void depthwiseTaps(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, float[] dst,
+            int dOff, int len) {
+        GemmChecks.depthwiseTaps(taps, coef, cOff, tapOff, src, sOff, dst, dOff, len);
+        if (taps == 9) {
+            DepthwiseTaps.taps9(coef, cOff, tapOff, src, sOff, dst, dOff, len);
+        } else {
+            DepthwiseTaps.anyTaps(taps, coef, cOff, tapOff, src, sOff, dst, dOff, len);
+        }
+    }
+
+    @Override
+    public void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float bias, Epilogue e,
+            float[] dst, int dOff) {
+        GemmChecks.compactRows(src, sOff, sPitch, rows, cols, dst, dOff);
+        DepthwiseTaps.compactRows(src, sOff, sPitch, rows, cols, bias, e, dst, dOff);
+        if (!DepthwiseTaps.clampKind(e)) {
+            biasEpilogue(dst, dOff, rows * cols, 0f, e); // compactRows added only the bias
+        }
+    }
+
+    @Override
+    public void depthwiseRows(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int sPitch,
+            int rows, int cols, float bias, Epilogue e, float[] dst, int dOff) {
+        GemmChecks.depthwiseRows(taps, coef, cOff, tapOff, src, sOff, sPitch, rows, cols, dst, dOff);
+        boolean fused = DepthwiseTaps.clampKind(e);
+        float b = fused ? bias : 0f;
+        Epilogue fe = fused ? e : Epilogue.NONE;
+        if (taps == 9) {
+            int paired = DepthwiseTaps.pairable(tapOff, sPitch, cols) ? rows & ~1 : 0;
+            if (paired > 0) {
+                DepthwiseTaps.rowPairs9(coef, cOff, tapOff, src, sOff, sPitch, paired, cols, b, fe, dst, dOff);
+            }
+            DepthwiseTaps.rows9(coef, cOff, tapOff, src, sOff + paired * sPitch, sPitch, rows - paired, cols, b, fe,
+                    dst, dOff + paired * cols);
+        } else {
+            DepthwiseTaps.anyRows(taps, coef, cOff, tapOff, src, sOff, sPitch, rows, cols, b, fe, dst, dOff);
+        }
+        if (!fused) {
+            biasEpilogue(dst, dOff, rows * cols, bias, e);
+        }
+    }
+
+    @Override
+    public void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+        GemmChecks.deinterleave(src, sOff, n, even, eOff, odd, oOff);
+        DepthwiseTaps.deinterleave(src, sOff, n, even, eOff, odd, oOff);
+    }
+
     @Override
     public String toString() {
         return name();
