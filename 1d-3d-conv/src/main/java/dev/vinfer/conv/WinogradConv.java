@@ -163,6 +163,8 @@ final class WinogradConv extends PreparedConv {
         float[] patch2 = new float[0];
         float[] v = new float[0];
         float[] o = new float[0];
+        /** One phase-interleaved row of the strip (all segments), between input/output and the phase rows. */
+        float[] line = new float[0];
         int[] srcOff = new int[8];
         int[] dstOff = new int[8];
 
@@ -243,6 +245,7 @@ final class WinogradConv extends PreparedConv {
         sc.patch2 = Scratch.grow(sc.patch2, patchSize);
         sc.v = Scratch.grow(sc.v, positions * cg * cols);
         sc.o = Scratch.grow(sc.o, positions * mg * cols);
+        sc.line = Scratch.grow(sc.line, cols * tw.m);
         int tmax = Math.max(tw.t, Math.max(th.t, td.t));
         if (sc.srcOff.length < tmax) {
             sc.srcOff = new int[tmax];
@@ -253,7 +256,7 @@ final class WinogradConv extends PreparedConv {
         int inPlane = s.inPlane();
         int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
         for (int c = 0; c < cg; c++) {
-            fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch);
+            fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch, sc.line);
             inputTransform(sc, lp, cols, c, cg, v);
         }
         for (int pos = 0; pos < positions; pos++) {
@@ -265,45 +268,39 @@ final class WinogradConv extends PreparedConv {
             int ch = gi * mg + mo;
             float[] tiles = outputTransform(sc, o, mo, mg, cols);
             writeTiles(tiles, cols, segW, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
-                    bias == null ? 0f : bias[ch], res, resDelta);
+                    bias == null ? 0f : bias[ch], res, resDelta, sc.line);
         }
     }
 
     /**
      * Copies the input rows the strip's tiles read into {@code patch}, phase-split along W:
      * {@code patch[((dz * tH + dy) * mW + p) * lp + seg * segW + j] = x[z][y][x0 + j * mW + p - padW]} with zeros
-     * outside the input.
+     * outside the input. Per (dz, dy), each segment's input span is first copied contiguously (zero-padded) into
+     * {@code line}, then all segments are split into phases at once by {@link Backend#deinterleave} (vectorized,
+     * instead of a strided scalar copy per phase and segment).
      */
-    private void fillPatch(float[] in, int chBase, int r0, int r1, int segW, int lp, float[] patch) {
+    private void fillPatch(float[] in, int chBase, int r0, int r1, int segW, int lp, float[] patch, float[] line) {
         int mW = tw.m;
-        for (int r = r0; r < r1; r++) {
-            int chunk = r % chunks;
-            int tileRow = r / chunks;
-            int tz = tileRow / nH;
-            int ty = tileRow % nH;
-            int j0 = chunk * chunkTiles;
-            int seg = (r - r0) * segW;
-            for (int dz = 0; dz < td.t; dz++) {
-                int z = tz * td.m + dz - s.pD;
-                for (int dy = 0; dy < th.t; dy++) {
-                    int y = ty * th.m + dy - s.pH;
+        int span = segW * mW; // input values one segment covers
+        int count = (r1 - r0) * segW;
+        for (int dz = 0; dz < td.t; dz++) {
+            for (int dy = 0; dy < th.t; dy++) {
+                for (int r = r0; r < r1; r++) {
+                    int tileRow = r / chunks;
+                    int z = tileRow / nH * td.m + dz - s.pD;
+                    int y = tileRow % nH * th.m + dy - s.pH;
+                    int x0 = r % chunks * chunkTiles * mW - s.pW; // input column of the segment's first value
+                    int dst = (r - r0) * span;
                     boolean inside = z >= 0 && z < s.inD && y >= 0 && y < s.inH;
-                    int rowBase = chBase + (z * s.inH + y) * s.inW;
-                    int dstRow = (dz * th.t + dy) * mW;
-                    for (int p = 0; p < mW; p++) {
-                        int dst = (dstRow + p) * lp + seg;
-                        int x0 = j0 * mW + p - s.pW; // input column of slot j = 0
-                        // Slots [ja, jb) read inside the row; the rest are padding.
-                        int ja = inside ? Math.min(segW, Shape3.firstInside(x0, mW)) : segW;
-                        int jb = inside ? Math.max(ja, Math.min(segW, Shape3.endInside(x0, mW, s.inW, segW))) : segW;
-                        java.util.Arrays.fill(patch, dst, dst + ja, 0f);
-                        int src = rowBase + x0;
-                        for (int j = ja; j < jb; j++) {
-                            patch[dst + j] = in[src + j * mW];
-                        }
-                        java.util.Arrays.fill(patch, dst + jb, dst + segW, 0f);
+                    int ia = inside ? Math.min(span, Math.max(0, -x0)) : span;
+                    int ib = inside ? Math.max(ia, Math.min(span, s.inW - x0)) : span;
+                    java.util.Arrays.fill(line, dst, dst + ia, 0f);
+                    if (ib > ia) {
+                        System.arraycopy(in, chBase + (z * s.inH + y) * s.inW + x0 + ia, line, dst + ia, ib - ia);
                     }
+                    java.util.Arrays.fill(line, dst + ib, dst + span, 0f);
                 }
+                backend.deinterleave(mW, count, line, 0, patch, (dz * th.t + dy) * mW * lp, lp);
             }
         }
         // The slot after the last segment is read by the W stage's shifted rows, never used.
@@ -407,41 +404,28 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * Interleaves the phase rows of {@code tiles} into output rows (clipped), then the residual (if any), bias and
+     * Interleaves the phase rows of {@code tiles} into output rows ({@link Backend#interleave} into {@code line},
+     * all segments at once, then each segment's clipped span copied out), then the residual (if any), bias and
      * epilogue per row.
      */
     private void writeTiles(float[] tiles, int cols, int segW, int r0, int r1, float[] out, int chBase, float b,
-            float[] res, int resDelta) {
+            float[] res, int resDelta, float[] line) {
         int mW = tw.m;
-        for (int r = r0; r < r1; r++) {
-            int chunk = r % chunks;
-            int tileRow = r / chunks;
-            int tz = tileRow / nH;
-            int ty = tileRow % nH;
-            int j0 = chunk * chunkTiles;
-            int x0 = j0 * mW;
-            int x1 = Math.min(s.outW, (j0 + chunkTiles) * mW);
-            int seg = (r - r0) * segW;
-            for (int oz = 0; oz < td.m; oz++) {
-                int z = tz * td.m + oz;
-                if (z >= s.outD) {
-                    break;
-                }
-                for (int oy = 0; oy < th.m; oy++) {
-                    int y = ty * th.m + oy;
-                    if (y >= s.outH) {
-                        break;
+        int span = segW * mW;
+        for (int oz = 0; oz < td.m; oz++) {
+            for (int oy = 0; oy < th.m; oy++) {
+                backend.interleave(mW, cols, tiles, (oz * th.m + oy) * mW * cols, cols, line, 0);
+                for (int r = r0; r < r1; r++) {
+                    int tileRow = r / chunks;
+                    int z = tileRow / nH * td.m + oz;
+                    int y = tileRow % nH * th.m + oy;
+                    if (z >= s.outD || y >= s.outH) {
+                        continue;
                     }
+                    int x0 = r % chunks * chunkTiles * mW;
+                    int x1 = Math.min(s.outW, x0 + chunkTiles * mW);
                     int row = chBase + (z * s.outH + y) * s.outW;
-                    int src = ((oz * th.m + oy) * mW) * cols + seg;
-                    for (int q = 0; q < mW; q++) {
-                        int from = src + q * cols;
-                        int count = Math.ceilDiv(x1 - x0 - q, mW); // phase q's columns below x1
-                        int to = row + x0 + q;
-                        for (int j = 0; j < count; j++) {
-                            out[to + j * mW] = tiles[from + j];
-                        }
-                    }
+                    System.arraycopy(line, (r - r0) * span, out, row + x0, x1 - x0);
                     addResidual(out, row + x0, x1 - x0, res, resDelta);
                     backend.biasEpilogue(out, row + x0, x1 - x0, b, epilogue);
                 }
