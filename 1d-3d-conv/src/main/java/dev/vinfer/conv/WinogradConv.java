@@ -29,6 +29,11 @@ package dev.vinfer.conv;
 final class WinogradConv extends PreparedConv {
     /** Floats of transformed input plus GEMM output per strip (2 MiB: L2-sized on Zen 4, within L3 elsewhere). */
     static final int STRIP_BUDGET = 1 << 19;
+    /**
+     * Planes with at most this many tile columns (tiles plus one padding slot per tile row) take the small-plane
+     * path: 4 GEMM column panels with 16 lanes. ResNet's 512@7x7 (F(2,3): 20 columns) and 256@14x14 (56).
+     */
+    static final int SMALL_PLANE_COLUMNS = 128;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -50,8 +55,25 @@ final class WinogradConv extends PreparedConv {
     /** Tiles per W chunk, and chunks per tile row. */
     private final int chunkTiles;
     private final int chunks;
+    /** Columns per segment (one chunk of a tile row): its tiles, a padding slot, and any widening to fill panels. */
+    private int segW;
+    /** Segments per strip when the threads are not short of tasks. */
+    private int stripRows;
+    /**
+     * Whether the whole plane is one strip computed "transposed" ({@link #smallPlane}): tiles as the GEMM's rows,
+     * output channels as its columns (split over threads), weights packed as B operands.
+     */
+    private final boolean smallPlane;
+    /** Panel width of the GEMM's packed B (output-channel blocks of the small-plane path are multiples of it). */
+    private final int panel;
 
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
+        this(g, m, w, wOff, bias, e, backend, SMALL_PLANE_COLUMNS);
+    }
+
+    /** As above, with the small-plane threshold given (tests force either path with 0 or a huge value). */
+    WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
+            int smallPlaneColumns) {
         super(algorithmFor(m), backend, g.inputLength(), g.outputLength());
         if (!supports(g, m)) {
             throw new IllegalArgumentException("Winograd F(" + m + ",3) needs 3-tap kernels on every axis, stride 1,"
@@ -71,10 +93,60 @@ final class WinogradConv extends PreparedConv {
         this.nH = Math.ceilDiv(s.outH, th.m);
         this.nW = Math.ceilDiv(s.outW, tw.m);
         int perTileColumn = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup());
-        int fit = Math.max(16, STRIP_BUDGET / perTileColumn);
-        this.chunkTiles = Math.min(nW, fit);
-        this.chunks = Math.ceilDiv(nW, chunkTiles);
+        // The GEMM computes whole column panels (its packed B's alignment: 32 columns with 16 lanes), so strips are
+        // laid out to fill them: segments (tile rows) widened and counted so a strip is close to whole panels.
+        int panel = Math.max(1, backend.packB(false, 1, 1, new float[1], 0, 1).alignment());
+        this.panel = panel;
+        int fitCols = Math.max(Math.max(16, panel), STRIP_BUDGET / perTileColumn);
+        int rows = nD * nH;
+        if (nW + 1 > fitCols) {
+            // Long rows: chunks of one row, each (with its padding slot) a whole number of panels.
+            int most = Math.max(panel, fitCols / panel * panel) - 1;
+            this.chunks = Math.ceilDiv(nW, most);
+            this.chunkTiles = Math.ceilDiv(nW, chunks);
+            this.segW = roundUp(chunkTiles + 1, panel);
+            this.stripRows = 1;
+        } else {
+            this.chunks = 1;
+            this.chunkTiles = nW;
+            int[] best = bestStrip(nW, rows, fitCols, panel);
+            this.segW = best[0];
+            this.stripRows = best[1];
+        }
+        // Small planes: too few tiles to fill the GEMM's column panels, or to split over threads by tiles.
+        this.smallPlane = chunks == 1 && rows * (nW + 1) <= smallPlaneColumns && (nW + 1) * rows <= fitCols;
+        if (smallPlane) {
+            this.segW = nW + 1;
+            this.stripRows = rows;
+        }
         this.u = transformWeights(w, wOff);
+    }
+
+    /**
+     * The segment width ({@code >= tiles + 1}) and segments per strip (at most {@code rows}, within
+     * {@code fitCols} columns) that waste the fewest GEMM columns: useful tiles over columns rounded up to whole
+     * panels, the most segments among equals (fewer, larger GEMMs). E.g. 14 tiles a row, 32-column panels: 16-wide
+     * segments, so strips of 2, 4 or 6 rows fill whole panels (87.5% useful instead of 77% at 15-wide).
+     */
+    static int[] bestStrip(int tiles, int rows, int fitCols, int panel) {
+        int bestW = tiles + 1;
+        int bestR = Math.max(1, Math.min(rows, fitCols / bestW));
+        double bestUse = -1;
+        for (int w = tiles + 1; w <= tiles + panel; w++) {
+            for (int r = 1; r <= Math.min(rows, Math.max(1, fitCols / w)); r++) {
+                double use = (double) r * tiles / roundUp(r * w, panel);
+                if (use > bestUse + 1e-9 || use > bestUse - 1e-9 && r > bestR) {
+                    bestUse = use;
+                    bestW = w;
+                    bestR = r;
+                }
+            }
+        }
+        return new int[] {bestW, bestR};
+    }
+
+    private static int roundUp(int x, int to) {
+        return Math.ceilDiv(x, to) * to;
     }
 
     /** Most floats of transformed weights a kernel may hold (256 MiB): beyond it, im2col instead of an OOM. */
@@ -151,7 +223,9 @@ final class WinogradConv extends PreparedConv {
                 }
             }
             for (int p = 0; p < positions; p++) {
-                out[gi][p] = backend.packA(false, mg, cg, byPos[p], 0, cg);
+                // The small-plane path multiplies V^T x U^T: U^T (C/G x M/G) is its packed B.
+                out[gi][p] = smallPlane ? backend.packB(true, cg, mg, byPos[p], 0, cg)
+                        : backend.packA(false, mg, cg, byPos[p], 0, cg);
             }
         }
         return out;
@@ -176,10 +250,22 @@ final class WinogradConv extends PreparedConv {
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int units = g.batch() * g.group();
+        if (smallPlane) {
+            // Output-channel blocks (whole panels) so that every thread gets a share even of a single image.
+            int mg = g.outChannelsPerGroup();
+            int blocks = units >= 2 * p.threads() ? 1 : Math.max(1, Math.min(p.threads(), mg / panel));
+            int per = roundUp(Math.ceilDiv(mg, blocks), panel);
+            int nb = Math.ceilDiv(mg, per);
+            p.forEach(units * nb, task -> {
+                int unit = task / nb;
+                int m0 = task % nb * per;
+                smallPlane(unit / g.group(), unit % g.group(), m0, Math.min(mg, m0 + per), in, inOff, out, outOff, res,
+                        resDelta);
+            });
+            return;
+        }
         int rows = nD * nH * chunks; // tile rows (and row chunks), the unit strips are made of
-        int cols = chunkTiles + 1;
-        int perTileRow = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup()) * cols;
-        int strip = Math.max(1, Math.min(rows, STRIP_BUDGET / perTileRow));
+        int strip = Math.min(rows, stripRows);
         int threads = p.threads();
         if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 8L * threads) {
             // Few tasks: the strip size (at most the budget's) whose tasks finish soonest on the threads, the
@@ -230,12 +316,132 @@ final class WinogradConv extends PreparedConv {
         return max;
     }
 
+    /**
+     * The whole plane of image n, group gi, output channels {@code [m0, m1)} of the group, computed transposed:
+     * the same input transform as {@link #strip} (every block recomputes it: it is small next to the GEMMs here),
+     * then per position {@code O_pos^T = V_pos^T x U_pos^T} (tiles x channels, so few tiles still fill the GEMM's
+     * rows and the channels its column panels), then the output transform along the channel axis, tile by tile,
+     * scattered into the output planes, and bias/epilogue per plane.
+     */
+    private void smallPlane(int n, int gi, int m0, int m1, float[] in, int inOff, float[] out, int outOff,
+            float[] res, int resDelta) {
+        int cg = g.inChannelsPerGroup();
+        int mg = g.outChannelsPerGroup();
+        int len = m1 - m0;
+        int rows = nD * nH;
+        int cols = rows * segW;
+        int lp = cols + 1;
+        int patchSize = td.t * th.t * tw.m * lp;
+        Scratch sc = SCRATCH.get();
+        sc.patch = Scratch.grow(sc.patch, Math.max(patchSize, positions * len));
+        sc.patch2 = Scratch.grow(sc.patch2, Math.max(patchSize, positions * len));
+        sc.v = Scratch.grow(sc.v, positions * cg * cols);
+        sc.o = Scratch.grow(sc.o, positions * len * cols);
+        sc.line = Scratch.grow(sc.line, cols * tw.m);
+        int tmax = Math.max(tw.t, Math.max(th.t, td.t));
+        if (sc.srcOff.length < tmax) {
+            sc.srcOff = new int[tmax];
+            sc.dstOff = new int[tmax];
+        }
+        float[] v = sc.v;
+        float[] o = sc.o;
+        int inPlane = s.inPlane();
+        int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
+        for (int c = 0; c < cg; c++) {
+            fillPatch(in, inBase + c * inPlane, 0, rows, segW, lp, sc.patch, sc.line);
+            inputTransform(sc, lp, cols, c, cg, v);
+        }
+        for (int pos = 0; pos < positions; pos++) {
+            backend.gemmPackedB(true, cols, v, pos * cg * cols, cols, u[gi][pos], m0, m1, o, pos * cols * len, len,
+                    false);
+        }
+        int outPlane = s.outPlane();
+        int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * outPlane;
+        for (int r = 0; r < rows; r++) {
+            int tz = r / nH;
+            int ty = r % nH;
+            for (int tx = 0; tx < nW; tx++) {
+                float[] tile = outputTransformTile(sc, o, r * segW + tx, cols, len);
+                for (int oz = 0; oz < td.m; oz++) {
+                    int z = tz * td.m + oz;
+                    for (int oy = 0; oy < th.m && z < s.outD; oy++) {
+                        int y = ty * th.m + oy;
+                        for (int ox = 0; ox < tw.m && y < s.outH; ox++) {
+                            int x = tx * tw.m + ox;
+                            if (x >= s.outW) {
+                                break;
+                            }
+                            int from = ((oz * th.m + oy) * tw.m + ox) * len;
+                            int to = chBase + (z * s.outH + y) * s.outW + x;
+                            for (int i = 0; i < len; i++) {
+                                out[to + i * outPlane] = tile[from + i];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < len; i++) {
+            int plane = chBase + i * outPlane;
+            addResidual(out, plane, outPlane, res, resDelta);
+            backend.biasEpilogue(out, plane, outPlane, bias == null ? 0f : bias[gi * mg + m0 + i], epilogue);
+        }
+    }
+
+    /**
+     * A^T along W, H, then D of one tile of the transposed GEMM output {@code o[pos][col][len]}; returns the buffer
+     * holding the tile's outputs laid out {@code [oz][oy][ox][len]} (one of the patch buffers).
+     */
+    private float[] outputTransformTile(Scratch sc, float[] o, int col, int cols, int len) {
+        int[] so = sc.srcOff;
+        int[] dso = sc.dstOff;
+        float[] a = sc.patch;
+        float[] b = sc.patch2;
+        for (int row = 0; row < td.t * th.t; row++) {
+            for (int k = 0; k < tw.t; k++) {
+                so[k] = ((row * tw.t + k) * cols + col) * len;
+            }
+            for (int q = 0; q < tw.m; q++) {
+                dso[q] = (row * tw.m + q) * len;
+            }
+            backend.combine(tw.m, tw.t, tw.at, o, so, a, dso, len, false);
+        }
+        float[] cur = a;
+        float[] nxt = b;
+        if (th.t > 1) {
+            int seg = tw.m * len;
+            for (int dz = 0; dz < td.t; dz++) {
+                for (int k = 0; k < th.t; k++) {
+                    so[k] = (dz * th.t + k) * seg;
+                }
+                for (int q = 0; q < th.m; q++) {
+                    dso[q] = (dz * th.m + q) * seg;
+                }
+                backend.combine(th.m, th.t, th.at, cur, so, nxt, dso, seg, false);
+            }
+            float[] x = cur;
+            cur = nxt;
+            nxt = x;
+        }
+        if (td.t > 1) {
+            int plane = th.m * tw.m * len;
+            for (int k = 0; k < td.t; k++) {
+                so[k] = k * plane;
+            }
+            for (int q = 0; q < td.m; q++) {
+                dso[q] = q * plane;
+            }
+            backend.combine(td.m, td.t, td.at, cur, so, nxt, dso, plane, false);
+            cur = nxt;
+        }
+        return cur;
+    }
+
     /** Tile rows {@code [r0, r1)} of image n, group gi. */
     private void strip(int n, int gi, int r0, int r1, float[] in, int inOff, float[] out, int outOff, float[] res,
             int resDelta) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
-        int segW = chunkTiles + 1;
         int cols = (r1 - r0) * segW;
         int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
         int rowsDH = td.t * th.t;

@@ -1,0 +1,84 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.TestSupport.assertClose;
+import static dev.vinfer.conv.TestSupport.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both of {@link WinogradConv}'s layouts forced on the same randomized geometries (seed in every message): the
+ * tile-strip path (tiles as GEMM columns) and the small-plane path (tiles as GEMM rows, output channels split into
+ * blocks over threads), each F(m,3), every backend, serial and parallel, with residual inputs; against the double
+ * reference within each F's declared bound.
+ */
+class WinogradPathsTest {
+    private static final int[] MS = {2, 4, 6};
+
+    private static void check(String ctx, ConvGeometry g, int m, int smallPlaneColumns, Random r) {
+        float[] w = random(r, g.weightLength());
+        float[] bias = r.nextBoolean() ? random(r, g.outChannels()) : null;
+        float[] in = random(r, g.inputLength());
+        boolean residual = r.nextBoolean();
+        float[] res = residual ? random(r, g.outputLength() + 2) : null;
+        Epilogue e = ConvCases.epilogue(r);
+        float[] want = new float[g.outputLength()];
+        ConvReference.conv(g, in, 0, w, 0, bias, Epilogue.NONE, want, 0);
+        for (int i = 0; i < want.length; i++) {
+            want[i] = e.apply(want[i] + (residual ? res[i + 2] : 0f));
+        }
+        ConvAlgorithm a = WinogradConv.algorithmFor(m);
+        String where = ctx + " F(" + m + ",3) smallPlaneColumns=" + smallPlaneColumns + " " + g + " " + e
+                + (bias == null ? " no bias" : " bias") + (residual ? " residual" : "");
+        for (Backend be : TestSupport.backends()) {
+            WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, smallPlaneColumns);
+            for (Parallel p : TestSupport.PARALLELS) {
+                float[] out = new float[1 + g.outputLength() + 2];
+                Arrays.fill(out, Float.NaN);
+                if (residual) {
+                    k.run(in, 0, out, 1, res, 2, p);
+                } else {
+                    k.run(in, 0, out, 1, p);
+                }
+                assertClose(where + " " + be.name() + " " + p, a, g, want, 0, out, 1, g.outputLength());
+                assertEquals(Float.NaN, out[0], where + ": wrote before the start");
+                assertEquals(Float.NaN, out[out.length - 1], where + ": wrote past the end");
+            }
+        }
+    }
+
+    @Test
+    void bothLayoutsOnRandomGeometries() {
+        for (long seed = 5000; seed < 5018; seed++) {
+            Random r = new Random(seed);
+            ConvGeometry g = ConvCases.forward(r, 1 + (int) (seed % 3), ConvCases.Kind.WINOGRAD);
+            int m = MS[(int) (seed / 3 % 3)];
+            check("seed=" + seed, g, m, 0, new Random(seed));
+            check("seed=" + seed, g, m, Integer.MAX_VALUE, new Random(seed));
+        }
+    }
+
+    /**
+     * Channel counts around the column panel (32 with 16 lanes, 16 with 8) so the small-plane path's channel
+     * blocks end inside and at panel edges, on ResNet-like small planes (7x7, 4x4) and a 1D row.
+     */
+    @Test
+    void smallPlaneChannelBlocks() {
+        long seed = 5100;
+        int[][] shapes = {{20, 33, 7, 7}, {16, 64, 4, 4}, {24, 70, 9, 5}, {8, 31, 6, 6}};
+        for (int[] sh : shapes) {
+            for (int m : MS) {
+                ConvGeometry g = ConvGeometry.builder().channels(sh[0], sh[1]).input(sh[2], sh[3]).kernel(3, 3)
+                        .padsOnnx(1, 1, 1, 1).build();
+                check("seed=" + seed, g, m, WinogradConv.SMALL_PLANE_COLUMNS, new Random(seed++));
+            }
+        }
+        ConvGeometry g1 = ConvGeometry.builder().channels(12, 40).input(30).kernel(3).padsOnnx(1, 1).build();
+        check("seed=" + seed, g1, 4, WinogradConv.SMALL_PLANE_COLUMNS, new Random(seed++));
+        ConvGeometry g3 = ConvGeometry.builder().batch(2).channels(6, 34).input(3, 4, 5).kernel(3, 3, 3)
+                .padsOnnx(1, 1, 1, 1, 1, 1).build();
+        check("seed=" + seed, g3, 2, WinogradConv.SMALL_PLANE_COLUMNS, new Random(seed));
+    }
+}
