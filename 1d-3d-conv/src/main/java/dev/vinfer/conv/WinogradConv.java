@@ -6,34 +6,35 @@ package dev.vinfer.conv;
  * {@code t^r} ({@code t = m + 2}) values through {@code t^r} products per (input, output channel) pair instead of
  * {@code (3m)^r}, using the separable transforms of {@link WinogradTransform}.
  *
- * <p>Per image, group and strip of tiles:
+ * <p>Per image, group, strip of tiles and block of output channels:
  * <ol>
  * <li>input transform: the strip's input tiles, phase-split along W (see below), go through {@code B^T} along each
  * axis, giving for every tile position {@code pos < t^r} a matrix {@code V_pos} (C/G channels x tiles);</li>
- * <li>one GEMM per position, {@code O_pos = U_pos x V_pos} (M/G x tiles), where {@code U_pos} are the weights
- * transformed by {@code G} once, at prepare time, and packed as GEMM A operands;</li>
- * <li>output transform: {@code A^T} along each axis, then the {@code m^r} values of each tile are written to the
- * output (clipped at its end), with the bias and the epilogue.</li>
+ * <li>one GEMM per position, {@code O_pos^T = V_pos^T x U_pos^T} (tiles x output channels), where {@code U_pos}
+ * are the weights transformed by {@code G} once, at prepare time, and packed as GEMM B operands. Tiles are the
+ * GEMM's rows (6-row register tiles: any tile count fills them nearly whole) and channels its columns (32-wide
+ * panels, whole for the usual multiples of 32 channels). With tiles as columns, short strips (small planes; 3D
+ * F(4,3), whose 216 positions leave room for 16 tiles a strip) wasted up to half of every panel;</li>
+ * <li>output transform: {@code A^T} along each axis, tile by tile, vectorized along the output channels, and the
+ * {@code m^r} values of each tile scattered into the output planes (clipped at their ends); then residual, bias and
+ * epilogue over the output rows the strip covers.</li>
  * </ol>
  *
  * <p>Why the phase split: tiles along W start {@code m} inputs apart, so tile j needs inputs {@code j*m + k} for
  * {@code k < t}. Stored as m "phase" rows {@code P_p[j] = x[j*m + p]}, input k of every tile is the contiguous
- * row {@code P_(k mod m)} shifted by {@code k / m} (0 or 1), so every transform step is a linear combination of
- * whole rows ({@link Backend#combine}), vectorized across tiles. Each tile row gets one extra slot (its last tile
- * needs input {@code nW*m + k - m}); those slots ride along through the GEMM as padding columns.
+ * row {@code P_(k mod m)} shifted by {@code k / m} (0 or 1), so every input-transform step is a linear combination
+ * of whole rows ({@link Backend#combine}), vectorized across tiles. Each tile row gets one extra slot (its last tile
+ * needs input {@code nW*m + k - m}); those slots ride along through the GEMM as padding rows.
  *
  * <p>Work is cut into strips of consecutive tile rows (or, for long rows, of chunks of one row) sized so the
- * transformed input and output ({@code t^r x (C/G + M/G) x columns} floats) stay near {@link #STRIP_BUDGET}, and
- * cut finer when that leaves threads idle. Scratch is per thread ({@link ThreadLocal}, kept).
+ * transformed input and output ({@code t^r x (C/G + M/G) x tiles} floats) stay near {@link #STRIP_BUDGET}. When
+ * that leaves threads idle (small planes: ResNet's 512@7x7 is one 20-tile strip) the output channels are split in
+ * panel-aligned blocks instead, each block redoing the strip's (cheap) input transform. Scratch is per thread
+ * ({@link ThreadLocal}, kept).
  */
 final class WinogradConv extends PreparedConv {
     /** Floats of transformed input plus GEMM output per strip (2 MiB: L2-sized on Zen 4, within L3 elsewhere). */
     static final int STRIP_BUDGET = 1 << 19;
-    /**
-     * Planes with at most this many tile columns (tiles plus one padding slot per tile row) take the small-plane
-     * path: 4 GEMM column panels with 16 lanes. ResNet's 512@7x7 (F(2,3): 20 columns) and 256@14x14 (56).
-     */
-    static final int SMALL_PLANE_COLUMNS = 128;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -55,25 +56,23 @@ final class WinogradConv extends PreparedConv {
     /** Tiles per W chunk, and chunks per tile row. */
     private final int chunkTiles;
     private final int chunks;
-    /** Columns per segment (one chunk of a tile row): its tiles, a padding slot, and any widening to fill panels. */
-    private int segW;
-    /** Segments per strip when the threads are not short of tasks. */
-    private int stripRows;
-    /**
-     * Whether the whole plane is one strip computed "transposed" ({@link #smallPlane}): tiles as the GEMM's rows,
-     * output channels as its columns (split over threads), weights packed as B operands.
-     */
-    private final boolean smallPlane;
-    /** Panel width of the GEMM's packed B (output-channel blocks of the small-plane path are multiples of it). */
+    /** Columns per segment (one chunk of a tile row): its tiles and a padding slot. */
+    private final int segW;
+    /** Segments per strip. */
+    private final int stripRows;
+    /** Panel width of the GEMM's packed B: output-channel blocks are multiples of it. */
     private final int panel;
 
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
-        this(g, m, w, wOff, bias, e, backend, SMALL_PLANE_COLUMNS);
+        this(g, m, w, wOff, bias, e, backend, 0);
     }
 
-    /** As above, with the small-plane threshold given (tests force either path with 0 or a huge value). */
+    /**
+     * As above; {@code stripColumns > 0} caps the tile columns per strip below what {@link #STRIP_BUDGET} allows
+     * (tests use it to force many strips and chunked rows on small inputs).
+     */
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
-            int smallPlaneColumns) {
+            int stripColumns) {
         super(algorithmFor(m), backend, g.inputLength(), g.outputLength());
         if (!supports(g, m)) {
             throw new IllegalArgumentException("Winograd F(" + m + ",3) needs 3-tap kernels on every axis, stride 1,"
@@ -92,57 +91,24 @@ final class WinogradConv extends PreparedConv {
         this.nD = Math.ceilDiv(s.outD, td.m);
         this.nH = Math.ceilDiv(s.outH, th.m);
         this.nW = Math.ceilDiv(s.outW, tw.m);
+        this.panel = Math.max(1, backend.packB(false, 1, 1, new float[1], 0, 1).alignment());
         int perTileColumn = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup());
-        // The GEMM computes whole column panels (its packed B's alignment: 32 columns with 16 lanes), so strips are
-        // laid out to fill them: segments (tile rows) widened and counted so a strip is close to whole panels.
-        int panel = Math.max(1, backend.packB(false, 1, 1, new float[1], 0, 1).alignment());
-        this.panel = panel;
-        int fitCols = Math.max(Math.max(16, panel), STRIP_BUDGET / perTileColumn);
-        int rows = nD * nH;
+        int fitCols = Math.max(24, STRIP_BUDGET / perTileColumn);
+        if (stripColumns > 0) {
+            fitCols = Math.min(fitCols, Math.max(2, stripColumns));
+        }
         if (nW + 1 > fitCols) {
-            // Long rows: chunks of one row, each (with its padding slot) a whole number of panels.
-            int most = Math.max(panel, fitCols / panel * panel) - 1;
-            this.chunks = Math.ceilDiv(nW, most);
+            // Long rows: balanced chunks of one row.
+            this.chunks = Math.ceilDiv(nW, fitCols - 1);
             this.chunkTiles = Math.ceilDiv(nW, chunks);
-            this.segW = roundUp(chunkTiles + 1, panel);
             this.stripRows = 1;
         } else {
             this.chunks = 1;
             this.chunkTiles = nW;
-            int[] best = bestStrip(nW, rows, fitCols, panel);
-            this.segW = best[0];
-            this.stripRows = best[1];
+            this.stripRows = Math.max(1, Math.min(nD * nH, fitCols / (nW + 1)));
         }
-        // Small planes: too few tiles to fill the GEMM's column panels, or to split over threads by tiles.
-        this.smallPlane = chunks == 1 && rows * (nW + 1) <= smallPlaneColumns && (nW + 1) * rows <= fitCols;
-        if (smallPlane) {
-            this.segW = nW + 1;
-            this.stripRows = rows;
-        }
+        this.segW = chunkTiles + 1;
         this.u = transformWeights(w, wOff);
-    }
-
-    /**
-     * The segment width ({@code >= tiles + 1}) and segments per strip (at most {@code rows}, within
-     * {@code fitCols} columns) that waste the fewest GEMM columns: useful tiles over columns rounded up to whole
-     * panels, the most segments among equals (fewer, larger GEMMs). E.g. 14 tiles a row, 32-column panels: 16-wide
-     * segments, so strips of 2, 4 or 6 rows fill whole panels (87.5% useful instead of 77% at 15-wide).
-     */
-    static int[] bestStrip(int tiles, int rows, int fitCols, int panel) {
-        int bestW = tiles + 1;
-        int bestR = Math.max(1, Math.min(rows, fitCols / bestW));
-        double bestUse = -1;
-        for (int w = tiles + 1; w <= tiles + panel; w++) {
-            for (int r = 1; r <= Math.min(rows, Math.max(1, fitCols / w)); r++) {
-                double use = (double) r * tiles / roundUp(r * w, panel);
-                if (use > bestUse + 1e-9 || use > bestUse - 1e-9 && r > bestR) {
-                    bestUse = use;
-                    bestW = w;
-                    bestR = r;
-                }
-            }
-        }
-        return new int[] {bestW, bestR};
     }
 
     private static int roundUp(int x, int to) {
@@ -180,7 +146,7 @@ final class WinogradConv extends PreparedConv {
         };
     }
 
-    /** {@code U = (G_D x G_H x G_W) w} per (group, position), computed in double and packed as A operands. */
+    /** {@code U = (G_D x G_H x G_W) w} per (group, position), computed in double and packed (transposed) as B operands. */
     private PackedMatrix[][] transformWeights(float[] w, int wOff) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
@@ -223,9 +189,8 @@ final class WinogradConv extends PreparedConv {
                 }
             }
             for (int p = 0; p < positions; p++) {
-                // The small-plane path multiplies V^T x U^T: U^T (C/G x M/G) is its packed B.
-                out[gi][p] = smallPlane ? backend.packB(true, cg, mg, byPos[p], 0, cg)
-                        : backend.packA(false, mg, cg, byPos[p], 0, cg);
+                // The GEMMs are V^T x U^T: U^T (C/G x M/G) is their packed B.
+                out[gi][p] = backend.packB(true, cg, mg, byPos[p], 0, cg);
             }
         }
         return out;
@@ -250,44 +215,42 @@ final class WinogradConv extends PreparedConv {
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int units = g.batch() * g.group();
-        if (smallPlane) {
-            // Output-channel blocks (whole panels) so that every thread gets a share even of a single image.
-            int mg = g.outChannelsPerGroup();
-            int blocks = units >= 2 * p.threads() ? 1 : Math.max(1, Math.min(p.threads(), mg / panel));
-            int per = roundUp(Math.ceilDiv(mg, blocks), panel);
-            int nb = Math.ceilDiv(mg, per);
-            p.forEach(units * nb, task -> {
-                int unit = task / nb;
-                int m0 = task % nb * per;
-                smallPlane(unit / g.group(), unit % g.group(), m0, Math.min(mg, m0 + per), in, inOff, out, outOff, res,
-                        resDelta);
-            });
-            return;
-        }
         int rows = nD * nH * chunks; // tile rows (and row chunks), the unit strips are made of
+        int mg = g.outChannelsPerGroup();
         int strip = Math.min(rows, stripRows);
         int threads = p.threads();
-        if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 8L * threads) {
-            // Few tasks: the strip size (at most the budget's) whose tasks finish soonest on the threads, the
-            // largest among equals (fewer, bigger GEMMs). 7 rows on 2 threads: 4 + 3, not 7 or 6 + 1.
-            int best = strip;
-            long bestSpan = Long.MAX_VALUE;
-            for (int cand = strip; cand >= 1; cand--) {
-                long span = makespan(units, rows, cand, threads);
-                if (span < bestSpan) {
-                    bestSpan = span;
-                    best = cand;
+        int blocks = 1;
+        if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 4L * threads) {
+            if (mg >= threads * panel) {
+                // Few strips: every thread takes a block of output channels (whole panels) of every strip.
+                blocks = threads;
+            } else {
+                // Few channels too: the strip size whose tasks finish soonest on the threads, the largest among
+                // equals (fewer, bigger GEMMs). 7 rows on 2 threads: 4 + 3, not 7 or 6 + 1.
+                int best = strip;
+                long bestSpan = Long.MAX_VALUE;
+                for (int cand = strip; cand >= 1; cand--) {
+                    long span = makespan(units, rows, cand, threads);
+                    if (span < bestSpan) {
+                        bestSpan = span;
+                        best = cand;
+                    }
                 }
+                strip = best;
             }
-            strip = best;
         }
-        int stripRows = strip;
-        int strips = Math.ceilDiv(rows, stripRows);
-        p.forEach(units * strips, task -> {
-            int unit = task / strips;
-            int r0 = task % strips * stripRows;
-            strip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + stripRows), in, inOff, out, outOff, res,
-                    resDelta);
+        int per = blocks == 1 ? mg : roundUp(Math.ceilDiv(mg, blocks), panel);
+        int nb = Math.ceilDiv(mg, per);
+        int rowsPerStrip = strip;
+        int strips = Math.ceilDiv(rows, rowsPerStrip);
+        p.forEach(units * strips * nb, task -> {
+            int block = task % nb;
+            int st = task / nb;
+            int unit = st / strips;
+            int r0 = st % strips * rowsPerStrip;
+            int m0 = block * per;
+            strip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), m0,
+                    Math.min(mg, m0 + per), in, inOff, out, outOff, res, resDelta);
         });
     }
 
@@ -316,25 +279,18 @@ final class WinogradConv extends PreparedConv {
         return max;
     }
 
-    /**
-     * The whole plane of image n, group gi, output channels {@code [m0, m1)} of the group, computed transposed:
-     * the same input transform as {@link #strip} (every block recomputes it: it is small next to the GEMMs here),
-     * then per position {@code O_pos^T = V_pos^T x U_pos^T} (tiles x channels, so few tiles still fill the GEMM's
-     * rows and the channels its column panels), then the output transform along the channel axis, tile by tile,
-     * scattered into the output planes, and bias/epilogue per plane.
-     */
-    private void smallPlane(int n, int gi, int m0, int m1, float[] in, int inOff, float[] out, int outOff,
+    /** Tile rows {@code [r0, r1)} of image n, group gi, the group's output channels {@code [m0, m1)}. */
+    private void strip(int n, int gi, int r0, int r1, int m0, int m1, float[] in, int inOff, float[] out, int outOff,
             float[] res, int resDelta) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
         int len = m1 - m0;
-        int rows = nD * nH;
-        int cols = rows * segW;
-        int lp = cols + 1;
-        int patchSize = td.t * th.t * tw.m * lp;
+        int cols = (r1 - r0) * segW;
+        int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
+        int patchSize = Math.max(td.t * th.t * tw.m * lp, positions * len);
         Scratch sc = SCRATCH.get();
-        sc.patch = Scratch.grow(sc.patch, Math.max(patchSize, positions * len));
-        sc.patch2 = Scratch.grow(sc.patch2, Math.max(patchSize, positions * len));
+        sc.patch = Scratch.grow(sc.patch, patchSize);
+        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
         sc.v = Scratch.grow(sc.v, positions * cg * cols);
         sc.o = Scratch.grow(sc.o, positions * len * cols);
         sc.line = Scratch.grow(sc.line, cols * tw.m);
@@ -348,7 +304,7 @@ final class WinogradConv extends PreparedConv {
         int inPlane = s.inPlane();
         int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
         for (int c = 0; c < cg; c++) {
-            fillPatch(in, inBase + c * inPlane, 0, rows, segW, lp, sc.patch, sc.line);
+            fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch, sc.line);
             inputTransform(sc, lp, cols, c, cg, v);
         }
         for (int pos = 0; pos < positions; pos++) {
@@ -357,40 +313,66 @@ final class WinogradConv extends PreparedConv {
         }
         int outPlane = s.outPlane();
         int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * outPlane;
-        for (int r = 0; r < rows; r++) {
-            int tz = r / nH;
-            int ty = r % nH;
-            for (int tx = 0; tx < nW; tx++) {
-                float[] tile = outputTransformTile(sc, o, r * segW + tx, cols, len);
+        for (int r = r0; r < r1; r++) {
+            int tileRow = r / chunks;
+            int j0 = r % chunks * chunkTiles;
+            int j1 = Math.min(nW, j0 + chunkTiles);
+            for (int j = j0; j < j1; j++) {
+                float[] tile = outputTransformTile(sc, o, (r - r0) * segW + j - j0, cols, len);
+                scatterTile(tile, len, tileRow / nH, tileRow % nH, j, out, chBase, outPlane);
+            }
+        }
+        // Residual, bias and epilogue over the output rows these tiles covered, channel by channel.
+        for (int i = 0; i < len; i++) {
+            int plane = chBase + i * outPlane;
+            float b = bias == null ? 0f : bias[gi * mg + m0 + i];
+            for (int r = r0; r < r1; r++) {
+                int tileRow = r / chunks;
+                int x0 = r % chunks * chunkTiles * tw.m;
+                int x1 = Math.min(s.outW, x0 + chunkTiles * tw.m);
                 for (int oz = 0; oz < td.m; oz++) {
-                    int z = tz * td.m + oz;
+                    int z = tileRow / nH * td.m + oz;
                     for (int oy = 0; oy < th.m && z < s.outD; oy++) {
-                        int y = ty * th.m + oy;
-                        for (int ox = 0; ox < tw.m && y < s.outH; ox++) {
-                            int x = tx * tw.m + ox;
-                            if (x >= s.outW) {
-                                break;
-                            }
-                            int from = ((oz * th.m + oy) * tw.m + ox) * len;
-                            int to = chBase + (z * s.outH + y) * s.outW + x;
-                            for (int i = 0; i < len; i++) {
-                                out[to + i * outPlane] = tile[from + i];
-                            }
+                        int y = tileRow % nH * th.m + oy;
+                        if (y >= s.outH) {
+                            break;
                         }
+                        int row = plane + (z * s.outH + y) * s.outW;
+                        addResidual(out, row + x0, x1 - x0, res, resDelta);
+                        backend.biasEpilogue(out, row + x0, x1 - x0, b, epilogue);
                     }
                 }
             }
         }
-        for (int i = 0; i < len; i++) {
-            int plane = chBase + i * outPlane;
-            addResidual(out, plane, outPlane, res, resDelta);
-            backend.biasEpilogue(out, plane, outPlane, bias == null ? 0f : bias[gi * mg + m0 + i], epilogue);
+    }
+
+    /** Writes one tile's outputs ({@code [oz][oy][ox][len]}) into the planes of {@code len} channels, clipped. */
+    private void scatterTile(float[] tile, int len, int tz, int ty, int tx, float[] out, int chBase, int outPlane) {
+        for (int oz = 0; oz < td.m; oz++) {
+            int z = tz * td.m + oz;
+            for (int oy = 0; oy < th.m && z < s.outD; oy++) {
+                int y = ty * th.m + oy;
+                if (y >= s.outH) {
+                    break;
+                }
+                for (int ox = 0; ox < tw.m; ox++) {
+                    int x = tx * tw.m + ox;
+                    if (x >= s.outW) {
+                        break;
+                    }
+                    int from = ((oz * th.m + oy) * tw.m + ox) * len;
+                    int to = chBase + (z * s.outH + y) * s.outW + x;
+                    for (int i = 0; i < len; i++) {
+                        out[to + i * outPlane] = tile[from + i];
+                    }
+                }
+            }
         }
     }
 
     /**
-     * A^T along W, H, then D of one tile of the transposed GEMM output {@code o[pos][col][len]}; returns the buffer
-     * holding the tile's outputs laid out {@code [oz][oy][ox][len]} (one of the patch buffers).
+     * A^T along W, H, then D of one tile of the GEMM output {@code o[pos][col][len]}; returns the buffer holding
+     * the tile's outputs laid out {@code [oz][oy][ox][len]} (one of the patch buffers).
      */
     private float[] outputTransformTile(Scratch sc, float[] o, int col, int cols, int len) {
         int[] so = sc.srcOff;
@@ -435,47 +417,6 @@ final class WinogradConv extends PreparedConv {
             cur = nxt;
         }
         return cur;
-    }
-
-    /** Tile rows {@code [r0, r1)} of image n, group gi. */
-    private void strip(int n, int gi, int r0, int r1, float[] in, int inOff, float[] out, int outOff, float[] res,
-            int resDelta) {
-        int cg = g.inChannelsPerGroup();
-        int mg = g.outChannelsPerGroup();
-        int cols = (r1 - r0) * segW;
-        int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
-        int rowsDH = td.t * th.t;
-        int patchSize = rowsDH * tw.m * lp;
-        Scratch sc = SCRATCH.get();
-        sc.patch = Scratch.grow(sc.patch, patchSize);
-        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
-        sc.v = Scratch.grow(sc.v, positions * cg * cols);
-        sc.o = Scratch.grow(sc.o, positions * mg * cols);
-        sc.line = Scratch.grow(sc.line, cols * tw.m);
-        int tmax = Math.max(tw.t, Math.max(th.t, td.t));
-        if (sc.srcOff.length < tmax) {
-            sc.srcOff = new int[tmax];
-            sc.dstOff = new int[tmax];
-        }
-        float[] v = sc.v;
-        float[] o = sc.o;
-        int inPlane = s.inPlane();
-        int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
-        for (int c = 0; c < cg; c++) {
-            fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch, sc.line);
-            inputTransform(sc, lp, cols, c, cg, v);
-        }
-        for (int pos = 0; pos < positions; pos++) {
-            backend.gemmPackedA(u[gi][pos], 0, mg, false, cols, v, pos * cg * cols, cols, o, pos * mg * cols, cols,
-                    false);
-        }
-        int outPlane = s.outPlane();
-        for (int mo = 0; mo < mg; mo++) {
-            int ch = gi * mg + mo;
-            float[] tiles = outputTransform(sc, o, mo, mg, cols);
-            writeTiles(tiles, cols, segW, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
-                    bias == null ? 0f : bias[ch], res, resDelta, sc.line);
-        }
     }
 
     /**
@@ -555,87 +496,6 @@ final class WinogradConv extends PreparedConv {
                 dso[k] = (row * tw.t + k) * posStride + c * cols;
             }
             backend.combine(tw.t, tw.t, tw.bt, cur, so, v, dso, cols, false);
-        }
-    }
-
-    /**
-     * A^T along W, H, then D for output channel mo; returns the buffer holding its result laid out
-     * {@code [oz][oy][ox][cols]} (in the patch buffers).
-     */
-    private float[] outputTransform(Scratch sc, float[] o, int mo, int mg, int cols) {
-        int[] so = sc.srcOff;
-        int[] dso = sc.dstOff;
-        int posStride = mg * cols;
-        float[] a = sc.patch;
-        float[] b = sc.patch2;
-        // W: rows (dz, dy) of t values -> m values; a = [dz][dy][ox][cols]
-        for (int row = 0; row < td.t * th.t; row++) {
-            for (int k = 0; k < tw.t; k++) {
-                so[k] = (row * tw.t + k) * posStride + mo * cols;
-            }
-            for (int q = 0; q < tw.m; q++) {
-                dso[q] = (row * tw.m + q) * cols;
-            }
-            backend.combine(tw.m, tw.t, tw.at, o, so, a, dso, cols, false);
-        }
-        float[] cur = a;
-        float[] nxt = b;
-        if (th.t > 1) {
-            int seg = tw.m * cols; // one dy row
-            for (int dz = 0; dz < td.t; dz++) {
-                for (int k = 0; k < th.t; k++) {
-                    so[k] = (dz * th.t + k) * seg;
-                }
-                for (int q = 0; q < th.m; q++) {
-                    dso[q] = (dz * th.m + q) * seg;
-                }
-                backend.combine(th.m, th.t, th.at, cur, so, nxt, dso, seg, false);
-            }
-            float[] x = cur;
-            cur = nxt;
-            nxt = x;
-        }
-        if (td.t > 1) {
-            int plane = th.m * tw.m * cols;
-            for (int k = 0; k < td.t; k++) {
-                so[k] = k * plane;
-            }
-            for (int q = 0; q < td.m; q++) {
-                dso[q] = q * plane;
-            }
-            backend.combine(td.m, td.t, td.at, cur, so, nxt, dso, plane, false);
-            cur = nxt;
-        }
-        return cur;
-    }
-
-    /**
-     * Interleaves the phase rows of {@code tiles} into output rows ({@link Backend#interleave} into {@code line},
-     * all segments at once, then each segment's clipped span copied out), then the residual (if any), bias and
-     * epilogue per row.
-     */
-    private void writeTiles(float[] tiles, int cols, int segW, int r0, int r1, float[] out, int chBase, float b,
-            float[] res, int resDelta, float[] line) {
-        int mW = tw.m;
-        int span = segW * mW;
-        for (int oz = 0; oz < td.m; oz++) {
-            for (int oy = 0; oy < th.m; oy++) {
-                backend.interleave(mW, cols, tiles, (oz * th.m + oy) * mW * cols, cols, line, 0);
-                for (int r = r0; r < r1; r++) {
-                    int tileRow = r / chunks;
-                    int z = tileRow / nH * td.m + oz;
-                    int y = tileRow % nH * th.m + oy;
-                    if (z >= s.outD || y >= s.outH) {
-                        continue;
-                    }
-                    int x0 = r % chunks * chunkTiles * mW;
-                    int x1 = Math.min(s.outW, x0 + chunkTiles * mW);
-                    int row = chBase + (z * s.outH + y) * s.outW;
-                    System.arraycopy(line, (r - r0) * span, out, row + x0, x1 - x0);
-                    addResidual(out, row + x0, x1 - x0, res, resDelta);
-                    backend.biasEpilogue(out, row + x0, x1 - x0, b, epilogue);
-                }
-            }
         }
     }
 }
