@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link WinogradConv}'s work splits forced on the same randomized geometries (seed in every message): one strip per
+ * {@link WinogradConv}'s two layouts (tiles as the GEMMs' rows or columns) and work splits forced on the same randomized geometries (seed in every message): one strip per
  * plane, and tiny strips (a few tile columns: many strips, rows cut into chunks), each F(m,3), every backend, serial
  * and parallel (output-channel blocks when strips are few), with residual inputs; against the double reference
  * within each F's declared bound.
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class WinogradPathsTest {
     private static final int[] MS = {2, 4, 6};
 
-    private static void check(String ctx, ConvGeometry g, int m, int stripColumns, Random r) {
+    private static void check(String ctx, ConvGeometry g, int m, int stripColumns, int byColumnsMin, Random r) {
         float[] w = random(r, g.weightLength());
         float[] bias = r.nextBoolean() ? random(r, g.outChannels()) : null;
         float[] in = random(r, g.inputLength());
@@ -33,7 +33,7 @@ class WinogradPathsTest {
         String where = ctx + " F(" + m + ",3) stripColumns=" + stripColumns + " " + g + " " + e
                 + (bias == null ? " no bias" : " bias") + (residual ? " residual" : "");
         for (Backend be : TestSupport.backends()) {
-            WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, stripColumns);
+            WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, stripColumns, byColumnsMin);
             for (Parallel p : TestSupport.PARALLELS) {
                 float[] out = new float[1 + g.outputLength() + 2];
                 Arrays.fill(out, Float.NaN);
@@ -50,13 +50,15 @@ class WinogradPathsTest {
     }
 
     @Test
-    void wholeAndTinyStripsOnRandomGeometries() {
+    void bothLayoutsWholeAndTinyStripsOnRandomGeometries() {
         for (long seed = 5000; seed < 5018; seed++) {
             Random r = new Random(seed);
             ConvGeometry g = ConvCases.forward(r, 1 + (int) (seed % 3), ConvCases.Kind.WINOGRAD);
             int m = MS[(int) (seed / 3 % 3)];
-            check("seed=" + seed, g, m, 0, new Random(seed));
-            check("seed=" + seed, g, m, 2 + (int) (seed % 7), new Random(seed));
+            for (int byColumnsMin : new int[] {0, Integer.MAX_VALUE}) {
+                check("seed=" + seed, g, m, 0, byColumnsMin, new Random(seed));
+                check("seed=" + seed, g, m, 2 + (int) (seed % 7), byColumnsMin, new Random(seed));
+            }
         }
     }
 
@@ -72,13 +74,13 @@ class WinogradPathsTest {
             for (int m : MS) {
                 ConvGeometry g = ConvGeometry.builder().channels(sh[0], sh[1]).input(sh[2], sh[3]).kernel(3, 3)
                         .padsOnnx(1, 1, 1, 1).build();
-                check("seed=" + seed, g, m, 0, new Random(seed++));
+                check("seed=" + seed, g, m, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed++));
             }
         }
         ConvGeometry g1 = ConvGeometry.builder().channels(12, 40).input(30).kernel(3).padsOnnx(1, 1).build();
-        check("seed=" + seed, g1, 4, 0, new Random(seed++));
+        check("seed=" + seed, g1, 4, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed++));
         ConvGeometry g3 = ConvGeometry.builder().batch(2).channels(6, 34).input(3, 4, 5).kernel(3, 3, 3)
                 .padsOnnx(1, 1, 1, 1, 1, 1).build();
-        check("seed=" + seed, g3, 2, 0, new Random(seed));
+        check("seed=" + seed, g3, 2, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed));
     }
 }
