@@ -96,4 +96,18 @@ public interface Backend {
      * {@code odd[oOff + j] = src[sOff + 2j + 1]} for {@code 2j + 1 < n}.
      */
     void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff);
+
+    /**
+     * Splits {@code count} groups of {@code phases} consecutive values into phase rows:
+     * {@code dst[dstOff + p * dstStride + j] = src[srcOff + j * phases + p]} for {@code p < phases, j < count}
+     * (the Winograd kernel's input tiles, phase-split along W). Phase rows must not overlap
+     * ({@code dstStride >= count}) nor overlap src.
+     */
+    void deinterleave(int phases, int count, float[] src, int srcOff, float[] dst, int dstOff, int dstStride);
+
+    /**
+     * The inverse of {@link #deinterleave}: {@code dst[dstOff + j * phases + p] = src[srcOff + p * srcStride + j]}
+     * for {@code p < phases, j < count}; dst must not overlap src.
+     */
+    void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff);
 }

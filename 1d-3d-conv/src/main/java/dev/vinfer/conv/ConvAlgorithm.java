@@ -131,6 +131,17 @@ public enum ConvAlgorithm {
      * <li>F(6,3) never won (its 8-point transforms cost more than the extra saving, most of all in 3D, and it is the
      * least accurate); it can be forced.</li>
      * </ul>
+     * Re-checked after the Winograd layouts changed (vectorized phase split, tiles as GEMM rows for short strips,
+     * output-channel blocks over threads): best of several hundred runs per variant, alternated in one JVM
+     * ({@code ConvKernel.run}, one thread, load average 15-20 on 2 cores), ms:
+     * <pre>
+     * layer                      F(2,3)  F(4,3)
+     * 3x3 256->256 @14x14          1.80    2.02
+     * 3x3 512->512 @7x7            2.91    3.14
+     * 3x3x3 64->64 @8x28x28       12.8    11.0
+     * </pre>
+     * so the rules above stand (F(4,3) for the 3D layer now wins: its 16-tile strips no longer waste half of every
+     * GEMM column panel).
      */
     static ConvAlgorithm winograd(ConvGeometry g) {
         if (!WinogradConv.supports(g) || g.inChannelsPerGroup() < 16 || g.outChannelsPerGroup() < 16) {

@@ -110,4 +110,45 @@ class BackendPrimitivesTest {
             assertThrows(IllegalArgumentException.class, () -> be.axpy(4, 1f, new float[8], 0, 0, new float[4], 0));
         }
     }
+
+    /** Phase split and join for every Winograd stride, counts around whole vectors, exact copies both ways. */
+    @Test
+    void deinterleaveAndInterleaveAreExactInverses() {
+        for (Backend be : TestSupport.backends()) {
+            for (int phases : new int[] {1, 2, 3, 4, 6}) {
+                for (int count : new int[] {0, 1, 7, 15, 16, 17, 31, 32, 33, 70}) {
+                    long seed = 7300 + 100L * phases + count;
+                    Random r = new Random(seed);
+                    String where = be.name() + " phases=" + phases + " count=" + count + " seed=" + seed;
+                    int stride = count + r.nextInt(3);
+                    float[] src = random(r, 2 + phases * count);
+                    float[] rows = new float[3 + phases * stride];
+                    java.util.Arrays.fill(rows, Float.NaN);
+                    be.deinterleave(phases, count, src, 2, rows, 3, stride);
+                    for (int p = 0; p < phases; p++) {
+                        for (int j = 0; j < stride; j++) {
+                            float got = rows[3 + p * stride + j];
+                            if (j < count) {
+                                assertEquals(src[2 + j * phases + p], got, where + " p=" + p + " j=" + j);
+                            } else if (p < phases - 1 || j < count) {
+                                assertEquals(Float.NaN, got, where + ": wrote a gap slot p=" + p + " j=" + j);
+                            }
+                        }
+                    }
+                    float[] back = new float[1 + phases * count + 1];
+                    java.util.Arrays.fill(back, Float.NaN);
+                    be.interleave(phases, count, rows, 3, stride, back, 1);
+                    for (int i = 0; i < phases * count; i++) {
+                        assertEquals(src[2 + i], back[1 + i], where + " joined i=" + i);
+                    }
+                    assertEquals(Float.NaN, back[0], where);
+                    assertEquals(Float.NaN, back[back.length - 1], where);
+                }
+            }
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> be.deinterleave(4, 5, new float[19], 0, new float[40], 0, 10));
+            assertThrows(IllegalArgumentException.class,
+                    () -> be.interleave(2, 5, new float[20], 0, 4, new float[10], 0));
+        }
+    }
 }

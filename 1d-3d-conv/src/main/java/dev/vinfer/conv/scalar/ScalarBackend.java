@@ -3,6 +3,7 @@ package dev.vinfer.conv.scalar;
 import dev.vinfer.conv.Backend;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
+import dev.vinfer.conv.InterleaveChecks;
 import dev.vinfer.conv.PackedMatrix;
 import java.util.Arrays;
 import java.util.Objects;
@@ -132,6 +133,27 @@ public final class ScalarBackend implements Backend {
                         dst[d + i] = Math.fma(c, src[sk + i], dst[d + i]);
                     }
                 }
+            }
+        }
+    }
+
+    @Override
+    public void deinterleave(int phases, int count, float[] src, int srcOff, float[] dst, int dstOff,
+            int dstStride) {
+        InterleaveChecks.check(phases, count, src, srcOff, dst, dstOff, dstStride);
+        for (int p = 0; p < phases; p++) {
+            for (int j = 0; j < count; j++) {
+                dst[dstOff + p * dstStride + j] = src[srcOff + j * phases + p];
+            }
+        }
+    }
+
+    @Override
+    public void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff) {
+        InterleaveChecks.check(phases, count, dst, dstOff, src, srcOff, srcStride);
+        for (int p = 0; p < phases; p++) {
+            for (int j = 0; j < count; j++) {
+                dst[dstOff + j * phases + p] = src[srcOff + p * srcStride + j];
             }
         }
     }

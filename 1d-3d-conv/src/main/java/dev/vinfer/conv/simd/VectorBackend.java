@@ -8,6 +8,7 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 import dev.vinfer.conv.Backend;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
+import dev.vinfer.conv.InterleaveChecks;
 import dev.vinfer.conv.PackedMatrix;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
@@ -245,6 +246,19 @@ public final class VectorBackend implements Backend {
             q = Math.fma(c3, src[s3 + i], q);
             dst[d + i] = p + q;
         }
+    }
+
+    @Override
+    public void deinterleave(int phases, int count, float[] src, int srcOff, float[] dst, int dstOff,
+            int dstStride) {
+        InterleaveChecks.check(phases, count, src, srcOff, dst, dstOff, dstStride);
+        VectorInterleave.split(phases, count, src, srcOff, dst, dstOff, dstStride);
+    }
+
+    @Override
+    public void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff) {
+        InterleaveChecks.check(phases, count, dst, dstOff, src, srcOff, srcStride);
+        VectorInterleave.join(phases, count, src, srcOff, srcStride, dst, dstOff);
     }
 
     @Override

@@ -1,0 +1,86 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.TestSupport.assertClose;
+import static dev.vinfer.conv.TestSupport.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link WinogradConv}'s two layouts (tiles as the GEMMs' rows or columns) and work splits forced on the same randomized geometries (seed in every message): one strip per
+ * plane, and tiny strips (a few tile columns: many strips, rows cut into chunks), each F(m,3), every backend, serial
+ * and parallel (output-channel blocks when strips are few), with residual inputs; against the double reference
+ * within each F's declared bound.
+ */
+class WinogradPathsTest {
+    private static final int[] MS = {2, 4, 6};
+
+    private static void check(String ctx, ConvGeometry g, int m, int stripColumns, int byColumnsMin, Random r) {
+        float[] w = random(r, g.weightLength());
+        float[] bias = r.nextBoolean() ? random(r, g.outChannels()) : null;
+        float[] in = random(r, g.inputLength());
+        boolean residual = r.nextBoolean();
+        float[] res = residual ? random(r, g.outputLength() + 2) : null;
+        Epilogue e = ConvCases.epilogue(r);
+        float[] want = new float[g.outputLength()];
+        ConvReference.conv(g, in, 0, w, 0, bias, Epilogue.NONE, want, 0);
+        for (int i = 0; i < want.length; i++) {
+            want[i] = e.apply(want[i] + (residual ? res[i + 2] : 0f));
+        }
+        ConvAlgorithm a = WinogradConv.algorithmFor(m);
+        String where = ctx + " F(" + m + ",3) stripColumns=" + stripColumns + " " + g + " " + e
+                + (bias == null ? " no bias" : " bias") + (residual ? " residual" : "");
+        for (Backend be : TestSupport.backends()) {
+            WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, stripColumns, byColumnsMin);
+            for (Parallel p : TestSupport.PARALLELS) {
+                float[] out = new float[1 + g.outputLength() + 2];
+                Arrays.fill(out, Float.NaN);
+                if (residual) {
+                    k.run(in, 0, out, 1, res, 2, p);
+                } else {
+                    k.run(in, 0, out, 1, p);
+                }
+                assertClose(where + " " + be.name() + " " + p, a, g, want, 0, out, 1, g.outputLength());
+                assertEquals(Float.NaN, out[0], where + ": wrote before the start");
+                assertEquals(Float.NaN, out[out.length - 1], where + ": wrote past the end");
+            }
+        }
+    }
+
+    @Test
+    void bothLayoutsWholeAndTinyStripsOnRandomGeometries() {
+        for (long seed = 5000; seed < 5018; seed++) {
+            Random r = new Random(seed);
+            ConvGeometry g = ConvCases.forward(r, 1 + (int) (seed % 3), ConvCases.Kind.WINOGRAD);
+            int m = MS[(int) (seed / 3 % 3)];
+            for (int byColumnsMin : new int[] {0, Integer.MAX_VALUE}) {
+                check("seed=" + seed, g, m, 0, byColumnsMin, new Random(seed));
+                check("seed=" + seed, g, m, 2 + (int) (seed % 7), byColumnsMin, new Random(seed));
+            }
+        }
+    }
+
+    /**
+     * Channel counts around the column panel (32 with 16 lanes, 16 with 8) so the output-channel blocks of a
+     * parallel run end inside and at panel edges, on ResNet-like small planes (7x7, 4x4), a 1D row and a 3D batch.
+     */
+    @Test
+    void channelBlocksOnSmallPlanes() {
+        long seed = 5100;
+        int[][] shapes = {{20, 33, 7, 7}, {16, 64, 4, 4}, {24, 70, 9, 5}, {8, 31, 6, 6}};
+        for (int[] sh : shapes) {
+            for (int m : MS) {
+                ConvGeometry g = ConvGeometry.builder().channels(sh[0], sh[1]).input(sh[2], sh[3]).kernel(3, 3)
+                        .padsOnnx(1, 1, 1, 1).build();
+                check("seed=" + seed, g, m, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed++));
+            }
+        }
+        ConvGeometry g1 = ConvGeometry.builder().channels(12, 40).input(30).kernel(3).padsOnnx(1, 1).build();
+        check("seed=" + seed, g1, 4, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed++));
+        ConvGeometry g3 = ConvGeometry.builder().batch(2).channels(6, 34).input(3, 4, 5).kernel(3, 3, 3)
+                .padsOnnx(1, 1, 1, 1, 1, 1).build();
+        check("seed=" + seed, g3, 2, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed));
+    }
+}
