@@ -107,9 +107,7 @@ public final class QConvOp implements Operator {
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor xt = inputs[0];
-        if (xt.dtype() != x.dtype()) {
-            throw new VinferException(fusedName + " expects " + x.dtype().displayName() + " input, got " + xt);
-        }
+        checkInput(xt);
         Plan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
                 k -> prepare(xt.shape(), ctx.options().convAlgorithm()));
         ConvGeometry g = plan.geometry;
@@ -149,6 +147,40 @@ public final class QConvOp implements Operator {
     }
 
     private float[] accumulate(Tensor xt, Plan plan, Parallel par) {
+        return accumulate(xt, plan, par, null, 0);
+    }
+
+    /** The exact int32 sums {@code sum (x - zx) * (w - zw)} into {@code dst} from {@code dstOff}, [N, M, out plane]. */
+    void accumulateInts(Tensor xt, Parallel par, String forcedAlgorithm, int[] dst, int dstOff) {
+        checkInput(xt);
+        Plan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
+                key -> prepare(xt.shape(), forcedAlgorithm));
+        accumulate(xt, plan, par, dst, dstOff);
+    }
+
+    /** The output shape [N, M, out dims...] for an input of shape {@code xs}. */
+    int[] outputShape(int[] xs) {
+        ConvGeometry g = geometry(xs);
+        int[] outShape = new int[xs.length];
+        outShape[0] = g.batch();
+        outShape[1] = g.outChannels();
+        for (int d = 0; d < g.rank(); d++) {
+            outShape[2 + d] = g.outputDim(d);
+        }
+        return outShape;
+    }
+
+    private void checkInput(Tensor xt) {
+        if (xt.dtype() != x.dtype()) {
+            throw new VinferException(fusedName + " expects " + x.dtype().displayName() + " input, got " + xt);
+        }
+    }
+
+    /**
+     * The sums as floats; when {@code ints} is given, also exactly into it (the blocked case then skips the float
+     * copy, as sums beyond 2^24 would not survive it).
+     */
+    private float[] accumulate(Tensor xt, Plan plan, Parallel par, int[] ints, int intsOff) {
         QuantKernels k = QuantKernels.get();
         ConvGeometry g = plan.geometry;
         int n = g.batch();
@@ -158,18 +190,22 @@ public final class QConvOp implements Operator {
         float[] acc = Scratch.floats(Scratch.ACCUMULATOR, n * m * plan.outPlane);
         float[] xf = Scratch.floats(Scratch.INPUT, xt.size());
         int maxX = centerParallel(k, xt.bytes(), xt.offset(), xf, 0, xt.size(), par);
-        if ((long) maxX * maxRowL1 <= ExactBlocking.EXACT_LIMIT) {
-            // This input keeps every partial sum within 2^24: one reduction is exact.
-            plan.single.run(xf, 0, acc, 0, par);
+        int total = n * m * plan.outPlane;
+        List<Block> blocks = null;
+        if ((long) maxX * maxRowL1 <= ExactBlocking.EXACT_LIMIT || (blocks = plan.blocked()).size() == 1) {
+            // One reduction is exact: this input keeps every partial sum within 2^24, or the kernel accumulates
+            // in double.
+            (blocks == null ? plan.single : blocks.get(0).kernel).run(xf, 0, acc, 0, par);
+            if (ints != null) {
+                Arrays.fill(ints, intsOff, intsOff + total, 0);
+                k.addToInts(acc, 0, ints, intsOff, total);
+            }
             return acc;
         }
-        List<Block> blocks = plan.blocked();
-        if (blocks.size() == 1) {
-            blocks.get(0).kernel.run(xf, 0, acc, 0, par);
-            return acc;
-        }
-        int[] sum = new int[n * m * plan.outPlane];
-        float[] part = new float[sum.length];
+        int[] sum = ints != null ? ints : new int[total];
+        int sumOff = ints != null ? intsOff : 0;
+        Arrays.fill(sum, sumOff, sumOff + total, 0);
+        float[] part = new float[total];
         for (Block b : blocks) {
             int cc = b.c1 - b.c0;
             float[] xb;
@@ -182,10 +218,12 @@ public final class QConvOp implements Operator {
                 }
             }
             b.kernel.run(xb, n == 1 ? b.c0 * inPlane : 0, part, 0, par);
-            k.addToInts(part, 0, sum, 0, sum.length);
+            k.addToInts(part, 0, sum, sumOff, total);
         }
-        for (int i = 0; i < sum.length; i++) {
-            acc[i] = sum[i];
+        if (ints == null) {
+            for (int i = 0; i < total; i++) {
+                acc[i] = sum[i];
+            }
         }
         return acc;
     }

@@ -29,7 +29,8 @@ import java.util.Set;
  * <li>{@code DQ(a), DQ(b) -> Add/Mul [-> act] -> Q} becomes a {@link QAddOp};</li>
  * <li>{@code DQ(x...) -> Reshape/Transpose/Concat/Split/Slice/MaxPool/... -> Q...} runs the op on the bytes
  * ({@link QuantizedMoveOp}), with a {@link RequantizeOp} on inputs quantized differently from the output;</li>
- * <li>a QOperator-form QLinearConv with constant weights also runs as a {@link QConvOp}.</li>
+ * <li>a QOperator-form QLinearConv with constant weights also runs as a {@link QConvOp}, and the other QOperator
+ * ops as {@link QOperatorRewrite} lists.</li>
  * </ul>
  * A chain is fused only when it matches exactly: activations per tensor, weights per tensor or per output channel,
  * int8/uint8, and every intermediate float value read by nothing else. Everything else keeps its float ops. Runs
@@ -66,6 +67,8 @@ public final class QdqFusionPass implements GraphPass {
                 if (r != null) {
                     replaceAt.put(n, List.of(r));
                 }
+            } else if (QOperatorRewrite.rewrite(n) instanceof Node r) {
+                replaceAt.put(n, List.of(r));
             } else if (n.op() instanceof QuantizeLinearOp) {
                 fuseCompute(q, n, replaceAt, absorbed);
             } else if (MOVEMENT.contains(n.op().opType())) {
