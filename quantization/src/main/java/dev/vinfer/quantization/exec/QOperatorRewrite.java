@@ -5,6 +5,8 @@ import dev.vinfer.ops.quant.ConvIntegerOp;
 import dev.vinfer.ops.quant.DynamicQuantizeLinearOp;
 import dev.vinfer.ops.quant.MatMulIntegerOp;
 import dev.vinfer.ops.quant.QLinearBinaryOp;
+import dev.vinfer.ops.quant.QLinearConcatOp;
+import dev.vinfer.ops.quant.QLinearGlobalAveragePoolOp;
 import dev.vinfer.ops.quant.QLinearMatMulOp;
 import dev.vinfer.ops.quant.QLinearUnaryOp;
 import dev.vinfer.quantization.simd.QuantKernels.Activation;
@@ -22,6 +24,8 @@ import dev.vinfer.runtime.Value;
  * int32 output ({@link IntegerProductOp});</li>
  * <li>com.microsoft QLinearAdd / QLinearMul with per-tensor constant parameters: a {@link QAddOp} (bit-exact);</li>
  * <li>com.microsoft QLinearSigmoid / QLinearLeakyRelu: a 256-entry table ({@link ByteTableOp}, bit-exact);</li>
+ * <li>com.microsoft QLinearConcat: copies and 256-entry requantization tables ({@link QConcatOp}, bit-exact);</li>
+ * <li>com.microsoft QLinearGlobalAveragePool (NCHW): {@link ByteGlobalAveragePoolOp} (bit-exact);</li>
  * <li>DynamicQuantizeLinear: {@link FastDynamicQuantizeOp} (vectorized quantization, bit-exact).</li>
  * </ul>
  * A node whose parameters are not constants of the supported kinds keeps its reference op, which is also the
@@ -48,6 +52,12 @@ final class QOperatorRewrite {
         }
         if (op instanceof QLinearUnaryOp u) {
             return qlinearUnary(n, u);
+        }
+        if (op instanceof QLinearConcatOp c) {
+            return qlinearConcat(n, c);
+        }
+        if (op instanceof QLinearGlobalAveragePoolOp p && !p.channelsLast()) {
+            return qlinearGlobalAveragePool(n);
         }
         if (op instanceof DynamicQuantizeLinearOp d) {
             return n.withOp(new FastDynamicQuantizeOp(d));
@@ -180,6 +190,44 @@ final class QOperatorRewrite {
                     yz == null ? 0 : (int) yz.getLong(0), yType);
         });
         return n.with(fused, new Value[] {n.input(0)}, new Value[] {n.output(0)});
+    }
+
+    private static Node qlinearConcat(Node n, QLinearConcatOp op) {
+        int count = (n.inputCount() - 2) / 3;
+        if (n.inputCount() < 5 || (n.inputCount() - 2) % 3 != 0 || n.input(1) == null) {
+            return null;
+        }
+        QParams y = scalar(n.input(0), n.input(1));
+        if (y == null) {
+            return null;
+        }
+        QParams[] in = new QParams[count];
+        Value[] data = new Value[count];
+        for (int t = 0; t < count; t++) {
+            Value s = n.input(3 + 3 * t);
+            Value z = n.input(4 + 3 * t);
+            if (s == null || z == null || !s.isConstant() || !z.isConstant()) {
+                return null;
+            }
+            in[t] = scalar(s, z);
+            data[t] = n.input(2 + 3 * t);
+            if (in[t] == null || data[t] == null) {
+                return null;
+            }
+        }
+        return n.with(new QConcatOp(op.axis(), in, y), data, new Value[] {n.output(0)});
+    }
+
+    private static Node qlinearGlobalAveragePool(Node n) {
+        if (n.inputCount() < 5 || !constants(n, 1, 5) || n.input(2) == null || n.input(4) == null) {
+            return null;
+        }
+        QParams x = scalar(n.input(1), n.input(2));
+        QParams y = scalar(n.input(3), n.input(4));
+        if (x == null || y == null) {
+            return null;
+        }
+        return n.with(new ByteGlobalAveragePoolOp(x, y), new Value[] {n.input(0)}, new Value[] {n.output(0)});
     }
 
     private static QParams params(Tensor scale, Tensor zero, DType type, String what, Node n) {

@@ -202,6 +202,49 @@ class QOperatorRewriteTest {
     }
 
     @Test
+    void qlinearConcatAndGlobalAveragePool() {
+        for (int t = 0; t < 4; t++) {
+            long seed = SEED + 600 + t;
+            Random r = new Random(seed);
+            DType xt = r.nextBoolean() ? DType.UINT8 : DType.INT8;
+            DType yt = r.nextBoolean() ? DType.UINT8 : DType.INT8;
+            int c1 = pick(r, 1, 3, 16);
+            int c2 = pick(r, 2, 17);
+            int hw = pick(r, 1, 5, 7);
+            int axis = t % 2 == 0 ? 1 : -1;
+            GraphProto.Builder g = GraphProto.newBuilder().setName("qcat");
+            g.addInput(Models.tensorInfo("a", xt, 1, c1, hw, hw));
+            g.addInput(Models.tensorInfo("b", yt, 1, c2, hw, hw));
+            init(g, "as", Tensor.of(new float[] {0.01f + r.nextFloat() * 0.05f}));
+            init(g, "az", scalarZero(xt, r));
+            init(g, "ys", Tensor.of(new float[] {0.02f + r.nextFloat() * 0.05f}));
+            Tensor yz = scalarZero(yt, r);
+            init(g, "yz", yz);
+            // b comes in the output's own parameters: the pass-through branch.
+            g.addNode(Models.node("QLinearConcat", new String[] {"ys", "yz", "a", "as", "az", "b", "ys", "yz"},
+                    new String[] {"cat"}, Models.intAttr("axis", axis)).toBuilder().setDomain("com.microsoft"));
+            init(g, "ps", Tensor.of(new float[] {0.01f + r.nextFloat() * 0.02f}));
+            init(g, "pz", scalarZero(xt, r));
+            g.addNode(Models.node("QLinearGlobalAveragePool", new String[] {"cat", "ys", "yz", "ps", "pz"},
+                    new String[] {"gap"}).toBuilder().setDomain("com.microsoft"));
+            g.addOutput(Models.tensorInfo("cat", yt));
+            g.addOutput(Models.tensorInfo("gap", xt));
+            Map<String, Tensor> in = new LinkedHashMap<>();
+            int b2 = axis == 1 ? c2 : c1;
+            if (axis == -1) {
+                // Concatenate along the last axis: b is [1, c1, hw, c2].
+                g.setInput(1, Models.tensorInfo("b", yt, 1, c1, hw, c2));
+            }
+            in.put("a", Tensor.ofBytes(xt, randomBytes(r, c1 * hw * hw), 1, c1, hw, hw));
+            in.put("b", axis == 1 ? Tensor.ofBytes(yt, randomBytes(r, c2 * hw * hw), 1, c2, hw, hw)
+                    : Tensor.ofBytes(yt, randomBytes(r, c1 * hw * c2), 1, c1, hw, c2));
+            String what = "QLinearConcat+GAP seed " + seed + " C" + c1 + "+" + b2 + " " + hw + " axis " + axis + " "
+                    + xt + "/" + yt;
+            compareExact(model(g, true), in, "QLinearConcat(int8)", what);
+        }
+    }
+
+    @Test
     void dynamicQuantizeLinear() {
         for (int t = 0; t < 4; t++) {
             long seed = SEED + 500 + t;
@@ -260,6 +303,7 @@ class QOperatorRewriteTest {
         SessionOptions so = new SessionOptions().threads(threads);
         Graph fast = Optimizer.standard().optimize(model.toGraph(so), so);
         assertEquals(fastOp, fast.nodes().get(0).op().opType(), what + ": not rewritten:\n" + fast);
+        assertTrue(fast.nodes().stream().allMatch(n -> n.op().opType().endsWith("(int8)")), what + ":\n" + fast);
         List<GraphPass> others = Optimizer.standard().passes().stream().filter(p -> !(p instanceof QdqFusionPass))
                 .toList();
         Graph slow = new Optimizer(others).optimize(model.toGraph(so), so);
