@@ -24,7 +24,7 @@ import java.util.Set;
  * <li>{@code DQ(x) -> Conv(DQ(w), [DQ(b32) | b]) [-> Relu when the output zero point is the type's minimum] -> Q}
  * becomes QLinearConv (int32 bias in units of x_scale * w_scale);</li>
  * <li>{@code DQ(a) -> MatMul(DQ(B)) -> Q} becomes QLinearMatMul;</li>
- * <li>{@code DQ(a), DQ(b) -> Add/Mul -> Q} becomes com.microsoft QLinearAdd / QLinearMul;</li>
+ * <li>{@code DQ(a), DQ(b) -> Add/Mul [-> Relu, as for Conv] -> Q} becomes com.microsoft QLinearAdd / QLinearMul;</li>
  * <li>{@code DQ(x...) -> Concat -> Q} becomes com.microsoft QLinearConcat;</li>
  * <li>{@code DQ(x) -> GlobalAveragePool -> Q} becomes com.microsoft QLinearGlobalAveragePool.</li>
  * </ul>
@@ -80,7 +80,7 @@ public final class QOperatorConverter {
             }
             NodeProto relu = null;
             if (p.getOpType().equals("Relu") && singleUse(p.getInput(0)) && producer.get(p.getInput(0)) != null
-                    && producer.get(p.getInput(0)).getOpType().equals("Conv") && zeroIsMinimum(q)) {
+                    && List.of("Conv", "Add").contains(producer.get(p.getInput(0)).getOpType()) && zeroIsMinimum(q)) {
                 relu = p;
                 p = producer.get(p.getInput(0));
             }

@@ -22,11 +22,55 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real QOperator model: the model-zoo QDQ ShuffleNet-V2 rewritten by {@link QOperatorConverter} into QLinearConv,
+ * Real QOperator models: the model-zoo QDQ ShuffleNet-V2 rewritten by {@link QOperatorConverter} into QLinearConv,
  * QLinearMatMul and com.microsoft QLinearConcat nodes (the final bias Add has a float output and stays QDQ), run by vinfer (its QOperator nodes on the fast
  * kernels) and by ONNX Runtime on the shared photos: same top-5, outputs within 1% relative L2.
  */
-class QOperatorShuffleNetTest {
+class QOperatorModelsTest {
+
+    /**
+     * A self-quantized ResNet-like net (bottlenecks, residual Adds, global average pooling; per-channel weights) in
+     * QOperator form: QLinearConv, com.microsoft QLinearAdd and QLinearGlobalAveragePool, against ONNX Runtime.
+     */
+    @Test
+    void selfQuantizedResNetInQOperatorFormAgreesWithOrt(@TempDir Path dir) throws Exception {
+        Path floatModel = dir.resolve("resnet.onnx");
+        Files.write(floatModel, dev.vinfer.quantization.TestNets.resnetLike(64, 100, 7).toByteArray());
+        java.util.Random rnd = new java.util.Random(42);
+        java.util.List<Map<String, Tensor>> calibration = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calibration.add(Map.of("input", dev.vinfer.quantization.TestNets.input(64, rnd)));
+        }
+        Path qdq = dir.resolve("resnet-int8.onnx");
+        dev.vinfer.quantization.Quantizer.quantize(floatModel, calibration,
+                new dev.vinfer.quantization.calib.QuantizerOptions().perChannel(true), qdq, done -> { });
+        Map<String, Integer> counts = new HashMap<>();
+        ModelProto converted = QOperatorConverter.convert(ModelProto.parseFrom(Files.readAllBytes(qdq)), counts);
+        System.out.println("ResNet-like QOperator nodes written: " + counts);
+        assertTrue(counts.getOrDefault("QLinearAdd", 0) > 0 && counts.getOrDefault("QLinearConv", 0) > 0,
+                "nodes: " + counts);
+        Path model = dir.resolve("resnet-qoperator.onnx");
+        Files.write(model, converted.toByteArray());
+        try (Session s = Vinfer.open(model, new SessionOptions().threads(2));
+                OrtReference ort = new OrtReference(model)) {
+            Map<String, Long> ops = new HashMap<>();
+            for (Node n : s.graph().nodes()) {
+                ops.merge(n.op().opType(), 1L, Long::sum);
+            }
+            System.out.println("vinfer ops: " + ops);
+            assertEquals((long) counts.get("QLinearAdd"), ops.getOrDefault("QLinearAdd(int8)", 0L), "ops: " + ops);
+            for (int i = 0; i < 4; i++) {
+                Map<String, Tensor> in = Map.of("input", dev.vinfer.quantization.TestNets.input(64, rnd));
+                Tensor ours = s.run(in).get("logits");
+                Tensor ref = ort.run(in).get("logits");
+                double err = OrtReference.relL2(ours, ref);
+                System.out.printf("ResNet-like QOperator input %d: rel L2 vs ORT %.5f%n", i, err);
+                assertEquals(ImageNetInputs.topK(ref.toFloatArray(), 1)[0], ImageNetInputs.topK(ours.toFloatArray(),
+                        1)[0], "top-1 of input " + i);
+                assertTrue(err < 0.05, "input " + i + " relative L2 " + err);
+            }
+        }
+    }
 
     @Test
     void sameTop5AsOrtAndWithinOnePercent(@TempDir Path dir) throws Exception {
