@@ -4,6 +4,7 @@ import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.gemm.GemmOp;
 import dev.vinfer.ops.gemm.MatMulOp;
 import dev.vinfer.ops.nn.pool.MaxPoolOp;
+import dev.vinfer.ops.quant.DequantizeLinearOp;
 import dev.vinfer.ops.quant.QLinearConvOp;
 import dev.vinfer.ops.quant.QuantizeLinearOp;
 import dev.vinfer.quantization.simd.QuantKernels.Activation;
@@ -75,12 +76,21 @@ public final class QdqFusionPass implements GraphPass {
                 fuseMovement(q, b, n, replaceAt, absorbed);
             }
         }
-        // The QuantizeLinear nodes left (a float value entering the int8 region, e.g. the model input).
+        // The QuantizeLinear nodes left (a float value entering the int8 region, e.g. the model input), and the
+        // DequantizeLinear nodes of data leaving it.
         for (Node n : g.nodes()) {
-            if (n.op() instanceof QuantizeLinearOp && !absorbed.contains(n) && !replaceAt.containsKey(n)) {
+            if (absorbed.contains(n) || replaceAt.containsKey(n)) {
+                continue;
+            }
+            if (n.op() instanceof QuantizeLinearOp) {
                 QParams y = q.quantizeParams(n);
                 if (y != null) {
                     replaceAt.put(n, List.of(n.with(new QuantizeOp(y, n.op()), n.inputs(), n.outputs())));
+                }
+            } else if (n.op() instanceof DequantizeLinearOp && n.output(0) != null) {
+                QParams x = q.dequantizeParams(n.output(0));
+                if (x != null) {
+                    replaceAt.put(n, List.of(n.with(new DequantizeOp(x, n.op()), n.inputs(), n.outputs())));
                 }
             }
         }
