@@ -27,9 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * row. When that fails, the reduction is split into input-channel blocks exact for any input, whose results are
  * added in int32. Requantization: {@code y = sat(rint(act(acc * xs*ws[m]/ys + bias[m]/ys)) + zy)}.
  *
- * <p>Only summation algorithms are used (never a transform such as Winograd, which would not be exact); a grouped
- * convolution whose per-group reduction is too long for one block runs on the engine's double-accumulating direct
- * algorithm, exact up to the final float32 rounding of sums beyond 2^24.
+ * <p>The exact path uses only summation algorithms; a grouped convolution whose per-group reduction is too long for
+ * one block runs on the engine's double-accumulating direct algorithm, exact up to the final float32 rounding of sums
+ * beyond 2^24. Where the engine would pick Winograd (3x3, stride 1, enough channels), {@link #run} uses it as the
+ * float32 path does, unless {@code -Dvinfer.int8.winograd=false}: not exact, but within float32 rounding of the exact
+ * sums, which moves a requantized value by one step only when it sits that close to a rounding boundary. The int32
+ * results ({@link #accumulateInts}, ConvInteger) always take the exact path.
  */
 public final class QConvOp implements Operator {
     private final ConvAttributes attrs;
@@ -46,6 +49,11 @@ public final class QConvOp implements Operator {
     private final Activation act;
     private final String fusedName;
     private final Map<List<Integer>, Plan> plans = new ConcurrentHashMap<>();
+    /**
+     * Whether a 3x3 convolution for which the engine picks Winograd runs on it (as float32 does) instead of the
+     * exact im2col summation; {@code -Dvinfer.int8.winograd=false} keeps every convolution exact.
+     */
+    static final boolean WINOGRAD = !"false".equals(System.getProperty("vinfer.int8.winograd"));
 
     /**
      * @param weights   quantized weights [M, C/G, k...] (int8 or uint8)
@@ -123,7 +131,7 @@ public final class QConvOp implements Operator {
         Tensor yt = ctx.output(0, y.dtype(), outShape);
         QuantKernels k = QuantKernels.get();
         Parallel par = ctx.parallel();
-        float[] acc = accumulate(xt, plan, par);
+        float[] acc = plan.fast != null ? transformed(xt, plan, par) : accumulate(xt, plan, par);
         byte[] yb = yt.bytes();
         int yOff = yt.offset();
         par.forRange(n * m, Math.max(1, 4096 / Math.max(1, outPlane)), (r0, r1) -> {
@@ -134,6 +142,21 @@ public final class QConvOp implements Operator {
             }
         });
         return new Tensor[] {yt};
+    }
+
+    /**
+     * The sums through a Winograd transform: not exact (the transforms round in float32), but within a few units in
+     * the last place of float32 of the exact sums, so after requantization a value moves by one step only when it
+     * sits that close to a rounding boundary (measured in {@code QConvOpTest}: at most one step, on well under 1% of
+     * the outputs).
+     */
+    private float[] transformed(Tensor xt, Plan plan, Parallel par) {
+        float[] acc = Scratch.floats(Scratch.ACCUMULATOR, plan.geometry.batch() * plan.geometry.outChannels()
+                * plan.outPlane);
+        float[] xf = Scratch.floats(Scratch.INPUT, xt.size());
+        centerParallel(QuantKernels.get(), xt.bytes(), xt.offset(), xf, 0, xt.size(), par);
+        plan.fast.run(xf, 0, acc, 0, par);
+        return acc;
     }
 
     /**
@@ -260,7 +283,10 @@ public final class QConvOp implements Operator {
             outPlane *= g.outputDim(d);
         }
         ConvKernel single = Convolutions.prepare(g, centeredWeights, 0, null, null, exactAlgorithm(g, forcedName));
-        return new Plan(g, single, outPlane, () -> blocks(g, single, forcedName));
+        ConvAlgorithm wanted = wantedAlgorithm(g, forcedName);
+        ConvKernel fast = WINOGRAD && wanted.name().startsWith("WINOGRAD")
+                ? Convolutions.prepare(g, centeredWeights, 0, null, null, wanted) : null;
+        return new Plan(g, single, fast, outPlane, () -> blocks(g, single, forcedName));
     }
 
     /**
@@ -318,6 +344,14 @@ public final class QConvOp implements Operator {
 
     /** The forced or chosen algorithm if it is a plain summation, else im2col. */
     private static ConvAlgorithm exactAlgorithm(ConvGeometry g, String forcedName) {
+        return switch (wantedAlgorithm(g, forcedName)) {
+            case DIRECT, IM2COL, POINTWISE, DEPTHWISE -> wantedAlgorithm(g, forcedName);
+            default -> ConvAlgorithm.IM2COL;
+        };
+    }
+
+    /** The forced algorithm if it supports this geometry, else the engine's choice. */
+    private static ConvAlgorithm wantedAlgorithm(ConvGeometry g, String forcedName) {
         ConvAlgorithm a = ConvAlgorithm.AUTO;
         if (forcedName != null && !forcedName.equalsIgnoreCase("auto")) {
             try {
@@ -329,10 +363,7 @@ public final class QConvOp implements Operator {
         if (a == ConvAlgorithm.AUTO || !a.supports(g)) {
             a = ConvAlgorithm.choose(g);
         }
-        return switch (a) {
-            case DIRECT, IM2COL, POINTWISE, DEPTHWISE -> a;
-            default -> ConvAlgorithm.IM2COL;
-        };
+        return a;
     }
 
     private ConvGeometry geometry(int[] xs) {
@@ -408,14 +439,17 @@ public final class QConvOp implements Operator {
     private static final class Plan {
         final ConvGeometry geometry;
         final ConvKernel single;
+        /** A Winograd kernel where the engine would choose (or is forced to) one and it is allowed, else null. */
+        final ConvKernel fast;
         final int outPlane;
         private final java.util.function.Supplier<List<Block>> blockMaker;
         private volatile List<Block> blocks;
 
-        Plan(ConvGeometry geometry, ConvKernel single, int outPlane,
+        Plan(ConvGeometry geometry, ConvKernel single, ConvKernel fast, int outPlane,
                 java.util.function.Supplier<List<Block>> blockMaker) {
             this.geometry = geometry;
             this.single = single;
+            this.fast = fast;
             this.outPlane = outPlane;
             this.blockMaker = blockMaker;
         }
@@ -435,7 +469,8 @@ public final class QConvOp implements Operator {
 
         String describe() {
             List<Block> b = blocks;
-            return single.algorithm().name().toLowerCase()
+            return (fast != null ? fast.algorithm().name().toLowerCase() + " (int8 exact: " : "")
+                    + single.algorithm().name().toLowerCase() + (fast != null ? ")" : "")
                     + (b != null && b.size() > 1 ? ", " + b.size() + " exact blocks when needed" : "");
         }
     }
