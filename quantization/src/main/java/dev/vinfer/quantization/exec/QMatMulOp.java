@@ -75,6 +75,21 @@ public final class QMatMulOp implements Operator {
         this.fusedName = fusedName;
     }
 
+    /** N, the number of output columns. */
+    int columns() {
+        return n;
+    }
+
+    /** Per column, {@code alpha * a_scale * b_scale[n] / y_scale}. */
+    float[] multipliers() {
+        return mult.clone();
+    }
+
+    /** Per column, {@code bias[n] / y_scale}. */
+    float[] addends() {
+        return add.clone();
+    }
+
     @Override
     public String opType() {
         return fusedName;

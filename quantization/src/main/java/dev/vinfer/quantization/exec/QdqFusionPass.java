@@ -12,6 +12,7 @@ import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.GraphPass;
 import dev.vinfer.runtime.Node;
 import dev.vinfer.runtime.Operator;
+import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.Value;
@@ -72,6 +73,8 @@ public final class QdqFusionPass implements GraphPass {
                 replaceAt.put(n, List.of(r));
             } else if (n.op() instanceof QuantizeLinearOp) {
                 fuseCompute(q, n, replaceAt, absorbed);
+            } else if (n.op() instanceof GemmOp || n.op() instanceof MatMulOp) {
+                fuseFloatOutputMatMul(q, n, replaceAt);
             } else if (MOVEMENT.contains(n.op().opType())) {
                 fuseMovement(q, b, n, replaceAt, absorbed);
             }
@@ -217,6 +220,30 @@ public final class QdqFusionPass implements GraphPass {
         }
         QMatMulOp op = new QMatMulOp(a, b, w.scales(), w.zeros(), bias, alpha, act, y, name);
         return quant.with(op, new Value[] {q.quantizedSource(p.input(0))}, new Value[] {quant.output(0)});
+    }
+
+    /**
+     * {@code DQ(a) -> MatMul/Gemm(DQ(B)[, C])} with a float result that is not quantized again (a classifier before
+     * the graph output): the integer products, dequantized once ({@link QMatMulFloatOp}). A result read by a single
+     * QuantizeLinear is left to {@link #fuseCompute}.
+     */
+    private static void fuseFloatOutputMatMul(QdqGraph q, Node p, Map<Node, List<Node>> replaceAt) {
+        Value out = p.output(0);
+        Node consumer = q.singleConsumer(out);
+        if (out == null || consumer != null && consumer.op() instanceof QuantizeLinearOp || p.inputCount() < 2) {
+            return;
+        }
+        GemmOp gemm = p.op() instanceof GemmOp g ? g : null;
+        QParams unit = new QParams(1f, 0, DType.UINT8);
+        Node fused = fuseMatMul(q, p, gemm, Activation.NONE, unit, p.op().opType() + "(int8->float)", p);
+        if (fused == null || !(fused.op() instanceof QMatMulOp products)) {
+            return;
+        }
+        // fuseMatMul folded alpha, the input scale and the weight scales into the multiplier (output scale 1) and
+        // beta * C into the addend: exactly the dequantization of the products.
+        QMatMulFloatOp op = new QMatMulFloatOp(products, products.columns(), products.multipliers(),
+                products.addends(), products.opType());
+        replaceAt.put(p, List.of(p.with(op, fused.inputs(), new Value[] {out})));
     }
 
     /** {@code DQ(x...) -> move -> Q...}: the move runs on the bytes; the Qs and float values disappear. */
