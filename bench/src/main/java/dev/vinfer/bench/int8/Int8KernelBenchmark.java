@@ -33,6 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@code int32Lanes}: bytes widened to int lanes ({@code B2I}), {@code mul} + {@code add} in 16 int lanes;</li>
  * <li>{@code shortPairs}: B packed as interleaved 16-bit pairs read as int lanes, split with shifts, two int
  * multiplies and adds per pair (an emulation of {@code vpmaddwd});</li>
+ * <li>{@code c2VnniPairs}: plain Java in the shape HotSpot's auto-vectorizer turns into AVX-512 VNNI
+ * {@code vpdpwssd} (16-bit pairs, 32 multiply-adds per instruction; checked in the printed machine code):
+ * {@code c[j] += x[2j] * y[2j] + x[2j + 1] * y[2j + 1]} over short arrays, with B as interleaved pairs and the
+ * pair of A replicated into a short row before each pass (the pattern needs both operands as arrays);</li>
  * <li>{@code scalarInt}: the plain int loop (the reference).</li>
  * </ul>
  * Each reports time per GEMM; MACs = M * N * K.
@@ -62,6 +66,7 @@ public class Int8KernelBenchmark {
     private byte[] bBytes;
     private short[] bPairs;
     private int[] ci;
+    private short[] aPairRow;
 
     @Setup
     public void setup() {
@@ -92,6 +97,11 @@ public class Int8KernelBenchmark {
         }
         cf = new float[m * n];
         ci = new int[m * n];
+        aPairRow = new short[2 * n];
+        int[] expected = scalarInt().clone();
+        if (!java.util.Arrays.equals(expected, c2VnniPairs())) {
+            throw new IllegalStateException("c2VnniPairs differs from the scalar reference");
+        }
     }
 
     @Benchmark
@@ -151,6 +161,32 @@ public class Int8KernelBenchmark {
             }
         }
         return ci;
+    }
+
+    @Benchmark
+    public int[] c2VnniPairs() {
+        short[] rep = aPairRow;
+        for (int i = 0; i < m; i++) {
+            int cOff = i * n;
+            java.util.Arrays.fill(ci, cOff, cOff + n, 0);
+            for (int t = 0; t < k; t += 2) {
+                short a0 = (short) ai[i * k + t];
+                short a1 = (short) ai[i * k + t + 1];
+                for (int j = 0; j < n; j++) {
+                    rep[2 * j] = a0;
+                    rep[2 * j + 1] = a1;
+                }
+                mulAddPairs(ci, cOff, rep, bPairs, (t / 2) * 2 * n, n);
+            }
+        }
+        return ci;
+    }
+
+    /** The loop shape C2 compiles to {@code vpdpwssd} (AddVI of MulAddVS2VI) on AVX-512 VNNI. */
+    private static void mulAddPairs(int[] c, int cOff, short[] x, short[] y, int yOff, int n) {
+        for (int j = 0; j < n; j++) {
+            c[cOff + j] += x[2 * j] * y[yOff + 2 * j] + x[2 * j + 1] * y[yOff + 2 * j + 1];
+        }
     }
 
     @Benchmark

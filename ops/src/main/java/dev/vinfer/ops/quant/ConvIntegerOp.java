@@ -17,6 +17,11 @@ public final class ConvIntegerOp implements Operator {
         this.geometry = geometry;
     }
 
+    /** The convolution attributes (for rewriting the op onto a faster kernel). */
+    public ConvGeometry geometry() {
+        return geometry;
+    }
+
     @Override
     public String opType() {
         return "ConvInteger";

@@ -47,6 +47,15 @@ public final class DynamicQuantizeLinearOp implements Operator {
         return new Tensor[] {y, yScale, yZeroPoint};
     }
 
+    /**
+     * The scale and zero point (as a float) for an input whose range, widened to contain 0, is [min, max]: what
+     * {@link #run} computes, for faster kernels that scan the range themselves.
+     */
+    public static float[] parameters(float min, float max) {
+        float scale = (max - min) / QMAX;
+        return new float[] {scale, zeroPoint(min, scale)};
+    }
+
     /** {@code rint(clip(0 - min / scale, 0, 255))}; an all-zero input (scale 0) gets zero point 0. */
     static int zeroPoint(float min, float scale) {
         float initial = 0f - min / scale;

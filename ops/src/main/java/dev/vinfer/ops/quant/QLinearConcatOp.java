@@ -19,6 +19,10 @@ public final class QLinearConcatOp implements Operator {
         this.axis = axis;
     }
 
+    public long axis() {
+        return axis;
+    }
+
     @Override
     public String opType() {
         return "QLinearConcat";

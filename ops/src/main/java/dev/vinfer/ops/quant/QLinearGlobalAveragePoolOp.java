@@ -19,6 +19,10 @@ public final class QLinearGlobalAveragePoolOp implements Operator {
         this.channelsLast = channelsLast;
     }
 
+    public boolean channelsLast() {
+        return channelsLast;
+    }
+
     @Override
     public String opType() {
         return "QLinearGlobalAveragePool";

@@ -38,6 +38,21 @@ public final class QLinearUnaryOp implements Operator {
         return opType;
     }
 
+    /**
+     * The output byte for every input byte (indexed by the unsigned byte), computed exactly as {@link #run} computes
+     * each element: a per-tensor unary op on bytes is a 256-entry table lookup.
+     */
+    public byte[] lookupTable(DType xType, float xScale, int xZero, float yScale, int yZero, DType yType) {
+        QScalar qx = new QScalar(xScale, xZero);
+        QScalar qy = new QScalar(yScale, yZero);
+        byte[] table = new byte[256];
+        for (int b = 0; b < 256; b++) {
+            int q = xType == DType.UINT8 ? b : (byte) b;
+            table[b] = (byte) qy.quantize(function.apply(qx.dequantize(q)), yType);
+        }
+        return table;
+    }
+
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] in) {
         Tensor x = in[0];

@@ -27,9 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * row. When that fails, the reduction is split into input-channel blocks exact for any input, whose results are
  * added in int32. Requantization: {@code y = sat(rint(act(acc * xs*ws[m]/ys + bias[m]/ys)) + zy)}.
  *
- * <p>Only summation algorithms are used (never a transform such as Winograd, which would not be exact); a grouped
- * convolution whose per-group reduction is too long for one block runs on the engine's double-accumulating direct
- * algorithm, exact up to the final float32 rounding of sums beyond 2^24.
+ * <p>The exact path uses only summation algorithms; a grouped convolution whose per-group reduction is too long for
+ * one block runs on the engine's double-accumulating direct algorithm, exact up to the final float32 rounding of sums
+ * beyond 2^24. Where the engine would pick Winograd (3x3, stride 1, enough channels), {@link #run} uses it as the
+ * float32 path does, unless {@code -Dvinfer.int8.winograd=false}: not exact, but within float32 rounding of the exact
+ * sums, which moves a requantized value by one step only when it sits that close to a rounding boundary. The int32
+ * results ({@link #accumulateInts}, ConvInteger) always take the exact path.
  */
 public final class QConvOp implements Operator {
     private final ConvAttributes attrs;
@@ -46,6 +49,11 @@ public final class QConvOp implements Operator {
     private final Activation act;
     private final String fusedName;
     private final Map<List<Integer>, Plan> plans = new ConcurrentHashMap<>();
+    /**
+     * Whether a 3x3 convolution for which the engine picks Winograd runs on it (as float32 does) instead of the
+     * exact im2col summation; {@code -Dvinfer.int8.winograd=false} keeps every convolution exact.
+     */
+    static final boolean WINOGRAD = !"false".equals(System.getProperty("vinfer.int8.winograd"));
 
     /**
      * @param weights   quantized weights [M, C/G, k...] (int8 or uint8)
@@ -107,9 +115,7 @@ public final class QConvOp implements Operator {
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor xt = inputs[0];
-        if (xt.dtype() != x.dtype()) {
-            throw new VinferException(fusedName + " expects " + x.dtype().displayName() + " input, got " + xt);
-        }
+        checkInput(xt);
         Plan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
                 k -> prepare(xt.shape(), ctx.options().convAlgorithm()));
         ConvGeometry g = plan.geometry;
@@ -125,7 +131,7 @@ public final class QConvOp implements Operator {
         Tensor yt = ctx.output(0, y.dtype(), outShape);
         QuantKernels k = QuantKernels.get();
         Parallel par = ctx.parallel();
-        float[] acc = accumulate(xt, plan, par);
+        float[] acc = plan.fast != null ? transformed(xt, plan, par) : accumulate(xt, plan, par);
         byte[] yb = yt.bytes();
         int yOff = yt.offset();
         par.forRange(n * m, Math.max(1, 4096 / Math.max(1, outPlane)), (r0, r1) -> {
@@ -139,6 +145,21 @@ public final class QConvOp implements Operator {
     }
 
     /**
+     * The sums through a Winograd transform: not exact (the transforms round in float32), but within a few units in
+     * the last place of float32 of the exact sums, so after requantization a value moves by one step only when it
+     * sits that close to a rounding boundary (measured in {@code QConvOpTest}: at most one step, on well under 1% of
+     * the outputs).
+     */
+    private float[] transformed(Tensor xt, Plan plan, Parallel par) {
+        float[] acc = Scratch.floats(Scratch.ACCUMULATOR, plan.geometry.batch() * plan.geometry.outChannels()
+                * plan.outPlane);
+        float[] xf = Scratch.floats(Scratch.INPUT, xt.size());
+        centerParallel(QuantKernels.get(), xt.bytes(), xt.offset(), xf, 0, xt.size(), par);
+        plan.fast.run(xf, 0, acc, 0, par);
+        return acc;
+    }
+
+    /**
      * The int32 sums {@code sum (x - zx) * (w - zw)} as floats, [N, M, out plane]; exact integers while they stay
      * within 2^24 in magnitude (beyond that, the int32 total rounded once to float32).
      */
@@ -149,6 +170,40 @@ public final class QConvOp implements Operator {
     }
 
     private float[] accumulate(Tensor xt, Plan plan, Parallel par) {
+        return accumulate(xt, plan, par, null, 0);
+    }
+
+    /** The exact int32 sums {@code sum (x - zx) * (w - zw)} into {@code dst} from {@code dstOff}, [N, M, out plane]. */
+    void accumulateInts(Tensor xt, Parallel par, String forcedAlgorithm, int[] dst, int dstOff) {
+        checkInput(xt);
+        Plan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
+                key -> prepare(xt.shape(), forcedAlgorithm));
+        accumulate(xt, plan, par, dst, dstOff);
+    }
+
+    /** The output shape [N, M, out dims...] for an input of shape {@code xs}. */
+    int[] outputShape(int[] xs) {
+        ConvGeometry g = geometry(xs);
+        int[] outShape = new int[xs.length];
+        outShape[0] = g.batch();
+        outShape[1] = g.outChannels();
+        for (int d = 0; d < g.rank(); d++) {
+            outShape[2 + d] = g.outputDim(d);
+        }
+        return outShape;
+    }
+
+    private void checkInput(Tensor xt) {
+        if (xt.dtype() != x.dtype()) {
+            throw new VinferException(fusedName + " expects " + x.dtype().displayName() + " input, got " + xt);
+        }
+    }
+
+    /**
+     * The sums as floats; when {@code ints} is given, also exactly into it (the blocked case then skips the float
+     * copy, as sums beyond 2^24 would not survive it).
+     */
+    private float[] accumulate(Tensor xt, Plan plan, Parallel par, int[] ints, int intsOff) {
         QuantKernels k = QuantKernels.get();
         ConvGeometry g = plan.geometry;
         int n = g.batch();
@@ -158,18 +213,22 @@ public final class QConvOp implements Operator {
         float[] acc = Scratch.floats(Scratch.ACCUMULATOR, n * m * plan.outPlane);
         float[] xf = Scratch.floats(Scratch.INPUT, xt.size());
         int maxX = centerParallel(k, xt.bytes(), xt.offset(), xf, 0, xt.size(), par);
-        if ((long) maxX * maxRowL1 <= ExactBlocking.EXACT_LIMIT) {
-            // This input keeps every partial sum within 2^24: one reduction is exact.
-            plan.single.run(xf, 0, acc, 0, par);
+        int total = n * m * plan.outPlane;
+        List<Block> blocks = null;
+        if ((long) maxX * maxRowL1 <= ExactBlocking.EXACT_LIMIT || (blocks = plan.blocked()).size() == 1) {
+            // One reduction is exact: this input keeps every partial sum within 2^24, or the kernel accumulates
+            // in double.
+            (blocks == null ? plan.single : blocks.get(0).kernel).run(xf, 0, acc, 0, par);
+            if (ints != null) {
+                Arrays.fill(ints, intsOff, intsOff + total, 0);
+                k.addToInts(acc, 0, ints, intsOff, total);
+            }
             return acc;
         }
-        List<Block> blocks = plan.blocked();
-        if (blocks.size() == 1) {
-            blocks.get(0).kernel.run(xf, 0, acc, 0, par);
-            return acc;
-        }
-        int[] sum = new int[n * m * plan.outPlane];
-        float[] part = new float[sum.length];
+        int[] sum = ints != null ? ints : new int[total];
+        int sumOff = ints != null ? intsOff : 0;
+        Arrays.fill(sum, sumOff, sumOff + total, 0);
+        float[] part = new float[total];
         for (Block b : blocks) {
             int cc = b.c1 - b.c0;
             float[] xb;
@@ -182,10 +241,12 @@ public final class QConvOp implements Operator {
                 }
             }
             b.kernel.run(xb, n == 1 ? b.c0 * inPlane : 0, part, 0, par);
-            k.addToInts(part, 0, sum, 0, sum.length);
+            k.addToInts(part, 0, sum, sumOff, total);
         }
-        for (int i = 0; i < sum.length; i++) {
-            acc[i] = sum[i];
+        if (ints == null) {
+            for (int i = 0; i < total; i++) {
+                acc[i] = sum[i];
+            }
         }
         return acc;
     }
@@ -222,7 +283,10 @@ public final class QConvOp implements Operator {
             outPlane *= g.outputDim(d);
         }
         ConvKernel single = Convolutions.prepare(g, centeredWeights, 0, null, null, exactAlgorithm(g, forcedName));
-        return new Plan(g, single, outPlane, () -> blocks(g, single, forcedName));
+        ConvAlgorithm wanted = wantedAlgorithm(g, forcedName);
+        ConvKernel fast = WINOGRAD && wanted.name().startsWith("WINOGRAD")
+                ? Convolutions.prepare(g, centeredWeights, 0, null, null, wanted) : null;
+        return new Plan(g, single, fast, outPlane, () -> blocks(g, single, forcedName));
     }
 
     /**
@@ -280,6 +344,14 @@ public final class QConvOp implements Operator {
 
     /** The forced or chosen algorithm if it is a plain summation, else im2col. */
     private static ConvAlgorithm exactAlgorithm(ConvGeometry g, String forcedName) {
+        return switch (wantedAlgorithm(g, forcedName)) {
+            case DIRECT, IM2COL, POINTWISE, DEPTHWISE -> wantedAlgorithm(g, forcedName);
+            default -> ConvAlgorithm.IM2COL;
+        };
+    }
+
+    /** The forced algorithm if it supports this geometry, else the engine's choice. */
+    private static ConvAlgorithm wantedAlgorithm(ConvGeometry g, String forcedName) {
         ConvAlgorithm a = ConvAlgorithm.AUTO;
         if (forcedName != null && !forcedName.equalsIgnoreCase("auto")) {
             try {
@@ -291,10 +363,7 @@ public final class QConvOp implements Operator {
         if (a == ConvAlgorithm.AUTO || !a.supports(g)) {
             a = ConvAlgorithm.choose(g);
         }
-        return switch (a) {
-            case DIRECT, IM2COL, POINTWISE, DEPTHWISE -> a;
-            default -> ConvAlgorithm.IM2COL;
-        };
+        return a;
     }
 
     private ConvGeometry geometry(int[] xs) {
@@ -370,14 +439,17 @@ public final class QConvOp implements Operator {
     private static final class Plan {
         final ConvGeometry geometry;
         final ConvKernel single;
+        /** A Winograd kernel where the engine would choose (or is forced to) one and it is allowed, else null. */
+        final ConvKernel fast;
         final int outPlane;
         private final java.util.function.Supplier<List<Block>> blockMaker;
         private volatile List<Block> blocks;
 
-        Plan(ConvGeometry geometry, ConvKernel single, int outPlane,
+        Plan(ConvGeometry geometry, ConvKernel single, ConvKernel fast, int outPlane,
                 java.util.function.Supplier<List<Block>> blockMaker) {
             this.geometry = geometry;
             this.single = single;
+            this.fast = fast;
             this.outPlane = outPlane;
             this.blockMaker = blockMaker;
         }
@@ -397,7 +469,8 @@ public final class QConvOp implements Operator {
 
         String describe() {
             List<Block> b = blocks;
-            return single.algorithm().name().toLowerCase()
+            return (fast != null ? fast.algorithm().name().toLowerCase() + " (int8 exact: " : "")
+                    + single.algorithm().name().toLowerCase() + (fast != null ? ")" : "")
                     + (b != null && b.size() > 1 ? ", " + b.size() + " exact blocks when needed" : "");
         }
     }

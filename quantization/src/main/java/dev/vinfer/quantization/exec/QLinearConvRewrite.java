@@ -78,7 +78,7 @@ final class QLinearConvRewrite {
         return n.with(fused, new Value[] {n.input(0)}, new Value[] {n.output(0)});
     }
 
-    private static ConvAttributes attributes(ConvGeometry g, int rank) {
+    static ConvAttributes attributes(ConvGeometry g, int rank) {
         ConvPadding padding = switch (g.padMode()) {
             case EXPLICIT -> {
                 int[] pads = g.pads() == null ? new int[2 * rank] : g.pads();

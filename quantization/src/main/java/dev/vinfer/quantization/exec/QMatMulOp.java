@@ -75,6 +75,21 @@ public final class QMatMulOp implements Operator {
         this.fusedName = fusedName;
     }
 
+    /** N, the number of output columns. */
+    int columns() {
+        return n;
+    }
+
+    /** Per column, {@code alpha * a_scale * b_scale[n] / y_scale}. */
+    float[] multipliers() {
+        return mult.clone();
+    }
+
+    /** Per column, {@code bias[n] / y_scale}. */
+    float[] addends() {
+        return add.clone();
+    }
+
     @Override
     public String opType() {
         return fusedName;
@@ -125,6 +140,20 @@ public final class QMatMulOp implements Operator {
 
     /** The int32 sums {@code sum (a - za) * b} as floats, [rows, N]; exact integers (see the class comment). */
     float[] accumulate(Tensor at, dev.vinfer.conv.Parallel par) {
+        return accumulate(at, par, null, 0);
+    }
+
+    /** The exact int32 sums {@code sum (a - za) * b} into {@code dst} from {@code dstOff}, [rows, N]. */
+    void accumulateInts(Tensor at, dev.vinfer.conv.Parallel par, int[] dst, int dstOff) {
+        checkInput(at);
+        accumulate(at, par, dst, dstOff);
+    }
+
+    /**
+     * The sums as floats; when {@code ints} is given, also exactly into it (in the blocked case the float copy is
+     * not made, as sums beyond 2^24 would not survive it).
+     */
+    private float[] accumulate(Tensor at, dev.vinfer.conv.Parallel par, int[] ints, int intsOff) {
         QuantKernels kern = QuantKernels.get();
         int rows = at.size() / k;
         float[] af = Scratch.floats(Scratch.INPUT, at.size());
@@ -132,32 +161,50 @@ public final class QMatMulOp implements Operator {
         float[] acc = Scratch.floats(Scratch.ACCUMULATOR, rows * n);
         if ((long) maxA * maxColumnL1 <= ExactBlocking.EXACT_LIMIT) {
             Sgemm.get().multiplyPackedB(false, rows, af, 0, k, whole, acc, 0, n, false, par);
+            if (ints != null) {
+                java.util.Arrays.fill(ints, intsOff, intsOff + rows * n, 0);
+                kern.addToInts(acc, 0, ints, intsOff, rows * n);
+            }
         } else {
             List<PackedMatrix> packed = blocked();
             List<int[]> ranges = blockRanges;
-            int[] sum = new int[rows * n];
+            int[] sum = ints != null ? ints : new int[rows * n];
+            int sumOff = ints != null ? intsOff : 0;
+            java.util.Arrays.fill(sum, sumOff, sumOff + rows * n, 0);
             for (int bi = 0; bi < packed.size(); bi++) {
                 Sgemm.get().multiplyPackedB(false, rows, af, ranges.get(bi)[0], k, packed.get(bi), acc, 0, n, false,
                         par);
-                kern.addToInts(acc, 0, sum, 0, sum.length);
+                kern.addToInts(acc, 0, sum, sumOff, rows * n);
             }
-            for (int i = 0; i < sum.length; i++) {
-                acc[i] = sum[i];
+            if (ints == null) {
+                for (int i = 0; i < sum.length; i++) {
+                    acc[i] = sum[i];
+                }
             }
         }
         return acc;
     }
 
-    @Override
-    public Tensor[] run(OpContext ctx, Tensor[] inputs) {
-        Tensor at = inputs[0];
+    /** The output shape for input {@code at}: [..., N]. */
+    int[] outputShape(Tensor at) {
+        checkInput(at);
+        int[] outShape = at.shape();
+        outShape[outShape.length - 1] = n;
+        return outShape;
+    }
+
+    private void checkInput(Tensor at) {
         if (at.dtype() != a.dtype() || at.rank() < 1 || at.dim(-1) != k) {
             throw new VinferException(fusedName + " expects " + a.dtype().displayName() + " input [..., " + k
                     + "], got " + at);
         }
+    }
+
+    @Override
+    public Tensor[] run(OpContext ctx, Tensor[] inputs) {
+        Tensor at = inputs[0];
         int rows = at.size() / k;
-        int[] outShape = at.shape();
-        outShape[outShape.length - 1] = n;
+        int[] outShape = outputShape(at);
         Tensor yt = ctx.output(0, y.dtype(), outShape);
         QuantKernels kern = QuantKernels.get();
         float[] acc = accumulate(at, ctx.parallel());

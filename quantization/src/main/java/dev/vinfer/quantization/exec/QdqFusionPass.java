@@ -4,6 +4,7 @@ import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.gemm.GemmOp;
 import dev.vinfer.ops.gemm.MatMulOp;
 import dev.vinfer.ops.nn.pool.MaxPoolOp;
+import dev.vinfer.ops.quant.DequantizeLinearOp;
 import dev.vinfer.ops.quant.QLinearConvOp;
 import dev.vinfer.ops.quant.QuantizeLinearOp;
 import dev.vinfer.quantization.simd.QuantKernels.Activation;
@@ -11,6 +12,7 @@ import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.GraphPass;
 import dev.vinfer.runtime.Node;
 import dev.vinfer.runtime.Operator;
+import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.Value;
@@ -29,7 +31,8 @@ import java.util.Set;
  * <li>{@code DQ(a), DQ(b) -> Add/Mul [-> act] -> Q} becomes a {@link QAddOp};</li>
  * <li>{@code DQ(x...) -> Reshape/Transpose/Concat/Split/Slice/MaxPool/... -> Q...} runs the op on the bytes
  * ({@link QuantizedMoveOp}), with a {@link RequantizeOp} on inputs quantized differently from the output;</li>
- * <li>a QOperator-form QLinearConv with constant weights also runs as a {@link QConvOp}.</li>
+ * <li>a QOperator-form QLinearConv with constant weights also runs as a {@link QConvOp}, and the other QOperator
+ * ops as {@link QOperatorRewrite} lists.</li>
  * </ul>
  * A chain is fused only when it matches exactly: activations per tensor, weights per tensor or per output channel,
  * int8/uint8, and every intermediate float value read by nothing else. Everything else keeps its float ops. Runs
@@ -66,18 +69,31 @@ public final class QdqFusionPass implements GraphPass {
                 if (r != null) {
                     replaceAt.put(n, List.of(r));
                 }
+            } else if (QOperatorRewrite.rewrite(n) instanceof Node r) {
+                replaceAt.put(n, List.of(r));
             } else if (n.op() instanceof QuantizeLinearOp) {
                 fuseCompute(q, n, replaceAt, absorbed);
+            } else if (n.op() instanceof GemmOp || n.op() instanceof MatMulOp) {
+                fuseFloatOutputMatMul(q, n, replaceAt);
             } else if (MOVEMENT.contains(n.op().opType())) {
                 fuseMovement(q, b, n, replaceAt, absorbed);
             }
         }
-        // The QuantizeLinear nodes left (a float value entering the int8 region, e.g. the model input).
+        // The QuantizeLinear nodes left (a float value entering the int8 region, e.g. the model input), and the
+        // DequantizeLinear nodes of data leaving it.
         for (Node n : g.nodes()) {
-            if (n.op() instanceof QuantizeLinearOp && !absorbed.contains(n) && !replaceAt.containsKey(n)) {
+            if (absorbed.contains(n) || replaceAt.containsKey(n)) {
+                continue;
+            }
+            if (n.op() instanceof QuantizeLinearOp) {
                 QParams y = q.quantizeParams(n);
                 if (y != null) {
                     replaceAt.put(n, List.of(n.with(new QuantizeOp(y, n.op()), n.inputs(), n.outputs())));
+                }
+            } else if (n.op() instanceof DequantizeLinearOp && n.output(0) != null) {
+                QParams x = q.dequantizeParams(n.output(0));
+                if (x != null) {
+                    replaceAt.put(n, List.of(n.with(new DequantizeOp(x, n.op()), n.inputs(), n.outputs())));
                 }
             }
         }
@@ -204,6 +220,30 @@ public final class QdqFusionPass implements GraphPass {
         }
         QMatMulOp op = new QMatMulOp(a, b, w.scales(), w.zeros(), bias, alpha, act, y, name);
         return quant.with(op, new Value[] {q.quantizedSource(p.input(0))}, new Value[] {quant.output(0)});
+    }
+
+    /**
+     * {@code DQ(a) -> MatMul/Gemm(DQ(B)[, C])} with a float result that is not quantized again (a classifier before
+     * the graph output): the integer products, dequantized once ({@link QMatMulFloatOp}). A result read by a single
+     * QuantizeLinear is left to {@link #fuseCompute}.
+     */
+    private static void fuseFloatOutputMatMul(QdqGraph q, Node p, Map<Node, List<Node>> replaceAt) {
+        Value out = p.output(0);
+        Node consumer = q.singleConsumer(out);
+        if (out == null || consumer != null && consumer.op() instanceof QuantizeLinearOp || p.inputCount() < 2) {
+            return;
+        }
+        GemmOp gemm = p.op() instanceof GemmOp g ? g : null;
+        QParams unit = new QParams(1f, 0, DType.UINT8);
+        Node fused = fuseMatMul(q, p, gemm, Activation.NONE, unit, p.op().opType() + "(int8->float)", p);
+        if (fused == null || !(fused.op() instanceof QMatMulOp products)) {
+            return;
+        }
+        // fuseMatMul folded alpha, the input scale and the weight scales into the multiplier (output scale 1) and
+        // beta * C into the addend: exactly the dequantization of the products.
+        QMatMulFloatOp op = new QMatMulFloatOp(products, products.columns(), products.multipliers(),
+                products.addends(), products.opType());
+        replaceAt.put(p, List.of(p.with(op, fused.inputs(), new Value[] {out})));
     }
 
     /** {@code DQ(x...) -> move -> Q...}: the move runs on the bytes; the Qs and float values disappear. */

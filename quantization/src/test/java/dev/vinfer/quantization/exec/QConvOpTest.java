@@ -105,4 +105,61 @@ class QConvOpTest {
         }
         assertTrue(exact >= 0.99 * ref.length, "exact " + exact + " of " + ref.length + ", seed " + seed);
     }
+
+    /**
+     * A 3x3 stride-1 convolution with enough channels runs on the engine's Winograd kernel (as float32 does): not
+     * exact, so the requantized bytes are checked against the int32 reference within one step on at most 1% of the
+     * outputs (in practice far fewer), for several seeds.
+     */
+    @org.junit.jupiter.api.Test
+    void winogradWithinOneStepOfExact() {
+        for (long seed = 1; seed <= 3; seed++) {
+            Random r = new Random(seed);
+            int c = 32;
+            int m = 48;
+            int size = 14;
+            byte[] xb = new byte[c * size * size];
+            r.nextBytes(xb);
+            byte[] wb = new byte[m * c * 9];
+            for (int i = 0; i < wb.length; i++) {
+                wb[i] = (byte) (r.nextInt(255) - 127);
+            }
+            float[] wScales = new float[m];
+            for (int i = 0; i < m; i++) {
+                wScales[i] = 0.0005f + r.nextFloat() * 0.001f;
+            }
+            QParams x = new QParams(0.02f, 128, DType.UINT8);
+            QParams y = new QParams(0.05f, 128, DType.UINT8);
+            ConvAttributes attrs = new ConvAttributes(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                    ConvPadding.explicit(new int[] {1, 1}, new int[] {1, 1}), 1, null, null);
+            QConvOp op = new QConvOp(attrs, x, Tensor.ofBytes(DType.INT8, wb, m, c, 3, 3), wScales, new int[m], null,
+                    Activation.NONE, y, "Conv(int8)");
+            Tensor xt = Tensor.ofBytes(DType.UINT8, xb, 1, c, size, size);
+            Tensor out = op.run(ConstantContext.INSTANCE, new Tensor[] {xt})[0];
+            assertTrue(!QConvOp.WINOGRAD || op.describe().contains("winograd"), op.describe());
+            ConvGeometry g = ConvGeometry.of(1, c, m, 1, new int[] {size, size}, new int[] {3, 3},
+                    new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1});
+            int[] xc = new int[xb.length];
+            for (int i = 0; i < xc.length; i++) {
+                xc[i] = (xb[i] & 0xFF) - 128;
+            }
+            int[] wc = new int[wb.length];
+            for (int i = 0; i < wc.length; i++) {
+                wc[i] = wb[i];
+            }
+            int[] ref = IntegerReference.conv(xc, wc, g);
+            int outPlane = size * size;
+            int exact = 0;
+            for (int i = 0; i < ref.length; i++) {
+                double mult = (double) x.scale() * wScales[i / outPlane] / y.scale();
+                int want = IntegerReference.requantize(ref[i], mult, 0, 1f, Float.NEGATIVE_INFINITY,
+                        Float.POSITIVE_INFINITY, y);
+                int got = y.valueOf(out.bytes()[i]);
+                assertTrue(Math.abs(got - want) <= 1, "element " + i + ": " + got + " vs " + want + ", seed " + seed);
+                exact += got == want ? 1 : 0;
+            }
+            System.out.printf("int8 Winograd seed %d: %d of %d outputs exact%n", seed, exact, ref.length);
+            assertTrue(exact >= 0.99 * ref.length, "exact " + exact + " of " + ref.length + ", seed " + seed);
+        }
+    }
 }

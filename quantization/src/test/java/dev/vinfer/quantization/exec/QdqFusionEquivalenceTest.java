@@ -86,6 +86,10 @@ class QdqFusionEquivalenceTest {
         assertEquals(1, quantizeLeft, "only the input is quantized, on the vector path:\n" + fused);
         assertEquals(0, plainLeft, "no unfused QuantizeLinear:\n" + fused);
         assertEquals(1, fused.nodes().stream().filter(n -> n.op() instanceof ByteMaxPoolOp).count(), "byte MaxPool");
+        assertEquals(2, fused.nodes().stream().filter(n -> n.op() instanceof DequantizeOp).count(),
+                "the two outputs leave the int8 region through the table DequantizeLinear:\n" + fused);
+        assertEquals(0, fused.nodes().stream().filter(n -> n.op().opType().equals("DequantizeLinear")).count(),
+                "no unfused DequantizeLinear:\n" + fused);
 
         int total = 0;
         int exact = 0;
