@@ -210,9 +210,14 @@ final class Executor {
                     return planned; // counted with the arena
                 }
             }
-            int k = nodeIndex;
-            return live.allocate(node.label() + " output " + index, dtype, shape, depth,
-                    () -> memory.output(k, index, dtype, shape));
+            return live.allocate(node, index, dtype, shape, depth, memory, nodeIndex);
+        }
+
+        @Override
+        public Tensor[] result(Tensor output) {
+            Tensor[] r = memory.results(nodeIndex);
+            r[0] = output;
+            return r;
         }
 
         @Override

@@ -28,11 +28,13 @@ public final class Session implements AutoCloseable {
     private final long constantBytes;
     // Runs in flight, per thread, guarded by lifecycle: close() waits for them (see close()).
     private final Object lifecycle = new Object();
-    private final Map<Thread, Integer> running = new java.util.HashMap<>();
+    // This session's runs in flight on the current thread (a run calling close() from a callback); per thread, so
+    // that entering a run allocates nothing once the thread has run this session before.
+    private final ThreadLocal<int[]> runningHere = ThreadLocal.withInitial(() -> new int[1]);
     private int inFlight;
     private boolean poolClosed;
     private volatile boolean closed;
-    private volatile long lastRunPeakBytes;
+    private final RunAccounting accounting;
 
     private static final System.Logger LOG = System.getLogger("dev.vinfer");
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SCALAR =
@@ -47,6 +49,7 @@ public final class Session implements AutoCloseable {
             throw new ModelException("the model's constants take " + constantBytes
                     + " bytes, more than the memory limit (maxMemoryBytes = " + budget + ")");
         }
+        this.accounting = new RunAccounting(budget, constantBytes);
         this.parallel = new ThreadPoolParallel(this.options.threads());
         this.executor = new Executor(this.options, parallel);
         this.plans = this.options.memoryPlan() ? new MemoryPlans(graph, executor) : null;
@@ -104,7 +107,7 @@ public final class Session implements AutoCloseable {
      * 0 before the first run.
      */
     public long lastRunPeakBytes() {
-        return lastRunPeakBytes;
+        return accounting.lastPeak();
     }
 
     private static ValueInfo infoOf(Value v) {
@@ -142,13 +145,9 @@ public final class Session implements AutoCloseable {
             Tensor[] feed = bindInputs(inputs);
             Executor.NodeListener listener = profiler == null ? null
                     : (node, in, out, nanos) -> profiler.accept(new NodeTiming(node, in, out, nanos));
-            LiveBytes[] last = new LiveBytes[1];
-            java.util.function.Supplier<LiveBytes> live = () -> last[0] = new LiveBytes(new MemoryBudget(
-                    options.limits().maxMemoryBytes(), "maxMemoryBytes", constantBytes));
-            Tensor[] out = plans != null ? plans.run(feed, listener, live)
-                    : executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
-            lastRunPeakBytes = last[0].peak();
-            Map<String, Tensor> result = new LinkedHashMap<>();
+            Tensor[] out = plans != null ? plans.run(feed, listener, accounting)
+                    : accounting.runFresh(executor, graph, feed, listener);
+            Map<String, Tensor> result = new LinkedHashMap<>(2 * out.length);
             for (int i = 0; i < out.length; i++) {
                 result.put(graph.outputs().get(i).name(), out[i]);
             }
@@ -164,15 +163,15 @@ public final class Session implements AutoCloseable {
                 throw new IllegalStateException("session is closed");
             }
             inFlight++;
-            running.merge(Thread.currentThread(), 1, Integer::sum);
         }
+        runningHere.get()[0]++;
     }
 
     private void exit() {
         boolean shutPool;
+        runningHere.get()[0]--;
         synchronized (lifecycle) {
             inFlight--;
-            running.computeIfPresent(Thread.currentThread(), (t, n) -> n == 1 ? null : n - 1);
             shutPool = closed && inFlight == 0 && !poolClosed;
             poolClosed |= shutPool;
             lifecycle.notifyAll();
@@ -231,14 +230,13 @@ public final class Session implements AutoCloseable {
         if (dims == null) {
             return;
         }
-        int[] shape = t.shape();
-        boolean ok = dims.length == shape.length;
+        boolean ok = dims.length == t.rank();
         for (int i = 0; ok && i < dims.length; i++) {
-            ok = dims[i] < 0 || dims[i] == shape[i];
+            ok = dims[i] < 0 || dims[i] == t.dim(i);
         }
         if (!ok) {
             throw new InputException("input '" + info.name() + "' must have shape " + info.shapeString()
-                    + " but has " + Shapes.toString(shape));
+                    + " but has " + Shapes.toString(t.shape()));
         }
     }
 
@@ -294,7 +292,7 @@ public final class Session implements AutoCloseable {
         boolean interrupted = false;
         synchronized (lifecycle) {
             closed = true;
-            int mine = running.getOrDefault(Thread.currentThread(), 0);
+            int mine = runningHere.get()[0];
             while (inFlight > mine) {
                 try {
                     lifecycle.wait();

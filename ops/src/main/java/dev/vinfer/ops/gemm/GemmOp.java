@@ -133,6 +133,6 @@ public final class GemmOp implements Operator {
         if (!epilogue.isIdentity()) {
             Kernels.backend().biasEpilogue(yd, yo, m * n, 0f, epilogue);
         }
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 }
