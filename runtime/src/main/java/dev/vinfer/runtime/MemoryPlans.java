@@ -87,6 +87,21 @@ final class MemoryPlans {
         }
     }
 
+    /**
+     * The session's preparation run (see {@link Executor#prepare}): records it and makes the plan for
+     * {@code feed}'s shapes, so that the first real run already uses an arena.
+     */
+    void prepare(Tensor[] feed, RunAccounting acc, java.util.List<Runnable> tasks) {
+        RunRecording rec = new RunRecording(graph.nodes().size());
+        executor.prepare(graph, feed, rec, acc.fresh(), tasks);
+        MemoryPlan plan = MemoryPlan.build(graph, feed, rec, planOutputs);
+        synchronized (entries) {
+            if (find(feed) == null && entries.size() < MAX_PLANS) {
+                entries.add(new Entry(plan));
+            }
+        }
+    }
+
     private Entry find(Tensor[] feed) {
         for (int i = 0; i < entries.size(); i++) { // indexed: an iterator would be an allocation per run
             Entry e = entries.get(i);

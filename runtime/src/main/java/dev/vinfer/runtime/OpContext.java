@@ -17,6 +17,24 @@ public interface OpContext {
         return new Tensor[] {output};
     }
 
+    /**
+     * Whether this is the preparation run a session makes when it opens (inputs of the declared static shapes,
+     * filled with zeros): an op may then skip its computation, leaving its outputs' contents unspecified, and
+     * queue the preparation of its constant operands (weight packing) with {@link #preparation}.
+     */
+    default boolean preparing() {
+        return false;
+    }
+
+    /**
+     * Work that readies this op for later runs (e.g. packing constant weights). In the preparation run it is queued
+     * and run before the session opens, possibly on another thread and alongside other ops' preparations, so it
+     * must touch only the op's own thread-safe state; otherwise it runs now.
+     */
+    default void preparation(Runnable task) {
+        task.run();
+    }
+
     /** Threads for intra-op parallelism. */
     Parallel parallel();
 

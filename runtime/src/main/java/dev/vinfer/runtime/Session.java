@@ -36,6 +36,9 @@ public final class Session implements AutoCloseable {
     private volatile boolean closed;
     private final RunAccounting accounting;
 
+    /** Set to false to leave weight packing and planning to the first run (for measurements). */
+    static final String PREPARE_AT_OPEN_PROPERTY = "vinfer.prepareAtOpen";
+
     private static final System.Logger LOG = System.getLogger("dev.vinfer");
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SCALAR =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -66,6 +69,88 @@ public final class Session implements AutoCloseable {
         this.inputInfo = Collections.unmodifiableList(ins);
         this.outputInfo = Collections.unmodifiableList(outs);
         logKernels();
+        prepareAtOpen();
+    }
+
+    /**
+     * When every input has a declared static shape: one preparation run on zeros (see {@link OpContext#preparing()}),
+     * in which the convolutions only compute their output shapes and queue the packing of their weights; the
+     * packing then runs on the session's threads, and the run's recording becomes the memory plan. So the first
+     * real run neither packs weights nor records. Skipped for graphs with loops (on zeros a loop's condition could
+     * hold forever); any failure only leaves the work to the first run, which reports errors as usual.
+     */
+    private void prepareAtOpen() {
+        Tensor[] feed = Boolean.parseBoolean(System.getProperty(PREPARE_AT_OPEN_PROPERTY, "true")) ? staticZeroFeed()
+                : null;
+        if (feed == null) {
+            return;
+        }
+        for (Node n : graph.nodes()) {
+            String op = n.op().opType();
+            if (op.equals("Loop") || op.equals("Scan")) {
+                return;
+            }
+        }
+        long t0 = System.nanoTime();
+        List<Runnable> tasks = new ArrayList<>();
+        try {
+            if (plans != null) {
+                plans.prepare(feed, accounting, tasks);
+            } else {
+                executor.prepare(graph, feed, RunMemory.FRESH, accounting.fresh(), tasks);
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.log(System.Logger.Level.DEBUG, "vinfer: preparation run failed ({0}); the first run prepares", e);
+        }
+        // Largest preparations are not known; tasks are handed out in graph order, one at a time.
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        parallel.forEach(Math.max(1, Math.min(options.threads(), tasks.size())), worker -> {
+            for (int i = next.getAndIncrement(); i < tasks.size(); i = next.getAndIncrement()) {
+                try {
+                    tasks.get(i).run();
+                } catch (RuntimeException e) {
+                    // The op's first run prepares again and reports the problem with the node's name.
+                }
+            }
+        });
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "vinfer session: prepared {0} ops at open in {1} ms", tasks.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+    }
+
+    /** Zero tensors for every input if all have a declared dtype and static shape, else null. */
+    private Tensor[] staticZeroFeed() {
+        List<Value> ins = graph.inputs();
+        Tensor[] feed = new Tensor[ins.size()];
+        long bytes = 0;
+        for (int i = 0; i < ins.size(); i++) {
+            Value v = ins.get(i);
+            if (v.isConstant()) {
+                continue;
+            }
+            ValueInfo info = v.info();
+            if (info == null || info.dtype() == null || info.dims() == null) {
+                return null;
+            }
+            long[] dims = info.dims();
+            int[] shape = new int[dims.length];
+            for (int d = 0; d < dims.length; d++) {
+                if (dims[d] < 0 || dims[d] > Integer.MAX_VALUE) {
+                    return null;
+                }
+                shape[d] = (int) dims[d];
+            }
+            if (!options.limits().fits(shape)) {
+                return null;
+            }
+            bytes += Limits.bytesOf(info.dtype(), Shapes.size(shape));
+            if (bytes > options.limits().maxMemoryBytes() - constantBytes) {
+                return null; // the inputs alone would pass the memory limit: leave it to the caller's run
+            }
+            feed[i] = Tensor.zeros(info.dtype(), shape);
+        }
+        return feed;
     }
 
     /** DEBUG: what this session will run on; one WARNING per JVM when the Vector API is missing. */
