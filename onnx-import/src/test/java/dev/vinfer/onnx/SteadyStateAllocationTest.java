@@ -74,7 +74,7 @@ class SteadyStateAllocationTest {
         return best;
     }
 
-    private static Tensor input() {
+    static Tensor input() {
         Random r = new Random(7);
         float[] x = new float[3 * SIZE * SIZE];
         for (int i = 0; i < x.length; i++) {
@@ -83,10 +83,15 @@ class SteadyStateAllocationTest {
         return Tensor.of(x, 1, 3, SIZE, SIZE);
     }
 
-    private static dev.vinfer.onnx.proto.OnnxIr.ModelProto model() {
+    static dev.vinfer.onnx.proto.OnnxIr.ModelProto model() {
+        return model(1);
+    }
+
+    /** The small CNN with batch dimension {@code batch} (-1: symbolic). */
+    static dev.vinfer.onnx.proto.OnnxIr.ModelProto model(long batch) {
         Random r = new Random(42);
         GraphProto.Builder g = GraphProto.newBuilder().setName("small-cnn");
-        g.addInput(tensorInfo("x", DType.FLOAT32, 1, 3, SIZE, SIZE));
+        g.addInput(tensorInfo("x", DType.FLOAT32, batch, 3, SIZE, SIZE));
         String a = convBnRelu(g, r, "x", "a", 3, C, 3, 1, true);
         g.addNode(node("MaxPool", new String[] {a}, new String[] {"p"}, intsAttr("kernel_shape", 2, 2),
                 intsAttr("strides", 2, 2)));
@@ -101,7 +106,7 @@ class SteadyStateAllocationTest {
         g.addInitializer(TensorProtos.encode(random(r, 10, 2 * C), "fc_w"));
         g.addInitializer(TensorProtos.encode(random(r, 10), "fc_b"));
         g.addNode(node("Gemm", new String[] {"flat", "fc_w", "fc_b"}, new String[] {"y"}, intAttr("transB", 1)));
-        g.addOutput(tensorInfo("y", DType.FLOAT32, 1, 10));
+        g.addOutput(tensorInfo("y", DType.FLOAT32, batch, 10));
         return Models.model(g.build(), 13);
     }
 
