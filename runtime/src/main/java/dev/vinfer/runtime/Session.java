@@ -69,7 +69,12 @@ public final class Session implements AutoCloseable {
         this.inputInfo = Collections.unmodifiableList(ins);
         this.outputInfo = Collections.unmodifiableList(outs);
         logKernels();
-        prepareAtOpen();
+        try {
+            prepareAtOpen();
+        } catch (Error e) {
+            parallel.close(); // e.g. out of memory while packing: do not leave the pool's threads behind
+            throw e;
+        }
     }
 
     /**
