@@ -161,45 +161,59 @@ final class WinogradConv extends PreparedConv {
         };
     }
 
-    /** {@code U = (G_D x G_H x G_W) w} per (group, position), computed in double and packed (transposed) as B operands. */
+    /**
+     * {@code U = (G_D x G_H x G_W) w} per (group, position), computed in double and packed for the chosen GEMM
+     * layout (as A operands by columns, transposed as B operands by rows). It runs when a session opens, on every
+     * 3x3 weight, so it is arranged for speed: per output channel the weights are turned to
+     * {@code [tap][input channel]}, and the transform is applied one axis at a time (W, then H, then D) as row
+     * operations over all input channels at once (loops the JIT vectorizes), which for F(4,3) also takes half the
+     * multiplications of the full Kronecker product.
+     */
     private PackedMatrix[][] transformWeights(float[] w, int wOff) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
         int taps = s.kernelSize();
         PackedMatrix[][] out = new PackedMatrix[g.group()][positions];
         float[][] byPos = new float[positions][mg * cg];
-        double[] tmp = new double[positions];
+        double[] wt = new double[taps * cg];
+        double[] alongW = new double[td.taps * th.taps * tw.t * cg];
+        double[] alongH = new double[td.taps * th.t * tw.t * cg];
+        double[] u = new double[positions * cg];
         for (int gi = 0; gi < g.group(); gi++) {
             for (int mo = 0; mo < mg; mo++) {
+                int base = wOff + (gi * mg + mo) * cg * taps;
                 for (int c = 0; c < cg; c++) {
-                    int base = wOff + ((gi * mg + mo) * cg + c) * taps;
-                    java.util.Arrays.fill(tmp, 0);
-                    for (int a = 0; a < td.t; a++) {
-                        for (int b = 0; b < th.t; b++) {
-                            for (int cc = 0; cc < tw.t; cc++) {
-                                double sum = 0;
-                                for (int kd = 0; kd < td.taps; kd++) {
-                                    double gd = td.g[a * td.taps + kd];
-                                    if (gd == 0) {
-                                        continue;
-                                    }
-                                    for (int kh = 0; kh < th.taps; kh++) {
-                                        double gdh = gd * th.g[b * th.taps + kh];
-                                        if (gdh == 0) {
-                                            continue;
-                                        }
-                                        for (int kw = 0; kw < tw.taps; kw++) {
-                                            sum += gdh * tw.g[cc * tw.taps + kw]
-                                                    * w[base + (kd * th.taps + kh) * tw.taps + kw];
-                                        }
-                                    }
-                                }
-                                tmp[(a * th.t + b) * tw.t + cc] = sum;
-                            }
+                    for (int k = 0; k < taps; k++) {
+                        wt[k * cg + c] = w[base + c * taps + k];
+                    }
+                }
+                for (int row = 0; row < td.taps * th.taps; row++) {
+                    for (int cc = 0; cc < tw.t; cc++) {
+                        combineRows(tw.g, cc * tw.taps, tw.taps, wt, row * tw.taps * cg, cg, alongW,
+                                (row * tw.t + cc) * cg, cg);
+                    }
+                }
+                for (int kd = 0; kd < td.taps; kd++) {
+                    for (int b = 0; b < th.t; b++) {
+                        for (int cc = 0; cc < tw.t; cc++) {
+                            combineRows(th.g, b * th.taps, th.taps, alongW, (kd * th.taps * tw.t + cc) * cg,
+                                    tw.t * cg, alongH, ((kd * th.t + b) * tw.t + cc) * cg, cg);
                         }
                     }
-                    for (int p = 0; p < positions; p++) {
-                        byPos[p][mo * cg + c] = (float) tmp[p];
+                }
+                int plane = th.t * tw.t;
+                for (int a = 0; a < td.t; a++) {
+                    for (int q = 0; q < plane; q++) {
+                        combineRows(td.g, a * td.taps, td.taps, alongH, q * cg, plane * cg, u, (a * plane + q) * cg,
+                                cg);
+                    }
+                }
+                for (int p = 0; p < positions; p++) {
+                    float[] dst = byPos[p];
+                    int d = mo * cg;
+                    int src = p * cg;
+                    for (int c = 0; c < cg; c++) {
+                        dst[d + c] = (float) u[src + c];
                     }
                 }
             }
@@ -210,6 +224,25 @@ final class WinogradConv extends PreparedConv {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code dst[dOff + c] = sum over k < n of coef[cOff + k] * src[sOff + k * sStride + c]} for c < len, summed in
+     * k order (a row combination over all input channels at once).
+     */
+    private static void combineRows(double[] coef, int cOff, int n, double[] src, int sOff, int sStride,
+            double[] dst, int dOff, int len) {
+        double c0 = coef[cOff];
+        for (int c = 0; c < len; c++) {
+            dst[dOff + c] = c0 * src[sOff + c];
+        }
+        for (int k = 1; k < n; k++) {
+            double ck = coef[cOff + k];
+            int so = sOff + k * sStride;
+            for (int c = 0; c < len; c++) {
+                dst[dOff + c] += ck * src[so + c];
+            }
+        }
     }
 
     /** Per-thread buffers, grown on demand. */

@@ -21,7 +21,9 @@ final class Arena implements RunMemory {
     private final Tensor[][] tensors;
     private final Tensor[] env;
     private final Tensor[][] nodeInputs;
+    private final Tensor[][] nodeResults;
     private Executor.RunContext context;
+    private LiveBytes live;
 
     /** The plan did not hold for this run. */
     static final class Mismatch extends RuntimeException {
@@ -37,6 +39,7 @@ final class Arena implements RunMemory {
         }
         tensors = new Tensor[plan.nodeCount][];
         nodeInputs = new Tensor[plan.nodeCount][];
+        nodeResults = new Tensor[plan.nodeCount][];
         for (int k = 0; k < plan.nodeCount; k++) {
             MemoryPlan.Slot[] s = plan.slots[k];
             tensors[k] = new Tensor[s.length];
@@ -46,6 +49,7 @@ final class Arena implements RunMemory {
                 }
             }
             nodeInputs[k] = new Tensor[plan.inputCounts[k]];
+            nodeResults[k] = new Tensor[1];
         }
         env = new Tensor[plan.valueCount];
     }
@@ -97,6 +101,23 @@ final class Arena implements RunMemory {
             context = c;
         }
         return c;
+    }
+
+    /** This arena's byte accounting, reset for a new run (made once per budget). */
+    LiveBytes liveBytes(long limit, long constantBytes) {
+        LiveBytes l = live;
+        if (l == null || !l.hasLimit(limit)) {
+            l = new LiveBytes(new MemoryBudget(limit, "maxMemoryBytes", constantBytes));
+            live = l;
+        } else {
+            l.reset(constantBytes);
+        }
+        return l;
+    }
+
+    @Override
+    public Tensor[] results(int node) {
+        return nodeResults[node];
     }
 
     @Override
@@ -164,6 +185,9 @@ final class Arena implements RunMemory {
         Arrays.fill(env, null);
         for (Tensor[] in : nodeInputs) {
             Arrays.fill(in, null);
+        }
+        for (Tensor[] r : nodeResults) {
+            r[0] = null;
         }
     }
 

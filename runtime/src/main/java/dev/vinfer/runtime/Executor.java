@@ -51,6 +51,19 @@ final class Executor {
         }
     }
 
+    /**
+     * The preparation run of a session that opens (see {@link OpContext#preparing()}): runs {@code graph} on
+     * {@code inputs} with memory from {@code memory}, collecting the ops' queued preparations in {@code tasks}.
+     */
+    Tensor[] prepare(Graph graph, Tensor[] inputs, RunMemory memory, LiveBytes live,
+            java.util.List<Runnable> tasks) {
+        RunContext ctx = new RunContext(null, memory);
+        ctx.live = live;
+        ctx.depth = 0;
+        ctx.preparations = tasks;
+        return run(graph, inputs, memory, ctx);
+    }
+
     private Tensor[] run(Graph graph, Tensor[] inputs, RunMemory memory, RunContext ctx) {
         if (inputs.length != graph.inputs().size()) {
             throw new VinferException("graph '" + graph.name() + "' takes " + graph.inputs().size() + " inputs, got "
@@ -189,6 +202,8 @@ final class Executor {
         // Set for each run (an arena reuses its context): the run's byte accounting and the subgraph depth.
         LiveBytes live;
         int depth;
+        // Non-null only in a session's preparation run: the preparations ops queued.
+        java.util.List<Runnable> preparations;
 
         RunContext(NodeListener listener, RunMemory memory) {
             this.listener = listener;
@@ -210,9 +225,28 @@ final class Executor {
                     return planned; // counted with the arena
                 }
             }
-            int k = nodeIndex;
-            return live.allocate(node.label() + " output " + index, dtype, shape, depth,
-                    () -> memory.output(k, index, dtype, shape));
+            return live.allocate(node, index, dtype, shape, depth, memory, nodeIndex);
+        }
+
+        @Override
+        public boolean preparing() {
+            return preparations != null;
+        }
+
+        @Override
+        public void preparation(Runnable task) {
+            if (preparations != null) {
+                preparations.add(task);
+            } else {
+                task.run();
+            }
+        }
+
+        @Override
+        public Tensor[] result(Tensor output) {
+            Tensor[] r = memory.results(nodeIndex);
+            r[0] = output;
+            return r;
         }
 
         @Override

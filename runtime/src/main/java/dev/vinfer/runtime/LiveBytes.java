@@ -36,25 +36,40 @@ final class LiveBytes {
     }
 
     /**
-     * A new tensor from {@code allocator} (which allocates fresh storage of exactly this dtype and shape), after
-     * checking the budget; {@code depth} is the subgraph nesting. The shape has passed the limits already.
+     * A new tensor for output {@code index} of node {@code k} ({@code node}) from {@code memory}, after checking the
+     * budget; {@code depth} is the subgraph nesting. The shape has passed the limits already. The message naming
+     * the node is built only when the budget says no, so a run under a plan allocates no string here.
      */
-    Tensor allocate(String what, DType dtype, int[] shape, int depth, java.util.function.Supplier<Tensor> allocator) {
+    Tensor allocate(Node node, int index, DType dtype, int[] shape, int depth, RunMemory memory, int k) {
         long bytes = Limits.bytesOf(dtype, Shapes.size(shape));
-        budget.reserve(what + " " + dtype.displayName() + Shapes.toString(shape), bytes);
+        if (!budget.tryReserve(bytes)) {
+            budget.reserve(node.label() + " output " + index + " " + dtype.displayName() + Shapes.toString(shape),
+                    bytes); // throws, with the message
+        }
         Tensor t;
         try {
-            t = allocator.get();
+            t = memory.output(k, index, dtype, shape);
         } catch (OutOfMemoryError e) {
             // The budget allowed it but the heap is shared with other runs and the application.
             budget.release(bytes);
-            throw new VinferException(what + ": the heap has no room for " + bytes + " bytes (" + dtype.displayName()
-                    + Shapes.toString(shape) + ")");
+            throw new VinferException(node.label() + " output " + index + ": the heap has no room for " + bytes
+                    + " bytes (" + dtype.displayName() + Shapes.toString(shape) + ")");
         }
         synchronized (this) {
             live.put(t.data(), new Allocation(bytes, depth));
         }
         return t;
+    }
+
+    /** Starts counting a new run from {@code used} bytes (the session's constants), reusing this object. */
+    synchronized void reset(long used) {
+        live.clear();
+        budget.reset(used);
+    }
+
+    /** Whether this accounting counts against a budget of {@code limit} bytes. */
+    boolean hasLimit(long limit) {
+        return budget.limit() == limit;
     }
 
     /** Counts memory the run holds outside this accounting (a planned arena) for the rest of the run. */
@@ -80,6 +95,9 @@ final class LiveBytes {
 
     /** Gives back storage allocated at {@code depth} or deeper that no value refers to any more. */
     synchronized void sweep(int depth) {
+        if (live.isEmpty()) {
+            return; // the usual case under a plan: no iterator per node
+        }
         Iterator<Allocation> it = live.values().iterator();
         while (it.hasNext()) {
             Allocation a = it.next();

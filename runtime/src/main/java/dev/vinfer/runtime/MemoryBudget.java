@@ -37,6 +37,22 @@ public final class MemoryBudget {
         peak = Math.max(peak, used);
     }
 
+    /** Counts {@code bytes} as held if that stays within the limit; false (and nothing counted) otherwise. */
+    public synchronized boolean tryReserve(long bytes) {
+        if (bytes < 0 || bytes > limit - used) {
+            return false;
+        }
+        used += bytes;
+        peak = Math.max(peak, used);
+        return true;
+    }
+
+    /** Starts over with {@code used} bytes held (a reused per-run count). */
+    synchronized void reset(long used) {
+        this.used = used;
+        this.peak = used;
+    }
+
     /** Gives back bytes counted by {@link #reserve}. */
     public synchronized void release(long bytes) {
         used -= bytes;

@@ -39,15 +39,17 @@ final class MemoryPlans {
         this.executor = executor;
     }
 
-    /** Runs the graph; {@code live} makes the byte accounting of one run attempt (a fallback rerun gets a new one). */
-    Tensor[] run(Tensor[] feed, Executor.NodeListener listener, java.util.function.Supplier<LiveBytes> live) {
+    /** Runs the graph, counting each run attempt's bytes in {@code acc} (a fallback rerun starts a new count). */
+    Tensor[] run(Tensor[] feed, Executor.NodeListener listener, RunAccounting acc) {
         Entry e = find(feed);
         if (e == null) {
             if (entries.size() >= MAX_PLANS) {
-                return executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
+                return acc.runFresh(executor, graph, feed, listener);
             }
             RunRecording rec = new RunRecording(graph.nodes().size());
-            Tensor[] out = executor.run(graph, feed, listener, rec, live.get());
+            LiveBytes live = acc.fresh();
+            Tensor[] out = executor.run(graph, feed, listener, rec, live);
+            acc.finished(live);
             MemoryPlan plan = MemoryPlan.build(graph, feed, rec, planOutputs);
             synchronized (entries) {
                 if (find(feed) == null && entries.size() < MAX_PLANS) {
@@ -57,7 +59,7 @@ final class MemoryPlans {
             return out;
         }
         if (e.disabled) {
-            return executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
+            return acc.runFresh(executor, graph, feed, listener);
         }
         Arena a = e.pool.poll();
         if (a == null) {
@@ -67,7 +69,9 @@ final class MemoryPlans {
             }
         }
         try {
-            Tensor[] out = executor.run(graph, feed, listener, a, live.get());
+            LiveBytes live = a.liveBytes(acc.limit(), acc.constantBytes());
+            Tensor[] out = executor.run(graph, feed, listener, a, live);
+            acc.finished(live);
             if (planOutputs) {
                 for (int i = 0; i < out.length; i++) {
                     out[i] = out[i].copy();
@@ -76,10 +80,25 @@ final class MemoryPlans {
             return out;
         } catch (Arena.Mismatch m) {
             e.disabled = true;
-            return executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
+            return acc.runFresh(executor, graph, feed, listener);
         } finally {
             a.clear();
             e.pool.offer(a);
+        }
+    }
+
+    /**
+     * The session's preparation run (see {@link Executor#prepare}): records it and makes the plan for
+     * {@code feed}'s shapes, so that the first real run already uses an arena.
+     */
+    void prepare(Tensor[] feed, RunAccounting acc, java.util.List<Runnable> tasks) {
+        RunRecording rec = new RunRecording(graph.nodes().size());
+        executor.prepare(graph, feed, rec, acc.fresh(), tasks);
+        MemoryPlan plan = MemoryPlan.build(graph, feed, rec, planOutputs);
+        synchronized (entries) {
+            if (find(feed) == null && entries.size() < MAX_PLANS) {
+                entries.add(new Entry(plan));
+            }
         }
     }
 

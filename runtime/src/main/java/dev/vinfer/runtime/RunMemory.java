@@ -16,6 +16,9 @@ interface RunMemory {
     /** Output {@code index} of node {@code node} (the shape array must not be kept or changed). */
     Tensor output(int node, int index, DType dtype, int[] shape);
 
+    /** A one-element array for node {@code node} to return its single output in ({@link OpContext#result}). */
+    Tensor[] results(int node);
+
     /** Called after node {@code node} returned its outputs (before they are stored). */
     void nodeFinished(int node, Node n, Tensor[] outputs);
 
@@ -34,6 +37,11 @@ interface RunMemory {
         @Override
         public Tensor output(int node, int index, DType dtype, int[] shape) {
             return Tensor.zeros(dtype, shape);
+        }
+
+        @Override
+        public Tensor[] results(int node) {
+            return new Tensor[1];
         }
 
         @Override

@@ -28,11 +28,16 @@ public final class Session implements AutoCloseable {
     private final long constantBytes;
     // Runs in flight, per thread, guarded by lifecycle: close() waits for them (see close()).
     private final Object lifecycle = new Object();
-    private final Map<Thread, Integer> running = new java.util.HashMap<>();
+    // This session's runs in flight on the current thread (a run calling close() from a callback); per thread, so
+    // that entering a run allocates nothing once the thread has run this session before.
+    private final ThreadLocal<int[]> runningHere = ThreadLocal.withInitial(() -> new int[1]);
     private int inFlight;
     private boolean poolClosed;
     private volatile boolean closed;
-    private volatile long lastRunPeakBytes;
+    private final RunAccounting accounting;
+
+    /** Set to false to leave weight packing and planning to the first run (for measurements). */
+    static final String PREPARE_AT_OPEN_PROPERTY = "vinfer.prepareAtOpen";
 
     private static final System.Logger LOG = System.getLogger("dev.vinfer");
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SCALAR =
@@ -55,6 +60,7 @@ public final class Session implements AutoCloseable {
             throw new ModelException("the model's constants take " + constantBytes
                     + " bytes, more than the memory limit (maxMemoryBytes = " + budget + ")");
         }
+        this.accounting = new RunAccounting(budget, constantBytes);
         this.parallel = new ThreadPoolParallel(this.options.threads());
         this.executor = new Executor(this.options, parallel);
         this.plans = this.options.memoryPlan() ? new MemoryPlans(graph, executor) : null;
@@ -71,6 +77,94 @@ public final class Session implements AutoCloseable {
         this.inputInfo = Collections.unmodifiableList(ins);
         this.outputInfo = Collections.unmodifiableList(outs);
         logKernels();
+        try {
+            prepareAtOpen();
+        } catch (Error e) {
+            parallel.close(); // e.g. out of memory while packing: do not leave the pool's threads behind
+            throw e;
+        }
+    }
+
+    /**
+     * When every input has a declared static shape: one preparation run on zeros (see {@link OpContext#preparing()}),
+     * in which the convolutions only compute their output shapes and queue the packing of their weights; the
+     * packing then runs on the session's threads, and the run's recording becomes the memory plan. So the first
+     * real run neither packs weights nor records. Skipped for graphs with loops (on zeros a loop's condition could
+     * hold forever); any failure only leaves the work to the first run, which reports errors as usual.
+     */
+    private void prepareAtOpen() {
+        Tensor[] feed = Boolean.parseBoolean(System.getProperty(PREPARE_AT_OPEN_PROPERTY, "true")) ? staticZeroFeed()
+                : null;
+        if (feed == null) {
+            return;
+        }
+        for (Node n : graph.nodes()) {
+            String op = n.op().opType();
+            if (op.equals("Loop") || op.equals("Scan")) {
+                return;
+            }
+        }
+        long t0 = System.nanoTime();
+        List<Runnable> tasks = new ArrayList<>();
+        try {
+            if (plans != null) {
+                plans.prepare(feed, accounting, tasks);
+            } else {
+                executor.prepare(graph, feed, RunMemory.FRESH, accounting.fresh(), tasks);
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.log(System.Logger.Level.DEBUG, "vinfer: preparation run failed ({0}); the first run prepares", e);
+        }
+        long t1 = System.nanoTime();
+        // Largest preparations are not known; tasks are handed out in graph order, one at a time.
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        parallel.forEach(Math.max(1, Math.min(options.threads(), tasks.size())), worker -> {
+            for (int i = next.getAndIncrement(); i < tasks.size(); i = next.getAndIncrement()) {
+                try {
+                    tasks.get(i).run();
+                } catch (RuntimeException e) {
+                    // The op's first run prepares again and reports the problem with the node's name.
+                }
+            }
+        });
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "vinfer session: preparation run {0} ms, then {1} preparations {2} ms",
+                    (t1 - t0) / 1_000_000, tasks.size(), (System.nanoTime() - t1) / 1_000_000);
+        }
+    }
+
+    /** Zero tensors for every input if all have a declared dtype and static shape, else null. */
+    private Tensor[] staticZeroFeed() {
+        List<Value> ins = graph.inputs();
+        Tensor[] feed = new Tensor[ins.size()];
+        long bytes = 0;
+        for (int i = 0; i < ins.size(); i++) {
+            Value v = ins.get(i);
+            if (v.isConstant()) {
+                continue;
+            }
+            ValueInfo info = v.info();
+            if (info == null || info.dtype() == null || info.dims() == null) {
+                return null;
+            }
+            long[] dims = info.dims();
+            int[] shape = new int[dims.length];
+            for (int d = 0; d < dims.length; d++) {
+                if (dims[d] < 0 || dims[d] > Integer.MAX_VALUE) {
+                    return null;
+                }
+                shape[d] = (int) dims[d];
+            }
+            if (!options.limits().fits(shape)) {
+                return null;
+            }
+            bytes += Limits.bytesOf(info.dtype(), Shapes.size(shape));
+            if (bytes > options.limits().maxMemoryBytes() - constantBytes) {
+                return null; // the inputs alone would pass the memory limit: leave it to the caller's run
+            }
+            feed[i] = Tensor.zeros(info.dtype(), shape);
+        }
+        return feed;
     }
 
     /** DEBUG: what this session will run on; one WARNING per JVM when the Vector API is missing. */
@@ -112,7 +206,7 @@ public final class Session implements AutoCloseable {
      * 0 before the first run.
      */
     public long lastRunPeakBytes() {
-        return lastRunPeakBytes;
+        return accounting.lastPeak();
     }
 
     private static ValueInfo infoOf(Value v) {
@@ -163,13 +257,9 @@ public final class Session implements AutoCloseable {
             Tensor[] feed = bindInputs(inputs);
             Executor.NodeListener listener = profiler == null ? null
                     : (node, in, out, nanos) -> profiler.accept(new NodeTiming(node, in, out, nanos));
-            LiveBytes[] last = new LiveBytes[1];
-            java.util.function.Supplier<LiveBytes> live = () -> last[0] = new LiveBytes(new MemoryBudget(
-                    options.limits().maxMemoryBytes(), "maxMemoryBytes", constantBytes));
-            Tensor[] out = plans != null ? plans.run(feed, listener, live)
-                    : executor.run(graph, feed, listener, RunMemory.FRESH, live.get());
-            lastRunPeakBytes = last[0].peak();
-            Map<String, Tensor> result = new LinkedHashMap<>();
+            Tensor[] out = plans != null ? plans.run(feed, listener, accounting)
+                    : accounting.runFresh(executor, graph, feed, listener);
+            Map<String, Tensor> result = new LinkedHashMap<>(2 * out.length);
             for (int i = 0; i < out.length; i++) {
                 result.put(graph.outputs().get(i).name(), out[i]);
             }
@@ -185,15 +275,15 @@ public final class Session implements AutoCloseable {
                 throw new IllegalStateException("session is closed");
             }
             inFlight++;
-            running.merge(Thread.currentThread(), 1, Integer::sum);
         }
+        runningHere.get()[0]++;
     }
 
     private void exit() {
         boolean shutPool;
+        runningHere.get()[0]--;
         synchronized (lifecycle) {
             inFlight--;
-            running.computeIfPresent(Thread.currentThread(), (t, n) -> n == 1 ? null : n - 1);
             shutPool = closed && inFlight == 0 && !poolClosed;
             poolClosed |= shutPool;
             lifecycle.notifyAll();
@@ -257,14 +347,13 @@ public final class Session implements AutoCloseable {
         if (dims == null) {
             return;
         }
-        int[] shape = t.shape();
-        boolean ok = dims.length == shape.length;
+        boolean ok = dims.length == t.rank();
         for (int i = 0; ok && i < dims.length; i++) {
-            ok = dims[i] < 0 || dims[i] == shape[i];
+            ok = dims[i] < 0 || dims[i] == t.dim(i);
         }
         if (!ok) {
             throw new InputException("input '" + info.name() + "' must have shape " + info.shapeString()
-                    + " but has " + Shapes.toString(shape));
+                    + " but has " + Shapes.toString(t.shape()));
         }
     }
 
@@ -321,7 +410,7 @@ public final class Session implements AutoCloseable {
         boolean interrupted = false;
         synchronized (lifecycle) {
             closed = true;
-            int mine = running.getOrDefault(Thread.currentThread(), 0);
+            int mine = runningHere.get()[0];
             while (inFlight > mine) {
                 try {
                     lifecycle.wait();

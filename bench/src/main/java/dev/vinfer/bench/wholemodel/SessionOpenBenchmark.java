@@ -35,6 +35,10 @@ public class SessionOpenBenchmark {
     @Param({"1"})
     public int threads;
 
+    /** vinfer packs conv weights and plans memory while opening; {@code -p prepareAtOpen=false} leaves it to run 1. */
+    @Param({"true"})
+    public boolean prepareAtOpen;
+
     private Path file;
     private float[] input;
     private int[] shape;
@@ -44,6 +48,7 @@ public class SessionOpenBenchmark {
         file = ModelFiles.fullSize(Family.RESNET50);
         input = ModelFiles.input(Family.RESNET50);
         shape = Family.RESNET50.fullInput();
+        System.setProperty("vinfer.prepareAtOpen", String.valueOf(prepareAtOpen));
     }
 
     /** Open until ready to run (then close, which both runtimes do quickly). */

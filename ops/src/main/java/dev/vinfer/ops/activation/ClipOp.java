@@ -59,7 +59,7 @@ public final class ClipOp implements Operator {
             } else {
                 clipDoubles(x, y, lo, hi);
             }
-            return new Tensor[] {y};
+            return ctx.result(y);
         }
         if (!t.isInteger()) {
             throw new VinferException("Clip does not support " + t.displayName() + " tensors");
@@ -70,7 +70,7 @@ public final class ClipOp implements Operator {
         }
         Tensor y = ctx.output(0, t, x.shape());
         clipIntegers(x, y, min, max, t == DType.UINT64);
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 
     /** Input {@code i} as a one-element tensor, or null when missing (or given empty). */

@@ -66,14 +66,14 @@ public final class SoftmaxOp implements Operator {
         int inner = flattenTrailing ? 1 : product(shape, a + 1, rank);
         Tensor y = ctx.output(0, t, shape);
         if (x.size() == 0) {
-            return new Tensor[] {y};
+            return ctx.result(y);
         }
         if (t == DType.FLOAT32) {
             runFloats(x, y, outer, group, inner);
         } else {
             runGeneric(x, y, outer, group, inner);
         }
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 
     private static int product(int[] shape, int from, int to) {

@@ -65,7 +65,7 @@ public final class ArithmeticOp implements Operator {
         Tensor out = ctx.output(0, type, Shapes.broadcast(shapes));
         if (in.length == 1) {
             out.copyFrom(in[0]);
-            return new Tensor[] {out};
+            return ctx.result(out);
         }
         combine(in[0], in[1], out);
         for (int i = 2; i < in.length; i++) {
@@ -74,7 +74,7 @@ public final class ArithmeticOp implements Operator {
         if (mean) {
             divide(out, in.length);
         }
-        return new Tensor[] {out};
+        return ctx.result(out);
     }
 
     /** out = op(a, b), with a and b broadcast to out's shape. */

@@ -103,7 +103,7 @@ public final class MatMulOp implements Operator {
                 if (Shapes.size(batchA) == batches) {
                     Sgemm.get().multiplyPackedB(false, batches * m, a.floats(), a.offset(), k, packedB, yd,
                             y.offset(), n, false, ctx.parallel());
-                    return new Tensor[] {y};
+                    return ctx.result(y);
                 }
             }
             int[] mapA = batchIndex(batchA, batch);
@@ -112,7 +112,7 @@ public final class MatMulOp implements Operator {
                 Sgemm.get().multiply(false, false, m, n, k, a.floats(), a.offset() + mapA[i] * m * k, k, b.floats(),
                         b.offset() + mapB[i] * k * n, n, yd, y.offset() + i * m * n, n, false, ctx.parallel());
             }
-            return new Tensor[] {y};
+            return ctx.result(y);
         }
         // Other dtypes: the plain triple loop, accumulating in double (float64) or long (integers, wrapping).
         int[] mapA = batchIndex(batchA, batch);
@@ -140,7 +140,7 @@ public final class MatMulOp implements Operator {
                 }
             }
         }
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 
     private static int[] outputShape(int[] batch, int m, int n, boolean aVector, boolean bVector) {

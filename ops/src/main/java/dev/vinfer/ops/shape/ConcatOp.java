@@ -66,6 +66,6 @@ public final class ConcatOp implements Operator {
             }
             at += row;
         }
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 }

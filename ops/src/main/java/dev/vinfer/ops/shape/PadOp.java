@@ -92,21 +92,21 @@ public final class PadOp implements Operator {
         Tensor value = anyConstant ? constantValue(x, inputs) : null;
         Tensor y = ctx.output(0, x.dtype(), out);
         if (y.size() == 0) {
-            return new Tensor[] {y};
+            return ctx.result(y);
         }
         if (anyConstant) {
             ElementCopy.fill(y, value, 0);
         }
         if (r == 0) {
             ElementCopy.copy(x, 0, y, 0, 1);
-            return new Tensor[] {y};
+            return ctx.result(y);
         }
         int[][] maps = new int[r][];
         for (int a = 0; a < r; a++) {
             maps[a] = axisMap(in[a], begin[a], end[a], out[a]);
         }
         copyRows(x, y, maps, Shapes.strides(in), out);
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 
     /** Copies every output row whose outer coordinates all map into the input, one last-axis gather per row. */

@@ -37,7 +37,7 @@ public final class TransposeOp implements Operator {
         }
         Tensor y = ctx.output(0, x.dtype(), out);
         ElementCopy.copyStrided(x, 0, srcStrides, y, out);
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 
     private static int[] reversed(int r) {

@@ -116,7 +116,7 @@ public final class UnaryOp implements Operator {
                 y.setLong(i, integerFunction.apply(x.getLong(i), unsigned));
             }
         }
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 
     private boolean accepts(DType t) {

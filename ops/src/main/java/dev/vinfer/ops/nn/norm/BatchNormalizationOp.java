@@ -91,7 +91,7 @@ public final class BatchNormalizationOp implements Operator {
         Tensor y = ctx.output(0, x.dtype(), x.shape());
         if (x.dtype() == DType.FLOAT32 && !perActivation && !runningStatsOutputs) {
             FloatBatchNorm.run(x, y, a, b, channels, inner, ctx.parallel());
-            return new Tensor[] {y};
+            return ctx.result(y);
         }
         double[] buf = new double[inner];
         for (int n = 0; n < batch; n++) {
@@ -106,7 +106,7 @@ public final class BatchNormalizationOp implements Operator {
             }
         }
         if (!runningStatsOutputs) {
-            return new Tensor[] {y};
+            return ctx.result(y);
         }
         Tensor runningMean = ctx.output(1, inputs[3].dtype(), inputs[3].shape());
         Tensor runningVar = ctx.output(2, inputs[4].dtype(), inputs[4].shape());

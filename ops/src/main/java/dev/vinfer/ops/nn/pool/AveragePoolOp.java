@@ -51,6 +51,6 @@ public final class AveragePoolOp implements Operator {
             }
             DoubleBuffers.write(y, p * outPlane, dst, 0, outPlane);
         }
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 }

@@ -58,7 +58,7 @@ public final class GlobalPoolOp implements Operator {
             result[i] = reduce(src, plane);
         }
         DoubleBuffers.write(y, 0, result, 0, planes);
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 
     /** The reduction of {@code v[0, n)}. */

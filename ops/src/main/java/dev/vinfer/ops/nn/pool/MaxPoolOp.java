@@ -19,6 +19,11 @@ public final class MaxPoolOp implements Operator {
     private final PoolWindow window;
     private final boolean withIndices;
     private final boolean columnMajorIndices;
+    /** The geometry of the most recent input shape (immutable, replaced whole): no geometry built per run. */
+    private volatile Shaped last;
+
+    private record Shaped(PoolGeometry geometry, int[] outShape) {
+    }
 
     public MaxPoolOp(PoolWindow window, boolean withIndices, boolean columnMajorIndices) {
         this.window = window;
@@ -53,12 +58,18 @@ public final class MaxPoolOp implements Operator {
         if (dt != DType.FLOAT32 && dt != DType.FLOAT64 && dt != DType.INT8 && dt != DType.UINT8) {
             throw new VinferException("MaxPool takes float32, float64, int8 or uint8, not " + dt.displayName());
         }
-        PoolGeometry g = PoolGeometry.of(window, x.shape());
-        int[] outShape = g.outputShape();
+        Shaped shaped = last;
+        if (shaped == null || !shaped.geometry().hasInputShape(x)) {
+            PoolGeometry fresh = PoolGeometry.of(window, x.shape());
+            shaped = new Shaped(fresh, fresh.outputShape());
+            last = shaped;
+        }
+        PoolGeometry g = shaped.geometry();
+        int[] outShape = shaped.outShape(); // not to be changed: shared by runs
         Tensor y = ctx.output(0, dt, outShape);
         if (dt == DType.FLOAT32 && !withIndices) {
             FloatMaxPool.run(g, x, y, ctx.parallel());
-            return new Tensor[] {y};
+            return ctx.result(y);
         }
         Tensor indices = withIndices ? ctx.output(1, DType.INT64, outShape) : null;
         int inPlane = g.inputPlaneSize();

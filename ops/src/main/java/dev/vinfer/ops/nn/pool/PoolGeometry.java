@@ -125,6 +125,19 @@ public final class PoolGeometry {
         return new PoolGeometry(window, shape);
     }
 
+    /** Whether {@code x} has the input shape this geometry was made for (allocation-free). */
+    public boolean hasInputShape(dev.vinfer.runtime.Tensor x) {
+        if (x.rank() != spatialDims + 2 || x.dim(0) != batch || x.dim(1) != channels) {
+            return false;
+        }
+        for (int i = 0; i < spatialDims; i++) {
+            if (x.dim(2 + i) != in[3 - spatialDims + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code [N, C, out...]} with the real spatial rank. */
     public int[] outputShape() {
         int[] s = new int[spatialDims + 2];

@@ -72,14 +72,14 @@ public final class ResizeOp implements Operator {
             sampling[a] = AxisSampling.of(spec, inShape[a], outShape[a], scales[a], roi[a], roi[rank + a]);
         }
         if (y.size() == 0) {
-            return new Tensor[] {y};
+            return ctx.result(y);
         }
         if (spec.mode() == ResizeMode.NEAREST) {
             NearestGather.gather(x, y, sampling, spec.extrapolationValue());
         } else {
             interpolate(x, y, sampling, scales, roi, spec.extrapolationValue());
         }
-        return new Tensor[] {y};
+        return ctx.result(y);
     }
 
     /** The resized axes, normalized; all axes when the spec names none. */
