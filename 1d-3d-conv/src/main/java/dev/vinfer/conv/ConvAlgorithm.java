@@ -38,7 +38,13 @@ public enum ConvAlgorithm {
      * Winograd F(6,3) along every axis (8-wide input tiles; 8, 64 or 512 GEMMs); fewest multiplications, largest
      * rounding error (its declared bound is looser). As {@link #WINOGRAD_F2_3}.
      */
-    WINOGRAD_F6_3;
+    WINOGRAD_F6_3,
+    /**
+     * A register-blocked direct kernel along output rows ({@link SameDirectConv}): 1-D/2-D, one group, stride 1,
+     * odd kernels with "same" padding ({@code k/2 * dilation} on both sides), any dilation. For large kernels on
+     * few channels, where im2col's GEMM has a tiny M or K.
+     */
+    SAME_DIRECT;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -70,6 +76,7 @@ public enum ConvAlgorithm {
             case WINOGRAD_F2_3 -> WinogradConv.supports(g, 2);
             case WINOGRAD_F4_3 -> WinogradConv.supports(g, 4);
             case WINOGRAD_F6_3 -> WinogradConv.supports(g, 6);
+            case SAME_DIRECT -> SameDirectConv.supports(g);
         };
     }
 
@@ -89,6 +96,8 @@ public enum ConvAlgorithm {
      * GEMM's B matrix, so im2col would only copy it;</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)};</li>
+     * <li>else {@link #SAME_DIRECT} for a 2-D "same" one-group stride-1 convolution with a kernel of at least 25
+     * taps (5x5, 9x9) or at most 4 output channels: {@link #sameDirect(ConvGeometry)};</li>
      * <li>else {@link #IM2COL}, which handles every geometry.</li>
      * </ol>
      */
@@ -100,7 +109,36 @@ public enum ConvAlgorithm {
             return POINTWISE;
         }
         ConvAlgorithm w = winograd(g);
-        return w != null ? w : IM2COL;
+        if (w != null) {
+            return w;
+        }
+        return sameDirect(g) ? SAME_DIRECT : IM2COL;
+    }
+
+    /**
+     * Whether AUTO takes {@link #SAME_DIRECT} over im2col. Measured one thread, best of several runs of
+     * {@link ConvKernel#run}, load average about 12 on 2 cores (so the absolute times are inflated; the order held
+     * on two runs), "same" padding, ms:
+     * <pre>
+     * C -> M, kernel @ plane     im2col   SAME_DIRECT
+     * 3 -> 16, 9x9 @ 800x800     208        121       (candy's stem)
+     * 16 -> 3, 9x9 @ 720x720     627        117       (candy's head)
+     * 32 -> 32, 9x9 @ 128x128    151         87
+     * 16 -> 16, 5x5 @ 128x128    4.5-12.7    2.1
+     * 3 -> 16, 5x5 @ 224x224     2.5         1.9
+     * 3 -> 64, 7x7 @ 224x224     25-42      30-40     (a tie)
+     * 64 -> 3, 3x3 @ 224x224     34-43       18-31
+     * 3 -> 32, 3x3 @ 224x224     1.4-1.6     1.9-2.0  (im2col wins)
+     * </pre>
+     * im2col's GEMM has M = output channels and K = C x kernel taps: with M below the micro-kernel's 6 rows its
+     * register tile runs mostly empty, and a large kernel on few channels makes a column matrix of {@code C x k x k}
+     * floats per pixel that is written and read once per output tile; the direct kernel reads the input in place
+     * (after one bordered copy) and keeps 4 channels x 4 vectors of an output row in registers. 1-D convolutions
+     * stay on im2col (not measured).
+     */
+    static boolean sameDirect(ConvGeometry g) {
+        return g.rank() == 2 && SameDirectConv.supports(g)
+                && (g.kernelSize() >= 25 || g.outChannels() <= 4);
     }
 
     /**
