@@ -96,8 +96,8 @@ public enum ConvAlgorithm {
      * GEMM's B matrix, so im2col would only copy it;</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)};</li>
-     * <li>else {@link #SAME_DIRECT} for a 2-D "same" one-group stride-1 convolution with a kernel of at least 25
-     * taps (5x5, 9x9) or at most 4 output channels: {@link #sameDirect(ConvGeometry)};</li>
+     * <li>else {@link #SAME_DIRECT} for a 2-D "same" one-group stride-1 convolution with few output channels or a
+     * large kernel: {@link #sameDirect(ConvGeometry)};</li>
      * <li>else {@link #IM2COL}, which handles every geometry.</li>
      * </ol>
      */
@@ -116,29 +116,30 @@ public enum ConvAlgorithm {
     }
 
     /**
-     * Whether AUTO takes {@link #SAME_DIRECT} over im2col. Measured one thread, best of several runs of
-     * {@link ConvKernel#run}, load average about 12 on 2 cores (so the absolute times are inflated; the order held
-     * on two runs), "same" padding, ms:
+     * Whether AUTO takes {@link #SAME_DIRECT} over im2col. Measured one thread, best-of thread CPU time of
+     * {@link ConvKernel#run} (the machine was shared, load average 17-19 on 2 cores; CPU time is far less disturbed
+     * than wall time there), "same" padding, ms:
      * <pre>
      * C -> M, kernel @ plane     im2col   SAME_DIRECT
-     * 3 -> 16, 9x9 @ 800x800     208        121       (candy's stem)
-     * 16 -> 3, 9x9 @ 720x720     627        117       (candy's head)
-     * 32 -> 32, 9x9 @ 128x128    151         87
-     * 16 -> 16, 5x5 @ 128x128    4.5-12.7    2.1
-     * 3 -> 16, 5x5 @ 224x224     2.5         1.9
-     * 3 -> 64, 7x7 @ 224x224     25-42      30-40     (a tie)
-     * 64 -> 3, 3x3 @ 224x224     34-43       18-31
-     * 3 -> 32, 3x3 @ 224x224     1.4-1.6     1.9-2.0  (im2col wins)
+     * 3 -> 16, 9x9 @ 800x800      98.4      58.1     (candy's stem)
+     * 16 -> 3, 9x9 @ 720x720     320.2      58.2     (candy's head)
+     * 32 -> 32, 9x9 @ 128x128     50.5      25.0
+     * 16 -> 16, 5x5 @ 128x128      4.79      3.27
+     * 3 -> 16, 5x5 @ 224x224       2.46      2.27
+     * 3 -> 64, 7x7 @ 224x224      12.3      14.6     (im2col wins: M = 64 fills the GEMM tile)
+     * 64 -> 3, 3x3 @ 224x224      14.3       6.6
+     * 8 -> 8, 3x3 @ 224x224        2.01      1.00
+     * 3 -> 32, 3x3 @ 224x224       1.40      1.98     (im2col wins)
      * </pre>
-     * im2col's GEMM has M = output channels and K = C x kernel taps: with M below the micro-kernel's 6 rows its
-     * register tile runs mostly empty, and a large kernel on few channels makes a column matrix of {@code C x k x k}
-     * floats per pixel that is written and read once per output tile; the direct kernel reads the input in place
-     * (after one bordered copy) and keeps 4 channels x 4 vectors of an output row in registers. 1-D convolutions
-     * stay on im2col (not measured).
+     * im2col's GEMM has M = output channels and K = C x kernel taps: with few output rows its register tile (6
+     * rows) runs mostly empty, and a large kernel makes a column matrix of {@code C x k x k} floats per pixel that
+     * is written and read once per output tile; the direct kernel reads the input in place (after one bordered copy)
+     * and keeps 4 channels x 4 vectors of an output row in registers. Hence: at most 8 output channels, or a kernel
+     * of at least 25 taps with at most 32 output channels. 1-D convolutions stay on im2col (not measured).
      */
     static boolean sameDirect(ConvGeometry g) {
         return g.rank() == 2 && SameDirectConv.supports(g)
-                && (g.kernelSize() >= 25 || g.outChannels() <= 4);
+                && (g.outChannels() <= 8 || g.kernelSize() >= 25 && g.outChannels() <= 32);
     }
 
     /**
