@@ -40,11 +40,11 @@ public enum ConvAlgorithm {
      */
     WINOGRAD_F6_3,
     /**
-     * A register-blocked direct kernel along output rows ({@link SameDirectConv}): 1-D/2-D, one group, stride 1,
-     * odd kernels with "same" padding ({@code k/2 * dilation} on both sides), any dilation. For large kernels on
-     * few channels, where im2col's GEMM has a tiny M or K.
+     * A register-blocked direct kernel along output rows ({@link RowDirectConv}): 1-D/2-D, one group, stride 1, odd
+     * kernels, any dilation and padding. For large kernels or few output channels, where im2col's GEMM has a tiny M
+     * or a huge K.
      */
-    SAME_DIRECT;
+    ROW_DIRECT;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -76,7 +76,7 @@ public enum ConvAlgorithm {
             case WINOGRAD_F2_3 -> WinogradConv.supports(g, 2);
             case WINOGRAD_F4_3 -> WinogradConv.supports(g, 4);
             case WINOGRAD_F6_3 -> WinogradConv.supports(g, 6);
-            case SAME_DIRECT -> SameDirectConv.supports(g);
+            case ROW_DIRECT -> RowDirectConv.supports(g);
         };
     }
 
@@ -96,8 +96,8 @@ public enum ConvAlgorithm {
      * GEMM's B matrix, so im2col would only copy it;</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)};</li>
-     * <li>else {@link #SAME_DIRECT} for a 2-D "same" one-group stride-1 convolution with few output channels or a
-     * large kernel: {@link #sameDirect(ConvGeometry)};</li>
+     * <li>else {@link #ROW_DIRECT} for a 2-D one-group stride-1 convolution with odd kernels and few output
+     * channels or a large kernel: {@link #rowDirect(ConvGeometry)};</li>
      * <li>else {@link #IM2COL}, which handles every geometry.</li>
      * </ol>
      */
@@ -112,15 +112,15 @@ public enum ConvAlgorithm {
         if (w != null) {
             return w;
         }
-        return sameDirect(g) ? SAME_DIRECT : IM2COL;
+        return rowDirect(g) ? ROW_DIRECT : IM2COL;
     }
 
     /**
-     * Whether AUTO takes {@link #SAME_DIRECT} over im2col. Measured one thread, best-of thread CPU time of
+     * Whether AUTO takes {@link #ROW_DIRECT} over im2col. Measured one thread, best-of thread CPU time of
      * {@link ConvKernel#run} (the machine was shared, load average 17-19 on 2 cores; CPU time is far less disturbed
-     * than wall time there), "same" padding, ms:
+     * than wall time there), "same" padding unless marked, ms:
      * <pre>
-     * C -> M, kernel @ plane     im2col   SAME_DIRECT
+     * C -> M, kernel @ plane     im2col   ROW_DIRECT
      * 3 -> 16, 9x9 @ 800x800      98.4      58.1     (candy's stem)
      * 16 -> 3, 9x9 @ 720x720     320.2      58.2     (candy's head)
      * 32 -> 32, 9x9 @ 128x128     50.5      25.0
@@ -130,6 +130,8 @@ public enum ConvAlgorithm {
      * 64 -> 3, 3x3 @ 224x224      14.3       6.6
      * 8 -> 8, 3x3 @ 224x224        2.01      1.00
      * 3 -> 32, 3x3 @ 224x224       1.40      1.98     (im2col wins)
+     * 32 -> 3, 9x9 @ 232 valid   75.1      21.1     (style-transfer family head, after a reflect Pad)
+     * 3 -> 32, 9x9 @ 232 valid   12.7      12.4     (its stem: a tie)
      * </pre>
      * im2col's GEMM has M = output channels and K = C x kernel taps: with few output rows its register tile (6
      * rows) runs mostly empty, and a large kernel makes a column matrix of {@code C x k x k} floats per pixel that
@@ -137,8 +139,8 @@ public enum ConvAlgorithm {
      * and keeps 4 channels x 4 vectors of an output row in registers. Hence: at most 8 output channels, or a kernel
      * of at least 25 taps with at most 32 output channels. 1-D convolutions stay on im2col (not measured).
      */
-    static boolean sameDirect(ConvGeometry g) {
-        return g.rank() == 2 && SameDirectConv.supports(g)
+    static boolean rowDirect(ConvGeometry g) {
+        return g.rank() == 2 && RowDirectConv.supports(g)
                 && (g.outChannels() <= 8 || g.kernelSize() >= 25 && g.outChannels() <= 32);
     }
 
