@@ -8,10 +8,10 @@ import dev.vinfer.conv.Parallel;
  *
  * <p>Per plane: one pass of mean and variance, accumulated in double over eight independent lanes (so the adds
  * pipeline instead of waiting on one another) around a shift by the plane's first element (which keeps
- * {@code E[(x-s)^2] - E[x-s]^2} from cancelling when the mean is large next to the spread); then
- * {@code y = (float) ((x - mean) * a + bias)} with the double {@code a = scale / sqrt(var + eps)} of the reference
- * path. The result differs from the two-pass reference only by the summation order of mean and variance: a few
- * float ulps of the output (see the test's declared tolerance).
+ * {@code E[(x-s)^2] - E[x-s]^2} from cancelling when the mean is large next to the spread); then, in float,
+ * {@code y = (x - mean) * a + bias} with {@code a = scale / sqrt(var + eps)} (see {@link #normalize}). The result
+ * differs from the double reference by the summation order of mean and variance and the float rounding of the last
+ * step: a few float ulps of the output (see the test's declared tolerance).
  */
 final class FloatInstanceNorm {
     /** Planes per task at least this many elements, so that small inputs stay on one thread. */
@@ -79,15 +79,25 @@ final class FloatInstanceNorm {
         return new double[] {shift + m, var};
     }
 
-    private static void normalize(float[] in, int io, float[] out, int oo, int n, double mean, double a, double b,
+    /**
+     * {@code y = ((x - mh) - ml) * a + b} in float, where {@code mh + ml} is the double mean split into a float and
+     * its float remainder: the subtraction stays accurate to the spread of the plane even when its mean is large
+     * (a plain float mean would carry an error of ulp(mean) into every output), and the whole loop is float, which
+     * the JIT vectorizes (a loop through double conversions measured 1.05 ns per element, this one a fraction).
+     */
+    static void normalize(float[] in, int io, float[] out, int oo, int n, double mean, double a, double b,
             boolean relu) {
+        float mh = (float) mean;
+        float ml = (float) (mean - mh);
+        float af = (float) a;
+        float bf = (float) b;
         if (relu) {
             for (int i = 0; i < n; i++) {
-                out[oo + i] = Math.max((float) ((in[io + i] - mean) * a + b), 0f);
+                out[oo + i] = Math.max(((in[io + i] - mh) - ml) * af + bf, 0f);
             }
         } else {
             for (int i = 0; i < n; i++) {
-                out[oo + i] = (float) ((in[io + i] - mean) * a + b);
+                out[oo + i] = ((in[io + i] - mh) - ml) * af + bf;
             }
         }
     }
