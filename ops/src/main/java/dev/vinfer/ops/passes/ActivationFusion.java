@@ -4,6 +4,7 @@ import dev.vinfer.conv.Epilogue;
 import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.gemm.GemmOp;
 import dev.vinfer.ops.gemm.MatMulOp;
+import dev.vinfer.ops.nn.norm.InstanceNormalizationOp;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.GraphPass;
@@ -15,7 +16,8 @@ import dev.vinfer.runtime.Value;
 
 /**
  * Fuses an activation that {@link Epilogue} can express (Relu, LeakyRelu, Clip with constant bounds, which
- * includes Relu6) into the Conv, Gemm or MatMul producing its input, so the output is written once. Fires when that
+ * includes Relu6) into the Conv, Gemm or MatMul producing its input, so the output is written once; and a Relu
+ * into an InstanceNormalization. Fires when that
  * op has no activation yet and its output is read only by the activation. MatMul qualifies only with a constant
  * float32 B (then A is float32 too), the one form whose dtype is known before run time.
  */
@@ -55,6 +57,9 @@ public final class ActivationFusion implements GraphPass {
                     && p.input(1).constant() == mm.constantB()) {
                 Epilogue e = epilogueOf(act, options);
                 fused = e == null ? null : mm.withEpilogue(e);
+            } else if (p.op() instanceof InstanceNormalizationOp in && !in.relu()
+                    && epilogueOf(act, options) == Epilogue.RELU) {
+                fused = in.withRelu(); // style-transfer nets: InstanceNorm -> Relu after most convs
             }
             if (fused != null) {
                 rw.replace(p, p.with(fused, p.inputs(), new Value[] {act.output(0)}));

@@ -1,5 +1,6 @@
 package dev.vinfer.ops.shape;
 
+import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Shapes;
@@ -94,7 +95,8 @@ public final class PadOp implements Operator {
         if (y.size() == 0) {
             return ctx.result(y);
         }
-        if (anyConstant) {
+        boolean floatRows = r > 0 && x.dtype() == DType.FLOAT32;
+        if (anyConstant && !floatRows) {
             ElementCopy.fill(y, value, 0);
         }
         if (r == 0) {
@@ -105,7 +107,12 @@ public final class PadOp implements Operator {
         for (int a = 0; a < r; a++) {
             maps[a] = axisMap(in[a], begin[a], end[a], out[a]);
         }
-        copyRows(x, y, maps, Shapes.strides(in), out);
+        if (floatRows) {
+            FloatPadRows.run(x, y, maps, Shapes.strides(in), out, anyConstant ? value.getFloat(0) : 0f,
+                    ctx.parallel());
+        } else {
+            copyRows(x, y, maps, Shapes.strides(in), out);
+        }
         return ctx.result(y);
     }
 

@@ -1,6 +1,7 @@
 package dev.vinfer.ops.nn.norm;
 
 import dev.vinfer.ops.nn.DoubleBuffers;
+import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Tensor;
@@ -8,18 +9,39 @@ import dev.vinfer.runtime.VinferException;
 
 /**
  * InstanceNormalization: each {@code (n, c)} plane of {@code X [N, C, D...]} is normalized by its own mean and
- * variance, then scaled and shifted per channel.
+ * variance, then scaled and shifted per channel; optionally followed by a fused ReLU (set by the activation-fusion
+ * pass when a Relu is the only reader). float32 runs {@link FloatInstanceNorm}; other float types the double
+ * reference loops here.
  */
 public final class InstanceNormalizationOp implements Operator {
+    /** System property that forces the double reference loops (for differential tests and debugging). */
+    public static final String REFERENCE_PROPERTY = "vinfer.instanceNorm.reference";
+
     private final double epsilon;
+    private final boolean relu;
 
     public InstanceNormalizationOp(double epsilon) {
+        this(epsilon, false);
+    }
+
+    private InstanceNormalizationOp(double epsilon, boolean relu) {
         this.epsilon = epsilon;
+        this.relu = relu;
+    }
+
+    /** The same normalization followed by {@code max(y, 0)}. */
+    public InstanceNormalizationOp withRelu() {
+        return new InstanceNormalizationOp(epsilon, true);
+    }
+
+    /** Whether a ReLU is fused. */
+    public boolean relu() {
+        return relu;
     }
 
     @Override
     public String opType() {
-        return "InstanceNormalization";
+        return relu ? "InstanceNormalization+Relu" : "InstanceNormalization";
     }
 
     @Override
@@ -38,6 +60,11 @@ public final class InstanceNormalizationOp implements Operator {
         double[] scale = perChannel(inputs[1], "scale", channels);
         double[] bias = perChannel(inputs[2], "B", channels);
         Tensor y = ctx.output(0, x.dtype(), x.shape());
+        if (x.dtype() == DType.FLOAT32 && inner > 0 && !Boolean.getBoolean(REFERENCE_PROPERTY)) {
+            FloatInstanceNorm.run(x.floats(), x.offset(), y.floats(), y.offset(), batch * channels, channels, inner,
+                    scale, bias, epsilon, relu, ctx.parallel());
+            return new Tensor[] {y};
+        }
         double[] buf = new double[inner];
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < channels; c++) {
@@ -46,7 +73,8 @@ public final class InstanceNormalizationOp implements Operator {
                 double mean = Moments.mean(buf, 0, inner);
                 double a = scale[c] / Math.sqrt(Moments.variance(buf, 0, inner, mean) + epsilon);
                 for (int i = 0; i < inner; i++) {
-                    buf[i] = (buf[i] - mean) * a + bias[c];
+                    double v = (buf[i] - mean) * a + bias[c];
+                    buf[i] = relu ? Math.max(v, 0d) : v;
                 }
                 DoubleBuffers.write(y, off, buf, 0, inner);
             }

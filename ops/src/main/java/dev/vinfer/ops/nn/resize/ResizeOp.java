@@ -1,6 +1,7 @@
 package dev.vinfer.ops.nn.resize;
 
 import dev.vinfer.ops.nn.DoubleBuffers;
+import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Shapes;
@@ -74,7 +75,9 @@ public final class ResizeOp implements Operator {
         if (y.size() == 0) {
             return ctx.result(y);
         }
-        if (spec.mode() == ResizeMode.NEAREST) {
+        if (spec.mode() == ResizeMode.NEAREST && x.dtype() == DType.FLOAT32) {
+            FloatNearestResize.resize(x, y, sampling, spec.extrapolationValue(), ctx.parallel());
+        } else if (spec.mode() == ResizeMode.NEAREST) {
             NearestGather.gather(x, y, sampling, spec.extrapolationValue());
         } else {
             interpolate(x, y, sampling, scales, roi, spec.extrapolationValue());
