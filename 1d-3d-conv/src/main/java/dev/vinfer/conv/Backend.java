@@ -93,9 +93,11 @@ public interface Backend {
 
     /**
      * Splits a row into its two stride-2 phases: {@code even[eOff + j] = src[sOff + 2j]} for {@code 2j < n} and
-     * {@code odd[oOff + j] = src[sOff + 2j + 1]} for {@code 2j + 1 < n}.
+     * {@code odd[oOff + j] = src[sOff + 2j + 1]} for {@code 2j + 1 < n}. The depthwise kernel's form, with the
+     * phases in separate places and a row length that may be odd; {@link #deinterleave} is Winograd's, for whole
+     * groups of any number of phases.
      */
-    void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff);
+    void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff);
 
     /**
      * Splits {@code count} groups of {@code phases} consecutive values into phase rows:

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * ({@link Backend#depthwiseRows}); narrower planes (7x7, 14x14, where a row is less than a vector) as one flat run
  * of {@link Backend#depthwiseTaps} over the whole plane (the lanes for ow >= outW are computed and thrown away),
  * whose valid rows {@link Backend#compactRows} copies out with the bias and activation. No per-row or per-pixel
- * border code, and stride 2 is a vector deinterleave ({@link Backend#deinterleave}) while copying, where the former
+ * border code, and stride 2 is a vector deinterleave ({@link Backend#splitEvenOdd}) while copying, where the former
  * kernel paid set-up per row, pixel loops on the borders and a scalar phase split.
  *
  * <p>The pads of the scratch are zeroed once per task: every plane of the same kernel writes exactly the same
@@ -149,7 +149,7 @@ final class DepthwiseConv extends PreparedConv {
                     // Column wLo goes to phase p0 at index i0, wLo + 1 to the other phase at i0 + p0.
                     int p0 = (wLo + s.pW) % 2;
                     int i0 = (wLo + s.pW) / 2;
-                    backend.deinterleave(in, src + wLo, wHi - wLo, prep, (rowPhase + p0) * phaseSize + rowIndex + i0,
+                    backend.splitEvenOdd(in, src + wLo, wHi - wLo, prep, (rowPhase + p0) * phaseSize + rowIndex + i0,
                             prep, (rowPhase + 1 - p0) * phaseSize + rowIndex + i0 + p0);
                     continue;
                 }

@@ -170,8 +170,8 @@ public final class GemmChecks {
         }
     }
 
-    /** Arguments of {@link Backend#deinterleave}. */
-    public static void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+    /** Arguments of {@link Backend#splitEvenOdd}. */
+    public static void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
         if (n < 0) {
             throw new IllegalArgumentException("deinterleave: n=" + n);
         }

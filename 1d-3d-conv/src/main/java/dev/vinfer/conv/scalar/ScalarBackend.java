@@ -231,8 +231,8 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
-        GemmChecks.deinterleave(src, sOff, n, even, eOff, odd, oOff);
+    public void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+        GemmChecks.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
         for (int j = 0; 2 * j < n; j++) {
             even[eOff + j] = src[sOff + 2 * j];
         }

@@ -114,7 +114,7 @@ final class DepthwiseTaps {
             }
         }
     }
-    /** Lane indices of the even and odd elements of two consecutive vectors, for {@link #deinterleave}. */
+    /** Lane indices of the even and odd elements of two consecutive vectors, for {@link #splitEvenOdd}. */
     private static final FloatVector EVEN = indices(0);
     private static final FloatVector ODD = indices(1);
 
@@ -321,7 +321,7 @@ final class DepthwiseTaps {
     }
 
     /** Stride-2 phase split, two vectors in, one even and one odd vector out (a two-source permute each). */
-    static void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+    static void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
         if (n < 2 * L) {
             // A row shorter than two vectors (14x14 and 28x28 planes): masked loads and stores, no scalar loop.
             VectorMask<Float> m0 = S.indexInRange(0, n);

@@ -381,9 +381,9 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void deinterleave(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
-        GemmChecks.deinterleave(src, sOff, n, even, eOff, odd, oOff);
-        DepthwiseTaps.deinterleave(src, sOff, n, even, eOff, odd, oOff);
+    public void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+        GemmChecks.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
+        DepthwiseTaps.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
     }
 
     @Override

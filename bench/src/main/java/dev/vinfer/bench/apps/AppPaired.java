@@ -1,6 +1,6 @@
 package dev.vinfer.bench.apps;
 
-import java.util.Arrays;
+import dev.vinfer.bench.paired.PairedTimes;
 import java.util.Locale;
 
 /**
@@ -24,26 +24,9 @@ public final class AppPaired {
             ImageModelBench v = open(m, "vinfer", threads);
             ImageModelBench o = open(m, "ort", threads);
             try {
-                for (int i = 0; i < pairs; i++) {
-                    v.run();
-                    o.run();
-                }
-                double[] tv = new double[pairs];
-                double[] to = new double[pairs];
-                double[] ratio = new double[pairs];
-                for (int i = 0; i < pairs; i++) {
-                    long t0 = System.nanoTime();
-                    v.run();
-                    long t1 = System.nanoTime();
-                    o.run();
-                    long t2 = System.nanoTime();
-                    tv[i] = (t1 - t0) / 1e6;
-                    to[i] = (t2 - t1) / 1e6;
-                    ratio[i] = to[i] / tv[i];
-                }
-                System.out.printf(Locale.ROOT, "%-13s threads=%d pairs=%d  vinfer %.2f ms  ORT %.2f ms  ORT/vinfer %.2f"
-                        + " (IQR %.2f..%.2f)  load %s%n", m, threads, pairs, quantile(tv, 0.5), quantile(to, 0.5),
-                        quantile(ratio, 0.5), quantile(ratio, 0.25), quantile(ratio, 0.75), load());
+                PairedTimes t = PairedTimes.measure(v::run, o::run, pairs);
+                System.out.printf(Locale.ROOT, "%-13s threads=%d pairs=%d  %s  load %s%n", m, threads, pairs,
+                        t.summary(2), PairedTimes.loadAverage());
             } finally {
                 v.close();
                 o.close();
@@ -58,20 +41,5 @@ public final class AppPaired {
         b.threads = threads;
         b.open();
         return b;
-    }
-
-    private static double quantile(double[] a, double q) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s[(int) Math.round(q * (s.length - 1))];
-    }
-
-    private static String load() {
-        try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException | RuntimeException e) {
-            return "?";
-        }
     }
 }

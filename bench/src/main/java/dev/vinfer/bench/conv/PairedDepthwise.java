@@ -1,12 +1,12 @@
 package dev.vinfer.bench.conv;
 
+import dev.vinfer.bench.paired.PairedTimes;
 import dev.vinfer.bench.wholemodel.Engine;
 import dev.vinfer.conv.ConvGeometry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -43,28 +43,10 @@ public final class PairedDepthwise {
                         Engine.Runner o = Engine.ORT.open(file, threads)) {
                     v.bind("x", x, ConvModels.inputShape(g));
                     o.bind("x", x, ConvModels.inputShape(g));
-                    for (int i = 0; i < pairs; i++) {
-                        v.run();
-                        o.run();
-                    }
-                    double[] tv = new double[pairs];
-                    double[] to = new double[pairs];
-                    double[] ratio = new double[pairs];
-                    for (int i = 0; i < pairs; i++) {
-                        long t0 = System.nanoTime();
-                        v.run();
-                        long t1 = System.nanoTime();
-                        o.run();
-                        long t2 = System.nanoTime();
-                        tv[i] = (t1 - t0) / 1e6;
-                        to[i] = (t2 - t1) / 1e6;
-                        ratio[i] = to[i] / tv[i];
-                    }
-                    vinferSum += quantile(tv, 0.5);
-                    ortSum += quantile(to, 0.5);
-                    System.out.printf(Locale.ROOT, "dw 3x3 %-12s threads=%d  vinfer %.4f ms  ORT %.4f ms  ORT/vinfer %.2f "
-                            + "(IQR %.2f..%.2f)%n", spec, threads, quantile(tv, 0.5), quantile(to, 0.5),
-                            quantile(ratio, 0.5), quantile(ratio, 0.25), quantile(ratio, 0.75));
+                    PairedTimes t = PairedTimes.measure(v::run, o::run, pairs);
+                    vinferSum += t.vinferMedianMs();
+                    ortSum += t.ortMedianMs();
+                    System.out.printf(Locale.ROOT, "dw 3x3 %-12s threads=%d  %s%n", spec, threads, t.summary(4));
                 } catch (Exception e) {
                     throw new IllegalStateException(spec + ": " + e.getMessage(), e);
                 }
@@ -90,14 +72,5 @@ public final class PairedDepthwise {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("layer spec must look like 144@56/1 or 96@112/2/5, got " + spec, e);
         }
-    }
-
-    static double quantile(double[] a, double q) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        double pos = q * (s.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(s.length - 1, lo + 1);
-        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
     }
 }

@@ -5,13 +5,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.vinfer.Vinfer;
+import dev.vinfer.bench.paired.PairedTimes;
 import dev.vinfer.runtime.Session;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,8 +117,6 @@ public final class Int8PairedComparison {
     }
 
     private static double q(double[] a, double p) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s[(int) Math.min(s.length - 1, Math.round(p * (s.length - 1)))];
+        return PairedTimes.quantile(a, p);
     }
 }
