@@ -342,25 +342,9 @@ final class WinogradConv extends PreparedConv {
         int cols = (r1 - r0) * segW;
         int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
         int patchSize = Math.max(td.t * th.t * tw.m * lp, positions * len);
-        Scratch sc = SCRATCH.get();
-        sc.patch = Scratch.grow(sc.patch, patchSize);
-        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
-        sc.v = Scratch.grow(sc.v, positions * cg * cols);
-        sc.o = Scratch.grow(sc.o, positions * len * cols);
-        sc.line = Scratch.grow(sc.line, cols * tw.m);
-        int tmax = Math.max(tw.t, Math.max(th.t, td.t));
-        if (sc.srcOff.length < tmax) {
-            sc.srcOff = new int[tmax];
-            sc.dstOff = new int[tmax];
-        }
+        Scratch sc = transformedInput(n, gi, r0, r1, patchSize, positions * len * cols, in, inOff);
         float[] v = sc.v;
         float[] o = sc.o;
-        int inPlane = s.inPlane();
-        int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
-        for (int c = 0; c < cg; c++) {
-            fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch, sc.line);
-            inputTransform(sc, lp, cols, c, cg, v);
-        }
         for (int pos = 0; pos < positions; pos++) {
             backend.gemmPackedB(true, cols, v, pos * cg * cols, cols, u[gi][pos], m0, m1, o, pos * cols * len, len,
                     false);
@@ -401,6 +385,35 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
+     * The part both strip layouts share: grows this thread's scratch for tile rows {@code [r0, r1)} (patches of
+     * {@code patchSize}, {@code oSize} transformed outputs) and fills {@code sc.v} with the input transform of every
+     * input channel of group gi, image n.
+     */
+    private Scratch transformedInput(int n, int gi, int r0, int r1, int patchSize, int oSize, float[] in, int inOff) {
+        int cg = g.inChannelsPerGroup();
+        int cols = (r1 - r0) * segW;
+        int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
+        Scratch sc = SCRATCH.get();
+        sc.patch = Scratch.grow(sc.patch, patchSize);
+        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
+        sc.v = Scratch.grow(sc.v, positions * cg * cols);
+        sc.o = Scratch.grow(sc.o, oSize);
+        sc.line = Scratch.grow(sc.line, cols * tw.m);
+        int tmax = Math.max(tw.t, Math.max(th.t, td.t));
+        if (sc.srcOff.length < tmax) {
+            sc.srcOff = new int[tmax];
+            sc.dstOff = new int[tmax];
+        }
+        int inPlane = s.inPlane();
+        int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
+        for (int c = 0; c < cg; c++) {
+            fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch, sc.line);
+            inputTransform(sc, lp, cols, c, cg, sc.v);
+        }
+        return sc;
+    }
+
+    /**
      * Tile rows {@code [r0, r1)} of image n, group gi, all output channels, tiles as the GEMMs' columns:
      * {@code O_pos = U_pos x V_pos} with V as a plain B operand (packed by row copies), then the output transform
      * vectorized along the tiles and {@link Backend#interleave}d back into output rows.
@@ -413,25 +426,9 @@ final class WinogradConv extends PreparedConv {
         int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
         int rowsDH = td.t * th.t;
         int patchSize = rowsDH * tw.m * lp;
-        Scratch sc = SCRATCH.get();
-        sc.patch = Scratch.grow(sc.patch, patchSize);
-        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
-        sc.v = Scratch.grow(sc.v, positions * cg * cols);
-        sc.o = Scratch.grow(sc.o, positions * mg * cols);
-        sc.line = Scratch.grow(sc.line, cols * tw.m);
-        int tmax = Math.max(tw.t, Math.max(th.t, td.t));
-        if (sc.srcOff.length < tmax) {
-            sc.srcOff = new int[tmax];
-            sc.dstOff = new int[tmax];
-        }
+        Scratch sc = transformedInput(n, gi, r0, r1, patchSize, positions * mg * cols, in, inOff);
         float[] v = sc.v;
         float[] o = sc.o;
-        int inPlane = s.inPlane();
-        int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
-        for (int c = 0; c < cg; c++) {
-            fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch, sc.line);
-            inputTransform(sc, lp, cols, c, cg, v);
-        }
         for (int pos = 0; pos < positions; pos++) {
             backend.gemmPackedA(u[gi][pos], 0, mg, false, cols, v, pos * cg * cols, cols, o, pos * mg * cols, cols,
                     false);
