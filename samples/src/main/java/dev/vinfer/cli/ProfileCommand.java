@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * each op chose. A table on the terminal and, with {@code --chart}, a PNG bar chart.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = "Per-node time, share, GFLOP/s, % of peak and algorithm; optional PNG chart.")
+        description = "Per-node time, share, GFLOP/s, %% of peak and algorithm; optional PNG chart.")
 final class ProfileCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL.onnx")
     Path model;
