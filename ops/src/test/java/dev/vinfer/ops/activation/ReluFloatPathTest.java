@@ -3,7 +3,7 @@ package dev.vinfer.ops.activation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vinfer.ops.nn.TestContext;
+import dev.vinfer.ops.testing.TestContext;
 import dev.vinfer.ops.nn.TwoThreadContext;
 import dev.vinfer.ops.unary.UnaryOp;
 import dev.vinfer.runtime.DType;

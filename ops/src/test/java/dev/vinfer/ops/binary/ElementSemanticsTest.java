@@ -1,5 +1,6 @@
 package dev.vinfer.ops.binary;
 
+import dev.vinfer.ops.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,8 +1,8 @@
 package dev.vinfer.ops.detect;
 
+import dev.vinfer.ops.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.vinfer.ops.reduce.TestOpContext;
 import dev.vinfer.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class NonMaxSuppressionOpTest {
 
     @Test
     void withoutMaxOutputNothingIsSelected() {
-        Tensor out = new NonMaxSuppressionOp(false).run(new TestOpContext(), new Tensor[] {BOXES, SCORES})[0];
+        Tensor out = new NonMaxSuppressionOp(false).run(new TestContext(), new Tensor[] {BOXES, SCORES})[0];
         assertArrayEquals(new int[] {0, 3}, out.shape());
     }
 
@@ -24,7 +24,7 @@ class NonMaxSuppressionOpTest {
     void greedyByScoreWithTiesByIndexAndNoScoreFilter() {
         Tensor max = Tensor.of(new long[] {10}, 1);
         Tensor iou = Tensor.of(new float[] {0.5f}, 1);
-        Tensor out = new NonMaxSuppressionOp(false).run(new TestOpContext(),
+        Tensor out = new NonMaxSuppressionOp(false).run(new TestContext(),
                 new Tensor[] {BOXES, SCORES, max, iou, null})[0];
         // box 1 first (0.9); then the tie of boxes 0 and 2 goes to the lower index, which suppresses box 2
         assertArrayEquals(new long[] {0, 0, 1, 0, 0, 0}, out.toLongArray());

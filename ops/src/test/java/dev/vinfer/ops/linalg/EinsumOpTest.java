@@ -1,16 +1,16 @@
 package dev.vinfer.ops.linalg;
 
+import dev.vinfer.ops.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.vinfer.ops.reduce.TestOpContext;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.VinferException;
 import org.junit.jupiter.api.Test;
 
 class EinsumOpTest {
     private static Tensor einsum(String equation, Tensor... inputs) {
-        return new EinsumOp(EinsumEquation.parse(equation)).run(new TestOpContext(), inputs)[0];
+        return new EinsumOp(EinsumEquation.parse(equation)).run(new TestContext(), inputs)[0];
     }
 
     @Test

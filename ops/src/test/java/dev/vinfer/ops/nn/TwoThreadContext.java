@@ -1,5 +1,6 @@
 package dev.vinfer.ops.nn;
 
+import dev.vinfer.ops.testing.TestContext;
 import dev.vinfer.conv.Parallel;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Graph;

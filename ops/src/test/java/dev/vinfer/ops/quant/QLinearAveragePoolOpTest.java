@@ -1,5 +1,6 @@
 package dev.vinfer.ops.quant;
 
+import dev.vinfer.ops.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.vinfer.runtime.DType;

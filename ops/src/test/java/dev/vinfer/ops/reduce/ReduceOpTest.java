@@ -1,5 +1,6 @@
 package dev.vinfer.ops.reduce;
 
+import dev.vinfer.ops.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class ReduceOpTest {
     private static Tensor run(ReduceOp op, Tensor... inputs) {
-        return op.run(new TestOpContext(), inputs)[0];
+        return op.run(new TestContext(), inputs)[0];
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.vinfer.ops.rnn;
 
+import dev.vinfer.ops.testing.TestContext;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -3,7 +3,7 @@ package dev.vinfer.ops.nn.norm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.vinfer.ops.nn.TestContext;
+import dev.vinfer.ops.testing.TestContext;
 import dev.vinfer.ops.nn.TwoThreadContext;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;

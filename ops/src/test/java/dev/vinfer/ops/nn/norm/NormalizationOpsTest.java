@@ -2,7 +2,7 @@ package dev.vinfer.ops.nn.norm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.vinfer.ops.nn.TestContext;
+import dev.vinfer.ops.testing.TestContext;
 import dev.vinfer.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package dev.vinfer.ops.nn.pool;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.vinfer.ops.nn.TestContext;
+import dev.vinfer.ops.testing.TestContext;
 import dev.vinfer.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vinfer.ops.nn.TestContext;
+import dev.vinfer.ops.testing.TestContext;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Tensor;
 import org.junit.jupiter.api.Test;

@@ -1,30 +1,39 @@
-package dev.vinfer.ops.rnn;
+package dev.vinfer.ops.testing;
 
 import dev.vinfer.conv.Parallel;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.Limits;
 import dev.vinfer.runtime.OpContext;
+import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
 
-/** A minimal OpContext for running one operator in a unit test, enforcing the given limits like a session does. */
-final class TestContext implements OpContext {
+/**
+ * The ops tests' {@link OpContext} for running one operator: fresh outputs checked against the given limits like a
+ * session does, one thread ({@link Parallel#SERIAL}), no subgraphs. (Two-thread runs: {@code nn.TwoThreadContext}.)
+ */
+public final class TestContext implements OpContext {
     private final SessionOptions options;
 
-    TestContext() {
+    public TestContext() {
         this(Limits.defaults());
     }
 
-    TestContext(Limits limits) {
+    public TestContext(Limits limits) {
         this.options = new SessionOptions().limits(limits);
     }
 
     /** Limits allowing at most {@code maxElements} elements per tensor. */
-    static TestContext withMaxElements(long maxElements) {
+    public static TestContext withMaxElements(long maxElements) {
         Limits d = Limits.defaults();
         return new TestContext(new Limits(maxElements, d.maxModelBytes(), d.maxRank(), d.maxNodes(),
                 d.maxSubgraphDepth(), d.maxExternalDataBytes()));
+    }
+
+    /** Runs {@code op} on {@code inputs} in a fresh context and returns its first output. */
+    public static Tensor run(Operator op, Tensor... inputs) {
+        return op.run(new TestContext(), inputs)[0];
     }
 
     @Override
@@ -45,6 +54,6 @@ final class TestContext implements OpContext {
 
     @Override
     public Tensor[] runSubgraph(Graph graph, Tensor[] inputs) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("no subgraphs in operator unit tests");
     }
 }
