@@ -462,35 +462,7 @@ final class WinogradConv extends PreparedConv {
             }
             backend.combine(tw.m, tw.t, tw.at, o, so, a, dso, cols, false);
         }
-        float[] cur = a;
-        float[] nxt = b;
-        if (th.t > 1) {
-            int seg = tw.m * cols; // one dy row
-            for (int dz = 0; dz < td.t; dz++) {
-                for (int k = 0; k < th.t; k++) {
-                    so[k] = (dz * th.t + k) * seg;
-                }
-                for (int q = 0; q < th.m; q++) {
-                    dso[q] = (dz * th.m + q) * seg;
-                }
-                backend.combine(th.m, th.t, th.at, cur, so, nxt, dso, seg, false);
-            }
-            float[] x = cur;
-            cur = nxt;
-            nxt = x;
-        }
-        if (td.t > 1) {
-            int plane = th.m * tw.m * cols;
-            for (int k = 0; k < td.t; k++) {
-                so[k] = k * plane;
-            }
-            for (int q = 0; q < td.m; q++) {
-                dso[q] = q * plane;
-            }
-            backend.combine(td.m, td.t, td.at, cur, so, nxt, dso, plane, false);
-            cur = nxt;
-        }
-        return cur;
+        return outputTransformHD(sc, a, b, cols);
     }
 
     /**
@@ -565,10 +537,21 @@ final class WinogradConv extends PreparedConv {
             }
             backend.combine(tw.m, tw.t, tw.at, o, so, a, dso, len, false);
         }
+        return outputTransformHD(sc, a, b, len);
+    }
+
+    /**
+     * The H and D stages of the output transform (A^T along H, then D) over {@code a}, already transformed along W
+     * and laid out {@code [dz][dy][ox][run]}; {@code b} is the other buffer. Returns the buffer holding the result,
+     * {@code [oz][oy][ox][run]}. Shared by both GEMM layouts, which differ only in the W stage's gathering.
+     */
+    private float[] outputTransformHD(Scratch sc, float[] a, float[] b, int run) {
+        int[] so = sc.srcOff;
+        int[] dso = sc.dstOff;
         float[] cur = a;
         float[] nxt = b;
         if (th.t > 1) {
-            int seg = tw.m * len;
+            int seg = tw.m * run; // one dy row
             for (int dz = 0; dz < td.t; dz++) {
                 for (int k = 0; k < th.t; k++) {
                     so[k] = (dz * th.t + k) * seg;
@@ -583,7 +566,7 @@ final class WinogradConv extends PreparedConv {
             nxt = x;
         }
         if (td.t > 1) {
-            int plane = th.m * tw.m * len;
+            int plane = th.m * tw.m * run;
             for (int k = 0; k < td.t; k++) {
                 so[k] = k * plane;
             }
