@@ -123,7 +123,7 @@ final class WinogradConv extends PreparedConv {
         }
         this.segW = chunkTiles + 1;
         this.byColumns = stripRows * segW >= byColumnsMin && g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS;
-        this.u = transformWeights(w, wOff);
+        this.u = WinogradWeights.transform(g, s.kernelSize(), td, th, tw, positions, byColumns, backend, w, wOff);
     }
 
     private static int roundUp(int x, int to) {
@@ -159,90 +159,6 @@ final class WinogradConv extends PreparedConv {
             case 6 -> ConvAlgorithm.WINOGRAD_F6_3;
             default -> throw new IllegalArgumentException("no Winograd F(" + m + ",3)");
         };
-    }
-
-    /**
-     * {@code U = (G_D x G_H x G_W) w} per (group, position), computed in double and packed for the chosen GEMM
-     * layout (as A operands by columns, transposed as B operands by rows). It runs when a session opens, on every
-     * 3x3 weight, so it is arranged for speed: per output channel the weights are turned to
-     * {@code [tap][input channel]}, and the transform is applied one axis at a time (W, then H, then D) as row
-     * operations over all input channels at once (loops the JIT vectorizes), which for F(4,3) also takes half the
-     * multiplications of the full Kronecker product.
-     */
-    private PackedMatrix[][] transformWeights(float[] w, int wOff) {
-        int cg = g.inChannelsPerGroup();
-        int mg = g.outChannelsPerGroup();
-        int taps = s.kernelSize();
-        PackedMatrix[][] out = new PackedMatrix[g.group()][positions];
-        float[][] byPos = new float[positions][mg * cg];
-        double[] wt = new double[taps * cg];
-        double[] alongW = new double[td.taps * th.taps * tw.t * cg];
-        double[] alongH = new double[td.taps * th.t * tw.t * cg];
-        double[] u = new double[positions * cg];
-        for (int gi = 0; gi < g.group(); gi++) {
-            for (int mo = 0; mo < mg; mo++) {
-                int base = wOff + (gi * mg + mo) * cg * taps;
-                for (int c = 0; c < cg; c++) {
-                    for (int k = 0; k < taps; k++) {
-                        wt[k * cg + c] = w[base + c * taps + k];
-                    }
-                }
-                for (int row = 0; row < td.taps * th.taps; row++) {
-                    for (int cc = 0; cc < tw.t; cc++) {
-                        combineRows(tw.g, cc * tw.taps, tw.taps, wt, row * tw.taps * cg, cg, alongW,
-                                (row * tw.t + cc) * cg, cg);
-                    }
-                }
-                for (int kd = 0; kd < td.taps; kd++) {
-                    for (int b = 0; b < th.t; b++) {
-                        for (int cc = 0; cc < tw.t; cc++) {
-                            combineRows(th.g, b * th.taps, th.taps, alongW, (kd * th.taps * tw.t + cc) * cg,
-                                    tw.t * cg, alongH, ((kd * th.t + b) * tw.t + cc) * cg, cg);
-                        }
-                    }
-                }
-                int plane = th.t * tw.t;
-                for (int a = 0; a < td.t; a++) {
-                    for (int q = 0; q < plane; q++) {
-                        combineRows(td.g, a * td.taps, td.taps, alongH, q * cg, plane * cg, u, (a * plane + q) * cg,
-                                cg);
-                    }
-                }
-                for (int p = 0; p < positions; p++) {
-                    float[] dst = byPos[p];
-                    int d = mo * cg;
-                    int src = p * cg;
-                    for (int c = 0; c < cg; c++) {
-                        dst[d + c] = (float) u[src + c];
-                    }
-                }
-            }
-            for (int p = 0; p < positions; p++) {
-                // By rows the GEMMs are V^T x U^T (U^T is their packed B); by columns U x V (U packed as A).
-                out[gi][p] = byColumns ? backend.packA(false, mg, cg, byPos[p], 0, cg)
-                        : backend.packB(true, cg, mg, byPos[p], 0, cg);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * {@code dst[dOff + c] = sum over k < n of coef[cOff + k] * src[sOff + k * sStride + c]} for c < len, summed in
-     * k order (a row combination over all input channels at once).
-     */
-    private static void combineRows(double[] coef, int cOff, int n, double[] src, int sOff, int sStride,
-            double[] dst, int dOff, int len) {
-        double c0 = coef[cOff];
-        for (int c = 0; c < len; c++) {
-            dst[dOff + c] = c0 * src[sOff + c];
-        }
-        for (int k = 1; k < n; k++) {
-            double ck = coef[cOff + k];
-            int so = sOff + k * sStride;
-            for (int c = 0; c < len; c++) {
-                dst[dOff + c] += ck * src[so + c];
-            }
-        }
     }
 
     /** Per-thread buffers, grown on demand. */
