@@ -44,6 +44,16 @@ class RecurrentOrtTest {
     /** Per element: ORT's fast sigmoid/tanh approximations and float sums over input + hidden terms per step. */
     private static final double ATOL = 2e-5;
     private static final double RTOL = 2e-4;
+    /**
+     * ONNX Runtime computes Softplus as log(1 + exp(x)), which is +inf above x of about 88 (float exp overflow), and a
+     * following 0 x inf gives NaN; vinfer's stable form max(x, 0) + log1p(exp(-|x|)) stays finite. Random unbounded
+     * gates (Softplus, Relu, Affine) grow the LSTM cell that far now and then, so elements where ONNX Runtime is not
+     * finite are not compared, but counted: at most this share of all compared elements may be such.
+     */
+    private static final double MAX_ORT_NON_FINITE_SHARE = 0.02;
+
+    private long compared;
+    private long ortNonFinite;
 
     @TempDir
     Path tmp;
@@ -61,6 +71,8 @@ class RecurrentOrtTest {
                         + e.getMessage(), e);
             }
         }
+        assertTrue(ortNonFinite <= MAX_ORT_NON_FINITE_SHARE * compared, ortNonFinite + " of " + compared
+                + " elements not finite in ONNX Runtime (seed " + seed + ")");
     }
 
     private void runCase(Random rnd, String op, int iter) throws Exception {
@@ -287,13 +299,18 @@ class RecurrentOrtTest {
         return l;
     }
 
-    private static void compare(String what, Tensor want, Tensor got) {
+    private void compare(String what, Tensor want, Tensor got) {
         if (got == null || !java.util.Arrays.equals(want.shape(), got.shape())) {
             fail(what + ": got " + got + ", expected shape " + java.util.Arrays.toString(want.shape()));
         }
         for (int i = 0; i < want.size(); i++) {
             double w = want.getDouble(i);
             double g = got.getDouble(i);
+            compared++;
+            if (!Double.isFinite(w)) {
+                ortNonFinite++;
+                continue;
+            }
             if (!(Math.abs(w - g) <= ATOL + RTOL * Math.abs(w))) {
                 fail(what + ": element " + i + " is " + g + ", ONNX Runtime " + w);
             }
