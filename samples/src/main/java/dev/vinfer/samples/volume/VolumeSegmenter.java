@@ -7,6 +7,7 @@ import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.Session;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.WorkerPool;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ public final class VolumeSegmenter implements AutoCloseable {
     private final ConvChain chain;
     private final String whyNotStreamed;
     private final Session session;
-    private final PoolParallel parallel;
+    private final WorkerPool parallel;
 
     /**
      * @param threads intra-op threads
@@ -49,7 +50,7 @@ public final class VolumeSegmenter implements AutoCloseable {
         this.chain = c;
         this.whyNotStreamed = why;
         this.session = c == null ? new Session(m.toGraph(options), options) : null;
-        this.parallel = c != null ? new PoolParallel(threads) : null;
+        this.parallel = c != null ? WorkerPool.start(threads) : null;
     }
 
     /** How the model runs: "streamed (...)" or "whole volume (reason)". */

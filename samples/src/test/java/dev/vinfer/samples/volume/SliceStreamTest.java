@@ -17,6 +17,7 @@ import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Session;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.WorkerPool;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,7 @@ class SliceStreamTest {
         int cin = chain.inChannels();
         int cout = chain.outChannels();
         float[] out = new float[cout * depth * height * width];
-        try (PoolParallel p = new PoolParallel(threads)) {
+        try (WorkerPool p = WorkerPool.start(threads)) {
             Parallel par = threads == 1 ? Parallel.SERIAL : p;
             SliceStream.run(chain, depth, height, width, (z, slice, l) -> {
                 for (int c = 0; c < cin; c++) {
