@@ -1,11 +1,17 @@
 package dev.vinfer.onnx.hostile;
 
+import static dev.vinfer.testdata.Models.node;
+import static dev.vinfer.testdata.Models.tensorInfo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vinfer.Vinfer;
+import dev.vinfer.onnx.TensorProtos;
 import dev.vinfer.onnx.proto.OnnxIr.GraphProto;
 import dev.vinfer.onnx.proto.OnnxIr.ModelProto;
+import dev.vinfer.onnx.proto.OnnxIr.NodeProto;
+import dev.vinfer.onnx.proto.OnnxIr.TensorProto;
+import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Limits;
 import dev.vinfer.runtime.Session;
 import dev.vinfer.runtime.SessionOptions;
@@ -71,4 +77,38 @@ final class Hostile {
             return s.run(inputs);
         }
     }
+
+    static ModelProto reluModel() {
+        return model(GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 2, 3))
+                .addOutput(tensorInfo("y", DType.FLOAT32, 2, 3))
+                .addNode(node("Relu", new String[] {"x"}, new String[] {"y"})));
+    }
+
+    static TensorProto longs(String name, long... v) {
+        return TensorProtos.encode(Tensor.of(v, v.length), name);
+    }
+
+    static TensorProto scalarLong(String name, long v) {
+        return TensorProtos.encode(Tensor.scalar(v), name);
+    }
+
+    /** A one-node model whose op reads a shape-like input from an initializer; folded at open unless fed. */
+    static GraphProto.Builder oneNode(String op, String[] inputs, TensorProto[] inits, DType outType,
+            NodeProto.Builder extra) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 1))
+                .addOutput(tensorInfo("y", outType));
+        for (TensorProto t : inits) {
+            g.addInitializer(t);
+        }
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_bomb").addOutput("y");
+        for (String i : inputs) {
+            n.addInput(i);
+        }
+        if (extra != null) {
+            n.addAllAttribute(extra.getAttributeList());
+        }
+        return g.addNode(n);
+    }
+
+    static final Map<String, Tensor> ONE = Map.of("x", Tensor.of(new float[] {1}, 1));
 }
