@@ -1,9 +1,6 @@
 package dev.vinfer.quantization.exec;
 
-import dev.vinfer.conv.ConvAlgorithm;
 import dev.vinfer.conv.ConvGeometry;
-import dev.vinfer.conv.ConvKernel;
-import dev.vinfer.conv.Convolutions;
 import dev.vinfer.conv.Parallel;
 import dev.vinfer.ops.conv.ConvAttributes;
 import dev.vinfer.quantization.simd.QuantKernels;
@@ -13,7 +10,6 @@ import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.VinferException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,16 +35,13 @@ public final class QConvOp implements Operator {
     private final QParams x;
     private final QParams y;
     private final int[] wShape;
-    private final float[] centeredWeights;
-    /** Per output channel and input channel (of its group), the L1 norm of the centered kernel. */
-    private final long[][] channelL1;
-    /** Largest L1 norm of a whole weight row: with max |x| it bounds every partial sum. */
-    private final long maxRowL1;
+    /** Centered weights and, per output channel and input channel of its group, the L1 norm of its kernel. */
+    private final QConvPlan.Weights weights;
     private final float[] mult;
     private final float[] add;
     private final Activation act;
     private final String fusedName;
-    private final Map<List<Integer>, Plan> plans = new ConcurrentHashMap<>();
+    private final Map<List<Integer>, QConvPlan> plans = new ConcurrentHashMap<>();
     /**
      * Whether a 3x3 convolution for which the engine picks Winograd runs on it (as float32 does) instead of the
      * exact im2col summation; {@code -Dvinfer.int8.winograd=false} keeps every convolution exact.
@@ -71,12 +64,12 @@ public final class QConvOp implements Operator {
         this.wShape = weights.shape();
         int m = wShape[0];
         int per = weights.size() / m;
-        this.centeredWeights = new float[weights.size()];
+        float[] centeredWeights = new float[weights.size()];
         byte[] wb = weights.bytes();
         boolean unsigned = weights.dtype() == DType.UINT8;
         int cg = wShape[1];
         int kernelSize = per / Math.max(1, cg);
-        this.channelL1 = new long[m][cg];
+        long[][] channelL1 = new long[m][cg];
         long maxRow = 0;
         for (int o = 0; o < m; o++) {
             long row = 0;
@@ -89,7 +82,7 @@ public final class QConvOp implements Operator {
             }
             maxRow = Math.max(maxRow, row);
         }
-        this.maxRowL1 = maxRow;
+        this.weights = new QConvPlan.Weights(centeredWeights, channelL1, maxRow);
         this.mult = new float[m];
         this.add = new float[m];
         for (int c = 0; c < m; c++) {
@@ -107,7 +100,7 @@ public final class QConvOp implements Operator {
 
     @Override
     public String describe() {
-        Plan p = plans.isEmpty() ? null : plans.values().iterator().next();
+        QConvPlan p = plans.isEmpty() ? null : plans.values().iterator().next();
         return "int8 " + x.dtype().displayName() + "->" + y.dtype().displayName()
                 + (p == null ? "" : ", " + p.describe());
     }
@@ -116,7 +109,7 @@ public final class QConvOp implements Operator {
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor xt = inputs[0];
         checkInput(xt);
-        Plan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
+        QConvPlan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
                 k -> prepare(xt.shape(), ctx.options().convAlgorithm()));
         ConvGeometry g = plan.geometry;
         int n = g.batch();
@@ -150,7 +143,7 @@ public final class QConvOp implements Operator {
      * sits that close to a rounding boundary (measured in {@code QConvOpTest}: at most one step, on well under 1% of
      * the outputs).
      */
-    private float[] transformed(Tensor xt, Plan plan, Parallel par) {
+    private float[] transformed(Tensor xt, QConvPlan plan, Parallel par) {
         float[] acc = Scratch.floats(Scratch.ACCUMULATOR, plan.geometry.batch() * plan.geometry.outChannels()
                 * plan.outPlane);
         float[] xf = Scratch.floats(Scratch.INPUT, xt.size());
@@ -164,19 +157,19 @@ public final class QConvOp implements Operator {
      * within 2^24 in magnitude (beyond that, the int32 total rounded once to float32).
      */
     float[] accumulate(Tensor xt, Parallel par, String forcedAlgorithm) {
-        Plan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
+        QConvPlan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
                 key -> prepare(xt.shape(), forcedAlgorithm));
         return accumulate(xt, plan, par);
     }
 
-    private float[] accumulate(Tensor xt, Plan plan, Parallel par) {
+    private float[] accumulate(Tensor xt, QConvPlan plan, Parallel par) {
         return accumulate(xt, plan, par, null, 0);
     }
 
     /** The exact int32 sums {@code sum (x - zx) * (w - zw)} into {@code dst} from {@code dstOff}, [N, M, out plane]. */
     void accumulateInts(Tensor xt, Parallel par, String forcedAlgorithm, int[] dst, int dstOff) {
         checkInput(xt);
-        Plan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
+        QConvPlan plan = plans.computeIfAbsent(Arrays.stream(xt.shape()).boxed().toList(),
                 key -> prepare(xt.shape(), forcedAlgorithm));
         accumulate(xt, plan, par, dst, dstOff);
     }
@@ -203,7 +196,7 @@ public final class QConvOp implements Operator {
      * The sums as floats; when {@code ints} is given, also exactly into it (the blocked case then skips the float
      * copy, as sums beyond 2^24 would not survive it).
      */
-    private float[] accumulate(Tensor xt, Plan plan, Parallel par, int[] ints, int intsOff) {
+    private float[] accumulate(Tensor xt, QConvPlan plan, Parallel par, int[] ints, int intsOff) {
         QuantKernels k = QuantKernels.get();
         ConvGeometry g = plan.geometry;
         int n = g.batch();
@@ -214,11 +207,11 @@ public final class QConvOp implements Operator {
         float[] xf = Scratch.floats(Scratch.INPUT, xt.size());
         int maxX = centerParallel(k, xt.bytes(), xt.offset(), xf, 0, xt.size(), par);
         int total = n * m * plan.outPlane;
-        List<Block> blocks = null;
-        if ((long) maxX * maxRowL1 <= ExactBlocking.EXACT_LIMIT || (blocks = plan.blocked()).size() == 1) {
+        List<QConvPlan.Block> blocks = null;
+        if ((long) maxX * weights.maxRowL1() <= ExactBlocking.EXACT_LIMIT || (blocks = plan.blocked()).size() == 1) {
             // One reduction is exact: this input keeps every partial sum within 2^24, or the kernel accumulates
             // in double.
-            (blocks == null ? plan.single : blocks.get(0).kernel).run(xf, 0, acc, 0, par);
+            (blocks == null ? plan.single : blocks.get(0).kernel()).run(xf, 0, acc, 0, par);
             if (ints != null) {
                 Arrays.fill(ints, intsOff, intsOff + total, 0);
                 k.addToInts(acc, 0, ints, intsOff, total);
@@ -229,18 +222,18 @@ public final class QConvOp implements Operator {
         int sumOff = ints != null ? intsOff : 0;
         Arrays.fill(sum, sumOff, sumOff + total, 0);
         float[] part = new float[total];
-        for (Block b : blocks) {
-            int cc = b.c1 - b.c0;
+        for (QConvPlan.Block b : blocks) {
+            int cc = b.c1() - b.c0();
             float[] xb;
             if (n == 1) {
                 xb = xf;
             } else {
                 xb = new float[n * cc * inPlane];
                 for (int img = 0; img < n; img++) {
-                    System.arraycopy(xf, (img * c + b.c0) * inPlane, xb, img * cc * inPlane, cc * inPlane);
+                    System.arraycopy(xf, (img * c + b.c0()) * inPlane, xb, img * cc * inPlane, cc * inPlane);
                 }
             }
-            b.kernel.run(xb, n == 1 ? b.c0 * inPlane : 0, part, 0, par);
+            b.kernel().run(xb, n == 1 ? b.c0() * inPlane : 0, part, 0, par);
             k.addToInts(part, 0, sum, sumOff, total);
         }
         if (ints == null) {
@@ -275,95 +268,9 @@ public final class QConvOp implements Operator {
         return max.get();
     }
 
-    /** The engine kernel for one input shape; the blocked kernels are made when an input first needs them. */
-    private Plan prepare(int[] xs, String forcedName) {
-        ConvGeometry g = geometry(xs);
-        int outPlane = 1;
-        for (int d = 0; d < g.rank(); d++) {
-            outPlane *= g.outputDim(d);
-        }
-        ConvKernel single = Convolutions.prepare(g, centeredWeights, 0, null, null, exactAlgorithm(g, forcedName));
-        ConvAlgorithm wanted = wantedAlgorithm(g, forcedName);
-        ConvKernel fast = WINOGRAD && wanted.name().startsWith("WINOGRAD")
-                ? Convolutions.prepare(g, centeredWeights, 0, null, null, wanted) : null;
-        return new Plan(g, single, fast, outPlane, () -> blocks(g, single, forcedName));
-    }
-
-    /**
-     * Input-channel blocks whose reduction is exact for any input: for every output channel, the L1 norm of its
-     * weights over the block times the largest possible |x - zx| stays within 2^24. A grouped convolution that needs
-     * blocks runs whole on the engine's double-accumulating direct algorithm instead.
-     */
-    private List<Block> blocks(ConvGeometry g, ConvKernel single, String forcedName) {
-        long limit = ExactBlocking.EXACT_LIMIT / Math.max(1, x.maxCentered());
-        if (maxRowL1 <= limit) {
-            return List.of(new Block(0, g.inChannels(), single));
-        }
-        if (g.group() != 1) {
-            return List.of(new Block(0, g.inChannels(),
-                    Convolutions.prepare(g, centeredWeights, 0, null, null, ConvAlgorithm.DIRECT)));
-        }
-        int kernelSize = centeredWeights.length / wShape[0] / wShape[1];
-        int m = g.outChannels();
-        List<Block> blocks = new ArrayList<>();
-        long[] run = new long[m];
-        int c0 = 0;
-        for (int ch = 0; ch <= g.inChannels(); ch++) {
-            boolean fits = ch < g.inChannels();
-            for (int o = 0; fits && o < m; o++) {
-                fits = run[o] + channelL1[o][ch] <= limit;
-            }
-            if (fits || ch == c0 && ch < g.inChannels()) {
-                for (int o = 0; o < m; o++) {
-                    run[o] += channelL1[o][ch];
-                }
-                continue;
-            }
-            blocks.add(block(g, c0, ch, kernelSize, forcedName));
-            c0 = ch;
-            java.util.Arrays.fill(run, 0);
-            if (ch < g.inChannels()) {
-                for (int o = 0; o < m; o++) {
-                    run[o] = channelL1[o][ch];
-                }
-            }
-        }
-        return List.copyOf(blocks);
-    }
-
-    private Block block(ConvGeometry g, int c0, int c1, int kernelSize, String forcedName) {
-        ConvGeometry gb = ConvGeometry.of(g.batch(), c1 - c0, g.outChannels(), 1, g.inputDims(), kernelDims(),
-                strides(g), dilations(g), padsBegin(g), padsEnd(g));
-        float[] wb = new float[g.outChannels() * (c1 - c0) * kernelSize];
-        for (int o = 0; o < g.outChannels(); o++) {
-            System.arraycopy(centeredWeights, (o * g.inChannels() + c0) * kernelSize, wb, o * (c1 - c0) * kernelSize,
-                    (c1 - c0) * kernelSize);
-        }
-        return new Block(c0, c1, Convolutions.prepare(gb, wb, 0, null, null, exactAlgorithm(gb, forcedName)));
-    }
-
-    /** The forced or chosen algorithm if it is a plain summation, else im2col. */
-    private static ConvAlgorithm exactAlgorithm(ConvGeometry g, String forcedName) {
-        return switch (wantedAlgorithm(g, forcedName)) {
-            case DIRECT, IM2COL, POINTWISE, DEPTHWISE -> wantedAlgorithm(g, forcedName);
-            default -> ConvAlgorithm.IM2COL;
-        };
-    }
-
-    /** The forced algorithm if it supports this geometry, else the engine's choice. */
-    private static ConvAlgorithm wantedAlgorithm(ConvGeometry g, String forcedName) {
-        ConvAlgorithm a = ConvAlgorithm.AUTO;
-        if (forcedName != null && !forcedName.equalsIgnoreCase("auto")) {
-            try {
-                a = ConvAlgorithm.parse(forcedName);
-            } catch (IllegalArgumentException e) {
-                a = ConvAlgorithm.AUTO;
-            }
-        }
-        if (a == ConvAlgorithm.AUTO || !a.supports(g)) {
-            a = ConvAlgorithm.choose(g);
-        }
-        return a;
+    /** The engine kernels for one input shape; the blocked kernels are made when an input first needs them. */
+    private QConvPlan prepare(int[] xs, String forcedName) {
+        return QConvPlan.of(geometry(xs), weights, x.maxCentered(), forcedName, WINOGRAD);
     }
 
     private ConvGeometry geometry(int[] xs) {
@@ -398,80 +305,5 @@ public final class QConvOp implements Operator {
 
     private int[] kernelDims() {
         return Arrays.copyOfRange(wShape, 2, wShape.length);
-    }
-
-    private static int[] strides(ConvGeometry g) {
-        int[] r = new int[g.rank()];
-        for (int d = 0; d < r.length; d++) {
-            r[d] = g.stride(d);
-        }
-        return r;
-    }
-
-    private static int[] dilations(ConvGeometry g) {
-        int[] r = new int[g.rank()];
-        for (int d = 0; d < r.length; d++) {
-            r[d] = g.dilation(d);
-        }
-        return r;
-    }
-
-    private static int[] padsBegin(ConvGeometry g) {
-        int[] r = new int[g.rank()];
-        for (int d = 0; d < r.length; d++) {
-            r[d] = g.padBegin(d);
-        }
-        return r;
-    }
-
-    private static int[] padsEnd(ConvGeometry g) {
-        int[] r = new int[g.rank()];
-        for (int d = 0; d < r.length; d++) {
-            r[d] = g.padEnd(d);
-        }
-        return r;
-    }
-
-    private record Block(int c0, int c1, ConvKernel kernel) {
-    }
-
-    /** The kernels for one input shape: the whole reduction, and (made on first need) exact blocks. */
-    private static final class Plan {
-        final ConvGeometry geometry;
-        final ConvKernel single;
-        /** A Winograd kernel where the engine would choose (or is forced to) one and it is allowed, else null. */
-        final ConvKernel fast;
-        final int outPlane;
-        private final java.util.function.Supplier<List<Block>> blockMaker;
-        private volatile List<Block> blocks;
-
-        Plan(ConvGeometry geometry, ConvKernel single, ConvKernel fast, int outPlane,
-                java.util.function.Supplier<List<Block>> blockMaker) {
-            this.geometry = geometry;
-            this.single = single;
-            this.fast = fast;
-            this.outPlane = outPlane;
-            this.blockMaker = blockMaker;
-        }
-
-        List<Block> blocked() {
-            List<Block> b = blocks;
-            if (b == null) {
-                synchronized (this) {
-                    if (blocks == null) {
-                        blocks = blockMaker.get();
-                    }
-                    b = blocks;
-                }
-            }
-            return b;
-        }
-
-        String describe() {
-            List<Block> b = blocks;
-            return (fast != null ? fast.algorithm().name().toLowerCase() + " (int8 exact: " : "")
-                    + single.algorithm().name().toLowerCase() + (fast != null ? ")" : "")
-                    + (b != null && b.size() > 1 ? ", " + b.size() + " exact blocks when needed" : "");
-        }
     }
 }
