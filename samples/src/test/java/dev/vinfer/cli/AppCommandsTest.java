@@ -9,9 +9,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -25,25 +22,9 @@ class AppCommandsTest {
     private static final String DETECTOR = "models/ultraface/version-RFB-320.onnx";
     private static final String MESH = "models/mediapipe-face-landmark/face_landmark_barracuda.onnx";
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        oldOut.println("vinfer " + String.join(" ", args) + " -> " + code + "\n" + r.out + r.err);
+    private static CliResult run(String... args) {
+        CliResult r = CliResult.execute(args);
+        System.out.println("vinfer " + String.join(" ", args) + " -> " + r.code() + "\n" + r.out() + r.err());
         return r;
     }
 
@@ -51,7 +32,7 @@ class AppCommandsTest {
         return SharedData.require(rel).toString();
     }
 
-    private static void assertUserError(Result r, String fragment) {
+    private static void assertUserError(CliResult r, String fragment) {
         assertEquals(Main.USER_ERROR, r.code(), r.err());
         String[] lines = r.err().strip().split("\n");
         assertEquals(1, lines.length, "one line: " + r.err());
@@ -87,7 +68,7 @@ class AppCommandsTest {
 
     @Test
     void classifyPrintsJsonPerImage() {
-        Result r = run("classify", "--model", shared(CLASSIFIER), "--labels", shared("labels/imagenet_classes.txt"),
+        CliResult r = run("classify", "--model", shared(CLASSIFIER), "--labels", shared("labels/imagenet_classes.txt"),
                 "--json", shared("images/chelsea.png"), shared("images/coffee.png"));
         assertEquals(0, r.code(), r.err());
         String[] lines = r.out().strip().split("\n");
@@ -115,7 +96,7 @@ class AppCommandsTest {
         g.dispose();
         Path seven = dir.resolve("seven.png");
         ImageTensors.writePng(img, seven);
-        Result r = run("classify", "--model", shared("models/mnist-8/mnist-8.onnx"), "--preset", "mnist", "--top",
+        CliResult r = run("classify", "--model", shared("models/mnist-8/mnist-8.onnx"), "--preset", "mnist", "--top",
                 "1", "--json", seven.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"top\": [{\"index\": 7, \"label\": \"class 7\""), r.out());
@@ -124,14 +105,14 @@ class AppCommandsTest {
     @Test
     void detectWritesJsonAndAnAnnotatedPng(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("faces.png");
-        Result r = run("detect", "--detector", shared(DETECTOR), "--json", "--out", png.toString(),
+        CliResult r = run("detect", "--detector", shared(DETECTOR), "--json", "--out", png.toString(),
                 shared("images/astronaut.png"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().strip().matches("\\{\"image\": \".*astronaut.png\", \"faces\": \\[\\{\"box\": "
                 + "\\[[0-9.]+, [0-9.]+, [0-9.]+, [0-9.]+\\], \"score\": [0-9.]+\\}\\]\\}"), r.out());
         BufferedImage out = ImageTensors.load(png);
         assertEquals(512, out.getWidth());
-        Result cat = run("detect", "--detector", shared("models/ultraface/version-RFB-640.onnx"), "--json",
+        CliResult cat = run("detect", "--detector", shared("models/ultraface/version-RFB-640.onnx"), "--json",
                 shared("images/chelsea.png"));
         assertTrue(cat.out().strip().endsWith("\"faces\": []}"), "the 640 model sees no face: " + cat.out());
     }
@@ -139,7 +120,7 @@ class AppCommandsTest {
     @Test
     void landmarksPrintsAllPointsAndWritesAPng(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("mesh.png");
-        Result r = run("landmarks", "--detector", shared(DETECTOR), "--mesh", shared(MESH), "--json", "--out",
+        CliResult r = run("landmarks", "--detector", shared(DETECTOR), "--mesh", shared(MESH), "--json", "--out",
                 png.toString(), "--zoom", "400", shared("images/astronaut.png"));
         assertEquals(0, r.code(), r.err());
         String json = r.out().strip();
@@ -152,7 +133,7 @@ class AppCommandsTest {
         }
         assertEquals(468, n, "468 landmarks of three numbers");
         assertEquals(400, Math.max(ImageTensors.load(png).getWidth(), ImageTensors.load(png).getHeight()));
-        Result text = run("landmarks", "--detector", shared(DETECTOR), "--mesh", shared(MESH),
+        CliResult text = run("landmarks", "--detector", shared(DETECTOR), "--mesh", shared(MESH),
                 shared("images/astronaut.png"));
         assertTrue(text.out().contains(": 1 face") && text.out().contains("468 landmarks"), text.out());
     }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vinfer.testdata.SharedData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,23 +14,8 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliResult run(String... args) {
+        return CliResult.execute(args);
     }
 
     @Test
@@ -42,7 +24,7 @@ class CliTest {
         Path dir = tmp.resolve("case");
         Files.createDirectories(dir.resolve("test_data_set_0"));
         Files.copy(model, dir.resolve("model.onnx"));
-        Result r = run("run", model.toString(), "--random", "--seed", "3", "--outputs",
+        CliResult r = run("run", model.toString(), "--random", "--seed", "3", "--outputs",
                 dir.resolve("test_data_set_0").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("output Plus214_Output_0: float32[1, 10]"), r.out());
@@ -52,12 +34,12 @@ class CliTest {
                 28);
         Path npy = tmp.resolve("zeros.npy");
         dev.vinfer.runtime.io.Npy.write(zeros, npy);
-        Result fromNpy = run("run", model.toString(), "--input", "Input3=" + npy, "--outputs",
+        CliResult fromNpy = run("run", model.toString(), "--input", "Input3=" + npy, "--outputs",
                 dir.resolve("test_data_set_0").toString());
         assertEquals(0, fromNpy.code(), fromNpy.err());
         Files.write(dir.resolve("test_data_set_0/input_0.pb"),
                 dev.vinfer.onnx.TensorProtos.encode(zeros, "Input3").toByteArray());
-        Result check = run("test", dir.toString());
+        CliResult check = run("test", dir.toString());
         assertEquals(0, check.code(), check.out());
     }
 
@@ -65,35 +47,35 @@ class CliTest {
     void testCommandPassesOnConformanceFolders() {
         Path abs = SharedData.require("onnx-tests/node/test_abs");
         Path conv = SharedData.require("onnx-tests/node/test_conv_with_strides_padding");
-        Result r = run("test", abs.toString(), conv.toString());
+        CliResult r = run("test", abs.toString(), conv.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("2 passed, 0 failed"), r.out());
     }
 
     @Test
     void userErrorsExitWithTwoAndOneLine() throws Exception {
-        Result missing = run("run", tmp.resolve("nope.onnx").toString(), "--random");
+        CliResult missing = run("run", tmp.resolve("nope.onnx").toString(), "--random");
         assertEquals(2, missing.code());
         assertTrue(missing.err().startsWith("vinfer: ") && missing.err().strip().lines().count() == 1,
                 missing.err());
         Path junk = tmp.resolve("junk.onnx");
         Files.writeString(junk, "this is not a model");
-        Result corrupt = run("info", junk.toString());
+        CliResult corrupt = run("info", junk.toString());
         assertEquals(2, corrupt.code());
         assertTrue(corrupt.err().startsWith("vinfer: ") && corrupt.err().strip().lines().count() == 1,
                 corrupt.err());
         Path model = SharedData.require("models/mnist-8/mnist-8.onnx");
-        Result noInput = run("run", model.toString());
+        CliResult noInput = run("run", model.toString());
         assertEquals(2, noInput.code());
         assertTrue(noInput.err().contains("Input3"), noInput.err());
-        Result badFlag = run("run", "--bogus");
+        CliResult badFlag = run("run", "--bogus");
         assertEquals(2, badFlag.code());
     }
 
     @Test
     void infoListsOpsAndFlops() {
         Path model = SharedData.require("models/mnist-8/mnist-8.onnx");
-        Result r = run("info", model.toString());
+        CliResult r = run("info", model.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("unsupported ops: none"), r.out());
         assertTrue(r.out().contains("FLOPs"), r.out());

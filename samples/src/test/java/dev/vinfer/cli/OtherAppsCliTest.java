@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vinfer.samples.volume.NiftiHeader;
 import dev.vinfer.samples.volume.NiftiVolume;
 import dev.vinfer.testdata.SharedData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -20,23 +17,8 @@ class OtherAppsCliTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliResult run(String... args) {
+        return CliResult.execute(args);
     }
 
     @Test
@@ -58,7 +40,7 @@ class OtherAppsCliTest {
         NiftiVolume.write(in, NiftiHeader.create(nx, ny, nz, NiftiHeader.INT16), block);
         Path out = tmp.resolve("out/labels.nii.gz");
         Path png = tmp.resolve("out/slices.png");
-        Result r = run("segment3d", "--model", SharedData.require("models/meshnet-brain/meshnet_gwm.onnx").toString(),
+        CliResult r = run("segment3d", "--model", SharedData.require("models/meshnet-brain/meshnet_gwm.onnx").toString(),
                 in.toString(), "--out", out.toString(), "--png", png.toString(), "--threads", "2", "--labels",
                 "background,white matter,grey matter");
         assertEquals(0, r.code(), r.err());
@@ -83,7 +65,7 @@ class OtherAppsCliTest {
         Path model = SharedData.require("models/meshnet-brain/meshnet_gwm.onnx");
         Path junk = tmp.resolve("junk.nii");
         Files.write(junk, new byte[500]);
-        Result r = run("segment3d", "--model", model.toString(), junk.toString(), "--out", tmp.resolve("x.nii")
+        CliResult r = run("segment3d", "--model", model.toString(), junk.toString(), "--out", tmp.resolve("x.nii")
                 .toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("vinfer: ") && r.err().strip().lines().count() == 1, r.err());
@@ -108,7 +90,7 @@ class OtherAppsCliTest {
         g.dispose();
         Path copy = tmp.resolve("mirrored.png");
         ImageIO.write(mirrored, "png", copy.toFile());
-        Result r = run("verify", "--detector", d, "--mesh", m, "--embedder", e, astronaut.toString(), copy.toString(),
+        CliResult r = run("verify", "--detector", d, "--mesh", m, "--embedder", e, astronaut.toString(), copy.toString(),
                 "--json", "--threads", "2", "--save-crops", tmp.resolve("crops").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"same\": true"), r.out());
@@ -127,7 +109,7 @@ class OtherAppsCliTest {
     @Test
     void stylizeKeepsTheImageSize() throws Exception {
         Path out = tmp.resolve("styled.png");
-        Result r = run("stylize", "--model", SharedData.require("models/fast-neural-style/candy.onnx").toString(),
+        CliResult r = run("stylize", "--model", SharedData.require("models/fast-neural-style/candy.onnx").toString(),
                 SharedData.require("images/chelsea.png").toString(), "--out", out.toString(), "--threads", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("720 x 720 (BGR)"), r.out());

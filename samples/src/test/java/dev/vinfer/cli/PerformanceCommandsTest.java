@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vinfer.testdata.SharedData;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,23 +17,8 @@ class PerformanceCommandsTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliResult run(String... args) {
+        return CliResult.execute(args);
     }
 
     private static double number(String json, String key) {
@@ -48,7 +30,7 @@ class PerformanceCommandsTest {
     @Test
     void benchJsonIsOneObjectWithOrderedPercentiles() {
         Path model = SharedData.require("models/mnist-8/mnist-8.onnx");
-        Result r = run("bench", model.toString(), "--threads", "1", "--warmup", "0.2", "--time", "0.5", "--json");
+        CliResult r = run("bench", model.toString(), "--threads", "1", "--warmup", "0.2", "--time", "0.5", "--json");
         assertEquals(0, r.code(), r.err());
         String json = r.out().strip();
         assertTrue(json.startsWith("{") && json.endsWith("}") && json.lines().count() == 1, json);
@@ -64,12 +46,12 @@ class PerformanceCommandsTest {
     @Test
     void benchTableWithoutATerminalHasNoProgressBar() {
         Path model = SharedData.require("models/mnist-8/mnist-8.onnx");
-        Result r = run("bench", model.toString(), "--threads", "1", "--warmup", "0", "--time", "0.3");
+        CliResult r = run("bench", model.toString(), "--threads", "1", "--warmup", "0", "--time", "0.3");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("latency ms  p50"), r.out());
         assertTrue(r.out().contains("inferences/s"), r.out());
         assertTrue(!r.out().contains("\r"), "no progress bar when stdout is not a terminal");
-        Result bad = run("bench", model.toString(), "--time", "0");
+        CliResult bad = run("bench", model.toString(), "--time", "0");
         assertEquals(2, bad.code());
     }
 
@@ -77,7 +59,7 @@ class PerformanceCommandsTest {
     void profileListsFusedNodesWithAlgorithmsAndDrawsAChart() throws Exception {
         Path model = SharedData.require("models/mnist-8/mnist-8.onnx");
         Path png = tmp.resolve("profile.png");
-        Result r = run("profile", model.toString(), "--threads", "1", "--warmup", "1", "--runs", "2", "--chart",
+        CliResult r = run("profile", model.toString(), "--threads", "1", "--warmup", "1", "--runs", "2", "--chart",
                 png.toString(), "--peak-gflops", "100");
         assertEquals(0, r.code(), r.err());
         // mnist-8: Conv + Add(per-channel constant) + Relu: the Add joins the bias, the Relu the epilogue.
@@ -93,20 +75,20 @@ class PerformanceCommandsTest {
     @Test
     void graphPrintsEachStageAndEveryPass() {
         Path model = SharedData.require("models/mnist-8/mnist-8.onnx");
-        Result imported = run("graph", model.toString(), "--stage", "import");
+        CliResult imported = run("graph", model.toString(), "--stage", "import");
         assertEquals(0, imported.code(), imported.err());
         assertTrue(imported.out().contains("= Conv[") && imported.out().contains("= Relu["), imported.out());
-        Result optimized = run("graph", model.toString());
+        CliResult optimized = run("graph", model.toString());
         assertEquals(0, optimized.code(), optimized.err());
         assertTrue(optimized.out().contains("Conv+Relu") && !optimized.out().contains("= Relu["),
                 optimized.out());
-        Result passes = run("graph", model.toString(), "--passes");
+        CliResult passes = run("graph", model.toString(), "--passes");
         assertEquals(0, passes.code(), passes.err());
         for (String pass : new String[] {"constant-folding", "static-shapes", "identity-elimination",
             "batchnorm-folding", "residual-add-fusion", "activation-fusion", "dead-code-elimination"}) {
             assertTrue(passes.out().contains("== after " + pass + " ("), pass + " missing:\n" + passes.out());
         }
-        Result bad = run("graph", model.toString(), "--stage", "plan");
+        CliResult bad = run("graph", model.toString(), "--stage", "plan");
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("vinfer: --stage"), bad.err());
     }
