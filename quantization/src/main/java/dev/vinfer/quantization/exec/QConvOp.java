@@ -345,7 +345,7 @@ public final class QConvOp implements Operator {
     /** The forced or chosen algorithm if it is a plain summation, else im2col. */
     private static ConvAlgorithm exactAlgorithm(ConvGeometry g, String forcedName) {
         return switch (wantedAlgorithm(g, forcedName)) {
-            case DIRECT, IM2COL, POINTWISE, DEPTHWISE -> wantedAlgorithm(g, forcedName);
+            case DIRECT, IM2COL, POINTWISE, DEPTHWISE, DEPTHWISE_BLOCKED -> wantedAlgorithm(g, forcedName);
             default -> ConvAlgorithm.IM2COL;
         };
     }
