@@ -13,8 +13,6 @@ import jdk.incubator.vector.VectorOperators;
  * by the caller ({@link VectorBackend}).
  */
 final class BlockedDepthwiseTaps {
-    static final boolean STRIDE1_ROWS = !Boolean.getBoolean("dw.noS1");
-
     private BlockedDepthwiseTaps() {
     }
 
@@ -26,7 +24,7 @@ final class BlockedDepthwiseTaps {
             float[] bias, int bOff, float lo, float hi, float[] dst, int dOff) {
         if (taps == 9) {
             int done = 0;
-            if (STRIDE1_ROWS && step == L && n >= 4 && rowsOfThree(tapOff)) {
+            if (step == L && n >= 4 && rowsOfThree(tapOff)) {
                 done = n & ~3;
                 row9Stride1(coef, cOff, tapOff, src, sOff, done, bias, bOff, lo, hi, dst, dOff);
             }
