@@ -190,14 +190,24 @@ public enum ConvAlgorithm {
      * partly filled vectors: it wins wherever the per-channel kernel's rows are short (below a vector, 14 or 7) or
      * strided (its stride-phase copy per channel); on long stride-1 rows the per-channel kernel already runs full
      * vectors straight from a padded copy, and the blocked kernel's two transposes cost more than that copy.
+     * Planes whose padded extent passes {@value #BLOCKED_MAX_POSITIONS} positions (16 floats each per thread) stay
+     * on {@link #DEPTHWISE}, which needs one padded channel plane.
      */
+    /** Padded positions above which AUTO keeps a depthwise layer off the blocked kernel: 4 MiB of scratch. */
+    static final int BLOCKED_MAX_POSITIONS = 65536;
+
     static ConvAlgorithm depthwise(ConvGeometry g) {
         if (!DEPTHWISE_BLOCKED.supports(g)) {
             return DEPTHWISE;
         }
         boolean strided = false;
+        long padded = 1;
         for (int i = 0; i < g.rank(); i++) {
             strided |= g.stride(i) > 1;
+            padded *= (long) (g.outputDim(i) - 1) * g.stride(i) + (long) (g.kernel(i) - 1) * g.dilation(i) + 1;
+        }
+        if (padded > BLOCKED_MAX_POSITIONS) {
+            return DEPTHWISE; // its per-thread interleaved plane would pass 4 MiB (e.g. a long strided 1-D signal)
         }
         return strided || g.outputDim(g.rank() - 1) < 24 ? DEPTHWISE_BLOCKED : DEPTHWISE;
     }

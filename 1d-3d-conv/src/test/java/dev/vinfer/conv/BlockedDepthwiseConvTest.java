@@ -124,6 +124,11 @@ class BlockedDepthwiseConvTest {
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(512, 7, 7, 7, 1, 0).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(ConvGeometry.builder().channels(8, 8).group(8)
                 .input(4000).kernel(3).padsOnnx(1, 1).build()));
+        // Strided, but a padded extent past 65536 positions: the per-thread interleaved plane would pass 4 MiB.
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(ConvGeometry.builder().channels(8, 8)
+                .group(8).input(16000).kernel(3).strides(2).padsOnnx(1, 1).build()));
+        assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(ConvGeometry.builder().channels(8, 8).group(8)
+                .input(200000).kernel(3).strides(2).padsOnnx(1, 1).build()));
     }
 
     @Test
