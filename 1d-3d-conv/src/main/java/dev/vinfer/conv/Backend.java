@@ -112,4 +112,34 @@ public interface Backend {
      * for {@code p < phases, j < count}; dst must not overlap src.
      */
     void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff);
+
+    // ---- Channel-blocked depthwise kernel (BlockedDepthwiseConv): a block of B channels interleaved, one
+    // position's B channels contiguous (one vector), B = depthwiseChannelBlock(). ----
+
+    /** Channels per block of the channel-blocked depthwise layout: the vector length (8 in the scalar backend). */
+    int depthwiseChannelBlock();
+
+    /**
+     * Interleaves a block of channel planes (B = {@link #depthwiseChannelBlock()}): for {@code p < n} and
+     * {@code c < B},
+     * {@code dst[dOff + map[p] + c] = src[sOff + min(c, channels - 1) * sPitch + p]} (lanes past the last channel
+     * repeat it, so they hold finite data whenever the input does). {@code 1 <= channels <= B}; map entries are
+     * non-negative; positions may share a map entry (a dump slot) only if their values are not used.
+     */
+    void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, float[] dst, int dOff);
+
+    /**
+     * The inverse of {@link #packChannelBlock} for dense positions:
+     * {@code dst[dOff + c * dPitch + p] = src[sOff + p * B + c]} for {@code c < channels, p < n}; writes nothing
+     * else.
+     */
+    void unpackChannelBlock(int channels, float[] src, int sOff, int n, float[] dst, int dOff, int dPitch);
+
+    /**
+     * One output row of the channel-blocked depthwise kernel: for {@code j < n} and {@code c < B},
+     * {@code dst[dOff + j * B + c] = min(max(bias[bOff + c] + sum over t < taps of coef[cOff + t * B + c] *
+     * src[sOff + j * step + tapOff[t] + c], lo), hi)} (NaN stays NaN). Offsets and step are multiples of B.
+     */
+    void depthwiseBlockedRow(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int step, int n,
+            float[] bias, int bOff, float lo, float hi, float[] dst, int dOff);
 }

@@ -25,6 +25,13 @@ public enum ConvAlgorithm {
      * multiple of C), any kernel, stride, dilation and rank; vectorized along output rows where the stride is 1.
      */
     DEPTHWISE,
+    /**
+     * Depthwise with the channels in the vector lanes ({@link BlockedDepthwiseConv}): blocks of 16 channels
+     * transposed into an interleaved layout, every tap a whole vector of channels, transposed back. {@code G == C ==
+     * M}; any kernel, stride, dilation and rank. Fast where {@link #DEPTHWISE}'s per-channel set-up and partly filled
+     * row vectors dominate: small planes and strides.
+     */
+    DEPTHWISE_BLOCKED,
     /** Transposed convolution: GEMM of the transposed weights with the input, then col2im scatter-add. */
     GEMM_COL2IM,
     /**
@@ -72,6 +79,7 @@ public enum ConvAlgorithm {
             case AUTO, DIRECT, IM2COL -> true;
             case POINTWISE -> g.isPointwise();
             case DEPTHWISE -> g.isDepthwise();
+            case DEPTHWISE_BLOCKED -> g.isDepthwise() && g.outChannels() == g.inChannels();
             case GEMM_COL2IM -> false;
             case WINOGRAD_F2_3 -> WinogradConv.supports(g, 2);
             case WINOGRAD_F4_3 -> WinogradConv.supports(g, 4);
@@ -88,7 +96,8 @@ public enum ConvAlgorithm {
     /**
      * The algorithm AUTO runs for a forward convolution, a pure function of the geometry:
      * <ol>
-     * <li>{@link #DEPTHWISE} if {@code G == C} and {@code M/G < 6}: a GEMM of K = kernel size per channel would be
+     * <li>a depthwise kernel ({@link #DEPTHWISE} or {@link #DEPTHWISE_BLOCKED}, see {@link #depthwise}) if
+     * {@code G == C} and {@code M/G < 6}: a GEMM of K = kernel size per channel would be
      * mostly packing overhead, and with fewer than 6 rows (the micro-kernel's MR) its register tile runs mostly
      * empty, while the direct kernel reads each input row a few times and needs no buffer. (A single-channel input
      * with many output channels, like an audio front end {@code 1->128}, is a real GEMM and goes on below.)</li>
@@ -103,7 +112,7 @@ public enum ConvAlgorithm {
      */
     public static ConvAlgorithm choose(ConvGeometry g) {
         if (g.isDepthwise() && g.outChannelsPerGroup() < 6) {
-            return DEPTHWISE;
+            return depthwise(g);
         }
         if (g.isPointwise()) {
             return POINTWISE;
@@ -147,6 +156,60 @@ public enum ConvAlgorithm {
     static boolean rowDirect(ConvGeometry g) {
         return g.rank() == 2 && g.outputDim(1) >= 64 && RowDirectConv.supports(g)
                 && (g.outChannels() <= 8 || g.kernelSize() >= 25 && g.outChannels() <= 32);
+    }
+
+    /**
+     * Which depthwise kernel AUTO runs (for {@code G == C}, {@code M/G < 6}): {@link #DEPTHWISE_BLOCKED} if there is
+     * one output channel per input channel and the layer is strided (any axis) or its output rows are shorter than
+     * 24; otherwise {@link #DEPTHWISE}.
+     *
+     * <p>Where and how measured: this project's machine (AMD EPYC Zen 4 VM, 2 cores, AVX-512, 16 lanes), one
+     * thread, {@code dev.vinfer.bench.conv.DepthwiseKernels} (both kernels prepared on the same layer, 3x3 pad 1 with
+     * a Clip(0, 6) epilogue unless marked, single {@link ConvKernel#run} calls alternated, median thread CPU time of
+     * 800; load average 14-16 on the 2 cores, so absolute times are inflated, the ratios were stable), ms:
+     * <pre>
+     * channels@input/stride   DEPTHWISE  BLOCKED
+     * 144@56/1                  0.248     0.275   (issue 3's layer: per-channel rows of 56 fill their vectors)
+     * 32@112/1                  0.176     0.231
+     * 128@56/1                  0.218     0.270
+     * 192@28/1                  0.110     0.111   (a tie)
+     * 256@28/1                  0.145     0.141   (a tie)
+     * 384@14/1                  0.100     0.064
+     * 576@14/1                  0.151     0.097
+     * 512@14/1                  0.134     0.086
+     * 960@7/1                   0.136     0.056
+     * 96@112/2                  0.431     0.408
+     * 144@56/2                  0.222     0.165
+     * 192@28/2                  0.105     0.058
+     * 256@28/2                  0.142     0.076
+     * 576@14/2                  0.163     0.047
+     * 512@14/2                  0.144     0.042
+     * 512@7 7x7 unpadded        0.121     0.013   (MobileFaceNet's global depthwise, one output per channel)
+     * </pre>
+     * The blocked kernel pays two transposes per value (about 0.2 ns each) but no set-up per channel and no
+     * partly filled vectors: it wins wherever the per-channel kernel's rows are short (below a vector, 14 or 7) or
+     * strided (its stride-phase copy per channel); on long stride-1 rows the per-channel kernel already runs full
+     * vectors straight from a padded copy, and the blocked kernel's two transposes cost more than that copy.
+     * Planes whose padded extent passes {@value #BLOCKED_MAX_POSITIONS} positions (16 floats each per thread) stay
+     * on {@link #DEPTHWISE}, which needs one padded channel plane.
+     */
+    /** Padded positions above which AUTO keeps a depthwise layer off the blocked kernel: 4 MiB of scratch. */
+    static final int BLOCKED_MAX_POSITIONS = 65536;
+
+    static ConvAlgorithm depthwise(ConvGeometry g) {
+        if (!DEPTHWISE_BLOCKED.supports(g)) {
+            return DEPTHWISE;
+        }
+        boolean strided = false;
+        long padded = 1;
+        for (int i = 0; i < g.rank(); i++) {
+            strided |= g.stride(i) > 1;
+            padded *= (long) (g.outputDim(i) - 1) * g.stride(i) + (long) (g.kernel(i) - 1) * g.dilation(i) + 1;
+        }
+        if (padded > BLOCKED_MAX_POSITIONS) {
+            return DEPTHWISE; // its per-thread interleaved plane would pass 4 MiB (e.g. a long strided 1-D signal)
+        }
+        return strided || g.outputDim(g.rank() - 1) < 24 ? DEPTHWISE_BLOCKED : DEPTHWISE;
     }
 
     /**

@@ -46,6 +46,7 @@ public final class Convolutions {
             case IM2COL -> new Im2colConv(g, weights, wOff, bias, ep, backend);
             case POINTWISE -> new PointwiseConv(g, weights, wOff, bias, ep, backend);
             case DEPTHWISE -> new DepthwiseConv(g, weights, wOff, bias, ep, backend);
+            case DEPTHWISE_BLOCKED -> new BlockedDepthwiseConv(g, weights, wOff, bias, ep, backend);
             case WINOGRAD_F2_3 -> new WinogradConv(g, 2, weights, wOff, bias, ep, backend);
             case WINOGRAD_F4_3 -> new WinogradConv(g, 4, weights, wOff, bias, ep, backend);
             case WINOGRAD_F6_3 -> new WinogradConv(g, 6, weights, wOff, bias, ep, backend);

@@ -8,7 +8,7 @@
  * and return an immutable, thread-safe {@link dev.vinfer.conv.ConvKernel}; the algorithm is
  * {@link dev.vinfer.conv.ConvAlgorithm#choose chosen} or forced.</li>
  * <li>Algorithms: im2col + GEMM ({@code Im2colConv}), 1x1 as one GEMM ({@code PointwiseConv}), depthwise direct
- * ({@code DepthwiseConv}), Winograd F(2,3)/F(4,3)/F(6,3) in 1D/2D/3D ({@code WinogradConv},
+ * ({@code DepthwiseConv} along rows, {@code BlockedDepthwiseConv} with the channels in the vector lanes), Winograd F(2,3)/F(4,3)/F(6,3) in 1D/2D/3D ({@code WinogradConv},
  * {@code WinogradTransform}), GEMM + col2im for ConvTranspose, and the reference loops ({@code DirectConv}); each
  * declares its error bound ({@link dev.vinfer.conv.ConvAlgorithm#errorBound}).</li>
  * <li>Matrix products for MatMul/Gemm: {@link dev.vinfer.conv.Sgemm}, with prepacked constant operands

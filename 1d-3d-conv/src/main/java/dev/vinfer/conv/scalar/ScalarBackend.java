@@ -1,6 +1,7 @@
 package dev.vinfer.conv.scalar;
 
 import dev.vinfer.conv.Backend;
+import dev.vinfer.conv.BlockedDepthwiseChecks;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
@@ -238,6 +239,52 @@ public final class ScalarBackend implements Backend {
         }
         for (int j = 0; 2 * j + 1 < n; j++) {
             odd[oOff + j] = src[sOff + 2 * j + 1];
+        }
+    }
+
+    // ---- Channel-blocked depthwise kernel: the loops of the Backend contract as written. ----
+
+    /** Channels per block here: 8, so the scalar path also crosses block edges on small test layers. */
+    private static final int CHANNEL_BLOCK = 8;
+
+    @Override
+    public int depthwiseChannelBlock() {
+        return CHANNEL_BLOCK;
+    }
+
+    @Override
+    public void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, float[] dst,
+            int dOff) {
+        BlockedDepthwiseChecks.pack(CHANNEL_BLOCK, channels, src, sOff, sPitch, n, map, dst, dOff);
+        for (int p = 0; p < n; p++) {
+            for (int c = 0; c < CHANNEL_BLOCK; c++) {
+                dst[dOff + map[p] + c] = src[sOff + Math.min(c, channels - 1) * sPitch + p];
+            }
+        }
+    }
+
+    @Override
+    public void unpackChannelBlock(int channels, float[] src, int sOff, int n, float[] dst, int dOff, int dPitch) {
+        BlockedDepthwiseChecks.unpack(CHANNEL_BLOCK, channels, src, sOff, n, dst, dOff, dPitch);
+        for (int c = 0; c < channels; c++) {
+            for (int p = 0; p < n; p++) {
+                dst[dOff + c * dPitch + p] = src[sOff + p * CHANNEL_BLOCK + c];
+            }
+        }
+    }
+
+    @Override
+    public void depthwiseBlockedRow(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int step,
+            int n, float[] bias, int bOff, float lo, float hi, float[] dst, int dOff) {
+        BlockedDepthwiseChecks.row(CHANNEL_BLOCK, taps, coef, cOff, tapOff, src, sOff, step, n, bias, bOff, dst, dOff);
+        for (int j = 0; j < n; j++) {
+            for (int c = 0; c < CHANNEL_BLOCK; c++) {
+                float sum = bias[bOff + c];
+                for (int t = 0; t < taps; t++) {
+                    sum = Math.fma(coef[cOff + t * CHANNEL_BLOCK + c], src[sOff + j * step + tapOff[t] + c], sum);
+                }
+                dst[dOff + j * CHANNEL_BLOCK + c] = Math.min(Math.max(sum, lo), hi);
+            }
         }
     }
 

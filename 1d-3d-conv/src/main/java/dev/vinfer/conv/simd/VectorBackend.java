@@ -6,6 +6,7 @@ import static dev.vinfer.conv.simd.MicroKernel.NR;
 import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import dev.vinfer.conv.Backend;
+import dev.vinfer.conv.BlockedDepthwiseChecks;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
@@ -384,6 +385,33 @@ public final class VectorBackend implements Backend {
     public void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
         GemmChecks.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
         DepthwiseTaps.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
+    }
+
+    // ---- Channel-blocked depthwise kernel ----
+
+    @Override
+    public int depthwiseChannelBlock() {
+        return L;
+    }
+
+    @Override
+    public void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, float[] dst,
+            int dOff) {
+        BlockedDepthwiseChecks.pack(L, channels, src, sOff, sPitch, n, map, dst, dOff);
+        ChannelBlockTranspose.pack(channels, src, sOff, sPitch, n, map, dst, dOff);
+    }
+
+    @Override
+    public void unpackChannelBlock(int channels, float[] src, int sOff, int n, float[] dst, int dOff, int dPitch) {
+        BlockedDepthwiseChecks.unpack(L, channels, src, sOff, n, dst, dOff, dPitch);
+        ChannelBlockTranspose.unpack(channels, src, sOff, n, dst, dOff, dPitch);
+    }
+
+    @Override
+    public void depthwiseBlockedRow(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int step,
+            int n, float[] bias, int bOff, float lo, float hi, float[] dst, int dOff) {
+        BlockedDepthwiseChecks.row(L, taps, coef, cOff, tapOff, src, sOff, step, n, bias, bOff, dst, dOff);
+        BlockedDepthwiseTaps.row(taps, coef, cOff, tapOff, src, sOff, step, n, bias, bOff, lo, hi, dst, dOff);
     }
 
     @Override
