@@ -112,4 +112,14 @@ public interface Backend {
      * for {@code p < phases, j < count}; dst must not overlap src.
      */
     void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff);
+
+    // ---- Implicit im2col (ImplicitIm2colConv) ----
+
+    /**
+     * Prepares the GEMM of an implicit-im2col convolution: the {@code m x k} weights (row-major at {@code w[wOff]})
+     * packed for this backend's kernel, with {@code m} biases (or null for none). See {@link PanelGemm}.
+     */
+    default PanelGemm panelGemm(int m, int k, float[] w, int wOff, float[] bias) {
+        return new ScalarPanelGemm(m, k, w, wOff, bias);
+    }
 }

@@ -44,7 +44,13 @@ public enum ConvAlgorithm {
      * kernels, any dilation and padding. For large kernels or few output channels, where im2col's GEMM has a tiny M
      * or a huge K.
      */
-    ROW_DIRECT;
+    ROW_DIRECT,
+    /**
+     * im2col + GEMM without the column matrix ({@link ImplicitIm2colConv}): the input is copied once into a padded,
+     * stride-phase-split layout and the GEMM fills its panels straight from it, over all of K at once, with the bias
+     * and ReLU applied in registers. Any forward convolution; meant for few input channels on large planes.
+     */
+    IMPLICIT_IM2COL;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -77,6 +83,7 @@ public enum ConvAlgorithm {
             case WINOGRAD_F4_3 -> WinogradConv.supports(g, 4);
             case WINOGRAD_F6_3 -> WinogradConv.supports(g, 6);
             case ROW_DIRECT -> RowDirectConv.supports(g);
+            case IMPLICIT_IM2COL -> ImplicitIm2colConv.supports(g);
         };
     }
 
