@@ -126,4 +126,28 @@ class ImplicitIm2colConvTest {
             assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ks[0].algorithm());
         }
     }
+
+    /** AUTO's rule ({@link ConvAlgorithm#implicitIm2col}) on the layers it was measured on and its limits. */
+    @Test
+    void autoTakesItForFewInputChannelsOnLargePlanes() {
+        ConvGeometry stem = ConvGeometry.builder().channels(3, 64).input(224, 224).kernel(7, 7).strides(2, 2)
+                .padsOnnx(3, 3, 3, 3).build();
+        ConvGeometry video = ConvGeometry.builder().channels(3, 64).input(16, 112, 112).kernel(3, 3, 3)
+                .padsOnnx(1, 1, 1, 1, 1, 1).build();
+        ConvGeometry video7 = ConvGeometry.builder().channels(3, 64).input(16, 112, 112).kernel(7, 7, 7)
+                .strides(1, 2, 2).padsOnnx(3, 3, 3, 3, 3, 3).build();
+        ConvGeometry audio = ConvGeometry.builder().channels(1, 128).input(16000).kernel(80).strides(4).build();
+        ConvGeometry candyStem = ConvGeometry.builder().channels(3, 16).input(400, 400).kernel(9, 9)
+                .padsOnnx(4, 4, 4, 4).build();
+        ConvGeometry fewOut = ConvGeometry.builder().channels(3, 8).input(224, 224).kernel(3, 3).padsOnnx(1, 1, 1, 1)
+                .build();
+        ConvGeometry manyIn = ConvGeometry.builder().channels(8, 64).input(112, 112).kernel(3, 3).strides(2, 2)
+                .padsOnnx(1, 1, 1, 1).build();
+        for (ConvGeometry g : new ConvGeometry[] {stem, video, video7, audio}) {
+            assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(g), g.toString());
+        }
+        assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(candyStem));
+        assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(fewOut));
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(manyIn));
+    }
 }

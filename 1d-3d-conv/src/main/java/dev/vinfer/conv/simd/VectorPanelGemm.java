@@ -240,14 +240,25 @@ final class VectorPanelGemm implements PanelGemm {
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }
-        store(c00, c01, c, ci, relu);
-        store(c10, c11, c, ci + ldc, relu);
-        store(c20, c21, c, ci + 2 * ldc, relu);
-        store(c30, c31, c, ci + 3 * ldc, relu);
-        store(c40, c41, c, ci + 4 * ldc, relu);
-        store(c50, c51, c, ci + 5 * ldc, relu);
-        store(c60, c61, c, ci + 6 * ldc, relu);
-        store(c70, c71, c, ci + 7 * ldc, relu);
+        // ReLU as a max with 0, identity as a max with -infinity: no branch (a branch per store made the method
+        // too large for C2 to inline the last stores, which then boxed their vectors).
+        FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
+        c00.max(floor).intoArray(c, ci);
+        c01.max(floor).intoArray(c, ci + L);
+        c10.max(floor).intoArray(c, ci + ldc);
+        c11.max(floor).intoArray(c, ci + ldc + L);
+        c20.max(floor).intoArray(c, ci + 2 * ldc);
+        c21.max(floor).intoArray(c, ci + 2 * ldc + L);
+        c30.max(floor).intoArray(c, ci + 3 * ldc);
+        c31.max(floor).intoArray(c, ci + 3 * ldc + L);
+        c40.max(floor).intoArray(c, ci + 4 * ldc);
+        c41.max(floor).intoArray(c, ci + 4 * ldc + L);
+        c50.max(floor).intoArray(c, ci + 5 * ldc);
+        c51.max(floor).intoArray(c, ci + 5 * ldc + L);
+        c60.max(floor).intoArray(c, ci + 6 * ldc);
+        c61.max(floor).intoArray(c, ci + 6 * ldc + L);
+        c70.max(floor).intoArray(c, ci + 7 * ldc);
+        c71.max(floor).intoArray(c, ci + 7 * ldc + L);
     }
 
     /** As {@link #tile8} with 4 rows (narrow vectors, 16 registers). */
@@ -280,18 +291,14 @@ final class VectorPanelGemm implements PanelGemm {
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
-        store(c00, c01, c, ci, relu);
-        store(c10, c11, c, ci + ldc, relu);
-        store(c20, c21, c, ci + 2 * ldc, relu);
-        store(c30, c31, c, ci + 3 * ldc, relu);
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean relu) {
-        if (relu) {
-            v0 = v0.max(0f);
-            v1 = v1.max(0f);
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
+        FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
+        c00.max(floor).intoArray(c, ci);
+        c01.max(floor).intoArray(c, ci + L);
+        c10.max(floor).intoArray(c, ci + ldc);
+        c11.max(floor).intoArray(c, ci + ldc + L);
+        c20.max(floor).intoArray(c, ci + 2 * ldc);
+        c21.max(floor).intoArray(c, ci + 2 * ldc + L);
+        c30.max(floor).intoArray(c, ci + 3 * ldc);
+        c31.max(floor).intoArray(c, ci + 3 * ldc + L);
     }
 }
