@@ -69,7 +69,7 @@ final class ImplicitIm2colConv extends PreparedConv {
         float[] src = layoutBuffer();
         int pixels = g.outputPlane();
         int cIn = g.inChannels();
-        int inPlane = g.inputLength() / g.batch() / cIn;
+        int inPlane = g.inputPlane();
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
         boolean reluInKernel = epilogue.kind() == Epilogue.Kind.RELU && res == null;
