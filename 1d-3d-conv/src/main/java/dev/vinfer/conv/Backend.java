@@ -142,4 +142,13 @@ public interface Backend {
      */
     void depthwiseBlockedRow(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int step, int n,
             float[] bias, int bOff, float lo, float hi, float[] dst, int dOff);
+    // ---- Implicit im2col (ImplicitIm2colConv) ----
+
+    /**
+     * Prepares the GEMM of an implicit-im2col convolution: the {@code m x k} weights (row-major at {@code w[wOff]})
+     * packed for this backend's kernel, with {@code m} biases (or null for none). See {@link PanelGemm}.
+     */
+    default PanelGemm panelGemm(int m, int k, float[] w, int wOff, float[] bias) {
+        return new ScalarPanelGemm(m, k, w, wOff, bias);
+    }
 }

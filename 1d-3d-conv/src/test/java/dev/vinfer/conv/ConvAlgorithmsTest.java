@@ -240,7 +240,7 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(oneToMany));
         assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(wide));
         assertEquals(ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.choose(small));
-        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(stem));
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(stem));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(pwStrided));

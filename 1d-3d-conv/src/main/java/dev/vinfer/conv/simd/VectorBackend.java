@@ -11,6 +11,7 @@ import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
 import dev.vinfer.conv.PackedMatrix;
+import dev.vinfer.conv.PanelGemm;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -417,5 +418,12 @@ public final class VectorBackend implements Backend {
     @Override
     public String toString() {
         return name();
+    }
+
+    // ---- Implicit im2col (ImplicitIm2colConv) ----
+
+    @Override
+    public PanelGemm panelGemm(int m, int k, float[] w, int wOff, float[] bias) {
+        return new VectorPanelGemm(m, k, w, wOff, bias);
     }
 }

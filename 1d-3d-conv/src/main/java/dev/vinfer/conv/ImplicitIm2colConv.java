@@ -1,0 +1,115 @@
+package dev.vinfer.conv;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link ConvAlgorithm#IMPLICIT_IM2COL}: im2col + GEMM without the im2col matrix. The input is copied once per run
+ * into a {@link PhaseSplitInput} (zero-padded, split into stride phases), where every kernel tap is a constant offset
+ * from the output pixel; the GEMM ({@link PanelGemm}) then copies its B panels ({@code K x 32} pixels) straight from
+ * there, multiplies them by the prepacked weights over all of K at once and writes each output tile once, with the
+ * bias (and a ReLU) applied in registers.
+ *
+ * <p>Meant for few input channels on large planes (the 7x7/2 ResNet stem 3->64, a 3x3x3 3->64 video stem, a 1-D
+ * audio front end 1->128 with 80 taps): there K is small, the GEMM's work per pixel is modest, and the plain im2col
+ * path's extra passes (writing the column matrix, packing it again, a separate bias pass) cost a third of the time.
+ *
+ * <p>Threads: the output pixels are cut into one range per thread (multiples of 64 pixels), per image and group. The
+ * input copy is split over input rows. Memory: one layout per calling thread (about the padded input), kept and
+ * reused; it is zeroed when a different kernel used it last, so its padding is always zero.
+ */
+final class ImplicitIm2colConv extends PreparedConv {
+    /** Pixels per GEMM call: an activation other than ReLU, or a residual, is applied per chunk, still in cache. */
+    private static final int CHUNK = 1024;
+    /** Pixel ranges per thread start at multiples of this (whole vector panels on every backend). */
+    private static final int ALIGN = 64;
+
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final ThreadLocal<Layout> LAYOUT = ThreadLocal.withInitial(Layout::new);
+
+    /** A calling thread's layout buffer and which kernel zeroed it last. */
+    private static final class Layout {
+        long owner = -1;
+        float[] data = new float[0];
+    }
+
+    private final long id = IDS.incrementAndGet();
+    private final ConvGeometry g;
+    private final PhaseSplitInput layout;
+    private final PanelGemm.PixelGrid grid;
+    private final int[] tapOff;
+    private final PanelGemm[] groups;
+    private final Epilogue epilogue;
+
+    ImplicitIm2colConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
+        super(ConvAlgorithm.IMPLICIT_IM2COL, backend, g.inputLength(), g.outputLength());
+        this.g = g;
+        Shape3 s = Shape3.of(g);
+        float[] b = checkedBias(w, wOff, g.weightLength(), bias, g.outChannels());
+        this.layout = new PhaseSplitInput(s, g.inChannels());
+        this.grid = layout.grid();
+        this.tapOff = layout.tapOffsets(g.inChannelsPerGroup());
+        int mg = g.outChannelsPerGroup();
+        int k = g.reductionLength();
+        this.groups = new PanelGemm[g.group()];
+        for (int gi = 0; gi < g.group(); gi++) {
+            float[] gb = b == null ? null : Arrays.copyOfRange(b, gi * mg, (gi + 1) * mg);
+            groups[gi] = backend.panelGemm(mg, k, w, wOff + gi * mg * k, gb);
+        }
+        this.epilogue = e;
+    }
+
+    /** Whether this algorithm computes {@code g}: any forward convolution whose input layout fits in an array. */
+    static boolean supports(ConvGeometry g) {
+        return PhaseSplitInput.fits(g);
+    }
+
+    @Override
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
+        float[] src = layoutBuffer();
+        int pixels = g.outputPlane();
+        int cIn = g.inChannels();
+        int inPlane = g.inputPlane();
+        int cg = g.inChannelsPerGroup();
+        int mg = g.outChannelsPerGroup();
+        boolean reluInKernel = epilogue.kind() == Epilogue.Kind.RELU && res == null;
+        boolean post = res != null || !epilogue.isIdentity() && !reluInKernel;
+        int parts = Math.max(1, Math.min(p.threads(), Math.ceilDiv(pixels, ALIGN)));
+        int per = Math.ceilDiv(Math.ceilDiv(pixels, parts), ALIGN) * ALIGN;
+        int ranges = Math.ceilDiv(pixels, per);
+        for (int n = 0; n < g.batch(); n++) {
+            layout.fill(in, inOff + n * cIn * inPlane, cIn, src, backend, p);
+            int image = n;
+            p.forEach(g.group() * ranges, t -> {
+                int gi = t / ranges;
+                int q0 = t % ranges * per;
+                int q1 = Math.min(pixels, q0 + per);
+                int plane0 = outOff + (image * g.outChannels() + gi * mg) * pixels;
+                for (int c0 = q0; c0 < q1; c0 += CHUNK) {
+                    int c1 = Math.min(q1, c0 + CHUNK);
+                    groups[gi].run(src, gi * cg * layout.channelStride, tapOff, grid, c0, c1, out, plane0, pixels,
+                            reluInKernel);
+                    if (post) {
+                        for (int r = 0; r < mg; r++) {
+                            int row = plane0 + r * pixels + c0;
+                            addResidual(out, row, c1 - c0, res, resDelta);
+                            backend.biasEpilogue(out, row, c1 - c0, 0f, epilogue);
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** The calling thread's layout, zeroed unless this kernel was the last to use it (then its padding is zero). */
+    private float[] layoutBuffer() {
+        Layout l = LAYOUT.get();
+        if (l.data.length < layout.length) {
+            l.data = new float[layout.length];
+        } else if (l.owner != id) {
+            Arrays.fill(l.data, 0, layout.length, 0f);
+        }
+        l.owner = id;
+        return l.data;
+    }
+}

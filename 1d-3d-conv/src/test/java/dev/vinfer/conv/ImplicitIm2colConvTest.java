@@ -1,0 +1,153 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.TestSupport.assertClose;
+import static dev.vinfer.conv.TestSupport.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ConvAlgorithm#IMPLICIT_IM2COL} against {@link ConvReference} (through {@link ConvAlgorithmsTest#check}: every
+ * backend, serial and parallel, seed in every message): randomized 1D/2D/3D geometries with strides, dilations, pads,
+ * groups and batches; pinned shapes at the kernel's edges (pixel counts around its 32-pixel panels, the 64-pixel
+ * thread ranges and 1024-pixel chunks; output rows shorter than a panel; rows around its 8-row tile); the residual;
+ * and the per-thread layout shared by two kernels.
+ */
+class ImplicitIm2colConvTest {
+
+    @Test
+    void randomGeometries() {
+        for (long seed = 5000; seed < 5120; seed++) {
+            Random r = new Random(seed);
+            ConvGeometry g = ConvCases.forward(r, 1 + (int) (seed % 3), ConvCases.Kind.GENERAL);
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.IMPLICIT_IM2COL, r);
+        }
+    }
+
+    @Test
+    void pinnedEdges() {
+        long seed = 5200;
+        ConvGeometry[] shapes = {
+            // The ResNet stem's kind (7x7/2, pad 3) on a small odd plane: 15 x 12 output, runs across rows.
+            ConvGeometry.builder().channels(3, 64).input(29, 23).kernel(7, 7).strides(2, 2).padsOnnx(3, 3, 3, 3)
+                    .build(),
+            // 3x3x3 video stem kind, 3 -> 13 (rows past the 8-row tile), output rows of 33 (a panel and one).
+            ConvGeometry.builder().channels(3, 13).input(3, 5, 33).kernel(3, 3, 3).padsOnnx(1, 1, 1, 1, 1, 1)
+                    .build(),
+            // 7x7x7 with stride (1, 2, 2): the ResNet3D-10 stem's kind.
+            ConvGeometry.builder().channels(3, 9).input(4, 13, 14).kernel(7, 7, 7).strides(1, 2, 2)
+                    .padsOnnx(3, 3, 3, 3, 3, 3).build(),
+            // 1-D audio front end kind: 80 taps, stride 4, 1 -> 128; 1031 outputs (chunk edge + 7).
+            ConvGeometry.builder().channels(1, 128).input(4200).kernel(80).strides(4).build(),
+            // Pixel counts 31, 32, 33, 63, 64, 65 in one row (1-D), M = 1, 7, 8, 9.
+            ConvGeometry.builder().channels(2, 1).input(33).kernel(3).build(),
+            ConvGeometry.builder().channels(2, 7).input(34).kernel(3).build(),
+            ConvGeometry.builder().channels(2, 8).input(35).kernel(3).build(),
+            ConvGeometry.builder().channels(2, 9).input(65).kernel(3).build(),
+            ConvGeometry.builder().channels(2, 16).input(66).kernel(3).build(),
+            ConvGeometry.builder().channels(2, 17).input(67).kernel(3).build(),
+            // Output rows of 1 and 3 pixels: a panel holds many runs.
+            ConvGeometry.builder().channels(2, 8).input(70, 1).kernel(3, 1).padsOnnx(1, 0, 1, 0).build(),
+            ConvGeometry.builder().channels(3, 5).input(21, 7).kernel(3, 3).strides(1, 3).dilations(2, 1).build(),
+            // Stride 3 and 4 along W with dilation and uneven pads (phases of odd lengths), groups.
+            ConvGeometry.builder().channels(4, 6).group(2).input(9, 40).kernel(3, 5).strides(2, 3).dilations(1, 2)
+                    .pads(new int[] {0, 4}, new int[] {2, 1}).build(),
+            ConvGeometry.builder().batch(2).channels(3, 10).input(5, 8, 41).kernel(2, 3, 6).strides(3, 1, 4)
+                    .pads(new int[] {1, 0, 5}, new int[] {0, 2, 3}).build(),
+            // K = 3 * 121 = 363, above the shared GEMM's KC = 256.
+            ConvGeometry.builder().channels(3, 10).input(20, 19).kernel(11, 11).padsOnnx(5, 5, 5, 5).build(),
+        };
+        for (ConvGeometry g : shapes) {
+            assertTrue(ConvAlgorithm.IMPLICIT_IM2COL.supports(g), g.toString());
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.IMPLICIT_IM2COL, new Random(seed++));
+        }
+    }
+
+    /** The residual is added after the bias and before the activation (ReLU then runs after the GEMM, not in it). */
+    @Test
+    void residualBeforeTheActivation() {
+        for (long seed = 5300; seed < 5320; seed++) {
+            Random r = new Random(seed);
+            ConvGeometry g = ConvCases.forward(r, 1 + (int) (seed % 3), ConvCases.Kind.GENERAL);
+            float[] w = random(r, g.weightLength());
+            float[] bias = r.nextBoolean() ? random(r, g.outChannels()) : null;
+            float[] in = random(r, g.inputLength());
+            float[] res = random(r, 1 + g.outputLength());
+            Epilogue e = seed % 2 == 0 ? Epilogue.RELU : ConvCases.epilogue(r);
+            float[] want = new float[g.outputLength()];
+            ConvReference.conv(g, in, 0, w, 0, bias, e, want, 0, res, 1);
+            for (Backend be : TestSupport.backends()) {
+                ConvKernel k = Convolutions.prepare(g, w, 0, bias, e, ConvAlgorithm.IMPLICIT_IM2COL, be);
+                for (Parallel p : TestSupport.PARALLELS) {
+                    float[] out = new float[g.outputLength()];
+                    k.run(in, 0, out, 0, res, 1, p);
+                    assertClose("seed=" + seed + " " + g + " " + e + " " + be.name() + " " + p,
+                            g.reductionLength() + 1, want, 0, out, 0, out.length);
+                }
+            }
+        }
+    }
+
+    /**
+     * Two kernels with different padding share the calling thread's layout buffer: whichever ran last, the other's
+     * padding must read as zeros (its input positions differ), so alternating them must not change results.
+     */
+    @Test
+    void kernelsSharingTheLayoutKeepTheirPaddingZero() {
+        Random r = new Random(5400);
+        ConvGeometry a = ConvGeometry.builder().channels(2, 8).input(12, 12).kernel(3, 3).padsOnnx(1, 1, 1, 1).build();
+        ConvGeometry b = ConvGeometry.builder().channels(2, 8).input(12, 12).kernel(5, 5).padsOnnx(2, 2, 2, 2).build();
+        for (Backend be : TestSupport.backends()) {
+            ConvGeometry[] gs = {a, b};
+            ConvKernel[] ks = new ConvKernel[2];
+            float[][] ins = new float[2][];
+            float[][] wants = new float[2][];
+            for (int i = 0; i < 2; i++) {
+                float[] w = random(r, gs[i].weightLength());
+                ins[i] = random(r, gs[i].inputLength());
+                for (int j = 0; j < ins[i].length; j++) {
+                    ins[i][j] += 5f; // far from zero: a stale input value in the padding would show
+                }
+                wants[i] = new float[gs[i].outputLength()];
+                ConvReference.conv(gs[i], ins[i], 0, w, 0, null, Epilogue.NONE, wants[i], 0);
+                ks[i] = Convolutions.prepare(gs[i], w, 0, null, Epilogue.NONE, ConvAlgorithm.IMPLICIT_IM2COL, be);
+            }
+            for (int rep = 0; rep < 4; rep++) {
+                int i = rep % 2;
+                float[] out = new float[gs[i].outputLength()];
+                Arrays.fill(out, Float.NaN);
+                ks[i].run(ins[i], 0, out, 0, Parallel.SERIAL);
+                assertClose("seed=5400 rep " + rep + " " + be.name(), gs[i].reductionLength(), wants[i], 0, out, 0,
+                        out.length);
+            }
+            assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ks[0].algorithm());
+        }
+    }
+
+    /** AUTO's rule ({@link ConvAlgorithm#implicitIm2col}) on the layers it was measured on and its limits. */
+    @Test
+    void autoTakesItForFewInputChannelsOnLargePlanes() {
+        ConvGeometry stem = ConvGeometry.builder().channels(3, 64).input(224, 224).kernel(7, 7).strides(2, 2)
+                .padsOnnx(3, 3, 3, 3).build();
+        ConvGeometry video = ConvGeometry.builder().channels(3, 64).input(16, 112, 112).kernel(3, 3, 3)
+                .padsOnnx(1, 1, 1, 1, 1, 1).build();
+        ConvGeometry video7 = ConvGeometry.builder().channels(3, 64).input(16, 112, 112).kernel(7, 7, 7)
+                .strides(1, 2, 2).padsOnnx(3, 3, 3, 3, 3, 3).build();
+        ConvGeometry audio = ConvGeometry.builder().channels(1, 128).input(16000).kernel(80).strides(4).build();
+        ConvGeometry candyStem = ConvGeometry.builder().channels(3, 16).input(400, 400).kernel(9, 9)
+                .padsOnnx(4, 4, 4, 4).build();
+        ConvGeometry fewOut = ConvGeometry.builder().channels(3, 8).input(224, 224).kernel(3, 3).padsOnnx(1, 1, 1, 1)
+                .build();
+        ConvGeometry manyIn = ConvGeometry.builder().channels(8, 64).input(112, 112).kernel(3, 3).strides(2, 2)
+                .padsOnnx(1, 1, 1, 1).build();
+        for (ConvGeometry g : new ConvGeometry[] {stem, video, video7, audio}) {
+            assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(g), g.toString());
+        }
+        assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(candyStem));
+        assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(fewOut));
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(manyIn));
+    }
+}
