@@ -112,4 +112,13 @@ public interface Backend {
      * for {@code p < phases, j < count}; dst must not overlap src.
      */
     void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff);
+
+    /**
+     * Drops the last value of every segment of {@code seg} values:
+     * {@code dst[dstOff + s * (seg - 1) + j] = src[srcOff + s * seg + j]} for {@code s < segs, j < seg - 1}. The
+     * Winograd kernel uses it to squeeze the padding slot out of each tile row of its transformed input, so the
+     * GEMMs see only real tiles. May run in place ({@code dst == src, dstOff <= srcOff}); otherwise dst must not
+     * overlap src. Writes nothing outside {@code [dstOff, dstOff + segs * (seg - 1))}.
+     */
+    void dropSegmentEnds(int seg, int segs, float[] src, int srcOff, float[] dst, int dstOff);
 }

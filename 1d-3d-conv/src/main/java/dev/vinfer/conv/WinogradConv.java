@@ -73,6 +73,12 @@ final class WinogradConv extends PreparedConv {
     private final int stripRows;
     /** Panel width of the GEMM's packed B: output-channel blocks are multiples of it. */
     private final int panel;
+    /**
+     * Row tile of the GEMM's packed A (the micro-kernel's rows): by rows, a strip's segment padding slots are
+     * squeezed out of the transformed input when that makes fewer row tiles (ResNet's 512@7x7 F(2,3): 16 tiles in
+     * 20 columns, 3 row tiles of 6 instead of 4).
+     */
+    private final int rowTile;
     /** Tiles as the GEMMs' columns ({@link #stripByColumns}) instead of their rows ({@link #strip}). */
     private final boolean byColumns;
 
@@ -106,6 +112,7 @@ final class WinogradConv extends PreparedConv {
         this.nH = Math.ceilDiv(s.outH, th.m);
         this.nW = Math.ceilDiv(s.outW, tw.m);
         this.panel = Math.max(1, backend.packB(false, 1, 1, new float[1], 0, 1).alignment());
+        this.rowTile = Math.max(1, backend.packA(false, 1, 1, new float[1], 0, 1).alignment());
         int perTileColumn = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup());
         int fitCols = Math.max(24, STRIP_BUDGET / perTileColumn);
         if (stripColumns > 0) {
@@ -208,20 +215,69 @@ final class WinogradConv extends PreparedConv {
         int nb = Math.ceilDiv(mg, per);
         int rowsPerStrip = strip;
         int strips = Math.ceilDiv(rows, rowsPerStrip);
-        p.forEach(units * strips * nb, task -> {
-            int block = task % nb;
-            int st = task / nb;
+        if (nb > 1) {
+            // Output-channel blocks: the threads share each strip's input transform (channels split between them)
+            // before each takes a block of the GEMMs and output transform, instead of every block redoing the whole
+            // input transform (a sixth of 512@7x7 F(2,3), nearly half of 3D 64@8x28x28 F(4,3)).
+            for (int st = 0; st < units * strips; st++) {
+                int unit = st / strips;
+                int r0 = st % strips * rowsPerStrip;
+                cooperativeStrip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), per, nb,
+                        in, inOff, out, outOff, res, resDelta, p);
+            }
+            return;
+        }
+        p.forEach(units * strips, st -> {
             int unit = st / strips;
             int r0 = st % strips * rowsPerStrip;
-            int m0 = block * per;
+            int r1 = Math.min(rows, r0 + rowsPerStrip);
             if (byColumns) {
-                stripByColumns(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), in, inOff,
-                        out, outOff, res, resDelta);
+                stripByColumns(unit / g.group(), unit % g.group(), r0, r1, in, inOff, out, outOff, res, resDelta);
             } else {
-                strip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), m0,
-                        Math.min(mg, m0 + per), in, inOff, out, outOff, res, resDelta);
+                Scratch sc = SCRATCH.get();
+                float[] v = transformedInput(sc, unit / g.group(), unit % g.group(), r0, r1, 0,
+                        g.inChannelsPerGroup(), in, inOff, null);
+                stripGemmAndOutput(sc, v, unit / g.group(), unit % g.group(), r0, r1, 0, mg, out, outOff, res,
+                        resDelta);
             }
         });
+    }
+
+    /**
+     * One strip by rows on all threads: its input channels split between them for the input transform (into the
+     * calling thread's V), then, after the join, one block of {@code per} output channels each for the GEMMs and
+     * the output transform.
+     */
+    private void cooperativeStrip(int n, int gi, int r0, int r1, int per, int nb, float[] in, int inOff, float[] out,
+            int outOff, float[] res, int resDelta, Parallel p) {
+        int cg = g.inChannelsPerGroup();
+        int mg = g.outChannelsPerGroup();
+        Scratch mine = SCRATCH.get();
+        mine.v = Scratch.grow(mine.v, positions * cg * (r1 - r0) * segW);
+        float[] v = mine.v;
+        int parts = Math.min(p.threads(), cg);
+        p.forEach(parts, part -> transformedInput(SCRATCH.get(), n, gi, r0, r1, cg * part / parts,
+                cg * (part + 1) / parts, in, inOff, v));
+        compactIfWorthIt(v, r0, r1);
+        p.forEach(nb, block -> stripGemmAndOutput(SCRATCH.get(), v, n, gi, r0, r1, block * per,
+                Math.min(mg, block * per + per), out, outOff, res, resDelta));
+    }
+
+    /**
+     * By rows, the GEMMs' rows are the strip's tiles: when dropping every segment's padding slot from V saves GEMM
+     * row tiles, does so (in place) and returns true.
+     */
+    private boolean compactIfWorthIt(float[] v, int r0, int r1) {
+        if (!compact(r0, r1)) {
+            return false;
+        }
+        backend.dropSegmentEnds(segW, positions * g.inChannelsPerGroup() * (r1 - r0), v, 0, v, 0);
+        return true;
+    }
+
+    /** Whether a strip of tile rows {@code [r0, r1)} goes through the GEMMs without its segments' padding slots. */
+    private boolean compact(int r0, int r1) {
+        return roundUp((r1 - r0) * chunkTiles, rowTile) < roundUp((r1 - r0) * segW, rowTile);
     }
 
     /**
@@ -249,21 +305,30 @@ final class WinogradConv extends PreparedConv {
         return max;
     }
 
-    /** Tile rows {@code [r0, r1)} of image n, group gi, the group's output channels {@code [m0, m1)}. */
-    private void strip(int n, int gi, int r0, int r1, int m0, int m1, float[] in, int inOff, float[] out, int outOff,
-            float[] res, int resDelta) {
+    /**
+     * Tile rows {@code [r0, r1)} of image n, group gi, the group's output channels {@code [m0, m1)}, from the
+     * strip's transformed input {@code v} (compacted here if worth it, when the caller has not): GEMMs, output
+     * transform, residual, bias and epilogue. {@code sc} is this thread's scratch.
+     */
+    private void stripGemmAndOutput(Scratch sc, float[] v, int n, int gi, int r0, int r1, int m0, int m1, float[] out,
+            int outOff, float[] res, int resDelta) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
         int len = m1 - m0;
         int cols = (r1 - r0) * segW;
-        int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
+        int lp = cols + 1;
+        // The GEMM rows: every segment's tiles, without its padding slot when that saves GEMM row tiles.
+        boolean compact = compact(r0, r1);
+        int rowsV = compact ? (r1 - r0) * chunkTiles : cols;
+        int perRow = compact ? chunkTiles : segW;
+        sc.o = Scratch.grow(sc.o, positions * len * cols);
         int patchSize = Math.max(td.t * th.t * tw.m * lp, positions * len);
-        Scratch sc = transformedInput(n, gi, r0, r1, patchSize, positions * len * cols, in, inOff);
-        float[] v = sc.v;
+        sc.patch = Scratch.grow(sc.patch, patchSize);
+        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
         float[] o = sc.o;
         for (int pos = 0; pos < positions; pos++) {
-            backend.gemmPackedB(true, cols, v, pos * cg * cols, cols, u[gi][pos], m0, m1, o, pos * cols * len, len,
-                    false);
+            backend.gemmPackedB(true, rowsV, v, pos * cg * rowsV, rowsV, u[gi][pos], m0, m1, o, pos * rowsV * len,
+                    len, false);
         }
         int outPlane = s.outPlane();
         int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * outPlane;
@@ -272,7 +337,7 @@ final class WinogradConv extends PreparedConv {
             int j0 = r % chunks * chunkTiles;
             int j1 = Math.min(nW, j0 + chunkTiles);
             for (int j = j0; j < j1; j++) {
-                float[] tile = outputTransformTile(sc, o, (r - r0) * segW + j - j0, cols, len);
+                float[] tile = outputTransformTile(sc, o, (r - r0) * perRow + j - j0, rowsV, len);
                 scatterTile(tile, len, tileRow / nH, tileRow % nH, j, out, chBase, outPlane);
             }
         }
@@ -301,20 +366,25 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * The part both strip layouts share: grows this thread's scratch for tile rows {@code [r0, r1)} (patches of
-     * {@code patchSize}, {@code oSize} transformed outputs) and fills {@code sc.v} with the input transform of every
-     * input channel of group gi, image n.
+     * The part both strip layouts share: the input transform of input channels {@code [c0, c1)} of group gi, image
+     * n, tile rows {@code [r0, r1)}, into {@code v} ({@code [position][channel][column]}, all the group's channels),
+     * or into this thread's {@code sc.v} (grown) if {@code v} is null; returns the array written. Uses (and grows)
+     * {@code sc}'s patch and line buffers. Compacts a by-rows V of all channels when worth it.
      */
-    private Scratch transformedInput(int n, int gi, int r0, int r1, int patchSize, int oSize, float[] in, int inOff) {
+    private float[] transformedInput(Scratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
+            int inOff, float[] v) {
         int cg = g.inChannelsPerGroup();
         int cols = (r1 - r0) * segW;
         int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
-        Scratch sc = SCRATCH.get();
+        int patchSize = td.t * th.t * tw.m * lp;
         sc.patch = Scratch.grow(sc.patch, patchSize);
         sc.patch2 = Scratch.grow(sc.patch2, patchSize);
-        sc.v = Scratch.grow(sc.v, positions * cg * cols);
-        sc.o = Scratch.grow(sc.o, oSize);
         sc.line = Scratch.grow(sc.line, cols * tw.m);
+        boolean own = v == null;
+        if (own) {
+            sc.v = Scratch.grow(sc.v, positions * cg * cols);
+            v = sc.v;
+        }
         int tmax = Math.max(tw.t, Math.max(th.t, td.t));
         if (sc.srcOff.length < tmax) {
             sc.srcOff = new int[tmax];
@@ -322,11 +392,14 @@ final class WinogradConv extends PreparedConv {
         }
         int inPlane = s.inPlane();
         int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
-        for (int c = 0; c < cg; c++) {
+        for (int c = c0; c < c1; c++) {
             fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch, sc.line);
-            inputTransform(sc, lp, cols, c, cg, sc.v);
+            inputTransform(sc, lp, cols, c, cg, v);
         }
-        return sc;
+        if (own && !byColumns) {
+            compactIfWorthIt(v, r0, r1);
+        }
+        return v;
     }
 
     /**
@@ -339,11 +412,9 @@ final class WinogradConv extends PreparedConv {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
         int cols = (r1 - r0) * segW;
-        int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
-        int rowsDH = td.t * th.t;
-        int patchSize = rowsDH * tw.m * lp;
-        Scratch sc = transformedInput(n, gi, r0, r1, patchSize, positions * mg * cols, in, inOff);
-        float[] v = sc.v;
+        Scratch sc = SCRATCH.get();
+        float[] v = transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null);
+        sc.o = Scratch.grow(sc.o, positions * mg * cols);
         float[] o = sc.o;
         for (int pos = 0; pos < positions; pos++) {
             backend.gemmPackedA(u[gi][pos], 0, mg, false, cols, v, pos * cg * cols, cols, o, pos * mg * cols, cols,
