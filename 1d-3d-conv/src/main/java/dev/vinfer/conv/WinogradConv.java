@@ -192,7 +192,12 @@ final class WinogradConv extends PreparedConv {
         int strip = Math.min(rows, stripRows);
         int threads = p.threads();
         int blocks = 1;
-        if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 4L * threads) {
+        long total = (long) units * rows;
+        // Few strips that do not share out evenly (within a tenth): ResNet's one-strip 512@7x7, 3D 64@8x28x28's
+        // five strips of 3, 3, 3, 3, 2 tile rows. Strips that do (1D k3 @4000: six chunks, three a thread) stay whole,
+        // one thread each: no joins, full-width GEMMs.
+        if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 4L * threads
+                && makespan(units, rows, strip, threads) * threads > total + total / 10) {
             if (mg >= threads * panel && !byColumns) {
                 // Few strips: every thread takes a block of output channels (whole panels) of every strip.
                 blocks = threads;
