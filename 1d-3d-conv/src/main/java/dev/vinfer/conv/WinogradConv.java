@@ -24,13 +24,16 @@ package dev.vinfer.conv;
  * {@code k < t}. Stored as m "phase" rows {@code P_p[j] = x[j*m + p]}, input k of every tile is the contiguous
  * row {@code P_(k mod m)} shifted by {@code k / m} (0 or 1), so every input-transform step is a linear combination
  * of whole rows ({@link Backend#combine}), vectorized across tiles. Each tile row gets one extra slot (its last tile
- * needs input {@code nW*m + k - m}); those slots ride along through the GEMM as padding rows.
+ * needs input {@code nW*m + k - m}). With tiles as the GEMMs' rows those slots are dropped from V
+ * ({@link Backend#dropSegmentEnds}) when that saves GEMM row tiles (16 tiles of a 7x7 plane: 3 row tiles of 6,
+ * not 4); otherwise they ride along through the GEMM as padding rows.
  *
  * <p>Work is cut into strips of consecutive tile rows (or, for long rows, of chunks of one row) sized so the
  * transformed input and output ({@code t^r x (C/G + M/G) x tiles} floats) stay near {@link #STRIP_BUDGET}. When
- * that leaves threads idle (small planes: ResNet's 512@7x7 is one 20-tile strip) the output channels are split in
- * panel-aligned blocks instead, each block redoing the strip's (cheap) input transform. Scratch is per thread
- * ({@link ThreadLocal}, kept).
+ * that leaves threads unevenly loaded (small planes: ResNet's 512@7x7 is one strip of 16 tiles) all threads work
+ * on each strip in turn, phase by phase: input transform by input channels, GEMMs by positions, output transform
+ * by output channels ({@link #cooperativeStrip}). Scratch is per thread ({@link ThreadLocal}, kept); in a
+ * cooperative strip V and O are the calling thread's, shared by all.
  */
 final class WinogradConv extends PreparedConv {
     /** Floats of transformed input plus GEMM output per strip (2 MiB: L2-sized on Zen 4, within L3 elsewhere). */
@@ -71,8 +74,6 @@ final class WinogradConv extends PreparedConv {
     private final int segW;
     /** Segments per strip. */
     private final int stripRows;
-    /** Panel width of the GEMM's packed B: output-channel blocks are multiples of it. */
-    private final int panel;
     /**
      * Row tile of the GEMM's packed A (the micro-kernel's rows): by rows, a strip's segment padding slots are
      * squeezed out of the transformed input when that makes fewer row tiles (ResNet's 512@7x7 F(2,3): 16 tiles in
@@ -111,7 +112,6 @@ final class WinogradConv extends PreparedConv {
         this.nD = Math.ceilDiv(s.outD, td.m);
         this.nH = Math.ceilDiv(s.outH, th.m);
         this.nW = Math.ceilDiv(s.outW, tw.m);
-        this.panel = Math.max(1, backend.packB(false, 1, 1, new float[1], 0, 1).alignment());
         this.rowTile = Math.max(1, backend.packA(false, 1, 1, new float[1], 0, 1).alignment());
         int perTileColumn = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup());
         int fitCols = Math.max(24, STRIP_BUDGET / perTileColumn);
@@ -191,19 +191,19 @@ final class WinogradConv extends PreparedConv {
         int mg = g.outChannelsPerGroup();
         int strip = Math.min(rows, stripRows);
         int threads = p.threads();
-        int blocks = 1;
+        boolean cooperative = false;
         long total = (long) units * rows;
         // Few strips that do not share out evenly (within a tenth): ResNet's one-strip 512@7x7, 3D 64@8x28x28's
         // five strips of 3, 3, 3, 3, 2 tile rows. Strips that do (1D k3 @4000: six chunks, three a thread) stay whole,
         // one thread each: no joins, full-width GEMMs.
         if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 4L * threads
                 && makespan(units, rows, strip, threads) * threads > total + total / 10) {
-            if (mg >= threads * panel && !byColumns) {
-                // Few strips: every thread takes a block of output channels (whole panels) of every strip.
-                blocks = threads;
+            if (!byColumns) {
+                // All threads on every strip, one phase at a time (see cooperativeStrip).
+                cooperative = true;
             } else {
-                // Few channels too: the strip size whose tasks finish soonest on the threads, the largest among
-                // equals (fewer, bigger GEMMs). 7 rows on 2 threads: 4 + 3, not 7 or 6 + 1.
+                // The strip size whose tasks finish soonest on the threads, the largest among equals (fewer, bigger
+                // GEMMs). 7 rows on 2 threads: 4 + 3, not 7 or 6 + 1.
                 int best = strip;
                 long bestSpan = Long.MAX_VALUE;
                 for (int cand = strip; cand >= 1; cand--) {
@@ -216,73 +216,83 @@ final class WinogradConv extends PreparedConv {
                 strip = best;
             }
         }
-        int per = blocks == 1 ? mg : roundUp(Math.ceilDiv(mg, blocks), panel);
-        int nb = Math.ceilDiv(mg, per);
         int rowsPerStrip = strip;
         int strips = Math.ceilDiv(rows, rowsPerStrip);
-        if (nb > 1) {
-            // Output-channel blocks: the threads share each strip's input transform (channels split between them)
-            // before each takes a block of the GEMMs and output transform, instead of every block redoing the whole
-            // input transform (a sixth of 512@7x7 F(2,3), nearly half of 3D 64@8x28x28 F(4,3)).
+        if (cooperative) {
             for (int st = 0; st < units * strips; st++) {
                 int unit = st / strips;
                 int r0 = st % strips * rowsPerStrip;
-                cooperativeStrip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), per, nb,
-                        in, inOff, out, outOff, res, resDelta, p);
+                cooperativeStrip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), in, inOff,
+                        out, outOff, res, resDelta, p);
             }
             return;
         }
         p.forEach(units * strips, st -> {
             int unit = st / strips;
+            int n = unit / g.group();
+            int gi = unit % g.group();
             int r0 = st % strips * rowsPerStrip;
             int r1 = Math.min(rows, r0 + rowsPerStrip);
             if (byColumns) {
-                stripByColumns(unit / g.group(), unit % g.group(), r0, r1, in, inOff, out, outOff, res, resDelta);
+                stripByColumns(n, gi, r0, r1, in, inOff, out, outOff, res, resDelta);
             } else {
                 Scratch sc = SCRATCH.get();
-                float[] v = transformedInput(sc, unit / g.group(), unit % g.group(), r0, r1, 0,
-                        g.inChannelsPerGroup(), in, inOff, null);
-                stripGemmAndOutput(sc, v, unit / g.group(), unit % g.group(), r0, r1, 0, mg, out, outOff, res,
-                        resDelta);
+                float[] v = transformedInput(sc, n, gi, r0, r1, 0, g.inChannelsPerGroup(), in, inOff, null);
+                sc.o = Scratch.grow(sc.o, positions * (r1 - r0) * segW * mg);
+                stripGemms(v, sc.o, gi, r0, r1, 0, positions);
+                stripOutput(sc, sc.o, n, gi, r0, r1, 0, mg, out, outOff, res, resDelta);
             }
         });
     }
 
     /**
-     * One strip by rows on all threads: its input channels split between them for the input transform (into the
-     * calling thread's V), then, after the join, one block of {@code per} output channels each for the GEMMs and
-     * the output transform.
+     * One strip by rows on all threads, in three phases with a join after each: the input transform (input
+     * channels split between the threads, into the calling thread's V), the GEMMs (positions split, into its O),
+     * the output transform with residual, bias and epilogue (output channels split). Splitting the GEMMs by
+     * output-channel blocks instead made every thread pack the same transformed input for its GEMMs, and (before
+     * session 3) redo the whole input transform: a sixth of 512@7x7 F(2,3), nearly half of 3D 64@8x28x28 F(4,3).
      */
-    private void cooperativeStrip(int n, int gi, int r0, int r1, int per, int nb, float[] in, int inOff, float[] out,
-            int outOff, float[] res, int resDelta, Parallel p) {
+    private void cooperativeStrip(int n, int gi, int r0, int r1, float[] in, int inOff, float[] out, int outOff,
+            float[] res, int resDelta, Parallel p) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
+        int cols = (r1 - r0) * segW;
         Scratch mine = SCRATCH.get();
-        mine.v = Scratch.grow(mine.v, positions * cg * (r1 - r0) * segW);
+        mine.v = Scratch.grow(mine.v, positions * cg * cols);
+        mine.o = Scratch.grow(mine.o, positions * cols * mg);
         float[] v = mine.v;
-        int parts = Math.min(p.threads(), cg);
+        float[] o = mine.o;
+        int threads = p.threads();
+        int parts = Math.min(threads, cg);
         p.forEach(parts, part -> transformedInput(SCRATCH.get(), n, gi, r0, r1, cg * part / parts,
                 cg * (part + 1) / parts, in, inOff, v));
         compactIfWorthIt(v, r0, r1);
-        p.forEach(nb, block -> stripGemmAndOutput(SCRATCH.get(), v, n, gi, r0, r1, block * per,
-                Math.min(mg, block * per + per), out, outOff, res, resDelta));
+        int posParts = Math.min(threads, positions);
+        p.forEach(posParts, part -> stripGemms(v, o, gi, r0, r1, positions * part / posParts,
+                positions * (part + 1) / posParts));
+        int outParts = Math.min(threads, mg);
+        p.forEach(outParts, part -> stripOutput(SCRATCH.get(), o, n, gi, r0, r1, mg * part / outParts,
+                mg * (part + 1) / outParts, out, outOff, res, resDelta));
     }
 
     /**
      * By rows, the GEMMs' rows are the strip's tiles: when dropping every segment's padding slot from V saves GEMM
-     * row tiles, does so (in place) and returns true.
+     * row tiles, does so (in place).
      */
-    private boolean compactIfWorthIt(float[] v, int r0, int r1) {
-        if (!compact(r0, r1)) {
-            return false;
+    private void compactIfWorthIt(float[] v, int r0, int r1) {
+        if (compact(r0, r1)) {
+            backend.dropSegmentEnds(segW, positions * g.inChannelsPerGroup() * (r1 - r0), v, 0, v, 0);
         }
-        backend.dropSegmentEnds(segW, positions * g.inChannelsPerGroup() * (r1 - r0), v, 0, v, 0);
-        return true;
     }
 
     /** Whether a strip of tile rows {@code [r0, r1)} goes through the GEMMs without its segments' padding slots. */
     private boolean compact(int r0, int r1) {
         return roundUp((r1 - r0) * chunkTiles, rowTile) < roundUp((r1 - r0) * segW, rowTile);
+    }
+
+    /** The GEMM rows of a by-rows strip: its tiles, with or without the segments' padding slots. */
+    private int gemmRows(int r0, int r1) {
+        return (r1 - r0) * (compact(r0, r1) ? chunkTiles : segW);
     }
 
     /**
@@ -311,29 +321,38 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * Tile rows {@code [r0, r1)} of image n, group gi, the group's output channels {@code [m0, m1)}, from the
-     * strip's transformed input {@code v} (compacted here if worth it, when the caller has not): GEMMs, output
-     * transform, residual, bias and epilogue. {@code sc} is this thread's scratch.
+     * The GEMMs of positions {@code [p0, p1)} of a by-rows strip (tile rows {@code [r0, r1)}, group gi):
+     * {@code O_pos^T = V_pos^T x U_pos^T} from the transformed input {@code v} (compacted if {@link #compact})
+     * into {@code o} ({@code [position][GEMM row][output channel]}, all the group's channels).
      */
-    private void stripGemmAndOutput(Scratch sc, float[] v, int n, int gi, int r0, int r1, int m0, int m1, float[] out,
-            int outOff, float[] res, int resDelta) {
+    private void stripGemms(float[] v, float[] o, int gi, int r0, int r1, int p0, int p1) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
+        int rowsV = gemmRows(r0, r1);
+        for (int pos = p0; pos < p1; pos++) {
+            backend.gemmPackedB(true, rowsV, v, pos * cg * rowsV, rowsV, u[gi][pos], 0, mg, o, pos * rowsV * mg, mg,
+                    false);
+        }
+    }
+
+    /**
+     * Output channels {@code [m0, m1)} of a by-rows strip (tile rows {@code [r0, r1)} of image n, group gi) from its
+     * GEMM outputs {@code o}: output transform tile by tile, scatter into the output planes, then residual, bias and
+     * epilogue over the output rows the strip covers. {@code sc} is this thread's scratch.
+     */
+    private void stripOutput(Scratch sc, float[] o, int n, int gi, int r0, int r1, int m0, int m1, float[] out,
+            int outOff, float[] res, int resDelta) {
+        int mg = g.outChannelsPerGroup();
         int len = m1 - m0;
-        int cols = (r1 - r0) * segW;
-        int lp = cols + 1;
-        // The GEMM rows: every segment's tiles, without its padding slot when that saves GEMM row tiles.
-        boolean compact = compact(r0, r1);
-        int rowsV = compact ? (r1 - r0) * chunkTiles : cols;
-        int perRow = compact ? chunkTiles : segW;
-        sc.o = Scratch.grow(sc.o, positions * len * cols);
-        int patchSize = Math.max(td.t * th.t * tw.m * lp, positions * len);
+        int rowsV = gemmRows(r0, r1);
+        int perRow = rowsV / (r1 - r0);
+        int patchSize = positions * len;
         sc.patch = Scratch.grow(sc.patch, patchSize);
         sc.patch2 = Scratch.grow(sc.patch2, patchSize);
-        float[] o = sc.o;
-        for (int pos = 0; pos < positions; pos++) {
-            backend.gemmPackedB(true, rowsV, v, pos * cg * rowsV, rowsV, u[gi][pos], m0, m1, o, pos * rowsV * len,
-                    len, false);
+        int tmax = Math.max(tw.t, Math.max(th.t, td.t));
+        if (sc.srcOff.length < tmax) {
+            sc.srcOff = new int[tmax];
+            sc.dstOff = new int[tmax];
         }
         int outPlane = s.outPlane();
         int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * outPlane;
@@ -342,7 +361,7 @@ final class WinogradConv extends PreparedConv {
             int j0 = r % chunks * chunkTiles;
             int j1 = Math.min(nW, j0 + chunkTiles);
             for (int j = j0; j < j1; j++) {
-                float[] tile = outputTransformTile(sc, o, (r - r0) * perRow + j - j0, rowsV, len);
+                float[] tile = outputTransformTile(sc, o, (r - r0) * perRow + j - j0, rowsV, mg, m0, len);
                 scatterTile(tile, len, tileRow / nH, tileRow % nH, j, out, chBase, outPlane);
             }
         }
@@ -512,17 +531,18 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * A^T along W, H, then D of one tile of the GEMM output {@code o[pos][col][len]}; returns the buffer holding
-     * the tile's outputs laid out {@code [oz][oy][ox][len]} (one of the patch buffers).
+     * A^T along W, H, then D of one tile of the GEMM output {@code o[pos][col][ld]}, its channels
+     * {@code [m0, m0 + len)}; returns the buffer holding the tile's outputs laid out {@code [oz][oy][ox][len]} (one
+     * of the patch buffers).
      */
-    private float[] outputTransformTile(Scratch sc, float[] o, int col, int cols, int len) {
+    private float[] outputTransformTile(Scratch sc, float[] o, int col, int cols, int ld, int m0, int len) {
         int[] so = sc.srcOff;
         int[] dso = sc.dstOff;
         float[] a = sc.patch;
         float[] b = sc.patch2;
         for (int row = 0; row < td.t * th.t; row++) {
             for (int k = 0; k < tw.t; k++) {
-                so[k] = ((row * tw.t + k) * cols + col) * len;
+                so[k] = ((row * tw.t + k) * cols + col) * ld + m0;
             }
             for (int q = 0; q < tw.m; q++) {
                 dso[q] = (row * tw.m + q) * len;
