@@ -36,6 +36,11 @@ package dev.vinfer.conv;
  * cooperative strip V and O are the calling thread's, shared by all.
  */
 final class WinogradConv extends PreparedConv {
+    /**
+     * Floats per patch buffer of the input transform: channels are transformed in blocks that fill it (7x7 F(2,3):
+     * 51 channels a block), so small planes make a few long combine calls instead of many short ones.
+     */
+    static final int PATCH_FLOATS = 8192;
     /** Floats of transformed input plus GEMM output per strip (2 MiB: L2-sized on Zen 4, within L3 elsewhere). */
     static final int STRIP_BUDGET = 1 << 19;
     /**
@@ -80,20 +85,23 @@ final class WinogradConv extends PreparedConv {
      * 20 columns, 3 row tiles of 6 instead of 4).
      */
     private final int rowTile;
+    /** Floats per input-transform patch buffer ({@link #PATCH_FLOATS} but in tests). */
+    private final int patchFloats;
     /** Tiles as the GEMMs' columns ({@link #stripByColumns}) instead of their rows ({@link #strip}). */
     private final boolean byColumns;
 
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
-        this(g, m, w, wOff, bias, e, backend, 0, BY_COLUMNS_MIN);
+        this(g, m, w, wOff, bias, e, backend, 0, BY_COLUMNS_MIN, PATCH_FLOATS);
     }
 
     /**
      * As above; {@code stripColumns > 0} caps the tile columns per strip below what {@link #STRIP_BUDGET} allows
      * (tests use it to force many strips and chunked rows on small inputs); strips of at least {@code byColumnsMin}
-     * tile columns go by columns (tests force each layout with 0 and a huge value).
+     * tile columns go by columns (tests force each layout with 0 and a huge value); {@code patchFloats} sizes the
+     * input transform's channel blocks ({@link #PATCH_FLOATS}; tests make it small to get several blocks).
      */
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
-            int stripColumns, int byColumnsMin) {
+            int stripColumns, int byColumnsMin, int patchFloats) {
         super(algorithmFor(m), backend, g.inputLength(), g.outputLength());
         if (!supports(g, m)) {
             throw new IllegalArgumentException("Winograd F(" + m + ",3) needs 3-tap kernels on every axis, stride 1,"
@@ -101,6 +109,7 @@ final class WinogradConv extends PreparedConv {
         }
         this.g = g;
         this.s = Shape3.of(g);
+        this.patchFloats = patchFloats;
         WinogradTransform f = WinogradTransform.of(m);
         int rank = g.rank();
         this.td = rank >= 3 ? f : WinogradTransform.IDENTITY;
@@ -399,8 +408,10 @@ final class WinogradConv extends PreparedConv {
             int inOff, float[] v) {
         int cg = g.inChannelsPerGroup();
         int cols = (r1 - r0) * segW;
-        int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
-        int patchSize = td.t * th.t * tw.m * lp;
+        int perChannel = td.t * th.t * tw.m * cols;
+        int block = Math.max(1, Math.min(c1 - c0, patchFloats / perChannel));
+        // One slot more: the W stage's shifted rows read one value past the block's last row.
+        int patchSize = perChannel * block + 1;
         sc.patch = Scratch.grow(sc.patch, patchSize);
         sc.patch2 = Scratch.grow(sc.patch2, patchSize);
         sc.line = Scratch.grow(sc.line, cols * tw.m);
@@ -416,9 +427,12 @@ final class WinogradConv extends PreparedConv {
         }
         int inPlane = s.inPlane();
         int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
-        for (int c = c0; c < c1; c++) {
-            fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch, sc.line);
-            inputTransform(sc, lp, cols, c, cg, v);
+        for (int c = c0; c < c1; c += block) {
+            int nc = Math.min(block, c1 - c);
+            for (int i = 0; i < nc; i++) {
+                fillPatch(in, inBase + (c + i) * inPlane, r0, r1, nc, i, cols, sc.patch, sc.line);
+            }
+            inputTransform(sc, cols, nc, c, cg, v);
         }
         if (own && !byColumns) {
             compactIfWorthIt(v, r0, r1);
@@ -592,16 +606,18 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * Copies the input rows the strip's tiles read into {@code patch}, phase-split along W:
-     * {@code patch[((dz * tH + dy) * mW + p) * lp + seg * segW + j] = x[z][y][x0 + j * mW + p - padW]} with zeros
+     * Copies the input rows the strip's tiles read, of channel i of a block of nc channels, into {@code patch},
+     * phase-split along W: {@code patch[(((dz * tH + dy) * mW + p) * nc + i) * cols + seg * segW + j] =
+     * x[z][y][x0 + j * mW + p - padW]} with zeros
      * outside the input. Per (dz, dy), each segment's input span is first copied contiguously (zero-padded) into
      * {@code line}, then all segments are split into phases at once by {@link Backend#deinterleave} (vectorized,
      * instead of a strided scalar copy per phase and segment).
      */
-    private void fillPatch(float[] in, int chBase, int r0, int r1, int segW, int lp, float[] patch, float[] line) {
+    private void fillPatch(float[] in, int chBase, int r0, int r1, int nc, int i, int cols, float[] patch,
+            float[] line) {
         int mW = tw.m;
         int span = segW * mW; // input values one segment covers
-        int count = (r1 - r0) * segW;
+        int count = cols;
         for (int dz = 0; dz < td.t; dz++) {
             for (int dy = 0; dy < th.t; dy++) {
                 for (int r = r0; r < r1; r++) {
@@ -619,19 +635,22 @@ final class WinogradConv extends PreparedConv {
                     }
                     java.util.Arrays.fill(line, dst + ib, dst + span, 0f);
                 }
-                backend.deinterleave(mW, count, line, 0, patch, (dz * th.t + dy) * mW * lp, lp);
+                backend.deinterleave(mW, count, line, 0, patch, ((dz * th.t + dy) * mW * nc + i) * cols,
+                        nc * cols);
             }
-        }
-        // The slot after the last segment is read by the W stage's shifted rows, never used.
-        for (int row = 0; row < td.t * th.t * mW; row++) {
-            patch[row * lp + lp - 1] = 0f;
         }
     }
 
-    /** B^T along D, H, then W; the W stage writes channel c's row of every {@code V_pos}. */
-    private void inputTransform(Scratch sc, int lp, int cols, int c, int cg, float[] v) {
+    /**
+     * B^T along D, H, then W over a block of nc channels (laid out by {@link #fillPatch}: for each (dz, dy) and
+     * phase, the block's channels one after another, so every stage is one long combine per row for the whole
+     * block, not one short one per channel); the W stage writes channels {@code [c0, c0 + nc)} of every
+     * {@code V_pos}.
+     */
+    private void inputTransform(Scratch sc, int cols, int nc, int c0, int cg, float[] v) {
         int mW = tw.m;
-        int rowLen = mW * lp; // one (dz, dy) row: all phases
+        int run = nc * cols; // one phase row of the block
+        int rowLen = mW * run; // one (dz, dy) row: all phases
         float[] cur = sc.patch;
         float[] nxt = sc.patch2;
         int[] so = sc.srcOff;
@@ -660,14 +679,17 @@ final class WinogradConv extends PreparedConv {
             cur = nxt;
             nxt = x;
         }
+        // The shifted rows (k >= mW) of the block's last channel read one value past it: only into that channel's
+        // last padding slot, whose output is never used; keep it finite.
+        cur[td.t * th.t * rowLen] = 0f;
         int posStride = cg * cols;
         for (int row = 0; row < td.t * th.t; row++) {
             int base = row * rowLen;
             for (int k = 0; k < tw.t; k++) {
-                so[k] = base + k % mW * lp + k / mW;
-                dso[k] = (row * tw.t + k) * posStride + c * cols;
+                so[k] = base + k % mW * run + k / mW;
+                dso[k] = (row * tw.t + k) * posStride + c0 * cols;
             }
-            backend.combine(tw.t, tw.t, tw.bt, cur, so, v, dso, cols, false);
+            backend.combine(tw.t, tw.t, tw.bt, cur, so, v, dso, run, false);
         }
     }
 }
