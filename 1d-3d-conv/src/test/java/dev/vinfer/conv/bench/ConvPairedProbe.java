@@ -63,6 +63,9 @@ public final class ConvPairedProbe {
             for (int i = 0; i < runs; i++) {
                 for (int b = 0; b < builds.length; b++) {
                     int bb = (b + i) % builds.length; // alternate which build goes first
+                    if (FLUSH != null) {
+                        flush();
+                    }
                     long c0 = mx.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     run[bb].run();
@@ -89,6 +92,18 @@ public final class ConvPairedProbe {
         }
         System.out.printf("load %s%n", loadAverage());
         System.exit(0);
+    }
+
+    /**
+     * With {@code -Dprobe.flush=true} every run starts with cold caches (64 MiB written in between, as when the
+     * layers of a whole network run one after another and each reads its weights from memory).
+     */
+    private static final float[] FLUSH = Boolean.getBoolean("probe.flush") ? new float[16 << 20] : null;
+
+    private static void flush() {
+        for (int i = 0; i < FLUSH.length; i += 16) {
+            FLUSH[i] += 1f;
+        }
     }
 
     private static String tail(String p) {
