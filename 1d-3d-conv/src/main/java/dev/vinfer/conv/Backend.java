@@ -151,4 +151,12 @@ public interface Backend {
     default PanelGemm panelGemm(int m, int k, float[] w, int wOff, float[] bias) {
         return new ScalarPanelGemm(m, k, w, wOff, bias);
     }
+    /**
+     * Drops the last value of every segment of {@code seg} values:
+     * {@code dst[dstOff + s * (seg - 1) + j] = src[srcOff + s * seg + j]} for {@code s < segs, j < seg - 1}. The
+     * Winograd kernel uses it to squeeze the padding slot out of each tile row of its transformed input, so the
+     * GEMMs see only real tiles. May run in place ({@code dst == src, dstOff <= srcOff}); otherwise dst must not
+     * overlap src. Writes nothing outside {@code [dstOff, dstOff + segs * (seg - 1))}.
+     */
+    void dropSegmentEnds(int seg, int segs, float[] src, int srcOff, float[] dst, int dstOff);
 }

@@ -274,9 +274,11 @@ public enum ConvAlgorithm {
      * Winograd won, not a measured crossover);</li>
      * <li>F(4,3) was fastest on the large planes: half (1D) to a quarter (2D) of im2col's multiplications with the
      * transforms still cheap;</li>
-     * <li>F(2,3) when the output rows are short (W output below 24 in 2D/3D, e.g. @14x14): each tile row carries one
-     * padding column and the GEMM's 32-column panels run partly empty, so the larger tile loses more than it
-     * saves;</li>
+     * <li>F(2,3) when the output rows are very short (W output below 10 in 2D/3D, e.g. ResNet's 7x7 planes): F(4,3)
+     * covers a 7x7 plane with 4 tiles, so each of its 36 transformed weight matrices (36 MB for 512->512) is read
+     * for a single 6-row GEMM tile, and the last tile of each row is mostly padding; F(2,3) has 16 tiles against 16
+     * matrices. (Session 2 drew this line at 24, which put @14x14 on F(2,3) too: see the session-3 table
+     * below.)</li>
      * <li>F(6,3) never won (its 8-point transforms cost more than the extra saving, most of all in 3D, and it is the
      * least accurate); it can be forced.</li>
      * </ul>
@@ -291,13 +293,27 @@ public enum ConvAlgorithm {
      * </pre>
      * so the rules above stand (F(4,3) for the 3D layer now wins: its 16-tile strips no longer waste half of every
      * GEMM column panel).
+     *
+     * <p>Re-checked in session 3, after the padding slots were dropped from short strips (a 14x14 plane is 16 F(4,3)
+     * tiles, 3 GEMM row tiles instead of 4) and the input transform went to channel blocks: thread CPU time of
+     * {@link ConvKernel#run} (bias + Relu), median and best of 200 runs, one thread, with every run on cold caches
+     * (64 MiB written in between, as in a whole network where each layer reads its weights from memory),
+     * {@code ConvPairedProbe} with {@code -Dprobe.flush=true}, load average 10-13 on the 2 cores, ms:
+     * <pre>
+     * layer                      F(2,3)        F(4,3)        im2col
+     * 3x3 256->256 @14x14        1.92 / 1.76   1.79 / 1.70
+     * 3x3 512->512 @7x7          2.45 / 2.31   2.60 / 2.41   3.82 / 3.62   (F(4,3) warm caches)
+     * </pre>
+     * and with warm caches 256@14 F(2,3) 1.75 / 1.48, F(4,3) 1.67 / 1.36; two threads (wall best, cold) 1.19 and
+     * 1.10. So @14x14 now takes F(4,3); the line at 10 lies between the measured 7 and 14 (12x12 would be 9 exact
+     * F(4,3) tiles, 10x10 is 9 tiles covering 12, close to F(2,3)'s 25 tiles in GEMM work).
      */
     static ConvAlgorithm winograd(ConvGeometry g) {
         if (!WinogradConv.supports(g) || g.inChannelsPerGroup() < 16 || g.outChannelsPerGroup() < 16) {
             return null;
         }
         int outW = g.outputDim(g.rank() - 1);
-        ConvAlgorithm w = g.rank() > 1 && outW < 24 ? WINOGRAD_F2_3 : WINOGRAD_F4_3;
+        ConvAlgorithm w = g.rank() > 1 && outW < 10 ? WINOGRAD_F2_3 : WINOGRAD_F4_3;
         return w.supports(g) ? w : null;
     }
 

@@ -21,4 +21,18 @@ public final class InterleaveChecks {
         Objects.checkFromIndexSize(rowsOff, Math.addExact(Math.multiplyExact(phases - 1, rowStride), count),
                 rows.length);
     }
+
+    /** Checks {@link Backend#dropSegmentEnds}'s arguments. */
+    public static void dropSegmentEnds(int seg, int segs, float[] src, int srcOff, float[] dst, int dstOff) {
+        if (seg < 1 || segs < 0) {
+            throw new IllegalArgumentException("dropSegmentEnds: seg=" + seg + " segs=" + segs);
+        }
+        int n = Math.multiplyExact(seg, segs);
+        Objects.checkFromIndexSize(srcOff, n, src.length);
+        Objects.checkFromIndexSize(dstOff, n - segs, dst.length);
+        if (src == dst && dstOff > srcOff && dstOff < srcOff + n) {
+            throw new IllegalArgumentException("dropSegmentEnds in place needs dstOff <= srcOff: " + dstOff + " > "
+                    + srcOff);
+        }
+    }
 }

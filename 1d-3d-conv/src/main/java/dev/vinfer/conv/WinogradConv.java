@@ -24,15 +24,23 @@ package dev.vinfer.conv;
  * {@code k < t}. Stored as m "phase" rows {@code P_p[j] = x[j*m + p]}, input k of every tile is the contiguous
  * row {@code P_(k mod m)} shifted by {@code k / m} (0 or 1), so every input-transform step is a linear combination
  * of whole rows ({@link Backend#combine}), vectorized across tiles. Each tile row gets one extra slot (its last tile
- * needs input {@code nW*m + k - m}); those slots ride along through the GEMM as padding rows.
+ * needs input {@code nW*m + k - m}). With tiles as the GEMMs' rows those slots are dropped from V
+ * ({@link Backend#dropSegmentEnds}) when that saves GEMM row tiles (16 tiles of a 7x7 plane: 3 row tiles of 6,
+ * not 4); otherwise they ride along through the GEMM as padding rows.
  *
  * <p>Work is cut into strips of consecutive tile rows (or, for long rows, of chunks of one row) sized so the
  * transformed input and output ({@code t^r x (C/G + M/G) x tiles} floats) stay near {@link #STRIP_BUDGET}. When
- * that leaves threads idle (small planes: ResNet's 512@7x7 is one 20-tile strip) the output channels are split in
- * panel-aligned blocks instead, each block redoing the strip's (cheap) input transform. Scratch is per thread
- * ({@link ThreadLocal}, kept).
+ * that leaves threads unevenly loaded (small planes: ResNet's 512@7x7 is one strip of 16 tiles) all threads work
+ * on each strip in turn, phase by phase: input transform by input channels, GEMMs by positions, output transform
+ * by output channels ({@link #cooperativeStrip}). Scratch is per thread ({@link ThreadLocal}, kept); in a
+ * cooperative strip V and O are the calling thread's, shared by all.
  */
 final class WinogradConv extends PreparedConv {
+    /**
+     * Floats per patch buffer of the input transform: channels are transformed in blocks that fill it (7x7 F(2,3):
+     * 51 channels a block), so small planes make a few long combine calls instead of many short ones.
+     */
+    static final int PATCH_FLOATS = 8192;
     /** Floats of transformed input plus GEMM output per strip (2 MiB: L2-sized on Zen 4, within L3 elsewhere). */
     static final int STRIP_BUDGET = 1 << 19;
     /**
@@ -71,22 +79,29 @@ final class WinogradConv extends PreparedConv {
     private final int segW;
     /** Segments per strip. */
     private final int stripRows;
-    /** Panel width of the GEMM's packed B: output-channel blocks are multiples of it. */
-    private final int panel;
+    /**
+     * Row tile of the GEMM's packed A (the micro-kernel's rows): by rows, a strip's segment padding slots are
+     * squeezed out of the transformed input when that makes fewer row tiles (ResNet's 512@7x7 F(2,3): 16 tiles in
+     * 20 columns, 3 row tiles of 6 instead of 4).
+     */
+    private final int rowTile;
+    /** Floats per input-transform patch buffer ({@link #PATCH_FLOATS} but in tests). */
+    private final int patchFloats;
     /** Tiles as the GEMMs' columns ({@link #stripByColumns}) instead of their rows ({@link #strip}). */
     private final boolean byColumns;
 
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
-        this(g, m, w, wOff, bias, e, backend, 0, BY_COLUMNS_MIN);
+        this(g, m, w, wOff, bias, e, backend, 0, BY_COLUMNS_MIN, PATCH_FLOATS);
     }
 
     /**
      * As above; {@code stripColumns > 0} caps the tile columns per strip below what {@link #STRIP_BUDGET} allows
      * (tests use it to force many strips and chunked rows on small inputs); strips of at least {@code byColumnsMin}
-     * tile columns go by columns (tests force each layout with 0 and a huge value).
+     * tile columns go by columns (tests force each layout with 0 and a huge value); {@code patchFloats} sizes the
+     * input transform's channel blocks ({@link #PATCH_FLOATS}; tests make it small to get several blocks).
      */
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
-            int stripColumns, int byColumnsMin) {
+            int stripColumns, int byColumnsMin, int patchFloats) {
         super(algorithmFor(m), backend, g.inputLength(), g.outputLength());
         if (!supports(g, m)) {
             throw new IllegalArgumentException("Winograd F(" + m + ",3) needs 3-tap kernels on every axis, stride 1,"
@@ -94,6 +109,7 @@ final class WinogradConv extends PreparedConv {
         }
         this.g = g;
         this.s = Shape3.of(g);
+        this.patchFloats = patchFloats;
         WinogradTransform f = WinogradTransform.of(m);
         int rank = g.rank();
         this.td = rank >= 3 ? f : WinogradTransform.IDENTITY;
@@ -105,7 +121,7 @@ final class WinogradConv extends PreparedConv {
         this.nD = Math.ceilDiv(s.outD, td.m);
         this.nH = Math.ceilDiv(s.outH, th.m);
         this.nW = Math.ceilDiv(s.outW, tw.m);
-        this.panel = Math.max(1, backend.packB(false, 1, 1, new float[1], 0, 1).alignment());
+        this.rowTile = Math.max(1, backend.packA(false, 1, 1, new float[1], 0, 1).alignment());
         int perTileColumn = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup());
         int fitCols = Math.max(24, STRIP_BUDGET / perTileColumn);
         if (stripColumns > 0) {
@@ -184,14 +200,19 @@ final class WinogradConv extends PreparedConv {
         int mg = g.outChannelsPerGroup();
         int strip = Math.min(rows, stripRows);
         int threads = p.threads();
-        int blocks = 1;
-        if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 4L * threads) {
-            if (mg >= threads * panel && !byColumns) {
-                // Few strips: every thread takes a block of output channels (whole panels) of every strip.
-                blocks = threads;
+        boolean cooperative = false;
+        long total = (long) units * rows;
+        // Few strips that do not share out evenly (within a tenth): ResNet's one-strip 512@7x7, 3D 64@8x28x28's
+        // five strips of 3, 3, 3, 3, 2 tile rows. Strips that do (1D k3 @4000: six chunks, three a thread) stay whole,
+        // one thread each: no joins, full-width GEMMs.
+        if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 4L * threads
+                && makespan(units, rows, strip, threads) * threads > total + total / 10) {
+            if (!byColumns) {
+                // All threads on every strip, one phase at a time (see cooperativeStrip).
+                cooperative = true;
             } else {
-                // Few channels too: the strip size whose tasks finish soonest on the threads, the largest among
-                // equals (fewer, bigger GEMMs). 7 rows on 2 threads: 4 + 3, not 7 or 6 + 1.
+                // The strip size whose tasks finish soonest on the threads, the largest among equals (fewer, bigger
+                // GEMMs). 7 rows on 2 threads: 4 + 3, not 7 or 6 + 1.
                 int best = strip;
                 long bestSpan = Long.MAX_VALUE;
                 for (int cand = strip; cand >= 1; cand--) {
@@ -204,24 +225,83 @@ final class WinogradConv extends PreparedConv {
                 strip = best;
             }
         }
-        int per = blocks == 1 ? mg : roundUp(Math.ceilDiv(mg, blocks), panel);
-        int nb = Math.ceilDiv(mg, per);
         int rowsPerStrip = strip;
         int strips = Math.ceilDiv(rows, rowsPerStrip);
-        p.forEach(units * strips * nb, task -> {
-            int block = task % nb;
-            int st = task / nb;
+        if (cooperative) {
+            for (int st = 0; st < units * strips; st++) {
+                int unit = st / strips;
+                int r0 = st % strips * rowsPerStrip;
+                cooperativeStrip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), in, inOff,
+                        out, outOff, res, resDelta, p);
+            }
+            return;
+        }
+        p.forEach(units * strips, st -> {
             int unit = st / strips;
+            int n = unit / g.group();
+            int gi = unit % g.group();
             int r0 = st % strips * rowsPerStrip;
-            int m0 = block * per;
+            int r1 = Math.min(rows, r0 + rowsPerStrip);
             if (byColumns) {
-                stripByColumns(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), in, inOff,
-                        out, outOff, res, resDelta);
+                stripByColumns(n, gi, r0, r1, in, inOff, out, outOff, res, resDelta);
             } else {
-                strip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), m0,
-                        Math.min(mg, m0 + per), in, inOff, out, outOff, res, resDelta);
+                Scratch sc = SCRATCH.get();
+                float[] v = transformedInput(sc, n, gi, r0, r1, 0, g.inChannelsPerGroup(), in, inOff, null);
+                sc.o = Scratch.grow(sc.o, positions * (r1 - r0) * segW * mg);
+                stripGemms(v, sc.o, gi, r0, r1, 0, positions);
+                stripOutput(sc, sc.o, n, gi, r0, r1, 0, mg, out, outOff, res, resDelta);
             }
         });
+    }
+
+    /**
+     * One strip by rows on all threads, in three phases with a join after each: the input transform (input
+     * channels split between the threads, into the calling thread's V), the GEMMs (positions split, into its O),
+     * the output transform with residual, bias and epilogue (output channels split). Splitting the GEMMs by
+     * output-channel blocks instead made every thread pack the same transformed input for its GEMMs, and (before
+     * session 3) redo the whole input transform: a sixth of 512@7x7 F(2,3), nearly half of 3D 64@8x28x28 F(4,3).
+     */
+    private void cooperativeStrip(int n, int gi, int r0, int r1, float[] in, int inOff, float[] out, int outOff,
+            float[] res, int resDelta, Parallel p) {
+        int cg = g.inChannelsPerGroup();
+        int mg = g.outChannelsPerGroup();
+        int cols = (r1 - r0) * segW;
+        Scratch mine = SCRATCH.get();
+        mine.v = Scratch.grow(mine.v, positions * cg * cols);
+        mine.o = Scratch.grow(mine.o, positions * cols * mg);
+        float[] v = mine.v;
+        float[] o = mine.o;
+        int threads = p.threads();
+        int parts = Math.min(threads, cg);
+        p.forEach(parts, part -> transformedInput(SCRATCH.get(), n, gi, r0, r1, cg * part / parts,
+                cg * (part + 1) / parts, in, inOff, v));
+        compactIfWorthIt(v, r0, r1);
+        int posParts = Math.min(threads, positions);
+        p.forEach(posParts, part -> stripGemms(v, o, gi, r0, r1, positions * part / posParts,
+                positions * (part + 1) / posParts));
+        int outParts = Math.min(threads, mg);
+        p.forEach(outParts, part -> stripOutput(SCRATCH.get(), o, n, gi, r0, r1, mg * part / outParts,
+                mg * (part + 1) / outParts, out, outOff, res, resDelta));
+    }
+
+    /**
+     * By rows, the GEMMs' rows are the strip's tiles: when dropping every segment's padding slot from V saves GEMM
+     * row tiles, does so (in place).
+     */
+    private void compactIfWorthIt(float[] v, int r0, int r1) {
+        if (compact(r0, r1)) {
+            backend.dropSegmentEnds(segW, positions * g.inChannelsPerGroup() * (r1 - r0), v, 0, v, 0);
+        }
+    }
+
+    /** Whether a strip of tile rows {@code [r0, r1)} goes through the GEMMs without its segments' padding slots. */
+    private boolean compact(int r0, int r1) {
+        return roundUp((r1 - r0) * chunkTiles, rowTile) < roundUp((r1 - r0) * segW, rowTile);
+    }
+
+    /** The GEMM rows of a by-rows strip: its tiles, with or without the segments' padding slots. */
+    private int gemmRows(int r0, int r1) {
+        return (r1 - r0) * (compact(r0, r1) ? chunkTiles : segW);
     }
 
     /**
@@ -249,21 +329,39 @@ final class WinogradConv extends PreparedConv {
         return max;
     }
 
-    /** Tile rows {@code [r0, r1)} of image n, group gi, the group's output channels {@code [m0, m1)}. */
-    private void strip(int n, int gi, int r0, int r1, int m0, int m1, float[] in, int inOff, float[] out, int outOff,
-            float[] res, int resDelta) {
+    /**
+     * The GEMMs of positions {@code [p0, p1)} of a by-rows strip (tile rows {@code [r0, r1)}, group gi):
+     * {@code O_pos^T = V_pos^T x U_pos^T} from the transformed input {@code v} (compacted if {@link #compact})
+     * into {@code o} ({@code [position][GEMM row][output channel]}, all the group's channels).
+     */
+    private void stripGemms(float[] v, float[] o, int gi, int r0, int r1, int p0, int p1) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
-        int len = m1 - m0;
-        int cols = (r1 - r0) * segW;
-        int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
-        int patchSize = Math.max(td.t * th.t * tw.m * lp, positions * len);
-        Scratch sc = transformedInput(n, gi, r0, r1, patchSize, positions * len * cols, in, inOff);
-        float[] v = sc.v;
-        float[] o = sc.o;
-        for (int pos = 0; pos < positions; pos++) {
-            backend.gemmPackedB(true, cols, v, pos * cg * cols, cols, u[gi][pos], m0, m1, o, pos * cols * len, len,
+        int rowsV = gemmRows(r0, r1);
+        for (int pos = p0; pos < p1; pos++) {
+            backend.gemmPackedB(true, rowsV, v, pos * cg * rowsV, rowsV, u[gi][pos], 0, mg, o, pos * rowsV * mg, mg,
                     false);
+        }
+    }
+
+    /**
+     * Output channels {@code [m0, m1)} of a by-rows strip (tile rows {@code [r0, r1)} of image n, group gi) from its
+     * GEMM outputs {@code o}: output transform tile by tile, scatter into the output planes, then residual, bias and
+     * epilogue over the output rows the strip covers. {@code sc} is this thread's scratch.
+     */
+    private void stripOutput(Scratch sc, float[] o, int n, int gi, int r0, int r1, int m0, int m1, float[] out,
+            int outOff, float[] res, int resDelta) {
+        int mg = g.outChannelsPerGroup();
+        int len = m1 - m0;
+        int rowsV = gemmRows(r0, r1);
+        int perRow = rowsV / (r1 - r0);
+        int patchSize = positions * len;
+        sc.patch = Scratch.grow(sc.patch, patchSize);
+        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
+        int tmax = Math.max(tw.t, Math.max(th.t, td.t));
+        if (sc.srcOff.length < tmax) {
+            sc.srcOff = new int[tmax];
+            sc.dstOff = new int[tmax];
         }
         int outPlane = s.outPlane();
         int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * outPlane;
@@ -272,7 +370,7 @@ final class WinogradConv extends PreparedConv {
             int j0 = r % chunks * chunkTiles;
             int j1 = Math.min(nW, j0 + chunkTiles);
             for (int j = j0; j < j1; j++) {
-                float[] tile = outputTransformTile(sc, o, (r - r0) * segW + j - j0, cols, len);
+                float[] tile = outputTransformTile(sc, o, (r - r0) * perRow + j - j0, rowsV, mg, m0, len);
                 scatterTile(tile, len, tileRow / nH, tileRow % nH, j, out, chBase, outPlane);
             }
         }
@@ -301,20 +399,27 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * The part both strip layouts share: grows this thread's scratch for tile rows {@code [r0, r1)} (patches of
-     * {@code patchSize}, {@code oSize} transformed outputs) and fills {@code sc.v} with the input transform of every
-     * input channel of group gi, image n.
+     * The part both strip layouts share: the input transform of input channels {@code [c0, c1)} of group gi, image
+     * n, tile rows {@code [r0, r1)}, into {@code v} ({@code [position][channel][column]}, all the group's channels),
+     * or into this thread's {@code sc.v} (grown) if {@code v} is null; returns the array written. Uses (and grows)
+     * {@code sc}'s patch and line buffers. Compacts a by-rows V of all channels when worth it.
      */
-    private Scratch transformedInput(int n, int gi, int r0, int r1, int patchSize, int oSize, float[] in, int inOff) {
+    private float[] transformedInput(Scratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
+            int inOff, float[] v) {
         int cg = g.inChannelsPerGroup();
         int cols = (r1 - r0) * segW;
-        int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
-        Scratch sc = SCRATCH.get();
+        int perChannel = td.t * th.t * tw.m * cols;
+        int block = Math.max(1, Math.min(c1 - c0, patchFloats / perChannel));
+        // One slot more: the W stage's shifted rows read one value past the block's last row.
+        int patchSize = perChannel * block + 1;
         sc.patch = Scratch.grow(sc.patch, patchSize);
         sc.patch2 = Scratch.grow(sc.patch2, patchSize);
-        sc.v = Scratch.grow(sc.v, positions * cg * cols);
-        sc.o = Scratch.grow(sc.o, oSize);
         sc.line = Scratch.grow(sc.line, cols * tw.m);
+        boolean own = v == null;
+        if (own) {
+            sc.v = Scratch.grow(sc.v, positions * cg * cols);
+            v = sc.v;
+        }
         int tmax = Math.max(tw.t, Math.max(th.t, td.t));
         if (sc.srcOff.length < tmax) {
             sc.srcOff = new int[tmax];
@@ -322,11 +427,17 @@ final class WinogradConv extends PreparedConv {
         }
         int inPlane = s.inPlane();
         int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
-        for (int c = 0; c < cg; c++) {
-            fillPatch(in, inBase + c * inPlane, r0, r1, segW, lp, sc.patch, sc.line);
-            inputTransform(sc, lp, cols, c, cg, sc.v);
+        for (int c = c0; c < c1; c += block) {
+            int nc = Math.min(block, c1 - c);
+            for (int i = 0; i < nc; i++) {
+                fillPatch(in, inBase + (c + i) * inPlane, r0, r1, nc, i, cols, sc.patch, sc.line);
+            }
+            inputTransform(sc, cols, nc, c, cg, v);
         }
-        return sc;
+        if (own && !byColumns) {
+            compactIfWorthIt(v, r0, r1);
+        }
+        return v;
     }
 
     /**
@@ -339,11 +450,9 @@ final class WinogradConv extends PreparedConv {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
         int cols = (r1 - r0) * segW;
-        int lp = cols + 1; // one slot more: the W stage reads one past the last segment's extra slot
-        int rowsDH = td.t * th.t;
-        int patchSize = rowsDH * tw.m * lp;
-        Scratch sc = transformedInput(n, gi, r0, r1, patchSize, positions * mg * cols, in, inOff);
-        float[] v = sc.v;
+        Scratch sc = SCRATCH.get();
+        float[] v = transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null);
+        sc.o = Scratch.grow(sc.o, positions * mg * cols);
         float[] o = sc.o;
         for (int pos = 0; pos < positions; pos++) {
             backend.gemmPackedA(u[gi][pos], 0, mg, false, cols, v, pos * cg * cols, cols, o, pos * mg * cols, cols,
@@ -436,17 +545,18 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * A^T along W, H, then D of one tile of the GEMM output {@code o[pos][col][len]}; returns the buffer holding
-     * the tile's outputs laid out {@code [oz][oy][ox][len]} (one of the patch buffers).
+     * A^T along W, H, then D of one tile of the GEMM output {@code o[pos][col][ld]}, its channels
+     * {@code [m0, m0 + len)}; returns the buffer holding the tile's outputs laid out {@code [oz][oy][ox][len]} (one
+     * of the patch buffers).
      */
-    private float[] outputTransformTile(Scratch sc, float[] o, int col, int cols, int len) {
+    private float[] outputTransformTile(Scratch sc, float[] o, int col, int cols, int ld, int m0, int len) {
         int[] so = sc.srcOff;
         int[] dso = sc.dstOff;
         float[] a = sc.patch;
         float[] b = sc.patch2;
         for (int row = 0; row < td.t * th.t; row++) {
             for (int k = 0; k < tw.t; k++) {
-                so[k] = ((row * tw.t + k) * cols + col) * len;
+                so[k] = ((row * tw.t + k) * cols + col) * ld + m0;
             }
             for (int q = 0; q < tw.m; q++) {
                 dso[q] = (row * tw.m + q) * len;
@@ -496,16 +606,18 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * Copies the input rows the strip's tiles read into {@code patch}, phase-split along W:
-     * {@code patch[((dz * tH + dy) * mW + p) * lp + seg * segW + j] = x[z][y][x0 + j * mW + p - padW]} with zeros
+     * Copies the input rows the strip's tiles read, of channel i of a block of nc channels, into {@code patch},
+     * phase-split along W: {@code patch[(((dz * tH + dy) * mW + p) * nc + i) * cols + seg * segW + j] =
+     * x[z][y][x0 + j * mW + p - padW]} with zeros
      * outside the input. Per (dz, dy), each segment's input span is first copied contiguously (zero-padded) into
      * {@code line}, then all segments are split into phases at once by {@link Backend#deinterleave} (vectorized,
      * instead of a strided scalar copy per phase and segment).
      */
-    private void fillPatch(float[] in, int chBase, int r0, int r1, int segW, int lp, float[] patch, float[] line) {
+    private void fillPatch(float[] in, int chBase, int r0, int r1, int nc, int i, int cols, float[] patch,
+            float[] line) {
         int mW = tw.m;
         int span = segW * mW; // input values one segment covers
-        int count = (r1 - r0) * segW;
+        int count = cols;
         for (int dz = 0; dz < td.t; dz++) {
             for (int dy = 0; dy < th.t; dy++) {
                 for (int r = r0; r < r1; r++) {
@@ -523,19 +635,22 @@ final class WinogradConv extends PreparedConv {
                     }
                     java.util.Arrays.fill(line, dst + ib, dst + span, 0f);
                 }
-                backend.deinterleave(mW, count, line, 0, patch, (dz * th.t + dy) * mW * lp, lp);
+                backend.deinterleave(mW, count, line, 0, patch, ((dz * th.t + dy) * mW * nc + i) * cols,
+                        nc * cols);
             }
-        }
-        // The slot after the last segment is read by the W stage's shifted rows, never used.
-        for (int row = 0; row < td.t * th.t * mW; row++) {
-            patch[row * lp + lp - 1] = 0f;
         }
     }
 
-    /** B^T along D, H, then W; the W stage writes channel c's row of every {@code V_pos}. */
-    private void inputTransform(Scratch sc, int lp, int cols, int c, int cg, float[] v) {
+    /**
+     * B^T along D, H, then W over a block of nc channels (laid out by {@link #fillPatch}: for each (dz, dy) and
+     * phase, the block's channels one after another, so every stage is one long combine per row for the whole
+     * block, not one short one per channel); the W stage writes channels {@code [c0, c0 + nc)} of every
+     * {@code V_pos}.
+     */
+    private void inputTransform(Scratch sc, int cols, int nc, int c0, int cg, float[] v) {
         int mW = tw.m;
-        int rowLen = mW * lp; // one (dz, dy) row: all phases
+        int run = nc * cols; // one phase row of the block
+        int rowLen = mW * run; // one (dz, dy) row: all phases
         float[] cur = sc.patch;
         float[] nxt = sc.patch2;
         int[] so = sc.srcOff;
@@ -564,14 +679,17 @@ final class WinogradConv extends PreparedConv {
             cur = nxt;
             nxt = x;
         }
+        // The shifted rows (k >= mW) of the block's last channel read one value past it: only into that channel's
+        // last padding slot, whose output is never used; keep it finite.
+        cur[td.t * th.t * rowLen] = 0f;
         int posStride = cg * cols;
         for (int row = 0; row < td.t * th.t; row++) {
             int base = row * rowLen;
             for (int k = 0; k < tw.t; k++) {
-                so[k] = base + k % mW * lp + k / mW;
-                dso[k] = (row * tw.t + k) * posStride + c * cols;
+                so[k] = base + k % mW * run + k / mW;
+                dso[k] = (row * tw.t + k) * posStride + c0 * cols;
             }
-            backend.combine(tw.t, tw.t, tw.bt, cur, so, v, dso, cols, false);
+            backend.combine(tw.t, tw.t, tw.bt, cur, so, v, dso, run, false);
         }
     }
 }

@@ -151,4 +151,50 @@ class BackendPrimitivesTest {
                     () -> be.interleave(2, 5, new float[20], 0, 4, new float[10], 0));
         }
     }
+
+    /**
+     * Squeezing out segment ends (Winograd's padding slots), in place and into another array, for segment lengths
+     * below, at and above a vector and beyond the compress path, totals around whole vectors: exact copies, nothing
+     * written outside the result.
+     */
+    @Test
+    void dropSegmentEndsKeepsAllButEachSegmentsLast() {
+        for (Backend be : TestSupport.backends()) {
+            for (int seg : new int[] {1, 2, 3, 5, 8, 15, 16, 17, 21, 48, 49, 170}) {
+                for (int segs : new int[] {0, 1, 3, 4, 7, 16, 33}) {
+                    long seed = 7700 + 1000L * seg + segs;
+                    Random r = new Random(seed);
+                    String where = be.name() + " seg=" + seg + " segs=" + segs + " seed=" + seed;
+                    int n = seg * segs;
+                    float[] src = random(r, 3 + n + 2);
+                    float[] want = new float[(seg - 1) * segs];
+                    for (int s = 0; s < segs; s++) {
+                        System.arraycopy(src, 3 + s * seg, want, s * (seg - 1), seg - 1);
+                    }
+                    float[] dst = new float[1 + want.length + 1];
+                    java.util.Arrays.fill(dst, Float.NaN);
+                    be.dropSegmentEnds(seg, segs, src, 3, dst, 1);
+                    for (int i = 0; i < want.length; i++) {
+                        assertEquals(want[i], dst[1 + i], where + " i=" + i);
+                    }
+                    assertEquals(Float.NaN, dst[0], where);
+                    assertEquals(Float.NaN, dst[dst.length - 1], where);
+                    float[] same = src.clone();
+                    be.dropSegmentEnds(seg, segs, same, 3, same, 2);
+                    for (int i = 0; i < want.length; i++) {
+                        assertEquals(want[i], same[2 + i], where + " in place i=" + i);
+                    }
+                    assertEquals(src[0], same[0], where);
+                    assertEquals(src[1], same[1], where);
+                    for (int i = 2 + want.length; i < same.length; i++) {
+                        assertEquals(src[i], same[i], where + " in place, past the result i=" + i);
+                    }
+                }
+            }
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> be.dropSegmentEnds(4, 5, new float[19], 0, new float[15], 0));
+            float[] buf = new float[40];
+            assertThrows(IllegalArgumentException.class, () -> be.dropSegmentEnds(4, 5, buf, 0, buf, 1));
+        }
+    }
 }

@@ -236,10 +236,13 @@ class ConvAlgorithmsTest {
                 .build();
         ConvGeometry small = ConvGeometry.builder().channels(256, 256).input(14, 14).kernel(3, 3)
                 .padsOnnx(1, 1, 1, 1).build();
+        ConvGeometry tiny = ConvGeometry.builder().channels(512, 512).input(7, 7).kernel(3, 3)
+                .padsOnnx(1, 1, 1, 1).build();
         ConvGeometry stem = ConvGeometry.builder().channels(3, 64).input(16, 16, 16).kernel(3, 3, 3).build();
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(oneToMany));
         assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(wide));
-        assertEquals(ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.choose(small));
+        assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(small));
+        assertEquals(ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.choose(tiny));
         assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(stem));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw));

@@ -9,10 +9,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link WinogradConv}'s two layouts (tiles as the GEMMs' rows or columns) and work splits forced on the same randomized geometries (seed in every message): one strip per
- * plane, and tiny strips (a few tile columns: many strips, rows cut into chunks), each F(m,3), every backend, serial
- * and parallel (output-channel blocks when strips are few), with residual inputs; against the double reference
- * within each F's declared bound.
+ * {@link WinogradConv}'s two layouts (tiles as the GEMMs' rows or columns) and work splits forced on the same
+ * randomized geometries (seed in every message): one strip per plane, and tiny strips (a few tile columns: many
+ * strips, rows cut into chunks, small input-transform channel blocks), each F(m,3), every backend, serial and
+ * parallel (all threads on each strip, phase by phase, when strips are few or uneven), with residual inputs;
+ * against the double reference within each F's declared bound. Strips by rows drop their padding slots when that
+ * saves GEMM row tiles, which small planes and the scalar backend (row tile 1) always do.
  */
 class WinogradPathsTest {
     private static final int[] MS = {2, 4, 6};
@@ -33,7 +35,9 @@ class WinogradPathsTest {
         String where = ctx + " F(" + m + ",3) stripColumns=" + stripColumns + " " + g + " " + e
                 + (bias == null ? " no bias" : " bias") + (residual ? " residual" : "");
         for (Backend be : TestSupport.backends()) {
-            WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, stripColumns, byColumnsMin);
+            // Tiny strips also get tiny input-transform channel blocks (several a strip, the last one partial).
+            int patchFloats = stripColumns > 0 ? 300 * stripColumns : WinogradConv.PATCH_FLOATS;
+            WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, stripColumns, byColumnsMin, patchFloats);
             for (Parallel p : TestSupport.PARALLELS) {
                 float[] out = new float[1 + g.outputLength() + 2];
                 Arrays.fill(out, Float.NaN);

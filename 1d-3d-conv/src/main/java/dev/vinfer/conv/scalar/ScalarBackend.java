@@ -160,6 +160,18 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void dropSegmentEnds(int seg, int segs, float[] src, int srcOff, float[] dst, int dstOff) {
+        InterleaveChecks.dropSegmentEnds(seg, segs, src, srcOff, dst, dstOff);
+        int d = dstOff;
+        for (int s = 0; s < segs; s++) {
+            int from = srcOff + s * seg;
+            for (int j = 0; j < seg - 1; j++) {
+                dst[d++] = src[from + j]; // forward: safe in place with dstOff <= srcOff
+            }
+        }
+    }
+
+    @Override
     public void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e) {
         Objects.checkFromIndexSize(off, len, x.length);
         int end = off + len;

@@ -275,6 +275,12 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void dropSegmentEnds(int seg, int segs, float[] src, int srcOff, float[] dst, int dstOff) {
+        InterleaveChecks.dropSegmentEnds(seg, segs, src, srcOff, dst, dstOff);
+        VectorInterleave.dropSegmentEnds(seg, segs, src, srcOff, dst, dstOff);
+    }
+
+    @Override
     public void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e) {
         Objects.checkFromIndexSize(off, len, x.length);
         if (e.isIdentity() && bias == 0f) {

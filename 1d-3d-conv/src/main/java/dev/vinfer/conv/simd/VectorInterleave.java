@@ -4,6 +4,7 @@ import static dev.vinfer.conv.simd.MicroKernel.L;
 import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Splitting a row into its stride-2 or stride-4 phases and back, with two-source lane permutes
@@ -135,4 +136,46 @@ final class VectorInterleave {
             }
         }
     }
+
+    /**
+     * {@link dev.vinfer.conv.Backend#dropSegmentEnds}; arguments checked by the caller. Short segments (below
+     * {@link #COMPRESS_MAX_SEGMENT}) go a vector at a time through a lane compress ({@code vcompressps} on AVX-512)
+     * whose mask marks the lanes that are not segment ends; long ones are copied a segment at a time. The vector
+     * loop stops while a full-width store would still reach past the result, so nothing outside it is written; in
+     * place every store lands at or before the vector just read.
+     */
+    static void dropSegmentEnds(int seg, int segs, float[] src, int srcOff, float[] dst, int dstOff) {
+        int keep = seg - 1;
+        if (seg > COMPRESS_MAX_SEGMENT || L > 64) {
+            for (int s = 0; s < segs; s++) {
+                System.arraycopy(src, srcOff + s * seg, dst, dstOff + s * keep, keep);
+            }
+            return;
+        }
+        int n = seg * segs;
+        int outLen = keep * segs;
+        long all = L == 64 ? -1L : (1L << L) - 1;
+        int r = 0;
+        int w = 0;
+        int phase = 0; // (r mod seg): where in its segment the vector read at r starts
+        while (r + L <= n && w + L <= outLen) {
+            long drop = 0;
+            for (int lane = seg - 1 - phase; lane < L; lane += seg) {
+                drop |= 1L << lane;
+            }
+            VectorMask<Float> m = VectorMask.fromLong(S, all & ~drop);
+            FloatVector.fromArray(S, src, srcOff + r).compress(m).intoArray(dst, dstOff + w);
+            w += m.trueCount();
+            r += L;
+            phase = (phase + L) % seg;
+        }
+        for (; r < n; r++, phase = phase + 1 == seg ? 0 : phase + 1) {
+            if (phase != seg - 1) {
+                dst[dstOff + w++] = src[srcOff + r];
+            }
+        }
+    }
+
+    /** Segments longer than this are copied one {@code System.arraycopy} each (long runs: the copy is cheap). */
+    static final int COMPRESS_MAX_SEGMENT = 48;
 }
