@@ -112,4 +112,11 @@ public interface Backend {
      * for {@code p < phases, j < count}; dst must not overlap src.
      */
     void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff);
+
+    /**
+     * Transposes a {@code rows x cols} block: {@code dst[dOff + j * ldDst + i] = src[sOff + i * ldSrc + j]} for
+     * {@code i < rows, j < cols} (a GEMM result with pixels as rows written back into channel-major output rows).
+     * dst must not overlap src.
+     */
+    void transpose(float[] src, int sOff, int ldSrc, int rows, int cols, float[] dst, int dOff, int ldDst);
 }

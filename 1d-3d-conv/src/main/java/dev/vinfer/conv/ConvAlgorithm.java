@@ -44,7 +44,13 @@ public enum ConvAlgorithm {
      * kernels, any dilation and padding. For large kernels or few output channels, where im2col's GEMM has a tiny M
      * or a huge K.
      */
-    ROW_DIRECT;
+    ROW_DIRECT,
+    /**
+     * im2col (or, for a pointwise kernel, the input itself) + GEMM in transposed form, output pixels as the GEMM's
+     * rows and output channels as its vector columns, written back to the channel-major output with the epilogue
+     * ({@link PixelRowsConv}): any forward convolution; for small output planes.
+     */
+    PIXEL_ROWS;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -69,7 +75,7 @@ public enum ConvAlgorithm {
     /** Whether this algorithm can compute the forward convolution {@code g}. */
     public boolean supports(ConvGeometry g) {
         return switch (this) {
-            case AUTO, DIRECT, IM2COL -> true;
+            case AUTO, DIRECT, IM2COL, PIXEL_ROWS -> true;
             case POINTWISE -> g.isPointwise();
             case DEPTHWISE -> g.isDepthwise();
             case GEMM_COL2IM -> false;
