@@ -98,10 +98,13 @@ public enum ConvAlgorithm {
      * mostly packing overhead, and with fewer than 6 rows (the micro-kernel's MR) its register tile runs mostly
      * empty, while the direct kernel reads each input row a few times and needs no buffer. (A single-channel input
      * with many output channels, like an audio front end {@code 1->128}, is a real GEMM and goes on below.)</li>
-     * <li>else {@link #POINTWISE} if the kernel is 1x1 with stride 1 and no padding: the input already is the
-     * GEMM's B matrix, so im2col would only copy it;</li>
+     * <li>else, if the kernel is 1x1 with stride 1 and no padding, {@link #PIXEL_ROWS} on small output planes
+     * ({@link #pixelRows(ConvGeometry)}), otherwise {@link #POINTWISE}: the input already is the GEMM's B matrix,
+     * so im2col would only copy it;</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
-     * {@link #winograd(ConvGeometry)};</li>
+     * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
+     * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
+     * <li>else {@link #PIXEL_ROWS} on small output planes: {@link #pixelRows(ConvGeometry)};</li>
      * <li>else {@link #ROW_DIRECT} for a 2-D one-group stride-1 convolution with odd kernels and few output
      * channels or a large kernel: {@link #rowDirect(ConvGeometry)};</li>
      * <li>else {@link #IM2COL}, which handles every geometry.</li>
@@ -112,13 +115,55 @@ public enum ConvAlgorithm {
             return DEPTHWISE;
         }
         if (g.isPointwise()) {
-            return POINTWISE;
+            return pixelRows(g) ? PIXEL_ROWS : POINTWISE;
         }
         ConvAlgorithm w = winograd(g);
         if (w != null) {
             return w;
         }
+        if (pixelRows(g)) {
+            return PIXEL_ROWS;
+        }
         return rowDirect(g) ? ROW_DIRECT : IM2COL;
+    }
+
+    /**
+     * Whether AUTO takes {@link #PIXEL_ROWS} (pixels as the GEMM's rows) over {@link #POINTWISE} / {@link #IM2COL}
+     * (pixels as its 32-wide vector columns). Measured one thread, best of 60 (40 for the 3x3) thread-CPU times of
+     * {@link ConvKernel#run} with the algorithms alternated in one JVM, 16-lane vectors (AVX-512), Relu epilogue, the
+     * machine shared (load average 14-17 on 2 cores), ms:
+     * <pre>
+     * C -> M, kernel/stride @ input   usual form   PIXEL_ROWS   output plane
+     * 512 -> 2048, 1x1 @ 7x7            1.254        1.005       49  (ResNet-50's last stage)
+     * 2048 -> 512, 1x1 @ 7x7            1.332        1.020       49
+     * 1024 -> 2048, 1x1/2 @ 14x14       2.933        2.385       49  (its downsampling shortcut, im2col before)
+     * 256 -> 512, 3x3/2 @ 14x14         1.712        1.443       49  (ResNet-18's strided 3x3, im2col before)
+     * 512 -> 512, 3x3/2 @ 14x14         3.809        3.043       49
+     * 160 -> 960, 1x1 @ 7x7             0.184        0.166       49  (MobileNetV2)
+     * 960 -> 160, 1x1 @ 7x7             0.190        0.150       49
+     * 256 -> 1024, 1x1 @ 14x14          1.050        1.032      196
+     * 1024 -> 256, 1x1 @ 14x14          1.074        0.988      196
+     * 96 -> 576, 1x1 @ 14x14            0.233        0.263      196  (PIXEL_ROWS loses: K = 96 leaves its transpose
+     * 576 -> 96, 1x1 @ 14x14            0.237        0.228      196   and packing a large share)
+     * 256 -> 256, 3x3/2 @ 28x28         3.177        2.906      196
+     * 128 -> 256, 3x3/2 @ 28x28         1.505        1.412      196
+     * 256 -> 512, 1x1/2 @ 28x28         0.226        0.203      196
+     * 128 -> 512, 1x1 @ 28x28           0.964        1.161      784  (28x28 and up: the usual form wins or ties)
+     * 512 -> 128, 1x1 @ 28x28           1.006        1.071      784
+     * 128 -> 128, 3x3/2 @ 56x56         3.282        3.260      784
+     * 64 -> 128, 3x3/2 @ 56x56          1.512        1.561      784
+     * </pre>
+     * As columns, 49 pixels are computed as 64 (77% useful) and 196 as 224 (87.5%); as rows in the 7-row tiles of
+     * the 16-lane kernel, exactly 49 and 196. Hence: output planes of at most 64 pixels for every kernel, and of at
+     * most 196 pixels for kernels that need im2col (not pointwise: there a 14x14 plane tied or lost). At least 32
+     * output channels per group (one full column panel of the 16-lane kernel); 2-D only (1-D and 3-D not measured).
+     */
+    static boolean pixelRows(ConvGeometry g) {
+        if (g.rank() != 2 || g.outChannelsPerGroup() < 32 || g.isDepthwise()) {
+            return false;
+        }
+        int plane = g.outputPlane();
+        return plane <= 64 || plane <= 196 && !g.isPointwise();
     }
 
     /**
