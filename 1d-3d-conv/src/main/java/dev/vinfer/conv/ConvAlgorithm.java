@@ -129,34 +129,37 @@ public enum ConvAlgorithm {
 
     /**
      * Whether AUTO takes {@link #PIXEL_ROWS} (pixels as the GEMM's rows) over {@link #POINTWISE} / {@link #IM2COL}
-     * (pixels as its 32-wide vector columns). Measured one thread, best of 60 (40 for the 3x3) thread-CPU times of
-     * {@link ConvKernel#run} with the algorithms alternated in one JVM, 16-lane vectors (AVX-512), Relu epilogue, the
-     * machine shared (load average 14-17 on 2 cores), ms:
+     * (pixels as its 32-wide vector columns). Measured one thread, best of 60 (40 for kernels needing im2col)
+     * thread-CPU times of {@link ConvKernel#run} with the two algorithms alternated in one JVM, 16-lane vectors
+     * (AVX-512), Relu epilogue, the machine shared (load average 12-13 on 2 cores; CPU time is far less disturbed
+     * than wall time there), ms:
      * <pre>
      * C -> M, kernel/stride @ input   usual form   PIXEL_ROWS   output plane
-     * 512 -> 2048, 1x1 @ 7x7            1.254        1.005       49  (ResNet-50's last stage)
-     * 2048 -> 512, 1x1 @ 7x7            1.332        1.020       49
-     * 1024 -> 2048, 1x1/2 @ 14x14       2.933        2.385       49  (its downsampling shortcut, im2col before)
-     * 256 -> 512, 3x3/2 @ 14x14         1.712        1.443       49  (ResNet-18's strided 3x3, im2col before)
-     * 512 -> 512, 3x3/2 @ 14x14         3.809        3.043       49
-     * 160 -> 960, 1x1 @ 7x7             0.184        0.166       49  (MobileNetV2)
-     * 960 -> 160, 1x1 @ 7x7             0.190        0.150       49
-     * 256 -> 1024, 1x1 @ 14x14          1.050        1.032      196
-     * 1024 -> 256, 1x1 @ 14x14          1.074        0.988      196
-     * 96 -> 576, 1x1 @ 14x14            0.233        0.263      196  (PIXEL_ROWS loses: K = 96 leaves its transpose
-     * 576 -> 96, 1x1 @ 14x14            0.237        0.228      196   and packing a large share)
-     * 256 -> 256, 3x3/2 @ 28x28         3.177        2.906      196
-     * 128 -> 256, 3x3/2 @ 28x28         1.505        1.412      196
-     * 256 -> 512, 1x1/2 @ 28x28         0.226        0.203      196
-     * 128 -> 512, 1x1 @ 28x28           0.964        1.161      784  (28x28 and up: the usual form wins or ties)
-     * 512 -> 128, 1x1 @ 28x28           1.006        1.071      784
-     * 128 -> 128, 3x3/2 @ 56x56         3.282        3.260      784
-     * 64 -> 128, 3x3/2 @ 56x56          1.512        1.561      784
+     * 512 -> 2048, 1x1 @ 7x7            1.233        1.000       49  (ResNet-50's last stage)
+     * 2048 -> 512, 1x1 @ 7x7            1.259        0.950       49
+     * 1024 -> 2048, 1x1/2 @ 14x14       2.905        2.103       49  (its downsampling shortcut; im2col before)
+     * 512 -> 512, 3x3/2 @ 14x14         3.842        2.587       49
+     * 256 -> 512, 3x3/2 @ 14x14         1.698        1.182       49  (ResNet-18's strided 3x3)
+     * 160 -> 960, 1x1 @ 7x7             0.186        0.165       49  (MobileNetV2)
+     * 960 -> 160, 1x1 @ 7x7             0.192        0.150       49
+     * 256 -> 1024, 1x1 @ 14x14          1.043        1.023      196
+     * 1024 -> 256, 1x1 @ 14x14          1.063        0.978      196
+     * 96 -> 576, 1x1 @ 14x14            0.232        0.260      196  (PIXEL_ROWS loses: with K = 96 its packing
+     * 576 -> 96, 1x1 @ 14x14            0.235        0.227      196   and transpose weigh more)
+     * 256 -> 256, 3x3/2 @ 28x28         3.126        2.533      196
+     * 128 -> 256, 3x3/2 @ 28x28         1.498        1.246      196
+     * 512 -> 1024, 1x1/2 @ 28x28        2.564        2.038      196
+     * 128 -> 512, 1x1 @ 28x28           0.967        1.166      784  (28x28 and up: the usual form wins or ties)
+     * 512 -> 128, 1x1 @ 28x28           1.003        1.072      784
+     * 128 -> 128, 3x3/2 @ 56x56         3.199        3.022      784
+     * 64 -> 128, 3x3/2 @ 56x56          1.510        1.525      784
      * </pre>
      * As columns, 49 pixels are computed as 64 (77% useful) and 196 as 224 (87.5%); as rows in the 7-row tiles of
-     * the 16-lane kernel, exactly 49 and 196. Hence: output planes of at most 64 pixels for every kernel, and of at
-     * most 196 pixels for kernels that need im2col (not pointwise: there a 14x14 plane tied or lost). At least 32
-     * output channels per group (one full column panel of the 16-lane kernel); 2-D only (1-D and 3-D not measured).
+     * the 16-lane kernel, exactly 49 and 196; the im2col kernels also gain from {@link ShortRowIm2col}. Hence:
+     * output planes of at most 64 pixels for every kernel, and of at most 196 pixels for kernels that need im2col
+     * (not pointwise: there a 14x14 plane tied or lost). At least 32 output channels per group (one full column
+     * panel of the 16-lane kernel); 2-D only (1-D and 3-D not measured). The 8-lane (AVX2) kernel has no 7-row
+     * tiles; not measured there.
      */
     static boolean pixelRows(ConvGeometry g) {
         if (g.rank() != 2 || g.outChannelsPerGroup() < 32 || g.isDepthwise()) {

@@ -12,7 +12,8 @@ package dev.vinfer.conv;
  * <p>Per image, group, pixel tile and block of output channels:
  * <ol>
  * <li>the A operand is the input itself read transposed for a 1x1, stride-1, unpadded kernel (the plane is the
- * row stride), otherwise the tile's im2col columns ({@link Im2col}, {@code K x pixels}), also read transposed;</li>
+ * row stride), otherwise the tile's im2col columns ({@code K x pixels}: {@link ShortRowIm2col} for short output
+ * rows, else {@link Im2col}), also read transposed;</li>
  * <li>one product into a per-thread {@code pixels x channels} scratch;</li>
  * <li>the scratch is transposed into the NCHW output rows ({@link Backend#transpose}) a few channels at a time,
  * each row then receiving the residual, bias and activation while it is still in L1.</li>
@@ -27,6 +28,12 @@ final class PixelRowsConv extends PreparedConv {
     /** Channels transposed at a time: their output rows ({@code CHANNEL_BLOCK x tile} floats) stay in L1. */
     static final int CHANNEL_BLOCK = 16;
 
+    /**
+     * Output rows up to this long get their im2col columns from {@link ShortRowIm2col} (value by value, no phase
+     * split); longer ones from {@link Im2col}'s block copies.
+     */
+    static final int SHORT_ROW = 32;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final ConvGeometry g;
@@ -37,12 +44,15 @@ final class PixelRowsConv extends PreparedConv {
     private final float[] bias;
     private final Epilogue epilogue;
     private final boolean direct;
+    /** Output rows of at most {@link #SHORT_ROW} values: columns built by {@link ShortRowIm2col}. */
+    private final boolean shortRows;
     private final int maxTile;
 
     private static final class Scratch {
         float[] product = new float[0];
         float[] columns = new float[0];
         float[] phases = new float[0];
+        int[] table = new int[0];
 
         static float[] grow(float[] a, long n) {
             return a.length >= n ? a : new float[Math.toIntExact(n)];
@@ -63,6 +73,7 @@ final class PixelRowsConv extends PreparedConv {
             weightsT[gi] = backend.packB(true, k, mg, w, wOff + gi * mg * k, k);
         }
         this.direct = g.isPointwise();
+        this.shortRows = s.outW <= SHORT_ROW;
         this.maxTile = Math.max(WorkGrid.MIN_TILE + 16, SCRATCH_BUDGET / (mg + 16) / 16 * 16);
     }
 
@@ -77,7 +88,7 @@ final class PixelRowsConv extends PreparedConv {
         int inPlane = s.inPlane();
         int rowStride = s.inW;
         int phaseLen = 0;
-        if (!direct && s.sW > 1) {
+        if (!direct && !shortRows && s.sW > 1) {
             phaseLen = Im2col.phaseLen(s);
             rowStride = s.sW * phaseLen;
             int plane = s.inD * s.inH * rowStride;
@@ -117,8 +128,14 @@ final class PixelRowsConv extends PreparedConv {
                 lda = pixels;
             } else {
                 sc.columns = Scratch.grow(sc.columns, (long) k * np);
-                Im2col.fill(s, source, sourceOff + (n * g.inChannels() + gi * cg) * sourcePlane, sourcePlane,
-                        sourceRow, sourcePhase, cg, p0, np, sc.columns);
+                if (shortRows) {
+                    sc.table = sc.table.length >= s.kernelSize() * np ? sc.table : new int[s.kernelSize() * np];
+                    ShortRowIm2col.fill(s, in, inOff + (n * g.inChannels() + gi * cg) * s.inPlane(), cg, p0, np,
+                            sc.columns, sc.table);
+                } else {
+                    Im2col.fill(s, source, sourceOff + (n * g.inChannels() + gi * cg) * sourcePlane, sourcePlane,
+                            sourceRow, sourcePhase, cg, p0, np, sc.columns);
+                }
                 a = sc.columns;
                 aOff = 0;
                 lda = np;

@@ -77,8 +77,8 @@ class ConvAlgorithmsTest {
 
     @Test
     void pixelRowsRandom() {
-        randomized(ConvAlgorithm.PIXEL_ROWS, ConvCases.Kind.GENERAL, 1500, 60);
-        randomized(ConvAlgorithm.PIXEL_ROWS, ConvCases.Kind.POINTWISE, 1600, 40);
+        randomized(ConvAlgorithm.PIXEL_ROWS, ConvCases.Kind.GENERAL, 1500, 40);
+        randomized(ConvAlgorithm.PIXEL_ROWS, ConvCases.Kind.POINTWISE, 1600, 25);
     }
 
     /**
@@ -105,6 +105,12 @@ class ConvAlgorithmsTest {
             ConvGeometry.builder().channels(29, 70).input(13, 13).kernel(1, 1).strides(2, 2).build(),
             ConvGeometry.builder().batch(2).channels(30, 24).group(2).input(10, 9).kernel(3, 3).padsOnnx(1, 1, 1, 1)
                     .build(),
+            // Output rows longer than PixelRowsConv.SHORT_ROW: im2col's block copies of phase-split rows.
+            ConvGeometry.builder().channels(5, 33).input(4, 71).kernel(3, 3).strides(1, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            // 3x3x3 (rank 3) with dilation: the short-row columns' depth axis.
+            ConvGeometry.builder().channels(4, 32).input(5, 6, 7).kernel(3, 3, 3).strides(2, 1, 2)
+                    .dilations(1, 2, 1).padsOnnx(1, 1, 0, 1, 2, 1).build(),
             // 4096 output channels: the scratch budget cuts the 81 pixels into tiles of 64 (+ 17).
             ConvGeometry.builder().channels(4, 4096).input(9, 9).kernel(1, 1).build(),
         };
