@@ -146,6 +146,11 @@ public enum ConvAlgorithm {
      * 1024 -> 256, 1x1 @ 14x14          1.063        0.978      196
      * 96 -> 576, 1x1 @ 14x14            0.232        0.260      196  (PIXEL_ROWS loses: with K = 96 its packing
      * 576 -> 96, 1x1 @ 14x14            0.235        0.227      196   and transpose weigh more)
+     * 1024 -> 512, 1x1 @ 14x14 (*)      2.167        1.994      196
+     * 512 -> 256, 1x1 @ 14x14 (*)       0.532        0.500      196
+     * 384 -> 64, 1x1 @ 14x14 (*)        0.112        0.109      196
+     * 384 -> 96, 1x1 @ 14x14 (*)        0.157        0.154      196
+     * 64 -> 384, 1x1 @ 14x14 (*)        0.108        0.132      196
      * 256 -> 256, 3x3/2 @ 28x28         3.126        2.533      196
      * 128 -> 256, 3x3/2 @ 28x28         1.498        1.246      196
      * 512 -> 1024, 1x1/2 @ 28x28        2.564        2.038      196
@@ -154,10 +159,12 @@ public enum ConvAlgorithm {
      * 128 -> 128, 3x3/2 @ 56x56         3.199        3.022      784
      * 64 -> 128, 3x3/2 @ 56x56          1.510        1.525      784
      * </pre>
-     * As columns, 49 pixels are computed as 64 (77% useful) and 196 as 224 (87.5%); as rows in the 7-row tiles of
-     * the 16-lane kernel, exactly 49 and 196; the im2col kernels also gain from {@link ShortRowIm2col}. Hence:
-     * output planes of at most 64 pixels for every kernel, and of at most 196 pixels for kernels that need im2col
-     * (not pointwise: there a 14x14 plane tied or lost). At least 32 output channels per group (one full column
+     * (*) a second run, load average 17. As columns, 49 pixels are computed as 64 (77% useful) and 196 as 224
+     * (87.5%); as rows in the 7-row tiles of the 16-lane kernel, exactly 49 and 196; the im2col kernels also gain
+     * from {@link ShortRowIm2col}. Hence: output planes of at most 64 pixels for every kernel, and of at most 196
+     * pixels for kernels that need im2col or, pointwise, with at least 256 input channels per group (with fewer, the
+     * transposed input's packing and the output's transpose, per output value, outweigh the saved padding: 64 and
+     * 96 input channels lost 13-22%). At least 32 output channels per group (one full column
      * panel of the 16-lane kernel); 2-D only (1-D and 3-D not measured). The 8-lane (AVX2) kernel has no 7-row
      * tiles; not measured there.
      */
@@ -166,7 +173,7 @@ public enum ConvAlgorithm {
             return false;
         }
         int plane = g.outputPlane();
-        return plane <= 64 || plane <= 196 && !g.isPointwise();
+        return plane <= 64 || plane <= 196 && (!g.isPointwise() || g.inChannelsPerGroup() >= 256);
     }
 
     /**

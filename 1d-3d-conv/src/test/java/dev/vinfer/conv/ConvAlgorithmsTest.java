@@ -290,9 +290,11 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(pwStrided));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(general));
-        // Small planes with a full 32-channel panel: pixels as the GEMM's rows (pointwise only up to 8x8 outputs).
+        // Small planes with a full 32-channel panel: pixels as the GEMM's rows (pointwise at 14x14 only from 256
+        // input channels).
         ConvGeometry pw7 = ConvGeometry.builder().channels(512, 2048).input(7, 7).kernel(1, 1).build();
-        ConvGeometry pw14 = ConvGeometry.builder().channels(256, 1024).input(14, 14).kernel(1, 1).build();
+        ConvGeometry pw14 = ConvGeometry.builder().channels(128, 1024).input(14, 14).kernel(1, 1).build();
+        ConvGeometry pw14deep = ConvGeometry.builder().channels(256, 1024).input(14, 14).kernel(1, 1).build();
         ConvGeometry strided14 = ConvGeometry.builder().channels(128, 256).input(28, 28).kernel(3, 3).strides(2, 2)
                 .padsOnnx(1, 1, 1, 1).build();
         ConvGeometry strided28 = ConvGeometry.builder().channels(64, 128).input(56, 56).kernel(3, 3).strides(2, 2)
@@ -302,6 +304,7 @@ class ConvAlgorithmsTest {
                 .build();
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw7));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw14));
+        assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw14deep));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(strided14));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(strided28));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(narrow7));
