@@ -159,4 +159,10 @@ public interface Backend {
      * overlap src. Writes nothing outside {@code [dstOff, dstOff + segs * (seg - 1))}.
      */
     void dropSegmentEnds(int seg, int segs, float[] src, int srcOff, float[] dst, int dstOff);
+    /**
+     * Transposes a {@code rows x cols} block: {@code dst[dOff + j * ldDst + i] = src[sOff + i * ldSrc + j]} for
+     * {@code i < rows, j < cols} (a GEMM result with pixels as rows written back into channel-major output rows).
+     * dst must not overlap src.
+     */
+    void transpose(float[] src, int sOff, int ldSrc, int rows, int cols, float[] dst, int dOff, int ldDst);
 }

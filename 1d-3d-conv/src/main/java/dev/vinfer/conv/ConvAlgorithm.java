@@ -57,7 +57,13 @@ public enum ConvAlgorithm {
      * stride-phase-split layout and the GEMM fills its panels straight from it, over all of K at once, with the bias
      * and ReLU applied in registers. Any forward convolution; meant for few input channels on large planes.
      */
-    IMPLICIT_IM2COL;
+    IMPLICIT_IM2COL,
+    /**
+     * im2col (or, for a pointwise kernel, the input itself) + GEMM in transposed form, output pixels as the GEMM's
+     * rows and output channels as its vector columns, written back to the channel-major output with the epilogue
+     * ({@link PixelRowsConv}): any forward convolution; for small output planes.
+     */
+    PIXEL_ROWS;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -82,7 +88,7 @@ public enum ConvAlgorithm {
     /** Whether this algorithm can compute the forward convolution {@code g}. */
     public boolean supports(ConvGeometry g) {
         return switch (this) {
-            case AUTO, DIRECT, IM2COL -> true;
+            case AUTO, DIRECT, IM2COL, PIXEL_ROWS -> true;
             case POINTWISE -> g.isPointwise();
             case DEPTHWISE -> g.isDepthwise();
             case DEPTHWISE_BLOCKED -> g.isDepthwise() && g.outChannels() == g.inChannels();
@@ -108,12 +114,15 @@ public enum ConvAlgorithm {
      * mostly packing overhead, and with fewer than 6 rows (the micro-kernel's MR) its register tile runs mostly
      * empty, while the direct kernel reads each input row a few times and needs no buffer. (A single-channel input
      * with many output channels, like an audio front end {@code 1->128}, is a real GEMM and goes on below.)</li>
-     * <li>else {@link #POINTWISE} if the kernel is 1x1 with stride 1 and no padding: the input already is the
-     * GEMM's B matrix, so im2col would only copy it;</li>
+     * <li>else, if the kernel is 1x1 with stride 1 and no padding, {@link #PIXEL_ROWS} on small output planes
+     * ({@link #pixelRows(ConvGeometry)}), otherwise {@link #POINTWISE}: the input already is the GEMM's B matrix,
+     * so im2col would only copy it;</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
-     * {@link #winograd(ConvGeometry)};</li>
+     * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
+     * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
      * <li>else {@link #IMPLICIT_IM2COL} for few input channels on a large plane with enough output channels:
      * {@link #implicitIm2col(ConvGeometry)};</li>
+     * <li>else {@link #PIXEL_ROWS} on small output planes: {@link #pixelRows(ConvGeometry)};</li>
      * <li>else {@link #ROW_DIRECT} for a 2-D one-group stride-1 convolution with odd kernels and few output
      * channels or a large kernel: {@link #rowDirect(ConvGeometry)};</li>
      * <li>else {@link #IM2COL}, which handles every geometry.</li>
@@ -124,7 +133,7 @@ public enum ConvAlgorithm {
             return depthwise(g);
         }
         if (g.isPointwise()) {
-            return POINTWISE;
+            return pixelRows(g) ? PIXEL_ROWS : POINTWISE;
         }
         ConvAlgorithm w = winograd(g);
         if (w != null) {
@@ -132,6 +141,9 @@ public enum ConvAlgorithm {
         }
         if (implicitIm2col(g)) {
             return IMPLICIT_IM2COL;
+        }
+        if (pixelRows(g)) {
+            return PIXEL_ROWS;
         }
         return rowDirect(g) ? ROW_DIRECT : IM2COL;
     }
@@ -162,6 +174,55 @@ public enum ConvAlgorithm {
         return g.group() == 1 && g.inChannels() <= 4 && g.outChannels() >= 16 && g.outputPlane() >= 1024
                 && g.reductionLength() <= 1536 && !(g.kernelSize() > 49 && rowDirect(g))
                 && IMPLICIT_IM2COL.supports(g);
+    }
+
+    /**
+     * Whether AUTO takes {@link #PIXEL_ROWS} (pixels as the GEMM's rows) over {@link #POINTWISE} / {@link #IM2COL}
+     * (pixels as its 32-wide vector columns). Measured one thread, best of 60 (40 for kernels needing im2col)
+     * thread-CPU times of {@link ConvKernel#run} with the two algorithms alternated in one JVM, 16-lane vectors
+     * (AVX-512), Relu epilogue, the machine shared (load average 12-13 on 2 cores; CPU time is far less disturbed
+     * than wall time there), ms:
+     * <pre>
+     * C -> M, kernel/stride @ input   usual form   PIXEL_ROWS   output plane
+     * 512 -> 2048, 1x1 @ 7x7            1.233        1.000       49  (ResNet-50's last stage)
+     * 2048 -> 512, 1x1 @ 7x7            1.259        0.950       49
+     * 1024 -> 2048, 1x1/2 @ 14x14       2.905        2.103       49  (its downsampling shortcut; im2col before)
+     * 512 -> 512, 3x3/2 @ 14x14         3.842        2.587       49
+     * 256 -> 512, 3x3/2 @ 14x14         1.698        1.182       49  (ResNet-18's strided 3x3)
+     * 160 -> 960, 1x1 @ 7x7             0.186        0.165       49  (MobileNetV2)
+     * 960 -> 160, 1x1 @ 7x7             0.192        0.150       49
+     * 256 -> 1024, 1x1 @ 14x14          1.043        1.023      196
+     * 1024 -> 256, 1x1 @ 14x14          1.063        0.978      196
+     * 96 -> 576, 1x1 @ 14x14            0.232        0.260      196  (PIXEL_ROWS loses: with K = 96 its packing
+     * 576 -> 96, 1x1 @ 14x14            0.235        0.227      196   and transpose weigh more)
+     * 1024 -> 512, 1x1 @ 14x14 (*)      2.167        1.994      196
+     * 512 -> 256, 1x1 @ 14x14 (*)       0.532        0.500      196
+     * 384 -> 64, 1x1 @ 14x14 (*)        0.112        0.109      196
+     * 384 -> 96, 1x1 @ 14x14 (*)        0.157        0.154      196
+     * 64 -> 384, 1x1 @ 14x14 (*)        0.108        0.132      196
+     * 256 -> 256, 3x3/2 @ 28x28         3.126        2.533      196
+     * 128 -> 256, 3x3/2 @ 28x28         1.498        1.246      196
+     * 512 -> 1024, 1x1/2 @ 28x28        2.564        2.038      196
+     * 128 -> 512, 1x1 @ 28x28           0.967        1.166      784  (28x28 and up: the usual form wins or ties)
+     * 512 -> 128, 1x1 @ 28x28           1.003        1.072      784
+     * 128 -> 128, 3x3/2 @ 56x56         3.199        3.022      784
+     * 64 -> 128, 3x3/2 @ 56x56          1.510        1.525      784
+     * </pre>
+     * (*) a second run, load average 17. As columns, 49 pixels are computed as 64 (77% useful) and 196 as 224
+     * (87.5%); as rows in the 7-row tiles of the 16-lane kernel, exactly 49 and 196; the im2col kernels also gain
+     * from {@link ShortRowIm2col}. Hence: output planes of at most 64 pixels for every kernel, and of at most 196
+     * pixels for kernels that need im2col or, pointwise, with at least 256 input channels per group (with fewer, the
+     * transposed input's packing and the output's transpose, per output value, outweigh the saved padding: 64 and
+     * 96 input channels lost 13-22%). At least 32 output channels per group (one full column
+     * panel of the 16-lane kernel); 2-D only (1-D and 3-D not measured). The 8-lane (AVX2) kernel has no 7-row
+     * tiles; not measured there.
+     */
+    static boolean pixelRows(ConvGeometry g) {
+        if (g.rank() != 2 || g.outChannelsPerGroup() < 32 || g.isDepthwise()) {
+            return false;
+        }
+        int plane = g.outputPlane();
+        return plane <= 64 || plane <= 196 && (!g.isPointwise() || g.inChannelsPerGroup() >= 256);
     }
 
     /**

@@ -52,6 +52,7 @@ public final class Convolutions {
             case WINOGRAD_F6_3 -> new WinogradConv(g, 6, weights, wOff, bias, ep, backend);
             case ROW_DIRECT -> new RowDirectConv(g, weights, wOff, bias, ep, backend);
             case IMPLICIT_IM2COL -> new ImplicitIm2colConv(g, weights, wOff, bias, ep, backend);
+            case PIXEL_ROWS -> new PixelRowsConv(g, weights, wOff, bias, ep, backend);
             case AUTO, GEMM_COL2IM -> throw new AssertionError(a);
         };
     }

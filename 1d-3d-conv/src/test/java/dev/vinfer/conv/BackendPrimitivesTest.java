@@ -44,6 +44,37 @@ class BackendPrimitivesTest {
         }
     }
 
+    /** Rows around the vector width (gathered vectors plus scalar tails), any columns, offsets and pitches. */
+    @Test
+    void transposeMatchesDefinition() {
+        for (Backend be : TestSupport.backends()) {
+            for (int rows = 0; rows <= 37; rows += 3) {
+                long seed = 7300 + rows;
+                Random r = new Random(seed);
+                int cols = 1 + r.nextInt(20);
+                int ldSrc = cols + r.nextInt(40);
+                int ldDst = rows + r.nextInt(5);
+                int sOff = r.nextInt(7);
+                int dOff = r.nextInt(7);
+                float[] src = random(r, sOff + rows * ldSrc + 3);
+                float[] dst = new float[dOff + cols * ldDst + 3];
+                java.util.Arrays.fill(dst, Float.NaN);
+                float[] want = dst.clone();
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        want[dOff + j * ldDst + i] = src[sOff + i * ldSrc + j];
+                    }
+                }
+                be.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
+                for (int i = 0; i < dst.length; i++) {
+                    assertEquals(want[i], dst[i], be.name() + " seed=" + seed + " i=" + i);
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> be.transpose(new float[10], 0, 5, 3, 5, new float[15],
+                    0, 3));
+        }
+    }
+
     @Test
     void combineMatchesDefinition() {
         for (Backend be : TestSupport.backends()) {

@@ -75,6 +75,51 @@ class ConvAlgorithmsTest {
         randomized(ConvAlgorithm.DEPTHWISE, ConvCases.Kind.DEPTHWISE, 600, 90);
     }
 
+    @Test
+    void pixelRowsRandom() {
+        randomized(ConvAlgorithm.PIXEL_ROWS, ConvCases.Kind.GENERAL, 1500, 40);
+        randomized(ConvAlgorithm.PIXEL_ROWS, ConvCases.Kind.POINTWISE, 1600, 25);
+    }
+
+    /**
+     * The transposed GEMM's edges: output pixels (its rows) around the 6-row register tile and the 144-row A
+     * block, output channels (its vector columns) around one and two vectors at 8 and 16 lanes (16, 32) and around a
+     * 32-channel panel split over threads, K around the 256-long k-block, a pixel tile of im2col columns split by the
+     * scratch budget, and ResNet-like small planes with a 3x3 stride-2 and a 1x1 stride-2 kernel.
+     */
+    @Test
+    void pixelRowsTileEdges() {
+        long seed = 1700;
+        ConvGeometry[] shapes = {
+            ConvGeometry.builder().channels(5, 16).input(1, 5).kernel(1, 1).build(),
+            ConvGeometry.builder().channels(7, 17).input(2, 3).kernel(1, 1).build(),
+            ConvGeometry.builder().channels(9, 31).input(1, 7).kernel(1, 1).build(),
+            ConvGeometry.builder().channels(12, 33).input(7, 7).kernel(1, 1).build(),
+            ConvGeometry.builder().channels(256, 64).input(12, 12).kernel(1, 1).build(),
+            ConvGeometry.builder().channels(257, 65).input(145).kernel(1).build(),
+            ConvGeometry.builder().channels(255, 96).input(5, 29).kernel(1, 1).build(),
+            ConvGeometry.builder().channels(3, 40).input(14, 14).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(32, 64).input(14, 14).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(29, 70).input(13, 13).kernel(1, 1).strides(2, 2).build(),
+            ConvGeometry.builder().batch(2).channels(30, 24).group(2).input(10, 9).kernel(3, 3).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            // Output rows longer than PixelRowsConv.SHORT_ROW: im2col's block copies of phase-split rows.
+            ConvGeometry.builder().channels(5, 33).input(4, 71).kernel(3, 3).strides(1, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            // 3x3x3 (rank 3) with dilation: the short-row columns' depth axis.
+            ConvGeometry.builder().channels(4, 32).input(5, 6, 7).kernel(3, 3, 3).strides(2, 1, 2)
+                    .dilations(1, 2, 1).padsOnnx(1, 1, 0, 1, 2, 1).build(),
+            // 4096 output channels: the scratch budget cuts the 81 pixels into tiles of 64 (+ 17).
+            ConvGeometry.builder().channels(4, 4096).input(9, 9).kernel(1, 1).build(),
+        };
+        for (ConvGeometry g : shapes) {
+            check("seed=" + seed, g, ConvAlgorithm.PIXEL_ROWS, new Random(seed));
+            seed++;
+        }
+    }
+
     /** Winograd tiles: random sizes put the plane ends anywhere inside a tile; pads 0-2, groups, ranks 1-3. */
     @Test
     void winogradRandom() {
@@ -248,6 +293,25 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(pwStrided));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(general));
+        // Small planes with a full 32-channel panel: pixels as the GEMM's rows (pointwise at 14x14 only from 256
+        // input channels).
+        ConvGeometry pw7 = ConvGeometry.builder().channels(512, 2048).input(7, 7).kernel(1, 1).build();
+        ConvGeometry pw14 = ConvGeometry.builder().channels(128, 1024).input(14, 14).kernel(1, 1).build();
+        ConvGeometry pw14deep = ConvGeometry.builder().channels(256, 1024).input(14, 14).kernel(1, 1).build();
+        ConvGeometry strided14 = ConvGeometry.builder().channels(128, 256).input(28, 28).kernel(3, 3).strides(2, 2)
+                .padsOnnx(1, 1, 1, 1).build();
+        ConvGeometry strided28 = ConvGeometry.builder().channels(64, 128).input(56, 56).kernel(3, 3).strides(2, 2)
+                .padsOnnx(1, 1, 1, 1).build();
+        ConvGeometry narrow7 = ConvGeometry.builder().channels(512, 16).input(7, 7).kernel(1, 1).build();
+        ConvGeometry wino7 = ConvGeometry.builder().channels(512, 512).input(7, 7).kernel(3, 3).padsOnnx(1, 1, 1, 1)
+                .build();
+        assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw7));
+        assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw14));
+        assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw14deep));
+        assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(strided14));
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(strided28));
+        assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(narrow7));
+        assertEquals(ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.choose(wino7));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.parse(" Im2Col "));
         assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.parse("direct"));
         assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("winograd"));

@@ -304,4 +304,16 @@ public final class ScalarBackend implements Backend {
     public String toString() {
         return name();
     }
+
+    @Override
+    public void transpose(float[] src, int sOff, int ldSrc, int rows, int cols, float[] dst, int dOff, int ldDst) {
+        GemmChecks.matrix("src", src, sOff, ldSrc, rows, cols);
+        GemmChecks.matrix("dst", dst, dOff, ldDst, cols, rows);
+        for (int j = 0; j < cols; j++) {
+            int d = dOff + j * ldDst;
+            for (int i = 0; i < rows; i++) {
+                dst[d + i] = src[sOff + i * ldSrc + j];
+            }
+        }
+    }
 }

@@ -28,6 +28,13 @@ final class MicroKernel {
     static final int MR = 6;
     /** Columns of C per tile: two vectors. */
     static final int NR = 2 * L;
+    /**
+     * Rows of {@link #tile7}: with 32 vector registers (AVX-512) 14 accumulators, 2 B vectors and a broadcast fit.
+     * Used where 7 rows pad less than 6: the 49, 196 and 784 pixels of 7x7, 14x14 and 28x28 planes as GEMM rows.
+     */
+    static final int MR7 = 7;
+    /** Whether {@link #tile7} runs without spilling: 16-lane vectors, i.e. AVX-512 and its 32 registers. */
+    static final boolean SEVEN_ROWS = L >= 16;
 
     private MicroKernel() {
     }
@@ -89,6 +96,92 @@ final class MicroKernel {
         store(c50, c51, c, ci + 5 * ldc, load);
     }
 
+    /**
+     * As {@link #tile} for an A panel of {@link #MR7} rows ({@code a[ai + p * MR7 + r]}): 14 accumulators, 7
+     * broadcasts and 2 B loads per 14 FMAs (6 rows: 8 loads per 12).
+     */
+    static void tile7(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean load) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * NR;
+            int ap = ai + p * MR7;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ap + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ap + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[ap + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+        }
+        // Written out rather than through store(): C2 stopped inlining the last calls of 7 (node count cut-off), and
+        // vectors passed to a call that is not inlined are boxed: the kernel ran at a quarter of its speed.
+        int r1 = ci + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        int r4 = r3 + ldc;
+        int r5 = r4 + ldc;
+        int r6 = r5 + ldc;
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci));
+            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1));
+            c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2));
+            c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3));
+            c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, r4));
+            c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, r5));
+            c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+            c60 = c60.add(FloatVector.fromArray(S, c, r6));
+            c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + L);
+    }
+
     private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean load) {
         if (load) {
             v0 = v0.add(FloatVector.fromArray(S, c, ci));
@@ -99,13 +192,17 @@ final class MicroKernel {
     }
 
     /**
-     * A partial tile ({@code mr <= MR} rows, {@code nr <= NR} columns) at the matrix edge: the packed panels are
-     * zero-padded, so the full tile is computed into {@code scratch} ({@code MR * NR} floats) and only the valid
-     * part is written to C.
+     * A partial tile ({@code mr <= panelRows} rows, {@code nr <= NR} columns) at the matrix edge: the packed panels
+     * are zero-padded, so the full tile ({@link #tile} or, for 7-row panels, {@link #tile7}) is computed into
+     * {@code scratch} ({@code panelRows * NR} floats) and only the valid part is written to C.
      */
     static void edge(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean load, int mr,
-            int nr, float[] scratch) {
-        tile(kc, a, ai, b, bi, scratch, 0, NR, false);
+            int nr, float[] scratch, int panelRows) {
+        if (panelRows == MR7) {
+            tile7(kc, a, ai, b, bi, scratch, 0, NR, false);
+        } else {
+            tile(kc, a, ai, b, bi, scratch, 0, NR, false);
+        }
         for (int r = 0; r < mr; r++) {
             int cr = ci + r * ldc;
             int sr = r * NR;

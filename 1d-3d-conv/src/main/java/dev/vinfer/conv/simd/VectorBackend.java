@@ -422,6 +422,13 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void transpose(float[] src, int sOff, int ldSrc, int rows, int cols, float[] dst, int dOff, int ldDst) {
+        GemmChecks.matrix("src", src, sOff, ldSrc, rows, cols);
+        GemmChecks.matrix("dst", dst, dOff, ldDst, cols, rows);
+        VectorTranspose.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
+    }
+
+    @Override
     public String toString() {
         return name();
     }

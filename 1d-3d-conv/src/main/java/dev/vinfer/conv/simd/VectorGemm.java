@@ -1,6 +1,7 @@
 package dev.vinfer.conv.simd;
 
 import static dev.vinfer.conv.simd.MicroKernel.MR;
+import static dev.vinfer.conv.simd.MicroKernel.MR7;
 import static dev.vinfer.conv.simd.MicroKernel.NR;
 import static dev.vinfer.conv.simd.VectorPacking.roundUp;
 
@@ -35,7 +36,7 @@ final class VectorGemm {
     private static final class Scratch {
         float[] a = new float[0];
         float[] b = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[MR7 * NR];
 
         float[] a(int n) {
             if (a.length < n) {
@@ -76,6 +77,10 @@ final class VectorGemm {
             rowSweep(m, n, k, transA, a, aOff, lda, pa, aRow0, transB, b, bOff, ldb, c, cOff, ldc, accumulate, s);
             return;
         }
+        // A packed here (not prepacked) may use 7-row panels where they pad m less (49, 196, 784 rows: 7x7-based
+        // planes as rows); prepacked A is always in MR-row panels.
+        int panel = pa == null ? panelRows(m) : MR;
+        int mcMax = 24 * panel;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -93,20 +98,21 @@ final class VectorGemm {
                 }
                 // The first k-block overwrites C unless the caller asked to accumulate.
                 boolean load = accumulate || pc > 0;
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
+                for (int ic = 0; ic < m; ic += mcMax) {
+                    int mc = Math.min(mcMax, m - ic);
                     float[] aBuf;
                     int aBase;
                     if (pa != null) {
                         aBuf = pa.data;
                         aBase = pc * pa.paddedFree + (aRow0 + ic) * kc;
                     } else {
-                        aBuf = s.a(roundUp(mc, MR) * kc);
+                        aBuf = s.a(roundUp(mc, panel) * kc);
                         aBase = 0;
                         int src = aOff + (transA ? pc * lda + ic : ic * lda + pc);
-                        VectorPacking.packA(transA, a, src, lda, mc, kc, aBuf, 0);
+                        VectorPacking.packA(transA, a, src, lda, mc, kc, aBuf, 0, panel);
                     }
-                    macroKernel(mc, nc, kc, aBuf, aBase, bBuf, bBase, c, cOff + ic * ldc + jc, ldc, load, s.tile);
+                    macroKernel(mc, nc, kc, aBuf, aBase, bBuf, bBase, c, cOff + ic * ldc + jc, ldc, load, s.tile,
+                            panel);
                 }
             }
         }
@@ -149,25 +155,40 @@ final class VectorGemm {
                 // With a prepacked A the k-block at pc starts at pc * paddedFree, and row aRow0's panel at
                 // aRow0 * kc inside it (kc of that block).
                 int aBlock = pa != null ? pc * aStride + aRow0 * kc : pc * aStride;
-                macroKernel(m, ns, kc, aBuf, aBlock, strip, 0, c, cOff + js, ldc, load, s.tile);
+                macroKernel(m, ns, kc, aBuf, aBlock, strip, 0, c, cOff + js, ldc, load, s.tile, MR);
             }
         }
     }
 
-    /** Sweeps one packed A block ({@code mc x kc}) against one packed B block ({@code kc x nc}). */
+    /**
+     * The A panel height for {@code m} rows packed on the fly: {@link MicroKernel#MR7} where the 7-row kernel runs
+     * without spills and pads fewer rows than {@code MR} (49 rows: 49 instead of 54), else {@code MR}.
+     */
+    static int panelRows(int m) {
+        return MicroKernel.SEVEN_ROWS && roundUp(m, MR7) < roundUp(m, MR) ? MR7 : MR;
+    }
+
+    /**
+     * Sweeps one packed A block ({@code mc x kc}, panels of {@code panel} rows) against one packed B block
+     * ({@code kc x nc}).
+     */
     private static void macroKernel(int mc, int nc, int kc, float[] a, int aBase, float[] b, int bBase, float[] c,
-            int cBase, int ldc, boolean load, float[] tile) {
+            int cBase, int ldc, boolean load, float[] tile, int panel) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bi = bBase + jr * kc;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir);
+            for (int ir = 0; ir < mc; ir += panel) {
+                int mr = Math.min(panel, mc - ir);
                 int ai = aBase + ir * kc;
                 int ci = cBase + ir * ldc + jr;
-                if (mr == MR && nr == NR) {
-                    MicroKernel.tile(kc, a, ai, b, bi, c, ci, ldc, load);
+                if (mr == panel && nr == NR) {
+                    if (panel == MR7) {
+                        MicroKernel.tile7(kc, a, ai, b, bi, c, ci, ldc, load);
+                    } else {
+                        MicroKernel.tile(kc, a, ai, b, bi, c, ci, ldc, load);
+                    }
                 } else {
-                    MicroKernel.edge(kc, a, ai, b, bi, c, ci, ldc, load, mr, nr, tile);
+                    MicroKernel.edge(kc, a, ai, b, bi, c, ci, ldc, load, mr, nr, tile, panel);
                 }
             }
         }
