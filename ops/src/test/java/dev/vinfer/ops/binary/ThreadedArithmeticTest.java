@@ -52,6 +52,44 @@ class ThreadedArithmeticTest {
         }
     }
 
+    /**
+     * Equal-shape Add and Sub (the vectorized copy-and-axpy path) against the element-wise definition, bit for bit,
+     * with special values, out of place and into a buffer that is one of the inputs (a = a + b, b = a + b).
+     */
+    @Test
+    void addAndSubMatchTheElementDefinition() {
+        long seed = 77032L;
+        Random r = new Random(seed);
+        float[] special = {Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+            Float.MAX_VALUE, 1e-30f};
+        for (int trial = 0; trial < 30; trial++) {
+            int n = trial < 5 ? 60 + trial : 1 + r.nextInt(3000);
+            float[] a = new float[n + 3];
+            float[] b = new float[n + 5];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextInt(10) == 0 ? special[r.nextInt(special.length)] : (float) r.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = r.nextInt(10) == 0 ? special[r.nextInt(special.length)] : (float) r.nextGaussian();
+            }
+            for (Arithmetic f : new Arithmetic[] {Arithmetic.ADD, Arithmetic.SUB}) {
+                String what = "seed " + seed + " trial " + trial + " " + f;
+                float[] o = new float[n + 1];
+                FloatRowKernels.row(f, a, 3, 1, b, 5, 1, o, 1, n);
+                float[] inA = a.clone();
+                FloatRowKernels.row(f, inA, 3, 1, b, 5, 1, inA, 3, n);
+                float[] inB = b.clone();
+                FloatRowKernels.row(f, a, 3, 1, inB, 5, 1, inB, 5, n);
+                for (int i = 0; i < n; i++) {
+                    float want = f == Arithmetic.ADD ? a[3 + i] + b[5 + i] : a[3 + i] - b[5 + i];
+                    assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(o[1 + i]), what + " element " + i);
+                    assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(inA[3 + i]), what + " a in place");
+                    assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(inB[5 + i]), what + " b in place");
+                }
+            }
+        }
+    }
+
     private static Tensor random(Random r, int[] shape) {
         int n = java.util.Arrays.stream(shape).reduce(1, (x, y) -> x * y);
         int off = r.nextInt(4);
