@@ -57,10 +57,10 @@ public class ImageModelBench {
     private String inputName;
     private Tensor input;
     private OnnxTensor ortInput;
+    private Path file;
 
     @Setup(Level.Trial)
     public void open() throws Exception {
-        Path file;
         if (model.equals("mobilefacenet")) {
             file = AppData.shared("models/mobilefacenet/MobileFaceNet.onnx");
             BufferedImage img = ImageTensors.load(AppData.shared("images/astronaut.png"));
@@ -103,6 +103,19 @@ public class ImageModelBench {
         try (OrtSession.Result r = ort.run(Map.of(inputName, ortInput))) {
             return r.size();
         }
+    }
+
+    /** The model file, input name and input tensor set up by {@link #open()} (for {@link AppProfile}). */
+    Path file() {
+        return file;
+    }
+
+    String inputName() {
+        return inputName;
+    }
+
+    Tensor input() {
+        return input;
     }
 
     @TearDown(Level.Trial)

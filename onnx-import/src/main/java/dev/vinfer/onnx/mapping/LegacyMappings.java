@@ -1,9 +1,9 @@
 package dev.vinfer.onnx.mapping;
 
 import dev.vinfer.onnx.OpRegistry;
+import dev.vinfer.ops.legacy.Affine;
 import dev.vinfer.ops.legacy.CropOp;
 import dev.vinfer.ops.legacy.ImageScalerOp;
-import dev.vinfer.ops.unary.UnaryOp;
 
 /**
  * The experimental ops of the first ONNX releases (removed from the spec in opset 10) that real opset-7 exports
@@ -30,7 +30,7 @@ public final class LegacyMappings {
         r.add("", "Affine", 1, 9, n -> {
             double alpha = n.getFloat("alpha", 1f);
             double beta = n.getFloat("beta", 0f);
-            return new UnaryOp("Affine", v -> alpha * v + beta);
+            return Affine.op(alpha, beta);
         });
     }
 }

@@ -67,9 +67,9 @@ public final class ArithmeticOp implements Operator {
             out.copyFrom(in[0]);
             return ctx.result(out);
         }
-        combine(in[0], in[1], out);
+        combine(in[0], in[1], out, ctx.parallel());
         for (int i = 2; i < in.length; i++) {
-            combine(out, in[i], out);
+            combine(out, in[i], out, ctx.parallel());
         }
         if (mean) {
             divide(out, in.length);
@@ -77,13 +77,35 @@ public final class ArithmeticOp implements Operator {
         return ctx.result(out);
     }
 
+    /** float32 work per task: pieces of rows of this many elements, at least 64 K elements per task. */
+    private static final int PIECE = 1 << 14;
+    private static final int MIN_TASK = 1 << 16;
+
     /** out = op(a, b), with a and b broadcast to out's shape. */
-    private void combine(Tensor a, Tensor b, Tensor out) {
+    private void combine(Tensor a, Tensor b, Tensor out, dev.vinfer.conv.Parallel parallel) {
         BroadcastRows rows = BroadcastRows.of(out.shape(), a.shape(), b.shape());
         int n = rows.rowLength;
         int as = rows.innerStride[0];
         int bs = rows.innerStride[1];
         DType type = out.dtype();
+        if (type == DType.FLOAT32 && (long) rows.rows * n >= 2L * MIN_TASK && parallel.threads() > 1) {
+            // large float tensors: pieces of rows across threads (each output element depends on its inputs only)
+            int piece = Math.min(n, PIECE);
+            int perRow = (n + piece - 1) / piece;
+            float[] af = a.floats();
+            float[] bf = b.floats();
+            float[] of = out.floats();
+            parallel.forRange(rows.rows * perRow, Math.max(1, MIN_TASK / piece), (u0, u1) -> {
+                for (int u = u0; u < u1; u++) {
+                    int r = u / perRow;
+                    int from = (u - r * perRow) * piece;
+                    FloatRowKernels.row(op, af, a.offset() + rows.rowStart[0][r] + from * as, as, bf,
+                            b.offset() + rows.rowStart[1][r] + from * bs, bs, of, out.offset() + r * n + from,
+                            Math.min(piece, n - from));
+                }
+            });
+            return;
+        }
         for (int r = 0; r < rows.rows; r++) {
             int ao = rows.rowStart[0][r];
             int bo = rows.rowStart[1][r];

@@ -1,5 +1,7 @@
 package dev.vinfer.ops.binary;
 
+import dev.vinfer.conv.Kernels;
+
 /**
  * float32 loops over one broadcast row ({@link BroadcastRows}): {@code o[oo + i] = a[ao + i*as] op b[bo + i*bs]}
  * with strides 0 or 1. The four hot ops get a plain loop per stride pattern (equal shapes, scalar on either side)
@@ -24,6 +26,9 @@ final class FloatRowKernels {
     }
 
     private static void same(Arithmetic op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        if ((op == Arithmetic.ADD || op == Arithmetic.SUB) && n >= 64 && vectorAdd(op, a, ao, b, bo, o, oo, n)) {
+            return;
+        }
         switch (op) {
             case ADD -> {
                 for (int i = 0; i < n; i++) {
@@ -51,6 +56,34 @@ final class FloatRowKernels {
                 }
             }
         }
+    }
+
+    /**
+     * Add and Sub of equal shapes through the backend's vectorized {@code y += alpha * x} (alpha = +-1, so the FMA
+     * rounds exactly like the plain sum): a loop over three float arrays at different offsets does not vectorize
+     * (the JIT cannot rule out that they overlap). The output is first made a copy of a (unless it is a already),
+     * so it must be a itself or disjoint from a, and disjoint from b (or b itself, for Add); returns false, leaving
+     * the work to the plain loop, otherwise.
+     */
+    private static boolean vectorAdd(Arithmetic op, float[] a, int ao, float[] b, int bo, float[] o, int oo, int n) {
+        float alpha = op == Arithmetic.ADD ? 1f : -1f;
+        boolean oIsA = o == a && oo == ao;
+        if (o == b && oo == bo && op == Arithmetic.ADD && disjoint(a, ao, o, oo, n)) {
+            Kernels.backend().axpy(n, 1f, a, ao, 1, o, oo);
+            return true;
+        }
+        if (!disjoint(b, bo, o, oo, n) || !(oIsA || disjoint(a, ao, o, oo, n))) {
+            return false;
+        }
+        if (!oIsA) {
+            System.arraycopy(a, ao, o, oo, n);
+        }
+        Kernels.backend().axpy(n, alpha, b, bo, 1, o, oo);
+        return true;
+    }
+
+    private static boolean disjoint(float[] x, int xo, float[] y, int yo, int n) {
+        return x != y || xo + n <= yo || yo + n <= xo;
     }
 
     private static void scalarRight(Arithmetic op, float[] a, int ao, float s, float[] o, int oo, int n) {

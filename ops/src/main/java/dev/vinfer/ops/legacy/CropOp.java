@@ -42,12 +42,19 @@ public final class CropOp implements Operator {
         }
         int planes = x.dim(0) * x.dim(1);
         Tensor y = ctx.output(0, x.dtype(), x.dim(0), x.dim(1), outH, outW);
-        for (int p = 0; p < planes; p++) {
-            for (int r = 0; r < outH; r++) {
-                System.arraycopy(x.data(), x.offset() + (p * h + top + r) * w + left, y.data(),
-                        y.offset() + (p * outH + r) * outW, outW);
+        Object src = x.data();
+        Object dst = y.data();
+        int xo = x.offset();
+        int yo = y.offset();
+        // rows across threads, at least 64 K elements per task (below that a second thread costs more than it saves)
+        int minRows = Math.max(1, (1 << 16) / Math.max(1, outW));
+        ctx.parallel().forRange(planes * outH, minRows, (r0, r1) -> {
+            for (int pr = r0; pr < r1; pr++) {
+                int p = pr / Math.max(1, outH);
+                int r = pr - p * outH;
+                System.arraycopy(src, xo + (p * h + top + r) * w + left, dst, yo + pr * outW, outW);
             }
-        }
+        });
         return new Tensor[] {y};
     }
 }

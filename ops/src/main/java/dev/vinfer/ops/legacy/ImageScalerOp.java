@@ -11,6 +11,9 @@ import dev.vinfer.runtime.VinferException;
  * bias[c]} on an NCHW image batch.
  */
 public final class ImageScalerOp implements Operator {
+    /** Elements per task chunk: fits in L1 with room. */
+    private static final int CHUNK = 2048;
+
     private final float scale;
     private final float[] bias;
 
@@ -39,15 +42,28 @@ public final class ImageScalerOp implements Operator {
         Tensor y = ctx.output(0, DType.FLOAT32, x.shape());
         float[] src = x.floats();
         float[] dst = y.floats();
-        for (int b = 0; b < n; b++) {
-            for (int ch = 0; ch < c; ch++) {
-                float add = bias.length == 0 ? 0f : bias[ch];
-                int base = (b * c + ch) * plane;
-                for (int i = 0; i < plane; i++) {
-                    dst[y.offset() + base + i] = scale * src[x.offset() + base + i] + add;
+        int xo = x.offset();
+        int yo = y.offset();
+        int planes = n * c;
+        int chunks = (plane + CHUNK - 1) / CHUNK;
+        // planes cut into chunks, across threads (at least 64 K elements per task)
+        ctx.parallel().forRange(planes * chunks, Math.max(1, (1 << 16) / CHUNK), (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int p = t / chunks;
+                int from = (t - p * chunks) * CHUNK;
+                int len = Math.min(CHUNK, plane - from);
+                float add = bias.length == 0 ? 0f : bias[p % c];
+                int at = yo + p * plane + from;
+                // copy, then rewrite in place: a loop from one float array into another at a different offset does
+                // not vectorize (the JIT cannot rule out that they overlap), one over the same elements does
+                if (src != dst || xo != yo) {
+                    System.arraycopy(src, xo + p * plane + from, dst, at, len);
+                }
+                for (int i = at; i < at + len; i++) {
+                    dst[i] = scale * dst[i] + add;
                 }
             }
-        }
+        });
         return new Tensor[] {y};
     }
 }

@@ -27,7 +27,8 @@ public final class UnaryOp implements Operator {
      * after a normalization that cannot fuse into a conv): one call per tensor keeps the loop monomorphic, so the
      * JIT inlines and vectorizes it, where the shared per-element loop below calls the function through a
      * megamorphic site. It must give {@code (float) floatFunction((double) x)} for every x, equal as floats (NaN
-     * for NaN; the sign of a zero may differ).
+     * for NaN; the sign of a zero may differ), unless the op documents otherwise (Tanh's loop is a rational
+     * function within one float ulp of the exact tanh).
      */
     @FunctionalInterface
     public interface FloatArrayFunction {

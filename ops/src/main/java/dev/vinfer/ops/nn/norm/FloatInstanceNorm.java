@@ -6,8 +6,8 @@ import dev.vinfer.conv.Parallel;
  * InstanceNormalization on float32, read and written in place (no double buffers) with the planes split across the
  * session's threads, optionally followed by a fused ReLU.
  *
- * <p>Per plane: one pass of mean and variance, accumulated in double over eight independent lanes (so the adds
- * pipeline instead of waiting on one another) around a shift by the plane's first element (which keeps
+ * <p>Per plane: one pass of mean and variance, accumulated in double over {@link #LANES} lanes that the JIT
+ * vectorizes, around a shift by the plane's first element (which keeps
  * {@code E[(x-s)^2] - E[x-s]^2} from cancelling when the mean is large next to the spread); then, in float,
  * {@code y = (x - mean) * a + bias} with {@code a = scale / sqrt(var + eps)} (see {@link #normalize}). The result
  * differs from the double reference by the summation order of mean and variance and the float rounding of the last
@@ -34,49 +34,58 @@ final class FloatInstanceNorm {
         });
     }
 
-    /** {mean, population variance} of {@code x[off, off + n)}, n >= 1. */
+    /** Lanes of the moment accumulators: one block of input is added lane-wise into them (see {@link #moments}). */
+    static final int LANES = 64;
+
+    /** Elements per chunk of {@link #normalize} when input and output are different places: fits L1 with room. */
+    static final int CHUNK = 2048;
+
+    /**
+     * {mean, population variance} of {@code x[off, off + n)}, n >= 1.
+     *
+     * <p>Shifted by the first element, summed in double over {@link #LANES} lane accumulators that live in double
+     * arrays: a loop that adds one block of the float input lane-wise into {@code double[]} accumulators is one the
+     * JIT vectorizes (float to double conversions, adds and multiply-adds on whole vectors), while eight scalar
+     * accumulators ran at 0.55 ns per element. Double arrays, not float: stores into a {@code float[]} could alias
+     * the input, which keeps the JIT from vectorizing, and double keeps the sums as accurate as before.
+     */
     static double[] moments(float[] x, int off, int n) {
         double shift = x[off];
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        double q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
-        int i = off;
-        int end = off + n;
-        for (; i + 8 <= end; i += 8) {
-            double d0 = x[i] - shift;
-            double d1 = x[i + 1] - shift;
-            double d2 = x[i + 2] - shift;
-            double d3 = x[i + 3] - shift;
-            double d4 = x[i + 4] - shift;
-            double d5 = x[i + 5] - shift;
-            double d6 = x[i + 6] - shift;
-            double d7 = x[i + 7] - shift;
-            s0 += d0;
-            s1 += d1;
-            s2 += d2;
-            s3 += d3;
-            s4 += d4;
-            s5 += d5;
-            s6 += d6;
-            s7 += d7;
-            q0 += d0 * d0;
-            q1 += d1 * d1;
-            q2 += d2 * d2;
-            q3 += d3 * d3;
-            q4 += d4 * d4;
-            q5 += d5 * d5;
-            q6 += d6 * d6;
-            q7 += d7 * d7;
+        double[] s = new double[LANES];
+        double[] q = new double[LANES];
+        int full = n - n % LANES;
+        for (int b = 0; b < full; b += LANES) {
+            addBlock(x, off + b, shift, s, q);
         }
-        for (; i < end; i++) {
+        double st = 0;
+        double qt = 0;
+        for (int i = off + full; i < off + n; i++) {
             double d = x[i] - shift;
-            s0 += d;
-            q0 += d * d;
+            st += d;
+            qt += d * d;
         }
-        double s = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-        double q = ((q0 + q1) + (q2 + q3)) + ((q4 + q5) + (q6 + q7));
-        double m = s / n;
-        double var = Math.max(0, q / n - m * m);
+        double sum = st + pairwiseSum(s, 0, LANES);
+        double sq = qt + pairwiseSum(q, 0, LANES);
+        double m = sum / n;
+        double var = Math.max(0, sq / n - m * m);
         return new double[] {shift + m, var};
+    }
+
+    /** Adds {@code x[at + j] - shift} and its square into lane j of {@code s} and {@code q}. */
+    private static void addBlock(float[] x, int at, double shift, double[] s, double[] q) {
+        for (int j = 0; j < LANES; j++) {
+            double d = x[at + j] - shift;
+            s[j] += d;
+            q[j] += d * d;
+        }
+    }
+
+    private static double pairwiseSum(double[] a, int from, int n) {
+        if (n == 1) {
+            return a[from];
+        }
+        int h = n / 2;
+        return pairwiseSum(a, from, h) + pairwiseSum(a, from + h, n - h);
     }
 
     /**
@@ -84,6 +93,7 @@ final class FloatInstanceNorm {
      * its float remainder: the subtraction stays accurate to the spread of the plane even when its mean is large
      * (a plain float mean would carry an error of ulp(mean) into every output), and the whole loop is float, which
      * the JIT vectorizes (a loop through double conversions measured 1.05 ns per element, this one a fraction).
+     * {@code in} and {@code out} may be the same place, not otherwise overlapping.
      */
     static void normalize(float[] in, int io, float[] out, int oo, int n, double mean, double a, double b,
             boolean relu) {
@@ -91,13 +101,29 @@ final class FloatInstanceNorm {
         float ml = (float) (mean - mh);
         float af = (float) a;
         float bf = (float) b;
+        if (in == out && io == oo) {
+            normalizeInPlace(out, oo, n, mh, ml, af, bf, relu);
+            return;
+        }
+        // A loop reading one array and writing another at a different offset does not vectorize (the JIT cannot
+        // rule out that they overlap: 0.85 ns per element), one that rewrites the same elements in place does
+        // (0.1 ns): so copy a chunk to the output, then normalize it there while it is still in L1.
+        for (int c = 0; c < n; c += CHUNK) {
+            int len = Math.min(CHUNK, n - c);
+            System.arraycopy(in, io + c, out, oo + c, len);
+            normalizeInPlace(out, oo + c, len, mh, ml, af, bf, relu);
+        }
+    }
+
+    private static void normalizeInPlace(float[] x, int off, int n, float mh, float ml, float af, float bf,
+            boolean relu) {
         if (relu) {
-            for (int i = 0; i < n; i++) {
-                out[oo + i] = Math.max(((in[io + i] - mh) - ml) * af + bf, 0f);
+            for (int i = off; i < off + n; i++) {
+                x[i] = Math.max(((x[i] - mh) - ml) * af + bf, 0f);
             }
         } else {
-            for (int i = 0; i < n; i++) {
-                out[oo + i] = ((in[io + i] - mh) - ml) * af + bf;
+            for (int i = off; i < off + n; i++) {
+                x[i] = ((x[i] - mh) - ml) * af + bf;
             }
         }
     }

@@ -82,6 +82,62 @@ class FloatInstanceNormTest {
         }
     }
 
+    /**
+     * Plane sizes at the edges of the moment lanes and normalize chunks (one element, a lane block and one off, a
+     * chunk and one off, several chunks with a ragged tail), out of place at different offsets and in place.
+     */
+    @Test
+    void laneAndChunkEdgesOutOfPlaceAndInPlace() {
+        long seed = 4711L;
+        Random r = new Random(seed);
+        int l = FloatInstanceNorm.LANES;
+        int k = FloatInstanceNorm.CHUNK;
+        for (int inner : new int[] {1, l - 1, l, l + 1, k - 1, k, k + 1, 2 * k + l + 3}) {
+            for (boolean relu : new boolean[] {false, true}) {
+                int planes = 3;
+                int n = planes * inner;
+                float[] x = new float[n + 7];
+                double center = 100 * r.nextGaussian();
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) (center + r.nextGaussian());
+                }
+                double[] scale = {0.7, -1.2, 1.5};
+                double[] bias = {0.1, -0.3, 0.2};
+                double[] want = new double[n];
+                for (int p = 0; p < planes; p++) {
+                    double mean = 0;
+                    for (int i = 0; i < inner; i++) {
+                        mean += x[3 + p * inner + i];
+                    }
+                    mean /= inner;
+                    double var = 0;
+                    for (int i = 0; i < inner; i++) {
+                        double d = x[3 + p * inner + i] - mean;
+                        var += d * d;
+                    }
+                    double a = scale[p] / Math.sqrt(var / inner + 1e-5);
+                    for (int i = 0; i < inner; i++) {
+                        double v = (x[3 + p * inner + i] - mean) * a + bias[p];
+                        want[p * inner + i] = relu ? Math.max(v, 0) : v;
+                    }
+                }
+                float[] out = new float[n + 5];
+                FloatInstanceNorm.run(x, 3, out, 5, planes, planes, inner, scale, bias, 1e-5, relu,
+                        dev.vinfer.conv.Parallel.SERIAL);
+                float[] inPlace = x.clone();
+                FloatInstanceNorm.run(inPlace, 3, inPlace, 3, planes, planes, inner, scale, bias, 1e-5, relu,
+                        dev.vinfer.conv.Parallel.SERIAL);
+                for (int i = 0; i < n; i++) {
+                    String what = "seed " + seed + " inner " + inner + " relu " + relu + " element " + i;
+                    double tol = 1e-6 * (1 + Math.abs(want[i]));
+                    assertTrue(Math.abs(out[5 + i] - want[i]) <= tol, what + ": expected " + want[i] + ", got "
+                            + out[5 + i]);
+                    assertEquals(out[5 + i], inPlace[3 + i], what + " (in place)");
+                }
+            }
+        }
+    }
+
     @Test
     void fusedReluIsNamedAndClampsNegatives() {
         InstanceNormalizationOp op = new InstanceNormalizationOp(1e-5).withRelu();
