@@ -1,6 +1,7 @@
 package dev.vinfer.conv;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link ConvAlgorithm#ROW_DIRECT}: a 1-D or 2-D, one-group, stride-1 convolution with odd kernels, any dilation and
@@ -35,6 +36,13 @@ final class RowDirectConv extends PreparedConv {
     private final int colShift;
     private final PlaneLayout inLayout;
     private final PlaneLayout outLayout;
+    /**
+     * The input and output layouts of the last call, kept for the next: they are large (candy's 9x9 stem: 8 + 42 MB)
+     * and allocating them zeroed on every run cost more than the copies. Reuse is sound because every call writes
+     * the same positions of the input layout (the border stays zero) and the kernel rewrites every output position
+     * that is read. A concurrent call finds none and allocates its own.
+     */
+    private final AtomicReference<float[][]> spare = new AtomicReference<>();
 
     RowDirectConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         super(ConvAlgorithm.ROW_DIRECT, backend, g.inputLength(), g.outputLength());
@@ -122,8 +130,12 @@ final class RowDirectConv extends PreparedConv {
         boolean reluInKernel = withRelu != null && res == null;
         SliceConv3d k = reluInKernel ? withRelu : plain;
         boolean postEpilogue = !epilogue.isIdentity() && !reluInKernel;
-        float[] slice = inLayout.newSlice();
-        float[] result = outLayout.newSlice();
+        float[][] buffers = spare.getAndSet(null);
+        if (buffers == null) {
+            buffers = new float[][] {inLayout.newSlice(), outLayout.newSlice()};
+        }
+        float[] slice = buffers[0];
+        float[] result = buffers[1];
         int pad = inLayout.pad();
         for (int n = 0; n < g.batch(); n++) {
             int src = inOff + n * inC * inPlane;
@@ -149,5 +161,6 @@ final class RowDirectConv extends PreparedConv {
                 }
             });
         }
+        spare.set(buffers);
     }
 }

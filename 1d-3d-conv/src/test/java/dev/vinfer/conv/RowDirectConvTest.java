@@ -97,4 +97,34 @@ class RowDirectConvTest {
             TestSupport.assertClose("seed=5200 " + be.name(), g.reductionLength(), want, 0, out, 0, out.length);
         }
     }
+
+    /**
+     * A kernel keeps its layouts from one call to the next: a second run on other data (same-padded and valid
+     * geometries, so the input layout's border is both zero padding and data) must match the reference exactly as
+     * the first did, with nothing of the first input or output carried over.
+     */
+    @Test
+    void secondRunCarriesNothingOver() {
+        Random r = new Random(5300);
+        ConvGeometry[] shapes = {
+            ConvGeometry.builder().channels(3, 5).input(9, 33).kernel(5, 5).padsOnnx(2, 2, 2, 2).build(),
+            ConvGeometry.builder().channels(4, 3).input(13, 37).kernel(7, 7).build(),
+            ConvGeometry.builder().channels(2, 6).input(41).kernel(9).padsOnnx(1, 3).build()};
+        for (ConvGeometry g : shapes) {
+            float[] w = TestSupport.random(r, g.weightLength());
+            for (Backend be : TestSupport.backends()) {
+                ConvKernel k = Convolutions.prepare(g, w, 0, null, Epilogue.NONE, ConvAlgorithm.ROW_DIRECT, be);
+                for (int run = 0; run < 2; run++) {
+                    float[] in = TestSupport.random(r, g.inputLength());
+                    float[] want = new float[g.outputLength()];
+                    ConvReference.conv(g, in, 0, w, 0, null, Epilogue.NONE, want, 0);
+                    float[] out = new float[g.outputLength()];
+                    java.util.Arrays.fill(out, Float.NaN);
+                    k.run(in, 0, out, 0, null, 0, TestSupport.POOL);
+                    TestSupport.assertClose("seed=5300 run " + run + " " + g + " " + be.name(), g.reductionLength(),
+                            want, 0, out, 0, out.length);
+                }
+            }
+        }
+    }
 }
