@@ -35,9 +35,15 @@ public final class Session implements AutoCloseable {
     private boolean poolClosed;
     private volatile boolean closed;
     private final RunAccounting accounting;
+    // Until a finished run has let the ops that pack their weights say which raw constants they no longer read.
+    private volatile boolean releasePending = !"false".equals(System.getProperty(RELEASE_PACKED_PROPERTY));
+    private long releasedBytes;
 
     /** Set to false to leave weight packing and planning to the first run (for measurements). */
     static final String PREPARE_AT_OPEN_PROPERTY = "vinfer.prepareAtOpen";
+
+    /** Set to false to keep raw weights after they were packed (for before/after measurements). */
+    static final String RELEASE_PACKED_PROPERTY = "vinfer.releasePackedConstants";
 
     private static final System.Logger LOG = System.getLogger("dev.vinfer");
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SCALAR =
@@ -78,7 +84,9 @@ public final class Session implements AutoCloseable {
         this.outputInfo = Collections.unmodifiableList(outs);
         logKernels();
         try {
-            prepareAtOpen();
+            if (prepareAtOpen() && releasePending) {
+                releasePackedConstants();
+            }
         } catch (Error e) {
             parallel.close(); // e.g. out of memory while packing: do not leave the pool's threads behind
             throw e;
@@ -92,16 +100,16 @@ public final class Session implements AutoCloseable {
      * real run neither packs weights nor records. Skipped for graphs with loops (on zeros a loop's condition could
      * hold forever); any failure only leaves the work to the first run, which reports errors as usual.
      */
-    private void prepareAtOpen() {
+    private boolean prepareAtOpen() {
         Tensor[] feed = Boolean.parseBoolean(System.getProperty(PREPARE_AT_OPEN_PROPERTY, "true")) ? staticZeroFeed()
                 : null;
         if (feed == null) {
-            return;
+            return false;
         }
         for (Node n : graph.nodes()) {
             String op = n.op().opType();
             if (op.equals("Loop") || op.equals("Scan")) {
-                return;
+                return false;
             }
         }
         long t0 = System.nanoTime();
@@ -130,6 +138,60 @@ public final class Session implements AutoCloseable {
         if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
             LOG.log(System.Logger.Level.DEBUG, "vinfer session: preparation run {0} ms, then {1} preparations {2} ms",
                     (t1 - t0) / 1_000_000, tasks.size(), (System.nanoTime() - t1) / 1_000_000);
+        }
+        return true;
+    }
+
+    /**
+     * Releases the storage of each constant that every node reading it has packed for good
+     * ({@link PackedConstants}): convolution weights once their kernel for the one (static) input shape exists, a
+     * Gemm's packed B. The session then holds those weights once, packed; the graph keeps their dtype and shape.
+     * Called while no run is under way (at open, or by the only run in flight, holding the lifecycle lock).
+     */
+    private void releasePackedConstants() {
+        Map<Tensor, Boolean> verdict = new java.util.IdentityHashMap<>();
+        for (Value v : graph.outputs()) {
+            if (v.isConstant()) {
+                verdict.put(v.constant(), Boolean.FALSE);
+            }
+        }
+        for (Node n : graph.nodes()) {
+            for (int i = 0; i < n.inputCount(); i++) {
+                Value v = n.input(i);
+                if (v != null && v.isConstant()) {
+                    Tensor t = v.constant();
+                    boolean packed = n.op() instanceof PackedConstants p && p.packedInput(i, t);
+                    verdict.merge(t, packed, Boolean::logicalAnd);
+                }
+            }
+        }
+        long bytes = 0;
+        for (Map.Entry<Tensor, Boolean> e : verdict.entrySet()) {
+            Tensor t = e.getKey();
+            if (e.getValue() && !t.isReleased()) {
+                bytes += (long) java.lang.reflect.Array.getLength(t.data()) * t.dtype().byteSize();
+                t.release();
+            }
+        }
+        releasedBytes += bytes;
+        if (bytes > 0 && LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "vinfer session: released {0} bytes of packed constants", bytes);
+        }
+    }
+
+    private long releasedBytes() {
+        synchronized (lifecycle) {
+            return releasedBytes;
+        }
+    }
+
+    /** After a successful run: the first one that is alone in flight lets the ops release what they packed. */
+    private void releaseAfterRun() {
+        synchronized (lifecycle) {
+            if (releasePending && inFlight == 1) {
+                releasePending = false;
+                releasePackedConstants();
+            }
         }
     }
 
@@ -263,6 +325,9 @@ public final class Session implements AutoCloseable {
             for (int i = 0; i < out.length; i++) {
                 result.put(graph.outputs().get(i).name(), out[i]);
             }
+            if (releasePending) {
+                releaseAfterRun();
+            }
             return result;
         } finally {
             exit();
@@ -358,9 +423,10 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * What this session holds: constant bytes (weights as stored in the graph; operators may keep packed copies
-     * besides), activation arenas made so far (one per concurrent run per input-shape signature) and, for the most
-     * recent plan, one arena's bytes against what its planned outputs would take if each were allocated.
+     * What this session holds: constant bytes (weights as stored in the graph, less those released once packed;
+     * operators keep packed copies besides), activation arenas made so far (one per concurrent run per input-shape
+     * signature) and, for the most recent plan, one arena's bytes against what its planned outputs would take if
+     * each were allocated.
      */
     public MemoryStats memoryStats() {
         java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -372,11 +438,11 @@ public final class Session implements AutoCloseable {
             }
         }
         if (plans == null) {
-            return new MemoryStats(constants, 0, 0, 0, 0, 0);
+            return new MemoryStats(constants, 0, 0, 0, 0, 0, releasedBytes());
         }
         long[] last = plans.lastPlanBytes();
         return new MemoryStats(constants, plans.arenaBytes(), plans.arenaCount(), plans.planCount(), last[0],
-                last[1]);
+                last[1], releasedBytes());
     }
 
     /**
@@ -388,9 +454,11 @@ public final class Session implements AutoCloseable {
      * @param plans              input-shape signatures planned
      * @param planArenaBytes     one arena of the latest plan
      * @param planUnpackedBytes  what the latest plan's outputs would take each in its own array
+     * @param releasedConstantBytes constants released once packed (not in {@code constantBytes}; their operators
+     *                           hold packed copies)
      */
     public record MemoryStats(long constantBytes, long arenaBytes, int arenas, int plans, long planArenaBytes,
-            long planUnpackedBytes) {
+            long planUnpackedBytes, long releasedConstantBytes) {
     }
 
     /** Whether {@link #close()} has been called; a closed session refuses new runs. */
