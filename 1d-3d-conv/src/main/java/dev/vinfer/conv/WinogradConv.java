@@ -1,5 +1,7 @@
 package dev.vinfer.conv;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * Winograd convolution {@code F(m^r, 3^r)} for 3-tap (1D), 3x3 (2D) and 3x3x3 (3D) kernels with stride 1 and
  * dilation 1, any padding and groups: each output tile of {@code m^r} values comes from an input tile of
@@ -177,13 +179,32 @@ final class WinogradConv extends PreparedConv {
         }
     }
 
+    private final AtomicReference<Strips> spare = new AtomicReference<>();
+
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
+        Strips c = take(spare);
+        if (c == null) {
+            c = new Strips();
+        }
+        if (c.threads != p.threads()) {
+            plan(c, p.threads());
+            c.threads = p.threads();
+        }
+        c.set(in, inOff, out, outOff, res, resDelta);
+        try {
+            p.forEach(c.tasks, c);
+        } finally {
+            give(spare, c);
+        }
+    }
+
+    /** How the strips are cut for {@code threads} threads (depends only on the geometry and them). */
+    private void plan(Strips c, int threads) {
         int units = g.batch() * g.group();
         int rows = nD * nH * chunks; // tile rows (and row chunks), the unit strips are made of
         int mg = g.outChannelsPerGroup();
         int strip = Math.min(rows, stripRows);
-        int threads = p.threads();
         int blocks = 1;
         if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 4L * threads) {
             if (mg >= threads * panel && !byColumns) {
@@ -208,7 +229,25 @@ final class WinogradConv extends PreparedConv {
         int nb = Math.ceilDiv(mg, per);
         int rowsPerStrip = strip;
         int strips = Math.ceilDiv(rows, rowsPerStrip);
-        p.forEach(units * strips * nb, task -> {
+        c.nb = nb;
+        c.per = per;
+        c.rowsPerStrip = rowsPerStrip;
+        c.strips = strips;
+        c.tasks = units * strips * nb;
+    }
+
+    /** One call's state; task: one strip (and output channel block) of one image and group. */
+    private final class Strips extends Call {
+        int nb;
+        int per;
+        int rowsPerStrip;
+        int strips;
+        int tasks;
+
+        @Override
+        public void run(int task) {
+            int rows = nD * nH * chunks;
+            int mg = g.outChannelsPerGroup();
             int block = task % nb;
             int st = task / nb;
             int unit = st / strips;
@@ -221,7 +260,7 @@ final class WinogradConv extends PreparedConv {
                 strip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), m0,
                         Math.min(mg, m0 + per), in, inOff, out, outOff, res, resDelta);
             }
-        });
+        }
     }
 
     /**
