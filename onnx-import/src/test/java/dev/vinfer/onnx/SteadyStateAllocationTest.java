@@ -37,6 +37,41 @@ class SteadyStateAllocationTest {
      */
     private static final long BOUND = 3000;
 
+    /** Bytes a run into the caller's output may allocate. */
+    private static final long INTO_BOUND = 1000;
+
+    /**
+     * A run into the caller's output tensor ({@link Session#runInto}) under the plan: results the same as
+     * {@link Session#run(Map)}'s, and at most {@link #INTO_BOUND} bytes (its two small binding arrays).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aRunIntoTheCallersOutputAllocatesNothingMore(int threads) {
+        Map<String, Tensor> feed = Map.of("x", input());
+        try (Session s = Vinfer.open(model().toByteArray(), new SessionOptions().threads(threads))) {
+            float[] want = s.run(feed).get("y").toFloatArray();
+            Tensor y = Tensor.zeros(DType.FLOAT32, 1, 10);
+            Map<String, Tensor> into = Map.of("y", y);
+            s.runInto(feed, into);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, y.toFloatArray(), 0f);
+            var threadsBean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long best = Long.MAX_VALUE;
+            for (int batch = 0; batch < 300 && best > INTO_BOUND; batch++) {
+                long b0 = threadsBean.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10; i++) {
+                    s.runInto(feed, into);
+                }
+                best = Math.min(best, (threadsBean.getCurrentThreadAllocatedBytes() - b0) / 10);
+            }
+            System.out.println("runInto, " + threads + " thread(s): " + best + " bytes a run");
+            assertTrue(best <= INTO_BOUND, threads + " thread(s): a run into the caller's output allocates " + best
+                    + " bytes");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, y.toFloatArray(), 0f);
+            org.junit.jupiter.api.Assertions.assertThrows(dev.vinfer.runtime.InputException.class,
+                    () -> s.runInto(feed, Map.of("y", Tensor.zeros(DType.FLOAT32, 1, 11))));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"auto", "winograd_f2_3", "winograd_f4_3", "im2col", "direct"})
     void aPlannedRunAllocatesAlmostNothing(String algorithm) {
@@ -51,6 +86,7 @@ class SteadyStateAllocationTest {
                 .convAlgorithm(algorithm))) {
             fresh = allocatedPerRun(s, feed, 0, 3);
         }
+        System.out.println(algorithm + ": a planned run allocates " + planned + " bytes");
         assertTrue(planned <= BOUND, algorithm + ": a planned run allocates " + planned + " bytes (fresh: " + fresh
                 + ")");
         // The same counter sees the activations when nothing is planned: the measurement is not blind.
