@@ -49,7 +49,12 @@ final class Executor {
         RunContext ctx = memory instanceof Arena a ? a.context(this, listener) : new RunContext(listener, memory);
         ctx.live = live;
         ctx.depth = 0;
+        // Taken, not just read: a session run nested in this one on the same thread (from inside an op) must not
+        // write into this run's destinations. A fallback rerun then computes fresh outputs, which runInto copies.
         ctx.destinations = DESTINATIONS.get();
+        if (ctx.destinations != null) {
+            DESTINATIONS.set(null);
+        }
         ctx.outputSlots = ctx.destinations == null ? null
                 : outputSlotCache.computeIfAbsent(graph, Executor::outputSlots);
         try {
