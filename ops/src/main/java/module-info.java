@@ -29,5 +29,6 @@ module dev.vinfer.ops {
             dev.vinfer.ops.passes.IdentityElimination,
             dev.vinfer.ops.passes.BatchNormFolding,
             dev.vinfer.ops.passes.ResidualAddFusion,
-            dev.vinfer.ops.passes.ActivationFusion;
+            dev.vinfer.ops.passes.ActivationFusion,
+            dev.vinfer.ops.passes.StaticConvInputs;
 }

@@ -15,7 +15,25 @@ public final class GemmChecks {
      * lies inside {@code data}.
      */
     public static void matrix(String name, float[] data, int off, int ld, int rows, int cols) {
-        Objects.requireNonNull(data, name);
+        matrix(name, false, data, off, ld, rows, cols);
+    }
+
+    /**
+     * As {@link #matrix(String, float[], int, int, int, int)}, naming it {@code name^T} when {@code transposed}: the
+     * name is built only for a message, since these checks run on every GEMM call (a string per call was most of
+     * what a steady ResNet-50 run still allocated).
+     */
+    private static void matrix(String label, boolean transposed, float[] data, int off, int ld, int rows, int cols) {
+        if (data == null) {
+            throw new NullPointerException(transposed ? label + "^T" : label);
+        }
+        if (rows < 0 || cols < 0 || (rows > 0 && cols > 0
+                && (off < 0 || (rows > 1 && ld < cols) || off + (long) (rows - 1) * ld + cols > data.length))) {
+            matrixProblem(transposed ? label + "^T" : label, data, off, ld, rows, cols);
+        }
+    }
+
+    private static void matrixProblem(String name, float[] data, int off, int ld, int rows, int cols) {
         if (rows < 0 || cols < 0) {
             throw new IllegalArgumentException(name + ": negative shape " + rows + "x" + cols);
         }
@@ -38,9 +56,9 @@ public final class GemmChecks {
     /** Checks an operand stored as {@code rows x cols}, or as {@code cols x rows} when {@code transposed}. */
     public static void operand(String name, boolean transposed, float[] data, int off, int ld, int rows, int cols) {
         if (transposed) {
-            matrix(name + "^T", data, off, ld, cols, rows);
+            matrix(name, true, data, off, ld, cols, rows);
         } else {
-            matrix(name, data, off, ld, rows, cols);
+            matrix(name, false, data, off, ld, rows, cols);
         }
     }
 

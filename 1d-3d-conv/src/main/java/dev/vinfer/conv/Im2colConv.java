@@ -1,5 +1,7 @@
 package dev.vinfer.conv;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * im2col + GEMM for any forward convolution: per image, group and tile of output pixels, the column matrix
  * ({@code K = C/G * kernel} rows x tile pixels) is built in a per-thread buffer and multiplied by the group's
@@ -33,41 +35,76 @@ final class Im2colConv extends PreparedConv {
     /** Per calling thread: the phase-split input of a strided run, shared read-only by that run's tasks. */
     private static final ThreadLocal<float[][]> PHASES = ThreadLocal.withInitial(() -> new float[1][0]);
 
+    private final AtomicReference<Tiles> spare = new AtomicReference<>();
+
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
-        int pixels = s.outPlane();
-        int cg = g.inChannelsPerGroup();
-        int mg = g.outChannelsPerGroup();
+        Tiles c = take(spare);
+        if (c == null) {
+            c = new Tiles();
+        }
+        if (c.threads != p.threads()) {
+            c.grid = WorkGrid.plan(g.batch() * g.group(), s.outPlane(), maxTile, g.outChannelsPerGroup(),
+                    weights.alignment(), p.threads());
+            c.threads = p.threads();
+        }
+        c.set(in, inOff, out, outOff, res, resDelta);
+        try {
+            compute(c, p);
+        } finally {
+            c.source = null;
+            give(spare, c);
+        }
+    }
+
+    private void compute(Tiles c, Parallel p) {
         // A W stride above 1 would make every im2col row a strided gather; split the input rows into stride phases
         // once per run instead (about the input's size, in parallel over channels), so im2col only block-copies.
-        float[] src = in;
-        int srcOff = inOff;
-        int inPlane = s.inPlane();
-        int rowStride = s.inW;
-        int phaseLen = 0;
+        c.source = c.in;
+        c.sourceOff = c.inOff;
+        c.sourcePlane = s.inPlane();
+        c.sourceRow = s.inW;
+        c.sourcePhase = 0;
         if (s.sW > 1) {
-            phaseLen = Im2col.phaseLen(s);
-            rowStride = s.sW * phaseLen;
+            int phaseLen = Im2col.phaseLen(s);
+            int rowStride = s.sW * phaseLen;
             int plane = s.inD * s.inH * rowStride;
             int channels = g.batch() * g.inChannels();
             float[][] holder = PHASES.get();
             if (holder[0].length < (long) channels * plane) {
                 holder[0] = new float[Math.multiplyExact(channels, plane)];
             }
-            float[] ph = holder[0];
-            p.forRange(channels, 4, (c0, c1) -> Im2col.splitPhases(s, in, inOff + c0 * s.inPlane(), c1 - c0, ph,
-                    c0 * plane));
-            src = ph;
-            srcOff = 0;
-            inPlane = plane;
+            c.source = holder[0];
+            c.sourceOff = 0;
+            c.sourcePlane = plane;
+            c.sourceRow = rowStride;
+            c.sourcePhase = phaseLen;
+            p.forRange(channels, 4, c);
         }
-        float[] source = src;
-        int sourceOff = srcOff;
-        int sourcePlane = inPlane;
-        int sourceRow = rowStride;
-        int sourcePhase = phaseLen;
-        WorkGrid grid = WorkGrid.plan(g.batch() * g.group(), pixels, maxTile, mg, weights.alignment(), p.threads());
-        p.forEach(grid.tasks(), t -> {
+        p.forEach(c.grid.tasks(), c);
+    }
+
+    /**
+     * One call's state: as a range body it splits channels into stride phases (into {@code source}); as a task, one
+     * pixel tile and row slice of one image and group.
+     */
+    private final class Tiles extends Call implements Parallel.RangeBody {
+        float[] source;
+        int sourceOff;
+        int sourcePlane;
+        int sourceRow;
+        int sourcePhase;
+
+        @Override
+        public void run(int c0, int c1) {
+            Im2col.splitPhases(s, in, inOff + c0 * s.inPlane(), c1 - c0, source, c0 * sourcePlane);
+        }
+
+        @Override
+        public void run(int t) {
+            int pixels = s.outPlane();
+            int cg = g.inChannelsPerGroup();
+            int mg = g.outChannelsPerGroup();
             int unit = grid.unit(t);
             int n = unit / g.group();
             int gi = unit % g.group();
@@ -79,7 +116,7 @@ final class Im2colConv extends PreparedConv {
                     sourcePhase, cg, p0, np, col);
             int outRow0 = outOff + (n * g.outChannels() + gi * mg + r0) * pixels + p0;
             weights.multiply(gi, r0, grid.rowEnd(t), np, col, 0, np, out, outRow0, pixels, res, resDelta);
-        });
+        }
     }
 
     private static float[] columns(int size) {

@@ -1,5 +1,7 @@
 package dev.vinfer.conv;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * A 1x1, stride-1, unpadded convolution: per image and group the input block ({@code C/G x pixels}, row stride =
  * the plane) already is the GEMM's B matrix, so the output is one product with the prepacked weights and no
@@ -20,13 +22,34 @@ final class PointwiseConv extends PreparedConv {
                 wOff, b, e);
     }
 
+    private final AtomicReference<Tiles> spare = new AtomicReference<>();
+
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
-        int pixels = g.outputPlane();
-        int cg = g.inChannelsPerGroup();
-        int mg = g.outChannelsPerGroup();
-        WorkGrid grid = WorkGrid.plan(g.batch() * g.group(), pixels, pixels, mg, weights.alignment(), p.threads());
-        p.forEach(grid.tasks(), t -> {
+        Tiles c = take(spare);
+        if (c == null) {
+            c = new Tiles();
+        }
+        if (c.threads != p.threads()) {
+            c.grid = WorkGrid.plan(g.batch() * g.group(), g.outputPlane(), g.outputPlane(), g.outChannelsPerGroup(),
+                    weights.alignment(), p.threads());
+            c.threads = p.threads();
+        }
+        c.set(in, inOff, out, outOff, res, resDelta);
+        try {
+            p.forEach(c.grid.tasks(), c);
+        } finally {
+            give(spare, c);
+        }
+    }
+
+    /** One task: a pixel tile and row slice of one image and group. */
+    private final class Tiles extends Call {
+        @Override
+        public void run(int t) {
+            int pixels = g.outputPlane();
+            int cg = g.inChannelsPerGroup();
+            int mg = g.outChannelsPerGroup();
             int unit = grid.unit(t);
             int n = unit / g.group();
             int gi = unit % g.group();
@@ -36,6 +59,6 @@ final class PointwiseConv extends PreparedConv {
             int outRow0 = outOff + (n * g.outChannels() + gi * mg + r0) * pixels + p0;
             weights.multiply(gi, r0, grid.rowEnd(t), grid.pixelCount(t), in, bOff, pixels, out, outRow0, pixels,
                     res, resDelta);
-        });
+        }
     }
 }

@@ -67,6 +67,45 @@ abstract class PreparedConv implements ConvKernel {
      */
     abstract void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p);
 
+    /**
+     * The arguments of one {@link #compute} call as fields, so that its parallel tasks read them from a reused
+     * object instead of capturing them in a new lambda (an allocation per convolution per run). A kernel keeps one
+     * spare ({@link #take}, {@link #give}); a concurrent call on the same kernel makes its own.
+     */
+    abstract static class Call implements Parallel.Task {
+        float[] in;
+        int inOff;
+        float[] out;
+        int outOff;
+        float[] res;
+        int resDelta;
+        /** The work split planned for {@link #threads} threads (plans depend only on the geometry and them). */
+        WorkGrid grid;
+        int threads = -1;
+
+        final void set(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta) {
+            this.in = in;
+            this.inOff = inOff;
+            this.out = out;
+            this.outOff = outOff;
+            this.res = res;
+            this.resDelta = resDelta;
+        }
+    }
+
+    /** The kernel's spare call object, or null if a concurrent call has it. */
+    static <C extends Call> C take(java.util.concurrent.atomic.AtomicReference<C> spare) {
+        return spare.getAndSet(null);
+    }
+
+    /** Returns a call object after use, dropping its array references (the caller's tensors). */
+    static <C extends Call> void give(java.util.concurrent.atomic.AtomicReference<C> spare, C c) {
+        c.in = null;
+        c.out = null;
+        c.res = null;
+        spare.set(c);
+    }
+
     /** Adds the residual row matching output row {@code [row, row + len)}, if there is a residual. */
     final void addResidual(float[] out, int row, int len, float[] res, int resDelta) {
         if (res != null) {

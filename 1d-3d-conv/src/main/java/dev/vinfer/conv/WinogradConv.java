@@ -1,5 +1,7 @@
 package dev.vinfer.conv;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * Winograd convolution {@code F(m^r, 3^r)} for 3-tap (1D), 3x3 (2D) and 3x3x3 (3D) kernels with stride 1 and
  * dilation 1, any padding and groups: each output tile of {@code m^r} values comes from an input tile of
@@ -193,13 +195,42 @@ final class WinogradConv extends PreparedConv {
         }
     }
 
+    /** A spare call object (see {@link PreparedConv.Call}): a steady run allocates no task lambda per call. */
+    private final AtomicReference<Strips> spare = new AtomicReference<>();
+
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
+        Strips c = take(spare);
+        if (c == null) {
+            c = new Strips();
+        }
+        if (c.threads != p.threads()) {
+            plan(c, p.threads());
+            c.threads = p.threads();
+        }
+        c.set(in, inOff, out, outOff, res, resDelta);
+        try {
+            if (c.cooperative) {
+                int rows = nD * nH * chunks;
+                for (int st = 0; st < c.units * c.strips; st++) {
+                    int unit = st / c.strips;
+                    int r0 = st % c.strips * c.rowsPerStrip;
+                    cooperativeStrip(c, unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + c.rowsPerStrip),
+                            p);
+                }
+            } else {
+                p.forEach(c.units * c.strips, c);
+            }
+        } finally {
+            give(spare, c);
+        }
+    }
+
+    /** How the strips are cut for {@code threads} threads (depends only on the geometry and them). */
+    private void plan(Strips c, int threads) {
         int units = g.batch() * g.group();
         int rows = nD * nH * chunks; // tile rows (and row chunks), the unit strips are made of
-        int mg = g.outChannelsPerGroup();
         int strip = Math.min(rows, stripRows);
-        int threads = p.threads();
         boolean cooperative = false;
         long total = (long) units * rows;
         // Few strips that do not share out evenly (within a tenth): ResNet's one-strip 512@7x7, 3D 64@8x28x28's
@@ -225,22 +256,43 @@ final class WinogradConv extends PreparedConv {
                 strip = best;
             }
         }
-        int rowsPerStrip = strip;
-        int strips = Math.ceilDiv(rows, rowsPerStrip);
-        if (cooperative) {
-            for (int st = 0; st < units * strips; st++) {
-                int unit = st / strips;
-                int r0 = st % strips * rowsPerStrip;
-                cooperativeStrip(unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + rowsPerStrip), in, inOff,
-                        out, outOff, res, resDelta, p);
+        c.units = units;
+        c.cooperative = cooperative;
+        c.rowsPerStrip = strip;
+        c.strips = Math.ceilDiv(rows, strip);
+    }
+
+    /**
+     * One call's state. As a task (not cooperative): one strip of one image and group. In a cooperative strip, the
+     * current phase's part: {@link #phase} selects the input transform, the GEMMs or the output transform.
+     */
+    private final class Strips extends Call {
+        int units;
+        boolean cooperative;
+        int rowsPerStrip;
+        int strips;
+        // The cooperative strip in progress.
+        int phase;
+        int parts;
+        int n;
+        int gi;
+        int r0;
+        int r1;
+        float[] v;
+        float[] o;
+
+        @Override
+        public void run(int task) {
+            if (cooperative) {
+                runPart(task);
+                return;
             }
-            return;
-        }
-        p.forEach(units * strips, st -> {
-            int unit = st / strips;
+            int rows = nD * nH * chunks;
+            int mg = g.outChannelsPerGroup();
+            int unit = task / strips;
             int n = unit / g.group();
             int gi = unit % g.group();
-            int r0 = st % strips * rowsPerStrip;
+            int r0 = task % strips * rowsPerStrip;
             int r1 = Math.min(rows, r0 + rowsPerStrip);
             if (byColumns) {
                 stripByColumns(n, gi, r0, r1, in, inOff, out, outOff, res, resDelta);
@@ -251,7 +303,23 @@ final class WinogradConv extends PreparedConv {
                 stripGemms(v, sc.o, gi, r0, r1, 0, positions);
                 stripOutput(sc, sc.o, n, gi, r0, r1, 0, mg, out, outOff, res, resDelta);
             }
-        });
+        }
+
+        private void runPart(int part) {
+            switch (phase) {
+                case 0 -> {
+                    int cg = g.inChannelsPerGroup();
+                    transformedInput(SCRATCH.get(), n, gi, r0, r1, cg * part / parts, cg * (part + 1) / parts, in,
+                            inOff, v);
+                }
+                case 1 -> stripGemms(v, o, gi, r0, r1, positions * part / parts, positions * (part + 1) / parts);
+                default -> {
+                    int mg = g.outChannelsPerGroup();
+                    stripOutput(SCRATCH.get(), o, n, gi, r0, r1, mg * part / parts, mg * (part + 1) / parts, out,
+                            outOff, res, resDelta);
+                }
+            }
+        }
     }
 
     /**
@@ -261,27 +329,35 @@ final class WinogradConv extends PreparedConv {
      * output-channel blocks instead made every thread pack the same transformed input for its GEMMs, and (before
      * session 3) redo the whole input transform: a sixth of 512@7x7 F(2,3), nearly half of 3D 64@8x28x28 F(4,3).
      */
-    private void cooperativeStrip(int n, int gi, int r0, int r1, float[] in, int inOff, float[] out, int outOff,
-            float[] res, int resDelta, Parallel p) {
+    private void cooperativeStrip(Strips c, int n, int gi, int r0, int r1, Parallel p) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
         int cols = (r1 - r0) * segW;
         Scratch mine = SCRATCH.get();
         mine.v = Scratch.grow(mine.v, positions * cg * cols);
         mine.o = Scratch.grow(mine.o, positions * cols * mg);
-        float[] v = mine.v;
-        float[] o = mine.o;
+        c.n = n;
+        c.gi = gi;
+        c.r0 = r0;
+        c.r1 = r1;
+        c.v = mine.v;
+        c.o = mine.o;
         int threads = p.threads();
-        int parts = Math.min(threads, cg);
-        p.forEach(parts, part -> transformedInput(SCRATCH.get(), n, gi, r0, r1, cg * part / parts,
-                cg * (part + 1) / parts, in, inOff, v));
-        compactIfWorthIt(v, r0, r1);
-        int posParts = Math.min(threads, positions);
-        p.forEach(posParts, part -> stripGemms(v, o, gi, r0, r1, positions * part / posParts,
-                positions * (part + 1) / posParts));
-        int outParts = Math.min(threads, mg);
-        p.forEach(outParts, part -> stripOutput(SCRATCH.get(), o, n, gi, r0, r1, mg * part / outParts,
-                mg * (part + 1) / outParts, out, outOff, res, resDelta));
+        try {
+            c.phase = 0;
+            c.parts = Math.min(threads, cg);
+            p.forEach(c.parts, c);
+            compactIfWorthIt(c.v, r0, r1);
+            c.phase = 1;
+            c.parts = Math.min(threads, positions);
+            p.forEach(c.parts, c);
+            c.phase = 2;
+            c.parts = Math.min(threads, mg);
+            p.forEach(c.parts, c);
+        } finally {
+            c.v = null;
+            c.o = null;
+        }
     }
 
     /**

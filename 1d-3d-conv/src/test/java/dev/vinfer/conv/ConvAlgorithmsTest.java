@@ -208,11 +208,16 @@ class ConvAlgorithmsTest {
     @Test
     void concurrentRunsOnOneKernel() throws Exception {
         Random r = new Random(950);
-        ConvGeometry g = ConvGeometry.builder().batch(2).channels(8, 20).input(15, 13).kernel(3, 3)
+        ConvGeometry g3 = ConvGeometry.builder().batch(2).channels(8, 20).input(15, 13).kernel(3, 3)
                 .padsOnnx(1, 0, 2, 1).build();
-        float[] w = random(r, g.weightLength());
+        ConvGeometry g1 = ConvGeometry.builder().batch(2).channels(8, 20).input(15, 13).kernel(1, 1).build();
+        // Each kernel keeps one reusable call object; concurrent calls must not share it.
+        for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.IM2COL, ConvAlgorithm.WINOGRAD_F4_3,
+            ConvAlgorithm.POINTWISE})
         for (Backend be : TestSupport.backends()) {
-            ConvKernel k = Convolutions.prepare(g, w, 0, null, Epilogue.RELU, ConvAlgorithm.IM2COL, be);
+            ConvGeometry g = a == ConvAlgorithm.POINTWISE ? g1 : g3;
+            float[] w = random(r, g.weightLength());
+            ConvKernel k = Convolutions.prepare(g, w, 0, null, Epilogue.RELU, a, be);
             float[][] ins = new float[4][];
             float[][] want = new float[4][];
             for (int i = 0; i < 4; i++) {
@@ -227,7 +232,7 @@ class ConvAlgorithmsTest {
                     for (int rep = 0; rep < 5; rep++) {
                         float[] out = new float[g.outputLength()];
                         k.run(ins[i], 0, out, 0, TestSupport.POOL);
-                        assertClose("seed=950 concurrent " + be.name(), g.reductionLength(), want[i], 0, out, 0,
+                        assertClose("seed=950 concurrent " + a + " " + be.name(), g.reductionLength(), want[i], 0, out, 0,
                                 out.length);
                     }
                 });

@@ -32,10 +32,48 @@ class SteadyStateAllocationTest {
 
     /**
      * Bytes one run may allocate: its 10-float output, the result map and a few small per-call objects (measured
-     * 1.2-1.6 KB; an int[4] per Winograd transform call, since removed, made
-     * 14-26 KB a run here and 1.1 MB a ResNet-50 run).
+     * 800-1000 bytes since the conv kernels reuse their task objects, 1.2-1.6 KB before; an int[4] per Winograd
+     * transform call, since removed, made 14-26 KB a run here and 1.1 MB a ResNet-50 run).
      */
-    private static final long BOUND = 3000;
+    private static final long BOUND = 1400;
+
+    /**
+     * Bytes a run into the caller's output may allocate: the few small per-call objects of pooling, Flatten and Gemm
+     * and the two binding arrays (measured 784-937 bytes at 1 and 2 threads).
+     */
+    private static final long INTO_BOUND = 1200;
+
+    /**
+     * A run into the caller's output tensor ({@link Session#runInto}) under the plan: results the same as
+     * {@link Session#run(Map)}'s, and at most {@link #INTO_BOUND} bytes (its two small binding arrays).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aRunIntoTheCallersOutputAllocatesNothingMore(int threads) {
+        Map<String, Tensor> feed = Map.of("x", input());
+        try (Session s = Vinfer.open(model().toByteArray(), new SessionOptions().threads(threads))) {
+            float[] want = s.run(feed).get("y").toFloatArray();
+            Tensor y = Tensor.zeros(DType.FLOAT32, 1, 10);
+            Map<String, Tensor> into = Map.of("y", y);
+            s.runInto(feed, into);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, y.toFloatArray(), 0f);
+            var threadsBean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long best = Long.MAX_VALUE;
+            for (int batch = 0; batch < 300 && best > INTO_BOUND; batch++) {
+                long b0 = threadsBean.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10; i++) {
+                    s.runInto(feed, into);
+                }
+                best = Math.min(best, (threadsBean.getCurrentThreadAllocatedBytes() - b0) / 10);
+            }
+            System.out.println("runInto, " + threads + " thread(s): " + best + " bytes a run");
+            assertTrue(best <= INTO_BOUND, threads + " thread(s): a run into the caller's output allocates " + best
+                    + " bytes");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want, y.toFloatArray(), 0f);
+            org.junit.jupiter.api.Assertions.assertThrows(dev.vinfer.runtime.InputException.class,
+                    () -> s.runInto(feed, Map.of("y", Tensor.zeros(DType.FLOAT32, 1, 11))));
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"auto", "winograd_f2_3", "winograd_f4_3", "im2col", "direct"})
@@ -51,6 +89,7 @@ class SteadyStateAllocationTest {
                 .convAlgorithm(algorithm))) {
             fresh = allocatedPerRun(s, feed, 0, 3);
         }
+        System.out.println(algorithm + ": a planned run allocates " + planned + " bytes");
         assertTrue(planned <= BOUND, algorithm + ": a planned run allocates " + planned + " bytes (fresh: " + fresh
                 + ")");
         // The same counter sees the activations when nothing is planned: the measurement is not blind.

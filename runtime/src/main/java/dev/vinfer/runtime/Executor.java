@@ -15,6 +15,12 @@ final class Executor {
     private final SessionOptions options;
     private final Parallel parallel;
     private final Map<Graph, int[]> lastUseCache = new ConcurrentHashMap<>();
+    private final Map<Graph, int[]> outputSlotCache = new ConcurrentHashMap<>();
+    /**
+     * Per calling thread: the caller's tensors to compute the top-level graph's outputs into (by output index, null
+     * entries for outputs not wanted), or null; set by {@code Session.runInto} around its run.
+     */
+    static final ThreadLocal<Tensor[]> DESTINATIONS = new ThreadLocal<>();
 
     Executor(SessionOptions options, Parallel parallel) {
         this.options = options;
@@ -43,11 +49,20 @@ final class Executor {
         RunContext ctx = memory instanceof Arena a ? a.context(this, listener) : new RunContext(listener, memory);
         ctx.live = live;
         ctx.depth = 0;
+        // Taken, not just read: a session run nested in this one on the same thread (from inside an op) must not
+        // write into this run's destinations. A fallback rerun then computes fresh outputs, which runInto copies.
+        ctx.destinations = DESTINATIONS.get();
+        if (ctx.destinations != null) {
+            DESTINATIONS.set(null);
+        }
+        ctx.outputSlots = ctx.destinations == null ? null
+                : outputSlotCache.computeIfAbsent(graph, Executor::outputSlots);
         try {
             return run(graph, inputs, memory, ctx);
         } finally {
             ctx.node = null;
             ctx.live = null;
+            ctx.destinations = null;
         }
     }
 
@@ -188,6 +203,17 @@ final class Executor {
         return last;
     }
 
+    /** For each value id, the index of the graph output it is (the first, if listed twice), else -1. */
+    static int[] outputSlots(Graph g) {
+        int[] slot = new int[g.valueCount()];
+        java.util.Arrays.fill(slot, -1);
+        List<Value> outs = g.outputs();
+        for (int i = outs.size() - 1; i >= 0; i--) {
+            slot[outs.get(i).id()] = i;
+        }
+        return slot;
+    }
+
     /** Receives per-node timings (profiling) and outputs (debugging). */
     interface NodeListener {
         void nodeFinished(Node node, Tensor[] inputs, Tensor[] outputs, long nanos);
@@ -204,6 +230,9 @@ final class Executor {
         int depth;
         // Non-null only in a session's preparation run: the preparations ops queued.
         java.util.List<Runnable> preparations;
+        // Non-null only in a run into the caller's output tensors (see DESTINATIONS), with the graph's output slots.
+        Tensor[] destinations;
+        int[] outputSlots;
 
         RunContext(NodeListener listener, RunMemory memory) {
             this.listener = listener;
@@ -219,6 +248,12 @@ final class Executor {
             if (!options.limits().fits(shape)) {
                 options.limits().checkShape(node.label() + " output " + index, shape);
             }
+            if (destinations != null && depth == 0) {
+                Tensor d = destination(index, dtype, shape);
+                if (d != null) {
+                    return d; // the caller's own tensor: neither planned nor counted
+                }
+            }
             if (memory instanceof Arena a) {
                 Tensor planned = a.planned(nodeIndex, index, dtype, shape);
                 if (planned != null) {
@@ -226,6 +261,22 @@ final class Executor {
                 }
             }
             return live.allocate(node, index, dtype, shape, depth, memory, nodeIndex);
+        }
+
+        /** The caller's tensor for this node's output {@code index} if it is a wanted graph output and fits. */
+        private Tensor destination(int index, DType dtype, int[] shape) {
+            Value v = node.output(index);
+            int slot = v == null ? -1 : outputSlots[v.id()];
+            Tensor d = slot < 0 || slot >= destinations.length ? null : destinations[slot];
+            if (d == null || d.dtype() != dtype || d.rank() != shape.length) {
+                return null;
+            }
+            for (int i = 0; i < shape.length; i++) {
+                if (d.dim(i) != shape[i]) {
+                    return null;
+                }
+            }
+            return d;
         }
 
         @Override

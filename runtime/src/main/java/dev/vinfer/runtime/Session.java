@@ -35,9 +35,15 @@ public final class Session implements AutoCloseable {
     private boolean poolClosed;
     private volatile boolean closed;
     private final RunAccounting accounting;
+    // Until a finished run has let the ops that pack their weights say which raw constants they no longer read.
+    private volatile boolean releasePending = !"false".equals(System.getProperty(RELEASE_PACKED_PROPERTY));
+    private long releasedBytes;
 
     /** Set to false to leave weight packing and planning to the first run (for measurements). */
     static final String PREPARE_AT_OPEN_PROPERTY = "vinfer.prepareAtOpen";
+
+    /** Set to false to keep raw weights after they were packed (for before/after measurements). */
+    static final String RELEASE_PACKED_PROPERTY = "vinfer.releasePackedConstants";
 
     private static final System.Logger LOG = System.getLogger("dev.vinfer");
     private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SCALAR =
@@ -78,7 +84,9 @@ public final class Session implements AutoCloseable {
         this.outputInfo = Collections.unmodifiableList(outs);
         logKernels();
         try {
-            prepareAtOpen();
+            if (prepareAtOpen() && releasePending) {
+                releasePackedConstants();
+            }
         } catch (Error e) {
             parallel.close(); // e.g. out of memory while packing: do not leave the pool's threads behind
             throw e;
@@ -92,16 +100,16 @@ public final class Session implements AutoCloseable {
      * real run neither packs weights nor records. Skipped for graphs with loops (on zeros a loop's condition could
      * hold forever); any failure only leaves the work to the first run, which reports errors as usual.
      */
-    private void prepareAtOpen() {
+    private boolean prepareAtOpen() {
         Tensor[] feed = Boolean.parseBoolean(System.getProperty(PREPARE_AT_OPEN_PROPERTY, "true")) ? staticZeroFeed()
                 : null;
         if (feed == null) {
-            return;
+            return false;
         }
         for (Node n : graph.nodes()) {
             String op = n.op().opType();
             if (op.equals("Loop") || op.equals("Scan")) {
-                return;
+                return false;
             }
         }
         long t0 = System.nanoTime();
@@ -130,6 +138,60 @@ public final class Session implements AutoCloseable {
         if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
             LOG.log(System.Logger.Level.DEBUG, "vinfer session: preparation run {0} ms, then {1} preparations {2} ms",
                     (t1 - t0) / 1_000_000, tasks.size(), (System.nanoTime() - t1) / 1_000_000);
+        }
+        return true;
+    }
+
+    /**
+     * Releases the storage of each constant that every node reading it has packed for good
+     * ({@link PackedConstants}): convolution weights once their kernel for the one (static) input shape exists, a
+     * Gemm's packed B. The session then holds those weights once, packed; the graph keeps their dtype and shape.
+     * Called while no run is under way (at open, or by the only run in flight, holding the lifecycle lock).
+     */
+    private void releasePackedConstants() {
+        Map<Tensor, Boolean> verdict = new java.util.IdentityHashMap<>();
+        for (Value v : graph.outputs()) {
+            if (v.isConstant()) {
+                verdict.put(v.constant(), Boolean.FALSE);
+            }
+        }
+        for (Node n : graph.nodes()) {
+            for (int i = 0; i < n.inputCount(); i++) {
+                Value v = n.input(i);
+                if (v != null && v.isConstant()) {
+                    Tensor t = v.constant();
+                    boolean packed = n.op() instanceof PackedConstants p && p.packedInput(i, t);
+                    verdict.merge(t, packed, Boolean::logicalAnd);
+                }
+            }
+        }
+        long bytes = 0;
+        for (Map.Entry<Tensor, Boolean> e : verdict.entrySet()) {
+            Tensor t = e.getKey();
+            if (e.getValue() && !t.isReleased()) {
+                bytes += (long) java.lang.reflect.Array.getLength(t.data()) * t.dtype().byteSize();
+                t.release();
+            }
+        }
+        releasedBytes += bytes;
+        if (bytes > 0 && LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "vinfer session: released {0} bytes of packed constants", bytes);
+        }
+    }
+
+    private long releasedBytes() {
+        synchronized (lifecycle) {
+            return releasedBytes;
+        }
+    }
+
+    /** After a successful run: the first one that is alone in flight lets the ops release what they packed. */
+    private void releaseAfterRun() {
+        synchronized (lifecycle) {
+            if (releasePending && inFlight == 1) {
+                releasePending = false;
+                releasePackedConstants();
+            }
         }
     }
 
@@ -263,10 +325,83 @@ public final class Session implements AutoCloseable {
             for (int i = 0; i < out.length; i++) {
                 result.put(graph.outputs().get(i).name(), out[i]);
             }
+            if (releasePending) {
+                releaseAfterRun();
+            }
             return result;
         } finally {
             exit();
         }
+    }
+
+    /**
+     * Runs the model once, computing each output named in {@code outputs} straight into the caller's tensor (which
+     * must have the output's dtype and shape, and must not overlap an input); outputs not named are computed but not
+     * returned. With a memory plan, a steady-state run this way allocates (almost) nothing, results included: for
+     * loops that reuse their output tensors. Thread-safe as {@link #run(Map)}, with one set of output tensors per
+     * concurrent call.
+     *
+     * @throws InputException naming the input or output if one is missing, unknown, or of another dtype or shape
+     * @throws ExecutionException as {@link #run(Map)}
+     */
+    public void runInto(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
+        enter();
+        try {
+            Tensor[] feed = bindInputs(inputs);
+            Tensor[] dest = bindOutputs(outputs);
+            Tensor[] out;
+            Executor.DESTINATIONS.set(dest);
+            try {
+                out = plans != null ? plans.run(feed, null, accounting) : accounting.runFresh(executor, graph, feed,
+                        null);
+            } finally {
+                Executor.DESTINATIONS.set(null);
+            }
+            for (int i = 0; i < dest.length; i++) {
+                if (dest[i] != null && out[i] != dest[i]) {
+                    // A view, an input or constant passed through, or a plan that ran fresh: copied once.
+                    if (out[i].dtype() != dest[i].dtype() || !java.util.Arrays.equals(out[i].shape(),
+                            dest[i].shape())) {
+                        throw new InputException("output '" + graph.outputs().get(i).name() + "' is "
+                                + out[i].dtype().displayName() + Shapes.toString(out[i].shape())
+                                + ", the tensor given for it " + dest[i].dtype().displayName()
+                                + Shapes.toString(dest[i].shape()));
+                    }
+                    dest[i].copyFrom(out[i]);
+                }
+            }
+            if (releasePending) {
+                releaseAfterRun();
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    private Tensor[] bindOutputs(Map<String, Tensor> given) {
+        List<Value> outs = graph.outputs();
+        Tensor[] dest = new Tensor[outs.size()];
+        int used = 0;
+        for (int i = 0; i < outs.size(); i++) {
+            Tensor t = given.get(outs.get(i).name());
+            if (t != null) {
+                used++;
+                check("output", outputInfo.get(i), t);
+                dest[i] = t;
+            }
+        }
+        if (used != given.size()) {
+            for (String k : given.keySet()) {
+                boolean known = false;
+                for (ValueInfo vi : outputInfo) {
+                    known |= vi.name().equals(k);
+                }
+                if (!known) {
+                    throw new InputException("unknown output '" + k + "'; the model computes " + outputInfo);
+                }
+            }
+        }
+        return dest;
     }
 
     private void enter() {
@@ -339,8 +474,12 @@ public final class Session implements AutoCloseable {
     }
 
     private static void check(ValueInfo info, Tensor t) {
+        check("input", info, t);
+    }
+
+    private static void check(String role, ValueInfo info, Tensor t) {
         if (info.dtype() != null && info.dtype() != t.dtype()) {
-            throw new InputException("input '" + info.name() + "' must be " + info.dtype().displayName()
+            throw new InputException(role + " '" + info.name() + "' must be " + info.dtype().displayName()
                     + " but is " + t.dtype().displayName());
         }
         long[] dims = info.dims();
@@ -352,15 +491,16 @@ public final class Session implements AutoCloseable {
             ok = dims[i] < 0 || dims[i] == t.dim(i);
         }
         if (!ok) {
-            throw new InputException("input '" + info.name() + "' must have shape " + info.shapeString()
+            throw new InputException(role + " '" + info.name() + "' must have shape " + info.shapeString()
                     + " but has " + Shapes.toString(t.shape()));
         }
     }
 
     /**
-     * What this session holds: constant bytes (weights as stored in the graph; operators may keep packed copies
-     * besides), activation arenas made so far (one per concurrent run per input-shape signature) and, for the most
-     * recent plan, one arena's bytes against what its planned outputs would take if each were allocated.
+     * What this session holds: constant bytes (weights as stored in the graph, less those released once packed;
+     * operators keep packed copies besides), activation arenas made so far (one per concurrent run per input-shape
+     * signature) and, for the most recent plan, one arena's bytes against what its planned outputs would take if
+     * each were allocated.
      */
     public MemoryStats memoryStats() {
         java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -372,11 +512,11 @@ public final class Session implements AutoCloseable {
             }
         }
         if (plans == null) {
-            return new MemoryStats(constants, 0, 0, 0, 0, 0);
+            return new MemoryStats(constants, 0, 0, 0, 0, 0, releasedBytes());
         }
         long[] last = plans.lastPlanBytes();
         return new MemoryStats(constants, plans.arenaBytes(), plans.arenaCount(), plans.planCount(), last[0],
-                last[1]);
+                last[1], releasedBytes());
     }
 
     /**
@@ -388,9 +528,11 @@ public final class Session implements AutoCloseable {
      * @param plans              input-shape signatures planned
      * @param planArenaBytes     one arena of the latest plan
      * @param planUnpackedBytes  what the latest plan's outputs would take each in its own array
+     * @param releasedConstantBytes constants released once packed (not in {@code constantBytes}; their operators
+     *                           hold packed copies)
      */
     public record MemoryStats(long constantBytes, long arenaBytes, int arenas, int plans, long planArenaBytes,
-            long planUnpackedBytes) {
+            long planUnpackedBytes, long releasedConstantBytes) {
     }
 
     /** Whether {@link #close()} has been called; a closed session refuses new runs. */

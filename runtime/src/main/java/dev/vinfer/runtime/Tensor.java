@@ -17,8 +17,10 @@ public final class Tensor {
     private final DType dtype;
     private final int[] shape;
     private final int size;
-    private final Object data;
-    private final int offset;
+    // Not final only so that a session can release a packed weight's storage in place (see release()).
+    private Object data;
+    private int offset;
+    private boolean released;
 
     private Tensor(DType dtype, int[] shape, Object data, int offset) {
         this.dtype = dtype;
@@ -182,6 +184,24 @@ public final class Tensor {
     /** The number of elements: the product of the dims (1 for a scalar). */
     public int size() {
         return size;
+    }
+
+    /**
+     * Whether the storage was released: a constant whose contents every operator reading it has copied (packed)
+     * for the shapes the session runs, so that only its dtype and shape remain. Reading its elements fails.
+     */
+    public boolean isReleased() {
+        return released;
+    }
+
+    /**
+     * Drops the storage (an empty array takes its place), keeping dtype and shape; for a session, once nothing
+     * reads the contents of this constant any more. Every holder of this tensor sees it released.
+     */
+    void release() {
+        data = dtype.newStorage(0);
+        offset = 0;
+        released = true;
     }
 
     /** Index of element 0 in the backing array. */
@@ -460,6 +480,6 @@ public final class Tensor {
 
     @Override
     public String toString() {
-        return dtype.displayName() + Arrays.toString(shape);
+        return dtype.displayName() + Arrays.toString(shape) + (released ? " (released)" : "");
     }
 }

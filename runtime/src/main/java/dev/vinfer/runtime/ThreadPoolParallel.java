@@ -34,19 +34,18 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
     private volatile long posted;
     private volatile boolean closed;
 
-    /** One {@code forEach} call: tasks are claimed from {@code next} by the caller and the workers. */
+    /**
+     * The {@code forEach} call under way: tasks are claimed from {@code next} by the caller and the workers. The pool
+     * reuses one (only the thread holding {@code busy} posts a job), so that a run's 50-200 calls allocate nothing;
+     * see {@link #workLoop} for how a late worker is kept from claiming from a job being refilled.
+     */
     private static final class Job {
-        final int count;
-        final Task task;
+        int count;
+        Task task;
         final AtomicInteger next = new AtomicInteger();
         /** Workers between joining this job and leaving it; the caller waits for zero. */
         final AtomicInteger inside = new AtomicInteger();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-        Job(int count, Task task) {
-            this.count = count;
-            this.task = task;
-        }
 
         void claimAll() {
             for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
@@ -58,6 +57,8 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
             }
         }
     }
+
+    private final Job reused = new Job();
 
     ThreadPoolParallel(int threads) {
         this.threads = threads;
@@ -89,7 +90,12 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
             }
             return;
         }
-        Job j = new Job(count, task);
+        Job j = reused;
+        j.task = task;
+        j.count = count;
+        j.failure.set(null);
+        j.next.set(0); // volatile: publishes task and count to whoever claims an index
+        Throwable first;
         try {
             job = j;
             posted++;  // only the thread holding 'busy' writes it
@@ -97,16 +103,17 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
                 LockSupport.unpark(w);
             }
             j.claimAll();
-            // Every task is claimed; wait for the workers still running one. A worker that joins from now on finds
-            // nothing left to claim.
+        } finally {
+            job = null;
+            // Every task is claimed; wait for the workers still running one (or that joined late: they claim
+            // nothing, but must leave before the job is refilled).
             while (j.inside.get() != 0) {
                 Thread.onSpinWait();
             }
-        } finally {
-            job = null;
+            first = j.failure.getAndSet(null);
+            j.task = null;
             busy.set(false);
         }
-        Throwable first = j.failure.get();
         if (first instanceof RuntimeException r) {
             throw r;
         }
@@ -133,7 +140,11 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
             }
             j.inside.incrementAndGet();
             try {
-                j.claimAll();
+                // Still the job posted as p? Once inside, the caller waits for this worker before it refills the
+                // job; before that check, the job may have ended (job null) or been refilled and posted anew.
+                if (job == j && posted == p) {
+                    j.claimAll();
+                }
             } finally {
                 j.inside.decrementAndGet();
             }

@@ -40,6 +40,30 @@ class ThreadPoolParallelTest {
         }
     }
 
+    /**
+     * The pool refills one job object for every call: back-to-back calls of different sizes (workers still leaving
+     * the previous job while the next is posted) must each run every index exactly once.
+     */
+    @Test
+    void backToBackCallsEachRunEveryTaskOnce() {
+        try (ThreadPoolParallel p = new ThreadPoolParallel(3)) {
+            for (int call = 0; call < 20_000; call++) {
+                int count = 2 + call % 9;
+                AtomicIntegerArray runs = new AtomicIntegerArray(count);
+                int c = call;
+                p.forEach(count, i -> {
+                    runs.incrementAndGet(i);
+                    if (c % 7 == 0) {
+                        Thread.yield(); // let a worker fall behind now and then
+                    }
+                });
+                for (int i = 0; i < count; i++) {
+                    assertEquals(1, runs.get(i), "call " + call + ", task " + i + " of " + count);
+                }
+            }
+        }
+    }
+
     @Test
     void firstFailureIsRethrownAfterAllTasksRan() {
         try (ThreadPoolParallel p = new ThreadPoolParallel(2)) {

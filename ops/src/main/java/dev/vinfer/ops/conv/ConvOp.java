@@ -8,6 +8,7 @@ import dev.vinfer.conv.Epilogue;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
+import dev.vinfer.runtime.PackedConstants;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.VinferException;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * convolution's output shape (the Add broadcast), the sum is formed with numpy broadcasting after a plain
  * convolution instead.
  */
-public final class ConvOp implements Operator {
+public final class ConvOp implements Operator, PackedConstants {
     /** Input index of the fused residual addend. */
     public static final int RESIDUAL_INPUT = 3;
 
@@ -37,6 +38,8 @@ public final class ConvOp implements Operator {
     private final Tensor constBias;
     private final Epilogue epilogue;
     private final boolean residual;
+    /** Set by static shape inference: every run feeds the input shape the session prepares at open or run 1. */
+    private final boolean staticInput;
     private final Map<List<Object>, ConvKernel> kernels = new ConcurrentHashMap<>();
     /** The kernel of the most recent input shape with the constant weights: the allocation-free fast path. */
     private volatile Prepared last;
@@ -49,26 +52,27 @@ public final class ConvOp implements Operator {
      * @param constBias    the bias if constant, else null (read per run if present)
      */
     public ConvOp(ConvAttributes attrs, Tensor constWeights, Tensor constBias, Epilogue epilogue) {
-        this(attrs, constWeights, constBias, epilogue, false);
+        this(attrs, constWeights, constBias, epilogue, false, false);
     }
 
     private ConvOp(ConvAttributes attrs, Tensor constWeights, Tensor constBias, Epilogue epilogue,
-            boolean residual) {
+            boolean residual, boolean staticInput) {
         this.attrs = attrs;
         this.constWeights = constWeights;
         this.constBias = constBias;
         this.epilogue = epilogue == null ? Epilogue.NONE : epilogue;
         this.residual = residual;
+        this.staticInput = staticInput;
     }
 
     /** The same convolution with an activation fused into its output. */
     public ConvOp withEpilogue(Epilogue e) {
-        return new ConvOp(attrs, constWeights, constBias, e, residual);
+        return new ConvOp(attrs, constWeights, constBias, e, residual, staticInput);
     }
 
     /** The same convolution with new constant weights and bias (BatchNorm folding). */
     public ConvOp withWeights(Tensor weights, Tensor bias) {
-        return new ConvOp(attrs, weights, bias, epilogue, residual);
+        return new ConvOp(attrs, weights, bias, epilogue, residual, staticInput);
     }
 
     /**
@@ -76,7 +80,31 @@ public final class ConvOp implements Operator {
      * must then have that input).
      */
     public ConvOp withResidual() {
-        return new ConvOp(attrs, constWeights, constBias, epilogue, true);
+        return new ConvOp(attrs, constWeights, constBias, epilogue, true, staticInput);
+    }
+
+    /**
+     * The same convolution, known to be fed one input shape only (static shape inference proved it): once its
+     * kernel is prepared it no longer reads the raw weights, so the session may release them
+     * ({@link PackedConstants}).
+     */
+    public ConvOp withStaticInput() {
+        return new ConvOp(attrs, constWeights, constBias, epilogue, residual, true);
+    }
+
+    /** Whether {@link #withStaticInput()} applies. */
+    public boolean hasStaticInput() {
+        return staticInput;
+    }
+
+    /**
+     * Weights (1) and bias (2) once the kernel for the one input shape exists: the kernel holds its own packed copy
+     * (and a broadcasting residual's plain kernel, if any, was made in the same run).
+     */
+    @Override
+    public boolean packedInput(int index, Tensor constant) {
+        return staticInput && last != null && constant != null
+                && ((index == 1 && constant == constWeights) || (index == 2 && constant == constBias));
     }
 
     /** Whether a residual addition is fused in. */
@@ -129,6 +157,12 @@ public final class ConvOp implements Operator {
         }
         if (x.dtype() != DType.FLOAT32 || w.dtype() != DType.FLOAT32) {
             throw new VinferException("Conv supports float32 only, got " + x.dtype().displayName());
+        }
+        if (w.isReleased() || (b != null && b.isReleased())) {
+            // Static shape inference said this input shape could not change; a bug if it did, but say what happened.
+            throw new VinferException("Conv input " + x + " differs from the shape "
+                    + (p == null ? "?" : Shapes.toString(p.inShape)) + " the session prepared, whose raw weights"
+                    + " it released after packing (the input shapes were inferred static)");
         }
         if (x.rank() < 3 || x.rank() > 5 || w.rank() != x.rank()) {
             throw new VinferException("Conv input " + x + " and weights " + w + " must both have rank 3 to 5");

@@ -15,7 +15,7 @@ import dev.vinfer.runtime.VinferException;
  * Gemm: {@code Y = alpha * op(A) * op(B) + beta * C}, with C broadcast to [M, N], then an optional fused activation.
  * A constant B (the usual fully-connected weights) is packed once at construction.
  */
-public final class GemmOp implements Operator {
+public final class GemmOp implements Operator, dev.vinfer.runtime.PackedConstants {
     private final boolean transA;
     private final boolean transB;
     private final float alpha;
@@ -43,6 +43,12 @@ public final class GemmOp implements Operator {
         } else {
             this.packedB = null;
         }
+    }
+
+    /** B once packed (at construction): the multiplication reads the packed copy only. */
+    @Override
+    public boolean packedInput(int index, Tensor constant) {
+        return index == 1 && packedB != null && constant == constB;
     }
 
     /** The same Gemm with an activation fused into its output. */

@@ -101,6 +101,39 @@ final class ShapeRules {
         return out;
     }
 
+    /**
+     * Whether the node's output shapes are fixed before run time, given which of its inputs' shapes are: the same
+     * rules as {@link #infer} without computing any shape (no op is evaluated), for {@link StaticConvInputs}. A
+     * fused op ({@code Conv+Relu}, {@code Gemm+Relu}) follows its base op.
+     */
+    static boolean staticOutputs(Node n, java.util.function.Predicate<Value> fixed) {
+        String op = n.op().opType();
+        int plus = op.indexOf('+');
+        String base = plus < 0 ? op : op.substring(0, plus);
+        if (n.op() instanceof ConvOp) {
+            for (int i = 0; i < n.inputCount(); i++) {
+                if (n.input(i) != null && !fixed.test(n.input(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (SAME_AS_INPUT0.contains(base)) {
+            return n.inputCount() > 0 && n.input(0) != null && fixed.test(n.input(0));
+        }
+        int[] data = BROADCAST.contains(base) || BROADCAST_BOOL.contains(base) ? ALL : EVALUATED.get(base);
+        if (data == null) {
+            return false; // data-dependent (NonZero, If, Loop, ...) or not known here
+        }
+        for (int i = 0; i < n.inputCount(); i++) {
+            Value v = n.input(i);
+            if (v != null && !v.isConstant() && !(isData(i, data) && fixed.test(v))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean allKnown(Known[] in) {
         for (Known k : in) {
             if (k == null) {
