@@ -10,6 +10,8 @@ import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
 import dev.vinfer.conv.PackedMatrix;
+import dev.vinfer.conv.PoolChecks;
+import dev.vinfer.conv.PoolReduction;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -384,6 +386,41 @@ public final class VectorBackend implements Backend {
     public void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
         GemmChecks.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
         DepthwiseTaps.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
+    }
+
+    // ---- Pooling, reductions and the batch-1 fully-connected product ----
+
+    @Override
+    public void poolRows(PoolReduction op, float[] src, int sOff, int planes, int planeStep, int rows, int rowStep,
+            int len, int phases, float[] dst, int dOff, int phasePitch) {
+        PoolChecks.rows(src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, phasePitch);
+        VectorPooling.rows(op, src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, phasePitch);
+    }
+
+    @Override
+    public void poolTaps(PoolReduction op, int taps, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
+            int cols, float[] dst, int dOff, int dPitch) {
+        PoolChecks.taps(taps, tapOff, src, sOff, sPitch, rows, cols, dst, dOff, dPitch);
+        VectorPooling.taps(op, taps, tapOff, src, sOff, sPitch, rows, cols, dst, dOff, dPitch);
+    }
+
+    @Override
+    public void reduceRows(PoolReduction op, float[] src, int sOff, int rows, int len, float[] dst, int dOff) {
+        PoolChecks.reduce(src, sOff, rows, len, dst, dOff);
+        VectorPooling.reduce(op, src, sOff, rows, len, dst, dOff);
+    }
+
+    @Override
+    public boolean anyNaN(float[] a, int off, int len) {
+        Objects.checkFromIndexSize(off, len, a.length);
+        return VectorPooling.anyNaN(a, off, len);
+    }
+
+    @Override
+    public void gemvPackedB(float[] x, int xOff, PackedMatrix b, int colBegin, int colEnd, float[] y, int yOff,
+            boolean accumulate) {
+        VectorPacked pb = PoolChecks.gemv(x, xOff, b, this, VectorPacked.class, colBegin, colEnd, y, yOff);
+        VectorGemv.multiply(x, xOff, pb, colBegin, colEnd, y, yOff, accumulate);
     }
 
     @Override

@@ -1,0 +1,253 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.L;
+import static dev.vinfer.conv.simd.MicroKernel.S;
+
+import dev.vinfer.conv.PoolReduction;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The pooling primitives of {@link VectorBackend} (see {@code Backend.poolRows} and friends for the definitions).
+ *
+ * <p>Rows and taps are whole vectors: a row whose length is not a multiple of the step ends with one more step
+ * placed flush with its end, overlapping values already done. The recomputed outputs get the very same value (each
+ * is a function of the source alone), so no scalar tail runs for rows of at least a step; only rows shorter than a
+ * step run scalar code. (Masked tails were avoided: they were not always compiled to masked instructions and then
+ * ran the Vector API's slow Java fallback.) The stride-2 and stride-4 phase splits use two-source lane permutes
+ * ({@code index.selectFrom(a, b)}) on the combined rows while they are still in registers; other strides split in
+ * scalar code.
+ */
+final class VectorPooling {
+    /** Split, stride 2: lane j of phase p = element {@code 2j + p} of the pair (a, b). */
+    private static final FloatVector[] SPLIT2 = new FloatVector[2];
+    /** Split, stride 4: lanes j < L/2 of phase p = element {@code 4j + p} of the pair; upper lanes unused. */
+    private static final FloatVector[] SPLIT4 = new FloatVector[4];
+    /** Lower halves of two vectors side by side. */
+    private static final FloatVector LOWER_HALVES;
+    /** Lane numbers 0, 1, ..., L - 1 (as floats), for the mask of a sum's overlapping tail. */
+    private static final FloatVector IOTA;
+
+    static {
+        float[] t = new float[L];
+        for (int p = 0; p < 2; p++) {
+            for (int j = 0; j < L; j++) {
+                t[j] = 2 * j + p;
+            }
+            SPLIT2[p] = FloatVector.fromArray(S, t, 0);
+        }
+        for (int p = 0; p < 4; p++) {
+            for (int j = 0; j < L; j++) {
+                t[j] = j < L / 2 ? 4 * j + p : 0;
+            }
+            SPLIT4[p] = FloatVector.fromArray(S, t, 0);
+        }
+        for (int j = 0; j < L; j++) {
+            t[j] = j < L / 2 ? j : L + j - L / 2;
+        }
+        LOWER_HALVES = FloatVector.fromArray(S, t, 0);
+        for (int j = 0; j < L; j++) {
+            t[j] = j;
+        }
+        IOTA = FloatVector.fromArray(S, t, 0);
+    }
+
+    private VectorPooling() {
+    }
+
+    private static FloatVector apply(boolean max, FloatVector acc, FloatVector v) {
+        return max ? acc.max(v) : acc.add(v);
+    }
+
+    static void rows(PoolReduction op, float[] src, int sOff, int planes, int planeStep, int rows, int rowStep,
+            int len, int phases, float[] dst, int dOff, int pitch) {
+        if (len == 0) {
+            return;
+        }
+        if (planes == 0 || rows == 0) {
+            for (int x = 0; x < len; x++) {
+                dst[dOff + x % phases * pitch + x / phases] = op.identity();
+            }
+            return;
+        }
+        boolean max = op == PoolReduction.MAX;
+        int step = phases * L;
+        boolean vectorSplit = phases == 1 || phases == 2 || phases == 4 && L >= 4;
+        int done = 0;
+        if (vectorSplit && len >= step) {
+            int x = 0;
+            for (; x + step <= len; x += step) {
+                rowStep(max, src, sOff + x, planes, planeStep, rows, rowStep, phases, dst, dOff + x / phases, pitch);
+            }
+            done = x;
+            if (x < len) {
+                // flush with the end, but on a multiple of phases so that lanes stay in their phase
+                int last = (len - step) / phases * phases;
+                rowStep(max, src, sOff + last, planes, planeStep, rows, rowStep, phases, dst, dOff + last / phases,
+                        pitch);
+                done = last + step;
+            }
+        }
+        for (int x = done; x < len; x++) {
+            float acc = src[sOff + x];
+            for (int a = 0; a < planes; a++) {
+                for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                    float v = src[sOff + a * planeStep + b * rowStep + x];
+                    acc = max ? Math.max(acc, v) : acc + v;
+                }
+            }
+            dst[dOff + x % phases * pitch + x / phases] = acc;
+        }
+    }
+
+    /** One step: {@code phases} vectors of every row combined, then split into one vector per phase. */
+    private static void rowStep(boolean max, float[] src, int s0, int planes, int planeStep, int rows, int rowStep,
+            int phases, float[] dst, int d0, int pitch) {
+        if (phases == 1) {
+            FloatVector acc = FloatVector.fromArray(S, src, s0);
+            for (int a = 0; a < planes; a++) {
+                for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                    acc = apply(max, acc, FloatVector.fromArray(S, src, s0 + a * planeStep + b * rowStep));
+                }
+            }
+            acc.intoArray(dst, d0);
+        } else if (phases == 2) {
+            FloatVector v0 = FloatVector.fromArray(S, src, s0);
+            FloatVector v1 = FloatVector.fromArray(S, src, s0 + L);
+            for (int a = 0; a < planes; a++) {
+                for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                    int s = s0 + a * planeStep + b * rowStep;
+                    v0 = apply(max, v0, FloatVector.fromArray(S, src, s));
+                    v1 = apply(max, v1, FloatVector.fromArray(S, src, s + L));
+                }
+            }
+            SPLIT2[0].selectFrom(v0, v1).intoArray(dst, d0);
+            SPLIT2[1].selectFrom(v0, v1).intoArray(dst, d0 + pitch);
+        } else {
+            FloatVector v0 = FloatVector.fromArray(S, src, s0);
+            FloatVector v1 = FloatVector.fromArray(S, src, s0 + L);
+            FloatVector v2 = FloatVector.fromArray(S, src, s0 + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, src, s0 + 3 * L);
+            for (int a = 0; a < planes; a++) {
+                for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                    int s = s0 + a * planeStep + b * rowStep;
+                    v0 = apply(max, v0, FloatVector.fromArray(S, src, s));
+                    v1 = apply(max, v1, FloatVector.fromArray(S, src, s + L));
+                    v2 = apply(max, v2, FloatVector.fromArray(S, src, s + 2 * L));
+                    v3 = apply(max, v3, FloatVector.fromArray(S, src, s + 3 * L));
+                }
+            }
+            for (int p = 0; p < 4; p++) {
+                FloatVector lo = SPLIT4[p].selectFrom(v0, v1);
+                FloatVector hi = SPLIT4[p].selectFrom(v2, v3);
+                LOWER_HALVES.selectFrom(lo, hi).intoArray(dst, d0 + p * pitch);
+            }
+        }
+    }
+
+    static void taps(PoolReduction op, int taps, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
+            int cols, float[] dst, int dOff, int dPitch) {
+        boolean max = op == PoolReduction.MAX;
+        if (cols < L) {
+            for (int r = 0; r < rows; r++) {
+                int s = sOff + r * sPitch;
+                int d = dOff + r * dPitch;
+                for (int i = 0; i < cols; i++) {
+                    float acc = src[s + tapOff[0] + i];
+                    for (int t = 1; t < taps; t++) {
+                        acc = max ? Math.max(acc, src[s + tapOff[t] + i]) : acc + src[s + tapOff[t] + i];
+                    }
+                    dst[d + i] = acc;
+                }
+            }
+            return;
+        }
+        int last = cols - L;
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * sPitch;
+            int d = dOff + r * dPitch;
+            if (taps == 3) {
+                int s0 = s + tapOff[0];
+                int s1 = s + tapOff[1];
+                int s2 = s + tapOff[2];
+                for (int i = 0; ; i += L) {
+                    i = Math.min(i, last);
+                    FloatVector acc = apply(max, FloatVector.fromArray(S, src, s0 + i),
+                            FloatVector.fromArray(S, src, s1 + i));
+                    apply(max, acc, FloatVector.fromArray(S, src, s2 + i)).intoArray(dst, d + i);
+                    if (i == last) {
+                        break;
+                    }
+                }
+            } else {
+                for (int i = 0; ; i += L) {
+                    i = Math.min(i, last);
+                    FloatVector acc = FloatVector.fromArray(S, src, s + tapOff[0] + i);
+                    for (int t = 1; t < taps; t++) {
+                        acc = apply(max, acc, FloatVector.fromArray(S, src, s + tapOff[t] + i));
+                    }
+                    acc.intoArray(dst, d + i);
+                    if (i == last) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    static void reduce(PoolReduction op, float[] src, int sOff, int rows, int len, float[] dst, int dOff) {
+        boolean max = op == PoolReduction.MAX;
+        if (len < L) {
+            for (int r = 0; r < rows; r++) {
+                int s = sOff + r * len;
+                float acc = src[s];
+                for (int i = 1; i < len; i++) {
+                    acc = max ? Math.max(acc, src[s + i]) : acc + src[s + i];
+                }
+                dst[dOff + r] = acc;
+            }
+            return;
+        }
+        int rem = len % L;
+        // a sum's last vector sits flush with the row's end: its first L - rem lanes were counted already
+        VectorMask<Float> counted = IOTA.compare(VectorOperators.LT, L - rem);
+        FloatVector identity = FloatVector.broadcast(S, op.identity());
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * len;
+            FloatVector a0 = FloatVector.fromArray(S, src, s);
+            FloatVector a1 = identity;
+            int i = L;
+            for (; i + 2 * L <= len; i += 2 * L) {
+                a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
+                a1 = apply(max, a1, FloatVector.fromArray(S, src, s + i + L));
+            }
+            if (i + L <= len) {
+                a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
+            }
+            if (rem > 0) {
+                FloatVector t = FloatVector.fromArray(S, src, s + len - L);
+                a1 = apply(max, a1, max ? t : t.blend(zero, counted));
+            }
+            FloatVector a = apply(max, a0, a1);
+            dst[dOff + r] = a.reduceLanes(max ? VectorOperators.MAX : VectorOperators.ADD);
+        }
+    }
+
+    static boolean anyNaN(float[] a, int off, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, a, off + i);
+            if (v.compare(VectorOperators.NE, v).anyTrue()) {
+                return true;
+            }
+        }
+        for (; i < len; i++) {
+            if (Float.isNaN(a[off + i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
