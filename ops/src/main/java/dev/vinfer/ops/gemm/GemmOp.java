@@ -1,6 +1,7 @@
 package dev.vinfer.ops.gemm;
 
 import dev.vinfer.conv.Epilogue;
+import dev.vinfer.conv.Gemv;
 import dev.vinfer.conv.Kernels;
 import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.Sgemm;
@@ -105,7 +106,11 @@ public final class GemmOp implements Operator {
         }
         float[] yd = y.floats();
         int yo = y.offset();
-        if (packedB != null && b == constB) {
+        if (packedB != null && b == constB && m == 1) {
+            // batch 1: a row times the packed weights, read once as contiguous vector streams (A's single row
+            // is contiguous whether or not it is transposed)
+            Gemv.multiplyPackedB(a.floats(), a.offset(), packedB, yd, yo, false, ctx.parallel());
+        } else if (packedB != null && b == constB) {
             Sgemm.get().multiplyPackedB(transA, m, a.floats(), a.offset(), a.dim(1), packedB, yd, yo, n, false,
                     ctx.parallel());
         } else {

@@ -1,0 +1,182 @@
+package dev.vinfer.ops.nn.pool;
+
+import dev.vinfer.conv.Backend;
+import dev.vinfer.conv.Kernels;
+import dev.vinfer.conv.Parallel;
+import dev.vinfer.conv.PoolReduction;
+
+/**
+ * A float32 max or sum pool of every plane, separable and vectorized ({@link Backend#poolRows} then
+ * {@link Backend#poolTaps}): for each output row the window's input rows (along D and H) are combined element by
+ * element and split into the W stride's phases, so that every W tap of the outputs whose windows lie inside the
+ * input is a contiguous stream in the phase rows, read a vector at a time across all those outputs and a block of
+ * output rows in one call. The few border outputs (windows cut by padding or ceil rounding) are combined one by one
+ * from the same phase rows. A 1-d pool with unit stride reads its taps straight from the input.
+ *
+ * <p>Output rows are done in blocks whose phase rows fit in about 16 KiB (L1); planes are split over the session's
+ * threads when there is enough work. Built once per input shape; immutable, so runs may share it.
+ */
+final class SeparablePool {
+    /** Phase-row floats per block of output rows: they are written and read back while still in L1. */
+    private static final int BLOCK_FLOATS = 4096;
+    /** Input plus output elements per task at least this many, so that small pools stay on one thread. */
+    private static final int MIN_ELEMENTS_PER_TASK = 1 << 15;
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK_FLOATS]);
+
+    private final PoolGeometry g;
+    private final Backend backend;
+    /** Stride phases the combined rows are split into (the W stride of the interior outputs, else 1). */
+    private final int phases;
+    /** Values per phase row, and per combined row ({@code phases * phaseLen}). */
+    private final int phaseLen;
+    private final int pitch;
+    /** Interior outputs along W: {@code [lo, hi)}, each with the taps at {@code tapOff} (phase-row offsets). */
+    private final int lo;
+    private final int hi;
+    private final int[] tapOff;
+    /** Whether the taps are read from the input itself (1-d, unit stride: no combined rows needed). */
+    private final boolean direct;
+    private final int rowsPerBlock;
+
+    SeparablePool(PoolGeometry g, Backend backend) {
+        this.g = g;
+        this.backend = backend;
+        int w = g.in(2);
+        int ow = g.out(2);
+        int taps = 0;
+        for (int ox = 0; ox < ow; ox++) {
+            taps = Math.max(taps, g.valid(2, ox));
+        }
+        int a = 0;
+        while (a < ow && g.valid(2, a) != taps) {
+            a++;
+        }
+        int b = a;
+        while (b < ow && g.valid(2, b) == taps) {
+            b++;
+        }
+        int stride = b - a >= 2 ? g.first(2, a + 1) - g.first(2, a) : 1;
+        for (int ox = a; ox < b; ox++) {
+            if (stride < 1 || g.first(2, ox) != g.first(2, a) + (ox - a) * stride) {
+                a = b = 0; // not evenly spaced (cannot happen for a pooling window): all outputs one by one
+                stride = 1;
+                break;
+            }
+        }
+        if (taps == 0) {
+            a = b = 0;
+        }
+        this.lo = a;
+        this.hi = b;
+        this.phases = stride;
+        this.phaseLen = Math.ceilDiv(w, stride);
+        this.pitch = stride * phaseLen;
+        this.direct = stride == 1 && g.in(0) * g.in(1) == 1 && g.out(0) * g.out(1) == 1;
+        this.tapOff = new int[Math.max(1, taps)];
+        int dx = g.dilation(2);
+        for (int t = 0; t < taps && a < b; t++) {
+            int q = g.first(2, a) + t * dx;
+            tapOff[t] = q % stride * phaseLen + q / stride;
+        }
+        this.rowsPerBlock = Math.max(1, BLOCK_FLOATS / Math.max(1, pitch));
+    }
+
+    PoolGeometry geometry() {
+        return g;
+    }
+
+    /**
+     * Pools every plane of {@code src} into {@code dst}; {@code perPlane} (may be null) then runs on each finished
+     * output plane, on the thread that computed it.
+     */
+    void run(PoolReduction op, float[] src, int srcOff, float[] dst, int dstOff, Parallel parallel,
+            PlaneFinisher perPlane) {
+        int inPlane = g.inputPlaneSize();
+        int outPlane = g.outputPlaneSize();
+        if (outPlane == 0 || g.planes() == 0) {
+            return;
+        }
+        int minPlanes = Math.max(1, MIN_ELEMENTS_PER_TASK / Math.max(1, inPlane + outPlane));
+        parallel.forRange(g.planes(), minPlanes, (start, end) -> {
+            float[] buf = direct ? null : scratch(rowsPerBlock * pitch);
+            for (int p = start; p < end; p++) {
+                int so = srcOff + p * inPlane;
+                int d0 = dstOff + p * outPlane;
+                plane(op, src, so, dst, d0, buf);
+                if (perPlane != null) {
+                    perPlane.finish(src, so, dst, d0);
+                }
+            }
+        });
+    }
+
+    /** Work done on an output plane after pooling, e.g. MaxPool's NaN repair or AveragePool's division. */
+    @FunctionalInterface
+    interface PlaneFinisher {
+        void finish(float[] src, int srcOff, float[] dst, int dstOff);
+    }
+
+    private static float[] scratch(int n) {
+        float[] b = SCRATCH.get();
+        if (b.length < n) {
+            b = new float[n];
+            SCRATCH.set(b);
+        }
+        return b;
+    }
+
+    private void plane(PoolReduction op, float[] src, int so, float[] dst, int d0, float[] buf) {
+        int ow = g.out(2);
+        if (direct) {
+            if (lo < hi) {
+                // with one phase, tapOff holds the taps' columns in the input row itself
+                backend.poolTaps(op, tapOff.length, tapOff, src, so, 0, 1, hi - lo, dst, d0 + lo, ow);
+            }
+            borders(op, src, so, 1, 0, dst, d0);
+            return;
+        }
+        int h = g.in(1);
+        int w = g.in(2);
+        int outRows = g.out(0) * g.out(1);
+        for (int r0 = 0; r0 < outRows; r0 += rowsPerBlock) {
+            int r1 = Math.min(outRows, r0 + rowsPerBlock);
+            for (int r = r0; r < r1; r++) {
+                int oz = r / g.out(1);
+                int oy = r % g.out(1);
+                int fz = g.first(0, oz);
+                int fy = g.first(1, oy);
+                backend.poolRows(op, src, so + (fz * h + fy) * w, g.valid(0, oz), g.dilation(0) * h * w,
+                        g.valid(1, oy), g.dilation(1) * w, w, phases, buf, (r - r0) * pitch, phaseLen);
+            }
+            if (lo < hi) {
+                backend.poolTaps(op, tapOff.length, tapOff, buf, 0, pitch, r1 - r0, hi - lo, dst, d0 + r0 * ow + lo,
+                        ow);
+            }
+            for (int r = r0; r < r1; r++) {
+                borders(op, buf, (r - r0) * pitch, phases, phaseLen, dst, d0 + r * ow);
+            }
+        }
+    }
+
+    /**
+     * The outputs outside {@code [lo, hi)} of one output row, tap by tap from its combined row, which holds input
+     * column x at {@code row + x % ph * len + x / ph}.
+     */
+    private void borders(PoolReduction op, float[] row, int rowOff, int ph, int len, float[] dst, int d) {
+        int ow = g.out(2);
+        int dx = g.dilation(2);
+        for (int ox = 0; ox < ow; ox++) {
+            if (ox == lo && lo < hi) {
+                ox = hi - 1;
+                continue;
+            }
+            float acc = op.identity();
+            int n = g.valid(2, ox);
+            for (int c = 0, x = g.first(2, ox); c < n; c++, x += dx) {
+                acc = op.apply(acc, row[rowOff + x % ph * len + x / ph]);
+            }
+            dst[d + ox] = acc;
+        }
+    }
+}
