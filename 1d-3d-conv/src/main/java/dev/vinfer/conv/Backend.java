@@ -122,10 +122,12 @@ public interface Backend {
      * into its {@code phases} stride phases. For {@code j * phases + p < len}:
      * {@code dst[dOff + p * phasePitch + j] = op over a < planes, b < rows of
      * src[sOff + a * planeStep + b * rowStep + j * phases + p]} ({@link PoolReduction#identity()} when there are
-     * no rows). {@code phasePitch >= ceil(len / phases)}; dst must not overlap src.
+     * no rows). {@code phasePitch >= ceil(len / phases)}; dst must not overlap src. All this is done
+     * {@code count} times, src moved on by {@code srcStep} and dst by {@code dstStep} each time (the output rows
+     * of a pool whose windows are alike, in one call).
      */
     void poolRows(PoolReduction op, float[] src, int sOff, int planes, int planeStep, int rows, int rowStep, int len,
-            int phases, float[] dst, int dOff, int phasePitch);
+            int phases, float[] dst, int dOff, int phasePitch, int count, int srcStep, int dstStep);
 
     /**
      * The second stage of a separable pool: for {@code r < rows, i < cols}: {@code dst[dOff + r * dPitch + i] =

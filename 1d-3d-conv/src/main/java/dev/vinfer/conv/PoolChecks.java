@@ -18,6 +18,21 @@ public final class PoolChecks {
 
     /** Checks a call of {@link Backend#poolRows}. */
     public static void rows(float[] src, int sOff, int planes, int planeStep, int rows, int rowStep, int len,
+            int phases, float[] dst, int dOff, int phasePitch, int count, int srcStep, int dstStep) {
+        nonNegative("count", count);
+        nonNegative("srcStep", srcStep);
+        nonNegative("dstStep", dstStep);
+        if (count == 0) {
+            return;
+        }
+        rows(src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, phasePitch);
+        if (count > 1) {
+            rows(src, Math.toIntExact(sOff + (long) (count - 1) * srcStep), planes, planeStep, rows, rowStep, len,
+                    phases, dst, Math.toIntExact(dOff + (long) (count - 1) * dstStep), phasePitch);
+        }
+    }
+
+    private static void rows(float[] src, int sOff, int planes, int planeStep, int rows, int rowStep, int len,
             int phases, float[] dst, int dOff, int phasePitch) {
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(dst, "dst");

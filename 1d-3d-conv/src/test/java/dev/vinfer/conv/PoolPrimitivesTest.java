@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,22 @@ class PoolPrimitivesTest {
                     }
                     want[dOff + x % phases * pitch + x / phases] = acc;
                 }
-                be.poolRows(op, src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, pitch);
+                // the same call as a repeat of two: the second copy's source and destination further on
+                int srcStep = src.length;
+                int dstStep = dst.length;
+                float[] src2 = Arrays.copyOf(src, 2 * srcStep);
+                System.arraycopy(src, 0, src2, srcStep, srcStep);
+                float[] dst2 = Arrays.copyOf(dst, 2 * dstStep);
+                System.arraycopy(dst, 0, dst2, dstStep, dstStep);
+                be.poolRows(op, src2, sOff, planes, planeStep, rows, rowStep, len, phases, dst2, dOff, pitch,
+                        2, srcStep, dstStep);
+                for (int i = 0; i < dstStep; i++) {
+                    assertEquals(dst2[i], dst2[dstStep + i], "repeat " + i + " seed=" + seed);
+                }
+                be.poolRows(op, src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, pitch, 1, 0, 0);
+                for (int i = 0; i < dstStep; i++) {
+                    assertEquals(dst[i], dst2[i], "repeat vs single " + i + " seed=" + seed);
+                }
                 for (int i = 0; i < dst.length; i++) {
                     same(op, want[i], dst[i], planes * rows * 4.0, planes * rows, be.name() + " " + op + " len="
                             + len + " phases=" + phases + " seed=" + seed + " i=" + i);
@@ -233,7 +249,9 @@ class PoolPrimitivesTest {
         for (Backend be : TestSupport.backends()) {
             float[] a = new float[10];
             assertThrows(IndexOutOfBoundsException.class, () -> be.poolRows(PoolReduction.MAX, a, 0, 1, 0, 2, 6, 6,
-                    1, a.clone(), 0, 6));
+                    1, a.clone(), 0, 6, 1, 0, 0));
+            assertThrows(IndexOutOfBoundsException.class, () -> be.poolRows(PoolReduction.MAX, a, 0, 1, 0, 1, 0, 4,
+                    1, a.clone(), 0, 4, 3, 4, 4));
             assertThrows(IndexOutOfBoundsException.class, () -> be.poolTaps(PoolReduction.SUM, 2, new int[] {0, 5},
                     a, 0, 0, 1, 6, a.clone(), 0, 6));
             assertThrows(IllegalArgumentException.class, () -> be.reduceRows(PoolReduction.SUM, a, 0, 1, 0, a, 0));

@@ -252,9 +252,13 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public void poolRows(PoolReduction op, float[] src, int sOff, int planes, int planeStep, int rows, int rowStep,
-            int len, int phases, float[] dst, int dOff, int phasePitch) {
-        PoolChecks.rows(src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, phasePitch);
-        ScalarPooling.rows(op, src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, phasePitch);
+            int len, int phases, float[] dst, int dOff, int phasePitch, int count, int srcStep, int dstStep) {
+        PoolChecks.rows(src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, phasePitch, count,
+                srcStep, dstStep);
+        for (int c = 0; c < count; c++) {
+            ScalarPooling.rows(op, src, sOff + c * srcStep, planes, planeStep, rows, rowStep, len, phases, dst,
+                    dOff + c * dstStep, phasePitch);
+        }
     }
 
     @Override

@@ -74,22 +74,46 @@ final class VectorPooling {
         boolean max = op == PoolReduction.MAX;
         int step = phases * L;
         boolean vectorSplit = phases == 1 || phases == 2 || phases == 4 && L >= 4;
-        int done = 0;
-        if (vectorSplit && len >= step) {
-            int x = 0;
-            for (; x + step <= len; x += step) {
-                rowStep(max, src, sOff + x, planes, planeStep, rows, rowStep, phases, dst, dOff + x / phases, pitch);
+        if (!vectorSplit || len < step) {
+            // Rows too short for a split step, or a stride without a permute: combine the rows into a plain row
+            // (in vectors when it is at least one long), then split it in scalar code.
+            float[] row = phases == 1 ? dst : temp(len);
+            int rOff = phases == 1 ? dOff : 0;
+            if (len >= L) {
+                for (int x = 0; ; x += L) {
+                    x = Math.min(x, len - L);
+                    rowStep(max, src, sOff + x, planes, planeStep, rows, rowStep, 1, row, rOff + x, 0);
+                    if (x == len - L) {
+                        break;
+                    }
+                }
+            } else {
+                combineScalar(max, src, sOff, planes, planeStep, rows, rowStep, len, row, rOff);
             }
-            done = x;
-            if (x < len) {
-                // flush with the end, but on a multiple of phases so that lanes stay in their phase
-                int last = (len - step) / phases * phases;
-                rowStep(max, src, sOff + last, planes, planeStep, rows, rowStep, phases, dst, dOff + last / phases,
-                        pitch);
-                done = last + step;
+            if (phases > 1) {
+                for (int p = 0; p < phases; p++) {
+                    int d = dOff + p * pitch;
+                    for (int j = 0, x = p; x < len; j++, x += phases) {
+                        dst[d + j] = row[x];
+                    }
+                }
             }
+            return;
         }
-        for (int x = done; x < len; x++) {
+        int x = 0;
+        for (; x + step <= len; x += step) {
+            rowStep(max, src, sOff + x, planes, planeStep, rows, rowStep, phases, dst, dOff + x / phases, pitch);
+        }
+        int done = x;
+        if (x < len) {
+            // flush with the end, but on a multiple of phases so that lanes stay in their phase
+            int last = (len - step) / phases * phases;
+            rowStep(max, src, sOff + last, planes, planeStep, rows, rowStep, phases, dst, dOff + last / phases,
+                    pitch);
+            done = last + step;
+        }
+        // at most phases - 1 values are left
+        for (x = done; x < len; x++) {
             float acc = src[sOff + x];
             for (int a = 0; a < planes; a++) {
                 for (int b = a == 0 ? 1 : 0; b < rows; b++) {
@@ -99,6 +123,37 @@ final class VectorPooling {
             }
             dst[dOff + x % phases * pitch + x / phases] = acc;
         }
+    }
+
+    /** A row shorter than a vector: row by row, each a contiguous loop (which C2 may still vectorize). */
+    private static void combineScalar(boolean max, float[] src, int sOff, int planes, int planeStep, int rows,
+            int rowStep, int len, float[] out, int oOff) {
+        System.arraycopy(src, sOff, out, oOff, len);
+        for (int a = 0; a < planes; a++) {
+            for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                int s = sOff + a * planeStep + b * rowStep;
+                if (max) {
+                    for (int i = 0; i < len; i++) {
+                        out[oOff + i] = Math.max(out[oOff + i], src[s + i]);
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        out[oOff + i] += src[s + i];
+                    }
+                }
+            }
+        }
+    }
+
+    private static final ThreadLocal<float[]> TEMP = ThreadLocal.withInitial(() -> new float[256]);
+
+    private static float[] temp(int n) {
+        float[] t = TEMP.get();
+        if (t.length < n) {
+            t = new float[n];
+            TEMP.set(t);
+        }
+        return t;
     }
 
     /** One step: {@code phases} vectors of every row combined, then split into one vector per phase. */
@@ -150,15 +205,22 @@ final class VectorPooling {
             int cols, float[] dst, int dOff, int dPitch) {
         boolean max = op == PoolReduction.MAX;
         if (cols < L) {
+            // tap by tap across the row: contiguous loops instead of a short dependent chain per output
             for (int r = 0; r < rows; r++) {
                 int s = sOff + r * sPitch;
                 int d = dOff + r * dPitch;
-                for (int i = 0; i < cols; i++) {
-                    float acc = src[s + tapOff[0] + i];
-                    for (int t = 1; t < taps; t++) {
-                        acc = max ? Math.max(acc, src[s + tapOff[t] + i]) : acc + src[s + tapOff[t] + i];
+                System.arraycopy(src, s + tapOff[0], dst, d, cols);
+                for (int t = 1; t < taps; t++) {
+                    int st = s + tapOff[t];
+                    if (max) {
+                        for (int i = 0; i < cols; i++) {
+                            dst[d + i] = Math.max(dst[d + i], src[st + i]);
+                        }
+                    } else {
+                        for (int i = 0; i < cols; i++) {
+                            dst[d + i] += src[st + i];
+                        }
                     }
-                    dst[d + i] = acc;
                 }
             }
             return;

@@ -35,9 +35,15 @@ final class SeparablePool {
     private final int lo;
     private final int hi;
     private final int[] tapOff;
+    /** Whether a plane is a single row (1-d pools): then the planes are pooled as the rows of one plane. */
+    private final boolean rowPlanes;
     /** Whether the taps are read from the input itself (1-d, unit stride: no combined rows needed). */
     private final boolean direct;
     private final int rowsPerBlock;
+    /** Output rows along H whose windows are whole and evenly spaced: {@code [yLo, yHi)}, {@code yStride} apart. */
+    private final int yLo;
+    private final int yHi;
+    private final int yStride;
 
     SeparablePool(PoolGeometry g, Backend backend) {
         this.g = g;
@@ -72,7 +78,31 @@ final class SeparablePool {
         this.phases = stride;
         this.phaseLen = Math.ceilDiv(w, stride);
         this.pitch = stride * phaseLen;
-        this.direct = stride == 1 && g.in(0) * g.in(1) == 1 && g.out(0) * g.out(1) == 1;
+        this.rowPlanes = g.in(0) * g.in(1) == 1 && g.out(0) * g.out(1) == 1;
+        this.direct = stride == 1 && rowPlanes;
+        int oh = g.out(1);
+        int ky = 0;
+        for (int oy = 0; oy < oh; oy++) {
+            ky = Math.max(ky, g.valid(1, oy));
+        }
+        int y0 = 0;
+        while (y0 < oh && g.valid(1, y0) != ky) {
+            y0++;
+        }
+        int y1 = y0;
+        while (y1 < oh && g.valid(1, y1) == ky) {
+            y1++;
+        }
+        int sy = y1 - y0 >= 2 ? g.first(1, y0 + 1) - g.first(1, y0) : 0;
+        for (int oy = y0; oy < y1; oy++) {
+            if (g.first(1, oy) != g.first(1, y0) + (oy - y0) * sy) {
+                y1 = y0; // not evenly spaced (cannot happen for a pooling window): rows one call each
+                break;
+            }
+        }
+        this.yLo = y0;
+        this.yHi = y1;
+        this.yStride = sy;
         this.tapOff = new int[Math.max(1, taps)];
         int dx = g.dilation(2);
         for (int t = 0; t < taps && a < b; t++) {
@@ -99,7 +129,11 @@ final class SeparablePool {
         }
         int minPlanes = Math.max(1, MIN_ELEMENTS_PER_TASK / Math.max(1, inPlane + outPlane));
         parallel.forRange(g.planes(), minPlanes, (start, end) -> {
-            float[] buf = direct ? null : scratch(rowsPerBlock * pitch);
+            if (rowPlanes) {
+                rowsOfPlanes(op, src, srcOff, dst, dstOff, start, end, perPlane);
+                return;
+            }
+            float[] buf = scratch(rowsPerBlock * pitch);
             for (int p = start; p < end; p++) {
                 int so = srcOff + p * inPlane;
                 int d0 = dstOff + p * outPlane;
@@ -109,6 +143,45 @@ final class SeparablePool {
                 }
             }
         });
+    }
+
+    /**
+     * 1-d pools: planes {@code [start, end)} are single rows, pooled together as the rows of one plane, a block of
+     * them per call (tiny planes, e.g. 62 values, would otherwise cost more in calls than in work).
+     */
+    private void rowsOfPlanes(PoolReduction op, float[] src, int srcOff, float[] dst, int dstOff, int start, int end,
+            PlaneFinisher perPlane) {
+        int w = g.in(2);
+        int ow = g.out(2);
+        if (direct) {
+            // with one phase, tapOff holds the taps' columns in the input row itself
+            if (lo < hi) {
+                backend.poolTaps(op, tapOff.length, tapOff, src, srcOff + start * w, w, end - start, hi - lo, dst,
+                        dstOff + start * ow + lo, ow);
+            }
+            for (int p = start; p < end; p++) {
+                borders(op, src, srcOff + p * w, 1, 0, dst, dstOff + p * ow);
+            }
+        } else {
+            float[] buf = scratch(rowsPerBlock * pitch);
+            for (int p0 = start; p0 < end; p0 += rowsPerBlock) {
+                int p1 = Math.min(end, p0 + rowsPerBlock);
+                backend.poolRows(op, src, srcOff + p0 * w, 1, 0, 1, 0, w, phases, buf, 0, phaseLen, p1 - p0, w,
+                        pitch);
+                if (lo < hi) {
+                    backend.poolTaps(op, tapOff.length, tapOff, buf, 0, pitch, p1 - p0, hi - lo, dst,
+                            dstOff + p0 * ow + lo, ow);
+                }
+                for (int p = p0; p < p1; p++) {
+                    borders(op, buf, (p - p0) * pitch, phases, phaseLen, dst, dstOff + p * ow);
+                }
+            }
+        }
+        if (perPlane != null) {
+            for (int p = start; p < end; p++) {
+                perPlane.finish(src, srcOff + p * w, dst, dstOff + p * ow);
+            }
+        }
     }
 
     /** Work done on an output plane after pooling, e.g. MaxPool's NaN repair or AveragePool's division. */
@@ -128,26 +201,23 @@ final class SeparablePool {
 
     private void plane(PoolReduction op, float[] src, int so, float[] dst, int d0, float[] buf) {
         int ow = g.out(2);
-        if (direct) {
-            if (lo < hi) {
-                // with one phase, tapOff holds the taps' columns in the input row itself
-                backend.poolTaps(op, tapOff.length, tapOff, src, so, 0, 1, hi - lo, dst, d0 + lo, ow);
-            }
-            borders(op, src, so, 1, 0, dst, d0);
-            return;
-        }
+        int oh = g.out(1);
         int h = g.in(1);
         int w = g.in(2);
-        int outRows = g.out(0) * g.out(1);
+        int outRows = g.out(0) * oh;
         for (int r0 = 0; r0 < outRows; r0 += rowsPerBlock) {
             int r1 = Math.min(outRows, r0 + rowsPerBlock);
-            for (int r = r0; r < r1; r++) {
-                int oz = r / g.out(1);
-                int oy = r % g.out(1);
+            for (int r = r0; r < r1; ) {
+                int oz = r / oh;
+                int oy = r % oh;
+                // the run of alike rows from here (same depth, whole windows evenly spaced), in one call
+                int count = oy >= yLo && oy < yHi ? Math.min(yHi - oy, r1 - r) : 1;
                 int fz = g.first(0, oz);
                 int fy = g.first(1, oy);
                 backend.poolRows(op, src, so + (fz * h + fy) * w, g.valid(0, oz), g.dilation(0) * h * w,
-                        g.valid(1, oy), g.dilation(1) * w, w, phases, buf, (r - r0) * pitch, phaseLen);
+                        g.valid(1, oy), g.dilation(1) * w, w, phases, buf, (r - r0) * pitch, phaseLen, count,
+                        yStride * w, pitch);
+                r += count;
             }
             if (lo < hi) {
                 backend.poolTaps(op, tapOff.length, tapOff, buf, 0, pitch, r1 - r0, hi - lo, dst, d0 + r0 * ow + lo,
