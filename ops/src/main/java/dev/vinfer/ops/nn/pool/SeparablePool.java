@@ -21,6 +21,8 @@ final class SeparablePool {
     private static final int BLOCK_FLOATS = 4096;
     /** Input plus output elements per task at least this many, so that small pools stay on one thread. */
     private static final int MIN_ELEMENTS_PER_TASK = 1 << 15;
+    /** 1-d rows shorter than this many values per phase are pooled with strided scalar taps (see rowsOfPlanes). */
+    private static final int SHORT_ROW_PER_PHASE = 16;
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK_FLOATS]);
 
@@ -153,7 +155,22 @@ final class SeparablePool {
             PlaneFinisher perPlane) {
         int w = g.in(2);
         int ow = g.out(2);
-        if (direct) {
+        if (!direct && w < SHORT_ROW_PER_PHASE * phases) {
+            // rows shorter than a vector step per phase: strided taps straight from the input beat the split
+            int dx = g.dilation(2);
+            int first = lo < hi ? g.first(2, lo) : 0;
+            for (int p = start; p < end; p++) {
+                int so = srcOff + p * w;
+                int d = dstOff + p * ow;
+                for (int t = 0; t < tapOff.length && lo < hi; t++) {
+                    int s0 = so + first + t * dx;
+                    for (int i = 0, x = s0; i < hi - lo; i++, x += phases) {
+                        dst[d + lo + i] = t == 0 ? src[x] : op.apply(dst[d + lo + i], src[x]);
+                    }
+                }
+                borders(op, src, so, 1, 0, dst, d);
+            }
+        } else if (direct) {
             // with one phase, tapOff holds the taps' columns in the input row itself
             if (lo < hi) {
                 backend.poolTaps(op, tapOff.length, tapOff, src, srcOff + start * w, w, end - start, hi - lo, dst,
