@@ -157,18 +157,8 @@ final class SeparablePool {
         int ow = g.out(2);
         if (!direct && w < SHORT_ROW_PER_PHASE * phases) {
             // rows shorter than a vector step per phase: strided taps straight from the input beat the split
-            int dx = g.dilation(2);
-            int first = lo < hi ? g.first(2, lo) : 0;
             for (int p = start; p < end; p++) {
-                int so = srcOff + p * w;
-                int d = dstOff + p * ow;
-                for (int t = 0; t < tapOff.length && lo < hi; t++) {
-                    int s0 = so + first + t * dx;
-                    for (int i = 0, x = s0; i < hi - lo; i++, x += phases) {
-                        dst[d + lo + i] = t == 0 ? src[x] : op.apply(dst[d + lo + i], src[x]);
-                    }
-                }
-                borders(op, src, so, 1, 0, dst, d);
+                stridedRow(op, src, srcOff + p * w, dst, dstOff + p * ow);
             }
         } else if (direct) {
             // with one phase, tapOff holds the taps' columns in the input row itself
@@ -244,6 +234,33 @@ final class SeparablePool {
                 borders(op, buf, (r - r0) * pitch, phases, phaseLen, dst, d0 + r * ow);
             }
         }
+    }
+
+    /** One short 1-d row: the interior outputs tap by tap with strided reads, then the borders. */
+    private void stridedRow(PoolReduction op, float[] src, int so, float[] dst, int d) {
+        if (lo < hi) {
+            int n = hi - lo;
+            int dx = g.dilation(2);
+            int s0 = so + g.first(2, lo);
+            int o = d + lo;
+            for (int i = 0, x = s0; i < n; i++, x += phases) {
+                dst[o + i] = src[x];
+            }
+            boolean max = op == PoolReduction.MAX;
+            for (int t = 1; t < tapOff.length; t++) {
+                int st = s0 + t * dx;
+                if (max) {
+                    for (int i = 0, x = st; i < n; i++, x += phases) {
+                        dst[o + i] = Math.max(dst[o + i], src[x]);
+                    }
+                } else {
+                    for (int i = 0, x = st; i < n; i++, x += phases) {
+                        dst[o + i] += src[x];
+                    }
+                }
+            }
+        }
+        borders(op, src, so, 1, 0, dst, d);
     }
 
     /**
