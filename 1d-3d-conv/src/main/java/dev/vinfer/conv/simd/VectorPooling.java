@@ -5,7 +5,6 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import dev.vinfer.conv.PoolReduction;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -225,34 +224,42 @@ final class VectorPooling {
             }
             return;
         }
-        int last = cols - L;
         for (int r = 0; r < rows; r++) {
-            int s = sOff + r * sPitch;
-            int d = dOff + r * dPitch;
-            if (taps == 3) {
-                int s0 = s + tapOff[0];
-                int s1 = s + tapOff[1];
-                int s2 = s + tapOff[2];
-                for (int i = 0; ; i += L) {
-                    i = Math.min(i, last);
-                    FloatVector acc = apply(max, FloatVector.fromArray(S, src, s0 + i),
-                            FloatVector.fromArray(S, src, s1 + i));
-                    apply(max, acc, FloatVector.fromArray(S, src, s2 + i)).intoArray(dst, d + i);
-                    if (i == last) {
-                        break;
-                    }
+            tapsRow(max, taps, tapOff, src, sOff + r * sPitch, cols, dst, dOff + r * dPitch);
+        }
+    }
+
+    /**
+     * One row of {@link #taps} ({@code cols >= L}). A method per row on purpose: it is called thousands of times per
+     * model run, so HotSpot compiles it with C2 after a few runs; vector code in a method called once per layer
+     * stays for hundreds of runs in C1 code, where every vector is an object (30-300 times slower).
+     */
+    private static void tapsRow(boolean max, int taps, int[] tapOff, float[] src, int s, int cols, float[] dst,
+            int d) {
+        int last = cols - L;
+        if (taps == 3) {
+            int s0 = s + tapOff[0];
+            int s1 = s + tapOff[1];
+            int s2 = s + tapOff[2];
+            for (int i = 0; ; i += L) {
+                i = Math.min(i, last);
+                FloatVector acc = apply(max, FloatVector.fromArray(S, src, s0 + i),
+                        FloatVector.fromArray(S, src, s1 + i));
+                apply(max, acc, FloatVector.fromArray(S, src, s2 + i)).intoArray(dst, d + i);
+                if (i == last) {
+                    break;
                 }
-            } else {
-                for (int i = 0; ; i += L) {
-                    i = Math.min(i, last);
-                    FloatVector acc = FloatVector.fromArray(S, src, s + tapOff[0] + i);
-                    for (int t = 1; t < taps; t++) {
-                        acc = apply(max, acc, FloatVector.fromArray(S, src, s + tapOff[t] + i));
-                    }
-                    acc.intoArray(dst, d + i);
-                    if (i == last) {
-                        break;
-                    }
+            }
+        } else {
+            for (int i = 0; ; i += L) {
+                i = Math.min(i, last);
+                FloatVector acc = FloatVector.fromArray(S, src, s + tapOff[0] + i);
+                for (int t = 1; t < taps; t++) {
+                    acc = apply(max, acc, FloatVector.fromArray(S, src, s + tapOff[t] + i));
+                }
+                acc.intoArray(dst, d + i);
+                if (i == last) {
+                    break;
                 }
             }
         }
@@ -271,30 +278,33 @@ final class VectorPooling {
             }
             return;
         }
-        int rem = len % L;
-        // a sum's last vector sits flush with the row's end: its first L - rem lanes were counted already
-        VectorMask<Float> counted = IOTA.compare(VectorOperators.LT, L - rem);
-        FloatVector identity = FloatVector.broadcast(S, op.identity());
-        FloatVector zero = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
-            int s = sOff + r * len;
-            FloatVector a0 = FloatVector.fromArray(S, src, s);
-            FloatVector a1 = identity;
-            int i = L;
-            for (; i + 2 * L <= len; i += 2 * L) {
-                a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
-                a1 = apply(max, a1, FloatVector.fromArray(S, src, s + i + L));
-            }
-            if (i + L <= len) {
-                a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
-            }
-            if (rem > 0) {
-                FloatVector t = FloatVector.fromArray(S, src, s + len - L);
-                a1 = apply(max, a1, max ? t : t.blend(zero, counted));
-            }
-            FloatVector a = apply(max, a0, a1);
-            dst[dOff + r] = a.reduceLanes(max ? VectorOperators.MAX : VectorOperators.ADD);
+            dst[dOff + r] = reduceRow(max, src, sOff + r * len, len);
         }
+    }
+
+    /** One row of {@link #reduce} ({@code len >= L}); a method per row so that C2 compiles it early (see tapsRow). */
+    private static float reduceRow(boolean max, float[] src, int s, int len) {
+        int rem = len % L;
+        FloatVector a0 = FloatVector.fromArray(S, src, s);
+        FloatVector a1 = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
+        int i = L;
+        for (; i + 2 * L <= len; i += 2 * L) {
+            a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
+            a1 = apply(max, a1, FloatVector.fromArray(S, src, s + i + L));
+        }
+        if (i + L <= len) {
+            a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
+        }
+        if (rem > 0) {
+            FloatVector t = FloatVector.fromArray(S, src, s + len - L);
+            if (!max) {
+                // the last vector sits flush with the row's end: its first L - rem lanes were counted already
+                t = t.blend(0f, IOTA.compare(VectorOperators.LT, L - rem));
+            }
+            a1 = apply(max, a1, t);
+        }
+        return apply(max, a0, a1).reduceLanes(max ? VectorOperators.MAX : VectorOperators.ADD);
     }
 
     static boolean anyNaN(float[] a, int off, int len) {
