@@ -6,6 +6,7 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 import dev.vinfer.conv.PoolReduction;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * The pooling primitives of {@link VectorBackend} (see {@code Backend.poolRows} and friends for the definitions).
@@ -304,7 +305,30 @@ final class VectorPooling {
             }
             a1 = apply(max, a1, t);
         }
-        return apply(max, a0, a1).reduceLanes(max ? VectorOperators.MAX : VectorOperators.ADD);
+        FloatVector a = apply(max, a0, a1);
+        return max ? a.reduceLanes(VectorOperators.MAX) : sumLanes(a);
+    }
+
+    /** Rotations by L/2, L/4, ..., 1 lanes, for {@link #sumLanes}. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] ROTATE = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+
+    static {
+        for (int i = 0, w = L / 2; w >= 1; i++, w /= 2) {
+            ROTATE[i] = VectorShuffle.iota(S, w, 1, true);
+        }
+    }
+
+    /**
+     * The lanes' sum in a fixed tree order. {@code reduceLanes(ADD)} leaves the order open, and C2's intrinsic and
+     * the Java fallback (code not yet compiled) do add in different orders: a session's results then changed in the
+     * last bit between its first and later runs (seen by the Flink job test, which wants identical results).
+     */
+    private static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> r : ROTATE) {
+            v = v.add(v.rearrange(r));
+        }
+        return v.lane(0);
     }
 
     static boolean anyNaN(float[] a, int off, int len) {
