@@ -165,4 +165,44 @@ public interface Backend {
      * dst must not overlap src.
      */
     void transpose(float[] src, int sOff, int ldSrc, int rows, int cols, float[] dst, int dOff, int ldDst);
+    // ---- Pooling, reductions and the batch-1 fully-connected product (MaxPool, AveragePool, the global pools,
+    // Gemm with one row). A pool is separable: poolRows combines the window's rows (and splits the result into
+    // the stride phases along W), poolTaps then combines each output's taps along W, every tap a contiguous stream.
+
+    /**
+     * The first stage of a separable pool: combines {@code planes x rows} equally long rows and splits the result
+     * into its {@code phases} stride phases. For {@code j * phases + p < len}:
+     * {@code dst[dOff + p * phasePitch + j] = op over a < planes, b < rows of
+     * src[sOff + a * planeStep + b * rowStep + j * phases + p]} ({@link PoolReduction#identity()} when there are
+     * no rows). {@code phasePitch >= ceil(len / phases)}; dst must not overlap src. All this is done
+     * {@code count} times, src moved on by {@code srcStep} and dst by {@code dstStep} each time (the output rows
+     * of a pool whose windows are alike, in one call).
+     */
+    void poolRows(PoolReduction op, float[] src, int sOff, int planes, int planeStep, int rows, int rowStep, int len,
+            int phases, float[] dst, int dOff, int phasePitch, int count, int srcStep, int dstStep);
+
+    /**
+     * The second stage of a separable pool: for {@code r < rows, i < cols}: {@code dst[dOff + r * dPitch + i] =
+     * op over t < taps of src[sOff + r * sPitch + tapOff[t] + i]} (a sum in tap order). Tap offsets are
+     * non-negative; dst must not overlap src.
+     */
+    void poolTaps(PoolReduction op, int taps, int[] tapOff, float[] src, int sOff, int sPitch, int rows, int cols,
+            float[] dst, int dOff, int dPitch);
+
+    /**
+     * One value per row: {@code dst[dOff + r] = op over i < len of src[sOff + r * len + i]} for {@code r < rows},
+     * {@code len >= 1}. A sum is taken in float in an order of the backend's choosing (lane-wise partial sums).
+     */
+    void reduceRows(PoolReduction op, float[] src, int sOff, int rows, int len, float[] dst, int dOff);
+
+    /** Whether any of {@code a[off, off + len)} is NaN. */
+    boolean anyNaN(float[] a, int off, int len);
+
+    /**
+     * The product of one row with a packed B ({@code K x N}, from {@link #packB} of this backend), over B's columns
+     * {@code [colBegin, colEnd)}: {@code y[yOff + j] (+)= sum over p < K of x[xOff + p] * B[p][colBegin + j]}.
+     * {@code colBegin} is a multiple of {@link PackedMatrix#alignment()}; y must not overlap x.
+     */
+    void gemvPackedB(float[] x, int xOff, PackedMatrix b, int colBegin, int colEnd, float[] y, int yOff,
+            boolean accumulate);
 }

@@ -6,6 +6,8 @@ import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
 import dev.vinfer.conv.PackedMatrix;
+import dev.vinfer.conv.PoolChecks;
+import dev.vinfer.conv.PoolReduction;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -315,5 +317,47 @@ public final class ScalarBackend implements Backend {
                 dst[d + i] = src[sOff + i * ldSrc + j];
             }
         }
+    }
+    // ---- Pooling, reductions and the batch-1 fully-connected product ----
+
+    @Override
+    public void poolRows(PoolReduction op, float[] src, int sOff, int planes, int planeStep, int rows, int rowStep,
+            int len, int phases, float[] dst, int dOff, int phasePitch, int count, int srcStep, int dstStep) {
+        PoolChecks.rows(src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, phasePitch, count,
+                srcStep, dstStep);
+        for (int c = 0; c < count; c++) {
+            ScalarPooling.rows(op, src, sOff + c * srcStep, planes, planeStep, rows, rowStep, len, phases, dst,
+                    dOff + c * dstStep, phasePitch);
+        }
+    }
+
+    @Override
+    public void poolTaps(PoolReduction op, int taps, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
+            int cols, float[] dst, int dOff, int dPitch) {
+        PoolChecks.taps(taps, tapOff, src, sOff, sPitch, rows, cols, dst, dOff, dPitch);
+        ScalarPooling.taps(op, taps, tapOff, src, sOff, sPitch, rows, cols, dst, dOff, dPitch);
+    }
+
+    @Override
+    public void reduceRows(PoolReduction op, float[] src, int sOff, int rows, int len, float[] dst, int dOff) {
+        PoolChecks.reduce(src, sOff, rows, len, dst, dOff);
+        ScalarPooling.reduce(op, src, sOff, rows, len, dst, dOff);
+    }
+
+    @Override
+    public boolean anyNaN(float[] a, int off, int len) {
+        Objects.checkFromIndexSize(off, len, a.length);
+        return ScalarPooling.anyNaN(a, off, len);
+    }
+
+    /** The row-times-matrix loop of {@link #gemm} with one row: axpy passes over B's contiguous rows. */
+    @Override
+    public void gemvPackedB(float[] x, int xOff, PackedMatrix b, int colBegin, int colEnd, float[] y, int yOff,
+            boolean accumulate) {
+        ScalarPacking.Packed pb = PoolChecks.gemv(x, xOff, b, this, ScalarPacking.Packed.class, colBegin, colEnd, y,
+                yOff);
+        int n = colEnd - colBegin;
+        multiply(false, 1, n, pb.rows(), x, xOff, pb.rows(), pb.data(), colBegin, pb.cols(), y, yOff, n,
+                accumulate);
     }
 }

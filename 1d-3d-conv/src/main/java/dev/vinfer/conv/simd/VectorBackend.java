@@ -12,6 +12,8 @@ import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
 import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.PanelGemm;
+import dev.vinfer.conv.PoolChecks;
+import dev.vinfer.conv.PoolReduction;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -426,6 +428,43 @@ public final class VectorBackend implements Backend {
         GemmChecks.matrix("src", src, sOff, ldSrc, rows, cols);
         GemmChecks.matrix("dst", dst, dOff, ldDst, cols, rows);
         VectorTranspose.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
+    // ---- Pooling, reductions and the batch-1 fully-connected product ----
+
+    @Override
+    public void poolRows(PoolReduction op, float[] src, int sOff, int planes, int planeStep, int rows, int rowStep,
+            int len, int phases, float[] dst, int dOff, int phasePitch, int count, int srcStep, int dstStep) {
+        PoolChecks.rows(src, sOff, planes, planeStep, rows, rowStep, len, phases, dst, dOff, phasePitch, count,
+                srcStep, dstStep);
+        for (int c = 0; c < count; c++) {
+            VectorPooling.rows(op, src, sOff + c * srcStep, planes, planeStep, rows, rowStep, len, phases, dst,
+                    dOff + c * dstStep, phasePitch);
+        }
+    }
+
+    @Override
+    public void poolTaps(PoolReduction op, int taps, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
+            int cols, float[] dst, int dOff, int dPitch) {
+        PoolChecks.taps(taps, tapOff, src, sOff, sPitch, rows, cols, dst, dOff, dPitch);
+        VectorPooling.taps(op, taps, tapOff, src, sOff, sPitch, rows, cols, dst, dOff, dPitch);
+    }
+
+    @Override
+    public void reduceRows(PoolReduction op, float[] src, int sOff, int rows, int len, float[] dst, int dOff) {
+        PoolChecks.reduce(src, sOff, rows, len, dst, dOff);
+        VectorPooling.reduce(op, src, sOff, rows, len, dst, dOff);
+    }
+
+    @Override
+    public boolean anyNaN(float[] a, int off, int len) {
+        Objects.checkFromIndexSize(off, len, a.length);
+        return VectorPooling.anyNaN(a, off, len);
+    }
+
+    @Override
+    public void gemvPackedB(float[] x, int xOff, PackedMatrix b, int colBegin, int colEnd, float[] y, int yOff,
+            boolean accumulate) {
+        VectorPacked pb = PoolChecks.gemv(x, xOff, b, this, VectorPacked.class, colBegin, colEnd, y, yOff);
+        VectorGemv.multiply(x, xOff, pb, colBegin, colEnd, y, yOff, accumulate);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.vinfer.ops.gemm;
 
 import dev.vinfer.conv.Epilogue;
+import dev.vinfer.conv.Gemv;
 import dev.vinfer.conv.Kernels;
 import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.Sgemm;
@@ -16,6 +17,13 @@ import dev.vinfer.runtime.VinferException;
  * A constant B (the usual fully-connected weights) is packed once at construction.
  */
 public final class GemmOp implements Operator, dev.vinfer.runtime.PackedConstants {
+    /**
+     * Weights from which a batch-1 Gemm runs the GEMV kernel. Below, the product is too small to gain, and the
+     * GEMM's kernels are warm from the convolutions while the GEMV's, called a few times per run, would run in
+     * C1 code (boxing every vector) for thousands of runs.
+     */
+    static final long MIN_GEMV_WEIGHTS = 1 << 16;
+
     private final boolean transA;
     private final boolean transB;
     private final float alpha;
@@ -111,7 +119,11 @@ public final class GemmOp implements Operator, dev.vinfer.runtime.PackedConstant
         }
         float[] yd = y.floats();
         int yo = y.offset();
-        if (packedB != null && b == constB) {
+        if (packedB != null && b == constB && m == 1 && (long) k * n >= MIN_GEMV_WEIGHTS) {
+            // batch 1: a row times the packed weights, read once as contiguous vector streams (A's single row
+            // is contiguous whether or not it is transposed)
+            Gemv.multiplyPackedB(a.floats(), a.offset(), packedB, yd, yo, false, ctx.parallel());
+        } else if (packedB != null && b == constB) {
             Sgemm.get().multiplyPackedB(transA, m, a.floats(), a.offset(), a.dim(1), packedB, yd, yo, n, false,
                     ctx.parallel());
         } else {

@@ -1,148 +1,55 @@
 package dev.vinfer.ops.nn.pool;
 
+import dev.vinfer.conv.Kernels;
 import dev.vinfer.conv.Parallel;
+import dev.vinfer.conv.PoolReduction;
 import dev.vinfer.runtime.Tensor;
 
 /**
- * MaxPool on float32 when no indices are asked for, the case of every CNN: reads the input array in place (no
- * widening to double, no per-plane copies), splits the planes across the session's threads, and is separable: for
- * each output row it first takes the max of the window's input rows element by element (contiguous, which the JIT
- * turns into vector instructions), then the max along that row for each output, tap by tap across the outputs
- * (see {@link Interior}) rather than output by output, whose chain of dependent maxima would run at the latency of
- * {@code Math.max} (several cycles each) instead of its throughput.
+ * MaxPool on float32 when no indices are asked for, the case of every CNN: the vectorized {@link SeparablePool}
+ * straight on the input array (no widening to double, no per-plane copies), planes split across the session's
+ * threads.
  *
  * <p>Results equal those of the reference path in {@link MaxPoolOp}: the largest tap that is not NaN, NaN when
- * every tap is NaN, -inf for a window with no tap inside the input. {@link Math#max} (the vectorizable max)
- * propagates NaN, so a window whose result comes out NaN is recomputed tap by tap with NaN skipped. Only the sign
- * of a zero maximum may differ from the reference (+0 and -0 compare equal; which one wins is unspecified).
+ * every tap is NaN, -inf for a window with no tap inside the input. The vector max propagates NaN like
+ * {@link Math#max}, so an output plane with a NaN in it has those outputs recomputed tap by tap with NaN skipped
+ * (one vector scan per plane finds them). Only the sign of a zero maximum may differ from the reference (+0 and -0
+ * compare equal; which one wins is unspecified).
  */
 final class FloatMaxPool {
-    /** Planes per task at least this many output elements, so that small pools stay on one thread. */
-    private static final int MIN_OUTPUTS_PER_TASK = 1 << 14;
-
-    /** One row of column maxima per thread, reused so that steady-state runs allocate nothing. */
-    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[256]);
-
     private FloatMaxPool() {
     }
 
-    static void run(PoolGeometry g, Tensor x, Tensor y, Parallel parallel) {
-        float[] src = x.floats();
-        float[] dst = y.floats();
-        int inPlane = g.inputPlaneSize();
-        int outPlane = g.outputPlaneSize();
-        int minPlanes = Math.max(1, MIN_OUTPUTS_PER_TASK / Math.max(1, outPlane));
-        Interior in = Interior.of(g);
-        parallel.forRange(g.planes(), minPlanes, (start, end) -> {
-            float[] row = ROW.get();
-            if (row.length < g.in(2)) {
-                row = new float[g.in(2)];
-                ROW.set(row);
-            }
-            for (int p = start; p < end; p++) {
-                plane(g, in, src, x.offset() + p * inPlane, dst, y.offset() + p * outPlane, row);
-            }
-        });
+    /** The pool for one input shape (built once per shape by the op). */
+    static SeparablePool plan(PoolGeometry g) {
+        return new SeparablePool(g, Kernels.backend());
     }
 
-    /**
-     * The outputs along W whose windows lie wholly inside the input: {@code [lo, hi)}, each with {@code taps} taps
-     * starting at {@code first + (ox - lo) * stride}. These are pooled tap by tap across all of them (independent
-     * maxima, which pipeline; contiguous, hence vectorized, when the stride is 1); the few border outputs one by one.
-     */
-    private record Interior(int lo, int hi, int first, int stride, int taps) {
-        static Interior of(PoolGeometry g) {
-            int ow = g.out(2);
-            int taps = 0;
-            for (int ox = 0; ox < ow; ox++) {
-                taps = Math.max(taps, g.valid(2, ox));
-            }
-            int lo = 0;
-            while (lo < ow && g.valid(2, lo) != taps) {
-                lo++;
-            }
-            int hi = lo;
-            while (hi < ow && g.valid(2, hi) == taps) {
-                hi++;
-            }
-            int stride = hi - lo >= 2 ? g.first(2, lo + 1) - g.first(2, lo) : 1;
-            for (int ox = lo; ox < hi; ox++) {
-                if (g.first(2, ox) != g.first(2, lo) + (ox - lo) * stride) {
-                    return new Interior(0, 0, 0, 1, taps);
-                }
-            }
-            return new Interior(lo, hi, lo < hi ? g.first(2, lo) : 0, stride, taps);
-        }
+    static void run(SeparablePool pool, Tensor x, Tensor y, Parallel parallel) {
+        PoolGeometry g = pool.geometry();
+        pool.run(PoolReduction.MAX, x.floats(), x.offset(), y.floats(), y.offset(), parallel,
+                (src, so, dst, d0) -> {
+                    if (Kernels.backend().anyNaN(dst, d0, g.outputPlaneSize())) {
+                        repairNaN(g, src, so, dst, d0);
+                    }
+                });
     }
 
-    private static void plane(PoolGeometry g, Interior in, float[] src, int srcOff, float[] dst, int dstOff,
-            float[] row) {
+    /** Recomputes every NaN output of one plane as the max of its window's taps that are not NaN. */
+    private static void repairNaN(PoolGeometry g, float[] src, int srcOff, float[] dst, int d0) {
         int h = g.in(1);
         int w = g.in(2);
-        int ow = g.out(2);
-        int dz = g.dilation(0);
-        int dy = g.dilation(1);
-        int dx = g.dilation(2);
-        int o = dstOff;
+        int o = d0;
         for (int oz = 0; oz < g.out(0); oz++) {
-            int fz = g.first(0, oz);
-            int nz = g.valid(0, oz);
-            for (int oy = 0; oy < g.out(1); oy++, o += ow) {
-                int fy = g.first(1, oy);
-                int ny = g.valid(1, oy);
-                // the column maxima of the window's rows; a window of one row (1-d pools) reads it in place
-                float[] cols = src;
-                int colBase = srcOff + (fz * h + fy) * w;
-                if (nz * ny != 1) {
-                    cols = row;
-                    colBase = 0;
-                    java.util.Arrays.fill(row, 0, w, Float.NEGATIVE_INFINITY);
-                    for (int a = 0; a < nz; a++) {
-                        for (int b = 0; b < ny; b++) {
-                            int at = srcOff + ((fz + a * dz) * h + fy + b * dy) * w;
-                            for (int i = 0; i < w; i++) {
-                                row[i] = Math.max(row[i], src[at + i]);
-                            }
-                        }
-                    }
-                }
-                for (int ox = 0; ox < ow; ox++) {
-                    if (ox == in.lo() && in.hi() > in.lo()) {
-                        interior(cols, colBase + in.first(), in, dx, dst, o + in.lo());
-                        ox = in.hi() - 1;
+            for (int oy = 0; oy < g.out(1); oy++) {
+                for (int ox = 0; ox < g.out(2); ox++, o++) {
+                    if (dst[o] == dst[o]) {
                         continue;
                     }
-                    int fx = g.first(2, ox);
-                    int nx = g.valid(2, ox);
-                    float best = Float.NEGATIVE_INFINITY;
-                    for (int c = 0, at = colBase + fx; c < nx; c++, at += dx) {
-                        best = Math.max(best, cols[at]);
-                    }
-                    dst[o + ox] = best;
+                    int at0 = srcOff + (g.first(0, oz) * h + g.first(1, oy)) * w + g.first(2, ox);
+                    dst[o] = skippingNaN(src, at0, g.valid(0, oz), g.valid(1, oy), g.valid(2, ox),
+                            h * w * g.dilation(0), w * g.dilation(1), g.dilation(2));
                 }
-                if (nz * ny * in.taps() > 0) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        if (dst[o + ox] != dst[o + ox]) {
-                            dst[o + ox] = skippingNaN(src, srcOff + (fz * h + fy) * w + g.first(2, ox), nz, ny,
-                                    g.valid(2, ox), h * w * dz, w * dy, dx);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Max over {@code in.taps()} taps for each interior output, one tap at a time across all of them. */
-    private static void interior(float[] cols, int base, Interior in, int dx, float[] dst, int d0) {
-        int n = in.hi() - in.lo();
-        int stride = in.stride();
-        for (int i = 0; i < n; i++) {
-            dst[d0 + i] = cols[base + i * stride];
-        }
-        for (int c = 1; c < in.taps(); c++) {
-            int b = base + c * dx;
-            for (int i = 0; i < n; i++) {
-                dst[d0 + i] = Math.max(dst[d0 + i], cols[b + i * stride]);
             }
         }
     }

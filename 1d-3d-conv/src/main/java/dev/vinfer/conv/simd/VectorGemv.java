@@ -1,0 +1,124 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.L;
+import static dev.vinfer.conv.simd.MicroKernel.NR;
+import static dev.vinfer.conv.simd.MicroKernel.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * One row times a packed B (the fully-connected layer at batch 1), straight on {@link VectorPacked}'s panels: a
+ * panel of {@code NR} columns is a contiguous stream of {@code kc * NR} floats per k-block, so every weight is read
+ * once, in order, as whole vectors. Four panels run side by side (8 independent accumulators, enough to cover
+ * the FMA latency; 4 streams for the prefetchers); the x value is broadcast once per k step. The GEMM's micro-kernel
+ * would pad the single row to 6 and pack it, doing 6 times the arithmetic for the same memory traffic.
+ *
+ * <p>The work is cut into chunks of {@link #CHUNK} k steps whose sums are added to y: a kernel method is then
+ * called hundreds of times per product, so HotSpot compiles it with C2 after a few model runs (vector code in a
+ * method called once per layer stayed in C1, where every vector is an object, for hundreds of runs). The extra
+ * loads and stores of y cost about 1/CHUNK of the weight traffic.
+ */
+final class VectorGemv {
+    /** k steps per kernel call. */
+    static final int CHUNK = 32;
+
+    private VectorGemv() {
+    }
+
+    /** Arguments are assumed checked; {@code col0} is a multiple of {@code NR}. */
+    static void multiply(float[] x, int xOff, VectorPacked b, int col0, int col1, float[] y, int yOff,
+            boolean accumulate) {
+        if (!accumulate) {
+            java.util.Arrays.fill(y, yOff, yOff + col1 - col0, 0f);
+        }
+        int k = b.rows();
+        int c = col0;
+        for (; c < col1; ) {
+            boolean four = c + 3 * NR < col1;
+            for (int pc = 0; pc < k; pc += VectorGemm.KC) {
+                int kc = Math.min(VectorGemm.KC, k - pc);
+                int base = pc * b.paddedFree + c * kc;
+                for (int q = 0; q < kc; q += CHUNK) {
+                    int steps = Math.min(CHUNK, kc - q);
+                    if (four) {
+                        four(x, xOff + pc + q, b.data, base + q * NR, kc, steps, y, yOff + c - col0, col1 - c);
+                    } else {
+                        one(x, xOff + pc + q, b.data, base + q * NR, steps, y, yOff + c - col0, col1 - c);
+                    }
+                }
+            }
+            c += four ? 4 * NR : NR;
+        }
+    }
+
+    /** Adds {@code steps} k steps of the four panels starting at {@code w[p0]} ({@code kc * NR} apart) to y. */
+    private static void four(float[] x, int xo, float[] w, int p0, int kc, int steps, float[] y, int yo, int limit) {
+        int p1 = p0 + NR * kc;
+        int p2 = p1 + NR * kc;
+        int p3 = p2 + NR * kc;
+        FloatVector a00 = FloatVector.zero(S);
+        FloatVector a01 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a20 = a00;
+        FloatVector a21 = a00;
+        FloatVector a30 = a00;
+        FloatVector a31 = a00;
+        for (int p = 0, o = 0; p < steps; p++, o += NR) {
+            FloatVector xv = FloatVector.broadcast(S, x[xo + p]);
+            a00 = FloatVector.fromArray(S, w, p0 + o).fma(xv, a00);
+            a01 = FloatVector.fromArray(S, w, p0 + o + L).fma(xv, a01);
+            a10 = FloatVector.fromArray(S, w, p1 + o).fma(xv, a10);
+            a11 = FloatVector.fromArray(S, w, p1 + o + L).fma(xv, a11);
+            a20 = FloatVector.fromArray(S, w, p2 + o).fma(xv, a20);
+            a21 = FloatVector.fromArray(S, w, p2 + o + L).fma(xv, a21);
+            a30 = FloatVector.fromArray(S, w, p3 + o).fma(xv, a30);
+            a31 = FloatVector.fromArray(S, w, p3 + o + L).fma(xv, a31);
+        }
+        add(a00, y, yo, limit);
+        add(a01, y, yo + L, limit - L);
+        add(a10, y, yo + NR, limit - NR);
+        add(a11, y, yo + NR + L, limit - NR - L);
+        add(a20, y, yo + 2 * NR, limit - 2 * NR);
+        add(a21, y, yo + 2 * NR + L, limit - 2 * NR - L);
+        add(a30, y, yo + 3 * NR, limit - 3 * NR);
+        add(a31, y, yo + 3 * NR + L, limit - 3 * NR - L);
+    }
+
+    /** One panel; even and odd k steps in separate accumulators (two chains of half the length). */
+    private static void one(float[] x, int xo, float[] w, int p0, int steps, float[] y, int yo, int limit) {
+        FloatVector e0 = FloatVector.zero(S);
+        FloatVector e1 = e0;
+        FloatVector o0 = e0;
+        FloatVector o1 = e0;
+        int p = 0;
+        for (; p + 1 < steps; p += 2) {
+            int o = p0 + p * NR;
+            FloatVector xe = FloatVector.broadcast(S, x[xo + p]);
+            FloatVector xd = FloatVector.broadcast(S, x[xo + p + 1]);
+            e0 = FloatVector.fromArray(S, w, o).fma(xe, e0);
+            e1 = FloatVector.fromArray(S, w, o + L).fma(xe, e1);
+            o0 = FloatVector.fromArray(S, w, o + NR).fma(xd, o0);
+            o1 = FloatVector.fromArray(S, w, o + NR + L).fma(xd, o1);
+        }
+        if (p < steps) {
+            int o = p0 + p * NR;
+            FloatVector xe = FloatVector.broadcast(S, x[xo + p]);
+            e0 = FloatVector.fromArray(S, w, o).fma(xe, e0);
+            e1 = FloatVector.fromArray(S, w, o + L).fma(xe, e1);
+        }
+        add(e0.add(o0), y, yo, limit);
+        add(e1.add(o1), y, yo + L, limit - L);
+    }
+
+    /** Adds the first {@code min(L, wanted)} lanes of v to {@code y[yo...]}. */
+    private static void add(FloatVector v, float[] y, int yo, int wanted) {
+        if (wanted >= L) {
+            v.add(FloatVector.fromArray(S, y, yo)).intoArray(y, yo);
+            return;
+        }
+        for (int l = 0; l < wanted; l++) {
+            y[yo + l] += v.lane(l);
+        }
+    }
+}

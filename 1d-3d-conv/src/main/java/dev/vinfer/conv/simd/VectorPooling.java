@@ -1,0 +1,349 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.L;
+import static dev.vinfer.conv.simd.MicroKernel.S;
+
+import dev.vinfer.conv.PoolReduction;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+
+/**
+ * The pooling primitives of {@link VectorBackend} (see {@code Backend.poolRows} and friends for the definitions).
+ *
+ * <p>Rows and taps are whole vectors: a row whose length is not a multiple of the step ends with one more step
+ * placed flush with its end, overlapping values already done. The recomputed outputs get the very same value (each
+ * is a function of the source alone), so no scalar tail runs for rows of at least a step; only rows shorter than a
+ * step run scalar code. (Masked tails were avoided: they were not always compiled to masked instructions and then
+ * ran the Vector API's slow Java fallback.) The stride-2 and stride-4 phase splits use two-source lane permutes
+ * ({@code index.selectFrom(a, b)}) on the combined rows while they are still in registers; other strides split in
+ * scalar code.
+ */
+final class VectorPooling {
+    /** Split, stride 2: lane j of phase p = element {@code 2j + p} of the pair (a, b). */
+    private static final FloatVector[] SPLIT2 = new FloatVector[2];
+    /** Split, stride 4: lanes j < L/2 of phase p = element {@code 4j + p} of the pair; upper lanes unused. */
+    private static final FloatVector[] SPLIT4 = new FloatVector[4];
+    /** Lower halves of two vectors side by side. */
+    private static final FloatVector LOWER_HALVES;
+    /** Lane numbers 0, 1, ..., L - 1 (as floats), for the mask of a sum's overlapping tail. */
+    private static final FloatVector IOTA;
+
+    static {
+        float[] t = new float[L];
+        for (int p = 0; p < 2; p++) {
+            for (int j = 0; j < L; j++) {
+                t[j] = 2 * j + p;
+            }
+            SPLIT2[p] = FloatVector.fromArray(S, t, 0);
+        }
+        for (int p = 0; p < 4; p++) {
+            for (int j = 0; j < L; j++) {
+                t[j] = j < L / 2 ? 4 * j + p : 0;
+            }
+            SPLIT4[p] = FloatVector.fromArray(S, t, 0);
+        }
+        for (int j = 0; j < L; j++) {
+            t[j] = j < L / 2 ? j : L + j - L / 2;
+        }
+        LOWER_HALVES = FloatVector.fromArray(S, t, 0);
+        for (int j = 0; j < L; j++) {
+            t[j] = j;
+        }
+        IOTA = FloatVector.fromArray(S, t, 0);
+    }
+
+    private VectorPooling() {
+    }
+
+    private static FloatVector apply(boolean max, FloatVector acc, FloatVector v) {
+        return max ? acc.max(v) : acc.add(v);
+    }
+
+    static void rows(PoolReduction op, float[] src, int sOff, int planes, int planeStep, int rows, int rowStep,
+            int len, int phases, float[] dst, int dOff, int pitch) {
+        if (len == 0) {
+            return;
+        }
+        if (planes == 0 || rows == 0) {
+            for (int x = 0; x < len; x++) {
+                dst[dOff + x % phases * pitch + x / phases] = op.identity();
+            }
+            return;
+        }
+        boolean max = op == PoolReduction.MAX;
+        int step = phases * L;
+        boolean vectorSplit = phases == 1 || phases == 2 || phases == 4 && L >= 4;
+        if (!vectorSplit || len < step) {
+            // Rows too short for a split step, or a stride without a permute: combine the rows into a plain row
+            // (in vectors when it is at least one long), then split it in scalar code.
+            float[] row = phases == 1 ? dst : temp(len);
+            int rOff = phases == 1 ? dOff : 0;
+            if (len >= L) {
+                for (int x = 0; ; x += L) {
+                    x = Math.min(x, len - L);
+                    rowStep(max, src, sOff + x, planes, planeStep, rows, rowStep, 1, row, rOff + x, 0);
+                    if (x == len - L) {
+                        break;
+                    }
+                }
+            } else {
+                combineScalar(max, src, sOff, planes, planeStep, rows, rowStep, len, row, rOff);
+            }
+            if (phases > 1) {
+                for (int p = 0; p < phases; p++) {
+                    int d = dOff + p * pitch;
+                    for (int j = 0, x = p; x < len; j++, x += phases) {
+                        dst[d + j] = row[x];
+                    }
+                }
+            }
+            return;
+        }
+        int x = 0;
+        for (; x + step <= len; x += step) {
+            rowStep(max, src, sOff + x, planes, planeStep, rows, rowStep, phases, dst, dOff + x / phases, pitch);
+        }
+        int done = x;
+        if (x < len) {
+            // flush with the end, but on a multiple of phases so that lanes stay in their phase
+            int last = (len - step) / phases * phases;
+            rowStep(max, src, sOff + last, planes, planeStep, rows, rowStep, phases, dst, dOff + last / phases,
+                    pitch);
+            done = last + step;
+        }
+        // at most phases - 1 values are left
+        for (x = done; x < len; x++) {
+            float acc = src[sOff + x];
+            for (int a = 0; a < planes; a++) {
+                for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                    float v = src[sOff + a * planeStep + b * rowStep + x];
+                    acc = max ? Math.max(acc, v) : acc + v;
+                }
+            }
+            dst[dOff + x % phases * pitch + x / phases] = acc;
+        }
+    }
+
+    /** A row shorter than a vector: row by row, each a contiguous loop (which C2 may still vectorize). */
+    private static void combineScalar(boolean max, float[] src, int sOff, int planes, int planeStep, int rows,
+            int rowStep, int len, float[] out, int oOff) {
+        System.arraycopy(src, sOff, out, oOff, len);
+        for (int a = 0; a < planes; a++) {
+            for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                int s = sOff + a * planeStep + b * rowStep;
+                if (max) {
+                    for (int i = 0; i < len; i++) {
+                        out[oOff + i] = Math.max(out[oOff + i], src[s + i]);
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        out[oOff + i] += src[s + i];
+                    }
+                }
+            }
+        }
+    }
+
+    private static final ThreadLocal<float[]> TEMP = ThreadLocal.withInitial(() -> new float[256]);
+
+    private static float[] temp(int n) {
+        float[] t = TEMP.get();
+        if (t.length < n) {
+            t = new float[n];
+            TEMP.set(t);
+        }
+        return t;
+    }
+
+    /** One step: {@code phases} vectors of every row combined, then split into one vector per phase. */
+    private static void rowStep(boolean max, float[] src, int s0, int planes, int planeStep, int rows, int rowStep,
+            int phases, float[] dst, int d0, int pitch) {
+        if (phases == 1) {
+            FloatVector acc = FloatVector.fromArray(S, src, s0);
+            for (int a = 0; a < planes; a++) {
+                for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                    acc = apply(max, acc, FloatVector.fromArray(S, src, s0 + a * planeStep + b * rowStep));
+                }
+            }
+            acc.intoArray(dst, d0);
+        } else if (phases == 2) {
+            FloatVector v0 = FloatVector.fromArray(S, src, s0);
+            FloatVector v1 = FloatVector.fromArray(S, src, s0 + L);
+            for (int a = 0; a < planes; a++) {
+                for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                    int s = s0 + a * planeStep + b * rowStep;
+                    v0 = apply(max, v0, FloatVector.fromArray(S, src, s));
+                    v1 = apply(max, v1, FloatVector.fromArray(S, src, s + L));
+                }
+            }
+            SPLIT2[0].selectFrom(v0, v1).intoArray(dst, d0);
+            SPLIT2[1].selectFrom(v0, v1).intoArray(dst, d0 + pitch);
+        } else {
+            FloatVector v0 = FloatVector.fromArray(S, src, s0);
+            FloatVector v1 = FloatVector.fromArray(S, src, s0 + L);
+            FloatVector v2 = FloatVector.fromArray(S, src, s0 + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, src, s0 + 3 * L);
+            for (int a = 0; a < planes; a++) {
+                for (int b = a == 0 ? 1 : 0; b < rows; b++) {
+                    int s = s0 + a * planeStep + b * rowStep;
+                    v0 = apply(max, v0, FloatVector.fromArray(S, src, s));
+                    v1 = apply(max, v1, FloatVector.fromArray(S, src, s + L));
+                    v2 = apply(max, v2, FloatVector.fromArray(S, src, s + 2 * L));
+                    v3 = apply(max, v3, FloatVector.fromArray(S, src, s + 3 * L));
+                }
+            }
+            for (int p = 0; p < 4; p++) {
+                FloatVector lo = SPLIT4[p].selectFrom(v0, v1);
+                FloatVector hi = SPLIT4[p].selectFrom(v2, v3);
+                LOWER_HALVES.selectFrom(lo, hi).intoArray(dst, d0 + p * pitch);
+            }
+        }
+    }
+
+    static void taps(PoolReduction op, int taps, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
+            int cols, float[] dst, int dOff, int dPitch) {
+        boolean max = op == PoolReduction.MAX;
+        if (cols < L) {
+            // tap by tap across the row: contiguous loops instead of a short dependent chain per output
+            for (int r = 0; r < rows; r++) {
+                int s = sOff + r * sPitch;
+                int d = dOff + r * dPitch;
+                System.arraycopy(src, s + tapOff[0], dst, d, cols);
+                for (int t = 1; t < taps; t++) {
+                    int st = s + tapOff[t];
+                    if (max) {
+                        for (int i = 0; i < cols; i++) {
+                            dst[d + i] = Math.max(dst[d + i], src[st + i]);
+                        }
+                    } else {
+                        for (int i = 0; i < cols; i++) {
+                            dst[d + i] += src[st + i];
+                        }
+                    }
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            tapsRow(max, taps, tapOff, src, sOff + r * sPitch, cols, dst, dOff + r * dPitch);
+        }
+    }
+
+    /**
+     * One row of {@link #taps} ({@code cols >= L}). A method per row on purpose: it is called thousands of times per
+     * model run, so HotSpot compiles it with C2 after a few runs; vector code in a method called once per layer
+     * stays for hundreds of runs in C1 code, where every vector is an object (30-300 times slower).
+     */
+    private static void tapsRow(boolean max, int taps, int[] tapOff, float[] src, int s, int cols, float[] dst,
+            int d) {
+        int last = cols - L;
+        if (taps == 3) {
+            int s0 = s + tapOff[0];
+            int s1 = s + tapOff[1];
+            int s2 = s + tapOff[2];
+            for (int i = 0; ; i += L) {
+                i = Math.min(i, last);
+                FloatVector acc = apply(max, FloatVector.fromArray(S, src, s0 + i),
+                        FloatVector.fromArray(S, src, s1 + i));
+                apply(max, acc, FloatVector.fromArray(S, src, s2 + i)).intoArray(dst, d + i);
+                if (i == last) {
+                    break;
+                }
+            }
+        } else {
+            for (int i = 0; ; i += L) {
+                i = Math.min(i, last);
+                FloatVector acc = FloatVector.fromArray(S, src, s + tapOff[0] + i);
+                for (int t = 1; t < taps; t++) {
+                    acc = apply(max, acc, FloatVector.fromArray(S, src, s + tapOff[t] + i));
+                }
+                acc.intoArray(dst, d + i);
+                if (i == last) {
+                    break;
+                }
+            }
+        }
+    }
+
+    static void reduce(PoolReduction op, float[] src, int sOff, int rows, int len, float[] dst, int dOff) {
+        boolean max = op == PoolReduction.MAX;
+        if (len < L) {
+            for (int r = 0; r < rows; r++) {
+                int s = sOff + r * len;
+                float acc = src[s];
+                for (int i = 1; i < len; i++) {
+                    acc = max ? Math.max(acc, src[s + i]) : acc + src[s + i];
+                }
+                dst[dOff + r] = acc;
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            dst[dOff + r] = reduceRow(max, src, sOff + r * len, len);
+        }
+    }
+
+    /** One row of {@link #reduce} ({@code len >= L}); a method per row so that C2 compiles it early (see tapsRow). */
+    private static float reduceRow(boolean max, float[] src, int s, int len) {
+        int rem = len % L;
+        FloatVector a0 = FloatVector.fromArray(S, src, s);
+        FloatVector a1 = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
+        int i = L;
+        for (; i + 2 * L <= len; i += 2 * L) {
+            a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
+            a1 = apply(max, a1, FloatVector.fromArray(S, src, s + i + L));
+        }
+        if (i + L <= len) {
+            a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
+        }
+        if (rem > 0) {
+            FloatVector t = FloatVector.fromArray(S, src, s + len - L);
+            if (!max) {
+                // the last vector sits flush with the row's end: its first L - rem lanes were counted already
+                t = t.blend(0f, IOTA.compare(VectorOperators.LT, L - rem));
+            }
+            a1 = apply(max, a1, t);
+        }
+        FloatVector a = apply(max, a0, a1);
+        return max ? a.reduceLanes(VectorOperators.MAX) : sumLanes(a);
+    }
+
+    /** Rotations by L/2, L/4, ..., 1 lanes, for {@link #sumLanes}. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] ROTATE = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+
+    static {
+        for (int i = 0, w = L / 2; w >= 1; i++, w /= 2) {
+            ROTATE[i] = VectorShuffle.iota(S, w, 1, true);
+        }
+    }
+
+    /**
+     * The lanes' sum in a fixed tree order. {@code reduceLanes(ADD)} leaves the order open, and C2's intrinsic and
+     * the Java fallback (code not yet compiled) do add in different orders: a session's results then changed in the
+     * last bit between its first and later runs (seen by the Flink job test, which wants identical results).
+     */
+    private static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> r : ROTATE) {
+            v = v.add(v.rearrange(r));
+        }
+        return v.lane(0);
+    }
+
+    static boolean anyNaN(float[] a, int off, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, a, off + i);
+            if (v.compare(VectorOperators.NE, v).anyTrue()) {
+                return true;
+            }
+        }
+        for (; i < len; i++) {
+            if (Float.isNaN(a[off + i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
