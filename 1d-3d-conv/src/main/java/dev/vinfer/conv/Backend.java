@@ -165,6 +165,7 @@ public interface Backend {
      * dst must not overlap src.
      */
     void transpose(float[] src, int sOff, int ldSrc, int rows, int cols, float[] dst, int dOff, int ldDst);
+
     // ---- Pooling, reductions and the batch-1 fully-connected product (MaxPool, AveragePool, the global pools,
     // Gemm with one row). A pool is separable: poolRows combines the window's rows (and splits the result into
     // the stride phases along W), poolTaps then combines each output's taps along W, every tap a contiguous stream.

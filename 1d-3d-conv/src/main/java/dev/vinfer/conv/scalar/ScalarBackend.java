@@ -318,6 +318,7 @@ public final class ScalarBackend implements Backend {
             }
         }
     }
+
     // ---- Pooling, reductions and the batch-1 fully-connected product ----
 
     @Override

@@ -428,6 +428,8 @@ public final class VectorBackend implements Backend {
         GemmChecks.matrix("src", src, sOff, ldSrc, rows, cols);
         GemmChecks.matrix("dst", dst, dOff, ldDst, cols, rows);
         VectorTranspose.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
+    }
+
     // ---- Pooling, reductions and the batch-1 fully-connected product ----
 
     @Override
