@@ -18,12 +18,12 @@ import jdk.incubator.vector.VectorMask;
  * float against 0.97 for the scalar copy.
  */
 final class VectorInterleave {
-    /** Split, stride 2: lane j of phase p = element {@code 2j + p} of the pair (a, b). */
-    private static final FloatVector[] SPLIT2 = new FloatVector[2];
+    /** Split, stride 2: lane j of phase p = element {@code 2j + p} of the pair (a, b). Also used by VectorPooling. */
+    static final FloatVector[] SPLIT2 = new FloatVector[2];
     /** Split, stride 4: lanes j < L/2 of phase p = element {@code 4j + p} of the pair; upper lanes unused. */
-    private static final FloatVector[] SPLIT4 = new FloatVector[4];
+    static final FloatVector[] SPLIT4 = new FloatVector[4];
     /** Lower halves of two vectors side by side. */
-    private static final FloatVector LOWER_HALVES;
+    static final FloatVector LOWER_HALVES;
     /** Interleave, stride 2: output vector h (0, 1) of two phase vectors. */
     private static final FloatVector[] JOIN2 = new FloatVector[2];
     /** Interleave of two vectors already pair-interleaved (x = p0/p1 pairs, y = p2/p3 pairs), quarter h. */

@@ -20,33 +20,11 @@ import jdk.incubator.vector.VectorShuffle;
  * scalar code.
  */
 final class VectorPooling {
-    /** Split, stride 2: lane j of phase p = element {@code 2j + p} of the pair (a, b). */
-    private static final FloatVector[] SPLIT2 = new FloatVector[2];
-    /** Split, stride 4: lanes j < L/2 of phase p = element {@code 4j + p} of the pair; upper lanes unused. */
-    private static final FloatVector[] SPLIT4 = new FloatVector[4];
-    /** Lower halves of two vectors side by side. */
-    private static final FloatVector LOWER_HALVES;
     /** Lane numbers 0, 1, ..., L - 1 (as floats), for the mask of a sum's overlapping tail. */
     private static final FloatVector IOTA;
 
     static {
         float[] t = new float[L];
-        for (int p = 0; p < 2; p++) {
-            for (int j = 0; j < L; j++) {
-                t[j] = 2 * j + p;
-            }
-            SPLIT2[p] = FloatVector.fromArray(S, t, 0);
-        }
-        for (int p = 0; p < 4; p++) {
-            for (int j = 0; j < L; j++) {
-                t[j] = j < L / 2 ? 4 * j + p : 0;
-            }
-            SPLIT4[p] = FloatVector.fromArray(S, t, 0);
-        }
-        for (int j = 0; j < L; j++) {
-            t[j] = j < L / 2 ? j : L + j - L / 2;
-        }
-        LOWER_HALVES = FloatVector.fromArray(S, t, 0);
         for (int j = 0; j < L; j++) {
             t[j] = j;
         }
@@ -177,8 +155,8 @@ final class VectorPooling {
                     v1 = apply(max, v1, FloatVector.fromArray(S, src, s + L));
                 }
             }
-            SPLIT2[0].selectFrom(v0, v1).intoArray(dst, d0);
-            SPLIT2[1].selectFrom(v0, v1).intoArray(dst, d0 + pitch);
+            VectorInterleave.SPLIT2[0].selectFrom(v0, v1).intoArray(dst, d0);
+            VectorInterleave.SPLIT2[1].selectFrom(v0, v1).intoArray(dst, d0 + pitch);
         } else {
             FloatVector v0 = FloatVector.fromArray(S, src, s0);
             FloatVector v1 = FloatVector.fromArray(S, src, s0 + L);
@@ -194,9 +172,9 @@ final class VectorPooling {
                 }
             }
             for (int p = 0; p < 4; p++) {
-                FloatVector lo = SPLIT4[p].selectFrom(v0, v1);
-                FloatVector hi = SPLIT4[p].selectFrom(v2, v3);
-                LOWER_HALVES.selectFrom(lo, hi).intoArray(dst, d0 + p * pitch);
+                FloatVector lo = VectorInterleave.SPLIT4[p].selectFrom(v0, v1);
+                FloatVector hi = VectorInterleave.SPLIT4[p].selectFrom(v2, v3);
+                VectorInterleave.LOWER_HALVES.selectFrom(lo, hi).intoArray(dst, d0 + p * pitch);
             }
         }
     }
