@@ -205,61 +205,26 @@ final class WinogradConv extends PreparedConv {
             c = new Strips();
         }
         if (c.threads != p.threads()) {
-            plan(c, p.threads());
+            c.plan = WinogradStripPlan.of(g.batch() * g.group(), nD * nH * chunks, stripRows, byColumns, p.threads());
             c.threads = p.threads();
         }
         c.set(in, inOff, out, outOff, res, resDelta);
         try {
-            if (c.cooperative) {
+            WinogradStripPlan plan = c.plan;
+            if (plan.cooperative()) {
                 int rows = nD * nH * chunks;
-                for (int st = 0; st < c.units * c.strips; st++) {
-                    int unit = st / c.strips;
-                    int r0 = st % c.strips * c.rowsPerStrip;
-                    cooperativeStrip(c, unit / g.group(), unit % g.group(), r0, Math.min(rows, r0 + c.rowsPerStrip),
-                            p);
+                for (int st = 0; st < plan.units() * plan.strips(); st++) {
+                    int unit = st / plan.strips();
+                    int r0 = st % plan.strips() * plan.rowsPerStrip();
+                    cooperativeStrip(c, unit / g.group(), unit % g.group(), r0,
+                            Math.min(rows, r0 + plan.rowsPerStrip()), p);
                 }
             } else {
-                p.forEach(c.units * c.strips, c);
+                p.forEach(plan.units() * plan.strips(), c);
             }
         } finally {
             give(spare, c);
         }
-    }
-
-    /** How the strips are cut for {@code threads} threads (depends only on the geometry and them). */
-    private void plan(Strips c, int threads) {
-        int units = g.batch() * g.group();
-        int rows = nD * nH * chunks; // tile rows (and row chunks), the unit strips are made of
-        int strip = Math.min(rows, stripRows);
-        boolean cooperative = false;
-        long total = (long) units * rows;
-        // Few strips that do not share out evenly (within a tenth): ResNet's one-strip 512@7x7, 3D 64@8x28x28's
-        // five strips of 3, 3, 3, 3, 2 tile rows. Strips that do (1D k3 @4000: six chunks, three a thread) stay whole,
-        // one thread each: no joins, full-width GEMMs.
-        if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 4L * threads
-                && makespan(units, rows, strip, threads) * threads > total + total / 10) {
-            if (!byColumns) {
-                // All threads on every strip, one phase at a time (see cooperativeStrip).
-                cooperative = true;
-            } else {
-                // The strip size whose tasks finish soonest on the threads, the largest among equals (fewer, bigger
-                // GEMMs). 7 rows on 2 threads: 4 + 3, not 7 or 6 + 1.
-                int best = strip;
-                long bestSpan = Long.MAX_VALUE;
-                for (int cand = strip; cand >= 1; cand--) {
-                    long span = makespan(units, rows, cand, threads);
-                    if (span < bestSpan) {
-                        bestSpan = span;
-                        best = cand;
-                    }
-                }
-                strip = best;
-            }
-        }
-        c.units = units;
-        c.cooperative = cooperative;
-        c.rowsPerStrip = strip;
-        c.strips = Math.ceilDiv(rows, strip);
     }
 
     /**
@@ -267,10 +232,8 @@ final class WinogradConv extends PreparedConv {
      * current phase's part: {@link #phase} selects the input transform, the GEMMs or the output transform.
      */
     private final class Strips extends Call {
-        int units;
-        boolean cooperative;
-        int rowsPerStrip;
-        int strips;
+        /** The strip plan for {@link #threads} threads. */
+        WinogradStripPlan plan;
         // The cooperative strip in progress.
         int phase;
         int parts;
@@ -283,12 +246,14 @@ final class WinogradConv extends PreparedConv {
 
         @Override
         public void run(int task) {
-            if (cooperative) {
+            if (plan.cooperative()) {
                 runPart(task);
                 return;
             }
             int rows = nD * nH * chunks;
             int mg = g.outChannelsPerGroup();
+            int strips = plan.strips();
+            int rowsPerStrip = plan.rowsPerStrip();
             int unit = task / strips;
             int n = unit / g.group();
             int gi = unit % g.group();
@@ -378,31 +343,6 @@ final class WinogradConv extends PreparedConv {
     /** The GEMM rows of a by-rows strip: its tiles, with or without the segments' padding slots. */
     private int gemmRows(int r0, int r1) {
         return (r1 - r0) * (compact(r0, r1) ? chunkTiles : segW);
-    }
-
-    /**
-     * Tile rows on the busiest thread when {@code units} x strips of {@code strip} rows (the last one shorter) are
-     * handed, largest first, to whichever of {@code threads} threads is least busy.
-     */
-    static long makespan(int units, int rows, int strip, int threads) {
-        long[] load = new long[threads];
-        int strips = Math.ceilDiv(rows, strip);
-        int last = rows - (strips - 1) * strip;
-        for (int i = 0; i < units * strips; i++) {
-            int size = i < units * (strips - 1) ? strip : last;
-            int min = 0;
-            for (int t = 1; t < threads; t++) {
-                if (load[t] < load[min]) {
-                    min = t;
-                }
-            }
-            load[min] += size;
-        }
-        long max = 0;
-        for (long l : load) {
-            max = Math.max(max, l);
-        }
-        return max;
     }
 
     /**

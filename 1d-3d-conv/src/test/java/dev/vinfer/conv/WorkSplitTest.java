@@ -35,10 +35,10 @@ class WorkSplitTest {
 
     @Test
     void winogradStripsBalanceTwoThreads() {
-        assertEquals(4, WinogradConv.makespan(1, 7, 4, 2));
-        assertEquals(7, WinogradConv.makespan(1, 7, 7, 2));
-        assertEquals(8, WinogradConv.makespan(1, 14, 2, 2));
-        assertEquals(7, WinogradConv.makespan(1, 14, 1, 2));
-        assertEquals(7, WinogradConv.makespan(2, 7, 7, 2));
+        assertEquals(4, WinogradStripPlan.makespan(1, 7, 4, 2));
+        assertEquals(7, WinogradStripPlan.makespan(1, 7, 7, 2));
+        assertEquals(8, WinogradStripPlan.makespan(1, 14, 2, 2));
+        assertEquals(7, WinogradStripPlan.makespan(1, 14, 1, 2));
+        assertEquals(7, WinogradStripPlan.makespan(2, 7, 7, 2));
     }
 }
