@@ -26,8 +26,16 @@ class SgemmTest {
             int lda, float[] b, int bOff, int ldb, float[] c0, int cOff, int ldc) {
 
         static Case make(long seed, int m, int n, int k) {
+            return make(seed, m, n, k, null);
+        }
+
+        /** As {@link #make(long, int, int, int)}, with A's transpose flag fixed unless {@code transA} is null. */
+        static Case make(long seed, int m, int n, int k, Boolean transA) {
             Random r = new Random(seed);
             boolean ta = r.nextBoolean();
+            if (transA != null) {
+                ta = transA;
+            }
             boolean tb = r.nextBoolean();
             int lda = (ta ? m : k) + r.nextInt(3);
             int ldb = (tb ? k : n) + r.nextInt(3);
@@ -159,6 +167,22 @@ class SgemmTest {
         for (int n : new int[] {63, 64, 65, 127, 128, 129, 257}) {
             checkAll(Case.make(seed++, 13, n, 300));
         }
+    }
+
+    @Test
+    void unpackedAKernelEdges() {
+        // A raw, untransposed A is read in place by the 6-row kernel (VectorGemm's direct path) whenever 6-row panels
+        // pad no more than 7-row ones: rows below, at and above whole panels, the packed partial last panel, column
+        // tile edges, k-block edges, in the row sweep and (m * k above 64Ki) in the blocked path with its MC edge.
+        long seed = 3300;
+        for (int m : new int[] {1, 5, 6, 11, 12, 17, 18, 24, 30}) {
+            for (int n : new int[] {15, 32, 33}) {
+                checkAll(Case.make(seed++, m, n, 1 + (int) (seed % 300), false));
+            }
+        }
+        checkAll(Case.make(3400, 150, 65, 513, false));
+        checkAll(Case.make(3401, 149, 33, 600, false));
+        checkAll(Case.make(3402, 288, 31, 257, false));
     }
 
     @Test

@@ -97,6 +97,63 @@ final class MicroKernel {
     }
 
     /**
+     * As {@link #tile} with A read where it lies, unpacked: row {@code r} of the tile at {@code a[ai + r * lda + p]}.
+     * Every A value is broadcast from memory anyway, so the packed panel's contiguity buys nothing the six
+     * sequential row streams do not already have, and packing A (a strided scalar transpose) cost 14% of a 256-cubed
+     * product and 7% of a 512-cubed one. The caller guarantees six whole rows of {@code kc} values.
+     */
+    static void tileRows(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] c, int ci, int ldc,
+            boolean load) {
+        int a0 = ai;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[a1 + p]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[a2 + p]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[a3 + p]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[a4 + p]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[a5 + p]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        store(c00, c01, c, ci, load);
+        store(c10, c11, c, ci + ldc, load);
+        store(c20, c21, c, ci + 2 * ldc, load);
+        store(c30, c31, c, ci + 3 * ldc, load);
+        store(c40, c41, c, ci + 4 * ldc, load);
+        store(c50, c51, c, ci + 5 * ldc, load);
+    }
+
+    /**
      * As {@link #tile} for an A panel of {@link #MR7} rows ({@code a[ai + p * MR7 + r]}): 14 accumulators, 7
      * broadcasts and 2 B loads per 14 FMAs (6 rows: 8 loads per 12).
      */
@@ -203,6 +260,20 @@ final class MicroKernel {
         } else {
             tile(kc, a, ai, b, bi, scratch, 0, NR, false);
         }
+        copyEdge(scratch, c, ci, ldc, load, mr, nr);
+    }
+
+    /**
+     * As {@link #edge} for six whole unpacked A rows ({@link #tileRows}) and {@code nr < NR} columns: computed into
+     * {@code scratch} ({@code MR * NR} floats), the valid columns written to C.
+     */
+    static void edgeRows(int kc, float[] a, int ai, int lda, float[] b, int bi, float[] c, int ci, int ldc,
+            boolean load, int nr, float[] scratch) {
+        tileRows(kc, a, ai, lda, b, bi, scratch, 0, NR, false);
+        copyEdge(scratch, c, ci, ldc, load, MR, nr);
+    }
+
+    private static void copyEdge(float[] scratch, float[] c, int ci, int ldc, boolean load, int mr, int nr) {
         for (int r = 0; r < mr; r++) {
             int cr = ci + r * ldc;
             int sr = r * NR;

@@ -28,6 +28,12 @@ final class VectorGemm {
     /** Micro-panels of B packed together in {@link #rowSweep}: longer runs per source row for the prefetchers. */
     static final int STRIP = 4;
 
+    /**
+     * Whether a raw, untransposed A is read in place by {@link MicroKernel#tileRows} instead of being packed; the
+     * system property {@code vinfer.packA=true} forces the packing path (to compare the two).
+     */
+    static final boolean DIRECT_A = !Boolean.getBoolean("vinfer.packA");
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private VectorGemm() {
@@ -37,6 +43,8 @@ final class VectorGemm {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR7 * NR];
+        /** The last, partial row panel of an unpacked A, packed and zero-padded to {@code MR} rows. */
+        final float[] edgeA = new float[MR * KC];
 
         float[] a(int n) {
             if (a.length < n) {
@@ -73,8 +81,12 @@ final class VectorGemm {
             return;
         }
         Scratch s = SCRATCH.get();
+        // A raw, untransposed A is read in place by the 6-row kernel (see MicroKernel.tileRows), except where 7-row
+        // panels would pad less.
+        boolean direct = DIRECT_A && pa == null && !transA && panelRows(m) == MR;
         if (pb == null && (long) roundUp(m, MR) * k <= ROW_SWEEP_A) {
-            rowSweep(m, n, k, transA, a, aOff, lda, pa, aRow0, transB, b, bOff, ldb, c, cOff, ldc, accumulate, s);
+            rowSweep(m, n, k, transA, a, aOff, lda, pa, aRow0, transB, b, bOff, ldb, c, cOff, ldc, accumulate, s,
+                    direct);
             return;
         }
         // A packed here (not prepacked) may use 7-row panels where they pad m less (49, 196, 784 rows: 7x7-based
@@ -100,6 +112,11 @@ final class VectorGemm {
                 boolean load = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
+                    if (direct) {
+                        macroKernelRows(mc, nc, kc, a, aOff + ic * lda + pc, lda, bBuf, bBase, c, cOff + ic * ldc + jc,
+                                ldc, load, s);
+                        continue;
+                    }
                     float[] aBuf;
                     int aBase;
                     if (pa != null) {
@@ -128,11 +145,14 @@ final class VectorGemm {
      */
     private static void rowSweep(int m, int n, int k, boolean transA, float[] a, int aOff, int lda, VectorPacked pa,
             int aRow0, boolean transB, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-            boolean accumulate, Scratch s) {
+            boolean accumulate, Scratch s, boolean direct) {
         int mp = roundUp(m, MR);
         float[] aBuf;
         int aStride; // distance between the k-blocks of A
-        if (pa != null) {
+        if (direct) {
+            aBuf = null;
+            aStride = 0;
+        } else if (pa != null) {
             aBuf = pa.data;
             aStride = pa.paddedFree;
         } else {
@@ -152,6 +172,10 @@ final class VectorGemm {
                 int src = bOff + (transB ? js * ldb + pc : pc * ldb + js);
                 VectorPacking.packB(transB, b, src, ldb, kc, ns, strip, 0);
                 boolean load = accumulate || pc > 0;
+                if (direct) {
+                    macroKernelRows(m, ns, kc, a, aOff + pc, lda, strip, 0, c, cOff + js, ldc, load, s);
+                    continue;
+                }
                 // With a prepacked A the k-block at pc starts at pc * paddedFree, and row aRow0's panel at
                 // aRow0 * kc inside it (kc of that block).
                 int aBlock = pa != null ? pc * aStride + aRow0 * kc : pc * aStride;
@@ -190,6 +214,36 @@ final class VectorGemm {
                 } else {
                     MicroKernel.edge(kc, a, ai, b, bi, c, ci, ldc, load, mr, nr, tile, panel);
                 }
+            }
+        }
+    }
+
+    /**
+     * As {@link #macroKernel} with A unpacked ({@code mc x kc} at {@code a[aBase]}, row stride {@code lda}): whole
+     * six-row panels run {@link MicroKernel#tileRows} straight on A's rows; the last partial panel is packed
+     * (zero-padded) once and runs the packed edge kernel.
+     */
+    private static void macroKernelRows(int mc, int nc, int kc, float[] a, int aBase, int lda, float[] b, int bBase,
+            float[] c, int cBase, int ldc, boolean load, Scratch s) {
+        int full = mc - mc % MR;
+        if (full < mc) {
+            VectorPacking.packA(false, a, aBase + full * lda, lda, mc - full, kc, s.edgeA, 0, MR);
+        }
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bi = bBase + jr * kc;
+            for (int ir = 0; ir < full; ir += MR) {
+                int ai = aBase + ir * lda;
+                int ci = cBase + ir * ldc + jr;
+                if (nr == NR) {
+                    MicroKernel.tileRows(kc, a, ai, lda, b, bi, c, ci, ldc, load);
+                } else {
+                    MicroKernel.edgeRows(kc, a, ai, lda, b, bi, c, ci, ldc, load, nr, s.tile);
+                }
+            }
+            if (full < mc) {
+                MicroKernel.edge(kc, s.edgeA, 0, b, bi, c, cBase + full * ldc + jr, ldc, load, mc - full, nr, s.tile,
+                        MR);
             }
         }
     }
