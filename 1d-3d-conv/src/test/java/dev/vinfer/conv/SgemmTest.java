@@ -173,7 +173,7 @@ class SgemmTest {
     void unpackedAKernelEdges() {
         // A raw, untransposed A is read in place by the 6-row kernel (VectorGemm's direct path) whenever 6-row panels
         // pad no more than 7-row ones: rows below, at and above whole panels, the packed partial last panel, column
-        // tile edges, k-block edges, in the row sweep and (m * k above 64Ki) in the blocked path with its MC edge.
+        // tile edges, k-block edges, in the row sweep and (m * k above 64Ki) in the blocked path with its MC edges.
         long seed = 3300;
         for (int m : new int[] {1, 5, 6, 11, 12, 17, 18, 24, 30}) {
             for (int n : new int[] {15, 32, 33}) {
@@ -183,6 +183,8 @@ class SgemmTest {
         checkAll(Case.make(3400, 150, 65, 513, false));
         checkAll(Case.make(3401, 149, 33, 600, false));
         checkAll(Case.make(3402, 288, 31, 257, false));
+        // Deeper than VectorGemm.DIRECT_KC: three balanced k-blocks of 700, accumulated in C.
+        checkAll(Case.make(3403, 36, 70, 2100, false));
     }
 
     @Test
