@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ConvAlgorithm#IMPLICIT_IM2COL} against {@link ConvReference} (through {@link ConvAlgorithmsTest#check}: every
  * backend, serial and parallel, seed in every message): randomized 1D/2D/3D geometries with strides, dilations, pads,
- * groups and batches; pinned shapes at the kernel's edges (pixel counts around its 32-pixel panels, the 64-pixel
+ * groups and batches; pinned shapes at the kernel's edges (pixel counts around its 32-pixel panels, the shrinking
  * thread ranges and 1024-pixel chunks; output rows shorter than a panel; rows around its 8-row tile); the residual;
  * and the per-thread layout shared by two kernels.
  */
@@ -57,6 +57,10 @@ class ImplicitIm2colConvTest {
                     .pads(new int[] {0, 4}, new int[] {2, 1}).build(),
             ConvGeometry.builder().batch(2).channels(3, 10).input(5, 8, 41).kernel(2, 3, 6).strides(3, 1, 4)
                     .pads(new int[] {1, 0, 5}, new int[] {0, 2, 3}).build(),
+            // 60 x 55 = 3300 output pixels: at 2 and 5 threads, a dozen shrinking pixel ranges (GuidedRanges) that
+            // end inside panels and chunks.
+            ConvGeometry.builder().channels(3, 16).input(120, 109).kernel(7, 7).strides(2, 2).padsOnnx(3, 3, 3, 3)
+                    .build(),
             // K = 3 * 121 = 363, above the shared GEMM's KC = 256.
             ConvGeometry.builder().channels(3, 10).input(20, 19).kernel(11, 11).padsOnnx(5, 5, 5, 5).build(),
         };
