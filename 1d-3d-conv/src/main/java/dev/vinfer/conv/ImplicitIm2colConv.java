@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * into a {@link PhaseSplitInput} (zero-padded, split into stride phases), where every kernel tap is a constant offset
  * from the output pixel; the GEMM ({@link PanelGemm}) then copies its B panels ({@code K x 32} pixels) straight from
  * there, multiplies them by the prepacked weights over all of K at once and writes each output tile once, with the
- * bias (and a ReLU) applied in registers.
+ * bias (and a ReLU or Clip) applied in registers.
  *
  * <p>Meant for few input channels on large planes (the 7x7/2 ResNet stem 3->64, a 3x3x3 3->64 video stem, a 1-D
  * audio front end 1->128 with 80 taps): there K is small, the GEMM's work per pixel is modest, and the plain im2col
@@ -81,8 +81,13 @@ final class ImplicitIm2colConv extends PreparedConv {
         int inPlane = g.inputPlane();
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
-        boolean reluInKernel = epilogue.kind() == Epilogue.Kind.RELU && res == null;
-        boolean post = res != null || !epilogue.isIdentity() && !reluInKernel;
+        // ReLU and Clip (Relu6) run in the GEMM's registers when there is no residual to add before them.
+        boolean clampInKernel = res == null
+                && (epilogue.kind() == Epilogue.Kind.RELU || epilogue.kind() == Epilogue.Kind.CLIP);
+        float lo = !clampInKernel ? Float.NEGATIVE_INFINITY
+                : epilogue.kind() == Epilogue.Kind.RELU ? 0f : epilogue.min();
+        float hi = clampInKernel && epilogue.kind() == Epilogue.Kind.CLIP ? epilogue.max() : Float.POSITIVE_INFINITY;
+        boolean post = res != null || !epilogue.isIdentity() && !clampInKernel;
         int[] bounds = ranges(pixels, p.threads());
         int count = bounds.length - 2;
         for (int n = 0; n < g.batch(); n++) {
@@ -96,7 +101,7 @@ final class ImplicitIm2colConv extends PreparedConv {
                 for (int c0 = q0; c0 < q1; c0 += CHUNK) {
                     int c1 = Math.min(q1, c0 + CHUNK);
                     groups[gi].run(src, gi * cg * layout.channelStride, tapOff, grid, c0, c1, out, plane0, pixels,
-                            reluInKernel);
+                            lo, hi);
                     if (post) {
                         for (int r = 0; r < mg; r++) {
                             int row = plane0 + r * pixels + c0;
