@@ -8,21 +8,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * into a {@link PhaseSplitInput} (zero-padded, split into stride phases), where every kernel tap is a constant offset
  * from the output pixel; the GEMM ({@link PanelGemm}) then copies its B panels ({@code K x 32} pixels) straight from
  * there, multiplies them by the prepacked weights over all of K at once and writes each output tile once, with the
- * bias (and a ReLU) applied in registers.
+ * bias (and a ReLU or Clip) applied in registers.
  *
  * <p>Meant for few input channels on large planes (the 7x7/2 ResNet stem 3->64, a 3x3x3 3->64 video stem, a 1-D
  * audio front end 1->128 with 80 taps): there K is small, the GEMM's work per pixel is modest, and the plain im2col
  * path's extra passes (writing the column matrix, packing it again, a separate bias pass) cost a third of the time.
  *
- * <p>Threads: the output pixels are cut into one range per thread (multiples of 64 pixels), per image and group. The
- * input copy is split over input rows. Memory: one layout per calling thread (about the padded input), kept and
- * reused; it is zeroed when a different kernel used it last, so its padding is always zero.
+ * <p>Threads: the output pixels are cut, per image and group, into ranges that shrink from about a quarter of the
+ * plane (two threads) down to {@link #MIN_RANGE} pixels ({@link GuidedRanges}: a worker that starts late still
+ * gets its share), all starting at multiples of 64 pixels. The input copy is split over input rows. Memory: one
+ * layout per calling thread (about the padded input), kept and reused; it is zeroed when a different kernel used it
+ * last, so its padding is always zero.
  */
 final class ImplicitIm2colConv extends PreparedConv {
     /** Pixels per GEMM call: an activation other than ReLU, or a residual, is applied per chunk, still in cache. */
     private static final int CHUNK = 1024;
-    /** Pixel ranges per thread start at multiples of this (whole vector panels on every backend). */
+    /** Pixel ranges start at multiples of this (whole vector panels on every backend). */
     private static final int ALIGN = 64;
+    /**
+     * The smallest pixel range a thread claims: the stem's 128 pixels are about 25 microseconds of GEMM, long
+     * against a task claim (well under a microsecond), short enough that two threads end close together.
+     */
+    private static final int MIN_RANGE = 128;
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final ThreadLocal<Layout> LAYOUT = ThreadLocal.withInitial(Layout::new);
@@ -40,6 +47,8 @@ final class ImplicitIm2colConv extends PreparedConv {
     private final int[] tapOff;
     private final PanelGemm[] groups;
     private final Epilogue epilogue;
+    /** The pixel ranges last used, for {@code ranges[0]} threads (boundaries from {@code ranges[1]}). */
+    private volatile int[] ranges = {0};
 
     ImplicitIm2colConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         super(ConvAlgorithm.IMPLICIT_IM2COL, backend, g.inputLength(), g.outputLength());
@@ -72,23 +81,27 @@ final class ImplicitIm2colConv extends PreparedConv {
         int inPlane = g.inputPlane();
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
-        boolean reluInKernel = epilogue.kind() == Epilogue.Kind.RELU && res == null;
-        boolean post = res != null || !epilogue.isIdentity() && !reluInKernel;
-        int parts = Math.max(1, Math.min(p.threads(), Math.ceilDiv(pixels, ALIGN)));
-        int per = Math.ceilDiv(Math.ceilDiv(pixels, parts), ALIGN) * ALIGN;
-        int ranges = Math.ceilDiv(pixels, per);
+        // ReLU and Clip (Relu6) run in the GEMM's registers when there is no residual to add before them.
+        boolean clampInKernel = res == null
+                && (epilogue.kind() == Epilogue.Kind.RELU || epilogue.kind() == Epilogue.Kind.CLIP);
+        float lo = !clampInKernel ? Float.NEGATIVE_INFINITY
+                : epilogue.kind() == Epilogue.Kind.RELU ? 0f : epilogue.min();
+        float hi = clampInKernel && epilogue.kind() == Epilogue.Kind.CLIP ? epilogue.max() : Float.POSITIVE_INFINITY;
+        boolean post = res != null || !epilogue.isIdentity() && !clampInKernel;
+        int[] bounds = ranges(pixels, p.threads());
+        int count = bounds.length - 2;
         for (int n = 0; n < g.batch(); n++) {
             layout.fill(in, inOff + n * cIn * inPlane, cIn, src, backend, p);
             int image = n;
-            p.forEach(g.group() * ranges, t -> {
-                int gi = t / ranges;
-                int q0 = t % ranges * per;
-                int q1 = Math.min(pixels, q0 + per);
+            p.forEach(g.group() * count, t -> {
+                int gi = t / count;
+                int q0 = bounds[1 + t % count];
+                int q1 = bounds[2 + t % count];
                 int plane0 = outOff + (image * g.outChannels() + gi * mg) * pixels;
                 for (int c0 = q0; c0 < q1; c0 += CHUNK) {
                     int c1 = Math.min(q1, c0 + CHUNK);
                     groups[gi].run(src, gi * cg * layout.channelStride, tapOff, grid, c0, c1, out, plane0, pixels,
-                            reluInKernel);
+                            lo, hi);
                     if (post) {
                         for (int r = 0; r < mg; r++) {
                             int row = plane0 + r * pixels + c0;
@@ -99,6 +112,19 @@ final class ImplicitIm2colConv extends PreparedConv {
                 }
             });
         }
+    }
+
+    /** {@code threads}, then the boundaries of {@link GuidedRanges#split} (kept: the same every run). */
+    private int[] ranges(int pixels, int threads) {
+        int[] r = ranges;
+        if (r[0] != threads) {
+            int[] b = GuidedRanges.split(pixels, threads, ALIGN, MIN_RANGE);
+            r = new int[b.length + 1];
+            r[0] = threads;
+            System.arraycopy(b, 0, r, 1, b.length);
+            ranges = r;
+        }
+        return r;
     }
 
     /** The calling thread's layout, zeroed unless this kernel was the last to use it (then its padding is zero). */

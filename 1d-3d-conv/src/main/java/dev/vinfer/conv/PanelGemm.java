@@ -6,7 +6,7 @@ package dev.vinfer.conv;
  * {@code src[srcOff + tapOff[p] + grid.source(q)]}: the kernel tap p read at that pixel from an input laid out so that
  * every tap is a constant offset ({@link PhaseSplitInput}). An implementation copies B straight from {@code src} into
  * the panels its register kernel streams (one panel of pixels at a time, all of k at once), so each output tile is
- * computed over the whole reduction and written once, with the bias (and a ReLU) applied in registers.
+ * computed over the whole reduction and written once, with the bias (and a ReLU or clip) applied in registers.
  *
  * <p>Prepared once per weights by {@link Backend#panelGemm}; immutable and safe to share between threads.
  */
@@ -26,10 +26,11 @@ public interface PanelGemm {
     /**
      * Computes output pixels {@code [p0, p1)}: row i of C starts at {@code c[cOff + i * ldc]} and pixel q lands at
      * column q (so the caller passes the image's channel-0 plane start); only columns {@code [p0, p1)} are written.
-     * With {@code relu} the result is {@code max(0, .)}.
+     * Each result is clamped as {@code min(max(x, lo), hi)} ({@link Epilogue}'s CLIP): ReLU is {@code [0, +inf]},
+     * Relu6 {@code [0, 6]}, no activation {@code [-inf, +inf]} (which leaves every value, NaN included, as it is).
      */
     void run(float[] src, int srcOff, int[] tapOff, PixelGrid grid, int p0, int p1, float[] c, int cOff, int ldc,
-            boolean relu);
+            float lo, float hi);
 
     /**
      * Where the dense output pixels of one image sit in the source layout: pixel q is {@code (od, oh, ow)} of an

@@ -30,7 +30,7 @@ final class ScalarPanelGemm implements PanelGemm {
 
     @Override
     public void run(float[] src, int srcOff, int[] tapOff, PixelGrid grid, int p0, int p1, float[] c, int cOff,
-            int ldc, boolean relu) {
+            int ldc, float lo, float hi) {
         float[] column = new float[k];
         for (int q = p0; q < p1; q++) {
             int base = srcOff + grid.source(q);
@@ -44,7 +44,7 @@ final class ScalarPanelGemm implements PanelGemm {
                     acc = Math.fma(w[wi + p], column[p], acc);
                 }
                 acc += bias[i];
-                c[cOff + i * ldc + q] = relu ? Math.max(acc, 0f) : acc;
+                c[cOff + i * ldc + q] = Math.min(Math.max(acc, lo), hi);
             }
         }
     }

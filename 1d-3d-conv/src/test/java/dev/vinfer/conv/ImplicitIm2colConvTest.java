@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ConvAlgorithm#IMPLICIT_IM2COL} against {@link ConvReference} (through {@link ConvAlgorithmsTest#check}: every
  * backend, serial and parallel, seed in every message): randomized 1D/2D/3D geometries with strides, dilations, pads,
- * groups and batches; pinned shapes at the kernel's edges (pixel counts around its 32-pixel panels, the 64-pixel
+ * groups and batches; pinned shapes at the kernel's edges (pixel counts around its 32-pixel panels, the shrinking
  * thread ranges and 1024-pixel chunks; output rows shorter than a panel; rows around its 8-row tile); the residual;
  * and the per-thread layout shared by two kernels.
  */
@@ -57,6 +57,10 @@ class ImplicitIm2colConvTest {
                     .pads(new int[] {0, 4}, new int[] {2, 1}).build(),
             ConvGeometry.builder().batch(2).channels(3, 10).input(5, 8, 41).kernel(2, 3, 6).strides(3, 1, 4)
                     .pads(new int[] {1, 0, 5}, new int[] {0, 2, 3}).build(),
+            // 60 x 55 = 3300 output pixels: at 2 and 5 threads, a dozen shrinking pixel ranges (GuidedRanges) that
+            // end inside panels and chunks.
+            ConvGeometry.builder().channels(3, 16).input(120, 109).kernel(7, 7).strides(2, 2).padsOnnx(3, 3, 3, 3)
+                    .build(),
             // K = 3 * 121 = 363, above the shared GEMM's KC = 256.
             ConvGeometry.builder().channels(3, 10).input(20, 19).kernel(11, 11).padsOnnx(5, 5, 5, 5).build(),
         };
@@ -86,6 +90,44 @@ class ImplicitIm2colConvTest {
                     k.run(in, 0, out, 0, res, 1, p);
                     assertClose("seed=" + seed + " " + g + " " + e + " " + be.name() + " " + p,
                             g.reductionLength() + 1, want, 0, out, 0, out.length);
+                }
+            }
+        }
+    }
+
+    /**
+     * Clip (Relu6 and an asymmetric one) is applied in the GEMM's registers: outputs spread well past both bounds, so
+     * a wrong bound, a missing min or a missing max shows.
+     */
+    @Test
+    void clipInTheKernel() {
+        Random r = new Random(5500);
+        ConvGeometry g = ConvGeometry.builder().channels(3, 20).input(31, 26).kernel(7, 7).strides(2, 2)
+                .padsOnnx(3, 3, 3, 3).build();
+        float[] w = random(r, g.weightLength());
+        float[] bias = random(r, g.outChannels());
+        float[] in = random(r, g.inputLength());
+        for (int i = 0; i < in.length; i++) {
+            in[i] *= 4f;
+        }
+        for (Epilogue e : new Epilogue[] {Epilogue.clip(0f, 6f), Epilogue.clip(-1.5f, 0.5f)}) {
+            float[] want = new float[g.outputLength()];
+            ConvReference.conv(g, in, 0, w, 0, bias, e, want, 0);
+            int atMin = 0;
+            int atMax = 0;
+            for (float v : want) {
+                atMin += v == e.min() ? 1 : 0;
+                atMax += v == e.max() ? 1 : 0;
+            }
+            assertTrue(atMin > 10 && atMax > 10, "seed=5500 " + e + ": " + atMin + " at min, " + atMax + " at max");
+            for (Backend be : TestSupport.backends()) {
+                ConvKernel k = Convolutions.prepare(g, w, 0, bias, e, ConvAlgorithm.IMPLICIT_IM2COL, be);
+                for (Parallel p : TestSupport.PARALLELS) {
+                    float[] out = new float[g.outputLength()];
+                    Arrays.fill(out, Float.NaN);
+                    k.run(in, 0, out, 0, p);
+                    assertClose("seed=5500 " + e + " " + be.name() + " " + p, g.reductionLength() + 1, want, 0, out,
+                            0, out.length);
                 }
             }
         }

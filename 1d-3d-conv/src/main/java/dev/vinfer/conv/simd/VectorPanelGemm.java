@@ -12,7 +12,7 @@ import jdk.incubator.vector.FloatVector;
  * {@link PanelGemm} on the Vector API. Per panel of {@link #NR} output pixels, B ({@code k x NR}) is copied from the
  * source layout tap by tap (one or two vector copies per contiguous run of pixels, usually one or two runs per
  * panel), then swept by every row tile of the prepacked weights over all of k: each C tile is written once, its
- * accumulators starting from the bias and passing through ReLU on the way out if asked.
+ * accumulators starting from the bias and clamped on the way out (ReLU, Relu6, or nothing).
  *
  * <p>The register tile is {@link #MR} rows x 2 vectors. With 16 lanes (AVX-512, 32 vector registers) it is 8 rows:
  * 16 accumulators + 2 B vectors + 1 broadcast, and 64 or 128 output channels split into whole tiles (the shared
@@ -82,7 +82,7 @@ final class VectorPanelGemm implements PanelGemm {
 
     @Override
     public void run(float[] src, int srcOff, int[] tapOff, PixelGrid grid, int p0, int p1, float[] c, int cOff,
-            int ldc, boolean relu) {
+            int ldc, float lo, float hi) {
         if (tapOff.length < k) {
             throw new IllegalArgumentException(tapOff.length + " tap offsets for k = " + k);
         }
@@ -110,9 +110,9 @@ final class VectorPanelGemm implements PanelGemm {
             for (int ir = 0; ir < mp; ir += MR) {
                 int rows = Math.min(MR, m - ir);
                 if (n == NR && rows == MR) {
-                    tile(panel, ir, c, cOff + ir * ldc + q0, ldc, relu);
+                    tile(panel, ir, c, cOff + ir * ldc + q0, ldc, lo, hi);
                 } else {
-                    tile(panel, ir, s.tile, 0, NR, relu);
+                    tile(panel, ir, s.tile, 0, NR, lo, hi);
                     for (int r = 0; r < rows; r++) {
                         System.arraycopy(s.tile, r * NR, c, cOff + (ir + r) * ldc + q0, n);
                     }
@@ -182,16 +182,18 @@ final class VectorPanelGemm implements PanelGemm {
         }
     }
 
-    private void tile(float[] b, int row0, float[] c, int ci, int ldc, boolean relu) {
-        if (MR == 8) {
-            tile8(b, row0, c, ci, ldc, relu);
+    private void tile(float[] b, int row0, float[] c, int ci, int ldc, float lo, float hi) {
+        if (MR == 8 && hi == Float.POSITIVE_INFINITY) {
+            tile8(b, row0, c, ci, ldc, lo);
+        } else if (MR == 8) {
+            tile8Clamped(b, row0, c, ci, ldc, lo, hi);
         } else {
-            tile4(b, row0, c, ci, ldc, relu);
+            tile4(b, row0, c, ci, ldc, lo, hi);
         }
     }
 
     /** Rows {@code [row0, row0 + 8)} x NR pixels over all of k, from the bias, stored (with ReLU) at c[ci]. */
-    private void tile8(float[] b, int row0, float[] c, int ci, int ldc, boolean relu) {
+    private void tile8(float[] b, int row0, float[] c, int ci, int ldc, float lo) {
         float[] w = a;
         int ai = row0 * k;
         FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
@@ -241,8 +243,10 @@ final class VectorPanelGemm implements PanelGemm {
             c71 = av.fma(b1, c71);
         }
         // ReLU as a max with 0, identity as a max with -infinity: no branch (a branch per store made the method
-        // too large for C2 to inline the last stores, which then boxed their vectors).
-        FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
+        // too large for C2 to inline the last stores, which then boxed their vectors). No min here: on the
+        // MobileNetV2 stem (k = 27) an always-present min with +infinity cost 9% (0.310 -> 0.338 ms;
+        // a compare + blend instead of max/min was twice as slow).
+        FloatVector floor = FloatVector.broadcast(S, lo);
         c00.max(floor).intoArray(c, ci);
         c01.max(floor).intoArray(c, ci + L);
         c10.max(floor).intoArray(c, ci + ldc);
@@ -261,8 +265,78 @@ final class VectorPanelGemm implements PanelGemm {
         c71.max(floor).intoArray(c, ci + 7 * ldc + L);
     }
 
+    /** As {@link #tile8}, each result clamped to {@code [lo, hi]} (Clip, Relu6). */
+    private void tile8Clamped(float[] b, int row0, float[] c, int ci, int ldc, float lo, float hi) {
+        float[] w = a;
+        int ai = row0 * k;
+        FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
+        FloatVector c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(S, bias[row0 + 1]);
+        FloatVector c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, bias[row0 + 2]);
+        FloatVector c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(S, bias[row0 + 3]);
+        FloatVector c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, bias[row0 + 4]);
+        FloatVector c41 = c40;
+        FloatVector c50 = FloatVector.broadcast(S, bias[row0 + 5]);
+        FloatVector c51 = c50;
+        FloatVector c60 = FloatVector.broadcast(S, bias[row0 + 6]);
+        FloatVector c61 = c60;
+        FloatVector c70 = FloatVector.broadcast(S, bias[row0 + 7]);
+        FloatVector c71 = c70;
+        for (int p = 0; p < k; p++) {
+            int bp = p * NR;
+            int ap = ai + p * 8;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, w[ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, w[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, w[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, w[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, w[ap + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, w[ap + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, w[ap + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, w[ap + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        FloatVector floor = FloatVector.broadcast(S, lo);
+        FloatVector ceil = FloatVector.broadcast(S, hi);
+        c00.max(floor).min(ceil).intoArray(c, ci);
+        c01.max(floor).min(ceil).intoArray(c, ci + L);
+        c10.max(floor).min(ceil).intoArray(c, ci + ldc);
+        c11.max(floor).min(ceil).intoArray(c, ci + ldc + L);
+        c20.max(floor).min(ceil).intoArray(c, ci + 2 * ldc);
+        c21.max(floor).min(ceil).intoArray(c, ci + 2 * ldc + L);
+        c30.max(floor).min(ceil).intoArray(c, ci + 3 * ldc);
+        c31.max(floor).min(ceil).intoArray(c, ci + 3 * ldc + L);
+        c40.max(floor).min(ceil).intoArray(c, ci + 4 * ldc);
+        c41.max(floor).min(ceil).intoArray(c, ci + 4 * ldc + L);
+        c50.max(floor).min(ceil).intoArray(c, ci + 5 * ldc);
+        c51.max(floor).min(ceil).intoArray(c, ci + 5 * ldc + L);
+        c60.max(floor).min(ceil).intoArray(c, ci + 6 * ldc);
+        c61.max(floor).min(ceil).intoArray(c, ci + 6 * ldc + L);
+        c70.max(floor).min(ceil).intoArray(c, ci + 7 * ldc);
+        c71.max(floor).min(ceil).intoArray(c, ci + 7 * ldc + L);
+    }
+
     /** As {@link #tile8} with 4 rows (narrow vectors, 16 registers). */
-    private void tile4(float[] b, int row0, float[] c, int ci, int ldc, boolean relu) {
+    private void tile4(float[] b, int row0, float[] c, int ci, int ldc, float lo, float hi) {
         float[] w = a;
         int ai = row0 * k;
         FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
@@ -291,14 +365,15 @@ final class VectorPanelGemm implements PanelGemm {
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
-        FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
-        c00.max(floor).intoArray(c, ci);
-        c01.max(floor).intoArray(c, ci + L);
-        c10.max(floor).intoArray(c, ci + ldc);
-        c11.max(floor).intoArray(c, ci + ldc + L);
-        c20.max(floor).intoArray(c, ci + 2 * ldc);
-        c21.max(floor).intoArray(c, ci + 2 * ldc + L);
-        c30.max(floor).intoArray(c, ci + 3 * ldc);
-        c31.max(floor).intoArray(c, ci + 3 * ldc + L);
+        FloatVector floor = FloatVector.broadcast(S, lo);
+        FloatVector ceil = FloatVector.broadcast(S, hi);
+        c00.max(floor).min(ceil).intoArray(c, ci);
+        c01.max(floor).min(ceil).intoArray(c, ci + L);
+        c10.max(floor).min(ceil).intoArray(c, ci + ldc);
+        c11.max(floor).min(ceil).intoArray(c, ci + ldc + L);
+        c20.max(floor).min(ceil).intoArray(c, ci + 2 * ldc);
+        c21.max(floor).min(ceil).intoArray(c, ci + 2 * ldc + L);
+        c30.max(floor).min(ceil).intoArray(c, ci + 3 * ldc);
+        c31.max(floor).min(ceil).intoArray(c, ci + 3 * ldc + L);
     }
 }
