@@ -94,9 +94,6 @@ final class VectorPacking {
         }
     }
 
-    /** Columns per block of a transposed B panel: 16 rows x 64 floats, 4 KiB of source lines. */
-    private static final int TRANSPOSE_COLUMNS = 64;
-
     /**
      * Packs {@code op(B)[0:kc, 0:cols]} whose element (p, j) is {@code b[off + p * ld + j]}, or
      * {@code b[off + j * ld + p]} when {@code trans}, into {@code dst[dstOff...]} ({@code kc * roundUp(cols, NR)}
@@ -107,12 +104,12 @@ final class VectorPacking {
             int nr = Math.min(NR, cols - j0);
             int panel = dstOff + j0 * kc;
             if (trans) {
-                // A panel is the transpose of its nr source rows, gathered L rows apart a block of columns at a
-                // time (the rows' lines stay in L1); a scalar scatter NR floats apart was most of the time spent
-                // packing Winograd and pixel-rows weights when a session opens.
-                for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_COLUMNS) {
-                    VectorTranspose.transpose(b, off + j0 * ld + p0, ld, nr, Math.min(TRANSPOSE_COLUMNS, kc - p0), dst,
-                            panel + p0 * NR, NR);
+                for (int j = 0; j < nr; j++) {
+                    int src = off + (j0 + j) * ld;
+                    int d = panel + j;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d + p * NR] = b[src + p];
+                    }
                 }
                 for (int j = nr; j < NR; j++) {
                     for (int p = 0; p < kc; p++) {
