@@ -20,24 +20,28 @@ final class WinogradWeights {
             transformGroup(g, taps, td, th, tw, backend, w, wOff, gi, u);
             for (int p = 0; p < positions; p++) {
                 // By rows the GEMMs are V^T x U^T (U^T is their packed B); by columns U x V (U packed as A).
-                out[gi][p] = byColumns ? backend.packA(false, mg, cg, u, p * ps, cg)
-                        : backend.packB(true, cg, mg, u, p * ps, cg);
+                // u holds U^T per position ([input channel][output channel]): A packs from it transposed and B
+                // plainly, both the packers' contiguous (vector copy) cases.
+                out[gi][p] = byColumns ? backend.packA(true, mg, cg, u, p * ps, mg)
+                        : backend.packB(false, cg, mg, u, p * ps, mg);
             }
         }
         return out;
     }
 
     /**
-     * The transformed weights of group {@code gi}, unpacked: {@code u[p * mg * cg + mo * cg + c]} for position p
-     * ({@code (a * th.t + b) * tw.t + cc}), output channel mo and input channel c of the group.
+     * The transformed weights of group {@code gi}, unpacked and transposed: {@code u[p * mg * cg + c * mg + mo]} for
+     * position p ({@code (a * th.t + b) * tw.t + cc}), input channel c and output channel mo of the group.
      *
-     * <p>It runs when a session opens, on every 3x3 weight, so it is arranged for speed: per output channel the
-     * weights are turned to {@code [tap][input channel]}, and the transform is applied one axis at a time (W, then
-     * H, then D) as row combinations over all input channels at once ({@link Backend#linearRows}, vectors of
-     * channels), the last axis writing straight into u; for F(4,3) that also takes half the multiplications of
-     * the full Kronecker product. It is done in float with G rounded to float: against the transform in double
-     * the result differs by a few units in the last place of the sum of magnitudes (measured and bounded in
-     * {@code WinogradWeightsTest}), far inside the Winograd tolerances of {@link ConvAlgorithm}.
+     * <p>It runs when a session opens, on every 3x3 weight, so it is arranged for speed: per input channel the
+     * weights of all output channels are turned to {@code [tap][output channel]}, and the transform is applied one
+     * axis at a time (W, then H, then D) as row combinations over all output channels at once
+     * ({@link Backend#linearRows}, vectors of channels), the last axis writing straight into u; for F(4,3) that
+     * also takes half the multiplications of the full Kronecker product. With output channels contiguous, both
+     * packings copy whole vectors (a transposing pack of the transformed weights, 4x the raw weights for F(4,3),
+     * cost as much as the transform). It is done in float with G rounded to float: against the transform in
+     * double the result differs by a few units in the last place of the sum of magnitudes (measured and bounded
+     * in {@code WinogradWeightsTest}), far inside the Winograd tolerances of {@link ConvAlgorithm}.
      */
     static void transformGroup(ConvGeometry g, int taps, WinogradTransform td, WinogradTransform th,
             WinogradTransform tw, Backend backend, float[] w, int wOff, int gi, float[] u) {
@@ -53,34 +57,35 @@ final class WinogradWeights {
         float[] gh = floats(th.g);
         float[] gd = floats(td.g);
         boolean depth = td.t > 1 || td.taps > 1;
-        float[] wt = new float[taps * cg];
-        float[] alongW = new float[td.taps * th.taps * tw.t * cg];
-        float[] alongH = depth ? new float[td.taps * plane * cg] : null;
-        for (int mo = 0; mo < mg; mo++) {
-            int base = wOff + (gi * mg + mo) * cg * taps;
-            for (int c = 0; c < cg; c++) {
+        float[] wt = new float[taps * mg];
+        float[] alongW = new float[td.taps * th.taps * tw.t * mg];
+        float[] alongH = depth ? new float[td.taps * plane * mg] : null;
+        int wStep = cg * taps; // between output channels in w
+        for (int c = 0; c < cg; c++) {
+            // The next input channel's taps follow these in w, so its reads hit the lines this one brought in.
+            for (int mo = 0, src = wOff + gi * mg * wStep + c * taps; mo < mg; mo++, src += wStep) {
                 for (int k = 0; k < taps; k++) {
-                    wt[k * cg + c] = w[base + c * taps + k];
+                    wt[k * mg + mo] = w[src + k];
                 }
             }
             for (int row = 0; row < td.taps * th.taps; row++) {
-                backend.linearRows(tw.t, tw.taps, gw, 0, wt, row * tw.taps * cg, cg, cg, alongW, row * tw.t * cg, cg);
+                backend.linearRows(tw.t, tw.taps, gw, 0, wt, row * tw.taps * mg, mg, mg, alongW, row * tw.t * mg, mg);
             }
             for (int kd = 0; kd < td.taps; kd++) {
                 for (int cc = 0; cc < tw.t; cc++) {
-                    int src = (kd * th.taps * tw.t + cc) * cg;
+                    int src = (kd * th.taps * tw.t + cc) * mg;
                     if (depth) {
-                        backend.linearRows(th.t, th.taps, gh, 0, alongW, src, tw.t * cg, cg, alongH,
-                                (kd * plane + cc) * cg, tw.t * cg);
+                        backend.linearRows(th.t, th.taps, gh, 0, alongW, src, tw.t * mg, mg, alongH,
+                                (kd * plane + cc) * mg, tw.t * mg);
                     } else { // 1D and 2D: H is the last axis, position b * tw.t + cc
-                        backend.linearRows(th.t, th.taps, gh, 0, alongW, src, tw.t * cg, cg, u, cc * ps + mo * cg,
+                        backend.linearRows(th.t, th.taps, gh, 0, alongW, src, tw.t * mg, mg, u, cc * ps + c * mg,
                                 tw.t * ps);
                     }
                 }
             }
             if (depth) {
                 for (int q = 0; q < plane; q++) {
-                    backend.linearRows(td.t, td.taps, gd, 0, alongH, q * cg, plane * cg, cg, u, q * ps + mo * cg,
+                    backend.linearRows(td.t, td.taps, gd, 0, alongH, q * mg, plane * mg, mg, u, q * ps + c * mg,
                             plane * ps);
                 }
             }

@@ -22,9 +22,9 @@ class WinogradWeightsTest {
     void floatTransformMatchesDoubleDefinition() {
         long seed = 20261128L;
         Random r = new Random(seed);
-        // {rank, m, inChannels, outChannels, group}: channel counts hit the vector tails (odd, below one vector).
-        int[][] cases = {{2, 2, 5, 3, 1}, {2, 4, 33, 4, 1}, {2, 6, 17, 2, 1}, {2, 4, 64, 8, 2}, {1, 4, 19, 3, 1},
-            {1, 6, 40, 2, 1}, {3, 2, 7, 2, 1}, {3, 4, 18, 2, 1}, {3, 6, 3, 2, 1}, {2, 6, 128, 3, 1}};
+        // {rank, m, inChannels, outChannels, group}: output channel counts (the vector axis) hit the vector tails.
+        int[][] cases = {{2, 2, 3, 5, 1}, {2, 4, 4, 33, 1}, {2, 6, 2, 17, 1}, {2, 4, 8, 64, 2}, {1, 4, 3, 19, 1},
+            {1, 6, 2, 40, 1}, {3, 2, 2, 7, 1}, {3, 4, 2, 18, 1}, {3, 6, 2, 3, 1}, {2, 6, 3, 128, 1}};
         double[] used = new double[7];
         for (int[] cs : cases) {
             int rank = cs[0];
@@ -77,7 +77,7 @@ class WinogradWeightsTest {
                                                 }
                                             }
                                         }
-                                        double got = u[p * mg * cg + mo * cg + c];
+                                        double got = u[p * mg * cg + c * mg + mo];
                                         double bound = 4 * rank * EPS * mag;
                                         double err = Math.abs(got - want);
                                         assertTrue(err <= bound, what + " position " + p + " mo " + mo + " c " + c
