@@ -206,4 +206,15 @@ public interface Backend {
      */
     void gemvPackedB(float[] x, int xOff, PackedMatrix b, int colBegin, int colEnd, float[] y, int yOff,
             boolean accumulate);
+
+    // ---- Winograd weight transform (WinogradWeights, when a session opens) ----
+
+    /**
+     * Small linear maps applied to whole rows at once: for {@code j < outRows, c < len},
+     * {@code dst[dOff + j * dStride + c] = sum over k < inRows of coef[cOff + j * inRows + k] *
+     * src[sOff + k * sStride + c]}, summed in k order in float (the backend may fuse each multiply-add). One axis of
+     * the Winograd weight transform over all input channels at once. dst must not overlap src.
+     */
+    void linearRows(int outRows, int inRows, float[] coef, int cOff, float[] src, int sOff, int sStride, int len,
+            float[] dst, int dOff, int dStride);
 }

@@ -6,87 +6,97 @@ final class WinogradWeights {
     }
 
     /**
-     * {@code U = (G_D x G_H x G_W) w} per (group, position), computed in double and packed for the chosen GEMM
-     * layout (as A operands by columns, transposed as B operands by rows). It runs when a session opens, on every
-     * 3x3 weight, so it is arranged for speed: per output channel the weights are turned to
-     * {@code [tap][input channel]}, and the transform is applied one axis at a time (W, then H, then D) as row
-     * operations over all input channels at once (loops the JIT vectorizes), which for F(4,3) also takes half the
-     * multiplications of the full Kronecker product. {@code taps} is the kernel's size (3, 9 or 27),
-     * {@code positions} the transformed tile's ({@code td.t * th.t * tw.t}).
+     * {@code U = (G_D x G_H x G_W) w} per (group, position), packed for the chosen GEMM layout (as A operands by
+     * columns, transposed as B operands by rows). See {@link #transformGroup} for how it is computed.
      */
     static PackedMatrix[][] transform(ConvGeometry g, int taps, WinogradTransform td, WinogradTransform th,
             WinogradTransform tw, int positions, boolean byColumns, Backend backend, float[] w, int wOff) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
+        int ps = mg * cg;
         PackedMatrix[][] out = new PackedMatrix[g.group()][positions];
-        float[][] byPos = new float[positions][mg * cg];
-        double[] wt = new double[taps * cg];
-        double[] alongW = new double[td.taps * th.taps * tw.t * cg];
-        double[] alongH = new double[td.taps * th.t * tw.t * cg];
-        double[] u = new double[positions * cg];
+        float[] u = new float[positions * ps];
         for (int gi = 0; gi < g.group(); gi++) {
-            for (int mo = 0; mo < mg; mo++) {
-                int base = wOff + (gi * mg + mo) * cg * taps;
-                for (int c = 0; c < cg; c++) {
-                    for (int k = 0; k < taps; k++) {
-                        wt[k * cg + c] = w[base + c * taps + k];
-                    }
-                }
-                for (int row = 0; row < td.taps * th.taps; row++) {
-                    for (int cc = 0; cc < tw.t; cc++) {
-                        combineRows(tw.g, cc * tw.taps, tw.taps, wt, row * tw.taps * cg, cg, alongW,
-                                (row * tw.t + cc) * cg, cg);
-                    }
-                }
-                for (int kd = 0; kd < td.taps; kd++) {
-                    for (int b = 0; b < th.t; b++) {
-                        for (int cc = 0; cc < tw.t; cc++) {
-                            combineRows(th.g, b * th.taps, th.taps, alongW, (kd * th.taps * tw.t + cc) * cg,
-                                    tw.t * cg, alongH, ((kd * th.t + b) * tw.t + cc) * cg, cg);
-                        }
-                    }
-                }
-                int plane = th.t * tw.t;
-                for (int a = 0; a < td.t; a++) {
-                    for (int q = 0; q < plane; q++) {
-                        combineRows(td.g, a * td.taps, td.taps, alongH, q * cg, plane * cg, u, (a * plane + q) * cg,
-                                cg);
-                    }
-                }
-                for (int p = 0; p < positions; p++) {
-                    float[] dst = byPos[p];
-                    int d = mo * cg;
-                    int src = p * cg;
-                    for (int c = 0; c < cg; c++) {
-                        dst[d + c] = (float) u[src + c];
-                    }
-                }
-            }
+            transformGroup(g, taps, td, th, tw, backend, w, wOff, gi, u);
             for (int p = 0; p < positions; p++) {
                 // By rows the GEMMs are V^T x U^T (U^T is their packed B); by columns U x V (U packed as A).
-                out[gi][p] = byColumns ? backend.packA(false, mg, cg, byPos[p], 0, cg)
-                        : backend.packB(true, cg, mg, byPos[p], 0, cg);
+                // u holds U^T per position ([input channel][output channel]): A packs from it transposed and B
+                // plainly, both the packers' contiguous (vector copy) cases.
+                out[gi][p] = byColumns ? backend.packA(true, mg, cg, u, p * ps, mg)
+                        : backend.packB(false, cg, mg, u, p * ps, mg);
             }
         }
         return out;
     }
 
     /**
-     * {@code dst[dOff + c] = sum over k < n of coef[cOff + k] * src[sOff + k * sStride + c]} for c < len, summed in
-     * k order (a row combination over all input channels at once).
+     * The transformed weights of group {@code gi}, unpacked and transposed: {@code u[p * mg * cg + c * mg + mo]} for
+     * position p ({@code (a * th.t + b) * tw.t + cc}), input channel c and output channel mo of the group.
+     *
+     * <p>It runs when a session opens, on every 3x3 weight, so it is arranged for speed: per input channel the
+     * weights of all output channels are turned to {@code [tap][output channel]}, and the transform is applied one
+     * axis at a time (W, then H, then D) as row combinations over all output channels at once
+     * ({@link Backend#linearRows}, vectors of channels), the last axis writing straight into u; for F(4,3) that
+     * also takes half the multiplications of the full Kronecker product. With output channels contiguous, both
+     * packings copy whole vectors (a transposing pack of the transformed weights, 4x the raw weights for F(4,3),
+     * cost as much as the transform). It is done in float with G rounded to float: against the transform in
+     * double the result differs by a few units in the last place of the sum of magnitudes (measured and bounded
+     * in {@code WinogradWeightsTest}), far inside the Winograd tolerances of {@link ConvAlgorithm}.
      */
-    private static void combineRows(double[] coef, int cOff, int n, double[] src, int sOff, int sStride,
-            double[] dst, int dOff, int len) {
-        double c0 = coef[cOff];
-        for (int c = 0; c < len; c++) {
-            dst[dOff + c] = c0 * src[sOff + c];
+    static void transformGroup(ConvGeometry g, int taps, WinogradTransform td, WinogradTransform th,
+            WinogradTransform tw, Backend backend, float[] w, int wOff, int gi, float[] u) {
+        int cg = g.inChannelsPerGroup();
+        int mg = g.outChannelsPerGroup();
+        int ps = mg * cg;
+        int plane = th.t * tw.t;
+        if ((long) td.t * plane * ps > u.length) {
+            throw new IllegalArgumentException("Winograd weights: " + td.t * (long) plane * ps
+                    + " transformed values do not fit the " + u.length + " given");
         }
-        for (int k = 1; k < n; k++) {
-            double ck = coef[cOff + k];
-            int so = sOff + k * sStride;
-            for (int c = 0; c < len; c++) {
-                dst[dOff + c] += ck * src[so + c];
+        float[] gw = floats(tw.g);
+        float[] gh = floats(th.g);
+        float[] gd = floats(td.g);
+        boolean depth = td.t > 1 || td.taps > 1;
+        float[] wt = new float[taps * mg];
+        float[] alongW = new float[td.taps * th.taps * tw.t * mg];
+        float[] alongH = depth ? new float[td.taps * plane * mg] : null;
+        int wStep = cg * taps; // between output channels in w
+        for (int c = 0; c < cg; c++) {
+            // The next input channel's taps follow these in w, so its reads hit the lines this one brought in.
+            for (int mo = 0, src = wOff + gi * mg * wStep + c * taps; mo < mg; mo++, src += wStep) {
+                for (int k = 0; k < taps; k++) {
+                    wt[k * mg + mo] = w[src + k];
+                }
+            }
+            for (int row = 0; row < td.taps * th.taps; row++) {
+                backend.linearRows(tw.t, tw.taps, gw, 0, wt, row * tw.taps * mg, mg, mg, alongW, row * tw.t * mg, mg);
+            }
+            for (int kd = 0; kd < td.taps; kd++) {
+                for (int cc = 0; cc < tw.t; cc++) {
+                    int src = (kd * th.taps * tw.t + cc) * mg;
+                    if (depth) {
+                        backend.linearRows(th.t, th.taps, gh, 0, alongW, src, tw.t * mg, mg, alongH,
+                                (kd * plane + cc) * mg, tw.t * mg);
+                    } else { // 1D and 2D: H is the last axis, position b * tw.t + cc
+                        backend.linearRows(th.t, th.taps, gh, 0, alongW, src, tw.t * mg, mg, u, cc * ps + c * mg,
+                                tw.t * ps);
+                    }
+                }
+            }
+            if (depth) {
+                for (int q = 0; q < plane; q++) {
+                    backend.linearRows(td.t, td.taps, gd, 0, alongH, q * mg, plane * mg, mg, u, q * ps + c * mg,
+                            plane * ps);
+                }
             }
         }
+    }
+
+    private static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
     }
 }

@@ -361,4 +361,21 @@ public final class ScalarBackend implements Backend {
         multiply(false, 1, n, pb.rows(), x, xOff, pb.rows(), pb.data(), colBegin, pb.cols(), y, yOff, n,
                 accumulate);
     }
+
+    @Override
+    public void linearRows(int outRows, int inRows, float[] coef, int cOff, float[] src, int sOff, int sStride,
+            int len, float[] dst, int dOff, int dStride) {
+        dev.vinfer.conv.LinearRowsChecks.check(outRows, inRows, coef, cOff, src, sOff, sStride, len, dst, dOff,
+                dStride);
+        for (int j = 0; j < outRows; j++) {
+            int d = dOff + j * dStride;
+            for (int c = 0; c < len; c++) {
+                float acc = coef[cOff + j * inRows] * src[sOff + c];
+                for (int k = 1; k < inRows; k++) {
+                    acc = Math.fma(coef[cOff + j * inRows + k], src[sOff + k * sStride + c], acc);
+                }
+                dst[d + c] = acc;
+            }
+        }
+    }
 }

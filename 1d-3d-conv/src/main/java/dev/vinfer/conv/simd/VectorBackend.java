@@ -480,4 +480,12 @@ public final class VectorBackend implements Backend {
     public PanelGemm panelGemm(int m, int k, float[] w, int wOff, float[] bias) {
         return new VectorPanelGemm(m, k, w, wOff, bias);
     }
+
+    @Override
+    public void linearRows(int outRows, int inRows, float[] coef, int cOff, float[] src, int sOff, int sStride,
+            int len, float[] dst, int dOff, int dStride) {
+        dev.vinfer.conv.LinearRowsChecks.check(outRows, inRows, coef, cOff, src, sOff, sStride, len, dst, dOff,
+                dStride);
+        VectorLinearRows.apply(outRows, inRows, coef, cOff, src, sOff, sStride, len, dst, dOff, dStride);
+    }
 }
