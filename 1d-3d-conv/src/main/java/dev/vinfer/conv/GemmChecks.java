@@ -188,6 +188,20 @@ public final class GemmChecks {
         }
     }
 
+    /** Arguments of {@link Backend#depthwise3x3Plane}. */
+    public static void depthwise3x3Plane(float[] coef, int cOff, float[] src, int sOff, int rows, int cols,
+            float[] dst, int dOff) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("depthwise3x3Plane: rows=" + rows + " cols=" + cols);
+        }
+        Objects.checkFromIndexSize(cOff, 9, coef.length);
+        Objects.checkFromIndexSize(sOff, (long) rows * cols, (long) src.length);
+        Objects.checkFromIndexSize(dOff, (long) rows * cols, (long) dst.length);
+        if (src == dst && sOff < dOff + (long) rows * cols && dOff < sOff + (long) rows * cols) {
+            throw new IllegalArgumentException("depthwise3x3Plane: dst overlaps src");
+        }
+    }
+
     /** Arguments of {@link Backend#splitEvenOdd}. */
     public static void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
         if (n < 0) {
