@@ -295,7 +295,10 @@ public enum ConvAlgorithm {
      * whose in-place path ({@code Backend.depthwise3x3Plane}: no padded copy, 3 loads per output vector) beat the
      * blocked kernel everywhere it applies. Same tool and machine, 600 alternated runs, load 15-20, median ms,
      * DEPTHWISE / BLOCKED: 144@56 0.124 / 0.325, 32@112 0.096 / 0.246, 192@28 0.042 / 0.095, 96@28 0.021 / 0.047,
-     * 64@24 0.012 / 0.026, 128@20 0.020 / 0.033, 256@16 0.018 / 0.044.
+     * 64@24 0.012 / 0.026, 128@20 0.020 / 0.033, 256@16 0.018 / 0.044. Likewise 3x3 stride-2 layers with pad 1
+     * whose output rows are at least 16 and never reach the bottom/right padding (even inputs; the in-place
+     * stride-2 path, {@code Backend.depthwise3x3s2Plane}), load 25: 96@112/2 0.189 / 0.391, 144@56/2 0.060 /
+     * 0.145, 128@56/2 0.053 / 0.128.
      * Planes whose padded extent passes {@value #BLOCKED_MAX_POSITIONS} positions (16 floats each per thread) stay
      * on {@link #DEPTHWISE}, which needs one padded channel plane.
      */
@@ -315,8 +318,9 @@ public enum ConvAlgorithm {
         if (padded > BLOCKED_MAX_POSITIONS) {
             return DEPTHWISE; // its per-thread interleaved plane would pass 4 MiB (e.g. a long strided 1-D signal)
         }
-        if (DepthwiseConv.inPlace3x3(Shape3.of(g))) {
-            return DEPTHWISE; // 3x3 s1 p1 rows of 16 or more: read in place, 2-2.6x the blocked kernel (session 4)
+        Shape3 s = Shape3.of(g);
+        if (DepthwiseConv.inPlace3x3(s) || DepthwiseConv.inPlace3x3s2(s)) {
+            return DEPTHWISE; // 3x3 s1/s2 p1 rows of 16 or more: read in place, 2-2.6x the blocked kernel (session 4)
         }
         return strided || g.outputDim(g.rank() - 1) < 24 ? DEPTHWISE_BLOCKED : DEPTHWISE;
     }

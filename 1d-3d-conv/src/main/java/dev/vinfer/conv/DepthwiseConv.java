@@ -53,6 +53,8 @@ final class DepthwiseConv extends PreparedConv {
      * straight from the input by {@link Backend#depthwise3x3Plane} (no prepared plane).
      */
     private final boolean inPlace3x3;
+    /** 2D 3x3, stride 2, pad 1 top and left, outputs clear of the bottom/right edge: {@link Backend#depthwise3x3s2Plane}. */
+    private final boolean inPlace3x3s2;
 
     private static final class Scratch {
         float[] prepared = new float[0];
@@ -99,6 +101,14 @@ final class DepthwiseConv extends PreparedConv {
         // compactRows reads a whole block from the start of every row.
         this.sumsLen = flatLen + block;
         this.inPlace3x3 = inPlace3x3(s);
+        this.inPlace3x3s2 = inPlace3x3s2(s);
+    }
+
+    /** True for the geometry of {@link Backend#depthwise3x3s2Plane} with output rows of at least {@link #ROW_MIN}. */
+    static boolean inPlace3x3s2(Shape3 s) {
+        return s.inD == 1 && s.outD == 1 && s.kD == 1 && s.kH == 3 && s.kW == 3 && s.sH == 2 && s.sW == 2
+                && s.dH == 1 && s.dW == 1 && s.pH == 1 && s.pW == 1 && 2 * s.outH <= s.inH && 2 * s.outW <= s.inW
+                && s.outW >= ROW_MIN;
     }
 
     /** True for the geometry of {@link Backend#depthwise3x3Plane}: the rows MobileNet's stride-1 layers have. */
@@ -112,7 +122,7 @@ final class DepthwiseConv extends PreparedConv {
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         int planes = g.batch() * g.outChannels();
         int minPlanes = Math.max(1, MIN_TASK_OUTPUTS / s.outPlane());
-        if (inPlace3x3) {
+        if (inPlace3x3 || inPlace3x3s2) {
             p.forRange(planes, minPlanes, (from, to) -> {
                 for (int plane = from; plane < to; plane++) {
                     int m = plane % g.outChannels();
@@ -145,14 +155,24 @@ final class DepthwiseConv extends PreparedConv {
         });
     }
 
-    /** Output plane of channel m by {@link Backend#depthwise3x3Plane}, read straight from the input plane. */
+    /**
+     * Output plane of channel m by {@link Backend#depthwise3x3Plane} or {@link Backend#depthwise3x3s2Plane}, read
+     * straight from the input plane.
+     */
     private void inPlane(int m, float[] in, int inBase, float[] out, int outBase, float[] res, int resDelta) {
         float b = bias == null ? 0f : bias[m];
-        if (res == null) {
-            backend.depthwise3x3Plane(weights, m * 9, in, inBase, s.outH, s.outW, b, epilogue, out, outBase);
+        boolean direct = res == null;
+        float b0 = direct ? b : 0f;
+        Epilogue e0 = direct ? epilogue : Epilogue.NONE;
+        if (inPlace3x3) {
+            backend.depthwise3x3Plane(weights, m * 9, in, inBase, s.outH, s.outW, b0, e0, out, outBase);
+        } else {
+            backend.depthwise3x3s2Plane(weights, m * 9, in, inBase, s.inH, s.inW, s.outH, s.outW, b0, e0, out,
+                    outBase);
+        }
+        if (direct) {
             return;
         }
-        backend.depthwise3x3Plane(weights, m * 9, in, inBase, s.outH, s.outW, 0f, Epilogue.NONE, out, outBase);
         addResidual(out, outBase, s.outPlane(), res, resDelta);
         backend.biasEpilogue(out, outBase, s.outPlane(), b, epilogue);
     }

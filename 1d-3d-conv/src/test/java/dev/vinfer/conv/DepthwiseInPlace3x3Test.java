@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * split; widths at and around the vector lengths (one strip with both edges, two edge strips, inner strips, an
  * overlapping last strip), heights 1-3 and odd, multipliers, batch 2, the residual, planes that start at index 0 and
  * end at the array's end (the lane shifts must not read outside the plane), and a NaN/infinity next to a plane's
- * edge, which the padding must not pick up. Seeds are in every failure message.
+ * edge, which the padding must not pick up; the same for the stride-2 path ({@link Backend#depthwise3x3s2Plane}).
+ * Seeds are in every failure message.
  */
 class DepthwiseInPlace3x3Test {
     private static final int[] WIDTHS = {16, 17, 20, 24, 31, 32, 33, 40, 47, 48, 49, 56, 64, 65, 112};
@@ -51,11 +52,34 @@ class DepthwiseInPlace3x3Test {
         }
     }
 
+    /** Stride 2: even inputs take the in-place path, odd ones (outputs reaching the padding) must not. */
+    @Test
+    void strideTwoAgainstTheReference() {
+        assertTrue(DepthwiseConv.inPlace3x3s2(Shape3.of(dw2(1, 1, 1, 6, 32))));
+        assertTrue(!DepthwiseConv.inPlace3x3s2(Shape3.of(dw2(1, 1, 1, 6, 33))));
+        assertTrue(!DepthwiseConv.inPlace3x3s2(Shape3.of(dw2(1, 1, 1, 6, 30))));
+        long seed = 3500;
+        for (int w : new int[] {32, 33, 34, 40, 48, 62, 64, 66, 96, 112, 130}) {
+            Random r = new Random(seed);
+            int h = 1 + r.nextInt(12);
+            ConvGeometry g = dw2(1 + r.nextInt(2), 1 + r.nextInt(4), 1 + r.nextInt(2), h, w);
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.DEPTHWISE, r);
+            seed++;
+        }
+    }
+
+    private static ConvGeometry dw2(int batch, int c, int mult, int h, int w) {
+        return ConvGeometry.builder().batch(batch).channels(c, c * mult).group(c).input(h, w).kernel(3, 3)
+                .strides(2, 2).padsOnnx(1, 1, 1, 1).build();
+    }
+
     @Test
     void residualIsAddedBeforeTheActivation() {
         for (long seed = 3450; seed < 3456; seed++) {
             Random r = new Random(seed);
-            ConvGeometry g = dw(1, 2 + r.nextInt(3), 1, 2 + r.nextInt(9), WIDTHS[r.nextInt(WIDTHS.length)]);
+            int width = WIDTHS[r.nextInt(WIDTHS.length)];
+            ConvGeometry g = seed % 2 == 0 ? dw(1, 2 + r.nextInt(3), 1, 2 + r.nextInt(9), width)
+                    : dw2(1, 2 + r.nextInt(3), 1, 2 + 2 * r.nextInt(5), 2 * width);
             float[] w = random(r, g.weightLength());
             float[] bias = random(r, g.outChannels());
             float[] in = random(r, g.inputLength());
@@ -101,6 +125,40 @@ class DepthwiseInPlace3x3Test {
                 be.depthwise3x3Plane(coef, 0, padded, cols, rows, cols, 0.5f, Epilogue.NONE, out, 0);
                 TestSupport.assertClose("seed=" + seed + " between infinities " + be.name(), 10, want, 0, out, 0,
                         rows * cols);
+            }
+        }
+    }
+
+    /** Stride 2 on planes exactly filling their arrays, odd input sizes included (2 out <= in). */
+    @Test
+    void strideTwoReadsNothingOutsideThePlane() {
+        for (long seed = 3520; seed < 3530; seed++) {
+            Random r = new Random(seed);
+            int outRows = 1 + r.nextInt(5);
+            int outCols = WIDTHS[r.nextInt(WIDTHS.length)];
+            int inRows = 2 * outRows + r.nextInt(2);
+            int inCols = 2 * outCols + r.nextInt(2);
+            float[] coef = random(r, 9);
+            float[] src = random(r, inRows * inCols);
+            float[] want = new float[outRows * outCols];
+            Kernels.scalar().depthwise3x3s2Plane(coef, 0, src, 0, inRows, inCols, outRows, outCols, -0.25f,
+                    Epilogue.NONE, want, 0);
+            ConvGeometry g = ConvGeometry.builder().channels(1, 1).group(1).input(inRows, inCols).kernel(3, 3)
+                    .strides(2, 2).padsOnnx(1, 1, 0, 0).build();
+            float[] ref = new float[g.outputLength()];
+            ConvReference.conv(g, src, 0, coef, 0, new float[] {-0.25f}, Epilogue.NONE, ref, 0);
+            // The reference's geometry has no bottom/right pad: its first outRows x outCols outputs are the plane's.
+            float[] refCut = new float[outRows * outCols];
+            for (int i = 0; i < outRows; i++) {
+                System.arraycopy(ref, i * g.outputDim(1), refCut, i * outCols, outCols);
+            }
+            TestSupport.assertClose("seed=" + seed + " scalar vs reference", 10, refCut, 0, want, 0, want.length);
+            for (Backend be : TestSupport.backends()) {
+                float[] out = new float[outRows * outCols];
+                be.depthwise3x3s2Plane(coef, 0, src, 0, inRows, inCols, outRows, outCols, -0.25f, Epilogue.NONE,
+                        out, 0);
+                TestSupport.assertClose("seed=" + seed + " " + inRows + "x" + inCols + " " + be.name(), 10, want, 0,
+                        out, 0, want.length);
             }
         }
     }

@@ -411,6 +411,26 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void depthwise3x3s2Plane(float[] coef, int cOff, float[] src, int sOff, int inRows, int inCols,
+            int outRows, int outCols, float bias, Epilogue e, float[] dst, int dOff) {
+        GemmChecks.depthwise3x3s2Plane(coef, cOff, src, sOff, inRows, inCols, outRows, outCols, dst, dOff);
+        if (outCols < L || outRows == 0) {
+            ScalarBackend.depthwise3x3s2PlaneLoops(coef, cOff, src, sOff, inCols, outRows, outCols, bias, e, dst,
+                    dOff);
+            return;
+        }
+        boolean fused = DepthwiseTaps.clampKind(e);
+        boolean clamp = e.kind() != Epilogue.Kind.NONE;
+        float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
+        float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
+        DepthwiseSlide3x3s2.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo, hi, dst,
+                dOff);
+        if (!fused) {
+            biasEpilogue(dst, dOff, outRows * outCols, bias, e);
+        }
+    }
+
+    @Override
     public void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
         GemmChecks.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
         DepthwiseTaps.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
