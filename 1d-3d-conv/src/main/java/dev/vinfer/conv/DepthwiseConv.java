@@ -18,6 +18,11 @@ import java.util.Arrays;
  * border code, and stride 2 is a vector deinterleave ({@link Backend#splitEvenOdd}) while copying, where the former
  * kernel paid set-up per row, pixel loops on the borders and a scalar phase split.
  *
+ * <p>Two common geometries skip the prepared plane (session 4): 2D 3x3 pad 1 at stride 1, and at stride 2 when the
+ * outputs never reach the bottom/right padding, with output rows of at least {@link #ROW_MIN}. Their planes are
+ * computed straight from the input by {@link Backend#depthwise3x3Plane} and {@link Backend#depthwise3x3s2Plane}
+ * (column strips sliding down the plane, each input row loaded once), 2-3x faster than the prepared path there.
+ *
  * <p>The pads of the scratch are zeroed once per task: every plane of the same kernel writes exactly the same
  * positions, so they stay zero.
  */
