@@ -92,6 +92,25 @@ public interface Backend {
             int cols, float bias, Epilogue e, float[] dst, int dOff);
 
     /**
+     * 3x3, stride 1, pad 1 (all sides) depthwise convolution of one {@code rows x cols} plane read in place (no
+     * padded copy): {@code dst[dOff + r * cols + c] = e.apply(bias + sum over kh, kw < 3 of coef[cOff + 3 kh + kw] *
+     * x(r + kh - 1, c + kw - 1))} with {@code x(i, j) = src[sOff + i * cols + j]} inside the plane and 0 outside.
+     * dst must not overlap src.
+     */
+    void depthwise3x3Plane(float[] coef, int cOff, float[] src, int sOff, int rows, int cols, float bias,
+            Epilogue e, float[] dst, int dOff);
+
+    /**
+     * 3x3, stride 2 depthwise convolution of one plane read in place, with pad 1 at the top and left and outputs
+     * that never reach past the input's bottom or right edge ({@code 2 outRows <= inRows, 2 outCols <= inCols}):
+     * {@code dst[dOff + r * outCols + c] = e.apply(bias + sum over kh, kw < 3 of coef[cOff + 3 kh + kw] *
+     * x(2r + kh - 1, 2c + kw - 1))}, {@code x(i, j) = src[sOff + i * inCols + j]}, 0 for row or column -1.
+     * dst must not overlap src.
+     */
+    void depthwise3x3s2Plane(float[] coef, int cOff, float[] src, int sOff, int inRows, int inCols, int outRows,
+            int outCols, float bias, Epilogue e, float[] dst, int dOff);
+
+    /**
      * Splits a row into its two stride-2 phases: {@code even[eOff + j] = src[sOff + 2j]} for {@code 2j < n} and
      * {@code odd[oOff + j] = src[sOff + 2j + 1]} for {@code 2j + 1 < n}. The depthwise kernel's form, with the
      * phases in separate places and a row length that may be odd; {@link #deinterleave} is Winograd's, for whole

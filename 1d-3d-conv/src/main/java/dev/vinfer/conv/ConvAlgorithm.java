@@ -291,6 +291,14 @@ public enum ConvAlgorithm {
      * partly filled vectors: it wins wherever the per-channel kernel's rows are short (below a vector, 14 or 7) or
      * strided (its stride-phase copy per channel); on long stride-1 rows the per-channel kernel already runs full
      * vectors straight from a padded copy, and the blocked kernel's two transposes cost more than that copy.
+     * <p>Session 4: 2D 3x3 stride-1 pad-1 layers with output rows of at least 16 go to {@link #DEPTHWISE} first,
+     * whose in-place path ({@code Backend.depthwise3x3Plane}: no padded copy, 3 loads per output vector) beat the
+     * blocked kernel everywhere it applies. Same tool and machine, 600 alternated runs, load 15-20, median ms,
+     * DEPTHWISE / BLOCKED: 144@56 0.124 / 0.325, 32@112 0.096 / 0.246, 192@28 0.042 / 0.095, 96@28 0.021 / 0.047,
+     * 64@24 0.012 / 0.026, 128@20 0.020 / 0.033, 256@16 0.018 / 0.044. Likewise 3x3 stride-2 layers with pad 1
+     * whose output rows are at least 16 and never reach the bottom/right padding (even inputs; the in-place
+     * stride-2 path, {@code Backend.depthwise3x3s2Plane}), load 25: 96@112/2 0.189 / 0.391, 144@56/2 0.060 /
+     * 0.145, 128@56/2 0.053 / 0.128.
      * Planes whose padded extent passes {@value #BLOCKED_MAX_POSITIONS} positions (16 floats each per thread) stay
      * on {@link #DEPTHWISE}, which needs one padded channel plane.
      */
@@ -309,6 +317,10 @@ public enum ConvAlgorithm {
         }
         if (padded > BLOCKED_MAX_POSITIONS) {
             return DEPTHWISE; // its per-thread interleaved plane would pass 4 MiB (e.g. a long strided 1-D signal)
+        }
+        Shape3 s = Shape3.of(g);
+        if (DepthwiseConv.inPlace3x3(s) || DepthwiseConv.inPlace3x3s2(s)) {
+            return DEPTHWISE; // 3x3 s1/s2 p1 rows of 16 or more: read in place, 2-2.6x the blocked kernel (session 4)
         }
         return strided || g.outputDim(g.rank() - 1) < 24 ? DEPTHWISE_BLOCKED : DEPTHWISE;
     }

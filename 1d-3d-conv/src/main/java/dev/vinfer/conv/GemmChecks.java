@@ -188,6 +188,35 @@ public final class GemmChecks {
         }
     }
 
+    /** Arguments of {@link Backend#depthwise3x3Plane}. */
+    public static void depthwise3x3Plane(float[] coef, int cOff, float[] src, int sOff, int rows, int cols,
+            float[] dst, int dOff) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("depthwise3x3Plane: rows=" + rows + " cols=" + cols);
+        }
+        Objects.checkFromIndexSize(cOff, 9, coef.length);
+        Objects.checkFromIndexSize(sOff, (long) rows * cols, (long) src.length);
+        Objects.checkFromIndexSize(dOff, (long) rows * cols, (long) dst.length);
+        if (src == dst && sOff < dOff + (long) rows * cols && dOff < sOff + (long) rows * cols) {
+            throw new IllegalArgumentException("depthwise3x3Plane: dst overlaps src");
+        }
+    }
+
+    /** Arguments of {@link Backend#depthwise3x3s2Plane}. */
+    public static void depthwise3x3s2Plane(float[] coef, int cOff, float[] src, int sOff, int inRows, int inCols,
+            int outRows, int outCols, float[] dst, int dOff) {
+        if (outRows < 0 || outCols < 0 || 2L * outRows > inRows || 2L * outCols > inCols) {
+            throw new IllegalArgumentException("depthwise3x3s2Plane: in " + inRows + "x" + inCols + " out " + outRows
+                    + "x" + outCols + " (needs 2 out <= in)");
+        }
+        Objects.checkFromIndexSize(cOff, 9, coef.length);
+        Objects.checkFromIndexSize(sOff, (long) inRows * inCols, (long) src.length);
+        Objects.checkFromIndexSize(dOff, (long) outRows * outCols, (long) dst.length);
+        if (src == dst && sOff < dOff + (long) outRows * outCols && dOff < sOff + (long) inRows * inCols) {
+            throw new IllegalArgumentException("depthwise3x3s2Plane: dst overlaps src");
+        }
+    }
+
     /** Arguments of {@link Backend#splitEvenOdd}. */
     public static void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
         if (n < 0) {

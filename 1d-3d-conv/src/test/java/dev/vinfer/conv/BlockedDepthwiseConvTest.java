@@ -120,7 +120,12 @@ class BlockedDepthwiseConvTest {
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 1, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(192, 28, 28, 3, 1, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(576, 14, 14, 3, 1, 1).build()));
-        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 2, 1).build()));
+        // Session 4: 3x3 s1 p1 rows of 16 to 23 read in place by DEPTHWISE; 15 stays blocked.
+        assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(256, 16, 16, 3, 1, 1).build()));
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(256, 15, 15, 3, 1, 1).build()));
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 28, 28, 3, 2, 1).build()));
+        assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 2, 1).build())); // session 4
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 57, 57, 3, 2, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(512, 7, 7, 7, 1, 0).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(ConvGeometry.builder().channels(8, 8).group(8)
                 .input(4000).kernel(3).padsOnnx(1, 1).build()));

@@ -246,6 +246,68 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void depthwise3x3Plane(float[] coef, int cOff, float[] src, int sOff, int rows, int cols, float bias,
+            Epilogue e, float[] dst, int dOff) {
+        GemmChecks.depthwise3x3Plane(coef, cOff, src, sOff, rows, cols, dst, dOff);
+        depthwise3x3PlaneLoops(coef, cOff, src, sOff, rows, cols, bias, e, dst, dOff);
+    }
+
+    /** The plain loops of {@link #depthwise3x3Plane} (arguments checked by the caller); also the vector backend's
+     * path for planes narrower than a vector. */
+    public static void depthwise3x3PlaneLoops(float[] coef, int cOff, float[] src, int sOff, int rows, int cols,
+            float bias, Epilogue e, float[] dst, int dOff) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                float sum = 0f;
+                for (int kh = 0; kh < 3; kh++) {
+                    int i = r + kh - 1;
+                    if (i < 0 || i >= rows) {
+                        continue;
+                    }
+                    for (int kw = 0; kw < 3; kw++) {
+                        int j = c + kw - 1;
+                        if (j >= 0 && j < cols) {
+                            sum = Math.fma(coef[cOff + 3 * kh + kw], src[sOff + i * cols + j], sum);
+                        }
+                    }
+                }
+                dst[dOff + r * cols + c] = e.apply(sum + bias);
+            }
+        }
+    }
+
+    @Override
+    public void depthwise3x3s2Plane(float[] coef, int cOff, float[] src, int sOff, int inRows, int inCols,
+            int outRows, int outCols, float bias, Epilogue e, float[] dst, int dOff) {
+        GemmChecks.depthwise3x3s2Plane(coef, cOff, src, sOff, inRows, inCols, outRows, outCols, dst, dOff);
+        depthwise3x3s2PlaneLoops(coef, cOff, src, sOff, inCols, outRows, outCols, bias, e, dst, dOff);
+    }
+
+    /** The plain loops of {@link #depthwise3x3s2Plane} (arguments checked by the caller); also the vector
+     * backend's path for output rows narrower than a vector. */
+    public static void depthwise3x3s2PlaneLoops(float[] coef, int cOff, float[] src, int sOff, int inCols,
+            int outRows, int outCols, float bias, Epilogue e, float[] dst, int dOff) {
+        for (int r = 0; r < outRows; r++) {
+            for (int c = 0; c < outCols; c++) {
+                float sum = 0f;
+                for (int kh = 0; kh < 3; kh++) {
+                    int i = 2 * r + kh - 1;
+                    if (i < 0) {
+                        continue;
+                    }
+                    for (int kw = 0; kw < 3; kw++) {
+                        int j = 2 * c + kw - 1;
+                        if (j >= 0) {
+                            sum = Math.fma(coef[cOff + 3 * kh + kw], src[sOff + i * inCols + j], sum);
+                        }
+                    }
+                }
+                dst[dOff + r * outCols + c] = e.apply(sum + bias);
+            }
+        }
+    }
+
+    @Override
     public void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
         GemmChecks.splitEvenOdd(src, sOff, n, even, eOff, odd, oOff);
         for (int j = 0; 2 * j < n; j++) {

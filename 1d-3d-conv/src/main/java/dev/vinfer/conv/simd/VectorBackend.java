@@ -14,6 +14,7 @@ import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.PanelGemm;
 import dev.vinfer.conv.PoolChecks;
 import dev.vinfer.conv.PoolReduction;
+import dev.vinfer.conv.scalar.ScalarBackend;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -387,6 +388,45 @@ public final class VectorBackend implements Backend {
         }
         if (!fused) {
             biasEpilogue(dst, dOff, rows * cols, bias, e);
+        }
+    }
+
+    @Override
+    public void depthwise3x3Plane(float[] coef, int cOff, float[] src, int sOff, int rows, int cols, float bias,
+            Epilogue e, float[] dst, int dOff) {
+        GemmChecks.depthwise3x3Plane(coef, cOff, src, sOff, rows, cols, dst, dOff);
+        if (cols < L || rows == 0) {
+            ScalarBackend.depthwise3x3PlaneLoops(coef, cOff, src, sOff, rows, cols, bias, e, dst, dOff);
+            return;
+        }
+        boolean fused = DepthwiseTaps.clampKind(e);
+        boolean clamp = e.kind() != Epilogue.Kind.NONE;
+        // NONE clamps to the infinities (the same instructions, no branch between vector values).
+        float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
+        float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
+        DepthwiseSlide3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
+        if (!fused) {
+            biasEpilogue(dst, dOff, rows * cols, bias, e);
+        }
+    }
+
+    @Override
+    public void depthwise3x3s2Plane(float[] coef, int cOff, float[] src, int sOff, int inRows, int inCols,
+            int outRows, int outCols, float bias, Epilogue e, float[] dst, int dOff) {
+        GemmChecks.depthwise3x3s2Plane(coef, cOff, src, sOff, inRows, inCols, outRows, outCols, dst, dOff);
+        if (outCols < L || outRows == 0) {
+            ScalarBackend.depthwise3x3s2PlaneLoops(coef, cOff, src, sOff, inCols, outRows, outCols, bias, e, dst,
+                    dOff);
+            return;
+        }
+        boolean fused = DepthwiseTaps.clampKind(e);
+        boolean clamp = e.kind() != Epilogue.Kind.NONE;
+        float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
+        float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
+        DepthwiseSlide3x3s2.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo, hi, dst,
+                dOff);
+        if (!fused) {
+            biasEpilogue(dst, dOff, outRows * outCols, bias, e);
         }
     }
 
