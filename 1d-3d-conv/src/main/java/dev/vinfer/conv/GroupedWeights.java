@@ -7,11 +7,11 @@ package dev.vinfer.conv;
 final class GroupedWeights {
     /**
      * Whether {@link #multiplyPointwise} uses the backend's fused pointwise product ({@link Backend#pointwiseFused})
-     * where it has one. Off unless {@code -Dvinfer.pointwiseFused=true}: measured against the unfused path (session 4,
-     * {@code PointwisePairedProbe}, one thread, load average 10-16) it tied on K >= 64 and lost 5-10% on K = 16-24
-     * (bench/README.md, "Pointwise layers, session 4"), so it stays opt-in until a quiet measurement shows a gain.
+     * where it has one; {@code -Dvinfer.pointwiseFused=false} turns it off (to measure the two against each other).
+     * Measured in bench/README.md, "Pointwise layers, session 4": a tie on layers whose output stays in L2, 15-16%
+     * less CPU time on those whose output does not (16->96 @112x112, ResNet-50's 64->256 @56x56 with its residual).
      */
-    static final boolean FUSED = Boolean.getBoolean("vinfer.pointwiseFused");
+    static final boolean FUSED = !"false".equals(System.getProperty("vinfer.pointwiseFused"));
 
     private final PackedMatrix[] groups;
     private final float[] bias;

@@ -15,23 +15,28 @@ import jdk.incubator.vector.FloatVector;
  * (the weights, {@code M x K}) and a B that is the activation itself ({@code K x n}, rows {@code ldb} apart: the
  * channel planes of an NCHW image).
  *
- * <p>Why not the general GEMM ({@link VectorGemm}) followed by row passes: with the few input channels of
- * MobileNet-style layers (K = 16-192) each output value costs only K multiply-adds, so the passes around the
- * product weigh as much as the product itself. The general path copies B into packed strips, stores C, and then
- * reads and writes every output row again for the residual and again for bias and activation (the output of a
- * 16->96 layer at 112x112 is 4.8 MB: those passes run from L3). Here:
+ * <p>Why not the general GEMM ({@link VectorGemm}) followed by row passes: that path stores C and then reads and
+ * writes every output row again for the residual and again for bias and activation. Where the output is larger
+ * than L2 (a 16->96 layer at 112x112 writes 4.8 MB, ResNet-50's 64->256 at 56x56 3.2 MB) those passes run from L3;
+ * with the few input channels of MobileNet-style layers (K = 16-64) each output costs only K multiply-adds, so the
+ * passes weigh as much as a good part of the product. Here, per strip of {@link VectorGemm#STRIP} 32-column
+ * panels of B (copied into panel layout two vectors a row: {@code System.arraycopy} per 32-float row cost more
+ * than the copy itself), every row tile of A runs over the strip's panels, so its six output rows are written 128
+ * floats at a stretch, and:
  * <ul>
- * <li>B is read in place: a {@code MR x NR} tile loads row p of B's 32-column slab at {@code b + p * ldb}, the
- * same two vectors a packed panel would give, only {@code ldb} apart instead of adjacent. The slab ({@code K x NR}
- * floats) is reused by every row tile while it is hot in L1/L2;</li>
- * <li>the accumulators run over the whole K (A's k-blocks of {@link VectorGemm#KC} one after another), so each tile
- * of C is written once, with the residual, bias and a ReLU/Clip applied in registers.</li>
+ * <li>for K up to one k-block ({@link VectorGemm#KC}), the {@code MR x NR} accumulators get the residual, bias and
+ * ReLU/Clip in registers and are stored once ({@link #fusedTile});</li>
+ * <li>for larger K, {@link MicroKernel#tile} runs k-block by k-block into C and the epilogue follows on the tile
+ * while it is still in L1 ({@link #epilogue}).</li>
  * </ul>
  * Columns past the last whole {@link MicroKernel#NR} and rows past the last whole {@link MicroKernel#MR} are
  * computed into a scratch tile (the tail columns from a zero-padded copy of B) and finished value by value.
+ * What was tried and lost: reading B in place (row p of a slab at {@code b + p * ldb}, no copy) was 10-30% slower
+ * on K = 16-64 than the packed strips; one panel at a time (32 columns of 96 rows, each row on its own page) lost
+ * against whole strips.
  *
- * <p>Rounding: the sum over K is one FMA chain per output (the general path adds k-block partial sums), then
- * {@code + res}, {@code + bias}, clamp, as in the unfused order.
+ * <p>Rounding: as the general path (k-block partial sums added in order), then {@code + res}, {@code + bias},
+ * clamp, in the unfused order.
  */
 final class PointwiseKernel {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -84,7 +89,10 @@ final class PointwiseKernel {
             for (int r = r0; r < r1; r += MR) {
                 for (int q = 0; q < panels; q++) {
                     int ci = cOff + (r - r0) * ldc + js + q * NR;
-                    if (r1 - r >= MR) {
+                    if (r1 - r >= MR && k <= KC) {
+                        fusedTile(k, a.data, r * k, tb, q * k * NR, c, ci, ldc, bias, biasOff + r, res,
+                                ci + resDelta, kind, lo, hi);
+                    } else if (r1 - r >= MR) {
                         product(k, a.data, a.paddedFree, r, tb, q * k * NR, c, ci, ldc);
                         epilogue(c, ci, ldc, bias, biasOff + r, res, ci + resDelta, kind, lo, hi);
                     } else {
@@ -186,5 +194,118 @@ final class PointwiseKernel {
             v0.intoArray(c, o);
             v1.intoArray(c, o + L);
         }
+    }
+
+    /**
+     * {@link MicroKernel#tile} for one k-block ({@code kc <= KC}) with the epilogue applied to the accumulators
+     * before the only store: A panel {@code a[ai + p * MR + r]}, B panel {@code b[bi + p * NR + j]}.
+     */
+    private static void fusedTile(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc,
+            float[] bias, int biasRow, float[] res, int ri, int kind, float lo, float hi) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * NR;
+            int ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ap + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ap + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        int r1 = ci + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        int r4 = r3 + ldc;
+        int r5 = r4 + ldc;
+        if (res != null) {
+            int d = ri - ci;
+            c00 = c00.add(FloatVector.fromArray(S, res, ci + d));
+            c01 = c01.add(FloatVector.fromArray(S, res, ci + d + L));
+            c10 = c10.add(FloatVector.fromArray(S, res, r1 + d));
+            c11 = c11.add(FloatVector.fromArray(S, res, r1 + d + L));
+            c20 = c20.add(FloatVector.fromArray(S, res, r2 + d));
+            c21 = c21.add(FloatVector.fromArray(S, res, r2 + d + L));
+            c30 = c30.add(FloatVector.fromArray(S, res, r3 + d));
+            c31 = c31.add(FloatVector.fromArray(S, res, r3 + d + L));
+            c40 = c40.add(FloatVector.fromArray(S, res, r4 + d));
+            c41 = c41.add(FloatVector.fromArray(S, res, r4 + d + L));
+            c50 = c50.add(FloatVector.fromArray(S, res, r5 + d));
+            c51 = c51.add(FloatVector.fromArray(S, res, r5 + d + L));
+        }
+        if (bias != null) {
+            FloatVector bv = FloatVector.broadcast(S, bias[biasRow]);
+            c00 = c00.add(bv);
+            c01 = c01.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 1]);
+            c10 = c10.add(bv);
+            c11 = c11.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 2]);
+            c20 = c20.add(bv);
+            c21 = c21.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 3]);
+            c30 = c30.add(bv);
+            c31 = c31.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 4]);
+            c40 = c40.add(bv);
+            c41 = c41.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 5]);
+            c50 = c50.add(bv);
+            c51 = c51.add(bv);
+        }
+        if (kind != 0) {
+            // max/min keep NaN, as Math.max/min and the unfused epilogue do.
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, kind == 2 ? hi : Float.POSITIVE_INFINITY);
+            c00 = c00.max(l).min(h);
+            c01 = c01.max(l).min(h);
+            c10 = c10.max(l).min(h);
+            c11 = c11.max(l).min(h);
+            c20 = c20.max(l).min(h);
+            c21 = c21.max(l).min(h);
+            c30 = c30.max(l).min(h);
+            c31 = c31.max(l).min(h);
+            c40 = c40.max(l).min(h);
+            c41 = c41.max(l).min(h);
+            c50 = c50.max(l).min(h);
+            c51 = c51.max(l).min(h);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
     }
 }
