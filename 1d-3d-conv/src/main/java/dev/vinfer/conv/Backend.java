@@ -161,6 +161,21 @@ public interface Backend {
      */
     void depthwiseBlockedRow(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int step, int n,
             float[] bias, int bOff, float lo, float hi, float[] dst, int dOff);
+    // ---- Pointwise convolution with a fused epilogue (PointwiseConv) ----
+
+    /**
+     * {@code C = e(A[rowBegin:rowEnd, :] * B + res + bias)} in one pass, for a packed A ({@code M x K}, from this
+     * backend's {@link #packA}) and a row-major B ({@code K x n}, rows {@code ldb} apart): row r of C (at
+     * {@code c[cOff + (r - rowBegin) * ldc]}) gets {@code res[o + resDelta]} added at output index o if res is
+     * non-null, then {@code bias[biasOff + r]} if bias is non-null, then the epilogue. Returns false, writing
+     * nothing, if this backend has no fused form for {@code e}; the caller then runs {@link #gemmPackedA} and the
+     * row passes.
+     */
+    default boolean pointwiseFused(PackedMatrix a, int rowBegin, int rowEnd, int n, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc, float[] bias, int biasOff, Epilogue e, float[] res, int resDelta) {
+        return false;
+    }
+
     // ---- Implicit im2col (ImplicitIm2colConv) ----
 
     /**

@@ -216,6 +216,26 @@ public enum ConvAlgorithm {
      * 96 input channels lost 13-22%). At least 32 output channels per group (one full column
      * panel of the 16-lane kernel); 2-D only (1-D and 3-D not measured). The 8-lane (AVX2) kernel has no 7-row
      * tiles; not measured there.
+     *
+     * <p>Rechecked in session 4 after POINTWISE got its fused epilogue ({@code PointwiseKernel}: residual, bias and
+     * Clip applied per register tile, no passes over the output): {@code PointwisePairedProbe}, one thread, median
+     * caller CPU time of 200-300 alternated runs, Clip(0,6) or (+res) a residual and no activation, load 24-26, ms:
+     * <pre>
+     * C -> M @ plane            POINTWISE   PIXEL_ROWS
+     * 960 -> 160 @ 7x7 +res       0.190       0.152
+     * 576 -> 160 @ 7x7            0.116       0.093
+     * 160 -> 960 @ 7x7            0.197       0.172
+     * 320 -> 1280 @ 7x7           0.525       0.458
+     * 384 -> 64 @ 14x14 +res      0.128       0.128 (second run; the first layer of a run was still warming up)
+     * 384 -> 64 @ 14x14           0.114       0.115
+     * 576 -> 96 @ 14x14 +res      0.241       0.242
+     * 384 -> 96 @ 14x14           0.160       0.161
+     * 1024 -> 256 @ 14x14 +res    1.233       1.235
+     * 256 -> 1024 @ 14x14         1.183       1.277
+     * 96 -> 576 @ 14x14           0.243       0.278 (K < 256: POINTWISE, as the rule says)
+     * </pre>
+     * 7x7 planes: PIXEL_ROWS still 13-20% faster; 14x14 with K >= 256: ties within noise (one 8% the other way).
+     * The rule is unchanged.
      */
     static boolean pixelRows(ConvGeometry g) {
         if (g.rank() != 2 || g.outChannelsPerGroup() < 32 || g.isDepthwise()) {

@@ -5,6 +5,14 @@ package dev.vinfer.conv;
  * each finished output row: the part shared by {@link Im2colConv} and {@link PointwiseConv}.
  */
 final class GroupedWeights {
+    /**
+     * Whether {@link #multiplyPointwise} uses the backend's fused pointwise product ({@link Backend#pointwiseFused})
+     * where it has one; {@code -Dvinfer.pointwiseFused=false} turns it off (to measure the two against each other).
+     * Measured in bench/README.md, "Pointwise layers, session 4": a tie on layers whose output stays in L2, 15-16%
+     * less CPU time on those whose output does not (16->96 @112x112, ResNet-50's 64->256 @56x56 with its residual).
+     */
+    static final boolean FUSED = !"false".equals(System.getProperty("vinfer.pointwiseFused"));
+
     private final PackedMatrix[] groups;
     private final float[] bias;
     private final Epilogue epilogue;
@@ -26,6 +34,20 @@ final class GroupedWeights {
 
     int alignment() {
         return groups[0].alignment();
+    }
+
+    /**
+     * As {@link #multiply} for a B that is a layer's input itself (a 1x1 convolution): where the backend has a fused
+     * form ({@link Backend#pointwiseFused}: B read in place, each output tile written once with residual, bias and
+     * activation applied in registers) that runs, otherwise the product and then passes over the finished rows.
+     */
+    void multiplyPointwise(int g, int r0, int r1, int cols, float[] b, int bOff, int ldb, float[] out, int outRow0,
+            int outStride, float[] res, int resDelta) {
+        if (FUSED && backend.pointwiseFused(groups[g], r0, r1, cols, b, bOff, ldb, out, outRow0, outStride, bias,
+                g * rowsPerGroup, epilogue, res, resDelta)) {
+            return;
+        }
+        multiply(g, r0, r1, cols, b, bOff, ldb, out, outRow0, outStride, res, resDelta);
     }
 
     /**

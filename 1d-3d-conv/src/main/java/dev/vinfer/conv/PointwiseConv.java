@@ -57,8 +57,8 @@ final class PointwiseConv extends PreparedConv {
             int r0 = grid.rowBegin(t);
             int bOff = inOff + (n * g.inChannels() + gi * cg) * pixels + p0;
             int outRow0 = outOff + (n * g.outChannels() + gi * mg + r0) * pixels + p0;
-            weights.multiply(gi, r0, grid.rowEnd(t), grid.pixelCount(t), in, bOff, pixels, out, outRow0, pixels,
-                    res, resDelta);
+            weights.multiplyPointwise(gi, r0, grid.rowEnd(t), grid.pixelCount(t), in, bOff, pixels, out, outRow0,
+                    pixels, res, resDelta);
         }
     }
 }

@@ -514,6 +514,34 @@ public final class VectorBackend implements Backend {
         return name();
     }
 
+    // ---- Pointwise convolution with a fused epilogue (PointwiseConv) ----
+
+    @Override
+    public boolean pointwiseFused(PackedMatrix a, int rowBegin, int rowEnd, int n, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc, float[] bias, int biasOff, Epilogue e, float[] res, int resDelta) {
+        if (!PointwiseKernel.fuses(e)) {
+            return false;
+        }
+        VectorPacked pa = GemmChecks.owned(a, this, PackedMatrix.Side.A, VectorPacked.class);
+        GemmChecks.range(pa, rowBegin, rowEnd, pa.rows());
+        int m = rowEnd - rowBegin;
+        int k = pa.cols();
+        GemmChecks.dims(m, n, k);
+        GemmChecks.operand("B", false, b, bOff, ldb, k, n);
+        GemmChecks.matrix("C", c, cOff, ldc, m, n);
+        if (res != null) {
+            GemmChecks.matrix("residual", res, cOff + resDelta, ldc, m, n);
+        }
+        if (bias != null) {
+            java.util.Objects.checkFromToIndex(biasOff + rowBegin, biasOff + rowEnd, bias.length);
+        }
+        if (m == 0 || n == 0) {
+            return true;
+        }
+        PointwiseKernel.multiply(pa, rowBegin, rowEnd, n, b, bOff, ldb, c, cOff, ldc, bias, biasOff, e, res, resDelta);
+        return true;
+    }
+
     // ---- Implicit im2col (ImplicitIm2colConv) ----
 
     @Override

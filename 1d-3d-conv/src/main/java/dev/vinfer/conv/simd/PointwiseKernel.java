@@ -1,0 +1,311 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.L;
+import static dev.vinfer.conv.simd.MicroKernel.MR;
+import static dev.vinfer.conv.simd.MicroKernel.NR;
+import static dev.vinfer.conv.simd.MicroKernel.S;
+import static dev.vinfer.conv.simd.VectorGemm.KC;
+import static dev.vinfer.conv.simd.VectorGemm.STRIP;
+
+import dev.vinfer.conv.Epilogue;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The product of a 1x1 convolution with its epilogue fused: {@code C = act(A x B + res + bias)} for a prepacked A
+ * (the weights, {@code M x K}) and a B that is the activation itself ({@code K x n}, rows {@code ldb} apart: the
+ * channel planes of an NCHW image).
+ *
+ * <p>Why not the general GEMM ({@link VectorGemm}) followed by row passes: that path stores C and then reads and
+ * writes every output row again for the residual and again for bias and activation. Where the output is larger
+ * than L2 (a 16->96 layer at 112x112 writes 4.8 MB, ResNet-50's 64->256 at 56x56 3.2 MB) those passes run from L3;
+ * with the few input channels of MobileNet-style layers (K = 16-64) each output costs only K multiply-adds, so the
+ * passes weigh as much as a good part of the product. Here, per strip of {@link VectorGemm#STRIP} 32-column
+ * panels of B (copied into panel layout two vectors a row: {@code System.arraycopy} per 32-float row cost more
+ * than the copy itself), every row tile of A runs over the strip's panels, so its six output rows are written 128
+ * floats at a stretch, and:
+ * <ul>
+ * <li>for K up to one k-block ({@link VectorGemm#KC}), the {@code MR x NR} accumulators get the residual, bias and
+ * ReLU/Clip in registers and are stored once ({@link #fusedTile});</li>
+ * <li>for larger K, {@link MicroKernel#tile} runs k-block by k-block into C and the epilogue follows on the tile
+ * while it is still in L1 ({@link #epilogue}).</li>
+ * </ul>
+ * Columns past the last whole {@link MicroKernel#NR} and rows past the last whole {@link MicroKernel#MR} are
+ * computed into a scratch tile (the tail columns from a zero-padded copy of B) and finished value by value.
+ * What was tried and lost: reading B in place (row p of a slab at {@code b + p * ldb}, no copy) was 10-30% slower
+ * on K = 16-64 than the packed strips; one panel at a time (32 columns of 96 rows, each row on its own page) lost
+ * against whole strips.
+ *
+ * <p>Rounding: as the general path (k-block partial sums added in order), then {@code + res}, {@code + bias},
+ * clamp, in the unfused order.
+ */
+final class PointwiseKernel {
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private PointwiseKernel() {
+    }
+
+    private static final class Scratch {
+        final float[] tile = new float[MR * NR];
+        float[] slabs = new float[0];
+    }
+
+    /** Whether {@link #multiply} can apply {@code e} in registers (identity, ReLU and Clip). */
+    static boolean fuses(Epilogue e) {
+        return switch (e.kind()) {
+            case NONE, RELU, CLIP -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Rows {@code [r0, r1)} of {@code a} ({@code r0} a multiple of {@link MicroKernel#MR}) times {@code B[K x n]} at
+     * {@code b[bOff]} (row stride {@code ldb}); row r's result lands at {@code c[cOff + (r - r0) * ldc]}, gets
+     * {@code res[o + resDelta]} added at output index o when res is non-null, then {@code bias[biasOff + r]} when
+     * bias is non-null, then {@code e}. Arguments are assumed checked.
+     */
+    static void multiply(VectorPacked a, int r0, int r1, int n, float[] b, int bOff, int ldb, float[] c, int cOff,
+            int ldc, float[] bias, int biasOff, Epilogue e, float[] res, int resDelta) {
+        int k = a.cols();
+        int kind = switch (e.kind()) {
+            case NONE -> 0;
+            case RELU -> 1;
+            case CLIP -> 2;
+            default -> throw new IllegalArgumentException("not fused here: " + e);
+        };
+        float lo = kind == 2 ? e.min() : 0f;
+        float hi = kind == 2 ? e.max() : 0f;
+        Scratch s = SCRATCH.get();
+        int full = n / NR * NR;
+        if (s.slabs.length < k * STRIP * NR) {
+            s.slabs = new float[k * STRIP * NR];
+        }
+        float[] tb = s.slabs;
+        for (int js = 0; js < full; js += STRIP * NR) {
+            int panels = Math.min(STRIP, (full - js) / NR);
+            for (int q = 0; q < panels; q++) {
+                packSlab(b, bOff + js + q * NR, ldb, k, NR, tb, q * k * NR);
+            }
+            // A row tile's panels side by side: its six output rows are written 128 floats at a stretch.
+            for (int r = r0; r < r1; r += MR) {
+                for (int q = 0; q < panels; q++) {
+                    int ci = cOff + (r - r0) * ldc + js + q * NR;
+                    if (r1 - r >= MR && k <= KC) {
+                        fusedTile(k, a.data, r * k, tb, q * k * NR, c, ci, ldc, bias, biasOff + r, res,
+                                ci + resDelta, kind, lo, hi);
+                    } else if (r1 - r >= MR) {
+                        product(k, a.data, a.paddedFree, r, tb, q * k * NR, c, ci, ldc);
+                        epilogue(c, ci, ldc, bias, biasOff + r, res, ci + resDelta, kind, lo, hi);
+                    } else {
+                        product(k, a.data, a.paddedFree, r, tb, q * k * NR, s.tile, 0, NR);
+                        finish(s.tile, r1 - r, NR, c, ci, ldc, bias, biasOff + r, e, res, resDelta);
+                    }
+                }
+            }
+        }
+        int nt = n - full;
+        if (nt > 0) {
+            packSlab(b, bOff + full, ldb, k, nt, tb, 0);
+            for (int r = r0; r < r1; r += MR) {
+                product(k, a.data, a.paddedFree, r, tb, 0, s.tile, 0, NR);
+                finish(s.tile, Math.min(MR, r1 - r), nt, c, cOff + (r - r0) * ldc + full, ldc, bias, biasOff + r, e,
+                        res, resDelta);
+            }
+        }
+    }
+
+    /**
+     * Copies {@code cols <= NR} columns of B's {@code k} rows into a slab of {@code k x NR} (row p at
+     * {@code p * NR}, the layout of a packed B panel whose k-blocks follow one another), zero-padded.
+     */
+    private static void packSlab(float[] b, int bOff, int ldb, int k, int cols, float[] slab, int sOff) {
+        if (cols == NR) {
+            // Two vector moves a row: System.arraycopy's call overhead, paid per 32-float row, cost more.
+            for (int p = 0, src = bOff, dst = sOff; p < k; p++, src += ldb, dst += NR) {
+                FloatVector.fromArray(S, b, src).intoArray(slab, dst);
+                FloatVector.fromArray(S, b, src + L).intoArray(slab, dst + L);
+            }
+            return;
+        }
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, bOff + p * ldb, slab, sOff + p * NR, cols);
+            java.util.Arrays.fill(slab, sOff + p * NR + cols, sOff + (p + 1) * NR, 0f);
+        }
+    }
+
+    /** Copies the valid {@code mr x nr} part of a raw scratch tile to C, with residual, bias and epilogue. */
+    private static void finish(float[] tile, int mr, int nr, float[] c, int ci, int ldc, float[] bias, int biasRow,
+            Epilogue e, float[] res, int resDelta) {
+        for (int i = 0; i < mr; i++) {
+            int row = ci + i * ldc;
+            float bv = bias == null ? 0f : bias[biasRow + i];
+            for (int j = 0; j < nr; j++) {
+                float v = tile[i * NR + j];
+                if (res != null) {
+                    v += res[row + j + resDelta];
+                }
+                c[row + j] = e.apply(v + bv);
+            }
+        }
+    }
+
+    /**
+     * One {@code MR x NR} tile over all of K into {@code c[ci]} (rows {@code ldc} apart): A's k-blocks one after
+     * another through {@link MicroKernel#tile} (the first stores, later ones add), B a packed slab ({@code K x NR},
+     * row p at {@code b[bi + p * NR]}).
+     */
+    private static void product(int k, float[] a, int paddedFree, int row, float[] b, int bi, float[] c, int ci,
+            int ldc) {
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            MicroKernel.tile(kc, a, pc * paddedFree + row * kc, b, bi + pc * NR, c, ci, ldc, pc > 0);
+        }
+    }
+
+    /**
+     * The epilogue of one full tile just written by {@link #product} (so still in L1): residual (if res is
+     * non-null, at {@code ri}), bias (if non-null), then kind 1 clamps at {@code lo}, kind 2 to {@code [lo, hi]}.
+     */
+    private static void epilogue(float[] c, int ci, int ldc, float[] bias, int biasRow, float[] res, int ri,
+            int kind, float lo, float hi) {
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector h = FloatVector.broadcast(S, hi);
+        for (int i = 0; i < MR; i++) {
+            int o = ci + i * ldc;
+            FloatVector v0 = FloatVector.fromArray(S, c, o);
+            FloatVector v1 = FloatVector.fromArray(S, c, o + L);
+            if (res != null) {
+                v0 = v0.add(FloatVector.fromArray(S, res, ri + i * ldc));
+                v1 = v1.add(FloatVector.fromArray(S, res, ri + i * ldc + L));
+            }
+            if (bias != null) {
+                FloatVector bv = FloatVector.broadcast(S, bias[biasRow + i]);
+                v0 = v0.add(bv);
+                v1 = v1.add(bv);
+            }
+            if (kind != 0) {
+                // max/min keep NaN, as Math.max/min and the unfused epilogue do.
+                v0 = v0.max(l);
+                v1 = v1.max(l);
+                if (kind == 2) {
+                    v0 = v0.min(h);
+                    v1 = v1.min(h);
+                }
+            }
+            v0.intoArray(c, o);
+            v1.intoArray(c, o + L);
+        }
+    }
+
+    /**
+     * {@link MicroKernel#tile} for one k-block ({@code kc <= KC}) with the epilogue applied to the accumulators
+     * before the only store: A panel {@code a[ai + p * MR + r]}, B panel {@code b[bi + p * NR + j]}.
+     */
+    private static void fusedTile(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc,
+            float[] bias, int biasRow, float[] res, int ri, int kind, float lo, float hi) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * NR;
+            int ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ap + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ap + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        int r1 = ci + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        int r4 = r3 + ldc;
+        int r5 = r4 + ldc;
+        if (res != null) {
+            int d = ri - ci;
+            c00 = c00.add(FloatVector.fromArray(S, res, ci + d));
+            c01 = c01.add(FloatVector.fromArray(S, res, ci + d + L));
+            c10 = c10.add(FloatVector.fromArray(S, res, r1 + d));
+            c11 = c11.add(FloatVector.fromArray(S, res, r1 + d + L));
+            c20 = c20.add(FloatVector.fromArray(S, res, r2 + d));
+            c21 = c21.add(FloatVector.fromArray(S, res, r2 + d + L));
+            c30 = c30.add(FloatVector.fromArray(S, res, r3 + d));
+            c31 = c31.add(FloatVector.fromArray(S, res, r3 + d + L));
+            c40 = c40.add(FloatVector.fromArray(S, res, r4 + d));
+            c41 = c41.add(FloatVector.fromArray(S, res, r4 + d + L));
+            c50 = c50.add(FloatVector.fromArray(S, res, r5 + d));
+            c51 = c51.add(FloatVector.fromArray(S, res, r5 + d + L));
+        }
+        if (bias != null) {
+            FloatVector bv = FloatVector.broadcast(S, bias[biasRow]);
+            c00 = c00.add(bv);
+            c01 = c01.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 1]);
+            c10 = c10.add(bv);
+            c11 = c11.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 2]);
+            c20 = c20.add(bv);
+            c21 = c21.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 3]);
+            c30 = c30.add(bv);
+            c31 = c31.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 4]);
+            c40 = c40.add(bv);
+            c41 = c41.add(bv);
+            bv = FloatVector.broadcast(S, bias[biasRow + 5]);
+            c50 = c50.add(bv);
+            c51 = c51.add(bv);
+        }
+        if (kind != 0) {
+            // max/min keep NaN, as Math.max/min and the unfused epilogue do.
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, kind == 2 ? hi : Float.POSITIVE_INFINITY);
+            c00 = c00.max(l).min(h);
+            c01 = c01.max(l).min(h);
+            c10 = c10.max(l).min(h);
+            c11 = c11.max(l).min(h);
+            c20 = c20.max(l).min(h);
+            c21 = c21.max(l).min(h);
+            c30 = c30.max(l).min(h);
+            c31 = c31.max(l).min(h);
+            c40 = c40.max(l).min(h);
+            c41 = c41.max(l).min(h);
+            c50 = c50.max(l).min(h);
+            c51 = c51.max(l).min(h);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+    }
+}
