@@ -43,12 +43,13 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
      * <p>Tasks are dealt in contiguous blocks, one per thread (the caller is thread 0, worker w is thread w + 1):
      * each thread runs its own block front to back, then helps with the others'. Kernels number their tasks in
      * memory order (pixel tiles, tile-row strips, channel ranges), so with blocks thread t works on the same part of
-     * the tensors in every node, and reads the part of a node's input that it wrote itself as the previous node's
-     * output. Claimed from one shared counter instead, task i went to whichever thread came first, differently in
-     * every node and run, and about half of every input had last been written by the other core. On this VM that is
-     * what made two threads slow whenever the host had put the two vCPUs on cores that share no L3 (a cache line
-     * from the other core takes about 310 ns instead of 70): ResNet-18 at two threads 16.4 ms near, 20.2 ms far
-     * (ONNX Runtime 16.7 / 17.3). See bench/README.md, "Two threads, session 4".
+     * the tensors in every node and, where consecutive nodes split alike, reads the part of a node's input that it
+     * wrote itself as the previous node's output. Claimed from one shared counter instead, task i went to whichever thread came first, differently in
+     * every node and run. Reading what the other core wrote is what costs on this VM when the host puts its two
+     * vCPUs on cores that share no L3 (a cache line from the other core takes about 310 ns instead of 70): ResNet-18
+     * at two threads 16.4 ms near, 20.3-20.7 ms far (ONNX Runtime 16.7 / 17.3). Blocks took the far case to
+     * 20.1-20.4 ms; most of the rest is data both threads read inside a node (bench/README.md, "Two threads,
+     * session 4").
      */
     private static final class Job {
         /** Ints between two threads' cursors: one 64-byte cache line, so claiming in one's own block stays local. */
