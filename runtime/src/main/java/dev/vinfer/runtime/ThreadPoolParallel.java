@@ -44,12 +44,12 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
      * each thread runs its own block front to back, then helps with the others'. Kernels number their tasks in
      * memory order (pixel tiles, tile-row strips, channel ranges), so with blocks thread t works on the same part of
      * the tensors in every node and, where consecutive nodes split alike, reads the part of a node's input that it
-     * wrote itself as the previous node's output. Claimed from one shared counter instead, task i went to whichever thread came first, differently in
-     * every node and run. Reading what the other core wrote is what costs on this VM when the host puts its two
-     * vCPUs on cores that share no L3 (a cache line from the other core takes about 310 ns instead of 70): ResNet-18
-     * at two threads 16.4 ms near, 20.3-20.7 ms far (ONNX Runtime 16.7 / 17.3). Blocks took the far case to
-     * 20.1-20.4 ms; most of the rest is data both threads read inside a node (bench/README.md, "Two threads,
-     * session 4").
+     * wrote itself as the previous node's output. Claimed from one shared counter instead, task i went to whichever
+     * thread came first, differently in every node and run. Reading what the other core wrote is what costs on
+     * this VM when the host puts its two vCPUs on cores that share no L3 (a cache line from the other core takes
+     * about 310 ns instead of 70): ResNet-18 at two threads 16.4 ms near, 20.3-20.7 ms far (ONNX Runtime 16.7 /
+     * 17.3). Blocks took the far case to 20.1-20.4 ms; most of the rest is data both threads read inside a node
+     * (bench/README.md, "Two threads, session 4").
      */
     private static final class Job {
         /** Ints between two threads' cursors: one 64-byte cache line, so claiming in one's own block stays local. */
@@ -69,7 +69,10 @@ final class ThreadPoolParallel implements Parallel, AutoCloseable {
             this.cursor = new AtomicIntegerArray((threads + 1) * PAD);
         }
 
-        /** Deals out {@code count} tasks; the volatile cursor writes publish task and count to whoever claims. */
+        /**
+         * Deals out {@code count} tasks (before the job is posted: the volatile writes of {@code job} and
+         * {@code posted} that follow publish task, count and cursors to the workers).
+         */
         void deal(int count, Task task) {
             this.task = task;
             this.count = count;
