@@ -26,7 +26,10 @@ record WinogradStripPlan(int units, boolean cooperative, int rowsPerStrip, int s
         // one thread each: no joins, full-width GEMMs.
         if (threads > 1 && (long) units * Math.ceilDiv(rows, strip) < 4L * threads
                 && makespan(units, rows, strip, threads) * threads > total + total / 10) {
-            if (!byColumns) {
+            int even = evenStrip(units, rows, strip, threads);
+            if (even > 0) {
+                strip = even;
+            } else if (!byColumns) {
                 cooperative = true;
             } else {
                 // The strip size whose tasks finish soonest on the threads, the largest among equals (fewer, bigger
@@ -45,6 +48,38 @@ record WinogradStripPlan(int units, boolean cooperative, int rowsPerStrip, int s
         }
         return new WinogradStripPlan(units, cooperative, strip, Math.ceilDiv(rows, strip));
     }
+
+    /**
+     * A strip size that gives each thread one strip per unit's share, balanced within a tenth, when that makes no
+     * thread stream the transformed weights more often than the cooperative form would (there every thread reads
+     * its share of the positions' weights once per strip), and the strips stay within {@link #MAX_GROWTH} times the
+     * preferred size; 0 if there is none. 3D 64@8x28x28 F(4,3): 14 tile rows, preferred strips of 3 (five strips,
+     * cooperatively: every thread streams 2.5 times its share), two strips of 7 instead: each thread streams the
+     * weights once and keeps its transformed input and GEMM output to itself. That matters on this VM: when the host
+     * puts the two vCPUs on cores that share no L3, the cooperative strips' hand-over of V and O between the
+     * threads took the layer from 3.4 to 5.3 ms; two strips of 7 run 3.15 ms near and 3.3 ms far (1 thread: 6.4).
+     * ResNet's 512@7x7 (one strip of 4 rows) stays cooperative: one strip per thread would read all the weights
+     * twice.
+     */
+    static int evenStrip(int units, int rows, int strip, int threads) {
+        if (units >= threads) {
+            return 0;
+        }
+        int perUnit = threads / units;
+        if (perUnit * units != threads) {
+            return 0;
+        }
+        int even = Math.ceilDiv(rows, perUnit);
+        long total = (long) units * rows;
+        int coopStrips = units * Math.ceilDiv(rows, strip);
+        // one pass over the weights per thread, against coopStrips / threads passes cooperatively
+        boolean fewerWeightPasses = threads <= coopStrips;
+        boolean balanced = makespan(units, rows, even, threads) * threads <= total + total / 10;
+        return fewerWeightPasses && balanced && even <= MAX_GROWTH * strip ? even : 0;
+    }
+
+    /** How much larger than the preferred size {@link #evenStrip} may make a strip (its V and O grow with it). */
+    static final int MAX_GROWTH = 3;
 
     /**
      * Tile rows on the busiest thread when {@code units} x strips of {@code strip} rows (the last one shorter) are

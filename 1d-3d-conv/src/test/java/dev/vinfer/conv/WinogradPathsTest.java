@@ -87,4 +87,15 @@ class WinogradPathsTest {
                 .padsOnnx(1, 1, 1, 1, 1, 1).build();
         check("seed=" + seed, g3, 2, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed));
     }
+
+    /**
+     * Strips capped to 3 tile rows of a 3D 8x28x28 plane (14 rows: 3, 3, 3, 3, 2) on two threads become two
+     * strips of 7, one a thread ({@link WinogradStripPlan#evenStrip}); on five, cooperative strips.
+     */
+    @Test
+    void fewUnevenStripsGrowToOneAThread() {
+        ConvGeometry g = ConvGeometry.builder().channels(5, 7).input(8, 28, 28).kernel(3, 3, 3)
+                .padsOnnx(1, 1, 1, 1, 1, 1).build();
+        check("seed=5200", g, 4, 24, Integer.MAX_VALUE, new Random(5200));
+    }
 }

@@ -41,4 +41,24 @@ class WorkSplitTest {
         assertEquals(7, WinogradStripPlan.makespan(1, 14, 1, 2));
         assertEquals(7, WinogradStripPlan.makespan(2, 7, 7, 2));
     }
+
+    /**
+     * Few uneven strips: one strip per thread when that streams the transformed weights no more often than the
+     * cooperative form (3D 64@8x28x28 F(4,3): 14 rows, preferred 3), cooperative when it would stream them more
+     * (ResNet's 512@7x7: one strip of 4 rows; 128@28x28: one of 7).
+     */
+    @Test
+    void winogradStripsOnePerThreadWhenThatReadsTheWeightsLess() {
+        WinogradStripPlan p = WinogradStripPlan.of(1, 14, 3, false, 2);
+        assertEquals(false, p.cooperative());
+        assertEquals(7, p.rowsPerStrip());
+        assertEquals(2, p.strips());
+        assertEquals(true, WinogradStripPlan.of(1, 4, 4, false, 2).cooperative());
+        assertEquals(true, WinogradStripPlan.of(1, 7, 7, false, 2).cooperative());
+        // one thread: the preferred strips; too much growth or no even split: as before
+        assertEquals(3, WinogradStripPlan.of(1, 14, 3, false, 1).rowsPerStrip());
+        assertEquals(0, WinogradStripPlan.evenStrip(1, 14, 2, 2)); // 7 > 3 x 2
+        assertEquals(0, WinogradStripPlan.evenStrip(1, 5, 1, 2)); // 3 + 2 is not within a tenth
+        assertEquals(0, WinogradStripPlan.evenStrip(2, 14, 3, 2)); // two units already give each thread one
+    }
 }
