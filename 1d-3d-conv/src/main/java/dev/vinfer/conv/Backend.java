@@ -151,6 +151,24 @@ public interface Backend {
     default PanelGemm panelGemm(int m, int k, float[] w, int wOff, float[] bias) {
         return new ScalarPanelGemm(m, k, w, wOff, bias);
     }
+
+    // ---- Winograd on small planes (SmallPlaneWinograd) ----
+
+    /**
+     * Tiles a {@link #tileGemm} computes at once (all tiles of a plane in one vector), or 0 if this backend has no
+     * kernel worth using for it (then small planes stay on {@link WinogradConv}).
+     */
+    default int tileGemmLanes() {
+        return ScalarTileGemm.LANES;
+    }
+
+    /**
+     * Prepares the weights-stationary GEMMs of a small-plane Winograd convolution: {@code byPosition[pos]} is
+     * {@code U_pos} ({@code rows x depth}, row-major). See {@link TileGemm}.
+     */
+    default TileGemm tileGemm(int positions, int rows, int depth, float[][] byPosition) {
+        return new ScalarTileGemm(positions, rows, depth, byPosition);
+    }
     /**
      * Drops the last value of every segment of {@code seg} values:
      * {@code dst[dstOff + s * (seg - 1) + j] = src[srcOff + s * seg + j]} for {@code s < segs, j < seg - 1}. The

@@ -18,50 +18,10 @@ final class WinogradWeights {
             WinogradTransform tw, int positions, boolean byColumns, Backend backend, float[] w, int wOff) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
-        PackedMatrix[][] out = new PackedMatrix[g.group()][positions];
-        float[][] byPos = new float[positions][mg * cg];
-        double[] wt = new double[taps * cg];
-        double[] alongW = new double[td.taps * th.taps * tw.t * cg];
-        double[] alongH = new double[td.taps * th.t * tw.t * cg];
-        double[] u = new double[positions * cg];
+        PackedMatrix[][] out = new PackedMatrix[g.group()][];
         for (int gi = 0; gi < g.group(); gi++) {
-            for (int mo = 0; mo < mg; mo++) {
-                int base = wOff + (gi * mg + mo) * cg * taps;
-                for (int c = 0; c < cg; c++) {
-                    for (int k = 0; k < taps; k++) {
-                        wt[k * cg + c] = w[base + c * taps + k];
-                    }
-                }
-                for (int row = 0; row < td.taps * th.taps; row++) {
-                    for (int cc = 0; cc < tw.t; cc++) {
-                        combineRows(tw.g, cc * tw.taps, tw.taps, wt, row * tw.taps * cg, cg, alongW,
-                                (row * tw.t + cc) * cg, cg);
-                    }
-                }
-                for (int kd = 0; kd < td.taps; kd++) {
-                    for (int b = 0; b < th.t; b++) {
-                        for (int cc = 0; cc < tw.t; cc++) {
-                            combineRows(th.g, b * th.taps, th.taps, alongW, (kd * th.taps * tw.t + cc) * cg,
-                                    tw.t * cg, alongH, ((kd * th.t + b) * tw.t + cc) * cg, cg);
-                        }
-                    }
-                }
-                int plane = th.t * tw.t;
-                for (int a = 0; a < td.t; a++) {
-                    for (int q = 0; q < plane; q++) {
-                        combineRows(td.g, a * td.taps, td.taps, alongH, q * cg, plane * cg, u, (a * plane + q) * cg,
-                                cg);
-                    }
-                }
-                for (int p = 0; p < positions; p++) {
-                    float[] dst = byPos[p];
-                    int d = mo * cg;
-                    int src = p * cg;
-                    for (int c = 0; c < cg; c++) {
-                        dst[d + c] = (float) u[src + c];
-                    }
-                }
-            }
+            float[][] byPos = transformGroup(g, gi, taps, td, th, tw, positions, w, wOff);
+            out[gi] = new PackedMatrix[positions];
             for (int p = 0; p < positions; p++) {
                 // By rows the GEMMs are V^T x U^T (U^T is their packed B); by columns U x V (U packed as A).
                 out[gi][p] = byColumns ? backend.packA(false, mg, cg, byPos[p], 0, cg)
@@ -69,6 +29,59 @@ final class WinogradWeights {
             }
         }
         return out;
+    }
+
+    /**
+     * Group gi's transformed weights unpacked: {@code [position][output channel * C/G + input channel]}
+     * ({@code U_pos}, M/G x C/G row-major).
+     */
+    static float[][] transformGroup(ConvGeometry g, int gi, int taps, WinogradTransform td, WinogradTransform th,
+            WinogradTransform tw, int positions, float[] w, int wOff) {
+        int cg = g.inChannelsPerGroup();
+        int mg = g.outChannelsPerGroup();
+        float[][] byPos = new float[positions][mg * cg];
+        double[] wt = new double[taps * cg];
+        double[] alongW = new double[td.taps * th.taps * tw.t * cg];
+        double[] alongH = new double[td.taps * th.t * tw.t * cg];
+        double[] u = new double[positions * cg];
+        for (int mo = 0; mo < mg; mo++) {
+            int base = wOff + (gi * mg + mo) * cg * taps;
+            for (int c = 0; c < cg; c++) {
+                for (int k = 0; k < taps; k++) {
+                    wt[k * cg + c] = w[base + c * taps + k];
+                }
+            }
+            for (int row = 0; row < td.taps * th.taps; row++) {
+                for (int cc = 0; cc < tw.t; cc++) {
+                    combineRows(tw.g, cc * tw.taps, tw.taps, wt, row * tw.taps * cg, cg, alongW,
+                            (row * tw.t + cc) * cg, cg);
+                }
+            }
+            for (int kd = 0; kd < td.taps; kd++) {
+                for (int b = 0; b < th.t; b++) {
+                    for (int cc = 0; cc < tw.t; cc++) {
+                        combineRows(th.g, b * th.taps, th.taps, alongW, (kd * th.taps * tw.t + cc) * cg,
+                                tw.t * cg, alongH, ((kd * th.t + b) * tw.t + cc) * cg, cg);
+                    }
+                }
+            }
+            int plane = th.t * tw.t;
+            for (int a = 0; a < td.t; a++) {
+                for (int q = 0; q < plane; q++) {
+                    combineRows(td.g, a * td.taps, td.taps, alongH, q * cg, plane * cg, u, (a * plane + q) * cg,
+                            cg);
+                }
+            }
+            for (int p = 0; p < positions; p++) {
+                float[] dst = byPos[p];
+                int d = mo * cg;
+                int src = p * cg;
+                for (int c = 0; c < cg; c++) {
+                    dst[d + c] = (float) u[src + c];
+                }
+            }
+        }
+        return byPos;
     }
 
     /**

@@ -480,4 +480,20 @@ public final class VectorBackend implements Backend {
     public PanelGemm panelGemm(int m, int k, float[] w, int wOff, float[] bias) {
         return new VectorPanelGemm(m, k, w, wOff, bias);
     }
+
+    // ---- Winograd on small planes (SmallPlaneWinograd) ----
+
+    /** 16 lanes (AVX-512) or nothing: see {@link VectorTileGemm}. */
+    @Override
+    public int tileGemmLanes() {
+        return MicroKernel.L >= VectorTileGemm.BLOCK_ROWS ? MicroKernel.L : 0;
+    }
+
+    @Override
+    public dev.vinfer.conv.TileGemm tileGemm(int positions, int rows, int depth, float[][] byPosition) {
+        if (tileGemmLanes() == 0) {
+            throw new UnsupportedOperationException("no tile GEMM with " + MicroKernel.L + " lanes");
+        }
+        return new VectorTileGemm(positions, rows, depth, byPosition);
+    }
 }

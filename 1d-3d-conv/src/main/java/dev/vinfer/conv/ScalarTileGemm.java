@@ -1,0 +1,68 @@
+package dev.vinfer.conv;
+
+/**
+ * {@link TileGemm} in plain loops (the scalar backend's, and the reference the vector kernel is tested against).
+ * Sums in float, in reduction order, with fused multiply-adds.
+ */
+final class ScalarTileGemm implements TileGemm {
+    /** Lanes of the scalar form: the vector width this is a stand-in for (16 floats, AVX-512). */
+    static final int LANES = 16;
+    static final int BLOCK_ROWS = 16;
+
+    private final int rows;
+    private final int depth;
+    private final int positions;
+    /** {@code [block][position][depth][BLOCK_ROWS]}, zero past {@link #rows}. */
+    private final float[] u;
+
+    ScalarTileGemm(int positions, int rows, int depth, float[][] byPosition) {
+        this.rows = rows;
+        this.depth = depth;
+        this.positions = positions;
+        this.u = TileGemms.pack(positions, rows, depth, byPosition, BLOCK_ROWS);
+    }
+
+    @Override
+    public int lanes() {
+        return LANES;
+    }
+
+    @Override
+    public int blockRows() {
+        return BLOCK_ROWS;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int depth() {
+        return depth;
+    }
+
+    @Override
+    public int positions() {
+        return positions;
+    }
+
+    @Override
+    public void run(int block, float[] v, int vOff, int vPosStride, int vRowStride, float[] o, int oOff) {
+        TileGemms.run(this, block, v, vOff, vPosStride, vRowStride, o, oOff);
+        for (int pos = 0; pos < positions; pos++) {
+            int ub = (block * positions + pos) * depth * BLOCK_ROWS;
+            int vb = vOff + pos * vPosStride;
+            for (int r = 0; r < BLOCK_ROWS; r++) {
+                int to = oOff + (pos * BLOCK_ROWS + r) * LANES;
+                for (int j = 0; j < LANES; j++) {
+                    float acc = 0f;
+                    for (int c = 0; c < depth; c++) {
+                        acc = Math.fma(u[ub + c * BLOCK_ROWS + r], v[vb + c * vRowStride + j], acc);
+                    }
+                    o[to + j] = acc;
+                }
+            }
+        }
+    }
+}
