@@ -155,11 +155,11 @@ public interface Backend {
     // ---- Winograd on small planes (SmallPlaneWinograd) ----
 
     /**
-     * Tiles a {@link #tileGemm} computes at once (all tiles of a plane in one vector), or 0 if this backend has no
-     * kernel worth using for it (then small planes stay on {@link WinogradConv}).
+     * Most tiles a {@link #tileGemm} takes (all tiles of a plane at once), or 0 if this backend has no kernel worth
+     * using for it (then small planes stay on {@link WinogradConv}).
      */
-    default int tileGemmLanes() {
-        return ScalarTileGemm.LANES;
+    default int tileGemmMaxTiles() {
+        return ScalarTileGemm.MAX_TILES;
     }
 
     /**

@@ -5,9 +5,10 @@ package dev.vinfer.conv;
  * Sums in float, in reduction order, with fused multiply-adds.
  */
 final class ScalarTileGemm implements TileGemm {
-    /** Lanes of the scalar form: the vector width this is a stand-in for (16 floats, AVX-512). */
-    static final int LANES = 16;
-    static final int BLOCK_ROWS = 16;
+    /** The sizes of the vector kernel this stands in for (AVX-512). */
+    static final int MAX_TILES = 16;
+    static final int TILE_GROUP = 8;
+    static final int BLOCK_ROWS = 32;
 
     private final int rows;
     private final int depth;
@@ -23,8 +24,13 @@ final class ScalarTileGemm implements TileGemm {
     }
 
     @Override
-    public int lanes() {
-        return LANES;
+    public int maxTiles() {
+        return MAX_TILES;
+    }
+
+    @Override
+    public int tileGroup() {
+        return TILE_GROUP;
     }
 
     @Override
@@ -48,19 +54,20 @@ final class ScalarTileGemm implements TileGemm {
     }
 
     @Override
-    public void run(int block, float[] v, int vOff, int vPosStride, int vRowStride, float[] o, int oOff) {
-        TileGemms.run(this, block, v, vOff, vPosStride, vRowStride, o, oOff);
+    public void run(int block, int tiles, float[] v, int vOff, int vPosStride, int vRowStride, float[] o, int oOff) {
+        TileGemms.run(this, block, tiles, v, vOff, vPosStride, vRowStride, o, oOff);
+        int slots = slots(tiles);
         for (int pos = 0; pos < positions; pos++) {
             int ub = (block * positions + pos) * depth * BLOCK_ROWS;
             int vb = vOff + pos * vPosStride;
-            for (int r = 0; r < BLOCK_ROWS; r++) {
-                int to = oOff + (pos * BLOCK_ROWS + r) * LANES;
-                for (int j = 0; j < LANES; j++) {
+            for (int j = 0; j < slots; j++) {
+                int to = oOff + (pos * slots + j) * BLOCK_ROWS;
+                for (int r = 0; r < BLOCK_ROWS; r++) {
                     float acc = 0f;
                     for (int c = 0; c < depth; c++) {
                         acc = Math.fma(u[ub + c * BLOCK_ROWS + r], v[vb + c * vRowStride + j], acc);
                     }
-                    o[to + j] = acc;
+                    o[to + r] = acc;
                 }
             }
         }

@@ -3,8 +3,8 @@ package dev.vinfer.conv;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Winograd {@code F(m x m, 3 x 3)} for 2-D planes so small that all their tiles fit in the lanes of one vector
- * ({@link Backend#tileGemmLanes}: 16 with AVX-512), e.g. ResNet's 7x7 planes on F(2,3) and 14x14 planes on F(4,3),
+ * Winograd {@code F(m x m, 3 x 3)} for 2-D planes of few tiles ({@link Backend#tileGemmMaxTiles}: 16 with
+ * AVX-512), e.g. ResNet's 7x7 planes on F(2,3) and 14x14 planes on F(4,3),
  * both 4 x 4 = 16 tiles. Same arithmetic as {@link WinogradConv} (which it replaces there: see
  * {@link #applies}), arranged for the case where the weights, not the tiles, are the big operand:
  * <ol>
@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * precomputed index table (zeros outside the plane) as {@code [dy][dx][channel][tile]}, then {@code B^T} along H
  * and along W as a few long {@link Backend#combine} calls, the last writing {@code V[pos][channel][tile]}
  * directly;</li>
- * <li>per block of 16 output channels: the {@code t^2} products {@code U_pos x V_pos} with the tiles in the lanes
- * ({@link TileGemm}; each transformed weight read once, front to back), then at once, while the block's products
- * ({@code t^2 x 16 x 16} floats) are in L1, {@code A^T} along W and H, the outputs scattered into the block's
+ * <li>per block of 32 output channels: the {@code t^2} products {@code U_pos x V_pos} for all tiles at once
+ * ({@link TileGemm}; each transformed weight read from memory once, front to back), then right away, while the
+ * block's products ({@code t^2 x 16 x 32} floats) are in L1/L2, {@code A^T} along W and H, the outputs scattered
+ * into the block's
  * planes, and residual, bias and epilogue per plane.</li>
  * </ol>
  *
@@ -31,9 +32,10 @@ final class SmallPlaneWinograd extends PreparedConv {
     private final Shape3 s;
     private final WinogradTransform f;
     private final int positions;
-    /** Tiles of a plane ({@code nH x nW}), at most {@link TileGemm#lanes()}. */
+    /** Tiles of a plane ({@code nH x nW}), at most {@link TileGemm#maxTiles()}. */
     private final int tiles;
-    private final int lanes;
+    /** Tile slots of the products' output: tiles rounded up to the kernel's tile group. */
+    private final int slots;
     private final int blockRows;
     /** Per group. */
     private final TileGemm[] gemms;
@@ -47,10 +49,10 @@ final class SmallPlaneWinograd extends PreparedConv {
 
     /**
      * Whether this kernel computes F(m,3) on {@code g} with {@code backend}: a 2-D convolution Winograd supports
-     * whose plane has at most {@link Backend#tileGemmLanes()} tiles.
+     * whose plane has at most {@link Backend#tileGemmMaxTiles()} tiles.
      */
     static boolean applies(ConvGeometry g, int m, Backend backend) {
-        return g.rank() == 2 && WinogradConv.supports(g, m) && tiles(g, m) <= backend.tileGemmLanes();
+        return g.rank() == 2 && WinogradConv.supports(g, m) && tiles(g, m) <= backend.tileGemmMaxTiles();
     }
 
     private static int tiles(ConvGeometry g, int m) {
@@ -61,7 +63,7 @@ final class SmallPlaneWinograd extends PreparedConv {
         super(WinogradConv.algorithmFor(m), backend, g.inputLength(), g.outputLength());
         if (!applies(g, m, backend)) {
             throw new IllegalArgumentException("small-plane Winograd F(" + m + ",3) needs a 2-D 3x3 stride-1"
-                    + " convolution of at most " + backend.tileGemmLanes() + " tiles: " + g);
+                    + " convolution of at most " + backend.tileGemmMaxTiles() + " tiles: " + g);
         }
         this.g = g;
         this.s = Shape3.of(g);
@@ -79,7 +81,7 @@ final class SmallPlaneWinograd extends PreparedConv {
                     positions, w, wOff);
             gemms[gi] = backend.tileGemm(positions, g.outChannelsPerGroup(), g.inChannelsPerGroup(), u);
         }
-        this.lanes = gemms[0].lanes();
+        this.slots = gemms[0].slots(tiles);
         this.blockRows = gemms[0].blockRows();
         this.srcIdx = new int[positions * tiles];
         this.dstIdx = new int[m * m * tiles];
@@ -150,8 +152,8 @@ final class SmallPlaneWinograd extends PreparedConv {
         c.set(in, inOff, out, outOff, res, resDelta);
         Scratch mine = SCRATCH.get();
         int cg = g.inChannelsPerGroup();
-        // lanes floats of slack: the products read a whole vector from every (position, channel) row.
-        mine.v = Scratch.grow(mine.v, positions * cg * tiles + lanes);
+        // Slack: the products read a whole tile group from every (position, channel) row.
+        mine.v = Scratch.grow(mine.v, positions * cg * tiles + slots);
         c.v = mine.v;
         int threads = p.threads();
         try {
@@ -231,7 +233,7 @@ final class SmallPlaneWinograd extends PreparedConv {
         int t = f.t;
         int m = f.m;
         int cg = g.inChannelsPerGroup();
-        int run = blockRows * lanes; // one position of the block: [row][lane]
+        int run = slots * blockRows; // one position of the block: [tile][row]
         sc.o = Scratch.grow(sc.o, positions * run);
         sc.patch = Scratch.grow(sc.patch, t * m * run);
         sc.patch2 = Scratch.grow(sc.patch2, m * m * run);
@@ -240,7 +242,7 @@ final class SmallPlaneWinograd extends PreparedConv {
         float[] done = sc.patch2;
         int[] so = sc.srcOff;
         int[] dso = sc.dstOff;
-        gemms[gi].run(b, v, 0, cg * tiles, tiles, o, 0);
+        gemms[gi].run(b, tiles, v, 0, cg * tiles, tiles, o, 0);
         for (int a = 0; a < t; a++) {
             for (int k = 0; k < t; k++) {
                 so[k] = (a * t + k) * run;
@@ -265,12 +267,12 @@ final class SmallPlaneWinograd extends PreparedConv {
             int ch = gi * mg + b * blockRows + r;
             int plane = outOff + (n * g.outChannels() + ch) * outPlane;
             for (int q = 0; q < m * m; q++) {
-                int src = (q * blockRows + r) * lanes;
+                int src = q * slots * blockRows + r;
                 int di = q * tiles;
                 for (int j = 0; j < tiles; j++) {
                     int idx = dstIdx[di + j];
                     if (idx >= 0) {
-                        out[plane + idx] = done[src + j];
+                        out[plane + idx] = done[src + j * blockRows];
                     }
                 }
             }

@@ -2,22 +2,29 @@ package dev.vinfer.conv;
 
 /**
  * The GEMMs of {@link SmallPlaneWinograd}: one product per Winograd tile position, {@code O_pos = U_pos x V_pos}
- * ({@code rows x depth} transformed weights times {@code depth x tiles} transformed input), with every tile of the
- * plane in the lanes of one vector. The weights are the streamed operand: each weight is read once per call and
- * used for all tiles, in a layout read strictly in order ({@code [row block][position][depth][block row]}), while
- * the whole output block ({@code blockRows x tiles}) stays in registers over the reduction.
+ * ({@code rows x depth} transformed weights times {@code depth x tiles} transformed input) for a plane of few tiles
+ * (at most {@link #maxTiles()}), one block of output rows (channels) at a time over all positions. Per block the
+ * weights are read once, front to back ({@code [row block][position][depth][block row]}), and all of the plane's
+ * tiles are computed from them while they are in L1/L2.
  *
  * <p>Why: on small planes a Winograd layer has few tiles (ResNet's 7x7 and 14x14 planes: 16) against many
- * weights (16 MB for 512->512 F(2,3)); the general GEMM, with the tiles as 6- or 7-row register tiles, pads 16
- * tiles to 18 and rereads its weight panels per row tile.
+ * weights (16 MB for 512->512 F(2,3)); the general GEMM pads 16 tiles to 18 (6-row register tiles) and works
+ * position by position over all channels, with its transforms in many short calls.
+ *
+ * <p>Output layout: {@code o[oOff + (pos * slots + j) * blockRows() + r]} for tile j of {@code slots =
+ * tiles rounded up to tileGroup()} and row r of the block (rows past {@link #rows()} are zero; slots past the
+ * tiles hold whatever v held past them, to be ignored).
  *
  * <p>Prepared once per weights by {@link Backend#tileGemm}; immutable and safe to share between threads.
  */
 public interface TileGemm {
-    /** Tile columns computed per call: the tiles of a plane (at most this many) sit in lanes {@code [0, tiles)}. */
-    int lanes();
+    /** Most tiles per call. */
+    int maxTiles();
 
-    /** Output rows per block (the register tile's rows). */
+    /** Tiles are computed in groups of this many (the register tile's rows). */
+    int tileGroup();
+
+    /** Output rows per block (the register tile's columns). */
     int blockRows();
 
     /** Output rows (M/G). */
@@ -34,13 +41,17 @@ public interface TileGemm {
         return Math.ceilDiv(rows(), blockRows());
     }
 
+    /** Tile slots of the output for {@code tiles} tiles: tiles rounded up to {@link #tileGroup()}. */
+    default int slots(int tiles) {
+        return Math.ceilDiv(tiles, tileGroup()) * tileGroup();
+    }
+
     /**
-     * For row block {@code block} and every position pos:
-     * {@code o[oOff + (pos * blockRows() + r) * lanes() + j] = sum over c < depth of U_pos[block * blockRows() + r][c]
-     * * v[vOff + pos * vPosStride + c * vRowStride + j]} for {@code r < blockRows()} (rows past {@link #rows()} are
-     * zero) and {@code j < lanes()}. Reads {@link #lanes()} floats from every row start of v, so v must hold that
-     * many readable floats past its last row's start; lanes past the caller's tiles carry whatever v held there
-     * (finite or not) and are to be ignored.
+     * For row block {@code block} and every position pos, tile {@code j < tiles} and row {@code r < blockRows()}:
+     * {@code o[oOff + (pos * slots(tiles) + j) * blockRows() + r] = sum over c < depth of
+     * U_pos[block * blockRows() + r][c] * v[vOff + pos * vPosStride + c * vRowStride + j]}. Reads
+     * {@code slots(tiles)} floats from every row start of v, so v must hold that many readable floats past its last
+     * row's start.
      */
-    void run(int block, float[] v, int vOff, int vPosStride, int vRowStride, float[] o, int oOff);
+    void run(int block, int tiles, float[] v, int vOff, int vPosStride, int vRowStride, float[] o, int oOff);
 }

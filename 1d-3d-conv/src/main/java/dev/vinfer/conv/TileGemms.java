@@ -8,20 +8,23 @@ public final class TileGemms {
     }
 
     /** Throws unless every read of v and every write of o lies inside the arrays. */
-    public static void run(TileGemm k, int block, float[] v, int vOff, int vPosStride, int vRowStride, float[] o,
-            int oOff) {
+    public static void run(TileGemm k, int block, int tiles, float[] v, int vOff, int vPosStride, int vRowStride,
+            float[] o, int oOff) {
         Objects.requireNonNull(v, "v");
         Objects.requireNonNull(o, "o");
         Objects.checkIndex(block, k.blocks());
+        if (tiles < 1 || tiles > k.maxTiles()) {
+            throw new IllegalArgumentException(tiles + " tiles, expected 1 to " + k.maxTiles());
+        }
         if (vOff < 0 || vPosStride < 0 || vRowStride < 0 || oOff < 0) {
             throw new IllegalArgumentException("negative offset or stride");
         }
-        long lastRead = vOff + (long) (k.positions() - 1) * vPosStride + (long) (k.depth() - 1) * vRowStride
-                + k.lanes();
+        int slots = k.slots(tiles);
+        long lastRead = vOff + (long) (k.positions() - 1) * vPosStride + (long) (k.depth() - 1) * vRowStride + slots;
         if (k.depth() > 0 && lastRead > v.length) {
             throw new IndexOutOfBoundsException("v reads up to " + lastRead + " of " + v.length);
         }
-        long lastWrite = oOff + (long) k.positions() * k.blockRows() * k.lanes();
+        long lastWrite = oOff + (long) k.positions() * slots * k.blockRows();
         if (lastWrite > o.length) {
             throw new IndexOutOfBoundsException("o writes up to " + lastWrite + " of " + o.length);
         }

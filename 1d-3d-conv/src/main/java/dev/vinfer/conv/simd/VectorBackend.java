@@ -483,15 +483,15 @@ public final class VectorBackend implements Backend {
 
     // ---- Winograd on small planes (SmallPlaneWinograd) ----
 
-    /** 16 lanes (AVX-512) or nothing: see {@link VectorTileGemm}. */
+    /** 16 tiles with 16 lanes (AVX-512), else none: see {@link VectorTileGemm}. */
     @Override
-    public int tileGemmLanes() {
-        return MicroKernel.L >= VectorTileGemm.BLOCK_ROWS ? MicroKernel.L : 0;
+    public int tileGemmMaxTiles() {
+        return MicroKernel.L >= 16 ? VectorTileGemm.MAX_TILES : 0;
     }
 
     @Override
     public dev.vinfer.conv.TileGemm tileGemm(int positions, int rows, int depth, float[][] byPosition) {
-        if (tileGemmLanes() == 0) {
+        if (tileGemmMaxTiles() == 0) {
             throw new UnsupportedOperationException("no tile GEMM with " + MicroKernel.L + " lanes");
         }
         return new VectorTileGemm(positions, rows, depth, byPosition);
