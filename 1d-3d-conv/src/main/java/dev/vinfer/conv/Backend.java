@@ -169,6 +169,18 @@ public interface Backend {
     default TileGemm tileGemm(int positions, int rows, int depth, float[][] byPosition) {
         return new ScalarTileGemm(positions, rows, depth, byPosition);
     }
+
+    /**
+     * {@code dst[dOff + i] = src[sOff + idx[iOff + i]]} for {@code i < n} (an indexed gather: SmallPlaneWinograd's
+     * input tiles from a padded channel plane). Every index must lie inside src.
+     */
+    default void gather(float[] src, int sOff, int[] idx, int iOff, float[] dst, int dOff, int n) {
+        java.util.Objects.checkFromIndexSize(iOff, n, idx.length);
+        java.util.Objects.checkFromIndexSize(dOff, n, dst.length);
+        for (int i = 0; i < n; i++) {
+            dst[dOff + i] = src[sOff + idx[iOff + i]];
+        }
+    }
     /**
      * Drops the last value of every segment of {@code seg} values:
      * {@code dst[dstOff + s * (seg - 1) + j] = src[srcOff + s * seg + j]} for {@code s < segs, j < seg - 1}. The

@@ -60,14 +60,19 @@ final class ScalarTileGemm implements TileGemm {
         for (int pos = 0; pos < positions; pos++) {
             int ub = (block * positions + pos) * depth * BLOCK_ROWS;
             int vb = vOff + pos * vPosStride;
-            for (int j = 0; j < slots; j++) {
-                int to = oOff + (pos * slots + j) * BLOCK_ROWS;
-                for (int r = 0; r < BLOCK_ROWS; r++) {
-                    float acc = 0f;
-                    for (int c = 0; c < depth; c++) {
-                        acc = Math.fma(u[ub + c * BLOCK_ROWS + r], v[vb + c * vRowStride + j], acc);
+            int to = oOff + pos * slots * BLOCK_ROWS;
+            java.util.Arrays.fill(o, to, to + slots * BLOCK_ROWS, 0f);
+            // Reduction outermost, rows innermost: contiguous weight and output rows (each output still sums in
+            // reduction order).
+            for (int c = 0; c < depth; c++) {
+                int uc = ub + c * BLOCK_ROWS;
+                int vc = vb + c * vRowStride;
+                for (int j = 0; j < slots; j++) {
+                    float x = v[vc + j];
+                    int oj = to + j * BLOCK_ROWS;
+                    for (int r = 0; r < BLOCK_ROWS; r++) {
+                        o[oj + r] = Math.fma(u[uc + r], x, o[oj + r]);
                     }
-                    o[to + r] = acc;
                 }
             }
         }

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * both 4 x 4 = 16 tiles. Same arithmetic as {@link WinogradConv} (which it replaces there: see
  * {@link #applies}), arranged for the case where the weights, not the tiles, are the big operand:
  * <ol>
- * <li>input transform per block of input channels: each channel's {@code t x t} input tiles gathered through a
- * precomputed index table (zeros outside the plane) as {@code [dy][dx][channel][tile]}, then {@code B^T} along H
+ * <li>input transform per block of input channels: each channel copied into a zero-bordered plane, its
+ * {@code t x t} input tiles gathered from there ({@link Backend#gather}, one vector of tiles per position) through a
+ * precomputed index table as {@code [dy][dx][channel][tile]}, then {@code B^T} along H
  * and along W as a few long {@link Backend#combine} calls, the last writing {@code V[pos][channel][tile]}
  * directly;</li>
  * <li>per block of 32 output channels: the {@code t^2} products {@code U_pos x V_pos} for all tiles at once
@@ -39,8 +40,11 @@ final class SmallPlaneWinograd extends PreparedConv {
     private final int blockRows;
     /** Per group. */
     private final TileGemm[] gemms;
-    /** {@code [dy * t + dx][tile]}: where in the input plane the tile's input (dy, dx) is, or -1 (padding). */
+    /** {@code [dy * t + dx][tile]}: where in the zero-bordered plane the tile's input (dy, dx) is. */
     private final int[] srcIdx;
+    /** The zero-bordered plane: {@code padH x padW}, input (y, x) at {@code (y + pH, x + pW)}. */
+    private final int padH;
+    private final int padW;
     /** {@code [oy * m + ox][tile]}: where in the output plane the tile's output (oy, ox) goes, or -1 (clipped). */
     private final int[] dstIdx;
     private final float[] bias;
@@ -83,6 +87,8 @@ final class SmallPlaneWinograd extends PreparedConv {
         }
         this.slots = gemms[0].slots(tiles);
         this.blockRows = gemms[0].blockRows();
+        this.padH = nH * m + 2;
+        this.padW = nW * m + 2;
         this.srcIdx = new int[positions * tiles];
         this.dstIdx = new int[m * m * tiles];
         for (int j = 0; j < tiles; j++) {
@@ -90,10 +96,7 @@ final class SmallPlaneWinograd extends PreparedConv {
             int tx = j % nW;
             for (int dy = 0; dy < t; dy++) {
                 for (int dx = 0; dx < t; dx++) {
-                    int y = ty * m + dy - s.pH;
-                    int x = tx * m + dx - s.pW;
-                    boolean inside = y >= 0 && y < s.inH && x >= 0 && x < s.inW;
-                    srcIdx[(dy * t + dx) * tiles + j] = inside ? y * s.inW + x : -1;
+                    srcIdx[(dy * t + dx) * tiles + j] = (ty * m + dy) * padW + tx * m + dx;
                 }
             }
             for (int oy = 0; oy < m; oy++) {
@@ -112,6 +115,7 @@ final class SmallPlaneWinograd extends PreparedConv {
         float[] o = new float[0];
         float[] patch = new float[0];
         float[] patch2 = new float[0];
+        float[] plane = new float[0];
         final int[] srcOff = new int[8];
         final int[] dstOff = new int[8];
 
@@ -188,9 +192,16 @@ final class SmallPlaneWinograd extends PreparedConv {
         sc.patch2 = Scratch.grow(sc.patch2, perChannel * block);
         float[] patch = sc.patch;
         float[] patch2 = sc.patch2;
+        sc.plane = Scratch.grow(sc.plane, padH * padW);
+        float[] padded = sc.plane;
         int[] so = sc.srcOff;
         int[] dso = sc.dstOff;
         int inPlane = s.inPlane();
+        // The input rows and columns the tiles read: padded row yy holds input row yy - pH.
+        int y0 = Math.max(0, s.pH);
+        int y1 = Math.min(padH, s.inH + s.pH);
+        int x0 = Math.max(0, s.pW);
+        int x1 = Math.min(padW, s.inW + s.pW);
         int base = inOff + (n * g.inChannels() + gi * cg) * inPlane;
         int posStride = cg * tiles;
         for (int c = c0; c < c1; c += block) {
@@ -198,13 +209,12 @@ final class SmallPlaneWinograd extends PreparedConv {
             int run = nb * tiles; // one (dy, dx) row of the block: its channels' tiles
             for (int i = 0; i < nb; i++) {
                 int ch = base + (c + i) * inPlane;
+                java.util.Arrays.fill(padded, 0, padH * padW, 0f);
+                for (int yy = y0; yy < y1 && x1 > x0; yy++) {
+                    System.arraycopy(in, ch + (yy - s.pH) * s.inW + x0 - s.pW, padded, yy * padW + x0, x1 - x0);
+                }
                 for (int p = 0; p < positions; p++) {
-                    int d = (p * nb + i) * tiles;
-                    int si = p * tiles;
-                    for (int j = 0; j < tiles; j++) {
-                        int idx = srcIdx[si + j];
-                        patch[d + j] = idx < 0 ? 0f : in[ch + idx];
-                    }
+                    backend.gather(padded, 0, srcIdx, p * tiles, patch, (p * nb + i) * tiles, tiles);
                 }
             }
             // Along H: row dy of the patch is t * run floats (all dx), so one combine covers every dx.

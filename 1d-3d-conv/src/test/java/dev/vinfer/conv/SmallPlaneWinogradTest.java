@@ -148,4 +148,29 @@ class SmallPlaneWinogradTest {
             }
         }
     }
+
+    /** {@link Backend#gather} on every backend: random indices, lengths with and without a partial vector. */
+    @Test
+    void gatherMatchesIndexing() {
+        Random r = new Random(7600);
+        float[] src = random(r, 300);
+        for (int n : new int[] {0, 1, 15, 16, 17, 40}) {
+            int[] idx = new int[n + 2];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = r.nextInt(290);
+            }
+            for (Backend be : TestSupport.backends()) {
+                float[] dst = new float[n + 4];
+                Arrays.fill(dst, Float.NaN);
+                be.gather(src, 7, idx, 2, dst, 3, n);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(src[7 + idx[2 + i]], dst[3 + i], be.name() + " n=" + n + " i=" + i);
+                }
+                assertEquals(Float.NaN, dst[2], be.name() + " wrote before");
+                if (n + 3 < dst.length) {
+                    assertEquals(Float.NaN, dst[n + 3], be.name() + " wrote after");
+                }
+            }
+        }
+    }
 }

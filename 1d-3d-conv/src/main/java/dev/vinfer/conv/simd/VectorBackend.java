@@ -496,4 +496,18 @@ public final class VectorBackend implements Backend {
         }
         return new VectorTileGemm(positions, rows, depth, byPosition);
     }
+
+    /** Whole vectors by the Vector API's gather (which checks every index), the tail one value at a time. */
+    @Override
+    public void gather(float[] src, int sOff, int[] idx, int iOff, float[] dst, int dOff, int n) {
+        Objects.checkFromIndexSize(iOff, n, idx.length);
+        Objects.checkFromIndexSize(dOff, n, dst.length);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, src, sOff, idx, iOff + i).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] = src[sOff + idx[iOff + i]];
+        }
+    }
 }
