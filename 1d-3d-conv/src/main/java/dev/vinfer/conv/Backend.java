@@ -185,6 +185,36 @@ public interface Backend {
     default PanelGemm panelGemm(int m, int k, float[] w, int wOff, float[] bias) {
         return new ScalarPanelGemm(m, k, w, wOff, bias);
     }
+
+    // ---- Winograd on small planes (SmallPlaneWinograd) ----
+
+    /**
+     * Most tiles a {@link #tileGemm} takes (all tiles of a plane at once), or 0 if this backend has no kernel worth
+     * using for it (then small planes stay on {@link WinogradConv}).
+     */
+    default int tileGemmMaxTiles() {
+        return ScalarTileGemm.MAX_TILES;
+    }
+
+    /**
+     * Prepares the weights-stationary GEMMs of a small-plane Winograd convolution: {@code byPosition[pos]} is
+     * {@code U_pos} ({@code rows x depth}, row-major). See {@link TileGemm}.
+     */
+    default TileGemm tileGemm(int positions, int rows, int depth, float[][] byPosition) {
+        return new ScalarTileGemm(positions, rows, depth, byPosition);
+    }
+
+    /**
+     * {@code dst[dOff + i] = src[sOff + idx[iOff + i]]} for {@code i < n} (an indexed gather: SmallPlaneWinograd's
+     * input tiles from a padded channel plane). Every index must lie inside src.
+     */
+    default void gather(float[] src, int sOff, int[] idx, int iOff, float[] dst, int dOff, int n) {
+        java.util.Objects.checkFromIndexSize(iOff, n, idx.length);
+        java.util.Objects.checkFromIndexSize(dOff, n, dst.length);
+        for (int i = 0; i < n; i++) {
+            dst[dOff + i] = src[sOff + idx[iOff + i]];
+        }
+    }
     /**
      * Drops the last value of every segment of {@code seg} values:
      * {@code dst[dstOff + s * (seg - 1) + j] = src[srcOff + s * seg + j]} for {@code s < segs, j < seg - 1}. The

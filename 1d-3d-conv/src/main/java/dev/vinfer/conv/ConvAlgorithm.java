@@ -400,6 +400,19 @@ public enum ConvAlgorithm {
      * and with warm caches 256@14 F(2,3) 1.75 / 1.48, F(4,3) 1.67 / 1.36; two threads (wall best, cold) 1.19 and
      * 1.10. So @14x14 now takes F(4,3); the line at 10 lies between the measured 7 and 14 (12x12 would be 9 exact
      * F(4,3) tiles, 10x10 is 9 tiles covering 12, close to F(2,3)'s 25 tiles in GEMM work).
+     *
+     * <p>Session 4: 2-D planes of at most 16 tiles (with AVX-512) now run {@link SmallPlaneWinograd} for either
+     * variant (the choice between them is unchanged): per block of 32 output channels all tiles' products at once,
+     * each transformed weight streamed from memory once, the output transform right after. Measured with
+     * {@code ConvPairedProbe} (session-3 build and this one alternated in one JVM, bias + Relu, 150 runs each, load
+     * average 15-16 on the 2 cores), one thread caller CPU median / best, two threads wall best, ms:
+     * <pre>
+     * layer                      before (WinogradConv)    after (SmallPlaneWinograd)
+     * 3x3 512->512 @7x7, F(2,3)    2.45 / 2.17, 2T 1.15     1.87 / 1.69, 2T 0.82
+     * 3x3 256->256 @14x14, F(4,3)  1.74 / 1.39, 2T 0.74     1.22 / 1.02, 2T 0.51
+     * </pre>
+     * With F(2,3) on 14x14 (49 tiles) the general kernel would run; F(4,3) there is the 16-tile small-plane kernel,
+     * so the line at 10 stands and now favours F(4,3) at 14x14 by more than before.
      */
     static ConvAlgorithm winograd(ConvGeometry g) {
         if (!WinogradConv.supports(g) || g.inChannelsPerGroup() < 16 || g.outChannelsPerGroup() < 16) {

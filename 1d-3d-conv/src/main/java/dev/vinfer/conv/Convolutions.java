@@ -47,14 +47,21 @@ public final class Convolutions {
             case POINTWISE -> new PointwiseConv(g, weights, wOff, bias, ep, backend);
             case DEPTHWISE -> new DepthwiseConv(g, weights, wOff, bias, ep, backend);
             case DEPTHWISE_BLOCKED -> new BlockedDepthwiseConv(g, weights, wOff, bias, ep, backend);
-            case WINOGRAD_F2_3 -> new WinogradConv(g, 2, weights, wOff, bias, ep, backend);
-            case WINOGRAD_F4_3 -> new WinogradConv(g, 4, weights, wOff, bias, ep, backend);
+            case WINOGRAD_F2_3 -> winograd(g, 2, weights, wOff, bias, ep, backend);
+            case WINOGRAD_F4_3 -> winograd(g, 4, weights, wOff, bias, ep, backend);
             case WINOGRAD_F6_3 -> new WinogradConv(g, 6, weights, wOff, bias, ep, backend);
             case ROW_DIRECT -> new RowDirectConv(g, weights, wOff, bias, ep, backend);
             case IMPLICIT_IM2COL -> new ImplicitIm2colConv(g, weights, wOff, bias, ep, backend);
             case PIXEL_ROWS -> new PixelRowsConv(g, weights, wOff, bias, ep, backend);
             case AUTO, GEMM_COL2IM -> throw new AssertionError(a);
         };
+    }
+
+    /** Winograd F(m,3): {@link SmallPlaneWinograd} where all of a plane's tiles fit in one vector, else the general one. */
+    private static ConvKernel winograd(ConvGeometry g, int m, float[] weights, int wOff, float[] bias, Epilogue ep,
+            Backend backend) {
+        return SmallPlaneWinograd.applies(g, m, backend) ? new SmallPlaneWinograd(g, m, weights, wOff, bias, ep, backend)
+                : new WinogradConv(g, m, weights, wOff, bias, ep, backend);
     }
 
     /**

@@ -30,6 +30,31 @@ final class WinogradWeights {
     }
 
     /**
+     * Group gi's transformed weights unpacked as {@code [position][output channel * C/G + input channel]}
+     * ({@code U_pos}, M/G x C/G row-major), the layout {@link SmallPlaneWinograd}'s tile GEMMs take: the transform
+     * of {@link #transformGroup} with each position's matrix transposed back.
+     */
+    static float[][] byPosition(ConvGeometry g, int gi, int taps, WinogradTransform td, WinogradTransform th,
+            WinogradTransform tw, int positions, Backend backend, float[] w, int wOff) {
+        int cg = g.inChannelsPerGroup();
+        int mg = g.outChannelsPerGroup();
+        int ps = mg * cg;
+        float[] ut = new float[positions * ps];
+        transformGroup(g, taps, td, th, tw, backend, w, wOff, gi, ut);
+        float[][] byPos = new float[positions][ps];
+        for (int p = 0; p < positions; p++) {
+            float[] dst = byPos[p];
+            int base = p * ps;
+            for (int c = 0; c < cg; c++) {
+                for (int mo = 0; mo < mg; mo++) {
+                    dst[mo * cg + c] = ut[base + c * mg + mo];
+                }
+            }
+        }
+        return byPos;
+    }
+
+    /**
      * The transformed weights of group {@code gi}, unpacked and transposed: {@code u[p * mg * cg + c * mg + mo]} for
      * position p ({@code (a * th.t + b) * tw.t + cc}), input channel c and output channel mo of the group.
      *

@@ -556,4 +556,34 @@ public final class VectorBackend implements Backend {
                 dStride);
         VectorLinearRows.apply(outRows, inRows, coef, cOff, src, sOff, sStride, len, dst, dOff, dStride);
     }
+
+    // ---- Winograd on small planes (SmallPlaneWinograd) ----
+
+    /** 16 tiles with 16 lanes (AVX-512), else none: see {@link VectorTileGemm}. */
+    @Override
+    public int tileGemmMaxTiles() {
+        return MicroKernel.L >= 16 ? VectorTileGemm.MAX_TILES : 0;
+    }
+
+    @Override
+    public dev.vinfer.conv.TileGemm tileGemm(int positions, int rows, int depth, float[][] byPosition) {
+        if (tileGemmMaxTiles() == 0) {
+            throw new UnsupportedOperationException("no tile GEMM with " + MicroKernel.L + " lanes");
+        }
+        return new VectorTileGemm(positions, rows, depth, byPosition);
+    }
+
+    /** Whole vectors by the Vector API's gather (which checks every index), the tail one value at a time. */
+    @Override
+    public void gather(float[] src, int sOff, int[] idx, int iOff, float[] dst, int dOff, int n) {
+        Objects.checkFromIndexSize(iOff, n, idx.length);
+        Objects.checkFromIndexSize(dOff, n, dst.length);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, src, sOff, idx, iOff + i).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] = src[sOff + idx[iOff + i]];
+        }
+    }
 }

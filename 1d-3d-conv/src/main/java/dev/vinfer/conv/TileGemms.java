@@ -1,0 +1,60 @@
+package dev.vinfer.conv;
+
+import java.util.Objects;
+
+/** What the {@link TileGemm} implementations share: the weight layout and the argument checks of {@link TileGemm#run}. */
+public final class TileGemms {
+    private TileGemms() {
+    }
+
+    /** Throws unless every read of v and every write of o lies inside the arrays. */
+    public static void run(TileGemm k, int block, int tiles, float[] v, int vOff, int vPosStride, int vRowStride,
+            float[] o, int oOff) {
+        Objects.requireNonNull(v, "v");
+        Objects.requireNonNull(o, "o");
+        Objects.checkIndex(block, k.blocks());
+        if (tiles < 1 || tiles > k.maxTiles()) {
+            throw new IllegalArgumentException(tiles + " tiles, expected 1 to " + k.maxTiles());
+        }
+        if (vOff < 0 || vPosStride < 0 || vRowStride < 0 || oOff < 0) {
+            throw new IllegalArgumentException("negative offset or stride");
+        }
+        int slots = k.slots(tiles);
+        long lastRead = vOff + (long) (k.positions() - 1) * vPosStride + (long) (k.depth() - 1) * vRowStride + slots;
+        if (k.depth() > 0 && lastRead > v.length) {
+            throw new IndexOutOfBoundsException("v reads up to " + lastRead + " of " + v.length);
+        }
+        long lastWrite = oOff + (long) k.positions() * slots * k.blockRows();
+        if (lastWrite > o.length) {
+            throw new IndexOutOfBoundsException("o writes up to " + lastWrite + " of " + o.length);
+        }
+    }
+
+    /**
+     * Packs {@code byPosition[pos]} ({@code rows x depth}, row-major) as {@code [block][position][depth][blockRows]}
+     * with zero rows past {@code rows}.
+     */
+    public static float[] pack(int positions, int rows, int depth, float[][] byPosition, int blockRows) {
+        if (byPosition.length != positions) {
+            throw new IllegalArgumentException(byPosition.length + " weight matrices for " + positions + " positions");
+        }
+        int blocks = Math.ceilDiv(rows, blockRows);
+        float[] u = new float[Math.multiplyExact(Math.multiplyExact(blocks * blockRows, depth), positions)];
+        for (int pos = 0; pos < positions; pos++) {
+            float[] w = byPosition[pos];
+            if (w.length < (long) rows * depth) {
+                throw new IllegalArgumentException("weights of position " + pos + ": " + w.length + " < " + rows
+                        + " x " + depth);
+            }
+            for (int r = 0; r < rows; r++) {
+                int b = r / blockRows;
+                int base = ((b * positions + pos) * depth) * blockRows + r % blockRows;
+                for (int c = 0; c < depth; c++) {
+                    u[base + c * blockRows] = w[r * depth + c];
+                }
+            }
+        }
+        return u;
+    }
+
+}
