@@ -182,6 +182,36 @@ final class MicroKernel {
         c61.intoArray(c, r6 + L);
     }
 
+    /**
+     * The first vector ({@code L} columns) of an {@code MR x NR} tile over {@code kc} steps, stored at
+     * {@code scratch[r * NR]} (the layout {@link #edge} copies from): for a B panel whose columns past {@code L}
+     * are all padding.
+     */
+    static void narrow(int kc, float[] a, int ai, float[] b, int bi, float[] scratch) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        for (int p = 0; p < kc; p++) {
+            int ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi + p * NR);
+            c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ap + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ap + 5]).fma(b0, c5);
+        }
+        c0.intoArray(scratch, 0);
+        c1.intoArray(scratch, NR);
+        c2.intoArray(scratch, 2 * NR);
+        c3.intoArray(scratch, 3 * NR);
+        c4.intoArray(scratch, 4 * NR);
+        c5.intoArray(scratch, 5 * NR);
+    }
+
     private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean load) {
         if (load) {
             v0 = v0.add(FloatVector.fromArray(S, c, ci));
@@ -198,7 +228,11 @@ final class MicroKernel {
      */
     static void edge(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean load, int mr,
             int nr, float[] scratch, int panelRows) {
-        if (panelRows == MR7) {
+        if (nr <= L && panelRows == MR) {
+            // A last panel at most one vector wide (64@56x56 Winograd by columns: 105 = 3 x 32 + 9 tile columns):
+            // half the work of a full tile.
+            narrow(kc, a, ai, b, bi, scratch);
+        } else if (panelRows == MR7) {
             tile7(kc, a, ai, b, bi, scratch, 0, NR, false);
         } else {
             tile(kc, a, ai, b, bi, scratch, 0, NR, false);
