@@ -56,6 +56,8 @@ final class WinogradConv extends PreparedConv {
     static final int BY_COLUMNS_MIN = 96;
     /** See {@link #BY_COLUMNS_MIN}. */
     static final int BY_COLUMNS_MAX_CHANNELS = 64;
+    /** By columns, the GEMM output's rows are padded to a multiple of this (16 float lanes with AVX-512). */
+    static final int OUTPUT_ROW_ALIGN = 16;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -422,8 +424,18 @@ final class WinogradConv extends PreparedConv {
      */
     private float[] transformedInput(Scratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
             int inOff, float[] v) {
+        return transformedInput(sc, n, gi, r0, r1, c0, c1, in, inOff, v, (r1 - r0) * segW);
+    }
+
+    /**
+     * As above with the rows of V (and of the patch's phase rows) {@code ld >= cols} floats apart: by columns they
+     * are padded to whole vectors so that no pass has a scalar tail; the padding columns carry values computed from
+     * zeros or from neighbouring padding, never read into the output.
+     */
+    private float[] transformedInput(Scratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
+            int inOff, float[] v, int ld) {
         int cg = g.inChannelsPerGroup();
-        int cols = (r1 - r0) * segW;
+        int cols = ld;
         int perChannel = td.t * th.t * tw.m * cols;
         int block = Math.max(1, Math.min(c1 - c0, patchFloats / perChannel));
         // One slot more: the W stage's shifted rows read one value past the block's last row.
@@ -467,18 +479,25 @@ final class WinogradConv extends PreparedConv {
         int mg = g.outChannelsPerGroup();
         int cols = (r1 - r0) * segW;
         Scratch sc = SCRATCH.get();
-        float[] v = transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null);
-        sc.o = Scratch.grow(sc.o, positions * mg * cols);
+        int ld = roundUp(cols, OUTPUT_ROW_ALIGN);
+        float[] v = transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null, ld);
+        // GEMM output rows padded to whole vectors (105 tile columns of 64@56x56 F(4,3): 112), so that the output
+        // transform's passes and the interleave have no scalar tails; the padding columns are never written by the
+        // GEMMs and never read into the output.
+        sc.o = Scratch.grow(sc.o, positions * mg * ld);
+        sc.patch = Scratch.grow(sc.patch, td.t * th.t * tw.m * ld);
+        sc.patch2 = Scratch.grow(sc.patch2, td.t * th.t * tw.m * ld);
+        sc.line = Scratch.grow(sc.line, ld * tw.m);
         float[] o = sc.o;
         for (int pos = 0; pos < positions; pos++) {
-            backend.gemmPackedA(u[gi][pos], 0, mg, false, cols, v, pos * cg * cols, cols, o, pos * mg * cols, cols,
+            backend.gemmPackedA(u[gi][pos], 0, mg, false, cols, v, pos * cg * ld, ld, o, pos * mg * ld, ld,
                     false);
         }
         int outPlane = s.outPlane();
         for (int mo = 0; mo < mg; mo++) {
             int ch = gi * mg + mo;
-            float[] tiles = outputTransform(sc, o, mo, mg, cols);
-            writeTiles(tiles, cols, segW, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
+            float[] tiles = outputTransform(sc, o, mo, mg, ld);
+            writeTiles(tiles, ld, segW, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
                     bias == null ? 0f : bias[ch], res, resDelta, sc.line);
         }
     }
@@ -511,13 +530,13 @@ final class WinogradConv extends PreparedConv {
      * all segments at once, then each segment's clipped span copied out), then the residual (if any), bias and
      * epilogue per row.
      */
-    private void writeTiles(float[] tiles, int cols, int segW, int r0, int r1, float[] out, int chBase, float b,
-            float[] res, int resDelta, float[] line) {
+    private void writeTiles(float[] tiles, int ld, int segW, int r0, int r1, float[] out, int chBase,
+            float b, float[] res, int resDelta, float[] line) {
         int mW = tw.m;
         int span = segW * mW;
         for (int oz = 0; oz < td.m; oz++) {
             for (int oy = 0; oy < th.m; oy++) {
-                backend.interleave(mW, cols, tiles, (oz * th.m + oy) * mW * cols, cols, line, 0);
+                backend.interleave(mW, ld, tiles, (oz * th.m + oy) * mW * ld, ld, line, 0);
                 // Residual into the line segment by segment, then bias and epilogue over the whole line in one call
                 // (per 56-value output row, the call and its scalar tail were 6% of 64@56x56), then copied out.
                 if (res != null) {
@@ -652,6 +671,8 @@ final class WinogradConv extends PreparedConv {
         int mW = tw.m;
         int span = segW * mW; // input values one segment covers
         int count = cols;
+        // Padded rows (by columns): the line's end past the segments is deinterleaved too; keep it zero.
+        java.util.Arrays.fill(line, (r1 - r0) * span, cols * mW, 0f);
         for (int dz = 0; dz < td.t; dz++) {
             for (int dy = 0; dy < th.t; dy++) {
                 for (int r = r0; r < r1; r++) {
