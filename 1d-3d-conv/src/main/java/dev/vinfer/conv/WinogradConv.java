@@ -56,6 +56,14 @@ final class WinogradConv extends PreparedConv {
     static final int BY_COLUMNS_MIN = 96;
     /** See {@link #BY_COLUMNS_MIN}. */
     static final int BY_COLUMNS_MAX_CHANNELS = 64;
+    /**
+     * The strip budget of strips that go by columns even with it (4 MiB): longer GEMMs and transform rows. The
+     * whole 64@56x56 plane as one strip of 210 (padded 224) tile columns instead of two of 105 (112): one-thread
+     * CPU time best 1.376 -> 1.274 ms, median 1.550 -> 1.505 (load 14, WinogradStripProbe); two threads still cut
+     * it into two strips ({@link WinogradStripPlan}). Smaller strips than 105 columns were slower (60: 1.63, 30:
+     * 1.92 ms best), so fitting V and O into the 1 MiB L2 does not pay for shorter GEMMs.
+     */
+    static final int BY_COLUMNS_BUDGET = 2 * STRIP_BUDGET;
     /** By columns, the GEMM output's rows are padded to a multiple of this (16 float lanes with AVX-512). */
     static final int OUTPUT_ROW_ALIGN = 16;
 
@@ -99,9 +107,9 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * As above; {@code stripColumns > 0} caps the tile columns per strip below what {@link #STRIP_BUDGET} allows
-     * (tests use it to force many strips and chunked rows on small inputs); strips of at least {@code byColumnsMin}
-     * tile columns go by columns (tests force each layout with 0 and a huge value); {@code patchFloats} sizes the
+     * As above; {@code stripColumns > 0} sets the tile columns per strip instead of {@link #STRIP_BUDGET} (tests
+     * use it to force many strips and chunked rows on small inputs, probes to try strip sizes); strips of at least
+     * {@code byColumnsMin} tile columns go by columns (tests force each layout with 0 and a huge value); {@code patchFloats} sizes the
      * input transform's channel blocks ({@link #PATCH_FLOATS}; tests make it small to get several blocks).
      */
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
@@ -128,8 +136,12 @@ final class WinogradConv extends PreparedConv {
         this.rowTile = Math.max(1, backend.packA(false, 1, 1, new float[1], 0, 1).alignment());
         int perTileColumn = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup());
         int fitCols = Math.max(24, STRIP_BUDGET / perTileColumn);
+        int wideCols = Math.max(24, BY_COLUMNS_BUDGET / perTileColumn);
         if (stripColumns > 0) {
-            fitCols = Math.min(fitCols, Math.max(2, stripColumns));
+            fitCols = Math.max(2, stripColumns);
+        } else if (g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS
+                && stripColumns(wideCols, nW, nD * nH) >= byColumnsMin) {
+            fitCols = wideCols;
         }
         if (nW + 1 > fitCols) {
             // Long rows: balanced chunks of one row.
@@ -144,6 +156,14 @@ final class WinogradConv extends PreparedConv {
         this.segW = chunkTiles + 1;
         this.byColumns = stripRows * segW >= byColumnsMin && g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS;
         this.u = WinogradWeights.transform(g, s.kernelSize(), td, th, tw, positions, byColumns, backend, w, wOff);
+    }
+
+    /** The tile columns (tiles and padding slots) of a full strip when {@code fitCols} fit: see the constructor. */
+    private static int stripColumns(int fitCols, int nW, int tileRows) {
+        if (nW + 1 > fitCols) {
+            return Math.ceilDiv(nW, Math.ceilDiv(nW, fitCols - 1)) + 1;
+        }
+        return Math.max(1, Math.min(tileRows, fitCols / (nW + 1))) * (nW + 1);
     }
 
     private static int roundUp(int x, int to) {
@@ -481,16 +501,16 @@ final class WinogradConv extends PreparedConv {
         Scratch sc = SCRATCH.get();
         int ld = roundUp(cols, OUTPUT_ROW_ALIGN);
         float[] v = transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null, ld);
-        // GEMM output rows padded to whole vectors (105 tile columns of 64@56x56 F(4,3): 112), so that the output
-        // transform's passes and the interleave have no scalar tails; the padding columns are never written by the
-        // GEMMs and never read into the output.
+        // Rows padded to whole vectors (105 tile columns of 64@56x56 F(4,3): 112), so that the transforms' passes
+        // and the (de)interleaves have no scalar tails and the GEMMs read V in place (no packing, see
+        // VectorGemm.rowSweep); the padding columns go through the GEMMs too but are never read into the output.
         sc.o = Scratch.grow(sc.o, positions * mg * ld);
         sc.patch = Scratch.grow(sc.patch, td.t * th.t * tw.m * ld);
         sc.patch2 = Scratch.grow(sc.patch2, td.t * th.t * tw.m * ld);
         sc.line = Scratch.grow(sc.line, ld * tw.m);
         float[] o = sc.o;
         for (int pos = 0; pos < positions; pos++) {
-            backend.gemmPackedA(u[gi][pos], 0, mg, false, cols, v, pos * cg * ld, ld, o, pos * mg * ld, ld,
+            backend.gemmPackedA(u[gi][pos], 0, mg, false, ld, v, pos * cg * ld, ld, o, pos * mg * ld, ld,
                     false);
         }
         int outPlane = s.outPlane();
@@ -684,11 +704,16 @@ final class WinogradConv extends PreparedConv {
                     boolean inside = z >= 0 && z < s.inD && y >= 0 && y < s.inH;
                     int ia = inside ? Math.min(span, Math.max(0, -x0)) : span;
                     int ib = inside ? Math.max(ia, Math.min(span, s.inW - x0)) : span;
-                    java.util.Arrays.fill(line, dst, dst + ia, 0f);
+                    // The pads are a value or two: plain loops (Arrays.fill calls were 3% of 64@56x56).
+                    for (int j = dst; j < dst + ia; j++) {
+                        line[j] = 0f;
+                    }
                     if (ib > ia) {
                         System.arraycopy(in, chBase + (z * s.inH + y) * s.inW + x0 + ia, line, dst + ia, ib - ia);
                     }
-                    java.util.Arrays.fill(line, dst + ib, dst + span, 0f);
+                    for (int j = dst + ib; j < dst + span; j++) {
+                        line[j] = 0f;
+                    }
                 }
                 backend.deinterleave(mW, count, line, 0, patch, ((dz * th.t + dy) * mW * nc + i) * cols,
                         nc * cols);
