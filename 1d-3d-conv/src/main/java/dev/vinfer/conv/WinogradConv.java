@@ -31,11 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * not 4); otherwise they ride along through the GEMM as padding rows.
  *
  * <p>Work is cut into strips of consecutive tile rows (or, for long rows, of chunks of one row) sized so the
- * transformed input and output ({@code t^r x (C/G + M/G) x tiles} floats) stay near {@link #STRIP_BUDGET}. When
- * that leaves threads unevenly loaded (small planes: ResNet's 512@7x7 is one strip of 16 tiles) all threads work
- * on each strip in turn, phase by phase: input transform by input channels, GEMMs by positions, output transform
- * by output channels ({@link #cooperativeStrip}). Scratch is per thread ({@link ThreadLocal}, kept); in a
- * cooperative strip V and O are the calling thread's, shared by all.
+ * transformed input and output ({@code t^r x (C/G + M/G) x tiles} floats) stay near {@link #STRIP_BUDGET} (strips
+ * by columns: {@link #BY_COLUMNS_BUDGET}, their rows padded to whole vectors). When that leaves threads unevenly
+ * loaded (small planes: ResNet's 512@7x7 is one strip of 16 tiles) all threads work on each strip in turn, phase by
+ * phase: input transform by input channels, GEMMs by positions, output transform by output channels
+ * ({@link #cooperativeStrip}). Scratch is per thread ({@link ThreadLocal}, kept); in a cooperative strip V and O are
+ * the calling thread's, shared by all.
  */
 final class WinogradConv extends PreparedConv {
     /**
@@ -109,8 +110,9 @@ final class WinogradConv extends PreparedConv {
     /**
      * As above; {@code stripColumns > 0} sets the tile columns per strip instead of {@link #STRIP_BUDGET} (tests
      * use it to force many strips and chunked rows on small inputs, probes to try strip sizes); strips of at least
-     * {@code byColumnsMin} tile columns go by columns (tests force each layout with 0 and a huge value); {@code patchFloats} sizes the
-     * input transform's channel blocks ({@link #PATCH_FLOATS}; tests make it small to get several blocks).
+     * {@code byColumnsMin} tile columns go by columns (tests force each layout with 0 and a huge value);
+     * {@code patchFloats} sizes the input transform's channel blocks ({@link #PATCH_FLOATS}; tests make it small to
+     * get several blocks).
      */
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
             int stripColumns, int byColumnsMin, int patchFloats) {
@@ -704,20 +706,29 @@ final class WinogradConv extends PreparedConv {
                     boolean inside = z >= 0 && z < s.inD && y >= 0 && y < s.inH;
                     int ia = inside ? Math.min(span, Math.max(0, -x0)) : span;
                     int ib = inside ? Math.max(ia, Math.min(span, s.inW - x0)) : span;
-                    // The pads are a value or two: plain loops (Arrays.fill calls were 3% of 64@56x56).
-                    for (int j = dst; j < dst + ia; j++) {
-                        line[j] = 0f;
-                    }
+                    zero(line, dst, dst + ia);
                     if (ib > ia) {
                         System.arraycopy(in, chBase + (z * s.inH + y) * s.inW + x0 + ia, line, dst + ia, ib - ia);
                     }
-                    for (int j = dst + ib; j < dst + span; j++) {
-                        line[j] = 0f;
-                    }
+                    zero(line, dst + ib, dst + span);
                 }
                 backend.deinterleave(mW, count, line, 0, patch, ((dz * th.t + dy) * mW * nc + i) * cols,
                         nc * cols);
             }
+        }
+    }
+
+    /**
+     * Zeroes {@code a[from, to)}: the pads of a segment are mostly a value or two, which a plain loop writes faster
+     * than an {@code Arrays.fill} call (those calls were 3% of 64@56x56).
+     */
+    private static void zero(float[] a, int from, int to) {
+        if (to - from > 8) {
+            java.util.Arrays.fill(a, from, to, 0f);
+            return;
+        }
+        for (int j = from; j < to; j++) {
+            a[j] = 0f;
         }
     }
 
