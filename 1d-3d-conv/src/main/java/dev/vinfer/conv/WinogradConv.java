@@ -31,11 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * not 4); otherwise they ride along through the GEMM as padding rows.
  *
  * <p>Work is cut into strips of consecutive tile rows (or, for long rows, of chunks of one row) sized so the
- * transformed input and output ({@code t^r x (C/G + M/G) x tiles} floats) stay near {@link #STRIP_BUDGET}. When
- * that leaves threads unevenly loaded (small planes: ResNet's 512@7x7 is one strip of 16 tiles) all threads work
- * on each strip in turn, phase by phase: input transform by input channels, GEMMs by positions, output transform
- * by output channels ({@link #cooperativeStrip}). Scratch is per thread ({@link ThreadLocal}, kept); in a
- * cooperative strip V and O are the calling thread's, shared by all.
+ * transformed input and output ({@code t^r x (C/G + M/G) x tiles} floats) stay near {@link #STRIP_BUDGET} (strips
+ * by columns: {@link #BY_COLUMNS_BUDGET}, their rows padded to whole vectors). When that leaves threads unevenly
+ * loaded (small planes: ResNet's 512@7x7 is one strip of 16 tiles) all threads work on each strip in turn, phase by
+ * phase: input transform by input channels, GEMMs by positions, output transform by output channels
+ * ({@link #cooperativeStrip}). Scratch is per thread ({@link ThreadLocal}, kept); in a cooperative strip V and O are
+ * the calling thread's, shared by all.
  */
 final class WinogradConv extends PreparedConv {
     /**
@@ -56,6 +57,16 @@ final class WinogradConv extends PreparedConv {
     static final int BY_COLUMNS_MIN = 96;
     /** See {@link #BY_COLUMNS_MIN}. */
     static final int BY_COLUMNS_MAX_CHANNELS = 64;
+    /**
+     * The strip budget of strips that go by columns even with it (4 MiB): longer GEMMs and transform rows. The
+     * whole 64@56x56 plane as one strip of 210 (padded 224) tile columns instead of two of 105 (112): one-thread
+     * CPU time best 1.376 -> 1.274 ms, median 1.550 -> 1.505 (load 14, WinogradStripProbe); two threads still cut
+     * it into two strips ({@link WinogradStripPlan}). Smaller strips than 105 columns were slower (60: 1.63, 30:
+     * 1.92 ms best), so fitting V and O into the 1 MiB L2 does not pay for shorter GEMMs.
+     */
+    static final int BY_COLUMNS_BUDGET = 2 * STRIP_BUDGET;
+    /** By columns, the GEMM output's rows are padded to a multiple of this (16 float lanes with AVX-512). */
+    static final int OUTPUT_ROW_ALIGN = 16;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -97,10 +108,11 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * As above; {@code stripColumns > 0} caps the tile columns per strip below what {@link #STRIP_BUDGET} allows
-     * (tests use it to force many strips and chunked rows on small inputs); strips of at least {@code byColumnsMin}
-     * tile columns go by columns (tests force each layout with 0 and a huge value); {@code patchFloats} sizes the
-     * input transform's channel blocks ({@link #PATCH_FLOATS}; tests make it small to get several blocks).
+     * As above; {@code stripColumns > 0} sets the tile columns per strip instead of {@link #STRIP_BUDGET} (tests
+     * use it to force many strips and chunked rows on small inputs, probes to try strip sizes); strips of at least
+     * {@code byColumnsMin} tile columns go by columns (tests force each layout with 0 and a huge value);
+     * {@code patchFloats} sizes the input transform's channel blocks ({@link #PATCH_FLOATS}; tests make it small to
+     * get several blocks).
      */
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
             int stripColumns, int byColumnsMin, int patchFloats) {
@@ -126,8 +138,12 @@ final class WinogradConv extends PreparedConv {
         this.rowTile = Math.max(1, backend.packA(false, 1, 1, new float[1], 0, 1).alignment());
         int perTileColumn = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup());
         int fitCols = Math.max(24, STRIP_BUDGET / perTileColumn);
+        int wideCols = Math.max(24, BY_COLUMNS_BUDGET / perTileColumn);
         if (stripColumns > 0) {
-            fitCols = Math.min(fitCols, Math.max(2, stripColumns));
+            fitCols = Math.max(2, stripColumns);
+        } else if (g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS
+                && stripColumns(wideCols, nW, nD * nH) >= byColumnsMin) {
+            fitCols = wideCols;
         }
         if (nW + 1 > fitCols) {
             // Long rows: balanced chunks of one row.
@@ -142,6 +158,14 @@ final class WinogradConv extends PreparedConv {
         this.segW = chunkTiles + 1;
         this.byColumns = stripRows * segW >= byColumnsMin && g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS;
         this.u = WinogradWeights.transform(g, s.kernelSize(), td, th, tw, positions, byColumns, backend, w, wOff);
+    }
+
+    /** The tile columns (tiles and padding slots) of a full strip when {@code fitCols} fit: see the constructor. */
+    private static int stripColumns(int fitCols, int nW, int tileRows) {
+        if (nW + 1 > fitCols) {
+            return Math.ceilDiv(nW, Math.ceilDiv(nW, fitCols - 1)) + 1;
+        }
+        return Math.max(1, Math.min(tileRows, fitCols / (nW + 1))) * (nW + 1);
     }
 
     private static int roundUp(int x, int to) {
@@ -422,8 +446,18 @@ final class WinogradConv extends PreparedConv {
      */
     private float[] transformedInput(Scratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
             int inOff, float[] v) {
+        return transformedInput(sc, n, gi, r0, r1, c0, c1, in, inOff, v, (r1 - r0) * segW);
+    }
+
+    /**
+     * As above with the rows of V (and of the patch's phase rows) {@code ld >= cols} floats apart: by columns they
+     * are padded to whole vectors so that no pass has a scalar tail; the padding columns carry values computed from
+     * zeros or from neighbouring padding, never read into the output.
+     */
+    private float[] transformedInput(Scratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
+            int inOff, float[] v, int ld) {
         int cg = g.inChannelsPerGroup();
-        int cols = (r1 - r0) * segW;
+        int cols = ld;
         int perChannel = td.t * th.t * tw.m * cols;
         int block = Math.max(1, Math.min(c1 - c0, patchFloats / perChannel));
         // One slot more: the W stage's shifted rows read one value past the block's last row.
@@ -467,18 +501,25 @@ final class WinogradConv extends PreparedConv {
         int mg = g.outChannelsPerGroup();
         int cols = (r1 - r0) * segW;
         Scratch sc = SCRATCH.get();
-        float[] v = transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null);
-        sc.o = Scratch.grow(sc.o, positions * mg * cols);
+        int ld = roundUp(cols, OUTPUT_ROW_ALIGN);
+        float[] v = transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null, ld);
+        // Rows padded to whole vectors (105 tile columns of 64@56x56 F(4,3): 112), so that the transforms' passes
+        // and the (de)interleaves have no scalar tails and the GEMMs read V in place (no packing, see
+        // VectorGemm.rowSweep); the padding columns go through the GEMMs too but are never read into the output.
+        sc.o = Scratch.grow(sc.o, positions * mg * ld);
+        sc.patch = Scratch.grow(sc.patch, td.t * th.t * tw.m * ld);
+        sc.patch2 = Scratch.grow(sc.patch2, td.t * th.t * tw.m * ld);
+        sc.line = Scratch.grow(sc.line, ld * tw.m);
         float[] o = sc.o;
         for (int pos = 0; pos < positions; pos++) {
-            backend.gemmPackedA(u[gi][pos], 0, mg, false, cols, v, pos * cg * cols, cols, o, pos * mg * cols, cols,
+            backend.gemmPackedA(u[gi][pos], 0, mg, false, ld, v, pos * cg * ld, ld, o, pos * mg * ld, ld,
                     false);
         }
         int outPlane = s.outPlane();
         for (int mo = 0; mo < mg; mo++) {
             int ch = gi * mg + mo;
-            float[] tiles = outputTransform(sc, o, mo, mg, cols);
-            writeTiles(tiles, cols, segW, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
+            float[] tiles = outputTransform(sc, o, mo, mg, ld);
+            writeTiles(tiles, ld, segW, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
                     bias == null ? 0f : bias[ch], res, resDelta, sc.line);
         }
     }
@@ -511,29 +552,47 @@ final class WinogradConv extends PreparedConv {
      * all segments at once, then each segment's clipped span copied out), then the residual (if any), bias and
      * epilogue per row.
      */
-    private void writeTiles(float[] tiles, int cols, int segW, int r0, int r1, float[] out, int chBase, float b,
-            float[] res, int resDelta, float[] line) {
+    private void writeTiles(float[] tiles, int ld, int segW, int r0, int r1, float[] out, int chBase,
+            float b, float[] res, int resDelta, float[] line) {
         int mW = tw.m;
         int span = segW * mW;
         for (int oz = 0; oz < td.m; oz++) {
             for (int oy = 0; oy < th.m; oy++) {
-                backend.interleave(mW, cols, tiles, (oz * th.m + oy) * mW * cols, cols, line, 0);
-                for (int r = r0; r < r1; r++) {
-                    int tileRow = r / chunks;
-                    int z = tileRow / nH * td.m + oz;
-                    int y = tileRow % nH * th.m + oy;
-                    if (z >= s.outD || y >= s.outH) {
-                        continue;
+                backend.interleave(mW, ld, tiles, (oz * th.m + oy) * mW * ld, ld, line, 0);
+                // Residual into the line segment by segment, then bias and epilogue over the whole line in one call
+                // (per 56-value output row, the call and its scalar tail were 6% of 64@56x56), then copied out.
+                if (res != null) {
+                    for (int r = r0; r < r1; r++) {
+                        int row = outputRow(r, oz, oy);
+                        if (row >= 0) {
+                            int x0 = r % chunks * chunkTiles * mW;
+                            int x1 = Math.min(s.outW, x0 + chunkTiles * mW);
+                            backend.axpy(x1 - x0, 1f, res, chBase + row + x0 + resDelta, 1, line, (r - r0) * span);
+                        }
                     }
-                    int x0 = r % chunks * chunkTiles * mW;
-                    int x1 = Math.min(s.outW, x0 + chunkTiles * mW);
-                    int row = chBase + (z * s.outH + y) * s.outW;
-                    System.arraycopy(line, (r - r0) * span, out, row + x0, x1 - x0);
-                    addResidual(out, row + x0, x1 - x0, res, resDelta);
-                    backend.biasEpilogue(out, row + x0, x1 - x0, b, epilogue);
+                }
+                backend.biasEpilogue(line, 0, (r1 - r0) * span, b, epilogue);
+                for (int r = r0; r < r1; r++) {
+                    int row = outputRow(r, oz, oy);
+                    if (row >= 0) {
+                        int x0 = r % chunks * chunkTiles * mW;
+                        int x1 = Math.min(s.outW, x0 + chunkTiles * mW);
+                        System.arraycopy(line, (r - r0) * span, out, chBase + row + x0, x1 - x0);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * The offset in a channel plane of the output row that tile row {@code r}'s (chunk's) outputs {@code (oz, oy)}
+     * go to, or -1 if it lies past the plane's end.
+     */
+    private int outputRow(int r, int oz, int oy) {
+        int tileRow = r / chunks;
+        int z = tileRow / nH * td.m + oz;
+        int y = tileRow % nH * th.m + oy;
+        return z >= s.outD || y >= s.outH ? -1 : (z * s.outH + y) * s.outW;
     }
 
     /** Writes one tile's outputs ({@code [oz][oy][ox][len]}) into the planes of {@code len} channels, clipped. */
@@ -634,6 +693,8 @@ final class WinogradConv extends PreparedConv {
         int mW = tw.m;
         int span = segW * mW; // input values one segment covers
         int count = cols;
+        // Padded rows (by columns): the line's end past the segments is deinterleaved too; keep it zero.
+        java.util.Arrays.fill(line, (r1 - r0) * span, cols * mW, 0f);
         for (int dz = 0; dz < td.t; dz++) {
             for (int dy = 0; dy < th.t; dy++) {
                 for (int r = r0; r < r1; r++) {
@@ -645,15 +706,29 @@ final class WinogradConv extends PreparedConv {
                     boolean inside = z >= 0 && z < s.inD && y >= 0 && y < s.inH;
                     int ia = inside ? Math.min(span, Math.max(0, -x0)) : span;
                     int ib = inside ? Math.max(ia, Math.min(span, s.inW - x0)) : span;
-                    java.util.Arrays.fill(line, dst, dst + ia, 0f);
+                    zero(line, dst, dst + ia);
                     if (ib > ia) {
                         System.arraycopy(in, chBase + (z * s.inH + y) * s.inW + x0 + ia, line, dst + ia, ib - ia);
                     }
-                    java.util.Arrays.fill(line, dst + ib, dst + span, 0f);
+                    zero(line, dst + ib, dst + span);
                 }
                 backend.deinterleave(mW, count, line, 0, patch, ((dz * th.t + dy) * mW * nc + i) * cols,
                         nc * cols);
             }
+        }
+    }
+
+    /**
+     * Zeroes {@code a[from, to)}: the pads of a segment are mostly a value or two, which a plain loop writes faster
+     * than an {@code Arrays.fill} call (those calls were 3% of 64@56x56).
+     */
+    private static void zero(float[] a, int from, int to) {
+        if (to - from > 8) {
+            java.util.Arrays.fill(a, from, to, 0f);
+            return;
+        }
+        for (int j = from; j < to; j++) {
+            a[j] = 0f;
         }
     }
 

@@ -31,12 +31,21 @@ class SgemmTest {
 
         /** As {@link #make(long, int, int, int)}, with A's transpose flag fixed unless {@code transA} is null. */
         static Case make(long seed, int m, int n, int k, Boolean transA) {
+            return make(seed, m, n, k, transA, false);
+        }
+
+        /** As {@link #make(long, int, int, int)} with op(B) = B. */
+        static Case makePlainB(long seed, int m, int n, int k) {
+            return make(seed, m, n, k, null, true);
+        }
+
+        private static Case make(long seed, int m, int n, int k, Boolean transA, boolean plainB) {
             Random r = new Random(seed);
             boolean ta = r.nextBoolean();
             if (transA != null) {
                 ta = transA;
             }
-            boolean tb = r.nextBoolean();
+            boolean tb = r.nextBoolean() && !plainB;
             int lda = (ta ? m : k) + r.nextInt(3);
             int ldb = (tb ? k : n) + r.nextInt(3);
             int ldc = n + r.nextInt(3);
@@ -131,6 +140,22 @@ class SgemmTest {
         for (int m : EDGE_M) {
             for (int n : EDGE_N) {
                 checkAll(Case.make(seed++, m, n, 37));
+            }
+        }
+    }
+
+    /**
+     * Plain B with at most 256 rows and whole-vector widths (16 lanes: 16, 48, 112, 224 columns; 8 lanes also 64):
+     * the vector GEMM reads such a B in place, unpacked, its last panel full or one vector wide.
+     */
+    @Test
+    void shortKPlainBReadInPlace() {
+        long seed = 1500;
+        for (int m : new int[] {1, 6, 13, 64}) {
+            for (int n : new int[] {16, 48, 64, 112, 224}) {
+                for (int k : new int[] {1, 37, 256}) {
+                    checkAll(Case.makePlainB(seed++, m, n, k));
+                }
             }
         }
     }

@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * compiles to a single vfmadd231ps.
  *
  * <p>Packed layouts (see {@link VectorPacking}): A panel {@code a[ai + p * MR + r]}, B panel
- * {@code b[bi + p * NR + j]}.
+ * {@code b[bi + p * bs + j]}: {@code bs} is {@code NR} for a packed B panel, or the row stride of a B read in place
+ * (short k, see {@code VectorGemm.rowSweep}).
  */
 final class MicroKernel {
     /**
@@ -51,7 +52,7 @@ final class MicroKernel {
      * Computes a full {@code MR x NR} tile over {@code kc} steps and stores it at {@code c[ci]} (row stride
      * {@code ldc}), adding to what is there when {@code load}.
      */
-    static void tile(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean load) {
+    static void tile(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] c, int ci, int ldc, boolean load) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -65,7 +66,7 @@ final class MicroKernel {
         FloatVector c50 = c00;
         FloatVector c51 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * NR;
+            int bp = bi + p * bs;
             int ap = ai + p * MR;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
@@ -157,7 +158,8 @@ final class MicroKernel {
      * As {@link #tile} for an A panel of {@link #MR7} rows ({@code a[ai + p * MR7 + r]}): 14 accumulators, 7
      * broadcasts and 2 B loads per 14 FMAs (6 rows: 8 loads per 12).
      */
-    static void tile7(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean load) {
+    static void tile7(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] c, int ci, int ldc,
+            boolean load) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -173,7 +175,7 @@ final class MicroKernel {
         FloatVector c60 = c00;
         FloatVector c61 = c00;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * NR;
+            int bp = bi + p * bs;
             int ap = ai + p * MR7;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
@@ -239,6 +241,36 @@ final class MicroKernel {
         c61.intoArray(c, r6 + L);
     }
 
+    /**
+     * The first vector ({@code L} columns) of an {@code MR x NR} tile over {@code kc} steps, stored at
+     * {@code scratch[r * NR]} (the layout {@link #edge} copies from): for a B panel whose columns past {@code L}
+     * are all padding.
+     */
+    static void narrow(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] scratch) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        for (int p = 0; p < kc; p++) {
+            int ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi + p * bs);
+            c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ap + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ap + 5]).fma(b0, c5);
+        }
+        c0.intoArray(scratch, 0);
+        c1.intoArray(scratch, NR);
+        c2.intoArray(scratch, 2 * NR);
+        c3.intoArray(scratch, 3 * NR);
+        c4.intoArray(scratch, 4 * NR);
+        c5.intoArray(scratch, 5 * NR);
+    }
+
     private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean load) {
         if (load) {
             v0 = v0.add(FloatVector.fromArray(S, c, ci));
@@ -253,12 +285,16 @@ final class MicroKernel {
      * are zero-padded, so the full tile ({@link #tile} or, for 7-row panels, {@link #tile7}) is computed into
      * {@code scratch} ({@code panelRows * NR} floats) and only the valid part is written to C.
      */
-    static void edge(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean load, int mr,
-            int nr, float[] scratch, int panelRows) {
-        if (panelRows == MR7) {
-            tile7(kc, a, ai, b, bi, scratch, 0, NR, false);
+    static void edge(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] c, int ci, int ldc, boolean load,
+            int mr, int nr, float[] scratch, int panelRows) {
+        if (nr <= L && panelRows == MR) {
+            // A last panel at most one vector wide (64@56x56 Winograd by columns: 105 = 3 x 32 + 9 tile columns):
+            // half the work of a full tile.
+            narrow(kc, a, ai, b, bi, bs, scratch);
+        } else if (panelRows == MR7) {
+            tile7(kc, a, ai, b, bi, bs, scratch, 0, NR, false);
         } else {
-            tile(kc, a, ai, b, bi, scratch, 0, NR, false);
+            tile(kc, a, ai, b, bi, bs, scratch, 0, NR, false);
         }
         copyEdge(scratch, c, ci, ldc, load, mr, nr);
     }

@@ -42,6 +42,11 @@ final class VectorGemm {
     static final int ROW_SWEEP_A = 1 << 16;
     /** Micro-panels of B packed together in {@link #rowSweep}: longer runs per source row for the prefetchers. */
     static final int STRIP = 4;
+    /**
+     * Most floats a B of at most {@link #KC} rows may span to be read in place by {@link #rowSweep} (256 KiB): its
+     * rows then stay within a few dozen pages. Wider B (a 1x1 convolution's 3136-pixel planes) is packed.
+     */
+    static final int IN_PLACE_B = 1 << 16;
 
     /**
      * Whether a raw, untransposed A is read in place by {@link MicroKernel#tileRows} instead of being packed; the
@@ -181,6 +186,14 @@ final class VectorGemm {
                 VectorPacking.packA(transA, a, aOff + (transA ? pc * lda : pc), lda, m, kc, aBuf, pc * mp);
             }
         }
+        if (!transB && k <= KC && n % MicroKernel.L == 0 && ldb != NR && (long) k * ldb <= IN_PLACE_B) {
+            // Short k, columns in whole vectors: B's rows are read where they are, no packing (Winograd by columns:
+            // 64 channels, rows padded to whole vectors; packing was 6% of 64@56x56). Whole vectors: the last panel
+            // is full or one vector, which MicroKernel.narrow reads alone, so nothing past column n is read.
+            macroKernel(m, n, k, aBuf, pa != null ? aRow0 * k : 0, b, bOff, ldb, c, cOff, ldc, accumulate, s.tile,
+                    MR);
+            return;
+        }
         int kc0 = Math.min(KC, k);
         float[] strip = s.b(kc0 * STRIP * NR);
         for (int js = 0; js < n; js += STRIP * NR) {
@@ -216,21 +229,30 @@ final class VectorGemm {
      */
     private static void macroKernel(int mc, int nc, int kc, float[] a, int aBase, float[] b, int bBase, float[] c,
             int cBase, int ldc, boolean load, float[] tile, int panel) {
+        macroKernel(mc, nc, kc, a, aBase, b, bBase, NR, c, cBase, ldc, load, tile, panel);
+    }
+
+    /**
+     * As above with B's panels at {@code bBase + jr * kc} and rows {@code NR} apart (packed) when {@code bs == NR},
+     * else B read in place: column jr at {@code bBase + jr}, rows {@code bs} apart.
+     */
+    private static void macroKernel(int mc, int nc, int kc, float[] a, int aBase, float[] b, int bBase, int bs,
+            float[] c, int cBase, int ldc, boolean load, float[] tile, int panel) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bi = bBase + jr * kc;
+            int bi = bBase + (bs == NR ? jr * kc : jr);
             for (int ir = 0; ir < mc; ir += panel) {
                 int mr = Math.min(panel, mc - ir);
                 int ai = aBase + ir * kc;
                 int ci = cBase + ir * ldc + jr;
                 if (mr == panel && nr == NR) {
                     if (panel == MR7) {
-                        MicroKernel.tile7(kc, a, ai, b, bi, c, ci, ldc, load);
+                        MicroKernel.tile7(kc, a, ai, b, bi, bs, c, ci, ldc, load);
                     } else {
-                        MicroKernel.tile(kc, a, ai, b, bi, c, ci, ldc, load);
+                        MicroKernel.tile(kc, a, ai, b, bi, bs, c, ci, ldc, load);
                     }
                 } else {
-                    MicroKernel.edge(kc, a, ai, b, bi, c, ci, ldc, load, mr, nr, tile, panel);
+                    MicroKernel.edge(kc, a, ai, b, bi, bs, c, ci, ldc, load, mr, nr, tile, panel);
                 }
             }
         }

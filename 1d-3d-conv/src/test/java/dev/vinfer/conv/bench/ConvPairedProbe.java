@@ -155,7 +155,7 @@ public final class ConvPairedProbe {
     }
 
     /** A minimal pool like the session's: workers spin for the next job, the caller takes a share of the tasks. */
-    static final class SpinPool implements Parallel {
+    public static final class SpinPool implements Parallel {
         private final int threads;
         private volatile Job job;
         private volatile long posted;
@@ -165,7 +165,7 @@ public final class ConvPairedProbe {
 
         private final List<Thread> workers = new ArrayList<>();
 
-        SpinPool(int threads) {
+        public SpinPool(int threads) {
             this.threads = threads;
             for (int i = 1; i < threads; i++) {
                 Thread t = new Thread(this::loop, "probe-worker-" + i);
