@@ -157,7 +157,7 @@ final class PointwiseKernel {
             int ldc) {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
-            MicroKernel.tile(kc, a, pc * paddedFree + row * kc, b, bi + pc * NR, c, ci, ldc, pc > 0);
+            MicroKernel.tile(kc, a, pc * paddedFree + row * kc, b, bi + pc * NR, NR, c, ci, ldc, pc > 0);
         }
     }
 

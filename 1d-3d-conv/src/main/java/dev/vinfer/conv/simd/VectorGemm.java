@@ -282,7 +282,7 @@ final class VectorGemm {
                 }
             }
             if (full < mc) {
-                MicroKernel.edge(kc, s.edgeA, 0, b, bi, c, cBase + full * ldc + jr, ldc, load, mc - full, nr, s.tile,
+                MicroKernel.edge(kc, s.edgeA, 0, b, bi, NR, c, cBase + full * ldc + jr, ldc, load, mc - full, nr, s.tile,
                         MR);
             }
         }
