@@ -186,7 +186,8 @@ final class VectorGemm {
                 VectorPacking.packA(transA, a, aOff + (transA ? pc * lda : pc), lda, m, kc, aBuf, pc * mp);
             }
         }
-        if (!transB && k <= KC && n % MicroKernel.L == 0 && ldb != NR && (long) k * ldb <= IN_PLACE_B) {
+        // (Not with a raw A read in place: its row kernel takes packed B panels; Winograd's A is prepacked.)
+        if (!direct && !transB && k <= KC && n % MicroKernel.L == 0 && ldb != NR && (long) k * ldb <= IN_PLACE_B) {
             // Short k, columns in whole vectors: B's rows are read where they are, no packing (Winograd by columns:
             // 64 channels, rows padded to whole vectors; packing was 6% of 64@56x56). Whole vectors: the last panel
             // is full or one vector, which MicroKernel.narrow reads alone, so nothing past column n is read.
