@@ -102,6 +102,9 @@ final class VectorPanelGemm implements PanelGemm {
         float[] panel = s.panel(k * NR + NR);
         int[] segSrc = s.segSrc;
         int[] segDst = s.segDst;
+        // Which tile kernel, decided once per call rather than per tile.
+        boolean plain = MR == 8 && hi == Float.POSITIVE_INFINITY && (lo == 0f || lo == Float.NEGATIVE_INFINITY);
+        boolean relu = lo == 0f;
         for (int q0 = p0; q0 < p1; q0 += NR) {
             int n = Math.min(NR, p1 - q0);
             int segs = segments(grid, q0, n, segSrc, segDst);
@@ -110,7 +113,11 @@ final class VectorPanelGemm implements PanelGemm {
             for (int ir = 0; ir < mp; ir += MR) {
                 int rows = Math.min(MR, m - ir);
                 if (n == NR && rows == MR) {
-                    tile(panel, ir, c, cOff + ir * ldc + q0, ldc, lo, hi);
+                    if (plain) {
+                        tile8(panel, ir, c, cOff + ir * ldc + q0, ldc, relu);
+                    } else {
+                        tile(panel, ir, c, cOff + ir * ldc + q0, ldc, lo, hi);
+                    }
                 } else {
                     tile(panel, ir, s.tile, 0, NR, lo, hi);
                     for (int r = 0; r < rows; r++) {
