@@ -145,6 +145,20 @@ class SgemmTest {
     }
 
     /**
+     * Last row panels of two to four rows (m = 6q + 2..4): the vector GEMM runs its four-row kernel for them, storing
+     * straight into C when the panel has exactly four rows and full width, else through the edge scratch.
+     */
+    @Test
+    void fourRowEdgePanels() {
+        long seed = 1700;
+        for (int m : new int[] {2, 3, 4, 10, 64}) {
+            for (int n : new int[] {16, 32, 33, 65}) {
+                checkAll(Case.make(seed++, m, n, 37));
+            }
+        }
+    }
+
+    /**
      * Plain B with at most 256 rows and whole-vector widths (16 lanes: 16, 48, 112, 224 columns; 8 lanes also 64):
      * the vector GEMM reads such a B in place, unpacked, its last panel full or one vector wide.
      */

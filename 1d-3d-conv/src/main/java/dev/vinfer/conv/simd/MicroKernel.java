@@ -271,6 +271,43 @@ final class MicroKernel {
         c5.intoArray(scratch, 5 * NR);
     }
 
+    /**
+     * The first four rows of an {@code MR x NR} tile (A a zero-padded six-row panel) over {@code kc} steps, stored
+     * at {@code c[ci]} (row stride {@code ldc}), adding to what is there when {@code load}.
+     */
+    static void tile4(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] c, int ci, int ldc, boolean load) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * bs;
+            int ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        store(c00, c01, c, ci, load);
+        store(c10, c11, c, ci + ldc, load);
+        store(c20, c21, c, ci + 2 * ldc, load);
+        store(c30, c31, c, ci + 3 * ldc, load);
+    }
+
     private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean load) {
         if (load) {
             v0 = v0.add(FloatVector.fromArray(S, c, ci));
@@ -287,7 +324,15 @@ final class MicroKernel {
      */
     static void edge(int kc, float[] a, int ai, float[] b, int bi, int bs, float[] c, int ci, int ldc, boolean load,
             int mr, int nr, float[] scratch, int panelRows) {
-        if (nr <= L && panelRows == MR) {
+        if (nr == NR && mr <= 4 && panelRows == MR) {
+            // A last row panel of at most four rows (64 output channels = 10 x 6 + 4): two thirds of a full tile,
+            // and with exactly four rows stored straight into C without the scratch copy.
+            if (mr == 4) {
+                tile4(kc, a, ai, b, bi, bs, c, ci, ldc, load);
+                return;
+            }
+            tile4(kc, a, ai, b, bi, bs, scratch, 0, NR, false);
+        } else if (nr <= L && panelRows == MR) {
             // A last panel at most one vector wide (64@56x56 Winograd by columns: 105 = 3 x 32 + 9 tile columns):
             // half the work of a full tile.
             narrow(kc, a, ai, b, bi, bs, scratch);
