@@ -17,9 +17,6 @@ import jdk.incubator.vector.FloatVector;
  * kernel reads them.
  */
 final class VectorPacking {
-    /** k steps per block of a transposing B pack (see {@link #packB}). */
-    static final int TRANS_KB = 16;
-
     private VectorPacking() {
     }
 
@@ -107,17 +104,11 @@ final class VectorPacking {
             int nr = Math.min(NR, cols - j0);
             int panel = dstOff + j0 * kc;
             if (trans) {
-                // Blocked over k: a panel is NR * kc floats (32 KB at NR 32, kc 256), so walking one column over
-                // all of kc and then the next wrote each destination line NR times from L2. A block of TRANS_KB
-                // k steps touches TRANS_KB destination lines (2 KB) and NR source runs of TRANS_KB values, all in L1.
-                for (int p0 = 0; p0 < kc; p0 += TRANS_KB) {
-                    int pEnd = Math.min(kc, p0 + TRANS_KB);
-                    for (int j = 0; j < nr; j++) {
-                        int src = off + (j0 + j) * ld;
-                        int d = panel + j;
-                        for (int p = p0; p < pEnd; p++) {
-                            dst[d + p * NR] = b[src + p];
-                        }
+                for (int j = 0; j < nr; j++) {
+                    int src = off + (j0 + j) * ld;
+                    int d = panel + j;
+                    for (int p = 0; p < kc; p++) {
+                        dst[d + p * NR] = b[src + p];
                     }
                 }
                 for (int j = nr; j < NR; j++) {
