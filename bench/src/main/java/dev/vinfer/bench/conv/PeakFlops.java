@@ -45,6 +45,14 @@ public class PeakFlops {
     @Benchmark
     @OperationsPerInvocation(TRIPS * 12)
     public float fmaLoop() {
+        return chains(x, y);
+    }
+
+    /**
+     * The loop itself, shared with {@code SgemmCpuTime}: {@link #TRIPS} rounds of 12 independent chains
+     * {@code acc = a.fma(b, acc)} (the accumulator as the added operand: the order that reaches the peak).
+     */
+    static float chains(float x, float y) {
         FloatVector a = FloatVector.broadcast(S, x);
         FloatVector b = FloatVector.broadcast(S, y);
         FloatVector c0 = FloatVector.zero(S);

@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,7 +24,6 @@ import jdk.incubator.vector.VectorSpecies;
 public final class SgemmCpuTime {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-    private static final int TRIPS = 1 << 16;
     private static float sink;
 
     private SgemmCpuTime() {
@@ -38,8 +36,8 @@ public final class SgemmCpuTime {
         double peak = 0;
         double[] best = new double[sizes.length];
         for (int round = 0; round < rounds; round++) {
-            double ns = bestNanos(() -> sink += fmaLoop(), 10, 10);
-            peak = Math.max(peak, 12.0 * TRIPS * 2 * S.length() / ns);
+            double ns = bestNanos(() -> sink += PeakFlops.chains(0.999f, 1e-7f), 10, 10);
+            peak = Math.max(peak, 12.0 * PeakFlops.TRIPS * 2 * S.length() / ns);
             for (int i = 0; i < sizes.length; i++) {
                 int n = sizes[i];
                 float[] a = ConvModels.random(1, n * n);
@@ -69,39 +67,5 @@ public final class SgemmCpuTime {
             best = Math.min(best, (MX.getCurrentThreadCpuTime() - t) / (double) inner);
         }
         return best;
-    }
-
-    /** {@link PeakFlops#fmaLoop}'s loop: 12 independent accumulators, {@code acc = a.fma(b, acc)}. */
-    private static float fmaLoop() {
-        FloatVector a = FloatVector.broadcast(S, 0.999f);
-        FloatVector b = FloatVector.broadcast(S, 1e-7f);
-        FloatVector c0 = FloatVector.zero(S);
-        FloatVector c1 = c0.add(1);
-        FloatVector c2 = c0.add(2);
-        FloatVector c3 = c0.add(3);
-        FloatVector c4 = c0.add(4);
-        FloatVector c5 = c0.add(5);
-        FloatVector c6 = c0.add(6);
-        FloatVector c7 = c0.add(7);
-        FloatVector c8 = c0.add(8);
-        FloatVector c9 = c0.add(9);
-        FloatVector c10 = c0.add(10);
-        FloatVector c11 = c0.add(11);
-        for (int i = 0; i < TRIPS; i++) {
-            c0 = a.fma(b, c0);
-            c1 = a.fma(b, c1);
-            c2 = a.fma(b, c2);
-            c3 = a.fma(b, c3);
-            c4 = a.fma(b, c4);
-            c5 = a.fma(b, c5);
-            c6 = a.fma(b, c6);
-            c7 = a.fma(b, c7);
-            c8 = a.fma(b, c8);
-            c9 = a.fma(b, c9);
-            c10 = a.fma(b, c10);
-            c11 = a.fma(b, c11);
-        }
-        FloatVector s = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11);
-        return s.reduceLanes(VectorOperators.ADD);
     }
 }
