@@ -198,7 +198,8 @@ public interface Backend {
 
     /**
      * Prepares the weights-stationary GEMMs of a small-plane Winograd convolution: {@code byPosition[pos]} is
-     * {@code U_pos} ({@code rows x depth}, row-major). See {@link TileGemm}.
+     * {@code U_pos} transposed ({@code depth x rows}, row-major: input channel by output channel). See
+     * {@link TileGemm}.
      */
     default TileGemm tileGemm(int positions, int rows, int depth, float[][] byPosition) {
         return new ScalarTileGemm(positions, rows, depth, byPosition);

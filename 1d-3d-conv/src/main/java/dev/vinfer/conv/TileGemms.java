@@ -31,8 +31,9 @@ public final class TileGemms {
     }
 
     /**
-     * Packs {@code byPosition[pos]} ({@code rows x depth}, row-major) as {@code [block][position][depth][blockRows]}
-     * with zero rows past {@code rows}.
+     * Packs {@code byPosition[pos]} ({@code U_pos} transposed: {@code depth x rows}, row-major, i.e. input channel
+     * by output channel, the layout the weight transform produces) as {@code [block][position][depth][blockRows]}
+     * with zero rows past {@code rows}: every (position, input channel, block) is one contiguous copy.
      */
     public static float[] pack(int positions, int rows, int depth, float[][] byPosition, int blockRows) {
         if (byPosition.length != positions) {
@@ -43,14 +44,14 @@ public final class TileGemms {
         for (int pos = 0; pos < positions; pos++) {
             float[] w = byPosition[pos];
             if (w.length < (long) rows * depth) {
-                throw new IllegalArgumentException("weights of position " + pos + ": " + w.length + " < " + rows
-                        + " x " + depth);
+                throw new IllegalArgumentException("weights of position " + pos + ": " + w.length + " < " + depth
+                        + " x " + rows);
             }
-            for (int r = 0; r < rows; r++) {
-                int b = r / blockRows;
-                int base = ((b * positions + pos) * depth) * blockRows + r % blockRows;
-                for (int c = 0; c < depth; c++) {
-                    u[base + c * blockRows] = w[r * depth + c];
+            for (int c = 0; c < depth; c++) {
+                for (int b = 0; b < blocks; b++) {
+                    int r0 = b * blockRows;
+                    System.arraycopy(w, c * rows + r0, u, ((b * positions + pos) * depth + c) * blockRows,
+                            Math.min(blockRows, rows - r0));
                 }
             }
         }

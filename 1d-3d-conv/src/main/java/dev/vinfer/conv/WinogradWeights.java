@@ -30,9 +30,9 @@ final class WinogradWeights {
     }
 
     /**
-     * Group gi's transformed weights unpacked as {@code [position][output channel * C/G + input channel]}
-     * ({@code U_pos}, M/G x C/G row-major), the layout {@link SmallPlaneWinograd}'s tile GEMMs take: the transform
-     * of {@link #transformGroup} with each position's matrix transposed back.
+     * Group gi's transformed weights unpacked as {@code [position][input channel * M/G + output channel]}
+     * ({@code U_pos} transposed, C/G x M/G row-major), the layout {@link SmallPlaneWinograd}'s tile GEMMs take:
+     * {@link #transformGroup}'s result split by position.
      */
     static float[][] byPosition(ConvGeometry g, int gi, int taps, WinogradTransform td, WinogradTransform th,
             WinogradTransform tw, int positions, Backend backend, float[] w, int wOff) {
@@ -41,15 +41,9 @@ final class WinogradWeights {
         int ps = mg * cg;
         float[] ut = new float[positions * ps];
         transformGroup(g, taps, td, th, tw, backend, w, wOff, gi, ut);
-        float[][] byPos = new float[positions][ps];
+        float[][] byPos = new float[positions][];
         for (int p = 0; p < positions; p++) {
-            float[] dst = byPos[p];
-            int base = p * ps;
-            for (int c = 0; c < cg; c++) {
-                for (int mo = 0; mo < mg; mo++) {
-                    dst[mo * cg + c] = ut[base + c * mg + mo];
-                }
-            }
+            byPos[p] = java.util.Arrays.copyOfRange(ut, p * ps, (p + 1) * ps);
         }
         return byPos;
     }

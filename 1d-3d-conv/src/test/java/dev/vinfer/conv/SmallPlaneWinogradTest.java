@@ -135,7 +135,7 @@ class SmallPlaneWinogradTest {
                                 int row = b * br + i;
                                 double exact = 0;
                                 for (int c = 0; c < depth && row < rows; c++) {
-                                    exact += (double) u[p][row * depth + c] * v[3 + p * posStride + c * rowStride + j];
+                                    exact += (double) u[p][c * rows + row] * v[3 + p * posStride + c * rowStride + j];
                                 }
                                 float g = got[1 + (p * slots + j) * br + i];
                                 double tol = 1e-5 * Math.sqrt(depth) * (1 + Math.abs(exact));
