@@ -197,12 +197,12 @@ public interface Backend {
     }
 
     /**
-     * Prepares the weights-stationary GEMMs of a small-plane Winograd convolution: {@code byPosition[pos]} is
-     * {@code U_pos} transposed ({@code depth x rows}, row-major: input channel by output channel). See
-     * {@link TileGemm}.
+     * Prepares the weights-stationary GEMMs of a small-plane Winograd convolution: {@code transposed} holds
+     * each position's {@code U_pos} transposed (input channel by output channel, positions one after another: see
+     * {@link TileGemms#pack}). See {@link TileGemm}.
      */
-    default TileGemm tileGemm(int positions, int rows, int depth, float[][] byPosition) {
-        return new ScalarTileGemm(positions, rows, depth, byPosition);
+    default TileGemm tileGemm(int positions, int rows, int depth, float[] transposed) {
+        return new ScalarTileGemm(positions, rows, depth, transposed);
     }
 
     /**

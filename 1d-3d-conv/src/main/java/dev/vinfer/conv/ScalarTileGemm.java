@@ -4,59 +4,22 @@ package dev.vinfer.conv;
  * {@link TileGemm} in plain loops (the scalar backend's, and the reference the vector kernel is tested against).
  * Sums in float, in reduction order, with fused multiply-adds.
  */
-final class ScalarTileGemm implements TileGemm {
+final class ScalarTileGemm extends PackedTileGemm {
     /** The sizes of the vector kernel this stands in for (AVX-512). */
     static final int MAX_TILES = 16;
     static final int TILE_GROUP = 8;
     static final int BLOCK_ROWS = 32;
 
-    private final int rows;
-    private final int depth;
-    private final int positions;
-    /** {@code [block][position][depth][BLOCK_ROWS]}, zero past {@link #rows}. */
-    private final float[] u;
-
-    ScalarTileGemm(int positions, int rows, int depth, float[][] byPosition) {
-        this.rows = rows;
-        this.depth = depth;
-        this.positions = positions;
-        this.u = TileGemms.pack(positions, rows, depth, byPosition, BLOCK_ROWS);
-    }
-
-    @Override
-    public int maxTiles() {
-        return MAX_TILES;
-    }
-
-    @Override
-    public int tileGroup() {
-        return TILE_GROUP;
-    }
-
-    @Override
-    public int blockRows() {
-        return BLOCK_ROWS;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int depth() {
-        return depth;
-    }
-
-    @Override
-    public int positions() {
-        return positions;
+    ScalarTileGemm(int positions, int rows, int depth, float[] transposed) {
+        super(MAX_TILES, TILE_GROUP, BLOCK_ROWS, positions, rows, depth, transposed);
     }
 
     @Override
     public void run(int block, int tiles, float[] v, int vOff, int vPosStride, int vRowStride, float[] o, int oOff) {
         TileGemms.run(this, block, tiles, v, vOff, vPosStride, vRowStride, o, oOff);
         int slots = slots(tiles);
+        int positions = positions();
+        int depth = depth();
         for (int pos = 0; pos < positions; pos++) {
             int ub = (block * positions + pos) * depth * BLOCK_ROWS;
             int vb = vOff + pos * vPosStride;

@@ -81,7 +81,7 @@ final class SmallPlaneWinograd extends PreparedConv {
         this.tiles = nH * nW;
         this.gemms = new TileGemm[g.group()];
         for (int gi = 0; gi < g.group(); gi++) {
-            float[][] u = WinogradWeights.byPosition(g, gi, s.kernelSize(), WinogradTransform.IDENTITY, f, f,
+            float[] u = WinogradWeights.transposedGroup(g, gi, s.kernelSize(), WinogradTransform.IDENTITY, f, f,
                     positions, backend, w, wOff);
             gemms[gi] = backend.tileGemm(positions, g.outChannelsPerGroup(), g.inChannelsPerGroup(), u);
         }

@@ -31,26 +31,25 @@ public final class TileGemms {
     }
 
     /**
-     * Packs {@code byPosition[pos]} ({@code U_pos} transposed: {@code depth x rows}, row-major, i.e. input channel
-     * by output channel, the layout the weight transform produces) as {@code [block][position][depth][blockRows]}
-     * with zero rows past {@code rows}: every (position, input channel, block) is one contiguous copy.
+     * Packs the transposed weights {@code ut} ({@code U_pos} transposed per position: value (pos, input channel c,
+     * output row r) at {@code ut[(pos * depth + c) * rows + r]}, the layout the weight transform writes) as
+     * {@code [block][position][depth][blockRows]} with zero rows past {@code rows}: every (position, input channel,
+     * block) is one contiguous copy.
      */
-    public static float[] pack(int positions, int rows, int depth, float[][] byPosition, int blockRows) {
-        if (byPosition.length != positions) {
-            throw new IllegalArgumentException(byPosition.length + " weight matrices for " + positions + " positions");
+    public static float[] pack(int positions, int rows, int depth, float[] ut, int blockRows) {
+        long need = (long) positions * depth * rows;
+        if (ut.length < need) {
+            throw new IllegalArgumentException("transposed weights: " + ut.length + " values for " + positions
+                    + " positions of " + depth + " x " + rows);
         }
         int blocks = Math.ceilDiv(rows, blockRows);
         float[] u = new float[Math.multiplyExact(Math.multiplyExact(blocks * blockRows, depth), positions)];
         for (int pos = 0; pos < positions; pos++) {
-            float[] w = byPosition[pos];
-            if (w.length < (long) rows * depth) {
-                throw new IllegalArgumentException("weights of position " + pos + ": " + w.length + " < " + depth
-                        + " x " + rows);
-            }
             for (int c = 0; c < depth; c++) {
+                int src = (pos * depth + c) * rows;
                 for (int b = 0; b < blocks; b++) {
                     int r0 = b * blockRows;
-                    System.arraycopy(w, c * rows + r0, u, ((b * positions + pos) * depth + c) * blockRows,
+                    System.arraycopy(ut, src + r0, u, ((b * positions + pos) * depth + c) * blockRows,
                             Math.min(blockRows, rows - r0));
                 }
             }

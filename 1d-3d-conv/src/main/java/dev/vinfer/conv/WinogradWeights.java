@@ -30,22 +30,15 @@ final class WinogradWeights {
     }
 
     /**
-     * Group gi's transformed weights unpacked as {@code [position][input channel * M/G + output channel]}
-     * ({@code U_pos} transposed, C/G x M/G row-major), the layout {@link SmallPlaneWinograd}'s tile GEMMs take:
-     * {@link #transformGroup}'s result split by position.
+     * Group gi's transformed weights unpacked, {@code U_pos} transposed per position ({@code [position][input
+     * channel][output channel]}): {@link #transformGroup} into an array of its own, the layout
+     * {@link SmallPlaneWinograd}'s tile GEMMs pack from.
      */
-    static float[][] byPosition(ConvGeometry g, int gi, int taps, WinogradTransform td, WinogradTransform th,
+    static float[] transposedGroup(ConvGeometry g, int gi, int taps, WinogradTransform td, WinogradTransform th,
             WinogradTransform tw, int positions, Backend backend, float[] w, int wOff) {
-        int cg = g.inChannelsPerGroup();
-        int mg = g.outChannelsPerGroup();
-        int ps = mg * cg;
-        float[] ut = new float[positions * ps];
+        float[] ut = new float[positions * g.outChannelsPerGroup() * g.inChannelsPerGroup()];
         transformGroup(g, taps, td, th, tw, backend, w, wOff, gi, ut);
-        float[][] byPos = new float[positions][];
-        for (int p = 0; p < positions; p++) {
-            byPos[p] = java.util.Arrays.copyOfRange(ut, p * ps, (p + 1) * ps);
-        }
-        return byPos;
+        return ut;
     }
 
     /**

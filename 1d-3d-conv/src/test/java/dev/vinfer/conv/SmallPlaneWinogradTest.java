@@ -113,10 +113,7 @@ class SmallPlaneWinogradTest {
             int depth = 1 + r.nextInt(50);
             int tiles = 1 + r.nextInt(16);
             int rowStride = tiles + r.nextInt(3);
-            float[][] u = new float[positions][];
-            for (int p = 0; p < positions; p++) {
-                u[p] = random(r, rows * depth);
-            }
+            float[] u = random(r, positions * depth * rows); // U_pos transposed, position after position
             int posStride = depth * rowStride + r.nextInt(5);
             float[] v = random(r, 3 + positions * posStride + 16);
             for (Backend be : TestSupport.backends()) {
@@ -135,7 +132,7 @@ class SmallPlaneWinogradTest {
                                 int row = b * br + i;
                                 double exact = 0;
                                 for (int c = 0; c < depth && row < rows; c++) {
-                                    exact += (double) u[p][c * rows + row] * v[3 + p * posStride + c * rowStride + j];
+                                    exact += (double) u[(p * depth + c) * rows + row] * v[3 + p * posStride + c * rowStride + j];
                                 }
                                 float g = got[1 + (p * slots + j) * br + i];
                                 double tol = 1e-5 * Math.sqrt(depth) * (1 + Math.abs(exact));

@@ -566,11 +566,11 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public dev.vinfer.conv.TileGemm tileGemm(int positions, int rows, int depth, float[][] byPosition) {
+    public dev.vinfer.conv.TileGemm tileGemm(int positions, int rows, int depth, float[] transposed) {
         if (tileGemmMaxTiles() == 0) {
             throw new UnsupportedOperationException("no tile GEMM with " + MicroKernel.L + " lanes");
         }
-        return new VectorTileGemm(positions, rows, depth, byPosition);
+        return new VectorTileGemm(positions, rows, depth, transposed);
     }
 
     /** Whole vectors by the Vector API's gather (which checks every index), the tail one value at a time. */

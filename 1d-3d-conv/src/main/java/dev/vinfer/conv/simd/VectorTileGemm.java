@@ -3,6 +3,7 @@ package dev.vinfer.conv.simd;
 import static dev.vinfer.conv.simd.MicroKernel.L;
 import static dev.vinfer.conv.simd.MicroKernel.S;
 
+import dev.vinfer.conv.PackedTileGemm;
 import dev.vinfer.conv.TileGemm;
 import dev.vinfer.conv.TileGemms;
 import jdk.incubator.vector.FloatVector;
@@ -17,58 +18,21 @@ import jdk.incubator.vector.FloatVector;
  * <p>Measured first with the tiles in the lanes instead (16 rows x 1 vector, one broadcast weight per FMA): 77
  * GFLOP/s on 512@7x7's products, the broadcasts the limit (85-90 with the weights in L2).
  */
-final class VectorTileGemm implements TileGemm {
+final class VectorTileGemm extends PackedTileGemm {
     static final int TILE_GROUP = 8;
     static final int BLOCK_ROWS = 2 * L;
     static final int MAX_TILES = 16;
 
-    private final int rows;
-    private final int depth;
-    private final int positions;
-    /** {@code [block][position][depth][BLOCK_ROWS]}, zero past {@link #rows}. */
-    private final float[] u;
-
-    VectorTileGemm(int positions, int rows, int depth, float[][] byPosition) {
-        this.rows = rows;
-        this.depth = depth;
-        this.positions = positions;
-        this.u = TileGemms.pack(positions, rows, depth, byPosition, BLOCK_ROWS);
-    }
-
-    @Override
-    public int maxTiles() {
-        return MAX_TILES;
-    }
-
-    @Override
-    public int tileGroup() {
-        return TILE_GROUP;
-    }
-
-    @Override
-    public int blockRows() {
-        return BLOCK_ROWS;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int depth() {
-        return depth;
-    }
-
-    @Override
-    public int positions() {
-        return positions;
+    VectorTileGemm(int positions, int rows, int depth, float[] transposed) {
+        super(MAX_TILES, TILE_GROUP, BLOCK_ROWS, positions, rows, depth, transposed);
     }
 
     @Override
     public void run(int block, int tiles, float[] v, int vOff, int vPosStride, int vRowStride, float[] o, int oOff) {
         TileGemms.run(this, block, tiles, v, vOff, vPosStride, vRowStride, o, oOff);
         int slots = slots(tiles);
+        int positions = positions();
+        int depth = depth();
         for (int pos = 0; pos < positions; pos++) {
             int ub = (block * positions + pos) * depth * BLOCK_ROWS;
             for (int j = 0; j < slots; j += TILE_GROUP) {
