@@ -117,11 +117,12 @@ public enum ConvAlgorithm {
      * <li>else, if the kernel is 1x1 with stride 1 and no padding, {@link #PIXEL_ROWS} on small output planes
      * ({@link #pixelRows(ConvGeometry)}), otherwise {@link #POINTWISE}: the input already is the GEMM's B matrix,
      * so im2col would only copy it;</li>
+     * <li>else {@link #IMPLICIT_IM2COL} for few input channels on a large plane with enough output channels:
+     * {@link #implicitIm2col(ConvGeometry)} (this includes 3x3 stride-1 layers with 5-23 input channels, which
+     * Winograd would otherwise take from 16 channels up: SqueezeNet's first expand convs);</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
      * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
-     * <li>else {@link #IMPLICIT_IM2COL} for few input channels on a large plane with enough output channels:
-     * {@link #implicitIm2col(ConvGeometry)};</li>
      * <li>else {@link #PIXEL_ROWS} on small output planes: {@link #pixelRows(ConvGeometry)};</li>
      * <li>else {@link #ROW_DIRECT} for a 2-D one-group stride-1 convolution with odd kernels and few output
      * channels or a large kernel: {@link #rowDirect(ConvGeometry)};</li>
@@ -135,12 +136,12 @@ public enum ConvAlgorithm {
         if (g.isPointwise()) {
             return pixelRows(g) ? PIXEL_ROWS : POINTWISE;
         }
+        if (implicitIm2col(g)) {
+            return IMPLICIT_IM2COL; // ahead of Winograd: its few-input-channel 3x3 case beats Winograd (session 5)
+        }
         ConvAlgorithm w = winograd(g);
         if (w != null) {
             return w;
-        }
-        if (implicitIm2col(g)) {
-            return IMPLICIT_IM2COL;
         }
         if (pixelRows(g)) {
             return PIXEL_ROWS;
@@ -171,9 +172,54 @@ public enum ConvAlgorithm {
      * the shared kernel the better choice; not measured in between).
      */
     static boolean implicitIm2col(ConvGeometry g) {
-        return g.group() == 1 && g.inChannels() <= 4 && g.outChannels() >= 16 && g.outputPlane() >= 1024
+        return (g.group() == 1 && g.inChannels() <= 4 && g.outChannels() >= 16 && g.outputPlane() >= 1024
                 && g.reductionLength() <= 1536 && !(g.kernelSize() > 49 && rowDirect(g))
-                && IMPLICIT_IM2COL.supports(g);
+                || fewChannels3x3(g)) && IMPLICIT_IM2COL.supports(g);
+    }
+
+    /** The fewest input channels per group at which AUTO runs a 3x3 stride-1 layer of 256+ pixels on Winograd. */
+    static final int WINOGRAD_MIN_INPUT_CHANNELS = 24;
+
+    /**
+     * Whether a layer is a 2-D 3x3 stride-1 dilation-1 convolution of one group with 5 to
+     * {@value #WINOGRAD_MIN_INPUT_CHANNELS}-1 input channels, at least 16 output channels and an output plane of at
+     * least 256 pixels: AUTO runs it as {@link #IMPLICIT_IM2COL} (K = 45-207), not on Winograd (from 16 input
+     * channels) nor im2col. With so few input channels Winograd's GEMMs have K = C (16), so each transformed output
+     * value costs about as much to transform back as it cost to compute, and its transformed output (36 x M x
+     * tiles floats, 2 MB for 64 x 55x55) does not stay in L2; the implicit-im2col GEMM keeps everything in
+     * registers and reads the input once.
+     *
+     * <p>Session 5, this project's machine (Zen 4 VM, 2 cores, AVX-512), {@code AlgoPairedProbe} (1d-3d-conv test
+     * sources: forced algorithms alternated run by run in one JVM, bias + Relu), one thread, median caller CPU time
+     * of 150 runs, load average 10-16 on the 2 cores (so absolute times are inflated; the ordering was stable; wall
+     * times agree), ms:
+     * <pre>
+     * C -> M @ plane (3x3 p1)     F(4,3)   F(2,3)   im2col   IMPLICIT_IM2COL
+     * 16 -> 64 @ 55x55            0.807    0.888    0.764    0.688    (SqueezeNet fire 2/3 expand)
+     * 16 -> 64 @ 27x27            0.213    0.189    0.191    0.158
+     * 16 -> 16 @ 56x56            0.319    0.269    0.329    0.253
+     *  8 -> 32 @ 56x56            0.241    0.291    0.254    0.193    (im2col before)
+     * 24 -> 96 @ 28x28            0.347    0.447    0.407    0.366    (Winograd wins from here)
+     * 32 -> 64 @ 55x55            1.273    1.337    1.555    1.290
+     * 32 -> 128 @ 27x27           0.600    0.692    0.675    0.615    (SqueezeNet fire 4/5)
+     * 32 -> 128 @ 13x13           0.125    0.164    0.181    0.153
+     * 48 -> 192 @ 13x13           0.314    0.377    0.385    0.356
+     * </pre>
+     * Two threads (wall median): 16 -> 64 @ 55x55 F(4,3) 1.007, implicit 0.956; 16 -> 64 @ 27x27 0.261 / 0.159.
+     * Below 256 pixels (16 -> 64 @ 13x13) the runs scattered too much to rank; Winograd keeps those. Layers with
+     * 5-15 input channels went to im2col before (C >= 16 for Winograd).
+     */
+    static boolean fewChannels3x3(ConvGeometry g) {
+        if (g.rank() != 2 || g.group() != 1 || g.inChannels() < 5 || g.inChannels() >= WINOGRAD_MIN_INPUT_CHANNELS
+                || g.outChannels() < 16 || g.outputPlane() < 256) {
+            return false;
+        }
+        for (int d = 0; d < 2; d++) {
+            if (g.kernel(d) != 3 || g.stride(d) != 1 || g.dilation(d) != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -61,6 +61,9 @@ class ImplicitIm2colConvTest {
             // end inside panels and chunks.
             ConvGeometry.builder().channels(3, 16).input(120, 109).kernel(7, 7).strides(2, 2).padsOnnx(3, 3, 3, 3)
                     .build(),
+            // SqueezeNet's first expand kind (3x3 p1, 16 input channels, K = 144) on an odd 23 x 21 plane, M = 40:
+            // a 32-channel panel and an 8-row rest.
+            ConvGeometry.builder().channels(16, 40).input(23, 21).kernel(3, 3).padsOnnx(1, 1, 1, 1).build(),
             // K = 3 * 121 = 363, above the shared GEMM's KC = 256.
             ConvGeometry.builder().channels(3, 10).input(20, 19).kernel(11, 11).padsOnnx(5, 5, 5, 5).build(),
         };
@@ -191,5 +194,17 @@ class ImplicitIm2colConvTest {
         assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(candyStem));
         assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(fewOut));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(manyIn));
+        // Session 5: 3x3 stride-1 layers with 5-23 input channels on 256+ pixels (SqueezeNet's 16 -> 64 expands).
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(fire(16, 64, 55)));
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(fire(16, 64, 27)));
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(fire(8, 32, 16)));
+        assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(fire(16, 64, 13)), "169 pixels: Winograd");
+        assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(fire(24, 96, 28)), "24 channels: Winograd");
+        assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(fire(32, 128, 27)));
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(fire(16, 8, 55)), "8 outputs: not this rule");
+    }
+
+    private static ConvGeometry fire(int c, int m, int plane) {
+        return ConvGeometry.builder().channels(c, m).input(plane, plane).kernel(3, 3).padsOnnx(1, 1, 1, 1).build();
     }
 }
