@@ -282,14 +282,28 @@ public enum ConvAlgorithm {
      * </pre>
      * 7x7 planes: PIXEL_ROWS still 13-20% faster; 14x14 with K >= 256: ties within noise (one 8% the other way).
      * The rule is unchanged.
+     *
+     * <p>Session 5 (SqueezeNet's squeeze convs at 13x13): a pointwise layer on 65-196 pixels also needs at least
+     * {@value #PIXEL_ROWS_MIN_POINTWISE_OUT} output channels per group; with 48 or 64 the transposed form's
+     * per-value transpose and short B panels cost more than POINTWISE's padded pixel panel. {@code
+     * AlgoPairedProbe} (1d-3d-conv test sources, alternated runs, Relu), one thread, median caller CPU time of 150
+     * runs, load 14-16, ms, PIXEL_ROWS / POINTWISE: 256 -> 48 @ 13x13 0.062 / 0.050, 384 -> 48 @ 13x13 0.093 /
+     * 0.076, 384 -> 64 @ 13x13 0.103 / 0.098, 512 -> 64 @ 13x13 0.142 / 0.133 (a second run 0.135 / 0.129),
+     * 384 -> 64 @ 14x14 0.54 / 0.38 (scattered); from 96 channels ties: 384 -> 96 @ 14x14 0.163 / 0.163,
+     * 576 -> 96 @ 14x14 0.247 / 0.256, 512 -> 128 @ 13x13 0.244 / 0.246, 1024 -> 256 @ 14x14 1.152 / 1.165,
+     * 512 -> 1000 @ 13x13 2.18 / 2.10 (SqueezeNet's classifier, im2col 2.03: all within noise).
      */
     static boolean pixelRows(ConvGeometry g) {
         if (g.rank() != 2 || g.outChannelsPerGroup() < 32 || g.isDepthwise()) {
             return false;
         }
         int plane = g.outputPlane();
-        return plane <= 64 || plane <= 196 && (!g.isPointwise() || g.inChannelsPerGroup() >= 256);
+        return plane <= 64 || plane <= 196 && (!g.isPointwise() || g.inChannelsPerGroup() >= 256
+                && g.outChannelsPerGroup() >= PIXEL_ROWS_MIN_POINTWISE_OUT);
     }
+
+    /** See {@link #pixelRows}: pointwise layers on 65-196 pixels with fewer output channels stay POINTWISE. */
+    static final int PIXEL_ROWS_MIN_POINTWISE_OUT = 96;
 
     /**
      * Whether AUTO takes {@link #ROW_DIRECT} over im2col. Measured one thread, best-of thread CPU time of

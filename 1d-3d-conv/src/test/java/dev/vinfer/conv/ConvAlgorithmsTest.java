@@ -317,6 +317,14 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(strided28));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(narrow7));
         assertEquals(ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.choose(wino7));
+        // Session 5: pointwise on 65-196 pixels with fewer than 96 output channels stays POINTWISE (SqueezeNet's
+        // 384 -> 64 squeeze at 13x13); at 49 pixels PIXEL_ROWS as before.
+        ConvGeometry squeeze13 = ConvGeometry.builder().channels(384, 64).input(13, 13).kernel(1, 1).build();
+        ConvGeometry squeeze7 = ConvGeometry.builder().channels(384, 64).input(7, 7).kernel(1, 1).build();
+        ConvGeometry wide13 = ConvGeometry.builder().channels(384, 96).input(13, 13).kernel(1, 1).build();
+        assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(squeeze13));
+        assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(squeeze7));
+        assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(wide13));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.parse(" Im2Col "));
         assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.parse("direct"));
         assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("winograd"));

@@ -22,7 +22,7 @@ import java.util.Random;
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/classes:1d-3d-conv/target/test-classes \
  *     dev.vinfer.conv.bench.AlgoPairedProbe 1 300 winograd_f4_3,implicit_im2col 16,64,55x55,3 32,128,27x27,3
  * </pre>
- * A layer is {@code C,M,HxW,k} (square kernel k, stride 1, pad k/2).
+ * A layer is {@code C,M,HxW,k[,s[,p]]} (square kernel k, stride s (1), pad p (k/2)).
  */
 public final class AlgoPairedProbe {
     private AlgoPairedProbe() {
@@ -41,8 +41,10 @@ public final class AlgoPairedProbe {
             int m = Integer.parseInt(f[1]);
             int[] hw = Arrays.stream(f[2].split("x")).mapToInt(Integer::parseInt).toArray();
             int k = Integer.parseInt(f[3]);
-            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(hw).kernel(k, k)
-                    .padsOnnx(k / 2, k / 2, k / 2, k / 2).build();
+            int st = f.length > 4 ? Integer.parseInt(f[4]) : 1;
+            int pad = f.length > 5 ? Integer.parseInt(f[5]) : k / 2;
+            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(hw).kernel(k, k).strides(st, st)
+                    .padsOnnx(pad, pad, pad, pad).build();
             Random r = new Random(7);
             float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
             float[] bias = random(r, m, 0.1f);
