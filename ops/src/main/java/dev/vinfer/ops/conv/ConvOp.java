@@ -195,6 +195,55 @@ public final class ConvOp implements Operator, PackedConstants {
         return compute(ctx, prepare(g, w, b, forced, epilogue), x, outShape, res);
     }
 
+    /**
+     * For a fused Concat ({@code ConvConcatOp}): computes this convolution (no residual, constant float32 weights) of
+     * {@code inputs} (x, weights, optional bias) into {@code out} from {@code outOff}, the one image's
+     * {@code M x spatial} values written contiguously; the caller checked the output shape and the batch of 1. In
+     * the session's preparation run it only queues the weight packing, as {@link #run} does.
+     */
+    public void computeInto(OpContext ctx, Tensor[] inputs, float[] out, int outOff) {
+        Tensor x = inputs[0];
+        Tensor w = inputs[1];
+        Tensor b = inputs.length > 2 ? inputs[2] : null;
+        if (residual || constWeights == null || w != constWeights || (b != null && b != constBias)
+                || x.dtype() != DType.FLOAT32) {
+            throw new VinferException("Conv fused into a Concat needs constant weights, no residual and a float32 "
+                    + "input, got " + x);
+        }
+        Prepared p = last;
+        ConvKernel k;
+        if (p != null && sameShape(x, p.inShape)
+                && java.util.Objects.equals(p.forcedName, ctx.options().convAlgorithm())) {
+            k = p.kernel;
+        } else {
+            if (w.isReleased() || (b != null && b.isReleased())) {
+                throw new VinferException("Conv input " + x + " differs from the shape the session prepared, whose"
+                        + " raw weights it released after packing (the input shapes were inferred static)");
+            }
+            if (x.rank() < 3 || x.rank() > 5 || w.rank() != x.rank()) {
+                throw new VinferException("Conv input " + x + " and weights " + w + " must both have rank 3 to 5");
+            }
+            ConvGeometry g = geometry(x.shape(), w.shape());
+            ConvAlgorithm forced = forcedAlgorithm(ctx.options().convAlgorithm(), g);
+            int[] outShape = outputShape(g, x.rank());
+            int[] inShape = x.shape();
+            String forcedName = ctx.options().convAlgorithm();
+            Runnable prepare = () -> {
+                ConvKernel pk = kernels.computeIfAbsent(List.of(g, forced), key -> prepare(g, w, b, forced, epilogue));
+                if (b == constBias) {
+                    last = new Prepared(inShape, forcedName, pk, outShape);
+                }
+            };
+            if (ctx.preparing()) {
+                ctx.preparation(prepare); // the output's contents do not matter in this run
+                return;
+            }
+            prepare.run();
+            k = kernels.get(List.of(g, forced));
+        }
+        k.run(x.floats(), x.offset(), out, outOff, ctx.parallel());
+    }
+
     private Tensor[] compute(OpContext ctx, ConvKernel k, Tensor x, int[] outShape, Tensor res) {
         if (res != null && !sameShape(res, outShape)) {
             return broadcastResidual(ctx, k, x, outShape, res);

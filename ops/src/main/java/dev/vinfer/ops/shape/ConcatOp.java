@@ -15,6 +15,11 @@ public final class ConcatOp implements Operator {
         this.axis = axis;
     }
 
+    /** The axis attribute as given (may be negative). */
+    public long axis() {
+        return axis;
+    }
+
     @Override
     public String opType() {
         return "Concat";
