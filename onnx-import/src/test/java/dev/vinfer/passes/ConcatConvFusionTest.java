@@ -85,7 +85,11 @@ class ConcatConvFusionTest {
             assertEquals(List.of("Conv+Relu", "Conv+Relu+Concat"), ops(f), "seed=" + seed + "\n" + f);
             Map<String, Tensor> feed = Map.of("x", random(seed + 50, n, 8, hw, hw));
             // Each convolution computes exactly what it computed alone; only where it is written differs.
-            assertSameOutputs(run(unfused(gp), feed), run(f, feed), 0);
+            try {
+                assertSameOutputs(run(unfused(gp), feed), run(f, feed), 0);
+            } catch (AssertionError e) {
+                throw new AssertionError("seed=" + seed + " batch " + n + " plane " + hw + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -13,6 +13,15 @@ final class Flops {
             return 0;
         }
         Tensor w = in[1];
+        if (opType.startsWith("Conv") && opType.endsWith("+Concat")) {
+            // ConvConcatOp: (input, weights, bias) per convolution, all writing one output of the summed channels
+            double pixels = (double) out[0].size() / Math.max(1, out[0].rank() > 1 ? out[0].dim(1) : 1);
+            double sum = 0;
+            for (int i = 1; i < in.length; i += 3) {
+                sum += in[i] == null ? 0 : 2.0 * pixels * in[i].size();
+            }
+            return sum;
+        }
         if (opType.startsWith("ConvTranspose")) {
             return 2.0 * in[0].size() * ((double) w.size() / Math.max(1, w.dim(0)));
         }
