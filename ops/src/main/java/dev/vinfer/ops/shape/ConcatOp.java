@@ -58,14 +58,43 @@ public final class ConcatOp implements Operator {
         int outer = IndexArgs.product(out, 0, a);
         int inner = IndexArgs.product(out, a + 1, r);
         int outRow = out[a] * inner;
-        int at = 0;
-        for (Tensor t : inputs) {
-            int row = t.dim(a) * inner;
-            for (int o = 0; o < outer; o++) {
-                ElementCopy.copy(t, o * row, y, o * outRow + at, row);
-            }
-            at += row;
+        int[] rowStart = new int[inputs.length + 1];
+        for (int i = 0; i < inputs.length; i++) {
+            rowStart[i + 1] = rowStart[i] + inputs[i].dim(a) * inner;
         }
+        int count = Math.multiplyExact(outer, outRow);
+        if (count < 2 * MIN_PARALLEL_ELEMENTS || ctx.parallel().threads() < 2) {
+            copyRange(inputs, rowStart, outRow, y, 0, count);
+            return ctx.result(y);
+        }
+        // Split the output into contiguous ranges, one per thread, so each thread writes its own part of the result
+        // (and a following op that splits in memory order reads mostly what its own thread wrote).
+        ctx.parallel().forRange(count, MIN_PARALLEL_ELEMENTS, (from, to) -> copyRange(inputs, rowStart, outRow, y,
+                from, to));
         return ctx.result(y);
+    }
+
+    /** Output elements per thread at least this many: a copy of fewer is over before a second thread joins. */
+    static final int MIN_PARALLEL_ELEMENTS = 1 << 15;
+
+    /**
+     * Fills output elements {@code [from, to)}: the output is, per outer index, the inputs' rows of
+     * {@code rowStart[i + 1] - rowStart[i]} elements each, back to back ({@code outRow} in all).
+     */
+    static void copyRange(Tensor[] inputs, int[] rowStart, int outRow, Tensor y, int from, int to) {
+        int p = from;
+        while (p < to) {
+            int o = p / outRow;
+            int within = p - o * outRow;
+            int i = 0;
+            while (rowStart[i + 1] <= within) {
+                i++;
+            }
+            int row = rowStart[i + 1] - rowStart[i];
+            int at = within - rowStart[i];
+            int n = Math.min(row - at, to - p);
+            ElementCopy.copy(inputs[i], o * row + at, y, p, n);
+            p += n;
+        }
     }
 }
