@@ -67,11 +67,47 @@ public final class ConcatOp implements Operator {
             copyRange(inputs, rowStart, outRow, y, 0, count);
             return ctx.result(y);
         }
-        // Split the output into contiguous ranges, one per thread, so each thread writes its own part of the result
-        // (and a following op that splits in memory order reads mostly what its own thread wrote).
+        int threads = ctx.parallel().threads();
+        if (inner >= SPATIAL_SPLIT_INNER * threads) {
+            // Planes as large as the convolutions split by pixels (bench/README.md, "Two threads and per-node
+            // overhead, session 5"): thread t copies the t-th part of every plane, the part it wrote as the producing
+            // conv's output and will read as the next conv's input, so neither copy crosses to the other core.
+            ctx.parallel().forEach(threads, t -> {
+                int lo = (int) ((long) inner * t / threads);
+                int hi = (int) ((long) inner * (t + 1) / threads);
+                copyPlaneParts(inputs, a, inner, outRow, outer, y, lo, hi);
+            });
+            return ctx.result(y);
+        }
+        // Smaller planes: the output in contiguous ranges, one per thread.
         ctx.parallel().forRange(count, MIN_PARALLEL_ELEMENTS, (from, to) -> copyRange(inputs, rowStart, outRow, y,
                 from, to));
         return ctx.result(y);
+    }
+
+    /**
+     * Inner sizes (pixels per plane) from which, per thread, the copy is split within planes rather than by output
+     * range: the convolution engine cuts planes of at least 256 pixels a thread by pixels (its {@code WorkGrid}).
+     */
+    static final int SPATIAL_SPLIT_INNER = 256;
+
+    /** Copies elements {@code [lo, hi)} of every inner block (plane) of every input into its place in {@code y}. */
+    static void copyPlaneParts(Tensor[] inputs, int axis, int inner, int outRow, int outer, Tensor y, int lo,
+            int hi) {
+        int n = hi - lo;
+        if (n <= 0) {
+            return;
+        }
+        for (int o = 0; o < outer; o++) {
+            int at = o * outRow;
+            for (Tensor t : inputs) {
+                int planes = t.dim(axis);
+                int base = o * planes * inner;
+                for (int c = 0; c < planes; c++, at += inner) {
+                    ElementCopy.copy(t, base + c * inner + lo, y, at + lo, n);
+                }
+            }
+        }
     }
 
     /** Output elements per thread at least this many: a copy of fewer is over before a second thread joins. */

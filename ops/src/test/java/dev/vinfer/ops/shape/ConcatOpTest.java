@@ -98,4 +98,32 @@ class ConcatOpTest {
             assertArrayEquals(want, y.floats(), "cut at " + cut);
         }
     }
+
+    @Test
+    void planePartsOnTwoThreadsFillEveryElement() {
+        // inner 40 x 30 = 1200 >= 2 x 256: split within planes; also 1-d planes and a non-channel axis
+        long seed = 4343;
+        Random r = new Random(seed);
+        int[][] shapes = {{1, 3, 40, 30}, {2, 2, 600}, {1, 5, 1, 513}};
+        try (TwoThreadContext two = new TwoThreadContext()) {
+            for (int[] shape : shapes) {
+                for (int axis = 0; axis < shape.length - 1; axis++) {
+                    Tensor[] in = inputs(r, shape, axis, 3);
+                    float[] want = reference(in, axis);
+                    assertArrayEquals(want, new ConcatOp(axis).run(two, in)[0].floats(),
+                            "seed " + seed + " shape " + Arrays.toString(shape) + " axis " + axis);
+                }
+            }
+        }
+        Tensor[] in = {random(r, new int[] {2, 3, 7}), random(r, new int[] {2, 1, 7})};
+        float[] want = reference(in, 1);
+        for (int cut = 0; cut <= 7; cut++) {
+            float[] out = new float[want.length];
+            Arrays.fill(out, Float.NaN);
+            Tensor y = Tensor.of(out, 2, 4, 7);
+            ConcatOp.copyPlaneParts(in, 1, 7, 28, 2, y, 0, cut);
+            ConcatOp.copyPlaneParts(in, 1, 7, 28, 2, y, cut, 7);
+            assertArrayEquals(want, y.floats(), "cut at " + cut);
+        }
+    }
 }
