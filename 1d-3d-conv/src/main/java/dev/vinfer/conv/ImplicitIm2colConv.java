@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * audio front end 1->128 with 80 taps): there K is small, the GEMM's work per pixel is modest, and the plain im2col
  * path's extra passes (writing the column matrix, packing it again, a separate bias pass) cost a third of the time.
  *
- * <p>Threads: the output pixels are cut, per image and group, into ranges that shrink from about a quarter of the
- * plane (two threads) down to {@link #MIN_RANGE} pixels ({@link GuidedRanges}: a worker that starts late still
- * gets its share), all starting at multiples of 64 pixels. The input copy is split over input rows. Memory: one
+ * <p>Threads: the output pixels are cut, per image and group, into one share per thread, each cut into pieces that
+ * shrink down to about {@link #MIN_RANGE} pixels ({@link GuidedRanges#perThread}: each thread writes its own
+ * contiguous part of the plane, and a worker that starts late still gets its share), all starting at multiples of
+ * 64 pixels. The input copy is split over input rows. Memory: one
  * layout per calling thread (about the padded input), kept and reused; it is zeroed when a different kernel used it
  * last, so its padding is always zero.
  */
@@ -114,11 +115,11 @@ final class ImplicitIm2colConv extends PreparedConv {
         }
     }
 
-    /** {@code threads}, then the boundaries of {@link GuidedRanges#split} (kept: the same every run). */
+    /** {@code threads}, then the boundaries of {@link GuidedRanges#perThread} (kept: the same every run). */
     private int[] ranges(int pixels, int threads) {
         int[] r = ranges;
         if (r[0] != threads) {
-            int[] b = GuidedRanges.split(pixels, threads, ALIGN, MIN_RANGE);
+            int[] b = GuidedRanges.perThread(pixels, threads, ALIGN, MIN_RANGE);
             r = new int[b.length + 1];
             r[0] = threads;
             System.arraycopy(b, 0, r, 1, b.length);

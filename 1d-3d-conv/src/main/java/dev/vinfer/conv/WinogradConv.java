@@ -150,6 +150,10 @@ final class WinogradConv extends PreparedConv {
             this.chunks = Math.ceilDiv(nW, fitCols - 1);
             this.chunkTiles = Math.ceilDiv(nW, chunks);
             this.stripRows = 1;
+        } else if (stripColumns == 0 && halvesOneRow(nD * nH, nW, g.inChannelsPerGroup(), g.outChannelsPerGroup())) {
+            this.chunks = 2;
+            this.chunkTiles = Math.ceilDiv(nW, 2);
+            this.stripRows = 1;
         } else {
             this.chunks = 1;
             this.chunkTiles = nW;
@@ -221,6 +225,22 @@ final class WinogradConv extends PreparedConv {
 
     /** A spare call object (see {@link PreparedConv.Call}): a steady run allocates no task lambda per call. */
     private final AtomicReference<Strips> spare = new AtomicReference<>();
+
+    /** Tile columns per half at least this many for {@link #halvesOneRow} (GEMMs of fewer are mostly edge). */
+    static final int MIN_HALF_TILES = 32;
+
+    /**
+     * Whether a single tile row (a 1-d convolution: M5's 128@995) is cut into two chunks, so that two threads take
+     * one each, instead of one strip that all threads run cooperatively phase by phase. Cooperatively each thread
+     * reads only its share of the transformed weights but hands the transformed input and the GEMM output over to
+     * the other thread between phases (three joins); in halves each thread reads all the weights but keeps its own
+     * tiles. Halves win when the weights of one position ({@code cin x cout}) are smaller than half the tiles'
+     * transformed input and output ({@code (cin + cout) x tiles / 2}): M5's 128->128 over 249 tiles, not its
+     * 256->256 over 62 or 512->512 over 16 tiles. On one thread the two chunks run one after the other.
+     */
+    static boolean halvesOneRow(int rows, int tiles, int cin, int cout) {
+        return rows == 1 && tiles >= 2 * MIN_HALF_TILES && (long) cin * cout < (long) (cin + cout) * tiles / 2;
+    }
 
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {

@@ -98,4 +98,25 @@ class WinogradPathsTest {
                 .padsOnnx(1, 1, 1, 1, 1, 1).build();
         check("seed=5200", g, 4, 24, Integer.MAX_VALUE, new Random(5200));
     }
+
+    /**
+     * A single long 1-d tile row with few channels is cut into two chunks (one a thread) by default; checked at the
+     * production strip budget (stripColumns 0), both layouts, against the reference, and the rule pinned on M5's
+     * three layers.
+     */
+    @Test
+    void oneLongRowInHalves() {
+        ConvGeometry g = ConvGeometry.builder().channels(16, 12).input(401).kernel(3).padsOnnx(1, 1).build();
+        for (int m : MS) {
+            int tiles = Math.ceilDiv(401, m);
+            assertEquals(true, WinogradConv.halvesOneRow(1, tiles, 16, 12), "F(" + m + ",3) " + tiles + " tiles");
+            for (int byColumnsMin : new int[] {0, Integer.MAX_VALUE}) {
+                check("seed=5300", g, m, 0, byColumnsMin, new Random(5300 + m));
+            }
+        }
+        assertEquals(true, WinogradConv.halvesOneRow(1, 249, 128, 128));
+        assertEquals(false, WinogradConv.halvesOneRow(1, 62, 256, 256));
+        assertEquals(false, WinogradConv.halvesOneRow(1, 16, 512, 512));
+        assertEquals(false, WinogradConv.halvesOneRow(2, 249, 128, 128));
+    }
 }

@@ -63,14 +63,79 @@ public final class ConcatOp implements Operator {
         int outer = IndexArgs.product(out, 0, a);
         int inner = IndexArgs.product(out, a + 1, r);
         int outRow = out[a] * inner;
-        int at = 0;
-        for (Tensor t : inputs) {
-            int row = t.dim(a) * inner;
-            for (int o = 0; o < outer; o++) {
-                ElementCopy.copy(t, o * row, y, o * outRow + at, row);
-            }
-            at += row;
+        int[] rowStart = new int[inputs.length + 1];
+        for (int i = 0; i < inputs.length; i++) {
+            rowStart[i + 1] = rowStart[i] + inputs[i].dim(a) * inner;
         }
+        int count = Math.multiplyExact(outer, outRow);
+        if (count < 2 * MIN_PARALLEL_ELEMENTS || ctx.parallel().threads() < 2) {
+            copyRange(inputs, rowStart, outRow, y, 0, count);
+            return ctx.result(y);
+        }
+        int threads = ctx.parallel().threads();
+        if (inner >= SPATIAL_SPLIT_INNER * threads) {
+            // Planes as large as the convolutions split by pixels (bench/README.md, "Two threads and per-node
+            // overhead, session 5"): thread t copies the t-th part of every plane, the part it wrote as the producing
+            // conv's output and will read as the next conv's input, so neither copy crosses to the other core.
+            ctx.parallel().forEach(threads, t -> {
+                int lo = (int) ((long) inner * t / threads);
+                int hi = (int) ((long) inner * (t + 1) / threads);
+                copyPlaneParts(inputs, a, inner, outRow, outer, y, lo, hi);
+            });
+            return ctx.result(y);
+        }
+        // Smaller planes: the output in contiguous ranges, one per thread.
+        ctx.parallel().forRange(count, MIN_PARALLEL_ELEMENTS, (from, to) -> copyRange(inputs, rowStart, outRow, y,
+                from, to));
         return ctx.result(y);
+    }
+
+    /**
+     * Inner sizes (pixels per plane) from which, per thread, the copy is split within planes rather than by output
+     * range: the convolution engine cuts planes of at least 256 pixels a thread by pixels (its {@code WorkGrid}).
+     */
+    static final int SPATIAL_SPLIT_INNER = 256;
+
+    /** Copies elements {@code [lo, hi)} of every inner block (plane) of every input into its place in {@code y}. */
+    static void copyPlaneParts(Tensor[] inputs, int axis, int inner, int outRow, int outer, Tensor y, int lo,
+            int hi) {
+        int n = hi - lo;
+        if (n <= 0) {
+            return;
+        }
+        for (int o = 0; o < outer; o++) {
+            int at = o * outRow;
+            for (Tensor t : inputs) {
+                int planes = t.dim(axis);
+                int base = o * planes * inner;
+                for (int c = 0; c < planes; c++, at += inner) {
+                    ElementCopy.copy(t, base + c * inner + lo, y, at + lo, n);
+                }
+            }
+        }
+    }
+
+    /** Output elements per thread at least this many: a copy of fewer is over before a second thread joins. */
+    static final int MIN_PARALLEL_ELEMENTS = 1 << 15;
+
+    /**
+     * Fills output elements {@code [from, to)}: the output is, per outer index, the inputs' rows of
+     * {@code rowStart[i + 1] - rowStart[i]} elements each, back to back ({@code outRow} in all).
+     */
+    static void copyRange(Tensor[] inputs, int[] rowStart, int outRow, Tensor y, int from, int to) {
+        int p = from;
+        while (p < to) {
+            int o = p / outRow;
+            int within = p - o * outRow;
+            int i = 0;
+            while (rowStart[i + 1] <= within) {
+                i++;
+            }
+            int row = rowStart[i + 1] - rowStart[i];
+            int at = within - rowStart[i];
+            int n = Math.min(row - at, to - p);
+            ElementCopy.copy(inputs[i], o * row + at, y, p, n);
+            p += n;
+        }
     }
 }

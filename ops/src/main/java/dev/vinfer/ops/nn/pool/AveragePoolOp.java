@@ -66,8 +66,8 @@ public final class AveragePoolOp implements Operator {
             // the window sums in float (vectorized), each divided by its tap count
             float[] div = shaped.divisors();
             shaped.floatPool().run(PoolReduction.SUM, x.floats(), x.offset(), y.floats(), y.offset(), ctx.parallel(),
-                    (src, so, dst, d0) -> {
-                        for (int o = 0; o < div.length; o++) {
+                    (src, so, dst, d0, from, to) -> {
+                        for (int o = from; o < to; o++) {
                             dst[d0 + o] /= div[o];
                         }
                     });

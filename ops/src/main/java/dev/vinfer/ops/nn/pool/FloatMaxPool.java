@@ -28,22 +28,25 @@ final class FloatMaxPool {
     static void run(SeparablePool pool, Tensor x, Tensor y, Parallel parallel) {
         PoolGeometry g = pool.geometry();
         pool.run(PoolReduction.MAX, x.floats(), x.offset(), y.floats(), y.offset(), parallel,
-                (src, so, dst, d0) -> {
-                    if (Kernels.backend().anyNaN(dst, d0, g.outputPlaneSize())) {
-                        repairNaN(g, src, so, dst, d0);
+                (src, so, dst, d0, from, to) -> {
+                    if (Kernels.backend().anyNaN(dst, d0 + from, to - from)) {
+                        repairNaN(g, src, so, dst, d0, from, to);
                     }
                 });
     }
 
-    /** Recomputes every NaN output of one plane as the max of its window's taps that are not NaN. */
-    private static void repairNaN(PoolGeometry g, float[] src, int srcOff, float[] dst, int d0) {
+    /**
+     * Recomputes every NaN output among the plane's outputs {@code [from, to)} as the max of its window's taps that
+     * are not NaN.
+     */
+    private static void repairNaN(PoolGeometry g, float[] src, int srcOff, float[] dst, int d0, int from, int to) {
         int h = g.in(1);
         int w = g.in(2);
         int o = d0;
         for (int oz = 0; oz < g.out(0); oz++) {
             for (int oy = 0; oy < g.out(1); oy++) {
                 for (int ox = 0; ox < g.out(2); ox++, o++) {
-                    if (dst[o] == dst[o]) {
+                    if (o < d0 + from || o >= d0 + to || dst[o] == dst[o]) {
                         continue;
                     }
                     int at0 = srcOff + (g.first(0, oz) * h + g.first(1, oy)) * w + g.first(2, ox);

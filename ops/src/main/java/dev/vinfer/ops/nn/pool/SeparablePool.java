@@ -19,6 +19,11 @@ import dev.vinfer.conv.PoolReduction;
 final class SeparablePool {
     /** Phase-row floats per block of output rows: they are written and read back while still in L1. */
     private static final int BLOCK_FLOATS = 4096;
+    /**
+     * Output pixels per plane and thread from which the threads split every plane into bands of rows instead of
+     * taking whole planes: the convolution engine cuts planes of at least 256 pixels a thread by pixels.
+     */
+    static final int BAND_SPLIT_PIXELS = 256;
     /** Input plus output elements per task at least this many, so that small pools stay on one thread. */
     private static final int MIN_ELEMENTS_PER_TASK = 1 << 15;
     /** 1-d rows shorter than this many values per phase are pooled with strided scalar taps (see rowsOfPlanes). */
@@ -118,6 +123,14 @@ final class SeparablePool {
         return g;
     }
 
+    /** Whether {@code threads} threads split every plane into bands of output rows (else they take whole planes). */
+    boolean splitsIntoBands(int threads) {
+        int outPlane = g.outputPlaneSize();
+        return !rowPlanes && threads > 1 && outPlane >= BAND_SPLIT_PIXELS * threads
+                && g.out(0) * g.out(1) >= 2 * threads
+                && (long) g.planes() * (g.inputPlaneSize() + outPlane) >= 2L * MIN_ELEMENTS_PER_TASK;
+    }
+
     /**
      * Pools every plane of {@code src} into {@code dst}; {@code perPlane} (may be null) then runs on each finished
      * output plane, on the thread that computed it.
@@ -127,6 +140,27 @@ final class SeparablePool {
         int inPlane = g.inputPlaneSize();
         int outPlane = g.outputPlaneSize();
         if (outPlane == 0 || g.planes() == 0) {
+            return;
+        }
+        int threads = parallel.threads();
+        int outRows = g.out(0) * g.out(1);
+        if (splitsIntoBands(threads)) {
+            // Planes as large as the convolutions split by pixels: thread t pools the t-th band of output rows of
+            // every plane, reading the input rows that the producing conv wrote on the same thread and writing the
+            // rows the next conv reads there (bench/README.md, "Two threads and per-node overhead, session 5").
+            parallel.forEach(threads, t -> {
+                int r0 = (int) ((long) outRows * t / threads);
+                int r1 = (int) ((long) outRows * (t + 1) / threads);
+                float[] buf = scratch(rowsPerBlock * pitch);
+                for (int p = 0; p < g.planes(); p++) {
+                    int so = srcOff + p * inPlane;
+                    int d0 = dstOff + p * outPlane;
+                    plane(op, src, so, dst, d0, buf, r0, r1);
+                    if (perPlane != null) {
+                        perPlane.finish(src, so, dst, d0, r0 * g.out(2), r1 * g.out(2));
+                    }
+                }
+            });
             return;
         }
         int minPlanes = Math.max(1, MIN_ELEMENTS_PER_TASK / Math.max(1, inPlane + outPlane));
@@ -139,9 +173,9 @@ final class SeparablePool {
             for (int p = start; p < end; p++) {
                 int so = srcOff + p * inPlane;
                 int d0 = dstOff + p * outPlane;
-                plane(op, src, so, dst, d0, buf);
+                plane(op, src, so, dst, d0, buf, 0, g.out(0) * g.out(1));
                 if (perPlane != null) {
-                    perPlane.finish(src, so, dst, d0);
+                    perPlane.finish(src, so, dst, d0, 0, outPlane);
                 }
             }
         });
@@ -186,15 +220,18 @@ final class SeparablePool {
         }
         if (perPlane != null) {
             for (int p = start; p < end; p++) {
-                perPlane.finish(src, srcOff + p * w, dst, dstOff + p * ow);
+                perPlane.finish(src, srcOff + p * w, dst, dstOff + p * ow, 0, ow);
             }
         }
     }
 
-    /** Work done on an output plane after pooling, e.g. MaxPool's NaN repair or AveragePool's division. */
+    /**
+     * Work done on an output plane after pooling, e.g. MaxPool's NaN repair or AveragePool's division: on the
+     * plane's outputs {@code [from, to)} (indices within the plane; the whole plane, or a band of whole rows).
+     */
     @FunctionalInterface
     interface PlaneFinisher {
-        void finish(float[] src, int srcOff, float[] dst, int dstOff);
+        void finish(float[] src, int srcOff, float[] dst, int dstOff, int from, int to);
     }
 
     private static float[] scratch(int n) {
@@ -206,14 +243,15 @@ final class SeparablePool {
         return b;
     }
 
-    private void plane(PoolReduction op, float[] src, int so, float[] dst, int d0, float[] buf) {
+    /** Output rows {@code [rowFrom, rowTo)} of one plane (rows counted over D and H). */
+    private void plane(PoolReduction op, float[] src, int so, float[] dst, int d0, float[] buf, int rowFrom,
+            int rowTo) {
         int ow = g.out(2);
         int oh = g.out(1);
         int h = g.in(1);
         int w = g.in(2);
-        int outRows = g.out(0) * oh;
-        for (int r0 = 0; r0 < outRows; r0 += rowsPerBlock) {
-            int r1 = Math.min(outRows, r0 + rowsPerBlock);
+        for (int r0 = rowFrom; r0 < rowTo; r0 += rowsPerBlock) {
+            int r1 = Math.min(rowTo, r0 + rowsPerBlock);
             for (int r = r0; r < r1; ) {
                 int oz = r / oh;
                 int oy = r % oh;
