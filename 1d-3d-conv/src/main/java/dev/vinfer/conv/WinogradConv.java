@@ -100,8 +100,11 @@ final class WinogradConv extends PreparedConv {
     private final int rowTile;
     /** Floats per input-transform patch buffer ({@link #PATCH_FLOATS} but in tests). */
     private final int patchFloats;
-    /** Strips by columns keep a padding slot per segment instead of dense segments ({@link #denseColumns}). */
-    private final boolean padSlotColumns;
+    /** {@link #COLUMNS_AUTO}, {@link #COLUMNS_DENSE} or {@link #COLUMNS_PAD_SLOTS}: see {@link #denseColumns}. */
+    private final int columnsLayout;
+    static final int COLUMNS_AUTO = 0;
+    static final int COLUMNS_DENSE = 1;
+    static final int COLUMNS_PAD_SLOTS = 2;
     /** Tiles as the GEMMs' columns ({@link #stripByColumns}) instead of their rows ({@link #strip}). */
     private final boolean byColumns;
 
@@ -118,15 +121,15 @@ final class WinogradConv extends PreparedConv {
      */
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
             int stripColumns, int byColumnsMin, int patchFloats) {
-        this(g, m, w, wOff, bias, e, backend, stripColumns, byColumnsMin, patchFloats, false);
+        this(g, m, w, wOff, bias, e, backend, stripColumns, byColumnsMin, patchFloats, COLUMNS_AUTO);
     }
 
     /**
-     * As above; {@code padSlotColumns} keeps strips by columns on the phase split with a padding slot per segment
-     * (the layout before dense segments, see {@link #denseInput}; tests and probes compare the two).
+     * As above; {@code columnsLayout} chooses how strips by columns lay out their tiles ({@link #denseColumns};
+     * tests force each).
      */
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
-            int stripColumns, int byColumnsMin, int patchFloats, boolean padSlotColumns) {
+            int stripColumns, int byColumnsMin, int patchFloats, int columnsLayout) {
         super(algorithmFor(m), backend, g.inputLength(), g.outputLength());
         if (!supports(g, m)) {
             throw new IllegalArgumentException("Winograd F(" + m + ",3) needs 3-tap kernels on every axis, stride 1,"
@@ -135,7 +138,7 @@ final class WinogradConv extends PreparedConv {
         this.g = g;
         this.s = Shape3.of(g);
         this.patchFloats = patchFloats;
-        this.padSlotColumns = padSlotColumns;
+        this.columnsLayout = columnsLayout;
         WinogradTransform f = WinogradTransform.of(m);
         int rank = g.rank();
         this.td = rank >= 3 ? f : WinogradTransform.IDENTITY;
@@ -515,7 +518,7 @@ final class WinogradConv extends PreparedConv {
         int mg = g.outChannelsPerGroup();
         // Dense segments: a tile row's tiles only, no padding slot (14 tiles of 56: 196 columns for 14 rows, padded
         // to 208, instead of 210 padded to 224).
-        boolean dense = denseColumns();
+        boolean dense = denseColumns(r0, r1);
         int seg = dense ? chunkTiles : segW;
         int cols = (r1 - r0) * seg;
         Scratch sc = SCRATCH.get();
@@ -556,12 +559,20 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * Whether strips by columns use dense segments ({@link #denseInput}): always, unless a segment holds a single
-     * tile (its two end values would not fit the slot {@link #denseInput} keeps them in) or tests force the old
-     * layout.
+     * Whether a strip by columns of tile rows {@code [r0, r1)} uses dense segments ({@link #denseInput}): when that
+     * makes its rows shorter once padded to whole vectors (64@56x56 F(4,3) as one strip: 196 -> 208 columns instead
+     * of 210 -> 224), unless a segment holds a single tile (its end values would not fit the slot
+     * {@link #denseInput} keeps them in); {@link #COLUMNS_DENSE} / {@link #COLUMNS_PAD_SLOTS} force a layout.
+     * Where both pad to the same length (two threads' strips of 7 rows, 98 or 105 -> 112; F(6,3) 100 or 110 -> 112)
+     * the padding-slot layout stays: its fill has no end values or shifted rows to build (F(6,3) on 64@56x56 was 8%
+     * slower dense, paired probe, load 16).
      */
-    private boolean denseColumns() {
-        return chunkTiles >= 2 && !padSlotColumns;
+    private boolean denseColumns(int r0, int r1) {
+        if (chunkTiles < 2 || columnsLayout == COLUMNS_PAD_SLOTS) {
+            return false;
+        }
+        return columnsLayout == COLUMNS_DENSE || roundUp((r1 - r0) * chunkTiles, OUTPUT_ROW_ALIGN)
+                < roundUp((r1 - r0) * segW, OUTPUT_ROW_ALIGN);
     }
 
     /**

@@ -20,11 +20,11 @@ class WinogradPathsTest {
     private static final int[] MS = {2, 4, 6};
 
     private static void check(String ctx, ConvGeometry g, int m, int stripColumns, int byColumnsMin, Random r) {
-        check(ctx, g, m, stripColumns, byColumnsMin, false, r);
+        check(ctx, g, m, stripColumns, byColumnsMin, WinogradConv.COLUMNS_AUTO, r);
     }
 
     private static void check(String ctx, ConvGeometry g, int m, int stripColumns, int byColumnsMin,
-            boolean padSlotColumns, Random r) {
+            int columnsLayout, Random r) {
         float[] w = random(r, g.weightLength());
         float[] bias = r.nextBoolean() ? random(r, g.outChannels()) : null;
         float[] in = random(r, g.inputLength());
@@ -37,14 +37,14 @@ class WinogradPathsTest {
             want[i] = e.apply(want[i] + (residual ? res[i + 2] : 0f));
         }
         ConvAlgorithm a = WinogradConv.algorithmFor(m);
-        String where = ctx + " F(" + m + ",3) stripColumns=" + stripColumns + (padSlotColumns ? " padSlots" : "")
+        String where = ctx + " F(" + m + ",3) stripColumns=" + stripColumns + " columnsLayout=" + columnsLayout
                 + " " + g + " " + e
                 + (bias == null ? " no bias" : " bias") + (residual ? " residual" : "");
         for (Backend be : TestSupport.backends()) {
             // Tiny strips also get tiny input-transform channel blocks (several a strip, the last one partial).
             int patchFloats = stripColumns > 0 ? 300 * stripColumns : WinogradConv.PATCH_FLOATS;
             WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, stripColumns, byColumnsMin, patchFloats,
-                    padSlotColumns);
+                    columnsLayout);
             for (Parallel p : TestSupport.PARALLELS) {
                 float[] out = new float[1 + g.outputLength() + 2];
                 Arrays.fill(out, Float.NaN);
@@ -70,8 +70,9 @@ class WinogradPathsTest {
                 check("seed=" + seed, g, m, 0, byColumnsMin, new Random(seed));
                 check("seed=" + seed, g, m, 2 + (int) (seed % 7), byColumnsMin, new Random(seed));
             }
-            // By columns with the padding-slot layout (dense segments are the default).
-            check("seed=" + seed, g, m, 2 + (int) (seed % 7), 0, true, new Random(seed));
+            // By columns with each layout forced (AUTO picks dense only where it shortens the padded rows).
+            check("seed=" + seed, g, m, 2 + (int) (seed % 7), 0, WinogradConv.COLUMNS_PAD_SLOTS, new Random(seed));
+            check("seed=" + seed, g, m, 0, 0, WinogradConv.COLUMNS_DENSE, new Random(seed));
         }
     }
 
@@ -112,8 +113,8 @@ class WinogradPathsTest {
                 int pr = r.nextInt(3);
                 ConvGeometry g = ConvGeometry.builder().channels(1 + r.nextInt(5), 1 + r.nextInt(9))
                         .input(3 + r.nextInt(6), w).kernel(3, 3).padsOnnx(r.nextInt(3), pl, r.nextInt(3), pr).build();
-                check("seed=" + seed, g, m, 0, 0, new Random(seed));
-                check("seed=" + seed, g, m, 3 + r.nextInt(2), 0, new Random(seed));
+                check("seed=" + seed, g, m, 0, 0, WinogradConv.COLUMNS_DENSE, new Random(seed));
+                check("seed=" + seed, g, m, 3 + r.nextInt(2), 0, WinogradConv.COLUMNS_DENSE, new Random(seed));
                 seed++;
             }
         }
