@@ -65,6 +65,16 @@ final class WinogradConv extends PreparedConv {
      * 1.92 ms best), so fitting V and O into the 1 MiB L2 does not pay for shorter GEMMs.
      */
     static final int BY_COLUMNS_BUDGET = 2 * STRIP_BUDGET;
+    /**
+     * Floats of transformed input plus GEMM output of the strips a layer chosen by columns (on
+     * {@link #BY_COLUMNS_BUDGET}) actually runs in (1.25 MiB: 64@56x56 F(4,3) in strips of 4 tile rows, 1.2 MB,
+     * near the 1 MiB L2). Since the F(4,3) transforms load each row once ({@link Backend#winogradF43}) the whole-plane
+     * strip no longer wins: one thread, `WinogradStripProbe 64,64,56x56,4 1 800 0,60,120` at load 17, CPU median
+     * whole plane 1.659 ms, 8 rows 1.508, 4 rows 1.456; with cold caches ({@code -Dprobe.flush=true}, as inside a
+     * network, where the whole plane's 4 MiB of V and O come back from memory) 1.517, 1.457, 1.424. Two threads
+     * still get one strip of 7 rows each ({@link WinogradStripPlan#evenStrip}).
+     */
+    static final int BY_COLUMNS_STRIP_BUDGET = 5 << 16;
     /** By columns, the GEMM output's rows are padded to a multiple of this (16 float lanes with AVX-512). */
     static final int OUTPUT_ROW_ALIGN = 16;
 
@@ -154,11 +164,13 @@ final class WinogradConv extends PreparedConv {
         int perTileColumn = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup());
         int fitCols = Math.max(24, STRIP_BUDGET / perTileColumn);
         int wideCols = Math.max(24, BY_COLUMNS_BUDGET / perTileColumn);
+        boolean wide = false;
         if (stripColumns > 0) {
             fitCols = Math.max(2, stripColumns);
         } else if (g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS
                 && stripColumns(wideCols, nW, nD * nH) >= byColumnsMin) {
             fitCols = wideCols;
+            wide = true;
         }
         if (nW + 1 > fitCols) {
             // Long rows: balanced chunks of one row.
@@ -168,10 +180,16 @@ final class WinogradConv extends PreparedConv {
         } else {
             this.chunks = 1;
             this.chunkTiles = nW;
-            this.stripRows = Math.max(1, Math.min(nD * nH, fitCols / (nW + 1)));
+            int rows = Math.max(1, Math.min(nD * nH, fitCols / (nW + 1)));
+            if (wide) {
+                // Chosen by columns on the wide budget; run in strips whose V and O stay near L2's size.
+                rows = Math.max(1, Math.min(rows, BY_COLUMNS_STRIP_BUDGET / (perTileColumn * (nW + 1))));
+            }
+            this.stripRows = rows;
         }
         this.segW = chunkTiles + 1;
-        this.byColumns = stripRows * segW >= byColumnsMin && g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS;
+        this.byColumns = (wide || stripRows * segW >= byColumnsMin)
+                && g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS;
         this.u = WinogradWeights.transform(g, s.kernelSize(), td, th, tw, positions, byColumns, backend, w, wOff);
     }
 
