@@ -58,6 +58,17 @@ public interface Backend {
     void combine(int outs, int ins, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff, int len,
             boolean accumulate);
 
+    /**
+     * {@link #combine} (not accumulating) with F(4,3)'s transform along one axis: {@code input}, B^T (6 rows from
+     * 6), else A^T (4 rows from 6); {@code coef} must be that matrix as {@link WinogradTransform#of}(4) builds it (the
+     * default uses it, a backend may compute with the matrix's known structure instead: each source row loaded once,
+     * shared sums, about half the memory traffic of the general passes).
+     */
+    default void winogradF43(boolean input, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff,
+            int len) {
+        combine(input ? 6 : 4, 6, coef, src, srcOff, dst, dstOff, len, false);
+    }
+
     /** {@code x[i] = e.apply(x[i] + bias)} for i in [off, off + len). */
     void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
 

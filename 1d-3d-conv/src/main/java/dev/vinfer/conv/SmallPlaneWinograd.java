@@ -222,14 +222,14 @@ final class SmallPlaneWinograd extends PreparedConv {
                 so[k] = k * t * run;
                 dso[k] = k * t * run;
             }
-            backend.combine(t, t, f.bt, patch, so, patch2, dso, t * run, false);
+            rows(true, patch, so, patch2, dso, t * run);
             // Along W, straight into V: position (a, b) of channel c + i at v[(a * t + b) * posStride + (c + i) * tiles].
             for (int a = 0; a < t; a++) {
                 for (int k = 0; k < t; k++) {
                     so[k] = (a * t + k) * run;
                     dso[k] = (a * t + k) * posStride + c * tiles;
                 }
-                backend.combine(t, t, f.bt, patch2, so, v, dso, run, false);
+                rows(true, patch2, so, v, dso, run);
             }
         }
     }
@@ -260,7 +260,7 @@ final class SmallPlaneWinograd extends PreparedConv {
             for (int q = 0; q < m; q++) {
                 dso[q] = (a * m + q) * run;
             }
-            backend.combine(m, t, f.at, o, so, alongW, dso, run, false);
+            rows(false, o, so, alongW, dso, run);
         }
         // Along H: row a of alongW is m * run floats (all ox).
         for (int k = 0; k < t; k++) {
@@ -269,7 +269,7 @@ final class SmallPlaneWinograd extends PreparedConv {
         for (int q = 0; q < m; q++) {
             dso[q] = q * m * run;
         }
-        backend.combine(m, t, f.at, alongW, so, done, dso, m * run, false);
+        rows(false, alongW, so, done, dso, m * run);
         int mg = g.outChannelsPerGroup();
         int rows = Math.min(blockRows, mg - b * blockRows);
         int outPlane = s.outPlane();
@@ -288,6 +288,18 @@ final class SmallPlaneWinograd extends PreparedConv {
             }
             addResidual(out, plane, outPlane, res, resDelta);
             backend.biasEpilogue(out, plane, outPlane, bias == null ? 0f : bias[ch], epilogue);
+        }
+    }
+
+    /**
+     * One axis of the input ({@code input}: B^T) or output (A^T) transform over rows of {@code len} values:
+     * {@link Backend#winogradF43} for F(4,3), {@link Backend#combine} otherwise.
+     */
+    private void rows(boolean input, float[] src, int[] so, float[] dst, int[] dso, int len) {
+        if (f.m == 4) {
+            backend.winogradF43(input, input ? f.bt : f.at, src, so, dst, dso, len);
+        } else {
+            backend.combine(input ? f.t : f.m, f.t, input ? f.bt : f.at, src, so, dst, dso, len, false);
         }
     }
 }

@@ -65,6 +65,16 @@ final class WinogradConv extends PreparedConv {
      * 1.92 ms best), so fitting V and O into the 1 MiB L2 does not pay for shorter GEMMs.
      */
     static final int BY_COLUMNS_BUDGET = 2 * STRIP_BUDGET;
+    /**
+     * Floats of transformed input plus GEMM output of the strips a layer chosen by columns (on
+     * {@link #BY_COLUMNS_BUDGET}) actually runs in (1.25 MiB: 64@56x56 F(4,3) in strips of 4 tile rows, 1.2 MB,
+     * near the 1 MiB L2). Since the F(4,3) transforms load each row once ({@link Backend#winogradF43}) the whole-plane
+     * strip no longer wins: one thread, `WinogradStripProbe 64,64,56x56,4 1 800 0,60,120` at load 17, CPU median
+     * whole plane 1.659 ms, 8 rows 1.508, 4 rows 1.456; with cold caches ({@code -Dprobe.flush=true}, as inside a
+     * network, where the whole plane's 4 MiB of V and O come back from memory) 1.517, 1.457, 1.424. Two threads
+     * still get one strip of 7 rows each ({@link WinogradStripPlan#evenStrip}).
+     */
+    static final int BY_COLUMNS_STRIP_BUDGET = 5 << 16;
     /** By columns, the GEMM output's rows are padded to a multiple of this (16 float lanes with AVX-512). */
     static final int OUTPUT_ROW_ALIGN = 16;
 
@@ -100,6 +110,11 @@ final class WinogradConv extends PreparedConv {
     private final int rowTile;
     /** Floats per input-transform patch buffer ({@link #PATCH_FLOATS} but in tests). */
     private final int patchFloats;
+    /** {@link #COLUMNS_AUTO}, {@link #COLUMNS_DENSE} or {@link #COLUMNS_PAD_SLOTS}: see {@link #denseColumns}. */
+    private final int columnsLayout;
+    static final int COLUMNS_AUTO = 0;
+    static final int COLUMNS_DENSE = 1;
+    static final int COLUMNS_PAD_SLOTS = 2;
     /** Tiles as the GEMMs' columns ({@link #stripByColumns}) instead of their rows ({@link #strip}). */
     private final boolean byColumns;
 
@@ -116,6 +131,15 @@ final class WinogradConv extends PreparedConv {
      */
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
             int stripColumns, int byColumnsMin, int patchFloats) {
+        this(g, m, w, wOff, bias, e, backend, stripColumns, byColumnsMin, patchFloats, COLUMNS_AUTO);
+    }
+
+    /**
+     * As above; {@code columnsLayout} chooses how strips by columns lay out their tiles ({@link #denseColumns};
+     * tests force each).
+     */
+    WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
+            int stripColumns, int byColumnsMin, int patchFloats, int columnsLayout) {
         super(algorithmFor(m), backend, g.inputLength(), g.outputLength());
         if (!supports(g, m)) {
             throw new IllegalArgumentException("Winograd F(" + m + ",3) needs 3-tap kernels on every axis, stride 1,"
@@ -124,6 +148,7 @@ final class WinogradConv extends PreparedConv {
         this.g = g;
         this.s = Shape3.of(g);
         this.patchFloats = patchFloats;
+        this.columnsLayout = columnsLayout;
         WinogradTransform f = WinogradTransform.of(m);
         int rank = g.rank();
         this.td = rank >= 3 ? f : WinogradTransform.IDENTITY;
@@ -139,11 +164,13 @@ final class WinogradConv extends PreparedConv {
         int perTileColumn = positions * (g.inChannelsPerGroup() + g.outChannelsPerGroup());
         int fitCols = Math.max(24, STRIP_BUDGET / perTileColumn);
         int wideCols = Math.max(24, BY_COLUMNS_BUDGET / perTileColumn);
+        boolean wide = false;
         if (stripColumns > 0) {
             fitCols = Math.max(2, stripColumns);
         } else if (g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS
                 && stripColumns(wideCols, nW, nD * nH) >= byColumnsMin) {
             fitCols = wideCols;
+            wide = true;
         }
         if (nW + 1 > fitCols) {
             // Long rows: balanced chunks of one row.
@@ -157,10 +184,16 @@ final class WinogradConv extends PreparedConv {
         } else {
             this.chunks = 1;
             this.chunkTiles = nW;
-            this.stripRows = Math.max(1, Math.min(nD * nH, fitCols / (nW + 1)));
+            int rows = Math.max(1, Math.min(nD * nH, fitCols / (nW + 1)));
+            if (wide) {
+                // Chosen by columns on the wide budget; run in strips whose V and O stay near L2's size.
+                rows = Math.max(1, Math.min(rows, BY_COLUMNS_STRIP_BUDGET / (perTileColumn * (nW + 1))));
+            }
+            this.stripRows = rows;
         }
         this.segW = chunkTiles + 1;
-        this.byColumns = stripRows * segW >= byColumnsMin && g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS;
+        this.byColumns = (wide || stripRows * segW >= byColumnsMin)
+                && g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS;
         this.u = WinogradWeights.transform(g, s.kernelSize(), td, th, tw, positions, byColumns, backend, w, wOff);
     }
 
@@ -215,6 +248,8 @@ final class WinogradConv extends PreparedConv {
         float[] o = new float[0];
         /** One phase-interleaved row of the strip (all segments), between input/output and the phase rows. */
         float[] line = new float[0];
+        /** The segments' end values of a dense by-columns block, saved before the shifted rows overwrite them. */
+        float[] ends = new float[0];
         int[] srcOff = new int[8];
         int[] dstOff = new int[8];
 
@@ -519,10 +554,15 @@ final class WinogradConv extends PreparedConv {
             int resDelta) {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
-        int cols = (r1 - r0) * segW;
+        // Dense segments: a tile row's tiles only, no padding slot (14 tiles of 56: 196 columns for 14 rows, padded
+        // to 208, instead of 210 padded to 224).
+        boolean dense = denseColumns(r0, r1);
+        int seg = dense ? chunkTiles : segW;
+        int cols = (r1 - r0) * seg;
         Scratch sc = SCRATCH.get();
         int ld = roundUp(cols, OUTPUT_ROW_ALIGN);
-        float[] v = transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null, ld);
+        float[] v = dense ? denseInput(sc, n, gi, r0, r1, in, inOff, ld)
+                : transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null, ld);
         // Rows padded to whole vectors (105 tile columns of 64@56x56 F(4,3): 112), so that the transforms' passes
         // and the (de)interleaves have no scalar tails and the GEMMs read V in place (no packing, see
         // VectorGemm.rowSweep); the padding columns go through the GEMMs too but are never read into the output.
@@ -539,8 +579,180 @@ final class WinogradConv extends PreparedConv {
         for (int mo = 0; mo < mg; mo++) {
             int ch = gi * mg + mo;
             float[] tiles = outputTransform(sc, o, mo, mg, ld);
-            writeTiles(tiles, ld, segW, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
+            writeTiles(tiles, ld, seg, r0, r1, out, outOff + (n * g.outChannels() + ch) * outPlane,
                     bias == null ? 0f : bias[ch], res, resDelta, sc.line);
+        }
+    }
+
+    /**
+     * One axis of the input ({@code input}: B^T, t rows from t) or output (A^T, m rows from t) transform over rows
+     * of {@code len} values: {@link Backend#winogradF43} for F(4,3), {@link Backend#combine} otherwise.
+     */
+    private void rows(WinogradTransform f, boolean input, float[] src, int[] so, float[] dst, int[] dso, int len) {
+        if (f.m == 4) {
+            backend.winogradF43(input, input ? f.bt : f.at, src, so, dst, dso, len);
+        } else {
+            backend.combine(input ? f.t : f.m, f.t, input ? f.bt : f.at, src, so, dst, dso, len, false);
+        }
+    }
+
+    /**
+     * Whether a strip by columns of tile rows {@code [r0, r1)} uses dense segments ({@link #denseInput}): when that
+     * makes its rows shorter once padded to whole vectors (64@56x56 F(4,3) as one strip: 196 -> 208 columns instead
+     * of 210 -> 224), unless a segment holds a single tile (its end values would not fit the slot
+     * {@link #denseInput} keeps them in); {@link #COLUMNS_DENSE} / {@link #COLUMNS_PAD_SLOTS} force a layout.
+     * Where both pad to the same length (two threads' strips of 7 rows, 98 or 105 -> 112; F(6,3) 100 or 110 -> 112)
+     * the padding-slot layout stays: its fill has no end values or shifted rows to build (F(6,3) on 64@56x56 was 8%
+     * slower dense, paired probe, load 16).
+     */
+    private boolean denseColumns(int r0, int r1) {
+        if (chunkTiles < 2 || columnsLayout == COLUMNS_PAD_SLOTS) {
+            return false;
+        }
+        return columnsLayout == COLUMNS_DENSE || roundUp((r1 - r0) * chunkTiles, OUTPUT_ROW_ALIGN)
+                < roundUp((r1 - r0) * segW, OUTPUT_ROW_ALIGN);
+    }
+
+    /**
+     * The transformed input of a strip by columns with dense segments: V ({@code [position][channel][ld]}, all the
+     * group's channels, in this thread's {@code sc.v}) whose columns are the strip's tiles only, segment after
+     * segment ({@code chunkTiles} each), then padding up to {@code ld}. The phase split ({@link #fillPatch}) needs a
+     * padding slot per segment because the shifted rows ({@code k >= m}) read one value past a segment's last tile;
+     * here those rows are built instead: for each (dz, dy) row of a block of channels the patch holds t slots of
+     * {@code nc * ld} floats, the m phase rows, then, after the D and H stages, the t - m shifted rows (phase row
+     * {@code k - m} moved by one, each segment's last value taken from the segment's end values, which the fill
+     * leaves in slot m and the D and H stages transform along with the phases).
+     */
+    private float[] denseInput(Scratch sc, int n, int gi, int r0, int r1, float[] in, int inOff, int ld) {
+        int cg = g.inChannelsPerGroup();
+        int perChannel = td.t * th.t * tw.t * ld;
+        int block = Math.max(1, Math.min(cg, patchFloats / perChannel));
+        int patchSize = perChannel * block;
+        sc.patch = Scratch.grow(sc.patch, patchSize);
+        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
+        int rows = r1 - r0;
+        sc.line = Scratch.grow(sc.line, Math.max(ld * tw.m, rows * chunkTiles * tw.m));
+        sc.ends = Scratch.grow(sc.ends, (tw.t - tw.m) * block * rows);
+        sc.v = Scratch.grow(sc.v, positions * cg * ld);
+        int tmax = Math.max(tw.t, Math.max(th.t, td.t));
+        if (sc.srcOff.length < tmax) {
+            sc.srcOff = new int[tmax];
+            sc.dstOff = new int[tmax];
+        }
+        int inPlane = s.inPlane();
+        int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
+        for (int c = 0; c < cg; c += block) {
+            int nc = Math.min(block, cg - c);
+            for (int i = 0; i < nc; i++) {
+                fillDense(in, inBase + (c + i) * inPlane, r0, r1, nc, i, ld, sc.patch, sc.line);
+            }
+            denseTransform(sc, ld, nc, c, cg, rows, sc.v);
+        }
+        return sc.v;
+    }
+
+    /**
+     * Channel i of a block of nc channels into the dense patch: for each (dz, dy), phase row p (slot p) gets
+     * {@code x[z][y][x0 + j * m + p]} for the strip's segments (tiles j, from {@code line} by
+     * {@link Backend#deinterleave}), and slot m, at {@code (e * nc + i) * rows + segment}, the segment's end values
+     * {@code x[z][y][x0 + chunkTiles * m + e]} for {@code e < t - m}; zeros outside the input.
+     */
+    private void fillDense(float[] in, int chBase, int r0, int r1, int nc, int i, int ld, float[] patch,
+            float[] line) {
+        int mW = tw.m;
+        int extra = tw.t - mW;
+        int span = chunkTiles * mW;
+        int rows = r1 - r0;
+        int run = nc * ld;
+        for (int dz = 0; dz < td.t; dz++) {
+            for (int dy = 0; dy < th.t; dy++) {
+                int slots = (dz * th.t + dy) * tw.t * run;
+                int endsAt = slots + mW * run + i * rows;
+                for (int r = r0; r < r1; r++) {
+                    int tileRow = r / chunks;
+                    int z = tileRow / nH * td.m + dz - s.pD;
+                    int y = tileRow % nH * th.m + dy - s.pH;
+                    int x0 = r % chunks * span - s.pW;
+                    int dst = (r - r0) * span;
+                    boolean inside = z >= 0 && z < s.inD && y >= 0 && y < s.inH;
+                    int ia = inside ? Math.min(span, Math.max(0, -x0)) : span;
+                    int ib = inside ? Math.max(ia, Math.min(span, s.inW - x0)) : span;
+                    zero(line, dst, dst + ia);
+                    int rowAt = chBase + (z * s.inH + y) * s.inW;
+                    if (ib > ia) {
+                        System.arraycopy(in, rowAt + x0 + ia, line, dst + ia, ib - ia);
+                    }
+                    zero(line, dst + ib, dst + span);
+                    for (int e = 0; e < extra; e++) {
+                        int x = x0 + span + e;
+                        patch[endsAt + e * nc * rows + r - r0] = inside && x >= 0 && x < s.inW ? in[rowAt + x] : 0f;
+                    }
+                }
+                backend.deinterleave(mW, rows * chunkTiles, line, 0, patch, slots + i * ld, run);
+            }
+        }
+    }
+
+    /**
+     * B^T along D, H (over the phase rows and the end values of each (dz, dy) row), then the shifted rows built and
+     * B^T along W, writing channels {@code [c0, c0 + nc)} of every {@code V_pos}. See {@link #denseInput}.
+     */
+    private void denseTransform(Scratch sc, int ld, int nc, int c0, int cg, int rows, float[] v) {
+        int mW = tw.m;
+        int extra = tw.t - mW;
+        int run = nc * ld;
+        int rowStride = tw.t * run;
+        int active = mW * run + extra * nc * rows;
+        float[] cur = sc.patch;
+        float[] nxt = sc.patch2;
+        int[] so = sc.srcOff;
+        int[] dso = sc.dstOff;
+        if (td.t > 1) {
+            for (int dy = 0; dy < th.t; dy++) {
+                for (int k = 0; k < td.t; k++) {
+                    so[k] = (k * th.t + dy) * rowStride;
+                    dso[k] = so[k];
+                }
+                rows(td, true, cur, so, nxt, dso, active);
+            }
+            float[] x = cur;
+            cur = nxt;
+            nxt = x;
+        }
+        if (th.t > 1) {
+            for (int dz = 0; dz < td.t; dz++) {
+                for (int k = 0; k < th.t; k++) {
+                    so[k] = (dz * th.t + k) * rowStride;
+                    dso[k] = so[k];
+                }
+                rows(th, true, cur, so, nxt, dso, active);
+            }
+            float[] x = cur;
+            cur = nxt;
+            nxt = x;
+        }
+        int posStride = cg * ld;
+        int segs = nc * rows;
+        float[] ends = sc.ends;
+        for (int row = 0; row < td.t * th.t; row++) {
+            int base = row * rowStride;
+            System.arraycopy(cur, base + mW * run, ends, 0, extra * segs);
+            for (int e = 0; e < extra; e++) {
+                int to = base + (mW + e) * run;
+                // Phase row e moved by one: every tile's next value, but for each segment's last tile.
+                System.arraycopy(cur, base + e * run + 1, cur, to, run - 1);
+                for (int i = 0; i < nc; i++) {
+                    int last = to + i * ld + chunkTiles - 1;
+                    for (int r = 0; r < rows; r++) {
+                        cur[last + r * chunkTiles] = ends[(e * nc + i) * rows + r];
+                    }
+                }
+            }
+            for (int k = 0; k < tw.t; k++) {
+                so[k] = base + k * run;
+                dso[k] = (row * tw.t + k) * posStride + c0 * ld;
+            }
+            rows(tw, true, cur, so, v, dso, run);
         }
     }
 
@@ -562,7 +774,7 @@ final class WinogradConv extends PreparedConv {
             for (int q = 0; q < tw.m; q++) {
                 dso[q] = (row * tw.m + q) * cols;
             }
-            backend.combine(tw.m, tw.t, tw.at, o, so, a, dso, cols, false);
+            rows(tw, false, o, so, a, dso, cols);
         }
         return outputTransformHD(sc, a, b, cols);
     }
@@ -656,7 +868,7 @@ final class WinogradConv extends PreparedConv {
             for (int q = 0; q < tw.m; q++) {
                 dso[q] = (row * tw.m + q) * len;
             }
-            backend.combine(tw.m, tw.t, tw.at, o, so, a, dso, len, false);
+            rows(tw, false, o, so, a, dso, len);
         }
         return outputTransformHD(sc, a, b, len);
     }
@@ -680,7 +892,7 @@ final class WinogradConv extends PreparedConv {
                 for (int q = 0; q < th.m; q++) {
                     dso[q] = (dz * th.m + q) * seg;
                 }
-                backend.combine(th.m, th.t, th.at, cur, so, nxt, dso, seg, false);
+                rows(th, false, cur, so, nxt, dso, seg);
             }
             float[] x = cur;
             cur = nxt;
@@ -694,7 +906,7 @@ final class WinogradConv extends PreparedConv {
             for (int q = 0; q < td.m; q++) {
                 dso[q] = q * plane;
             }
-            backend.combine(td.m, td.t, td.at, cur, so, nxt, dso, plane, false);
+            rows(td, false, cur, so, nxt, dso, plane);
             cur = nxt;
         }
         return cur;
@@ -772,7 +984,7 @@ final class WinogradConv extends PreparedConv {
                 so[k] = k * plane;
                 dso[k] = k * plane;
             }
-            backend.combine(td.t, td.t, td.bt, cur, so, nxt, dso, plane, false);
+            rows(td, true, cur, so, nxt, dso, plane);
             float[] x = cur;
             cur = nxt;
             nxt = x;
@@ -784,7 +996,7 @@ final class WinogradConv extends PreparedConv {
                     so[k] = base + k * rowLen;
                     dso[k] = base + k * rowLen;
                 }
-                backend.combine(th.t, th.t, th.bt, cur, so, nxt, dso, rowLen, false);
+                rows(th, true, cur, so, nxt, dso, rowLen);
             }
             float[] x = cur;
             cur = nxt;
@@ -800,7 +1012,7 @@ final class WinogradConv extends PreparedConv {
                 so[k] = base + k % mW * run + k / mW;
                 dso[k] = (row * tw.t + k) * posStride + c0 * cols;
             }
-            backend.combine(tw.t, tw.t, tw.bt, cur, so, v, dso, run, false);
+            rows(tw, true, cur, so, v, dso, run);
         }
     }
 }

@@ -20,6 +20,11 @@ class WinogradPathsTest {
     private static final int[] MS = {2, 4, 6};
 
     private static void check(String ctx, ConvGeometry g, int m, int stripColumns, int byColumnsMin, Random r) {
+        check(ctx, g, m, stripColumns, byColumnsMin, WinogradConv.COLUMNS_AUTO, r);
+    }
+
+    private static void check(String ctx, ConvGeometry g, int m, int stripColumns, int byColumnsMin,
+            int columnsLayout, Random r) {
         float[] w = random(r, g.weightLength());
         float[] bias = r.nextBoolean() ? random(r, g.outChannels()) : null;
         float[] in = random(r, g.inputLength());
@@ -32,12 +37,14 @@ class WinogradPathsTest {
             want[i] = e.apply(want[i] + (residual ? res[i + 2] : 0f));
         }
         ConvAlgorithm a = WinogradConv.algorithmFor(m);
-        String where = ctx + " F(" + m + ",3) stripColumns=" + stripColumns + " " + g + " " + e
+        String where = ctx + " F(" + m + ",3) stripColumns=" + stripColumns + " columnsLayout=" + columnsLayout
+                + " " + g + " " + e
                 + (bias == null ? " no bias" : " bias") + (residual ? " residual" : "");
         for (Backend be : TestSupport.backends()) {
             // Tiny strips also get tiny input-transform channel blocks (several a strip, the last one partial).
             int patchFloats = stripColumns > 0 ? 300 * stripColumns : WinogradConv.PATCH_FLOATS;
-            WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, stripColumns, byColumnsMin, patchFloats);
+            WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, stripColumns, byColumnsMin, patchFloats,
+                    columnsLayout);
             for (Parallel p : TestSupport.PARALLELS) {
                 float[] out = new float[1 + g.outputLength() + 2];
                 Arrays.fill(out, Float.NaN);
@@ -63,6 +70,9 @@ class WinogradPathsTest {
                 check("seed=" + seed, g, m, 0, byColumnsMin, new Random(seed));
                 check("seed=" + seed, g, m, 2 + (int) (seed % 7), byColumnsMin, new Random(seed));
             }
+            // By columns with each layout forced (AUTO picks dense only where it shortens the padded rows).
+            check("seed=" + seed, g, m, 2 + (int) (seed % 7), 0, WinogradConv.COLUMNS_PAD_SLOTS, new Random(seed));
+            check("seed=" + seed, g, m, 0, 0, WinogradConv.COLUMNS_DENSE, new Random(seed));
         }
     }
 
@@ -86,6 +96,28 @@ class WinogradPathsTest {
         ConvGeometry g3 = ConvGeometry.builder().batch(2).channels(6, 34).input(3, 4, 5).kernel(3, 3, 3)
                 .padsOnnx(1, 1, 1, 1, 1, 1).build();
         check("seed=" + seed, g3, 2, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed));
+    }
+
+    /**
+     * Strips by columns with dense segments at the tile edges: widths one below, at and above a multiple of m
+     * (the last tile partial or whole, the segment's end values inside or past the row), asymmetric pads 0-2, one
+     * plane as one strip and cut into chunks of 2-3 tiles, against the padding-slot layout's bound.
+     */
+    @Test
+    void denseColumnsAtTileEdges() {
+        long seed = 5300;
+        for (int m : MS) {
+            for (int w = 2 * m - 1; w <= 2 * m + 1; w++) {
+                Random r = new Random(seed);
+                int pl = r.nextInt(3);
+                int pr = r.nextInt(3);
+                ConvGeometry g = ConvGeometry.builder().channels(1 + r.nextInt(5), 1 + r.nextInt(9))
+                        .input(3 + r.nextInt(6), w).kernel(3, 3).padsOnnx(r.nextInt(3), pl, r.nextInt(3), pr).build();
+                check("seed=" + seed, g, m, 0, 0, WinogradConv.COLUMNS_DENSE, new Random(seed));
+                check("seed=" + seed, g, m, 3 + r.nextInt(2), 0, WinogradConv.COLUMNS_DENSE, new Random(seed));
+                seed++;
+            }
+        }
     }
 
     /**

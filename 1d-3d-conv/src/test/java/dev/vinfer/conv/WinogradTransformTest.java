@@ -62,4 +62,40 @@ class WinogradTransformTest {
             }
         }
     }
+
+    /**
+     * Every backend's {@link Backend#winogradF43} (the vector one written out from the matrices' structure) equals
+     * the general combine with F(4,3)'s B^T and A^T on rows of random length (vector tails) at scattered offsets,
+     * within float rounding of the differently ordered sums (seed in the message).
+     */
+    @Test
+    void structuredF43RowsMatchTheGeneralCombine() {
+        WinogradTransform f = WinogradTransform.of(4);
+        for (long seed = 700; seed < 712; seed++) {
+            Random r = new Random(seed);
+            int len = 1 + r.nextInt(70);
+            int stride = len + r.nextInt(5);
+            float[] src = TestSupport.random(r, 7 * stride + 3);
+            int[] so = new int[6];
+            int[] dso = new int[6];
+            for (int k = 0; k < 6; k++) {
+                so[k] = 1 + ((k * 5 + (int) seed) % 7) * stride; // rows in a scrambled order
+                dso[k] = 2 + k * stride;
+            }
+            for (boolean input : new boolean[] {true, false}) {
+                int outs = input ? 6 : 4;
+                float[] coef = input ? f.bt : f.at;
+                float[] want = new float[6 * stride + 2 + len];
+                Kernels.scalar().combine(outs, 6, coef, src, so, want, dso, len, false);
+                for (Backend be : TestSupport.backends()) {
+                    float[] got = new float[want.length];
+                    be.winogradF43(input, coef, src, so, got, dso, len);
+                    for (int i = 0; i < got.length; i++) {
+                        assertEquals(want[i], got[i], 2e-5f * 20, "seed=" + seed + " " + be.name() + " input="
+                                + input + " len=" + len + " at " + i);
+                    }
+                }
+            }
+        }
+    }
 }

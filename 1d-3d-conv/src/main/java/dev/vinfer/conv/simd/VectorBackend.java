@@ -265,6 +265,17 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void winogradF43(boolean input, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff,
+            int len) {
+        GemmChecks.combine(input ? 6 : 4, 6, coef, src, srcOff, dst, dstOff, len);
+        if (input) {
+            WinogradRows43.input(src, srcOff, dst, dstOff, len);
+        } else {
+            WinogradRows43.output(src, srcOff, dst, dstOff, len);
+        }
+    }
+
+    @Override
     public void deinterleave(int phases, int count, float[] src, int srcOff, float[] dst, int dstOff,
             int dstStride) {
         InterleaveChecks.check(phases, count, src, srcOff, dst, dstOff, dstStride);

@@ -8,7 +8,7 @@ import java.util.Random;
 /**
  * An informal probe (not a test): one Winograd layer ({@code C,M,HxW,m}, 3x3 pad 1, bias + Relu) built with
  * several strip sizes (tile columns per strip; 0 = the budget's choice), all by columns, single runs alternated
- * in one JVM. Prints per configuration the median and best thread CPU time (1 thread) or wall time (more), e.g.
+ * in one JVM ({@code -Dprobe.flush=true}: cold caches). Prints per configuration the median and best thread CPU time (1 thread) or wall time (more), e.g.
  * <pre>
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/test-classes:1d-3d-conv/target/classes \
  *     dev.vinfer.conv.bench.WinogradStripProbe 64,64,56x56,4 1 600 0,30,45,60
@@ -17,6 +17,9 @@ import java.util.Random;
 public final class WinogradStripProbe {
     private WinogradStripProbe() {
     }
+
+    /** {@code -Dprobe.flush=true}: 64 MiB written before every run (cold caches, as inside a network). */
+    private static final float[] FLUSH = Boolean.getBoolean("probe.flush") ? new float[16 << 20] : null;
 
     public static void main(String[] args) {
         String[] l = args[0].split(",");
@@ -44,6 +47,11 @@ public final class WinogradStripProbe {
         for (int i = 0; i < runs; i++) {
             for (int b = 0; b < strips.length; b++) {
                 int bb = (b + i) % strips.length;
+                if (FLUSH != null) {
+                    for (int j = 0; j < FLUSH.length; j += 16) {
+                        FLUSH[j] += 1f;
+                    }
+                }
                 long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 run[bb].run();
