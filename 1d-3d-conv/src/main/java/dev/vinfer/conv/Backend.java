@@ -266,9 +266,10 @@ public interface Backend {
 
     /**
      * MaxPool's most common window along W, 3 taps with stride 2, over {@code rows} input rows at once: for
-     * {@code i < count}, {@code dst[dOff + i] = max over b < rows, t < 3 of src[sOff + b * rowStep + 2 * i + t]},
-     * NaN when any of those is NaN (as {@link Math#max}). Reads columns {@code [0, 2 * count]} of each row;
-     * {@code rows >= 1}. This default is the plain reference; a backend may override it with a faster kernel.
+     * {@code i < count}, {@code dst[dOff + i] = max over b < rows, t < 3 of src[sOff + b * rowStep + 2 * i + t]}.
+     * Reads columns {@code [0, 2 * count]} of each row; {@code rows >= 1}. The value of a window holding a NaN is
+     * unspecified (a kernel may use a compare-and-blend maximum): callers check their input for NaN first. This
+     * default is the plain reference; a backend may override it with a faster kernel.
      */
     default void maxPool3s2Rows(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
         PoolChecks.max3s2(src, sOff, rows, rowStep, count, dst, dOff);

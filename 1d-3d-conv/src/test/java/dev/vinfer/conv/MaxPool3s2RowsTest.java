@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Backend#maxPool3s2Rows} on every backend against its definition (written out here), at every output count
  * from 0 to 70 (around the full and half vector widths, where the vector steps and their flush-with-the-end last
- * steps change) and at random counts, offsets and row steps, with NaN, -inf and signed zeros in the input. The
+ * steps change) and at random counts, offsets and row steps, with -inf, +inf and signed zeros in the input (a
+ * window with NaN is unspecified by the contract; the op's NaN handling is tested by ops' FloatMaxPoolTest). The
  * source array ends exactly at the last column the call may read, so any read past it fails. Max only selects,
- * so results must be equal (NaN to NaN, as {@link Math#max}); only the sign of a zero may differ.
+ * so results must be equal; only the sign of a zero may differ.
  */
 class MaxPool3s2RowsTest {
 
@@ -34,7 +35,7 @@ class MaxPool3s2RowsTest {
         for (int s = 0; s < specials && src.length > 0; s++) {
             int at = r.nextInt(src.length);
             src[at] = switch (r.nextInt(4)) {
-                case 0 -> Float.NaN;
+                case 0 -> 0f;
                 case 1 -> Float.NEGATIVE_INFINITY;
                 case 2 -> -0f;
                 default -> Float.POSITIVE_INFINITY;

@@ -13,12 +13,15 @@ import dev.vinfer.conv.Parallel;
  * <p>The general {@link SeparablePool} combines the rows into a phase-split buffer first and reads it back tap by
  * tap, and computes its border outputs through a division per tap; in ResNet-18 that cost 0.5 ms for a pool that
  * ONNX Runtime does in 0.15 (bench/README.md, "Small ops inside the networks"). Results are those of
- * {@link FloatMaxPool}: the maximum propagates NaN here and the plane's NaN outputs are recomputed with NaN taps
- * skipped afterwards ({@link FloatMaxPool#repairNaN}).
+ * {@link FloatMaxPool}. The vector kernel's maximum is a compare and a blend, which may drop a NaN, so a plane
+ * with a NaN anywhere in its input (one vector scan per plane, from L1/L2) is done output by output with NaN taps
+ * skipped ({@link FloatMaxPool#repairNaN}) instead.
  */
 final class MaxPool3x3s2 {
     /** Input plus output elements per task at least this many before planes are split over threads. */
     private static final int MIN_ELEMENTS_PER_TASK = 1 << 15;
+    /** Interior outputs per row at least this many (a vector of them on AVX-512), else the general pool. */
+    static final int MIN_INTERIOR = 16;
 
     private final PoolGeometry g;
     /** Outputs along W whose windows lie wholly inside the input: {@code [lo, hi)}. */
@@ -50,7 +53,10 @@ final class MaxPool3x3s2 {
                 return null;
             }
         }
-        return new MaxPool3x3s2(g);
+        MaxPool3x3s2 k = new MaxPool3x3s2(g);
+        // rows with fewer interior outputs than a 16-lane vector would run the kernel's scalar code: the general
+        // pool is faster there (SqueezeNet's 13-wide last pool)
+        return k.hi - k.lo >= MIN_INTERIOR ? k : null;
     }
 
     PoolGeometry geometry() {
@@ -69,9 +75,10 @@ final class MaxPool3x3s2 {
             for (int p = start; p < end; p++) {
                 int so = srcOff + p * inPlane;
                 int d0 = dstOff + p * outPlane;
-                plane(be, src, so, dst, d0);
-                if (be.anyNaN(dst, d0, outPlane)) {
-                    FloatMaxPool.repairNaN(g, src, so, dst, d0);
+                if (be.anyNaN(src, so, inPlane)) {
+                    exactPlane(src, so, dst, d0); // the kernel's compare-and-blend maximum may drop a NaN
+                } else {
+                    plane(be, src, so, dst, d0);
                 }
             }
         });
@@ -99,6 +106,27 @@ final class MaxPool3x3s2 {
                 dst[d + ox] = border(src, row, rows, w, ox);
             }
         }
+    }
+
+    /**
+     * A plane with a NaN in it, output by output, as the reference path does: the largest tap that is not NaN,
+     * NaN when every tap is, -inf for a window with no tap inside the input.
+     */
+    private void exactPlane(float[] src, int so, float[] dst, int d0) {
+        int w = g.in(2);
+        int ow = g.out(2);
+        java.util.Arrays.fill(dst, d0, d0 + g.outputPlaneSize(), Float.NaN);
+        for (int oy = 0; oy < g.out(1); oy++) {
+            if (g.valid(1, oy) == 0) {
+                java.util.Arrays.fill(dst, d0 + oy * ow, d0 + (oy + 1) * ow, Float.NEGATIVE_INFINITY);
+            }
+            for (int ox = 0; ox < ow; ox++) {
+                if (g.valid(2, ox) == 0) {
+                    dst[d0 + oy * ow + ox] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        FloatMaxPool.repairNaN(g, src, so, dst, d0); // recomputes every output still NaN, skipping NaN taps
     }
 
     /** One output whose window is cut by padding or ceil rounding: max of its taps inside the input. */
