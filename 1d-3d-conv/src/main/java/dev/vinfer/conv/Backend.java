@@ -276,6 +276,25 @@ public interface Backend {
     boolean anyNaN(float[] a, int off, int len);
 
     /**
+     * MaxPool's most common window along W, 3 taps with stride 2, over {@code rows} input rows at once: for
+     * {@code i < count}, {@code dst[dOff + i] = max over b < rows, t < 3 of src[sOff + b * rowStep + 2 * i + t]}.
+     * Reads columns {@code [0, 2 * count]} of each row; {@code rows >= 1}. The value of a window holding a NaN is
+     * unspecified (a kernel may use a compare-and-blend maximum): callers check their input for NaN first. This
+     * default is the plain reference; a backend may override it with a faster kernel.
+     */
+    default void maxPool3s2Rows(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
+        PoolChecks.max3s2(src, sOff, rows, rowStep, count, dst, dOff);
+        for (int i = 0; i < count; i++) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int b = 0; b < rows; b++) {
+                int s = sOff + b * rowStep + 2 * i;
+                m = Math.max(m, Math.max(src[s], Math.max(src[s + 1], src[s + 2])));
+            }
+            dst[dOff + i] = m;
+        }
+    }
+
+    /**
      * The product of one row with a packed B ({@code K x N}, from {@link #packB} of this backend), over B's columns
      * {@code [colBegin, colEnd)}: {@code y[yOff + j] (+)= sum over p < K of x[xOff + p] * B[p][colBegin + j]}.
      * {@code colBegin} is a multiple of {@link PackedMatrix#alignment()}; y must not overlap x.

@@ -16,6 +16,22 @@ public final class PoolChecks {
         }
     }
 
+    /** Checks a call of {@link Backend#maxPool3s2Rows}. */
+    public static void max3s2(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(dst, "dst");
+        nonNegative("count", count);
+        nonNegative("rowStep", rowStep);
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be at least 1, got " + rows);
+        }
+        Objects.checkFromIndexSize(dOff, count, dst.length);
+        if (count > 0) {
+            Objects.checkFromIndexSize(sOff, 0, src.length);
+            Objects.checkFromIndexSize(sOff + (long) (rows - 1) * rowStep, 2L * count + 1, src.length);
+        }
+    }
+
     /** Checks a call of {@link Backend#poolRows}. */
     public static void rows(float[] src, int sOff, int planes, int planeStep, int rows, int rowStep, int len,
             int phases, float[] dst, int dOff, int phasePitch, int count, int srcStep, int dstStep) {

@@ -508,6 +508,12 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void maxPool3s2Rows(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
+        PoolChecks.max3s2(src, sOff, rows, rowStep, count, dst, dOff);
+        VectorMaxPool3s2.rows(src, sOff, rows, rowStep, count, dst, dOff);
+    }
+
+    @Override
     public boolean anyNaN(float[] a, int off, int len) {
         Objects.checkFromIndexSize(off, len, a.length);
         return VectorPooling.anyNaN(a, off, len);

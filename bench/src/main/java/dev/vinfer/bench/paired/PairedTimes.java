@@ -41,7 +41,8 @@ public final class PairedTimes {
         if (pairs < 1) {
             throw new IllegalArgumentException("pairs must be at least 1, got " + pairs);
         }
-        for (int i = 0; i < pairs; i++) {
+        // as many warm-up pairs as measured ones, or -Dvinfer.bench.warmup
+        for (int i = 0, warm = Integer.getInteger("vinfer.bench.warmup", pairs); i < warm; i++) {
             vinfer.run();
             ort.run();
         }

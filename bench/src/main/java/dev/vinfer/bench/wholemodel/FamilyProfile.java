@@ -35,8 +35,9 @@ public final class FamilyProfile {
         Map<String, long[]> byNode = new HashMap<>();
         Map<String, Double> byShape = new HashMap<>();
         try (Session s = Vinfer.open(ModelFiles.fullSize(f), new SessionOptions().threads(threads))) {
-            // as many warm-up runs as measured ones, so that the JIT has compiled the kernels
-            for (int i = 0; i < runs; i++) {
+            // as many warm-up runs as measured ones (or -Dvinfer.profile.warmup), so that the JIT has compiled the
+            // kernels; kernels called a few times per run (Gemm, GlobalAveragePool) may need a few hundred runs
+            for (int i = 0, warm = Integer.getInteger("vinfer.profile.warmup", runs); i < warm; i++) {
                 s.run(feed);
             }
             long wall = 0;

@@ -14,7 +14,8 @@ import dev.vinfer.runtime.Tensor;
  * every tap is NaN, -inf for a window with no tap inside the input. The vector max propagates NaN like
  * {@link Math#max}, so an output plane with a NaN in it has those outputs recomputed tap by tap with NaN skipped
  * (one vector scan per plane finds them). Only the sign of a zero maximum may differ from the reference (+0 and -0
- * compare equal; which one wins is unspecified).
+ * compare equal; which one wins is unspecified). The 2-d 3x3 stride-2 window has its own kernel,
+ * {@link MaxPool3x3s2}, with the same results.
  */
 final class FloatMaxPool {
     private FloatMaxPool() {
@@ -25,7 +26,11 @@ final class FloatMaxPool {
         return new SeparablePool(g, Kernels.backend());
     }
 
-    static void run(SeparablePool pool, Tensor x, Tensor y, Parallel parallel) {
+    static void run(SeparablePool pool, MaxPool3x3s2 fast, Tensor x, Tensor y, Parallel parallel) {
+        if (fast != null) {
+            fast.run(x.floats(), x.offset(), y.floats(), y.offset(), parallel);
+            return;
+        }
         PoolGeometry g = pool.geometry();
         pool.run(PoolReduction.MAX, x.floats(), x.offset(), y.floats(), y.offset(), parallel,
                 (src, so, dst, d0, from, to) -> {
@@ -33,6 +38,11 @@ final class FloatMaxPool {
                         repairNaN(g, src, so, dst, d0, from, to);
                     }
                 });
+    }
+
+    /** Recomputes every NaN output of one plane as the max of its window's taps that are not NaN. */
+    static void repairNaN(PoolGeometry g, float[] src, int srcOff, float[] dst, int d0) {
+        repairNaN(g, src, srcOff, dst, d0, 0, g.out(0) * g.out(1) * g.out(2));
     }
 
     /**

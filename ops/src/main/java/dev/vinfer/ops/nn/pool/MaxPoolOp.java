@@ -22,7 +22,7 @@ public final class MaxPoolOp implements Operator {
     /** The geometry of the most recent input shape (immutable, replaced whole): no geometry built per run. */
     private volatile Shaped last;
 
-    private record Shaped(PoolGeometry geometry, int[] outShape, SeparablePool floatPool) {
+    private record Shaped(PoolGeometry geometry, int[] outShape, SeparablePool floatPool, MaxPool3x3s2 fast3x3s2) {
     }
 
     public MaxPoolOp(PoolWindow window, boolean withIndices, boolean columnMajorIndices) {
@@ -61,14 +61,15 @@ public final class MaxPoolOp implements Operator {
         Shaped shaped = last;
         if (shaped == null || !shaped.geometry().hasInputShape(x)) {
             PoolGeometry fresh = PoolGeometry.of(window, x.shape());
-            shaped = new Shaped(fresh, fresh.outputShape(), FloatMaxPool.plan(fresh));
+            shaped = new Shaped(fresh, fresh.outputShape(), FloatMaxPool.plan(fresh),
+                    MaxPool3x3s2.plan(window, fresh));
             last = shaped;
         }
         PoolGeometry g = shaped.geometry();
         int[] outShape = shaped.outShape(); // not to be changed: shared by runs
         Tensor y = ctx.output(0, dt, outShape);
         if (dt == DType.FLOAT32 && !withIndices) {
-            FloatMaxPool.run(shaped.floatPool(), x, y, ctx.parallel());
+            FloatMaxPool.run(shaped.floatPool(), shaped.fast3x3s2(), x, y, ctx.parallel());
             return ctx.result(y);
         }
         Tensor indices = withIndices ? ctx.output(1, DType.INT64, outShape) : null;

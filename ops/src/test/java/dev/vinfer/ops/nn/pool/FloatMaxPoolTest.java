@@ -76,6 +76,54 @@ class FloatMaxPoolTest {
         }
     }
 
+    /**
+     * The 3x3 stride-2 window (its own kernel, MaxPool3x3s2, from 16 interior outputs per row; the general pool
+     * below) against the reference: every H and W from 1 to 40 and 33 to 72 in turn (rows shorter and longer than
+     * a vector of outputs, even and odd sizes), ResNet's 112 and
+     * SqueezeNet's 111/55/27, pads 0-2 on either side, both rounding modes, an input offset, NaN and -inf.
+     */
+    @Test
+    void threeByThreeStrideTwoMatchesTheReference() {
+        long seed = 20261129L;
+        Random r = new Random(seed);
+        int[] sizes = {112, 111, 55, 27, 13, 2, 3};
+        for (int trial = 0; trial < 160; trial++) {
+            int h = trial < 40 ? 1 + trial : trial < 80 ? 1 + r.nextInt(40) : sizes[trial % sizes.length];
+            int w = trial < 40 ? 1 + r.nextInt(72) : trial < 80 ? 33 + trial - 40 : sizes[r.nextInt(sizes.length)];
+            int[] pads = {r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3)};
+            boolean ceil = r.nextBoolean();
+            if (h + pads[0] + pads[2] < 3 || w + pads[1] + pads[3] < 3) {
+                continue; // no whole window fits
+            }
+            int[] shape = {1 + r.nextInt(2), 1 + r.nextInt(5), h, w};
+            PoolWindow window = new PoolWindow(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, pads,
+                    PaddingPolicy.EXPLICIT, ceil);
+            int n = shape[0] * shape[1] * h * w;
+            int offset = r.nextInt(4);
+            float[] data = new float[offset + n];
+            // NaN in a third of the trials only: a plane with a NaN takes the exact output-by-output path
+            int nanOdds = trial % 3 == 0 ? 60 : Integer.MAX_VALUE;
+            for (int i = 0; i < data.length; i++) {
+                data[i] = r.nextInt(nanOdds) == 0 ? Float.NaN
+                        : r.nextInt(60) == 0 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian();
+            }
+            Tensor x = Tensor.wrap(DType.FLOAT32, data, offset, shape);
+            Tensor reference = new MaxPoolOp(window, true, false).run(new TestContext(), new Tensor[] {x})[0];
+            String what = "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape);
+            for (boolean two : new boolean[] {false, true}) {
+                OpContext ctx = two ? TWO : new TestContext();
+                Tensor fast = new MaxPoolOp(window, false, false).run(ctx, new Tensor[] {x})[0];
+                assertArrayEquals(reference.shape(), fast.shape(), what);
+                float[] a = reference.toFloatArray();
+                float[] b = fast.toFloatArray();
+                for (int i = 0; i < a.length; i++) {
+                    boolean same = a[i] == b[i] || Float.isNaN(a[i]) && Float.isNaN(b[i]);
+                    assertTrue(same, what + " output " + i + ": reference " + a[i] + ", fast path " + b[i]);
+                }
+            }
+        }
+    }
+
     @Test
     void allNaNWindowGivesNaNAndTheInputOffsetIsHonoured() {
         float[] backing = {99, 99, Float.NaN, Float.NaN, 1, 5};
