@@ -149,7 +149,7 @@ final class VectorPanelGemm implements PanelGemm {
 
     /**
      * Packed panels one grouped sweep may hold (bytes): L2-resident next to the weights. 3x3x3 3->64 (k = 81, 10.5
-     * KB a panel) sweeps 30 panels; the 7x7x7 stem (k = 1029, 132 KB) 2. Measured with {@code ConvPairedProbe}, one
+     * KB a panel) sweeps 31 panels; the 7x7x7 stem (k = 1029, 132 KB) 2. Measured with {@code ConvPairedProbe}, one
      * thread, caller CPU median against the panel-outer loop (load 16-19): 3x3x3 3->64 @16x112x112 0.84-0.88 at
      * 96-400 KB (0.91 at 48 KB); the 7x7x7/(1,2,2) stem 0.96-0.98 at 2-8 panels.
      */
