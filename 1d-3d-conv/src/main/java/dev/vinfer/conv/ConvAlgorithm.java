@@ -292,9 +292,16 @@ public enum ConvAlgorithm {
      * 384 -> 64 @ 14x14 0.54 / 0.38 (scattered); from 96 channels ties: 384 -> 96 @ 14x14 0.163 / 0.163,
      * 576 -> 96 @ 14x14 0.247 / 0.256, 512 -> 128 @ 13x13 0.244 / 0.246, 1024 -> 256 @ 14x14 1.152 / 1.165,
      * 512 -> 1000 @ 13x13 2.18 / 2.10 (SqueezeNet's classifier, im2col 2.03: all within noise).
+     *
+     * <p>Session 5, 3-D (ResNet3D-10's strided 3x3x3 layers; {@code ConvPairedProbe}, caller CPU median / best of
+     * 20, one thread, load 17), im2col vs PIXEL_ROWS, ms: 128 -> 256 3x3x3/2 @4x14x14 (98 outputs) 2.87 / 2.68 vs
+     * 2.05 / 1.93; 256 -> 512 3x3x3/2 @2x7x7 (16 outputs) 2.99 / 2.53 vs 2.59 / 2.33; but a 1x1x1/2 128 -> 256
+     * @4x14x14 0.46 / 0.41 vs 1.35 / 1.19. So 3-D layers follow the same plane rule when the kernel has more
+     * than one tap.
      */
     static boolean pixelRows(ConvGeometry g) {
-        if (g.rank() != 2 || g.outChannelsPerGroup() < 32 || g.isDepthwise()) {
+        boolean shape = g.rank() == 2 || g.rank() == 3 && g.kernelSize() > 1;
+        if (!shape || g.outChannelsPerGroup() < 32 || g.isDepthwise()) {
             return false;
         }
         int plane = g.outputPlane();

@@ -25,7 +25,8 @@ import java.util.function.Function;
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/test-classes dev.vinfer.conv.bench.ConvPairedProbe \
  *     /tmp/base-classes,1d-3d-conv/target/classes 300 512,512,7x7,winograd_f2_3,1 256,256,14x14,auto,2
  * </pre>
- * A layer is {@code C,M,dims,algorithm,threads} (dims like 56x56, 4000 or 8x28x28; 3-tap kernels, pad 1). Prints,
+ * A layer is {@code C,M,dims,algorithm,threads[,stride[,taps]]} (dims like 56x56, 4000 or 8x28x28; stride like 2
+ * or 1x2x2; 3-tap kernels with pad 1 unless taps is given, then pad taps / 2). Prints,
  * per layer and build, the median and the best of the runs, in ms, and each build's median relative to the first.
  */
 public final class ConvPairedProbe {
@@ -130,11 +131,20 @@ public final class ConvPairedProbe {
             int[] dims = Arrays.stream(f[2].split("x")).mapToInt(Integer::parseInt).toArray();
             ConvAlgorithm algo = ConvAlgorithm.parse(f[3]);
             int threads = Integer.parseInt(f[4]);
+            int taps = f.length > 6 ? Integer.parseInt(f[6]) : 3; // optional 7th field: taps per axis (pad taps/2)
             int[] kernel = new int[dims.length];
-            Arrays.fill(kernel, 3);
+            Arrays.fill(kernel, taps);
             int[] pads = new int[2 * dims.length];
-            Arrays.fill(pads, 1);
-            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(dims).kernel(kernel).padsOnnx(pads).build();
+            Arrays.fill(pads, taps / 2);
+            // Optional 6th field: the stride, one for all axes or per axis (1x2x2).
+            int[] strides = f.length > 5 ? Arrays.stream(f[5].split("x")).mapToInt(Integer::parseInt).toArray()
+                    : new int[] {1};
+            if (strides.length == 1) {
+                strides = new int[dims.length];
+                Arrays.fill(strides, f.length > 5 ? Integer.parseInt(f[5]) : 1);
+            }
+            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(dims).kernel(kernel).strides(strides)
+                    .padsOnnx(pads).build();
             Random r = new Random(7);
             float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
             float[] bias = random(r, m, 0.1f);
