@@ -14,6 +14,12 @@ import jdk.incubator.vector.FloatVector;
  * panel), then swept by every row tile of the prepacked weights over all of k: each C tile is written once, its
  * accumulators starting from the bias and clamped on the way out (ReLU, Relu6, or nothing).
  *
+ * <p>Panels are packed in groups (up to {@link #GROUP_BYTES}, L2-resident) and each row tile sweeps the whole group
+ * before the next row tile: an output row is then written as one run of up to 1024 pixels, 8 rows at a time,
+ * rather than all m rows advancing by 2 vectors per panel (64 interleaved store streams for the stems, which the
+ * hardware prefetchers do not follow: with the output cold in cache, as inside a network, the 3x3/2 stems took a
+ * third longer that way).
+ *
  * <p>The register tile is {@link #MR} rows x 2 vectors. With 16 lanes (AVX-512, 32 vector registers) it is 8 rows:
  * 16 accumulators + 2 B vectors + 1 broadcast, and 64 or 128 output channels split into whole tiles (the shared
  * 6-row kernel leaves a 4-row remainder tile on 64 rows). With narrower vectors (AVX2 has 16 registers) it is 4
@@ -99,33 +105,62 @@ final class VectorPanelGemm implements PanelGemm {
                     + " with stride " + ldc + " do not fit in " + c.length);
         }
         Scratch s = SCRATCH.get();
-        float[] panel = s.panel(k * NR + NR);
+        int stride = k * NR;
+        int perGroup = panelsPerGroup(k);
+        float[] panels = s.panel(perGroup * stride + NR);
         int[] segSrc = s.segSrc;
         int[] segDst = s.segDst;
         // Which tile kernel, decided once per call rather than per tile.
         boolean plain = MR == 8 && hi == Float.POSITIVE_INFINITY && (lo == 0f || lo == Float.NEGATIVE_INFINITY);
         boolean relu = lo == 0f;
-        for (int q0 = p0; q0 < p1; q0 += NR) {
-            int n = Math.min(NR, p1 - q0);
-            int segs = segments(grid, q0, n, segSrc, segDst);
-            checkSource(src, srcOff, tapOff, segSrc, segs);
-            pack(src, srcOff, tapOff, segSrc, segDst, segs, panel);
+        for (int g0 = p0; g0 < p1; g0 += perGroup * NR) {
+            int g1 = Math.min(p1, g0 + perGroup * NR);
+            // Pack the group's panels one after another (a copy spilling past a panel's last tap lands in the next
+            // panel's first row, which is packed later, or in the slack after the last one).
+            for (int q0 = g0, j = 0; q0 < g1; q0 += NR, j++) {
+                int segs = segments(grid, q0, Math.min(NR, g1 - q0), segSrc, segDst);
+                checkSource(src, srcOff, tapOff, segSrc, segs);
+                pack(src, srcOff, tapOff, segSrc, segDst, segs, panels, j * stride);
+            }
+            // Row tiles outside, panels inside: each output row is written as one run of up to perGroup * NR
+            // pixels, so a sweep writes 8 streams at a time instead of all m rows by 2 vectors each.
             for (int ir = 0; ir < mp; ir += MR) {
                 int rows = Math.min(MR, m - ir);
-                if (n == NR && rows == MR) {
-                    if (plain) {
-                        tile8(panel, ir, c, cOff + ir * ldc + q0, ldc, relu);
+                for (int q0 = g0, bo = 0; q0 < g1; q0 += NR, bo += stride) {
+                    int n = Math.min(NR, g1 - q0);
+                    if (n == NR && rows == MR) {
+                        if (plain) {
+                            tile8(panels, bo, ir, c, cOff + ir * ldc + q0, ldc, relu);
+                        } else {
+                            tile(panels, bo, ir, c, cOff + ir * ldc + q0, ldc, lo, hi);
+                        }
                     } else {
-                        tile(panel, ir, c, cOff + ir * ldc + q0, ldc, lo, hi);
-                    }
-                } else {
-                    tile(panel, ir, s.tile, 0, NR, lo, hi);
-                    for (int r = 0; r < rows; r++) {
-                        System.arraycopy(s.tile, r * NR, c, cOff + (ir + r) * ldc + q0, n);
+                        tile(panels, bo, ir, s.tile, 0, NR, lo, hi);
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(s.tile, r * NR, c, cOff + (ir + r) * ldc + q0, n);
+                        }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Bytes of packed B panels one group may take: 128 KiB, L2-resident. Measured with {@code ConvPairedProbe}
+     * (thread CPU median, one thread, new vs old classes alternated, load 10-16): one panel per group (the old
+     * order, all m rows written 2 vectors at a time) against groups of 16 KiB / 32 KiB / 64 KiB / 128 KiB: the
+     * 3x3/2 3->64 stem @224 (k = 27) with cold caches 0.756 / 0.702 / 0.661 / 0.647 of the old time, warm 0.656
+     * (64 KiB) / 0.78 (128 KiB); MobileNetV2's 3x3/2 3->32 stem cold 0.75 / 0.72 / 0.73 / 0.68; the 7x7/2 stem
+     * (k = 147: 1 / 1 / 3 / 6 panels per group) cold 1.00 / 1.01 / 0.95 / 0.93, warm 0.92 (64 and 128 KiB, 256
+     * KiB 0.915); the 3x3x3 3->64 @16x112x112 stem warm 0.88; conv1d k80 0.87.
+     */
+    private static final int GROUP_BYTES = 128 << 10;
+    /** At most this many panels per group: 1024 pixels, {@code ImplicitIm2colConv}'s chunk. */
+    private static final int MAX_GROUP = 32;
+
+    /** Panels per group for reduction length k: as many as fit {@link #GROUP_BYTES}, at least one. */
+    static int panelsPerGroup(int k) {
+        return Math.max(1, Math.min(MAX_GROUP, GROUP_BYTES / (k * NR * Float.BYTES)));
     }
 
     /** Splits pixels {@code [q0, q0 + n)} into runs along output rows: source offset and column in the panel. */
@@ -166,12 +201,13 @@ final class VectorPanelGemm implements PanelGemm {
      * overwrites, since runs and taps are written in order; what spills past the last run lies in columns the panel
      * does not store (or the slack after the last row).
      */
-    private void pack(float[] src, int srcOff, int[] tapOff, int[] segSrc, int[] segDst, int segs, float[] panel) {
+    private void pack(float[] src, int srcOff, int[] tapOff, int[] segSrc, int[] segDst, int segs, float[] panel,
+            int base) {
         if (segs == 1) {
             int from = srcOff + segSrc[0];
             for (int p = 0; p < k; p++) {
                 int f = from + tapOff[p];
-                int d = p * NR;
+                int d = base + p * NR;
                 FloatVector.fromArray(S, src, f).intoArray(panel, d);
                 FloatVector.fromArray(S, src, f + L).intoArray(panel, d + L);
             }
@@ -179,7 +215,7 @@ final class VectorPanelGemm implements PanelGemm {
         }
         for (int p = 0; p < k; p++) {
             int t = srcOff + tapOff[p];
-            int d = p * NR;
+            int d = base + p * NR;
             for (int r = 0; r < segs; r++) {
                 int f = t + segSrc[r];
                 int to = d + segDst[r];
@@ -189,21 +225,21 @@ final class VectorPanelGemm implements PanelGemm {
         }
     }
 
-    private void tile(float[] b, int row0, float[] c, int ci, int ldc, float lo, float hi) {
+    private void tile(float[] b, int bo, int row0, float[] c, int ci, int ldc, float lo, float hi) {
         // tile8 takes a boolean, not the float floor: passing lo as a float parameter made the 3x3x3 3->64 layer
         // (k = 81) 5-6% slower at one thread (paired probe, 25.3 -> 27.3 ms CPU median), with the same loop; other
         // floors (a Clip with only a min) go to the clamped tile.
         if (MR == 8 && hi == Float.POSITIVE_INFINITY && (lo == 0f || lo == Float.NEGATIVE_INFINITY)) {
-            tile8(b, row0, c, ci, ldc, lo == 0f);
+            tile8(b, bo, row0, c, ci, ldc, lo == 0f);
         } else if (MR == 8) {
-            tile8Clamped(b, row0, c, ci, ldc, lo, hi);
+            tile8Clamped(b, bo, row0, c, ci, ldc, lo, hi);
         } else {
-            tile4(b, row0, c, ci, ldc, lo, hi);
+            tile4(b, bo, row0, c, ci, ldc, lo, hi);
         }
     }
 
     /** Rows {@code [row0, row0 + 8)} x NR pixels over all of k, from the bias, stored (with ReLU) at c[ci]. */
-    private void tile8(float[] b, int row0, float[] c, int ci, int ldc, boolean relu) {
+    private void tile8(float[] b, int bo, int row0, float[] c, int ci, int ldc, boolean relu) {
         float[] w = a;
         int ai = row0 * k;
         FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
@@ -223,7 +259,7 @@ final class VectorPanelGemm implements PanelGemm {
         FloatVector c70 = FloatVector.broadcast(S, bias[row0 + 7]);
         FloatVector c71 = c70;
         for (int p = 0; p < k; p++) {
-            int bp = p * NR;
+            int bp = bo + p * NR;
             int ap = ai + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
@@ -276,7 +312,7 @@ final class VectorPanelGemm implements PanelGemm {
     }
 
     /** As {@link #tile8}, each result clamped to {@code [lo, hi]} (Clip, Relu6). */
-    private void tile8Clamped(float[] b, int row0, float[] c, int ci, int ldc, float lo, float hi) {
+    private void tile8Clamped(float[] b, int bo, int row0, float[] c, int ci, int ldc, float lo, float hi) {
         float[] w = a;
         int ai = row0 * k;
         FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
@@ -296,7 +332,7 @@ final class VectorPanelGemm implements PanelGemm {
         FloatVector c70 = FloatVector.broadcast(S, bias[row0 + 7]);
         FloatVector c71 = c70;
         for (int p = 0; p < k; p++) {
-            int bp = p * NR;
+            int bp = bo + p * NR;
             int ap = ai + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
@@ -346,7 +382,7 @@ final class VectorPanelGemm implements PanelGemm {
     }
 
     /** As {@link #tile8} with 4 rows (narrow vectors, 16 registers). */
-    private void tile4(float[] b, int row0, float[] c, int ci, int ldc, float lo, float hi) {
+    private void tile4(float[] b, int bo, int row0, float[] c, int ci, int ldc, float lo, float hi) {
         float[] w = a;
         int ai = row0 * k;
         FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
@@ -358,7 +394,7 @@ final class VectorPanelGemm implements PanelGemm {
         FloatVector c30 = FloatVector.broadcast(S, bias[row0 + 3]);
         FloatVector c31 = c30;
         for (int p = 0; p < k; p++) {
-            int bp = p * NR;
+            int bp = bo + p * NR;
             int ap = ai + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);

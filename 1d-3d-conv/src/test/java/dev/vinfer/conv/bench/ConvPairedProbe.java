@@ -25,7 +25,8 @@ import java.util.function.Function;
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/test-classes dev.vinfer.conv.bench.ConvPairedProbe \
  *     /tmp/base-classes,1d-3d-conv/target/classes 300 512,512,7x7,winograd_f2_3,1 256,256,14x14,auto,2
  * </pre>
- * A layer is {@code C,M,dims,algorithm,threads} (dims like 56x56, 4000 or 8x28x28; 3-tap kernels, pad 1). Prints,
+ * A layer is {@code C,M,dims,algorithm,threads[,kernel,stride,pad[,relu|relu6|none]]} (dims like 56x56, 4000 or
+ * 8x28x28; by default 3-tap kernels, stride 1, pad 1, Relu; e.g. the ResNet stem {@code 3,64,224x224,auto,1,7,2,3}). Prints,
  * per layer and build, the median and the best of the runs, in ms, and each build's median relative to the first.
  */
 public final class ConvPairedProbe {
@@ -131,16 +132,21 @@ public final class ConvPairedProbe {
             ConvAlgorithm algo = ConvAlgorithm.parse(f[3]);
             int threads = Integer.parseInt(f[4]);
             int[] kernel = new int[dims.length];
-            Arrays.fill(kernel, 3);
+            Arrays.fill(kernel, f.length > 5 ? Integer.parseInt(f[5]) : 3);
+            int[] strides = new int[dims.length];
+            Arrays.fill(strides, f.length > 6 ? Integer.parseInt(f[6]) : 1);
             int[] pads = new int[2 * dims.length];
-            Arrays.fill(pads, 1);
-            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(dims).kernel(kernel).padsOnnx(pads).build();
+            Arrays.fill(pads, f.length > 7 ? Integer.parseInt(f[7]) : 1);
+            Epilogue act = f.length <= 8 || f[8].equals("relu") ? Epilogue.RELU
+                    : f[8].equals("relu6") ? Epilogue.clip(0f, 6f) : Epilogue.NONE;
+            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(dims).kernel(kernel).strides(strides)
+                    .padsOnnx(pads).build();
             Random r = new Random(7);
             float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
             float[] bias = random(r, m, 0.1f);
             float[] in = random(r, g.inputLength(), 1f);
             float[] out = new float[g.outputLength()];
-            ConvKernel k = Convolutions.prepare(g, w, 0, bias, Epilogue.RELU, algo);
+            ConvKernel k = Convolutions.prepare(g, w, 0, bias, act, algo);
             Parallel p = threads == 1 ? Parallel.SERIAL : pools.computeIfAbsent(threads, SpinPool::new);
             return () -> k.run(in, 0, out, 0, p);
         }
