@@ -236,9 +236,15 @@ public enum ConvAlgorithm {
      * </pre>
      * 7x7 planes: PIXEL_ROWS still 13-20% faster; 14x14 with K >= 256: ties within noise (one 8% the other way).
      * The rule is unchanged.
+     * <p>Session 5, 3-D (ResNet3D-10's strided 3x3x3 layers; {@code ConvPairedProbe}, caller CPU median / best of
+     * 20, one thread, load 17), im2col vs PIXEL_ROWS, ms: 128 -> 256 3x3x3/2 @4x14x14 (98 outputs) 2.87 / 2.68 vs
+     * 2.05 / 1.93; 256 -> 512 3x3x3/2 @2x7x7 (16 outputs) 2.99 / 2.53 vs 2.59 / 2.33; but a 1x1x1/2 128 -> 256
+     * @4x14x14 0.46 / 0.41 vs 1.35 / 1.19. So 3-D layers follow the same plane rule when the kernel has more
+     * than one tap.
      */
     static boolean pixelRows(ConvGeometry g) {
-        if (g.rank() != 2 || g.outChannelsPerGroup() < 32 || g.isDepthwise()) {
+        boolean shape = g.rank() == 2 || g.rank() == 3 && g.kernelSize() > 1;
+        if (!shape || g.outChannelsPerGroup() < 32 || g.isDepthwise()) {
             return false;
         }
         int plane = g.outputPlane();

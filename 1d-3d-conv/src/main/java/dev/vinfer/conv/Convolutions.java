@@ -37,7 +37,13 @@ public final class Convolutions {
         Objects.requireNonNull(g, "geometry");
         Objects.requireNonNull(backend, "backend");
         Epilogue ep = e == null ? Epilogue.NONE : e;
-        ConvAlgorithm a = forced == null || forced == ConvAlgorithm.AUTO ? ConvAlgorithm.choose(g) : forced;
+        boolean auto = forced == null || forced == ConvAlgorithm.AUTO;
+        TrimmedTaps trimmed = auto ? TrimmedTaps.of(g, weights, wOff) : null;
+        if (trimmed != null) {
+            // Taps that only read padding (a 3x3x3 kernel on 1-2 frames): the same layouts, fewer taps, maybe 2-D.
+            return prepare(trimmed.geometry, trimmed.weights, 0, bias, ep, ConvAlgorithm.AUTO, backend);
+        }
+        ConvAlgorithm a = auto ? ConvAlgorithm.choose(g) : forced;
         if (!a.supports(g)) {
             throw new IllegalArgumentException(a + " does not support " + g);
         }
@@ -55,6 +61,15 @@ public final class Convolutions {
             case PIXEL_ROWS -> new PixelRowsConv(g, weights, wOff, bias, ep, backend);
             case AUTO, GEMM_COL2IM -> throw new AssertionError(a);
         };
+    }
+
+    /**
+     * The algorithm {@link ConvAlgorithm#AUTO} runs for {@code g}: {@link ConvAlgorithm#choose} of the geometry
+     * without the taps that only read padding ({@link TrimmedTaps}; the same as {@code choose(g)} when none do).
+     */
+    public static ConvAlgorithm autoAlgorithm(ConvGeometry g) {
+        ConvGeometry t = TrimmedTaps.geometry(g);
+        return ConvAlgorithm.choose(t != null ? t : g);
     }
 
     /** Winograd F(m,3): {@link SmallPlaneWinograd} where all of a plane's tiles fit in one vector, else the general one. */

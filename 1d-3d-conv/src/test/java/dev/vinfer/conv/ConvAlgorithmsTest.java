@@ -31,7 +31,7 @@ class ConvAlgorithmsTest {
         String where = ctx + " " + algorithm + " " + g + " " + e + (bias == null ? " no bias" : " bias");
         for (Backend be : TestSupport.backends()) {
             ConvKernel k = Convolutions.prepare(g, w, wOff, bias, e, algorithm, be);
-            assertEquals(algorithm == ConvAlgorithm.AUTO ? ConvAlgorithm.choose(g) : algorithm, k.algorithm());
+            assertEquals(algorithm == ConvAlgorithm.AUTO ? Convolutions.autoAlgorithm(g) : algorithm, k.algorithm());
             for (Parallel p : TestSupport.PARALLELS) {
                 float[] out = new float[outOff + g.outputLength() + 3];
                 Arrays.fill(out, Float.NaN);

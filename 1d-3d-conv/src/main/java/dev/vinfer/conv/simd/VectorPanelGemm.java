@@ -89,6 +89,15 @@ final class VectorPanelGemm implements PanelGemm {
     @Override
     public void run(float[] src, int srcOff, int[] tapOff, PixelGrid grid, int p0, int p1, float[] c, int cOff,
             int ldc, float lo, float hi) {
+        runWith(src, srcOff, tapOff, grid, p0, p1, c, cOff, ldc, lo, hi, panelGroup(k));
+    }
+
+    /** {@link #run} sweeping {@code group} packed panels per row tile (1: one panel at a time, all rows). */
+    void runWith(float[] src, int srcOff, int[] tapOff, PixelGrid grid, int p0, int p1, float[] c, int cOff,
+            int ldc, float lo, float hi, int group) {
+        if (group < 1) {
+            throw new IllegalArgumentException("group of " + group + " panels");
+        }
         if (tapOff.length < k) {
             throw new IllegalArgumentException(tapOff.length + " tap offsets for k = " + k);
         }
@@ -106,7 +115,7 @@ final class VectorPanelGemm implements PanelGemm {
         }
         Scratch s = SCRATCH.get();
         int stride = k * NR;
-        int perGroup = panelsPerGroup(k);
+        int perGroup = group;
         float[] panels = s.panel(perGroup * stride + NR);
         int[] segSrc = s.segSrc;
         int[] segDst = s.segDst;
@@ -146,20 +155,21 @@ final class VectorPanelGemm implements PanelGemm {
     }
 
     /**
-     * Bytes of packed B panels one group may take: 128 KiB, L2-resident. Measured with {@code ConvPairedProbe}
-     * (thread CPU median, one thread, new vs old classes alternated, load 10-16): one panel per group (the old
-     * order, all m rows written 2 vectors at a time) against groups of 16 KiB / 32 KiB / 64 KiB / 128 KiB: the
-     * 3x3/2 3->64 stem @224 (k = 27) with cold caches 0.756 / 0.702 / 0.661 / 0.647 of the old time, warm 0.656
-     * (64 KiB) / 0.78 (128 KiB); MobileNetV2's 3x3/2 3->32 stem cold 0.75 / 0.72 / 0.73 / 0.68; the 7x7/2 stem
-     * (k = 147: 1 / 1 / 3 / 6 panels per group) cold 1.00 / 1.01 / 0.95 / 0.93, warm 0.92 (64 and 128 KiB, 256
-     * KiB 0.915); the 3x3x3 3->64 @16x112x112 stem warm 0.88; conv1d k80 0.87.
+     * Bytes of packed B panels one group may take: 128 KiB, L2-resident (the 1 MiB L2 also holds the weights and
+     * the source rows). Measured with {@code ConvPairedProbe} (thread CPU median, one thread, against one panel
+     * at a time, alternated, load 10-16): groups of 16 / 32 / 64 / 128 KiB on the 3x3/2 3->64 stem @224 (k = 27)
+     * with cold caches 0.756 / 0.702 / 0.661 / 0.647 of the old time, warm 0.656 (64 KiB) / 0.78 (128 KiB);
+     * MobileNetV2's 3x3/2 3->32 stem cold 0.75 / 0.72 / 0.73 / 0.68; the 7x7/2 stem (k = 147: 1 / 1 / 3 / 6 panels
+     * per group) cold 1.00 / 1.01 / 0.95 / 0.93, warm 0.92 (64 and 128 KiB; 256 KiB 0.915); conv1d k80 0.87; the
+     * 3x3x3 3->64 @16x112x112 stem 0.88 (session s5r3d measured 0.84-0.88 there for 96-400 KiB, 0.91 at 48, and
+     * 0.96-0.98 for the 7x7x7 stem with 2-8 panels of 132 KB).
      */
-    private static final int GROUP_BYTES = 128 << 10;
+    static final int GROUP_BYTES = 128 << 10;
     /** At most this many panels per group: 1024 pixels, {@code ImplicitIm2colConv}'s chunk. */
-    private static final int MAX_GROUP = 32;
+    static final int MAX_GROUP = 32;
 
     /** Panels per group for reduction length k: as many as fit {@link #GROUP_BYTES}, at least one. */
-    static int panelsPerGroup(int k) {
+    static int panelGroup(int k) {
         return Math.max(1, Math.min(MAX_GROUP, GROUP_BYTES / (k * NR * Float.BYTES)));
     }
 

@@ -1,7 +1,7 @@
 package dev.vinfer.bench.report;
 
 import dev.vinfer.bench.conv.ConvLayer;
-import dev.vinfer.conv.ConvAlgorithm;
+import dev.vinfer.conv.Convolutions;
 import java.util.Locale;
 
 /** The algorithm vinfer's AUTO picks for a layer, for the report's table. */
@@ -10,6 +10,6 @@ final class AlgorithmNames {
     }
 
     static String auto(ConvLayer l) {
-        return ConvAlgorithm.choose(l.geometry()).name().toLowerCase(Locale.ROOT);
+        return Convolutions.autoAlgorithm(l.geometry()).name().toLowerCase(Locale.ROOT);
     }
 }
