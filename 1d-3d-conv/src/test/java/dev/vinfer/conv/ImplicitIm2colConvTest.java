@@ -64,6 +64,11 @@ class ImplicitIm2colConvTest {
             // SqueezeNet's first expand kind (3x3 p1, 16 input channels, K = 144) on an odd 23 x 21 plane, M = 40:
             // a 32-channel panel and an 8-row rest.
             ConvGeometry.builder().channels(16, 40).input(23, 21).kernel(3, 3).padsOnnx(1, 1, 1, 1).build(),
+            // The 3x3/2 stems (k = 27: 32 panels per group, a whole chunk): 38 x 36 = 1368 pixels (a chunk, then a
+            // group ending inside a panel), and SqueezeNet's pad-0 kind, 33 x 46 = 1518 pixels, 64 rows.
+            ConvGeometry.builder().channels(3, 32).input(75, 71).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(3, 64).input(67, 93).kernel(3, 3).strides(2, 2).build(),
             // K = 3 * 121 = 363, above the shared GEMM's KC = 256.
             ConvGeometry.builder().channels(3, 10).input(20, 19).kernel(11, 11).padsOnnx(5, 5, 5, 5).build(),
         };

@@ -14,6 +14,12 @@ import jdk.incubator.vector.FloatVector;
  * panel), then swept by every row tile of the prepacked weights over all of k: each C tile is written once, its
  * accumulators starting from the bias and clamped on the way out (ReLU, Relu6, or nothing).
  *
+ * <p>Panels are packed in groups (up to {@link #GROUP_BYTES}, L2-resident) and each row tile sweeps the whole group
+ * before the next row tile: an output row is then written as one run of up to 1024 pixels, 8 rows at a time,
+ * rather than all m rows advancing by 2 vectors per panel (64 interleaved store streams for the stems, which the
+ * hardware prefetchers do not follow: with the output cold in cache, as inside a network, the 3x3/2 stems took a
+ * third longer that way).
+ *
  * <p>The register tile is {@link #MR} rows x 2 vectors. With 16 lanes (AVX-512, 32 vector registers) it is 8 rows:
  * 16 accumulators + 2 B vectors + 1 broadcast, and 64 or 128 output channels split into whole tiles (the shared
  * 6-row kernel leaves a 4-row remainder tile on 64 rows). With narrower vectors (AVX2 has 16 registers) it is 4
@@ -32,20 +38,11 @@ final class VectorPanelGemm implements PanelGemm {
         final int[] segSrc = new int[NR];
         final int[] segDst = new int[NR];
 
-        float[] edge = new float[0];
-
         float[] panel(int n) {
             if (panel.length < n) {
                 panel = new float[n];
             }
             return panel;
-        }
-
-        float[] edge(int n) {
-            if (edge.length < n) {
-                edge = new float[n];
-            }
-            return edge;
         }
     }
 
@@ -92,12 +89,15 @@ final class VectorPanelGemm implements PanelGemm {
     @Override
     public void run(float[] src, int srcOff, int[] tapOff, PixelGrid grid, int p0, int p1, float[] c, int cOff,
             int ldc, float lo, float hi) {
-        runWith(src, srcOff, tapOff, grid, p0, p1, c, cOff, ldc, lo, hi, panelGroup(p1 - p0, ldc));
+        runWith(src, srcOff, tapOff, grid, p0, p1, c, cOff, ldc, lo, hi, panelGroup(k));
     }
 
-    /** {@link #run} sweeping {@code group} panels per row tile ({@link #runGrouped}; 1: one panel at a time). */
+    /** {@link #run} sweeping {@code group} packed panels per row tile (1: one panel at a time, all rows). */
     void runWith(float[] src, int srcOff, int[] tapOff, PixelGrid grid, int p0, int p1, float[] c, int cOff,
             int ldc, float lo, float hi, int group) {
+        if (group < 1) {
+            throw new IllegalArgumentException("group of " + group + " panels");
+        }
         if (tapOff.length < k) {
             throw new IllegalArgumentException(tapOff.length + " tap offsets for k = " + k);
         }
@@ -114,106 +114,63 @@ final class VectorPanelGemm implements PanelGemm {
                     + " with stride " + ldc + " do not fit in " + c.length);
         }
         Scratch s = SCRATCH.get();
-        float[] panel = s.panel(k * NR + NR);
+        int stride = k * NR;
+        int perGroup = group;
+        float[] panels = s.panel(perGroup * stride + NR);
         int[] segSrc = s.segSrc;
         int[] segDst = s.segDst;
         // Which tile kernel, decided once per call rather than per tile.
         boolean plain = MR == 8 && hi == Float.POSITIVE_INFINITY && (lo == 0f || lo == Float.NEGATIVE_INFINITY);
         boolean relu = lo == 0f;
-        if (group > 1) {
-            runGrouped(src, srcOff, tapOff, grid, p0, p1, c, cOff, ldc, lo, hi, plain, relu, s, group);
-            return;
-        }
-        for (int q0 = p0; q0 < p1; q0 += NR) {
-            int n = Math.min(NR, p1 - q0);
-            int segs = segments(grid, q0, n, segSrc, segDst);
-            checkSource(src, srcOff, tapOff, segSrc, segs);
-            pack(src, srcOff, tapOff, segSrc, segDst, segs, panel, 0);
-            for (int ir = 0; ir < mp; ir += MR) {
-                int rows = Math.min(MR, m - ir);
-                if (n == NR && rows == MR) {
-                    if (plain) {
-                        tile8(panel, ir, c, cOff + ir * ldc + q0, ldc, relu);
-                    } else {
-                        tile(panel, ir, c, cOff + ir * ldc + q0, ldc, lo, hi);
-                    }
-                } else {
-                    tile(panel, ir, s.tile, 0, NR, lo, hi);
-                    for (int r = 0; r < rows; r++) {
-                        System.arraycopy(s.tile, r * NR, c, cOff + (ir + r) * ldc + q0, n);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Packed panels one grouped sweep may hold (bytes): L2-resident next to the weights. 3x3x3 3->64 (k = 81, 10.5
-     * KB a panel) sweeps 31 panels; the 7x7x7 stem (k = 1029, 132 KB) 2. Measured with {@code ConvPairedProbe}, one
-     * thread, caller CPU median against the panel-outer loop (load 16-19): 3x3x3 3->64 @16x112x112 0.84-0.88 at
-     * 96-400 KB (0.91 at 48 KB); the 7x7x7/(1,2,2) stem 0.96-0.98 at 2-8 panels.
-     */
-    static final int GROUP_BYTES = 320 << 10;
-    /**
-     * Output sizes (floats, 8 MB) from which the grouped sweep is used: there the output goes to memory. Smaller
-     * outputs (the 2-D stems: 3.2 MB) keep the panel-outer loop, measured there as it is.
-     */
-    static final long LARGE_OUTPUT = 2L << 20;
-
-    /** How many panels {@link #runGrouped} sweeps per row tile (1: the panel-outer loop of {@link #run}). */
-    int panelGroup(int pixels, int ldc) {
-        if ((long) m * ldc < LARGE_OUTPUT) {
-            return 1;
-        }
-        int fit = GROUP_BYTES / (4 * (k * NR + NR));
-        return Math.max(1, Math.min(fit, (pixels + NR - 1) / NR));
-    }
-
-    /**
-     * As the loop in {@link #run}, with the loops swapped over groups of panels: all panels of a group are packed
-     * first (they stay in L2), then each row tile sweeps them, so each output row is written as one run of
-     * {@code group * NR} pixels rather than 64 rows receiving {@code NR} pixels each in turn. On outputs far larger
-     * than the caches (the 3x3x3 3->64 video stem writes 51 MB per run) every store misses; with 64 rows advancing
-     * together the prefetchers cannot follow, long runs per row they can.
-     */
-    private void runGrouped(float[] src, int srcOff, int[] tapOff, PixelGrid grid, int p0, int p1, float[] c,
-            int cOff, int ldc, float lo, float hi, boolean plain, boolean relu, Scratch s, int group) {
-        int slot = k * NR + NR;
-        float[] panels = s.panel(group * slot);
-        float[] edge = s.edge(k * NR + NR);
-        int[] segSrc = s.segSrc;
-        int[] segDst = s.segDst;
-        for (int g0 = p0; g0 < p1; g0 += group * NR) {
-            int g1 = Math.min(p1, g0 + group * NR);
-            int count = (g1 - g0 + NR - 1) / NR;
-            for (int j = 0; j < count; j++) {
-                int q0 = g0 + j * NR;
+        for (int g0 = p0; g0 < p1; g0 += perGroup * NR) {
+            int g1 = Math.min(p1, g0 + perGroup * NR);
+            // Pack the group's panels one after another (a copy spilling past a panel's last tap lands in the next
+            // panel's first row, which is packed later, or in the slack after the last one).
+            for (int q0 = g0, j = 0; q0 < g1; q0 += NR, j++) {
                 int segs = segments(grid, q0, Math.min(NR, g1 - q0), segSrc, segDst);
                 checkSource(src, srcOff, tapOff, segSrc, segs);
-                pack(src, srcOff, tapOff, segSrc, segDst, segs, panels, j * slot);
+                pack(src, srcOff, tapOff, segSrc, segDst, segs, panels, j * stride);
             }
+            // Row tiles outside, panels inside: each output row is written as one run of up to perGroup * NR
+            // pixels, so a sweep writes 8 streams at a time instead of all m rows by 2 vectors each.
             for (int ir = 0; ir < mp; ir += MR) {
                 int rows = Math.min(MR, m - ir);
-                for (int j = 0; j < count; j++) {
-                    int q0 = g0 + j * NR;
+                for (int q0 = g0, bo = 0; q0 < g1; q0 += NR, bo += stride) {
                     int n = Math.min(NR, g1 - q0);
-                    if (n == NR && rows == MR && plain) {
-                        tile8At(panels, j * slot, ir, c, cOff + ir * ldc + q0, ldc, relu);
-                    } else {
-                        // Rare here (a clamp, the last panel or rows): the shared tiles read their panel at 0.
-                        System.arraycopy(panels, j * slot, edge, 0, k * NR);
-                        if (n == NR && rows == MR) {
-                            tile(edge, ir, c, cOff + ir * ldc + q0, ldc, lo, hi);
+                    if (n == NR && rows == MR) {
+                        if (plain) {
+                            tile8(panels, bo, ir, c, cOff + ir * ldc + q0, ldc, relu);
                         } else {
-                            tile(edge, ir, s.tile, 0, NR, lo, hi);
-                            for (int r = 0; r < rows; r++) {
-                                System.arraycopy(s.tile, r * NR, c, cOff + (ir + r) * ldc + q0, n);
-                            }
+                            tile(panels, bo, ir, c, cOff + ir * ldc + q0, ldc, lo, hi);
+                        }
+                    } else {
+                        tile(panels, bo, ir, s.tile, 0, NR, lo, hi);
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(s.tile, r * NR, c, cOff + (ir + r) * ldc + q0, n);
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Bytes of packed B panels one group may take: 128 KiB, L2-resident (the 1 MiB L2 also holds the weights and
+     * the source rows). Measured with {@code ConvPairedProbe} (thread CPU median, one thread, against one panel
+     * at a time, alternated, load 10-16): groups of 16 / 32 / 64 / 128 KiB on the 3x3/2 3->64 stem @224 (k = 27)
+     * with cold caches 0.756 / 0.702 / 0.661 / 0.647 of the old time, warm 0.656 (64 KiB) / 0.78 (128 KiB);
+     * MobileNetV2's 3x3/2 3->32 stem cold 0.75 / 0.72 / 0.73 / 0.68; the 7x7/2 stem (k = 147: 1 / 1 / 3 / 6 panels
+     * per group) cold 1.00 / 1.01 / 0.95 / 0.93, warm 0.92 (64 and 128 KiB; 256 KiB 0.915); conv1d k80 0.87; the
+     * 3x3x3 3->64 @16x112x112 stem 0.88 (session s5r3d measured 0.84-0.88 there for 96-400 KiB, 0.91 at 48, and
+     * 0.96-0.98 for the 7x7x7 stem with 2-8 panels of 132 KB).
+     */
+    static final int GROUP_BYTES = 128 << 10;
+    /** At most this many panels per group: 1024 pixels, {@code ImplicitIm2colConv}'s chunk. */
+    static final int MAX_GROUP = 32;
+
+    /** Panels per group for reduction length k: as many as fit {@link #GROUP_BYTES}, at least one. */
+    static int panelGroup(int k) {
+        return Math.max(1, Math.min(MAX_GROUP, GROUP_BYTES / (k * NR * Float.BYTES)));
     }
 
     /** Splits pixels {@code [q0, q0 + n)} into runs along output rows: source offset and column in the panel. */
@@ -255,12 +212,12 @@ final class VectorPanelGemm implements PanelGemm {
      * does not store (or the slack after the last row).
      */
     private void pack(float[] src, int srcOff, int[] tapOff, int[] segSrc, int[] segDst, int segs, float[] panel,
-            int pOff) {
+            int base) {
         if (segs == 1) {
             int from = srcOff + segSrc[0];
             for (int p = 0; p < k; p++) {
                 int f = from + tapOff[p];
-                int d = pOff + p * NR;
+                int d = base + p * NR;
                 FloatVector.fromArray(S, src, f).intoArray(panel, d);
                 FloatVector.fromArray(S, src, f + L).intoArray(panel, d + L);
             }
@@ -268,7 +225,7 @@ final class VectorPanelGemm implements PanelGemm {
         }
         for (int p = 0; p < k; p++) {
             int t = srcOff + tapOff[p];
-            int d = pOff + p * NR;
+            int d = base + p * NR;
             for (int r = 0; r < segs; r++) {
                 int f = t + segSrc[r];
                 int to = d + segDst[r];
@@ -278,21 +235,21 @@ final class VectorPanelGemm implements PanelGemm {
         }
     }
 
-    private void tile(float[] b, int row0, float[] c, int ci, int ldc, float lo, float hi) {
+    private void tile(float[] b, int bo, int row0, float[] c, int ci, int ldc, float lo, float hi) {
         // tile8 takes a boolean, not the float floor: passing lo as a float parameter made the 3x3x3 3->64 layer
         // (k = 81) 5-6% slower at one thread (paired probe, 25.3 -> 27.3 ms CPU median), with the same loop; other
         // floors (a Clip with only a min) go to the clamped tile.
         if (MR == 8 && hi == Float.POSITIVE_INFINITY && (lo == 0f || lo == Float.NEGATIVE_INFINITY)) {
-            tile8(b, row0, c, ci, ldc, lo == 0f);
+            tile8(b, bo, row0, c, ci, ldc, lo == 0f);
         } else if (MR == 8) {
-            tile8Clamped(b, row0, c, ci, ldc, lo, hi);
+            tile8Clamped(b, bo, row0, c, ci, ldc, lo, hi);
         } else {
-            tile4(b, row0, c, ci, ldc, lo, hi);
+            tile4(b, bo, row0, c, ci, ldc, lo, hi);
         }
     }
 
     /** Rows {@code [row0, row0 + 8)} x NR pixels over all of k, from the bias, stored (with ReLU) at c[ci]. */
-    private void tile8(float[] b, int row0, float[] c, int ci, int ldc, boolean relu) {
+    private void tile8(float[] b, int bo, int row0, float[] c, int ci, int ldc, boolean relu) {
         float[] w = a;
         int ai = row0 * k;
         FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
@@ -312,83 +269,7 @@ final class VectorPanelGemm implements PanelGemm {
         FloatVector c70 = FloatVector.broadcast(S, bias[row0 + 7]);
         FloatVector c71 = c70;
         for (int p = 0; p < k; p++) {
-            int bp = p * NR;
-            int ap = ai + p * 8;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector av = FloatVector.broadcast(S, w[ap]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, w[ap + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, w[ap + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, w[ap + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, w[ap + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, w[ap + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(S, w[ap + 6]);
-            c60 = av.fma(b0, c60);
-            c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(S, w[ap + 7]);
-            c70 = av.fma(b0, c70);
-            c71 = av.fma(b1, c71);
-        }
-        // ReLU as a max with 0, identity as a max with -infinity: no branch (a branch per store made the method
-        // too large for C2 to inline the last stores, which then boxed their vectors). No min here: on the
-        // MobileNetV2 stem (k = 27) an always-present min with +infinity cost 9% (0.310 -> 0.338 ms;
-        // a compare + blend instead of max/min was twice as slow).
-        FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
-        c00.max(floor).intoArray(c, ci);
-        c01.max(floor).intoArray(c, ci + L);
-        c10.max(floor).intoArray(c, ci + ldc);
-        c11.max(floor).intoArray(c, ci + ldc + L);
-        c20.max(floor).intoArray(c, ci + 2 * ldc);
-        c21.max(floor).intoArray(c, ci + 2 * ldc + L);
-        c30.max(floor).intoArray(c, ci + 3 * ldc);
-        c31.max(floor).intoArray(c, ci + 3 * ldc + L);
-        c40.max(floor).intoArray(c, ci + 4 * ldc);
-        c41.max(floor).intoArray(c, ci + 4 * ldc + L);
-        c50.max(floor).intoArray(c, ci + 5 * ldc);
-        c51.max(floor).intoArray(c, ci + 5 * ldc + L);
-        c60.max(floor).intoArray(c, ci + 6 * ldc);
-        c61.max(floor).intoArray(c, ci + 6 * ldc + L);
-        c70.max(floor).intoArray(c, ci + 7 * ldc);
-        c71.max(floor).intoArray(c, ci + 7 * ldc + L);
-    }
-
-    /**
-     * As {@link #tile8}, the panel at {@code b[bOff]}: a copy rather than an offset added to tile8, whose loop the
-     * 2-D stems run (with the offset added, the panel-outer path measured 3-5% slower on the 3x3x3 layer).
-     */
-    private void tile8At(float[] b, int bOff, int row0, float[] c, int ci, int ldc, boolean relu) {
-        float[] w = a;
-        int ai = row0 * k;
-        FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
-        FloatVector c01 = c00;
-        FloatVector c10 = FloatVector.broadcast(S, bias[row0 + 1]);
-        FloatVector c11 = c10;
-        FloatVector c20 = FloatVector.broadcast(S, bias[row0 + 2]);
-        FloatVector c21 = c20;
-        FloatVector c30 = FloatVector.broadcast(S, bias[row0 + 3]);
-        FloatVector c31 = c30;
-        FloatVector c40 = FloatVector.broadcast(S, bias[row0 + 4]);
-        FloatVector c41 = c40;
-        FloatVector c50 = FloatVector.broadcast(S, bias[row0 + 5]);
-        FloatVector c51 = c50;
-        FloatVector c60 = FloatVector.broadcast(S, bias[row0 + 6]);
-        FloatVector c61 = c60;
-        FloatVector c70 = FloatVector.broadcast(S, bias[row0 + 7]);
-        FloatVector c71 = c70;
-        for (int p = 0; p < k; p++) {
-            int bp = bOff + p * NR;
+            int bp = bo + p * NR;
             int ap = ai + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
@@ -441,7 +322,7 @@ final class VectorPanelGemm implements PanelGemm {
     }
 
     /** As {@link #tile8}, each result clamped to {@code [lo, hi]} (Clip, Relu6). */
-    private void tile8Clamped(float[] b, int row0, float[] c, int ci, int ldc, float lo, float hi) {
+    private void tile8Clamped(float[] b, int bo, int row0, float[] c, int ci, int ldc, float lo, float hi) {
         float[] w = a;
         int ai = row0 * k;
         FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
@@ -461,7 +342,7 @@ final class VectorPanelGemm implements PanelGemm {
         FloatVector c70 = FloatVector.broadcast(S, bias[row0 + 7]);
         FloatVector c71 = c70;
         for (int p = 0; p < k; p++) {
-            int bp = p * NR;
+            int bp = bo + p * NR;
             int ap = ai + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
@@ -511,7 +392,7 @@ final class VectorPanelGemm implements PanelGemm {
     }
 
     /** As {@link #tile8} with 4 rows (narrow vectors, 16 registers). */
-    private void tile4(float[] b, int row0, float[] c, int ci, int ldc, float lo, float hi) {
+    private void tile4(float[] b, int bo, int row0, float[] c, int ci, int ldc, float lo, float hi) {
         float[] w = a;
         int ai = row0 * k;
         FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
@@ -523,7 +404,7 @@ final class VectorPanelGemm implements PanelGemm {
         FloatVector c30 = FloatVector.broadcast(S, bias[row0 + 3]);
         FloatVector c31 = c30;
         for (int p = 0; p < k; p++) {
-            int bp = p * NR;
+            int bp = bo + p * NR;
             int ap = ai + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);

@@ -25,8 +25,10 @@ import java.util.function.Function;
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/test-classes dev.vinfer.conv.bench.ConvPairedProbe \
  *     /tmp/base-classes,1d-3d-conv/target/classes 300 512,512,7x7,winograd_f2_3,1 256,256,14x14,auto,2
  * </pre>
- * A layer is {@code C,M,dims,algorithm,threads[,stride[,taps]]} (dims like 56x56, 4000 or 8x28x28; stride like 2
- * or 1x2x2; 3-tap kernels with pad 1 unless taps is given, then pad taps / 2). Prints,
+ * A layer is {@code C,M,dims,algorithm,threads[,kernel[,stride[,pad[,relu|relu6|none]]]]} (dims like 56x56, 4000 or
+ * 8x28x28; kernel taps, stride and pad one value for every axis or one per axis like 1x2x2; by default 3, 1 and 1,
+ * Relu; e.g. the ResNet stem {@code 3,64,224x224,auto,1,7,2,3}, ResNet3D-10's {@code 3,64,16x112x112,auto,1,7,1x2x2,3}).
+ * Prints,
  * per layer and build, the median and the best of the runs, in ms, and each build's median relative to the first.
  */
 public final class ConvPairedProbe {
@@ -131,18 +133,16 @@ public final class ConvPairedProbe {
             int[] dims = Arrays.stream(f[2].split("x")).mapToInt(Integer::parseInt).toArray();
             ConvAlgorithm algo = ConvAlgorithm.parse(f[3]);
             int threads = Integer.parseInt(f[4]);
-            int taps = f.length > 6 ? Integer.parseInt(f[6]) : 3; // optional 7th field: taps per axis (pad taps/2)
-            int[] kernel = new int[dims.length];
-            Arrays.fill(kernel, taps);
+            int[] kernel = perAxis(f, 5, dims.length, 3);
+            int[] strides = perAxis(f, 6, dims.length, 1);
+            int[] pad = perAxis(f, 7, dims.length, 1);
             int[] pads = new int[2 * dims.length];
-            Arrays.fill(pads, taps / 2);
-            // Optional 6th field: the stride, one for all axes or per axis (1x2x2).
-            int[] strides = f.length > 5 ? Arrays.stream(f[5].split("x")).mapToInt(Integer::parseInt).toArray()
-                    : new int[] {1};
-            if (strides.length == 1) {
-                strides = new int[dims.length];
-                Arrays.fill(strides, f.length > 5 ? Integer.parseInt(f[5]) : 1);
+            for (int i = 0; i < dims.length; i++) {
+                pads[i] = pad[i];
+                pads[dims.length + i] = pad[i];
             }
+            Epilogue act = f.length <= 8 || f[8].equals("relu") ? Epilogue.RELU
+                    : f[8].equals("relu6") ? Epilogue.clip(0f, 6f) : Epilogue.NONE;
             ConvGeometry g = ConvGeometry.builder().channels(c, m).input(dims).kernel(kernel).strides(strides)
                     .padsOnnx(pads).build();
             Random r = new Random(7);
@@ -150,9 +150,23 @@ public final class ConvPairedProbe {
             float[] bias = random(r, m, 0.1f);
             float[] in = random(r, g.inputLength(), 1f);
             float[] out = new float[g.outputLength()];
-            ConvKernel k = Convolutions.prepare(g, w, 0, bias, Epilogue.RELU, algo);
+            ConvKernel k = Convolutions.prepare(g, w, 0, bias, act, algo);
             Parallel p = threads == 1 ? Parallel.SERIAL : pools.computeIfAbsent(threads, SpinPool::new);
             return () -> k.run(in, 0, out, 0, p);
+        }
+
+        /** Field i of the spec: one value for every axis, or one per axis ({@code 1x2x2}); {@code dflt} if absent. */
+        private static int[] perAxis(String[] f, int i, int rank, int dflt) {
+            int[] v = new int[rank];
+            if (f.length <= i) {
+                Arrays.fill(v, dflt);
+                return v;
+            }
+            int[] given = Arrays.stream(f[i].split("x")).mapToInt(Integer::parseInt).toArray();
+            for (int a = 0; a < rank; a++) {
+                v[a] = given.length == 1 ? given[0] : given[a];
+            }
+            return v;
         }
 
         private static float[] random(Random r, int n, float scale) {

@@ -10,11 +10,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VectorPanelGemm}'s grouped sweep (several packed panels per row tile, the path of outputs larger than the
- * caches) against {@link PanelGemm}'s definition computed in double: random m (around the 8-row tile), k, output
- * grids (rows shorter and longer than a panel, so panels hold one or several runs), pixel ranges that start and end
- * inside panels, groups of 1-7 panels and the clamps (none, ReLU, Relu6); every output column outside the range must
- * stay untouched. The seed is in every message.
+ * {@link VectorPanelGemm}'s grouped sweep (several packed panels per row tile) against {@link PanelGemm}'s
+ * definition computed in double: random m (around the 8-row tile), k, output grids (rows shorter and longer than a
+ * panel, so panels hold one or several runs), pixel ranges that start and end inside panels, groups of 1-7 panels
+ * and the clamps (none, ReLU, Relu6); every output column outside the range must stay untouched. The seed is in
+ * every message.
  */
 class VectorPanelGemmGroupedTest {
 
@@ -92,15 +92,18 @@ class VectorPanelGemmGroupedTest {
         }
     }
 
-    /** The rule: grouped only for outputs of 8 MB and more, as many panels as fit the budget. */
+    /**
+     * The rule: as many panels as fit the budget, at most a chunk (32 panels), at least one; for every output size
+     * (session s5stem measured the 2-D stems faster grouped too, not only outputs of 8 MB and more).
+     */
     @Test
-    void groupOnlyForLargeOutputs() {
+    void groupSizeFromTheReductionLength() {
         assumeTrue(vectorModule(), "needs the vector module");
-        VectorPanelGemm stem3d = new VectorPanelGemm(64, 81, new float[64 * 81], 0, null);
-        assertEquals(1, stem3d.panelGroup(1024, 112 * 112)); // a 2-D plane: 0.8 M floats
-        assertTrue(stem3d.panelGroup(1024, 16 * 112 * 112) > 8);
-        int panels = (50 + VectorPanelGemm.NR - 1) / VectorPanelGemm.NR;
-        assertEquals(panels, stem3d.panelGroup(50, 16 * 112 * 112)); // no more panels than the range has
+        int nr = VectorPanelGemm.NR;
+        assertEquals(Math.min(32, VectorPanelGemm.GROUP_BYTES / (81 * nr * 4)), VectorPanelGemm.panelGroup(81));
+        assertTrue(VectorPanelGemm.panelGroup(147) > 1, "the 7x7 stem groups several panels");
+        assertEquals(32, VectorPanelGemm.panelGroup(27)); // the 3x3 stems: a whole 1024-pixel chunk
+        assertEquals(1, VectorPanelGemm.panelGroup(100_000)); // a panel larger than the budget: one at a time
     }
 
     /** The module pom's no-vector run also picks this class up under -Dtest. */
