@@ -18,7 +18,10 @@ public enum ConvAlgorithm {
     DIRECT,
     /** im2col + GEMM with prepacked weights: any forward convolution. */
     IM2COL,
-    /** A 1x1, stride-1, unpadded convolution as one GEMM per group, straight on the input (no im2col). */
+    /**
+     * A 1x1, unpadded convolution as one GEMM per group, straight on the input (no im2col); with a stride above 1
+     * on the input subsampled once per run ({@link SubsampledPointwiseConv}).
+     */
     POINTWISE,
     /**
      * A direct per-channel kernel for {@code G == C} (each output channel reads one input channel; M may be a
@@ -89,7 +92,7 @@ public enum ConvAlgorithm {
     public boolean supports(ConvGeometry g) {
         return switch (this) {
             case AUTO, DIRECT, IM2COL, PIXEL_ROWS -> true;
-            case POINTWISE -> g.isPointwise();
+            case POINTWISE -> g.isPointwise() || SubsampledPointwiseConv.applies(g);
             case DEPTHWISE -> g.isDepthwise();
             case DEPTHWISE_BLOCKED -> g.isDepthwise() && g.outChannels() == g.inChannels();
             case GEMM_COL2IM -> false;
@@ -114,9 +117,11 @@ public enum ConvAlgorithm {
      * mostly packing overhead, and with fewer than 6 rows (the micro-kernel's MR) its register tile runs mostly
      * empty, while the direct kernel reads each input row a few times and needs no buffer. (A single-channel input
      * with many output channels, like an audio front end {@code 1->128}, is a real GEMM and goes on below.)</li>
-     * <li>else, if the kernel is 1x1 with stride 1 and no padding, {@link #PIXEL_ROWS} on small output planes
-     * ({@link #pixelRows(ConvGeometry)}), otherwise {@link #POINTWISE}: the input already is the GEMM's B matrix,
-     * so im2col would only copy it;</li>
+     * <li>else, if the kernel is 1x1 with no padding, {@link #PIXEL_ROWS} on small output planes
+     * ({@link #pixelRows(ConvGeometry)}, judged on the stride-1 form), otherwise {@link #POINTWISE}: the input
+     * already is the GEMM's B matrix, so im2col would only copy it. With a stride above 1 (ResNet's downsampling
+     * shortcuts) both run on the input subsampled once ({@link SubsampledPointwiseConv}): session 5 measured
+     * 1x1/2 layers there against im2col and the im2col form of PIXEL_ROWS, see {@link #pixelRows};</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
      * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
@@ -134,6 +139,9 @@ public enum ConvAlgorithm {
         }
         if (g.isPointwise()) {
             return pixelRows(g) ? PIXEL_ROWS : POINTWISE;
+        }
+        if (SubsampledPointwiseConv.applies(g)) {
+            return pixelRows(SubsampledPointwiseConv.subsampled(g)) ? PIXEL_ROWS : POINTWISE;
         }
         ConvAlgorithm w = winograd(g);
         if (w != null) {

@@ -296,7 +296,7 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(stem));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw));
-        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(pwStrided));
+        assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pwStrided)); // on the subsampled input
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(general));
         // Small planes with a full 32-channel panel: pixels as the GEMM's rows (pointwise at 14x14 only from 256
         // input channels).

@@ -25,8 +25,12 @@ import java.util.function.Function;
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/test-classes dev.vinfer.conv.bench.ConvPairedProbe \
  *     /tmp/base-classes,1d-3d-conv/target/classes 300 512,512,7x7,winograd_f2_3,1 256,256,14x14,auto,2
  * </pre>
- * A layer is {@code C,M,dims,algorithm,threads} (dims like 56x56, 4000 or 8x28x28; 3-tap kernels, pad 1). Prints,
+ * A layer is {@code C,M,dims,algorithm,threads[,kernel[,stride[,pad]]]} (dims like 56x56, 4000 or 8x28x28; kernel
+ * taps, stride and pad the same on every axis, 3, 1 and 1 unless given: {@code 256,512,56x56,auto,1,1,2,0} is a 1x1
+ * stride-2 downsampling shortcut). Prints,
  * per layer and build, the median and the best of the runs, in ms, and each build's median relative to the first.
+ * A build written {@code dir@algorithm} runs that algorithm instead of the layer's, so that algorithms are compared
+ * alternated too: {@code /tmp/base@im2col,/tmp/base@pixel_rows}.
  */
 public final class ConvPairedProbe {
     private ConvPairedProbe() {
@@ -37,7 +41,11 @@ public final class ConvPairedProbe {
         int runs = Integer.parseInt(args[1]);
         Path tests = Path.of(ConvPairedProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<Function<String, Runnable>> targets = new ArrayList<>();
-        for (String b : builds) {
+        String[] algos = new String[builds.length];
+        for (int i = 0; i < builds.length; i++) {
+            int at = builds[i].indexOf('@');
+            algos[i] = at < 0 ? null : builds[i].substring(at + 1);
+            String b = at < 0 ? builds[i] : builds[i].substring(0, at);
             URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(b).toUri().toURL(), tests.toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
             @SuppressWarnings("unchecked")
@@ -50,7 +58,7 @@ public final class ConvPairedProbe {
             String layer = args[li];
             Runnable[] run = new Runnable[builds.length];
             for (int b = 0; b < builds.length; b++) {
-                run[b] = targets.get(b).apply(layer);
+                run[b] = targets.get(b).apply(algos[b] == null ? layer : withAlgorithm(layer, algos[b]));
             }
             long[][] times = new long[builds.length][runs];
             long[][] cpu = new long[builds.length][runs];
@@ -106,6 +114,12 @@ public final class ConvPairedProbe {
         }
     }
 
+    private static String withAlgorithm(String layer, String algo) {
+        String[] f = layer.split(",");
+        f[3] = algo;
+        return String.join(",", f);
+    }
+
     private static String tail(String p) {
         return p.length() <= 28 ? p : p.substring(p.length() - 28);
     }
@@ -131,10 +145,13 @@ public final class ConvPairedProbe {
             ConvAlgorithm algo = ConvAlgorithm.parse(f[3]);
             int threads = Integer.parseInt(f[4]);
             int[] kernel = new int[dims.length];
-            Arrays.fill(kernel, 3);
+            Arrays.fill(kernel, f.length > 5 ? Integer.parseInt(f[5]) : 3);
+            int[] strides = new int[dims.length];
+            Arrays.fill(strides, f.length > 6 ? Integer.parseInt(f[6]) : 1);
             int[] pads = new int[2 * dims.length];
-            Arrays.fill(pads, 1);
-            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(dims).kernel(kernel).padsOnnx(pads).build();
+            Arrays.fill(pads, f.length > 7 ? Integer.parseInt(f[7]) : 1);
+            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(dims).kernel(kernel).strides(strides)
+                    .padsOnnx(pads).build();
             Random r = new Random(7);
             float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
             float[] bias = random(r, m, 0.1f);
