@@ -314,7 +314,7 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw14));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw14deep));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(strided14));
-        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(strided28));
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(strided28)); // stride2Implicit
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(narrow7));
         assertEquals(ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.choose(wino7));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.parse(" Im2Col "));
