@@ -72,9 +72,34 @@ final class SubsampledPointwiseConv extends PreparedConv {
             holder[0] = new float[Math.multiplyExact(channels, plane)];
         }
         float[] sub = holder[0];
-        p.forRange(channels, 8, (c0, c1) -> subsample(in, inOff, c0, c1, sub));
+        Split split = take(spare);
+        if (split == null) {
+            split = new Split();
+        }
+        split.set(in, inOff, sub, 0, null, 0);
+        try {
+            p.forRange(channels, 8, split);
+        } finally {
+            give(spare, split);
+        }
         // The inner kernel reads the buffer; the residual offset is relative to the output, which is unchanged.
         inner.compute(sub, 0, out, outOff, res, resDelta, p);
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<Split> spare =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** One run's subsampling as a reused range body (no lambda allocated per run): {@code out} is the buffer. */
+    private final class Split extends Call implements Parallel.RangeBody {
+        @Override
+        public void run(int c0, int c1) {
+            subsample(in, inOff, c0, c1, out);
+        }
+
+        @Override
+        public void run(int t) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** Channels {@code [c0, c1)}: {@code sub[c][od][oh][ow] = in[c][od * sD][oh * sH][ow * sW]}. */
