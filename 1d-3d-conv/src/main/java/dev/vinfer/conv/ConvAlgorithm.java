@@ -117,11 +117,9 @@ public enum ConvAlgorithm {
      * mostly packing overhead, and with fewer than 6 rows (the micro-kernel's MR) its register tile runs mostly
      * empty, while the direct kernel reads each input row a few times and needs no buffer. (A single-channel input
      * with many output channels, like an audio front end {@code 1->128}, is a real GEMM and goes on below.)</li>
-     * <li>else, if the kernel is 1x1 with no padding, {@link #PIXEL_ROWS} on small output planes
-     * ({@link #pixelRows(ConvGeometry)}, judged on the stride-1 form), otherwise {@link #POINTWISE}: the input
-     * already is the GEMM's B matrix, so im2col would only copy it. With a stride above 1 (ResNet's downsampling
-     * shortcuts) both run on the input subsampled once ({@link SubsampledPointwiseConv}): session 5 measured
-     * 1x1/2 layers there against im2col and the im2col form of PIXEL_ROWS, see {@link #pixelRows};</li>
+     * <li>else, if the kernel is 1x1 with stride 1 and no padding, {@link #PIXEL_ROWS} on small output planes
+     * ({@link #pixelRows(ConvGeometry)}), otherwise {@link #POINTWISE}: the input already is the GEMM's B matrix,
+     * so im2col would only copy it;</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
      * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
@@ -130,6 +128,13 @@ public enum ConvAlgorithm {
      * <li>else {@link #PIXEL_ROWS} on small output planes: {@link #pixelRows(ConvGeometry)};</li>
      * <li>else {@link #IMPLICIT_IM2COL} for a 3x3 stride-2 layer with at least 16 input channels (ResNet's
      * strided 3x3 at 56x56): {@link #stride2Implicit(ConvGeometry)};</li>
+     * <li>else {@link #POINTWISE} for a 1x1 unpadded kernel with a stride above 1 (ResNet's downsampling shortcut
+     * at 56x56), on the input subsampled once per run ({@link SubsampledPointwiseConv}). Session 5,
+     * {@code ConvPairedProbe} as for {@link #stride2Implicit}, one thread, caller CPU median / best of 80, load
+     * 16-18, ms: 256 -> 512 @ 56x56/2 im2col 2.95 / 2.69, POINTWISE 2.48 / 2.22; 64 -> 128 @ 56x56/2 0.304 /
+     * 0.299, 0.178 / 0.173. On the planes PIXEL_ROWS takes (196 output pixels and fewer) the subsampled form was
+     * no faster: 512 -> 1024 @ 28x28/2 PIXEL_ROWS 2.32 / 2.03, subsampled 2.43 / 2.06 (POINTWISE 2.45 / 2.23 in
+     * an earlier run); 256 -> 512 @ 14x14/2 0.144 / 0.141, 0.157 / 0.155;</li>
      * <li>else {@link #ROW_DIRECT} for a 2-D one-group stride-1 convolution with odd kernels and few output
      * channels or a large kernel: {@link #rowDirect(ConvGeometry)};</li>
      * <li>else {@link #IM2COL}, which handles every geometry.</li>
@@ -141,9 +146,6 @@ public enum ConvAlgorithm {
         }
         if (g.isPointwise()) {
             return pixelRows(g) ? PIXEL_ROWS : POINTWISE;
-        }
-        if (SubsampledPointwiseConv.applies(g)) {
-            return pixelRows(SubsampledPointwiseConv.subsampled(g)) ? PIXEL_ROWS : POINTWISE;
         }
         ConvAlgorithm w = winograd(g);
         if (w != null) {
@@ -157,6 +159,9 @@ public enum ConvAlgorithm {
         }
         if (stride2Implicit(g)) {
             return IMPLICIT_IM2COL;
+        }
+        if (SubsampledPointwiseConv.applies(g)) {
+            return POINTWISE; // a strided 1x1 on a plane too large for PIXEL_ROWS: see the rule above
         }
         return rowDirect(g) ? ROW_DIRECT : IM2COL;
     }

@@ -45,7 +45,7 @@ public final class Convolutions {
             case DIRECT -> new DirectConv(g, weights, wOff, bias, ep, backend);
             case IM2COL -> new Im2colConv(g, weights, wOff, bias, ep, backend);
             case POINTWISE -> g.isPointwise() ? new PointwiseConv(g, weights, wOff, bias, ep, backend)
-                    : new SubsampledPointwiseConv(g, a, weights, wOff, bias, ep, backend);
+                    : new SubsampledPointwiseConv(g, weights, wOff, bias, ep, backend);
             case DEPTHWISE -> new DepthwiseConv(g, weights, wOff, bias, ep, backend);
             case DEPTHWISE_BLOCKED -> new BlockedDepthwiseConv(g, weights, wOff, bias, ep, backend);
             case WINOGRAD_F2_3 -> winograd(g, 2, weights, wOff, bias, ep, backend);
@@ -53,9 +53,7 @@ public final class Convolutions {
             case WINOGRAD_F6_3 -> new WinogradConv(g, 6, weights, wOff, bias, ep, backend);
             case ROW_DIRECT -> new RowDirectConv(g, weights, wOff, bias, ep, backend);
             case IMPLICIT_IM2COL -> new ImplicitIm2colConv(g, weights, wOff, bias, ep, backend);
-            case PIXEL_ROWS -> SubsampledPointwiseConv.applies(g)
-                    ? new SubsampledPointwiseConv(g, a, weights, wOff, bias, ep, backend)
-                    : new PixelRowsConv(g, weights, wOff, bias, ep, backend);
+            case PIXEL_ROWS -> new PixelRowsConv(g, weights, wOff, bias, ep, backend);
             case AUTO, GEMM_COL2IM -> throw new AssertionError(a);
         };
     }

@@ -3,9 +3,10 @@ package dev.vinfer.conv;
 /**
  * A 1x1 unpadded convolution with a stride above 1 (ResNet's downsampling shortcuts, 1x1/2): it reads only every
  * stride-th pixel, so it is a pointwise convolution of the subsampled input. Per run the input is subsampled once
- * into a per-thread buffer (a quarter of the input for stride 2; one pass, in parallel over channels) and a
- * stride-1 kernel ({@link PointwiseConv}, or {@link PixelRowsConv} reading the buffer directly) runs on it, with
- * its fused epilogue and residual.
+ * into a per-thread buffer (a quarter of the input for stride 2; one pass, in parallel over channels) and
+ * {@link PointwiseConv} runs on it, with its fused epilogue and residual. (Small output planes stay on
+ * {@link PixelRowsConv}, whose own im2col of a 1x1 kernel is such a subsampling, per pixel tile: the separate pass
+ * measured no faster there.)
  *
  * <p>Why: as a general convolution the layer went through im2col's stride-phase split (a copy of the whole input),
  * the column matrix (another copy of the subsampled input), the GEMM's own packing of it and a bias pass: 73
@@ -19,7 +20,7 @@ final class SubsampledPointwiseConv extends PreparedConv {
 
     private final ConvGeometry g;
     private final Shape3 s;
-    private final PreparedConv inner;
+    private final PointwiseConv inner;
 
     /** Whether {@code g} is a 1x1 unpadded convolution with some stride above 1 (and so is taken here). */
     static boolean applies(ConvGeometry g) {
@@ -46,21 +47,14 @@ final class SubsampledPointwiseConv extends PreparedConv {
                 .input(dims).kernel(ones).build();
     }
 
-    /** {@code algorithm} is {@link ConvAlgorithm#POINTWISE} or {@link ConvAlgorithm#PIXEL_ROWS}: the inner kernel. */
-    SubsampledPointwiseConv(ConvGeometry g, ConvAlgorithm algorithm, float[] w, int wOff, float[] bias, Epilogue e,
-            Backend backend) {
-        super(algorithm, backend, g.inputLength(), g.outputLength());
+    SubsampledPointwiseConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
+        super(ConvAlgorithm.POINTWISE, backend, g.inputLength(), g.outputLength());
         if (!applies(g)) {
             throw new IllegalArgumentException("needs a 1x1 unpadded kernel with a stride above 1: " + g);
         }
         this.g = g;
         this.s = Shape3.of(g);
-        ConvGeometry inner = subsampled(g);
-        this.inner = switch (algorithm) {
-            case POINTWISE -> new PointwiseConv(inner, w, wOff, bias, e, backend);
-            case PIXEL_ROWS -> new PixelRowsConv(inner, w, wOff, bias, e, backend);
-            default -> throw new IllegalArgumentException(algorithm + " has no subsampled form");
-        };
+        this.inner = new PointwiseConv(subsampled(g), w, wOff, bias, e, backend);
     }
 
     @Override
@@ -107,7 +101,7 @@ final class SubsampledPointwiseConv extends PreparedConv {
         int inPlane = s.inD * s.inH * s.inW;
         int outPlane = s.outD * s.outH * s.outW;
         float[] odd = null;
-        if (s.sW == 2) {
+        if (s.sW == 2 && s.outW >= 16) { // shorter rows: the split's masked vectors cost more than a plain loop
             float[][] h = ODD.get();
             if (h[0].length < s.outW) {
                 h[0] = new float[s.outW];

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 1x1 strided unpadded convolutions ({@link SubsampledPointwiseConv}: the input subsampled once, then the pointwise
- * or pixel-rows kernel) against {@link ConvReference}, on both backends, serial and parallel, through
+ * kernel; and PIXEL_ROWS, which AUTO keeps on small planes) against {@link ConvReference}, on both backends, serial and parallel, through
  * {@link ConvAlgorithmsTest#check} (seed in every message).
  */
 class SubsampledPointwiseConvTest {
@@ -116,11 +116,13 @@ class SubsampledPointwiseConvTest {
                 .padsOnnx(1, 1, 1, 1).build();
         assertFalse(ConvAlgorithm.POINTWISE.supports(padded));
         assertFalse(SubsampledPointwiseConv.applies(pw(8, 8, 9, 9, 1)));
-        // ResNet-50's shortcuts: 56 -> 28 pointwise, 28 -> 14 (K >= 256) and 14 -> 7 pixel rows.
+        // ResNet-50's shortcuts: 56 -> 28 pointwise, 28 -> 14 and 14 -> 7 pixel rows (196 pixels or fewer).
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw(256, 512, 56, 56, 2)));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw(512, 1024, 28, 28, 2)));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw(1024, 2048, 14, 14, 2)));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw(64, 128, 56, 56, 2)));
+        assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw(128, 256, 28, 28, 2)));
+        assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw(8, 16, 9, 9, 2))); // fewer than 32 outputs
     }
 
     private static ConvGeometry pw(int c, int m, int h, int w, int stride) {
