@@ -18,7 +18,10 @@ public enum ConvAlgorithm {
     DIRECT,
     /** im2col + GEMM with prepacked weights: any forward convolution. */
     IM2COL,
-    /** A 1x1, stride-1, unpadded convolution as one GEMM per group, straight on the input (no im2col). */
+    /**
+     * A 1x1, unpadded convolution as one GEMM per group, straight on the input (no im2col); with a stride above 1
+     * on the input subsampled once per run ({@link SubsampledPointwiseConv}).
+     */
     POINTWISE,
     /**
      * A direct per-channel kernel for {@code G == C} (each output channel reads one input channel; M may be a
@@ -89,7 +92,7 @@ public enum ConvAlgorithm {
     public boolean supports(ConvGeometry g) {
         return switch (this) {
             case AUTO, DIRECT, IM2COL, PIXEL_ROWS -> true;
-            case POINTWISE -> g.isPointwise();
+            case POINTWISE -> g.isPointwise() || SubsampledPointwiseConv.applies(g);
             case DEPTHWISE -> g.isDepthwise();
             case DEPTHWISE_BLOCKED -> g.isDepthwise() && g.outChannels() == g.inChannels();
             case GEMM_COL2IM -> false;
@@ -124,6 +127,15 @@ public enum ConvAlgorithm {
      * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
      * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
      * <li>else {@link #PIXEL_ROWS} on small output planes: {@link #pixelRows(ConvGeometry)};</li>
+     * <li>else {@link #IMPLICIT_IM2COL} for a 3x3 stride-2 layer with at least 16 input channels (ResNet's
+     * strided 3x3 at 56x56): {@link #stride2Implicit(ConvGeometry)};</li>
+     * <li>else {@link #POINTWISE} for a 1x1 unpadded kernel with a stride above 1 (ResNet's downsampling shortcut
+     * at 56x56), on the input subsampled once per run ({@link SubsampledPointwiseConv}). Session 5,
+     * {@code ConvPairedProbe} as for {@link #stride2Implicit}, one thread, caller CPU median / best of 80, load
+     * 16-18, ms: 256 -> 512 @ 56x56/2 im2col 2.95 / 2.69, POINTWISE 2.48 / 2.22; 64 -> 128 @ 56x56/2 0.304 /
+     * 0.299, 0.178 / 0.173. On the planes PIXEL_ROWS takes (196 output pixels and fewer) the subsampled form was
+     * no faster: 512 -> 1024 @ 28x28/2 PIXEL_ROWS 2.32 / 2.03, subsampled 2.43 / 2.06 (POINTWISE 2.45 / 2.23 in
+     * an earlier run); 256 -> 512 @ 14x14/2 0.144 / 0.141, 0.157 / 0.155;</li>
      * <li>else {@link #ROW_DIRECT} for a 2-D one-group stride-1 convolution with odd kernels and few output
      * channels or a large kernel: {@link #rowDirect(ConvGeometry)};</li>
      * <li>else {@link #IM2COL}, which handles every geometry.</li>
@@ -146,7 +158,43 @@ public enum ConvAlgorithm {
         if (pixelRows(g)) {
             return PIXEL_ROWS;
         }
+        if (stride2Implicit(g)) {
+            return IMPLICIT_IM2COL;
+        }
+        if (SubsampledPointwiseConv.applies(g)) {
+            return POINTWISE; // a strided 1x1 on a plane too large for PIXEL_ROWS: see the rule above
+        }
         return rowDirect(g) ? ROW_DIRECT : IM2COL;
+    }
+
+    /**
+     * Whether AUTO takes {@link #IMPLICIT_IM2COL} for a 3x3 stride-2 2-D convolution with one group, at least 16
+     * input channels and K = C x 9 at most 2304, whose output plane is too large for {@link #PIXEL_ROWS} (checked
+     * before): ResNet's strided 3x3 at 56x56 -> 28x28. There im2col paid for a stride-phase copy of the input, the
+     * column matrix and the GEMM's packing of it (71 GFLOP/s in ResNet-50); the implicit form copies the input once
+     * and fills its GEMM panels straight from it. Session 5, {@code ConvPairedProbe} with the algorithms
+     * alternated in one JVM ({@code dir@algorithm}), bias + Relu, pad 1, one thread, caller CPU median / best of 60
+     * (40 for the last four), load average 12-21 on the 2 cores, ms:
+     * <pre>
+     * C -> M @ input (stride 2)    im2col         IMPLICIT_IM2COL   PIXEL_ROWS
+     * 128 -> 128 @ 56x56            3.62 / 3.29    2.99 / 2.84       3.57 / 3.18   (ResNet-50, cold caches: 3.61 / 2.96)
+     * 64 -> 128 @ 56x56             1.61 / 1.52    1.44 / 1.36       1.68 / 1.56   (ResNet-18, cold: 1.76 / 1.49)
+     * 256 -> 256 @ 56x56           12.1 / 11.6    10.6 / 10.2       11.8 / 11.5
+     * 32 -> 64 @ 112x112            1.99 / 1.80    1.60 / 1.47       2.39 / 2.07
+     * 16 -> 32 @ 112x112            0.76 / 0.64    0.51 / 0.42       0.92 / 0.76
+     * 128 -> 128 @ 30x30            1.15 / 1.05    1.03 / 0.93       1.25 / 0.86   (225 output pixels)
+     * 256 -> 256 @ 28x28            3.42 / 3.13    3.13 / 2.95       2.90 / 2.62   (196: PIXEL_ROWS keeps it)
+     * 512 -> 512 @ 14x14            4.12 / 3.89    3.71 / 3.43       2.69 / 2.58   (49: PIXEL_ROWS keeps it)
+     * </pre>
+     * Two threads (wall best; the medians at that load mostly measure waiting for a core): 128 -> 128 @ 56x56
+     * 3.29 im2col, 1.60 implicit; 64 -> 128 1.67, 1.58. The implicit GEMM runs within about 10% of a pointwise
+     * GEMM of the same M, K and N (1152 -> 128 @ 28x28 POINTWISE: 2.87 / 2.58 at the same load). Other kernels,
+     * strides and groups were not measured and stay on im2col.
+     */
+    static boolean stride2Implicit(ConvGeometry g) {
+        return g.rank() == 2 && g.group() == 1 && g.kernel(0) == 3 && g.kernel(1) == 3 && g.stride(0) == 2
+                && g.stride(1) == 2 && g.dilation(0) == 1 && g.dilation(1) == 1 && g.inChannels() >= 16
+                && g.reductionLength() <= 2304 && IMPLICIT_IM2COL.supports(g);
     }
 
     /**

@@ -50,7 +50,8 @@ public final class Convolutions {
         return switch (a) {
             case DIRECT -> new DirectConv(g, weights, wOff, bias, ep, backend);
             case IM2COL -> new Im2colConv(g, weights, wOff, bias, ep, backend);
-            case POINTWISE -> new PointwiseConv(g, weights, wOff, bias, ep, backend);
+            case POINTWISE -> g.isPointwise() ? new PointwiseConv(g, weights, wOff, bias, ep, backend)
+                    : new SubsampledPointwiseConv(g, weights, wOff, bias, ep, backend);
             case DEPTHWISE -> new DepthwiseConv(g, weights, wOff, bias, ep, backend);
             case DEPTHWISE_BLOCKED -> new BlockedDepthwiseConv(g, weights, wOff, bias, ep, backend);
             case WINOGRAD_F2_3 -> winograd(g, 2, weights, wOff, bias, ep, backend);

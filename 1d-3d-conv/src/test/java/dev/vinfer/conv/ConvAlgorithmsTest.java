@@ -296,7 +296,7 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(stem));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw));
-        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(pwStrided));
+        assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pwStrided)); // on the subsampled input
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(general));
         // Small planes with a full 32-channel panel: pixels as the GEMM's rows (pointwise at 14x14 only from 256
         // input channels).
@@ -314,7 +314,7 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw14));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw14deep));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(strided14));
-        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(strided28));
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(strided28)); // stride2Implicit
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(narrow7));
         assertEquals(ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.choose(wino7));
         // Session 5: pointwise on 65-196 pixels with fewer than 96 output channels stays POINTWISE (SqueezeNet's

@@ -30,6 +30,8 @@ import java.util.function.Function;
  * Relu; e.g. the ResNet stem {@code 3,64,224x224,auto,1,7,2,3}, ResNet3D-10's {@code 3,64,16x112x112,auto,1,7,1x2x2,3}).
  * Prints,
  * per layer and build, the median and the best of the runs, in ms, and each build's median relative to the first.
+ * A build written {@code dir@algorithm} runs that algorithm instead of the layer's, so that algorithms are compared
+ * alternated too: {@code /tmp/base@im2col,/tmp/base@pixel_rows}.
  */
 public final class ConvPairedProbe {
     private ConvPairedProbe() {
@@ -40,7 +42,11 @@ public final class ConvPairedProbe {
         int runs = Integer.parseInt(args[1]);
         Path tests = Path.of(ConvPairedProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<Function<String, Runnable>> targets = new ArrayList<>();
-        for (String b : builds) {
+        String[] algos = new String[builds.length];
+        for (int i = 0; i < builds.length; i++) {
+            int at = builds[i].indexOf('@');
+            algos[i] = at < 0 ? null : builds[i].substring(at + 1);
+            String b = at < 0 ? builds[i] : builds[i].substring(0, at);
             URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(b).toUri().toURL(), tests.toUri().toURL()},
                     ClassLoader.getPlatformClassLoader());
             @SuppressWarnings("unchecked")
@@ -53,7 +59,7 @@ public final class ConvPairedProbe {
             String layer = args[li];
             Runnable[] run = new Runnable[builds.length];
             for (int b = 0; b < builds.length; b++) {
-                run[b] = targets.get(b).apply(layer);
+                run[b] = targets.get(b).apply(algos[b] == null ? layer : withAlgorithm(layer, algos[b]));
             }
             long[][] times = new long[builds.length][runs];
             long[][] cpu = new long[builds.length][runs];
@@ -107,6 +113,12 @@ public final class ConvPairedProbe {
         for (int i = 0; i < FLUSH.length; i += 16) {
             FLUSH[i] += 1f;
         }
+    }
+
+    private static String withAlgorithm(String layer, String algo) {
+        String[] f = layer.split(",");
+        f[3] = algo;
+        return String.join(",", f);
     }
 
     private static String tail(String p) {
