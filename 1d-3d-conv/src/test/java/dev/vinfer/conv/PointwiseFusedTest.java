@@ -46,6 +46,10 @@ class PointwiseFusedTest {
         check(be, r, 16, 32, 3 * 32 * 4 + 7, Epilogue.NONE, false, true, "pinned 16x32 (conv_3 shape)");
         check(be, r, 32, 16, 2 * 32, Epilogue.clip(0f, 6f), true, true, "pinned 32x16, residual");
         check(be, r, 11, 24, 4 * 32 + 1, Epilogue.RELU, true, false, "pinned 11x24");
+        // Column tails: exactly one vector (784 = 24 x 32 + 16) and a few columns past K's first k-block.
+        check(be, r, 12, 32, 784, Epilogue.clip(0f, 6f), true, true, "pinned 12x32x784");
+        check(be, r, 7, 300, 196, Epilogue.RELU, true, true, "pinned 7x300x196");
+        check(be, r, 6, 8, 32 + 17, Epilogue.NONE, true, true, "pinned 6x8x49");
     }
 
     @Test
