@@ -50,6 +50,8 @@ class PointwiseFusedTest {
         check(be, r, 12, 32, 784, Epilogue.clip(0f, 6f), true, true, "pinned 12x32x784");
         check(be, r, 7, 300, 196, Epilogue.RELU, true, true, "pinned 7x300x196");
         check(be, r, 6, 8, 32 + 17, Epilogue.NONE, true, true, "pinned 6x8x49");
+        // Small K: strips of 64 KiB of packed B (K = 16: 32 panels); two whole strips, a partial one and a tail.
+        check(be, r, 13, 16, 2 * 1024 + 3 * 32 + 5, Epilogue.clip(0f, 6f), true, true, "pinned 13x16x2149");
     }
 
     @Test
