@@ -9,7 +9,6 @@ import static dev.vinfer.conv.simd.VectorGemm.STRIP;
 
 import dev.vinfer.conv.Epilogue;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * The product of a 1x1 convolution with its epilogue fused: {@code C = act(A x B + res + bias)} for a prepacked A
@@ -20,8 +19,9 @@ import jdk.incubator.vector.VectorMask;
  * writes every output row again for the residual and again for bias and activation. Where the output is larger
  * than L2 (a 16->96 layer at 112x112 writes 4.8 MB, ResNet-50's 64->256 at 56x56 3.2 MB) those passes run from L3;
  * with the few input channels of MobileNet-style layers (K = 16-64) each output costs only K multiply-adds, so the
- * passes weigh as much as a good part of the product. Here, per strip of {@link #stripPanels} ({@link VectorGemm#STRIP}
- * or, for small K, more) 32-column panels of B (copied into panel layout two vectors a row: {@code System.arraycopy} per 32-float row cost more
+ * passes weigh as much as a good part of the product. Here, per strip of {@link #stripPanels} 32-column panels of B
+ * ({@link VectorGemm#STRIP} or, for small K, more; copied into panel layout two vectors a row: {@code System.arraycopy}
+ * per 32-float row cost more
  * than the copy itself), every row tile of A runs over the strip's panels, so its six output rows are written 128
  * floats at a stretch, and:
  * <ul>
@@ -32,9 +32,9 @@ import jdk.incubator.vector.VectorMask;
  * </ul>
  * Rows past the last whole {@link MicroKernel#MR} (16 output channels = 2 x 6 + 4) are computed into a scratch tile
  * and finished in vectors ({@link #finishRows}; value by value, as before, that last tile cost 5-14% of a 16-row
- * layer); columns past the last whole {@link MicroKernel#NR} come from a zero-padded copy of B, through a one-vector
- * tile where they fit one vector ({@link MicroKernel#narrow}), and are finished in masked vectors
- * ({@link #finishTail}).
+ * layer); columns past the last whole {@link MicroKernel#NR} are computed into the scratch tile from a zero-padded
+ * copy of B and finished value by value. (Tried and lost for that column tail: {@link MicroKernel#narrow} for tails
+ * of at most one vector, 1.26x the time of a 16->64 layer at 54x54; masked vector finishing, 1.1-1.4x at 55x55.)
  * What was tried and lost: reading B in place (row p of a slab at {@code b + p * ldb}, no copy) was 10-30% slower
  * on K = 16-64 than the packed strips; one panel at a time (32 columns of 96 rows, each row on its own page) lost
  * against whole strips.
@@ -110,18 +110,10 @@ final class PointwiseKernel {
         int nt = n - full;
         if (nt > 0) {
             packSlab(b, bOff + full, ldb, k, nt, tb, 0);
-            VectorMask<Float> m0 = S.indexInRange(0, nt);
-            VectorMask<Float> m1 = S.indexInRange(L, nt);
             for (int r = r0; r < r1; r += MR) {
-                if (nt <= L && k <= KC) {
-                    // At most one vector of real columns (196 = 6 x 32 + 4): half the padded tile's work.
-                    MicroKernel.narrow(k, a.data, r * k, tb, 0, NR, s.tile);
-                } else {
-                    product(k, a.data, a.paddedFree, r, tb, 0, s.tile, 0, NR);
-                }
-                int ci = cOff + (r - r0) * ldc + full;
-                finishTail(s.tile, Math.min(MR, r1 - r), nt, m0, m1, c, ci, ldc, bias, biasOff + r, res,
-                        ci + resDelta, kind, lo, hi);
+                product(k, a.data, a.paddedFree, r, tb, 0, s.tile, 0, NR);
+                finish(s.tile, Math.min(MR, r1 - r), nt, c, cOff + (r - r0) * ldc + full, ldc, bias, biasOff + r, e,
+                        res, resDelta);
             }
         }
     }
@@ -196,31 +188,18 @@ final class PointwiseKernel {
         }
     }
 
-    /**
-     * The valid {@code mr x nt} part ({@code nt < NR}) of a raw scratch tile to C with residual, bias and activation,
-     * in vectors under the masks of the first {@code nt} columns of each half ({@code m0}, {@code m1}): value by
-     * value this tail cost as much as a full panel's epilogue several times over (a 784-pixel plane is 24 panels and
-     * 16 tail columns).
-     */
-    private static void finishTail(float[] tile, int mr, int nt, VectorMask<Float> m0, VectorMask<Float> m1,
-            float[] c, int ci, int ldc, float[] bias, int biasRow, float[] res, int ri, int kind, float lo, float hi) {
-        FloatVector l = FloatVector.broadcast(S, kind == 0 ? Float.NEGATIVE_INFINITY : lo);
-        FloatVector h = FloatVector.broadcast(S, kind == 2 ? hi : Float.POSITIVE_INFINITY);
+    /** Copies the valid {@code mr x nr} part of a raw scratch tile to C, with residual, bias and epilogue. */
+    private static void finish(float[] tile, int mr, int nr, float[] c, int ci, int ldc, float[] bias, int biasRow,
+            Epilogue e, float[] res, int resDelta) {
         for (int i = 0; i < mr; i++) {
-            int o = ci + i * ldc;
-            FloatVector bv = FloatVector.broadcast(S, bias == null ? 0f : bias[biasRow + i]);
-            FloatVector v0 = FloatVector.fromArray(S, tile, i * NR);
-            if (res != null) {
-                v0 = v0.add(FloatVector.fromArray(S, res, ri + i * ldc, m0));
-            }
-            // max/min keep NaN, as Math.max/min and the unfused epilogue do.
-            v0.add(bv).max(l).min(h).intoArray(c, o, m0);
-            if (nt > L) {
-                FloatVector v1 = FloatVector.fromArray(S, tile, i * NR + L);
+            int row = ci + i * ldc;
+            float bv = bias == null ? 0f : bias[biasRow + i];
+            for (int j = 0; j < nr; j++) {
+                float v = tile[i * NR + j];
                 if (res != null) {
-                    v1 = v1.add(FloatVector.fromArray(S, res, ri + i * ldc + L, m1));
+                    v += res[row + j + resDelta];
                 }
-                v1.add(bv).max(l).min(h).intoArray(c, o + L, m1);
+                c[row + j] = e.apply(v + bv);
             }
         }
     }
