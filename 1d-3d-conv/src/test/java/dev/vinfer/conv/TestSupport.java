@@ -110,7 +110,7 @@ final class TestSupport {
         assertClose(context, tol, g.reductionLength(), expected, eOff, actual, aOff, len);
     }
 
-    private static void assertClose(String context, double tol, int reductionLength, float[] expected, int eOff,
+    static void assertClose(String context, double tol, int reductionLength, float[] expected, int eOff,
             float[] actual, int aOff, int len) {
         for (int i = 0; i < len; i++) {
             float e = expected[eOff + i];
