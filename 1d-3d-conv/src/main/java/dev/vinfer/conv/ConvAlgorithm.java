@@ -323,9 +323,7 @@ public enum ConvAlgorithm {
      * ({@code DepthwiseSlide3x3Half}); DepthwiseKernels, 600 runs, load 20, median DEPTHWISE / BLOCKED: 384@14 0.035 /
      * 0.065, 576@14 0.049 / 0.106, 192@14 0.017 / 0.035, 64@12 0.0054 / 0.0092; and stride 2 to rows of 8-15
      * ({@code DepthwiseSlide3x3s2Half}), load 18: 192@28/2 0.030 / 0.055, 144@28/2 0.022 / 0.039, 256@28/2 0.038 /
-     * 0.085, 64@24/2 0.0082 / 0.0148. Rows of 4-7 (7x7 planes) with 4-lane strips ({@code DepthwiseSlide3x3Quarter},
-     * {@code ...s2Quarter}), load 17: 960@7 0.047 / 0.055-0.060, 320@7 0.016 / 0.018, 576@14/2 0.043 / 0.047-0.051
-     * (0.79-0.93). Rows of 3 and less stay blocked.
+     * 0.085, 64@24/2 0.0082 / 0.0148. Rows of 7 and less (7x7 planes) stay blocked.
      * Planes whose padded extent passes {@value #BLOCKED_MAX_POSITIONS} positions (16 floats each per thread) stay
      * on {@link #DEPTHWISE}, which needs one padded channel plane.
      */

@@ -130,12 +130,11 @@ final class DepthwiseConv extends PreparedConv {
     }
 
     /**
-     * Narrowest output row of the in-place paths (stride 1 and 2): 4 (the vector backend runs rows of 8-15 with 8-lane
-     * vectors, {@code DepthwiseSlide3x3Half}, and rows of 4-7 with 4-lane ones), or {@link #ROW_MIN} when that is
-     * switched off
+     * Narrowest output row of the in-place paths (stride 1 and 2): 8 (the vector backend runs rows of 8-15 with 8-lane
+     * vectors, {@code DepthwiseSlide3x3Half}), or {@link #ROW_MIN} when that is switched off
      * ({@code -Dvinfer.depthwiseHalfSlide=false}).
      */
-    static final int IN_PLACE_MIN = "false".equals(System.getProperty("vinfer.depthwiseHalfSlide")) ? ROW_MIN : 4;
+    static final int IN_PLACE_MIN = "false".equals(System.getProperty("vinfer.depthwiseHalfSlide")) ? ROW_MIN : 8;
 
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {

@@ -119,18 +119,16 @@ class BlockedDepthwiseConvTest {
     void autoTakesTheBlockedKernelOnStridedLayersAndShortRows() {
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 1, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(192, 28, 28, 3, 1, 1).build()));
-        // Session 4: 3x3 s1 p1 rows of 16 to 23 read in place by DEPTHWISE; session 5: rows of 4 to 15 too (8- and
-        // 4-lane strips), 3 stays blocked.
+        // Session 4: 3x3 s1 p1 rows of 16 to 23 read in place by DEPTHWISE; session 5: rows of 8 to 15 too (8-lane
+        // strips), 7 stays blocked.
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(256, 16, 16, 3, 1, 1).build()));
-        ConvAlgorithm narrow = DepthwiseConv.IN_PLACE_MIN <= 7 ? ConvAlgorithm.DEPTHWISE
+        ConvAlgorithm narrow = DepthwiseConv.IN_PLACE_MIN <= 14 ? ConvAlgorithm.DEPTHWISE
                 : ConvAlgorithm.DEPTHWISE_BLOCKED;
         assertEquals(narrow, ConvAlgorithm.choose(dw2d(576, 14, 14, 3, 1, 1).build()));
         assertEquals(narrow, ConvAlgorithm.choose(dw2d(256, 15, 15, 3, 1, 1).build()));
-        assertEquals(narrow, ConvAlgorithm.choose(dw2d(960, 7, 7, 3, 1, 1).build()));
-        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(960, 3, 3, 3, 1, 1).build()));
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(960, 7, 7, 3, 1, 1).build()));
         assertEquals(narrow, ConvAlgorithm.choose(dw2d(144, 28, 28, 3, 2, 1).build())); // 14-wide output rows
-        assertEquals(narrow, ConvAlgorithm.choose(dw2d(576, 14, 14, 3, 2, 1).build())); // 7-wide output rows
-        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(576, 6, 6, 3, 2, 1).build()));
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(576, 14, 14, 3, 2, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 2, 1).build())); // session 4
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 57, 57, 3, 2, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(512, 7, 7, 7, 1, 0).build()));

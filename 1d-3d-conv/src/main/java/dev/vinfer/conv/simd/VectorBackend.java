@@ -392,35 +392,18 @@ public final class VectorBackend implements Backend {
     }
 
     /**
-     * Whether {@link #depthwise3x3Plane} and {@link #depthwise3x3s2Plane} run output rows narrower than a vector with
-     * the 8- and 4-lane copies of their kernels (default) or the scalar loops ({@code -Dvinfer.depthwiseHalfSlide=false}; AUTO then keeps such layers on the blocked kernel).
+     * Whether {@link #depthwise3x3Plane} and {@link #depthwise3x3s2Plane} run output rows of 8-15 values with
+     * {@link DepthwiseSlide3x3Half} / {@link DepthwiseSlide3x3s2Half} (default) or the scalar loops ({@code -Dvinfer.depthwiseHalfSlide=false}; AUTO then keeps such layers on the blocked kernel).
      */
     static final boolean HALF_SLIDE = !"false".equals(System.getProperty("vinfer.depthwiseHalfSlide"));
-
-    /**
-     * The lanes of the sliding 3x3 kernel for output rows of {@code cols}: {@code L} when a whole vector fits, else
-     * 8 or 4 (narrower copies, only below the preferred width and if {@link #HALF_SLIDE}), else 0 (scalar loops).
-     */
-    private static int narrowLanes(int cols) {
-        if (cols >= L) {
-            return L;
-        }
-        if (!HALF_SLIDE) {
-            return 0;
-        }
-        if (cols >= DepthwiseSlide3x3Half.L && L > DepthwiseSlide3x3Half.L) {
-            return DepthwiseSlide3x3Half.L;
-        }
-        return cols >= DepthwiseSlide3x3Quarter.L && L > DepthwiseSlide3x3Quarter.L ? DepthwiseSlide3x3Quarter.L : 0;
-    }
 
     @Override
     public void depthwise3x3Plane(float[] coef, int cOff, float[] src, int sOff, int rows, int cols, float bias,
             Epilogue e, float[] dst, int dOff) {
         GemmChecks.depthwise3x3Plane(coef, cOff, src, sOff, rows, cols, dst, dOff);
-        // Rows narrower than a vector (14x14, 7x7 planes): the 8- or 4-lane copy of the kernel.
-        int lanes = narrowLanes(cols);
-        if (lanes == 0 || rows == 0) {
+        // Rows of 8-15 with 16-lane vectors (14x14 planes): the 8-lane copy of the kernel.
+        boolean half = cols < L && L > DepthwiseSlide3x3Half.L && cols >= DepthwiseSlide3x3Half.L && HALF_SLIDE;
+        if (cols < L && !half || rows == 0) {
             ScalarBackend.depthwise3x3PlaneLoops(coef, cOff, src, sOff, rows, cols, bias, e, dst, dOff);
             return;
         }
@@ -429,12 +412,10 @@ public final class VectorBackend implements Backend {
         // NONE clamps to the infinities (the same instructions, no branch between vector values).
         float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
         float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
-        if (lanes == L) {
-            DepthwiseSlide3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
-        } else if (lanes == DepthwiseSlide3x3Half.L) {
+        if (half) {
             DepthwiseSlide3x3Half.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
         } else {
-            DepthwiseSlide3x3Quarter.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
+            DepthwiseSlide3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
         }
         if (!fused) {
             biasEpilogue(dst, dOff, rows * cols, bias, e);
@@ -445,8 +426,9 @@ public final class VectorBackend implements Backend {
     public void depthwise3x3s2Plane(float[] coef, int cOff, float[] src, int sOff, int inRows, int inCols,
             int outRows, int outCols, float bias, Epilogue e, float[] dst, int dOff) {
         GemmChecks.depthwise3x3s2Plane(coef, cOff, src, sOff, inRows, inCols, outRows, outCols, dst, dOff);
-        int lanes = narrowLanes(outCols);
-        if (lanes == 0 || outRows == 0) {
+        boolean half = outCols < L && L > DepthwiseSlide3x3s2Half.L && outCols >= DepthwiseSlide3x3s2Half.L
+                && HALF_SLIDE;
+        if (outCols < L && !half || outRows == 0) {
             ScalarBackend.depthwise3x3s2PlaneLoops(coef, cOff, src, sOff, inCols, outRows, outCols, bias, e, dst,
                     dOff);
             return;
@@ -455,15 +437,12 @@ public final class VectorBackend implements Backend {
         boolean clamp = e.kind() != Epilogue.Kind.NONE;
         float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
         float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
-        if (lanes == L) {
-            DepthwiseSlide3x3s2.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo, hi,
-                    dst, dOff);
-        } else if (lanes == DepthwiseSlide3x3s2Half.L) {
+        if (half) {
             DepthwiseSlide3x3s2Half.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo, hi,
                     dst, dOff);
         } else {
-            DepthwiseSlide3x3s2Quarter.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo,
-                    hi, dst, dOff);
+            DepthwiseSlide3x3s2.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo, hi,
+                    dst, dOff);
         }
         if (!fused) {
             biasEpilogue(dst, dOff, outRows * outCols, bias, e);
