@@ -321,9 +321,7 @@ public enum ConvAlgorithm {
      * 0.145, 128@56/2 0.053 / 0.128.
      * Session 5: stride-1 rows of 8-15 (14x14 planes) also go in place, with 8-lane strips under 16-lane vectors
      * ({@code DepthwiseSlide3x3Half}); DepthwiseKernels, 600 runs, load 20, median DEPTHWISE / BLOCKED: 384@14 0.035 /
-     * 0.065, 576@14 0.049 / 0.106, 192@14 0.017 / 0.035, 64@12 0.0054 / 0.0092; and stride 2 to rows of 8-15
-     * ({@code DepthwiseSlide3x3s2Half}), load 18: 192@28/2 0.030 / 0.055, 144@28/2 0.022 / 0.039, 256@28/2 0.038 /
-     * 0.085, 64@24/2 0.0082 / 0.0148. Rows of 7 and less (7x7 planes) stay blocked.
+     * 0.065, 576@14 0.049 / 0.106, 192@14 0.017 / 0.035, 64@12 0.0054 / 0.0092.
      * Planes whose padded extent passes {@value #BLOCKED_MAX_POSITIONS} positions (16 floats each per thread) stay
      * on {@link #DEPTHWISE}, which needs one padded channel plane.
      */

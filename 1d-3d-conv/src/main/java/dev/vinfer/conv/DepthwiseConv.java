@@ -19,7 +19,7 @@ import java.util.Arrays;
  * kernel paid set-up per row, pixel loops on the borders and a scalar phase split.
  *
  * <p>Two common geometries skip the prepared plane (session 4): 2D 3x3 pad 1 at stride 1, and at stride 2 when the
- * outputs never reach the bottom/right padding, with output rows of at least {@link #IN_PLACE_MIN}. Their planes are
+ * outputs never reach the bottom/right padding, with output rows of at least {@link #ROW_MIN}. Their planes are
  * computed straight from the input by {@link Backend#depthwise3x3Plane} and {@link Backend#depthwise3x3s2Plane}
  * (column strips sliding down the plane, each input row loaded once), 2-3x faster than the prepared path there.
  *
@@ -109,14 +109,11 @@ final class DepthwiseConv extends PreparedConv {
         this.inPlace3x3s2 = inPlace3x3s2(s);
     }
 
-    /**
-     * True for the geometry of {@link Backend#depthwise3x3s2Plane} with output rows of at least
-     * {@link #IN_PLACE_MIN}.
-     */
+    /** True for the geometry of {@link Backend#depthwise3x3s2Plane} with output rows of at least {@link #ROW_MIN}. */
     static boolean inPlace3x3s2(Shape3 s) {
         return s.inD == 1 && s.outD == 1 && s.kD == 1 && s.kH == 3 && s.kW == 3 && s.sH == 2 && s.sW == 2
                 && s.dH == 1 && s.dW == 1 && s.pH == 1 && s.pW == 1 && 2 * s.outH <= s.inH && 2 * s.outW <= s.inW
-                && s.outW >= IN_PLACE_MIN;
+                && s.outW >= ROW_MIN;
     }
 
     /**
@@ -130,7 +127,7 @@ final class DepthwiseConv extends PreparedConv {
     }
 
     /**
-     * Narrowest output row of the in-place paths (stride 1 and 2): 8 (the vector backend runs rows of 8-15 with 8-lane
+     * Narrowest output row of the in-place stride-1 path: 8 (the vector backend runs rows of 8-15 with 8-lane
      * vectors, {@code DepthwiseSlide3x3Half}), or {@link #ROW_MIN} when that is switched off
      * ({@code -Dvinfer.depthwiseHalfSlide=false}).
      */

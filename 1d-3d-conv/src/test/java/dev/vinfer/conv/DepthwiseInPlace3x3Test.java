@@ -58,10 +58,9 @@ class DepthwiseInPlace3x3Test {
     void strideTwoAgainstTheReference() {
         assertTrue(DepthwiseConv.inPlace3x3s2(Shape3.of(dw2(1, 1, 1, 6, 32))));
         assertTrue(!DepthwiseConv.inPlace3x3s2(Shape3.of(dw2(1, 1, 1, 6, 33))));
-        assertTrue(DepthwiseConv.inPlace3x3s2(Shape3.of(dw2(1, 1, 1, 6, 2 * DepthwiseConv.IN_PLACE_MIN))));
-        assertTrue(!DepthwiseConv.inPlace3x3s2(Shape3.of(dw2(1, 1, 1, 6, 2 * DepthwiseConv.IN_PLACE_MIN - 2))));
+        assertTrue(!DepthwiseConv.inPlace3x3s2(Shape3.of(dw2(1, 1, 1, 6, 30))));
         long seed = 3500;
-        for (int w : new int[] {16, 18, 28, 30, 32, 33, 34, 40, 48, 62, 64, 66, 96, 112, 130}) {
+        for (int w : new int[] {32, 33, 34, 40, 48, 62, 64, 66, 96, 112, 130}) {
             Random r = new Random(seed);
             int h = 1 + r.nextInt(12);
             ConvGeometry g = dw2(1 + r.nextInt(2), 1 + r.nextInt(4), 1 + r.nextInt(2), h, w);

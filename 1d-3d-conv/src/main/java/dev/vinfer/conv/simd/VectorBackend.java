@@ -392,8 +392,8 @@ public final class VectorBackend implements Backend {
     }
 
     /**
-     * Whether {@link #depthwise3x3Plane} and {@link #depthwise3x3s2Plane} run output rows of 8-15 values with
-     * {@link DepthwiseSlide3x3Half} / {@link DepthwiseSlide3x3s2Half} (default) or the scalar loops ({@code -Dvinfer.depthwiseHalfSlide=false}; AUTO then keeps such layers on the blocked kernel).
+     * Whether {@link #depthwise3x3Plane} runs rows of 8-15 values with {@link DepthwiseSlide3x3Half} (default) or the
+     * scalar loops ({@code -Dvinfer.depthwiseHalfSlide=false}; AUTO then keeps such layers on the blocked kernel).
      */
     static final boolean HALF_SLIDE = !"false".equals(System.getProperty("vinfer.depthwiseHalfSlide"));
 
@@ -426,9 +426,7 @@ public final class VectorBackend implements Backend {
     public void depthwise3x3s2Plane(float[] coef, int cOff, float[] src, int sOff, int inRows, int inCols,
             int outRows, int outCols, float bias, Epilogue e, float[] dst, int dOff) {
         GemmChecks.depthwise3x3s2Plane(coef, cOff, src, sOff, inRows, inCols, outRows, outCols, dst, dOff);
-        boolean half = outCols < L && L > DepthwiseSlide3x3s2Half.L && outCols >= DepthwiseSlide3x3s2Half.L
-                && HALF_SLIDE;
-        if (outCols < L && !half || outRows == 0) {
+        if (outCols < L || outRows == 0) {
             ScalarBackend.depthwise3x3s2PlaneLoops(coef, cOff, src, sOff, inCols, outRows, outCols, bias, e, dst,
                     dOff);
             return;
@@ -437,13 +435,8 @@ public final class VectorBackend implements Backend {
         boolean clamp = e.kind() != Epilogue.Kind.NONE;
         float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
         float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
-        if (half) {
-            DepthwiseSlide3x3s2Half.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo, hi,
-                    dst, dOff);
-        } else {
-            DepthwiseSlide3x3s2.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo, hi,
-                    dst, dOff);
-        }
+        DepthwiseSlide3x3s2.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo, hi, dst,
+                dOff);
         if (!fused) {
             biasEpilogue(dst, dOff, outRows * outCols, bias, e);
         }
