@@ -319,9 +319,6 @@ public enum ConvAlgorithm {
      * whose output rows are at least 16 and never reach the bottom/right padding (even inputs; the in-place
      * stride-2 path, {@code Backend.depthwise3x3s2Plane}), load 25: 96@112/2 0.189 / 0.391, 144@56/2 0.060 /
      * 0.145, 128@56/2 0.053 / 0.128.
-     * Session 5: stride-1 rows of 8-15 (14x14 planes) also go in place, with 8-lane strips under 16-lane vectors
-     * ({@code DepthwiseSlide3x3Half}); DepthwiseKernels, 600 runs, load 20, median DEPTHWISE / BLOCKED: 384@14 0.035 /
-     * 0.065, 576@14 0.049 / 0.106, 192@14 0.017 / 0.035, 64@12 0.0054 / 0.0092.
      * Planes whose padded extent passes {@value #BLOCKED_MAX_POSITIONS} positions (16 floats each per thread) stay
      * on {@link #DEPTHWISE}, which needs one padded channel plane.
      */

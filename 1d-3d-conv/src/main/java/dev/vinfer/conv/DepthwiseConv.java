@@ -116,22 +116,12 @@ final class DepthwiseConv extends PreparedConv {
                 && s.outW >= ROW_MIN;
     }
 
-    /**
-     * True for the geometry of {@link Backend#depthwise3x3Plane}: the rows MobileNet's stride-1 layers have, at least
-     * {@link #IN_PLACE_MIN} wide.
-     */
+    /** True for the geometry of {@link Backend#depthwise3x3Plane}: the rows MobileNet's stride-1 layers have. */
     static boolean inPlace3x3(Shape3 s) {
         return s.inD == 1 && s.outD == 1 && s.kD == 1 && s.kH == 3 && s.kW == 3 && s.sH == 1 && s.sW == 1
                 && s.dH == 1 && s.dW == 1 && s.pH == 1 && s.pW == 1 && s.outH == s.inH && s.outW == s.inW
-                && s.outW >= IN_PLACE_MIN;
+                && s.outW >= ROW_MIN;
     }
-
-    /**
-     * Narrowest output row of the in-place stride-1 path: 8 (the vector backend runs rows of 8-15 with 8-lane
-     * vectors, {@code DepthwiseSlide3x3Half}), or {@link #ROW_MIN} when that is switched off
-     * ({@code -Dvinfer.depthwiseHalfSlide=false}).
-     */
-    static final int IN_PLACE_MIN = "false".equals(System.getProperty("vinfer.depthwiseHalfSlide")) ? ROW_MIN : 8;
 
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {

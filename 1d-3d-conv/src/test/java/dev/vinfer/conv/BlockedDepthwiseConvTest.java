@@ -119,14 +119,10 @@ class BlockedDepthwiseConvTest {
     void autoTakesTheBlockedKernelOnStridedLayersAndShortRows() {
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 1, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(192, 28, 28, 3, 1, 1).build()));
-        // Session 4: 3x3 s1 p1 rows of 16 to 23 read in place by DEPTHWISE; session 5: rows of 8 to 15 too (8-lane
-        // strips), 7 stays blocked.
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(576, 14, 14, 3, 1, 1).build()));
+        // Session 4: 3x3 s1 p1 rows of 16 to 23 read in place by DEPTHWISE; 15 stays blocked.
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(256, 16, 16, 3, 1, 1).build()));
-        ConvAlgorithm narrow = DepthwiseConv.IN_PLACE_MIN <= 14 ? ConvAlgorithm.DEPTHWISE
-                : ConvAlgorithm.DEPTHWISE_BLOCKED;
-        assertEquals(narrow, ConvAlgorithm.choose(dw2d(576, 14, 14, 3, 1, 1).build()));
-        assertEquals(narrow, ConvAlgorithm.choose(dw2d(256, 15, 15, 3, 1, 1).build()));
-        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(960, 7, 7, 3, 1, 1).build()));
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(256, 15, 15, 3, 1, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 28, 28, 3, 2, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 2, 1).build())); // session 4
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 57, 57, 3, 2, 1).build()));

@@ -391,19 +391,11 @@ public final class VectorBackend implements Backend {
         }
     }
 
-    /**
-     * Whether {@link #depthwise3x3Plane} runs rows of 8-15 values with {@link DepthwiseSlide3x3Half} (default) or the
-     * scalar loops ({@code -Dvinfer.depthwiseHalfSlide=false}; AUTO then keeps such layers on the blocked kernel).
-     */
-    static final boolean HALF_SLIDE = !"false".equals(System.getProperty("vinfer.depthwiseHalfSlide"));
-
     @Override
     public void depthwise3x3Plane(float[] coef, int cOff, float[] src, int sOff, int rows, int cols, float bias,
             Epilogue e, float[] dst, int dOff) {
         GemmChecks.depthwise3x3Plane(coef, cOff, src, sOff, rows, cols, dst, dOff);
-        // Rows of 8-15 with 16-lane vectors (14x14 planes): the 8-lane copy of the kernel.
-        boolean half = cols < L && L > DepthwiseSlide3x3Half.L && cols >= DepthwiseSlide3x3Half.L && HALF_SLIDE;
-        if (cols < L && !half || rows == 0) {
+        if (cols < L || rows == 0) {
             ScalarBackend.depthwise3x3PlaneLoops(coef, cOff, src, sOff, rows, cols, bias, e, dst, dOff);
             return;
         }
@@ -412,11 +404,7 @@ public final class VectorBackend implements Backend {
         // NONE clamps to the infinities (the same instructions, no branch between vector values).
         float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
         float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
-        if (half) {
-            DepthwiseSlide3x3Half.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
-        } else {
-            DepthwiseSlide3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
-        }
+        DepthwiseSlide3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
         if (!fused) {
             biasEpilogue(dst, dOff, rows * cols, bias, e);
         }
