@@ -42,6 +42,16 @@ class PointwiseFusedTest {
         check(be, r, 32, 512, 4 * 32 * 2 + 5, Epilogue.clip(0f, 6f), true, true, "pinned 32x512x261");
         check(be, r, 96, 16, 12544 / 16, Epilogue.RELU, false, true, "pinned 96x16x784");
         check(be, r, 6, 1, 32, Epilogue.NONE, true, false, "pinned one tile");
+        // Rows past the last whole six-row tile, finished in vectors: 16 = 2 x 6 + 4, 32 = 5 x 6 + 2, 11 = 6 + 5.
+        check(be, r, 16, 32, 3 * 32 * 4 + 7, Epilogue.NONE, false, true, "pinned 16x32 (conv_3 shape)");
+        check(be, r, 32, 16, 2 * 32, Epilogue.clip(0f, 6f), true, true, "pinned 32x16, residual");
+        check(be, r, 11, 24, 4 * 32 + 1, Epilogue.RELU, true, false, "pinned 11x24");
+        // Column tails: exactly one vector (784 = 24 x 32 + 16) and a few columns past K's first k-block.
+        check(be, r, 12, 32, 784, Epilogue.clip(0f, 6f), true, true, "pinned 12x32x784");
+        check(be, r, 7, 300, 196, Epilogue.RELU, true, true, "pinned 7x300x196");
+        check(be, r, 6, 8, 32 + 17, Epilogue.NONE, true, true, "pinned 6x8x49");
+        // Small K: strips of 64 KiB of packed B (K = 16: 32 panels); two whole strips, a partial one and a tail.
+        check(be, r, 13, 16, 2 * 1024 + 3 * 32 + 5, Epilogue.clip(0f, 6f), true, true, "pinned 13x16x2149");
     }
 
     @Test

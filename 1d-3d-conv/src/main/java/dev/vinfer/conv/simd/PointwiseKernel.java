@@ -19,8 +19,9 @@ import jdk.incubator.vector.FloatVector;
  * writes every output row again for the residual and again for bias and activation. Where the output is larger
  * than L2 (a 16->96 layer at 112x112 writes 4.8 MB, ResNet-50's 64->256 at 56x56 3.2 MB) those passes run from L3;
  * with the few input channels of MobileNet-style layers (K = 16-64) each output costs only K multiply-adds, so the
- * passes weigh as much as a good part of the product. Here, per strip of {@link VectorGemm#STRIP} 32-column
- * panels of B (copied into panel layout two vectors a row: {@code System.arraycopy} per 32-float row cost more
+ * passes weigh as much as a good part of the product. Here, per strip of {@link #stripPanels} 32-column panels of B
+ * ({@link VectorGemm#STRIP} or, for small K, more; copied into panel layout two vectors a row: {@code System.arraycopy}
+ * per 32-float row cost more
  * than the copy itself), every row tile of A runs over the strip's panels, so its six output rows are written 128
  * floats at a stretch, and:
  * <ul>
@@ -29,8 +30,11 @@ import jdk.incubator.vector.FloatVector;
  * <li>for larger K, {@link MicroKernel#tile} runs k-block by k-block into C and the epilogue follows on the tile
  * while it is still in L1 ({@link #epilogue}).</li>
  * </ul>
- * Columns past the last whole {@link MicroKernel#NR} and rows past the last whole {@link MicroKernel#MR} are
- * computed into a scratch tile (the tail columns from a zero-padded copy of B) and finished value by value.
+ * Rows past the last whole {@link MicroKernel#MR} (16 output channels = 2 x 6 + 4) are computed into a scratch tile
+ * and finished in vectors ({@link #finishRows}; value by value, as before, that last tile cost 5-14% of a 16-row
+ * layer); columns past the last whole {@link MicroKernel#NR} are computed into the scratch tile from a zero-padded
+ * copy of B and finished value by value. (Tried and lost for that column tail: {@link MicroKernel#narrow} for tails
+ * of at most one vector, 1.26x the time of a 16->64 layer at 54x54; masked vector finishing, 1.1-1.4x at 55x55.)
  * What was tried and lost: reading B in place (row p of a slab at {@code b + p * ldb}, no copy) was 10-30% slower
  * on K = 16-64 than the packed strips; one panel at a time (32 columns of 96 rows, each row on its own page) lost
  * against whole strips.
@@ -76,12 +80,13 @@ final class PointwiseKernel {
         float hi = kind == 2 ? e.max() : 0f;
         Scratch s = SCRATCH.get();
         int full = n / NR * NR;
-        if (s.slabs.length < k * STRIP * NR) {
-            s.slabs = new float[k * STRIP * NR];
+        int strip = stripPanels(k);
+        if (s.slabs.length < k * strip * NR) {
+            s.slabs = new float[k * strip * NR];
         }
         float[] tb = s.slabs;
-        for (int js = 0; js < full; js += STRIP * NR) {
-            int panels = Math.min(STRIP, (full - js) / NR);
+        for (int js = 0; js < full; js += strip * NR) {
+            int panels = Math.min(strip, (full - js) / NR);
             for (int q = 0; q < panels; q++) {
                 packSlab(b, bOff + js + q * NR, ldb, k, NR, tb, q * k * NR);
             }
@@ -97,7 +102,7 @@ final class PointwiseKernel {
                         epilogue(c, ci, ldc, bias, biasOff + r, res, ci + resDelta, kind, lo, hi);
                     } else {
                         product(k, a.data, a.paddedFree, r, tb, q * k * NR, s.tile, 0, NR);
-                        finish(s.tile, r1 - r, NR, c, ci, ldc, bias, biasOff + r, e, res, resDelta);
+                        finishRows(s.tile, r1 - r, c, ci, ldc, bias, biasOff + r, res, ci + resDelta, kind, lo, hi);
                     }
                 }
             }
@@ -129,6 +134,57 @@ final class PointwiseKernel {
         for (int p = 0; p < k; p++) {
             System.arraycopy(b, bOff + p * ldb, slab, sOff + p * NR, cols);
             java.util.Arrays.fill(slab, sOff + p * NR + cols, sOff + (p + 1) * NR, 0f);
+        }
+    }
+
+    /**
+     * Bytes of packed B per strip ({@code -Dvinfer.pointwiseStripBytes}, default 64 KiB): the strip is
+     * {@code max(STRIP, STRIP_BYTES / (K * NR * 4))} panels wide. With K = 256 that is the general GEMM's 4 panels;
+     * with few input channels it is wider (K = 16: 32 panels, 1024 columns), so each B row is read and each output
+     * row written in runs of 2-4 KiB rather than 512 bytes: the hardware prefetchers follow those, and the output
+     * of a 16->96 layer at 112x112 (4.8 MB) leaves the core with fewer stalls. The packed strip then lives in L2
+     * rather than L1, which the tile's 2 loads per 12 FMAs do not notice. Paired probe, one thread, load 16, median
+     * CPU time vs 4-panel strips: 16->96 @112x112 0.80-0.83 (32, 64 and 128 KiB alike), 32->16 @112x112 0.80-1.0,
+     * 24->144 @56x56 0.95-0.99, 256->64 @56x56 (unchanged strips) 0.98-0.99.
+     */
+    static final int STRIP_BYTES = Integer.getInteger("vinfer.pointwiseStripBytes", 64 * 1024);
+
+    /** Panels per strip for reduction length k (see {@link #STRIP_BYTES}). */
+    static int stripPanels(int k) {
+        return Math.max(STRIP, STRIP_BYTES / (k * NR * Float.BYTES));
+    }
+
+    /**
+     * The first {@code mr < MR} rows of a full-width scratch tile ({@code MR x NR}, rows {@code NR} apart) to C with
+     * residual, bias and activation in vectors, as {@link #epilogue}.
+     */
+    private static void finishRows(float[] tile, int mr, float[] c, int ci, int ldc, float[] bias, int biasRow,
+            float[] res, int ri, int kind, float lo, float hi) {
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector h = FloatVector.broadcast(S, hi);
+        for (int i = 0; i < mr; i++) {
+            int o = ci + i * ldc;
+            FloatVector v0 = FloatVector.fromArray(S, tile, i * NR);
+            FloatVector v1 = FloatVector.fromArray(S, tile, i * NR + L);
+            if (res != null) {
+                v0 = v0.add(FloatVector.fromArray(S, res, ri + i * ldc));
+                v1 = v1.add(FloatVector.fromArray(S, res, ri + i * ldc + L));
+            }
+            if (bias != null) {
+                FloatVector bv = FloatVector.broadcast(S, bias[biasRow + i]);
+                v0 = v0.add(bv);
+                v1 = v1.add(bv);
+            }
+            if (kind != 0) {
+                v0 = v0.max(l);
+                v1 = v1.max(l);
+                if (kind == 2) {
+                    v0 = v0.min(h);
+                    v1 = v1.min(h);
+                }
+            }
+            v0.intoArray(c, o);
+            v1.intoArray(c, o + L);
         }
     }
 
