@@ -48,6 +48,11 @@ public enum Engine {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
                 o.setIntraOpNumThreads(threads);
+                if (threads > 1 && !Boolean.parseBoolean(System.getProperty("vinfer.bench.ortSpin", "true"))) {
+                    // ORT's pool threads spin for a while after each run; in a paired (alternating) comparison they
+                    // hold the second core during vinfer's next run. Off only on request: it changes ORT's speed.
+                    o.addConfigEntry("session.intra_op.allow_spinning", "0");
+                }
                 o.setInterOpNumThreads(1);
                 o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
                 o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
