@@ -697,6 +697,22 @@ final class WinogradConv extends PreparedConv {
      * B^T along D, H (over the phase rows and the end values of each (dz, dy) row), then the shifted rows built and
      * B^T along W, writing channels {@code [c0, c0 + nc)} of every {@code V_pos}. See {@link #denseInput}.
      */
+    /**
+     * One axis of the dense input transform: for each of {@code count} lines, the transform's rows {@code k * kStep +
+     * line * lineStep} (k below {@code f.t}), each {@code rowStride} apart, from {@code cur} into the same places of
+     * {@code nxt}.
+     */
+    private void densePass(WinogradTransform f, int count, int kStep, int lineStep, int rowStride, float[] cur,
+            float[] nxt, int[] so, int[] dso, int active) {
+        for (int line = 0; line < count; line++) {
+            for (int k = 0; k < f.t; k++) {
+                so[k] = (k * kStep + line * lineStep) * rowStride;
+                dso[k] = so[k];
+            }
+            rows(f, true, cur, so, nxt, dso, active);
+        }
+    }
+
     private void denseTransform(Scratch sc, int ld, int nc, int c0, int cg, int rows, float[] v) {
         int mW = tw.m;
         int extra = tw.t - mW;
@@ -707,26 +723,14 @@ final class WinogradConv extends PreparedConv {
         float[] nxt = sc.patch2;
         int[] so = sc.srcOff;
         int[] dso = sc.dstOff;
-        if (td.t > 1) {
-            for (int dy = 0; dy < th.t; dy++) {
-                for (int k = 0; k < td.t; k++) {
-                    so[k] = (k * th.t + dy) * rowStride;
-                    dso[k] = so[k];
-                }
-                rows(td, true, cur, so, nxt, dso, active);
-            }
+        if (td.t > 1) { // depth: rows k * th.t + dy for each dy
+            densePass(td, th.t, th.t, 1, rowStride, cur, nxt, so, dso, active);
             float[] x = cur;
             cur = nxt;
             nxt = x;
         }
-        if (th.t > 1) {
-            for (int dz = 0; dz < td.t; dz++) {
-                for (int k = 0; k < th.t; k++) {
-                    so[k] = (dz * th.t + k) * rowStride;
-                    dso[k] = so[k];
-                }
-                rows(th, true, cur, so, nxt, dso, active);
-            }
+        if (th.t > 1) { // height: rows dz * th.t + k for each dz
+            densePass(th, td.t, 1, th.t, rowStride, cur, nxt, so, dso, active);
             float[] x = cur;
             cur = nxt;
             nxt = x;
