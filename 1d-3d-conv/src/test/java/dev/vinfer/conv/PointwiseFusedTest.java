@@ -52,6 +52,10 @@ class PointwiseFusedTest {
         check(be, r, 6, 8, 32 + 17, Epilogue.NONE, true, true, "pinned 6x8x49");
         // Small K: strips of 64 KiB of packed B (K = 16: 32 panels); two whole strips, a partial one and a tail.
         check(be, r, 13, 16, 2 * 1024 + 3 * 32 + 5, Epilogue.clip(0f, 6f), true, true, "pinned 13x16x2149");
+        // K = 96-256: strips widened to 8 panels (256 columns), packed row by row; two whole strips, a partial
+        // one of three panels and a tail, rows ending in a 4-row tile (64 = 10 x 6 + 4).
+        check(be, r, 64, 256, 2 * 256 + 3 * 32 + 9, Epilogue.RELU, true, true, "pinned 64x256x617");
+        check(be, r, 24, 96, 256 + 32 + 1, Epilogue.NONE, true, false, "pinned 24x96x289");
     }
 
     @Test

@@ -20,10 +20,9 @@ import jdk.incubator.vector.FloatVector;
  * than L2 (a 16->96 layer at 112x112 writes 4.8 MB, ResNet-50's 64->256 at 56x56 3.2 MB) those passes run from L3;
  * with the few input channels of MobileNet-style layers (K = 16-64) each output costs only K multiply-adds, so the
  * passes weigh as much as a good part of the product. Here, per strip of {@link #stripPanels} 32-column panels of B
- * ({@link VectorGemm#STRIP} or, for small K, more; copied into panel layout two vectors a row: {@code System.arraycopy}
- * per 32-float row cost more
- * than the copy itself), every row tile of A runs over the strip's panels, so its six output rows are written 128
- * floats at a stretch, and:
+ * (8 for K of 96-256, more for small K, {@link VectorGemm#STRIP} for deeper K; copied into panel layout row by row,
+ * {@link #packRows}), every row tile of A runs over the strip's panels, so its six output rows are written a strip's
+ * width at a stretch, and:
  * <ul>
  * <li>for K up to one k-block ({@link VectorGemm#KC}), the {@code MR x NR} accumulators get the residual, bias and
  * ReLU/Clip in registers and are stored once ({@link #fusedTile});</li>
@@ -37,7 +36,8 @@ import jdk.incubator.vector.FloatVector;
  * of at most one vector, 1.26x the time of a 16->64 layer at 54x54; masked vector finishing, 1.1-1.4x at 55x55.)
  * What was tried and lost: reading B in place (row p of a slab at {@code b + p * ldb}, no copy) was 10-30% slower
  * on K = 16-64 than the packed strips; one panel at a time (32 columns of 96 rows, each row on its own page) lost
- * against whole strips.
+ * against whole strips. Session 6: packing the next strip a few rows after each tile (software pipelining, so its
+ * loads would overlap the FMAs) was 3-7% slower than packing the strip in one pass, hot or with cold caches.
  *
  * <p>Rounding: as the general path (k-block partial sums added in order), then {@code + res}, {@code + bias},
  * clamp, in the unfused order.
@@ -87,10 +87,8 @@ final class PointwiseKernel {
         float[] tb = s.slabs;
         for (int js = 0; js < full; js += strip * NR) {
             int panels = Math.min(strip, (full - js) / NR);
-            for (int q = 0; q < panels; q++) {
-                packSlab(b, bOff + js + q * NR, ldb, k, NR, tb, q * k * NR);
-            }
-            // A row tile's panels side by side: its six output rows are written 128 floats at a stretch.
+            packRows(b, bOff + js, ldb, k, panels, tb);
+            // A row tile's panels side by side: its six output rows are written a strip's width at a stretch.
             for (int r = r0; r < r1; r += MR) {
                 for (int q = 0; q < panels; q++) {
                     int ci = cOff + (r - r0) * ldc + js + q * NR;
@@ -119,18 +117,10 @@ final class PointwiseKernel {
     }
 
     /**
-     * Copies {@code cols <= NR} columns of B's {@code k} rows into a slab of {@code k x NR} (row p at
-     * {@code p * NR}, the layout of a packed B panel whose k-blocks follow one another), zero-padded.
+     * Copies {@code cols < NR} columns of B's {@code k} rows (the column tail) into a slab of {@code k x NR} (row p
+     * at {@code p * NR}, the layout of a packed B panel whose k-blocks follow one another), zero-padded.
      */
     private static void packSlab(float[] b, int bOff, int ldb, int k, int cols, float[] slab, int sOff) {
-        if (cols == NR) {
-            // Two vector moves a row: System.arraycopy's call overhead, paid per 32-float row, cost more.
-            for (int p = 0, src = bOff, dst = sOff; p < k; p++, src += ldb, dst += NR) {
-                FloatVector.fromArray(S, b, src).intoArray(slab, dst);
-                FloatVector.fromArray(S, b, src + L).intoArray(slab, dst + L);
-            }
-            return;
-        }
         for (int p = 0; p < k; p++) {
             System.arraycopy(b, bOff + p * ldb, slab, sOff + p * NR, cols);
             java.util.Arrays.fill(slab, sOff + p * NR + cols, sOff + (p + 1) * NR, 0f);
@@ -138,20 +128,49 @@ final class PointwiseKernel {
     }
 
     /**
+     * A strip of {@code panels} whole panels of B ({@code b[bOff]} its first column) into their slabs at
+     * {@code strip[q * k * NR]}, row by row: each source row is read in one run of {@code panels * NR} floats
+     * (panel by panel, 32 floats from each of K planes in turn, was 2-5% slower on 256->64 @56x56). Two vector
+     * moves a row and panel: {@code System.arraycopy}'s call overhead, paid per 32 floats, cost more.
+     */
+    private static void packRows(float[] b, int bOff, int ldb, int k, int panels, float[] strip) {
+        for (int p = 0; p < k; p++) {
+            int src = bOff + p * ldb;
+            int dst = p * NR;
+            for (int q = 0; q < panels; q++, src += NR, dst += k * NR) {
+                FloatVector.fromArray(S, b, src).intoArray(strip, dst);
+                FloatVector.fromArray(S, b, src + L).intoArray(strip, dst + L);
+            }
+        }
+    }
+
+    /**
      * Bytes of packed B per strip ({@code -Dvinfer.pointwiseStripBytes}, default 64 KiB): the strip is
-     * {@code max(STRIP, STRIP_BYTES / (K * NR * 4))} panels wide. With K = 256 that is the general GEMM's 4 panels;
-     * with few input channels it is wider (K = 16: 32 panels, 1024 columns), so each B row is read and each output
-     * row written in runs of 2-4 KiB rather than 512 bytes: the hardware prefetchers follow those, and the output
-     * of a 16->96 layer at 112x112 (4.8 MB) leaves the core with fewer stalls. The packed strip then lives in L2
-     * rather than L1, which the tile's 2 loads per 12 FMAs do not notice. Paired probe, one thread, load 16, median
-     * CPU time vs 4-panel strips: 16->96 @112x112 0.80-0.83 (32, 64 and 128 KiB alike), 32->16 @112x112 0.80-1.0,
-     * 24->144 @56x56 0.95-0.99, 256->64 @56x56 (unchanged strips) 0.98-0.99.
+     * {@code max(STRIP, STRIP_BYTES / (K * NR * 4))} panels wide, and at least {@link #WIDE_PANELS} while that keeps
+     * it within {@link #WIDE_BYTES}. With few input channels it is wide (K = 16: 32 panels, 1024 columns), so each B
+     * row is read and each output row written in runs of 2-4 KiB rather than 512 bytes: the hardware prefetchers
+     * follow those, and the output of a 16->96 layer at 112x112 (4.8 MB) leaves the core with fewer stalls. The
+     * packed strip then lives in L2 rather than L1, which the tile's 2 loads per 12 FMAs do not notice. Paired
+     * probe, one thread, load 16, median CPU time vs 4-panel strips: 16->96 @112x112 0.80-0.83 (32, 64 and 128 KiB
+     * alike), 32->16 @112x112 0.80-1.0, 24->144 @56x56 0.95-0.99.
      */
     static final int STRIP_BYTES = Integer.getInteger("vinfer.pointwiseStripBytes", 64 * 1024);
 
+    /**
+     * Panels a strip gets at least when it fits {@link #WIDE_BYTES} (K up to 256): 8 panels are 1 KiB runs per B
+     * row. Session 6, paired probe (ConvPairedProbe, one thread, load 13-16, CPU-time medians vs 4-panel strips
+     * packed panel by panel): 256->64 @56x56 0.91-0.93 hot and cold (16 panels: 0.95-0.97), 256->128 @56x56
+     * 0.96, 128->512 @28x28 0.98-1.0; 512->128 @28x28 (K = 512 keeps 4 panels) 0.98-1.0 from the row-wise packing.
+     */
+    static final int WIDE_PANELS = 2 * STRIP;
+    /** Most bytes of packed B a strip is widened to for {@link #WIDE_PANELS} (256 KiB: a quarter of L2). */
+    static final int WIDE_BYTES = 256 * 1024;
+
     /** Panels per strip for reduction length k (see {@link #STRIP_BYTES}). */
     static int stripPanels(int k) {
-        return Math.max(STRIP, STRIP_BYTES / (k * NR * Float.BYTES));
+        int slab = k * NR * Float.BYTES;
+        int panels = Math.max(STRIP, STRIP_BYTES / slab);
+        return WIDE_PANELS * slab <= WIDE_BYTES ? Math.max(panels, WIDE_PANELS) : panels;
     }
 
     /**
