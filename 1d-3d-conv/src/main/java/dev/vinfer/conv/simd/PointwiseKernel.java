@@ -22,13 +22,10 @@ import jdk.incubator.vector.FloatVector;
  * passes weigh as much as a good part of the product. Here, per strip of {@link #stripPanels} 32-column panels of B
  * (8 for K of 96-256, more for small K, {@link VectorGemm#STRIP} for deeper K; copied into panel layout row by row,
  * {@link #packRows}), every row tile of A runs over the strip's panels, so its six output rows are written a strip's
- * width at a stretch, and:
- * <ul>
- * <li>for K up to one k-block ({@link VectorGemm#KC}), the {@code MR x NR} accumulators get the residual, bias and
- * ReLU/Clip in registers and are stored once ({@link #fusedTile});</li>
- * <li>for larger K, {@link MicroKernel#tile} runs k-block by k-block into C and the epilogue follows on the tile
- * while it is still in L1 ({@link #epilogue}).</li>
- * </ul>
+ * width at a stretch, and
+ * the {@code MR x NR} accumulators run over all of K (A's k-blocks one after another) and get the residual,
+ * bias and ReLU/Clip in registers before they are stored once ({@link #fusedTile}; until session 6, K past one
+ * k-block ({@link VectorGemm#KC}) ran k-block by k-block into C with an epilogue pass on the tile).
  * Rows past the last whole {@link MicroKernel#MR} (16 output channels = 2 x 6 + 4) are computed into a scratch tile
  * and finished in vectors ({@link #finishRows}; value by value, as before, that last tile cost 5-14% of a 16-row
  * layer); columns past the last whole {@link MicroKernel#NR} are computed into the scratch tile from a zero-padded
@@ -39,8 +36,8 @@ import jdk.incubator.vector.FloatVector;
  * against whole strips. Session 6: packing the next strip a few rows after each tile (software pipelining, so its
  * loads would overlap the FMAs) was 3-7% slower than packing the strip in one pass, hot or with cold caches.
  *
- * <p>Rounding: as the general path (k-block partial sums added in order), then {@code + res}, {@code + bias},
- * clamp, in the unfused order.
+ * <p>Rounding: one running sum over all of K (the general path adds k-block partial sums: the same within the
+ * declared (K + 3)-ulp bound), then {@code + res}, {@code + bias}, clamp, in the unfused order.
  */
 final class PointwiseKernel {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -92,12 +89,9 @@ final class PointwiseKernel {
             for (int r = r0; r < r1; r += MR) {
                 for (int q = 0; q < panels; q++) {
                     int ci = cOff + (r - r0) * ldc + js + q * NR;
-                    if (r1 - r >= MR && k <= KC) {
-                        fusedTile(k, a.data, r * k, tb, q * k * NR, c, ci, ldc, bias, biasOff + r, res,
+                    if (r1 - r >= MR) {
+                        fusedTile(k, a.data, a.paddedFree, r, tb, q * k * NR, c, ci, ldc, bias, biasOff + r, res,
                                 ci + resDelta, kind, lo, hi);
-                    } else if (r1 - r >= MR) {
-                        product(k, a.data, a.paddedFree, r, tb, q * k * NR, c, ci, ldc);
-                        epilogue(c, ci, ldc, bias, biasOff + r, res, ci + resDelta, kind, lo, hi);
                     } else {
                         product(k, a.data, a.paddedFree, r, tb, q * k * NR, s.tile, 0, NR);
                         finishRows(s.tile, r1 - r, c, ci, ldc, bias, biasOff + r, res, ci + resDelta, kind, lo, hi);
@@ -237,46 +231,14 @@ final class PointwiseKernel {
     }
 
     /**
-     * The epilogue of one full tile just written by {@link #product} (so still in L1): residual (if res is
-     * non-null, at {@code ri}), bias (if non-null), then kind 1 clamps at {@code lo}, kind 2 to {@code [lo, hi]}.
+     * {@link MicroKernel#tile} over all of K with the epilogue applied to the accumulators before the only store:
+     * the tile's rows from {@code row} of the packed A (k-block at {@code pc} at {@code pc * paddedFree}, panel
+     * {@code a[pc * paddedFree + row * kc + p * MR + r]}), B a slab {@code b[bi + p * NR + j]} over all of K. The
+     * accumulators stay in registers across k-blocks: for K past one k-block (512->128 @28x28, MobileNetV2's 576
+     * and 960) C is written once instead of once per k-block and then again by an epilogue pass.
      */
-    private static void epilogue(float[] c, int ci, int ldc, float[] bias, int biasRow, float[] res, int ri,
-            int kind, float lo, float hi) {
-        FloatVector l = FloatVector.broadcast(S, lo);
-        FloatVector h = FloatVector.broadcast(S, hi);
-        for (int i = 0; i < MR; i++) {
-            int o = ci + i * ldc;
-            FloatVector v0 = FloatVector.fromArray(S, c, o);
-            FloatVector v1 = FloatVector.fromArray(S, c, o + L);
-            if (res != null) {
-                v0 = v0.add(FloatVector.fromArray(S, res, ri + i * ldc));
-                v1 = v1.add(FloatVector.fromArray(S, res, ri + i * ldc + L));
-            }
-            if (bias != null) {
-                FloatVector bv = FloatVector.broadcast(S, bias[biasRow + i]);
-                v0 = v0.add(bv);
-                v1 = v1.add(bv);
-            }
-            if (kind != 0) {
-                // max/min keep NaN, as Math.max/min and the unfused epilogue do.
-                v0 = v0.max(l);
-                v1 = v1.max(l);
-                if (kind == 2) {
-                    v0 = v0.min(h);
-                    v1 = v1.min(h);
-                }
-            }
-            v0.intoArray(c, o);
-            v1.intoArray(c, o + L);
-        }
-    }
-
-    /**
-     * {@link MicroKernel#tile} for one k-block ({@code kc <= KC}) with the epilogue applied to the accumulators
-     * before the only store: A panel {@code a[ai + p * MR + r]}, B panel {@code b[bi + p * NR + j]}.
-     */
-    private static void fusedTile(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc,
-            float[] bias, int biasRow, float[] res, int ri, int kind, float lo, float hi) {
+    private static void fusedTile(int k, float[] a, int paddedFree, int row, float[] b, int bi, float[] c, int ci,
+            int ldc, float[] bias, int biasRow, float[] res, int ri, int kind, float lo, float hi) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -289,29 +251,34 @@ final class PointwiseKernel {
         FloatVector c41 = c00;
         FloatVector c50 = c00;
         FloatVector c51 = c00;
-        for (int p = 0; p < kc; p++) {
-            int bp = bi + p * NR;
-            int ap = ai + p * MR;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector av = FloatVector.broadcast(S, a[ap]);
-            c00 = av.fma(b0, c00);
-            c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, a[ap + 1]);
-            c10 = av.fma(b0, c10);
-            c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, a[ap + 2]);
-            c20 = av.fma(b0, c20);
-            c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, a[ap + 3]);
-            c30 = av.fma(b0, c30);
-            c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, a[ap + 4]);
-            c40 = av.fma(b0, c40);
-            c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, a[ap + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            int ai = pc * paddedFree + row * kc;
+            int bk = bi + pc * NR;
+            for (int p = 0; p < kc; p++) {
+                int bp = bk + p * NR;
+                int ap = ai + p * MR;
+                FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+                FloatVector av = FloatVector.broadcast(S, a[ap]);
+                c00 = av.fma(b0, c00);
+                c01 = av.fma(b1, c01);
+                av = FloatVector.broadcast(S, a[ap + 1]);
+                c10 = av.fma(b0, c10);
+                c11 = av.fma(b1, c11);
+                av = FloatVector.broadcast(S, a[ap + 2]);
+                c20 = av.fma(b0, c20);
+                c21 = av.fma(b1, c21);
+                av = FloatVector.broadcast(S, a[ap + 3]);
+                c30 = av.fma(b0, c30);
+                c31 = av.fma(b1, c31);
+                av = FloatVector.broadcast(S, a[ap + 4]);
+                c40 = av.fma(b0, c40);
+                c41 = av.fma(b1, c41);
+                av = FloatVector.broadcast(S, a[ap + 5]);
+                c50 = av.fma(b0, c50);
+                c51 = av.fma(b1, c51);
+            }
         }
         int r1 = ci + ldc;
         int r2 = r1 + ldc;
