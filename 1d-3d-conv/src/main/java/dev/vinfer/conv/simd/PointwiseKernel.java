@@ -93,7 +93,7 @@ final class PointwiseKernel {
                         fusedTile(k, a.data, a.paddedFree, r, tb, q * k * NR, c, ci, ldc, bias, biasOff + r, res,
                                 ci + resDelta, kind, lo, hi);
                     } else {
-                        product(k, a.data, a.paddedFree, r, tb, q * k * NR, s.tile, 0, NR);
+                        product(k, r1 - r, a.data, a.paddedFree, r, tb, q * k * NR, s.tile, 0, NR);
                         finishRows(s.tile, r1 - r, c, ci, ldc, bias, biasOff + r, res, ci + resDelta, kind, lo, hi);
                     }
                 }
@@ -103,7 +103,7 @@ final class PointwiseKernel {
         if (nt > 0) {
             packSlab(b, bOff + full, ldb, k, nt, tb, 0);
             for (int r = r0; r < r1; r += MR) {
-                product(k, a.data, a.paddedFree, r, tb, 0, s.tile, 0, NR);
+                product(k, Math.min(MR, r1 - r), a.data, a.paddedFree, r, tb, 0, s.tile, 0, NR);
                 finish(s.tile, Math.min(MR, r1 - r), nt, c, cOff + (r - r0) * ldc + full, ldc, bias, biasOff + r, e,
                         res, resDelta);
             }
@@ -218,15 +218,21 @@ final class PointwiseKernel {
     }
 
     /**
-     * One {@code MR x NR} tile over all of K into {@code c[ci]} (rows {@code ldc} apart): A's k-blocks one after
-     * another through {@link MicroKernel#tile} (the first stores, later ones add), B a packed slab ({@code K x NR},
-     * row p at {@code b[bi + p * NR]}).
+     * The first {@code rows} rows (at least, all six when {@code rows > 4}) of an {@code MR x NR} tile over all of
+     * K into {@code c[ci]} (rows {@code ldc} apart): A's k-blocks one after another through {@link MicroKernel#tile}
+     * or, for at most four rows, {@link MicroKernel#tile4} (the last tile of 64 = 10 x 6 + 4 or 128 = 21 x 6 + 2
+     * output channels: two thirds of the FMAs); the first k-block stores, later ones add. B is a packed slab
+     * ({@code K x NR}, row p at {@code b[bi + p * NR]}).
      */
-    private static void product(int k, float[] a, int paddedFree, int row, float[] b, int bi, float[] c, int ci,
-            int ldc) {
+    private static void product(int k, int rows, float[] a, int paddedFree, int row, float[] b, int bi, float[] c,
+            int ci, int ldc) {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
-            MicroKernel.tile(kc, a, pc * paddedFree + row * kc, b, bi + pc * NR, NR, c, ci, ldc, pc > 0);
+            if (rows <= 4) {
+                MicroKernel.tile4(kc, a, pc * paddedFree + row * kc, b, bi + pc * NR, NR, c, ci, ldc, pc > 0);
+            } else {
+                MicroKernel.tile(kc, a, pc * paddedFree + row * kc, b, bi + pc * NR, NR, c, ci, ldc, pc > 0);
+            }
         }
     }
 
