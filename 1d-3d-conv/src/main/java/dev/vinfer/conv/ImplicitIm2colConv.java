@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * shrink down to about {@link #MIN_RANGE} pixels ({@link GuidedRanges#perThread}: each thread writes its own
  * contiguous part of the plane, and a worker that starts late still gets its share), all starting at multiples of
  * 64 pixels. The input copy is split over input rows. Memory: one
- * layout per calling thread (about the padded input), kept and reused; it is zeroed when a different kernel used it
- * last, so its padding is always zero.
+ * layout per calling thread (about the padded input), kept and reused; its padding is zeroed when a different kernel
+ * used it last, so that it always reads as zero.
  */
 final class ImplicitIm2colConv extends PreparedConv {
     /** Pixels per GEMM call: an activation other than ReLU, or a residual, is applied per chunk, still in cache. */
@@ -128,13 +128,16 @@ final class ImplicitIm2colConv extends PreparedConv {
         return r;
     }
 
-    /** The calling thread's layout, zeroed unless this kernel was the last to use it (then its padding is zero). */
+    /**
+     * The calling thread's layout, its padding zeroed unless this kernel was the last to use it (then it is zero
+     * still: fill writes only the positions the input covers).
+     */
     private float[] layoutBuffer() {
         Layout l = LAYOUT.get();
         if (l.data.length < layout.length) {
             l.data = new float[layout.length];
         } else if (l.owner != id) {
-            Arrays.fill(l.data, 0, layout.length, 0f);
+            layout.clearPadding(l.data, g.inChannels());
         }
         l.owner = id;
         return l.data;

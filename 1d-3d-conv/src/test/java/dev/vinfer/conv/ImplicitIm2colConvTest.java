@@ -142,7 +142,7 @@ class ImplicitIm2colConvTest {
     }
 
     /**
-     * Two kernels with different padding share the calling thread's layout buffer: whichever ran last, the other's
+     * Kernels with different padding share the calling thread's layout buffer: whichever ran last, the next one's
      * padding must read as zeros (its input positions differ), so alternating them must not change results.
      */
     @Test
@@ -150,12 +150,18 @@ class ImplicitIm2colConvTest {
         Random r = new Random(5400);
         ConvGeometry a = ConvGeometry.builder().channels(2, 8).input(12, 12).kernel(3, 3).padsOnnx(1, 1, 1, 1).build();
         ConvGeometry b = ConvGeometry.builder().channels(2, 8).input(12, 12).kernel(5, 5).padsOnnx(2, 2, 2, 2).build();
+        // Strided (phases, asymmetric pads, rounding past the padded extent) and 3-D: only their padding is cleared.
+        ConvGeometry c = ConvGeometry.builder().channels(3, 8).input(13, 15).kernel(7, 7).strides(2, 2)
+                .padsOnnx(3, 2, 1, 3).build();
+        ConvGeometry d = ConvGeometry.builder().channels(2, 8).input(5, 6, 7).kernel(3, 3, 3).strides(1, 2, 2)
+                .padsOnnx(1, 1, 0, 2, 1, 1).build();
+        int[] order = {0, 1, 0, 2, 3, 2, 0, 3, 1, 2};
         for (Backend be : TestSupport.backends()) {
-            ConvGeometry[] gs = {a, b};
-            ConvKernel[] ks = new ConvKernel[2];
-            float[][] ins = new float[2][];
-            float[][] wants = new float[2][];
-            for (int i = 0; i < 2; i++) {
+            ConvGeometry[] gs = {a, b, c, d};
+            ConvKernel[] ks = new ConvKernel[gs.length];
+            float[][] ins = new float[gs.length][];
+            float[][] wants = new float[gs.length][];
+            for (int i = 0; i < gs.length; i++) {
                 float[] w = random(r, gs[i].weightLength());
                 ins[i] = random(r, gs[i].inputLength());
                 for (int j = 0; j < ins[i].length; j++) {
@@ -165,8 +171,8 @@ class ImplicitIm2colConvTest {
                 ConvReference.conv(gs[i], ins[i], 0, w, 0, null, Epilogue.NONE, wants[i], 0);
                 ks[i] = Convolutions.prepare(gs[i], w, 0, null, Epilogue.NONE, ConvAlgorithm.IMPLICIT_IM2COL, be);
             }
-            for (int rep = 0; rep < 4; rep++) {
-                int i = rep % 2;
+            for (int rep = 0; rep < order.length; rep++) {
+                int i = order[rep];
                 float[] out = new float[gs[i].outputLength()];
                 Arrays.fill(out, Float.NaN);
                 ks[i].run(ins[i], 0, out, 0, Parallel.SERIAL);

@@ -37,6 +37,15 @@ final class VectorPanelGemm implements PanelGemm {
         final float[] tile = new float[MR * NR];
         final int[] segSrc = new int[NR];
         final int[] segDst = new int[NR];
+        /** Per panel of a group: its source offset when the first row tile packs it, else -1 (packed before). */
+        int[] packLater = new int[0];
+
+        int[] packLater(int n) {
+            if (packLater.length < n) {
+                packLater = new int[n];
+            }
+            return packLater;
+        }
 
         float[] panel(int n) {
             if (panel.length < n) {
@@ -53,8 +62,14 @@ final class VectorPanelGemm implements PanelGemm {
     private final float[] a;
     /** mp biases, zero past m. */
     private final float[] bias;
+    /** Whether the first row tile packs single-run panels as it reads them (off only to measure). */
+    private final boolean packInTile;
 
     VectorPanelGemm(int m, int k, float[] w, int wOff, float[] bias) {
+        this(m, k, w, wOff, bias, !Boolean.getBoolean("vinfer.panelGemm.packFirst"));
+    }
+
+    VectorPanelGemm(int m, int k, float[] w, int wOff, float[] bias, boolean packInTile) {
         GemmChecks.dims(m, 0, k);
         Objects.checkFromIndexSize(wOff, Math.multiplyExact(m, k), w.length);
         if (bias != null && bias.length < m) {
@@ -74,6 +89,7 @@ final class VectorPanelGemm implements PanelGemm {
         if (bias != null) {
             System.arraycopy(bias, 0, this.bias, 0, m);
         }
+        this.packInTile = packInTile;
     }
 
     @Override
@@ -122,22 +138,34 @@ final class VectorPanelGemm implements PanelGemm {
         // Which tile kernel, decided once per call rather than per tile.
         boolean plain = MR == 8 && hi == Float.POSITIVE_INFINITY && (lo == 0f || lo == Float.NEGATIVE_INFINITY);
         boolean relu = lo == 0f;
+        int[] packLater = s.packLater(perGroup);
+        // The first row tile packs the panels it reads (tile8Packing) when it is a plain full 8-row tile.
+        boolean fusedPack = packInTile && plain && m >= MR;
         for (int g0 = p0; g0 < p1; g0 += perGroup * NR) {
             int g1 = Math.min(p1, g0 + perGroup * NR);
             // Pack the group's panels one after another (a copy spilling past a panel's last tap lands in the next
-            // panel's first row, which is packed later, or in the slack after the last one).
+            // panel's first row, which is packed later, or in the slack after the last one); a full panel of one
+            // run is left to the first row tile, which packs it while it computes (whole rows, no spill).
             for (int q0 = g0, j = 0; q0 < g1; q0 += NR, j++) {
-                int segs = segments(grid, q0, Math.min(NR, g1 - q0), segSrc, segDst);
+                int n = Math.min(NR, g1 - q0);
+                int segs = segments(grid, q0, n, segSrc, segDst);
                 checkSource(src, srcOff, tapOff, segSrc, segs);
-                pack(src, srcOff, tapOff, segSrc, segDst, segs, panels, j * stride);
+                if (fusedPack && segs == 1 && n == NR) {
+                    packLater[j] = srcOff + segSrc[0];
+                } else {
+                    packLater[j] = -1;
+                    pack(src, srcOff, tapOff, segSrc, segDst, segs, panels, j * stride);
+                }
             }
             // Row tiles outside, panels inside: each output row is written as one run of up to perGroup * NR
             // pixels, so a sweep writes 8 streams at a time instead of all m rows by 2 vectors each.
             for (int ir = 0; ir < mp; ir += MR) {
                 int rows = Math.min(MR, m - ir);
-                for (int q0 = g0, bo = 0; q0 < g1; q0 += NR, bo += stride) {
+                for (int q0 = g0, bo = 0, j = 0; q0 < g1; q0 += NR, bo += stride, j++) {
                     int n = Math.min(NR, g1 - q0);
-                    if (n == NR && rows == MR) {
+                    if (ir == 0 && packLater[j] >= 0) {
+                        tile8Packing(src, packLater[j], tapOff, panels, bo, c, cOff + q0, ldc, relu);
+                    } else if (n == NR && rows == MR) {
                         if (plain) {
                             tile8(panels, bo, ir, c, cOff + ir * ldc + q0, ldc, relu);
                         } else {
@@ -302,6 +330,88 @@ final class VectorPanelGemm implements PanelGemm {
         // too large for C2 to inline the last stores, which then boxed their vectors). No min here: on the
         // MobileNetV2 stem (k = 27) an always-present min with +infinity cost 9% (0.310 -> 0.338 ms;
         // a compare + blend instead of max/min was twice as slow).
+        FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
+        c00.max(floor).intoArray(c, ci);
+        c01.max(floor).intoArray(c, ci + L);
+        c10.max(floor).intoArray(c, ci + ldc);
+        c11.max(floor).intoArray(c, ci + ldc + L);
+        c20.max(floor).intoArray(c, ci + 2 * ldc);
+        c21.max(floor).intoArray(c, ci + 2 * ldc + L);
+        c30.max(floor).intoArray(c, ci + 3 * ldc);
+        c31.max(floor).intoArray(c, ci + 3 * ldc + L);
+        c40.max(floor).intoArray(c, ci + 4 * ldc);
+        c41.max(floor).intoArray(c, ci + 4 * ldc + L);
+        c50.max(floor).intoArray(c, ci + 5 * ldc);
+        c51.max(floor).intoArray(c, ci + 5 * ldc + L);
+        c60.max(floor).intoArray(c, ci + 6 * ldc);
+        c61.max(floor).intoArray(c, ci + 6 * ldc + L);
+        c70.max(floor).intoArray(c, ci + 7 * ldc);
+        c71.max(floor).intoArray(c, ci + 7 * ldc + L);
+    }
+
+    /**
+     * {@link #tile8} for rows 0-7 reading B straight from the source (tap p at {@code src[from + tapOff[p]]}) and
+     * storing it into the panel at {@code b[bo]} on the way, for the other row tiles. Packing before the sweep
+     * cost 9% of the 7x7/2 stem (k = 147: 18.8 KiB stored per 32 pixels into a group buffer the sweep has pushed
+     * out to L2, while the FMA units wait; measured by skipping it); here the copy's loads and stores run
+     * alongside the first tile's FMAs: 1.4-4% of the layer saved (ConvPairedProbe, CPU medians, load 8-16), not
+     * all 9% (the first tile is slower by most of what the copy costs). Same products in the same order as
+     * packing first: the results are bit-identical ({@code -Dvinfer.panelGemm.packFirst=true} packs first).
+     */
+    private void tile8Packing(float[] src, int from, int[] tapOff, float[] b, int bo, float[] c, int ci, int ldc,
+            boolean relu) {
+        float[] w = a;
+        int row0 = 0;
+        int ai = 0;
+        FloatVector c00 = FloatVector.broadcast(S, bias[row0]);
+        FloatVector c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(S, bias[row0 + 1]);
+        FloatVector c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, bias[row0 + 2]);
+        FloatVector c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(S, bias[row0 + 3]);
+        FloatVector c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, bias[row0 + 4]);
+        FloatVector c41 = c40;
+        FloatVector c50 = FloatVector.broadcast(S, bias[row0 + 5]);
+        FloatVector c51 = c50;
+        FloatVector c60 = FloatVector.broadcast(S, bias[row0 + 6]);
+        FloatVector c61 = c60;
+        FloatVector c70 = FloatVector.broadcast(S, bias[row0 + 7]);
+        FloatVector c71 = c70;
+        for (int p = 0; p < k; p++) {
+            int f = from + tapOff[p];
+            int bp = bo + p * NR;
+            int ap = ai + p * 8;
+            FloatVector b0 = FloatVector.fromArray(S, src, f);
+            FloatVector b1 = FloatVector.fromArray(S, src, f + L);
+            b0.intoArray(b, bp);
+            b1.intoArray(b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, w[ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, w[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, w[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, w[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, w[ap + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, w[ap + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, w[ap + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, w[ap + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
         FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
         c00.max(floor).intoArray(c, ci);
         c01.max(floor).intoArray(c, ci + L);

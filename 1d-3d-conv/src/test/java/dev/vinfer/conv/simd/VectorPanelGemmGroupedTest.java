@@ -93,6 +93,52 @@ class VectorPanelGemmGroupedTest {
     }
 
     /**
+     * The first row tile packing the panels it reads ({@code tile8Packing}) gives exactly the floats of packing
+     * them first: same products, same order. Random grids (panels of one and of two runs), groups, ranges and
+     * m from 8 to 70 (the fused path needs a full 8-row tile), k up to 160 (the 7x7 stem's 147), ReLU or none.
+     */
+    @Test
+    void packingInTheFirstTileIsBitIdentical() {
+        assumeTrue(vectorModule(), "needs the vector module");
+        for (long seed = 9100; seed < 9130; seed++) {
+            Random r = new Random(seed);
+            int m = 8 + r.nextInt(63);
+            int k = 1 + r.nextInt(160);
+            int outW = 1 + r.nextInt(120);
+            int outH = 1 + r.nextInt(5);
+            int rowPitch = outW + r.nextInt(4);
+            PanelGemm.PixelGrid grid = new PanelGemm.PixelGrid(outW, outH, rowPitch, rowPitch * outH);
+            int pixels = outW * outH;
+            int[] tapOff = new int[k];
+            int maxTap = 0;
+            for (int p = 0; p < k; p++) {
+                tapOff[p] = r.nextInt(2 * rowPitch * outH + 1);
+                maxTap = Math.max(maxTap, tapOff[p]);
+            }
+            float[] src = random(r, maxTap + grid.source(pixels - 1) + 1 + PanelGemm.SOURCE_SLACK);
+            float[] w = random(r, m * k);
+            float[] bias = r.nextBoolean() ? random(r, m) : null;
+            int p0 = r.nextInt(pixels);
+            int p1 = p0 + 1 + r.nextInt(pixels - p0);
+            int group = 1 + r.nextInt(7);
+            float lo = r.nextBoolean() ? 0f : Float.NEGATIVE_INFINITY;
+            float[] fused = new float[m * pixels];
+            float[] packedFirst = new float[m * pixels];
+            new VectorPanelGemm(m, k, w, 0, bias, true)
+                    .runWith(src, 0, tapOff, grid, p0, p1, fused, 0, pixels, lo, Float.POSITIVE_INFINITY, group);
+            new VectorPanelGemm(m, k, w, 0, bias, false)
+                    .runWith(src, 0, tapOff, grid, p0, p1, packedFirst, 0, pixels, lo, Float.POSITIVE_INFINITY, group);
+            for (int i = 0; i < fused.length; i++) {
+                if (Float.floatToRawIntBits(fused[i]) != Float.floatToRawIntBits(packedFirst[i])) {
+                    throw new AssertionError("seed=" + seed + " m=" + m + " k=" + k + " grid=" + grid + " [" + p0
+                            + ", " + p1 + ") group=" + group + ": row " + i / pixels + " col " + i % pixels + " "
+                            + fused[i] + " != " + packedFirst[i]);
+                }
+            }
+        }
+    }
+
+    /**
      * The rule: as many panels as fit the budget, at most a chunk (32 panels), at least one; for every output size
      * (session s5stem measured the 2-D stems faster grouped too, not only outputs of 8 MB and more).
      */
