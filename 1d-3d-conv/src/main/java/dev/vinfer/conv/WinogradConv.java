@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * by columns: {@link #BY_COLUMNS_BUDGET}, their rows padded to whole vectors). When that leaves threads unevenly
  * loaded (small planes: ResNet's 512@7x7 is one strip of 16 tiles) all threads work on each strip in turn, phase by
  * phase: input transform by input channels, GEMMs by positions, output transform by output channels
- * ({@link #cooperativeStrip}). Scratch is per thread ({@link ThreadLocal}, kept); in a cooperative strip V and O are
+ * ({@link #cooperativeStrip}). WinogradScratch is per thread ({@link ThreadLocal}, kept); in a cooperative strip V and O are
  * the calling thread's, shared by all.
  */
 final class WinogradConv extends PreparedConv {
@@ -78,7 +78,7 @@ final class WinogradConv extends PreparedConv {
     /** By columns, the GEMM output's rows are padded to a multiple of this (16 float lanes with AVX-512). */
     static final int OUTPUT_ROW_ALIGN = 16;
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<WinogradScratch> SCRATCH = ThreadLocal.withInitial(WinogradScratch::new);
 
     private final ConvGeometry g;
     private final Shape3 s;
@@ -117,6 +117,8 @@ final class WinogradConv extends PreparedConv {
     static final int COLUMNS_PAD_SLOTS = 2;
     /** Tiles as the GEMMs' columns ({@link #stripByColumns}) instead of their rows ({@link #strip}). */
     private final boolean byColumns;
+    /** The input transform of strips by columns with dense segments (where {@link #denseColumns} says so). */
+    private final WinogradDenseColumns denseInput;
 
     WinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         this(g, m, w, wOff, bias, e, backend, 0, BY_COLUMNS_MIN, PATCH_FLOATS);
@@ -194,6 +196,7 @@ final class WinogradConv extends PreparedConv {
         this.segW = chunkTiles + 1;
         this.byColumns = (wide || stripRows * segW >= byColumnsMin)
                 && g.outChannelsPerGroup() <= BY_COLUMNS_MAX_CHANNELS;
+        this.denseInput = new WinogradDenseColumns(backend, g, s, td, th, tw, nH, chunks, chunkTiles, patchFloats);
         this.u = WinogradWeights.transform(g, s.kernelSize(), td, th, tw, positions, byColumns, backend, w, wOff);
     }
 
@@ -238,24 +241,6 @@ final class WinogradConv extends PreparedConv {
             case 6 -> ConvAlgorithm.WINOGRAD_F6_3;
             default -> throw new IllegalArgumentException("no Winograd F(" + m + ",3)");
         };
-    }
-
-    /** Per-thread buffers, grown on demand. */
-    private static final class Scratch {
-        float[] patch = new float[0];
-        float[] patch2 = new float[0];
-        float[] v = new float[0];
-        float[] o = new float[0];
-        /** One phase-interleaved row of the strip (all segments), between input/output and the phase rows. */
-        float[] line = new float[0];
-        /** The segments' end values of a dense by-columns block, saved before the shifted rows overwrite them. */
-        float[] ends = new float[0];
-        int[] srcOff = new int[8];
-        int[] dstOff = new int[8];
-
-        static float[] grow(float[] a, int n) {
-            return a.length >= n ? a : new float[n];
-        }
     }
 
     /** A spare call object (see {@link PreparedConv.Call}): a steady run allocates no task lambda per call. */
@@ -341,9 +326,9 @@ final class WinogradConv extends PreparedConv {
             if (byColumns) {
                 stripByColumns(n, gi, r0, r1, in, inOff, out, outOff, res, resDelta);
             } else {
-                Scratch sc = SCRATCH.get();
+                WinogradScratch sc = SCRATCH.get();
                 float[] v = transformedInput(sc, n, gi, r0, r1, 0, g.inChannelsPerGroup(), in, inOff, null);
-                sc.o = Scratch.grow(sc.o, positions * (r1 - r0) * segW * mg);
+                sc.o = WinogradScratch.grow(sc.o, positions * (r1 - r0) * segW * mg);
                 stripGemms(v, sc.o, gi, r0, r1, 0, positions);
                 stripOutput(sc, sc.o, n, gi, r0, r1, 0, mg, out, outOff, res, resDelta);
             }
@@ -377,9 +362,9 @@ final class WinogradConv extends PreparedConv {
         int cg = g.inChannelsPerGroup();
         int mg = g.outChannelsPerGroup();
         int cols = (r1 - r0) * segW;
-        Scratch mine = SCRATCH.get();
-        mine.v = Scratch.grow(mine.v, positions * cg * cols);
-        mine.o = Scratch.grow(mine.o, positions * cols * mg);
+        WinogradScratch mine = SCRATCH.get();
+        mine.v = WinogradScratch.grow(mine.v, positions * cg * cols);
+        mine.o = WinogradScratch.grow(mine.o, positions * cols * mg);
         c.n = n;
         c.gi = gi;
         c.r0 = r0;
@@ -444,15 +429,15 @@ final class WinogradConv extends PreparedConv {
      * GEMM outputs {@code o}: output transform tile by tile, scatter into the output planes, then residual, bias and
      * epilogue over the output rows the strip covers. {@code sc} is this thread's scratch.
      */
-    private void stripOutput(Scratch sc, float[] o, int n, int gi, int r0, int r1, int m0, int m1, float[] out,
+    private void stripOutput(WinogradScratch sc, float[] o, int n, int gi, int r0, int r1, int m0, int m1, float[] out,
             int outOff, float[] res, int resDelta) {
         int mg = g.outChannelsPerGroup();
         int len = m1 - m0;
         int rowsV = gemmRows(r0, r1);
         int perRow = rowsV / (r1 - r0);
         int patchSize = positions * len;
-        sc.patch = Scratch.grow(sc.patch, patchSize);
-        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
+        sc.patch = WinogradScratch.grow(sc.patch, patchSize);
+        sc.patch2 = WinogradScratch.grow(sc.patch2, patchSize);
         int tmax = Math.max(tw.t, Math.max(th.t, td.t));
         if (sc.srcOff.length < tmax) {
             sc.srcOff = new int[tmax];
@@ -499,7 +484,7 @@ final class WinogradConv extends PreparedConv {
      * or into this thread's {@code sc.v} (grown) if {@code v} is null; returns the array written. Uses (and grows)
      * {@code sc}'s patch and line buffers. Compacts a by-rows V of all channels when worth it.
      */
-    private float[] transformedInput(Scratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
+    private float[] transformedInput(WinogradScratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
             int inOff, float[] v) {
         return transformedInput(sc, n, gi, r0, r1, c0, c1, in, inOff, v, (r1 - r0) * segW);
     }
@@ -509,7 +494,7 @@ final class WinogradConv extends PreparedConv {
      * are padded to whole vectors so that no pass has a scalar tail; the padding columns carry values computed from
      * zeros or from neighbouring padding, never read into the output.
      */
-    private float[] transformedInput(Scratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
+    private float[] transformedInput(WinogradScratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in,
             int inOff, float[] v, int ld) {
         int cg = g.inChannelsPerGroup();
         int cols = ld;
@@ -517,12 +502,12 @@ final class WinogradConv extends PreparedConv {
         int block = Math.max(1, Math.min(c1 - c0, patchFloats / perChannel));
         // One slot more: the W stage's shifted rows read one value past the block's last row.
         int patchSize = perChannel * block + 1;
-        sc.patch = Scratch.grow(sc.patch, patchSize);
-        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
-        sc.line = Scratch.grow(sc.line, cols * tw.m);
+        sc.patch = WinogradScratch.grow(sc.patch, patchSize);
+        sc.patch2 = WinogradScratch.grow(sc.patch2, patchSize);
+        sc.line = WinogradScratch.grow(sc.line, cols * tw.m);
         boolean own = v == null;
         if (own) {
-            sc.v = Scratch.grow(sc.v, positions * cg * cols);
+            sc.v = WinogradScratch.grow(sc.v, positions * cg * cols);
             v = sc.v;
         }
         int tmax = Math.max(tw.t, Math.max(th.t, td.t));
@@ -559,17 +544,17 @@ final class WinogradConv extends PreparedConv {
         boolean dense = denseColumns(r0, r1);
         int seg = dense ? chunkTiles : segW;
         int cols = (r1 - r0) * seg;
-        Scratch sc = SCRATCH.get();
+        WinogradScratch sc = SCRATCH.get();
         int ld = roundUp(cols, OUTPUT_ROW_ALIGN);
-        float[] v = dense ? denseInput(sc, n, gi, r0, r1, in, inOff, ld)
+        float[] v = dense ? denseInput.input(sc, n, gi, r0, r1, in, inOff, ld)
                 : transformedInput(sc, n, gi, r0, r1, 0, cg, in, inOff, null, ld);
         // Rows padded to whole vectors (105 tile columns of 64@56x56 F(4,3): 112), so that the transforms' passes
         // and the (de)interleaves have no scalar tails and the GEMMs read V in place (no packing, see
         // VectorGemm.rowSweep); the padding columns go through the GEMMs too but are never read into the output.
-        sc.o = Scratch.grow(sc.o, positions * mg * ld);
-        sc.patch = Scratch.grow(sc.patch, td.t * th.t * tw.m * ld);
-        sc.patch2 = Scratch.grow(sc.patch2, td.t * th.t * tw.m * ld);
-        sc.line = Scratch.grow(sc.line, ld * tw.m);
+        sc.o = WinogradScratch.grow(sc.o, positions * mg * ld);
+        sc.patch = WinogradScratch.grow(sc.patch, td.t * th.t * tw.m * ld);
+        sc.patch2 = WinogradScratch.grow(sc.patch2, td.t * th.t * tw.m * ld);
+        sc.line = WinogradScratch.grow(sc.line, ld * tw.m);
         float[] o = sc.o;
         for (int pos = 0; pos < positions; pos++) {
             backend.gemmPackedA(u[gi][pos], 0, mg, false, ld, v, pos * cg * ld, ld, o, pos * mg * ld, ld,
@@ -589,18 +574,14 @@ final class WinogradConv extends PreparedConv {
      * of {@code len} values: {@link Backend#winogradF43} for F(4,3), {@link Backend#combine} otherwise.
      */
     private void rows(WinogradTransform f, boolean input, float[] src, int[] so, float[] dst, int[] dso, int len) {
-        if (f.m == 4) {
-            backend.winogradF43(input, input ? f.bt : f.at, src, so, dst, dso, len);
-        } else {
-            backend.combine(input ? f.t : f.m, f.t, input ? f.bt : f.at, src, so, dst, dso, len, false);
-        }
+        f.apply(backend, input, src, so, dst, dso, len);
     }
 
     /**
-     * Whether a strip by columns of tile rows {@code [r0, r1)} uses dense segments ({@link #denseInput}): when that
-     * makes its rows shorter once padded to whole vectors (64@56x56 F(4,3) as one strip: 196 -> 208 columns instead
-     * of 210 -> 224), unless a segment holds a single tile (its end values would not fit the slot
-     * {@link #denseInput} keeps them in); {@link #COLUMNS_DENSE} / {@link #COLUMNS_PAD_SLOTS} force a layout.
+     * Whether a strip by columns of tile rows {@code [r0, r1)} uses dense segments ({@link WinogradDenseColumns}):
+     * when that makes its rows shorter once padded to whole vectors (64@56x56 F(4,3) as one strip: 196 -> 208
+     * columns instead of 210 -> 224), unless a segment holds a single tile (its end values would not fit the slot
+     * {@link WinogradDenseColumns} keeps them in); {@link #COLUMNS_DENSE} / {@link #COLUMNS_PAD_SLOTS} force a layout.
      * Where both pad to the same length (two threads' strips of 7 rows, 98 or 105 -> 112; F(6,3) 100 or 110 -> 112)
      * the padding-slot layout stays: its fill has no end values or shifted rows to build (F(6,3) on 64@56x56 was 8%
      * slower dense, paired probe, load 16).
@@ -614,157 +595,10 @@ final class WinogradConv extends PreparedConv {
     }
 
     /**
-     * The transformed input of a strip by columns with dense segments: V ({@code [position][channel][ld]}, all the
-     * group's channels, in this thread's {@code sc.v}) whose columns are the strip's tiles only, segment after
-     * segment ({@code chunkTiles} each), then padding up to {@code ld}. The phase split ({@link #fillPatch}) needs a
-     * padding slot per segment because the shifted rows ({@code k >= m}) read one value past a segment's last tile;
-     * here those rows are built instead: for each (dz, dy) row of a block of channels the patch holds t slots of
-     * {@code nc * ld} floats, the m phase rows, then, after the D and H stages, the t - m shifted rows (phase row
-     * {@code k - m} moved by one, each segment's last value taken from the segment's end values, which the fill
-     * leaves in slot m and the D and H stages transform along with the phases).
-     */
-    private float[] denseInput(Scratch sc, int n, int gi, int r0, int r1, float[] in, int inOff, int ld) {
-        int cg = g.inChannelsPerGroup();
-        int perChannel = td.t * th.t * tw.t * ld;
-        int block = Math.max(1, Math.min(cg, patchFloats / perChannel));
-        int patchSize = perChannel * block;
-        sc.patch = Scratch.grow(sc.patch, patchSize);
-        sc.patch2 = Scratch.grow(sc.patch2, patchSize);
-        int rows = r1 - r0;
-        sc.line = Scratch.grow(sc.line, Math.max(ld * tw.m, rows * chunkTiles * tw.m));
-        sc.ends = Scratch.grow(sc.ends, (tw.t - tw.m) * block * rows);
-        sc.v = Scratch.grow(sc.v, positions * cg * ld);
-        int tmax = Math.max(tw.t, Math.max(th.t, td.t));
-        if (sc.srcOff.length < tmax) {
-            sc.srcOff = new int[tmax];
-            sc.dstOff = new int[tmax];
-        }
-        int inPlane = s.inPlane();
-        int inBase = inOff + (n * g.inChannels() + gi * cg) * inPlane;
-        for (int c = 0; c < cg; c += block) {
-            int nc = Math.min(block, cg - c);
-            for (int i = 0; i < nc; i++) {
-                fillDense(in, inBase + (c + i) * inPlane, r0, r1, nc, i, ld, sc.patch, sc.line);
-            }
-            denseTransform(sc, ld, nc, c, cg, rows, sc.v);
-        }
-        return sc.v;
-    }
-
-    /**
-     * Channel i of a block of nc channels into the dense patch: for each (dz, dy), phase row p (slot p) gets
-     * {@code x[z][y][x0 + j * m + p]} for the strip's segments (tiles j, from {@code line} by
-     * {@link Backend#deinterleave}), and slot m, at {@code (e * nc + i) * rows + segment}, the segment's end values
-     * {@code x[z][y][x0 + chunkTiles * m + e]} for {@code e < t - m}; zeros outside the input.
-     */
-    private void fillDense(float[] in, int chBase, int r0, int r1, int nc, int i, int ld, float[] patch,
-            float[] line) {
-        int mW = tw.m;
-        int extra = tw.t - mW;
-        int span = chunkTiles * mW;
-        int rows = r1 - r0;
-        int run = nc * ld;
-        for (int dz = 0; dz < td.t; dz++) {
-            for (int dy = 0; dy < th.t; dy++) {
-                int slots = (dz * th.t + dy) * tw.t * run;
-                int endsAt = slots + mW * run + i * rows;
-                for (int r = r0; r < r1; r++) {
-                    int tileRow = r / chunks;
-                    int z = tileRow / nH * td.m + dz - s.pD;
-                    int y = tileRow % nH * th.m + dy - s.pH;
-                    int x0 = r % chunks * span - s.pW;
-                    int dst = (r - r0) * span;
-                    boolean inside = z >= 0 && z < s.inD && y >= 0 && y < s.inH;
-                    int ia = inside ? Math.min(span, Math.max(0, -x0)) : span;
-                    int ib = inside ? Math.max(ia, Math.min(span, s.inW - x0)) : span;
-                    zero(line, dst, dst + ia);
-                    int rowAt = chBase + (z * s.inH + y) * s.inW;
-                    if (ib > ia) {
-                        System.arraycopy(in, rowAt + x0 + ia, line, dst + ia, ib - ia);
-                    }
-                    zero(line, dst + ib, dst + span);
-                    for (int e = 0; e < extra; e++) {
-                        int x = x0 + span + e;
-                        patch[endsAt + e * nc * rows + r - r0] = inside && x >= 0 && x < s.inW ? in[rowAt + x] : 0f;
-                    }
-                }
-                backend.deinterleave(mW, rows * chunkTiles, line, 0, patch, slots + i * ld, run);
-            }
-        }
-    }
-
-    /**
-     * B^T along D, H (over the phase rows and the end values of each (dz, dy) row), then the shifted rows built and
-     * B^T along W, writing channels {@code [c0, c0 + nc)} of every {@code V_pos}. See {@link #denseInput}.
-     */
-    /**
-     * One axis of the dense input transform: for each of {@code count} lines, the transform's rows {@code k * kStep +
-     * line * lineStep} (k below {@code f.t}), each {@code rowStride} apart, from {@code cur} into the same places of
-     * {@code nxt}.
-     */
-    private void densePass(WinogradTransform f, int count, int kStep, int lineStep, int rowStride, float[] cur,
-            float[] nxt, int[] so, int[] dso, int active) {
-        for (int line = 0; line < count; line++) {
-            for (int k = 0; k < f.t; k++) {
-                so[k] = (k * kStep + line * lineStep) * rowStride;
-                dso[k] = so[k];
-            }
-            rows(f, true, cur, so, nxt, dso, active);
-        }
-    }
-
-    private void denseTransform(Scratch sc, int ld, int nc, int c0, int cg, int rows, float[] v) {
-        int mW = tw.m;
-        int extra = tw.t - mW;
-        int run = nc * ld;
-        int rowStride = tw.t * run;
-        int active = mW * run + extra * nc * rows;
-        float[] cur = sc.patch;
-        float[] nxt = sc.patch2;
-        int[] so = sc.srcOff;
-        int[] dso = sc.dstOff;
-        if (td.t > 1) { // depth: rows k * th.t + dy for each dy
-            densePass(td, th.t, th.t, 1, rowStride, cur, nxt, so, dso, active);
-            float[] x = cur;
-            cur = nxt;
-            nxt = x;
-        }
-        if (th.t > 1) { // height: rows dz * th.t + k for each dz
-            densePass(th, td.t, 1, th.t, rowStride, cur, nxt, so, dso, active);
-            float[] x = cur;
-            cur = nxt;
-            nxt = x;
-        }
-        int posStride = cg * ld;
-        int segs = nc * rows;
-        float[] ends = sc.ends;
-        for (int row = 0; row < td.t * th.t; row++) {
-            int base = row * rowStride;
-            System.arraycopy(cur, base + mW * run, ends, 0, extra * segs);
-            for (int e = 0; e < extra; e++) {
-                int to = base + (mW + e) * run;
-                // Phase row e moved by one: every tile's next value, but for each segment's last tile.
-                System.arraycopy(cur, base + e * run + 1, cur, to, run - 1);
-                for (int i = 0; i < nc; i++) {
-                    int last = to + i * ld + chunkTiles - 1;
-                    for (int r = 0; r < rows; r++) {
-                        cur[last + r * chunkTiles] = ends[(e * nc + i) * rows + r];
-                    }
-                }
-            }
-            for (int k = 0; k < tw.t; k++) {
-                so[k] = base + k * run;
-                dso[k] = (row * tw.t + k) * posStride + c0 * ld;
-            }
-            rows(tw, true, cur, so, v, dso, run);
-        }
-    }
-
-    /**
      * A^T along W, H, then D for output channel mo; returns the buffer holding its result laid out
      * {@code [oz][oy][ox][cols]} (in the patch buffers).
      */
-    private float[] outputTransform(Scratch sc, float[] o, int mo, int mg, int cols) {
+    private float[] outputTransform(WinogradScratch sc, float[] o, int mo, int mg, int cols) {
         int[] so = sc.srcOff;
         int[] dso = sc.dstOff;
         int posStride = mg * cols;
@@ -860,7 +694,7 @@ final class WinogradConv extends PreparedConv {
      * {@code [m0, m0 + len)}; returns the buffer holding the tile's outputs laid out {@code [oz][oy][ox][len]} (one
      * of the patch buffers).
      */
-    private float[] outputTransformTile(Scratch sc, float[] o, int col, int cols, int ld, int m0, int len) {
+    private float[] outputTransformTile(WinogradScratch sc, float[] o, int col, int cols, int ld, int m0, int len) {
         int[] so = sc.srcOff;
         int[] dso = sc.dstOff;
         float[] a = sc.patch;
@@ -882,7 +716,7 @@ final class WinogradConv extends PreparedConv {
      * and laid out {@code [dz][dy][ox][run]}; {@code b} is the other buffer. Returns the buffer holding the result,
      * {@code [oz][oy][ox][run]}. Shared by both GEMM layouts, which differ only in the W stage's gathering.
      */
-    private float[] outputTransformHD(Scratch sc, float[] a, float[] b, int run) {
+    private float[] outputTransformHD(WinogradScratch sc, float[] a, float[] b, int run) {
         int[] so = sc.srcOff;
         int[] dso = sc.dstOff;
         float[] cur = a;
@@ -958,7 +792,7 @@ final class WinogradConv extends PreparedConv {
      * Zeroes {@code a[from, to)}: the pads of a segment are mostly a value or two, which a plain loop writes faster
      * than an {@code Arrays.fill} call (those calls were 3% of 64@56x56).
      */
-    private static void zero(float[] a, int from, int to) {
+    static void zero(float[] a, int from, int to) {
         if (to - from > 8) {
             java.util.Arrays.fill(a, from, to, 0f);
             return;
@@ -974,7 +808,7 @@ final class WinogradConv extends PreparedConv {
      * block, not one short one per channel); the W stage writes channels {@code [c0, c0 + nc)} of every
      * {@code V_pos}.
      */
-    private void inputTransform(Scratch sc, int cols, int nc, int c0, int cg, float[] v) {
+    private void inputTransform(WinogradScratch sc, int cols, int nc, int c0, int cg, float[] v) {
         int mW = tw.m;
         int run = nc * cols; // one phase row of the block
         int rowLen = mW * run; // one (dz, dy) row: all phases

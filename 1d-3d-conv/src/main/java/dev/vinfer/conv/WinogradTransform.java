@@ -48,6 +48,19 @@ final class WinogradTransform {
         this.taps = taps;
     }
 
+    /**
+     * One axis of the input ({@code input}: B^T, t rows from t) or output (A^T, m rows from t) transform over rows
+     * of {@code len} values, rows {@code so[k]} of {@code src} into rows {@code dso[q]} of {@code dst}:
+     * {@link Backend#winogradF43} for F(4,3), {@link Backend#combine} otherwise.
+     */
+    void apply(Backend backend, boolean input, float[] src, int[] so, float[] dst, int[] dso, int len) {
+        if (m == 4) {
+            backend.winogradF43(input, input ? bt : at, src, so, dst, dso, len);
+        } else {
+            backend.combine(input ? t : m, t, input ? bt : at, src, so, dst, dso, len, false);
+        }
+    }
+
     /** F(m, 3) for m = 2, 4 or 6. */
     static WinogradTransform of(int m) {
         double[] points = switch (m) {

@@ -22,9 +22,14 @@ import java.util.Random;
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/classes:1d-3d-conv/target/test-classes \
  *     dev.vinfer.conv.bench.AlgoPairedProbe 1 300 winograd_f4_3,implicit_im2col 16,64,55x55,3 32,128,27x27,3
  * </pre>
- * A layer is {@code C,M,HxW,k[,s[,p]]} (square kernel k, stride s (1), pad p (k/2)).
+ * A layer is {@code C,M,HxW,k[,s[,p]]} (square kernel k, stride s (1), pad p (k/2)). {@code -Dprobe.flush=true}
+ * writes 64 MiB before every run (untimed): cold caches, the weights streamed from memory as inside a network whose
+ * weights do not fit the caches (ResNet-18's transformed weights are ~90 MB).
  */
 public final class AlgoPairedProbe {
+    /** See the class comment: {@code -Dprobe.flush=true}. */
+    private static final float[] FLUSH = Boolean.getBoolean("probe.flush") ? new float[16 << 20] : null;
+
     private AlgoPairedProbe() {
     }
 
@@ -34,7 +39,7 @@ public final class AlgoPairedProbe {
         String[] algos = args[2].split(",");
         Parallel p = threads == 1 ? Parallel.SERIAL : new ConvPairedProbe.SpinPool(threads);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        System.out.printf("threads %d runs %d load %s%n", threads, runs, load());
+        System.out.printf("threads %d runs %d flush %b load %s%n", threads, runs, FLUSH != null, load());
         for (int li = 3; li < args.length; li++) {
             String[] f = args[li].split(",");
             int c = Integer.parseInt(f[0]);
@@ -59,6 +64,11 @@ public final class AlgoPairedProbe {
             for (int i = -Math.max(30, runs / 4); i < runs; i++) {
                 for (int a0 = 0; a0 < algos.length; a0++) {
                     int a = (a0 + Math.max(i, 0)) % algos.length;
+                    if (FLUSH != null) {
+                        for (int j = 0; j < FLUSH.length; j += 16) {
+                            FLUSH[j] += 1f;
+                        }
+                    }
                     long c0 = mx.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     kernels[a].run(in, 0, out, 0, p);
