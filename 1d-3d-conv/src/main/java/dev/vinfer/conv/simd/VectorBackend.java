@@ -555,6 +555,13 @@ public final class VectorBackend implements Backend {
         if (m == 0 || n == 0) {
             return true;
         }
+        if (ShallowPointwiseKernel.applies(m, k, n)) {
+            // Few input and output channels on a big plane: B read in place, no packed strips.
+            int kind = e.kind() == Epilogue.Kind.NONE ? 0 : e.kind() == Epilogue.Kind.RELU ? 1 : 2;
+            ShallowPointwiseKernel.multiply(pa, rowBegin, rowEnd, n, b, bOff, ldb, c, cOff, ldc, bias, biasOff, res,
+                    resDelta, kind, kind == 2 ? e.min() : 0f, kind == 2 ? e.max() : 0f);
+            return true;
+        }
         PointwiseKernel.multiply(pa, rowBegin, rowEnd, n, b, bOff, ldb, c, cOff, ldc, bias, biasOff, e, res, resDelta);
         return true;
     }
