@@ -434,6 +434,9 @@ public enum ConvAlgorithm {
      * whose output rows are at least 16 and never reach the bottom/right padding (even inputs; the in-place
      * stride-2 path, {@code Backend.depthwise3x3s2Plane}), load 25: 96@112/2 0.189 / 0.391, 144@56/2 0.060 /
      * 0.145, 128@56/2 0.053 / 0.128.
+     * Session 6: rows of 14 and 15 too ({@code DepthwiseConv.NARROW_MIN}; the vector backend's flat run over the
+     * plane, {@code DepthwiseFlat3x3}), paired, load 17, DEPTHWISE / BLOCKED: 384@14 0.84, 576@14 0.79; 960@7 1.34,
+     * so 7x7 stays blocked.
      * Planes whose padded extent passes {@value #BLOCKED_MAX_POSITIONS} positions (16 floats each per thread) stay
      * on {@link #DEPTHWISE}, which needs one padded channel plane.
      */

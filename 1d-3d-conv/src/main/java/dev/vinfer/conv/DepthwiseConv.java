@@ -116,11 +116,26 @@ final class DepthwiseConv extends PreparedConv {
                 && s.outW >= ROW_MIN;
     }
 
+    /**
+     * Whether 3x3 stride-1 planes with rows narrower than {@link #ROW_MIN} but at least {@link #NARROW_MIN} also go to
+     * {@link Backend#depthwise3x3Plane} (the vector backend runs them as one flat run, {@code DepthwiseFlat3x3};
+     * session 6); {@code -Dvinfer.depthwiseFlat=false} restores the prepared-plane path here and the blocked kernel
+     * in AUTO.
+     */
+    static final boolean NARROW_IN_PLACE = !"false".equals(System.getProperty("vinfer.depthwiseFlat"));
+
+    /**
+     * Narrowest output rows sent to the flat run. Paired against the blocked kernel (ConvPairedProbe, one thread, CPU
+     * time, load 17, relu6): 384@14 0.84, 576@14 0.79, but 960@7 1.34 (4 vectors for 49 outputs, and the copy and
+     * set-up per channel weigh more there); widths 8-13 were not measured and stay blocked.
+     */
+    static final int NARROW_MIN = 14;
+
     /** True for the geometry of {@link Backend#depthwise3x3Plane}: the rows MobileNet's stride-1 layers have. */
     static boolean inPlace3x3(Shape3 s) {
         return s.inD == 1 && s.outD == 1 && s.kD == 1 && s.kH == 3 && s.kW == 3 && s.sH == 1 && s.sW == 1
                 && s.dH == 1 && s.dW == 1 && s.pH == 1 && s.pW == 1 && s.outH == s.inH && s.outW == s.inW
-                && s.outW >= ROW_MIN;
+                && (s.outW >= ROW_MIN || NARROW_IN_PLACE && s.outW >= NARROW_MIN);
     }
 
     @Override

@@ -119,10 +119,13 @@ class BlockedDepthwiseConvTest {
     void autoTakesTheBlockedKernelOnStridedLayersAndShortRows() {
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 1, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(192, 28, 28, 3, 1, 1).build()));
-        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(576, 14, 14, 3, 1, 1).build()));
-        // Session 4: 3x3 s1 p1 rows of 16 to 23 read in place by DEPTHWISE; 15 stays blocked.
+        // Session 4: 3x3 s1 p1 rows of 16 to 23 read in place by DEPTHWISE. Session 6: rows of 14 and 15 too (the
+        // flat run, unless -Dvinfer.depthwiseFlat=false); 7 stays blocked.
+        ConvAlgorithm narrow = DepthwiseConv.NARROW_IN_PLACE ? ConvAlgorithm.DEPTHWISE : ConvAlgorithm.DEPTHWISE_BLOCKED;
+        assertEquals(narrow, ConvAlgorithm.choose(dw2d(576, 14, 14, 3, 1, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(256, 16, 16, 3, 1, 1).build()));
-        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(256, 15, 15, 3, 1, 1).build()));
+        assertEquals(narrow, ConvAlgorithm.choose(dw2d(256, 15, 15, 3, 1, 1).build()));
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(960, 7, 7, 3, 1, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 28, 28, 3, 2, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 2, 1).build())); // session 4
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 57, 57, 3, 2, 1).build()));

@@ -406,7 +406,7 @@ public final class VectorBackend implements Backend {
     public void depthwise3x3Plane(float[] coef, int cOff, float[] src, int sOff, int rows, int cols, float bias,
             Epilogue e, float[] dst, int dOff) {
         GemmChecks.depthwise3x3Plane(coef, cOff, src, sOff, rows, cols, dst, dOff);
-        if (cols < L || rows == 0) {
+        if (rows == 0 || cols == 0 || cols < L && !DepthwiseFlat3x3.ENABLED) {
             ScalarBackend.depthwise3x3PlaneLoops(coef, cOff, src, sOff, rows, cols, bias, e, dst, dOff);
             return;
         }
@@ -415,7 +415,12 @@ public final class VectorBackend implements Backend {
         // NONE clamps to the infinities (the same instructions, no branch between vector values).
         float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
         float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
-        DepthwiseSlide3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
+        if (cols < L) {
+            // Rows narrower than a vector (14x14, 7x7): one flat run over the plane.
+            DepthwiseFlat3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
+        } else {
+            DepthwiseSlide3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
+        }
         if (!fused) {
             biasEpilogue(dst, dOff, rows * cols, bias, e);
         }
@@ -553,6 +558,13 @@ public final class VectorBackend implements Backend {
             java.util.Objects.checkFromToIndex(biasOff + rowBegin, biasOff + rowEnd, bias.length);
         }
         if (m == 0 || n == 0) {
+            return true;
+        }
+        if (ShallowPointwiseKernel.applies(m, k, n)) {
+            // Few input and output channels on a big plane: B read in place, no packed strips.
+            int kind = e.kind() == Epilogue.Kind.NONE ? 0 : e.kind() == Epilogue.Kind.RELU ? 1 : 2;
+            ShallowPointwiseKernel.multiply(pa, rowBegin, rowEnd, n, b, bOff, ldb, c, cOff, ldc, bias, biasOff, res,
+                    resDelta, kind, kind == 2 ? e.min() : 0f, kind == 2 ? e.max() : 0f);
             return true;
         }
         PointwiseKernel.multiply(pa, rowBegin, rowEnd, n, b, bOff, ldb, c, cOff, ldc, bias, biasOff, e, res, resDelta);

@@ -27,7 +27,7 @@ import java.util.function.Function;
  * </pre>
  * A layer is {@code C,M,dims,algorithm,threads[,kernel[,stride[,pad[,relu|relu6|none]]]]} (dims like 56x56, 4000 or
  * 8x28x28; kernel taps, stride and pad one value for every axis or one per axis like 1x2x2; by default 3, 1 and 1,
- * Relu; e.g. the ResNet stem {@code 3,64,224x224,auto,1,7,2,3}, ResNet3D-10's {@code 3,64,16x112x112,auto,1,7,1x2x2,3}).
+ * Relu; a tenth field is the group count, or {@code dw} for depthwise; e.g. the ResNet stem {@code 3,64,224x224,auto,1,7,2,3}, ResNet3D-10's {@code 3,64,16x112x112,auto,1,7,1x2x2,3}).
  * Prints,
  * per layer and build, the median and the best of the runs, in ms, and each build's median relative to the first.
  * A build written {@code dir@algorithm} runs that algorithm instead of the layer's, so that algorithms are compared
@@ -155,8 +155,10 @@ public final class ConvPairedProbe {
             }
             Epilogue act = f.length <= 8 || f[8].equals("relu") ? Epilogue.RELU
                     : f[8].equals("relu6") ? Epilogue.clip(0f, 6f) : Epilogue.NONE;
-            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(dims).kernel(kernel).strides(strides)
-                    .padsOnnx(pads).build();
+            // An optional tenth field: the group count, or dw for a depthwise layer (group = C).
+            int group = f.length <= 9 ? 1 : f[9].equals("dw") ? c : Integer.parseInt(f[9]);
+            ConvGeometry g = ConvGeometry.builder().channels(c, m).group(group).input(dims).kernel(kernel)
+                    .strides(strides).padsOnnx(pads).build();
             Random r = new Random(7);
             float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
             float[] bias = random(r, m, 0.1f);
