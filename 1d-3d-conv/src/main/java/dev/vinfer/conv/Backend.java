@@ -295,6 +295,23 @@ public interface Backend {
     }
 
     /**
+     * {@link #maxPool3s2Rows} for {@code n} output rows of 3 input rows each: output row k reads the 3 rows at
+     * {@code sOff + k * sStep} ({@code rowStep} apart) and writes its {@code count} outputs at {@code dOff + k *
+     * dStep} ({@code dStep >= count}). The elements of dst between one row's outputs and the next row's
+     * ({@code [dOff + k * dStep + count, dOff + (k + 1) * dStep)}, the caller's border outputs) may be overwritten
+     * with unspecified values: the caller writes them afterwards. One call per block of rows, so that a kernel can
+     * do rows shorter than its vectors without a scalar loop (it may write a whole vector per row, the surplus lanes
+     * landing where the next row's outputs go). This default is the plain loop over {@link #maxPool3s2Rows}.
+     */
+    default void maxPool3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst,
+            int dOff, int dStep) {
+        PoolChecks.max3s2Block(src, sOff, rowStep, sStep, count, n, dst, dOff, dStep);
+        for (int k = 0; k < n; k++) {
+            maxPool3s2Rows(src, sOff + k * sStep, 3, rowStep, count, dst, dOff + k * dStep);
+        }
+    }
+
+    /**
      * The product of one row with a packed B ({@code K x N}, from {@link #packB} of this backend), over B's columns
      * {@code [colBegin, colEnd)}: {@code y[yOff + j] (+)= sum over p < K of x[xOff + p] * B[p][colBegin + j]}.
      * {@code colBegin} is a multiple of {@link PackedMatrix#alignment()}; y must not overlap x.

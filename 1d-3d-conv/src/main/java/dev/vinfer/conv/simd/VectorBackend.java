@@ -514,6 +514,13 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void maxPool3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst,
+            int dOff, int dStep) {
+        PoolChecks.max3s2Block(src, sOff, rowStep, sStep, count, n, dst, dOff, dStep);
+        VectorMaxPool3s2.block(src, sOff, rowStep, sStep, count, n, dst, dOff, dStep);
+    }
+
+    @Override
     public boolean anyNaN(float[] a, int off, int len) {
         Objects.checkFromIndexSize(off, len, a.length);
         return VectorPooling.anyNaN(a, off, len);
