@@ -272,6 +272,18 @@ public interface Backend {
      */
     void reduceRows(PoolReduction op, float[] src, int sOff, int rows, int len, float[] dst, int dOff);
 
+    /**
+     * Row means (GlobalAveragePool): {@code dst[dOff + r] = s / len} where s is what {@link #reduceRows} with
+     * {@link PoolReduction#SUM} gives for row r. One call does both, so that a backend can keep the whole loop in
+     * code that the JIT compiles early (see {@code simd.VectorPooling.reduce}).
+     */
+    default void averageRows(float[] src, int sOff, int rows, int len, float[] dst, int dOff) {
+        reduceRows(PoolReduction.SUM, src, sOff, rows, len, dst, dOff);
+        for (int r = dOff; r < dOff + rows; r++) {
+            dst[r] /= len;
+        }
+    }
+
     /** Whether any of {@code a[off, off + len)} is NaN. */
     boolean anyNaN(float[] a, int off, int len);
 
