@@ -68,13 +68,7 @@ final class VectorMaxPool3s2 {
             return;
         }
         if (count >= L) {
-            int k = 0;
-            if (TWO_ROWS && sStep == 2 * rowStep) {
-                for (; k + 1 < n; k += 2) {
-                    fullTwo(src, sOff + k * sStep, rowStep, count, dst, dOff + k * dStep, dStep);
-                }
-            }
-            for (; k < n; k++) {
+            for (int k = 0; k < n; k++) {
                 full(src, sOff + k * sStep, 3, rowStep, count, dst, dOff + k * dStep);
             }
             return;
@@ -124,48 +118,6 @@ final class VectorMaxPool3s2 {
             }
             dst[dOff + i] = m;
         }
-    }
-
-    /** Experimental switch (-Dvinfer.pool.twoRows=false turns it off): two output rows per step, see fullTwo. */
-    private static final boolean TWO_ROWS = !"false".equals(System.getProperty("vinfer.pool.twoRows"));
-
-    /**
-     * Two output rows at once whose windows share an input row (stride 2: rows 0-2 and 2-4), so that the shared
-     * row's vectors are loaded once per step for both: 20 vector loads per two steps instead of 24.
-     */
-    private static void fullTwo(float[] src, int sOff, int rowStep, int count, float[] dst, int dOff, int dStep) {
-        int last = count - L;
-        for (int i = 0; ; i += L) {
-            i = Math.min(i, last);
-            twoRowStep(src, sOff + 2 * i, rowStep, dst, dOff + i, dOff + dStep + i);
-            if (i == last) {
-                return;
-            }
-        }
-    }
-
-    private static void twoRowStep(float[] src, int c, int rs, float[] dst, int dA, int dB) {
-        int m = c + 2 * rs;
-        FloatVector s0 = FloatVector.fromArray(S, src, m);
-        FloatVector s1 = FloatVector.fromArray(S, src, m + L);
-        FloatVector t0 = FloatVector.fromArray(S, src, m + 1);
-        FloatVector t1 = FloatVector.fromArray(S, src, m + 1 + L);
-        FloatVector a0 = max(max(FloatVector.fromArray(S, src, c), FloatVector.fromArray(S, src, c + rs)), s0);
-        FloatVector a1 = max(max(FloatVector.fromArray(S, src, c + L), FloatVector.fromArray(S, src, c + rs + L)),
-                s1);
-        FloatVector b0 = max(max(FloatVector.fromArray(S, src, c + 1), FloatVector.fromArray(S, src, c + rs + 1)),
-                t0);
-        FloatVector b1 = max(max(FloatVector.fromArray(S, src, c + 1 + L),
-                FloatVector.fromArray(S, src, c + rs + 1 + L)), t1);
-        int n = m + rs;
-        int o = n + rs;
-        FloatVector e0 = max(s0, max(FloatVector.fromArray(S, src, n), FloatVector.fromArray(S, src, o)));
-        FloatVector e1 = max(s1, max(FloatVector.fromArray(S, src, n + L), FloatVector.fromArray(S, src, o + L)));
-        FloatVector f0 = max(t0, max(FloatVector.fromArray(S, src, n + 1), FloatVector.fromArray(S, src, o + 1)));
-        FloatVector f1 = max(t1, max(FloatVector.fromArray(S, src, n + 1 + L),
-                FloatVector.fromArray(S, src, o + 1 + L)));
-        max(max(EVEN.selectFrom(a0, a1), EVEN.selectFrom(b0, b1)), ODD.selectFrom(b0, b1)).intoArray(dst, dA);
-        max(max(EVEN.selectFrom(e0, e1), EVEN.selectFrom(f0, f1)), ODD.selectFrom(f0, f1)).intoArray(dst, dB);
     }
 
     /** L outputs from columns {@code c .. c + 2L} only: two vector pairs, at c and at c + 1, split by parity. */
