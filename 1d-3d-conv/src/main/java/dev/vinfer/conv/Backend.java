@@ -272,6 +272,18 @@ public interface Backend {
      */
     void reduceRows(PoolReduction op, float[] src, int sOff, int rows, int len, float[] dst, int dOff);
 
+    /**
+     * Row means (GlobalAveragePool): {@code dst[dOff + r] = s / len} where s is what {@link #reduceRows} with
+     * {@link PoolReduction#SUM} gives for row r. One call does both, so that a backend can keep the whole loop in
+     * code that the JIT compiles early (see {@code simd.VectorPooling.reduce}).
+     */
+    default void averageRows(float[] src, int sOff, int rows, int len, float[] dst, int dOff) {
+        reduceRows(PoolReduction.SUM, src, sOff, rows, len, dst, dOff);
+        for (int r = dOff; r < dOff + rows; r++) {
+            dst[r] /= len;
+        }
+    }
+
     /** Whether any of {@code a[off, off + len)} is NaN. */
     boolean anyNaN(float[] a, int off, int len);
 
@@ -291,6 +303,23 @@ public interface Backend {
                 m = Math.max(m, Math.max(src[s], Math.max(src[s + 1], src[s + 2])));
             }
             dst[dOff + i] = m;
+        }
+    }
+
+    /**
+     * {@link #maxPool3s2Rows} for {@code n} output rows of 3 input rows each: output row k reads the 3 rows at
+     * {@code sOff + k * sStep} ({@code rowStep} apart) and writes its {@code count} outputs at {@code dOff + k *
+     * dStep} ({@code dStep >= count}). The elements of dst between one row's outputs and the next row's
+     * ({@code [dOff + k * dStep + count, dOff + (k + 1) * dStep)}, the caller's border outputs) may be overwritten
+     * with unspecified values: the caller writes them afterwards. One call per block of rows, so that a kernel can
+     * do rows shorter than its vectors without a scalar loop (it may write a whole vector per row, the surplus lanes
+     * landing where the next row's outputs go). This default is the plain loop over {@link #maxPool3s2Rows}.
+     */
+    default void maxPool3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst,
+            int dOff, int dStep) {
+        PoolChecks.max3s2Block(src, sOff, rowStep, sStep, count, n, dst, dOff, dStep);
+        for (int k = 0; k < n; k++) {
+            maxPool3s2Rows(src, sOff + k * sStep, 3, rowStep, count, dst, dOff + k * dStep);
         }
     }
 

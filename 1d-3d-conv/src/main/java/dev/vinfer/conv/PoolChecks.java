@@ -32,6 +32,24 @@ public final class PoolChecks {
         }
     }
 
+    /** Checks a call of {@link Backend#maxPool3s2Block}. */
+    public static void max3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst,
+            int dOff, int dStep) {
+        Objects.requireNonNull(src, "src");
+        Objects.requireNonNull(dst, "dst");
+        nonNegative("n", n);
+        nonNegative("sStep", sStep);
+        if (dStep < count) {
+            throw new IllegalArgumentException("dStep " + dStep + " is less than count " + count);
+        }
+        if (n == 0 || count == 0) {
+            return;
+        }
+        max3s2(src, sOff, 3, rowStep, count, dst, dOff);
+        max3s2(src, Math.toIntExact(sOff + (long) (n - 1) * sStep), 3, rowStep, count, dst,
+                Math.toIntExact(dOff + (long) (n - 1) * dStep));
+    }
+
     /** Checks a call of {@link Backend#poolRows}. */
     public static void rows(float[] src, int sOff, int planes, int planeStep, int rows, int rowStep, int len,
             int phases, float[] dst, int dOff, int phasePitch, int count, int srcStep, int dstStep) {

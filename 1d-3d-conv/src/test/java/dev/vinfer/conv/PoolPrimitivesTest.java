@@ -170,6 +170,42 @@ class PoolPrimitivesTest {
         }
     }
 
+    /**
+     * Many rows (the kernel works in blocks of rows): reduceRows against the definition, and averageRows equal to
+     * reduceRows' sum divided by the length, bit for bit, on seeded random rows of 1-60 values, 1-140 rows.
+     */
+    @Test
+    void averageRowsIsTheSumDividedByTheLengthOverManyRows() {
+        for (Backend be : TestSupport.backends()) {
+            for (int iter = 0; iter < 40; iter++) {
+                long seed = 42_500L + iter;
+                Random r = new Random(seed);
+                int len = 1 + r.nextInt(60);
+                int rows = 1 + r.nextInt(140);
+                int sOff = r.nextInt(3);
+                float[] src = random(r, sOff + rows * len);
+                if (iter % 4 == 0) {
+                    src[sOff + r.nextInt(rows * len)] = Float.NaN;
+                }
+                float[] sum = new float[rows + 2];
+                float[] mean = new float[rows + 2];
+                be.reduceRows(PoolReduction.SUM, src, sOff, rows, len, sum, 1);
+                be.averageRows(src, sOff, rows, len, mean, 1);
+                for (int row = 0; row < rows; row++) {
+                    float acc = src[sOff + row * len];
+                    for (int i = 1; i < len; i++) {
+                        acc += src[sOff + row * len + i];
+                    }
+                    String where = be.name() + " len=" + len + " rows=" + rows + " seed=" + seed + " row=" + row;
+                    same(PoolReduction.SUM, acc, sum[1 + row], len, len, where);
+                    assertEquals(sum[1 + row] / len, mean[1 + row], where);
+                }
+                assertEquals(0f, mean[0]);
+                assertEquals(0f, mean[rows + 1]);
+            }
+        }
+    }
+
     @Test
     void maxFollowsMathMaxOnNaNAndSignedZeros() {
         for (Backend be : TestSupport.backends()) {

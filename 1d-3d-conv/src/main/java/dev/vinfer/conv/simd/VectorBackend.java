@@ -513,9 +513,22 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void averageRows(float[] src, int sOff, int rows, int len, float[] dst, int dOff) {
+        PoolChecks.reduce(src, sOff, rows, len, dst, dOff);
+        VectorPooling.average(src, sOff, rows, len, dst, dOff);
+    }
+
+    @Override
     public void maxPool3s2Rows(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
         PoolChecks.max3s2(src, sOff, rows, rowStep, count, dst, dOff);
         VectorMaxPool3s2.rows(src, sOff, rows, rowStep, count, dst, dOff);
+    }
+
+    @Override
+    public void maxPool3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst,
+            int dOff, int dStep) {
+        PoolChecks.max3s2Block(src, sOff, rowStep, sStep, count, n, dst, dOff, dStep);
+        VectorMaxPool3s2.block(src, sOff, rowStep, sStep, count, n, dst, dOff, dStep);
     }
 
     @Override

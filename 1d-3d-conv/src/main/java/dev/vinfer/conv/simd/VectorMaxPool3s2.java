@@ -54,6 +54,50 @@ final class VectorMaxPool3s2 {
         }
     }
 
+    /**
+     * {@code Backend.maxPool3s2Block}, arguments checked. Rows of at least a vector of outputs run {@link #full}.
+     * Shorter rows (SqueezeNet's last pool: 13 outputs from 27 columns) run one {@link #pairStep} each, whose
+     * surplus lanes read past the row's end (into the next row or plane: they only feed the surplus outputs) and
+     * are written where the next row's outputs go, which that row then overwrites; the block's last row, and any
+     * row whose reads would pass the array's end, go through a small per-thread buffer instead. Before this, such
+     * rows ran scalar code: 0.18 ms for 256 planes of 27x27 against 0.04 with whole vectors.
+     */
+    static void block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst, int dOff,
+            int dStep) {
+        if (count == 0) {
+            return;
+        }
+        if (count >= L) {
+            for (int k = 0; k < n; k++) {
+                full(src, sOff + k * sStep, 3, rowStep, count, dst, dOff + k * dStep);
+            }
+            return;
+        }
+        // a step reads 2L + 1 columns of each row, writes L outputs: where the surplus lanes would pass the array
+        // (reads) or the block's last output (writes), that row goes through the buffer or scalar code
+        long lastRead = 2L * rowStep + 2L * L;
+        long blockEnd = dOff + (long) (n - 1) * dStep + count;
+        float[] tmp = null;
+        for (int k = 0; k < n; k++) {
+            int s = sOff + k * sStep;
+            int d = dOff + k * dStep;
+            if (s + lastRead >= src.length) {
+                scalar(src, s, 3, rowStep, count, dst, d);
+            } else if (d + L <= blockEnd) {
+                pairStep(src, s, 3, rowStep, dst, d);
+            } else {
+                if (tmp == null) {
+                    tmp = TEMP.get();
+                }
+                pairStep(src, s, 3, rowStep, tmp, 0);
+                System.arraycopy(tmp, 0, dst, d, count);
+            }
+        }
+    }
+
+    /** One vector of outputs for the block's last row (its surplus lanes must not pass the block). */
+    private static final ThreadLocal<float[]> TEMP = ThreadLocal.withInitial(() -> new float[L]);
+
     private static void full(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
         int last = count - L;
         for (int i = 0; ; i += L) {

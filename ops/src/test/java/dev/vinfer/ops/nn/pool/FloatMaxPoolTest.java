@@ -77,8 +77,8 @@ class FloatMaxPoolTest {
     }
 
     /**
-     * The 3x3 stride-2 window (its own kernel, MaxPool3x3s2, from 16 interior outputs per row; the general pool
-     * below) against the reference: every H and W from 1 to 40 and 33 to 72 in turn (rows shorter and longer than
+     * The 3x3 stride-2 window (its own kernel, MaxPool3x3s2: whole vectors per row even for rows narrower than a
+     * vector, their surplus lanes landing on the next row) against the reference: every H and W from 1 to 40 and 33 to 72 in turn (rows shorter and longer than
      * a vector of outputs, even and odd sizes), ResNet's 112 and
      * SqueezeNet's 111/55/27, pads 0-2 on either side, both rounding modes, an input offset, NaN and -inf.
      */
