@@ -66,7 +66,14 @@ public enum ConvAlgorithm {
      * rows and output channels as its vector columns, written back to the channel-major output with the epilogue
      * ({@link PixelRowsConv}): any forward convolution; for small output planes.
      */
-    PIXEL_ROWS;
+    PIXEL_ROWS,
+    /**
+     * A 3-D convolution with Winograd F(2, kD) along depth (kD = 3, 5 or 7, stride 1) and implicit im2col over
+     * height and width ({@link DepthWinogradConv}): kD + 1 GEMMs of K = C x kH x kW per pair of output depths
+     * instead of 2 of K = C x kD x kH x kW. One group; any H/W kernel, stride, dilation, padding. Made for ResNet3D's
+     * 7x7x7 stem.
+     */
+    WINOGRAD_DEPTH;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -101,6 +108,7 @@ public enum ConvAlgorithm {
             case WINOGRAD_F6_3 -> WinogradConv.supports(g, 6);
             case ROW_DIRECT -> RowDirectConv.supports(g);
             case IMPLICIT_IM2COL -> ImplicitIm2colConv.supports(g);
+            case WINOGRAD_DEPTH -> DepthWinogradConv.supports(g);
         };
     }
 
@@ -121,7 +129,8 @@ public enum ConvAlgorithm {
      * ({@link #pixelRows(ConvGeometry)}), otherwise {@link #POINTWISE}: the input already is the GEMM's B matrix,
      * so im2col would only copy it;</li>
      * <li>else {@link #IMPLICIT_IM2COL} for few input channels on a large plane with enough output channels:
-     * {@link #implicitIm2col(ConvGeometry)} (this includes 3x3 stride-1 layers with 5-23 input channels, which
+     * {@link #implicitIm2col(ConvGeometry)}, or there {@link #WINOGRAD_DEPTH} for a 3-D kernel 7 deep with depth
+     * stride 1 ({@link #depthWinograd(ConvGeometry)}) (this includes 3x3 stride-1 layers with 5-23 input channels, which
      * Winograd would otherwise take from 16 channels up: SqueezeNet's first expand convs);</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
@@ -149,7 +158,8 @@ public enum ConvAlgorithm {
             return pixelRows(g) ? PIXEL_ROWS : POINTWISE;
         }
         if (implicitIm2col(g)) {
-            return IMPLICIT_IM2COL; // ahead of Winograd: its few-input-channel 3x3 case beats Winograd (session 5)
+            // ahead of Winograd: its few-input-channel 3x3 case beats Winograd (session 5)
+            return depthWinograd(g) ? WINOGRAD_DEPTH : IMPLICIT_IM2COL;
         }
         ConvAlgorithm w = winograd(g);
         if (w != null) {
@@ -223,6 +233,20 @@ public enum ConvAlgorithm {
         return (g.group() == 1 && g.inChannels() <= 4 && g.outChannels() >= 16 && g.outputPlane() >= 1024
                 && g.reductionLength() <= 1536 && !(g.kernelSize() > 49 && rowDirect(g))
                 || fewChannels3x3(g)) && IMPLICIT_IM2COL.supports(g);
+    }
+
+    /**
+     * Whether AUTO takes {@link #WINOGRAD_DEPTH} for a layer {@link #implicitIm2col(ConvGeometry)} accepted: a 3-D
+     * kernel 7 deep, depth stride and dilation 1 (F(2,7): 8 GEMMs of K = C x kH x kW per 2 output depths instead of
+     * 2 of K = 7 C x kH x kW, 57% of the multiplications). Session 6, {@code ConvPairedProbe} (two builds alternated
+     * in one JVM, bias + Relu, one thread, caller CPU median / best of 60, load 10), ms: ResNet3D-10's stem 3 -> 64,
+     * 7x7x7 stride (1, 2, 2) pad 3 @ 16x112x112: IMPLICIT_IM2COL 68.6 / 67.7, WINOGRAD_DEPTH 47.4 / 45.9 (0.69).
+     * Not taken for 3-deep kernels: F(2,3) leaves 4 GEMMs of K = 27 per 2 depths on the 3x3x3 3 -> 64 @ 16x112x112
+     * stem, whose transforms and packing then weigh more than the saved multiplications (27.1 / 25.3 against
+     * 22.9 / 22.2). 5-deep kernels were not measured.
+     */
+    static boolean depthWinograd(ConvGeometry g) {
+        return g.rank() == 3 && g.kernel(0) == 7 && WINOGRAD_DEPTH.supports(g);
     }
 
     /** The fewest input channels per group at which AUTO runs a 3x3 stride-1 layer of 256+ pixels on Winograd. */
