@@ -138,6 +138,8 @@ public enum ConvAlgorithm {
      * <li>else {@link #PIXEL_ROWS} on small output planes: {@link #pixelRows(ConvGeometry)};</li>
      * <li>else {@link #IMPLICIT_IM2COL} for a 3x3 stride-2 layer with at least 16 input channels (ResNet's
      * strided 3x3 at 56x56): {@link #stride2Implicit(ConvGeometry)};</li>
+     * <li>else {@link #IMPLICIT_IM2COL} for a 3x3x3 stride-2 layer with at least 16 input channels
+     * ({@link #stride2Implicit3d(ConvGeometry)}: ResNet3D-10's 64 -> 128 @ 8x28x28);</li>
      * <li>else {@link #POINTWISE} for a 1x1 unpadded kernel with a stride above 1 (ResNet's downsampling shortcut
      * at 56x56), on the input subsampled once per run ({@link SubsampledPointwiseConv}). Session 5,
      * {@code ConvPairedProbe} as for {@link #stride2Implicit}, one thread, caller CPU median / best of 80, load
@@ -168,7 +170,7 @@ public enum ConvAlgorithm {
         if (pixelRows(g)) {
             return PIXEL_ROWS;
         }
-        if (stride2Implicit(g)) {
+        if (stride2Implicit(g) || stride2Implicit3d(g)) {
             return IMPLICIT_IM2COL;
         }
         if (SubsampledPointwiseConv.applies(g)) {
@@ -205,6 +207,27 @@ public enum ConvAlgorithm {
         return g.rank() == 2 && g.group() == 1 && g.kernel(0) == 3 && g.kernel(1) == 3 && g.stride(0) == 2
                 && g.stride(1) == 2 && g.dilation(0) == 1 && g.dilation(1) == 1 && g.inChannels() >= 16
                 && g.reductionLength() <= 2304 && IMPLICIT_IM2COL.supports(g);
+    }
+
+    /**
+     * Whether AUTO takes {@link #IMPLICIT_IM2COL} for a 3-D 3x3x3 stride-2 dilation-1 convolution with one group and
+     * at least 16 input channels whose output is too large for {@link #PIXEL_ROWS} (checked before), the 3-D
+     * counterpart of {@link #stride2Implicit}. Session 6, {@code ConvPairedProbe} with the algorithms alternated
+     * ({@code dir@algorithm}), bias + Relu, pad 1, one thread, caller CPU median / best of 60, load 13-17, ms:
+     * ResNet3D-10's 64 -> 128 @ 8x28x28 (4x14x14 out) im2col 6.29 / 5.62, IMPLICIT_IM2COL 4.70 / 4.35,
+     * PIXEL_ROWS 5.79 / 5.32; its 128 -> 256 @ 4x14x14 (98 outputs, PIXEL_ROWS keeps it) 2.99 / 2.82, 2.81 / 2.59,
+     * 2.18 / 2.01.
+     */
+    static boolean stride2Implicit3d(ConvGeometry g) {
+        if (g.rank() != 3 || g.group() != 1 || g.inChannels() < 16) {
+            return false;
+        }
+        for (int d = 0; d < 3; d++) {
+            if (g.kernel(d) != 3 || g.stride(d) != 2 || g.dilation(d) != 1) {
+                return false;
+            }
+        }
+        return IMPLICIT_IM2COL.supports(g);
     }
 
     /**

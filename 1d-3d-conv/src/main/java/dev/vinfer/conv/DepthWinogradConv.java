@@ -174,6 +174,14 @@ final class DepthWinogradConv extends PreparedConv {
         int depthPlane = outH * outW;
         int tileLen = tiles.length;
         int rowTasks = Math.ceilDiv(outH, rowsPerTask);
+        // Without a residual, ReLU, Clip (Relu6) or no activation is a clamp inside the output transform; anything
+        // else takes the general passes (A^T by combine, then residual, bias and activation per row).
+        Epilogue.Kind kind = epilogue.kind();
+        boolean fused = res == null && (epilogue.isIdentity() || kind == Epilogue.Kind.RELU
+                || kind == Epilogue.Kind.CLIP);
+        float lo = !fused || epilogue.isIdentity() ? Float.NEGATIVE_INFINITY
+                : kind == Epilogue.Kind.RELU ? 0f : epilogue.min();
+        float hi = fused && kind == Epilogue.Kind.CLIP ? epilogue.max() : Float.POSITIVE_INFINITY;
         for (int n = 0; n < g.batch(); n++) {
             padded.fill(in, inOff + n * c * g.inputPlane(), c, pad, backend, p);
             // B^T along depth: planes 2 tile .. 2 tile + t - 1 of each (channel, phase) into the t layouts.
@@ -207,12 +215,17 @@ final class DepthWinogradConv extends PreparedConv {
                 }
                 int outs = Math.min(2, outD - 2 * tile);
                 for (int o = 0; o < m; o++) {
+                    int d0 = image + o * outPlane + 2 * tile * depthPlane + r0 * outW;
+                    int d1 = outs == 2 ? d0 + depthPlane : -1;
+                    if (fused) {
+                        backend.depthWinogradOutput(t, wt.at, prod, o * q, m * q, bias[o], lo, hi, out, d0, d1, q);
+                        continue;
+                    }
                     for (int xi = 0; xi < t; xi++) {
                         s.srcOff[xi] = (xi * m + o) * q;
                     }
-                    for (int j = 0; j < outs; j++) {
-                        s.dstOff[j] = image + o * outPlane + (2 * tile + j) * depthPlane + r0 * outW;
-                    }
+                    s.dstOff[0] = d0;
+                    s.dstOff[1] = d1;
                     backend.combine(outs, t, wt.at, prod, s.srcOff, out, s.dstOff, q, false);
                     for (int j = 0; j < outs; j++) {
                         addResidual(out, s.dstOff[j], q, res, resDelta);

@@ -153,6 +153,20 @@ class DepthWinogradConvTest {
         assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(wide));
     }
 
+    /** AUTO's 3-D stride-2 rule ({@link ConvAlgorithm#stride2Implicit3d}), next to this stem in ResNet3D-10. */
+    @Test
+    void autoTakesImplicitIm2colForStride2ThreeD() {
+        ConvGeometry conv4 = ConvGeometry.builder().channels(64, 128).input(8, 28, 28).kernel(3, 3, 3)
+                .strides(2, 2, 2).padsOnnx(1, 1, 1, 1, 1, 1).build();
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(conv4));
+        ConvGeometry conv7 = ConvGeometry.builder().channels(128, 256).input(4, 14, 14).kernel(3, 3, 3)
+                .strides(2, 2, 2).padsOnnx(1, 1, 1, 1, 1, 1).build();
+        assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(conv7));
+        ConvGeometry few = ConvGeometry.builder().channels(8, 128).input(8, 28, 28).kernel(3, 3, 3)
+                .strides(2, 2, 2).padsOnnx(1, 1, 1, 1, 1, 1).build();
+        assertFalse(ConvAlgorithm.stride2Implicit3d(few));
+    }
+
     @Test
     void unsupportedGeometries() {
         ConvGeometry.Builder b = ConvGeometry.builder().channels(3, 8);

@@ -7,6 +7,7 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import dev.vinfer.conv.Backend;
 import dev.vinfer.conv.BlockedDepthwiseChecks;
+import dev.vinfer.conv.DepthWinogradChecks;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
@@ -273,6 +274,13 @@ public final class VectorBackend implements Backend {
         } else {
             WinogradRows43.output(src, srcOff, dst, dstOff, len);
         }
+    }
+
+    @Override
+    public void depthWinogradOutput(int t, float[] at, float[] src, int srcOff, int srcStride, float bias,
+            float lo, float hi, float[] dst, int d0, int d1, int len) {
+        DepthWinogradChecks.output(t, at, src, srcOff, srcStride, dst, d0, d1, len);
+        DepthWinogradRows.output(t, at, src, srcOff, srcStride, bias, lo, hi, dst, d0, d1, len);
     }
 
     @Override
