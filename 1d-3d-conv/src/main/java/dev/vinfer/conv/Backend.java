@@ -73,26 +73,21 @@ public interface Backend {
     void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
 
     /**
-     * The output transform of {@link DepthWinogradConv} with its bias and clamp: for i in [0, len), with
-     * {@code p_xi = src[srcOff + xi * srcStride + i]} (xi < t), {@code dst[d0 + i] = min(max(sum_xi at[xi] p_xi +
-     * bias, lo), hi)} and, if {@code d1 >= 0}, {@code dst[d1 + i]} the same with row 1 of the {@code 2 x t} matrix
-     * {@code at}. One pass over the t product rows instead of a {@link #combine} and a {@link #biasEpilogue} per
-     * output row.
+     * The output transform of {@link DepthWinogradConv} with its bias and clamp: for j < outs and i in [0, len), with
+     * {@code p_xi = src[srcOff + xi * srcStride + i]} (xi < t), {@code dst[dOff + j * dStride + i] =
+     * min(max(sum_xi at[j * t + xi] p_xi + bias, lo), hi)}. One pass over the t product rows instead of a
+     * {@link #combine} and a {@link #biasEpilogue} per output row.
      */
-    default void depthWinogradOutput(int t, float[] at, float[] src, int srcOff, int srcStride, float bias,
-            float lo, float hi, float[] dst, int d0, int d1, int len) {
-        DepthWinogradChecks.output(t, at, src, srcOff, srcStride, dst, d0, d1, len);
-        for (int i = 0; i < len; i++) {
-            float y0 = bias;
-            float y1 = bias;
-            for (int xi = 0; xi < t; xi++) {
-                float v = src[srcOff + xi * srcStride + i];
-                y0 = Math.fma(at[xi], v, y0);
-                y1 = Math.fma(at[t + xi], v, y1);
-            }
-            dst[d0 + i] = Math.min(Math.max(y0, lo), hi);
-            if (d1 >= 0) {
-                dst[d1 + i] = Math.min(Math.max(y1, lo), hi);
+    default void depthWinogradOutput(int outs, int t, float[] at, float[] src, int srcOff, int srcStride,
+            float bias, float lo, float hi, float[] dst, int dOff, int dStride, int len) {
+        DepthWinogradChecks.output(outs, t, at, src, srcOff, srcStride, dst, dOff, dStride, len);
+        for (int j = 0; j < outs; j++) {
+            for (int i = 0; i < len; i++) {
+                float y = bias;
+                for (int xi = 0; xi < t; xi++) {
+                    y = Math.fma(at[j * t + xi], src[srcOff + xi * srcStride + i], y);
+                }
+                dst[dOff + j * dStride + i] = Math.min(Math.max(y, lo), hi);
             }
         }
     }

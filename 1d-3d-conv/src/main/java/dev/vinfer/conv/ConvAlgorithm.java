@@ -68,10 +68,10 @@ public enum ConvAlgorithm {
      */
     PIXEL_ROWS,
     /**
-     * A 3-D convolution with Winograd F(2, kD) along depth (kD = 3, 5 or 7, stride 1) and implicit im2col over
-     * height and width ({@link DepthWinogradConv}): kD + 1 GEMMs of K = C x kH x kW per pair of output depths
-     * instead of 2 of K = C x kD x kH x kW. One group; any H/W kernel, stride, dilation, padding. Made for ResNet3D's
-     * 7x7x7 stem.
+     * A 3-D convolution with Winograd along depth (kD = 3, 5 or 7, stride 1) and implicit im2col over height and
+     * width ({@link DepthWinogradConv}): F(4,7) for 7-deep kernels (10 GEMMs of K = C x kH x kW per 4 output depths
+     * instead of 4 of K = 7 C x kH x kW), else F(2, kD). One group; any H/W kernel, stride, dilation, padding. Made
+     * for ResNet3D's 7x7x7 stem.
      */
     WINOGRAD_DEPTH;
 
@@ -260,10 +260,11 @@ public enum ConvAlgorithm {
 
     /**
      * Whether AUTO takes {@link #WINOGRAD_DEPTH} for a layer {@link #implicitIm2col(ConvGeometry)} accepted: a 3-D
-     * kernel 7 deep, depth stride and dilation 1 (F(2,7): 8 GEMMs of K = C x kH x kW per 2 output depths instead of
-     * 2 of K = 7 C x kH x kW, 57% of the multiplications). Session 6, {@code ConvPairedProbe} (two builds alternated
-     * in one JVM, bias + Relu, one thread, caller CPU median / best of 60, load 10), ms: ResNet3D-10's stem 3 -> 64,
-     * 7x7x7 stride (1, 2, 2) pad 3 @ 16x112x112: IMPLICIT_IM2COL 68.6 / 67.7, WINOGRAD_DEPTH 47.4 / 45.9 (0.69).
+     * kernel 7 deep, depth stride and dilation 1 (F(4,7): 10 GEMMs of K = C x kH x kW per 4 output depths instead
+     * of 4 of K = 7 C x kH x kW, 36% of the multiplications). Session 6, {@code ConvPairedProbe} (two builds
+     * alternated in one JVM, bias + Relu, one thread, caller CPU median / best of 40-60, load 10-21), ms: ResNet3D-10's
+     * stem 3 -> 64, 7x7x7 stride (1, 2, 2) pad 3 @ 16x112x112: IMPLICIT_IM2COL 68.6 / 67.7; F(2,7) 47.4 / 45.9
+     * (0.69), then 46.9 / 45.3 against F(4,7) 32.9 / 31.5 (0.70 of F(2,7), about 0.48 of IMPLICIT_IM2COL).
      * Not taken for 3-deep kernels: F(2,3) leaves 4 GEMMs of K = 27 per 2 depths on the 3x3x3 3 -> 64 @ 16x112x112
      * stem, whose transforms and packing then weigh more than the saved multiplications (27.1 / 25.3 against
      * 22.9 / 22.2). 5-deep kernels were not measured.

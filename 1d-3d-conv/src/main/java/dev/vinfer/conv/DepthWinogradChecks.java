@@ -8,17 +8,15 @@ public final class DepthWinogradChecks {
     }
 
     /** Every index the output transform reads or writes lies inside its array. */
-    public static void output(int t, float[] at, float[] src, int srcOff, int srcStride, float[] dst, int d0, int d1,
-            int len) {
-        if (t < 1 || len < 0 || srcStride < 0 || at.length < 2 * t) {
-            throw new IllegalArgumentException("depth Winograd output: t=" + t + " len=" + len + " stride="
-                    + srcStride + " with " + at.length + " coefficients");
+    public static void output(int outs, int t, float[] at, float[] src, int srcOff, int srcStride, float[] dst,
+            int dOff, int dStride, int len) {
+        if (outs < 1 || t < 1 || len < 0 || srcStride < 0 || dStride < 0 || at.length < (long) outs * t) {
+            throw new IllegalArgumentException("depth Winograd output: outs=" + outs + " t=" + t + " len=" + len
+                    + " strides " + srcStride + ", " + dStride + " with " + at.length + " coefficients");
         }
         Objects.checkFromIndexSize(srcOff, len, src.length);
         Objects.checkFromIndexSize(srcOff + (long) (t - 1) * srcStride, len, src.length);
-        Objects.checkFromIndexSize(d0, len, dst.length);
-        if (d1 >= 0) {
-            Objects.checkFromIndexSize(d1, len, dst.length);
-        }
+        Objects.checkFromIndexSize(dOff, len, dst.length);
+        Objects.checkFromIndexSize(dOff + (long) (outs - 1) * dStride, len, dst.length);
     }
 }

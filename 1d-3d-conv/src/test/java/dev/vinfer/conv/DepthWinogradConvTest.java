@@ -21,8 +21,9 @@ class DepthWinogradConvTest {
     @Test
     void transformsComputeTheCorrelation() {
         Random r = new Random(6900);
-        for (int taps : new int[] {3, 5, 7}) {
-            DepthWinogradTransform wt = DepthWinogradTransform.of(taps);
+        for (int tm : new int[] {23, 25, 27, 47}) {
+            int taps = tm % 10;
+            DepthWinogradTransform wt = DepthWinogradTransform.of(tm / 10, taps);
             for (int trial = 0; trial < 20; trial++) {
                 double[] kernel = new double[taps];
                 double[] d = new double[wt.t];
@@ -32,7 +33,7 @@ class DepthWinogradConvTest {
                 for (int i = 0; i < wt.t; i++) {
                     d[i] = r.nextDouble() * 2 - 1;
                 }
-                for (int i = 0; i < 2; i++) {
+                for (int i = 0; i < wt.m; i++) {
                     double want = 0;
                     for (int k = 0; k < taps; k++) {
                         want += kernel[k] * d[i + k];
@@ -49,7 +50,7 @@ class DepthWinogradConvTest {
                         }
                         got += wt.at[i * wt.t + xi] * gk * bd;
                     }
-                    assertEquals(want, got, 1e-9, "F(2," + taps + ") output " + i + " trial " + trial);
+                    assertEquals(want, got, 1e-9, "F(" + wt.m + "," + taps + ") output " + i + " trial " + trial);
                 }
             }
         }

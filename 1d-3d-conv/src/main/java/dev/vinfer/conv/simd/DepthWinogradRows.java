@@ -7,59 +7,45 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * The output transform of the depth Winograd convolution ({@code DepthWinogradConv}) over whole rows: per vector of
- * pixels the t product rows are loaded once, both output depths accumulated from the bias by FMA with the broadcast
- * A^T coefficients (all of F(2, r)'s are powers of two or zero, so each product is exact), clamped and stored.
- * The general {@code combine} passes took a call per output row with two passes of four taps, then a separate
- * bias-and-activation pass: about 4.7 of the ResNet3D stem's 48 ms. Callers pass offsets already checked
- * ({@code DepthWinogradChecks.output}).
+ * pixels each output depth is accumulated from the bias by FMA over the t product rows with the broadcast A^T
+ * coefficients, clamped (ReLU, Clip or nothing) and stored. F(2,7) (8 rows, 2 outputs) keeps its 16 coefficients in
+ * registers and loads each product row once; other tiles reload the rows per output (from L1). The general
+ * {@code combine} passes took a call per output row with two passes of four taps, then a separate
+ * bias-and-activation pass: 4.7 ms of the ResNet3D stem's 48 at F(2,7), 2.5 this way. Callers pass offsets already
+ * checked ({@code DepthWinogradChecks.output}).
  */
 final class DepthWinogradRows {
     private DepthWinogradRows() {
     }
 
-    static void output(int t, float[] at, float[] src, int srcOff, int srcStride, float bias, float lo, float hi,
-            float[] dst, int d0, int d1, int len) {
+    static void output(int outs, int t, float[] at, float[] src, int srcOff, int srcStride, float bias, float lo,
+            float hi, float[] dst, int dOff, int dStride, int len) {
         FloatVector b = FloatVector.broadcast(S, bias);
         FloatVector floor = FloatVector.broadcast(S, lo);
         FloatVector ceil = FloatVector.broadcast(S, hi);
-        int i = 0;
         int bound = S.loopBound(len);
-        if (t == 8 && d1 >= 0) {
-            output8(at, src, srcOff, srcStride, b, floor, ceil, dst, d0, d1, bound);
-            i = bound;
-        } else if (d1 >= 0) {
-            for (; i < bound; i += L) {
-                FloatVector y0 = b;
-                FloatVector y1 = b;
-                for (int xi = 0; xi < t; xi++) {
-                    FloatVector v = FloatVector.fromArray(S, src, srcOff + xi * srcStride + i);
-                    y0 = v.fma(FloatVector.broadcast(S, at[xi]), y0);
-                    y1 = v.fma(FloatVector.broadcast(S, at[t + xi]), y1);
-                }
-                y0.max(floor).min(ceil).intoArray(dst, d0 + i);
-                y1.max(floor).min(ceil).intoArray(dst, d1 + i);
-            }
+        if (t == 8 && outs == 2) {
+            output8(at, src, srcOff, srcStride, b, floor, ceil, dst, dOff, dOff + dStride, bound);
         } else {
-            for (; i < bound; i += L) {
-                FloatVector y0 = b;
-                for (int xi = 0; xi < t; xi++) {
-                    y0 = FloatVector.fromArray(S, src, srcOff + xi * srcStride + i)
-                            .fma(FloatVector.broadcast(S, at[xi]), y0);
+            // Any other tile: per output row, the t product rows again (from L1), coefficients broadcast in the loop.
+            for (int i = 0; i < bound; i += L) {
+                for (int j = 0; j < outs; j++) {
+                    FloatVector y = b;
+                    for (int xi = 0; xi < t; xi++) {
+                        y = FloatVector.fromArray(S, src, srcOff + xi * srcStride + i)
+                                .fma(FloatVector.broadcast(S, at[j * t + xi]), y);
+                    }
+                    y.max(floor).min(ceil).intoArray(dst, dOff + j * dStride + i);
                 }
-                y0.max(floor).min(ceil).intoArray(dst, d0 + i);
             }
         }
-        for (; i < len; i++) {
-            float y0 = bias;
-            float y1 = bias;
-            for (int xi = 0; xi < t; xi++) {
-                float v = src[srcOff + xi * srcStride + i];
-                y0 = Math.fma(at[xi], v, y0);
-                y1 = Math.fma(at[t + xi], v, y1);
-            }
-            dst[d0 + i] = Math.min(Math.max(y0, lo), hi);
-            if (d1 >= 0) {
-                dst[d1 + i] = Math.min(Math.max(y1, lo), hi);
+        for (int j = 0; j < outs; j++) {
+            for (int i = bound; i < len; i++) {
+                float y = bias;
+                for (int xi = 0; xi < t; xi++) {
+                    y = Math.fma(at[j * t + xi], src[srcOff + xi * srcStride + i], y);
+                }
+                dst[dOff + j * dStride + i] = Math.min(Math.max(y, lo), hi);
             }
         }
     }

@@ -277,10 +277,10 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void depthWinogradOutput(int t, float[] at, float[] src, int srcOff, int srcStride, float bias,
-            float lo, float hi, float[] dst, int d0, int d1, int len) {
-        DepthWinogradChecks.output(t, at, src, srcOff, srcStride, dst, d0, d1, len);
-        DepthWinogradRows.output(t, at, src, srcOff, srcStride, bias, lo, hi, dst, d0, d1, len);
+    public void depthWinogradOutput(int outs, int t, float[] at, float[] src, int srcOff, int srcStride,
+            float bias, float lo, float hi, float[] dst, int dOff, int dStride, int len) {
+        DepthWinogradChecks.output(outs, t, at, src, srcOff, srcStride, dst, dOff, dStride, len);
+        DepthWinogradRows.output(outs, t, at, src, srcOff, srcStride, bias, lo, hi, dst, dOff, dStride, len);
     }
 
     @Override
