@@ -73,10 +73,10 @@ public interface Backend {
     void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
 
     /**
-     * The output transform of {@link DepthWinogradConv} with its bias and clamp: for j < outs and i in [0, len), with
-     * {@code p_xi = src[srcOff + xi * srcStride + i]} (xi < t), {@code dst[dOff + j * dStride + i] =
-     * min(max(sum_xi at[j * t + xi] p_xi + bias, lo), hi)}. One pass over the t product rows instead of a
-     * {@link #combine} and a {@link #biasEpilogue} per output row.
+     * The output transform of {@link DepthWinogradConv} with its bias and clamp: for {@code j < outs} and i in
+     * [0, len), with {@code p_xi = src[srcOff + xi * srcStride + i]} ({@code xi < t}),
+     * {@code dst[dOff + j * dStride + i] = min(max(sum_xi at[j * t + xi] p_xi + bias, lo), hi)}. One pass over the t
+     * product rows instead of a {@link #combine} and a {@link #biasEpilogue} per output row.
      */
     default void depthWinogradOutput(int outs, int t, float[] at, float[] src, int srcOff, int srcStride,
             float bias, float lo, float hi, float[] dst, int dOff, int dStride, int len) {

@@ -130,8 +130,8 @@ public enum ConvAlgorithm {
      * so im2col would only copy it;</li>
      * <li>else {@link #IMPLICIT_IM2COL} for few input channels on a large plane with enough output channels:
      * {@link #implicitIm2col(ConvGeometry)}, or there {@link #WINOGRAD_DEPTH} for a 3-D kernel 7 deep with depth
-     * stride 1 ({@link #depthWinograd(ConvGeometry)}) (this includes 3x3 stride-1 layers with 5-23 input channels, which
-     * Winograd would otherwise take from 16 channels up: SqueezeNet's first expand convs);</li>
+     * stride 1 ({@link #depthWinograd(ConvGeometry)}) (this includes 3x3 stride-1 layers with 5-23 input channels,
+     * which Winograd would otherwise take from 16 channels up: SqueezeNet's first expand convs);</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
      * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>

@@ -50,7 +50,7 @@ final class DepthWinogradRows {
         }
     }
 
-    /** F(2,7) (8 product rows, two outputs) with the 16 coefficients in registers, whole vectors up to {@code bound}. */
+    /** F(2,7) (8 product rows, two outputs), the 16 coefficients in registers, whole vectors up to {@code bound}. */
     private static void output8(float[] at, float[] src, int srcOff, int ss, FloatVector b, FloatVector floor,
             FloatVector ceil, float[] dst, int d0, int d1, int bound) {
         FloatVector a0 = FloatVector.broadcast(S, at[0]);
