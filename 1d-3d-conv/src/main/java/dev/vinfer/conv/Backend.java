@@ -72,6 +72,26 @@ public interface Backend {
     /** {@code x[i] = e.apply(x[i] + bias)} for i in [off, off + len). */
     void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
 
+    /**
+     * The output transform of {@link DepthWinogradConv} with its bias and clamp: for {@code j < outs} and i in
+     * [0, len), with {@code p_xi = src[srcOff + xi * srcStride + i]} ({@code xi < t}),
+     * {@code dst[dOff + j * dStride + i] = min(max(sum_xi at[j * t + xi] p_xi + bias, lo), hi)}. One pass over the t
+     * product rows instead of a {@link #combine} and a {@link #biasEpilogue} per output row.
+     */
+    default void depthWinogradOutput(int outs, int t, float[] at, float[] src, int srcOff, int srcStride,
+            float bias, float lo, float hi, float[] dst, int dOff, int dStride, int len) {
+        DepthWinogradChecks.output(outs, t, at, src, srcOff, srcStride, dst, dOff, dStride, len);
+        for (int j = 0; j < outs; j++) {
+            for (int i = 0; i < len; i++) {
+                float y = bias;
+                for (int xi = 0; xi < t; xi++) {
+                    y = Math.fma(at[j * t + xi], src[srcOff + xi * srcStride + i], y);
+                }
+                dst[dOff + j * dStride + i] = Math.min(Math.max(y, lo), hi);
+            }
+        }
+    }
+
     /** {@link #depthwiseTaps}'s {@code len} must be a multiple of this (a whole number of vector blocks). */
     int DEPTHWISE_BLOCK = 64;
 

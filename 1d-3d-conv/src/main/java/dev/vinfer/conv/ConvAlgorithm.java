@@ -66,7 +66,14 @@ public enum ConvAlgorithm {
      * rows and output channels as its vector columns, written back to the channel-major output with the epilogue
      * ({@link PixelRowsConv}): any forward convolution; for small output planes.
      */
-    PIXEL_ROWS;
+    PIXEL_ROWS,
+    /**
+     * A 3-D convolution with Winograd along depth (kD = 3, 5 or 7, stride 1) and implicit im2col over height and
+     * width ({@link DepthWinogradConv}): F(4,7) for 7-deep kernels (10 GEMMs of K = C x kH x kW per 4 output depths
+     * instead of 4 of K = 7 C x kH x kW), else F(2, kD). One group; any H/W kernel, stride, dilation, padding. Made
+     * for ResNet3D's 7x7x7 stem.
+     */
+    WINOGRAD_DEPTH;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -101,6 +108,7 @@ public enum ConvAlgorithm {
             case WINOGRAD_F6_3 -> WinogradConv.supports(g, 6);
             case ROW_DIRECT -> RowDirectConv.supports(g);
             case IMPLICIT_IM2COL -> ImplicitIm2colConv.supports(g);
+            case WINOGRAD_DEPTH -> DepthWinogradConv.supports(g);
         };
     }
 
@@ -121,14 +129,17 @@ public enum ConvAlgorithm {
      * ({@link #pixelRows(ConvGeometry)}), otherwise {@link #POINTWISE}: the input already is the GEMM's B matrix,
      * so im2col would only copy it;</li>
      * <li>else {@link #IMPLICIT_IM2COL} for few input channels on a large plane with enough output channels:
-     * {@link #implicitIm2col(ConvGeometry)} (this includes 3x3 stride-1 layers with 5-23 input channels, which
-     * Winograd would otherwise take from 16 channels up: SqueezeNet's first expand convs);</li>
+     * {@link #implicitIm2col(ConvGeometry)}, or there {@link #WINOGRAD_DEPTH} for a 3-D kernel 7 deep with depth
+     * stride 1 ({@link #depthWinograd(ConvGeometry)}) (this includes 3x3 stride-1 layers with 5-23 input channels,
+     * which Winograd would otherwise take from 16 channels up: SqueezeNet's first expand convs);</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
      * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
      * <li>else {@link #PIXEL_ROWS} on small output planes: {@link #pixelRows(ConvGeometry)};</li>
      * <li>else {@link #IMPLICIT_IM2COL} for a 3x3 stride-2 layer with at least 16 input channels (ResNet's
      * strided 3x3 at 56x56): {@link #stride2Implicit(ConvGeometry)};</li>
+     * <li>else {@link #IMPLICIT_IM2COL} for a 3x3x3 stride-2 layer with at least 16 input channels
+     * ({@link #stride2Implicit3d(ConvGeometry)}: ResNet3D-10's 64 -> 128 @ 8x28x28);</li>
      * <li>else {@link #POINTWISE} for a 1x1 unpadded kernel with a stride above 1 (ResNet's downsampling shortcut
      * at 56x56), on the input subsampled once per run ({@link SubsampledPointwiseConv}). Session 5,
      * {@code ConvPairedProbe} as for {@link #stride2Implicit}, one thread, caller CPU median / best of 80, load
@@ -149,7 +160,8 @@ public enum ConvAlgorithm {
             return pixelRows(g) ? PIXEL_ROWS : POINTWISE;
         }
         if (implicitIm2col(g)) {
-            return IMPLICIT_IM2COL; // ahead of Winograd: its few-input-channel 3x3 case beats Winograd (session 5)
+            // ahead of Winograd: its few-input-channel 3x3 case beats Winograd (session 5)
+            return depthWinograd(g) ? WINOGRAD_DEPTH : IMPLICIT_IM2COL;
         }
         ConvAlgorithm w = winograd(g);
         if (w != null) {
@@ -158,7 +170,7 @@ public enum ConvAlgorithm {
         if (pixelRows(g)) {
             return PIXEL_ROWS;
         }
-        if (stride2Implicit(g)) {
+        if (stride2Implicit(g) || stride2Implicit3d(g)) {
             return IMPLICIT_IM2COL;
         }
         if (SubsampledPointwiseConv.applies(g)) {
@@ -198,6 +210,27 @@ public enum ConvAlgorithm {
     }
 
     /**
+     * Whether AUTO takes {@link #IMPLICIT_IM2COL} for a 3-D 3x3x3 stride-2 dilation-1 convolution with one group and
+     * at least 16 input channels whose output is too large for {@link #PIXEL_ROWS} (checked before), the 3-D
+     * counterpart of {@link #stride2Implicit}. Session 6, {@code ConvPairedProbe} with the algorithms alternated
+     * ({@code dir@algorithm}), bias + Relu, pad 1, one thread, caller CPU median / best of 60, load 13-17, ms:
+     * ResNet3D-10's 64 -> 128 @ 8x28x28 (4x14x14 out) im2col 6.29 / 5.62, IMPLICIT_IM2COL 4.70 / 4.35,
+     * PIXEL_ROWS 5.79 / 5.32; its 128 -> 256 @ 4x14x14 (98 outputs, PIXEL_ROWS keeps it) 2.99 / 2.82, 2.81 / 2.59,
+     * 2.18 / 2.01.
+     */
+    static boolean stride2Implicit3d(ConvGeometry g) {
+        if (g.rank() != 3 || g.group() != 1 || g.inChannels() < 16) {
+            return false;
+        }
+        for (int d = 0; d < 3; d++) {
+            if (g.kernel(d) != 3 || g.stride(d) != 2 || g.dilation(d) != 1) {
+                return false;
+            }
+        }
+        return IMPLICIT_IM2COL.supports(g);
+    }
+
+    /**
      * Whether AUTO takes {@link #IMPLICIT_IM2COL} (before {@link #ROW_DIRECT} and im2col): one group, at most 4 input
      * channels, at least 16 output channels, at least 1024 output pixels, K = C x taps at most 1536, and not a
      * kernel of more than 49 taps that ROW_DIRECT would take. Measured on this project's machine (Zen 4 VM, 2 cores,
@@ -223,6 +256,21 @@ public enum ConvAlgorithm {
         return (g.group() == 1 && g.inChannels() <= 4 && g.outChannels() >= 16 && g.outputPlane() >= 1024
                 && g.reductionLength() <= 1536 && !(g.kernelSize() > 49 && rowDirect(g))
                 || fewChannels3x3(g)) && IMPLICIT_IM2COL.supports(g);
+    }
+
+    /**
+     * Whether AUTO takes {@link #WINOGRAD_DEPTH} for a layer {@link #implicitIm2col(ConvGeometry)} accepted: a 3-D
+     * kernel 7 deep, depth stride and dilation 1 (F(4,7): 10 GEMMs of K = C x kH x kW per 4 output depths instead
+     * of 4 of K = 7 C x kH x kW, 36% of the multiplications). Session 6, {@code ConvPairedProbe} (two builds
+     * alternated in one JVM, bias + Relu, one thread, caller CPU median / best of 40-60, load 10-21), ms: ResNet3D-10's
+     * stem 3 -> 64, 7x7x7 stride (1, 2, 2) pad 3 @ 16x112x112: IMPLICIT_IM2COL 68.6 / 67.7; F(2,7) 47.4 / 45.9
+     * (0.69), then 46.9 / 45.3 against F(4,7) 32.9 / 31.5 (0.70 of F(2,7), about 0.48 of IMPLICIT_IM2COL).
+     * Not taken for 3-deep kernels: F(2,3) leaves 4 GEMMs of K = 27 per 2 depths on the 3x3x3 3 -> 64 @ 16x112x112
+     * stem, whose transforms and packing then weigh more than the saved multiplications (27.1 / 25.3 against
+     * 22.9 / 22.2). 5-deep kernels were not measured.
+     */
+    static boolean depthWinograd(ConvGeometry g) {
+        return g.rank() == 3 && g.kernel(0) == 7 && WINOGRAD_DEPTH.supports(g);
     }
 
     /** The fewest input channels per group at which AUTO runs a 3x3 stride-1 layer of 256+ pixels on Winograd. */

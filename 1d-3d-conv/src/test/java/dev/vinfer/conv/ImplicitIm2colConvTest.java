@@ -199,9 +199,12 @@ class ImplicitIm2colConvTest {
                 .build();
         ConvGeometry manyIn = ConvGeometry.builder().channels(8, 64).input(112, 112).kernel(3, 3).strides(2, 2)
                 .padsOnnx(1, 1, 1, 1).build();
-        for (ConvGeometry g : new ConvGeometry[] {stem, video, video7, audio}) {
+        for (ConvGeometry g : new ConvGeometry[] {stem, video, audio}) {
             assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(g), g.toString());
         }
+        // The 7-deep 3-D stem passes this rule and then goes to Winograd along depth (ConvAlgorithm.depthWinograd).
+        assertTrue(ConvAlgorithm.implicitIm2col(video7));
+        assertEquals(ConvAlgorithm.WINOGRAD_DEPTH, ConvAlgorithm.choose(video7));
         assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(candyStem));
         assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(fewOut));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(manyIn));

@@ -7,6 +7,7 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import dev.vinfer.conv.Backend;
 import dev.vinfer.conv.BlockedDepthwiseChecks;
+import dev.vinfer.conv.DepthWinogradChecks;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
@@ -273,6 +274,13 @@ public final class VectorBackend implements Backend {
         } else {
             WinogradRows43.output(src, srcOff, dst, dstOff, len);
         }
+    }
+
+    @Override
+    public void depthWinogradOutput(int outs, int t, float[] at, float[] src, int srcOff, int srcStride,
+            float bias, float lo, float hi, float[] dst, int dOff, int dStride, int len) {
+        DepthWinogradChecks.output(outs, t, at, src, srcOff, srcStride, dst, dOff, dStride, len);
+        DepthWinogradRows.output(outs, t, at, src, srcOff, srcStride, bias, lo, hi, dst, dOff, dStride, len);
     }
 
     @Override
