@@ -66,7 +66,13 @@ public enum ConvAlgorithm {
      * rows and output channels as its vector columns, written back to the channel-major output with the epilogue
      * ({@link PixelRowsConv}): any forward convolution; for small output planes.
      */
-    PIXEL_ROWS;
+    PIXEL_ROWS,
+    /**
+     * The pixel-rows GEMM of {@link #PIXEL_ROWS} on a zero-padded channels-last copy of the input, from which the
+     * GEMM reads each pixel's C/G values per tap in place: no im2col matrix, no A packing ({@link
+     * ChannelsLastConv}). Any forward convolution; for ResNet's strided layers.
+     */
+    CHANNELS_LAST;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -101,6 +107,7 @@ public enum ConvAlgorithm {
             case WINOGRAD_F6_3 -> WinogradConv.supports(g, 6);
             case ROW_DIRECT -> RowDirectConv.supports(g);
             case IMPLICIT_IM2COL -> ImplicitIm2colConv.supports(g);
+            case CHANNELS_LAST -> ChannelsLastConv.supports(g);
         };
     }
 

@@ -60,6 +60,7 @@ public final class Convolutions {
             case ROW_DIRECT -> new RowDirectConv(g, weights, wOff, bias, ep, backend);
             case IMPLICIT_IM2COL -> new ImplicitIm2colConv(g, weights, wOff, bias, ep, backend);
             case PIXEL_ROWS -> new PixelRowsConv(g, weights, wOff, bias, ep, backend);
+            case CHANNELS_LAST -> new ChannelsLastConv(g, weights, wOff, bias, ep, backend);
             case AUTO, GEMM_COL2IM -> throw new AssertionError(a);
         };
     }

@@ -1,0 +1,190 @@
+package dev.vinfer.conv;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link ConvAlgorithm#CHANNELS_LAST}: a convolution as the pixel-rows GEMM of {@link PixelRowsConv} (output pixels
+ * as rows, output channels as vector columns), but with the input copied once per run into a zero-padded
+ * channels-last layout ({@code [group][depth][row][column][channel]}) from which the GEMM ({@link GatherGemm})
+ * reads its A operand in place: for every output pixel and kernel tap the C/G input values it needs are one
+ * contiguous run. No im2col matrix is written and no A panel packed, whatever the stride or dilation.
+ *
+ * <p>Why: on ResNet's strided 3x3 layers (56->28, 28->14, 14->7) {@link PixelRowsConv} and
+ * {@link ImplicitIm2colConv} ran at 80-85 GFLOP/s against a GEMM peak near 100: {@code PIXEL_ROWS} builds a
+ * {@code K x pixels} im2col matrix value by value ({@link ShortRowIm2col}) and the GEMM packs it again, transposed;
+ * here the only extra pass is the channels-last copy (a transpose of the input, a ninth of the im2col matrix for a
+ * 3x3 kernel at stride 2... and less at stride 1).
+ *
+ * <p>Per task ({@link WorkGrid}: pixel tiles, or slices of output channels on small planes): the product into a
+ * per-thread {@code pixels x channels} scratch, then transposed into the NCHW output a few channels at a time with
+ * the residual, bias and activation, as in {@link PixelRowsConv}. The layout buffer belongs to the calling thread
+ * (kept, zeroed when another kernel used it last so its padding is zero); scratch is per thread.
+ */
+final class ChannelsLastConv extends PreparedConv {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final ThreadLocal<Layout> LAYOUT = ThreadLocal.withInitial(Layout::new);
+    private static final ThreadLocal<float[][]> PRODUCT = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /** A calling thread's layout buffer and which kernel zeroed it last. */
+    private static final class Layout {
+        long owner = -1;
+        float[] data = new float[0];
+    }
+
+    private final long id = IDS.incrementAndGet();
+    private final ConvGeometry g;
+    private final Shape3 s;
+    /** Padded extents of the channels-last layout. */
+    private final int padD, padH, padW;
+    /** Floats per group of one image in the layout: {@code padD * padH * padW * C/G}. */
+    private final int groupLength;
+    /** Per output pixel, the layout offset of its first tap's first channel. */
+    private final int[] rowOff;
+    /** Per input pixel, its offset in the layout (of channel 0). */
+    private final int[] inMap;
+    /** Per kernel tap, its offset from the pixel's. */
+    private final int[] tapOff;
+    private final GatherGemm[] groups;
+    private final float[] bias;
+    private final Epilogue epilogue;
+    private final int maxTile;
+
+    ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
+        super(ConvAlgorithm.CHANNELS_LAST, backend, g.inputLength(), g.outputLength());
+        if (!supports(g)) {
+            throw new IllegalArgumentException("channels-last layout too large for " + g);
+        }
+        this.g = g;
+        this.s = Shape3.of(g);
+        this.bias = checkedBias(w, wOff, g.weightLength(), bias, g.outChannels());
+        this.epilogue = e;
+        this.padD = padded(s.inD, s.pD, s.outD, s.sD, s.kD, s.dD);
+        this.padH = padded(s.inH, s.pH, s.outH, s.sH, s.kH, s.dH);
+        this.padW = padded(s.inW, s.pW, s.outW, s.sW, s.kW, s.dW);
+        int cg = g.inChannelsPerGroup();
+        this.groupLength = padD * padH * padW * cg;
+        this.rowOff = new int[s.outPlane()];
+        int q = 0;
+        for (int od = 0; od < s.outD; od++) {
+            for (int oh = 0; oh < s.outH; oh++) {
+                for (int ow = 0; ow < s.outW; ow++) {
+                    rowOff[q++] = ((od * s.sD * padH + oh * s.sH) * padW + ow * s.sW) * cg;
+                }
+            }
+        }
+        this.inMap = new int[s.inPlane()];
+        int at = 0;
+        for (int id = 0; id < s.inD; id++) {
+            for (int ih = 0; ih < s.inH; ih++) {
+                for (int iw = 0; iw < s.inW; iw++) {
+                    inMap[at++] = (((id + s.pD) * padH + ih + s.pH) * padW + iw + s.pW) * cg;
+                }
+            }
+        }
+        this.tapOff = new int[s.kernelSize()];
+        int t = 0;
+        for (int kd = 0; kd < s.kD; kd++) {
+            for (int kh = 0; kh < s.kH; kh++) {
+                for (int kw = 0; kw < s.kW; kw++) {
+                    tapOff[t++] = ((kd * s.dD * padH + kh * s.dH) * padW + kw * s.dW) * cg;
+                }
+            }
+        }
+        int mg = g.outChannelsPerGroup();
+        this.groups = new GatherGemm[g.group()];
+        for (int gi = 0; gi < g.group(); gi++) {
+            groups[gi] = backend.gatherGemm(mg, cg, s.kernelSize(), w, wOff + gi * mg * cg * s.kernelSize());
+        }
+        this.maxTile = Math.max(WorkGrid.MIN_TILE + 16,
+                PixelRowsConv.SCRATCH_BUDGET / (mg + 16 + groups[0].panelWidth()) / 16 * 16);
+    }
+
+    /** The padded extent of one axis: the input with its leading pad, or as far as the last tap reaches. */
+    private static int padded(int in, int pad, int out, int stride, int k, int dil) {
+        return Math.max(pad + in, (out - 1) * stride + (k - 1) * dil + 1);
+    }
+
+    /** Whether the layout of every image and group fits in one array. */
+    static boolean supports(ConvGeometry g) {
+        Shape3 s = Shape3.of(g);
+        long len = (long) padded(s.inD, s.pD, s.outD, s.sD, s.kD, s.dD) * padded(s.inH, s.pH, s.outH, s.sH, s.kH, s.dH)
+                * padded(s.inW, s.pW, s.outW, s.sW, s.kW, s.dW) * g.inChannels() * g.batch();
+        return len <= Integer.MAX_VALUE - 64;
+    }
+
+    @Override
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
+        int cg = g.inChannelsPerGroup();
+        int mg = g.outChannelsPerGroup();
+        int units = g.batch() * g.group();
+        int pixels = s.outPlane();
+        float[] lay = layoutBuffer(units);
+        // The copy: blocks of B channels (the vector length) by the backend's channel-block transpose, each over the
+        // whole plane with every input pixel sent to its padded position (inMap); the channels past the last whole
+        // block (C/G not a multiple of B) row by row through the general transpose.
+        int cb0 = backend.depthwiseChannelBlock();
+        int blocks = cg / cb0;
+        int inPlane = s.inPlane();
+        p.forRange(units * (blocks + 1), 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                int u = i / (blocks + 1);
+                int cb = i % (blocks + 1);
+                int src = inOff + (u * cg + cb * cb0) * inPlane;
+                int dst = u * groupLength + cb * cb0;
+                if (cb < blocks) {
+                    backend.packChannelBlock(cb0, in, src, inPlane, inPlane, inMap, lay, dst);
+                } else if (cg > cb * cb0) {
+                    for (int row = 0; row < s.inD * s.inH; row++) {
+                        backend.transpose(in, src + row * s.inW, inPlane, cg - cb * cb0, s.inW, lay,
+                                dst + inMap[row * s.inW], cg);
+                    }
+                }
+            }
+        });
+        int align = groups[0].panelWidth();
+        WorkGrid grid = WorkGrid.plan(units, pixels, maxTile, mg, align, p.threads());
+        p.forEach(grid.tasks(), t -> {
+            int unit = grid.unit(t);
+            int n = unit / g.group();
+            int gi = unit % g.group();
+            int p0 = grid.pixelBegin(t);
+            int np = grid.pixelCount(t);
+            int m0 = grid.rowBegin(t);
+            int m1 = grid.rowEnd(t);
+            int len = m1 - m0;
+            // Whole panels are written; one cache line more than that (see PixelRowsConv: 4 KiB-multiple rows).
+            int ldp = Math.ceilDiv(len, align) * align + 16;
+            float[][] holder = PRODUCT.get();
+            if (holder[0].length < (long) np * ldp) {
+                holder[0] = new float[Math.toIntExact((long) np * ldp)];
+            }
+            float[] prod = holder[0];
+            groups[gi].run(lay, unit * groupLength, rowOff, p0, np, tapOff, m0, m1, prod, 0, ldp);
+            int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * pixels + p0;
+            for (int j0 = 0; j0 < len; j0 += PixelRowsConv.CHANNEL_BLOCK) {
+                int cb = Math.min(PixelRowsConv.CHANNEL_BLOCK, len - j0);
+                backend.transpose(prod, j0, ldp, np, cb, out, chBase + j0 * pixels, pixels);
+                for (int j = j0; j < j0 + cb; j++) {
+                    int row = chBase + j * pixels;
+                    addResidual(out, row, np, res, resDelta);
+                    float b = bias == null ? 0f : bias[gi * mg + m0 + j];
+                    backend.biasEpilogue(out, row, np, b, epilogue);
+                }
+            }
+        });
+    }
+
+    /** The calling thread's layout, zeroed unless this kernel was the last to use it (then its padding is zero). */
+    private float[] layoutBuffer(int units) {
+        int length = units * groupLength;
+        Layout l = LAYOUT.get();
+        if (l.data.length < length) {
+            l.data = new float[length];
+        } else if (l.owner != id) {
+            Arrays.fill(l.data, 0, length, 0f);
+        }
+        l.owner = id;
+        return l.data;
+    }
+}
