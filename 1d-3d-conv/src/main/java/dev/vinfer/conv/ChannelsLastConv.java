@@ -49,6 +49,8 @@ final class ChannelsLastConv extends PreparedConv {
     private final float[] bias;
     private final Epilogue epilogue;
     private final int maxTile;
+    /** Channels per block of the layout copy and of the product: the backend's channel block. */
+    private final int lanes;
 
     ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         super(ConvAlgorithm.CHANNELS_LAST, backend, g.inputLength(), g.outputLength());
@@ -63,7 +65,9 @@ final class ChannelsLastConv extends PreparedConv {
         this.padH = padded(s.inH, s.pH, s.outH, s.sH, s.kH, s.dH);
         this.padW = padded(s.inW, s.pW, s.outW, s.sW, s.kW, s.dW);
         int cg = g.inChannelsPerGroup();
-        this.groupLength = padD * padH * padW * cg;
+        // One pixel slot more than the padded grid: the dump slot of the copy.
+        int slots = padD * padH * padW;
+        this.groupLength = (slots + 1) * cg;
         this.rowOff = new int[s.outPlane()];
         int q = 0;
         for (int od = 0; od < s.outD; od++) {
@@ -78,7 +82,9 @@ final class ChannelsLastConv extends PreparedConv {
         for (int id = 0; id < s.inD; id++) {
             for (int ih = 0; ih < s.inH; ih++) {
                 for (int iw = 0; iw < s.inW; iw++) {
-                    inMap[at++] = (((id + s.pD) * padH + ih + s.pH) * padW + iw + s.pW) * cg;
+                    boolean read = read(id, s.outD, s.sD, s.pD, s.kD, s.dD) && read(ih, s.outH, s.sH, s.pH, s.kH, s.dH)
+                            && read(iw, s.outW, s.sW, s.pW, s.kW, s.dW);
+                    inMap[at++] = (read ? ((id + s.pD) * padH + ih + s.pH) * padW + iw + s.pW : slots) * cg;
                 }
             }
         }
@@ -96,6 +102,11 @@ final class ChannelsLastConv extends PreparedConv {
         for (int gi = 0; gi < g.group(); gi++) {
             groups[gi] = backend.gatherGemm(mg, cg, s.kernelSize(), w, wOff + gi * mg * cg * s.kernelSize());
         }
+        this.lanes = backend.depthwiseChannelBlock();
+        if (groups[0].laneBlock() != lanes || groups[0].panelWidth() % lanes != 0) {
+            throw new IllegalStateException("gather GEMM blocks of " + groups[0].laneBlock() + " vs channel blocks of "
+                    + lanes);
+        }
         this.maxTile = Math.max(WorkGrid.MIN_TILE + 16,
                 PixelRowsConv.SCRATCH_BUDGET / (mg + 16 + groups[0].panelWidth()) / 16 * 16);
     }
@@ -105,11 +116,22 @@ final class ChannelsLastConv extends PreparedConv {
         return Math.max(pad + in, (out - 1) * stride + (k - 1) * dil + 1);
     }
 
+    /** Whether some output position's tap reads input index {@code i} of an axis. */
+    private static boolean read(int i, int out, int stride, int pad, int k, int dil) {
+        for (int t = 0; t < k; t++) {
+            int o = i + pad - t * dil;
+            if (o >= 0 && o % stride == 0 && o / stride < out) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the layout of every image and group fits in one array. */
     static boolean supports(ConvGeometry g) {
         Shape3 s = Shape3.of(g);
-        long len = (long) padded(s.inD, s.pD, s.outD, s.sD, s.kD, s.dD) * padded(s.inH, s.pH, s.outH, s.sH, s.kH, s.dH)
-                * padded(s.inW, s.pW, s.outW, s.sW, s.kW, s.dW) * g.inChannels() * g.batch();
+        long len = (1L + (long) padded(s.inD, s.pD, s.outD, s.sD, s.kD, s.dD) * padded(s.inH, s.pH, s.outH, s.sH, s.kH, s.dH)
+                * padded(s.inW, s.pW, s.outW, s.sW, s.kW, s.dW)) * g.inChannels() * g.batch();
         return len <= Integer.MAX_VALUE - 64;
     }
 
@@ -121,9 +143,10 @@ final class ChannelsLastConv extends PreparedConv {
         int pixels = s.outPlane();
         float[] lay = layoutBuffer(units);
         // The copy: blocks of B channels (the vector length) by the backend's channel-block transpose, each over the
-        // whole plane with every input pixel sent to its padded position (inMap); the channels past the last whole
-        // block (C/G not a multiple of B) row by row through the general transpose.
-        int cb0 = backend.depthwiseChannelBlock();
+        // whole plane with every input pixel sent to its padded position (inMap; pixels no tap reads, as 3 of 4 under
+        // a 1x1 stride-2 kernel, to a dump slot past the plane); the channels past the last whole block (C/G not a
+        // multiple of B) one value at a time.
+        int cb0 = lanes;
         int blocks = cg / cb0;
         int inPlane = s.inPlane();
         p.forRange(units * (blocks + 1), 1, (i0, i1) -> {
@@ -134,10 +157,11 @@ final class ChannelsLastConv extends PreparedConv {
                 int dst = u * groupLength + cb * cb0;
                 if (cb < blocks) {
                     backend.packChannelBlock(cb0, in, src, inPlane, inPlane, inMap, lay, dst);
-                } else if (cg > cb * cb0) {
-                    for (int row = 0; row < s.inD * s.inH; row++) {
-                        backend.transpose(in, src + row * s.inW, inPlane, cg - cb * cb0, s.inW, lay,
-                                dst + inMap[row * s.inW], cg);
+                } else {
+                    for (int q = 0; q < inPlane; q++) {
+                        for (int c = 0; c < cg - cb * cb0; c++) {
+                            lay[dst + inMap[q] + c] = in[src + c * inPlane + q];
+                        }
                     }
                 }
             }
@@ -153,23 +177,26 @@ final class ChannelsLastConv extends PreparedConv {
             int m0 = grid.rowBegin(t);
             int m1 = grid.rowEnd(t);
             int len = m1 - m0;
-            // Whole panels are written; one cache line more than that (see PixelRowsConv: 4 KiB-multiple rows).
-            int ldp = Math.ceilDiv(len, align) * align + 16;
+            // Blocks of B channels, each pixel's B values one vector (see GatherGemm), a cache line apart more than
+            // the pixels need (block strides of a multiple of 4 KiB would share L1 sets).
+            int b = lanes;
+            int ldb = (np + 1) * b;
+            long need = (long) Math.ceilDiv(len, align) * (align / b) * ldb;
             float[][] holder = PRODUCT.get();
-            if (holder[0].length < (long) np * ldp) {
-                holder[0] = new float[Math.toIntExact((long) np * ldp)];
+            if (holder[0].length < need) {
+                holder[0] = new float[Math.toIntExact(need)];
             }
             float[] prod = holder[0];
-            groups[gi].run(lay, unit * groupLength, rowOff, p0, np, tapOff, m0, m1, prod, 0, ldp);
+            groups[gi].run(lay, unit * groupLength, rowOff, p0, np, tapOff, m0, m1, prod, 0, ldb);
             int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * pixels + p0;
-            for (int j0 = 0; j0 < len; j0 += PixelRowsConv.CHANNEL_BLOCK) {
-                int cb = Math.min(PixelRowsConv.CHANNEL_BLOCK, len - j0);
-                backend.transpose(prod, j0, ldp, np, cb, out, chBase + j0 * pixels, pixels);
+            for (int j0 = 0; j0 < len; j0 += b) {
+                int cb = Math.min(b, len - j0);
+                backend.unpackChannelBlock(cb, prod, j0 / b * ldb, np, out, chBase + j0 * pixels, pixels);
                 for (int j = j0; j < j0 + cb; j++) {
                     int row = chBase + j * pixels;
                     addResidual(out, row, np, res, resDelta);
-                    float b = bias == null ? 0f : bias[gi * mg + m0 + j];
-                    backend.biasEpilogue(out, row, np, b, epilogue);
+                    float bj = bias == null ? 0f : bias[gi * mg + m0 + j];
+                    backend.biasEpilogue(out, row, np, bj, epilogue);
                 }
             }
         });

@@ -6,12 +6,14 @@ package dev.vinfer.conv;
  * output pixel for one kernel tap is a contiguous run of {@code channels} floats at {@code rowOff[pixel] +
  * tapOff[tap]}; the kernel broadcasts from those runs directly, so no im2col matrix is built and no A panel packed.
  *
- * <p>Computes, for pixels {@code i < count} and output channels {@code m0 <= m < m1}:
- * {@code prod[pOff + i * ldp + (m - m0)] = sum over taps t and channels c < channels() of
- * W[m][c][t] * src[sOff + rowOff[rOff + i] + tapOff[t] + c]} (W as given to {@link Backend#gatherGemm}: row-major
- * {@code outputs x channels x taps}, the usual ONNX weight layout of one group). {@code m0} is a multiple of
- * {@link #panelWidth()}; the product writes whole panels, i.e. columns up to {@code roundUp(m1 - m0, panelWidth())}
- * (zeros past {@link #outputs()}), so {@code ldp} must cover them.
+ * <p>Computes, for pixels {@code i < count} and output channels {@code m0 <= m < m1}, with {@code j = m - m0} and
+ * {@code B = laneBlock()}: {@code prod[pOff + (j / B) * ldb + i * B + j % B] = sum over taps t and channels c <
+ * channels() of W[m][c][t] * src[sOff + rowOff[rOff + i] + tapOff[t] + c]} (W as given to
+ * {@link Backend#gatherGemm}: row-major {@code outputs x channels x taps}, the usual ONNX weight layout of one
+ * group). So the product comes in blocks of B channels, each pixel's B values contiguous (one vector): the layout
+ * {@link Backend#unpackChannelBlock} turns into B channel rows. {@code m0} is a multiple of {@link #panelWidth()};
+ * whole panels are written ({@code roundUp(m1 - m0, panelWidth()) / B} blocks, zeros past {@link #outputs()});
+ * {@code ldb >= count * B}.
  *
  * <p>Prepared once per weights; immutable and safe to share between threads.
  */
@@ -28,7 +30,10 @@ public interface GatherGemm {
     /** Output channels per register panel; column blocks start at multiples of it. */
     int panelWidth();
 
+    /** Channels per block of the product (a divisor of {@link #panelWidth()}). */
+    int laneBlock();
+
     /** See the class comment. */
     void run(float[] src, int sOff, int[] rowOff, int rOff, int count, int[] tapOff, int m0, int m1, float[] prod,
-            int pOff, int ldp);
+            int pOff, int ldb);
 }

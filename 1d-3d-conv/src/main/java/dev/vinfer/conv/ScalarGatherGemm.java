@@ -10,6 +10,8 @@ import java.util.Arrays;
 final class ScalarGatherGemm implements GatherGemm {
     /** Columns per panel: any value works here; 16 keeps m0 alignments the same as a 16-lane vector backend. */
     static final int PANEL = 16;
+    /** Channels per product block: the scalar backend's channel block ({@code depthwiseChannelBlock()}). */
+    static final int BLOCK = 8;
 
     private final int channels;
     private final int taps;
@@ -54,21 +56,33 @@ final class ScalarGatherGemm implements GatherGemm {
     }
 
     @Override
+    public int laneBlock() {
+        return BLOCK;
+    }
+
+    @Override
     public void run(float[] src, int sOff, int[] rowOff, int rOff, int count, int[] tapOff, int m0, int m1,
-            float[] prod, int pOff, int ldp) {
+            float[] prod, int pOff, int ldb) {
+        if (m0 % PANEL != 0 || m0 < 0 || m1 > outputs || m0 > m1 || ldb < count * BLOCK) {
+            throw new IllegalArgumentException("columns [" + m0 + ", " + m1 + ") of " + outputs + ", block stride "
+                    + ldb);
+        }
         int cols = Math.ceilDiv(m1 - m0, PANEL) * PANEL;
+        float[] acc = new float[cols];
         for (int i = 0; i < count; i++) {
-            int row = pOff + i * ldp;
-            Arrays.fill(prod, row, row + cols, 0f);
+            Arrays.fill(acc, 0f);
             for (int t = 0; t < taps; t++) {
                 int a = sOff + rowOff[rOff + i] + tapOff[t];
                 for (int c = 0; c < channels; c++) {
                     float v = src[a + c];
                     int wr = (t * channels + c) * width + m0;
                     for (int j = 0; j < cols; j++) {
-                        prod[row + j] += v * wt[wr + j];
+                        acc[j] += v * wt[wr + j];
                     }
                 }
+            }
+            for (int j = 0; j < cols; j++) {
+                prod[pOff + j / BLOCK * ldb + i * BLOCK + j % BLOCK] = acc[j];
             }
         }
     }

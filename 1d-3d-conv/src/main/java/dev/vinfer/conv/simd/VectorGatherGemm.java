@@ -74,8 +74,13 @@ final class VectorGatherGemm implements GatherGemm {
     }
 
     @Override
+    public int laneBlock() {
+        return L;
+    }
+
+    @Override
     public void run(float[] src, int sOff, int[] rowOff, int rOff, int count, int[] tapOff, int m0, int m1,
-            float[] prod, int pOff, int ldp) {
+            float[] prod, int pOff, int ldb) {
         if (m0 % NR != 0 || m0 < 0 || m1 > outputs || m0 > m1) {
             throw new IllegalArgumentException("columns [" + m0 + ", " + m1 + ") of " + outputs + " (panels of "
                     + NR + ")");
@@ -87,19 +92,22 @@ final class VectorGatherGemm implements GatherGemm {
         if (count == 0 || p0 == p1) {
             return;
         }
-        Objects.checkFromIndexSize(pOff, (count - 1) * ldp + (p1 - p0) * NR, prod.length);
+        if (ldb < count * L) {
+            throw new IllegalArgumentException("block stride " + ldb + " < " + count + " x " + L);
+        }
+        Objects.checkFromIndexSize(pOff, (2 * (p1 - p0) - 1) * ldb + count * L, prod.length);
         for (int t0 = 0; t0 < taps; t0 += tapBlock) {
             int t1 = Math.min(taps, t0 + tapBlock);
             boolean load = t0 > 0;
             for (int pn = p0; pn < p1; pn++) {
                 int bBase = pn * taps * channels * NR;
-                int col = pOff + (pn - p0) * NR;
+                int col = pOff + 2 * (pn - p0) * ldb;
                 for (int i = 0; i < count; i += MR) {
                     int r = Math.min(MR, count - i);
                     if (MR == 7) {
-                        tile7(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * ldp, ldp, load);
+                        tile7(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load);
                     } else {
-                        tile6(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * ldp, ldp, load);
+                        tile6(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load);
                     }
                 }
             }
@@ -108,7 +116,7 @@ final class VectorGatherGemm implements GatherGemm {
 
     /** 7 pixels x 2 vectors of output channels over taps [t0, t1): see {@link #run}. */
     private void tile7(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int t0, int t1,
-            int bBase, float[] prod, int pOff, int ldp, boolean load) {
+            int bBase, float[] prod, int pOff, int ldb, boolean load) {
         int o0 = sOff + rowOff[rOff + 0];
         int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
         int o2 = sOff + rowOff[rOff + Math.min(2, r - 1)];
@@ -169,64 +177,64 @@ final class VectorGatherGemm implements GatherGemm {
         // Written out rather than through a helper: vectors passed to a call C2 does not inline are boxed (see
         // MicroKernel.tile7); that ran this kernel at a third of its speed.
         if (load) {
-            c00 = c00.add(FloatVector.fromArray(S, prod, pOff + 0 * ldp));
-            c01 = c01.add(FloatVector.fromArray(S, prod, pOff + 0 * ldp + L));
+            c00 = c00.add(FloatVector.fromArray(S, prod, pOff + 0 * L));
+            c01 = c01.add(FloatVector.fromArray(S, prod, pOff + 0 * L + ldb));
             if (r > 1) {
-                c10 = c10.add(FloatVector.fromArray(S, prod, pOff + 1 * ldp));
-                c11 = c11.add(FloatVector.fromArray(S, prod, pOff + 1 * ldp + L));
+                c10 = c10.add(FloatVector.fromArray(S, prod, pOff + 1 * L));
+                c11 = c11.add(FloatVector.fromArray(S, prod, pOff + 1 * L + ldb));
             }
             if (r > 2) {
-                c20 = c20.add(FloatVector.fromArray(S, prod, pOff + 2 * ldp));
-                c21 = c21.add(FloatVector.fromArray(S, prod, pOff + 2 * ldp + L));
+                c20 = c20.add(FloatVector.fromArray(S, prod, pOff + 2 * L));
+                c21 = c21.add(FloatVector.fromArray(S, prod, pOff + 2 * L + ldb));
             }
             if (r > 3) {
-                c30 = c30.add(FloatVector.fromArray(S, prod, pOff + 3 * ldp));
-                c31 = c31.add(FloatVector.fromArray(S, prod, pOff + 3 * ldp + L));
+                c30 = c30.add(FloatVector.fromArray(S, prod, pOff + 3 * L));
+                c31 = c31.add(FloatVector.fromArray(S, prod, pOff + 3 * L + ldb));
             }
             if (r > 4) {
-                c40 = c40.add(FloatVector.fromArray(S, prod, pOff + 4 * ldp));
-                c41 = c41.add(FloatVector.fromArray(S, prod, pOff + 4 * ldp + L));
+                c40 = c40.add(FloatVector.fromArray(S, prod, pOff + 4 * L));
+                c41 = c41.add(FloatVector.fromArray(S, prod, pOff + 4 * L + ldb));
             }
             if (r > 5) {
-                c50 = c50.add(FloatVector.fromArray(S, prod, pOff + 5 * ldp));
-                c51 = c51.add(FloatVector.fromArray(S, prod, pOff + 5 * ldp + L));
+                c50 = c50.add(FloatVector.fromArray(S, prod, pOff + 5 * L));
+                c51 = c51.add(FloatVector.fromArray(S, prod, pOff + 5 * L + ldb));
             }
             if (r > 6) {
-                c60 = c60.add(FloatVector.fromArray(S, prod, pOff + 6 * ldp));
-                c61 = c61.add(FloatVector.fromArray(S, prod, pOff + 6 * ldp + L));
+                c60 = c60.add(FloatVector.fromArray(S, prod, pOff + 6 * L));
+                c61 = c61.add(FloatVector.fromArray(S, prod, pOff + 6 * L + ldb));
             }
         }
-        c00.intoArray(prod, pOff + 0 * ldp);
-        c01.intoArray(prod, pOff + 0 * ldp + L);
+        c00.intoArray(prod, pOff + 0 * L);
+        c01.intoArray(prod, pOff + 0 * L + ldb);
         if (r > 1) {
-            c10.intoArray(prod, pOff + 1 * ldp);
-            c11.intoArray(prod, pOff + 1 * ldp + L);
+            c10.intoArray(prod, pOff + 1 * L);
+            c11.intoArray(prod, pOff + 1 * L + ldb);
         }
         if (r > 2) {
-            c20.intoArray(prod, pOff + 2 * ldp);
-            c21.intoArray(prod, pOff + 2 * ldp + L);
+            c20.intoArray(prod, pOff + 2 * L);
+            c21.intoArray(prod, pOff + 2 * L + ldb);
         }
         if (r > 3) {
-            c30.intoArray(prod, pOff + 3 * ldp);
-            c31.intoArray(prod, pOff + 3 * ldp + L);
+            c30.intoArray(prod, pOff + 3 * L);
+            c31.intoArray(prod, pOff + 3 * L + ldb);
         }
         if (r > 4) {
-            c40.intoArray(prod, pOff + 4 * ldp);
-            c41.intoArray(prod, pOff + 4 * ldp + L);
+            c40.intoArray(prod, pOff + 4 * L);
+            c41.intoArray(prod, pOff + 4 * L + ldb);
         }
         if (r > 5) {
-            c50.intoArray(prod, pOff + 5 * ldp);
-            c51.intoArray(prod, pOff + 5 * ldp + L);
+            c50.intoArray(prod, pOff + 5 * L);
+            c51.intoArray(prod, pOff + 5 * L + ldb);
         }
         if (r > 6) {
-            c60.intoArray(prod, pOff + 6 * ldp);
-            c61.intoArray(prod, pOff + 6 * ldp + L);
+            c60.intoArray(prod, pOff + 6 * L);
+            c61.intoArray(prod, pOff + 6 * L + ldb);
         }
     }
 
     /** 6 pixels x 2 vectors of output channels over taps [t0, t1): see {@link #run}. */
     private void tile6(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int t0, int t1,
-            int bBase, float[] prod, int pOff, int ldp, boolean load) {
+            int bBase, float[] prod, int pOff, int ldb, boolean load) {
         int o0 = sOff + rowOff[rOff + 0];
         int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
         int o2 = sOff + rowOff[rOff + Math.min(2, r - 1)];
@@ -280,50 +288,50 @@ final class VectorGatherGemm implements GatherGemm {
         // Written out rather than through a helper: vectors passed to a call C2 does not inline are boxed (see
         // MicroKernel.tile7); that ran this kernel at a third of its speed.
         if (load) {
-            c00 = c00.add(FloatVector.fromArray(S, prod, pOff + 0 * ldp));
-            c01 = c01.add(FloatVector.fromArray(S, prod, pOff + 0 * ldp + L));
+            c00 = c00.add(FloatVector.fromArray(S, prod, pOff + 0 * L));
+            c01 = c01.add(FloatVector.fromArray(S, prod, pOff + 0 * L + ldb));
             if (r > 1) {
-                c10 = c10.add(FloatVector.fromArray(S, prod, pOff + 1 * ldp));
-                c11 = c11.add(FloatVector.fromArray(S, prod, pOff + 1 * ldp + L));
+                c10 = c10.add(FloatVector.fromArray(S, prod, pOff + 1 * L));
+                c11 = c11.add(FloatVector.fromArray(S, prod, pOff + 1 * L + ldb));
             }
             if (r > 2) {
-                c20 = c20.add(FloatVector.fromArray(S, prod, pOff + 2 * ldp));
-                c21 = c21.add(FloatVector.fromArray(S, prod, pOff + 2 * ldp + L));
+                c20 = c20.add(FloatVector.fromArray(S, prod, pOff + 2 * L));
+                c21 = c21.add(FloatVector.fromArray(S, prod, pOff + 2 * L + ldb));
             }
             if (r > 3) {
-                c30 = c30.add(FloatVector.fromArray(S, prod, pOff + 3 * ldp));
-                c31 = c31.add(FloatVector.fromArray(S, prod, pOff + 3 * ldp + L));
+                c30 = c30.add(FloatVector.fromArray(S, prod, pOff + 3 * L));
+                c31 = c31.add(FloatVector.fromArray(S, prod, pOff + 3 * L + ldb));
             }
             if (r > 4) {
-                c40 = c40.add(FloatVector.fromArray(S, prod, pOff + 4 * ldp));
-                c41 = c41.add(FloatVector.fromArray(S, prod, pOff + 4 * ldp + L));
+                c40 = c40.add(FloatVector.fromArray(S, prod, pOff + 4 * L));
+                c41 = c41.add(FloatVector.fromArray(S, prod, pOff + 4 * L + ldb));
             }
             if (r > 5) {
-                c50 = c50.add(FloatVector.fromArray(S, prod, pOff + 5 * ldp));
-                c51 = c51.add(FloatVector.fromArray(S, prod, pOff + 5 * ldp + L));
+                c50 = c50.add(FloatVector.fromArray(S, prod, pOff + 5 * L));
+                c51 = c51.add(FloatVector.fromArray(S, prod, pOff + 5 * L + ldb));
             }
         }
-        c00.intoArray(prod, pOff + 0 * ldp);
-        c01.intoArray(prod, pOff + 0 * ldp + L);
+        c00.intoArray(prod, pOff + 0 * L);
+        c01.intoArray(prod, pOff + 0 * L + ldb);
         if (r > 1) {
-            c10.intoArray(prod, pOff + 1 * ldp);
-            c11.intoArray(prod, pOff + 1 * ldp + L);
+            c10.intoArray(prod, pOff + 1 * L);
+            c11.intoArray(prod, pOff + 1 * L + ldb);
         }
         if (r > 2) {
-            c20.intoArray(prod, pOff + 2 * ldp);
-            c21.intoArray(prod, pOff + 2 * ldp + L);
+            c20.intoArray(prod, pOff + 2 * L);
+            c21.intoArray(prod, pOff + 2 * L + ldb);
         }
         if (r > 3) {
-            c30.intoArray(prod, pOff + 3 * ldp);
-            c31.intoArray(prod, pOff + 3 * ldp + L);
+            c30.intoArray(prod, pOff + 3 * L);
+            c31.intoArray(prod, pOff + 3 * L + ldb);
         }
         if (r > 4) {
-            c40.intoArray(prod, pOff + 4 * ldp);
-            c41.intoArray(prod, pOff + 4 * ldp + L);
+            c40.intoArray(prod, pOff + 4 * L);
+            c41.intoArray(prod, pOff + 4 * L + ldb);
         }
         if (r > 5) {
-            c50.intoArray(prod, pOff + 5 * ldp);
-            c51.intoArray(prod, pOff + 5 * ldp + L);
+            c50.intoArray(prod, pOff + 5 * L);
+            c51.intoArray(prod, pOff + 5 * L + ldb);
         }
     }
 }
