@@ -133,9 +133,9 @@ public enum ConvAlgorithm {
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
      * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
-     * <li>else {@link #CHANNELS_LAST} for a 2-D stride-2 3x3 layer with at least 16 input channels, or a stride-2
-     * 1x1 one with at least 256 input channels on at most 196 output pixels: {@link #channelsLast(ConvGeometry)}
-     * (this takes the layers the next two rules took before session 6);</li>
+     * <li>else {@link #CHANNELS_LAST} for a 2-D stride-2 3x3 layer with 16 to 512 input channels and at least 32
+     * output channels: {@link #channelsLast(ConvGeometry)} (this takes the 3x3 layers the next rule and
+     * {@link #stride2Implicit} took before session 6);</li>
      * <li>else {@link #PIXEL_ROWS} on small output planes: {@link #pixelRows(ConvGeometry)};</li>
      * <li>else {@link #IMPLICIT_IM2COL} for a 3x3 stride-2 layer with at least 16 input channels (ResNet's
      * strided 3x3 at 56x56): {@link #stride2Implicit(ConvGeometry)};</li>
@@ -166,7 +166,7 @@ public enum ConvAlgorithm {
             return w;
         }
         if (channelsLast(g)) {
-            return CHANNELS_LAST; // ResNet's strided 3x3 and deep strided 1x1 layers (session 6)
+            return CHANNELS_LAST; // ResNet's strided 3x3 layers (session 6)
         }
         if (pixelRows(g)) {
             return PIXEL_ROWS;
@@ -181,9 +181,8 @@ public enum ConvAlgorithm {
     }
 
     /**
-     * Whether AUTO takes {@link #CHANNELS_LAST}: a 2-D convolution of one group, stride 2 on both axes, dilation 1,
-     * at least 32 output channels, and either a 3x3 kernel with 16 to 512 input channels, or an unpadded 1x1 kernel
-     * with at least 256 input channels and at most 196 output pixels (ResNet-50's deep downsampling shortcuts).
+     * Whether AUTO takes {@link #CHANNELS_LAST}: a 2-D 3x3 convolution of one group, stride 2 on both axes, dilation
+     * 1, 16 to 512 input channels and at least 32 output channels (ResNet's strided 3x3 layers).
      * Session 6, {@code AlgoPairedProbe} (forced algorithms alternated in one JVM, bias + Relu, one thread, caller
      * CPU median / best of 60, load average 13-17 on the 2 cores), ms:
      * <pre>
@@ -208,20 +207,18 @@ public enum ConvAlgorithm {
      * builds and then packs a {@code K x pixels} im2col matrix and IMPLICIT_IM2COL copies its B panels per tile;
      * the price is the copy into the channels-last layout and the transpose of the product back to NCHW (together
      * about 0.3 ms of 2.5 under this load). A 1x1 stride-2 kernel on a large plane stays on the subsampled POINTWISE
-     * GEMM, which reads only the pixels it needs. Other kernels, strides, groups and 3-D layers were not measured.
+     * GEMM, which reads only the pixels it needs. The stride-2 1x1 layers on small planes are not switched: the
+     * isolated gain above (5-7% on ResNet-50's two) did not show in the network ({@code CpuNodeProfile resnet50 30},
+     * load 15-18, ms: conv_28 2.354 vs 2.353 on PIXEL_ROWS, conv_47 2.321 vs 2.308; ResNet-18's 256 -> 512 at
+     * 14 -> 7 0.242 vs 0.213): its copy reads the whole input plane for the quarter of the pixels the kernel uses.
+     * Other kernels, strides, groups and 3-D layers were not measured.
      */
     static boolean channelsLast(ConvGeometry g) {
         if (g.rank() != 2 || g.group() != 1 || g.stride(0) != 2 || g.stride(1) != 2 || g.dilation(0) != 1
                 || g.dilation(1) != 1 || g.outChannels() < 32 || !CHANNELS_LAST.supports(g)) {
             return false;
         }
-        int kh = g.kernel(0);
-        int kw = g.kernel(1);
-        if (kh == 3 && kw == 3) {
-            return g.inChannels() >= 16 && g.inChannels() <= 512;
-        }
-        return kh == 1 && kw == 1 && SubsampledPointwiseConv.applies(g) && g.inChannels() >= 256
-                && g.outputPlane() <= 196;
+        return g.kernel(0) == 3 && g.kernel(1) == 3 && g.inChannels() >= 16 && g.inChannels() <= 512;
     }
 
     /**
