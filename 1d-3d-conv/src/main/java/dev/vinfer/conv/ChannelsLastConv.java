@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Per task ({@link WorkGrid}: pixel tiles, or slices of output channels on small planes): the product into a
  * per-thread {@code pixels x channels} scratch, then transposed into the NCHW output a few channels at a time with
  * the residual, bias and activation, as in {@link PixelRowsConv}. The layout buffer belongs to the calling thread
- * (kept, zeroed when another kernel used it last so its padding is zero); scratch is per thread.
+ * (kept; its border zeroed when another kernel used it last); scratch is per thread.
  */
 final class ChannelsLastConv extends PreparedConv {
     private static final AtomicLong IDS = new AtomicLong();
@@ -202,16 +202,41 @@ final class ChannelsLastConv extends PreparedConv {
         });
     }
 
-    /** The calling thread's layout, zeroed unless this kernel was the last to use it (then its padding is zero). */
+    /**
+     * The calling thread's layout. Its padding is zeroed unless this kernel was the last to use it (the copy
+     * overwrites every input position each run; pixels no tap reads are never read, so need no zeros): zeroing
+     * only the border keeps a switch between kernels (three strided layers in a ResNet, every run) cheap.
+     */
     private float[] layoutBuffer(int units) {
         int length = units * groupLength;
         Layout l = LAYOUT.get();
         if (l.data.length < length) {
             l.data = new float[length];
         } else if (l.owner != id) {
-            Arrays.fill(l.data, 0, length, 0f);
+            zeroPadding(l.data, units);
         }
         l.owner = id;
         return l.data;
+    }
+
+    /** Zeroes every padded position outside the input (all channels), per unit. */
+    private void zeroPadding(float[] data, int units) {
+        int cg = g.inChannelsPerGroup();
+        int row = padW * cg;
+        for (int u = 0; u < units; u++) {
+            int base = u * groupLength;
+            for (int d = 0; d < padD; d++) {
+                boolean inD = d >= s.pD && d < s.pD + s.inD;
+                for (int h = 0; h < padH; h++) {
+                    int at = base + (d * padH + h) * row;
+                    if (!inD || h < s.pH || h >= s.pH + s.inH) {
+                        Arrays.fill(data, at, at + row, 0f);
+                    } else {
+                        Arrays.fill(data, at, at + s.pW * cg, 0f);
+                        Arrays.fill(data, at + (s.pW + s.inW) * cg, at + row, 0f);
+                    }
+                }
+            }
+        }
     }
 }

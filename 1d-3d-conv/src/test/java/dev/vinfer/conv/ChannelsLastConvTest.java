@@ -1,5 +1,8 @@
 package dev.vinfer.conv;
 
+import static dev.vinfer.conv.TestSupport.assertClose;
+import static dev.vinfer.conv.TestSupport.random;
+
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +61,34 @@ class ChannelsLastConvTest {
         for (ConvGeometry g : shapes) {
             ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.CHANNELS_LAST, new Random(seed));
             seed++;
+        }
+    }
+
+    /**
+     * Two kernels sharing the calling thread's layout buffer, alternated: the unpadded one fills the whole buffer
+     * with data, after which the padded one (whose padded grid overlaps those positions) must zero its border
+     * again; then back. Seed 4300.
+     */
+    @Test
+    void kernelsSharingTheLayoutKeepTheirPaddingZero() {
+        Random r = new Random(4300);
+        ConvGeometry full = ConvGeometry.builder().channels(16, 32).input(13, 13).kernel(3, 3).strides(2, 2).build();
+        ConvGeometry padded = ConvGeometry.builder().channels(16, 32).input(9, 10).kernel(3, 3).strides(2, 2)
+                .padsOnnx(2, 1, 2, 2).build();
+        for (Backend be : TestSupport.backends()) {
+            for (int round = 0; round < 2; round++) {
+                for (ConvGeometry g : new ConvGeometry[] {full, padded}) {
+                    float[] w = random(r, g.weightLength());
+                    float[] in = random(r, g.inputLength());
+                    float[] want = new float[g.outputLength()];
+                    ConvReference.conv(g, in, 0, w, 0, null, Epilogue.NONE, want, 0);
+                    ConvKernel k = Convolutions.prepare(g, w, 0, null, Epilogue.NONE, ConvAlgorithm.CHANNELS_LAST, be);
+                    float[] out = new float[g.outputLength()];
+                    k.run(in, 0, out, 0, Parallel.SERIAL);
+                    assertClose("seed=4300 round " + round + " " + g + " " + be.name(), ConvAlgorithm.CHANNELS_LAST, g,
+                            want, 0, out, 0, out.length);
+                }
+            }
         }
     }
 }
