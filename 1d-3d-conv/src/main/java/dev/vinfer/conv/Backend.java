@@ -217,6 +217,16 @@ public interface Backend {
         return new ScalarPanelGemm(m, k, w, wOff, bias);
     }
 
+    // ---- Channels-last pixel-rows GEMM (ChannelsLastConv) ----
+
+    /**
+     * Prepares the GEMM of a channels-last convolution: weights row-major {@code outputs x channels x taps} at
+     * {@code w[wOff]} (one group of an ONNX weight tensor). See {@link GatherGemm}.
+     */
+    default GatherGemm gatherGemm(int outputs, int channels, int taps, float[] w, int wOff) {
+        return new ScalarGatherGemm(outputs, channels, taps, w, wOff);
+    }
+
     // ---- Winograd on small planes (SmallPlaneWinograd) ----
 
     /**

@@ -73,7 +73,13 @@ public enum ConvAlgorithm {
      * instead of 4 of K = 7 C x kH x kW), else F(2, kD). One group; any H/W kernel, stride, dilation, padding. Made
      * for ResNet3D's 7x7x7 stem.
      */
-    WINOGRAD_DEPTH;
+    WINOGRAD_DEPTH,
+    /**
+     * The pixel-rows GEMM of {@link #PIXEL_ROWS} on a zero-padded channels-last copy of the input, from which the
+     * GEMM reads each pixel's C/G values per tap in place: no im2col matrix, no A packing ({@link
+     * ChannelsLastConv}). Any forward convolution; for ResNet's strided layers.
+     */
+    CHANNELS_LAST;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -109,6 +115,7 @@ public enum ConvAlgorithm {
             case ROW_DIRECT -> RowDirectConv.supports(g);
             case IMPLICIT_IM2COL -> ImplicitIm2colConv.supports(g);
             case WINOGRAD_DEPTH -> DepthWinogradConv.supports(g);
+            case CHANNELS_LAST -> ChannelsLastConv.supports(g);
         };
     }
 
@@ -135,6 +142,9 @@ public enum ConvAlgorithm {
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link #winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took 2.76 ms,
      * PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
+     * <li>else {@link #CHANNELS_LAST} for a 2-D stride-2 3x3 layer with 16 to 512 input channels and at least 32
+     * output channels: {@link #channelsLast(ConvGeometry)} (this takes the 3x3 layers the next rule and
+     * {@link #stride2Implicit} took before session 6);</li>
      * <li>else {@link #PIXEL_ROWS} on small output planes: {@link #pixelRows(ConvGeometry)};</li>
      * <li>else {@link #IMPLICIT_IM2COL} for a 3x3 stride-2 layer with at least 16 input channels (ResNet's
      * strided 3x3 at 56x56): {@link #stride2Implicit(ConvGeometry)};</li>
@@ -167,6 +177,9 @@ public enum ConvAlgorithm {
         if (w != null) {
             return w;
         }
+        if (channelsLast(g)) {
+            return CHANNELS_LAST; // ResNet's strided 3x3 layers (session 6)
+        }
         if (pixelRows(g)) {
             return PIXEL_ROWS;
         }
@@ -177,6 +190,47 @@ public enum ConvAlgorithm {
             return POINTWISE; // a strided 1x1 on a plane too large for PIXEL_ROWS: see the rule above
         }
         return rowDirect(g) ? ROW_DIRECT : IM2COL;
+    }
+
+    /**
+     * Whether AUTO takes {@link #CHANNELS_LAST}: a 2-D 3x3 convolution of one group, stride 2 on both axes, dilation
+     * 1, 16 to 512 input channels and at least 32 output channels (ResNet's strided 3x3 layers).
+     * Session 6, {@code AlgoPairedProbe} (forced algorithms alternated in one JVM, bias + Relu, one thread, caller
+     * CPU median / best of 60, load average 13-17 on the 2 cores), ms:
+     * <pre>
+     * C -> M, kernel @ input (stride 2)  PIXEL_ROWS     IMPLICIT_IM2COL  POINTWISE      CHANNELS_LAST
+     * 64 -> 128, 3x3 @ 56x56             1.95 / 1.63    1.54 / 1.29      -              1.48 / 1.22   (ResNet-18)
+     * 128 -> 128, 3x3 @ 56x56            3.91 / 3.26    3.05 / 2.75      -              2.84 / 2.43   (ResNet-50)
+     * 128 -> 256, 3x3 @ 28x28            1.48 / 1.34    1.55 / 1.37      -              1.34 / 1.17   (ResNet-18)
+     * 256 -> 256, 3x3 @ 28x28            3.18 / 2.73    3.31 / 2.91      -              2.47 / 2.25   (ResNet-50)
+     * 256 -> 512, 3x3 @ 14x14            1.37 / 1.28    1.72 / 1.53      -              1.28 / 1.09   (ResNet-18)
+     * 512 -> 512, 3x3 @ 14x14            2.82 / 2.64    3.78 / 3.43      -              2.46 / 2.27   (ResNet-50)
+     * 32 -> 64, 3x3 @ 112x112            2.82 / 2.36    1.61 / 1.37      -              1.63 / 1.46   (a tie)
+     * 16 -> 32, 3x3 @ 112x112            0.92 / 0.75    0.50 / 0.42      -              0.43 / 0.35
+     * 512 -> 1024, 1x1 @ 28x28           2.71 / 2.30    -                2.85 / 2.44    2.51 / 2.24   (ResNet-50)
+     * 1024 -> 2048, 1x1 @ 14x14          2.39 / 2.19    -                3.09 / 2.65    2.27 / 2.04   (ResNet-50)
+     * 256 -> 512, 1x1 @ 14x14            0.235 / 0.150  -                0.201 / 0.178  0.177 / 0.140 (ResNet-18)
+     * 256 -> 512, 1x1 @ 56x56            3.06 / 2.71    -                2.42 / 2.21    2.67 / 2.40   (POINTWISE keeps it)
+     * 128 -> 256, 1x1 @ 28x28            0.238 / 0.175  -                0.291 / 0.175  0.278 / 0.163 (unclear: PIXEL_ROWS keeps it)
+     * 64 -> 128, 1x1 @ 56x56             0.232 / 0.222  -                0.190 / 0.184  0.195 / 0.185 (POINTWISE keeps it)
+     * </pre>
+     * Why it wins: its GEMM reads every A value straight from the channels-last copy (7 pixels x 32 channels per
+     * register tile, measured alone at 110-116 GFLOP/s best-of on the ResNet-50 3x3 shapes), where PIXEL_ROWS first
+     * builds and then packs a {@code K x pixels} im2col matrix and IMPLICIT_IM2COL copies its B panels per tile;
+     * the price is the copy into the channels-last layout and the transpose of the product back to NCHW (together
+     * about 0.3 ms of 2.5 under this load). A 1x1 stride-2 kernel on a large plane stays on the subsampled POINTWISE
+     * GEMM, which reads only the pixels it needs. The stride-2 1x1 layers on small planes are not switched: the
+     * isolated gain above (5-7% on ResNet-50's two) did not show in the network ({@code CpuNodeProfile resnet50 30},
+     * load 15-18, ms: conv_28 2.354 vs 2.353 on PIXEL_ROWS, conv_47 2.321 vs 2.308; ResNet-18's 256 -> 512 at
+     * 14 -> 7 0.242 vs 0.213): its copy reads the whole input plane for the quarter of the pixels the kernel uses.
+     * Other kernels, strides, groups and 3-D layers were not measured.
+     */
+    static boolean channelsLast(ConvGeometry g) {
+        if (g.rank() != 2 || g.group() != 1 || g.stride(0) != 2 || g.stride(1) != 2 || g.dilation(0) != 1
+                || g.dilation(1) != 1 || g.outChannels() < 32 || !CHANNELS_LAST.supports(g)) {
+            return false;
+        }
+        return g.kernel(0) == 3 && g.kernel(1) == 3 && g.inChannels() >= 16 && g.inChannels() <= 512;
     }
 
     /**

@@ -61,6 +61,7 @@ public final class Convolutions {
             case IMPLICIT_IM2COL -> new ImplicitIm2colConv(g, weights, wOff, bias, ep, backend);
             case PIXEL_ROWS -> new PixelRowsConv(g, weights, wOff, bias, ep, backend);
             case WINOGRAD_DEPTH -> new DepthWinogradConv(g, weights, wOff, bias, ep, backend);
+            case CHANNELS_LAST -> new ChannelsLastConv(g, weights, wOff, bias, ep, backend);
             case AUTO, GEMM_COL2IM -> throw new AssertionError(a);
         };
     }

@@ -313,8 +313,8 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw7));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(pw14));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(pw14deep));
-        assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(strided14));
-        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(strided28)); // stride2Implicit
+        assertEquals(ConvAlgorithm.CHANNELS_LAST, ConvAlgorithm.choose(strided14)); // channelsLast
+        assertEquals(ConvAlgorithm.CHANNELS_LAST, ConvAlgorithm.choose(strided28));
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(narrow7));
         assertEquals(ConvAlgorithm.WINOGRAD_F2_3, ConvAlgorithm.choose(wino7));
         // Session 5: pointwise on 65-196 pixels with fewer than 96 output channels stays POINTWISE (SqueezeNet's

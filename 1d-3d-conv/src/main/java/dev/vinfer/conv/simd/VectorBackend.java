@@ -607,6 +607,13 @@ public final class VectorBackend implements Backend {
         VectorLinearRows.apply(outRows, inRows, coef, cOff, src, sOff, sStride, len, dst, dOff, dStride);
     }
 
+    // ---- Channels-last pixel-rows GEMM (ChannelsLastConv) ----
+
+    @Override
+    public dev.vinfer.conv.GatherGemm gatherGemm(int outputs, int channels, int taps, float[] w, int wOff) {
+        return new VectorGatherGemm(outputs, channels, taps, w, wOff);
+    }
+
     // ---- Winograd on small planes (SmallPlaneWinograd) ----
 
     /** 16 tiles with 16 lanes (AVX-512), else none: see {@link VectorTileGemm}. */

@@ -154,7 +154,7 @@ final class QConvPlan {
     private static ConvAlgorithm exactAlgorithm(ConvGeometry g, String forcedName) {
         ConvAlgorithm a = wantedAlgorithm(g, forcedName);
         return switch (a) {
-            case DIRECT, IM2COL, POINTWISE, DEPTHWISE, DEPTHWISE_BLOCKED, IMPLICIT_IM2COL, PIXEL_ROWS -> a;
+            case DIRECT, IM2COL, POINTWISE, DEPTHWISE, DEPTHWISE_BLOCKED, IMPLICIT_IM2COL, PIXEL_ROWS, CHANNELS_LAST -> a;
             default -> ConvAlgorithm.IM2COL;
         };
     }

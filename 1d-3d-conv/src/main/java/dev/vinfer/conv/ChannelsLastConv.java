@@ -1,0 +1,242 @@
+package dev.vinfer.conv;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link ConvAlgorithm#CHANNELS_LAST}: a convolution as the pixel-rows GEMM of {@link PixelRowsConv} (output pixels
+ * as rows, output channels as vector columns), but with the input copied once per run into a zero-padded
+ * channels-last layout ({@code [group][depth][row][column][channel]}) from which the GEMM ({@link GatherGemm})
+ * reads its A operand in place: for every output pixel and kernel tap the C/G input values it needs are one
+ * contiguous run. No im2col matrix is written and no A panel packed, whatever the stride or dilation.
+ *
+ * <p>Why: on ResNet's strided 3x3 layers (56->28, 28->14, 14->7) {@link PixelRowsConv} and
+ * {@link ImplicitIm2colConv} ran at 80-85 GFLOP/s against a GEMM peak near 100: {@code PIXEL_ROWS} builds a
+ * {@code K x pixels} im2col matrix value by value ({@link ShortRowIm2col}) and the GEMM packs it again, transposed;
+ * here the only extra pass is the channels-last copy (a transpose of the input, a ninth of the im2col matrix for a
+ * 3x3 kernel at stride 2... and less at stride 1).
+ *
+ * <p>Per task ({@link WorkGrid}: pixel tiles, or slices of output channels on small planes): the product into a
+ * per-thread {@code pixels x channels} scratch, then transposed into the NCHW output a few channels at a time with
+ * the residual, bias and activation, as in {@link PixelRowsConv}. The layout buffer belongs to the calling thread
+ * (kept; its border zeroed when another kernel used it last); scratch is per thread.
+ */
+final class ChannelsLastConv extends PreparedConv {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final ThreadLocal<Layout> LAYOUT = ThreadLocal.withInitial(Layout::new);
+    private static final ThreadLocal<float[][]> PRODUCT = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /** A calling thread's layout buffer and which kernel zeroed it last. */
+    private static final class Layout {
+        long owner = -1;
+        float[] data = new float[0];
+    }
+
+    private final long id = IDS.incrementAndGet();
+    private final ConvGeometry g;
+    private final Shape3 s;
+    /** Padded extents of the channels-last layout. */
+    private final int padD, padH, padW;
+    /** Floats per group of one image in the layout: {@code padD * padH * padW * C/G}. */
+    private final int groupLength;
+    /** Per output pixel, the layout offset of its first tap's first channel. */
+    private final int[] rowOff;
+    /** Per input pixel, its offset in the layout (of channel 0). */
+    private final int[] inMap;
+    /** Per kernel tap, its offset from the pixel's. */
+    private final int[] tapOff;
+    private final GatherGemm[] groups;
+    private final float[] bias;
+    private final Epilogue epilogue;
+    private final int maxTile;
+    /** Channels per block of the layout copy and of the product: the backend's channel block. */
+    private final int lanes;
+
+    ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
+        super(ConvAlgorithm.CHANNELS_LAST, backend, g.inputLength(), g.outputLength());
+        if (!supports(g)) {
+            throw new IllegalArgumentException("channels-last layout too large for " + g);
+        }
+        this.g = g;
+        this.s = Shape3.of(g);
+        this.bias = checkedBias(w, wOff, g.weightLength(), bias, g.outChannels());
+        this.epilogue = e;
+        this.padD = padded(s.inD, s.pD, s.outD, s.sD, s.kD, s.dD);
+        this.padH = padded(s.inH, s.pH, s.outH, s.sH, s.kH, s.dH);
+        this.padW = padded(s.inW, s.pW, s.outW, s.sW, s.kW, s.dW);
+        int cg = g.inChannelsPerGroup();
+        // One pixel slot more than the padded grid: the dump slot of the copy.
+        int slots = padD * padH * padW;
+        this.groupLength = (slots + 1) * cg;
+        this.rowOff = new int[s.outPlane()];
+        int q = 0;
+        for (int od = 0; od < s.outD; od++) {
+            for (int oh = 0; oh < s.outH; oh++) {
+                for (int ow = 0; ow < s.outW; ow++) {
+                    rowOff[q++] = ((od * s.sD * padH + oh * s.sH) * padW + ow * s.sW) * cg;
+                }
+            }
+        }
+        this.inMap = new int[s.inPlane()];
+        int at = 0;
+        for (int id = 0; id < s.inD; id++) {
+            for (int ih = 0; ih < s.inH; ih++) {
+                for (int iw = 0; iw < s.inW; iw++) {
+                    boolean read = read(id, s.outD, s.sD, s.pD, s.kD, s.dD) && read(ih, s.outH, s.sH, s.pH, s.kH, s.dH)
+                            && read(iw, s.outW, s.sW, s.pW, s.kW, s.dW);
+                    inMap[at++] = (read ? ((id + s.pD) * padH + ih + s.pH) * padW + iw + s.pW : slots) * cg;
+                }
+            }
+        }
+        this.tapOff = new int[s.kernelSize()];
+        int t = 0;
+        for (int kd = 0; kd < s.kD; kd++) {
+            for (int kh = 0; kh < s.kH; kh++) {
+                for (int kw = 0; kw < s.kW; kw++) {
+                    tapOff[t++] = ((kd * s.dD * padH + kh * s.dH) * padW + kw * s.dW) * cg;
+                }
+            }
+        }
+        int mg = g.outChannelsPerGroup();
+        this.groups = new GatherGemm[g.group()];
+        for (int gi = 0; gi < g.group(); gi++) {
+            groups[gi] = backend.gatherGemm(mg, cg, s.kernelSize(), w, wOff + gi * mg * cg * s.kernelSize());
+        }
+        this.lanes = backend.depthwiseChannelBlock();
+        if (groups[0].laneBlock() != lanes || groups[0].panelWidth() % lanes != 0) {
+            throw new IllegalStateException("gather GEMM blocks of " + groups[0].laneBlock() + " vs channel blocks of "
+                    + lanes);
+        }
+        this.maxTile = Math.max(WorkGrid.MIN_TILE + 16,
+                PixelRowsConv.SCRATCH_BUDGET / (mg + 16 + groups[0].panelWidth()) / 16 * 16);
+    }
+
+    /** The padded extent of one axis: the input with its leading pad, or as far as the last tap reaches. */
+    private static int padded(int in, int pad, int out, int stride, int k, int dil) {
+        return Math.max(pad + in, (out - 1) * stride + (k - 1) * dil + 1);
+    }
+
+    /** Whether some output position's tap reads input index {@code i} of an axis. */
+    private static boolean read(int i, int out, int stride, int pad, int k, int dil) {
+        for (int t = 0; t < k; t++) {
+            int o = i + pad - t * dil;
+            if (o >= 0 && o % stride == 0 && o / stride < out) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the layout of every image and group fits in one array. */
+    static boolean supports(ConvGeometry g) {
+        Shape3 s = Shape3.of(g);
+        long len = (1L + (long) padded(s.inD, s.pD, s.outD, s.sD, s.kD, s.dD) * padded(s.inH, s.pH, s.outH, s.sH, s.kH, s.dH)
+                * padded(s.inW, s.pW, s.outW, s.sW, s.kW, s.dW)) * g.inChannels() * g.batch();
+        return len <= Integer.MAX_VALUE - 64;
+    }
+
+    @Override
+    void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
+        int cg = g.inChannelsPerGroup();
+        int mg = g.outChannelsPerGroup();
+        int units = g.batch() * g.group();
+        int pixels = s.outPlane();
+        float[] lay = layoutBuffer(units);
+        // The copy: blocks of B channels (the vector length) by the backend's channel-block transpose, each over the
+        // whole plane with every input pixel sent to its padded position (inMap; pixels no tap reads, as 3 of 4 under
+        // a 1x1 stride-2 kernel, to a dump slot past the plane); the channels past the last whole block (C/G not a
+        // multiple of B) one value at a time.
+        int cb0 = lanes;
+        int blocks = cg / cb0;
+        int inPlane = s.inPlane();
+        p.forRange(units * (blocks + 1), 1, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                int u = i / (blocks + 1);
+                int cb = i % (blocks + 1);
+                int src = inOff + (u * cg + cb * cb0) * inPlane;
+                int dst = u * groupLength + cb * cb0;
+                if (cb < blocks) {
+                    backend.packChannelBlock(cb0, in, src, inPlane, inPlane, inMap, lay, dst);
+                } else {
+                    for (int q = 0; q < inPlane; q++) {
+                        for (int c = 0; c < cg - cb * cb0; c++) {
+                            lay[dst + inMap[q] + c] = in[src + c * inPlane + q];
+                        }
+                    }
+                }
+            }
+        });
+        int align = groups[0].panelWidth();
+        WorkGrid grid = WorkGrid.plan(units, pixels, maxTile, mg, align, p.threads());
+        p.forEach(grid.tasks(), t -> {
+            int unit = grid.unit(t);
+            int n = unit / g.group();
+            int gi = unit % g.group();
+            int p0 = grid.pixelBegin(t);
+            int np = grid.pixelCount(t);
+            int m0 = grid.rowBegin(t);
+            int m1 = grid.rowEnd(t);
+            int len = m1 - m0;
+            // Blocks of B channels, each pixel's B values one vector (see GatherGemm), a cache line apart more than
+            // the pixels need (block strides of a multiple of 4 KiB would share L1 sets).
+            int b = lanes;
+            int ldb = (np + 1) * b;
+            long need = (long) Math.ceilDiv(len, align) * (align / b) * ldb;
+            float[][] holder = PRODUCT.get();
+            if (holder[0].length < need) {
+                holder[0] = new float[Math.toIntExact(need)];
+            }
+            float[] prod = holder[0];
+            groups[gi].run(lay, unit * groupLength, rowOff, p0, np, tapOff, m0, m1, prod, 0, ldb);
+            int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * pixels + p0;
+            for (int j0 = 0; j0 < len; j0 += b) {
+                int cb = Math.min(b, len - j0);
+                backend.unpackChannelBlock(cb, prod, j0 / b * ldb, np, out, chBase + j0 * pixels, pixels);
+                for (int j = j0; j < j0 + cb; j++) {
+                    int row = chBase + j * pixels;
+                    addResidual(out, row, np, res, resDelta);
+                    float bj = bias == null ? 0f : bias[gi * mg + m0 + j];
+                    backend.biasEpilogue(out, row, np, bj, epilogue);
+                }
+            }
+        });
+    }
+
+    /**
+     * The calling thread's layout. Its padding is zeroed unless this kernel was the last to use it (the copy
+     * overwrites every input position each run; pixels no tap reads are never read, so need no zeros): zeroing
+     * only the border keeps a switch between kernels (three strided layers in a ResNet, every run) cheap.
+     */
+    private float[] layoutBuffer(int units) {
+        int length = units * groupLength;
+        Layout l = LAYOUT.get();
+        if (l.data.length < length) {
+            l.data = new float[length];
+        } else if (l.owner != id) {
+            zeroPadding(l.data, units);
+        }
+        l.owner = id;
+        return l.data;
+    }
+
+    /** Zeroes every padded position outside the input (all channels), per unit. */
+    private void zeroPadding(float[] data, int units) {
+        int cg = g.inChannelsPerGroup();
+        int row = padW * cg;
+        for (int u = 0; u < units; u++) {
+            int base = u * groupLength;
+            for (int d = 0; d < padD; d++) {
+                boolean inD = d >= s.pD && d < s.pD + s.inD;
+                for (int h = 0; h < padH; h++) {
+                    int at = base + (d * padH + h) * row;
+                    if (!inD || h < s.pH || h >= s.pH + s.inH) {
+                        Arrays.fill(data, at, at + row, 0f);
+                    } else {
+                        Arrays.fill(data, at, at + s.pW * cg, 0f);
+                        Arrays.fill(data, at + (s.pW + s.inW) * cg, at + row, 0f);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.L;
+import static dev.vinfer.conv.simd.MicroKernel.S;
+
+import dev.vinfer.conv.GatherGemm;
+import java.util.Objects;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The vector {@link GatherGemm}: register tiles of 7 pixels (6 with fewer than 16 lanes, i.e. 16 vector registers)
+ * by 2 vectors of output channels, every A value broadcast straight from the channels-last input. Per k step 2
+ * weight vectors and 7 broadcasts feed 14 FMAs, as in {@link MicroKernel#tile7}; the difference is that the 7 rows
+ * are 7 independent input runs ({@code rowOff[i] + tapOff[t]}) instead of one packed A panel. Seven rows divide the
+ * 49, 196 and 784 pixels of ResNet's 7x7, 14x14 and 28x28 planes exactly.
+ *
+ * <p>Weights are packed once as {@code [panel][tap][channel][NR]} (NR = 2 vectors, zeros past the last output
+ * channel). k runs in blocks of whole taps ({@link #KC} floats or fewer per block): per block and panel all pixel
+ * tiles are swept while that weight block ({@code kc x NR}, 128 KiB at most) stays in L2; the tiles' partial sums
+ * are added into {@code prod} from the second block on.
+ */
+final class VectorGatherGemm implements GatherGemm {
+    /** Pixels per register tile. */
+    static final int MR = MicroKernel.SEVEN_ROWS ? 7 : 6;
+    /** Output channels per register tile and weight panel. */
+    static final int NR = 2 * L;
+    /** The most k (taps x channels) per block. */
+    static final int KC = Integer.getInteger("vinfer.gatherKc", 1024);
+
+    private final int channels;
+    private final int taps;
+    private final int outputs;
+    private final int panels;
+    /** Taps per k-block. */
+    private final int tapBlock;
+    private final float[] packed;
+
+    VectorGatherGemm(int outputs, int channels, int taps, float[] w, int wOff) {
+        this.channels = channels;
+        this.taps = taps;
+        this.outputs = outputs;
+        this.panels = Math.ceilDiv(outputs, NR);
+        int blocks = Math.ceilDiv(taps * channels, KC);
+        this.tapBlock = Math.max(1, Math.ceilDiv(taps, blocks));
+        this.packed = new float[Math.multiplyExact(Math.multiplyExact(panels * NR, taps), channels)];
+        for (int m = 0; m < outputs; m++) {
+            int base = m / NR * taps * channels * NR + m % NR;
+            for (int c = 0; c < channels; c++) {
+                for (int t = 0; t < taps; t++) {
+                    packed[base + (t * channels + c) * NR] = w[wOff + (m * channels + c) * taps + t];
+                }
+            }
+        }
+    }
+
+    @Override
+    public int channels() {
+        return channels;
+    }
+
+    @Override
+    public int taps() {
+        return taps;
+    }
+
+    @Override
+    public int outputs() {
+        return outputs;
+    }
+
+    @Override
+    public int panelWidth() {
+        return NR;
+    }
+
+    @Override
+    public int laneBlock() {
+        return L;
+    }
+
+    @Override
+    public void run(float[] src, int sOff, int[] rowOff, int rOff, int count, int[] tapOff, int m0, int m1,
+            float[] prod, int pOff, int ldb) {
+        if (m0 % NR != 0 || m0 < 0 || m1 > outputs || m0 > m1) {
+            throw new IllegalArgumentException("columns [" + m0 + ", " + m1 + ") of " + outputs + " (panels of "
+                    + NR + ")");
+        }
+        Objects.checkFromIndexSize(rOff, count, rowOff.length);
+        Objects.checkFromIndexSize(0, taps, tapOff.length);
+        int p0 = m0 / NR;
+        int p1 = Math.ceilDiv(m1, NR);
+        if (count == 0 || p0 == p1) {
+            return;
+        }
+        if (ldb < count * L) {
+            throw new IllegalArgumentException("block stride " + ldb + " < " + count + " x " + L);
+        }
+        Objects.checkFromIndexSize(pOff, (2 * (p1 - p0) - 1) * ldb + count * L, prod.length);
+        for (int t0 = 0; t0 < taps; t0 += tapBlock) {
+            int t1 = Math.min(taps, t0 + tapBlock);
+            boolean load = t0 > 0;
+            for (int pn = p0; pn < p1; pn++) {
+                int bBase = pn * taps * channels * NR;
+                int col = pOff + 2 * (pn - p0) * ldb;
+                for (int i = 0; i < count; i += MR) {
+                    int r = Math.min(MR, count - i);
+                    if (MR == 7) {
+                        tile7(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load);
+                    } else {
+                        tile6(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load);
+                    }
+                }
+            }
+        }
+    }
+
+    /** 7 pixels x 2 vectors of output channels over taps [t0, t1): see {@link #run}. */
+    private void tile7(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int t0, int t1,
+            int bBase, float[] prod, int pOff, int ldb, boolean load) {
+        int o0 = sOff + rowOff[rOff + 0];
+        int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
+        int o2 = sOff + rowOff[rOff + Math.min(2, r - 1)];
+        int o3 = sOff + rowOff[rOff + Math.min(3, r - 1)];
+        int o4 = sOff + rowOff[rOff + Math.min(4, r - 1)];
+        int o5 = sOff + rowOff[rOff + Math.min(5, r - 1)];
+        int o6 = sOff + rowOff[rOff + Math.min(6, r - 1)];
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = c10;
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = c20;
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = c30;
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = c40;
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = c50;
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c61 = c60;
+        for (int t = t0; t < t1; t++) {
+            int d = tapOff[t];
+            int a0 = o0 + d;
+            int a1 = o1 + d;
+            int a2 = o2 + d;
+            int a3 = o3 + d;
+            int a4 = o4 + d;
+            int a5 = o5 + d;
+            int a6 = o6 + d;
+            int bp = bBase + t * channels * NR;
+            for (int c = 0; c < channels; c++, bp += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, packed, bp);
+                FloatVector b1 = FloatVector.fromArray(S, packed, bp + L);
+                FloatVector v0 = FloatVector.broadcast(S, src[a0 + c]);
+                c00 = v0.fma(b0, c00);
+                c01 = v0.fma(b1, c01);
+                FloatVector v1 = FloatVector.broadcast(S, src[a1 + c]);
+                c10 = v1.fma(b0, c10);
+                c11 = v1.fma(b1, c11);
+                FloatVector v2 = FloatVector.broadcast(S, src[a2 + c]);
+                c20 = v2.fma(b0, c20);
+                c21 = v2.fma(b1, c21);
+                FloatVector v3 = FloatVector.broadcast(S, src[a3 + c]);
+                c30 = v3.fma(b0, c30);
+                c31 = v3.fma(b1, c31);
+                FloatVector v4 = FloatVector.broadcast(S, src[a4 + c]);
+                c40 = v4.fma(b0, c40);
+                c41 = v4.fma(b1, c41);
+                FloatVector v5 = FloatVector.broadcast(S, src[a5 + c]);
+                c50 = v5.fma(b0, c50);
+                c51 = v5.fma(b1, c51);
+                FloatVector v6 = FloatVector.broadcast(S, src[a6 + c]);
+                c60 = v6.fma(b0, c60);
+                c61 = v6.fma(b1, c61);
+            }
+        }
+        // Written out rather than through a helper: vectors passed to a call C2 does not inline are boxed (see
+        // MicroKernel.tile7); that ran this kernel at a third of its speed.
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, prod, pOff + 0 * L));
+            c01 = c01.add(FloatVector.fromArray(S, prod, pOff + 0 * L + ldb));
+            if (r > 1) {
+                c10 = c10.add(FloatVector.fromArray(S, prod, pOff + 1 * L));
+                c11 = c11.add(FloatVector.fromArray(S, prod, pOff + 1 * L + ldb));
+            }
+            if (r > 2) {
+                c20 = c20.add(FloatVector.fromArray(S, prod, pOff + 2 * L));
+                c21 = c21.add(FloatVector.fromArray(S, prod, pOff + 2 * L + ldb));
+            }
+            if (r > 3) {
+                c30 = c30.add(FloatVector.fromArray(S, prod, pOff + 3 * L));
+                c31 = c31.add(FloatVector.fromArray(S, prod, pOff + 3 * L + ldb));
+            }
+            if (r > 4) {
+                c40 = c40.add(FloatVector.fromArray(S, prod, pOff + 4 * L));
+                c41 = c41.add(FloatVector.fromArray(S, prod, pOff + 4 * L + ldb));
+            }
+            if (r > 5) {
+                c50 = c50.add(FloatVector.fromArray(S, prod, pOff + 5 * L));
+                c51 = c51.add(FloatVector.fromArray(S, prod, pOff + 5 * L + ldb));
+            }
+            if (r > 6) {
+                c60 = c60.add(FloatVector.fromArray(S, prod, pOff + 6 * L));
+                c61 = c61.add(FloatVector.fromArray(S, prod, pOff + 6 * L + ldb));
+            }
+        }
+        c00.intoArray(prod, pOff + 0 * L);
+        c01.intoArray(prod, pOff + 0 * L + ldb);
+        if (r > 1) {
+            c10.intoArray(prod, pOff + 1 * L);
+            c11.intoArray(prod, pOff + 1 * L + ldb);
+        }
+        if (r > 2) {
+            c20.intoArray(prod, pOff + 2 * L);
+            c21.intoArray(prod, pOff + 2 * L + ldb);
+        }
+        if (r > 3) {
+            c30.intoArray(prod, pOff + 3 * L);
+            c31.intoArray(prod, pOff + 3 * L + ldb);
+        }
+        if (r > 4) {
+            c40.intoArray(prod, pOff + 4 * L);
+            c41.intoArray(prod, pOff + 4 * L + ldb);
+        }
+        if (r > 5) {
+            c50.intoArray(prod, pOff + 5 * L);
+            c51.intoArray(prod, pOff + 5 * L + ldb);
+        }
+        if (r > 6) {
+            c60.intoArray(prod, pOff + 6 * L);
+            c61.intoArray(prod, pOff + 6 * L + ldb);
+        }
+    }
+
+    /** 6 pixels x 2 vectors of output channels over taps [t0, t1): see {@link #run}. */
+    private void tile6(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int t0, int t1,
+            int bBase, float[] prod, int pOff, int ldb, boolean load) {
+        int o0 = sOff + rowOff[rOff + 0];
+        int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
+        int o2 = sOff + rowOff[rOff + Math.min(2, r - 1)];
+        int o3 = sOff + rowOff[rOff + Math.min(3, r - 1)];
+        int o4 = sOff + rowOff[rOff + Math.min(4, r - 1)];
+        int o5 = sOff + rowOff[rOff + Math.min(5, r - 1)];
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = c10;
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = c20;
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = c30;
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = c40;
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = c50;
+        for (int t = t0; t < t1; t++) {
+            int d = tapOff[t];
+            int a0 = o0 + d;
+            int a1 = o1 + d;
+            int a2 = o2 + d;
+            int a3 = o3 + d;
+            int a4 = o4 + d;
+            int a5 = o5 + d;
+            int bp = bBase + t * channels * NR;
+            for (int c = 0; c < channels; c++, bp += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, packed, bp);
+                FloatVector b1 = FloatVector.fromArray(S, packed, bp + L);
+                FloatVector v0 = FloatVector.broadcast(S, src[a0 + c]);
+                c00 = v0.fma(b0, c00);
+                c01 = v0.fma(b1, c01);
+                FloatVector v1 = FloatVector.broadcast(S, src[a1 + c]);
+                c10 = v1.fma(b0, c10);
+                c11 = v1.fma(b1, c11);
+                FloatVector v2 = FloatVector.broadcast(S, src[a2 + c]);
+                c20 = v2.fma(b0, c20);
+                c21 = v2.fma(b1, c21);
+                FloatVector v3 = FloatVector.broadcast(S, src[a3 + c]);
+                c30 = v3.fma(b0, c30);
+                c31 = v3.fma(b1, c31);
+                FloatVector v4 = FloatVector.broadcast(S, src[a4 + c]);
+                c40 = v4.fma(b0, c40);
+                c41 = v4.fma(b1, c41);
+                FloatVector v5 = FloatVector.broadcast(S, src[a5 + c]);
+                c50 = v5.fma(b0, c50);
+                c51 = v5.fma(b1, c51);
+            }
+        }
+        // Written out rather than through a helper: vectors passed to a call C2 does not inline are boxed (see
+        // MicroKernel.tile7); that ran this kernel at a third of its speed.
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, prod, pOff + 0 * L));
+            c01 = c01.add(FloatVector.fromArray(S, prod, pOff + 0 * L + ldb));
+            if (r > 1) {
+                c10 = c10.add(FloatVector.fromArray(S, prod, pOff + 1 * L));
+                c11 = c11.add(FloatVector.fromArray(S, prod, pOff + 1 * L + ldb));
+            }
+            if (r > 2) {
+                c20 = c20.add(FloatVector.fromArray(S, prod, pOff + 2 * L));
+                c21 = c21.add(FloatVector.fromArray(S, prod, pOff + 2 * L + ldb));
+            }
+            if (r > 3) {
+                c30 = c30.add(FloatVector.fromArray(S, prod, pOff + 3 * L));
+                c31 = c31.add(FloatVector.fromArray(S, prod, pOff + 3 * L + ldb));
+            }
+            if (r > 4) {
+                c40 = c40.add(FloatVector.fromArray(S, prod, pOff + 4 * L));
+                c41 = c41.add(FloatVector.fromArray(S, prod, pOff + 4 * L + ldb));
+            }
+            if (r > 5) {
+                c50 = c50.add(FloatVector.fromArray(S, prod, pOff + 5 * L));
+                c51 = c51.add(FloatVector.fromArray(S, prod, pOff + 5 * L + ldb));
+            }
+        }
+        c00.intoArray(prod, pOff + 0 * L);
+        c01.intoArray(prod, pOff + 0 * L + ldb);
+        if (r > 1) {
+            c10.intoArray(prod, pOff + 1 * L);
+            c11.intoArray(prod, pOff + 1 * L + ldb);
+        }
+        if (r > 2) {
+            c20.intoArray(prod, pOff + 2 * L);
+            c21.intoArray(prod, pOff + 2 * L + ldb);
+        }
+        if (r > 3) {
+            c30.intoArray(prod, pOff + 3 * L);
+            c31.intoArray(prod, pOff + 3 * L + ldb);
+        }
+        if (r > 4) {
+            c40.intoArray(prod, pOff + 4 * L);
+            c41.intoArray(prod, pOff + 4 * L + ldb);
+        }
+        if (r > 5) {
+            c50.intoArray(prod, pOff + 5 * L);
+            c51.intoArray(prod, pOff + 5 * L + ldb);
+        }
+    }
+}

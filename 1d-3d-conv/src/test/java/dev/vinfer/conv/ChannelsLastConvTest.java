@@ -1,0 +1,94 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.TestSupport.assertClose;
+import static dev.vinfer.conv.TestSupport.random;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ConvAlgorithm#CHANNELS_LAST} ({@link ChannelsLastConv}, {@link GatherGemm}) against {@link ConvReference}
+ * through {@link ConvAlgorithmsTest#check} (every backend, serial and parallel, NaN-filled output with offsets; the
+ * seed in every message): randomized geometries of rank 1-3, and pinned edges of the vector kernel.
+ */
+class ChannelsLastConvTest {
+
+    @Test
+    void randomized() {
+        for (long seed = 4100; seed < 4140; seed++) {
+            Random r = new Random(seed);
+            int rank = 1 + (int) (seed % 3);
+            ConvGeometry g = ConvCases.forward(r, rank, ConvCases.Kind.GENERAL);
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.CHANNELS_LAST, r);
+        }
+    }
+
+    /**
+     * Pixels around the 6- and 7-row register tiles (1, 6, 7, 8, 13, 15 pixels, 49 and 196 for ResNet's planes),
+     * output channels around one and two 16-lane panels (15, 16, 17, 31, 33, 65) and a slice split over threads,
+     * k around the 1024-float k-block (C x taps = 1080: two blocks of 5 and 4 taps; 2304: three), odd sizes and
+     * asymmetric pads that read past the input's end, stride 2 and 3, dilation, groups and a batch of 2.
+     */
+    @Test
+    void tileEdges() {
+        long seed = 4200;
+        ConvGeometry[] shapes = {
+            ConvGeometry.builder().channels(3, 15).input(2, 2).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(5, 17).input(3, 4).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(7, 33).input(5, 6).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 0, 0)
+                    .build(),
+            ConvGeometry.builder().channels(9, 31).input(13, 13).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(32, 64).input(14, 14).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(120, 65).input(15, 15).kernel(3, 3).strides(2, 2)
+                    .padsOnnx(1, 0, 2, 1).build(),
+            ConvGeometry.builder().channels(256, 48).input(7, 7).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(64, 32).input(28, 28).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(40, 96).input(14, 14).kernel(1, 1).strides(2, 2).build(),
+            ConvGeometry.builder().channels(11, 16).input(9, 17).kernel(3, 5).strides(3, 2).dilations(2, 1)
+                    .padsOnnx(2, 0, 1, 3).build(),
+            ConvGeometry.builder().batch(2).channels(12, 40).group(2).input(9, 8).kernel(3, 3).strides(2, 1)
+                    .padsOnnx(1, 1, 1, 1).build(),
+            ConvGeometry.builder().channels(6, 20).input(5, 6, 7).kernel(3, 3, 3).strides(2, 1, 2)
+                    .padsOnnx(1, 1, 0, 1, 2, 1).build(),
+            ConvGeometry.builder().channels(8, 24).input(31).kernel(5).strides(2).padsOnnx(2, 1).build(),
+        };
+        for (ConvGeometry g : shapes) {
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.CHANNELS_LAST, new Random(seed));
+            seed++;
+        }
+    }
+
+    /**
+     * Two kernels sharing the calling thread's layout buffer, alternated: the unpadded one fills the whole buffer
+     * with data, after which the padded one (whose padded grid overlaps those positions) must zero its border
+     * again; then back. Seed 4300.
+     */
+    @Test
+    void kernelsSharingTheLayoutKeepTheirPaddingZero() {
+        Random r = new Random(4300);
+        ConvGeometry full = ConvGeometry.builder().channels(16, 32).input(13, 13).kernel(3, 3).strides(2, 2).build();
+        ConvGeometry padded = ConvGeometry.builder().channels(16, 32).input(9, 10).kernel(3, 3).strides(2, 2)
+                .padsOnnx(2, 1, 2, 2).build();
+        for (Backend be : TestSupport.backends()) {
+            for (int round = 0; round < 2; round++) {
+                for (ConvGeometry g : new ConvGeometry[] {full, padded}) {
+                    float[] w = random(r, g.weightLength());
+                    float[] in = random(r, g.inputLength());
+                    float[] want = new float[g.outputLength()];
+                    ConvReference.conv(g, in, 0, w, 0, null, Epilogue.NONE, want, 0);
+                    ConvKernel k = Convolutions.prepare(g, w, 0, null, Epilogue.NONE, ConvAlgorithm.CHANNELS_LAST, be);
+                    float[] out = new float[g.outputLength()];
+                    k.run(in, 0, out, 0, Parallel.SERIAL);
+                    assertClose("seed=4300 round " + round + " " + g + " " + be.name(), ConvAlgorithm.CHANNELS_LAST, g,
+                            want, 0, out, 0, out.length);
+                }
+            }
+        }
+    }
+}
