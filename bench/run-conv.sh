@@ -18,7 +18,7 @@ before="$(cut -d' ' -f1-3 /proc/loadavg)"
     | tee "$out/conv.log"
 if [[ $sweep == 1 ]]; then
     "$JAVA" -jar bench/target/benchmarks.jar 'ConvLayerBench' -p runtime=vinfer -p threads=1 \
-        -p algo=im2col,implicit_im2col,winograd_f2_3,winograd_f4_3,winograd_f6_3,depthwise,depthwise_blocked,pointwise \
+        -p algo=im2col,implicit_im2col,pixel_rows,channels_last,winograd_f2_3,winograd_f4_3,winograd_f6_3,winograd_depth,depthwise,depthwise_blocked,pointwise \
         -rf json -rff "$out/conv-algos.json" | tee "$out/conv-algos.log"
 fi
 after="$(cut -d' ' -f1-3 /proc/loadavg)"
