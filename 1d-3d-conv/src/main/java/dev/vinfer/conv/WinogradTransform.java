@@ -69,51 +69,7 @@ final class WinogradTransform {
             case 6 -> new double[] {0, 1, -1, 2, -2, 0.5, -0.5};
             default -> throw new IllegalArgumentException("Winograd F(m,3) is built for m = 2, 4, 6, not " + m);
         };
-        int t = m + R - 1;
-        int n = t - 1; // finite points
-        float[] at = new float[m * t];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                at[i * t + j] = (float) Math.pow(points[j], i);
-            }
-            at[i * t + n] = i == m - 1 ? 1f : 0f;
-        }
-        double[] g = new double[t * R];
-        float[] bt = new float[t * t];
-        for (int j = 0; j < n; j++) {
-            double f = 1;
-            double[] poly = {1};
-            for (int l = 0; l < n; l++) {
-                if (l != j) {
-                    f *= points[j] - points[l];
-                    poly = timesLinear(poly, points[l]);
-                }
-            }
-            for (int k = 0; k < R; k++) {
-                g[j * R + k] = Math.pow(points[j], k) / f;
-            }
-            for (int i = 0; i < poly.length; i++) {
-                bt[j * t + i] = (float) poly[i];
-            }
-        }
-        g[n * R + R - 1] = 1;
-        double[] all = {1};
-        for (int l = 0; l < n; l++) {
-            all = timesLinear(all, points[l]);
-        }
-        for (int i = 0; i < t; i++) {
-            bt[n * t + i] = (float) all[i];
-        }
-        return new WinogradTransform(m, t, at, bt, g, R);
-    }
-
-    /** The coefficients (lowest degree first) of {@code p(x) * (x - a)}. */
-    private static double[] timesLinear(double[] p, double a) {
-        double[] q = new double[p.length + 1];
-        for (int i = 0; i < p.length; i++) {
-            q[i + 1] += p[i];
-            q[i] -= a * p[i];
-        }
-        return q;
+        ToomCookMatrices x = ToomCookMatrices.build(m, R, points);
+        return new WinogradTransform(m, x.t(), x.at(), x.bt(), x.g(), R);
     }
 }
