@@ -13,6 +13,8 @@ final class ScalarGatherGemm implements GatherGemm {
     /** Channels per product block: the scalar backend's channel block ({@code depthwiseChannelBlock()}). */
     static final int BLOCK = 8;
 
+    /** Per thread, one output pixel's sums (grown once; steady-state runs allocate nothing). */
+    private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[1][0]);
     private final int channels;
     private final int taps;
     private final int outputs;
@@ -68,9 +70,13 @@ final class ScalarGatherGemm implements GatherGemm {
                     + ldb);
         }
         int cols = Math.ceilDiv(m1 - m0, PANEL) * PANEL;
-        float[] acc = new float[cols];
+        float[][] holder = ACC.get();
+        if (holder[0].length < cols) {
+            holder[0] = new float[cols];
+        }
+        float[] acc = holder[0];
         for (int i = 0; i < count; i++) {
-            Arrays.fill(acc, 0f);
+            Arrays.fill(acc, 0, cols, 0f);
             for (int t = 0; t < taps; t++) {
                 int a = sOff + rowOff[rOff + i] + tapOff[t];
                 for (int c = 0; c < channels; c++) {
