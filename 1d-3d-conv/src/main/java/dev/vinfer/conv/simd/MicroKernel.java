@@ -89,12 +89,34 @@ final class MicroKernel {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        store(c00, c01, c, ci, load);
-        store(c10, c11, c, ci + ldc, load);
-        store(c20, c21, c, ci + 2 * ldc, load);
-        store(c30, c31, c, ci + 3 * ldc, load);
-        store(c40, c41, c, ci + 4 * ldc, load);
-        store(c50, c51, c, ci + 5 * ldc, load);
+        // Written out (no store(v0, v1) helper): a vector passed to a call C2 does not inline is boxed, and
+        // inlined into a big caller (PointwiseKernel.multiply) C2 now and then hit its node-count cut-off there.
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci));
+            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + L);
     }
 
     /**
@@ -146,12 +168,34 @@ final class MicroKernel {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        store(c00, c01, c, ci, load);
-        store(c10, c11, c, ci + ldc, load);
-        store(c20, c21, c, ci + 2 * ldc, load);
-        store(c30, c31, c, ci + 3 * ldc, load);
-        store(c40, c41, c, ci + 4 * ldc, load);
-        store(c50, c51, c, ci + 5 * ldc, load);
+        // Written out (no store(v0, v1) helper): a vector passed to a call C2 does not inline is boxed, and
+        // inlined into a big caller (PointwiseKernel.multiply) C2 now and then hit its node-count cut-off there.
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci));
+            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+            c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+            c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + L));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + L);
     }
 
     /**
@@ -302,20 +346,28 @@ final class MicroKernel {
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
-        store(c00, c01, c, ci, load);
-        store(c10, c11, c, ci + ldc, load);
-        store(c20, c21, c, ci + 2 * ldc, load);
-        store(c30, c31, c, ci + 3 * ldc, load);
+        // Written out (no store(v0, v1) helper): a vector passed to a call C2 does not inline is boxed, and
+        // inlined into a big caller (PointwiseKernel.multiply) C2 now and then hit its node-count cut-off there.
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, c, ci));
+            c01 = c01.add(FloatVector.fromArray(S, c, ci + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+            c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+            c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+            c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + L));
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int ci, boolean load) {
-        if (load) {
-            v0 = v0.add(FloatVector.fromArray(S, c, ci));
-            v1 = v1.add(FloatVector.fromArray(S, c, ci + L));
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
-    }
 
     /**
      * A partial tile ({@code mr <= panelRows} rows, {@code nr <= NR} columns) at the matrix edge: the packed panels

@@ -75,14 +75,38 @@ final class VectorGemv {
             a30 = FloatVector.fromArray(S, w, p3 + o).fma(xv, a30);
             a31 = FloatVector.fromArray(S, w, p3 + o + L).fma(xv, a31);
         }
-        add(a00, y, yo, limit);
-        add(a01, y, yo + L, limit - L);
-        add(a10, y, yo + NR, limit - NR);
-        add(a11, y, yo + NR + L, limit - NR - L);
-        add(a20, y, yo + 2 * NR, limit - 2 * NR);
-        add(a21, y, yo + 2 * NR + L, limit - 2 * NR - L);
-        add(a30, y, yo + 3 * NR, limit - 3 * NR);
-        add(a31, y, yo + 3 * NR + L, limit - 3 * NR - L);
+        // Written out, no add(vector, y, ...) helper: in a JVM where C2 did not inline it (node-count cut-off,
+        // "already compiled into a big method") every call boxed its vector.
+        if (limit >= 4 * NR) {
+            FloatVector.fromArray(S, y, yo).add(a00).intoArray(y, yo);
+            FloatVector.fromArray(S, y, yo + L).add(a01).intoArray(y, yo + L);
+            FloatVector.fromArray(S, y, yo + NR).add(a10).intoArray(y, yo + NR);
+            FloatVector.fromArray(S, y, yo + NR + L).add(a11).intoArray(y, yo + NR + L);
+            FloatVector.fromArray(S, y, yo + 2 * NR).add(a20).intoArray(y, yo + 2 * NR);
+            FloatVector.fromArray(S, y, yo + 2 * NR + L).add(a21).intoArray(y, yo + 2 * NR + L);
+            FloatVector.fromArray(S, y, yo + 3 * NR).add(a30).intoArray(y, yo + 3 * NR);
+            FloatVector.fromArray(S, y, yo + 3 * NR + L).add(a31).intoArray(y, yo + 3 * NR + L);
+            return;
+        }
+        float[] t = TAIL.get();
+        a00.intoArray(t, 0);
+        a01.intoArray(t, L);
+        a10.intoArray(t, NR);
+        a11.intoArray(t, NR + L);
+        a20.intoArray(t, 2 * NR);
+        a21.intoArray(t, 2 * NR + L);
+        a30.intoArray(t, 3 * NR);
+        a31.intoArray(t, 3 * NR + L);
+        addTail(t, limit, y, yo);
+    }
+
+    /** The last columns' sums, spilled, for a y that ends inside the four panels (or the one). */
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[4 * NR]);
+
+    private static void addTail(float[] t, int limit, float[] y, int yo) {
+        for (int j = 0; j < limit; j++) {
+            y[yo + j] += t[j];
+        }
     }
 
     /** One panel; even and odd k steps in separate accumulators (two chains of half the length). */
@@ -107,18 +131,14 @@ final class VectorGemv {
             e0 = FloatVector.fromArray(S, w, o).fma(xe, e0);
             e1 = FloatVector.fromArray(S, w, o + L).fma(xe, e1);
         }
-        add(e0.add(o0), y, yo, limit);
-        add(e1.add(o1), y, yo + L, limit - L);
-    }
-
-    /** Adds the first {@code min(L, wanted)} lanes of v to {@code y[yo...]}. */
-    private static void add(FloatVector v, float[] y, int yo, int wanted) {
-        if (wanted >= L) {
-            v.add(FloatVector.fromArray(S, y, yo)).intoArray(y, yo);
+        if (limit >= NR) {
+            FloatVector.fromArray(S, y, yo).add(e0.add(o0)).intoArray(y, yo);
+            FloatVector.fromArray(S, y, yo + L).add(e1.add(o1)).intoArray(y, yo + L);
             return;
         }
-        for (int l = 0; l < wanted; l++) {
-            y[yo + l] += v.lane(l);
-        }
+        float[] t = TAIL.get();
+        e0.add(o0).intoArray(t, 0);
+        e1.add(o1).intoArray(t, L);
+        addTail(t, limit, y, yo);
     }
 }

@@ -36,11 +36,6 @@ final class VectorMaxPool3s2 {
     private VectorMaxPool3s2() {
     }
 
-    /** The larger of a and b when neither is NaN. */
-    private static FloatVector max(FloatVector a, FloatVector b) {
-        return a.blend(b, a.compare(VectorOperators.LT, b));
-    }
-
     /**
      * Arguments are assumed checked (PoolChecks.max3s2); windows holding a NaN get an unspecified value. Each row
      * length class has its own method, compiled on its own. Rows shorter than a vector run scalar code, and the
@@ -126,15 +121,22 @@ final class VectorMaxPool3s2 {
         FloatVector a1 = FloatVector.fromArray(S, src, c + L);
         FloatVector b0 = FloatVector.fromArray(S, src, c + 1);
         FloatVector b1 = FloatVector.fromArray(S, src, c + 1 + L);
+        // The larger of two by compare and blend (neither is NaN), written out at each site on the fresh vector
+        // rather than through a max(a, b) helper: see VectorPooling.rowStep on shared helpers and C2's profiles.
         for (int r = 1, s = c + rowStep; r < rows; r++, s += rowStep) {
-            a0 = max(a0, FloatVector.fromArray(S, src, s));
-            a1 = max(a1, FloatVector.fromArray(S, src, s + L));
-            b0 = max(b0, FloatVector.fromArray(S, src, s + 1));
-            b1 = max(b1, FloatVector.fromArray(S, src, s + 1 + L));
+            FloatVector x0 = FloatVector.fromArray(S, src, s);
+            FloatVector x1 = FloatVector.fromArray(S, src, s + L);
+            FloatVector y0 = FloatVector.fromArray(S, src, s + 1);
+            FloatVector y1 = FloatVector.fromArray(S, src, s + 1 + L);
+            a0 = x0.blend(a0, x0.compare(VectorOperators.LT, a0));
+            a1 = x1.blend(a1, x1.compare(VectorOperators.LT, a1));
+            b0 = y0.blend(b0, y0.compare(VectorOperators.LT, b0));
+            b1 = y1.blend(b1, y1.compare(VectorOperators.LT, b1));
         }
         FloatVector first = EVEN.selectFrom(a0, a1);
         FloatVector middle = EVEN.selectFrom(b0, b1);
         FloatVector last = ODD.selectFrom(b0, b1);
-        max(max(first, middle), last).intoArray(dst, d);
+        FloatVector m = middle.blend(first, middle.compare(VectorOperators.LT, first));
+        last.blend(m, last.compare(VectorOperators.LT, m)).intoArray(dst, d);
     }
 }

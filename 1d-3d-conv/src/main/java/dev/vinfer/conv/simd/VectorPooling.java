@@ -34,10 +34,6 @@ final class VectorPooling {
     private VectorPooling() {
     }
 
-    private static FloatVector apply(boolean max, FloatVector acc, FloatVector v) {
-        return max ? acc.max(v) : acc.add(v);
-    }
-
     static void rows(PoolReduction op, float[] src, int sOff, int planes, int planeStep, int rows, int rowStep,
             int len, int phases, float[] dst, int dOff, int pitch) {
         if (len == 0) {
@@ -134,6 +130,11 @@ final class VectorPooling {
         return t;
     }
 
+    // max or add is written out at each site, on the freshly loaded vector, rather than through a shared
+    // apply(max, acc, v) helper: C2 inlines the Vector API's virtual methods from each call site's type profile,
+    // and one JVM in a few dozen compiled rowStep from a profile that had none for the helper's max site: the
+    // compiled code then boxed every vector (100 KB a run for a small CNN, at the interpreter's pace) until exit.
+
     /** One step: {@code phases} vectors of every row combined, then split into one vector per phase. */
     private static void rowStep(boolean max, float[] src, int s0, int planes, int planeStep, int rows, int rowStep,
             int phases, float[] dst, int d0, int pitch) {
@@ -141,7 +142,8 @@ final class VectorPooling {
             FloatVector acc = FloatVector.fromArray(S, src, s0);
             for (int a = 0; a < planes; a++) {
                 for (int b = a == 0 ? 1 : 0; b < rows; b++) {
-                    acc = apply(max, acc, FloatVector.fromArray(S, src, s0 + a * planeStep + b * rowStep));
+                    FloatVector xacc = FloatVector.fromArray(S, src, s0 + a * planeStep + b * rowStep);
+                    acc = max ? xacc.max(acc) : xacc.add(acc);
                 }
             }
             acc.intoArray(dst, d0);
@@ -151,8 +153,10 @@ final class VectorPooling {
             for (int a = 0; a < planes; a++) {
                 for (int b = a == 0 ? 1 : 0; b < rows; b++) {
                     int s = s0 + a * planeStep + b * rowStep;
-                    v0 = apply(max, v0, FloatVector.fromArray(S, src, s));
-                    v1 = apply(max, v1, FloatVector.fromArray(S, src, s + L));
+                    FloatVector xv0 = FloatVector.fromArray(S, src, s);
+                    v0 = max ? xv0.max(v0) : xv0.add(v0);
+                    FloatVector xv1 = FloatVector.fromArray(S, src, s + L);
+                    v1 = max ? xv1.max(v1) : xv1.add(v1);
                 }
             }
             VectorInterleave.SPLIT2[0].selectFrom(v0, v1).intoArray(dst, d0);
@@ -165,10 +169,14 @@ final class VectorPooling {
             for (int a = 0; a < planes; a++) {
                 for (int b = a == 0 ? 1 : 0; b < rows; b++) {
                     int s = s0 + a * planeStep + b * rowStep;
-                    v0 = apply(max, v0, FloatVector.fromArray(S, src, s));
-                    v1 = apply(max, v1, FloatVector.fromArray(S, src, s + L));
-                    v2 = apply(max, v2, FloatVector.fromArray(S, src, s + 2 * L));
-                    v3 = apply(max, v3, FloatVector.fromArray(S, src, s + 3 * L));
+                    FloatVector xv0 = FloatVector.fromArray(S, src, s);
+                    v0 = max ? xv0.max(v0) : xv0.add(v0);
+                    FloatVector xv1 = FloatVector.fromArray(S, src, s + L);
+                    v1 = max ? xv1.max(v1) : xv1.add(v1);
+                    FloatVector xv2 = FloatVector.fromArray(S, src, s + 2 * L);
+                    v2 = max ? xv2.max(v2) : xv2.add(v2);
+                    FloatVector xv3 = FloatVector.fromArray(S, src, s + 3 * L);
+                    v3 = max ? xv3.max(v3) : xv3.add(v3);
                 }
             }
             for (int p = 0; p < 4; p++) {
@@ -222,9 +230,11 @@ final class VectorPooling {
             int s2 = s + tapOff[2];
             for (int i = 0; ; i += L) {
                 i = Math.min(i, last);
-                FloatVector acc = apply(max, FloatVector.fromArray(S, src, s0 + i),
-                        FloatVector.fromArray(S, src, s1 + i));
-                apply(max, acc, FloatVector.fromArray(S, src, s2 + i)).intoArray(dst, d + i);
+                FloatVector x0 = FloatVector.fromArray(S, src, s0 + i);
+                FloatVector x1 = FloatVector.fromArray(S, src, s1 + i);
+                FloatVector x2 = FloatVector.fromArray(S, src, s2 + i);
+                FloatVector acc = max ? x1.max(x0) : x1.add(x0);
+                (max ? x2.max(acc) : x2.add(acc)).intoArray(dst, d + i);
                 if (i == last) {
                     break;
                 }
@@ -234,7 +244,8 @@ final class VectorPooling {
                 i = Math.min(i, last);
                 FloatVector acc = FloatVector.fromArray(S, src, s + tapOff[0] + i);
                 for (int t = 1; t < taps; t++) {
-                    acc = apply(max, acc, FloatVector.fromArray(S, src, s + tapOff[t] + i));
+                    FloatVector xacc = FloatVector.fromArray(S, src, s + tapOff[t] + i);
+                    acc = max ? xacc.max(acc) : xacc.add(acc);
                 }
                 acc.intoArray(dst, d + i);
                 if (i == last) {
@@ -291,11 +302,14 @@ final class VectorPooling {
         FloatVector a1 = FloatVector.broadcast(S, max ? Float.NEGATIVE_INFINITY : 0f);
         int i = L;
         for (; i + 2 * L <= len; i += 2 * L) {
-            a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
-            a1 = apply(max, a1, FloatVector.fromArray(S, src, s + i + L));
+            FloatVector xa0 = FloatVector.fromArray(S, src, s + i);
+            a0 = max ? xa0.max(a0) : xa0.add(a0);
+            FloatVector xa1 = FloatVector.fromArray(S, src, s + i + L);
+            a1 = max ? xa1.max(a1) : xa1.add(a1);
         }
         if (i + L <= len) {
-            a0 = apply(max, a0, FloatVector.fromArray(S, src, s + i));
+            FloatVector xa0 = FloatVector.fromArray(S, src, s + i);
+            a0 = max ? xa0.max(a0) : xa0.add(a0);
         }
         if (rem > 0) {
             FloatVector t = FloatVector.fromArray(S, src, s + len - L);
@@ -303,9 +317,9 @@ final class VectorPooling {
                 // the last vector sits flush with the row's end: its first L - rem lanes were counted already
                 t = t.blend(0f, IOTA.compare(VectorOperators.LT, L - rem));
             }
-            a1 = apply(max, a1, t);
+            a1 = max ? t.max(a1) : t.add(a1);
         }
-        FloatVector a = apply(max, a0, a1);
+        FloatVector a = max ? a1.max(a0) : a1.add(a0);
         return max ? a.reduceLanes(VectorOperators.MAX) : sumLanes(a);
     }
 
