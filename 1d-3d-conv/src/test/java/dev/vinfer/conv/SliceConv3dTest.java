@@ -16,7 +16,8 @@ class SliceConv3dTest {
 
     @Test
     void randomGeometriesMatchTheReference() {
-        long seed = Long.getLong("vinfer.test.seed", System.nanoTime());
+        // A fixed default keeps CI repeatable; -Dvinfer.test.seed=N explores other draws.
+        long seed = Long.getLong("vinfer.test.seed", 20261129L);
         Random rnd = new Random(seed);
         for (int iter = 0; iter < 40; iter++) {
             int inC = 1 + rnd.nextInt(6);

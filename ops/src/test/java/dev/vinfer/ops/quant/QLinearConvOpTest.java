@@ -23,14 +23,14 @@ class QLinearConvOpTest {
     /** Power-of-two scales make every float step exact, so the two paths must agree exactly. */
     @Test
     void matchesFloatReferenceExactlyWithPowerOfTwoScales() {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("vinfer.test.seed", 20261129L); // fixed default: CI repeatable
         runCases(seed, true);
     }
 
     /** Arbitrary scales round the multiplier differently in the two paths: at most one step apart. */
     @Test
     void matchesFloatReferenceWithinOneStepWithRandomScales() {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("vinfer.test.seed", 20261129L); // fixed default: CI repeatable
         runCases(seed, false);
     }
 

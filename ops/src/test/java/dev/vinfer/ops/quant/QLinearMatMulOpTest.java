@@ -20,7 +20,7 @@ class QLinearMatMulOpTest {
 
     @Test
     void perRowAndPerColumnWithBroadcastBatches() {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("vinfer.test.seed", 20261129L); // fixed default: CI repeatable
         Random rnd = new Random(seed);
         for (int c = 0; c < 100; c++) {
             int m = 1 + rnd.nextInt(4);

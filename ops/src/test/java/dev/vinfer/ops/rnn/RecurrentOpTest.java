@@ -24,7 +24,8 @@ class RecurrentOpTest {
 
     @Test
     void randomConfigurationsMatchTheReference() {
-        long seed = Long.getLong("vinfer.test.seed", System.nanoTime());
+        // A fixed default keeps CI repeatable; -Dvinfer.test.seed=N explores other draws.
+        long seed = Long.getLong("vinfer.test.seed", 20261129L);
         Random rnd = new Random(seed);
         for (int iter = 0; iter < 300; iter++) {
             try {

@@ -12,7 +12,8 @@ class SimilarityTransformTest {
 
     @Test
     void recoversAKnownTransformExactlyAndFitsNoisyPointsInTheLeastSquaresSense() {
-        long seed = Long.getLong("vinfer.test.seed", System.nanoTime());
+        // A fixed default keeps CI repeatable; -Dvinfer.test.seed=N explores other draws.
+        long seed = Long.getLong("vinfer.test.seed", 20261129L);
         Random rnd = new Random(seed);
         for (int iter = 0; iter < 50; iter++) {
             double s = 0.2 + 3 * rnd.nextDouble();

@@ -34,7 +34,8 @@ class SliceStreamTest {
 
     @Test
     void randomChainsMatchTheSession() {
-        long seed = Long.getLong("vinfer.test.seed", System.nanoTime());
+        // A fixed default keeps CI repeatable; -Dvinfer.test.seed=N explores other draws.
+        long seed = Long.getLong("vinfer.test.seed", 20261129L);
         Random rnd = new Random(seed);
         for (int iter = 0; iter < 12; iter++) {
             int layers = 1 + rnd.nextInt(4);
