@@ -9,6 +9,7 @@ import static dev.vinfer.conv.simd.VectorGemm.STRIP;
 
 import dev.vinfer.conv.Epilogue;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The product of a 1x1 convolution with its epilogue fused: {@code C = act(A x B + res + bias)} for a prepacked A
@@ -327,21 +328,24 @@ final class PointwiseKernel {
             c51 = c51.add(bv);
         }
         if (kind != 0) {
-            // max/min keep NaN, as Math.max/min and the unfused epilogue do.
+            // max/min keep NaN, as Math.max/min and the unfused epilogue do. Called as lanewise(MAX/MIN) on this
+            // method's own call sites: FloatVector.min(v) is lanewise(MIN, v) inside the JDK, and C2 inlines that
+            // virtual call from the type profile of FloatVector.min's own bytecode, shared by every caller; a JVM
+            // whose profile there was empty compiled a virtual call that boxed all 24 vectors of every tile.
             FloatVector l = FloatVector.broadcast(S, lo);
             FloatVector h = FloatVector.broadcast(S, kind == 2 ? hi : Float.POSITIVE_INFINITY);
-            c00 = c00.max(l).min(h);
-            c01 = c01.max(l).min(h);
-            c10 = c10.max(l).min(h);
-            c11 = c11.max(l).min(h);
-            c20 = c20.max(l).min(h);
-            c21 = c21.max(l).min(h);
-            c30 = c30.max(l).min(h);
-            c31 = c31.max(l).min(h);
-            c40 = c40.max(l).min(h);
-            c41 = c41.max(l).min(h);
-            c50 = c50.max(l).min(h);
-            c51 = c51.max(l).min(h);
+            c00 = c00.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c01 = c01.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c10 = c10.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c11 = c11.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c20 = c20.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c21 = c21.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c30 = c30.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c31 = c31.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c40 = c40.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c41 = c41.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c50 = c50.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
+            c51 = c51.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + L);
