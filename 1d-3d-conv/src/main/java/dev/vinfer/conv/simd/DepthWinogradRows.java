@@ -25,7 +25,7 @@ final class DepthWinogradRows {
         FloatVector ceil = FloatVector.broadcast(S, hi);
         int bound = S.loopBound(len);
         if (t == 8 && outs == 2) {
-            output8(at, src, srcOff, srcStride, b, floor, ceil, dst, dOff, dOff + dStride, bound);
+            output8(at, src, srcOff, srcStride, bias, lo, hi, dst, dOff, dOff + dStride, bound);
         } else {
             // Any other tile: per output row, the t product rows again (from L1), coefficients broadcast in the loop.
             for (int i = 0; i < bound; i += L) {
@@ -51,8 +51,12 @@ final class DepthWinogradRows {
     }
 
     /** F(2,7) (8 product rows, two outputs), the 16 coefficients in registers, whole vectors up to {@code bound}. */
-    private static void output8(float[] at, float[] src, int srcOff, int ss, FloatVector b, FloatVector floor,
-            FloatVector ceil, float[] dst, int d0, int d1, int bound) {
+    private static void output8(float[] at, float[] src, int srcOff, int ss, float bias, float lo, float hi,
+            float[] dst, int d0, int d1, int bound) {
+        // Bias and bounds come in as floats: a vector argument is boxed whenever C2 does not inline the call.
+        FloatVector b = FloatVector.broadcast(S, bias);
+        FloatVector floor = FloatVector.broadcast(S, lo);
+        FloatVector ceil = FloatVector.broadcast(S, hi);
         FloatVector a0 = FloatVector.broadcast(S, at[0]);
         FloatVector a1 = FloatVector.broadcast(S, at[1]);
         FloatVector a2 = FloatVector.broadcast(S, at[2]);

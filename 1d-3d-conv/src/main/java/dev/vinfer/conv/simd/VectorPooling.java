@@ -320,10 +320,19 @@ final class VectorPooling {
             a1 = max ? t.max(a1) : t.add(a1);
         }
         FloatVector a = max ? a1.max(a0) : a1.add(a0);
-        return max ? a.reduceLanes(VectorOperators.MAX) : sumLanes(a);
+        if (max) {
+            return a.reduceLanes(VectorOperators.MAX);
+        }
+        // The lanes' sum in a fixed tree order. reduceLanes(ADD) leaves the order open, and C2's intrinsic and the
+        // Java fallback (code not yet compiled) add in different orders: a session's results then changed in the
+        // last bit between its first and later runs (seen by the Flink job test, which wants identical results).
+        for (VectorShuffle<Float> r : ROTATE) {
+            a = a.add(a.rearrange(r));
+        }
+        return a.lane(0);
     }
 
-    /** Rotations by L/2, L/4, ..., 1 lanes, for {@link #sumLanes}. */
+    /** Rotations by L/2, L/4, ..., 1 lanes, for the sums of lanes. */
     @SuppressWarnings("unchecked")
     private static final VectorShuffle<Float>[] ROTATE = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
 
@@ -331,18 +340,6 @@ final class VectorPooling {
         for (int i = 0, w = L / 2; w >= 1; i++, w /= 2) {
             ROTATE[i] = VectorShuffle.iota(S, w, 1, true);
         }
-    }
-
-    /**
-     * The lanes' sum in a fixed tree order. {@code reduceLanes(ADD)} leaves the order open, and C2's intrinsic and
-     * the Java fallback (code not yet compiled) do add in different orders: a session's results then changed in the
-     * last bit between its first and later runs (seen by the Flink job test, which wants identical results).
-     */
-    private static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> r : ROTATE) {
-            v = v.add(v.rearrange(r));
-        }
-        return v.lane(0);
     }
 
     static boolean anyNaN(float[] a, int off, int len) {

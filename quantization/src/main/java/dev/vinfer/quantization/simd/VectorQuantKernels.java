@@ -121,8 +121,17 @@ public final class VectorQuantKernels implements QuantKernels {
         boolean clip = act.lo() != Float.NEGATIVE_INFINITY || act.hi() != Float.POSITIVE_INFINITY;
         int i = 0;
         for (; i <= n - lanes; i += lanes) {
-            FloatVector fa = dequantize(a, aOff + i, aUnsigned, aZero, aScale);
-            FloatVector fb = dequantize(b, bOff + i, bUnsigned, bZero, bScale);
+            // Dequantized here rather than in a helper returning a vector (boxed when C2 does not inline it).
+            IntVector ia = (IntVector) ByteVector.fromArray(B, a, aOff + i).convertShape(VectorOperators.B2I, I, 0);
+            IntVector ib = (IntVector) ByteVector.fromArray(B, b, bOff + i).convertShape(VectorOperators.B2I, I, 0);
+            if (aUnsigned) {
+                ia = ia.and(0xFF);
+            }
+            if (bUnsigned) {
+                ib = ib.and(0xFF);
+            }
+            FloatVector fa = ((FloatVector) ia.sub(aZero).convertShape(VectorOperators.I2F, F, 0)).mul(aScale);
+            FloatVector fb = ((FloatVector) ib.sub(bZero).convertShape(VectorOperators.I2F, F, 0)).mul(bScale);
             FloatVector v = multiply ? fa.mul(fb) : fa.add(fb);
             if (leaky) {
                 v = v.blend(v.mul(act.alpha()), v.compare(VectorOperators.LT, 0f));
@@ -138,14 +147,6 @@ public final class VectorQuantKernels implements QuantKernels {
             ScalarQuantKernels.INSTANCE.binary(multiply, a, aOff + i, aUnsigned, aZero, aScale, b, bOff + i,
                     bUnsigned, bZero, bScale, act, yScale, yZero, qmin, qmax, dst, dstOff + i, n - i);
         }
-    }
-
-    private static FloatVector dequantize(byte[] src, int off, boolean unsigned, int zero, float scale) {
-        IntVector v = (IntVector) ByteVector.fromArray(B, src, off).convertShape(VectorOperators.B2I, I, 0);
-        if (unsigned) {
-            v = v.and(0xFF);
-        }
-        return ((FloatVector) v.sub(zero).convertShape(VectorOperators.I2F, F, 0)).mul(scale);
     }
 
     @Override
