@@ -47,12 +47,6 @@ final class BlockedDepthwiseTaps {
         return true;
     }
 
-    private static FloatVector clamp(FloatVector v, FloatVector lo, FloatVector hi) {
-        // Compare and blend (see DepthwiseTaps.clamp): NaN stays NaN.
-        v = v.blend(lo, v.compare(VectorOperators.LT, lo));
-        return v.blend(hi, v.compare(VectorOperators.GT, hi));
-    }
-
     /** Nine taps, one output position per step, two partial sums. */
     private static void row9(float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int step, int n,
             float[] bias, int bOff, float lo, float hi, float[] dst, int dOff) {
@@ -88,7 +82,12 @@ final class BlockedDepthwiseTaps {
             a = FloatVector.fromArray(S, src, o6 + p).fma(w6, a);
             b = FloatVector.fromArray(S, src, o7 + p).fma(w7, b);
             a = FloatVector.fromArray(S, src, o8 + p).fma(w8, a);
-            clamp(a.add(b), lov, hiv).intoArray(dst, dOff + j * L);
+            // min(max(v, lo), hi) by compare and blend, two instructions per bound where the Vector API's
+            // max/min (Java's NaN and signed-zero rules) take several; NaN stays NaN. Written out at each
+            // site: a clamp(v, lo, hi) helper boxes its vectors whenever C2 does not inline it.
+            FloatVector clamped1 = a.add(b);
+            clamped1 = clamped1.blend(lov, clamped1.compare(VectorOperators.LT, lov));
+            clamped1.blend(hiv, clamped1.compare(VectorOperators.GT, hiv)).intoArray(dst, dOff + j * L);
         }
     }
 
@@ -135,10 +134,18 @@ final class BlockedDepthwiseTaps {
                 a3 = x5.fma(wc, a3);
             }
             int d = dOff + j * L;
-            clamp(a0, lov, hiv).intoArray(dst, d);
-            clamp(a1, lov, hiv).intoArray(dst, d + L);
-            clamp(a2, lov, hiv).intoArray(dst, d + 2 * L);
-            clamp(a3, lov, hiv).intoArray(dst, d + 3 * L);
+            FloatVector clamped2 = a0;
+            clamped2 = clamped2.blend(lov, clamped2.compare(VectorOperators.LT, lov));
+            clamped2.blend(hiv, clamped2.compare(VectorOperators.GT, hiv)).intoArray(dst, d);
+            FloatVector clamped3 = a1;
+            clamped3 = clamped3.blend(lov, clamped3.compare(VectorOperators.LT, lov));
+            clamped3.blend(hiv, clamped3.compare(VectorOperators.GT, hiv)).intoArray(dst, d + L);
+            FloatVector clamped4 = a2;
+            clamped4 = clamped4.blend(lov, clamped4.compare(VectorOperators.LT, lov));
+            clamped4.blend(hiv, clamped4.compare(VectorOperators.GT, hiv)).intoArray(dst, d + 2 * L);
+            FloatVector clamped5 = a3;
+            clamped5 = clamped5.blend(lov, clamped5.compare(VectorOperators.LT, lov));
+            clamped5.blend(hiv, clamped5.compare(VectorOperators.GT, hiv)).intoArray(dst, d + 3 * L);
         }
     }
 
@@ -167,7 +174,9 @@ final class BlockedDepthwiseTaps {
             for (; t < taps; t++) {
                 a0 = FloatVector.fromArray(S, src, p + tapOff[t]).fma(FloatVector.fromArray(S, coef, cOff + t * L), a0);
             }
-            clamp(a0.add(a1).add(a2.add(a3)), lov, hiv).intoArray(dst, dOff + j * L);
+            FloatVector clamped6 = a0.add(a1).add(a2.add(a3));
+            clamped6 = clamped6.blend(lov, clamped6.compare(VectorOperators.LT, lov));
+            clamped6.blend(hiv, clamped6.compare(VectorOperators.GT, hiv)).intoArray(dst, dOff + j * L);
         }
     }
 }

@@ -98,14 +98,21 @@ final class DepthwiseTaps {
             int d = dOff + r * cols;
             int c = 0;
             for (; c < cols && d + c + L <= end; c += L) {
-                clamp(FloatVector.fromArray(S, src, s + c).add(bv), lov, hiv).intoArray(dst, d + c);
+                // min(max(v, lo), hi) by compare and blend, two instructions per bound where the Vector API's
+                // max/min (Java's NaN and signed-zero rules) take several; NaN stays NaN. Written out at each
+                // site: a clamp(v, lo, hi) helper boxes its vectors whenever C2 does not inline it.
+                FloatVector clamped1 = FloatVector.fromArray(S, src, s + c).add(bv);
+                clamped1 = clamped1.blend(lov, clamped1.compare(VectorOperators.LT, lov));
+                clamped1.blend(hiv, clamped1.compare(VectorOperators.GT, hiv)).intoArray(dst, d + c);
             }
             if (c >= cols) {
                 continue;
             }
             if (cols >= L) {
                 int last = cols - L; // inside this row
-                clamp(FloatVector.fromArray(S, src, s + last).add(bv), lov, hiv).intoArray(dst, d + last);
+                FloatVector clamped2 = FloatVector.fromArray(S, src, s + last).add(bv);
+                clamped2 = clamped2.blend(lov, clamped2.compare(VectorOperators.LT, lov));
+                clamped2.blend(hiv, clamped2.compare(VectorOperators.GT, hiv)).intoArray(dst, d + last);
                 continue;
             }
             for (; c < cols; c++) {
@@ -129,16 +136,6 @@ final class DepthwiseTaps {
     /** True for the activations applied in registers here (NONE, RELU, CLIP). */
     static boolean clampKind(Epilogue e) {
         return e.kind() == Epilogue.Kind.NONE || e.kind() == Epilogue.Kind.RELU || e.kind() == Epilogue.Kind.CLIP;
-    }
-
-    /**
-     * {@code min(max(v, lo), hi)} by compare and blend: two instructions per bound, where the Vector API's
-     * max/min (Java's NaN and signed-zero rules) take several. NaN stays NaN; -0 may stay -0 where
-     * {@link Math#max} would give +0, which no comparison can tell apart.
-     */
-    private static FloatVector clamp(FloatVector v, FloatVector lo, FloatVector hi) {
-        v = v.blend(lo, v.compare(VectorOperators.LT, lo));
-        return v.blend(hi, v.compare(VectorOperators.GT, hi));
     }
 
     /**
@@ -214,8 +211,12 @@ final class DepthwiseTaps {
                 v = FloatVector.fromArray(S, src, cc + t2);
                 x = v.fma(w8, x);
                 y = v.fma(w5, y);
-                clamp(x.add(bv), lov, hiv).intoArray(dst, d + c);
-                clamp(y.add(bv), lov, hiv).intoArray(dst, d + cols + c);
+                FloatVector clamped3 = x.add(bv);
+                clamped3 = clamped3.blend(lov, clamped3.compare(VectorOperators.LT, lov));
+                clamped3.blend(hiv, clamped3.compare(VectorOperators.GT, hiv)).intoArray(dst, d + c);
+                FloatVector clamped4 = y.add(bv);
+                clamped4 = clamped4.blend(lov, clamped4.compare(VectorOperators.LT, lov));
+                clamped4.blend(hiv, clamped4.compare(VectorOperators.GT, hiv)).intoArray(dst, d + cols + c);
             }
         }
     }
@@ -275,7 +276,9 @@ final class DepthwiseTaps {
                 x = FloatVector.fromArray(S, src, p + t6).fma(w6, x);
                 y = FloatVector.fromArray(S, src, p + t7).fma(w7, y);
                 x = FloatVector.fromArray(S, src, p + t8).fma(w8, x);
-                clamp(x.add(y).add(bv), lov, hiv).intoArray(dst, d + c);
+                FloatVector clamped5 = x.add(y).add(bv);
+                clamped5 = clamped5.blend(lov, clamped5.compare(VectorOperators.LT, lov));
+                clamped5.blend(hiv, clamped5.compare(VectorOperators.GT, hiv)).intoArray(dst, d + c);
             }
         }
     }
@@ -307,7 +310,9 @@ final class DepthwiseTaps {
                 for (int t = 0; t < taps; t++) {
                     v = FloatVector.fromArray(S, src, s + at + tapOff[t]).fma(FloatVector.broadcast(S, coef[cOff + t]), v);
                 }
-                clamp(v.add(bv), lov, hiv).intoArray(dst, d + at);
+                FloatVector clamped6 = v.add(bv);
+                clamped6 = clamped6.blend(lov, clamped6.compare(VectorOperators.LT, lov));
+                clamped6.blend(hiv, clamped6.compare(VectorOperators.GT, hiv)).intoArray(dst, d + at);
             }
         }
     }

@@ -42,9 +42,8 @@ public final class VectorSliceConv implements SliceKernel {
                     }
                 }
                 for (; x < width; x += L) {
-                    VectorMask<Float> m = x + L <= width ? S.maskAll(true) : S.indexInRange(x, width);
                     block1x1(in, inOff, kd, tapShift, w, wBase, n, bias, o0, relu, src + x, out, dst + x,
-                            ol.planeStride(), m);
+                            ol.planeStride(), Math.min(L, width - x));
                 }
             }
             wBase += n * kd * taps;
@@ -162,9 +161,12 @@ public final class VectorSliceConv implements SliceKernel {
         a3.add(b).max(lo).intoArray(out, dst + 3 * L);
     }
 
-    /** One vector of each of the block's n channels (n = 1 or 4), stored under mask m. */
+    /** One vector of each of the block's n channels (n = 1 or 4), its first {@code lanes} lanes stored. */
     private static void block1x1(float[][] in, int[] inOff, int kd, int[] shift, float[] w, int wi, int n,
-            float[] bias, int o0, boolean relu, int src, float[] out, int dst, int plane, VectorMask<Float> m) {
+            float[] bias, int o0, boolean relu, int src, float[] out, int dst, int plane, int lanes) {
+        // The mask is made here from a lane count: a mask argument is boxed when C2 does not inline the call
+        // (seen: "already compiled into a big method" in the candy style-transfer model).
+        VectorMask<Float> m = S.indexInRange(0, lanes);
         int taps = shift.length;
         for (int o = 0; o < n; o++) {
             FloatVector acc = FloatVector.zero(S);
