@@ -329,9 +329,9 @@ final class PointwiseKernel {
         }
         if (kind != 0) {
             // max/min keep NaN, as Math.max/min and the unfused epilogue do. Called as lanewise(MAX/MIN) on this
-            // method's own call sites: FloatVector.min(v) is lanewise(MIN, v) inside the JDK, and C2 inlines that
-            // virtual call from the type profile of FloatVector.min's own bytecode, shared by every caller; a JVM
-            // whose profile there was empty compiled a virtual call that boxed all 24 vectors of every tile.
+            // method's own call sites: FloatVector.min(v) is lanewise(MIN, v) inside the JDK, and one MobileNetV2
+            // JVM compiled that inner call as virtual (no profile data at FloatVector.min's bytecode, which all
+            // callers share), boxing all 24 vectors of every tile.
             FloatVector l = FloatVector.broadcast(S, lo);
             FloatVector h = FloatVector.broadcast(S, kind == 2 ? hi : Float.POSITIVE_INFINITY);
             c00 = c00.lanewise(VectorOperators.MAX, l).lanewise(VectorOperators.MIN, h);
