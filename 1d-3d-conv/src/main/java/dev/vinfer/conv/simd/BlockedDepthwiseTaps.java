@@ -84,10 +84,10 @@ final class BlockedDepthwiseTaps {
             a = FloatVector.fromArray(S, src, o8 + p).fma(w8, a);
             // min(max(v, lo), hi) by compare and blend, two instructions per bound where the Vector API's
             // max/min (Java's NaN and signed-zero rules) take several; NaN stays NaN. Written out at each
-            // site: a clamp(v, lo, hi) helper boxes its vectors whenever C2 does not inline it.
-            FloatVector clamped1 = a.add(b);
-            clamped1 = clamped1.blend(lov, clamped1.compare(VectorOperators.LT, lov));
-            clamped1.blend(hiv, clamped1.compare(VectorOperators.GT, hiv)).intoArray(dst, dOff + j * L);
+            // site: a clamp helper that C2 did not inline boxed its vectors (session 4, bench/README.md).
+            a = a.add(b);
+            a = a.blend(lov, a.compare(VectorOperators.LT, lov));
+            a.blend(hiv, a.compare(VectorOperators.GT, hiv)).intoArray(dst, dOff + j * L);
         }
     }
 
@@ -134,18 +134,14 @@ final class BlockedDepthwiseTaps {
                 a3 = x5.fma(wc, a3);
             }
             int d = dOff + j * L;
-            FloatVector clamped2 = a0;
-            clamped2 = clamped2.blend(lov, clamped2.compare(VectorOperators.LT, lov));
-            clamped2.blend(hiv, clamped2.compare(VectorOperators.GT, hiv)).intoArray(dst, d);
-            FloatVector clamped3 = a1;
-            clamped3 = clamped3.blend(lov, clamped3.compare(VectorOperators.LT, lov));
-            clamped3.blend(hiv, clamped3.compare(VectorOperators.GT, hiv)).intoArray(dst, d + L);
-            FloatVector clamped4 = a2;
-            clamped4 = clamped4.blend(lov, clamped4.compare(VectorOperators.LT, lov));
-            clamped4.blend(hiv, clamped4.compare(VectorOperators.GT, hiv)).intoArray(dst, d + 2 * L);
-            FloatVector clamped5 = a3;
-            clamped5 = clamped5.blend(lov, clamped5.compare(VectorOperators.LT, lov));
-            clamped5.blend(hiv, clamped5.compare(VectorOperators.GT, hiv)).intoArray(dst, d + 3 * L);
+            a0 = a0.blend(lov, a0.compare(VectorOperators.LT, lov));
+            a0.blend(hiv, a0.compare(VectorOperators.GT, hiv)).intoArray(dst, d);
+            a1 = a1.blend(lov, a1.compare(VectorOperators.LT, lov));
+            a1.blend(hiv, a1.compare(VectorOperators.GT, hiv)).intoArray(dst, d + L);
+            a2 = a2.blend(lov, a2.compare(VectorOperators.LT, lov));
+            a2.blend(hiv, a2.compare(VectorOperators.GT, hiv)).intoArray(dst, d + 2 * L);
+            a3 = a3.blend(lov, a3.compare(VectorOperators.LT, lov));
+            a3.blend(hiv, a3.compare(VectorOperators.GT, hiv)).intoArray(dst, d + 3 * L);
         }
     }
 
@@ -174,9 +170,9 @@ final class BlockedDepthwiseTaps {
             for (; t < taps; t++) {
                 a0 = FloatVector.fromArray(S, src, p + tapOff[t]).fma(FloatVector.fromArray(S, coef, cOff + t * L), a0);
             }
-            FloatVector clamped6 = a0.add(a1).add(a2.add(a3));
-            clamped6 = clamped6.blend(lov, clamped6.compare(VectorOperators.LT, lov));
-            clamped6.blend(hiv, clamped6.compare(VectorOperators.GT, hiv)).intoArray(dst, dOff + j * L);
+            a0 = a0.add(a1).add(a2.add(a3));
+            a0 = a0.blend(lov, a0.compare(VectorOperators.LT, lov));
+            a0.blend(hiv, a0.compare(VectorOperators.GT, hiv)).intoArray(dst, dOff + j * L);
         }
     }
 }

@@ -20,13 +20,13 @@ final class DepthWinogradRows {
 
     static void output(int outs, int t, float[] at, float[] src, int srcOff, int srcStride, float bias, float lo,
             float hi, float[] dst, int dOff, int dStride, int len) {
-        FloatVector b = FloatVector.broadcast(S, bias);
-        FloatVector floor = FloatVector.broadcast(S, lo);
-        FloatVector ceil = FloatVector.broadcast(S, hi);
         int bound = S.loopBound(len);
         if (t == 8 && outs == 2) {
             output8(at, src, srcOff, srcStride, bias, lo, hi, dst, dOff, dOff + dStride, bound);
         } else {
+            FloatVector b = FloatVector.broadcast(S, bias);
+            FloatVector floor = FloatVector.broadcast(S, lo);
+            FloatVector ceil = FloatVector.broadcast(S, hi);
             // Any other tile: per output row, the t product rows again (from L1), coefficients broadcast in the loop.
             for (int i = 0; i < bound; i += L) {
                 for (int j = 0; j < outs; j++) {

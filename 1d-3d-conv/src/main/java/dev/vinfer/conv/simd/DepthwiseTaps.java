@@ -100,19 +100,19 @@ final class DepthwiseTaps {
             for (; c < cols && d + c + L <= end; c += L) {
                 // min(max(v, lo), hi) by compare and blend, two instructions per bound where the Vector API's
                 // max/min (Java's NaN and signed-zero rules) take several; NaN stays NaN. Written out at each
-                // site: a clamp(v, lo, hi) helper boxes its vectors whenever C2 does not inline it.
-                FloatVector clamped1 = FloatVector.fromArray(S, src, s + c).add(bv);
-                clamped1 = clamped1.blend(lov, clamped1.compare(VectorOperators.LT, lov));
-                clamped1.blend(hiv, clamped1.compare(VectorOperators.GT, hiv)).intoArray(dst, d + c);
+                // site: a clamp helper that C2 did not inline boxed its vectors (session 4, bench/README.md).
+                FloatVector o = FloatVector.fromArray(S, src, s + c).add(bv);
+                o = o.blend(lov, o.compare(VectorOperators.LT, lov));
+                o.blend(hiv, o.compare(VectorOperators.GT, hiv)).intoArray(dst, d + c);
             }
             if (c >= cols) {
                 continue;
             }
             if (cols >= L) {
                 int last = cols - L; // inside this row
-                FloatVector clamped2 = FloatVector.fromArray(S, src, s + last).add(bv);
-                clamped2 = clamped2.blend(lov, clamped2.compare(VectorOperators.LT, lov));
-                clamped2.blend(hiv, clamped2.compare(VectorOperators.GT, hiv)).intoArray(dst, d + last);
+                FloatVector o = FloatVector.fromArray(S, src, s + last).add(bv);
+                o = o.blend(lov, o.compare(VectorOperators.LT, lov));
+                o.blend(hiv, o.compare(VectorOperators.GT, hiv)).intoArray(dst, d + last);
                 continue;
             }
             for (; c < cols; c++) {
@@ -211,12 +211,12 @@ final class DepthwiseTaps {
                 v = FloatVector.fromArray(S, src, cc + t2);
                 x = v.fma(w8, x);
                 y = v.fma(w5, y);
-                FloatVector clamped3 = x.add(bv);
-                clamped3 = clamped3.blend(lov, clamped3.compare(VectorOperators.LT, lov));
-                clamped3.blend(hiv, clamped3.compare(VectorOperators.GT, hiv)).intoArray(dst, d + c);
-                FloatVector clamped4 = y.add(bv);
-                clamped4 = clamped4.blend(lov, clamped4.compare(VectorOperators.LT, lov));
-                clamped4.blend(hiv, clamped4.compare(VectorOperators.GT, hiv)).intoArray(dst, d + cols + c);
+                x = x.add(bv);
+                x = x.blend(lov, x.compare(VectorOperators.LT, lov));
+                x.blend(hiv, x.compare(VectorOperators.GT, hiv)).intoArray(dst, d + c);
+                y = y.add(bv);
+                y = y.blend(lov, y.compare(VectorOperators.LT, lov));
+                y.blend(hiv, y.compare(VectorOperators.GT, hiv)).intoArray(dst, d + cols + c);
             }
         }
     }
@@ -276,9 +276,9 @@ final class DepthwiseTaps {
                 x = FloatVector.fromArray(S, src, p + t6).fma(w6, x);
                 y = FloatVector.fromArray(S, src, p + t7).fma(w7, y);
                 x = FloatVector.fromArray(S, src, p + t8).fma(w8, x);
-                FloatVector clamped5 = x.add(y).add(bv);
-                clamped5 = clamped5.blend(lov, clamped5.compare(VectorOperators.LT, lov));
-                clamped5.blend(hiv, clamped5.compare(VectorOperators.GT, hiv)).intoArray(dst, d + c);
+                x = x.add(y).add(bv);
+                x = x.blend(lov, x.compare(VectorOperators.LT, lov));
+                x.blend(hiv, x.compare(VectorOperators.GT, hiv)).intoArray(dst, d + c);
             }
         }
     }
@@ -310,9 +310,9 @@ final class DepthwiseTaps {
                 for (int t = 0; t < taps; t++) {
                     v = FloatVector.fromArray(S, src, s + at + tapOff[t]).fma(FloatVector.broadcast(S, coef[cOff + t]), v);
                 }
-                FloatVector clamped6 = v.add(bv);
-                clamped6 = clamped6.blend(lov, clamped6.compare(VectorOperators.LT, lov));
-                clamped6.blend(hiv, clamped6.compare(VectorOperators.GT, hiv)).intoArray(dst, d + at);
+                v = v.add(bv);
+                v = v.blend(lov, v.compare(VectorOperators.LT, lov));
+                v.blend(hiv, v.compare(VectorOperators.GT, hiv)).intoArray(dst, d + at);
             }
         }
     }
