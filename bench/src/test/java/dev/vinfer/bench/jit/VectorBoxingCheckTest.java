@@ -42,11 +42,14 @@ class VectorBoxingCheckTest {
     }
 
     @Test
-    void ignoresC1CompilesAndOtherPackages() {
+    void ignoresC1CompilesOtherPackagesAndHelpersOwnCompiles() {
         Map<String, Integer> found = new TreeMap<>();
         VectorBoxingCheck.scan(C2_TASK.replace("bytes='527'>", "bytes='527' level='3'>"), found);
         VectorBoxingCheck.scan(C2_TASK.replace("method='dev.vinfer.conv.simd.VectorPooling rowStep",
                 "method='java.util.Foo bar"), found);
+        // a helper's own compile: its non-inlining callers are what box
+        VectorBoxingCheck.scan(C2_TASK.replace("rowStep (Z[FII)V", "clamp (Ljdk/incubator/vector/FloatVector;)"
+                + "Ljdk/incubator/vector/FloatVector;"), found);
         assertEquals(Map.of(), found);
     }
 }
