@@ -75,6 +75,48 @@ class BackendPrimitivesTest {
         }
     }
 
+    /**
+     * Column counts that are whole vectors (the in-register block path with 16 or 8 lanes; 4 lanes and the scalar
+     * backend take the other paths on the same cases): rows below, at and above whole blocks, pitches that are and
+     * are not multiples of the lane count, NaN and infinities carried bit for bit.
+     */
+    @Test
+    void transposeOfWholeVectorColumnsMatchesDefinition() {
+        int[] colCounts = {8, 16, 24, 32, 48};
+        int[] rowCounts = {0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 49, 64, 196};
+        for (Backend be : TestSupport.backends()) {
+            for (int cols : colCounts) {
+                for (int rows : rowCounts) {
+                    long seed = 7400L + 1000L * cols + rows;
+                    Random r = new Random(seed);
+                    int ldSrc = cols + (r.nextBoolean() ? 0 : 1 + r.nextInt(33));
+                    int ldDst = rows + (r.nextBoolean() ? 0 : 1 + r.nextInt(17));
+                    int sOff = r.nextInt(5);
+                    int dOff = r.nextInt(5);
+                    float[] src = random(r, sOff + rows * ldSrc + 2);
+                    if (src.length > sOff + 3) {
+                        src[sOff] = Float.NaN;
+                        src[sOff + 1] = Float.NEGATIVE_INFINITY;
+                        src[src.length - 3] = -0f;
+                    }
+                    float[] dst = new float[dOff + cols * ldDst + 2];
+                    java.util.Arrays.fill(dst, 12345f);
+                    float[] want = dst.clone();
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            want[dOff + j * ldDst + i] = src[sOff + i * ldSrc + j];
+                        }
+                    }
+                    be.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
+                    for (int i = 0; i < dst.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(dst[i]),
+                                be.name() + " cols=" + cols + " rows=" + rows + " seed=" + seed + " i=" + i);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void combineMatchesDefinition() {
         for (Backend be : TestSupport.backends()) {
