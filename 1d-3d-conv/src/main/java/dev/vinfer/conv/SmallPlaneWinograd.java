@@ -210,12 +210,14 @@ final class SmallPlaneWinograd extends PreparedConv {
         int x1 = Math.min(padW, s.inW + s.pW);
         int base = inOff + (n * g.inChannels() + gi * cg) * inPlane;
         int posStride = cg * tiles;
+        // Every channel copies into the same rectangle of the plane, so its zero border is written once per call
+        // (the buffer is per thread and shared with other layers' geometries).
+        java.util.Arrays.fill(padded, 0, padH * padW, 0f);
         for (int c = c0; c < c1; c += block) {
             int nb = Math.min(block, c1 - c);
             int run = nb * tiles; // one (dy, dx) row of the block: its channels' tiles
             for (int i = 0; i < nb; i++) {
                 int ch = base + (c + i) * inPlane;
-                java.util.Arrays.fill(padded, 0, padH * padW, 0f);
                 for (int yy = y0; yy < y1 && x1 > x0; yy++) {
                     System.arraycopy(in, ch + (yy - s.pH) * s.inW + x0 - s.pW, padded, yy * padW + x0, x1 - x0);
                 }
