@@ -57,18 +57,7 @@ class BackendPrimitivesTest {
                 int sOff = r.nextInt(7);
                 int dOff = r.nextInt(7);
                 float[] src = random(r, sOff + rows * ldSrc + 3);
-                float[] dst = new float[dOff + cols * ldDst + 3];
-                java.util.Arrays.fill(dst, Float.NaN);
-                float[] want = dst.clone();
-                for (int i = 0; i < rows; i++) {
-                    for (int j = 0; j < cols; j++) {
-                        want[dOff + j * ldDst + i] = src[sOff + i * ldSrc + j];
-                    }
-                }
-                be.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
-                for (int i = 0; i < dst.length; i++) {
-                    assertEquals(want[i], dst[i], be.name() + " seed=" + seed + " i=" + i);
-                }
+                checkTranspose(be, src, sOff, ldSrc, rows, cols, dOff, ldDst, " seed=" + seed);
             }
             assertThrows(IllegalArgumentException.class, () -> be.transpose(new float[10], 0, 5, 3, 5, new float[15],
                     0, 3));
@@ -99,21 +88,30 @@ class BackendPrimitivesTest {
                         src[sOff + 1] = Float.NEGATIVE_INFINITY;
                         src[src.length - 3] = -0f;
                     }
-                    float[] dst = new float[dOff + cols * ldDst + 2];
-                    java.util.Arrays.fill(dst, 12345f);
-                    float[] want = dst.clone();
-                    for (int i = 0; i < rows; i++) {
-                        for (int j = 0; j < cols; j++) {
-                            want[dOff + j * ldDst + i] = src[sOff + i * ldSrc + j];
-                        }
-                    }
-                    be.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
-                    for (int i = 0; i < dst.length; i++) {
-                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(dst[i]),
-                                be.name() + " cols=" + cols + " rows=" + rows + " seed=" + seed + " i=" + i);
-                    }
+                    checkTranspose(be, src, sOff, ldSrc, rows, cols, dOff, ldDst,
+                            " cols=" + cols + " rows=" + rows + " seed=" + seed);
                 }
             }
+        }
+    }
+
+    /**
+     * Transposes {@code rows x cols} of src into a destination filled with a marker and compares every element of
+     * it, bit for bit, with the definition (elements outside the result must keep the marker).
+     */
+    private static void checkTranspose(Backend be, float[] src, int sOff, int ldSrc, int rows, int cols, int dOff,
+            int ldDst, String ctx) {
+        float[] dst = new float[dOff + cols * ldDst + 3];
+        java.util.Arrays.fill(dst, 12345f);
+        float[] want = dst.clone();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                want[dOff + j * ldDst + i] = src[sOff + i * ldSrc + j];
+            }
+        }
+        be.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
+        for (int i = 0; i < dst.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(dst[i]), be.name() + ctx + " i=" + i);
         }
     }
 
