@@ -6,7 +6,7 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The transpose of {@link VectorBackend#transpose}. With 16 or 8 lanes and a whole number of vectors of columns,
+ * The transpose of {@link VectorBackend#transpose}. With 16 lanes and a whole number of vectors of columns,
  * {@code L x L} blocks are transposed in registers: {@code L} row loads, {@code log2(L)} rounds of two-source lane
  * permutes ({@code index.selectFrom(a, b)}: one {@code vpermi2ps} each on AVX-512), {@code L} contiguous stores.
  * Round {@code b} pairs the rows whose indices differ in bit {@code b} and swaps that bit of the row index with the
@@ -21,8 +21,12 @@ import jdk.incubator.vector.FloatVector;
 final class VectorTranspose {
     /** Per thread: the gather offsets {@code l * ld} of the last leading dimension used (no allocation per call). */
     private static final ThreadLocal<Offsets> OFFSETS = ThreadLocal.withInitial(Offsets::new);
-    /** Whether {@link #blocks} has a block kernel for this lane count. */
-    private static final boolean BLOCKS = L == 16 || L == 8;
+    /**
+     * Whether {@link #blocks} runs: with 16 lanes (AVX-512). With 8 (AVX2, no two-source permute instruction) the
+     * same blocks measured no faster than the gathers (a 256->1024 1x1 at 14x14 under {@code -XX:UseAVX=2}: 1.02x the
+     * time, session 8), so 8 lanes keep the gathers.
+     */
+    private static final boolean BLOCKS = L == 16;
     /**
      * Round b's permutes of the pair (x, y = x + 2^b): lane c of the new x is {@code LOW[b][c]} of the pair, of the
      * new y {@code HIGH[b][c]} (indices of the second vector count from L).
@@ -75,11 +79,7 @@ final class VectorTranspose {
             for (int i = 0; i < bound; i += L) {
                 int s = sOff + i * ldSrc + j;
                 int d = dOff + j * ldDst + i;
-                if (L == 16) {
-                    block16(src, s, ldSrc, dst, d, ldDst);
-                } else {
-                    block8(src, s, ldSrc, dst, d, ldDst);
-                }
+                block16(src, s, ldSrc, dst, d, ldDst);
             }
         }
     }
@@ -105,7 +105,7 @@ final class VectorTranspose {
         }
     }
 
-    /** One 16 x 16 block (used when 16 lanes): 16 row loads, 4 x 16 two-source permutes, 16 stores. */
+    /** One 16 x 16 block (16 lanes): 16 row loads, 4 x 16 two-source permutes, 16 stores. */
     private static void block16(float[] src, int s, int ldSrc, float[] dst, int d, int ldDst) {
         FloatVector r0 = FloatVector.fromArray(S, src, s);
         FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * ldSrc);
@@ -176,43 +176,5 @@ final class VectorTranspose {
         r10.intoArray(dst, d + 10 * ldDst); r11.intoArray(dst, d + 11 * ldDst);
         r12.intoArray(dst, d + 12 * ldDst); r13.intoArray(dst, d + 13 * ldDst);
         r14.intoArray(dst, d + 14 * ldDst); r15.intoArray(dst, d + 15 * ldDst);
-    }
-
-    /** One 8 x 8 block (used when 8 lanes): 8 row loads, 3 x 8 two-source permutes, 8 stores. */
-    private static void block8(float[] src, int s, int ldSrc, float[] dst, int d, int ldDst) {
-        FloatVector r0 = FloatVector.fromArray(S, src, s);
-        FloatVector r1 = FloatVector.fromArray(S, src, s + 1 * ldSrc);
-        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ldSrc);
-        FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ldSrc);
-        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ldSrc);
-        FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ldSrc);
-        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ldSrc);
-        FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ldSrc);
-        FloatVector t;
-        // Bit 0 of the row index trades places with bit 0 of the column index.
-        FloatVector lo0 = LOW[0];
-        FloatVector hi0 = HIGH[0];
-        t = lo0.selectFrom(r0, r1); r1 = hi0.selectFrom(r0, r1); r0 = t;
-        t = lo0.selectFrom(r2, r3); r3 = hi0.selectFrom(r2, r3); r2 = t;
-        t = lo0.selectFrom(r4, r5); r5 = hi0.selectFrom(r4, r5); r4 = t;
-        t = lo0.selectFrom(r6, r7); r7 = hi0.selectFrom(r6, r7); r6 = t;
-        // Bit 1 of the row index trades places with bit 1 of the column index.
-        FloatVector lo1 = LOW[1];
-        FloatVector hi1 = HIGH[1];
-        t = lo1.selectFrom(r0, r2); r2 = hi1.selectFrom(r0, r2); r0 = t;
-        t = lo1.selectFrom(r1, r3); r3 = hi1.selectFrom(r1, r3); r1 = t;
-        t = lo1.selectFrom(r4, r6); r6 = hi1.selectFrom(r4, r6); r4 = t;
-        t = lo1.selectFrom(r5, r7); r7 = hi1.selectFrom(r5, r7); r5 = t;
-        // Bit 2 of the row index trades places with bit 2 of the column index.
-        FloatVector lo2 = LOW[2];
-        FloatVector hi2 = HIGH[2];
-        t = lo2.selectFrom(r0, r4); r4 = hi2.selectFrom(r0, r4); r0 = t;
-        t = lo2.selectFrom(r1, r5); r5 = hi2.selectFrom(r1, r5); r1 = t;
-        t = lo2.selectFrom(r2, r6); r6 = hi2.selectFrom(r2, r6); r2 = t;
-        t = lo2.selectFrom(r3, r7); r7 = hi2.selectFrom(r3, r7); r3 = t;
-        r0.intoArray(dst, d); r1.intoArray(dst, d + 1 * ldDst);
-        r2.intoArray(dst, d + 2 * ldDst); r3.intoArray(dst, d + 3 * ldDst);
-        r4.intoArray(dst, d + 4 * ldDst); r5.intoArray(dst, d + 5 * ldDst);
-        r6.intoArray(dst, d + 6 * ldDst); r7.intoArray(dst, d + 7 * ldDst);
     }
 }
