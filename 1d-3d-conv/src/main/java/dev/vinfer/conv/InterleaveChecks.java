@@ -22,6 +22,22 @@ public final class InterleaveChecks {
                 rows.length);
     }
 
+    /** Checks {@link Backend#deinterleaveClipped}'s arguments. */
+    public static void checkClipped(int phases, int count, float[] src, int rowOff, int width, float[] rows,
+            int rowsOff, int rowStride) {
+        if (phases < 1 || count < 0 || rowStride < count || width < 0) {
+            throw new IllegalArgumentException("deinterleaveClipped: phases=" + phases + " count=" + count
+                    + " rowStride=" + rowStride + " width=" + width);
+        }
+        if (width > 0) {
+            Objects.checkFromIndexSize(rowOff, width, src.length);
+        }
+        if (count > 0) {
+            Objects.checkFromIndexSize(rowsOff, Math.addExact(Math.multiplyExact(phases - 1, rowStride), count),
+                    rows.length);
+        }
+    }
+
     /** Checks {@link Backend#dropSegmentEnds}'s arguments. */
     public static void dropSegmentEnds(int seg, int segs, float[] src, int srcOff, float[] dst, int dstOff) {
         if (seg < 1 || segs < 0) {

@@ -60,7 +60,6 @@ final class WinogradDenseColumns {
         sc.patch = WinogradScratch.grow(sc.patch, patchSize);
         sc.patch2 = WinogradScratch.grow(sc.patch2, patchSize);
         int rows = r1 - r0;
-        sc.line = WinogradScratch.grow(sc.line, Math.max(ld * tw.m, rows * chunkTiles * tw.m));
         sc.ends = WinogradScratch.grow(sc.ends, (tw.t - tw.m) * block * rows);
         sc.v = WinogradScratch.grow(sc.v, positions * cg * ld);
         int tmax = Math.max(tw.t, Math.max(th.t, td.t));
@@ -73,7 +72,7 @@ final class WinogradDenseColumns {
         for (int c = 0; c < cg; c += block) {
             int nc = Math.min(block, cg - c);
             for (int i = 0; i < nc; i++) {
-                fillDense(in, inBase + (c + i) * inPlane, r0, r1, nc, i, ld, sc.patch, sc.line);
+                fillDense(in, inBase + (c + i) * inPlane, r0, r1, nc, i, ld, sc.patch);
             }
             denseTransform(sc, ld, nc, c, cg, rows, sc.v);
         }
@@ -82,12 +81,12 @@ final class WinogradDenseColumns {
 
     /**
      * Channel i of a block of nc channels into the dense patch: for each (dz, dy), phase row p (slot p) gets
-     * {@code x[z][y][x0 + j * m + p]} for the strip's segments (tiles j, from {@code line} by
-     * {@link Backend#deinterleave}), and slot m, at {@code (e * nc + i) * rows + segment}, the segment's end values
+     * {@code x[z][y][x0 + j * m + p]} for the strip's segments (tiles j, each segment's span in one
+     * {@link Backend#deinterleaveClipped}, the last one's also filling the padding columns up to {@code ld}), and
+     * slot m, at {@code (e * nc + i) * rows + segment}, the segment's end values
      * {@code x[z][y][x0 + chunkTiles * m + e]} for {@code e < t - m}; zeros outside the input.
      */
-    private void fillDense(float[] in, int chBase, int r0, int r1, int nc, int i, int ld, float[] patch,
-            float[] line) {
+    private void fillDense(float[] in, int chBase, int r0, int r1, int nc, int i, int ld, float[] patch) {
         int mW = tw.m;
         int extra = tw.t - mW;
         int span = chunkTiles * mW;
@@ -102,22 +101,16 @@ final class WinogradDenseColumns {
                     int z = tileRow / nH * td.m + dz - s.pD;
                     int y = tileRow % nH * th.m + dy - s.pH;
                     int x0 = r % chunks * span - s.pW;
-                    int dst = (r - r0) * span;
                     boolean inside = z >= 0 && z < s.inD && y >= 0 && y < s.inH;
-                    int ia = inside ? Math.min(span, Math.max(0, -x0)) : span;
-                    int ib = inside ? Math.max(ia, Math.min(span, s.inW - x0)) : span;
-                    WinogradInputTransform.zero(line, dst, dst + ia);
-                    int rowAt = chBase + (z * s.inH + y) * s.inW;
-                    if (ib > ia) {
-                        System.arraycopy(in, rowAt + x0 + ia, line, dst + ia, ib - ia);
-                    }
-                    WinogradInputTransform.zero(line, dst + ib, dst + span);
+                    int rowAt = inside ? chBase + (z * s.inH + y) * s.inW : 0;
+                    int count = r == r1 - 1 ? ld - (r - r0) * chunkTiles : chunkTiles;
+                    backend.deinterleaveClipped(mW, count, in, rowAt, inside ? s.inW : 0, x0, patch,
+                            slots + i * ld + (r - r0) * chunkTiles, run);
                     for (int e = 0; e < extra; e++) {
                         int x = x0 + span + e;
                         patch[endsAt + e * nc * rows + r - r0] = inside && x >= 0 && x < s.inW ? in[rowAt + x] : 0f;
                     }
                 }
-                backend.deinterleave(mW, rows * chunkTiles, line, 0, patch, slots + i * ld, run);
             }
         }
     }

@@ -33,7 +33,7 @@ final class WinogradInputTransform {
     /**
      * The input transform of input channels {@code [c0, c1)} of group gi, image n, tile rows {@code [r0, r1)}, into
      * {@code v} ({@code [position][channel][column]}, all the group's channels), or into this thread's {@code sc.v}
-     * (grown) if {@code v} is null; returns the array written. Uses (and grows) {@code sc}'s patch and line buffers.
+     * (grown) if {@code v} is null; returns the array written. Uses (and grows) {@code sc}'s patch buffers.
      */
     float[] transform(WinogradScratch sc, int n, int gi, int r0, int r1, int c0, int c1, float[] in, int inOff,
             float[] v) {
@@ -55,7 +55,6 @@ final class WinogradInputTransform {
         int patchSize = perChannel * block + 1;
         sc.patch = WinogradScratch.grow(sc.patch, patchSize);
         sc.patch2 = WinogradScratch.grow(sc.patch2, patchSize);
-        sc.line = WinogradScratch.grow(sc.line, cols * grid.tw.m);
         if (v == null) {
             sc.v = WinogradScratch.grow(sc.v, grid.positions * cg * cols);
             v = sc.v;
@@ -70,7 +69,7 @@ final class WinogradInputTransform {
         for (int c = c0; c < c1; c += block) {
             int nc = Math.min(block, c1 - c);
             for (int i = 0; i < nc; i++) {
-                fillPatch(in, inBase + (c + i) * inPlane, r0, r1, nc, i, cols, sc.patch, sc.line);
+                fillPatch(in, inBase + (c + i) * inPlane, r0, r1, nc, i, cols, sc.patch);
             }
             inputTransform(sc, cols, nc, c, cg, v);
         }
@@ -80,54 +79,34 @@ final class WinogradInputTransform {
     /**
      * Copies the input rows the strip's tiles read, of channel i of a block of nc channels, into {@code patch},
      * phase-split along W: {@code patch[(((dz * tH + dy) * mW + p) * nc + i) * cols + seg * segW + j] =
-     * x[z][y][x0 + j * mW + p - padW]} with zeros
-     * outside the input. Per (dz, dy), each segment's input span is first copied contiguously (zero-padded) into
-     * {@code line}, then all segments are split into phases at once by {@link Backend#deinterleave} (vectorized,
-     * instead of a strided scalar copy per phase and segment).
+     * x[z][y][x0 + j * mW + p - padW]} with zeros outside the input. Each segment's input span goes in one
+     * {@link Backend#deinterleaveClipped} per (dz, dy): copied, zero-padded and split into phases in one pass (it
+     * was a copy into a line buffer, pad fills, and a split of the line per (dz, dy): 16% of 64@56x56). The last
+     * segment's call also fills the padding columns up to {@code cols} (with input values or zeros: finite, and
+     * never read into the output).
      */
-    private void fillPatch(float[] in, int chBase, int r0, int r1, int nc, int i, int cols, float[] patch,
-            float[] line) {
+    private void fillPatch(float[] in, int chBase, int r0, int r1, int nc, int i, int cols, float[] patch) {
         int mW = grid.tw.m;
-        int span = grid.segW * mW; // input values one segment covers
-        int count = cols;
-        // Padded rows (by columns): the line's end past the segments is deinterleaved too; keep it zero.
-        java.util.Arrays.fill(line, (r1 - r0) * span, cols * mW, 0f);
-        for (int dz = 0; dz < grid.td.t; dz++) {
-            for (int dy = 0; dy < grid.th.t; dy++) {
-                for (int r = r0; r < r1; r++) {
-                    int tileRow = r / grid.chunks;
-                    int z = tileRow / grid.nH * grid.td.m + dz - grid.s.pD;
-                    int y = tileRow % grid.nH * grid.th.m + dy - grid.s.pH;
-                    // input column of the segment's first value
-                    int x0 = r % grid.chunks * grid.chunkTiles * mW - grid.s.pW;
-                    int dst = (r - r0) * span;
+        int segW = grid.segW;
+        int phaseStride = nc * cols;
+        int inW = grid.s.inW;
+        for (int r = r0; r < r1; r++) {
+            int tileRow = r / grid.chunks;
+            int z0 = tileRow / grid.nH * grid.td.m - grid.s.pD;
+            int y0 = tileRow % grid.nH * grid.th.m - grid.s.pH;
+            // input column of the segment's first value
+            int x0 = r % grid.chunks * grid.chunkTiles * mW - grid.s.pW;
+            int count = r == r1 - 1 ? cols - (r - r0) * segW : segW;
+            int col = i * cols + (r - r0) * segW;
+            for (int dz = 0; dz < grid.td.t; dz++) {
+                int z = z0 + dz;
+                for (int dy = 0; dy < grid.th.t; dy++) {
+                    int y = y0 + dy;
                     boolean inside = z >= 0 && z < grid.s.inD && y >= 0 && y < grid.s.inH;
-                    int ia = inside ? Math.min(span, Math.max(0, -x0)) : span;
-                    int ib = inside ? Math.max(ia, Math.min(span, grid.s.inW - x0)) : span;
-                    zero(line, dst, dst + ia);
-                    if (ib > ia) {
-                        System.arraycopy(in, chBase + (z * grid.s.inH + y) * grid.s.inW + x0 + ia, line, dst + ia,
-                                ib - ia);
-                    }
-                    zero(line, dst + ib, dst + span);
+                    backend.deinterleaveClipped(mW, count, in, inside ? chBase + (z * grid.s.inH + y) * inW : 0,
+                            inside ? inW : 0, x0, patch, (dz * grid.th.t + dy) * mW * phaseStride + col, phaseStride);
                 }
-                backend.deinterleave(mW, count, line, 0, patch, ((dz * grid.th.t + dy) * mW * nc + i) * cols,
-                        nc * cols);
             }
-        }
-    }
-
-    /**
-     * Zeroes {@code a[from, to)}: the pads of a segment are mostly a value or two, which a plain loop writes faster
-     * than an {@code Arrays.fill} call (those calls were 3% of 64@56x56).
-     */
-    static void zero(float[] a, int from, int to) {
-        if (to - from > 8) {
-            java.util.Arrays.fill(a, from, to, 0f);
-            return;
-        }
-        for (int j = from; j < to; j++) {
-            a[j] = 0f;
         }
     }
 

@@ -224,6 +224,55 @@ class BackendPrimitivesTest {
     }
 
     /**
+     * The clipped phase split against its definition, for every Winograd stride, counts around whole vectors and
+     * spans that start before the row, end past it, lie wholly outside it, or cover a padding row (width 0); the
+     * row sits in the middle of a NaN-filled array, so a value read from outside it shows; nothing outside the
+     * phase rows is written.
+     */
+    @Test
+    void clippedDeinterleaveReadsOnlyTheRowAndZeroPads() {
+        for (Backend be : TestSupport.backends()) {
+            for (int phases : new int[] {2, 4, 6}) {
+                for (int count : new int[] {1, 7, 15, 16, 17, 33}) {
+                    for (int width : new int[] {0, 1, 5, 56, 70}) {
+                        for (int x0 : new int[] {-3, -1, 0, 2, width - 4, width + 1}) {
+                            long seed = 9100L + 1000L * phases + 37L * count + 5L * width + x0;
+                            Random r = new Random(seed);
+                            String where = be.name() + " phases=" + phases + " count=" + count + " width=" + width
+                                    + " x0=" + x0 + " seed=" + seed;
+                            int rowOff = 80;
+                            float[] src = new float[rowOff + width + 80];
+                            java.util.Arrays.fill(src, Float.NaN);
+                            for (int x = 0; x < width; x++) {
+                                src[rowOff + x] = r.nextFloat() - 0.5f;
+                            }
+                            int stride = count + r.nextInt(3);
+                            float[] rows = new float[4 + phases * stride + 4];
+                            java.util.Arrays.fill(rows, -7f);
+                            be.deinterleaveClipped(phases, count, src, width == 0 ? 0 : rowOff, width, x0, rows, 4,
+                                    stride);
+                            for (int k = 0; k < rows.length; k++) {
+                                int p = (k - 4) / stride;
+                                int j = (k - 4) % stride;
+                                float want = -7f;
+                                if (k >= 4 && p < phases && j < count) {
+                                    int x = x0 + j * phases + p;
+                                    want = x >= 0 && x < width ? src[rowOff + x] : 0f;
+                                }
+                                assertEquals(want, rows[k], where + " at " + k);
+                            }
+                        }
+                    }
+                }
+            }
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> be.deinterleaveClipped(4, 5, new float[19], 10, 10, 0, new float[40], 0, 10));
+            assertThrows(IllegalArgumentException.class,
+                    () -> be.deinterleaveClipped(4, 5, new float[19], 0, 10, 0, new float[40], 0, 4));
+        }
+    }
+
+    /**
      * Squeezing out segment ends (Winograd's padding slots), in place and into another array, for segment lengths
      * below, at and above a vector and beyond the compress path, totals around whole vectors: exact copies, nothing
      * written outside the result.

@@ -152,6 +152,18 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int width, int x0, float[] dst,
+            int dstOff, int dstStride) {
+        InterleaveChecks.checkClipped(phases, count, src, rowOff, width, dst, dstOff, dstStride);
+        for (int p = 0; p < phases; p++) {
+            for (int j = 0; j < count; j++) {
+                int x = x0 + j * phases + p;
+                dst[dstOff + p * dstStride + j] = x >= 0 && x < width ? src[rowOff + x] : 0f;
+            }
+        }
+    }
+
+    @Override
     public void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff) {
         InterleaveChecks.check(phases, count, dst, dstOff, src, srcOff, srcStride);
         for (int p = 0; p < phases; p++) {

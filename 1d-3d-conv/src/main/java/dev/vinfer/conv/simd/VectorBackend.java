@@ -153,6 +153,13 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int width, int x0, float[] dst,
+            int dstOff, int dstStride) {
+        InterleaveChecks.checkClipped(phases, count, src, rowOff, width, dst, dstOff, dstStride);
+        VectorInterleave.splitClipped(phases, count, src, rowOff, width, x0, dst, dstOff, dstStride);
+    }
+
+    @Override
     public void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff) {
         InterleaveChecks.check(phases, count, dst, dstOff, src, srcOff, srcStride);
         VectorInterleave.join(phases, count, src, srcOff, srcStride, dst, dstOff);

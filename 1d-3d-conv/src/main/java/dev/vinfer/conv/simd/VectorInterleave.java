@@ -102,6 +102,93 @@ final class VectorInterleave {
         }
     }
 
+    /**
+     * {@link dev.vinfer.conv.Backend#deinterleaveClipped}; arguments checked by the caller. As {@link #split}, but
+     * every source vector is a masked load of the lanes inside the row ({@code 0 <= x < width}, the others read as
+     * zero, and may lie outside the array), and the last group of phase vectors a masked store of the lanes below
+     * {@code count}: nothing outside the phase rows is written. A Winograd segment of up to a vector of tiles (15
+     * slots of 64@56x56 F(4,3)) is then one pass of four loads, twelve permutes and four stores per phase row set.
+     */
+    static void splitClipped(int phases, int count, float[] src, int rowOff, int width, int x0, float[] dst,
+            int dstOff, int dstStride) {
+        if (width == 0) {
+            // A padding row: zeros (its row offset means nothing, no load may be made from it).
+            for (int p = 0; p < phases; p++) {
+                java.util.Arrays.fill(dst, dstOff + p * dstStride, dstOff + p * dstStride + count, 0f);
+            }
+            return;
+        }
+        // One small method per stride: a single method with both vector loops and the scalar one was too big for
+        // C1's register allocator (its OSR compile failed) and stayed at tier 2, without the vector intrinsics.
+        int j = phases == 4 && L >= 4 ? splitClipped4(count, src, rowOff, width, x0, dst, dstOff, dstStride)
+                : phases == 2 ? splitClipped2(count, src, rowOff, width, x0, dst, dstOff, dstStride) : 0;
+        for (int p = 0; p < phases; p++) {
+            int dd = dstOff + p * dstStride;
+            for (int i = j; i < count; i++) {
+                int x = x0 + i * phases + p;
+                dst[dd + i] = x >= 0 && x < width ? src[rowOff + x] : 0f;
+            }
+        }
+    }
+
+    /**
+     * The vector part of {@link #splitClipped} for stride 4; returns the first tile left to the scalar loop (a
+     * block whose loads would start before the array or reach past it, at a row at the very start or end of the
+     * array). Masks from lane bits ({@link VectorMask#fromLong}, as {@link #dropSegmentEnds}).
+     */
+    private static int splitClipped4(int count, float[] src, int rowOff, int width, int x0, float[] dst,
+            int dstOff, int dstStride) {
+        int j = 0;
+        for (; j < count; j += L) {
+            int x = x0 + 4 * j;
+            if (rowOff + x < 0 || rowOff + x + 4 * L > src.length) {
+                break;
+            }
+            FloatVector a = FloatVector.fromArray(S, src, rowOff + x, VectorMask.fromLong(S, lanes(x, width)));
+            FloatVector b = FloatVector.fromArray(S, src, rowOff + x + L, VectorMask.fromLong(S, lanes(x + L, width)));
+            FloatVector c = FloatVector.fromArray(S, src, rowOff + x + 2 * L,
+                    VectorMask.fromLong(S, lanes(x + 2 * L, width)));
+            FloatVector d = FloatVector.fromArray(S, src, rowOff + x + 3 * L,
+                    VectorMask.fromLong(S, lanes(x + 3 * L, width)));
+            VectorMask<Float> keep = VectorMask.fromLong(S, lanes(j, count));
+            for (int p = 0; p < 4; p++) {
+                FloatVector lo = SPLIT4[p].selectFrom(a, b);
+                FloatVector hi = SPLIT4[p].selectFrom(c, d);
+                LOWER_HALVES.selectFrom(lo, hi).intoArray(dst, dstOff + p * dstStride + j, keep);
+            }
+        }
+        return Math.min(j, count);
+    }
+
+    /** {@link #splitClipped4} for stride 2. */
+    private static int splitClipped2(int count, float[] src, int rowOff, int width, int x0, float[] dst,
+            int dstOff, int dstStride) {
+        int j = 0;
+        for (; j < count; j += L) {
+            int x = x0 + 2 * j;
+            if (rowOff + x < 0 || rowOff + x + 2 * L > src.length) {
+                break;
+            }
+            FloatVector a = FloatVector.fromArray(S, src, rowOff + x, VectorMask.fromLong(S, lanes(x, width)));
+            FloatVector b = FloatVector.fromArray(S, src, rowOff + x + L, VectorMask.fromLong(S, lanes(x + L, width)));
+            VectorMask<Float> keep = VectorMask.fromLong(S, lanes(j, count));
+            SPLIT2[0].selectFrom(a, b).intoArray(dst, dstOff + j, keep);
+            SPLIT2[1].selectFrom(a, b).intoArray(dst, dstOff + dstStride + j, keep);
+        }
+        return Math.min(j, count);
+    }
+
+    /** Bits of the lanes n of a vector starting at index {@code at} with {@code 0 <= at + n < limit}. */
+    private static long lanes(int at, int limit) {
+        int lo = Math.max(0, -at);
+        int hi = Math.min(L, limit - at);
+        if (hi <= lo) {
+            return 0L;
+        }
+        long upTo = hi >= 64 ? -1L : (1L << hi) - 1;
+        return upTo & -(1L << lo);
+    }
+
     /** {@code dst[dstOff + j * phases + p] = src[srcOff + p * srcStride + j]}; arguments checked by the caller. */
     static void join(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff) {
         int j = 0;
