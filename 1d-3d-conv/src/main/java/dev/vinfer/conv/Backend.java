@@ -158,15 +158,15 @@ public interface Backend {
     void deinterleave(int phases, int count, float[] src, int srcOff, float[] dst, int dstOff, int dstStride);
 
     /**
-     * {@link #deinterleave} straight from one input row, its padding written as zeros: {@code dst[dstOff + p *
-     * dstStride + j] = 0 <= x < width ? src[rowOff + x] : 0} with {@code x = x0 + j * phases + p}, for
-     * {@code p < phases, j < count}; only {@code src[rowOff, rowOff + width)} is read ({@code width} 0: a padding
-     * row, all zeros). The Winograd fill's form: a segment's input span copied, zero-padded and phase-split in one
-     * pass instead of a copy into a line buffer, pad fills and a split of the line. Phase rows must not overlap
-     * ({@code dstStride >= count}).
+     * {@link #deinterleave} straight from input rows, their padding written as zeros: for each of {@code rows} rows
+     * q, {@code dst[dstOff + q * dstRowStep + p * dstStride + j] = 0 <= x < width ? src[rowOff + q * srcRowStep + x]
+     * : 0} with {@code x = x0 + j * phases + p}, for {@code p < phases, j < count}; only each row's
+     * {@code [0, width)} is read ({@code width} 0: padding rows, all zeros). The Winograd fill's form: a segment's
+     * input span in the consecutive input rows of one tile row copied, zero-padded and phase-split in one pass, one
+     * call per tile row and channel. Phase rows must not overlap ({@code dstStride >= count}).
      */
-    void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int width, int x0, float[] dst,
-            int dstOff, int dstStride);
+    void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width, int x0,
+            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep);
 
     /**
      * The inverse of {@link #deinterleave}: {@code dst[dstOff + j * phases + p] = src[srcOff + p * srcStride + j]}

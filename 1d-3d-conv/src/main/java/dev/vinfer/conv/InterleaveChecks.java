@@ -23,18 +23,24 @@ public final class InterleaveChecks {
     }
 
     /** Checks {@link Backend#deinterleaveClipped}'s arguments. */
-    public static void checkClipped(int phases, int count, float[] src, int rowOff, int width, float[] rows,
-            int rowsOff, int rowStride) {
-        if (phases < 1 || count < 0 || rowStride < count || width < 0) {
+    public static void checkClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width,
+            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        if (phases < 1 || count < 0 || dstStride < count || width < 0 || rows < 0 || srcRowStep < 0
+                || dstRowStep < 0) {
             throw new IllegalArgumentException("deinterleaveClipped: phases=" + phases + " count=" + count
-                    + " rowStride=" + rowStride + " width=" + width);
+                    + " dstStride=" + dstStride + " width=" + width + " rows=" + rows + " steps=" + srcRowStep + ","
+                    + dstRowStep);
+        }
+        if (rows == 0) {
+            return;
         }
         if (width > 0) {
-            Objects.checkFromIndexSize(rowOff, width, src.length);
+            Objects.checkFromIndexSize(rowOff, Math.addExact(Math.multiplyExact(rows - 1, srcRowStep), width),
+                    src.length);
         }
         if (count > 0) {
-            Objects.checkFromIndexSize(rowsOff, Math.addExact(Math.multiplyExact(phases - 1, rowStride), count),
-                    rows.length);
+            Objects.checkFromIndexSize(dstOff, Math.addExact(Math.addExact(Math.multiplyExact(rows - 1, dstRowStep),
+                    Math.multiplyExact(phases - 1, dstStride)), count), dst.length);
         }
     }
 

@@ -92,23 +92,42 @@ final class WinogradDenseColumns {
         int span = chunkTiles * mW;
         int rows = r1 - r0;
         int run = nc * ld;
-        for (int dz = 0; dz < td.t; dz++) {
-            for (int dy = 0; dy < th.t; dy++) {
-                int slots = (dz * th.t + dy) * tw.t * run;
-                int endsAt = slots + mW * run + i * rows;
-                for (int r = r0; r < r1; r++) {
-                    int tileRow = r / chunks;
-                    int z = tileRow / nH * td.m + dz - s.pD;
-                    int y = tileRow % nH * th.m + dy - s.pH;
-                    int x0 = r % chunks * span - s.pW;
-                    boolean inside = z >= 0 && z < s.inD && y >= 0 && y < s.inH;
-                    int rowAt = inside ? chBase + (z * s.inH + y) * s.inW : 0;
-                    int count = r == r1 - 1 ? ld - (r - r0) * chunkTiles : chunkTiles;
-                    backend.deinterleaveClipped(mW, count, in, rowAt, inside ? s.inW : 0, x0, patch,
-                            slots + i * ld + (r - r0) * chunkTiles, run);
+        int dyStep = tw.t * run; // patch floats per (dz, dy) row
+        for (int r = r0; r < r1; r++) {
+            int tileRow = r / chunks;
+            int z0 = tileRow / nH * td.m - s.pD;
+            int y0 = tileRow % nH * th.m - s.pH;
+            int x0 = r % chunks * span - s.pW;
+            int count = r == r1 - 1 ? ld - (r - r0) * chunkTiles : chunkTiles;
+            int col = i * ld + (r - r0) * chunkTiles;
+            // The tile row's dy rows inside the input are consecutive rows: one call; the rest are padding rows.
+            int lo = Math.min(th.t, Math.max(0, -y0));
+            int hi = Math.max(lo, Math.min(th.t, s.inH - y0));
+            for (int dz = 0; dz < td.t; dz++) {
+                int z = z0 + dz;
+                int at = dz * th.t * dyStep + col;
+                boolean zInside = z >= 0 && z < s.inD;
+                int a = zInside ? lo : th.t;
+                int b = zInside ? hi : th.t;
+                if (a > 0) {
+                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, a, patch, at, run, dyStep);
+                }
+                if (b > a) {
+                    backend.deinterleaveClipped(mW, count, in, chBase + (z * s.inH + y0 + a) * s.inW, s.inW, s.inW,
+                            x0, b - a, patch, at + a * dyStep, run, dyStep);
+                }
+                if (b < th.t) {
+                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, th.t - b, patch, at + b * dyStep, run,
+                            dyStep);
+                }
+                for (int dy = 0; dy < th.t; dy++) {
+                    int y = y0 + dy;
+                    boolean inside = zInside && y >= 0 && y < s.inH;
+                    int rowAt = chBase + (z * s.inH + y) * s.inW;
+                    int endsAt = (dz * th.t + dy) * dyStep + mW * run + i * rows + r - r0;
                     for (int e = 0; e < extra; e++) {
                         int x = x0 + span + e;
-                        patch[endsAt + e * nc * rows + r - r0] = inside && x >= 0 && x < s.inW ? in[rowAt + x] : 0f;
+                        patch[endsAt + e * nc * rows] = inside && x >= 0 && x < s.inW ? in[rowAt + x] : 0f;
                     }
                 }
             }

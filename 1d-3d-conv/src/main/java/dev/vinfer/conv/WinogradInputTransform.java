@@ -79,9 +79,10 @@ final class WinogradInputTransform {
     /**
      * Copies the input rows the strip's tiles read, of channel i of a block of nc channels, into {@code patch},
      * phase-split along W: {@code patch[(((dz * tH + dy) * mW + p) * nc + i) * cols + seg * segW + j] =
-     * x[z][y][x0 + j * mW + p - padW]} with zeros outside the input. Each segment's input span goes in one
-     * {@link Backend#deinterleaveClipped} per (dz, dy): copied, zero-padded and split into phases in one pass (it
-     * was a copy into a line buffer, pad fills, and a split of the line per (dz, dy): 16% of 64@56x56). The last
+     * x[z][y][x0 + j * mW + p - padW]} with zeros outside the input. A segment's input spans in the tile row's
+     * consecutive input rows go in one {@link Backend#deinterleaveClipped} per dz: copied, zero-padded and split
+     * into phases in one pass (it was a copy into a line buffer and pad fills per (dz, dy) and segment, then a split
+     * of the line per (dz, dy): 16% of 64@56x56). The last
      * segment's call also fills the padding columns up to {@code cols} (with input values or zeros: finite, and
      * never read into the output).
      */
@@ -89,7 +90,10 @@ final class WinogradInputTransform {
         int mW = grid.tw.m;
         int segW = grid.segW;
         int phaseStride = nc * cols;
+        int dyStep = mW * phaseStride; // patch floats per (dz, dy) row
         int inW = grid.s.inW;
+        int inH = grid.s.inH;
+        int tH = grid.th.t;
         for (int r = r0; r < r1; r++) {
             int tileRow = r / grid.chunks;
             int z0 = tileRow / grid.nH * grid.td.m - grid.s.pD;
@@ -98,13 +102,26 @@ final class WinogradInputTransform {
             int x0 = r % grid.chunks * grid.chunkTiles * mW - grid.s.pW;
             int count = r == r1 - 1 ? cols - (r - r0) * segW : segW;
             int col = i * cols + (r - r0) * segW;
+            // The tile row's dy rows inside the input are consecutive rows: one call; the rest are padding rows.
+            int lo = Math.min(tH, Math.max(0, -y0));
+            int hi = Math.max(lo, Math.min(tH, inH - y0));
             for (int dz = 0; dz < grid.td.t; dz++) {
                 int z = z0 + dz;
-                for (int dy = 0; dy < grid.th.t; dy++) {
-                    int y = y0 + dy;
-                    boolean inside = z >= 0 && z < grid.s.inD && y >= 0 && y < grid.s.inH;
-                    backend.deinterleaveClipped(mW, count, in, inside ? chBase + (z * grid.s.inH + y) * inW : 0,
-                            inside ? inW : 0, x0, patch, (dz * grid.th.t + dy) * mW * phaseStride + col, phaseStride);
+                int at = (dz * tH) * dyStep + col;
+                if (z < 0 || z >= grid.s.inD) {
+                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, tH, patch, at, phaseStride, dyStep);
+                    continue;
+                }
+                if (lo > 0) {
+                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, lo, patch, at, phaseStride, dyStep);
+                }
+                if (hi > lo) {
+                    backend.deinterleaveClipped(mW, count, in, chBase + (z * inH + y0 + lo) * inW, inW, inW, x0,
+                            hi - lo, patch, at + lo * dyStep, phaseStride, dyStep);
+                }
+                if (hi < tH) {
+                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, tH - hi, patch, at + hi * dyStep,
+                            phaseStride, dyStep);
                 }
             }
         }

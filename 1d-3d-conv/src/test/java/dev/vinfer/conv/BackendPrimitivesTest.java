@@ -224,13 +224,13 @@ class BackendPrimitivesTest {
     }
 
     /**
-     * The clipped phase split against its definition, for every Winograd stride, counts around whole vectors and
-     * spans that start before the row, end past it, lie wholly outside it, or cover a padding row (width 0); the
-     * row sits in the middle of a NaN-filled array, so a value read from outside it shows; nothing outside the
-     * phase rows is written.
+     * The clipped phase split against its definition, for every Winograd stride, counts around whole vectors, one
+     * to three rows, and spans that start before the row, end past it, lie wholly outside it, or cover padding rows
+     * (width 0); the rows sit in a NaN-filled array (NaN between them and at both ends, rows at the array's very
+     * start and end too), so a value read from outside a row shows; nothing outside the phase rows is written.
      */
     @Test
-    void clippedDeinterleaveReadsOnlyTheRowAndZeroPads() {
+    void clippedDeinterleaveReadsOnlyTheRowsAndZeroPads() {
         for (Backend be : TestSupport.backends()) {
             for (int phases : new int[] {2, 4, 6}) {
                 for (int count : new int[] {1, 7, 15, 16, 17, 33}) {
@@ -238,37 +238,47 @@ class BackendPrimitivesTest {
                         for (int x0 : new int[] {-3, -1, 0, 2, width - 4, width + 1}) {
                             long seed = 9100L + 1000L * phases + 37L * count + 5L * width + x0;
                             Random r = new Random(seed);
+                            int rows = 1 + r.nextInt(3);
+                            int rowStep = width + r.nextInt(4);
+                            int margin = r.nextBoolean() ? 0 : 70; // 0: rows at the array's ends
                             String where = be.name() + " phases=" + phases + " count=" + count + " width=" + width
-                                    + " x0=" + x0 + " seed=" + seed;
-                            int rowOff = 80;
-                            float[] src = new float[rowOff + width + 80];
+                                    + " x0=" + x0 + " rows=" + rows + " margin=" + margin + " seed=" + seed;
+                            float[] src = new float[2 * margin + (rows - 1) * rowStep + width];
                             java.util.Arrays.fill(src, Float.NaN);
-                            for (int x = 0; x < width; x++) {
-                                src[rowOff + x] = r.nextFloat() - 0.5f;
+                            for (int q = 0; q < rows; q++) {
+                                for (int x = 0; x < width; x++) {
+                                    src[margin + q * rowStep + x] = r.nextFloat() - 0.5f;
+                                }
                             }
                             int stride = count + r.nextInt(3);
-                            float[] rows = new float[4 + phases * stride + 4];
-                            java.util.Arrays.fill(rows, -7f);
-                            be.deinterleaveClipped(phases, count, src, width == 0 ? 0 : rowOff, width, x0, rows, 4,
-                                    stride);
-                            for (int k = 0; k < rows.length; k++) {
-                                int p = (k - 4) / stride;
-                                int j = (k - 4) % stride;
-                                float want = -7f;
-                                if (k >= 4 && p < phases && j < count) {
-                                    int x = x0 + j * phases + p;
-                                    want = x >= 0 && x < width ? src[rowOff + x] : 0f;
+                            int dstRowStep = phases * stride + r.nextInt(3);
+                            float[] dst = new float[4 + (rows - 1) * dstRowStep + phases * stride + 4];
+                            java.util.Arrays.fill(dst, -7f);
+                            float[] want = dst.clone();
+                            for (int q = 0; q < rows; q++) {
+                                for (int p = 0; p < phases; p++) {
+                                    for (int j = 0; j < count; j++) {
+                                        int x = x0 + j * phases + p;
+                                        want[4 + q * dstRowStep + p * stride + j] = x >= 0 && x < width
+                                                ? src[margin + q * rowStep + x] : 0f;
+                                    }
                                 }
-                                assertEquals(want, rows[k], where + " at " + k);
+                            }
+                            be.deinterleaveClipped(phases, count, src, width == 0 ? 0 : margin, rowStep, width, x0,
+                                    rows, dst, 4, stride, dstRowStep);
+                            for (int k = 0; k < dst.length; k++) {
+                                assertEquals(want[k], dst[k], where + " at " + k);
                             }
                         }
                     }
                 }
             }
             assertThrows(IndexOutOfBoundsException.class,
-                    () -> be.deinterleaveClipped(4, 5, new float[19], 10, 10, 0, new float[40], 0, 10));
+                    () -> be.deinterleaveClipped(4, 5, new float[19], 10, 10, 10, 0, 1, new float[40], 0, 10, 0));
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> be.deinterleaveClipped(4, 5, new float[29], 0, 10, 10, 0, 3, new float[40], 0, 10, 0));
             assertThrows(IllegalArgumentException.class,
-                    () -> be.deinterleaveClipped(4, 5, new float[19], 0, 10, 0, new float[40], 0, 4));
+                    () -> be.deinterleaveClipped(4, 5, new float[19], 0, 10, 10, 0, 1, new float[40], 0, 4, 0));
         }
     }
 

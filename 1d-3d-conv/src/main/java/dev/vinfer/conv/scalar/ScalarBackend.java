@@ -152,13 +152,17 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int width, int x0, float[] dst,
-            int dstOff, int dstStride) {
-        InterleaveChecks.checkClipped(phases, count, src, rowOff, width, dst, dstOff, dstStride);
-        for (int p = 0; p < phases; p++) {
-            for (int j = 0; j < count; j++) {
-                int x = x0 + j * phases + p;
-                dst[dstOff + p * dstStride + j] = x >= 0 && x < width ? src[rowOff + x] : 0f;
+    public void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width,
+            int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        InterleaveChecks.checkClipped(phases, count, src, rowOff, srcRowStep, width, rows, dst, dstOff, dstStride,
+                dstRowStep);
+        for (int q = 0; q < rows; q++) {
+            for (int p = 0; p < phases; p++) {
+                for (int j = 0; j < count; j++) {
+                    int x = x0 + j * phases + p;
+                    dst[dstOff + q * dstRowStep + p * dstStride + j] = x >= 0 && x < width
+                            ? src[rowOff + q * srcRowStep + x] : 0f;
+                }
             }
         }
     }

@@ -153,10 +153,12 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int width, int x0, float[] dst,
-            int dstOff, int dstStride) {
-        InterleaveChecks.checkClipped(phases, count, src, rowOff, width, dst, dstOff, dstStride);
-        VectorInterleave.splitClipped(phases, count, src, rowOff, width, x0, dst, dstOff, dstStride);
+    public void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width,
+            int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        InterleaveChecks.checkClipped(phases, count, src, rowOff, srcRowStep, width, rows, dst, dstOff, dstStride,
+                dstRowStep);
+        VectorInterleave.splitClipped(phases, count, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride,
+                dstRowStep);
     }
 
     @Override

@@ -109,22 +109,38 @@ final class VectorInterleave {
      * {@code count}: nothing outside the phase rows is written. A Winograd segment of up to a vector of tiles (15
      * slots of 64@56x56 F(4,3)) is then one pass of four loads, twelve permutes and four stores per phase row set.
      */
-    static void splitClipped(int phases, int count, float[] src, int rowOff, int width, int x0, float[] dst,
-            int dstOff, int dstStride) {
+    static void splitClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width, int x0,
+            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
         if (width == 0) {
-            // A padding row: zeros (its row offset means nothing, no load may be made from it).
-            for (int p = 0; p < phases; p++) {
-                java.util.Arrays.fill(dst, dstOff + p * dstStride, dstOff + p * dstStride + count, 0f);
+            // Padding rows: zeros (their row offset means nothing, no load may be made from it).
+            for (int q = 0; q < rows; q++) {
+                for (int p = 0; p < phases; p++) {
+                    int d = dstOff + q * dstRowStep + p * dstStride;
+                    java.util.Arrays.fill(dst, d, d + count, 0f);
+                }
             }
             return;
         }
         // One small method per stride: a single method with both vector loops and the scalar one was too big for
         // C1's register allocator (its OSR compile failed) and stayed at tier 2, without the vector intrinsics.
-        int j = phases == 4 && L >= 4 ? splitClipped4(count, src, rowOff, width, x0, dst, dstOff, dstStride)
-                : phases == 2 ? splitClipped2(count, src, rowOff, width, x0, dst, dstOff, dstStride) : 0;
+        if (phases == 4 && L >= 4) {
+            splitClipped4(count, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride, dstRowStep);
+        } else if (phases == 2) {
+            splitClipped2(count, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride, dstRowStep);
+        } else {
+            for (int q = 0; q < rows; q++) {
+                clippedScalar(phases, 0, count, src, rowOff + q * srcRowStep, width, x0, dst,
+                        dstOff + q * dstRowStep, dstStride);
+            }
+        }
+    }
+
+    /** Tiles {@code [j0, j1)} of one row of {@link #splitClipped}, element by element. */
+    private static void clippedScalar(int phases, int j0, int j1, float[] src, int rowOff, int width, int x0,
+            float[] dst, int dstOff, int dstStride) {
         for (int p = 0; p < phases; p++) {
             int dd = dstOff + p * dstStride;
-            for (int i = j; i < count; i++) {
+            for (int i = j0; i < j1; i++) {
                 int x = x0 + i * phases + p;
                 dst[dd + i] = x >= 0 && x < width ? src[rowOff + x] : 0f;
             }
@@ -132,50 +148,63 @@ final class VectorInterleave {
     }
 
     /**
-     * The vector part of {@link #splitClipped} for stride 4; returns the first tile left to the scalar loop (a
-     * block whose loads would start before the array or reach past it, at a row at the very start or end of the
-     * array). Masks from lane bits ({@link VectorMask#fromLong}, as {@link #dropSegmentEnds}).
+     * The vector part of {@link #splitClipped} for stride 4: a block of L tiles at a time, its load and store masks
+     * made once (from lane bits, {@link VectorMask#fromLong}, as {@link #dropSegmentEnds}) for all the rows. A
+     * block whose loads would start before the array or reach past it (a row at the very start or end of the
+     * array) goes element by element.
      */
-    private static int splitClipped4(int count, float[] src, int rowOff, int width, int x0, float[] dst,
-            int dstOff, int dstStride) {
-        int j = 0;
-        for (; j < count; j += L) {
+    private static void splitClipped4(int count, float[] src, int rowOff, int srcRowStep, int width, int x0,
+            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        for (int j = 0; j < count; j += L) {
             int x = x0 + 4 * j;
-            if (rowOff + x < 0 || rowOff + x + 4 * L > src.length) {
-                break;
-            }
-            FloatVector a = FloatVector.fromArray(S, src, rowOff + x, VectorMask.fromLong(S, lanes(x, width)));
-            FloatVector b = FloatVector.fromArray(S, src, rowOff + x + L, VectorMask.fromLong(S, lanes(x + L, width)));
-            FloatVector c = FloatVector.fromArray(S, src, rowOff + x + 2 * L,
-                    VectorMask.fromLong(S, lanes(x + 2 * L, width)));
-            FloatVector d = FloatVector.fromArray(S, src, rowOff + x + 3 * L,
-                    VectorMask.fromLong(S, lanes(x + 3 * L, width)));
+            VectorMask<Float> ma = VectorMask.fromLong(S, lanes(x, width));
+            VectorMask<Float> mb = VectorMask.fromLong(S, lanes(x + L, width));
+            VectorMask<Float> mc = VectorMask.fromLong(S, lanes(x + 2 * L, width));
+            VectorMask<Float> md = VectorMask.fromLong(S, lanes(x + 3 * L, width));
             VectorMask<Float> keep = VectorMask.fromLong(S, lanes(j, count));
-            for (int p = 0; p < 4; p++) {
-                FloatVector lo = SPLIT4[p].selectFrom(a, b);
-                FloatVector hi = SPLIT4[p].selectFrom(c, d);
-                LOWER_HALVES.selectFrom(lo, hi).intoArray(dst, dstOff + p * dstStride + j, keep);
+            for (int q = 0; q < rows; q++) {
+                int at = rowOff + q * srcRowStep + x;
+                int to = dstOff + q * dstRowStep + j;
+                if (at < 0 || at + 4 * L > src.length) {
+                    clippedScalar(4, j, Math.min(count, j + L), src, rowOff + q * srcRowStep, width, x0, dst,
+                            dstOff + q * dstRowStep, dstStride);
+                    continue;
+                }
+                FloatVector a = FloatVector.fromArray(S, src, at, ma);
+                FloatVector b = FloatVector.fromArray(S, src, at + L, mb);
+                FloatVector c = FloatVector.fromArray(S, src, at + 2 * L, mc);
+                FloatVector d = FloatVector.fromArray(S, src, at + 3 * L, md);
+                for (int p = 0; p < 4; p++) {
+                    FloatVector lo = SPLIT4[p].selectFrom(a, b);
+                    FloatVector hi = SPLIT4[p].selectFrom(c, d);
+                    LOWER_HALVES.selectFrom(lo, hi).intoArray(dst, to + p * dstStride, keep);
+                }
             }
         }
-        return Math.min(j, count);
     }
 
     /** {@link #splitClipped4} for stride 2. */
-    private static int splitClipped2(int count, float[] src, int rowOff, int width, int x0, float[] dst,
-            int dstOff, int dstStride) {
-        int j = 0;
-        for (; j < count; j += L) {
+    private static void splitClipped2(int count, float[] src, int rowOff, int srcRowStep, int width, int x0,
+            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        for (int j = 0; j < count; j += L) {
             int x = x0 + 2 * j;
-            if (rowOff + x < 0 || rowOff + x + 2 * L > src.length) {
-                break;
-            }
-            FloatVector a = FloatVector.fromArray(S, src, rowOff + x, VectorMask.fromLong(S, lanes(x, width)));
-            FloatVector b = FloatVector.fromArray(S, src, rowOff + x + L, VectorMask.fromLong(S, lanes(x + L, width)));
+            VectorMask<Float> ma = VectorMask.fromLong(S, lanes(x, width));
+            VectorMask<Float> mb = VectorMask.fromLong(S, lanes(x + L, width));
             VectorMask<Float> keep = VectorMask.fromLong(S, lanes(j, count));
-            SPLIT2[0].selectFrom(a, b).intoArray(dst, dstOff + j, keep);
-            SPLIT2[1].selectFrom(a, b).intoArray(dst, dstOff + dstStride + j, keep);
+            for (int q = 0; q < rows; q++) {
+                int at = rowOff + q * srcRowStep + x;
+                int to = dstOff + q * dstRowStep + j;
+                if (at < 0 || at + 2 * L > src.length) {
+                    clippedScalar(2, j, Math.min(count, j + L), src, rowOff + q * srcRowStep, width, x0, dst,
+                            dstOff + q * dstRowStep, dstStride);
+                    continue;
+                }
+                FloatVector a = FloatVector.fromArray(S, src, at, ma);
+                FloatVector b = FloatVector.fromArray(S, src, at + L, mb);
+                SPLIT2[0].selectFrom(a, b).intoArray(dst, to, keep);
+                SPLIT2[1].selectFrom(a, b).intoArray(dst, to + dstStride, keep);
+            }
         }
-        return Math.min(j, count);
     }
 
     /** Bits of the lanes n of a vector starting at index {@code at} with {@code 0 <= at + n < limit}. */
