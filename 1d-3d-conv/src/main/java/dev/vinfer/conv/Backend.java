@@ -163,16 +163,37 @@ public interface Backend {
      * : 0} with {@code x = x0 + j * phases + p}, for {@code p < phases, j < count}; only each row's
      * {@code [0, width)} is read ({@code width} 0: padding rows, all zeros). The Winograd fill's form: a segment's
      * input span in the consecutive input rows of one tile row copied, zero-padded and phase-split in one pass, one
-     * call per tile row and channel. Phase rows must not overlap ({@code dstStride >= count}).
+     * call per tile row and channel. Phase rows must not overlap ({@code dstStride >= count}). The
+     * {@code slack} floats past each phase row's count may be overwritten with anything (the caller writes them
+     * later): whole-vector stores there instead of masked ones, which are slow on Zen 4.
      */
-    void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width, int x0,
-            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep);
+    void deinterleaveClipped(int phases, int count, int slack, float[] src, int rowOff, int srcRowStep, int width,
+            int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep);
 
     /**
      * The inverse of {@link #deinterleave}: {@code dst[dstOff + j * phases + p] = src[srcOff + p * srcStride + j]}
      * for {@code p < phases, j < count}; dst must not overlap src.
      */
     void interleave(int phases, int count, float[] src, int srcOff, int srcStride, float[] dst, int dstOff);
+
+    /**
+     * {@link #interleave} into clipped output rows with residual, bias and epilogue fused: for each of {@code rows}
+     * rows q and {@code k < n} ({@code k = j * phases + p}), {@code dst[dstOff + q * dstRowStep + k] =
+     * e((src[srcOff + q * srcRowStep + p * srcStride + j] + res[resOff + q * dstRowStep + k]) + bias)} (no residual
+     * term when {@code res} is null). Only {@code dst}'s n values per row are written, but for {@code slack}
+     * floats past each row, which may be overwritten with anything (the caller, or this call's next row, writes
+     * them afterwards; {@code res} must then not be {@code dst}): whole-vector stores there instead of masked ones,
+     * which are slow on Zen 4. The epilogue must be {@link #fusesInterleaveEpilogue fused by this method}.
+     * Winograd by columns' output rows: one pass instead of an interleave into a line, a residual add, a
+     * bias/epilogue pass and a copy per row.
+     */
+    void interleaveEpilogue(int phases, int n, int slack, float[] src, int srcOff, int srcStride, int srcRowStep, int rows,
+            float[] res, int resOff, float bias, Epilogue e, float[] dst, int dstOff, int dstRowStep);
+
+    /** Whether {@link #interleaveEpilogue} takes this epilogue: none, Relu and Clip. */
+    static boolean fusesInterleaveEpilogue(Epilogue e) {
+        return e.kind() == Epilogue.Kind.NONE || e.kind() == Epilogue.Kind.RELU || e.kind() == Epilogue.Kind.CLIP;
+    }
 
     // ---- Channel-blocked depthwise kernel (BlockedDepthwiseConv): a block of B channels interleaved, one
     // position's B channels contiguous (one vector), B = depthwiseChannelBlock(). ----

@@ -23,9 +23,9 @@ public final class InterleaveChecks {
     }
 
     /** Checks {@link Backend#deinterleaveClipped}'s arguments. */
-    public static void checkClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width,
-            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
-        if (phases < 1 || count < 0 || dstStride < count || width < 0 || rows < 0 || srcRowStep < 0
+    public static void checkClipped(int phases, int count, int slack, float[] src, int rowOff, int srcRowStep,
+            int width, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        if (phases < 1 || count < 0 || slack < 0 || dstStride < count || width < 0 || rows < 0 || srcRowStep < 0
                 || dstRowStep < 0) {
             throw new IllegalArgumentException("deinterleaveClipped: phases=" + phases + " count=" + count
                     + " dstStride=" + dstStride + " width=" + width + " rows=" + rows + " steps=" + srcRowStep + ","
@@ -41,6 +41,31 @@ public final class InterleaveChecks {
         if (count > 0) {
             Objects.checkFromIndexSize(dstOff, Math.addExact(Math.addExact(Math.multiplyExact(rows - 1, dstRowStep),
                     Math.multiplyExact(phases - 1, dstStride)), count), dst.length);
+        }
+    }
+
+    /** Checks {@link Backend#interleaveEpilogue}'s arguments. */
+    public static void checkEpilogue(int phases, int n, int slack, float[] src, int srcOff, int srcStride,
+            int srcRowStep, int rows, float[] res, int resOff, Epilogue e, float[] dst, int dstOff, int dstRowStep) {
+        if (slack > 0 && res == dst) {
+            throw new IllegalArgumentException("interleaveEpilogue: slack with the residual in dst");
+        }
+        if (phases < 1 || n < 0 || slack < 0 || rows < 0 || srcRowStep < 0 || dstRowStep < 0 || !Backend.fusesInterleaveEpilogue(e)
+                || srcStride < Math.ceilDiv(n, phases)) {
+            throw new IllegalArgumentException("interleaveEpilogue: phases=" + phases + " n=" + n + " rows=" + rows
+                    + " srcStride=" + srcStride + " steps=" + srcRowStep + "," + dstRowStep + " epilogue="
+                    + e.kind());
+        }
+        if (rows == 0 || n == 0) {
+            return;
+        }
+        int tiles = Math.ceilDiv(n, phases);
+        Objects.checkFromIndexSize(srcOff, Math.addExact(Math.addExact(Math.multiplyExact(rows - 1, srcRowStep),
+                Math.multiplyExact(phases - 1, srcStride)), tiles), src.length);
+        int span = Math.addExact(Math.multiplyExact(rows - 1, dstRowStep), n);
+        Objects.checkFromIndexSize(dstOff, span, dst.length);
+        if (res != null) {
+            Objects.checkFromIndexSize(resOff, span, res.length);
         }
     }
 

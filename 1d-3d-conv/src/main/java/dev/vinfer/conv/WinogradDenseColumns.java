@@ -56,7 +56,7 @@ final class WinogradDenseColumns {
     float[] input(WinogradScratch sc, int n, int gi, int r0, int r1, float[] in, int inOff, int ld) {
         int perChannel = td.t * th.t * tw.t * ld;
         int block = Math.max(1, Math.min(cg, patchFloats / perChannel));
-        int patchSize = perChannel * block;
+        int patchSize = perChannel * block + WinogradInputTransform.PATCH_SLACK;
         sc.patch = WinogradScratch.grow(sc.patch, patchSize);
         sc.patch2 = WinogradScratch.grow(sc.patch2, patchSize);
         int rows = r1 - r0;
@@ -99,6 +99,8 @@ final class WinogradDenseColumns {
             int y0 = tileRow % nH * th.m - s.pH;
             int x0 = r % chunks * span - s.pW;
             int count = r == r1 - 1 ? ld - (r - r0) * chunkTiles : chunkTiles;
+            // Past a segment lies the next one of the same phase row, filled after this one (r ascending).
+            int slack = r == r1 - 1 ? 0 : chunkTiles;
             int col = i * ld + (r - r0) * chunkTiles;
             // The tile row's dy rows inside the input are consecutive rows: one call; the rest are padding rows.
             int lo = Math.min(th.t, Math.max(0, -y0));
@@ -110,14 +112,14 @@ final class WinogradDenseColumns {
                 int a = zInside ? lo : th.t;
                 int b = zInside ? hi : th.t;
                 if (a > 0) {
-                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, a, patch, at, run, dyStep);
+                    backend.deinterleaveClipped(mW, count, slack, in, 0, 0, 0, x0, a, patch, at, run, dyStep);
                 }
                 if (b > a) {
-                    backend.deinterleaveClipped(mW, count, in, chBase + (z * s.inH + y0 + a) * s.inW, s.inW, s.inW,
+                    backend.deinterleaveClipped(mW, count, slack, in, chBase + (z * s.inH + y0 + a) * s.inW, s.inW, s.inW,
                             x0, b - a, patch, at + a * dyStep, run, dyStep);
                 }
                 if (b < th.t) {
-                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, th.t - b, patch, at + b * dyStep, run,
+                    backend.deinterleaveClipped(mW, count, slack, in, 0, 0, 0, x0, th.t - b, patch, at + b * dyStep, run,
                             dyStep);
                 }
                 for (int dy = 0; dy < th.t; dy++) {

@@ -18,6 +18,8 @@ final class WinogradInputTransform {
      * 51 channels a block), so small planes make a few long combine calls instead of many short ones.
      */
     static final int PATCH_FLOATS = 8192;
+    /** Floats past a patch's last row (one vector of the widest species): see {@link #transform}. */
+    static final int PATCH_SLACK = 64;
 
     private final WinogradTileGrid grid;
     private final Backend backend;
@@ -51,8 +53,9 @@ final class WinogradInputTransform {
         int cols = ld;
         int perChannel = grid.td.t * grid.th.t * grid.tw.m * cols;
         int block = Math.max(1, Math.min(c1 - c0, patchFloats / perChannel));
-        // One slot more: the W stage's shifted rows read one value past the block's last row.
-        int patchSize = perChannel * block + 1;
+        // One slot more: the W stage's shifted rows read one value past the block's last row; and a vector more, so
+        // that the fill's whole-vector stores of the last phase row stay inside the array.
+        int patchSize = perChannel * block + 1 + PATCH_SLACK;
         sc.patch = WinogradScratch.grow(sc.patch, patchSize);
         sc.patch2 = WinogradScratch.grow(sc.patch2, patchSize);
         if (v == null) {
@@ -101,6 +104,8 @@ final class WinogradInputTransform {
             // input column of the segment's first value
             int x0 = r % grid.chunks * grid.chunkTiles * mW - grid.s.pW;
             int count = r == r1 - 1 ? cols - (r - r0) * segW : segW;
+            // Past a segment lies the next one of the same phase row, filled after this one (r ascending).
+            int slack = r == r1 - 1 ? 0 : segW;
             int col = i * cols + (r - r0) * segW;
             // The tile row's dy rows inside the input are consecutive rows: one call; the rest are padding rows.
             int lo = Math.min(tH, Math.max(0, -y0));
@@ -109,18 +114,18 @@ final class WinogradInputTransform {
                 int z = z0 + dz;
                 int at = (dz * tH) * dyStep + col;
                 if (z < 0 || z >= grid.s.inD) {
-                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, tH, patch, at, phaseStride, dyStep);
+                    backend.deinterleaveClipped(mW, count, slack, in, 0, 0, 0, x0, tH, patch, at, phaseStride, dyStep);
                     continue;
                 }
                 if (lo > 0) {
-                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, lo, patch, at, phaseStride, dyStep);
+                    backend.deinterleaveClipped(mW, count, slack, in, 0, 0, 0, x0, lo, patch, at, phaseStride, dyStep);
                 }
                 if (hi > lo) {
-                    backend.deinterleaveClipped(mW, count, in, chBase + (z * inH + y0 + lo) * inW, inW, inW, x0,
+                    backend.deinterleaveClipped(mW, count, slack, in, chBase + (z * inH + y0 + lo) * inW, inW, inW, x0,
                             hi - lo, patch, at + lo * dyStep, phaseStride, dyStep);
                 }
                 if (hi < tH) {
-                    backend.deinterleaveClipped(mW, count, in, 0, 0, 0, x0, tH - hi, patch, at + hi * dyStep,
+                    backend.deinterleaveClipped(mW, count, slack, in, 0, 0, 0, x0, tH - hi, patch, at + hi * dyStep,
                             phaseStride, dyStep);
                 }
             }

@@ -250,7 +250,7 @@ class BackendPrimitivesTest {
                                     src[margin + q * rowStep + x] = r.nextFloat() - 0.5f;
                                 }
                             }
-                            int stride = count + r.nextInt(3);
+                            int stride = count + r.nextInt(24);
                             int dstRowStep = phases * stride + r.nextInt(3);
                             float[] dst = new float[4 + (rows - 1) * dstRowStep + phases * stride + 4];
                             java.util.Arrays.fill(dst, -7f);
@@ -264,21 +264,101 @@ class BackendPrimitivesTest {
                                     }
                                 }
                             }
-                            be.deinterleaveClipped(phases, count, src, width == 0 ? 0 : margin, rowStep, width, x0,
-                                    rows, dst, 4, stride, dstRowStep);
+                            // Slack: the floats past each phase row's count that may be overwritten; the rest of
+                            // the gap between phase rows must stay untouched.
+                            int slack = Math.min(stride - count, r.nextInt(20));
+                            be.deinterleaveClipped(phases, count, slack, src, width == 0 ? 0 : margin, rowStep,
+                                    width, x0, rows, dst, 4, stride, dstRowStep);
                             for (int k = 0; k < dst.length; k++) {
-                                assertEquals(want[k], dst[k], where + " at " + k);
+                                int q = (k - 4) / Math.max(1, dstRowStep);
+                                int j = (k - 4 - q * dstRowStep) % stride;
+                                int p = (k - 4 - q * dstRowStep) / stride;
+                                boolean inSlack = k >= 4 && q < rows && p < phases && j >= count && j < count + slack;
+                                if (!inSlack) {
+                                    assertEquals(want[k], dst[k], where + " at " + k);
+                                }
                             }
                         }
                     }
                 }
             }
             assertThrows(IndexOutOfBoundsException.class,
-                    () -> be.deinterleaveClipped(4, 5, new float[19], 10, 10, 10, 0, 1, new float[40], 0, 10, 0));
+                    () -> be.deinterleaveClipped(4, 5, 0, new float[19], 10, 10, 10, 0, 1, new float[40], 0, 10, 0));
             assertThrows(IndexOutOfBoundsException.class,
-                    () -> be.deinterleaveClipped(4, 5, new float[29], 0, 10, 10, 0, 3, new float[40], 0, 10, 0));
+                    () -> be.deinterleaveClipped(4, 5, 0, new float[29], 0, 10, 10, 0, 3, new float[40], 0, 10, 0));
             assertThrows(IllegalArgumentException.class,
-                    () -> be.deinterleaveClipped(4, 5, new float[19], 0, 10, 10, 0, 1, new float[40], 0, 4, 0));
+                    () -> be.deinterleaveClipped(4, 5, 0, new float[19], 0, 10, 10, 0, 1, new float[40], 0, 4, 0));
+        }
+    }
+
+    /**
+     * The fused interleave with residual, bias and epilogue against its definition (the plain interleave, then
+     * {@code e((x + res) + bias)}), every stride, output lengths around whole vectors and not whole tiles, one to
+     * three rows, with and without a residual, each fused epilogue; nothing beyond the n values of a row written.
+     */
+    @Test
+    void interleaveEpilogueMatchesInterleaveThenEpilogue() {
+        Epilogue[] epilogues = {Epilogue.NONE, Epilogue.RELU, Epilogue.clip(0f, 6f)};
+        for (Backend be : TestSupport.backends()) {
+            for (int phases : new int[] {2, 4, 6}) {
+                for (int n : new int[] {1, 7, 16, 55, 56, 63, 64, 65, 130}) {
+                    for (int variant = 0; variant < 6; variant++) {
+                        Epilogue e = epilogues[variant % 3];
+                        boolean withRes = variant >= 3;
+                        long seed = 9700L + 1000L * phases + 10L * n + variant;
+                        Random r = new Random(seed);
+                        int rows = 1 + r.nextInt(3);
+                        int tiles = Math.ceilDiv(n, phases);
+                        int srcStride = tiles + r.nextInt(3);
+                        int srcRowStep = tiles + r.nextInt(2);
+                        int dstRowStep = n + r.nextInt(5);
+                        String where = be.name() + " phases=" + phases + " n=" + n + " rows=" + rows + " e="
+                                + e.kind() + " res=" + withRes + " seed=" + seed;
+                        float[] src = random(r, 1 + (rows - 1) * srcRowStep + phases * srcStride + 3);
+                        for (int i = 0; i < src.length; i++) {
+                            src[i] *= 16f;
+                        }
+                        float[] res = withRes ? random(r, 2 + (rows - 1) * dstRowStep + n) : null;
+                        float bias = r.nextFloat() - 0.5f;
+                        float[] dst = new float[3 + (rows - 1) * dstRowStep + n + 2];
+                        java.util.Arrays.fill(dst, -99f);
+                        float[] want = dst.clone();
+                        for (int q = 0; q < rows; q++) {
+                            for (int k = 0; k < n; k++) {
+                                float v = src[1 + q * srcRowStep + k % phases * srcStride + k / phases];
+                                if (withRes) {
+                                    v += res[2 + q * dstRowStep + k];
+                                }
+                                want[3 + q * dstRowStep + k] = e.apply(v + bias);
+                            }
+                        }
+                        // Slack past each row: may be overwritten; the rest must stay untouched.
+                        int slack = r.nextInt(20);
+                        dst = java.util.Arrays.copyOf(dst, dst.length + slack);
+                        want = java.util.Arrays.copyOf(want, want.length + slack);
+                        java.util.Arrays.fill(dst, dst.length - slack, dst.length, -99f);
+                        java.util.Arrays.fill(want, want.length - slack, want.length, -99f);
+                        be.interleaveEpilogue(phases, n, slack, src, 1, srcStride, srcRowStep, rows, res, 2, bias, e,
+                                dst, 3, dstRowStep);
+                        for (int k = 0; k < dst.length; k++) {
+                            // the last row starting at or before k decides: its values, then its slack
+                            int q = Math.min(rows - 1, (k - 3) / dstRowStep);
+                            int at = k - 3 - q * dstRowStep;
+                            boolean inSlack = k >= 3 && at >= n && at < n + slack;
+                            if (!inSlack) { // a later row's values over an earlier row's slack: checked as the later row's
+                                assertEquals(want[k], dst[k], where + " slack=" + slack + " at " + k);
+                            }
+                        }
+                    }
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> be.interleaveEpilogue(4, 8, 0, new float[20], 0, 2, 0,
+                    1, null, 0, 0f, Epilogue.SIGMOID, new float[20], 0, 0));
+            assertThrows(IndexOutOfBoundsException.class, () -> be.interleaveEpilogue(4, 8, 0, new float[20], 0, 2, 0,
+                    1, null, 0, 0f, Epilogue.RELU, new float[7], 0, 0));
+            float[] same = new float[40];
+            assertThrows(IllegalArgumentException.class, () -> be.interleaveEpilogue(4, 8, 4, new float[20], 0, 2, 0,
+                    1, same, 0, 0f, Epilogue.RELU, same, 0, 0));
         }
     }
 

@@ -99,6 +99,33 @@ class WinogradPathsTest {
     }
 
     /**
+     * F(4,3) by columns with segments around a vector of tiles (the fill's clipped phase split and the fused output
+     * rows work a vector of tiles at a time): output widths of 15-17 and 31-33 tiles' worth (last tile whole or
+     * partial), asymmetric pads 0-2 on both axes so the first and last strips start or end in padding rows, strips
+     * of 1-3 tile rows, both layouts; epilogue (fused or not) and residual drawn per seed as in {@link #check}.
+     */
+    @Test
+    void columnsAroundAVectorOfTiles() {
+        long seed = 5400;
+        for (int tiles : new int[] {15, 16, 17, 31, 32, 33}) {
+            for (int partial = 0; partial < 2; partial++) {
+                Random r = new Random(seed);
+                int pl = r.nextInt(3);
+                int pr = r.nextInt(3);
+                int outW = 4 * tiles - 3 * partial; // the last tile whole, or with one output
+                ConvGeometry g = ConvGeometry.builder().channels(1 + r.nextInt(4), 1 + r.nextInt(6))
+                        .input(5 + r.nextInt(9), outW + 2 - pl - pr).kernel(3, 3)
+                        .padsOnnx(r.nextInt(3), pl, r.nextInt(3), pr).build();
+                int rows = 1 + r.nextInt(3);
+                check("seed=" + seed, g, 4, rows * (tiles + 1), 0, WinogradColumnStrips.COLUMNS_PAD_SLOTS,
+                        new Random(seed));
+                check("seed=" + seed, g, 4, 0, 0, WinogradColumnStrips.COLUMNS_DENSE, new Random(seed));
+                seed++;
+            }
+        }
+    }
+
+    /**
      * Strips by columns with dense segments at the tile edges: widths one below, at and above a multiple of m
      * (the last tile partial or whole, the segment's end values inside or past the row), asymmetric pads 0-2, one
      * plane as one strip and cut into chunks of 2-3 tiles, against the padding-slot layout's bound.

@@ -152,9 +152,9 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width,
-            int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
-        InterleaveChecks.checkClipped(phases, count, src, rowOff, srcRowStep, width, rows, dst, dstOff, dstStride,
+    public void deinterleaveClipped(int phases, int count, int slack, float[] src, int rowOff, int srcRowStep,
+            int width, int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        InterleaveChecks.checkClipped(phases, count, slack, src, rowOff, srcRowStep, width, rows, dst, dstOff, dstStride,
                 dstRowStep);
         for (int q = 0; q < rows; q++) {
             for (int p = 0; p < phases; p++) {
@@ -163,6 +163,23 @@ public final class ScalarBackend implements Backend {
                     dst[dstOff + q * dstRowStep + p * dstStride + j] = x >= 0 && x < width
                             ? src[rowOff + q * srcRowStep + x] : 0f;
                 }
+            }
+        }
+    }
+
+    @Override
+    public void interleaveEpilogue(int phases, int n, int slack, float[] src, int srcOff, int srcStride,
+            int srcRowStep, int rows, float[] res, int resOff, float bias, Epilogue e, float[] dst, int dstOff,
+            int dstRowStep) {
+        InterleaveChecks.checkEpilogue(phases, n, slack, src, srcOff, srcStride, srcRowStep, rows, res, resOff, e, dst,
+                dstOff, dstRowStep);
+        for (int q = 0; q < rows; q++) {
+            for (int k = 0; k < n; k++) {
+                float v = src[srcOff + q * srcRowStep + k % phases * srcStride + k / phases];
+                if (res != null) {
+                    v += res[resOff + q * dstRowStep + k];
+                }
+                dst[dstOff + q * dstRowStep + k] = e.apply(v + bias);
             }
         }
     }

@@ -153,12 +153,22 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void deinterleaveClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width,
-            int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
-        InterleaveChecks.checkClipped(phases, count, src, rowOff, srcRowStep, width, rows, dst, dstOff, dstStride,
+    public void deinterleaveClipped(int phases, int count, int slack, float[] src, int rowOff, int srcRowStep,
+            int width, int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        InterleaveChecks.checkClipped(phases, count, slack, src, rowOff, srcRowStep, width, rows, dst, dstOff,
+                dstStride, dstRowStep);
+        VectorInterleave.splitClipped(phases, count, slack, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride,
                 dstRowStep);
-        VectorInterleave.splitClipped(phases, count, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride,
-                dstRowStep);
+    }
+
+    @Override
+    public void interleaveEpilogue(int phases, int n, int slack, float[] src, int srcOff, int srcStride,
+            int srcRowStep, int rows, float[] res, int resOff, float bias, Epilogue e, float[] dst, int dstOff,
+            int dstRowStep) {
+        InterleaveChecks.checkEpilogue(phases, n, slack, src, srcOff, srcStride, srcRowStep, rows, res, resOff, e, dst,
+                dstOff, dstRowStep);
+        VectorInterleave.joinEpilogue(phases, n, slack, src, srcOff, srcStride, srcRowStep, rows, res, resOff, bias, e, dst,
+                dstOff, dstRowStep);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.vinfer.conv.simd;
 import static dev.vinfer.conv.simd.MicroKernel.L;
 import static dev.vinfer.conv.simd.MicroKernel.S;
 
+import dev.vinfer.conv.Epilogue;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -109,8 +110,8 @@ final class VectorInterleave {
      * {@code count}: nothing outside the phase rows is written. A Winograd segment of up to a vector of tiles (15
      * slots of 64@56x56 F(4,3)) is then one pass of four loads, twelve permutes and four stores per phase row set.
      */
-    static void splitClipped(int phases, int count, float[] src, int rowOff, int srcRowStep, int width, int x0,
-            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+    static void splitClipped(int phases, int count, int slack, float[] src, int rowOff, int srcRowStep, int width,
+            int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
         if (width == 0) {
             // Padding rows: zeros (their row offset means nothing, no load may be made from it).
             for (int q = 0; q < rows; q++) {
@@ -124,9 +125,9 @@ final class VectorInterleave {
         // One small method per stride: a single method with both vector loops and the scalar one was too big for
         // C1's register allocator (its OSR compile failed) and stayed at tier 2, without the vector intrinsics.
         if (phases == 4 && L >= 4) {
-            splitClipped4(count, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride, dstRowStep);
+            splitClipped4(count, slack, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride, dstRowStep);
         } else if (phases == 2) {
-            splitClipped2(count, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride, dstRowStep);
+            splitClipped2(count, slack, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride, dstRowStep);
         } else {
             for (int q = 0; q < rows; q++) {
                 clippedScalar(phases, 0, count, src, rowOff + q * srcRowStep, width, x0, dst,
@@ -150,11 +151,12 @@ final class VectorInterleave {
     /**
      * The vector part of {@link #splitClipped} for stride 4: a block of L tiles at a time, its load and store masks
      * made once (from lane bits, {@link VectorMask#fromLong}, as {@link #dropSegmentEnds}) for all the rows. A
-     * block whose loads would start before the array or reach past it (a row at the very start or end of the
-     * array) goes element by element.
+     * block whose loads or stores would start before an array or reach past it (a row at the very start or end of
+     * the input; a masked access reaching past an array takes the Vector API's lane-by-lane check, which cost
+     * several percent of 64@56x56 when every channel block's last phase row ended there) goes element by element.
      */
-    private static void splitClipped4(int count, float[] src, int rowOff, int srcRowStep, int width, int x0,
-            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+    private static void splitClipped4(int count, int slack, float[] src, int rowOff, int srcRowStep, int width,
+            int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
         for (int j = 0; j < count; j += L) {
             int x = x0 + 4 * j;
             VectorMask<Float> ma = VectorMask.fromLong(S, lanes(x, width));
@@ -162,10 +164,12 @@ final class VectorInterleave {
             VectorMask<Float> mc = VectorMask.fromLong(S, lanes(x + 2 * L, width));
             VectorMask<Float> md = VectorMask.fromLong(S, lanes(x + 3 * L, width));
             VectorMask<Float> keep = VectorMask.fromLong(S, lanes(j, count));
+            // Masked stores are slow on Zen 4: a whole vector where the caller's slack allows.
+            boolean whole = j + L <= count + slack;
             for (int q = 0; q < rows; q++) {
                 int at = rowOff + q * srcRowStep + x;
                 int to = dstOff + q * dstRowStep + j;
-                if (at < 0 || at + 4 * L > src.length) {
+                if (at < 0 || at + 4 * L > src.length || to + 3 * dstStride + L > dst.length) {
                     clippedScalar(4, j, Math.min(count, j + L), src, rowOff + q * srcRowStep, width, x0, dst,
                             dstOff + q * dstRowStep, dstStride);
                     continue;
@@ -177,34 +181,170 @@ final class VectorInterleave {
                 for (int p = 0; p < 4; p++) {
                     FloatVector lo = SPLIT4[p].selectFrom(a, b);
                     FloatVector hi = SPLIT4[p].selectFrom(c, d);
-                    LOWER_HALVES.selectFrom(lo, hi).intoArray(dst, to + p * dstStride, keep);
+                    FloatVector v = LOWER_HALVES.selectFrom(lo, hi);
+                    if (whole) {
+                        v.intoArray(dst, to + p * dstStride);
+                    } else {
+                        v.intoArray(dst, to + p * dstStride, keep);
+                    }
                 }
             }
         }
     }
 
     /** {@link #splitClipped4} for stride 2. */
-    private static void splitClipped2(int count, float[] src, int rowOff, int srcRowStep, int width, int x0,
-            int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+    private static void splitClipped2(int count, int slack, float[] src, int rowOff, int srcRowStep, int width,
+            int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
         for (int j = 0; j < count; j += L) {
             int x = x0 + 2 * j;
             VectorMask<Float> ma = VectorMask.fromLong(S, lanes(x, width));
             VectorMask<Float> mb = VectorMask.fromLong(S, lanes(x + L, width));
             VectorMask<Float> keep = VectorMask.fromLong(S, lanes(j, count));
+            // Masked stores are slow on Zen 4: a whole vector where the caller's slack allows.
+            boolean whole = j + L <= count + slack;
             for (int q = 0; q < rows; q++) {
                 int at = rowOff + q * srcRowStep + x;
                 int to = dstOff + q * dstRowStep + j;
-                if (at < 0 || at + 2 * L > src.length) {
+                if (at < 0 || at + 2 * L > src.length || to + dstStride + L > dst.length) {
                     clippedScalar(2, j, Math.min(count, j + L), src, rowOff + q * srcRowStep, width, x0, dst,
                             dstOff + q * dstRowStep, dstStride);
                     continue;
                 }
                 FloatVector a = FloatVector.fromArray(S, src, at, ma);
                 FloatVector b = FloatVector.fromArray(S, src, at + L, mb);
-                SPLIT2[0].selectFrom(a, b).intoArray(dst, to, keep);
-                SPLIT2[1].selectFrom(a, b).intoArray(dst, to + dstStride, keep);
+                FloatVector v0 = SPLIT2[0].selectFrom(a, b);
+                FloatVector v1 = SPLIT2[1].selectFrom(a, b);
+                if (whole) {
+                    v0.intoArray(dst, to);
+                    v1.intoArray(dst, to + dstStride);
+                } else {
+                    v0.intoArray(dst, to, keep);
+                    v1.intoArray(dst, to + dstStride, keep);
+                }
             }
         }
+    }
+
+    /**
+     * {@link dev.vinfer.conv.Backend#interleaveEpilogue}; arguments checked by the caller. Stride 4 joins a block
+     * of L tiles (four phase vectors, eight permutes, as {@link #join}) into four output vectors, adds the residual
+     * (masked loads), the bias, clamps to the epilogue's bounds (none: infinite ones, Relu: [0, inf), Clip) and
+     * stores the lanes below n (plain stores for whole vectors, masked for the last); other strides, and blocks
+     * whose accesses would reach past an array (see {@link #splitClipped4}), go element by element.
+     */
+    static void joinEpilogue(int phases, int n, int slack, float[] src, int srcOff, int srcStride, int srcRowStep, int rows,
+            float[] res, int resOff, float bias, Epilogue e, float[] dst, int dstOff, int dstRowStep) {
+        float lo = e.kind() == Epilogue.Kind.NONE ? Float.NEGATIVE_INFINITY
+                : e.kind() == Epilogue.Kind.RELU ? 0f : e.min();
+        float hi = e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
+        for (int q = 0; q < rows; q++) {
+            int so = srcOff + q * srcRowStep;
+            int d = dstOff + q * dstRowStep;
+            int k = phases == 4 && L >= 4
+                    ? (res == null ? joinClamp4(n, slack, src, so, srcStride, bias, lo, hi, dst, d)
+                            : joinResidualClamp4(n, slack, src, so, srcStride, res, resOff + q * dstRowStep, bias, lo,
+                                    hi, dst, d))
+                    : 0;
+            for (; k < n; k++) {
+                float v = src[so + k % phases * srcStride + k / phases];
+                if (res != null) {
+                    v += res[resOff + q * dstRowStep + k];
+                }
+                dst[d + k] = Math.min(Math.max(v + bias, lo), hi);
+            }
+        }
+    }
+
+    /** The vector part of {@link #joinEpilogue} without a residual; returns the first output left to scalar code. */
+    private static int joinClamp4(int n, int slack, float[] src, int so, int srcStride, float bias, float lo, float hi,
+            float[] dst, int d) {
+        boolean clip = hi != Float.POSITIVE_INFINITY; // the min only for Clip (each is several instructions)
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        FloatVector lov = FloatVector.broadcast(S, lo);
+        FloatVector hiv = FloatVector.broadcast(S, hi);
+        int j = 0;
+        for (; 4 * j < n; j += L) {
+            if (so + 3 * srcStride + j + L > src.length || d + 4 * (j + L) > dst.length) {
+                break;
+            }
+            FloatVector p0 = FloatVector.fromArray(S, src, so + j);
+            FloatVector p1 = FloatVector.fromArray(S, src, so + srcStride + j);
+            FloatVector p2 = FloatVector.fromArray(S, src, so + 2 * srcStride + j);
+            FloatVector p3 = FloatVector.fromArray(S, src, so + 3 * srcStride + j);
+            for (int h = 0; h < 2; h++) {
+                FloatVector x = JOIN2[h].selectFrom(p0, p1);
+                FloatVector y = JOIN2[h].selectFrom(p2, p3);
+                int k0 = 4 * j + 2 * h * L;
+                FloatVector o0 = JOIN4[0].selectFrom(x, y).add(bv).max(lov);
+                FloatVector o1 = JOIN4[1].selectFrom(x, y).add(bv).max(lov);
+                if (clip) {
+                    o0 = o0.min(hiv);
+                    o1 = o1.min(hiv);
+                }
+                // Whole vectors inside the row or its slack: plain stores (masked stores are slow on Zen 4).
+                if (k0 + L <= n + slack) {
+                    o0.intoArray(dst, d + k0);
+                } else {
+                    o0.intoArray(dst, d + k0, VectorMask.fromLong(S, lanes(k0, n)));
+                }
+                if (k0 + 2 * L <= n + slack) {
+                    o1.intoArray(dst, d + k0 + L);
+                } else {
+                    o1.intoArray(dst, d + k0 + L, VectorMask.fromLong(S, lanes(k0 + L, n)));
+                }
+            }
+        }
+        return Math.min(4 * j, n);
+    }
+
+    /** {@link #joinClamp4} with the residual added before the bias. */
+    private static int joinResidualClamp4(int n, int slack, float[] src, int so, int srcStride, float[] res, int ro, float bias,
+            float lo, float hi, float[] dst, int d) {
+        boolean clip = hi != Float.POSITIVE_INFINITY; // the min only for Clip (each is several instructions)
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        FloatVector lov = FloatVector.broadcast(S, lo);
+        FloatVector hiv = FloatVector.broadcast(S, hi);
+        int j = 0;
+        for (; 4 * j < n; j += L) {
+            if (so + 3 * srcStride + j + L > src.length || d + 4 * (j + L) > dst.length
+                    || ro + 4 * (j + L) > res.length) {
+                break;
+            }
+            FloatVector p0 = FloatVector.fromArray(S, src, so + j);
+            FloatVector p1 = FloatVector.fromArray(S, src, so + srcStride + j);
+            FloatVector p2 = FloatVector.fromArray(S, src, so + 2 * srcStride + j);
+            FloatVector p3 = FloatVector.fromArray(S, src, so + 3 * srcStride + j);
+            for (int h = 0; h < 2; h++) {
+                FloatVector x = JOIN2[h].selectFrom(p0, p1);
+                FloatVector y = JOIN2[h].selectFrom(p2, p3);
+                int k0 = 4 * j + 2 * h * L;
+                VectorMask<Float> m0 = VectorMask.fromLong(S, lanes(k0, n));
+                VectorMask<Float> m1 = VectorMask.fromLong(S, lanes(k0 + L, n));
+                boolean whole0 = k0 + L <= n + slack;
+                boolean whole1 = k0 + 2 * L <= n + slack;
+                FloatVector r0 = whole0 ? FloatVector.fromArray(S, res, ro + k0)
+                        : FloatVector.fromArray(S, res, ro + k0, m0);
+                FloatVector r1 = whole1 ? FloatVector.fromArray(S, res, ro + k0 + L)
+                        : FloatVector.fromArray(S, res, ro + k0 + L, m1);
+                FloatVector o0 = JOIN4[0].selectFrom(x, y).add(r0).add(bv).max(lov);
+                FloatVector o1 = JOIN4[1].selectFrom(x, y).add(r1).add(bv).max(lov);
+                if (clip) {
+                    o0 = o0.min(hiv);
+                    o1 = o1.min(hiv);
+                }
+                if (whole0) {
+                    o0.intoArray(dst, d + k0);
+                } else {
+                    o0.intoArray(dst, d + k0, m0);
+                }
+                if (whole1) {
+                    o1.intoArray(dst, d + k0 + L);
+                } else {
+                    o1.intoArray(dst, d + k0 + L, m1);
+                }
+            }
+        }
+        return Math.min(4 * j, n);
     }
 
     /** Bits of the lanes n of a vector starting at index {@code at} with {@code 0 <= at + n < limit}. */
