@@ -187,8 +187,8 @@ public interface Backend {
      * Winograd by columns' output rows: one pass instead of an interleave into a line, a residual add, a
      * bias/epilogue pass and a copy per row.
      */
-    void interleaveEpilogue(int phases, int n, int slack, float[] src, int srcOff, int srcStride, int srcRowStep, int rows,
-            float[] res, int resOff, float bias, Epilogue e, float[] dst, int dstOff, int dstRowStep);
+    void interleaveEpilogue(int phases, int n, int slack, float[] src, int srcOff, int srcStride, int srcRowStep,
+            int rows, float[] res, int resOff, float bias, Epilogue e, float[] dst, int dstOff, int dstRowStep);
 
     /** Whether {@link #interleaveEpilogue} takes this epilogue: none, Relu and Clip. */
     static boolean fusesInterleaveEpilogue(Epilogue e) {

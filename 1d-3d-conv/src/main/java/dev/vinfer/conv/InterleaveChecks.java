@@ -50,8 +50,8 @@ public final class InterleaveChecks {
         if (slack > 0 && res == dst) {
             throw new IllegalArgumentException("interleaveEpilogue: slack with the residual in dst");
         }
-        if (phases < 1 || n < 0 || slack < 0 || rows < 0 || srcRowStep < 0 || dstRowStep < 0 || !Backend.fusesInterleaveEpilogue(e)
-                || srcStride < Math.ceilDiv(n, phases)) {
+        if (phases < 1 || n < 0 || slack < 0 || rows < 0 || srcRowStep < 0 || dstRowStep < 0
+                || !Backend.fusesInterleaveEpilogue(e) || srcStride < Math.ceilDiv(n, phases)) {
             throw new IllegalArgumentException("interleaveEpilogue: phases=" + phases + " n=" + n + " rows=" + rows
                     + " srcStride=" + srcStride + " steps=" + srcRowStep + "," + dstRowStep + " epilogue="
                     + e.kind());

@@ -115,12 +115,12 @@ final class WinogradDenseColumns {
                     backend.deinterleaveClipped(mW, count, slack, in, 0, 0, 0, x0, a, patch, at, run, dyStep);
                 }
                 if (b > a) {
-                    backend.deinterleaveClipped(mW, count, slack, in, chBase + (z * s.inH + y0 + a) * s.inW, s.inW, s.inW,
-                            x0, b - a, patch, at + a * dyStep, run, dyStep);
+                    backend.deinterleaveClipped(mW, count, slack, in, chBase + (z * s.inH + y0 + a) * s.inW, s.inW,
+                            s.inW, x0, b - a, patch, at + a * dyStep, run, dyStep);
                 }
                 if (b < th.t) {
-                    backend.deinterleaveClipped(mW, count, slack, in, 0, 0, 0, x0, th.t - b, patch, at + b * dyStep, run,
-                            dyStep);
+                    backend.deinterleaveClipped(mW, count, slack, in, 0, 0, 0, x0, th.t - b, patch, at + b * dyStep,
+                            run, dyStep);
                 }
                 for (int dy = 0; dy < th.t; dy++) {
                     int y = y0 + dy;

@@ -345,7 +345,8 @@ class BackendPrimitivesTest {
                             int q = Math.min(rows - 1, (k - 3) / dstRowStep);
                             int at = k - 3 - q * dstRowStep;
                             boolean inSlack = k >= 3 && at >= n && at < n + slack;
-                            if (!inSlack) { // a later row's values over an earlier row's slack: checked as the later row's
+                            // (a later row's values over an earlier row's slack are checked as that row's)
+                            if (!inSlack) {
                                 assertEquals(want[k], dst[k], where + " slack=" + slack + " at " + k);
                             }
                         }

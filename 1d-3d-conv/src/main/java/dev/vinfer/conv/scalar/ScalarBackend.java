@@ -154,8 +154,8 @@ public final class ScalarBackend implements Backend {
     @Override
     public void deinterleaveClipped(int phases, int count, int slack, float[] src, int rowOff, int srcRowStep,
             int width, int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
-        InterleaveChecks.checkClipped(phases, count, slack, src, rowOff, srcRowStep, width, rows, dst, dstOff, dstStride,
-                dstRowStep);
+        InterleaveChecks.checkClipped(phases, count, slack, src, rowOff, srcRowStep, width, rows, dst, dstOff,
+                dstStride, dstRowStep);
         for (int q = 0; q < rows; q++) {
             for (int p = 0; p < phases; p++) {
                 for (int j = 0; j < count; j++) {

@@ -157,8 +157,8 @@ public final class VectorBackend implements Backend {
             int width, int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
         InterleaveChecks.checkClipped(phases, count, slack, src, rowOff, srcRowStep, width, rows, dst, dstOff,
                 dstStride, dstRowStep);
-        VectorInterleave.splitClipped(phases, count, slack, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff, dstStride,
-                dstRowStep);
+        VectorInterleave.splitClipped(phases, count, slack, src, rowOff, srcRowStep, width, x0, rows, dst, dstOff,
+                dstStride, dstRowStep);
     }
 
     @Override
@@ -167,8 +167,8 @@ public final class VectorBackend implements Backend {
             int dstRowStep) {
         InterleaveChecks.checkEpilogue(phases, n, slack, src, srcOff, srcStride, srcRowStep, rows, res, resOff, e, dst,
                 dstOff, dstRowStep);
-        VectorInterleave.joinEpilogue(phases, n, slack, src, srcOff, srcStride, srcRowStep, rows, res, resOff, bias, e, dst,
-                dstOff, dstRowStep);
+        VectorInterleave.joinEpilogue(phases, n, slack, src, srcOff, srcStride, srcRowStep, rows, res, resOff, bias,
+                e, dst, dstOff, dstRowStep);
     }
 
     @Override

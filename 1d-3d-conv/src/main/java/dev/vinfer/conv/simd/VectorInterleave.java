@@ -232,8 +232,8 @@ final class VectorInterleave {
      * stores the lanes below n (plain stores for whole vectors, masked for the last); other strides, and blocks
      * whose accesses would reach past an array (see {@link #splitClipped4}), go element by element.
      */
-    static void joinEpilogue(int phases, int n, int slack, float[] src, int srcOff, int srcStride, int srcRowStep, int rows,
-            float[] res, int resOff, float bias, Epilogue e, float[] dst, int dstOff, int dstRowStep) {
+    static void joinEpilogue(int phases, int n, int slack, float[] src, int srcOff, int srcStride, int srcRowStep,
+            int rows, float[] res, int resOff, float bias, Epilogue e, float[] dst, int dstOff, int dstRowStep) {
         float lo = e.kind() == Epilogue.Kind.NONE ? Float.NEGATIVE_INFINITY
                 : e.kind() == Epilogue.Kind.RELU ? 0f : e.min();
         float hi = e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
@@ -258,7 +258,6 @@ final class VectorInterleave {
     /** The vector part of {@link #joinEpilogue} without a residual; returns the first output left to scalar code. */
     private static int joinClamp4(int n, int slack, float[] src, int so, int srcStride, float bias, float lo, float hi,
             float[] dst, int d) {
-        boolean clip = hi != Float.POSITIVE_INFINITY; // the min only for Clip (each is several instructions)
         FloatVector bv = FloatVector.broadcast(S, bias);
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
@@ -275,12 +274,10 @@ final class VectorInterleave {
                 FloatVector x = JOIN2[h].selectFrom(p0, p1);
                 FloatVector y = JOIN2[h].selectFrom(p2, p3);
                 int k0 = 4 * j + 2 * h * L;
-                FloatVector o0 = JOIN4[0].selectFrom(x, y).add(bv).max(lov);
-                FloatVector o1 = JOIN4[1].selectFrom(x, y).add(bv).max(lov);
-                if (clip) {
-                    o0 = o0.min(hiv);
-                    o1 = o1.min(hiv);
-                }
+                // Always both bounds (infinite where the epilogue has none): no vector phi; a max-only form
+                // measured no faster.
+                FloatVector o0 = JOIN4[0].selectFrom(x, y).add(bv).max(lov).min(hiv);
+                FloatVector o1 = JOIN4[1].selectFrom(x, y).add(bv).max(lov).min(hiv);
                 // Whole vectors inside the row or its slack: plain stores (masked stores are slow on Zen 4).
                 if (k0 + L <= n + slack) {
                     o0.intoArray(dst, d + k0);
@@ -298,9 +295,8 @@ final class VectorInterleave {
     }
 
     /** {@link #joinClamp4} with the residual added before the bias. */
-    private static int joinResidualClamp4(int n, int slack, float[] src, int so, int srcStride, float[] res, int ro, float bias,
-            float lo, float hi, float[] dst, int d) {
-        boolean clip = hi != Float.POSITIVE_INFINITY; // the min only for Clip (each is several instructions)
+    private static int joinResidualClamp4(int n, int slack, float[] src, int so, int srcStride, float[] res, int ro,
+            float bias, float lo, float hi, float[] dst, int d) {
         FloatVector bv = FloatVector.broadcast(S, bias);
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
@@ -318,29 +314,23 @@ final class VectorInterleave {
                 FloatVector x = JOIN2[h].selectFrom(p0, p1);
                 FloatVector y = JOIN2[h].selectFrom(p2, p3);
                 int k0 = 4 * j + 2 * h * L;
-                VectorMask<Float> m0 = VectorMask.fromLong(S, lanes(k0, n));
-                VectorMask<Float> m1 = VectorMask.fromLong(S, lanes(k0 + L, n));
-                boolean whole0 = k0 + L <= n + slack;
-                boolean whole1 = k0 + 2 * L <= n + slack;
-                FloatVector r0 = whole0 ? FloatVector.fromArray(S, res, ro + k0)
-                        : FloatVector.fromArray(S, res, ro + k0, m0);
-                FloatVector r1 = whole1 ? FloatVector.fromArray(S, res, ro + k0 + L)
-                        : FloatVector.fromArray(S, res, ro + k0 + L, m1);
-                FloatVector o0 = JOIN4[0].selectFrom(x, y).add(r0).add(bv).max(lov);
-                FloatVector o1 = JOIN4[1].selectFrom(x, y).add(r1).add(bv).max(lov);
-                if (clip) {
-                    o0 = o0.min(hiv);
-                    o1 = o1.min(hiv);
-                }
-                if (whole0) {
-                    o0.intoArray(dst, d + k0);
+                FloatVector o0 = JOIN4[0].selectFrom(x, y);
+                FloatVector o1 = JOIN4[1].selectFrom(x, y);
+                // Each store's whole sequence in its own branch (no vector phi).
+                if (k0 + L <= n + slack) {
+                    o0.add(FloatVector.fromArray(S, res, ro + k0)).add(bv).max(lov).min(hiv).intoArray(dst, d + k0);
                 } else {
-                    o0.intoArray(dst, d + k0, m0);
+                    VectorMask<Float> m0 = VectorMask.fromLong(S, lanes(k0, n));
+                    o0.add(FloatVector.fromArray(S, res, ro + k0, m0)).add(bv).max(lov).min(hiv)
+                            .intoArray(dst, d + k0, m0);
                 }
-                if (whole1) {
-                    o1.intoArray(dst, d + k0 + L);
+                if (k0 + 2 * L <= n + slack) {
+                    o1.add(FloatVector.fromArray(S, res, ro + k0 + L)).add(bv).max(lov).min(hiv)
+                            .intoArray(dst, d + k0 + L);
                 } else {
-                    o1.intoArray(dst, d + k0 + L, m1);
+                    VectorMask<Float> m1 = VectorMask.fromLong(S, lanes(k0 + L, n));
+                    o1.add(FloatVector.fromArray(S, res, ro + k0 + L, m1)).add(bv).max(lov).min(hiv)
+                            .intoArray(dst, d + k0 + L, m1);
                 }
             }
         }
