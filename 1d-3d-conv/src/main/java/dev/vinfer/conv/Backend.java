@@ -319,20 +319,26 @@ public interface Backend {
 
     /**
      * MaxPool's most common window along W, 3 taps with stride 2, over {@code rows} input rows at once: for
-     * {@code i < count}, {@code dst[dOff + i] = max over b < rows, t < 3 of src[sOff + b * rowStep + 2 * i + t]}.
-     * Reads columns {@code [0, 2 * count]} of each row; {@code rows >= 1}. The value of a window holding a NaN is
-     * unspecified (a kernel may use a compare-and-blend maximum): callers check their input for NaN first. This
-     * default is the plain reference; a backend may override it with a faster kernel.
+     * {@code i < count}, {@code dst[dOff + i]} = the max over {@code b < rows, t < 3} of the taps
+     * {@code src[sOff + b * rowStep + 2 * i + t]} that are not NaN, NaN when all of them are (MaxPool's reference
+     * results; which of +0 and -0 a zero maximum gives is left open). Reads columns {@code [0, 2 * count]} of each
+     * row; {@code rows} is 1, 2 or 3 (a 3x3 window's rows inside the input). This default is the plain reference; a backend may override it with a faster kernel.
      */
     default void maxPool3s2Rows(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
         PoolChecks.max3s2(src, sOff, rows, rowStep, count, dst, dOff);
         for (int i = 0; i < count; i++) {
-            float m = Float.NEGATIVE_INFINITY;
+            float best = Float.NEGATIVE_INFINITY;
+            boolean any = false;
             for (int b = 0; b < rows; b++) {
                 int s = sOff + b * rowStep + 2 * i;
-                m = Math.max(m, Math.max(src[s], Math.max(src[s + 1], src[s + 2])));
+                for (int t = 0; t < 3; t++) {
+                    if (src[s + t] >= best) {
+                        best = src[s + t];
+                        any = true;
+                    }
+                }
             }
-            dst[dOff + i] = m;
+            dst[dOff + i] = any ? best : Float.NaN;
         }
     }
 

@@ -22,8 +22,8 @@ public final class PoolChecks {
         Objects.requireNonNull(dst, "dst");
         nonNegative("count", count);
         nonNegative("rowStep", rowStep);
-        if (rows < 1) {
-            throw new IllegalArgumentException("rows must be at least 1, got " + rows);
+        if (rows < 1 || rows > 3) {
+            throw new IllegalArgumentException("rows must be 1, 2 or 3, got " + rows);
         }
         Objects.checkFromIndexSize(dOff, count, dst.length);
         if (count > 0) {

@@ -11,20 +11,16 @@ import org.junit.jupiter.api.Test;
  * {@link Backend#maxPool3s2Block} on every backend against the definition (written out here): seeded random blocks
  * with output rows from 0 to 40 wide (below, at and above the 8- and 16-lane vector widths, where the vector kernel
  * switches from one whole-vector step per row with surplus lanes to full rows), 0-12 rows, row and block steps with
- * and without gaps, -inf, +inf and signed zeros. The source array ends exactly at the last column the call may
- * read, so a kernel reading past it fails; dst outside the block must be untouched (the elements between one row's
- * outputs and the next row's are allowed to change: the contract leaves them to the caller).
+ * and without gaps, -inf, +inf, signed zeros and NaN (the patterns of {@link MaxPool3s2RowsTest#addNaN}; with
+ * narrow rows a NaN may also sit where only a step's surplus lanes read it). The source array ends exactly at the
+ * last column the call may read, so a kernel reading past it fails; dst outside the block must be untouched (the
+ * elements between one row's outputs and the next row's are allowed to change: the contract leaves them to the
+ * caller).
  */
 class MaxPool3s2BlockTest {
 
     private static float definition(float[] src, int s, int rowStep, int i) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (int b = 0; b < 3; b++) {
-            for (int t = 0; t < 3; t++) {
-                m = Math.max(m, src[s + b * rowStep + 2 * i + t]);
-            }
-        }
-        return m;
+        return MaxPool3s2RowsTest.definition(src, s, 3, rowStep, i);
     }
 
     private static void check(Backend be, long seed) {
@@ -46,6 +42,8 @@ class MaxPool3s2BlockTest {
                 default -> Float.POSITIVE_INFINITY;
             };
         }
+        // "past the first row": past block row 0's first input row (NaN there may still be in a later row's first)
+        MaxPool3s2RowsTest.addNaN(r, src, Math.min(src.length, sOff + 2 * count + 1));
         int dOff = r.nextInt(3);
         int blockEnd = n == 0 ? dOff : dOff + (n - 1) * dStep + count;
         float[] dst = random(r, blockEnd + r.nextInt(3));
@@ -96,6 +94,59 @@ class MaxPool3s2BlockTest {
                     for (int ox = 0; ox < 13; ox++) {
                         assertEquals(definition(src, p * 729 + 2 * oy * 27, 27, ox), dst[p * 169 + oy * 13 + ox],
                                 be.name() + " plane " + p + " at " + oy + "," + ox);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * NaN at pinned places of whole planes (n output rows over 2n + 1 input rows, as in the networks): in the odd
+     * input rows only (never a window's first row: the vector kernel's fast maximum skips them), in the even rows
+     * (the rows it then redoes), filling one whole window (NaN out), at column 2 * count of a row (read by the last
+     * output only), and at the column where a step's last tap comes from the next step. Widths around the vector
+     * steps and the networks' (13, 27, 55, 56 outputs).
+     */
+    @Test
+    void nanAtPinnedPlaces() {
+        int[] counts = {1, 5, 7, 8, 9, 13, 15, 16, 17, 24, 27, 31, 32, 33, 40, 55, 56};
+        for (Backend be : TestSupport.backends()) {
+            for (int count : counts) {
+                for (int pattern = 0; pattern < 5; pattern++) {
+                    long seed = 49_000L + count * 8L + pattern;
+                    Random r = new Random(seed);
+                    int n = 1 + r.nextInt(6);
+                    int w = 2 * count + 1 + r.nextInt(3);
+                    float[] src = random(r, (2 * n + 1) * w);
+                    int row = 2 * r.nextInt(n + 1); // an even input row
+                    switch (pattern) {
+                        case 0, 1 -> {
+                            for (int k = 0; k < 1 + count / 4; k++) {
+                                int y = 2 * r.nextInt(n + (pattern == 1 ? 1 : 0)) + (pattern == 0 ? 1 : 0);
+                                src[y * w + r.nextInt(2 * count + 1)] = Float.NaN;
+                            }
+                        }
+                        case 2 -> {
+                            int i = r.nextInt(count);
+                            int y = 2 * r.nextInt(n);
+                            for (int b = 0; b < 3; b++) {
+                                java.util.Arrays.fill(src, (y + b) * w + 2 * i, (y + b) * w + 2 * i + 3, Float.NaN);
+                            }
+                        }
+                        case 3 -> src[row * w + 2 * count] = Float.NaN;
+                        default -> {
+                            for (int lanes : new int[] {4, 8, 16}) { // column 2L: the step's top lane, L lanes
+                                src[row * w + Math.min(2 * count, 2 * lanes)] = Float.NaN;
+                            }
+                        }
+                    }
+                    float[] dst = new float[n * count];
+                    be.maxPool3s2Block(src, 0, w, 2 * w, count, n, dst, 0, count);
+                    for (int k = 0; k < n; k++) {
+                        for (int i = 0; i < count; i++) {
+                            assertEquals(definition(src, 2 * k * w, w, i), dst[k * count + i], be.name() + " count="
+                                    + count + " pattern=" + pattern + " seed=" + seed + " at " + k + "," + i);
+                        }
                     }
                 }
             }
