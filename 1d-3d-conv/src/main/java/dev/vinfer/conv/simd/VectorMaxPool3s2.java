@@ -74,13 +74,13 @@ final class VectorMaxPool3s2 {
      * border rows this serves are few. Rows shorter than a vector run scalar code, and the op does them in
      * {@link #block} when it can.
      */
-    static void rows(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
+    static void rows(float[] src, int sOff, int rows, int rowStep, int count, int lead, float[] dst, int dOff) {
         int second = rows > 1 ? rowStep : 0;
         int third = rows > 2 ? 2 * rowStep : second;
         if (count >= L) {
-            full(src, sOff, second, third, count, dst, dOff);
+            full(src, sOff - lead, second, third, count, lead, dst, dOff);
         } else {
-            scalar(src, sOff, second, third, count, dst, dOff);
+            scalar(src, sOff - lead, second, third, count, lead, dst, dOff);
         }
     }
 
@@ -92,14 +92,14 @@ final class VectorMaxPool3s2 {
      * per-thread buffer instead, and a row whose reads would pass the array's end runs scalar code. Before session
      * 6, such rows ran scalar code: 0.18 ms for 256 planes of 27x27 against 0.04 with whole vectors.
      */
-    static void block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst, int dOff,
-            int dStep) {
+    static void block(float[] src, int sOff, int rowStep, int sStep, int count, int n, int lead, float[] dst,
+            int dOff, int dStep) {
         if (count == 0) {
             return;
         }
         if (count >= L) {
             for (int k = 0; k < n; k++) {
-                full(src, sOff + k * sStep, rowStep, 2 * rowStep, count, dst, dOff + k * dStep);
+                full(src, sOff + k * sStep - lead, rowStep, 2 * rowStep, count, lead, dst, dOff + k * dStep);
             }
             return;
         }
@@ -107,27 +107,34 @@ final class VectorMaxPool3s2 {
         // (reads) or the block's last output (writes), that row goes through the buffer or scalar code
         long lastRead = 2L * rowStep + 2L * L;
         long blockEnd = dOff + (long) (n - 1) * dStep + count;
-        // the columns the row's windows read, 0 .. 2 * count, in the two vectors of row maxima
-        VectorMask<Float> cols0 = S.indexInRange(0, 2 * count + 1);
+        // the columns the row's windows read, lead .. 2 * count from the window of output 0, in the two vectors
+        // of row maxima; column 0 with a lead is padding (masked off the loads, then -inf)
+        VectorMask<Float> cols0 = S.indexInRange(-lead, 2 * count + 1 - lead);
         VectorMask<Float> cols1 = S.indexInRange(L, 2 * count + 1);
+        VectorMask<Float> inside = S.indexInRange(-lead, L);
+        FloatVector padding = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         float[] tmp = null;
         for (int k = 0; k < n; k++) {
-            int s = sOff + k * sStep;
+            int s = sOff + k * sStep - lead;
             int d = dOff + k * dStep;
             if (s + lastRead > src.length) {
-                scalar(src, s, rowStep, 2 * rowStep, count, dst, d);
+                scalar(src, s, rowStep, 2 * rowStep, count, lead, dst, d);
                 continue;
             }
-            FloatVector v0 = FloatVector.fromArray(S, src, s);
+            FloatVector v0 = FloatVector.fromArray(S, src, s, inside);
             FloatVector v1 = FloatVector.fromArray(S, src, s + L);
-            FloatVector x0 = FloatVector.fromArray(S, src, s + rowStep);
+            FloatVector x0 = FloatVector.fromArray(S, src, s + rowStep, inside);
             FloatVector x1 = FloatVector.fromArray(S, src, s + rowStep + L);
             v0 = v0.blend(x0, v0.compare(VectorOperators.LT, x0));
             v1 = v1.blend(x1, v1.compare(VectorOperators.LT, x1));
-            x0 = FloatVector.fromArray(S, src, s + 2 * rowStep);
+            x0 = FloatVector.fromArray(S, src, s + 2 * rowStep, inside);
             x1 = FloatVector.fromArray(S, src, s + 2 * rowStep + L);
             v0 = v0.blend(x0, v0.compare(VectorOperators.LT, x0));
             v1 = v1.blend(x1, v1.compare(VectorOperators.LT, x1));
+            // a NaN row maximum (row 0 had NaN there) in the row's own columns: lanes past them read other rows
+            boolean bad = v0.compare(VectorOperators.NE, v0, cols0).or(v1.compare(VectorOperators.NE, v1, cols1))
+                    .anyTrue();
+            v0 = padding.blend(v0, inside);
             FloatVector first = EVEN.selectFrom(v0, v1);
             FloatVector mid = ODD.selectFrom(v0, v1);
             FloatVector last = EVEN_PLUS_TWO.selectFrom(v0, v1);
@@ -142,9 +149,8 @@ final class VectorMaxPool3s2 {
                 m.intoArray(tmp, 0);
                 System.arraycopy(tmp, 0, dst, d, count);
             }
-            // a NaN row maximum (row 0 had NaN there) in the row's own columns: lanes past them read other rows
-            if (v0.compare(VectorOperators.NE, v0, cols0).or(v1.compare(VectorOperators.NE, v1, cols1)).anyTrue()) {
-                scalar(src, s, rowStep, 2 * rowStep, count, dst, d);
+            if (bad) {
+                scalar(src, s, rowStep, 2 * rowStep, count, lead, dst, d);
             }
         }
     }
@@ -154,16 +160,20 @@ final class VectorMaxPool3s2 {
 
     /**
      * A row of at least L outputs over the input rows at {@code sOff}, {@code sOff + second} and {@code sOff +
-     * third}: the chain of steps described in the class comment.
+     * third}, the window of output 0 starting at column 0 (column {@code lead} when column 0 is padding): the chain
+     * of steps described in the class comment.
      */
-    private static void full(float[] src, int sOff, int second, int third, int count, float[] dst, int dOff) {
+    private static void full(float[] src, int sOff, int second, int third, int count, int lead, float[] dst,
+            int dOff) {
         int last = count - L;
-        // step 0: row maxima of columns 0 .. 2L - 1
-        FloatVector v0 = FloatVector.fromArray(S, src, sOff);
+        // step 0: row maxima of columns 0 .. 2L - 1; a padding column 0 is masked off the loads (so it may lie
+        // before the array's start), then set to -inf
+        VectorMask<Float> inside = S.indexInRange(-lead, L);
+        FloatVector v0 = FloatVector.fromArray(S, src, sOff, inside);
         FloatVector v1 = FloatVector.fromArray(S, src, sOff + L);
-        FloatVector x0 = FloatVector.fromArray(S, src, sOff + second);
+        FloatVector x0 = FloatVector.fromArray(S, src, sOff + second, inside);
         FloatVector x1 = FloatVector.fromArray(S, src, sOff + second + L);
-        FloatVector y0 = FloatVector.fromArray(S, src, sOff + third);
+        FloatVector y0 = FloatVector.fromArray(S, src, sOff + third, inside);
         FloatVector y1 = FloatVector.fromArray(S, src, sOff + third + L);
         v0 = v0.blend(x0, v0.compare(VectorOperators.LT, x0));
         v1 = v1.blend(x1, v1.compare(VectorOperators.LT, x1));
@@ -173,6 +183,7 @@ final class VectorMaxPool3s2 {
         FloatVector zero = FloatVector.zero(S);
         FloatVector bad0 = v0.mul(zero);
         FloatVector bad1 = v1.mul(zero);
+        v0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY).blend(v0, inside);
         FloatVector first = EVEN.selectFrom(v0, v1);
         FloatVector mid = ODD.selectFrom(v0, v1);
         int p = 0;
@@ -214,28 +225,31 @@ final class VectorMaxPool3s2 {
         m.blend(tap3, m.compare(VectorOperators.LT, tap3)).intoArray(dst, dOff + last);
         if (bad0.compare(VectorOperators.NE, bad0).anyTrue()) {
             // a NaN in row 0 of some window (or an infinite row maximum, which the sums cannot tell from it)
-            scalar(src, sOff, second, third, count, dst, dOff);
+            scalar(src, sOff, second, third, count, lead, dst, dOff);
         }
     }
 
     /**
-     * The reference results over the input rows at {@code sOff}, {@code sOff + second} and {@code sOff + third}:
-     * the max of each window's taps that are not NaN, NaN when all of them are. Math.max first (branch-free; a
-     * compare-and-branch per tap mispredicts half the time on real data), the NaN-skipping loop for an output only
-     * when that gave NaN.
+     * The reference results over the input rows at {@code sOff}, {@code sOff + second} and {@code sOff + third},
+     * the window of output 0 starting at column {@code lead}: the max of each window's taps that are not NaN, NaN
+     * when all of them are. Math.max first (branch-free; a compare-and-branch per tap mispredicts half the time on
+     * real data), the NaN-skipping loop for an output only when that gave NaN.
      */
-    private static void scalar(float[] src, int sOff, int second, int third, int count, float[] dst, int dOff) {
+    private static void scalar(float[] src, int sOff, int second, int third, int count, int lead, float[] dst,
+            int dOff) {
         for (int i = 0; i < count; i++) {
             int s0 = sOff + 2 * i;
-            float m = Math.max(Math.max(src[s0], src[s0 + 1]), src[s0 + 2]);
-            m = Math.max(m, Math.max(Math.max(src[s0 + second], src[s0 + second + 1]), src[s0 + second + 2]));
-            m = Math.max(m, Math.max(Math.max(src[s0 + third], src[s0 + third + 1]), src[s0 + third + 2]));
+            int t0 = i == 0 ? lead : 0;
+            float m = Float.NEGATIVE_INFINITY;
+            for (int t = t0; t < 3; t++) {
+                m = Math.max(m, Math.max(src[s0 + t], Math.max(src[s0 + second + t], src[s0 + third + t])));
+            }
             if (m != m) {
                 float best = Float.NEGATIVE_INFINITY;
                 boolean any = false;
                 for (int b = 0; b < 3; b++) {
                     int s = s0 + (b == 0 ? 0 : b == 1 ? second : third);
-                    for (int t = 0; t < 3; t++) {
+                    for (int t = t0; t < 3; t++) {
                         if (src[s + t] >= best) {
                             best = src[s + t];
                             any = true;
