@@ -23,7 +23,7 @@ import java.util.function.Function;
  * java --add-modules jdk.incubator.vector -cp ops/target/test-classes:1d-3d-conv/target/classes:runtime/target/classes:ops/target/classes \
  *     dev.vinfer.ops.nn.pool.MaxPoolPairedProbe /tmp/old,/tmp/new 300 64,112,1,0 64,111,0,1 128,55,0,1 256,27,0,1 8,112,1,0,8
  * </pre>
- * A case is {@code planes,size,pad,ceil[,repeats]} (square planes, pads on every side, ceil mode 0/1): with
+ * A case is {@code planes,size,pad,ceil[,repeats]} (size H or HxW, pads on every side, ceil mode 0/1): with
  * repeats the run does the pool that many times over the same input, so that a small input (8 planes of 112x112:
  * 400 KB) is read from L2 while the work equals the repeats times the planes (64 planes of 112x112 read 3.2 MB, from
  * L3 in a loop like this one). Prints per case and build the median and best CPU time per run, and each build's
@@ -104,18 +104,22 @@ public final class MaxPoolPairedProbe {
     public static final class Target implements Function<String, Runnable> {
         @Override
         public Runnable apply(String spec) {
-            int[] f = Arrays.stream(spec.split(",")).mapToInt(Integer::parseInt).toArray();
+            String[] parts = spec.split(",");
+            String[] hw = parts[1].split("x");
+            parts[1] = "0";
+            int[] f = Arrays.stream(parts).mapToInt(Integer::parseInt).toArray();
             int planes = f[0];
-            int size = f[1];
+            int h = Integer.parseInt(hw[0]);
+            int w = hw.length > 1 ? Integer.parseInt(hw[1]) : h;
             int pad = f[2];
             boolean ceil = f[3] != 0;
             int repeats = f.length > 4 ? f[4] : 1;
             PoolWindow window = new PoolWindow(new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1},
                     new int[] {pad, pad, pad, pad}, PaddingPolicy.EXPLICIT, ceil);
-            PoolGeometry g = PoolGeometry.of(window, new int[] {1, planes, size, size});
+            PoolGeometry g = PoolGeometry.of(window, new int[] {1, planes, h, w});
             MaxPool3x3s2 pool = MaxPool3x3s2.plan(window, g);
             Random r = new Random(3);
-            float[] in = new float[planes * size * size];
+            float[] in = new float[planes * h * w];
             for (int i = 0; i < in.length; i++) {
                 in[i] = (float) r.nextGaussian();
             }
