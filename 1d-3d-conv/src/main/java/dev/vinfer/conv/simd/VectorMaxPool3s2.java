@@ -41,28 +41,30 @@ import jdk.incubator.vector.VectorOperators;
  * inlined in the network).
  */
 final class VectorMaxPool3s2 {
-    /** Two-source permute indexes (selectFrom(a, b)): lane j = element 2j or 2j + 1 of the pair. */
-    private static final FloatVector EVEN = VectorInterleave.SPLIT2[0];
-    private static final FloatVector ODD = VectorInterleave.SPLIT2[1];
-    /** Lane j = element j + 1 of the pair: this step's first taps moved down, the next step's first on top. */
-    private static final FloatVector NEXT;
-    /** Lane j = element j + 1 of the pair for j < L - 1, the second vector's top lane on top. */
-    private static final FloatVector LAST;
-    /** Lane j = element 2j + 2 of the pair for j < L - 1 (top lane unused): last taps of a row shorter than L. */
-    private static final FloatVector EVEN_PLUS_TWO;
+    /**
+     * Two-source permute indexes (selectFrom(a, b): index i < L is a's lane i, else b's lane i - L), one vector
+     * each: EVEN lane j = element 2j of the pair, ODD 2j + 1; NEXT j + 1 (this step's first taps moved down, the
+     * next step's first on top); LAST j + 1 for j < L - 1 and the second vector's top lane on top; EVEN_PLUS_TWO
+     * 2j + 2 for j < L - 1 (top lane unused: the last taps of a row shorter than L). The methods load the ones
+     * they use into locals before their loops. As static final FloatVector constants (sessions 5-6) they were
+     * unboxed at each use inside the loop, and since the loop stores to a float[], C2 could not tell their payload
+     * arrays from dst and reloaded them every step: 7-17% slower in the paired probe.
+     */
+    private static final float[] INDEXES = new float[5 * L];
+    private static final int EVEN = 0;
+    private static final int ODD = L;
+    private static final int NEXT = 2 * L;
+    private static final int LAST = 3 * L;
+    private static final int EVEN_PLUS_TWO = 4 * L;
 
     static {
-        float[] next = new float[L];
-        float[] last = new float[L];
-        float[] even2 = new float[L];
         for (int j = 0; j < L; j++) {
-            next[j] = j + 1;
-            last[j] = j < L - 1 ? j + 1 : 2 * L - 1;
-            even2[j] = j < L - 1 ? 2 * j + 2 : 0;
+            INDEXES[EVEN + j] = 2 * j;
+            INDEXES[ODD + j] = 2 * j + 1;
+            INDEXES[NEXT + j] = j + 1;
+            INDEXES[LAST + j] = j < L - 1 ? j + 1 : 2 * L - 1;
+            INDEXES[EVEN_PLUS_TWO + j] = j < L - 1 ? 2 * j + 2 : 0;
         }
-        NEXT = FloatVector.fromArray(S, next, 0);
-        LAST = FloatVector.fromArray(S, last, 0);
-        EVEN_PLUS_TWO = FloatVector.fromArray(S, even2, 0);
     }
 
     private VectorMaxPool3s2() {
@@ -115,6 +117,9 @@ final class VectorMaxPool3s2 {
         VectorMask<Float> inside = S.indexInRange(-lead, L);
         VectorMask<Float> outputs = S.indexInRange(0, count);
         FloatVector padding = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector even = FloatVector.fromArray(S, INDEXES, EVEN);
+        FloatVector odd = FloatVector.fromArray(S, INDEXES, ODD);
+        FloatVector evenPlusTwo = FloatVector.fromArray(S, INDEXES, EVEN_PLUS_TWO);
         for (int k = 0; k < n; k++) {
             int s = sOff + k * sStep - lead;
             int d = dOff + k * dStep;
@@ -136,9 +141,9 @@ final class VectorMaxPool3s2 {
             boolean bad = v0.compare(VectorOperators.NE, v0, cols0).or(v1.compare(VectorOperators.NE, v1, cols1))
                     .anyTrue();
             v0 = padding.blend(v0, inside);
-            FloatVector first = EVEN.selectFrom(v0, v1);
-            FloatVector mid = ODD.selectFrom(v0, v1);
-            FloatVector last = EVEN_PLUS_TWO.selectFrom(v0, v1);
+            FloatVector first = even.selectFrom(v0, v1);
+            FloatVector mid = odd.selectFrom(v0, v1);
+            FloatVector last = evenPlusTwo.selectFrom(v0, v1);
             FloatVector m = first.blend(mid, first.compare(VectorOperators.LT, mid));
             m = m.blend(last, m.compare(VectorOperators.LT, last));
             if (d + L <= blockEnd) {
@@ -160,6 +165,9 @@ final class VectorMaxPool3s2 {
     private static void full(float[] src, int sOff, int second, int third, int count, int lead, float[] dst,
             int dOff) {
         int last = count - L;
+        FloatVector even = FloatVector.fromArray(S, INDEXES, EVEN);
+        FloatVector odd = FloatVector.fromArray(S, INDEXES, ODD);
+        FloatVector next = FloatVector.fromArray(S, INDEXES, NEXT);
         // step 0: row maxima of columns 0 .. 2L - 1; a padding column 0 is masked off the loads (so it may lie
         // before the array's start), then set to -inf
         VectorMask<Float> inside = S.indexInRange(-lead, L);
@@ -178,8 +186,8 @@ final class VectorMaxPool3s2 {
         FloatVector bad0 = v0.mul(zero);
         FloatVector bad1 = v1.mul(zero);
         v0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY).blend(v0, inside);
-        FloatVector first = EVEN.selectFrom(v0, v1);
-        FloatVector mid = ODD.selectFrom(v0, v1);
+        FloatVector first = even.selectFrom(v0, v1);
+        FloatVector mid = odd.selectFrom(v0, v1);
         int p = 0;
         while (p < last) {
             // the next step, flush with the row's end when fewer than L outputs are left after this one (then
@@ -198,12 +206,12 @@ final class VectorMaxPool3s2 {
             n1 = n1.blend(y1, n1.compare(VectorOperators.LT, y1));
             bad0 = n0.fma(zero, bad0);
             bad1 = n1.fma(zero, bad1);
-            FloatVector nextFirst = EVEN.selectFrom(n0, n1);
-            FloatVector tap3 = NEXT.selectFrom(first, nextFirst);
+            FloatVector nextFirst = even.selectFrom(n0, n1);
+            FloatVector tap3 = next.selectFrom(first, nextFirst);
             FloatVector m = first.blend(mid, first.compare(VectorOperators.LT, mid));
             m.blend(tap3, m.compare(VectorOperators.LT, tap3)).intoArray(dst, dOff + p);
             first = nextFirst;
-            mid = ODD.selectFrom(n0, n1);
+            mid = odd.selectFrom(n0, n1);
             p = q;
         }
         // the last step's top output needs column 2 * count: row maxima of columns 2 * count - L + 1 .. 2 * count
@@ -214,7 +222,7 @@ final class VectorMaxPool3s2 {
         e = e.blend(x0, e.compare(VectorOperators.LT, x0));
         e = e.blend(y0, e.compare(VectorOperators.LT, y0));
         bad0 = e.fma(zero, bad0).add(bad1);
-        FloatVector tap3 = LAST.selectFrom(first, e);
+        FloatVector tap3 = FloatVector.fromArray(S, INDEXES, LAST).selectFrom(first, e);
         FloatVector m = first.blend(mid, first.compare(VectorOperators.LT, mid));
         m.blend(tap3, m.compare(VectorOperators.LT, tap3)).intoArray(dst, dOff + last);
         if (bad0.compare(VectorOperators.NE, bad0).anyTrue()) {
