@@ -20,7 +20,8 @@ import java.util.Arrays;
  * <p>Why: {@link DepthwiseConv} vectorizes along a channel's rows, so a 7x7 or 14x14 plane fills its vectors only
  * partly and pays a set-up per channel (a copy into a prepared plane, two or three kernel calls); here the fixed
  * costs are per block of B channels, and every vector lane does useful work whatever the plane size or stride.
- * The price is the two transposes (a few permutes per value). {@link ConvAlgorithm#depthwise} says where each wins.
+ * The price is the two transposes (a few permutes per value). {@link AutoDepthwiseRule#depthwise} says where each
+ * wins.
  *
  * <p>The pads of the interleaved plane are zeroed once per task: every block writes the same positions, so they stay
  * zero. Lanes past the last channel (C not a multiple of B) repeat the last channel's input, have zero weights and

@@ -15,9 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * directly;</li>
  * <li>per block of 32 output channels: the {@code t^2} products {@code U_pos x V_pos} for all tiles at once
  * ({@link TileGemm}; each transformed weight read from memory once, front to back), then right away, while the
- * block's products ({@code t^2 x 16 x 32} floats) are in L1/L2, {@code A^T} along W and H, the outputs scattered
- * into the block's
- * planes, and residual, bias and epilogue per plane.</li>
+ * block's products ({@code t^2 x 16 x 32} floats) are in L1/L2, {@code A^T} along W and H, each of the block's
+ * output planes gathered from the result in one indexed pass, and residual, bias and epilogue per plane.</li>
  * </ol>
  *
  * <p>Threads: the input transform is split by input channels (one join), the products and output transform by
@@ -45,8 +44,12 @@ final class SmallPlaneWinograd extends PreparedConv {
     /** The zero-bordered plane: {@code padH x padW}, input (y, x) at {@code (y + pH, x + pW)}. */
     private final int padH;
     private final int padW;
-    /** {@code [oy * m + ox][tile]}: where in the output plane the tile's output (oy, ox) goes, or -1 (clipped). */
-    private final int[] dstIdx;
+    /**
+     * {@code [output pixel]}: where in a block's transformed outputs ({@code [oy * m + ox][tile slot][row]}, row 0)
+     * the pixel's value is, so that each output plane is one indexed gather (whole vectors) instead of a scalar
+     * store per tile output.
+     */
+    private final int[] outputSource;
     private final float[] bias;
     private final Epilogue epilogue;
     private final AtomicReference<Run> spare = new AtomicReference<>();
@@ -90,7 +93,8 @@ final class SmallPlaneWinograd extends PreparedConv {
         this.padH = nH * m + 2;
         this.padW = nW * m + 2;
         this.srcIdx = new int[positions * tiles];
-        this.dstIdx = new int[m * m * tiles];
+        this.outputSource = new int[s.outPlane()];
+        int run = slots * blockRows;
         for (int j = 0; j < tiles; j++) {
             int ty = j / nW;
             int tx = j % nW;
@@ -103,7 +107,9 @@ final class SmallPlaneWinograd extends PreparedConv {
                 for (int ox = 0; ox < m; ox++) {
                     int y = ty * m + oy;
                     int x = tx * m + ox;
-                    dstIdx[(oy * m + ox) * tiles + j] = y < s.outH && x < s.outW ? y * s.outW + x : -1;
+                    if (y < s.outH && x < s.outW) {
+                        outputSource[y * s.outW + x] = (oy * m + ox) * run + j * blockRows;
+                    }
                 }
             }
         }
@@ -204,12 +210,14 @@ final class SmallPlaneWinograd extends PreparedConv {
         int x1 = Math.min(padW, s.inW + s.pW);
         int base = inOff + (n * g.inChannels() + gi * cg) * inPlane;
         int posStride = cg * tiles;
+        // Every channel copies into the same rectangle of the plane, so its zero border is written once per call
+        // (the buffer is per thread and shared with other layers' geometries).
+        java.util.Arrays.fill(padded, 0, padH * padW, 0f);
         for (int c = c0; c < c1; c += block) {
             int nb = Math.min(block, c1 - c);
             int run = nb * tiles; // one (dy, dx) row of the block: its channels' tiles
             for (int i = 0; i < nb; i++) {
                 int ch = base + (c + i) * inPlane;
-                java.util.Arrays.fill(padded, 0, padH * padW, 0f);
                 for (int yy = y0; yy < y1 && x1 > x0; yy++) {
                     System.arraycopy(in, ch + (yy - s.pH) * s.inW + x0 - s.pW, padded, yy * padW + x0, x1 - x0);
                 }
@@ -235,8 +243,8 @@ final class SmallPlaneWinograd extends PreparedConv {
     }
 
     /**
-     * Output channels of row block b of group gi, image n: the products, A^T along W and H, the scatter into the
-     * output planes, then residual, bias and epilogue per plane.
+     * Output channels of row block b of group gi, image n: the products, A^T along W and H, each output plane
+     * gathered from the result, then residual, bias and epilogue per plane.
      */
     private void outputBlock(Scratch sc, float[] v, int n, int gi, int b, float[] out, int outOff, float[] res,
             int resDelta) {
@@ -276,16 +284,7 @@ final class SmallPlaneWinograd extends PreparedConv {
         for (int r = 0; r < rows; r++) {
             int ch = gi * mg + b * blockRows + r;
             int plane = outOff + (n * g.outChannels() + ch) * outPlane;
-            for (int q = 0; q < m * m; q++) {
-                int src = q * slots * blockRows + r;
-                int di = q * tiles;
-                for (int j = 0; j < tiles; j++) {
-                    int idx = dstIdx[di + j];
-                    if (idx >= 0) {
-                        out[plane + idx] = done[src + j * blockRows];
-                    }
-                }
-            }
+            backend.gather(done, r, outputSource, 0, out, plane, outPlane);
             addResidual(out, plane, outPlane, res, resDelta);
             backend.biasEpilogue(out, plane, outPlane, bias == null ? 0f : bias[ch], epilogue);
         }

@@ -106,12 +106,12 @@ final class WinogradDenseColumns {
                     boolean inside = z >= 0 && z < s.inD && y >= 0 && y < s.inH;
                     int ia = inside ? Math.min(span, Math.max(0, -x0)) : span;
                     int ib = inside ? Math.max(ia, Math.min(span, s.inW - x0)) : span;
-                    WinogradConv.zero(line, dst, dst + ia);
+                    WinogradInputTransform.zero(line, dst, dst + ia);
                     int rowAt = chBase + (z * s.inH + y) * s.inW;
                     if (ib > ia) {
                         System.arraycopy(in, rowAt + x0 + ia, line, dst + ia, ib - ia);
                     }
-                    WinogradConv.zero(line, dst + ib, dst + span);
+                    WinogradInputTransform.zero(line, dst + ib, dst + span);
                     for (int e = 0; e < extra; e++) {
                         int x = x0 + span + e;
                         patch[endsAt + e * nc * rows + r - r0] = inside && x >= 0 && x < s.inW ? in[rowAt + x] : 0f;

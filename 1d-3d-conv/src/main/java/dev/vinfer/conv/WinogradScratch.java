@@ -1,10 +1,12 @@
 package dev.vinfer.conv;
 
 /**
- * Per-thread buffers of {@link WinogradConv} and {@link WinogradDenseColumns}, grown on demand and kept (one per
- * thread, in a {@link ThreadLocal}).
+ * Per-thread buffers of {@link WinogradConv}'s strips and transforms, grown on demand and kept (one per thread, in a
+ * {@link ThreadLocal}).
  */
 final class WinogradScratch {
+    private static final ThreadLocal<WinogradScratch> PER_THREAD = ThreadLocal.withInitial(WinogradScratch::new);
+
     float[] patch = new float[0];
     float[] patch2 = new float[0];
     float[] v = new float[0];
@@ -15,6 +17,11 @@ final class WinogradScratch {
     float[] ends = new float[0];
     int[] srcOff = new int[8];
     int[] dstOff = new int[8];
+
+    /** This thread's buffers. */
+    static WinogradScratch ofThisThread() {
+        return PER_THREAD.get();
+    }
 
     static float[] grow(float[] a, int n) {
         return a.length >= n ? a : new float[n];

@@ -57,21 +57,61 @@ class BackendPrimitivesTest {
                 int sOff = r.nextInt(7);
                 int dOff = r.nextInt(7);
                 float[] src = random(r, sOff + rows * ldSrc + 3);
-                float[] dst = new float[dOff + cols * ldDst + 3];
-                java.util.Arrays.fill(dst, Float.NaN);
-                float[] want = dst.clone();
-                for (int i = 0; i < rows; i++) {
-                    for (int j = 0; j < cols; j++) {
-                        want[dOff + j * ldDst + i] = src[sOff + i * ldSrc + j];
-                    }
-                }
-                be.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
-                for (int i = 0; i < dst.length; i++) {
-                    assertEquals(want[i], dst[i], be.name() + " seed=" + seed + " i=" + i);
-                }
+                checkTranspose(be, src, sOff, ldSrc, rows, cols, dOff, ldDst, " seed=" + seed);
             }
             assertThrows(IllegalArgumentException.class, () -> be.transpose(new float[10], 0, 5, 3, 5, new float[15],
                     0, 3));
+        }
+    }
+
+    /**
+     * Column counts that are whole vectors (the in-register block path with 16 or 8 lanes; 4 lanes and the scalar
+     * backend take the other paths on the same cases): rows below, at and above whole blocks, pitches that are and
+     * are not multiples of the lane count, NaN and infinities carried bit for bit.
+     */
+    @Test
+    void transposeOfWholeVectorColumnsMatchesDefinition() {
+        int[] colCounts = {8, 16, 24, 32, 48};
+        int[] rowCounts = {0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 49, 64, 196};
+        for (Backend be : TestSupport.backends()) {
+            for (int cols : colCounts) {
+                for (int rows : rowCounts) {
+                    long seed = 7400L + 1000L * cols + rows;
+                    Random r = new Random(seed);
+                    int ldSrc = cols + (r.nextBoolean() ? 0 : 1 + r.nextInt(33));
+                    int ldDst = rows + (r.nextBoolean() ? 0 : 1 + r.nextInt(17));
+                    int sOff = r.nextInt(5);
+                    int dOff = r.nextInt(5);
+                    float[] src = random(r, sOff + rows * ldSrc + 2);
+                    if (src.length > sOff + 3) {
+                        src[sOff] = Float.NaN;
+                        src[sOff + 1] = Float.NEGATIVE_INFINITY;
+                        src[src.length - 3] = -0f;
+                    }
+                    checkTranspose(be, src, sOff, ldSrc, rows, cols, dOff, ldDst,
+                            " cols=" + cols + " rows=" + rows + " seed=" + seed);
+                }
+            }
+        }
+    }
+
+    /**
+     * Transposes {@code rows x cols} of src into a destination filled with a marker and compares every element of
+     * it, bit for bit, with the definition (elements outside the result must keep the marker).
+     */
+    private static void checkTranspose(Backend be, float[] src, int sOff, int ldSrc, int rows, int cols, int dOff,
+            int ldDst, String ctx) {
+        float[] dst = new float[dOff + cols * ldDst + 3];
+        java.util.Arrays.fill(dst, 12345f);
+        float[] want = dst.clone();
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                want[dOff + j * ldDst + i] = src[sOff + i * ldSrc + j];
+            }
+        }
+        be.transpose(src, sOff, ldSrc, rows, cols, dst, dOff, ldDst);
+        for (int i = 0; i < dst.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(dst[i]), be.name() + ctx + " i=" + i);
         }
     }
 

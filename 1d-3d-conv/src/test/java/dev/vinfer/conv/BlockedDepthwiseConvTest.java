@@ -114,7 +114,7 @@ class BlockedDepthwiseConvTest {
         }
     }
 
-    /** AUTO's rule ({@link ConvAlgorithm#depthwise}): blocked when strided or the output rows are short. */
+    /** AUTO's rule ({@link AutoDepthwiseRule#depthwise}): blocked when strided or the output rows are short. */
     @Test
     void autoTakesTheBlockedKernelOnStridedLayersAndShortRows() {
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 1, 1).build()));

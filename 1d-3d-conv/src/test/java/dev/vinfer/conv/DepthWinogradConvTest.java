@@ -139,7 +139,10 @@ class DepthWinogradConvTest {
         }
     }
 
-    /** AUTO's rule ({@link ConvAlgorithm#depthWinograd}): the 7x7x7 stem, not the 3x3x3 one nor 64-channel layers. */
+    /**
+     * AUTO's rule ({@link AutoImplicitIm2colRules#depthWinograd}): the 7x7x7 stem, not the 3x3x3 one nor 64-channel
+     * layers.
+     */
     @Test
     void autoTakesItForTheSevenDeepStem() {
         ConvGeometry stem = ConvGeometry.builder().channels(3, 64).input(16, 112, 112).kernel(7, 7, 7)
@@ -154,7 +157,9 @@ class DepthWinogradConvTest {
         assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(wide));
     }
 
-    /** AUTO's 3-D stride-2 rule ({@link ConvAlgorithm#stride2Implicit3d}), next to this stem in ResNet3D-10. */
+    /**
+     * AUTO's 3-D stride-2 rule ({@link AutoImplicitIm2colRules#stride2Implicit3d}), next to this stem in ResNet3D-10.
+     */
     @Test
     void autoTakesImplicitIm2colForStride2ThreeD() {
         ConvGeometry conv4 = ConvGeometry.builder().channels(64, 128).input(8, 28, 28).kernel(3, 3, 3)
@@ -165,7 +170,7 @@ class DepthWinogradConvTest {
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(conv7));
         ConvGeometry few = ConvGeometry.builder().channels(8, 128).input(8, 28, 28).kernel(3, 3, 3)
                 .strides(2, 2, 2).padsOnnx(1, 1, 1, 1, 1, 1).build();
-        assertFalse(ConvAlgorithm.stride2Implicit3d(few));
+        assertFalse(AutoImplicitIm2colRules.stride2Implicit3d(few));
     }
 
     @Test

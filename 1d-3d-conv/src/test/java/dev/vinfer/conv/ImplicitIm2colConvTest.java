@@ -183,7 +183,7 @@ class ImplicitIm2colConvTest {
         }
     }
 
-    /** AUTO's rule ({@link ConvAlgorithm#implicitIm2col}) on the layers it was measured on and its limits. */
+    /** AUTO's rule ({@link AutoImplicitIm2colRules#implicitIm2col}) on the layers it was measured on and its limits. */
     @Test
     void autoTakesItForFewInputChannelsOnLargePlanes() {
         ConvGeometry stem = ConvGeometry.builder().channels(3, 64).input(224, 224).kernel(7, 7).strides(2, 2)
@@ -202,8 +202,9 @@ class ImplicitIm2colConvTest {
         for (ConvGeometry g : new ConvGeometry[] {stem, video, audio}) {
             assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(g), g.toString());
         }
-        // The 7-deep 3-D stem passes this rule and then goes to Winograd along depth (ConvAlgorithm.depthWinograd).
-        assertTrue(ConvAlgorithm.implicitIm2col(video7));
+        // The 7-deep 3-D stem passes this rule and then goes to Winograd along depth
+        // (AutoImplicitIm2colRules.depthWinograd).
+        assertTrue(AutoImplicitIm2colRules.implicitIm2col(video7));
         assertEquals(ConvAlgorithm.WINOGRAD_DEPTH, ConvAlgorithm.choose(video7));
         assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(candyStem));
         assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(fewOut));

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 3x3 stride-2 layers with many input channels, which AUTO now sends to {@link ConvAlgorithm#IMPLICIT_IM2COL}
- * ({@link ConvAlgorithm#stride2Implicit}), against {@link ConvReference} through {@link ConvAlgorithmsTest#check}
+ * ({@link AutoImplicitIm2colRules#stride2Implicit}), against {@link ConvReference} through
+ * {@link ConvAlgorithmsTest#check}
  * (every backend, serial and parallel, seed in every message): K of several hundred to 2304 (the last in a pinned shape) (the implicit GEMM runs
  * all of K per panel), output channels around its 8-row tile, odd and even planes, pads 0-2 (asymmetric), batches,
  * and the residual before the activation.
@@ -80,7 +81,7 @@ class Stride2ImplicitTest {
 
     @Test
     void selection() {
-        // Session 6: ResNet's strided 3x3 layers moved to CHANNELS_LAST (ConvAlgorithm.channelsLast).
+        // Session 6: ResNet's strided 3x3 layers moved to CHANNELS_LAST (AutoPixelRowsRules.channelsLast).
         assertEquals(ConvAlgorithm.CHANNELS_LAST, ConvAlgorithm.choose(s2(128, 128, 56, 56, 1)));
         assertEquals(ConvAlgorithm.CHANNELS_LAST, ConvAlgorithm.choose(s2(64, 128, 56, 56, 1)));
         assertEquals(ConvAlgorithm.CHANNELS_LAST, ConvAlgorithm.choose(s2(64, 40, 34, 34, 1)));

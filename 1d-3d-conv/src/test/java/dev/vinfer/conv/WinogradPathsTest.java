@@ -20,7 +20,7 @@ class WinogradPathsTest {
     private static final int[] MS = {2, 4, 6};
 
     private static void check(String ctx, ConvGeometry g, int m, int stripColumns, int byColumnsMin, Random r) {
-        check(ctx, g, m, stripColumns, byColumnsMin, WinogradConv.COLUMNS_AUTO, r);
+        check(ctx, g, m, stripColumns, byColumnsMin, WinogradColumnStrips.COLUMNS_AUTO, r);
     }
 
     private static void check(String ctx, ConvGeometry g, int m, int stripColumns, int byColumnsMin,
@@ -42,7 +42,7 @@ class WinogradPathsTest {
                 + (bias == null ? " no bias" : " bias") + (residual ? " residual" : "");
         for (Backend be : TestSupport.backends()) {
             // Tiny strips also get tiny input-transform channel blocks (several a strip, the last one partial).
-            int patchFloats = stripColumns > 0 ? 300 * stripColumns : WinogradConv.PATCH_FLOATS;
+            int patchFloats = stripColumns > 0 ? 300 * stripColumns : WinogradInputTransform.PATCH_FLOATS;
             WinogradConv k = new WinogradConv(g, m, w, 0, bias, e, be, stripColumns, byColumnsMin, patchFloats,
                     columnsLayout);
             for (Parallel p : TestSupport.PARALLELS) {
@@ -71,8 +71,8 @@ class WinogradPathsTest {
                 check("seed=" + seed, g, m, 2 + (int) (seed % 7), byColumnsMin, new Random(seed));
             }
             // By columns with each layout forced (AUTO picks dense only where it shortens the padded rows).
-            check("seed=" + seed, g, m, 2 + (int) (seed % 7), 0, WinogradConv.COLUMNS_PAD_SLOTS, new Random(seed));
-            check("seed=" + seed, g, m, 0, 0, WinogradConv.COLUMNS_DENSE, new Random(seed));
+            check("seed=" + seed, g, m, 2 + (int) (seed % 7), 0, WinogradColumnStrips.COLUMNS_PAD_SLOTS, new Random(seed));
+            check("seed=" + seed, g, m, 0, 0, WinogradColumnStrips.COLUMNS_DENSE, new Random(seed));
         }
     }
 
@@ -88,14 +88,14 @@ class WinogradPathsTest {
             for (int m : MS) {
                 ConvGeometry g = ConvGeometry.builder().channels(sh[0], sh[1]).input(sh[2], sh[3]).kernel(3, 3)
                         .padsOnnx(1, 1, 1, 1).build();
-                check("seed=" + seed, g, m, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed++));
+                check("seed=" + seed, g, m, 0, WinogradTileGrid.BY_COLUMNS_MIN, new Random(seed++));
             }
         }
         ConvGeometry g1 = ConvGeometry.builder().channels(12, 40).input(30).kernel(3).padsOnnx(1, 1).build();
-        check("seed=" + seed, g1, 4, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed++));
+        check("seed=" + seed, g1, 4, 0, WinogradTileGrid.BY_COLUMNS_MIN, new Random(seed++));
         ConvGeometry g3 = ConvGeometry.builder().batch(2).channels(6, 34).input(3, 4, 5).kernel(3, 3, 3)
                 .padsOnnx(1, 1, 1, 1, 1, 1).build();
-        check("seed=" + seed, g3, 2, 0, WinogradConv.BY_COLUMNS_MIN, new Random(seed));
+        check("seed=" + seed, g3, 2, 0, WinogradTileGrid.BY_COLUMNS_MIN, new Random(seed));
     }
 
     /**
@@ -113,8 +113,8 @@ class WinogradPathsTest {
                 int pr = r.nextInt(3);
                 ConvGeometry g = ConvGeometry.builder().channels(1 + r.nextInt(5), 1 + r.nextInt(9))
                         .input(3 + r.nextInt(6), w).kernel(3, 3).padsOnnx(r.nextInt(3), pl, r.nextInt(3), pr).build();
-                check("seed=" + seed, g, m, 0, 0, WinogradConv.COLUMNS_DENSE, new Random(seed));
-                check("seed=" + seed, g, m, 3 + r.nextInt(2), 0, WinogradConv.COLUMNS_DENSE, new Random(seed));
+                check("seed=" + seed, g, m, 0, 0, WinogradColumnStrips.COLUMNS_DENSE, new Random(seed));
+                check("seed=" + seed, g, m, 3 + r.nextInt(2), 0, WinogradColumnStrips.COLUMNS_DENSE, new Random(seed));
                 seed++;
             }
         }
@@ -141,14 +141,14 @@ class WinogradPathsTest {
         ConvGeometry g = ConvGeometry.builder().channels(16, 12).input(401).kernel(3).padsOnnx(1, 1).build();
         for (int m : MS) {
             int tiles = Math.ceilDiv(401, m);
-            assertEquals(true, WinogradConv.halvesOneRow(1, tiles, 16, 12), "F(" + m + ",3) " + tiles + " tiles");
+            assertEquals(true, WinogradTileGrid.halvesOneRow(1, tiles, 16, 12), "F(" + m + ",3) " + tiles + " tiles");
             for (int byColumnsMin : new int[] {0, Integer.MAX_VALUE}) {
                 check("seed=5300", g, m, 0, byColumnsMin, new Random(5300 + m));
             }
         }
-        assertEquals(true, WinogradConv.halvesOneRow(1, 249, 128, 128));
-        assertEquals(false, WinogradConv.halvesOneRow(1, 62, 256, 256));
-        assertEquals(false, WinogradConv.halvesOneRow(1, 16, 512, 512));
-        assertEquals(false, WinogradConv.halvesOneRow(2, 249, 128, 128));
+        assertEquals(true, WinogradTileGrid.halvesOneRow(1, 249, 128, 128));
+        assertEquals(false, WinogradTileGrid.halvesOneRow(1, 62, 256, 256));
+        assertEquals(false, WinogradTileGrid.halvesOneRow(1, 16, 512, 512));
+        assertEquals(false, WinogradTileGrid.halvesOneRow(2, 249, 128, 128));
     }
 }

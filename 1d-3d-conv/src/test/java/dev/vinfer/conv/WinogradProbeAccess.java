@@ -16,7 +16,7 @@ public final class WinogradProbeAccess {
         float[] in = TestSupport.random(r, g.inputLength());
         float[] out = new float[g.outputLength()];
         WinogradConv k = new WinogradConv(g, m, wt, 0, bias, Epilogue.RELU, Kernels.backend(), stripColumns, 0,
-                WinogradConv.PATCH_FLOATS);
+                WinogradInputTransform.PATCH_FLOATS);
         return () -> k.run(in, 0, out, 0, p);
     }
 }

@@ -15,10 +15,8 @@ import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.PanelGemm;
 import dev.vinfer.conv.PoolChecks;
 import dev.vinfer.conv.PoolReduction;
-import dev.vinfer.conv.scalar.ScalarBackend;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Kernels on the Vector API ({@code jdk.incubator.vector}), at the platform's preferred vector width. This is the
@@ -122,147 +120,11 @@ public final class VectorBackend implements Backend {
         }
     }
 
-    /**
-     * Per output row, the nonzero taps are taken in groups of up to four, evenly sized (9 taps: 3 + 3 + 3); each
-     * group is one pass over the row with its coefficients broadcast once, outside the loop: the first pass writes
-     * (or adds to dst when accumulating), later ones add. Per vector a pass does up to 4 FMAs for 1 + taps loads
-     * and 1 store, with no per-tap bookkeeping inside the loop. The last few values of a row run in scalar code
-     * (masked vector tails were not always compiled to masked instructions here and then fell back to the Vector
-     * API's slow Java path).
-     */
     @Override
     public void combine(int outs, int ins, float[] coef, float[] src, int[] srcOff, float[] dst, int[] dstOff,
             int len, boolean accumulate) {
         GemmChecks.combine(outs, ins, coef, src, srcOff, dst, dstOff, len);
-        if (len == 0) {
-            return;
-        }
-        for (int o = 0; o < outs; o++) {
-            int cb = o * ins;
-            int nonzero = 0;
-            for (int k = 0; k < ins; k++) {
-                if (coef[cb + k] != 0f) {
-                    nonzero++;
-                }
-            }
-            int d = dstOff[o];
-            if (nonzero == 0) {
-                if (!accumulate) {
-                    java.util.Arrays.fill(dst, d, d + len, 0f);
-                }
-                continue;
-            }
-            int groups = Math.ceilDiv(nonzero, 4);
-            boolean add = accumulate;
-            int k = 0;
-            int done = 0;
-            for (int gi = 0; gi < groups; gi++) {
-                int want = Math.min(4, Math.ceilDiv(nonzero - done, groups - gi)); // an even split of what is left
-                done += want;
-                // The group's taps in four locals, not an array: an int[4] per call escaped (about 1 MB per
-                // ResNet-50 run in Winograd's transforms).
-                int t0 = 0;
-                int t1 = 0;
-                int t2 = 0;
-                int t3 = 0;
-                int n = 0;
-                while (n < want) {
-                    if (coef[cb + k] != 0f) {
-                        switch (n) {
-                            case 0 -> t0 = k;
-                            case 1 -> t1 = k;
-                            case 2 -> t2 = k;
-                            default -> t3 = k;
-                        }
-                        n++;
-                    }
-                    k++;
-                }
-                switch (n) {
-                    case 1 -> pass1(coef[cb + t0], src, srcOff[t0], dst, d, len, add);
-                    case 2 -> pass2(coef[cb + t0], srcOff[t0], coef[cb + t1], srcOff[t1], src, dst,
-                            d, len, add);
-                    case 3 -> pass3(coef[cb + t0], srcOff[t0], coef[cb + t1], srcOff[t1],
-                            coef[cb + t2], srcOff[t2], src, dst, d, len, add);
-                    default -> pass4(coef[cb + t0], srcOff[t0], coef[cb + t1], srcOff[t1],
-                            coef[cb + t2], srcOff[t2], coef[cb + t3], srcOff[t3], src, dst, d, len,
-                            add);
-                }
-                add = true;
-            }
-        }
-    }
-
-    private static void pass1(float c0, float[] src, int s0, float[] dst, int d, int len, boolean add) {
-        FloatVector v0 = FloatVector.broadcast(S, c0);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += L) {
-            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
-            FloatVector.fromArray(S, src, s0 + i).fma(v0, acc).intoArray(dst, d + i);
-        }
-        for (; i < len; i++) {
-            dst[d + i] = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
-        }
-    }
-
-    private static void pass2(float c0, int s0, float c1, int s1, float[] src, float[] dst, int d, int len,
-            boolean add) {
-        FloatVector v0 = FloatVector.broadcast(S, c0);
-        FloatVector v1 = FloatVector.broadcast(S, c1);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += L) {
-            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
-            acc = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
-            FloatVector.fromArray(S, src, s1 + i).fma(v1, acc).intoArray(dst, d + i);
-        }
-        for (; i < len; i++) {
-            float acc = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
-            dst[d + i] = Math.fma(c1, src[s1 + i], acc);
-        }
-    }
-
-    private static void pass3(float c0, int s0, float c1, int s1, float c2, int s2, float[] src, float[] dst, int d,
-            int len, boolean add) {
-        FloatVector v0 = FloatVector.broadcast(S, c0);
-        FloatVector v1 = FloatVector.broadcast(S, c1);
-        FloatVector v2 = FloatVector.broadcast(S, c2);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += L) {
-            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
-            acc = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
-            acc = FloatVector.fromArray(S, src, s1 + i).fma(v1, acc);
-            FloatVector.fromArray(S, src, s2 + i).fma(v2, acc).intoArray(dst, d + i);
-        }
-        for (; i < len; i++) {
-            float acc = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
-            acc = Math.fma(c1, src[s1 + i], acc);
-            dst[d + i] = Math.fma(c2, src[s2 + i], acc);
-        }
-    }
-
-    private static void pass4(float c0, int s0, float c1, int s1, float c2, int s2, float c3, int s3, float[] src,
-            float[] dst, int d, int len, boolean add) {
-        FloatVector v0 = FloatVector.broadcast(S, c0);
-        FloatVector v1 = FloatVector.broadcast(S, c1);
-        FloatVector v2 = FloatVector.broadcast(S, c2);
-        FloatVector v3 = FloatVector.broadcast(S, c3);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += L) {
-            FloatVector acc = add ? FloatVector.fromArray(S, dst, d + i) : FloatVector.zero(S);
-            // Two partial sums: a chain of two FMAs each instead of four.
-            FloatVector p = FloatVector.fromArray(S, src, s0 + i).fma(v0, acc);
-            FloatVector q = FloatVector.fromArray(S, src, s1 + i).mul(v1);
-            p = FloatVector.fromArray(S, src, s2 + i).fma(v2, p);
-            q = FloatVector.fromArray(S, src, s3 + i).fma(v3, q);
-            p.add(q).intoArray(dst, d + i);
-        }
-        for (; i < len; i++) {
-            float p = Math.fma(c0, src[s0 + i], add ? dst[d + i] : 0f);
-            float q = c1 * src[s1 + i];
-            p = Math.fma(c2, src[s2 + i], p);
-            q = Math.fma(c3, src[s3 + i], q);
-            dst[d + i] = p + q;
-        }
+        VectorCombine.apply(outs, ins, coef, src, srcOff, dst, dstOff, len, accumulate);
     }
 
     @Override
@@ -304,154 +166,42 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e) {
-        Objects.checkFromIndexSize(off, len, x.length);
-        if (e.isIdentity() && bias == 0f) {
-            return;
-        }
-        FloatVector bv = FloatVector.broadcast(S, bias);
-        int i = 0;
-        int bound = S.loopBound(len);
-        switch (e.kind()) {
-            case NONE -> {
-                for (; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, off + i).add(bv).intoArray(x, off + i);
-                }
-            }
-            case RELU -> {
-                FloatVector zero = FloatVector.zero(S);
-                for (; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, off + i).add(bv).max(zero).intoArray(x, off + i);
-                }
-            }
-            case CLIP -> {
-                FloatVector lo = FloatVector.broadcast(S, e.min());
-                FloatVector hi = FloatVector.broadcast(S, e.max());
-                for (; i < bound; i += L) {
-                    FloatVector.fromArray(S, x, off + i).add(bv).max(lo).min(hi).intoArray(x, off + i);
-                }
-            }
-            case LEAKY_RELU -> {
-                FloatVector alpha = FloatVector.broadcast(S, e.alpha());
-                for (; i < bound; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, off + i).add(bv);
-                    v.blend(v.mul(alpha), v.compare(VectorOperators.LT, 0f)).intoArray(x, off + i);
-                }
-            }
-            case SIGMOID -> {
-                FloatVector one = FloatVector.broadcast(S, 1f);
-                for (; i < bound; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, off + i).add(bv);
-                    one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(x, off + i);
-                }
-            }
-            case HARD_SIGMOID, HARD_SWISH -> {
-                FloatVector alpha = FloatVector.broadcast(S, e.alpha());
-                FloatVector beta = FloatVector.broadcast(S, e.beta());
-                FloatVector zero = FloatVector.zero(S);
-                FloatVector one = FloatVector.broadcast(S, 1f);
-                boolean swish = e.kind() == Epilogue.Kind.HARD_SWISH;
-                for (; i < bound; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, off + i).add(bv);
-                    FloatVector h = v.mul(alpha).add(beta).max(zero).min(one);
-                    (swish ? v.mul(h) : h).intoArray(x, off + i);
-                }
-            }
-        }
-        for (; i < len; i++) {
-            x[off + i] = e.apply(x[off + i] + bias);
-        }
+        VectorBiasEpilogue.apply(x, off, len, bias, e);
     }
 
-    /**
-     * One vector of outputs at a time, its taps summed in one dependent chain of FMAs; the chains of successive
-     * vectors are independent, so out-of-order execution overlaps them. Nine taps (3x3) have their coefficients
-     * broadcast once, outside the loop; other counts broadcast per tap.
-     */
     @Override
     public void depthwiseTaps(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, float[] dst,
             int dOff, int len) {
         GemmChecks.depthwiseTaps(taps, coef, cOff, tapOff, src, sOff, dst, dOff, len);
-        if (taps == 9) {
-            DepthwiseTaps.taps9(coef, cOff, tapOff, src, sOff, dst, dOff, len);
-        } else {
-            DepthwiseTaps.anyTaps(taps, coef, cOff, tapOff, src, sOff, dst, dOff, len);
-        }
+        VectorDepthwise.taps(taps, coef, cOff, tapOff, src, sOff, dst, dOff, len);
     }
 
     @Override
     public void compactRows(float[] src, int sOff, int sPitch, int rows, int cols, float bias, Epilogue e,
             float[] dst, int dOff) {
         GemmChecks.compactRows(src, sOff, sPitch, rows, cols, dst, dOff);
-        DepthwiseTaps.compactRows(src, sOff, sPitch, rows, cols, bias, e, dst, dOff);
-        if (!DepthwiseTaps.clampKind(e)) {
-            biasEpilogue(dst, dOff, rows * cols, 0f, e); // compactRows added only the bias
-        }
+        VectorDepthwise.compactRows(src, sOff, sPitch, rows, cols, bias, e, dst, dOff);
     }
 
     @Override
     public void depthwiseRows(int taps, float[] coef, int cOff, int[] tapOff, float[] src, int sOff, int sPitch,
             int rows, int cols, float bias, Epilogue e, float[] dst, int dOff) {
         GemmChecks.depthwiseRows(taps, coef, cOff, tapOff, src, sOff, sPitch, rows, cols, dst, dOff);
-        boolean fused = DepthwiseTaps.clampKind(e);
-        float b = fused ? bias : 0f;
-        Epilogue fe = fused ? e : Epilogue.NONE;
-        if (taps == 9) {
-            int paired = DepthwiseTaps.pairable(tapOff, sPitch, cols) ? rows & ~1 : 0;
-            if (paired > 0) {
-                DepthwiseTaps.rowPairs9(coef, cOff, tapOff, src, sOff, sPitch, paired, cols, b, fe, dst, dOff);
-            }
-            DepthwiseTaps.rows9(coef, cOff, tapOff, src, sOff + paired * sPitch, sPitch, rows - paired, cols, b, fe,
-                    dst, dOff + paired * cols);
-        } else {
-            DepthwiseTaps.anyRows(taps, coef, cOff, tapOff, src, sOff, sPitch, rows, cols, b, fe, dst, dOff);
-        }
-        if (!fused) {
-            biasEpilogue(dst, dOff, rows * cols, bias, e);
-        }
+        VectorDepthwise.rows(taps, coef, cOff, tapOff, src, sOff, sPitch, rows, cols, bias, e, dst, dOff);
     }
 
     @Override
     public void depthwise3x3Plane(float[] coef, int cOff, float[] src, int sOff, int rows, int cols, float bias,
             Epilogue e, float[] dst, int dOff) {
         GemmChecks.depthwise3x3Plane(coef, cOff, src, sOff, rows, cols, dst, dOff);
-        if (rows == 0 || cols == 0 || cols < L && !DepthwiseFlat3x3.ENABLED) {
-            ScalarBackend.depthwise3x3PlaneLoops(coef, cOff, src, sOff, rows, cols, bias, e, dst, dOff);
-            return;
-        }
-        boolean fused = DepthwiseTaps.clampKind(e);
-        boolean clamp = e.kind() != Epilogue.Kind.NONE;
-        // NONE clamps to the infinities (the same instructions, no branch between vector values).
-        float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
-        float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
-        if (cols < L) {
-            // Rows narrower than a vector (14x14, 7x7): one flat run over the plane.
-            DepthwiseFlat3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
-        } else {
-            DepthwiseSlide3x3.plane(coef, cOff, src, sOff, rows, cols, fused ? bias : 0f, lo, hi, dst, dOff);
-        }
-        if (!fused) {
-            biasEpilogue(dst, dOff, rows * cols, bias, e);
-        }
+        VectorDepthwise.plane3x3(coef, cOff, src, sOff, rows, cols, bias, e, dst, dOff);
     }
 
     @Override
     public void depthwise3x3s2Plane(float[] coef, int cOff, float[] src, int sOff, int inRows, int inCols,
             int outRows, int outCols, float bias, Epilogue e, float[] dst, int dOff) {
         GemmChecks.depthwise3x3s2Plane(coef, cOff, src, sOff, inRows, inCols, outRows, outCols, dst, dOff);
-        if (outCols < L || outRows == 0) {
-            ScalarBackend.depthwise3x3s2PlaneLoops(coef, cOff, src, sOff, inCols, outRows, outCols, bias, e, dst,
-                    dOff);
-            return;
-        }
-        boolean fused = DepthwiseTaps.clampKind(e);
-        boolean clamp = e.kind() != Epilogue.Kind.NONE;
-        float lo = !fused || !clamp ? Float.NEGATIVE_INFINITY : e.kind() == Epilogue.Kind.CLIP ? e.min() : 0f;
-        float hi = fused && e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
-        DepthwiseSlide3x3s2.plane(coef, cOff, src, sOff, inCols, outRows, outCols, fused ? bias : 0f, lo, hi, dst,
-                dOff);
-        if (!fused) {
-            biasEpilogue(dst, dOff, outRows * outCols, bias, e);
-        }
+        VectorDepthwise.plane3x3s2(coef, cOff, src, sOff, inCols, outRows, outCols, bias, e, dst, dOff);
     }
 
     @Override

@@ -27,7 +27,7 @@ import java.util.function.Function;
  * </pre>
  * A layer is {@code C,M,dims,algorithm,threads[,kernel[,stride[,pad[,relu|relu6|none]]]]} (dims like 56x56, 4000 or
  * 8x28x28; kernel taps, stride and pad one value for every axis or one per axis like 1x2x2; by default 3, 1 and 1,
- * Relu; a tenth field is the group count, or {@code dw} for depthwise; e.g. the ResNet stem {@code 3,64,224x224,auto,1,7,2,3}, ResNet3D-10's {@code 3,64,16x112x112,auto,1,7,1x2x2,3}).
+ * Relu; a tenth field is the group count, or {@code dw} for depthwise, an eleventh {@code res} adds a residual; e.g. the ResNet stem {@code 3,64,224x224,auto,1,7,2,3}, ResNet3D-10's {@code 3,64,16x112x112,auto,1,7,1x2x2,3}).
  * Prints,
  * per layer and build, the median and the best of the runs, in ms, and each build's median relative to the first.
  * A build written {@code dir@algorithm} runs that algorithm instead of the layer's, so that algorithms are compared
@@ -166,6 +166,10 @@ public final class ConvPairedProbe {
             float[] out = new float[g.outputLength()];
             ConvKernel k = Convolutions.prepare(g, w, 0, bias, act, algo);
             Parallel p = threads == 1 ? Parallel.SERIAL : pools.computeIfAbsent(threads, SpinPool::new);
+            if (f.length > 10 && f[10].equals("res")) {
+                float[] res = random(r, g.outputLength(), 1f);
+                return () -> k.run(in, 0, out, 0, res, 0, p);
+            }
             return () -> k.run(in, 0, out, 0, p);
         }
 

@@ -16,7 +16,7 @@ import java.util.Locale;
  * vector lanes) on the same layers, one thread, straight through {@link ConvKernel#run} (no session, no output
  * allocation), single runs alternated so both see the same background load; prints best and median thread CPU
  * time per run and their ratio. CPU time, not wall time: on the shared 2-core machine it is far less disturbed.
- * This is what {@code ConvAlgorithm.depthwise} (AUTO's choice between the two) was measured with.
+ * This is what {@code AutoDepthwiseRule.depthwise} (AUTO's choice between the two) was measured with.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
  *     dev.vinfer.bench.conv.DepthwiseKernels [runs] [channels@size/stride[/kernel],...]</pre>
