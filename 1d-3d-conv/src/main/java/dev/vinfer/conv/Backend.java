@@ -351,20 +351,31 @@ public interface Backend {
 
     /**
      * MaxPool's most common window along W, 3 taps with stride 2, over {@code rows} input rows at once: for
-     * {@code i < count}, {@code dst[dOff + i] = max over b < rows, t < 3 of src[sOff + b * rowStep + 2 * i + t]}.
-     * Reads columns {@code [0, 2 * count]} of each row; {@code rows >= 1}. The value of a window holding a NaN is
-     * unspecified (a kernel may use a compare-and-blend maximum): callers check their input for NaN first. This
-     * default is the plain reference; a backend may override it with a faster kernel.
+     * {@code i < count}, {@code dst[dOff + i]} = the max over {@code b < rows, t < 3} of the taps
+     * {@code src[sOff + b * rowStep + 2 * i - lead + t]} with {@code 2 * i - lead + t >= 0} that are not NaN, NaN
+     * when all of them are (MaxPool's reference results; which of +0 and -0 a zero maximum gives is left open),
+     * where {@code lead} is 1 with {@code padFirst} (output 0's window begins one column left of sOff, in the
+     * padding: ResNet's pads of 1) and 0 without. Reads columns {@code [0, 2 * count - lead]} of each row;
+     * {@code rows} is 1, 2 or 3 (a 3x3 window's rows inside the input). This default is the plain reference; a
+     * backend may override it with a faster kernel.
      */
-    default void maxPool3s2Rows(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
-        PoolChecks.max3s2(src, sOff, rows, rowStep, count, dst, dOff);
+    default void maxPool3s2Rows(float[] src, int sOff, int rows, int rowStep, int count, boolean padFirst,
+            float[] dst, int dOff) {
+        PoolChecks.max3s2(src, sOff, rows, rowStep, count, padFirst, dst, dOff);
+        int lead = padFirst ? 1 : 0;
         for (int i = 0; i < count; i++) {
-            float m = Float.NEGATIVE_INFINITY;
+            float best = Float.NEGATIVE_INFINITY;
+            boolean any = false;
             for (int b = 0; b < rows; b++) {
-                int s = sOff + b * rowStep + 2 * i;
-                m = Math.max(m, Math.max(src[s], Math.max(src[s + 1], src[s + 2])));
+                int s = sOff + b * rowStep + 2 * i - lead;
+                for (int t = i == 0 ? lead : 0; t < 3; t++) {
+                    if (src[s + t] >= best) {
+                        best = src[s + t];
+                        any = true;
+                    }
+                }
             }
-            dst[dOff + i] = m;
+            dst[dOff + i] = any ? best : Float.NaN;
         }
     }
 
@@ -377,11 +388,11 @@ public interface Backend {
      * do rows shorter than its vectors without a scalar loop (it may write a whole vector per row, the surplus lanes
      * landing where the next row's outputs go). This default is the plain loop over {@link #maxPool3s2Rows}.
      */
-    default void maxPool3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst,
-            int dOff, int dStep) {
-        PoolChecks.max3s2Block(src, sOff, rowStep, sStep, count, n, dst, dOff, dStep);
+    default void maxPool3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, boolean padFirst,
+            float[] dst, int dOff, int dStep) {
+        PoolChecks.max3s2Block(src, sOff, rowStep, sStep, count, n, padFirst, dst, dOff, dStep);
         for (int k = 0; k < n; k++) {
-            maxPool3s2Rows(src, sOff + k * sStep, 3, rowStep, count, dst, dOff + k * dStep);
+            maxPool3s2Rows(src, sOff + k * sStep, 3, rowStep, count, padFirst, dst, dOff + k * dStep);
         }
     }
 

@@ -17,24 +17,26 @@ public final class PoolChecks {
     }
 
     /** Checks a call of {@link Backend#maxPool3s2Rows}. */
-    public static void max3s2(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
+    public static void max3s2(float[] src, int sOff, int rows, int rowStep, int count, boolean padFirst, float[] dst,
+            int dOff) {
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(dst, "dst");
         nonNegative("count", count);
         nonNegative("rowStep", rowStep);
-        if (rows < 1) {
-            throw new IllegalArgumentException("rows must be at least 1, got " + rows);
+        if (rows < 1 || rows > 3) {
+            throw new IllegalArgumentException("rows must be 1, 2 or 3, got " + rows);
         }
         Objects.checkFromIndexSize(dOff, count, dst.length);
         if (count > 0) {
             Objects.checkFromIndexSize(sOff, 0, src.length);
-            Objects.checkFromIndexSize(sOff + (long) (rows - 1) * rowStep, 2L * count + 1, src.length);
+            Objects.checkFromIndexSize(sOff + (long) (rows - 1) * rowStep, 2L * count + (padFirst ? 0 : 1),
+                    src.length);
         }
     }
 
     /** Checks a call of {@link Backend#maxPool3s2Block}. */
-    public static void max3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst,
-            int dOff, int dStep) {
+    public static void max3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, boolean padFirst,
+            float[] dst, int dOff, int dStep) {
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(dst, "dst");
         nonNegative("n", n);
@@ -45,8 +47,8 @@ public final class PoolChecks {
         if (n == 0 || count == 0) {
             return;
         }
-        max3s2(src, sOff, 3, rowStep, count, dst, dOff);
-        max3s2(src, Math.toIntExact(sOff + (long) (n - 1) * sStep), 3, rowStep, count, dst,
+        max3s2(src, sOff, 3, rowStep, count, padFirst, dst, dOff);
+        max3s2(src, Math.toIntExact(sOff + (long) (n - 1) * sStep), 3, rowStep, count, padFirst, dst,
                 Math.toIntExact(dOff + (long) (n - 1) * dStep));
     }
 

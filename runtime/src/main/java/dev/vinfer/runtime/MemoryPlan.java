@@ -95,6 +95,48 @@ final class MemoryPlan {
         return requestedBytes;
     }
 
+    /**
+     * This plan as text (the "plan" stage of the pipeline): the input shapes it is for, one arena's bytes against
+     * what the planned outputs would take each in its own array, then one line per planned node output in node
+     * order: node, op, output index, dtype and shape, bytes, byte offset in its storage array and the node range it
+     * is live in. Node outputs that are not planned (graph outputs, values an operator allocates itself) are not
+     * listed.
+     */
+    String describe(Graph graph) {
+        StringBuilder b = new StringBuilder();
+        b.append("memory plan for inputs");
+        for (int i = 0; i < inputShapes.length; i++) {
+            b.append(i == 0 ? " " : ", ").append(inputShapes[i] == null ? "(none)"
+                    : inputTypes[i] + Shapes.toString(inputShapes[i]));
+        }
+        long arena = arenaBytes();
+        b.append(String.format(java.util.Locale.ROOT, "%narena %,d bytes; the same outputs each in its own array:"
+                + " %,d bytes%s%n", arena, requestedBytes, requestedBytes > 0
+                ? String.format(java.util.Locale.ROOT, " (the arena is %.1f%% of that)", 100.0 * arena
+                / requestedBytes) : ""));
+        b.append(String.format(java.util.Locale.ROOT, "%-5s %-28s %-22s %3s %-26s %13s %13s %s%n", "#", "node",
+                "op", "out", "type and shape", "bytes", "offset", "live (nodes)"));
+        List<Node> nodes = graph.nodes();
+        for (Slot[] perNode : slots) {
+            for (Slot s : perNode) {
+                if (s == null) {
+                    continue;
+                }
+                Node n = s.node() < nodes.size() ? nodes.get(s.node()) : null;
+                int bytes = bytesPerElement(s.storage());
+                b.append(String.format(java.util.Locale.ROOT, "%-5d %-28s %-22s %3d %-26s %,13d %,13d %d-%d%n",
+                        s.node(), n == null ? "?" : clip(n.name(), 28), n == null ? "?" : clip(n.op().opType(), 22),
+                        s.index(), s.dtype() + Shapes.toString(s.shape()), (long) s.size() * bytes,
+                        (long) s.offset() * bytes, s.start(), s.end()));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String clip(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width - 1) + "~";
+    }
+
     /** Whether {@code feed} has exactly the dtypes and shapes this plan was made for (allocation-free). */
     boolean matches(Tensor[] feed) {
         if (feed.length != inputShapes.length) {

@@ -133,6 +133,15 @@ final class MemoryPlans {
         return entries.size();
     }
 
+    /** Every plan made so far as text ({@link MemoryPlan#describe}), oldest first. */
+    String describe() {
+        StringBuilder b = new StringBuilder();
+        for (Entry e : entries) {
+            b.append(e.plan.describe(graph));
+        }
+        return b.toString();
+    }
+
     /** Bytes one arena of the most recent plan takes, and what its outputs would take unplanned. */
     long[] lastPlanBytes() {
         if (entries.isEmpty()) {

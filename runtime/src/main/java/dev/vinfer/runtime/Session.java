@@ -535,6 +535,17 @@ public final class Session implements AutoCloseable {
             long planUnpackedBytes, long releasedConstantBytes) {
     }
 
+    /**
+     * The memory plans this session has made, as text: where each planned node output lives in the reused arena and
+     * for which nodes it is live (the pipeline's "plan" stage; {@code vinfer graph MODEL --stage plan} prints it). A
+     * session whose inputs have static shapes plans when it opens; otherwise each new input-shape signature is
+     * planned by its first run. Empty when there is no plan yet, or when planning is off
+     * ({@link SessionOptions#memoryPlan(boolean)}).
+     */
+    public String describeMemoryPlans() {
+        return plans == null ? "" : plans.describe();
+    }
+
     /** Whether {@link #close()} has been called; a closed session refuses new runs. */
     public boolean isClosed() {
         return closed;

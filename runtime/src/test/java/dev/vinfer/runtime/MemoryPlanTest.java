@@ -162,6 +162,45 @@ class MemoryPlanTest {
         }
     }
 
+    @Test
+    void thePlanIsDescribedSlotBySlot() {
+        // The chain above, 4 long: n0 -> n1 -> n2 -> n3 (the graph output, not planned). Slots alternate between two
+        // offsets; each is live from its node to its reader.
+        Graph.Builder b = new Graph.Builder("chain");
+        Value x = b.value("x");
+        b.input(x);
+        Value cur = x;
+        for (int k = 0; k < 4; k++) {
+            Value out = b.value("v" + k);
+            b.node(new Node("n" + k, "", TestOps.affine(1.01f, 0.1f), new Value[] {cur}, new Value[] {out}));
+            cur = out;
+        }
+        b.output(cur);
+        try (Session s = new Session(b.build(), ONE_THREAD)) {
+            assertEquals("", s.describeMemoryPlans(), "no plan before the first run of a dynamic input");
+            s.run(Map.of("x", Tensor.of(new float[1000], 1000)));
+            String d = s.describeMemoryPlans();
+            String[] lines = d.split("\n");
+            assertTrue(lines[0].equals("memory plan for inputs FLOAT32[1000]"), d);
+            assertTrue(lines[1].startsWith("arena 8,032 bytes; the same outputs each in its own array: "), d);
+            boolean outputsToo = Boolean.getBoolean(MemoryPlans.PLAN_OUTPUTS_PROPERTY);
+            assertEquals(3 + (outputsToo ? 4 : 3), lines.length, d);
+            for (int k = 0; k < 3; k++) {
+                String[] f = lines[3 + k].trim().split("\\s+");
+                assertEquals(String.valueOf(k), f[0], lines[3 + k]);
+                assertEquals("n" + k, f[1], lines[3 + k]);
+                assertEquals("FLOAT32[1000]", f[4], lines[3 + k]);
+                assertEquals("4,000", f[5], lines[3 + k]);
+                assertEquals(k % 2 == 0 ? "0" : "4,032", f[6], lines[3 + k]); // two slots, 64-byte aligned
+                assertEquals(k + "-" + (k + 1), f[7], lines[3 + k]);
+            }
+        }
+        try (Session s = new Session(randomGraph(2), ONE_THREAD.clone().memoryPlan(false))) {
+            s.run(Map.of("x", input(2)));
+            assertEquals("", s.describeMemoryPlans());
+        }
+    }
+
     /** Bytes the calling thread allocates per run, after warm-up runs. */
     private static long allocatedPerRun(Session s, Map<String, Tensor> feed) {
         for (int i = 0; i < 300; i++) {

@@ -88,7 +88,12 @@ class PerformanceCommandsTest {
             "batchnorm-folding", "residual-add-fusion", "activation-fusion", "dead-code-elimination"}) {
             assertTrue(passes.out().contains("== after " + pass + " ("), pass + " missing:\n" + passes.out());
         }
-        CliResult bad = run("graph", model.toString(), "--stage", "plan");
+        CliResult plan = run("graph", model.toString(), "--stage", "plan");
+        assertEquals(0, plan.code(), plan.err());
+        assertTrue(plan.out().startsWith("memory plan for inputs FLOAT32[1, 1, 28, 28]\narena "), plan.out());
+        assertTrue(plan.out().contains(" FLOAT32[1, 8, 28, 28] ") && plan.out().contains("live (nodes)"),
+                plan.out());
+        CliResult bad = run("graph", model.toString(), "--stage", "bogus");
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("vinfer: --stage"), bad.err());
     }

@@ -142,6 +142,7 @@ final class GuideExamples {
                 (pass, graph) -> System.out.println("after " + pass + ":\n" + graph));
         try (Session session = new Session(optimized, options)) {           // plan and run
             System.out.println(session.graph());
+            System.out.print(session.describeMemoryPlans());              // plan: arena offsets, live ranges
         }
         // @end
         return optimized;

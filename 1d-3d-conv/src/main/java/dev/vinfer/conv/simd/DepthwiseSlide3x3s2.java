@@ -19,18 +19,21 @@ import jdk.incubator.vector.VectorOperators;
  * loaded and split once.
  */
 final class DepthwiseSlide3x3s2 {
-    private static final FloatVector EVEN = indices(0);
-    private static final FloatVector ODD = indices(1);
+    /**
+     * Two-source permute indexes: lanes {@code [0, L)} the even elements of a vector pair, {@code [L, 2L)} the odd
+     * ones. Loaded into locals before the row loop (as static final vectors they were unboxed again at each use
+     * inside it, their payload reloaded after every store to dst).
+     */
+    private static final float[] EVEN_ODD = new float[2 * L];
 
-    private DepthwiseSlide3x3s2() {
+    static {
+        for (int i = 0; i < L; i++) {
+            EVEN_ODD[i] = 2 * i;
+            EVEN_ODD[L + i] = 2 * i + 1;
+        }
     }
 
-    private static FloatVector indices(int first) {
-        float[] idx = new float[L];
-        for (int i = 0; i < L; i++) {
-            idx[i] = first + 2 * i;
-        }
-        return FloatVector.fromArray(S, idx, 0);
+    private DepthwiseSlide3x3s2() {
     }
 
     /** The plane; {@code outCols >= L}, the size conditions above checked by the caller. */
@@ -68,18 +71,20 @@ final class DepthwiseSlide3x3s2 {
         // padding, so output row 0 starts from the bias alone. (No peeled first iteration: a larger method failed
         // its C1 compile, which kept it out of C2.)
         FloatVector carry = bv;
+        FloatVector even = FloatVector.fromArray(S, EVEN_ODD, 0);
+        FloatVector odd = FloatVector.fromArray(S, EVEN_ODD, L);
         for (int r = 0; r < outRows; r++) {
             FloatVector a = FloatVector.fromArray(S, src, p); // input row 2r
             FloatVector b = FloatVector.fromArray(S, src, p + L);
-            FloatVector e = EVEN.selectFrom(a, b);
-            FloatVector o = ODD.selectFrom(a, b);
+            FloatVector e = even.selectFrom(a, b);
+            FloatVector o = odd.selectFrom(a, b);
             FloatVector m = o.unslice(1, FloatVector.broadcast(S, left ? 0f : src[p - 1]), 0);
             FloatVector acc = o.fma(w5, e.fma(w4, m.fma(w3, carry)));
             p += inCols; // input row 2r + 1
             a = FloatVector.fromArray(S, src, p);
             b = FloatVector.fromArray(S, src, p + L);
-            e = EVEN.selectFrom(a, b);
-            o = ODD.selectFrom(a, b);
+            e = even.selectFrom(a, b);
+            o = odd.selectFrom(a, b);
             m = o.unslice(1, FloatVector.broadcast(S, left ? 0f : src[p - 1]), 0);
             acc = o.fma(w8, e.fma(w7, m.fma(w6, acc)));
             carry = o.fma(w2, e.fma(w1, m.fma(w0, bv)));

@@ -121,16 +121,18 @@ final class DepthwiseTaps {
             }
         }
     }
-    /** Lane indices of the even and odd elements of two consecutive vectors, for {@link #splitEvenOdd}. */
-    private static final FloatVector EVEN = indices(0);
-    private static final FloatVector ODD = indices(1);
+    /**
+     * Lane indices of the even (lanes {@code [0, L)}) and odd ({@code [L, 2L)}) elements of two consecutive vectors,
+     * for {@link #splitEvenOdd}, which loads them into locals before its loop (as static final vectors they were
+     * unboxed again at each use, their payload reloaded after every store).
+     */
+    private static final float[] EVEN_ODD = new float[2 * L];
 
-    private static FloatVector indices(int first) {
-        float[] idx = new float[L];
+    static {
         for (int i = 0; i < L; i++) {
-            idx[i] = first + 2 * i;
+            EVEN_ODD[i] = 2 * i;
+            EVEN_ODD[L + i] = 2 * i + 1;
         }
-        return FloatVector.fromArray(S, idx, 0);
     }
 
     /** True for the activations applied in registers here (NONE, RELU, CLIP). */
@@ -327,22 +329,24 @@ final class DepthwiseTaps {
 
     /** Stride-2 phase split, two vectors in, one even and one odd vector out (a two-source permute each). */
     static void splitEvenOdd(float[] src, int sOff, int n, float[] even, int eOff, float[] odd, int oOff) {
+        FloatVector evenLanes = FloatVector.fromArray(S, EVEN_ODD, 0);
+        FloatVector oddLanes = FloatVector.fromArray(S, EVEN_ODD, L);
         if (n < 2 * L) {
             // A row shorter than two vectors (14x14 and 28x28 planes): masked loads and stores, no scalar loop.
             VectorMask<Float> m0 = S.indexInRange(0, n);
             VectorMask<Float> m1 = S.indexInRange(L, n);
             FloatVector v0 = FloatVector.fromArray(S, src, sOff, m0);
             FloatVector v1 = FloatVector.fromArray(S, src, sOff + L, m1);
-            EVEN.selectFrom(v0, v1).intoArray(even, eOff, S.indexInRange(0, (n + 1) / 2));
-            ODD.selectFrom(v0, v1).intoArray(odd, oOff, S.indexInRange(0, n / 2));
+            evenLanes.selectFrom(v0, v1).intoArray(even, eOff, S.indexInRange(0, (n + 1) / 2));
+            oddLanes.selectFrom(v0, v1).intoArray(odd, oOff, S.indexInRange(0, n / 2));
             return;
         }
         int j = 0;
         for (; 2 * j + 2 * L <= n; j += L) {
             FloatVector v0 = FloatVector.fromArray(S, src, sOff + 2 * j);
             FloatVector v1 = FloatVector.fromArray(S, src, sOff + 2 * j + L);
-            EVEN.selectFrom(v0, v1).intoArray(even, eOff + j);
-            ODD.selectFrom(v0, v1).intoArray(odd, oOff + j);
+            evenLanes.selectFrom(v0, v1).intoArray(even, eOff + j);
+            oddLanes.selectFrom(v0, v1).intoArray(odd, oOff + j);
         }
         if (j > 0 && 2 * j < n) {
             // One more vector pair ending at the row's end (overlapping: the same values again), then at most one
@@ -350,8 +354,8 @@ final class DepthwiseTaps {
             j = (n - 2 * L) / 2;
             FloatVector v0 = FloatVector.fromArray(S, src, sOff + 2 * j);
             FloatVector v1 = FloatVector.fromArray(S, src, sOff + 2 * j + L);
-            EVEN.selectFrom(v0, v1).intoArray(even, eOff + j);
-            ODD.selectFrom(v0, v1).intoArray(odd, oOff + j);
+            evenLanes.selectFrom(v0, v1).intoArray(even, eOff + j);
+            oddLanes.selectFrom(v0, v1).intoArray(odd, oOff + j);
             j += L;
         }
         for (int k = j; 2 * k < n; k++) {

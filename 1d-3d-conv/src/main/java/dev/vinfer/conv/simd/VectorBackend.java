@@ -296,16 +296,17 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void maxPool3s2Rows(float[] src, int sOff, int rows, int rowStep, int count, float[] dst, int dOff) {
-        PoolChecks.max3s2(src, sOff, rows, rowStep, count, dst, dOff);
-        VectorMaxPool3s2.rows(src, sOff, rows, rowStep, count, dst, dOff);
+    public void maxPool3s2Rows(float[] src, int sOff, int rows, int rowStep, int count, boolean padFirst,
+            float[] dst, int dOff) {
+        PoolChecks.max3s2(src, sOff, rows, rowStep, count, padFirst, dst, dOff);
+        VectorMaxPool3s2.rows(src, sOff, rows, rowStep, count, padFirst ? 1 : 0, dst, dOff);
     }
 
     @Override
-    public void maxPool3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, float[] dst,
-            int dOff, int dStep) {
-        PoolChecks.max3s2Block(src, sOff, rowStep, sStep, count, n, dst, dOff, dStep);
-        VectorMaxPool3s2.block(src, sOff, rowStep, sStep, count, n, dst, dOff, dStep);
+    public void maxPool3s2Block(float[] src, int sOff, int rowStep, int sStep, int count, int n, boolean padFirst,
+            float[] dst, int dOff, int dStep) {
+        PoolChecks.max3s2Block(src, sOff, rowStep, sStep, count, n, padFirst, dst, dOff, dStep);
+        VectorMaxPool3s2.block(src, sOff, rowStep, sStep, count, n, padFirst ? 1 : 0, dst, dOff, dStep);
     }
 
     @Override

@@ -162,15 +162,32 @@ public final class ConvPairedProbe {
             Random r = new Random(7);
             float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
             float[] bias = random(r, m, 0.1f);
-            float[] in = random(r, g.inputLength(), 1f);
-            float[] out = new float[g.outputLength()];
+            // -Dprobe.rotate=N: N input, output and residual arrays used in turn, so that each run finds its
+            // tensors in L3 (when N x the layer's bytes exceed L2) rather than hot in L1/L2, as inside a network.
+            int rotate = Math.max(1, Integer.getInteger("probe.rotate", 1));
+            float[][] ins = new float[rotate][];
+            float[][] outs = new float[rotate][];
+            for (int i = 0; i < rotate; i++) {
+                ins[i] = random(r, g.inputLength(), 1f);
+                outs[i] = new float[g.outputLength()];
+            }
             ConvKernel k = Convolutions.prepare(g, w, 0, bias, act, algo);
             Parallel p = threads == 1 ? Parallel.SERIAL : pools.computeIfAbsent(threads, SpinPool::new);
+            int[] turn = {0};
             if (f.length > 10 && f[10].equals("res")) {
-                float[] res = random(r, g.outputLength(), 1f);
-                return () -> k.run(in, 0, out, 0, res, 0, p);
+                float[][] ress = new float[rotate][];
+                for (int i = 0; i < rotate; i++) {
+                    ress[i] = random(r, g.outputLength(), 1f);
+                }
+                return () -> {
+                    int i = turn[0]++ % rotate;
+                    k.run(ins[i], 0, outs[i], 0, ress[i], 0, p);
+                };
             }
-            return () -> k.run(in, 0, out, 0, p);
+            return () -> {
+                int i = turn[0]++ % rotate;
+                k.run(ins[i], 0, outs[i], 0, p);
+            };
         }
 
         /** Field i of the spec: one value for every axis, or one per axis ({@code 1x2x2}); {@code dflt} if absent. */

@@ -15,7 +15,7 @@ import dev.vinfer.runtime.Tensor;
  * {@link Math#max}, so an output plane with a NaN in it has those outputs recomputed tap by tap with NaN skipped
  * (one vector scan per plane finds them). Only the sign of a zero maximum may differ from the reference (+0 and -0
  * compare equal; which one wins is unspecified). The 2-d 3x3 stride-2 window has its own kernel,
- * {@link MaxPool3x3s2}, with the same results.
+ * {@link MaxPool3x3s2}, with the same results (its backend kernels skip NaN taps themselves).
  */
 final class FloatMaxPool {
     private FloatMaxPool() {
@@ -38,11 +38,6 @@ final class FloatMaxPool {
                         repairNaN(g, src, so, dst, d0, from, to);
                     }
                 });
-    }
-
-    /** Recomputes every NaN output of one plane as the max of its window's taps that are not NaN. */
-    static void repairNaN(PoolGeometry g, float[] src, int srcOff, float[] dst, int d0) {
-        repairNaN(g, src, srcOff, dst, d0, 0, g.out(0) * g.out(1) * g.out(2));
     }
 
     /**

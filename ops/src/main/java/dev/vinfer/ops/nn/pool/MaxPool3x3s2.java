@@ -15,9 +15,10 @@ import dev.vinfer.conv.Parallel;
  * <p>The general {@link SeparablePool} combines the rows into a phase-split buffer first and reads it back tap by
  * tap, and computes its border outputs through a division per tap; in ResNet-18 that cost 0.5 ms for a pool that
  * ONNX Runtime does in 0.15 (bench/README.md, "Small ops inside the networks"). Results are those of
- * {@link FloatMaxPool}. The vector kernel's maximum is a compare and a blend, which may drop a NaN, so a plane
- * with a NaN anywhere in its input (one vector scan per plane, from L1/L2) is done output by output with NaN taps
- * skipped ({@link FloatMaxPool#repairNaN}) instead.
+ * {@link FloatMaxPool}: the backend's kernels skip NaN taps themselves (NaN only when every tap is NaN), and so
+ * does {@link #border}. Until session 8 the vector kernel could drop or keep a NaN, and each input plane was
+ * scanned for NaN first (and then done output by output), about a fifth of the pool's time; the kernel now
+ * finds the rows where its fast maximum might be wrong as it goes and redoes just those.
  */
 final class MaxPool3x3s2 {
     /** Input plus output elements per task at least this many before planes are split over threads. */
@@ -30,6 +31,13 @@ final class MaxPool3x3s2 {
     /** Output rows whose windows have all 3 input rows: {@code [yLo, yHi)}, done in one block call per plane. */
     private final int yLo;
     private final int yHi;
+    /**
+     * The first output the kernel does: {@code lo}, or 0 when output 0's window is cut by one column of padding on
+     * the left only (ResNet's pads of 1; the kernel's {@code padFirst}). Border outputs in scalar code cost about 12
+     * ns per output row (a chain of Math.max), a quarter of ResNet-18's pool.
+     */
+    private final int from;
+    private final boolean padFirst;
 
     private MaxPool3x3s2(PoolGeometry g) {
         this.g = g;
@@ -55,6 +63,8 @@ final class MaxPool3x3s2 {
         }
         this.yLo = y;
         this.yHi = y1;
+        this.padFirst = a == 1 && b > a && g.first(2, 0) == 0 && g.valid(2, 0) == 2 && g.first(2, 1) == 1;
+        this.from = padFirst ? 0 : a;
     }
 
     /** The kernel for this window and input shape, or null when it is not a 2-d 3x3 stride-2 undilated pool. */
@@ -84,13 +94,7 @@ final class MaxPool3x3s2 {
         parallel.forRange(g.planes(), minPlanes, (start, end) -> {
             Backend be = Kernels.backend();
             for (int p = start; p < end; p++) {
-                int so = srcOff + p * inPlane;
-                int d0 = dstOff + p * outPlane;
-                if (be.anyNaN(src, so, inPlane)) {
-                    exactPlane(src, so, dst, d0); // the kernel's compare-and-blend maximum may drop a NaN
-                } else {
-                    plane(be, src, so, dst, d0);
-                }
+                plane(be, src, srcOff + p * inPlane, dst, dstOff + p * outPlane);
             }
         });
     }
@@ -99,10 +103,11 @@ final class MaxPool3x3s2 {
         int w = g.in(2);
         int ow = g.out(2);
         int oh = g.out(1);
+        int col = lo < hi ? g.first(2, from) : 0;
         if (lo < hi && yLo < yHi) {
             // may overwrite the border outputs between the rows' interiors: they are written below
-            be.maxPool3s2Block(src, so + g.first(1, yLo) * w + g.first(2, lo), w, 2 * w, hi - lo, yHi - yLo, dst,
-                    d0 + yLo * ow + lo, ow);
+            be.maxPool3s2Block(src, so + g.first(1, yLo) * w + col, w, 2 * w, hi - from, yHi - yLo, padFirst, dst,
+                    d0 + yLo * ow + from, ow);
         }
         for (int oy = 0; oy < oh; oy++) {
             int rows = g.valid(1, oy);
@@ -113,9 +118,9 @@ final class MaxPool3x3s2 {
                 continue;
             }
             if (lo < hi && (oy < yLo || oy >= yHi)) {
-                be.maxPool3s2Rows(src, row + g.first(2, lo), rows, w, hi - lo, dst, d + lo);
+                be.maxPool3s2Rows(src, row + col, rows, w, hi - from, padFirst, dst, d + from);
             }
-            for (int ox = 0; ox < lo; ox++) {
+            for (int ox = 0; ox < from; ox++) {
                 dst[d + ox] = border(src, row, rows, w, ox);
             }
             for (int ox = hi; ox < ow; ox++) {
@@ -125,27 +130,11 @@ final class MaxPool3x3s2 {
     }
 
     /**
-     * A plane with a NaN in it, output by output, as the reference path does: the largest tap that is not NaN,
-     * NaN when every tap is, -inf for a window with no tap inside the input.
+     * One output whose window is cut by padding or ceil rounding: the max of its taps inside the input that are not
+     * NaN, NaN when all of them are, -inf when it has none (as the reference path gives). Math.max first (no
+     * data-dependent branch: a compare-and-branch per tap mispredicts about half the time on real data, and this
+     * runs once or twice per output row), the NaN-skipping loop only when that gave NaN.
      */
-    private void exactPlane(float[] src, int so, float[] dst, int d0) {
-        int w = g.in(2);
-        int ow = g.out(2);
-        java.util.Arrays.fill(dst, d0, d0 + g.outputPlaneSize(), Float.NaN);
-        for (int oy = 0; oy < g.out(1); oy++) {
-            if (g.valid(1, oy) == 0) {
-                java.util.Arrays.fill(dst, d0 + oy * ow, d0 + (oy + 1) * ow, Float.NEGATIVE_INFINITY);
-            }
-            for (int ox = 0; ox < ow; ox++) {
-                if (g.valid(2, ox) == 0) {
-                    dst[d0 + oy * ow + ox] = Float.NEGATIVE_INFINITY;
-                }
-            }
-        }
-        FloatMaxPool.repairNaN(g, src, so, dst, d0); // recomputes every output still NaN, skipping NaN taps
-    }
-
-    /** One output whose window is cut by padding or ceil rounding: max of its taps inside the input. */
     private float border(float[] src, int row, int rows, int w, int ox) {
         int x0 = row + g.first(2, ox);
         int n = g.valid(2, ox);
@@ -155,6 +144,20 @@ final class MaxPool3x3s2 {
                 m = Math.max(m, src[x0 + b * w + c]);
             }
         }
-        return m;
+        if (m == m) {
+            return m;
+        }
+        float best = Float.NEGATIVE_INFINITY;
+        boolean any = false;
+        for (int b = 0; b < rows; b++) {
+            for (int c = 0; c < n; c++) {
+                float v = src[x0 + b * w + c];
+                if (v >= best) {
+                    best = v;
+                    any = true;
+                }
+            }
+        }
+        return any ? best : Float.NaN;
     }
 }
