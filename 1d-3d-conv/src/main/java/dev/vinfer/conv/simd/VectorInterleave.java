@@ -187,6 +187,12 @@ final class VectorInterleave {
      */
     private static void splitClipped4(int count, int slack, float[] src, int rowOff, int srcRowStep, int width,
             int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        // Permute indexes in locals (see INDEXES: the static final vectors were reloaded every step).
+        FloatVector s0 = FloatVector.fromArray(S, INDEXES, I_SPLIT4);
+        FloatVector s1 = FloatVector.fromArray(S, INDEXES, I_SPLIT4 + L);
+        FloatVector s2 = FloatVector.fromArray(S, INDEXES, I_SPLIT4 + 2 * L);
+        FloatVector s3 = FloatVector.fromArray(S, INDEXES, I_SPLIT4 + 3 * L);
+        FloatVector halves = FloatVector.fromArray(S, INDEXES, I_LOWER_HALVES);
         for (int j = 0; j < count; j += L) {
             int x = x0 + 4 * j;
             VectorMask<Float> ma = VectorMask.fromLong(S, lanes(x, width));
@@ -208,15 +214,20 @@ final class VectorInterleave {
                 FloatVector b = FloatVector.fromArray(S, src, at + L, mb);
                 FloatVector c = FloatVector.fromArray(S, src, at + 2 * L, mc);
                 FloatVector d = FloatVector.fromArray(S, src, at + 3 * L, md);
-                for (int p = 0; p < 4; p++) {
-                    FloatVector lo = SPLIT4[p].selectFrom(a, b);
-                    FloatVector hi = SPLIT4[p].selectFrom(c, d);
-                    FloatVector v = LOWER_HALVES.selectFrom(lo, hi);
-                    if (whole) {
-                        v.intoArray(dst, to + p * dstStride);
-                    } else {
-                        v.intoArray(dst, to + p * dstStride, keep);
-                    }
+                FloatVector v0 = halves.selectFrom(s0.selectFrom(a, b), s0.selectFrom(c, d));
+                FloatVector v1 = halves.selectFrom(s1.selectFrom(a, b), s1.selectFrom(c, d));
+                FloatVector v2 = halves.selectFrom(s2.selectFrom(a, b), s2.selectFrom(c, d));
+                FloatVector v3 = halves.selectFrom(s3.selectFrom(a, b), s3.selectFrom(c, d));
+                if (whole) {
+                    v0.intoArray(dst, to);
+                    v1.intoArray(dst, to + dstStride);
+                    v2.intoArray(dst, to + 2 * dstStride);
+                    v3.intoArray(dst, to + 3 * dstStride);
+                } else {
+                    v0.intoArray(dst, to, keep);
+                    v1.intoArray(dst, to + dstStride, keep);
+                    v2.intoArray(dst, to + 2 * dstStride, keep);
+                    v3.intoArray(dst, to + 3 * dstStride, keep);
                 }
             }
         }
@@ -225,6 +236,8 @@ final class VectorInterleave {
     /** {@link #splitClipped4} for stride 2. */
     private static void splitClipped2(int count, int slack, float[] src, int rowOff, int srcRowStep, int width,
             int x0, int rows, float[] dst, int dstOff, int dstStride, int dstRowStep) {
+        FloatVector even = FloatVector.fromArray(S, INDEXES, I_SPLIT2);
+        FloatVector odd = FloatVector.fromArray(S, INDEXES, I_SPLIT2 + L);
         for (int j = 0; j < count; j += L) {
             int x = x0 + 2 * j;
             VectorMask<Float> ma = VectorMask.fromLong(S, lanes(x, width));
@@ -242,8 +255,8 @@ final class VectorInterleave {
                 }
                 FloatVector a = FloatVector.fromArray(S, src, at, ma);
                 FloatVector b = FloatVector.fromArray(S, src, at + L, mb);
-                FloatVector v0 = SPLIT2[0].selectFrom(a, b);
-                FloatVector v1 = SPLIT2[1].selectFrom(a, b);
+                FloatVector v0 = even.selectFrom(a, b);
+                FloatVector v1 = odd.selectFrom(a, b);
                 if (whole) {
                     v0.intoArray(dst, to);
                     v1.intoArray(dst, to + dstStride);
@@ -291,6 +304,10 @@ final class VectorInterleave {
         FloatVector bv = FloatVector.broadcast(S, bias);
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
+        FloatVector pairs0 = FloatVector.fromArray(S, INDEXES, I_JOIN2);
+        FloatVector pairs1 = FloatVector.fromArray(S, INDEXES, I_JOIN2 + L);
+        FloatVector quads0 = FloatVector.fromArray(S, INDEXES, I_JOIN4);
+        FloatVector quads1 = FloatVector.fromArray(S, INDEXES, I_JOIN4 + L);
         int j = 0;
         for (; 4 * j < n; j += L) {
             if (so + 3 * srcStride + j + L > src.length || d + 4 * (j + L) > dst.length) {
@@ -300,25 +317,28 @@ final class VectorInterleave {
             FloatVector p1 = FloatVector.fromArray(S, src, so + srcStride + j);
             FloatVector p2 = FloatVector.fromArray(S, src, so + 2 * srcStride + j);
             FloatVector p3 = FloatVector.fromArray(S, src, so + 3 * srcStride + j);
-            for (int h = 0; h < 2; h++) {
-                FloatVector x = JOIN2[h].selectFrom(p0, p1);
-                FloatVector y = JOIN2[h].selectFrom(p2, p3);
-                int k0 = 4 * j + 2 * h * L;
-                // Always both bounds (infinite where the epilogue has none): no vector phi; a max-only form
-                // measured no faster.
-                FloatVector o0 = JOIN4[0].selectFrom(x, y).add(bv).max(lov).min(hiv);
-                FloatVector o1 = JOIN4[1].selectFrom(x, y).add(bv).max(lov).min(hiv);
-                // Whole vectors inside the row or its slack: plain stores (masked stores are slow on Zen 4).
-                if (k0 + L <= n + slack) {
-                    o0.intoArray(dst, d + k0);
-                } else {
-                    o0.intoArray(dst, d + k0, VectorMask.fromLong(S, lanes(k0, n)));
-                }
-                if (k0 + 2 * L <= n + slack) {
-                    o1.intoArray(dst, d + k0 + L);
-                } else {
-                    o1.intoArray(dst, d + k0 + L, VectorMask.fromLong(S, lanes(k0 + L, n)));
-                }
+            // Output vectors q = 0..3 (outputs 4j + qL ...), written out: no vector phi, no helper.
+            FloatVector x = pairs0.selectFrom(p0, p1);
+            FloatVector y = pairs0.selectFrom(p2, p3);
+            FloatVector o0 = quads0.selectFrom(x, y).add(bv).max(lov).min(hiv);
+            FloatVector o1 = quads1.selectFrom(x, y).add(bv).max(lov).min(hiv);
+            x = pairs1.selectFrom(p0, p1);
+            y = pairs1.selectFrom(p2, p3);
+            FloatVector o2 = quads0.selectFrom(x, y).add(bv).max(lov).min(hiv);
+            FloatVector o3 = quads1.selectFrom(x, y).add(bv).max(lov).min(hiv);
+            int k = 4 * j;
+            // Whole vectors inside the row or its slack: plain stores (masked stores are slow on Zen 4). Both
+            // bounds always (infinite where the epilogue has none): a max-only form measured no faster.
+            if (k + 4 * L <= n + slack) {
+                o0.intoArray(dst, d + k);
+                o1.intoArray(dst, d + k + L);
+                o2.intoArray(dst, d + k + 2 * L);
+                o3.intoArray(dst, d + k + 3 * L);
+            } else {
+                o0.intoArray(dst, d + k, VectorMask.fromLong(S, lanes(k, n)));
+                o1.intoArray(dst, d + k + L, VectorMask.fromLong(S, lanes(k + L, n)));
+                o2.intoArray(dst, d + k + 2 * L, VectorMask.fromLong(S, lanes(k + 2 * L, n)));
+                o3.intoArray(dst, d + k + 3 * L, VectorMask.fromLong(S, lanes(k + 3 * L, n)));
             }
         }
         return Math.min(4 * j, n);
@@ -330,6 +350,10 @@ final class VectorInterleave {
         FloatVector bv = FloatVector.broadcast(S, bias);
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
+        FloatVector pairs0 = FloatVector.fromArray(S, INDEXES, I_JOIN2);
+        FloatVector pairs1 = FloatVector.fromArray(S, INDEXES, I_JOIN2 + L);
+        FloatVector quads0 = FloatVector.fromArray(S, INDEXES, I_JOIN4);
+        FloatVector quads1 = FloatVector.fromArray(S, INDEXES, I_JOIN4 + L);
         int j = 0;
         for (; 4 * j < n; j += L) {
             if (so + 3 * srcStride + j + L > src.length || d + 4 * (j + L) > dst.length
@@ -340,28 +364,36 @@ final class VectorInterleave {
             FloatVector p1 = FloatVector.fromArray(S, src, so + srcStride + j);
             FloatVector p2 = FloatVector.fromArray(S, src, so + 2 * srcStride + j);
             FloatVector p3 = FloatVector.fromArray(S, src, so + 3 * srcStride + j);
-            for (int h = 0; h < 2; h++) {
-                FloatVector x = JOIN2[h].selectFrom(p0, p1);
-                FloatVector y = JOIN2[h].selectFrom(p2, p3);
-                int k0 = 4 * j + 2 * h * L;
-                FloatVector o0 = JOIN4[0].selectFrom(x, y);
-                FloatVector o1 = JOIN4[1].selectFrom(x, y);
-                // Each store's whole sequence in its own branch (no vector phi).
-                if (k0 + L <= n + slack) {
-                    o0.add(FloatVector.fromArray(S, res, ro + k0)).add(bv).max(lov).min(hiv).intoArray(dst, d + k0);
-                } else {
-                    VectorMask<Float> m0 = VectorMask.fromLong(S, lanes(k0, n));
-                    o0.add(FloatVector.fromArray(S, res, ro + k0, m0)).add(bv).max(lov).min(hiv)
-                            .intoArray(dst, d + k0, m0);
-                }
-                if (k0 + 2 * L <= n + slack) {
-                    o1.add(FloatVector.fromArray(S, res, ro + k0 + L)).add(bv).max(lov).min(hiv)
-                            .intoArray(dst, d + k0 + L);
-                } else {
-                    VectorMask<Float> m1 = VectorMask.fromLong(S, lanes(k0 + L, n));
-                    o1.add(FloatVector.fromArray(S, res, ro + k0 + L, m1)).add(bv).max(lov).min(hiv)
-                            .intoArray(dst, d + k0 + L, m1);
-                }
+            FloatVector x = pairs0.selectFrom(p0, p1);
+            FloatVector y = pairs0.selectFrom(p2, p3);
+            FloatVector o0 = quads0.selectFrom(x, y);
+            FloatVector o1 = quads1.selectFrom(x, y);
+            x = pairs1.selectFrom(p0, p1);
+            y = pairs1.selectFrom(p2, p3);
+            FloatVector o2 = quads0.selectFrom(x, y);
+            FloatVector o3 = quads1.selectFrom(x, y);
+            int k = 4 * j;
+            // The whole block's sequence in one branch or the other (no vector phi).
+            if (k + 4 * L <= n + slack) {
+                o0.add(FloatVector.fromArray(S, res, ro + k)).add(bv).max(lov).min(hiv).intoArray(dst, d + k);
+                o1.add(FloatVector.fromArray(S, res, ro + k + L)).add(bv).max(lov).min(hiv)
+                        .intoArray(dst, d + k + L);
+                o2.add(FloatVector.fromArray(S, res, ro + k + 2 * L)).add(bv).max(lov).min(hiv)
+                        .intoArray(dst, d + k + 2 * L);
+                o3.add(FloatVector.fromArray(S, res, ro + k + 3 * L)).add(bv).max(lov).min(hiv)
+                        .intoArray(dst, d + k + 3 * L);
+            } else {
+                VectorMask<Float> m0 = VectorMask.fromLong(S, lanes(k, n));
+                VectorMask<Float> m1 = VectorMask.fromLong(S, lanes(k + L, n));
+                VectorMask<Float> m2 = VectorMask.fromLong(S, lanes(k + 2 * L, n));
+                VectorMask<Float> m3 = VectorMask.fromLong(S, lanes(k + 3 * L, n));
+                o0.add(FloatVector.fromArray(S, res, ro + k, m0)).add(bv).max(lov).min(hiv).intoArray(dst, d + k, m0);
+                o1.add(FloatVector.fromArray(S, res, ro + k + L, m1)).add(bv).max(lov).min(hiv)
+                        .intoArray(dst, d + k + L, m1);
+                o2.add(FloatVector.fromArray(S, res, ro + k + 2 * L, m2)).add(bv).max(lov).min(hiv)
+                        .intoArray(dst, d + k + 2 * L, m2);
+                o3.add(FloatVector.fromArray(S, res, ro + k + 3 * L, m3)).add(bv).max(lov).min(hiv)
+                        .intoArray(dst, d + k + 3 * L, m3);
             }
         }
         return Math.min(4 * j, n);
