@@ -281,6 +281,43 @@ class SgemmTest {
         }
     }
 
+    /**
+     * Prepacked B with row counts around one row block (168 rows with 7-row panels, 144 with 6): a count a little
+     * past it runs as a single block (the weights streamed once), further past as several; A plain or transposed
+     * (pixel rows), K over two k-blocks.
+     */
+    @Test
+    void packedBAroundOneRowBlock() {
+        int n = 70;
+        int k = 300;
+        for (int m : new int[] {143, 144, 145, 167, 168, 169, 180, 196, 210, 211, 215, 240}) {
+            long seed = 6100 + m;
+            Random r = new Random(seed);
+            float[] a = random(r, m * k);
+            float[] b = random(r, k * n);
+            for (Backend be : TestSupport.backends()) {
+                PackedMatrix pb = be.packB(false, k, n, b, 0, n);
+                float[] want = new float[m * n];
+                be.gemm(false, false, m, n, k, a, 0, k, b, 0, n, want, 0, n, false);
+                for (boolean transA : new boolean[] {false, true}) {
+                    float[] at = a;
+                    if (transA) { // the same A stored transposed: k x m
+                        at = new float[k * m];
+                        for (int i = 0; i < m; i++) {
+                            for (int p = 0; p < k; p++) {
+                                at[p * m + i] = a[i * k + p];
+                            }
+                        }
+                    }
+                    float[] got = new float[m * n];
+                    be.gemmPackedB(transA, m, at, 0, transA ? m : k, pb, 0, n, got, 0, n, false);
+                    assertClose(be.name() + " m=" + m + " transA=" + transA + " seed=" + seed, k, want, 0, got, 0,
+                            m * n);
+                }
+            }
+        }
+    }
+
     @Test
     void packedSubRanges() {
         Random r = new Random(6000);

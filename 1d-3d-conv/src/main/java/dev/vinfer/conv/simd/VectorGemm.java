@@ -114,6 +114,11 @@ final class VectorGemm {
         int panel = pa == null ? panelRows(m) : MR;
         boolean own = direct && pb == null;
         int mcMax = own ? DIRECT_MC : MC / MR * panel;
+        if (pb != null && m <= mcMax + mcMax / 4) {
+            // Prepacked B (weights) is streamed once per row block: rows a little past one block (169 = 168 + 1 pixel
+            // rows of a 13x13 plane, 196 = 168 + 28) would stream all of it again for a sliver.
+            mcMax = roundUp(m, panel);
+        }
         int kcMax = own ? Math.ceilDiv(k, Math.ceilDiv(k, DIRECT_KC)) : KC;
         int ncMax = own ? DIRECT_NC : NC;
         for (int jc = 0; jc < n; jc += ncMax) {
