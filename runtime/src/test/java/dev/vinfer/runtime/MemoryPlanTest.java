@@ -140,17 +140,7 @@ class MemoryPlanTest {
     @Test
     void theArenaIsSmallerThanAllocatingEveryOutput() {
         // A chain of 20 affine maps: two slots suffice however long the chain is.
-        Graph.Builder b = new Graph.Builder("chain");
-        Value x = b.value("x");
-        b.input(x);
-        Value cur = x;
-        for (int k = 0; k < 20; k++) {
-            Value out = b.value("v" + k);
-            b.node(new Node("n" + k, "", TestOps.affine(1.01f, 0.1f), new Value[] {cur}, new Value[] {out}));
-            cur = out;
-        }
-        b.output(cur);
-        try (Session s = new Session(b.build(), ONE_THREAD)) {
+        try (Session s = new Session(chain(20), ONE_THREAD)) {
             Tensor in = Tensor.of(new float[1000], 1000);
             s.run(Map.of("x", in));
             s.run(Map.of("x", in));
@@ -164,19 +154,9 @@ class MemoryPlanTest {
 
     @Test
     void thePlanIsDescribedSlotBySlot() {
-        // The chain above, 4 long: n0 -> n1 -> n2 -> n3 (the graph output, not planned). Slots alternate between two
-        // offsets; each is live from its node to its reader.
-        Graph.Builder b = new Graph.Builder("chain");
-        Value x = b.value("x");
-        b.input(x);
-        Value cur = x;
-        for (int k = 0; k < 4; k++) {
-            Value out = b.value("v" + k);
-            b.node(new Node("n" + k, "", TestOps.affine(1.01f, 0.1f), new Value[] {cur}, new Value[] {out}));
-            cur = out;
-        }
-        b.output(cur);
-        try (Session s = new Session(b.build(), ONE_THREAD)) {
+        // A chain 4 long: n0 -> n1 -> n2 -> n3 (the graph output, not planned). Slots alternate between two offsets;
+        // each is live from its node to its reader.
+        try (Session s = new Session(chain(4), ONE_THREAD)) {
             assertEquals("", s.describeMemoryPlans(), "no plan before the first run of a dynamic input");
             s.run(Map.of("x", Tensor.of(new float[1000], 1000)));
             String d = s.describeMemoryPlans();
@@ -199,6 +179,21 @@ class MemoryPlanTest {
             s.run(Map.of("x", input(2)));
             assertEquals("", s.describeMemoryPlans());
         }
+    }
+
+    /** x -> n0 -> n1 -> ... -> n(length-1), each an affine map of its input; the last value is the output. */
+    private static Graph chain(int length) {
+        Graph.Builder b = new Graph.Builder("chain");
+        Value x = b.value("x");
+        b.input(x);
+        Value cur = x;
+        for (int k = 0; k < length; k++) {
+            Value out = b.value("v" + k);
+            b.node(new Node("n" + k, "", TestOps.affine(1.01f, 0.1f), new Value[] {cur}, new Value[] {out}));
+            cur = out;
+        }
+        b.output(cur);
+        return b.build();
     }
 
     /** Bytes the calling thread allocates per run, after warm-up runs. */
