@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>per block of 32 output channels: the {@code t^2} products {@code U_pos x V_pos} for all tiles at once
  * ({@link TileGemm}; each transformed weight read from memory once, front to back), then right away, while the
  * block's products ({@code t^2 x 16 x 32} floats) are in L1/L2, {@code A^T} along W and H, each of the block's
- * output planes gathered from the result in one indexed pass, and residual, bias and epilogue per plane.</li>
+ * output planes copied from the result in one indexed pass, and residual, bias and epilogue per plane.</li>
  * </ol>
  *
  * <p>Threads: the input transform is split by input channels (one join), the products and output transform by
@@ -46,8 +46,8 @@ final class SmallPlaneWinograd extends PreparedConv {
     private final int padW;
     /**
      * {@code [output pixel]}: where in a block's transformed outputs ({@code [oy * m + ox][tile slot][row]}, row 0)
-     * the pixel's value is, so that each output plane is one indexed gather (whole vectors) instead of a scalar
-     * store per tile output.
+     * the pixel's value is, so that each output plane is written front to back by one indexed copy instead of a
+     * scalar store per tile output scattered over the plane.
      */
     private final int[] outputSource;
     private final float[] bias;
@@ -244,7 +244,7 @@ final class SmallPlaneWinograd extends PreparedConv {
 
     /**
      * Output channels of row block b of group gi, image n: the products, A^T along W and H, each output plane
-     * gathered from the result, then residual, bias and epilogue per plane.
+     * copied from the result, then residual, bias and epilogue per plane.
      */
     private void outputBlock(Scratch sc, float[] v, int n, int gi, int b, float[] out, int outOff, float[] res,
             int resDelta) {
@@ -284,7 +284,12 @@ final class SmallPlaneWinograd extends PreparedConv {
         for (int r = 0; r < rows; r++) {
             int ch = gi * mg + b * blockRows + r;
             int plane = outOff + (n * g.outChannels() + ch) * outPlane;
-            backend.gather(done, r, outputSource, 0, out, plane, outPlane);
+            // A plain indexed copy: the backend's vector gather here (an indexed vector load per 16 pixels) was
+            // compiled without its intrinsic in two JVMs of three, boxing every vector (55-84 KB a run of a small
+            // CNN, SteadyStateAllocationTest, session 8).
+            for (int q = 0; q < outPlane; q++) {
+                out[plane + q] = done[r + outputSource[q]];
+            }
             addResidual(out, plane, outPlane, res, resDelta);
             backend.biasEpilogue(out, plane, outPlane, bias == null ? 0f : bias[ch], epilogue);
         }
