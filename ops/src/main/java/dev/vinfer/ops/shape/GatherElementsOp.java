@@ -42,6 +42,10 @@ public final class GatherElementsOp implements Operator {
     static int[] elementOffsets(String op, int[] ds, Tensor indices, long axis) {
         int r = ds.length;
         int[] is = indices.shape();
+        if (r == 0) {
+            // The ops need an axis to index along (ONNX: rank >= 1); Shapes.axis accepts axis 0 of a scalar.
+            throw new VinferException(op + ": data must have rank >= 1, not a scalar");
+        }
         if (is.length != r) {
             throw new VinferException(op + ": indices " + indices + " must have the data's rank " + r);
         }

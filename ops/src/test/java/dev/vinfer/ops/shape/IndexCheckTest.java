@@ -40,6 +40,17 @@ class IndexCheckTest {
                 new Tensor[] {DATA, Tensor.of(new long[] {2}, 1, 1), upd}));
     }
 
+    /** Scalar data (a fuzzed Scatter, session 8): a clear error, not an index exception from the axis lookup. */
+    @Test
+    void elementOpsRejectScalarData() {
+        Tensor scalar = Tensor.of(new float[] {1}, new int[0]);
+        Tensor index = Tensor.of(new long[] {0}, new int[0]);
+        VinferException e = assertThrows(VinferException.class, () -> new ScatterElementsOp("Scatter", 0,
+                ScatterReduction.NONE).run(CTX, new Tensor[] {scalar, index, scalar}));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("rank >= 1"), e.getMessage());
+        assertThrows(VinferException.class, () -> new GatherElementsOp(0).run(CTX, new Tensor[] {scalar, index}));
+    }
+
     @Test
     void scatterNDReductionsCombineInOrder() {
         Tensor idx = Tensor.of(new long[] {1, -1}, 2, 1);
