@@ -83,9 +83,9 @@ final class ChannelBlockTranspose {
         for (int p = 0; p < n; p += L) {
             int q = Math.min(p, n - L);
             if (L == 16) {
-                unpack16(src, sOff + q * L, dst, dOff + q, dPitch, channels);
+                unpack16(src, sOff + q * L, L, dst, dOff + q, dPitch, channels);
             } else {
-                unpack8(src, sOff + q * L, dst, dOff + q, dPitch, channels);
+                unpack8(src, sOff + q * L, L, dst, dOff + q, dPitch, channels);
             }
         }
     }
@@ -190,24 +190,27 @@ final class ChannelBlockTranspose {
         t4_15.intoArray(dst, dOff + map[p0 + 15]);
     }
 
-    /** One tile of 16 positions x 16 channels; channels from {@code channels} on are not stored. */
-    static void unpack16(float[] src, int s0, float[] dst, int d0, int pitch, int channels) {
-        FloatVector r0 = FloatVector.fromArray(S, src, s0 + 0);
-        FloatVector r1 = FloatVector.fromArray(S, src, s0 + 16);
-        FloatVector r2 = FloatVector.fromArray(S, src, s0 + 32);
-        FloatVector r3 = FloatVector.fromArray(S, src, s0 + 48);
-        FloatVector r4 = FloatVector.fromArray(S, src, s0 + 64);
-        FloatVector r5 = FloatVector.fromArray(S, src, s0 + 80);
-        FloatVector r6 = FloatVector.fromArray(S, src, s0 + 96);
-        FloatVector r7 = FloatVector.fromArray(S, src, s0 + 112);
-        FloatVector r8 = FloatVector.fromArray(S, src, s0 + 128);
-        FloatVector r9 = FloatVector.fromArray(S, src, s0 + 144);
-        FloatVector r10 = FloatVector.fromArray(S, src, s0 + 160);
-        FloatVector r11 = FloatVector.fromArray(S, src, s0 + 176);
-        FloatVector r12 = FloatVector.fromArray(S, src, s0 + 192);
-        FloatVector r13 = FloatVector.fromArray(S, src, s0 + 208);
-        FloatVector r14 = FloatVector.fromArray(S, src, s0 + 224);
-        FloatVector r15 = FloatVector.fromArray(S, src, s0 + 240);
+    /**
+     * One tile of 16 positions x 16 channels, position p's channels at {@code src[s0 + p * srcPitch]} (L apart in a
+     * channel block; any pitch for {@link VectorTranspose}); channels from {@code channels} on are not stored.
+     */
+    static void unpack16(float[] src, int s0, int srcPitch, float[] dst, int d0, int pitch, int channels) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s0 + 0 * srcPitch);
+        FloatVector r1 = FloatVector.fromArray(S, src, s0 + 1 * srcPitch);
+        FloatVector r2 = FloatVector.fromArray(S, src, s0 + 2 * srcPitch);
+        FloatVector r3 = FloatVector.fromArray(S, src, s0 + 3 * srcPitch);
+        FloatVector r4 = FloatVector.fromArray(S, src, s0 + 4 * srcPitch);
+        FloatVector r5 = FloatVector.fromArray(S, src, s0 + 5 * srcPitch);
+        FloatVector r6 = FloatVector.fromArray(S, src, s0 + 6 * srcPitch);
+        FloatVector r7 = FloatVector.fromArray(S, src, s0 + 7 * srcPitch);
+        FloatVector r8 = FloatVector.fromArray(S, src, s0 + 8 * srcPitch);
+        FloatVector r9 = FloatVector.fromArray(S, src, s0 + 9 * srcPitch);
+        FloatVector r10 = FloatVector.fromArray(S, src, s0 + 10 * srcPitch);
+        FloatVector r11 = FloatVector.fromArray(S, src, s0 + 11 * srcPitch);
+        FloatVector r12 = FloatVector.fromArray(S, src, s0 + 12 * srcPitch);
+        FloatVector r13 = FloatVector.fromArray(S, src, s0 + 13 * srcPitch);
+        FloatVector r14 = FloatVector.fromArray(S, src, s0 + 14 * srcPitch);
+        FloatVector r15 = FloatVector.fromArray(S, src, s0 + 15 * srcPitch);
         FloatVector t1_0 = ZIP_LO.selectFrom(r0, r8);
         FloatVector t1_1 = ZIP_HI.selectFrom(r0, r8);
         FloatVector t1_2 = ZIP_LO.selectFrom(r1, r9);
@@ -365,15 +368,15 @@ final class ChannelBlockTranspose {
     }
 
     /** One tile of 8 positions x 8 channels; channels from {@code channels} on are not stored. */
-    static void unpack8(float[] src, int s0, float[] dst, int d0, int pitch, int channels) {
-        FloatVector r0 = FloatVector.fromArray(S, src, s0 + 0);
-        FloatVector r1 = FloatVector.fromArray(S, src, s0 + 8);
-        FloatVector r2 = FloatVector.fromArray(S, src, s0 + 16);
-        FloatVector r3 = FloatVector.fromArray(S, src, s0 + 24);
-        FloatVector r4 = FloatVector.fromArray(S, src, s0 + 32);
-        FloatVector r5 = FloatVector.fromArray(S, src, s0 + 40);
-        FloatVector r6 = FloatVector.fromArray(S, src, s0 + 48);
-        FloatVector r7 = FloatVector.fromArray(S, src, s0 + 56);
+    static void unpack8(float[] src, int s0, int srcPitch, float[] dst, int d0, int pitch, int channels) {
+        FloatVector r0 = FloatVector.fromArray(S, src, s0 + 0 * srcPitch);
+        FloatVector r1 = FloatVector.fromArray(S, src, s0 + 1 * srcPitch);
+        FloatVector r2 = FloatVector.fromArray(S, src, s0 + 2 * srcPitch);
+        FloatVector r3 = FloatVector.fromArray(S, src, s0 + 3 * srcPitch);
+        FloatVector r4 = FloatVector.fromArray(S, src, s0 + 4 * srcPitch);
+        FloatVector r5 = FloatVector.fromArray(S, src, s0 + 5 * srcPitch);
+        FloatVector r6 = FloatVector.fromArray(S, src, s0 + 6 * srcPitch);
+        FloatVector r7 = FloatVector.fromArray(S, src, s0 + 7 * srcPitch);
         FloatVector t1_0 = ZIP_LO.selectFrom(r0, r4);
         FloatVector t1_1 = ZIP_HI.selectFrom(r0, r4);
         FloatVector t1_2 = ZIP_LO.selectFrom(r1, r5);
