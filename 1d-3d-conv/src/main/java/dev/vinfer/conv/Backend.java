@@ -249,6 +249,16 @@ public interface Backend {
         return new ScalarPanelGemm(m, k, w, wOff, bias);
     }
 
+    // ---- Few-input-channel direct kernel (StemDirectConv) ----
+
+    /**
+     * Prepares the register kernel of a {@link ConvAlgorithm#STEM_DIRECT} convolution: the {@code m x k} weights
+     * (row-major at {@code w[wOff]}) with {@code m} biases (or null for none). See {@link StemTiles}.
+     */
+    default StemTiles stemTiles(int m, int k, float[] w, int wOff, float[] bias) {
+        return new ScalarStemTiles(m, k, w, wOff, bias);
+    }
+
     // ---- Channels-last pixel-rows GEMM (ChannelsLastConv) ----
 
     /**

@@ -79,7 +79,14 @@ public enum ConvAlgorithm {
      * GEMM reads each pixel's C/G values per tap in place: no im2col matrix, no A packing ({@link
      * ChannelsLastConv}). Any forward convolution; for ResNet's strided layers.
      */
-    CHANNELS_LAST;
+    CHANNELS_LAST,
+    /**
+     * A direct kernel for few input channels ({@link StemDirectConv}): the input copied once into the padded,
+     * stride-phase-split layout of {@link #IMPLICIT_IM2COL}, then blocks of output channels x a few pixel vectors of
+     * an output row accumulated over every tap straight from it (no im2col panel), with the bias and ReLU/Clip in
+     * registers. One group, any rank, kernel, stride, dilation and padding; made for the networks' stems.
+     */
+    STEM_DIRECT;
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
@@ -116,6 +123,7 @@ public enum ConvAlgorithm {
             case IMPLICIT_IM2COL -> ImplicitIm2colConv.supports(g);
             case WINOGRAD_DEPTH -> DepthWinogradConv.supports(g);
             case CHANNELS_LAST -> ChannelsLastConv.supports(g);
+            case STEM_DIRECT -> StemDirectConv.supports(g);
         };
     }
 

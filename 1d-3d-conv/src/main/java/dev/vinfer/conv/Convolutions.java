@@ -62,6 +62,7 @@ public final class Convolutions {
             case PIXEL_ROWS -> new PixelRowsConv(g, weights, wOff, bias, ep, backend);
             case WINOGRAD_DEPTH -> new DepthWinogradConv(g, weights, wOff, bias, ep, backend);
             case CHANNELS_LAST -> new ChannelsLastConv(g, weights, wOff, bias, ep, backend);
+            case STEM_DIRECT -> new StemDirectConv(g, weights, wOff, bias, ep, backend);
             case AUTO, GEMM_COL2IM -> throw new AssertionError(a);
         };
     }

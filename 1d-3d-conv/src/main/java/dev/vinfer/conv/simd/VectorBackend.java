@@ -377,6 +377,13 @@ public final class VectorBackend implements Backend {
         VectorLinearRows.apply(outRows, inRows, coef, cOff, src, sOff, sStride, len, dst, dOff, dStride);
     }
 
+    // ---- Few-input-channel direct kernel (StemDirectConv) ----
+
+    @Override
+    public dev.vinfer.conv.StemTiles stemTiles(int m, int k, float[] w, int wOff, float[] bias) {
+        return new VectorStemTiles(m, k, w, wOff, bias);
+    }
+
     // ---- Channels-last pixel-rows GEMM (ChannelsLastConv) ----
 
     @Override

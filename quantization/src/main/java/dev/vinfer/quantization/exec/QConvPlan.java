@@ -154,7 +154,8 @@ final class QConvPlan {
     private static ConvAlgorithm exactAlgorithm(ConvGeometry g, String forcedName) {
         ConvAlgorithm a = wantedAlgorithm(g, forcedName);
         return switch (a) {
-            case DIRECT, IM2COL, POINTWISE, DEPTHWISE, DEPTHWISE_BLOCKED, IMPLICIT_IM2COL, PIXEL_ROWS, CHANNELS_LAST -> a;
+            case DIRECT, IM2COL, POINTWISE, DEPTHWISE, DEPTHWISE_BLOCKED, IMPLICIT_IM2COL, PIXEL_ROWS, CHANNELS_LAST,
+                    STEM_DIRECT -> a;
             default -> ConvAlgorithm.IM2COL;
         };
     }
