@@ -147,7 +147,8 @@ public enum ConvAlgorithm {
      * {@link AutoImplicitIm2colRules#implicitIm2col(ConvGeometry)}, or there {@link #WINOGRAD_DEPTH} for a 3-D kernel 7
      * deep with depth stride 1 ({@link AutoImplicitIm2colRules#depthWinograd(ConvGeometry)}) (this includes 3x3
      * stride-1 layers with 5-23 input channels, which Winograd would otherwise take from 16 channels up: SqueezeNet's
-     * first expand convs);</li>
+     * first expand convs), or there {@link #STEM_DIRECT} for a 2-D 3x3-7x7 stride-2 stem
+     * ({@link AutoStemDirectRule#stemDirect(ConvGeometry)});</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link AutoWinogradRule#winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took
      * 2.76 ms, PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
@@ -180,7 +181,8 @@ public enum ConvAlgorithm {
         }
         if (AutoImplicitIm2colRules.implicitIm2col(g)) {
             // ahead of Winograd: its few-input-channel 3x3 case beats Winograd (session 5)
-            return AutoImplicitIm2colRules.depthWinograd(g) ? WINOGRAD_DEPTH : IMPLICIT_IM2COL;
+            return AutoImplicitIm2colRules.depthWinograd(g) ? WINOGRAD_DEPTH
+                    : AutoStemDirectRule.stemDirect(g) ? STEM_DIRECT : IMPLICIT_IM2COL;
         }
         ConvAlgorithm w = AutoWinogradRule.winograd(g);
         if (w != null) {

@@ -199,9 +199,12 @@ class ImplicitIm2colConvTest {
                 .build();
         ConvGeometry manyIn = ConvGeometry.builder().channels(8, 64).input(112, 112).kernel(3, 3).strides(2, 2)
                 .padsOnnx(1, 1, 1, 1).build();
-        for (ConvGeometry g : new ConvGeometry[] {stem, video, audio}) {
+        for (ConvGeometry g : new ConvGeometry[] {video, audio}) {
             assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(g), g.toString());
         }
+        // The 2-D stride-2 stems pass this rule and then go to the direct kernel (AutoStemDirectRule, session 9).
+        assertTrue(AutoImplicitIm2colRules.implicitIm2col(stem));
+        assertEquals(ConvAlgorithm.STEM_DIRECT, ConvAlgorithm.choose(stem));
         // The 7-deep 3-D stem passes this rule and then goes to Winograd along depth
         // (AutoImplicitIm2colRules.depthWinograd).
         assertTrue(AutoImplicitIm2colRules.implicitIm2col(video7));

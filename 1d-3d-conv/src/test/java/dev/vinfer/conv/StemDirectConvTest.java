@@ -206,4 +206,30 @@ class StemDirectConvTest {
                 () -> Convolutions.prepare(g, w, 0, null, null, ConvAlgorithm.STEM_DIRECT));
         assertTrue(e.getMessage().contains("STEM_DIRECT"), e.getMessage());
     }
+
+    /** AUTO's rule ({@link AutoStemDirectRule#stemDirect}) on the stems it was measured on and next to its limits. */
+    @Test
+    void autoTakesItForTheStrideTwoStems() {
+        ConvGeometry resnet = ConvGeometry.builder().channels(3, 64).input(224, 224).kernel(7, 7).strides(2, 2)
+                .padsOnnx(3, 3, 3, 3).build();
+        ConvGeometry mobilenet = ConvGeometry.builder().channels(3, 32).input(224, 224).kernel(3, 3).strides(2, 2)
+                .padsOnnx(1, 1, 1, 1).build();
+        ConvGeometry squeezenet = ConvGeometry.builder().channels(3, 64).input(224, 224).kernel(3, 3).strides(2, 2)
+                .build();
+        for (ConvGeometry g : new ConvGeometry[] {resnet, mobilenet, squeezenet}) {
+            assertEquals(ConvAlgorithm.STEM_DIRECT, ConvAlgorithm.choose(g), g.toString());
+        }
+        // stride 1, 5 input channels, a 1-D or 3-D kernel, 8 outputs: not this rule
+        ConvGeometry stride1 = ConvGeometry.builder().channels(3, 32).input(224, 224).kernel(3, 3).padsOnnx(1, 1, 1, 1)
+                .build();
+        ConvGeometry fiveIn = ConvGeometry.builder().channels(5, 32).input(224, 224).kernel(3, 3).strides(2, 2)
+                .padsOnnx(1, 1, 1, 1).build();
+        ConvGeometry video = ConvGeometry.builder().channels(3, 64).input(16, 112, 112).kernel(3, 3, 3)
+                .strides(1, 2, 2).padsOnnx(1, 1, 1, 1, 1, 1).build();
+        ConvGeometry fewOut = ConvGeometry.builder().channels(3, 8).input(224, 224).kernel(3, 3).strides(2, 2)
+                .padsOnnx(1, 1, 1, 1).build();
+        for (ConvGeometry g : new ConvGeometry[] {stride1, fiveIn, video, fewOut}) {
+            assertTrue(ConvAlgorithm.choose(g) != ConvAlgorithm.STEM_DIRECT, g.toString());
+        }
+    }
 }
