@@ -25,6 +25,11 @@ final class AutoStemDirectRule {
      * bound the 3x3 stems). Other kernels, strides and stride 1 were not measured and stay on IMPLICIT_IM2COL.
      */
     static boolean stemDirect(ConvGeometry g) {
+        // -Dvinfer.stemDirect=false leaves these layers on IMPLICIT_IM2COL (read when a kernel is prepared, so that
+        // a benchmark can open a session either way in one JVM: bench's StemPairedModels)
+        if (!Boolean.parseBoolean(System.getProperty("vinfer.stemDirect", "true"))) {
+            return false;
+        }
         if (g.rank() != 2 || g.group() != 1 || g.inChannels() > 4) {
             return false;
         }

@@ -1,6 +1,7 @@
 package dev.vinfer.conv;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link ConvAlgorithm#STEM_DIRECT}: a direct convolution for few input channels (the networks' stems: ResNet's
@@ -99,50 +100,72 @@ final class StemDirectConv extends PreparedConv {
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
         Buffers buf = BUFFERS.get();
-        float[] src = layoutBuffer(buf);
-        int cIn = g.inChannels();
-        int m = g.outChannels();
-        int inPlane = g.inputPlane();
-        int pixels = g.outputPlane();
+        RowsTask c = PreparedConv.take(spare);
+        if (c == null) {
+            c = new RowsTask();
+        }
+        c.set(in, inOff, out, outOff, res, resDelta);
+        c.src = layoutBuffer(buf);
         boolean clampInKernel = res == null
                 && (epilogue.kind() == Epilogue.Kind.RELU || epilogue.kind() == Epilogue.Kind.CLIP);
-        float lo = !clampInKernel ? Float.NEGATIVE_INFINITY
+        c.lo = !clampInKernel ? Float.NEGATIVE_INFINITY
                 : epilogue.kind() == Epilogue.Kind.RELU ? 0f : epilogue.min();
-        float hi = clampInKernel && epilogue.kind() == Epilogue.Kind.CLIP ? epilogue.max() : Float.POSITIVE_INFINITY;
-        boolean post = res != null || !epilogue.isIdentity() && !clampInKernel;
-        int[] bounds = ranges(p.threads());
-        int count = bounds.length - 2;
-        int width = tiles.width();
-        float[] scratch = narrow ? narrowScratch(buf, m * rows * width) : null;
+        c.hi = clampInKernel && epilogue.kind() == Epilogue.Kind.CLIP ? epilogue.max() : Float.POSITIVE_INFINITY;
+        c.post = res != null || !epilogue.isIdentity() && !clampInKernel;
+        c.bounds = ranges(p.threads());
+        c.scratch = narrow ? narrowScratch(buf, g.outChannels() * rows * tiles.width()) : null;
+        int cIn = g.inChannels();
         for (int n = 0; n < g.batch(); n++) {
-            layout.fill(in, inOff + n * cIn * inPlane, cIn, src, backend, p);
-            int plane0 = outOff + n * m * pixels;
-            p.forEach(count, t -> {
-                int r0 = bounds[1 + t];
-                int r1 = bounds[2 + t];
-                if (r0 == r1) {
-                    return;
-                }
-                if (narrow) {
-                    tiles.run(src, 0, tapOff, slotSrc, slotDst, r0, r1, scratch, 0, rows * width, lo, hi);
-                    for (int r = 0; r < m; r++) {
-                        for (int y = r0; y < r1; y++) {
-                            System.arraycopy(scratch, (r * rows + y) * width, out, plane0 + r * pixels + y * outW,
-                                    outW);
-                        }
+            layout.fill(in, inOff + n * cIn * g.inputPlane(), cIn, c.src, backend, p);
+            c.plane0 = outOff + n * g.outChannels() * g.outputPlane();
+            p.forEach(c.bounds.length - 2, c);
+        }
+        c.src = null;
+        c.scratch = null;
+        PreparedConv.give(spare, c);
+    }
+
+    /** The spare task object of {@link #compute} (a reused one, so that a run allocates no lambda). */
+    private final AtomicReference<RowsTask> spare = new AtomicReference<>();
+
+    /** One run's arguments; task t computes output rows {@code [bounds[1 + t], bounds[2 + t])} of one image. */
+    private final class RowsTask extends Call {
+        float[] src;
+        float[] scratch;
+        int plane0;
+        float lo;
+        float hi;
+        boolean post;
+        int[] bounds;
+
+        @Override
+        public void run(int t) {
+            int r0 = bounds[1 + t];
+            int r1 = bounds[2 + t];
+            if (r0 == r1) {
+                return;
+            }
+            int m = g.outChannels();
+            int pixels = g.outputPlane();
+            if (narrow) {
+                int width = tiles.width();
+                tiles.run(src, 0, tapOff, slotSrc, slotDst, r0, r1, scratch, 0, rows * width, lo, hi);
+                for (int r = 0; r < m; r++) {
+                    for (int y = r0; y < r1; y++) {
+                        System.arraycopy(scratch, (r * rows + y) * width, out, plane0 + r * pixels + y * outW, outW);
                     }
-                } else {
-                    tiles.run(src, 0, tapOff, slotSrc, slotDst, r0 * slotsPerRow, r1 * slotsPerRow, out, plane0,
-                            pixels, lo, hi);
                 }
-                if (post) {
-                    for (int r = 0; r < m; r++) {
-                        int row = plane0 + r * pixels + r0 * outW;
-                        addResidual(out, row, (r1 - r0) * outW, res, resDelta);
-                        backend.biasEpilogue(out, row, (r1 - r0) * outW, 0f, epilogue);
-                    }
+            } else {
+                tiles.run(src, 0, tapOff, slotSrc, slotDst, r0 * slotsPerRow, r1 * slotsPerRow, out, plane0, pixels,
+                        lo, hi);
+            }
+            if (post) {
+                for (int r = 0; r < m; r++) {
+                    int row = plane0 + r * pixels + r0 * outW;
+                    addResidual(out, row, (r1 - r0) * outW, res, resDelta);
+                    backend.biasEpilogue(out, row, (r1 - r0) * outW, 0f, epilogue);
                 }
-            });
+            }
         }
     }
 

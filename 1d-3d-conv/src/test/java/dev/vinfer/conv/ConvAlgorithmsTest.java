@@ -213,7 +213,7 @@ class ConvAlgorithmsTest {
         ConvGeometry g1 = ConvGeometry.builder().batch(2).channels(8, 20).input(15, 13).kernel(1, 1).build();
         // Each kernel keeps one reusable call object; concurrent calls must not share it.
         for (ConvAlgorithm a : new ConvAlgorithm[] {ConvAlgorithm.IM2COL, ConvAlgorithm.WINOGRAD_F4_3,
-            ConvAlgorithm.POINTWISE})
+            ConvAlgorithm.POINTWISE, ConvAlgorithm.STEM_DIRECT})
         for (Backend be : TestSupport.backends()) {
             ConvGeometry g = a == ConvAlgorithm.POINTWISE ? g1 : g3;
             float[] w = random(r, g.weightLength());
