@@ -20,9 +20,11 @@ final class AutoStemDirectRule {
      * 3 -> 32, 3x3 p1 @ 224x224, Relu6       0.339 / 0.329     0.289 / 0.280   (0.85, MobileNetV2)
      * 3 -> 64, 3x3 p0 @ 224x224 (SqueezeNet) 0.539 / 0.509     0.496 / 0.478   (0.92)
      * </pre>
-     * With the output rotated over 8 copies (cold, as inside a network: {@code -Dprobe.rotate=8}) both run at about
-     * the same time (0.98-1.0 of each other over several runs at load 5: the 1.6-3.2 MB output's stores to memory
-     * bound the 3x3 stems). Other kernels, strides and stride 1 were not measured and stay on IMPLICIT_IM2COL.
+     * With the output rotated over 8 copies (cold, as inside a network: {@code -Dprobe.rotate=8}; 300 runs, load 4):
+     * 2.401 / 2.329 -> 2.319 / 2.259 (0.97), 0.386 / 0.356 -> 0.345 / 0.326 (0.89), 0.603 / 0.552 -> 0.611 / 0.552
+     * (1.01: the 3.2 MB output's stores bound it). Whole models one thread ({@code StemPairedModels}, CPU medians):
+     * ResNet-18 0.992, MobileNetV2 0.997, SqueezeNet 1.1 1.002, ResNet-50 1.001. Other kernels, strides and stride
+     * 1 were not measured and stay on IMPLICIT_IM2COL.
      */
     static boolean stemDirect(ConvGeometry g) {
         // -Dvinfer.stemDirect=false leaves these layers on IMPLICIT_IM2COL (read when a kernel is prepared, so that

@@ -18,9 +18,10 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Against {@code VectorPanelGemm} (the same products as an 8 x 2-vector GEMM tile on packed {@code k x 32}
  * panels) this has no panel to pack (for the 7x7 stem 147 taps x 2 vectors copied per 32 pixels, read back by every
- * row tile) and one more pixel vector per tile. Slots are swept in bands ({@link #BAND} slots: a few output rows)
- * with every channel block inside a band, so the band's input rows stay in L1 while all channels use them and each
- * channel's output is written as runs of the band's rows.
+ * row tile) and one more pixel vector per tile. Slots are swept in bands ({@link #BAND} slots, about 1000 pixels)
+ * with every channel block inside a band, so the band's input rows stay in L1/L2 while all channels use them and
+ * each channel's output is written as runs of the band's rows (bands of 24-252 slots measured alike within the
+ * noise; 63 read best with the output cold, bench/README.md "Stems, session 9").
  *
  * <p>With narrower vectors (AVX2's 16 registers) the tile is 4 channels. Channel counts that are not a multiple of
  * the tile are computed into a scratch tile (zero weights past m) and the real rows copied out.
@@ -31,7 +32,7 @@ final class VectorStemTiles implements StemTiles {
     /** Slots (pixel vectors) per register tile. */
     static final int SLOTS = 3;
     /** Slots per band: all channel blocks run over one band before the next (a multiple of SLOTS). */
-    static final int BAND = Math.max(1, Integer.getInteger("vinfer.stemDirect.band", 24) / SLOTS) * SLOTS;
+    static final int BAND = Math.max(1, Integer.getInteger("vinfer.stemDirect.band", 63) / SLOTS) * SLOTS;
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[MR * SLOTS * L]);
 
