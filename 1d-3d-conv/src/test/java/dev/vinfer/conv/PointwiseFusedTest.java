@@ -58,6 +58,49 @@ class PointwiseFusedTest {
         check(be, r, 24, 96, 256 + 32 + 1, Epilogue.NONE, true, false, "pinned 24x96x289");
     }
 
+    /**
+     * K of at most 32: a row tile runs over a whole strip of panels in one call. Against the reference, and bit for
+     * bit against the per-panel tiles ({@code -Dvinfer.pointwisePanelLoopK=0}, read when A is packed): the same FMA
+     * chain and epilogue in the same order. Columns around whole strips (K = 16: 1024, K = 24: 672, K = 32: 512
+     * columns at 16 lanes; half that at 8), panel and column tails; K just past the bound takes the other path.
+     */
+    @Test
+    void smallKStripsMatchPerPanelTiles() {
+        Backend be = vector();
+        long seed = Long.getLong("vinfer.test.seed", 20261129L);
+        Random r = new Random(seed);
+        int[] ms = {6, 7, 12, 13, 18, 24, 96};
+        int[] ks = {1, 8, 16, 17, 24, 31, 32, 33};
+        int[] ns = {32, 33, 64, 95, 256, 511, 512, 513, 672, 700, 1024, 1056, 2149};
+        for (int trial = 0; trial < 30; trial++) {
+            int m = ms[r.nextInt(ms.length)];
+            int k = ks[r.nextInt(ks.length)];
+            int n = ns[r.nextInt(ns.length)];
+            String what = "seed " + seed + " trial " + trial + " m=" + m + " k=" + k + " n=" + n;
+            Epilogue e = FUSED[trial % 3];
+            boolean residual = trial % 2 == 0;
+            boolean withBias = trial % 4 < 2;
+            long caseSeed = r.nextLong();
+            float[] loop = check(be, new Random(caseSeed), m, k, n, e, residual, withBias, what);
+            String before = System.getProperty("vinfer.pointwisePanelLoopK");
+            System.setProperty("vinfer.pointwisePanelLoopK", "0");
+            float[] perPanel;
+            try {
+                perPanel = check(be, new Random(caseSeed), m, k, n, e, residual, withBias, what + " per panel");
+            } finally {
+                if (before == null) {
+                    System.clearProperty("vinfer.pointwisePanelLoopK");
+                } else {
+                    System.setProperty("vinfer.pointwisePanelLoopK", before);
+                }
+            }
+            for (int i = 0; i < loop.length; i++) {
+                assertEquals(Float.floatToRawIntBits(perPanel[i]), Float.floatToRawIntBits(loop[i]),
+                        what + ": strip loop differs from per-panel tiles at " + i);
+            }
+        }
+    }
+
     @Test
     void declinesOtherEpilogues() {
         Backend be = vector();
@@ -79,7 +122,7 @@ class PointwiseFusedTest {
         return Kernels.simd().get();
     }
 
-    private static void check(Backend be, Random r, int m, int k, int n, Epilogue e, boolean residual,
+    private static float[] check(Backend be, Random r, int m, int k, int n, Epilogue e, boolean residual,
             boolean withBias, String what) {
         float[] w = fill(r, 3 + m * k);
         PackedMatrix a = be.packA(false, m, k, w, 3, k);
@@ -124,6 +167,7 @@ class PointwiseFusedTest {
                 assertTrue(Float.isNaN(c[cOff + i * ldc + j]), what + ": wrote past the row at " + i + "," + j);
             }
         }
+        return c;
     }
 
     private static float[] fill(Random r, int n) {

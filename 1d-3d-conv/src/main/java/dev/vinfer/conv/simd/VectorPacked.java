@@ -16,6 +16,8 @@ final class VectorPacked implements PackedMatrix {
     /** The free dimension (A's rows, B's cols) rounded up to whole panels. */
     final int paddedFree;
     final float[] data;
+    /** For A: the largest K {@link PointwiseKernel} runs a row tile over a whole strip in one call for. */
+    final int pointwisePanelLoopK;
 
     VectorPacked(Backend backend, Side side, int rows, int cols, int paddedFree, float[] data) {
         this.backend = backend;
@@ -24,6 +26,7 @@ final class VectorPacked implements PackedMatrix {
         this.cols = cols;
         this.paddedFree = paddedFree;
         this.data = data;
+        this.pointwisePanelLoopK = side == Side.A ? PointwiseKernel.panelLoopK() : 0;
     }
 
     @Override
