@@ -22,13 +22,14 @@ final class AutoStemDirectRule {
      * </pre>
      * With the output rotated over 8 copies (cold, as inside a network: {@code -Dprobe.rotate=8}; 300 runs, load 4):
      * 2.401 / 2.329 -> 2.319 / 2.259 (0.97), 0.386 / 0.356 -> 0.345 / 0.326 (0.89), 0.603 / 0.552 -> 0.611 / 0.552
-     * (1.01: the 3.2 MB output's stores bound it). Whole models one thread ({@code StemPairedModels}, CPU medians):
+     * (1.01: the 3.2 MB output's stores bound it). Whole models one thread (bench's {@code SwitchPairedComparison}
+     * with {@code vinfer.stemDirect false true}, CPU medians):
      * ResNet-18 0.992, MobileNetV2 0.997, SqueezeNet 1.1 1.002, ResNet-50 1.001. Other kernels, strides and stride
      * 1 were not measured and stay on IMPLICIT_IM2COL.
      */
     static boolean stemDirect(ConvGeometry g) {
         // -Dvinfer.stemDirect=false leaves these layers on IMPLICIT_IM2COL (read when a kernel is prepared, so that
-        // a benchmark can open a session either way in one JVM: bench's StemPairedModels)
+        // a benchmark can open a session either way in one JVM: bench's SwitchPairedComparison)
         if (!Boolean.parseBoolean(System.getProperty("vinfer.stemDirect", "true"))) {
             return false;
         }
