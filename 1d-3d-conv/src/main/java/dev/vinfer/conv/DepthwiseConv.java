@@ -121,8 +121,8 @@ final class DepthwiseConv extends PreparedConv {
 
     /**
      * Narrowest output rows of a 3x3 stride-2 plane read in place (session 9: the vector backend's masked strip,
-     * {@code DepthwiseSlide3x3s2.narrow}). Paired against the blocked kernel in-network shapes (ConvPairedProbe,
-     * one thread, CPU time, relu6): see {@link AutoDepthwiseRule}.
+     * {@code DepthwiseSlide3x3s2.narrow}), measured against the blocked kernel at MobileNetV2's 192@28 and 576@14
+     * (see {@link AutoDepthwiseRule}); widths below 7 were not measured and stay blocked.
      */
     static final int NARROW_S2_MIN = 7;
 
