@@ -54,6 +54,13 @@ final class AutoDepthwiseRule {
      * Session 6: rows of 14 and 15 too ({@code DepthwiseConv.NARROW_MIN}; the vector backend's flat run over the
      * plane, {@code DepthwiseFlat3x3}), paired, load 17, DEPTHWISE / BLOCKED: 384@14 0.84, 576@14 0.79; 960@7 1.34,
      * so 7x7 stays blocked.
+     * Session 9: 3x3 stride-2 pad-1 layers with output rows of 7 to 15 go to {@link ConvAlgorithm#DEPTHWISE} too
+     * ({@code DepthwiseConv.NARROW_S2_MIN}; the vector backend's masked narrow strip, one vector per output row),
+     * ConvPairedProbe against the blocked kernel, CPU-time medians, load 3-5, relu6, ms BLOCKED / DEPTHWISE: one
+     * thread 192@28/2 0.061 / 0.023, 576@14/2 0.041 / 0.035; cold ({@code -Dprobe.rotate=8}) 192@28/2 0.123 /
+     * 0.047, 576@14/2 0.069 / 0.037, 144@28/2 0.038 / 0.016; two threads 192@28/2 0.59 / 0.027 (caller CPU),
+     * 576@14/2 0.050 / 0.040. (Two output rows of 7 per vector, by computed two-source permutes, measured 1.1x
+     * slower than one row per vector and were left out.)
      * Planes whose padded extent passes {@value #BLOCKED_MAX_POSITIONS} positions (16 floats each per thread) stay
      * on {@link ConvAlgorithm#DEPTHWISE}, which needs one padded channel plane.
      */
@@ -75,7 +82,7 @@ final class AutoDepthwiseRule {
         }
         Shape3 s = Shape3.of(g);
         if (DepthwiseConv.inPlace3x3(s) || DepthwiseConv.inPlace3x3s2(s)) {
-            return DEPTHWISE; // 3x3 s1/s2 p1 rows of 16 or more: read in place, 2-2.6x the blocked kernel (session 4)
+            return DEPTHWISE; // 3x3 s1/s2 p1 rows of 16 or more (s1 14+, s2 7+): read in place (sessions 4, 6, 9)
         }
         return strided || g.outputDim(g.rank() - 1) < 24 ? DEPTHWISE_BLOCKED : DEPTHWISE;
     }

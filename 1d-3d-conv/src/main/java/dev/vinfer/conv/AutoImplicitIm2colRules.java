@@ -5,7 +5,7 @@ import static dev.vinfer.conv.ConvAlgorithm.WINOGRAD_DEPTH;
 
 /**
  * When {@link ConvAlgorithm#choose AUTO} takes {@link ConvAlgorithm#IMPLICIT_IM2COL}: few input channels on large
- * planes ({@link #implicitIm2col}, including the 3x3 layers with 5-23 input channels that leave Winograd,
+ * planes ({@link #implicitIm2col}, including the 3x3 layers with 5-15 input channels, below Winograd,
  * {@link #fewChannels3x3}; there {@link ConvAlgorithm#WINOGRAD_DEPTH} for 7-deep 3-D kernels,
  * {@link #depthWinograd}), and strided 3x3 / 3x3x3 layers on planes too large for the pixel-rows GEMM
  * ({@link #stride2Implicit}, {@link #stride2Implicit3d}). Each rule carries the measurements it rests on.
@@ -109,14 +109,18 @@ final class AutoImplicitIm2colRules {
         return g.rank() == 3 && g.kernel(0) == 7 && WINOGRAD_DEPTH.supports(g);
     }
 
-    /** The fewest input channels per group at which AUTO runs a 3x3 stride-1 layer of 256+ pixels on Winograd. */
-    static final int WINOGRAD_MIN_INPUT_CHANNELS = 24;
+    /**
+     * The fewest input channels per group at which AUTO runs a 3x3 stride-1 layer of 256+ pixels on Winograd (24 in
+     * sessions 5-8; 16, Winograd's own minimum, since session 9: see {@link #fewChannels3x3}).
+     */
+    static final int WINOGRAD_MIN_INPUT_CHANNELS = 16;
 
     /**
      * Whether a layer is a 2-D 3x3 stride-1 dilation-1 convolution of one group with 5 to
      * {@value #WINOGRAD_MIN_INPUT_CHANNELS}-1 input channels, at least 16 output channels and an output plane of at
-     * least 256 pixels: AUTO runs it as {@link ConvAlgorithm#IMPLICIT_IM2COL} (K = 45-207), not on Winograd (from 16
-     * input channels) nor im2col. With so few input channels Winograd's GEMMs have K = C (16), so each transformed
+     * least 256 pixels: AUTO runs it as {@link ConvAlgorithm#IMPLICIT_IM2COL} (K = 45-135), not im2col (Winograd takes
+     * 16 input channels and more). Sessions 5-8 kept 16-23 channels here too, reasoning that Winograd's GEMMs then have
+     * K = C (16), so each transformed
      * output value costs about as much to transform back as it cost to compute, and its transformed output (36 x M x
      * tiles floats, 2 MB for 64 x 55x55) does not stay in L2; the implicit-im2col GEMM keeps everything in
      * registers and reads the input once.
@@ -140,6 +144,15 @@ final class AutoImplicitIm2colRules {
      * Two threads (wall median): 16 -> 64 @ 55x55 F(4,3) 1.007, implicit 0.956; 16 -> 64 @ 27x27 0.261 / 0.159.
      * Below 256 pixels (16 -> 64 @ 13x13) the runs scattered too much to rank; Winograd keeps those. Layers with
      * 5-15 input channels went to im2col before (C >= 16 for Winograd).
+     *
+     * <p>Session 9: the 16-23-channel layers go back to Winograd. Session 8 had found the probes split by cache state
+     * (16 -> 64 @ 55x55 warm F(4,3) 0.471 against implicit 0.612, cold 0.772 against 0.652; @ 27x27 warm 0.142 /
+     * 0.155), so it was measured inside the network: SqueezeNet 1.1 with its fire 2/3 expands on F(4,3) against
+     * implicit im2col, two sessions alternated in one JVM (bench's {@code SwitchPairedComparison}, one thread, CPU
+     * median of 200 pairs, load 4-5): 0.941 (IQR 0.919..0.961) and, in the other order, 1.054 for implicit (1.038..
+     * 1.072), 6% of the whole model. At two threads the same run read 1.019 (0.981..1.065) under that load: a tie.
+     * So inside a network these layers behave as the warm probe said; 5-15 input channels (below Winograd's minimum)
+     * keep this rule.
      */
     static boolean fewChannels3x3(ConvGeometry g) {
         if (g.rank() != 2 || g.group() != 1 || g.inChannels() < 5 || g.inChannels() >= WINOGRAD_MIN_INPUT_CHANNELS

@@ -146,8 +146,7 @@ public enum ConvAlgorithm {
      * <li>else {@link #IMPLICIT_IM2COL} for few input channels on a large plane with enough output channels:
      * {@link AutoImplicitIm2colRules#implicitIm2col(ConvGeometry)}, or there {@link #WINOGRAD_DEPTH} for a 3-D kernel 7
      * deep with depth stride 1 ({@link AutoImplicitIm2colRules#depthWinograd(ConvGeometry)}) (this includes 3x3
-     * stride-1 layers with 5-23 input channels, which Winograd would otherwise take from 16 channels up: SqueezeNet's
-     * first expand convs), or there {@link #STEM_DIRECT} for a 2-D 3x3-7x7 stride-2 stem
+     * stride-1 layers with 5-15 input channels, below Winograd's 16), or there {@link #STEM_DIRECT} for a 2-D 3x3-7x7 stride-2 stem
      * ({@link AutoStemDirectRule#stemDirect(ConvGeometry)});</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link AutoWinogradRule#winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took

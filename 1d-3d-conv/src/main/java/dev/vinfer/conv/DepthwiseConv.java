@@ -109,12 +109,22 @@ final class DepthwiseConv extends PreparedConv {
         this.inPlace3x3s2 = inPlace3x3s2(s);
     }
 
-    /** True for the geometry of {@link Backend#depthwise3x3s2Plane} with output rows of at least {@link #ROW_MIN}. */
+    /**
+     * True for the geometry of {@link Backend#depthwise3x3s2Plane} with output rows of at least {@link #ROW_MIN}, or
+     * of at least {@link #NARROW_S2_MIN} unless {@code -Dvinfer.depthwiseFlat=false}.
+     */
     static boolean inPlace3x3s2(Shape3 s) {
         return s.inD == 1 && s.outD == 1 && s.kD == 1 && s.kH == 3 && s.kW == 3 && s.sH == 2 && s.sW == 2
                 && s.dH == 1 && s.dW == 1 && s.pH == 1 && s.pW == 1 && 2 * s.outH <= s.inH && 2 * s.outW <= s.inW
-                && s.outW >= ROW_MIN;
+                && (s.outW >= ROW_MIN || NARROW_IN_PLACE && s.outW >= NARROW_S2_MIN);
     }
+
+    /**
+     * Narrowest output rows of a 3x3 stride-2 plane read in place (session 9: the vector backend's masked strip,
+     * {@code DepthwiseSlide3x3s2.narrow}), measured against the blocked kernel at MobileNetV2's 192@28 and 576@14
+     * (see {@link AutoDepthwiseRule}); widths below 7 were not measured and stay blocked.
+     */
+    static final int NARROW_S2_MIN = 7;
 
     /**
      * Whether 3x3 stride-1 planes with rows narrower than {@link #ROW_MIN} but at least {@link #NARROW_MIN} also go to

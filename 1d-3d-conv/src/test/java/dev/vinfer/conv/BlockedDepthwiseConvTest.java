@@ -126,7 +126,10 @@ class BlockedDepthwiseConvTest {
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(256, 16, 16, 3, 1, 1).build()));
         assertEquals(narrow, ConvAlgorithm.choose(dw2d(256, 15, 15, 3, 1, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(960, 7, 7, 3, 1, 1).build()));
-        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 28, 28, 3, 2, 1).build()));
+        // Session 9: 3x3 s2 p1 rows of 7 to 15 read in place too (the masked narrow strip).
+        assertEquals(narrow, ConvAlgorithm.choose(dw2d(144, 28, 28, 3, 2, 1).build()));
+        assertEquals(narrow, ConvAlgorithm.choose(dw2d(576, 14, 14, 3, 2, 1).build()));
+        assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 12, 12, 3, 2, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE, ConvAlgorithm.choose(dw2d(144, 56, 56, 3, 2, 1).build())); // session 4
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(144, 57, 57, 3, 2, 1).build()));
         assertEquals(ConvAlgorithm.DEPTHWISE_BLOCKED, ConvAlgorithm.choose(dw2d(512, 7, 7, 7, 1, 0).build()));

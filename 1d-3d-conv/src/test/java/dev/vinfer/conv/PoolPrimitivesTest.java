@@ -206,6 +206,46 @@ class PoolPrimitivesTest {
         }
     }
 
+    /**
+     * Pinned shapes of GlobalAveragePool's rows (session 9): row counts below, at and above multiples of 16 (a vector
+     * of rows), lengths below, at and above a vector and 49 (7x7), the rows ending at the array's end, a NaN and an
+     * infinity that must stay in their rows; sums against the definition and means equal to the sums divided.
+     */
+    @Test
+    void sumsOfRowGroupsKeepEachRowApart() {
+        long seed = Long.getLong("vinfer.test.seed", 42_900L);
+        Random r = new Random(seed);
+        for (Backend be : TestSupport.backends()) {
+            for (int len : new int[] {15, 16, 17, 31, 32, 33, 49, 64}) {
+                for (int rows : new int[] {15, 16, 17, 32, 33, 48}) {
+                    int sOff = r.nextInt(3);
+                    float[] src = random(r, sOff + rows * len);
+                    int poisoned = r.nextInt(rows);
+                    if (len == 49) {
+                        src[sOff + poisoned * len + r.nextInt(len)] = Float.NaN;
+                        src[sOff + ((poisoned + 1) % rows) * len + len - 1] = Float.POSITIVE_INFINITY;
+                    }
+                    float[] sum = new float[rows + 2];
+                    float[] mean = new float[rows + 2];
+                    be.reduceRows(PoolReduction.SUM, src, sOff, rows, len, sum, 1);
+                    be.averageRows(src, sOff, rows, len, mean, 1);
+                    for (int row = 0; row < rows; row++) {
+                        float acc = src[sOff + row * len];
+                        for (int i = 1; i < len; i++) {
+                            acc += src[sOff + row * len + i];
+                        }
+                        String where = be.name() + " len=" + len + " rows=" + rows + " seed=" + seed + " row=" + row;
+                        same(PoolReduction.SUM, acc, sum[1 + row], len, len, where);
+                        assertEquals(sum[1 + row] / len, mean[1 + row], where);
+                    }
+                    assertEquals(0f, sum[0]);
+                    assertEquals(0f, sum[rows + 1]);
+                    assertEquals(0f, mean[rows + 1]);
+                }
+            }
+        }
+    }
+
     @Test
     void maxFollowsMathMaxOnNaNAndSignedZeros() {
         for (Backend be : TestSupport.backends()) {

@@ -81,7 +81,7 @@ final class VectorDepthwise {
 
     static void plane3x3s2(float[] coef, int cOff, float[] src, int sOff, int inCols, int outRows, int outCols,
             float bias, Epilogue e, float[] dst, int dOff) {
-        if (outCols < L || outRows == 0) {
+        if (outCols == 0 || outRows == 0) {
             ScalarBackend.depthwise3x3s2PlaneLoops(coef, cOff, src, sOff, inCols, outRows, outCols, bias, e, dst,
                     dOff);
             return;
