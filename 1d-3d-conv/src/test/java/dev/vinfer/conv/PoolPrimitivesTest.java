@@ -187,23 +187,34 @@ class PoolPrimitivesTest {
                 if (iter % 4 == 0) {
                     src[sOff + r.nextInt(rows * len)] = Float.NaN;
                 }
-                float[] sum = new float[rows + 2];
-                float[] mean = new float[rows + 2];
-                be.reduceRows(PoolReduction.SUM, src, sOff, rows, len, sum, 1);
-                be.averageRows(src, sOff, rows, len, mean, 1);
-                for (int row = 0; row < rows; row++) {
-                    float acc = src[sOff + row * len];
-                    for (int i = 1; i < len; i++) {
-                        acc += src[sOff + row * len + i];
-                    }
-                    String where = be.name() + " len=" + len + " rows=" + rows + " seed=" + seed + " row=" + row;
-                    same(PoolReduction.SUM, acc, sum[1 + row], len, len, where);
-                    assertEquals(sum[1 + row] / len, mean[1 + row], where);
-                }
-                assertEquals(0f, mean[0]);
-                assertEquals(0f, mean[rows + 1]);
+                checkRowSums(be, src, sOff, rows, len, seed);
             }
         }
+    }
+
+    /**
+     * Sums and means of {@code rows} rows of {@code len} at {@code src[sOff]} written one slot in (slot 0 and the
+     * slot after the last must stay zero): sums against the definition (left to right, with the declared bound),
+     * means equal to the sums divided by the length.
+     */
+    private static void checkRowSums(Backend be, float[] src, int sOff, int rows, int len, long seed) {
+        float[] sum = new float[rows + 2];
+        float[] mean = new float[rows + 2];
+        be.reduceRows(PoolReduction.SUM, src, sOff, rows, len, sum, 1);
+        be.averageRows(src, sOff, rows, len, mean, 1);
+        for (int row = 0; row < rows; row++) {
+            float acc = src[sOff + row * len];
+            for (int i = 1; i < len; i++) {
+                acc += src[sOff + row * len + i];
+            }
+            String where = be.name() + " len=" + len + " rows=" + rows + " seed=" + seed + " row=" + row;
+            same(PoolReduction.SUM, acc, sum[1 + row], len, len, where);
+            assertEquals(sum[1 + row] / len, mean[1 + row], where);
+        }
+        assertEquals(0f, sum[0]);
+        assertEquals(0f, sum[rows + 1]);
+        assertEquals(0f, mean[0]);
+        assertEquals(0f, mean[rows + 1]);
     }
 
     /**
@@ -225,22 +236,7 @@ class PoolPrimitivesTest {
                         src[sOff + poisoned * len + r.nextInt(len)] = Float.NaN;
                         src[sOff + ((poisoned + 1) % rows) * len + len - 1] = Float.POSITIVE_INFINITY;
                     }
-                    float[] sum = new float[rows + 2];
-                    float[] mean = new float[rows + 2];
-                    be.reduceRows(PoolReduction.SUM, src, sOff, rows, len, sum, 1);
-                    be.averageRows(src, sOff, rows, len, mean, 1);
-                    for (int row = 0; row < rows; row++) {
-                        float acc = src[sOff + row * len];
-                        for (int i = 1; i < len; i++) {
-                            acc += src[sOff + row * len + i];
-                        }
-                        String where = be.name() + " len=" + len + " rows=" + rows + " seed=" + seed + " row=" + row;
-                        same(PoolReduction.SUM, acc, sum[1 + row], len, len, where);
-                        assertEquals(sum[1 + row] / len, mean[1 + row], where);
-                    }
-                    assertEquals(0f, sum[0]);
-                    assertEquals(0f, sum[rows + 1]);
-                    assertEquals(0f, mean[rows + 1]);
+                    checkRowSums(be, src, sOff, rows, len, seed);
                 }
             }
         }
