@@ -26,7 +26,7 @@ final class VectorPacked implements PackedMatrix {
         this.cols = cols;
         this.paddedFree = paddedFree;
         this.data = data;
-        this.pointwisePanelLoopK = side == Side.A ? PointwiseKernel.panelLoopK() : 0;
+        this.pointwisePanelLoopK = side == Side.A ? PointwisePanelSweep.panelLoopK() : 0;
     }
 
     @Override
