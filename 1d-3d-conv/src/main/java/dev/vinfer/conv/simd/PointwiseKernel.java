@@ -30,8 +30,13 @@ import jdk.incubator.vector.VectorOperators;
  * Rows past the last whole {@link MicroKernel#MR} (16 output channels = 2 x 6 + 4) are computed into a scratch tile
  * and finished in vectors ({@link #finishRows}; value by value, as before, that last tile cost 5-14% of a 16-row
  * layer); columns past the last whole {@link MicroKernel#NR} are computed into the scratch tile from a zero-padded
- * copy of B and finished value by value. (Tried and lost for that column tail: {@link MicroKernel#narrow} for tails
- * of at most one vector, 1.26x the time of a 16->64 layer at 54x54; masked vector finishing, 1.1-1.4x at 55x55.)
+ * copy of B and finished value by value; a tail of at most one vector (with K within one k-block) runs
+ * {@link MicroKernel#narrow}, half the FMAs of the full tile (session 9, ConvPairedProbe, one thread, quiet: 96->576
+ * @14x14 0.964, 64->384 @14x14 0.966, 192->64 @14x14 0.873, 16->64 @54x54 0.999; whole MobileNetV2 0.985 and 0.999
+ * in the two orders, {@code -Dvinfer.pointwiseNarrowTail=false} to compare; session 5 had measured it 1.26x slower on
+ * 16->64 @54x54 with the code of then). Masked vector finishing lost (1.1-1.4x at 55x55). A 14x14 plane's rows start
+ * 16 bytes apart from a cache line (196 floats), so most of its vector stores split two lines: 96->576 takes 1490 ns
+ * a pixel at 14x14 against 1100 at 16x12.
  * What was tried and lost: reading B in place (row p of a slab at {@code b + p * ldb}, no copy) was 10-30% slower
  * on K = 16-64 than the packed strips; one panel at a time (32 columns of 96 rows, each row on its own page) lost
  * against whole strips. Session 6: packing the next strip a few rows after each tile (software pipelining, so its
@@ -113,8 +118,13 @@ final class PointwiseKernel {
         int nt = n - full;
         if (nt > 0) {
             packSlab(b, bOff + full, ldb, k, nt, tb, 0);
+            boolean narrow = a.narrowTail && nt <= L && k <= KC;
             for (int r = r0; r < r1; r += MR) {
-                product(k, Math.min(MR, r1 - r), a.data, a.paddedFree, r, tb, 0, s.tile, 0, NR);
+                if (narrow) {
+                    MicroKernel.narrow(k, a.data, r * k, tb, 0, NR, s.tile);
+                } else {
+                    product(k, Math.min(MR, r1 - r), a.data, a.paddedFree, r, tb, 0, s.tile, 0, NR);
+                }
                 finish(s.tile, Math.min(MR, r1 - r), nt, c, cOff + (r - r0) * ldc + full, ldc, bias, biasOff + r, e,
                         res, resDelta);
             }

@@ -18,6 +18,11 @@ final class VectorPacked implements PackedMatrix {
     final float[] data;
     /** For A: the largest K {@link PointwiseKernel} runs a row tile over a whole strip in one call for. */
     final int pointwisePanelLoopK;
+    /**
+     * Whether {@link PointwiseKernel} computes a column tail of at most one vector with {@link MicroKernel#narrow}
+     * ({@code -Dvinfer.pointwiseNarrowTail}, default true, read when this A was packed).
+     */
+    final boolean narrowTail;
 
     VectorPacked(Backend backend, Side side, int rows, int cols, int paddedFree, float[] data) {
         this.backend = backend;
@@ -27,6 +32,7 @@ final class VectorPacked implements PackedMatrix {
         this.paddedFree = paddedFree;
         this.data = data;
         this.pointwisePanelLoopK = side == Side.A ? PointwisePanelSweep.panelLoopK() : 0;
+        this.narrowTail = !"false".equals(System.getProperty("vinfer.pointwiseNarrowTail"));
     }
 
     @Override
