@@ -109,36 +109,9 @@ class ImplicitIm2colConvTest {
      */
     @Test
     void clipInTheKernel() {
-        Random r = new Random(5500);
         ConvGeometry g = ConvGeometry.builder().channels(3, 20).input(31, 26).kernel(7, 7).strides(2, 2)
                 .padsOnnx(3, 3, 3, 3).build();
-        float[] w = random(r, g.weightLength());
-        float[] bias = random(r, g.outChannels());
-        float[] in = random(r, g.inputLength());
-        for (int i = 0; i < in.length; i++) {
-            in[i] *= 4f;
-        }
-        for (Epilogue e : new Epilogue[] {Epilogue.clip(0f, 6f), Epilogue.clip(-1.5f, 0.5f)}) {
-            float[] want = new float[g.outputLength()];
-            ConvReference.conv(g, in, 0, w, 0, bias, e, want, 0);
-            int atMin = 0;
-            int atMax = 0;
-            for (float v : want) {
-                atMin += v == e.min() ? 1 : 0;
-                atMax += v == e.max() ? 1 : 0;
-            }
-            assertTrue(atMin > 10 && atMax > 10, "seed=5500 " + e + ": " + atMin + " at min, " + atMax + " at max");
-            for (Backend be : TestSupport.backends()) {
-                ConvKernel k = Convolutions.prepare(g, w, 0, bias, e, ConvAlgorithm.IMPLICIT_IM2COL, be);
-                for (Parallel p : TestSupport.PARALLELS) {
-                    float[] out = new float[g.outputLength()];
-                    Arrays.fill(out, Float.NaN);
-                    k.run(in, 0, out, 0, p);
-                    assertClose("seed=5500 " + e + " " + be.name() + " " + p, g.reductionLength() + 1, want, 0, out,
-                            0, out.length);
-                }
-            }
-        }
+        TestSupport.clipInTheKernel(g, ConvAlgorithm.IMPLICIT_IM2COL, 5500, 4f, false);
     }
 
     /**

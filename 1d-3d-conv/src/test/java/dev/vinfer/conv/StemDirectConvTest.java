@@ -127,35 +127,9 @@ class StemDirectConvTest {
     /** Clip (Relu6 and an asymmetric one) in the registers: many outputs at each bound, so a wrong bound shows. */
     @Test
     void clipInTheKernel() {
-        Random r = new Random(9300);
         ConvGeometry g = ConvGeometry.builder().channels(3, 20).input(31, 70).kernel(3, 3).strides(2, 2)
                 .padsOnnx(1, 1, 1, 1).build();
-        float[] w = random(r, g.weightLength());
-        float[] bias = random(r, g.outChannels());
-        float[] in = random(r, g.inputLength());
-        for (int i = 0; i < in.length; i++) {
-            in[i] *= 8f;
-        }
-        for (Epilogue e : new Epilogue[] {Epilogue.clip(0f, 6f), Epilogue.clip(-1.5f, 0.5f)}) {
-            float[] want = new float[g.outputLength()];
-            ConvReference.conv(g, in, 0, w, 0, bias, e, want, 0);
-            int atMin = 0;
-            int atMax = 0;
-            for (float v : want) {
-                atMin += v == e.min() ? 1 : 0;
-                atMax += v == e.max() ? 1 : 0;
-            }
-            assertTrue(atMin > 10 && atMax > 10, "seed=9300 " + e + ": " + atMin + " at min, " + atMax + " at max");
-            for (Backend be : TestSupport.backends()) {
-                ConvKernel k = Convolutions.prepare(g, w, 0, bias, e, ConvAlgorithm.STEM_DIRECT, be);
-                for (Parallel p : TestSupport.PARALLELS) {
-                    float[] out = new float[g.outputLength()];
-                    k.run(in, 0, out, 0, p);
-                    assertClose("seed=9300 " + e + " " + be.name() + " " + p, ConvAlgorithm.STEM_DIRECT, g, want, 0,
-                            out, 0, out.length);
-                }
-            }
-        }
+        TestSupport.clipInTheKernel(g, ConvAlgorithm.STEM_DIRECT, 9300, 8f, true);
     }
 
     /**

@@ -121,4 +121,48 @@ final class TestSupport {
             }
         }
     }
+
+    /**
+     * A convolution with a Clip epilogue applied in the kernel's registers (Relu6 and an asymmetric one), its input
+     * scaled by {@code inputScale} so that many outputs land on each bound (a wrong bound, a missing min or a
+     * missing max shows), against {@link ConvReference} on every backend and parallel; outputs NaN-filled first.
+     * With {@code declaredBound} the algorithm's {@link ConvAlgorithm#errorBound}, else the rule of
+     * {@link #tolerance} with K + 1 (the bias).
+     */
+    static void clipInTheKernel(ConvGeometry g, ConvAlgorithm algorithm, long seed, float inputScale,
+            boolean declaredBound) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] w = random(r, g.weightLength());
+        float[] bias = random(r, g.outChannels());
+        float[] in = random(r, g.inputLength());
+        for (int i = 0; i < in.length; i++) {
+            in[i] *= inputScale;
+        }
+        for (Epilogue e : new Epilogue[] {Epilogue.clip(0f, 6f), Epilogue.clip(-1.5f, 0.5f)}) {
+            float[] want = new float[g.outputLength()];
+            ConvReference.conv(g, in, 0, w, 0, bias, e, want, 0);
+            int atMin = 0;
+            int atMax = 0;
+            for (float v : want) {
+                atMin += v == e.min() ? 1 : 0;
+                atMax += v == e.max() ? 1 : 0;
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(atMin > 10 && atMax > 10,
+                    "seed=" + seed + " " + e + ": " + atMin + " at min, " + atMax + " at max");
+            for (Backend be : backends()) {
+                ConvKernel k = Convolutions.prepare(g, w, 0, bias, e, algorithm, be);
+                for (Parallel p : PARALLELS) {
+                    float[] out = new float[g.outputLength()];
+                    java.util.Arrays.fill(out, Float.NaN);
+                    k.run(in, 0, out, 0, p);
+                    String where = "seed=" + seed + " " + e + " " + be.name() + " " + p;
+                    if (declaredBound) {
+                        assertClose(where, algorithm, g, want, 0, out, 0, out.length);
+                    } else {
+                        assertClose(where, g.reductionLength() + 1, want, 0, out, 0, out.length);
+                    }
+                }
+            }
+        }
+    }
 }
