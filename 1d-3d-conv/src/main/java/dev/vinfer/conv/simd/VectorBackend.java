@@ -167,7 +167,7 @@ public final class VectorBackend implements Backend {
             int dstRowStep) {
         InterleaveChecks.checkEpilogue(phases, n, slack, src, srcOff, srcStride, srcRowStep, rows, res, resOff, e, dst,
                 dstOff, dstRowStep);
-        VectorInterleave.joinEpilogue(phases, n, slack, src, srcOff, srcStride, srcRowStep, rows, res, resOff, bias,
+        VectorJoinEpilogue.joinEpilogue(phases, n, slack, src, srcOff, srcStride, srcRowStep, rows, res, resOff, bias,
                 e, dst, dstOff, dstRowStep);
     }
 

@@ -32,7 +32,7 @@ final class VectorPacked implements PackedMatrix {
         this.paddedFree = paddedFree;
         this.data = data;
         this.pointwisePanelLoopK = side == Side.A ? PointwisePanelSweep.panelLoopK() : 0;
-        this.narrowTail = !"false".equals(System.getProperty("vinfer.pointwiseNarrowTail"));
+        this.narrowTail = side == Side.A && !"false".equals(System.getProperty("vinfer.pointwiseNarrowTail"));
     }
 
     @Override
