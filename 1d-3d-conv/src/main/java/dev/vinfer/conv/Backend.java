@@ -424,4 +424,29 @@ public interface Backend {
      */
     void linearRows(int outRows, int inRows, float[] coef, int cOff, float[] src, int sOff, int sStride, int len,
             float[] dst, int dOff, int dStride);
+
+    // ---- Channel-blocked (NCHWc) layout: NchwcLayout ----
+
+    /**
+     * One block of the NCHWc reorder: {@code lanes <= 16} channel planes of {@code spatial} values at
+     * {@code src[sOff + c * spatial + i]} into {@code dst[dOff + i * 16 + c]}, lanes {@code [lanes, 16)} zeroed.
+     */
+    default void nchwcPack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        for (int i = 0; i < spatial; i++) {
+            int d = dOff + i * NchwcLayout.BLOCK;
+            for (int c = 0; c < lanes; c++) {
+                dst[d + c] = src[sOff + c * spatial + i];
+            }
+            java.util.Arrays.fill(dst, d + lanes, d + NchwcLayout.BLOCK, 0f);
+        }
+    }
+
+    /** The inverse of {@link #nchwcPack}: the first {@code lanes} lanes back into channel planes. */
+    default void nchwcUnpack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        for (int c = 0; c < lanes; c++) {
+            for (int i = 0; i < spatial; i++) {
+                dst[dOff + c * spatial + i] = src[sOff + i * NchwcLayout.BLOCK + c];
+            }
+        }
+    }
 }
