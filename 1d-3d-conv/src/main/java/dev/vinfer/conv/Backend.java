@@ -452,9 +452,10 @@ public interface Backend {
 
     /**
      * Output blocks of 16 channels that {@link #nchwcPointwise} wants its weights packed side by side for (its
-     * register tile's width): weights are {@code [M/16/group][C][group * 16]}, a last group narrower.
+     * register tile's width) on a layer of {@code c} input and {@code m} output channels and {@code pixels}
+     * positions: weights are {@code [M/16/group][C][group * 16]}, a last group narrower.
      */
-    default int nchwcPointwiseGroup() {
+    default int nchwcPointwiseGroup(int c, int m, int pixels) {
         return 1;
     }
 

@@ -42,7 +42,7 @@ public final class NchwcPointwiseConv {
         this.inBlocks = NchwcLayout.blocks(g.inChannels());
         this.outBlocks = NchwcLayout.blocks(g.outChannels());
         this.pixels = g.outputPlane();
-        this.group = Math.max(1, backend.nchwcPointwiseGroup());
+        this.group = Math.max(1, backend.nchwcPointwiseGroup(g.inChannels(), g.outChannels(), g.outputPlane()));
         int c = g.inChannels();
         int m = g.outChannels();
         this.packed = new float[Math.multiplyExact(outBlocks * c, BLOCK)];

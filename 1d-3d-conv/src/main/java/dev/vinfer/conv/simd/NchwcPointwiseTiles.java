@@ -29,15 +29,27 @@ final class NchwcPointwiseTiles {
     /** Input floats a pixel strip may hold (24 KiB, within L1 with the weights streaming through). */
     private static final int STRIP_FLOATS = 6 * 1024;
 
-    /** Output blocks per packed weight group: the widest tile, 4 vectors (2 blocks at 8 lanes: 1 block). */
-    static final int GROUP = group();
+    /** Below this many pixels the 6 x 2 tile is used (see {@link #group}). */
+    private static final int SMALL_PLANE = 100;
 
     private NchwcPointwiseTiles() {
     }
 
-    private static int group() {
-        int asked = Integer.getInteger("vinfer.nchwcGroupBlocks", L >= 16 ? 2 : 1);
-        return Math.max(1, Math.min(4, asked));
+    /**
+     * Output blocks per packed weight group for a layer of {@code pixels} positions, chosen when it is prepared. At
+     * 16 lanes 2 blocks (4 vectors, the 6 x 4 tile of 24 accumulators), except on small planes (7x7) where 1 block
+     * (the 6 x 2 tile) measured faster (NchwcProbe, bench/README.md "NCHWc kernels"); at 8 lanes 1 block (2
+     * vectors). {@code -Dvinfer.nchwcGroupBlocks} (1 to 4 blocks) overrides it, to compare.
+     */
+    static int group(int pixels) {
+        Integer asked = Integer.getInteger("vinfer.nchwcGroupBlocks");
+        if (asked != null) {
+            return Math.max(1, Math.min(4, asked));
+        }
+        if (L < 16) {
+            return 1;
+        }
+        return pixels >= SMALL_PLANE ? 4 : 2;
     }
 
     /** See {@code dev.vinfer.conv.Backend#nchwcPointwise}; arguments checked by the caller. */

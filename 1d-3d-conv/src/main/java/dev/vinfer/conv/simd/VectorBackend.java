@@ -7,6 +7,7 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import dev.vinfer.conv.Backend;
 import dev.vinfer.conv.BlockedDepthwiseChecks;
+import dev.vinfer.conv.ConvGeometry;
 import dev.vinfer.conv.DepthWinogradChecks;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
@@ -425,8 +426,8 @@ public final class VectorBackend implements Backend {
     // ---- Channel-blocked (NCHWc) layout ----
 
     @Override
-    public int nchwcPointwiseGroup() {
-        return NchwcPointwiseTiles.GROUP;
+    public int nchwcPointwiseGroup(int c, int m, int pixels) {
+        return NchwcPointwiseTiles.group(pixels);
     }
 
     @Override
@@ -437,5 +438,12 @@ public final class VectorBackend implements Backend {
                 blockBegin, blockEnd);
         NchwcPointwiseTiles.run(c, pixels, outChannels, group, w, bias, x, xOff, res, resDelta, y, yOff, pxBegin,
                 pxEnd, blockBegin, blockEnd, lo, hi);
+    }
+
+    @Override
+    public void nchwcDepthwise(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, int lanes,
+            float[] src, int sOff, float[] dst, int dOff, int rowBegin, int rowEnd, float lo, float hi) {
+        NchwcChecks.depthwise(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);
+        NchwcDepthwiseRows.plane(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd, lo, hi);
     }
 }
