@@ -446,4 +446,39 @@ public final class VectorBackend implements Backend {
         NchwcChecks.depthwise(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);
         NchwcDepthwiseRows.plane(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd, lo, hi);
     }
+
+    /** Store offsets of a 16-position tile of NCHWc: position p's block at {@code 16 p}. */
+    private static final int[] NCHWC_POSITIONS = java.util.stream.IntStream.range(0, 16).map(p -> 16 * p).toArray();
+
+    @Override
+    public void nchwcPack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        if (L != 16 || spatial < 16) {
+            Backend.super.nchwcPack(lanes, spatial, src, sOff, dst, dOff);
+            return;
+        }
+        Objects.checkFromIndexSize(sOff, lanes * spatial, src.length);
+        Objects.checkFromIndexSize(dOff, 16 * spatial, dst.length);
+        // 16 x 16 transposes; the last tile overlaps the one before (the same values again); lanes past the last
+        // channel repeat it in the transpose and are zeroed after.
+        for (int p = 0; p < spatial; p += 16) {
+            int q = Math.min(p, spatial - 16);
+            ChannelBlockTranspose.pack16(src, sOff + q, spatial, lanes - 1, NCHWC_POSITIONS, 0, dst, dOff + q * 16);
+        }
+        if (lanes < 16) {
+            for (int i = 0; i < spatial; i++) {
+                java.util.Arrays.fill(dst, dOff + i * 16 + lanes, dOff + i * 16 + 16, 0f);
+            }
+        }
+    }
+
+    @Override
+    public void nchwcUnpack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        if (L != 16) {
+            Backend.super.nchwcUnpack(lanes, spatial, src, sOff, dst, dOff);
+            return;
+        }
+        Objects.checkFromIndexSize(sOff, 16 * spatial, src.length);
+        Objects.checkFromIndexSize(dOff, lanes * spatial, dst.length);
+        ChannelBlockTranspose.unpack(lanes, src, sOff, spatial, dst, dOff, spatial);
+    }
 }
