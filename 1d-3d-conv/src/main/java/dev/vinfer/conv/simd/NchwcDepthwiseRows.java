@@ -50,44 +50,32 @@ final class NchwcDepthwiseRows {
         int xa = Math.min(ow, Math.ceilDiv(px, sx));
         int last = iw - 1 - (kw - 1) * dx + px;
         int xb = Math.max(xa, last < 0 ? 0 : Math.min(ow, last / sx + 1));
-        boolean nine = kh == 3 && kw == 3;
-        for (int half = 0; half < BLOCK; half += L) {
-            int c0 = cOff + half;
-            int b0 = bOff + half;
-            for (int y = rowBegin; y < rowEnd; y++) {
-                int y0 = y * sy - py;
-                int ky0 = y0 >= 0 ? 0 : Math.ceilDiv(-y0, dy);
-                int ky1 = ih - 1 - y0 < 0 ? 0 : Math.min(kh, (ih - 1 - y0) / dy + 1);
-                ky1 = Math.max(ky0, ky1);
-                // Index of tap (0, 0) of output column 0 (maybe outside the array: only inside taps are read).
-                int rowBase = sOff + half + (y0 * iw - px) * BLOCK;
-                int d = dOff + half + y * ow * BLOCK;
-                for (int x = 0; x < xa; x++) {
-                    border(x, sx, px, dx, iw, kw, ky0, ky1, coef, c0, rowStep, colStep, src, rowBase + x * step,
-                            bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
-                }
-                int n = xb - xa;
-                if (n > 0) {
-                    int s = rowBase + xa * step;
-                    int o = d + xa * BLOCK;
-                    if (nine && ky0 == 0 && ky1 == 3) {
-                        int done = 0;
-                        if (step == BLOCK && colStep == BLOCK && n >= 4) {
-                            done = n & ~3;
-                            nineStride1(coef, c0, rowStep, src, s, done, bias, b0, clamp, lo, hi, dst, o);
-                        }
-                        if (done < n) {
-                            nineAnyStride(coef, c0, rowStep, colStep, src, s + done * step, step, n - done, bias, b0,
-                                    clamp, lo, hi, dst, o + done * BLOCK);
-                        }
-                    } else {
-                        taps(ky0, ky1, 0, kw, kw, coef, c0, rowStep, colStep, src, s, step, n, bias, b0, clamp, lo,
-                                hi, dst, o);
+        if (kh == 3 && kw == 3) {
+            nine(g, coef, cOff, bias, bOff, src, sOff, dst, dOff, rowBegin, rowEnd, clamp, lo, hi, xa, xb);
+        } else {
+            for (int half = 0; half < BLOCK; half += L) {
+                int c0 = cOff + half;
+                int b0 = bOff + half;
+                for (int y = rowBegin; y < rowEnd; y++) {
+                    int y0 = y * sy - py;
+                    int ky0 = y0 >= 0 ? 0 : Math.ceilDiv(-y0, dy);
+                    int ky1 = ih - 1 - y0 < 0 ? 0 : Math.min(kh, (ih - 1 - y0) / dy + 1);
+                    ky1 = Math.max(ky0, ky1);
+                    // Index of tap (0, 0) of output column 0 (maybe outside the array: only inside taps are read).
+                    int rowBase = sOff + half + (y0 * iw - px) * BLOCK;
+                    int d = dOff + half + y * ow * BLOCK;
+                    for (int x = 0; x < xa; x++) {
+                        border(x, sx, px, dx, iw, kw, ky0, ky1, coef, c0, rowStep, colStep, src, rowBase + x * step,
+                                bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
                     }
-                }
-                for (int x = xb; x < ow; x++) {
-                    border(x, sx, px, dx, iw, kw, ky0, ky1, coef, c0, rowStep, colStep, src, rowBase + x * step,
-                            bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
+                    if (xb > xa) {
+                        taps(ky0, ky1, 0, kw, kw, coef, c0, rowStep, colStep, src, rowBase + xa * step, step, xb - xa,
+                                bias, b0, clamp, lo, hi, dst, d + xa * BLOCK);
+                    }
+                    for (int x = xb; x < ow; x++) {
+                        border(x, sx, px, dx, iw, kw, ky0, ky1, coef, c0, rowStep, colStep, src, rowBase + x * step,
+                                bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
+                    }
                 }
             }
         }
@@ -97,6 +85,128 @@ final class NchwcDepthwiseRows {
                 Arrays.fill(dst, i + lanes, i + BLOCK, 0f);
             }
         }
+    }
+
+    /** Zeros that stand for the input rows above and below the image (read, never written). */
+    private static volatile float[] zeros = new float[0];
+
+    private static float[] zeros(int n) {
+        float[] z = zeros;
+        if (z.length < n) {
+            z = new float[Math.max(n, 2 * z.length)];
+            zeros = z;
+        }
+        return z;
+    }
+
+    /**
+     * 3x3: each output row reads three input rows, a row above or below the image read from {@link #zeros}
+     * instead (adding products with zero changes no sum), so the first and last output rows run the interior loops
+     * too; the border columns run {@link #nineEdge}.
+     */
+    private static void nine(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, float[] src, int sOff,
+            float[] dst, int dOff, int rowBegin, int rowEnd, boolean clamp, float lo, float hi, int xa, int xb) {
+        int ih = g.inputDim(0);
+        int iw = g.inputDim(1);
+        int ow = g.outputDim(1);
+        int sy = g.stride(0);
+        int sx = g.stride(1);
+        int py = g.padBegin(0);
+        int px = g.padBegin(1);
+        int dy = g.dilation(0);
+        int dx = g.dilation(1);
+        int colStep = dx * BLOCK;
+        int step = sx * BLOCK;
+        float[] zero = zeros((ow + 1) * step + 2 * colStep + BLOCK);
+        for (int half = 0; half < BLOCK; half += L) {
+            int c0 = cOff + half;
+            int b0 = bOff + half;
+            for (int y = rowBegin; y < rowEnd; y++) {
+                int y0 = y * sy - py;
+                int ya = y0;
+                int yb = y0 + dy;
+                int yc = y0 + 2 * dy;
+                // Tap (row, 0) of output column 0 (column -px: only inside columns are read) or the zero row.
+                float[] s0 = ya >= 0 && ya < ih ? src : zero;
+                float[] s1 = yb >= 0 && yb < ih ? src : zero;
+                float[] s2 = yc >= 0 && yc < ih ? src : zero;
+                int o0 = s0 == src ? sOff + half + (ya * iw - px) * BLOCK : 0;
+                int o1 = s1 == src ? sOff + half + (yb * iw - px) * BLOCK : 0;
+                int o2 = s2 == src ? sOff + half + (yc * iw - px) * BLOCK : 0;
+                int d = dOff + half + y * ow * BLOCK;
+                for (int x = 0; x < xa; x++) {
+                    nineEdge(x, sx, px, dx, iw, coef, c0, colStep, s0, o0 + x * step, s1, o1 + x * step, s2,
+                            o2 + x * step, bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
+                }
+                int n = xb - xa;
+                if (n > 0) {
+                    int done = 0;
+                    int first = xa * step;
+                    if (step == BLOCK && colStep == BLOCK && n >= 4) {
+                        done = n & ~3;
+                        nineStride1(coef, c0, s0, o0 + first, s1, o1 + first, s2, o2 + first, done, bias, b0, clamp,
+                                lo, hi, dst, d + xa * BLOCK);
+                    }
+                    if (done < n) {
+                        int at = first + done * step;
+                        nineAnyStride(coef, c0, colStep, s0, o0 + at, s1, o1 + at, s2, o2 + at, step, n - done, bias,
+                                b0, clamp, lo, hi, dst, d + (xa + done) * BLOCK);
+                    }
+                }
+                for (int x = Math.max(xa, xb); x < ow; x++) {
+                    nineEdge(x, sx, px, dx, iw, coef, c0, colStep, s0, o0 + x * step, s1, o1 + x * step, s2,
+                            o2 + x * step, bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
+                }
+            }
+        }
+    }
+
+    /** One 3x3 border position: the kernel columns outside the input skipped (rows as in {@link #nine}). */
+    private static void nineEdge(int x, int sx, int px, int dx, int iw, float[] coef, int cOff, int colStep,
+            float[] s0, int o0, float[] s1, int o1, float[] s2, int o2, float[] bias, int bOff, boolean clamp,
+            float lo, float hi, float[] dst, int d) {
+        int x0 = x * sx - px;
+        boolean k0 = x0 >= 0 && x0 < iw;
+        boolean k1 = x0 + dx >= 0 && x0 + dx < iw;
+        boolean k2 = x0 + 2 * dx >= 0 && x0 + 2 * dx < iw;
+        int c1 = colStep;
+        int c2 = 2 * colStep;
+        FloatVector a = FloatVector.zero(S);
+        if (k0) {
+            a = FloatVector.fromArray(S, s0, o0).fma(FloatVector.fromArray(S, coef, cOff), a);
+        }
+        if (k1) {
+            a = FloatVector.fromArray(S, s0, o0 + c1).fma(FloatVector.fromArray(S, coef, cOff + BLOCK), a);
+        }
+        if (k2) {
+            a = FloatVector.fromArray(S, s0, o0 + c2).fma(FloatVector.fromArray(S, coef, cOff + 2 * BLOCK), a);
+        }
+        if (k0) {
+            a = FloatVector.fromArray(S, s1, o1).fma(FloatVector.fromArray(S, coef, cOff + 3 * BLOCK), a);
+        }
+        if (k1) {
+            a = FloatVector.fromArray(S, s1, o1 + c1).fma(FloatVector.fromArray(S, coef, cOff + 4 * BLOCK), a);
+        }
+        if (k2) {
+            a = FloatVector.fromArray(S, s1, o1 + c2).fma(FloatVector.fromArray(S, coef, cOff + 5 * BLOCK), a);
+        }
+        if (k0) {
+            a = FloatVector.fromArray(S, s2, o2).fma(FloatVector.fromArray(S, coef, cOff + 6 * BLOCK), a);
+        }
+        if (k1) {
+            a = FloatVector.fromArray(S, s2, o2 + c1).fma(FloatVector.fromArray(S, coef, cOff + 7 * BLOCK), a);
+        }
+        if (k2) {
+            a = FloatVector.fromArray(S, s2, o2 + c2).fma(FloatVector.fromArray(S, coef, cOff + 8 * BLOCK), a);
+        }
+        a = a.add(FloatVector.fromArray(S, bias, bOff));
+        if (clamp) {
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
+            a = a.blend(l, a.compare(VectorOperators.LT, l));
+            a = a.blend(h, a.compare(VectorOperators.GT, h));
+        }
+        a.intoArray(dst, d);
     }
 
     /** One border position: the kernel columns inside the input worked out, then {@link #taps}. */
@@ -139,8 +249,9 @@ final class NchwcDepthwiseRows {
     }
 
     /** 3x3, all nine taps inside, any stride: two positions per step, the nine weight vectors in registers. */
-    private static void nineAnyStride(float[] coef, int cOff, int rowStep, int colStep, float[] src, int s, int step,
-            int n, float[] bias, int bOff, boolean clamp, float lo, float hi, float[] dst, int d) {
+    private static void nineAnyStride(float[] coef, int cOff, int colStep, float[] s0, int o0, float[] s1, int o1,
+            float[] s2, int o2, int step, int n, float[] bias, int bOff, boolean clamp, float lo, float hi,
+            float[] dst, int d) {
         FloatVector w0 = FloatVector.fromArray(S, coef, cOff);
         FloatVector w1 = FloatVector.fromArray(S, coef, cOff + BLOCK);
         FloatVector w2 = FloatVector.fromArray(S, coef, cOff + 2 * BLOCK);
@@ -155,30 +266,28 @@ final class NchwcDepthwiseRows {
         FloatVector h = FloatVector.broadcast(S, hi);
         int c1 = colStep;
         int c2 = 2 * colStep;
-        int r1 = rowStep;
-        int r2 = 2 * rowStep;
         int j = 0;
         for (; j + 2 <= n; j += 2) {
-            int p = s + j * step;
+            int p = j * step;
             int q = p + step;
-            FloatVector a = FloatVector.fromArray(S, src, p).mul(w0);
-            FloatVector b = FloatVector.fromArray(S, src, q).mul(w0);
-            a = FloatVector.fromArray(S, src, p + c1).fma(w1, a);
-            b = FloatVector.fromArray(S, src, q + c1).fma(w1, b);
-            a = FloatVector.fromArray(S, src, p + c2).fma(w2, a);
-            b = FloatVector.fromArray(S, src, q + c2).fma(w2, b);
-            a = FloatVector.fromArray(S, src, p + r1).fma(w3, a);
-            b = FloatVector.fromArray(S, src, q + r1).fma(w3, b);
-            a = FloatVector.fromArray(S, src, p + r1 + c1).fma(w4, a);
-            b = FloatVector.fromArray(S, src, q + r1 + c1).fma(w4, b);
-            a = FloatVector.fromArray(S, src, p + r1 + c2).fma(w5, a);
-            b = FloatVector.fromArray(S, src, q + r1 + c2).fma(w5, b);
-            a = FloatVector.fromArray(S, src, p + r2).fma(w6, a);
-            b = FloatVector.fromArray(S, src, q + r2).fma(w6, b);
-            a = FloatVector.fromArray(S, src, p + r2 + c1).fma(w7, a);
-            b = FloatVector.fromArray(S, src, q + r2 + c1).fma(w7, b);
-            a = FloatVector.fromArray(S, src, p + r2 + c2).fma(w8, a);
-            b = FloatVector.fromArray(S, src, q + r2 + c2).fma(w8, b);
+            FloatVector a = FloatVector.fromArray(S, s0, o0 + p).mul(w0);
+            FloatVector b = FloatVector.fromArray(S, s0, o0 + q).mul(w0);
+            a = FloatVector.fromArray(S, s0, o0 + p + c1).fma(w1, a);
+            b = FloatVector.fromArray(S, s0, o0 + q + c1).fma(w1, b);
+            a = FloatVector.fromArray(S, s0, o0 + p + c2).fma(w2, a);
+            b = FloatVector.fromArray(S, s0, o0 + q + c2).fma(w2, b);
+            a = FloatVector.fromArray(S, s1, o1 + p).fma(w3, a);
+            b = FloatVector.fromArray(S, s1, o1 + q).fma(w3, b);
+            a = FloatVector.fromArray(S, s1, o1 + p + c1).fma(w4, a);
+            b = FloatVector.fromArray(S, s1, o1 + q + c1).fma(w4, b);
+            a = FloatVector.fromArray(S, s1, o1 + p + c2).fma(w5, a);
+            b = FloatVector.fromArray(S, s1, o1 + q + c2).fma(w5, b);
+            a = FloatVector.fromArray(S, s2, o2 + p).fma(w6, a);
+            b = FloatVector.fromArray(S, s2, o2 + q).fma(w6, b);
+            a = FloatVector.fromArray(S, s2, o2 + p + c1).fma(w7, a);
+            b = FloatVector.fromArray(S, s2, o2 + q + c1).fma(w7, b);
+            a = FloatVector.fromArray(S, s2, o2 + p + c2).fma(w8, a);
+            b = FloatVector.fromArray(S, s2, o2 + q + c2).fma(w8, b);
             a = a.add(bv);
             b = b.add(bv);
             if (clamp) {
@@ -191,16 +300,16 @@ final class NchwcDepthwiseRows {
             b.intoArray(dst, d + (j + 1) * BLOCK);
         }
         if (j < n) {
-            int p = s + j * step;
-            FloatVector a = FloatVector.fromArray(S, src, p).mul(w0);
-            a = FloatVector.fromArray(S, src, p + c1).fma(w1, a);
-            a = FloatVector.fromArray(S, src, p + c2).fma(w2, a);
-            a = FloatVector.fromArray(S, src, p + r1).fma(w3, a);
-            a = FloatVector.fromArray(S, src, p + r1 + c1).fma(w4, a);
-            a = FloatVector.fromArray(S, src, p + r1 + c2).fma(w5, a);
-            a = FloatVector.fromArray(S, src, p + r2).fma(w6, a);
-            a = FloatVector.fromArray(S, src, p + r2 + c1).fma(w7, a);
-            a = FloatVector.fromArray(S, src, p + r2 + c2).fma(w8, a);
+            int p = j * step;
+            FloatVector a = FloatVector.fromArray(S, s0, o0 + p).mul(w0);
+            a = FloatVector.fromArray(S, s0, o0 + p + c1).fma(w1, a);
+            a = FloatVector.fromArray(S, s0, o0 + p + c2).fma(w2, a);
+            a = FloatVector.fromArray(S, s1, o1 + p).fma(w3, a);
+            a = FloatVector.fromArray(S, s1, o1 + p + c1).fma(w4, a);
+            a = FloatVector.fromArray(S, s1, o1 + p + c2).fma(w5, a);
+            a = FloatVector.fromArray(S, s2, o2 + p).fma(w6, a);
+            a = FloatVector.fromArray(S, s2, o2 + p + c1).fma(w7, a);
+            a = FloatVector.fromArray(S, s2, o2 + p + c2).fma(w8, a);
             a = a.add(bv);
             if (clamp) {
                 a = a.blend(l, a.compare(VectorOperators.LT, l));
@@ -212,45 +321,81 @@ final class NchwcDepthwiseRows {
 
     /**
      * 3x3, all nine taps inside, stride 1, n a multiple of 4: four positions per step, each kernel row's six input
-     * vectors loaded once for the four. The kernel rows are a loop (three written out grew past what C2 inlines
-     * whole, BlockedDepthwiseTaps).
+     * vectors loaded once for the four (18 loads for 36 FMAs), the nine weight vectors in registers.
      */
-    private static void nineStride1(float[] coef, int cOff, int rowStep, float[] src, int s, int n, float[] bias,
-            int bOff, boolean clamp, float lo, float hi, float[] dst, int d) {
+    private static void nineStride1(float[] coef, int cOff, float[] s0, int o0, float[] s1, int o1, float[] s2,
+            int o2, int n, float[] bias, int bOff, boolean clamp, float lo, float hi, float[] dst, int d) {
+        FloatVector w0 = FloatVector.fromArray(S, coef, cOff);
+        FloatVector w1 = FloatVector.fromArray(S, coef, cOff + BLOCK);
+        FloatVector w2 = FloatVector.fromArray(S, coef, cOff + 2 * BLOCK);
+        FloatVector w3 = FloatVector.fromArray(S, coef, cOff + 3 * BLOCK);
+        FloatVector w4 = FloatVector.fromArray(S, coef, cOff + 4 * BLOCK);
+        FloatVector w5 = FloatVector.fromArray(S, coef, cOff + 5 * BLOCK);
+        FloatVector w6 = FloatVector.fromArray(S, coef, cOff + 6 * BLOCK);
+        FloatVector w7 = FloatVector.fromArray(S, coef, cOff + 7 * BLOCK);
+        FloatVector w8 = FloatVector.fromArray(S, coef, cOff + 8 * BLOCK);
         FloatVector bv = FloatVector.fromArray(S, bias, bOff);
         FloatVector l = FloatVector.broadcast(S, lo);
         FloatVector h = FloatVector.broadcast(S, hi);
         for (int j = 0; j < n; j += 4) {
-            int p = s + j * BLOCK;
-            FloatVector a0 = FloatVector.zero(S);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            for (int r = 0; r < 3; r++) {
-                int w = cOff + 3 * r * BLOCK;
-                FloatVector wa = FloatVector.fromArray(S, coef, w);
-                FloatVector wb = FloatVector.fromArray(S, coef, w + BLOCK);
-                FloatVector wc = FloatVector.fromArray(S, coef, w + 2 * BLOCK);
-                int q = p + r * rowStep;
-                FloatVector x0 = FloatVector.fromArray(S, src, q);
-                FloatVector x1 = FloatVector.fromArray(S, src, q + BLOCK);
-                FloatVector x2 = FloatVector.fromArray(S, src, q + 2 * BLOCK);
-                FloatVector x3 = FloatVector.fromArray(S, src, q + 3 * BLOCK);
-                a0 = x0.fma(wa, a0);
-                a1 = x1.fma(wa, a1);
-                a2 = x2.fma(wa, a2);
-                a3 = x3.fma(wa, a3);
-                FloatVector x4 = FloatVector.fromArray(S, src, q + 4 * BLOCK);
-                a0 = x1.fma(wb, a0);
-                a1 = x2.fma(wb, a1);
-                a2 = x3.fma(wb, a2);
-                a3 = x4.fma(wb, a3);
-                FloatVector x5 = FloatVector.fromArray(S, src, q + 5 * BLOCK);
-                a0 = x2.fma(wc, a0);
-                a1 = x3.fma(wc, a1);
-                a2 = x4.fma(wc, a2);
-                a3 = x5.fma(wc, a3);
-            }
+            int p = j * BLOCK;
+            int q = o0 + p;
+            FloatVector x0 = FloatVector.fromArray(S, s0, q);
+            FloatVector x1 = FloatVector.fromArray(S, s0, q + BLOCK);
+            FloatVector x2 = FloatVector.fromArray(S, s0, q + 2 * BLOCK);
+            FloatVector x3 = FloatVector.fromArray(S, s0, q + 3 * BLOCK);
+            FloatVector x4 = FloatVector.fromArray(S, s0, q + 4 * BLOCK);
+            FloatVector x5 = FloatVector.fromArray(S, s0, q + 5 * BLOCK);
+            FloatVector a0 = x0.mul(w0);
+            FloatVector a1 = x1.mul(w0);
+            FloatVector a2 = x2.mul(w0);
+            FloatVector a3 = x3.mul(w0);
+            a0 = x1.fma(w1, a0);
+            a1 = x2.fma(w1, a1);
+            a2 = x3.fma(w1, a2);
+            a3 = x4.fma(w1, a3);
+            a0 = x2.fma(w2, a0);
+            a1 = x3.fma(w2, a1);
+            a2 = x4.fma(w2, a2);
+            a3 = x5.fma(w2, a3);
+            q = o1 + p;
+            x0 = FloatVector.fromArray(S, s1, q);
+            x1 = FloatVector.fromArray(S, s1, q + BLOCK);
+            x2 = FloatVector.fromArray(S, s1, q + 2 * BLOCK);
+            x3 = FloatVector.fromArray(S, s1, q + 3 * BLOCK);
+            x4 = FloatVector.fromArray(S, s1, q + 4 * BLOCK);
+            x5 = FloatVector.fromArray(S, s1, q + 5 * BLOCK);
+            a0 = x0.fma(w3, a0);
+            a1 = x1.fma(w3, a1);
+            a2 = x2.fma(w3, a2);
+            a3 = x3.fma(w3, a3);
+            a0 = x1.fma(w4, a0);
+            a1 = x2.fma(w4, a1);
+            a2 = x3.fma(w4, a2);
+            a3 = x4.fma(w4, a3);
+            a0 = x2.fma(w5, a0);
+            a1 = x3.fma(w5, a1);
+            a2 = x4.fma(w5, a2);
+            a3 = x5.fma(w5, a3);
+            q = o2 + p;
+            x0 = FloatVector.fromArray(S, s2, q);
+            x1 = FloatVector.fromArray(S, s2, q + BLOCK);
+            x2 = FloatVector.fromArray(S, s2, q + 2 * BLOCK);
+            x3 = FloatVector.fromArray(S, s2, q + 3 * BLOCK);
+            x4 = FloatVector.fromArray(S, s2, q + 4 * BLOCK);
+            x5 = FloatVector.fromArray(S, s2, q + 5 * BLOCK);
+            a0 = x0.fma(w6, a0);
+            a1 = x1.fma(w6, a1);
+            a2 = x2.fma(w6, a2);
+            a3 = x3.fma(w6, a3);
+            a0 = x1.fma(w7, a0);
+            a1 = x2.fma(w7, a1);
+            a2 = x3.fma(w7, a2);
+            a3 = x4.fma(w7, a3);
+            a0 = x2.fma(w8, a0);
+            a1 = x3.fma(w8, a1);
+            a2 = x4.fma(w8, a2);
+            a3 = x5.fma(w8, a3);
             a0 = a0.add(bv);
             a1 = a1.add(bv);
             a2 = a2.add(bv);

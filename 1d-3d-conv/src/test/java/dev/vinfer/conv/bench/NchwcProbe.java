@@ -23,7 +23,8 @@ import java.util.Random;
  * {@link NchwcDepthwiseConv}) against vinfer's NCHW ones ({@link Convolutions#prepare} AUTO) on the same layer, one
  * thread, single runs alternated, CPU time, tensors rotated over {@code -Dprobe.rotate} copies (default 8: in L3
  * or memory, as inside a network). A layer is {@code C,M,HxW,act[,res]} (1x1; act none, relu or relu6) or
- * {@code dw,C,HxW,stride} (3x3 depthwise, pad 1, relu6). {@code -Dprobe.groups=2,4} adds one NCHWc pointwise
+ * {@code dw,C,HxW,stride} (3x3 depthwise, pad 1, relu6) or {@code reorder,C,HxW} (to and from NCHWc on the scalar
+ * and the default backend; times relative to the first, the scalar NCHW to NCHWc). {@code -Dprobe.groups=2,4} adds one NCHWc pointwise
  * variant per weight-group width ({@code vinfer.nchwcGroupBlocks}). Run from the repository root after
  * test-compile:
  * <pre>
@@ -47,6 +48,7 @@ public final class NchwcProbe {
             build(args[li], rotate, groups, names, variants);
             int v = variants.size();
             long[][] cpu = new long[v][runs];
+            long[] alloc = new long[v];
             for (int warm = 0; warm < Math.max(150, runs / 2); warm++) {
                 for (Runnable r : variants) {
                     r.run();
@@ -55,9 +57,11 @@ public final class NchwcProbe {
             for (int i = 0; i < runs; i++) {
                 for (int b = 0; b < v; b++) {
                     int bb = (b + i) % v;
+                    long a0 = ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes();
                     long c0 = mx.getCurrentThreadCpuTime();
                     variants.get(bb).run();
                     cpu[bb][i] = mx.getCurrentThreadCpuTime() - c0;
+                    alloc[bb] += ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes() - a0;
                 }
             }
             double base = 0;
@@ -68,8 +72,9 @@ public final class NchwcProbe {
                 if (b == 0) {
                     base = med;
                 }
-                System.out.printf("%-24s %-12s CPU median %8.3f best %8.3f ms | /NCHW %.3f%n", args[li], names.get(b),
-                        med, t[0] / 1e6, med / base);
+                // Bytes allocated per run: a kernel whose vectors C2 boxed allocates in its loops.
+                System.out.printf("%-24s %-12s CPU median %8.3f best %8.3f ms | /NCHW %.3f | %d B/run%n", args[li],
+                        names.get(b), med, t[0] / 1e6, med / base, alloc[b] / runs);
             }
         }
         System.out.printf("load %s%n", load());
@@ -79,6 +84,10 @@ public final class NchwcProbe {
     private static void build(String spec, int rotate, String[] groups, List<String> names, List<Runnable> out) {
         String[] f = spec.split(",");
         Random r = new Random(7);
+        if (f[0].equals("reorder")) {
+            reorders(f, rotate, r, names, out);
+            return;
+        }
         boolean dw = f[0].equals("dw");
         int c = Integer.parseInt(f[1 - (dw ? 0 : 1)]);
         int m = dw ? c : Integer.parseInt(f[1]);
@@ -158,6 +167,33 @@ public final class NchwcProbe {
             out.add(() -> {
                 int i = t2[0]++ % rotate;
                 pk.run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
+            });
+        }
+    }
+
+    /** {@code reorder,C,HxW}: NCHW to NCHWc and back, on the scalar and the default (vector) backend. */
+    private static void reorders(String[] f, int rotate, Random r, List<String> names, List<Runnable> out) {
+        int c = Integer.parseInt(f[1]);
+        int spatial = Arrays.stream(f[2].split("x")).mapToInt(Integer::parseInt).reduce(1, (a, b) -> a * b);
+        float[][] plain = new float[rotate][];
+        float[][] blocked = new float[rotate][];
+        for (int i = 0; i < rotate; i++) {
+            plain[i] = random(r, c * spatial, 1f);
+            blocked[i] = new float[(int) NchwcLayout.length(1, c, spatial)];
+        }
+        for (dev.vinfer.conv.Backend be : new dev.vinfer.conv.Backend[] {dev.vinfer.conv.Kernels.scalar(),
+            dev.vinfer.conv.Kernels.backend()}) {
+            int[] t = {0};
+            names.add("to " + be.name());
+            out.add(() -> {
+                int i = t[0]++ % rotate;
+                NchwcLayout.toBlocked(1, c, spatial, plain[i], 0, blocked[i], 0, Parallel.SERIAL, be);
+            });
+            int[] u = {0};
+            names.add("from " + be.name());
+            out.add(() -> {
+                int i = u[0]++ % rotate;
+                NchwcLayout.fromBlocked(1, c, spatial, blocked[i], 0, plain[i], 0, Parallel.SERIAL, be);
             });
         }
     }
