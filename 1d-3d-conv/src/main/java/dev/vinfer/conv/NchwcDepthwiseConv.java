@@ -8,7 +8,9 @@ import static dev.vinfer.conv.NchwcLayout.BLOCK;
  * and padding, with bias and activation. Weights are packed once as {@code [C/16][tap][16]} (lanes past C zero):
  * a tap is one weight vector times one input vector, whatever the stride.
  *
- * <p>This first version computes plainly, value by value (the reference the vector path is tested against).
+ * <p>The work runs in {@link Backend#nchwcDepthwise}: value by value on the scalar backend (the reference the
+ * vector path is tested against), a vector per position and tap on the vector one. Relu and Clip are applied in the
+ * kernel; other activations by a pass over each task's output after it.
  */
 public final class NchwcDepthwiseConv {
     private final ConvGeometry g;
@@ -19,9 +21,15 @@ public final class NchwcDepthwiseConv {
     /** {@code [block][lane]}. */
     private final float[] bias;
     private final Epilogue epilogue;
+    private final Backend backend;
+    /** The clamp applied in the kernel (Relu, Clip); other activations run as a pass after it. */
+    private final float lo;
+    private final float hi;
+    private final boolean epiloguePass;
 
-    private NchwcDepthwiseConv(ConvGeometry g, float[] w, int wOff, float[] b, Epilogue e) {
+    private NchwcDepthwiseConv(ConvGeometry g, float[] w, int wOff, float[] b, Epilogue e, Backend backend) {
         this.g = g;
+        this.backend = backend;
         this.blocks = NchwcLayout.blocks(g.inChannels());
         this.taps = g.kernelSize();
         int c = g.inChannels();
@@ -36,6 +44,16 @@ public final class NchwcDepthwiseConv {
             System.arraycopy(b, 0, bias, 0, c);
         }
         this.epilogue = e;
+        this.lo = switch (e.kind()) {
+            case RELU -> 0f;
+            case CLIP -> e.min();
+            default -> Float.NEGATIVE_INFINITY;
+        };
+        this.hi = e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
+        this.epiloguePass = switch (e.kind()) {
+            case NONE, RELU, CLIP -> false;
+            default -> true;
+        };
     }
 
     /** Whether {@code g} is a convolution this kernel computes: 2-D, depthwise with one channel per group. */
@@ -45,6 +63,12 @@ public final class NchwcDepthwiseConv {
 
     /** Packs {@code w} ({@code C x 1 x kH x kW} from {@code wOff}) and the optional bias for {@code g}. */
     public static NchwcDepthwiseConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e) {
+        return prepare(g, w, wOff, bias, e, Kernels.backend());
+    }
+
+    /** As {@link #prepare(ConvGeometry, float[], int, float[], Epilogue)} on the given backend. */
+    public static NchwcDepthwiseConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e,
+            Backend backend) {
         if (!supports(g)) {
             throw new IllegalArgumentException("NCHWc depthwise needs a 2-D depthwise conv, one channel a group: " + g);
         }
@@ -55,7 +79,7 @@ public final class NchwcDepthwiseConv {
         if (bias != null && bias.length < g.outChannels()) {
             throw new IllegalArgumentException("bias: " + bias.length + " values for " + g.outChannels() + " channels");
         }
-        return new NchwcDepthwiseConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e);
+        return new NchwcDepthwiseConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
     }
 
     public ConvGeometry geometry() {
@@ -77,41 +101,30 @@ public final class NchwcDepthwiseConv {
         NchwcPointwiseConv.check("input", in, inOff, inputLength());
         NchwcPointwiseConv.check("output", out, outOff, outputLength());
         int c = g.inChannels();
-        int ih = g.inputDim(0);
-        int iw = g.inputDim(1);
+        int inPlane = g.inputPlane() * BLOCK;
+        int outPlane = g.outputPlane() * BLOCK;
         int oh = g.outputDim(0);
-        int ow = g.outputDim(1);
-        int kh = g.kernel(0);
-        int kw = g.kernel(1);
-        p.forEach(g.batch() * blocks, t -> {
-            int b = t % blocks;
+        int units = g.batch() * blocks;
+        // Rows split too when there are fewer (image, block) planes than threads (a 32-channel 112x112 layer).
+        int rowParts = units >= 2 * p.threads() ? 1 : Math.min(oh, Math.ceilDiv(2 * p.threads(), units));
+        if ((long) g.outputPlane() * taps * BLOCK < 20_000) {
+            rowParts = 1;
+        }
+        int parts = rowParts;
+        p.forEach(units * parts, t -> {
+            int u = t / parts;
+            int part = t % parts;
+            int b = u % blocks;
             int lanes = Math.min(BLOCK, c - b * BLOCK);
-            int inBase = inOff + t * ih * iw * BLOCK;
-            int outBase = outOff + t * oh * ow * BLOCK;
-            for (int y = 0; y < oh; y++) {
-                for (int x = 0; x < ow; x++) {
-                    for (int l = 0; l < BLOCK; l++) {
-                        int o = outBase + (y * ow + x) * BLOCK + l;
-                        if (l >= lanes) {
-                            out[o] = 0f;
-                            continue;
-                        }
-                        float s = 0f;
-                        for (int dy = 0; dy < kh; dy++) {
-                            int yy = y * g.stride(0) - g.padBegin(0) + dy * g.dilation(0);
-                            if (yy < 0 || yy >= ih) {
-                                continue;
-                            }
-                            for (int dx = 0; dx < kw; dx++) {
-                                int xx = x * g.stride(1) - g.padBegin(1) + dx * g.dilation(1);
-                                if (xx < 0 || xx >= iw) {
-                                    continue;
-                                }
-                                s += packed[(b * taps + dy * kw + dx) * BLOCK + l] * in[inBase + (yy * iw + xx) * BLOCK
-                                        + l];
-                            }
-                        }
-                        out[o] = epilogue.apply(s + bias[b * BLOCK + l]);
+            int y0 = (int) ((long) oh * part / parts);
+            int y1 = (int) ((long) oh * (part + 1) / parts);
+            int dOff = outOff + u * outPlane;
+            backend.nchwcDepthwise(g, packed, b * taps * BLOCK, bias, b * BLOCK, lanes, in, inOff + u * inPlane, out,
+                    dOff, y0, y1, lo, hi);
+            if (epiloguePass) {
+                for (int i = dOff + y0 * g.outputDim(1) * BLOCK; i < dOff + y1 * g.outputDim(1) * BLOCK; i += BLOCK) {
+                    for (int l = 0; l < lanes; l++) {
+                        out[i + l] = epilogue.apply(out[i + l]);
                     }
                 }
             }

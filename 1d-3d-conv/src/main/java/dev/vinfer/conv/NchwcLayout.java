@@ -40,6 +40,12 @@ public final class NchwcLayout {
      */
     public static void toBlocked(int batch, int channels, int spatial, float[] src, int srcOff, float[] dst,
             int dstOff, Parallel p) {
+        toBlocked(batch, channels, spatial, src, srcOff, dst, dstOff, p, Kernels.backend());
+    }
+
+    /** As {@link #toBlocked(int, int, int, float[], int, float[], int, Parallel)} on the given backend. */
+    public static void toBlocked(int batch, int channels, int spatial, float[] src, int srcOff, float[] dst,
+            int dstOff, Parallel p, Backend backend) {
         check(batch, channels, spatial, src, srcOff, (long) batch * channels * spatial, dst, dstOff,
                 length(batch, channels, spatial));
         int blocks = blocks(channels);
@@ -48,7 +54,7 @@ public final class NchwcLayout {
             int b = t % blocks;
             int c0 = b * BLOCK;
             int lanes = Math.min(BLOCK, channels - c0);
-            Kernels.backend().nchwcPack(lanes, spatial, src, srcOff + (n * channels + c0) * spatial, dst,
+            backend.nchwcPack(lanes, spatial, src, srcOff + (n * channels + c0) * spatial, dst,
                     dstOff + (n * blocks + b) * spatial * BLOCK);
         });
     }
@@ -56,6 +62,12 @@ public final class NchwcLayout {
     /** Blocked {@code src[srcOff ...]} into NCHW {@code dst[dstOff ...]} ({@code batch x channels x spatial}). */
     public static void fromBlocked(int batch, int channels, int spatial, float[] src, int srcOff, float[] dst,
             int dstOff, Parallel p) {
+        fromBlocked(batch, channels, spatial, src, srcOff, dst, dstOff, p, Kernels.backend());
+    }
+
+    /** As {@link #fromBlocked(int, int, int, float[], int, float[], int, Parallel)} on the given backend. */
+    public static void fromBlocked(int batch, int channels, int spatial, float[] src, int srcOff, float[] dst,
+            int dstOff, Parallel p, Backend backend) {
         check(batch, channels, spatial, src, srcOff, length(batch, channels, spatial), dst, dstOff,
                 (long) batch * channels * spatial);
         int blocks = blocks(channels);
@@ -64,7 +76,7 @@ public final class NchwcLayout {
             int b = t % blocks;
             int c0 = b * BLOCK;
             int lanes = Math.min(BLOCK, channels - c0);
-            Kernels.backend().nchwcUnpack(lanes, spatial, src, srcOff + (n * blocks + b) * spatial * BLOCK, dst,
+            backend.nchwcUnpack(lanes, spatial, src, srcOff + (n * blocks + b) * spatial * BLOCK, dst,
                     dstOff + (n * channels + c0) * spatial);
         });
     }

@@ -11,6 +11,7 @@ import dev.vinfer.conv.DepthWinogradChecks;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
+import dev.vinfer.conv.NchwcChecks;
 import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.PanelGemm;
 import dev.vinfer.conv.PoolChecks;
@@ -419,5 +420,22 @@ public final class VectorBackend implements Backend {
         for (; i < n; i++) {
             dst[dOff + i] = src[sOff + idx[iOff + i]];
         }
+    }
+
+    // ---- Channel-blocked (NCHWc) layout ----
+
+    @Override
+    public int nchwcPointwiseGroup() {
+        return NchwcPointwiseTiles.GROUP;
+    }
+
+    @Override
+    public void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
+            int blockEnd, float lo, float hi) {
+        NchwcChecks.pointwise(c, pixels, outChannels, group, w, bias, x, xOff, res, resDelta, y, yOff, pxBegin, pxEnd,
+                blockBegin, blockEnd);
+        NchwcPointwiseTiles.run(c, pixels, outChannels, group, w, bias, x, xOff, res, resDelta, y, yOff, pxBegin,
+                pxEnd, blockBegin, blockEnd, lo, hi);
     }
 }
