@@ -35,37 +35,46 @@ class ChannelBlockedChainsTest {
     private static final double TOLERANCE = 2e-5;
 
     /**
-     * x [n, c, hw, hw] -> 1x1 (c, no bias) = x0 -> 1x1 (e) + Clip(0, 6) -> depthwise 3x3 pad 1 stride s + Clip -> 1x1 (c) [+ x0 when s == 1]
-     * -> y; with {@code tap} the depthwise output is also Relu'd into a second graph output.
+     * x [n, c, hw, hw] -> 1x1 (c, no bias) = x0 -> two inverted-residual blocks -> y. A block: 1x1 (e) + Clip(0, 6)
+     * -> depthwise 3x3 pad 1 + Clip -> 1x1 (c) [+ its input when the block has stride 1]; the first block has
+     * stride {@code stride}, the second 1. With {@code tap} the first depthwise output is also Relu'd into a second
+     * graph output (a value leaving the chain in its middle).
      */
     private static GraphProto block(long seed, int n, int c, int e, int hw, int stride, boolean tap) {
         int out = (hw - 1) / stride + 1;
         GraphProto.Builder g = GraphProto.newBuilder().setName("inverted-residual")
                 .addInput(tensorInfo("x", DType.FLOAT32, n, c, hw, hw))
                 .addInitializer(initializer("w0", random(seed + 6, c, c, 1, 1)))
-                .addInitializer(initializer("we", random(seed, e, c, 1, 1)))
-                .addInitializer(initializer("be", random(seed + 1, e)))
-                .addInitializer(initializer("wd", random(seed + 2, e, 1, 3, 3)))
-                .addInitializer(initializer("bd", random(seed + 3, e)))
-                .addInitializer(initializer("wp", random(seed + 4, c, e, 1, 1)))
-                .addInitializer(initializer("bp", random(seed + 5, c)))
-                .addNode(node("Conv", new String[] {"x", "w0"}, new String[] {"x0"}))
-                .addNode(node("Conv", new String[] {"x0", "we", "be"}, new String[] {"ce"}))
                 .addInitializer(initializer("lo", Tensor.scalar(0f)))
                 .addInitializer(initializer("hi", Tensor.scalar(6f)))
-                .addNode(node("Clip", new String[] {"ce", "lo", "hi"}, new String[] {"re"}))
-                .addNode(node("Conv", new String[] {"re", "wd", "bd"}, new String[] {"cd"}, intAttr("group", e),
-                        intsAttr("pads", 1, 1, 1, 1), intsAttr("strides", stride, stride)))
-                .addNode(node("Clip", new String[] {"cd", "lo", "hi"}, new String[] {"rd"}))
-                .addNode(node("Conv", new String[] {"rd", "wp", "bp"}, new String[] {stride == 1 ? "cp" : "y"}));
-        if (stride == 1) {
-            g.addNode(node("Add", new String[] {"cp", "x0"}, new String[] {"y"}));
+                .addNode(node("Conv", new String[] {"x", "w0"}, new String[] {"x0"}));
+        for (int b = 0; b < 2; b++) {
+            String p = "b" + b + "_";
+            String in = b == 0 ? "x0" : "y0";
+            int s = b == 0 ? stride : 1;
+            long bs = seed + 10 * b;
+            g.addInitializer(initializer(p + "we", random(bs, e, c, 1, 1)))
+                    .addInitializer(initializer(p + "be", random(bs + 1, e)))
+                    .addInitializer(initializer(p + "wd", random(bs + 2, e, 1, 3, 3)))
+                    .addInitializer(initializer(p + "bd", random(bs + 3, e)))
+                    .addInitializer(initializer(p + "wp", random(bs + 4, c, e, 1, 1)))
+                    .addInitializer(initializer(p + "bp", random(bs + 5, c)))
+                    .addNode(node("Conv", new String[] {in, p + "we", p + "be"}, new String[] {p + "ce"}))
+                    .addNode(node("Clip", new String[] {p + "ce", "lo", "hi"}, new String[] {p + "re"}))
+                    .addNode(node("Conv", new String[] {p + "re", p + "wd", p + "bd"}, new String[] {p + "cd"},
+                            intAttr("group", e), intsAttr("pads", 1, 1, 1, 1), intsAttr("strides", s, s)))
+                    .addNode(node("Clip", new String[] {p + "cd", "lo", "hi"}, new String[] {p + "rd"}))
+                    .addNode(node("Conv", new String[] {p + "rd", p + "wp", p + "bp"},
+                            new String[] {s == 1 ? p + "cp" : "y" + b}));
+            if (s == 1) {
+                g.addNode(node("Add", new String[] {p + "cp", in}, new String[] {"y" + b}));
+            }
         }
         if (tap) {
-            g.addNode(node("Relu", new String[] {"rd"}, new String[] {"tap"}))
+            g.addNode(node("Relu", new String[] {"b0_rd"}, new String[] {"tap"}))
                     .addOutput(tensorInfo("tap", DType.FLOAT32, n, e, out, out));
         }
-        return g.addOutput(tensorInfo("y", DType.FLOAT32, n, c, out, out)).build();
+        return g.addOutput(tensorInfo("y1", DType.FLOAT32, n, c, out, out)).build();
     }
 
     private static Graph optimized(GraphProto gp, boolean nchwc) {
@@ -98,7 +107,7 @@ class ChannelBlockedChainsTest {
             List<String> ops = ops(blocked);
             assertEquals("ReorderToNchwc", ops.get(0), what + "\n" + blocked);
             assertEquals(tap ? 2 : 1, ops.stream().filter("ReorderFromNchwc"::equals).count(), what + "\n" + blocked);
-            assertEquals(4, blocked.nodes().stream().filter(nd -> nd.op().describe().startsWith("nchwc_")).count(),
+            assertEquals(7, blocked.nodes().stream().filter(nd -> nd.op().describe().startsWith("nchwc_")).count(),
                     what + "\n" + blocked);
             Map<String, Tensor> feed = Map.of("x", random(seed + 50, n, s[0], s[2], s[2]));
             try {
@@ -107,6 +116,18 @@ class ChannelBlockedChainsTest {
                 throw new AssertionError(what + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    private static GraphProto oneBlockWithTap() {
+        GraphProto two = block(9600, 1, 16, 32, 8, 1, true);
+        GraphProto.Builder g = two.toBuilder().clearNode().clearOutput();
+        for (var nd : two.getNodeList()) {
+            if (!nd.getName().startsWith("b1") && !nd.getOutput(0).startsWith("b1_") && !nd.getOutput(0).equals("y1")) {
+                g.addNode(nd);
+            }
+        }
+        return g.addOutput(tensorInfo("y0", DType.FLOAT32, 1, 16, 8, 8))
+                .addOutput(tensorInfo("tap", DType.FLOAT32, 1, 32, 8, 8)).build();
     }
 
     @Test
@@ -126,6 +147,9 @@ class ChannelBlockedChainsTest {
 
     @Test
     void shortRunsAreLeftAlone() {
+        // one block after the first 1x1, with a tap: 4 convolutions but 3 reorders (x in; the tap and y out)
+        List<String> one = ops(optimized(oneBlockWithTap(), true));
+        assertFalse(one.contains("ReorderToNchwc"), one.toString());
         // expand + depthwise only: two eligible convolutions, not worth two reorders
         GraphProto gp = GraphProto.newBuilder().setName("short")
                 .addInput(tensorInfo("x", DType.FLOAT32, 1, 16, 8, 8))

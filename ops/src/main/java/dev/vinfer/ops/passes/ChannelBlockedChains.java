@@ -32,6 +32,11 @@ import java.util.Map;
 public final class ChannelBlockedChains implements GraphPass {
     /** Fewest convolutions in a run worth converting. */
     static final int MIN_CHAIN = 3;
+    /**
+     * Convolutions a run needs per reorder at its edges: a reorder moves a tensor once, about what a small 1x1 layer
+     * costs, so a run must be long against its edges to gain (MobileNetV2: 52 convolutions, 2 reorders).
+     */
+    static final int MEMBERS_PER_REORDER = 2;
 
     @Override
     public String name() {
@@ -56,39 +61,34 @@ public final class ChannelBlockedChains implements GraphPass {
                 eligible.put(n, kind);
             }
         }
-        // a residual must come from a member: drop nodes whose residual does not, until stable
-        boolean changed = true;
-        while (changed) {
-            changed = false;
+        // Runs are connected through data inputs (input 0) only: ResNet's bottlenecks link a 1x1 to the next
+        // block's 1x1 through residuals, but every block also passes through a 3x3 convolution in NCHW, so joining
+        // them would put two reorders around every pair of 1x1 layers. A fused residual must come from the run.
+        Map<Node, Node> root;
+        while (true) {
+            root = components(eligible.keySet(), index);
+            boolean dropped = false;
             for (Node n : new ArrayList<>(eligible.keySet())) {
-                if (((ConvOp) n.op()).hasResidual() && !eligible.containsKey(index.producer(n.input(
-                        ConvOp.RESIDUAL_INPUT)))) {
-                    eligible.remove(n);
-                    changed = true;
+                if (((ConvOp) n.op()).hasResidual()) {
+                    Node p = index.producer(n.input(ConvOp.RESIDUAL_INPUT));
+                    if (p == null || !eligible.containsKey(p) || root.get(p) != root.get(n)) {
+                        eligible.remove(n);
+                        dropped = true;
+                    }
                 }
             }
-        }
-        // connected runs: union over data and residual edges between eligible nodes
-        Map<Node, Node> parent = new HashMap<>();
-        for (Node n : eligible.keySet()) {
-            parent.put(n, n);
-        }
-        for (Node n : eligible.keySet()) {
-            for (Value v : dataInputs(n)) {
-                Node p = index.producer(v);
-                if (p != null && eligible.containsKey(p)) {
-                    parent.put(find(parent, p), find(parent, n));
-                }
+            if (!dropped) {
+                break;
             }
         }
-        Map<Node, Integer> size = new HashMap<>();
+        Map<Node, List<Node>> runs = new LinkedHashMap<>();
         for (Node n : eligible.keySet()) {
-            size.merge(find(parent, n), 1, Integer::sum);
+            runs.computeIfAbsent(root.get(n), k -> new ArrayList<>()).add(n);
         }
         List<Node> members = new ArrayList<>();
-        for (Node n : eligible.keySet()) {
-            if (size.get(find(parent, n)) >= MIN_CHAIN) {
-                members.add(n);
+        for (List<Node> run : runs.values()) {
+            if (run.size() >= MIN_CHAIN && run.size() >= MEMBERS_PER_REORDER * reorders(g, index, run)) {
+                members.addAll(run);
             }
         }
         if (members.isEmpty()) {
@@ -148,13 +148,40 @@ public final class ChannelBlockedChains implements GraphPass {
         return false;
     }
 
-    private static List<Value> dataInputs(Node n) {
-        List<Value> v = new ArrayList<>();
-        v.add(n.input(0));
-        if (((ConvOp) n.op()).hasResidual()) {
-            v.add(n.input(ConvOp.RESIDUAL_INPUT));
+    /** Each eligible node's run, as a representative node: union over data (input 0) edges between them. */
+    private static Map<Node, Node> components(java.util.Set<Node> nodes, GraphIndex index) {
+        Map<Node, Node> parent = new HashMap<>();
+        for (Node n : nodes) {
+            parent.put(n, n);
         }
-        return v;
+        for (Node n : nodes) {
+            Node p = index.producer(n.input(0));
+            if (p != null && nodes.contains(p)) {
+                parent.put(find(parent, p), find(parent, n));
+            }
+        }
+        Map<Node, Node> root = new HashMap<>();
+        for (Node n : nodes) {
+            root.put(n, find(parent, n));
+        }
+        return root;
+    }
+
+    /** Reorders a run would need: values entering it (inputs from outside) plus values leaving it. */
+    private static int reorders(Graph g, GraphIndex index, List<Node> run) {
+        java.util.Set<Node> in = new java.util.HashSet<>(run);
+        java.util.Set<Value> entering = new java.util.HashSet<>();
+        int leaving = 0;
+        for (Node n : run) {
+            Node p = index.producer(n.input(0));
+            if (p == null || !in.contains(p)) {
+                entering.add(n.input(0));
+            }
+            if (index.isGraphOutput(n.output(0)) || readOutside(g, n.output(0), in)) {
+                leaving++;
+            }
+        }
+        return entering.size() + leaving;
     }
 
     private static Node find(Map<Node, Node> parent, Node n) {
