@@ -13,12 +13,12 @@ import jdk.incubator.vector.VectorOperators;
  * output position's 16 channels are one vector (two at 8 lanes: each half runs on its own), a tap is one input
  * vector times one weight vector, for any stride and dilation, and no padded copy of the input is made.
  *
- * <p>Per output row, the kernel rows that fall inside the input are worked out once; the columns whose taps all lie
- * inside the input (the interior) run without bounds tests, the few border columns with their own tap range. The
- * interior of a 3x3 row with all three kernel rows inside (every row but the first and last at pad 1) has its own
- * loops with the nine weight vectors in registers: at stride 1 four positions per step, each kernel row loading six
- * input vectors once for the four (18 loads for 36 FMAs); at other strides two positions per step. Bias and the
- * clamp of Relu/Clip are applied before the one store; lanes past the channel count are zeroed after.
+ * <p>3x3 kernels (MobileNet's) run {@link #nine}: the whole plane in one method with the nine weight vectors in
+ * registers, rows and columns outside the image read from a zero row, four interior positions per step at stride 1
+ * and 2. Other kernels: per output row, the kernel rows that fall inside the input are worked out once; the
+ * columns whose taps all lie inside the input (the interior) run without bounds tests, the few border columns with
+ * their own tap range. Bias and the clamp of Relu/Clip are applied before the one store; lanes past the channel
+ * count are zeroed after.
  *
  * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
  */
@@ -100,9 +100,12 @@ final class NchwcDepthwiseRows {
     }
 
     /**
-     * 3x3: each output row reads three input rows, a row above or below the image read from {@link #zeros}
-     * instead (adding products with zero changes no sum), so the first and last output rows run the interior loops
-     * too; the border columns run {@link #nineEdge}.
+     * 3x3, one block (or half block at 8 lanes) over output rows {@code [rowBegin, rowEnd)}, in one method so the
+     * nine weight vectors are loaded once per plane (a call per row and per border position cost as much as the
+     * taps on 28-wide planes). An input row above or below the image is read from {@link #zeros} instead, and so is
+     * a tap column left or right of it at the border positions (adding products with zero changes no sum), so every
+     * position runs the same nine taps. At stride 1 the interior goes four positions per step, each kernel row's
+     * six input vectors loaded once for the four (18 loads for 36 FMAs); the rest one position per step.
      */
     private static void nine(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, float[] src, int sOff,
             float[] dst, int dOff, int rowBegin, int rowEnd, boolean clamp, float lo, float hi, int xa, int xb) {
@@ -117,96 +120,250 @@ final class NchwcDepthwiseRows {
         int dx = g.dilation(1);
         int colStep = dx * BLOCK;
         int step = sx * BLOCK;
+        boolean quads = step == BLOCK && colStep == BLOCK;
+        boolean quads2 = step == 2 * BLOCK && colStep == BLOCK;
         float[] zero = zeros((ow + 1) * step + 2 * colStep + BLOCK);
         for (int half = 0; half < BLOCK; half += L) {
-            int c0 = cOff + half;
-            int b0 = bOff + half;
+            int c = cOff + half;
+            FloatVector w0 = FloatVector.fromArray(S, coef, c);
+            FloatVector w1 = FloatVector.fromArray(S, coef, c + BLOCK);
+            FloatVector w2 = FloatVector.fromArray(S, coef, c + 2 * BLOCK);
+            FloatVector w3 = FloatVector.fromArray(S, coef, c + 3 * BLOCK);
+            FloatVector w4 = FloatVector.fromArray(S, coef, c + 4 * BLOCK);
+            FloatVector w5 = FloatVector.fromArray(S, coef, c + 5 * BLOCK);
+            FloatVector w6 = FloatVector.fromArray(S, coef, c + 6 * BLOCK);
+            FloatVector w7 = FloatVector.fromArray(S, coef, c + 7 * BLOCK);
+            FloatVector w8 = FloatVector.fromArray(S, coef, c + 8 * BLOCK);
+            FloatVector bv = FloatVector.fromArray(S, bias, bOff + half);
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
             for (int y = rowBegin; y < rowEnd; y++) {
                 int y0 = y * sy - py;
-                int ya = y0;
-                int yb = y0 + dy;
-                int yc = y0 + 2 * dy;
-                // Tap (row, 0) of output column 0 (column -px: only inside columns are read) or the zero row.
-                float[] s0 = ya >= 0 && ya < ih ? src : zero;
-                float[] s1 = yb >= 0 && yb < ih ? src : zero;
-                float[] s2 = yc >= 0 && yc < ih ? src : zero;
-                int o0 = s0 == src ? sOff + half + (ya * iw - px) * BLOCK : 0;
-                int o1 = s1 == src ? sOff + half + (yb * iw - px) * BLOCK : 0;
-                int o2 = s2 == src ? sOff + half + (yc * iw - px) * BLOCK : 0;
+                // Each kernel row: the image row, or the zero row (then offsets from 0: x * step + kx * colStep).
+                boolean in0 = y0 >= 0 && y0 < ih;
+                boolean in1 = y0 + dy >= 0 && y0 + dy < ih;
+                boolean in2 = y0 + 2 * dy >= 0 && y0 + 2 * dy < ih;
+                float[] r0 = in0 ? src : zero;
+                float[] r1 = in1 ? src : zero;
+                float[] r2 = in2 ? src : zero;
+                // Tap (row, 0) of output column 0, at input column -px.
+                int o0 = in0 ? sOff + half + (y0 * iw - px) * BLOCK : 0;
+                int o1 = in1 ? sOff + half + ((y0 + dy) * iw - px) * BLOCK : 0;
+                int o2 = in2 ? sOff + half + ((y0 + 2 * dy) * iw - px) * BLOCK : 0;
                 int d = dOff + half + y * ow * BLOCK;
-                for (int x = 0; x < xa; x++) {
-                    nineEdge(x, sx, px, dx, iw, coef, c0, colStep, s0, o0 + x * step, s1, o1 + x * step, s2,
-                            o2 + x * step, bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
-                }
-                int n = xb - xa;
-                if (n > 0) {
-                    int done = 0;
-                    int first = xa * step;
-                    if (step == BLOCK && colStep == BLOCK && n >= 4) {
-                        done = n & ~3;
-                        nineStride1(coef, c0, s0, o0 + first, s1, o1 + first, s2, o2 + first, done, bias, b0, clamp,
-                                lo, hi, dst, d + xa * BLOCK);
+                int x = 0;
+                while (x < ow) {
+                    if (quads && x >= xa && x + 4 <= xb) {
+                        int p = x * BLOCK;
+                        int q = o0 + p;
+                        FloatVector x0 = FloatVector.fromArray(S, r0, q);
+                        FloatVector x1 = FloatVector.fromArray(S, r0, q + BLOCK);
+                        FloatVector x2 = FloatVector.fromArray(S, r0, q + 2 * BLOCK);
+                        FloatVector x3 = FloatVector.fromArray(S, r0, q + 3 * BLOCK);
+                        FloatVector x4 = FloatVector.fromArray(S, r0, q + 4 * BLOCK);
+                        FloatVector x5 = FloatVector.fromArray(S, r0, q + 5 * BLOCK);
+                        FloatVector a0 = x0.mul(w0);
+                        FloatVector a1 = x1.mul(w0);
+                        FloatVector a2 = x2.mul(w0);
+                        FloatVector a3 = x3.mul(w0);
+                        a0 = x1.fma(w1, a0);
+                        a1 = x2.fma(w1, a1);
+                        a2 = x3.fma(w1, a2);
+                        a3 = x4.fma(w1, a3);
+                        a0 = x2.fma(w2, a0);
+                        a1 = x3.fma(w2, a1);
+                        a2 = x4.fma(w2, a2);
+                        a3 = x5.fma(w2, a3);
+                        q = o1 + p;
+                        x0 = FloatVector.fromArray(S, r1, q);
+                        x1 = FloatVector.fromArray(S, r1, q + BLOCK);
+                        x2 = FloatVector.fromArray(S, r1, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r1, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r1, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r1, q + 5 * BLOCK);
+                        a0 = x0.fma(w3, a0);
+                        a1 = x1.fma(w3, a1);
+                        a2 = x2.fma(w3, a2);
+                        a3 = x3.fma(w3, a3);
+                        a0 = x1.fma(w4, a0);
+                        a1 = x2.fma(w4, a1);
+                        a2 = x3.fma(w4, a2);
+                        a3 = x4.fma(w4, a3);
+                        a0 = x2.fma(w5, a0);
+                        a1 = x3.fma(w5, a1);
+                        a2 = x4.fma(w5, a2);
+                        a3 = x5.fma(w5, a3);
+                        q = o2 + p;
+                        x0 = FloatVector.fromArray(S, r2, q);
+                        x1 = FloatVector.fromArray(S, r2, q + BLOCK);
+                        x2 = FloatVector.fromArray(S, r2, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r2, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r2, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r2, q + 5 * BLOCK);
+                        a0 = x0.fma(w6, a0);
+                        a1 = x1.fma(w6, a1);
+                        a2 = x2.fma(w6, a2);
+                        a3 = x3.fma(w6, a3);
+                        a0 = x1.fma(w7, a0);
+                        a1 = x2.fma(w7, a1);
+                        a2 = x3.fma(w7, a2);
+                        a3 = x4.fma(w7, a3);
+                        a0 = x2.fma(w8, a0);
+                        a1 = x3.fma(w8, a1);
+                        a2 = x4.fma(w8, a2);
+                        a3 = x5.fma(w8, a3);
+                        a0 = a0.add(bv);
+                        a1 = a1.add(bv);
+                        a2 = a2.add(bv);
+                        a3 = a3.add(bv);
+                        if (clamp) {
+                            a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+                            a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+                            a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+                            a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+                            a0 = a0.blend(h, a0.compare(VectorOperators.GT, h));
+                            a1 = a1.blend(h, a1.compare(VectorOperators.GT, h));
+                            a2 = a2.blend(h, a2.compare(VectorOperators.GT, h));
+                            a3 = a3.blend(h, a3.compare(VectorOperators.GT, h));
+                        }
+                        int o = d + p;
+                        a0.intoArray(dst, o);
+                        a1.intoArray(dst, o + BLOCK);
+                        a2.intoArray(dst, o + 2 * BLOCK);
+                        a3.intoArray(dst, o + 3 * BLOCK);
+                        x += 4;
+                        continue;
                     }
-                    if (done < n) {
-                        int at = first + done * step;
-                        nineAnyStride(coef, c0, colStep, s0, o0 + at, s1, o1 + at, s2, o2 + at, step, n - done, bias,
-                                b0, clamp, lo, hi, dst, d + (xa + done) * BLOCK);
+                    if (quads2 && x >= xa && x + 4 <= xb) {
+                        // Stride 2: four positions read nine input columns per kernel row (27 loads for 36 FMAs).
+                        int p = x * 2 * BLOCK;
+                        int q;
+                        FloatVector x0;
+                        FloatVector x1;
+                        FloatVector x2;
+                        FloatVector x3;
+                        FloatVector x4;
+                        FloatVector x5;
+                        FloatVector x6;
+                        FloatVector x7;
+                        FloatVector x8;
+                        FloatVector a0;
+                        FloatVector a1;
+                        FloatVector a2;
+                        FloatVector a3;
+                        q = o0 + p;
+                        x0 = FloatVector.fromArray(S, r0, q + 0 * BLOCK);
+                        x1 = FloatVector.fromArray(S, r0, q + 1 * BLOCK);
+                        x2 = FloatVector.fromArray(S, r0, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r0, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r0, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r0, q + 5 * BLOCK);
+                        x6 = FloatVector.fromArray(S, r0, q + 6 * BLOCK);
+                        x7 = FloatVector.fromArray(S, r0, q + 7 * BLOCK);
+                        x8 = FloatVector.fromArray(S, r0, q + 8 * BLOCK);
+                        a0 = x0.mul(w0);
+                        a1 = x2.mul(w0);
+                        a2 = x4.mul(w0);
+                        a3 = x6.mul(w0);
+                        a0 = x1.fma(w1, a0);
+                        a1 = x3.fma(w1, a1);
+                        a2 = x5.fma(w1, a2);
+                        a3 = x7.fma(w1, a3);
+                        a0 = x2.fma(w2, a0);
+                        a1 = x4.fma(w2, a1);
+                        a2 = x6.fma(w2, a2);
+                        a3 = x8.fma(w2, a3);
+                        q = o1 + p;
+                        x0 = FloatVector.fromArray(S, r1, q + 0 * BLOCK);
+                        x1 = FloatVector.fromArray(S, r1, q + 1 * BLOCK);
+                        x2 = FloatVector.fromArray(S, r1, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r1, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r1, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r1, q + 5 * BLOCK);
+                        x6 = FloatVector.fromArray(S, r1, q + 6 * BLOCK);
+                        x7 = FloatVector.fromArray(S, r1, q + 7 * BLOCK);
+                        x8 = FloatVector.fromArray(S, r1, q + 8 * BLOCK);
+                        a0 = x0.fma(w3, a0);
+                        a1 = x2.fma(w3, a1);
+                        a2 = x4.fma(w3, a2);
+                        a3 = x6.fma(w3, a3);
+                        a0 = x1.fma(w4, a0);
+                        a1 = x3.fma(w4, a1);
+                        a2 = x5.fma(w4, a2);
+                        a3 = x7.fma(w4, a3);
+                        a0 = x2.fma(w5, a0);
+                        a1 = x4.fma(w5, a1);
+                        a2 = x6.fma(w5, a2);
+                        a3 = x8.fma(w5, a3);
+                        q = o2 + p;
+                        x0 = FloatVector.fromArray(S, r2, q + 0 * BLOCK);
+                        x1 = FloatVector.fromArray(S, r2, q + 1 * BLOCK);
+                        x2 = FloatVector.fromArray(S, r2, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r2, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r2, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r2, q + 5 * BLOCK);
+                        x6 = FloatVector.fromArray(S, r2, q + 6 * BLOCK);
+                        x7 = FloatVector.fromArray(S, r2, q + 7 * BLOCK);
+                        x8 = FloatVector.fromArray(S, r2, q + 8 * BLOCK);
+                        a0 = x0.fma(w6, a0);
+                        a1 = x2.fma(w6, a1);
+                        a2 = x4.fma(w6, a2);
+                        a3 = x6.fma(w6, a3);
+                        a0 = x1.fma(w7, a0);
+                        a1 = x3.fma(w7, a1);
+                        a2 = x5.fma(w7, a2);
+                        a3 = x7.fma(w7, a3);
+                        a0 = x2.fma(w8, a0);
+                        a1 = x4.fma(w8, a1);
+                        a2 = x6.fma(w8, a2);
+                        a3 = x8.fma(w8, a3);
+                        a0 = a0.add(bv);
+                        a1 = a1.add(bv);
+                        a2 = a2.add(bv);
+                        a3 = a3.add(bv);
+                        if (clamp) {
+                            a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+                            a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+                            a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+                            a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+                            a0 = a0.blend(h, a0.compare(VectorOperators.GT, h));
+                            a1 = a1.blend(h, a1.compare(VectorOperators.GT, h));
+                            a2 = a2.blend(h, a2.compare(VectorOperators.GT, h));
+                            a3 = a3.blend(h, a3.compare(VectorOperators.GT, h));
+                        }
+                        int o = d + x * BLOCK;
+                        a0.intoArray(dst, o);
+                        a1.intoArray(dst, o + BLOCK);
+                        a2.intoArray(dst, o + 2 * BLOCK);
+                        a3.intoArray(dst, o + 3 * BLOCK);
+                        x += 4;
+                        continue;
                     }
-                }
-                for (int x = Math.max(xa, xb); x < ow; x++) {
-                    nineEdge(x, sx, px, dx, iw, coef, c0, colStep, s0, o0 + x * step, s1, o1 + x * step, s2,
-                            o2 + x * step, bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
+                    // One position; a tap column outside the image reads the zero row.
+                    int x0 = x * sx - px;
+                    boolean k0 = x >= xa && x < xb || x0 >= 0 && x0 < iw;
+                    boolean k1 = x >= xa && x < xb || x0 + dx >= 0 && x0 + dx < iw;
+                    boolean k2 = x >= xa && x < xb || x0 + 2 * dx >= 0 && x0 + 2 * dx < iw;
+                    int p = x * step;
+                    FloatVector a = FloatVector.fromArray(S, k0 ? r0 : zero, k0 ? o0 + p : p).mul(w0);
+                    a = FloatVector.fromArray(S, k1 ? r0 : zero, (k1 ? o0 + p : p) + colStep).fma(w1, a);
+                    a = FloatVector.fromArray(S, k2 ? r0 : zero, (k2 ? o0 + p : p) + 2 * colStep).fma(w2, a);
+                    a = FloatVector.fromArray(S, k0 ? r1 : zero, k0 ? o1 + p : p).fma(w3, a);
+                    a = FloatVector.fromArray(S, k1 ? r1 : zero, (k1 ? o1 + p : p) + colStep).fma(w4, a);
+                    a = FloatVector.fromArray(S, k2 ? r1 : zero, (k2 ? o1 + p : p) + 2 * colStep).fma(w5, a);
+                    a = FloatVector.fromArray(S, k0 ? r2 : zero, k0 ? o2 + p : p).fma(w6, a);
+                    a = FloatVector.fromArray(S, k1 ? r2 : zero, (k1 ? o2 + p : p) + colStep).fma(w7, a);
+                    a = FloatVector.fromArray(S, k2 ? r2 : zero, (k2 ? o2 + p : p) + 2 * colStep).fma(w8, a);
+                    a = a.add(bv);
+                    if (clamp) {
+                        a = a.blend(l, a.compare(VectorOperators.LT, l));
+                        a = a.blend(h, a.compare(VectorOperators.GT, h));
+                    }
+                    a.intoArray(dst, d + x * BLOCK);
+                    x++;
                 }
             }
         }
-    }
-
-    /** One 3x3 border position: the kernel columns outside the input skipped (rows as in {@link #nine}). */
-    private static void nineEdge(int x, int sx, int px, int dx, int iw, float[] coef, int cOff, int colStep,
-            float[] s0, int o0, float[] s1, int o1, float[] s2, int o2, float[] bias, int bOff, boolean clamp,
-            float lo, float hi, float[] dst, int d) {
-        int x0 = x * sx - px;
-        boolean k0 = x0 >= 0 && x0 < iw;
-        boolean k1 = x0 + dx >= 0 && x0 + dx < iw;
-        boolean k2 = x0 + 2 * dx >= 0 && x0 + 2 * dx < iw;
-        int c1 = colStep;
-        int c2 = 2 * colStep;
-        FloatVector a = FloatVector.zero(S);
-        if (k0) {
-            a = FloatVector.fromArray(S, s0, o0).fma(FloatVector.fromArray(S, coef, cOff), a);
-        }
-        if (k1) {
-            a = FloatVector.fromArray(S, s0, o0 + c1).fma(FloatVector.fromArray(S, coef, cOff + BLOCK), a);
-        }
-        if (k2) {
-            a = FloatVector.fromArray(S, s0, o0 + c2).fma(FloatVector.fromArray(S, coef, cOff + 2 * BLOCK), a);
-        }
-        if (k0) {
-            a = FloatVector.fromArray(S, s1, o1).fma(FloatVector.fromArray(S, coef, cOff + 3 * BLOCK), a);
-        }
-        if (k1) {
-            a = FloatVector.fromArray(S, s1, o1 + c1).fma(FloatVector.fromArray(S, coef, cOff + 4 * BLOCK), a);
-        }
-        if (k2) {
-            a = FloatVector.fromArray(S, s1, o1 + c2).fma(FloatVector.fromArray(S, coef, cOff + 5 * BLOCK), a);
-        }
-        if (k0) {
-            a = FloatVector.fromArray(S, s2, o2).fma(FloatVector.fromArray(S, coef, cOff + 6 * BLOCK), a);
-        }
-        if (k1) {
-            a = FloatVector.fromArray(S, s2, o2 + c1).fma(FloatVector.fromArray(S, coef, cOff + 7 * BLOCK), a);
-        }
-        if (k2) {
-            a = FloatVector.fromArray(S, s2, o2 + c2).fma(FloatVector.fromArray(S, coef, cOff + 8 * BLOCK), a);
-        }
-        a = a.add(FloatVector.fromArray(S, bias, bOff));
-        if (clamp) {
-            FloatVector l = FloatVector.broadcast(S, lo);
-            FloatVector h = FloatVector.broadcast(S, hi);
-            a = a.blend(l, a.compare(VectorOperators.LT, l));
-            a = a.blend(h, a.compare(VectorOperators.GT, h));
-        }
-        a.intoArray(dst, d);
     }
 
     /** One border position: the kernel columns inside the input worked out, then {@link #taps}. */
@@ -245,176 +402,6 @@ final class NchwcDepthwiseRows {
                 a = a.blend(h, a.compare(VectorOperators.GT, h));
             }
             a.intoArray(dst, d + j * BLOCK);
-        }
-    }
-
-    /** 3x3, all nine taps inside, any stride: two positions per step, the nine weight vectors in registers. */
-    private static void nineAnyStride(float[] coef, int cOff, int colStep, float[] s0, int o0, float[] s1, int o1,
-            float[] s2, int o2, int step, int n, float[] bias, int bOff, boolean clamp, float lo, float hi,
-            float[] dst, int d) {
-        FloatVector w0 = FloatVector.fromArray(S, coef, cOff);
-        FloatVector w1 = FloatVector.fromArray(S, coef, cOff + BLOCK);
-        FloatVector w2 = FloatVector.fromArray(S, coef, cOff + 2 * BLOCK);
-        FloatVector w3 = FloatVector.fromArray(S, coef, cOff + 3 * BLOCK);
-        FloatVector w4 = FloatVector.fromArray(S, coef, cOff + 4 * BLOCK);
-        FloatVector w5 = FloatVector.fromArray(S, coef, cOff + 5 * BLOCK);
-        FloatVector w6 = FloatVector.fromArray(S, coef, cOff + 6 * BLOCK);
-        FloatVector w7 = FloatVector.fromArray(S, coef, cOff + 7 * BLOCK);
-        FloatVector w8 = FloatVector.fromArray(S, coef, cOff + 8 * BLOCK);
-        FloatVector bv = FloatVector.fromArray(S, bias, bOff);
-        FloatVector l = FloatVector.broadcast(S, lo);
-        FloatVector h = FloatVector.broadcast(S, hi);
-        int c1 = colStep;
-        int c2 = 2 * colStep;
-        int j = 0;
-        for (; j + 2 <= n; j += 2) {
-            int p = j * step;
-            int q = p + step;
-            FloatVector a = FloatVector.fromArray(S, s0, o0 + p).mul(w0);
-            FloatVector b = FloatVector.fromArray(S, s0, o0 + q).mul(w0);
-            a = FloatVector.fromArray(S, s0, o0 + p + c1).fma(w1, a);
-            b = FloatVector.fromArray(S, s0, o0 + q + c1).fma(w1, b);
-            a = FloatVector.fromArray(S, s0, o0 + p + c2).fma(w2, a);
-            b = FloatVector.fromArray(S, s0, o0 + q + c2).fma(w2, b);
-            a = FloatVector.fromArray(S, s1, o1 + p).fma(w3, a);
-            b = FloatVector.fromArray(S, s1, o1 + q).fma(w3, b);
-            a = FloatVector.fromArray(S, s1, o1 + p + c1).fma(w4, a);
-            b = FloatVector.fromArray(S, s1, o1 + q + c1).fma(w4, b);
-            a = FloatVector.fromArray(S, s1, o1 + p + c2).fma(w5, a);
-            b = FloatVector.fromArray(S, s1, o1 + q + c2).fma(w5, b);
-            a = FloatVector.fromArray(S, s2, o2 + p).fma(w6, a);
-            b = FloatVector.fromArray(S, s2, o2 + q).fma(w6, b);
-            a = FloatVector.fromArray(S, s2, o2 + p + c1).fma(w7, a);
-            b = FloatVector.fromArray(S, s2, o2 + q + c1).fma(w7, b);
-            a = FloatVector.fromArray(S, s2, o2 + p + c2).fma(w8, a);
-            b = FloatVector.fromArray(S, s2, o2 + q + c2).fma(w8, b);
-            a = a.add(bv);
-            b = b.add(bv);
-            if (clamp) {
-                a = a.blend(l, a.compare(VectorOperators.LT, l));
-                b = b.blend(l, b.compare(VectorOperators.LT, l));
-                a = a.blend(h, a.compare(VectorOperators.GT, h));
-                b = b.blend(h, b.compare(VectorOperators.GT, h));
-            }
-            a.intoArray(dst, d + j * BLOCK);
-            b.intoArray(dst, d + (j + 1) * BLOCK);
-        }
-        if (j < n) {
-            int p = j * step;
-            FloatVector a = FloatVector.fromArray(S, s0, o0 + p).mul(w0);
-            a = FloatVector.fromArray(S, s0, o0 + p + c1).fma(w1, a);
-            a = FloatVector.fromArray(S, s0, o0 + p + c2).fma(w2, a);
-            a = FloatVector.fromArray(S, s1, o1 + p).fma(w3, a);
-            a = FloatVector.fromArray(S, s1, o1 + p + c1).fma(w4, a);
-            a = FloatVector.fromArray(S, s1, o1 + p + c2).fma(w5, a);
-            a = FloatVector.fromArray(S, s2, o2 + p).fma(w6, a);
-            a = FloatVector.fromArray(S, s2, o2 + p + c1).fma(w7, a);
-            a = FloatVector.fromArray(S, s2, o2 + p + c2).fma(w8, a);
-            a = a.add(bv);
-            if (clamp) {
-                a = a.blend(l, a.compare(VectorOperators.LT, l));
-                a = a.blend(h, a.compare(VectorOperators.GT, h));
-            }
-            a.intoArray(dst, d + j * BLOCK);
-        }
-    }
-
-    /**
-     * 3x3, all nine taps inside, stride 1, n a multiple of 4: four positions per step, each kernel row's six input
-     * vectors loaded once for the four (18 loads for 36 FMAs), the nine weight vectors in registers.
-     */
-    private static void nineStride1(float[] coef, int cOff, float[] s0, int o0, float[] s1, int o1, float[] s2,
-            int o2, int n, float[] bias, int bOff, boolean clamp, float lo, float hi, float[] dst, int d) {
-        FloatVector w0 = FloatVector.fromArray(S, coef, cOff);
-        FloatVector w1 = FloatVector.fromArray(S, coef, cOff + BLOCK);
-        FloatVector w2 = FloatVector.fromArray(S, coef, cOff + 2 * BLOCK);
-        FloatVector w3 = FloatVector.fromArray(S, coef, cOff + 3 * BLOCK);
-        FloatVector w4 = FloatVector.fromArray(S, coef, cOff + 4 * BLOCK);
-        FloatVector w5 = FloatVector.fromArray(S, coef, cOff + 5 * BLOCK);
-        FloatVector w6 = FloatVector.fromArray(S, coef, cOff + 6 * BLOCK);
-        FloatVector w7 = FloatVector.fromArray(S, coef, cOff + 7 * BLOCK);
-        FloatVector w8 = FloatVector.fromArray(S, coef, cOff + 8 * BLOCK);
-        FloatVector bv = FloatVector.fromArray(S, bias, bOff);
-        FloatVector l = FloatVector.broadcast(S, lo);
-        FloatVector h = FloatVector.broadcast(S, hi);
-        for (int j = 0; j < n; j += 4) {
-            int p = j * BLOCK;
-            int q = o0 + p;
-            FloatVector x0 = FloatVector.fromArray(S, s0, q);
-            FloatVector x1 = FloatVector.fromArray(S, s0, q + BLOCK);
-            FloatVector x2 = FloatVector.fromArray(S, s0, q + 2 * BLOCK);
-            FloatVector x3 = FloatVector.fromArray(S, s0, q + 3 * BLOCK);
-            FloatVector x4 = FloatVector.fromArray(S, s0, q + 4 * BLOCK);
-            FloatVector x5 = FloatVector.fromArray(S, s0, q + 5 * BLOCK);
-            FloatVector a0 = x0.mul(w0);
-            FloatVector a1 = x1.mul(w0);
-            FloatVector a2 = x2.mul(w0);
-            FloatVector a3 = x3.mul(w0);
-            a0 = x1.fma(w1, a0);
-            a1 = x2.fma(w1, a1);
-            a2 = x3.fma(w1, a2);
-            a3 = x4.fma(w1, a3);
-            a0 = x2.fma(w2, a0);
-            a1 = x3.fma(w2, a1);
-            a2 = x4.fma(w2, a2);
-            a3 = x5.fma(w2, a3);
-            q = o1 + p;
-            x0 = FloatVector.fromArray(S, s1, q);
-            x1 = FloatVector.fromArray(S, s1, q + BLOCK);
-            x2 = FloatVector.fromArray(S, s1, q + 2 * BLOCK);
-            x3 = FloatVector.fromArray(S, s1, q + 3 * BLOCK);
-            x4 = FloatVector.fromArray(S, s1, q + 4 * BLOCK);
-            x5 = FloatVector.fromArray(S, s1, q + 5 * BLOCK);
-            a0 = x0.fma(w3, a0);
-            a1 = x1.fma(w3, a1);
-            a2 = x2.fma(w3, a2);
-            a3 = x3.fma(w3, a3);
-            a0 = x1.fma(w4, a0);
-            a1 = x2.fma(w4, a1);
-            a2 = x3.fma(w4, a2);
-            a3 = x4.fma(w4, a3);
-            a0 = x2.fma(w5, a0);
-            a1 = x3.fma(w5, a1);
-            a2 = x4.fma(w5, a2);
-            a3 = x5.fma(w5, a3);
-            q = o2 + p;
-            x0 = FloatVector.fromArray(S, s2, q);
-            x1 = FloatVector.fromArray(S, s2, q + BLOCK);
-            x2 = FloatVector.fromArray(S, s2, q + 2 * BLOCK);
-            x3 = FloatVector.fromArray(S, s2, q + 3 * BLOCK);
-            x4 = FloatVector.fromArray(S, s2, q + 4 * BLOCK);
-            x5 = FloatVector.fromArray(S, s2, q + 5 * BLOCK);
-            a0 = x0.fma(w6, a0);
-            a1 = x1.fma(w6, a1);
-            a2 = x2.fma(w6, a2);
-            a3 = x3.fma(w6, a3);
-            a0 = x1.fma(w7, a0);
-            a1 = x2.fma(w7, a1);
-            a2 = x3.fma(w7, a2);
-            a3 = x4.fma(w7, a3);
-            a0 = x2.fma(w8, a0);
-            a1 = x3.fma(w8, a1);
-            a2 = x4.fma(w8, a2);
-            a3 = x5.fma(w8, a3);
-            a0 = a0.add(bv);
-            a1 = a1.add(bv);
-            a2 = a2.add(bv);
-            a3 = a3.add(bv);
-            if (clamp) {
-                a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
-                a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
-                a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
-                a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
-                a0 = a0.blend(h, a0.compare(VectorOperators.GT, h));
-                a1 = a1.blend(h, a1.compare(VectorOperators.GT, h));
-                a2 = a2.blend(h, a2.compare(VectorOperators.GT, h));
-                a3 = a3.blend(h, a3.compare(VectorOperators.GT, h));
-            }
-            int o = d + j * BLOCK;
-            a0.intoArray(dst, o);
-            a1.intoArray(dst, o + BLOCK);
-            a2.intoArray(dst, o + 2 * BLOCK);
-            a3.intoArray(dst, o + 3 * BLOCK);
         }
     }
 }
