@@ -424,4 +424,121 @@ public interface Backend {
      */
     void linearRows(int outRows, int inRows, float[] coef, int cOff, float[] src, int sOff, int sStride, int len,
             float[] dst, int dOff, int dStride);
+
+    // ---- Channel-blocked (NCHWc) layout: NchwcLayout ----
+
+    /**
+     * One block of the NCHWc reorder: {@code lanes <= 16} channel planes of {@code spatial} values at
+     * {@code src[sOff + c * spatial + i]} into {@code dst[dOff + i * 16 + c]}, lanes {@code [lanes, 16)} zeroed.
+     */
+    default void nchwcPack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        for (int i = 0; i < spatial; i++) {
+            int d = dOff + i * NchwcLayout.BLOCK;
+            for (int c = 0; c < lanes; c++) {
+                dst[d + c] = src[sOff + c * spatial + i];
+            }
+            java.util.Arrays.fill(dst, d + lanes, d + NchwcLayout.BLOCK, 0f);
+        }
+    }
+
+    /** The inverse of {@link #nchwcPack}: the first {@code lanes} lanes back into channel planes. */
+    default void nchwcUnpack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        for (int c = 0; c < lanes; c++) {
+            for (int i = 0; i < spatial; i++) {
+                dst[dOff + c * spatial + i] = src[sOff + i * NchwcLayout.BLOCK + c];
+            }
+        }
+    }
+
+    /**
+     * Output blocks of 16 channels that {@link #nchwcPointwise} wants its weights packed side by side for (its
+     * register tile's width) on a layer of {@code c} input and {@code m} output channels and {@code pixels}
+     * positions: weights are {@code [M/16/group][C][group * 16]}, a last group narrower.
+     */
+    default int nchwcPointwiseGroup(int c, int m, int pixels) {
+        return 1;
+    }
+
+    /**
+     * The NCHWc 1x1 convolution of one image over pixels {@code [pxBegin, pxEnd)} and output blocks
+     * {@code [blockBegin, blockEnd)} (blockBegin a multiple of {@code group}): input pixel p's channel k at
+     * {@code x[xOff + (k / 16) * pixels * 16 + p * 16 + k % 16]}, output block b's lanes at
+     * {@code y[yOff + b * pixels * 16 + p * 16]}; {@code y = clamp(sum_k w x + res + bias, lo, hi)} (one running sum
+     * over k, then the residual at the output index plus {@code resDelta} when {@code res} is non-null, then
+     * {@code bias[b * 16 + lane]}); lanes at or past {@code outChannels} are written as zero. {@code w} is packed as
+     * {@link #nchwcPointwiseGroup} says: group {@code g} (blocks from {@code g * group}, {@code nb} of them) at
+     * {@code g * group * c * 16}, row k at {@code + k * nb * 16}.
+     */
+    default void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
+            int blockEnd, float lo, float hi) {
+        int b16 = NchwcLayout.BLOCK;
+        int outBlocks = NchwcLayout.blocks(outChannels);
+        int plane = pixels * b16;
+        for (int ob = blockBegin; ob < blockEnd; ob++) {
+            int g0 = ob / group * group;
+            int ld = Math.min(group, outBlocks - g0) * b16;
+            int wb = g0 * c * b16 + (ob - g0) * b16;
+            for (int px = pxBegin; px < pxEnd; px++) {
+                int o = yOff + ob * plane + px * b16;
+                for (int l = 0; l < b16; l++) {
+                    if (ob * b16 + l >= outChannels) {
+                        y[o + l] = 0f;
+                        continue;
+                    }
+                    float s = 0f;
+                    for (int k = 0; k < c; k++) {
+                        s += w[wb + k * ld + l] * x[xOff + (k / b16) * plane + px * b16 + k % b16];
+                    }
+                    if (res != null) {
+                        s += res[o + l + resDelta];
+                    }
+                    s += bias[ob * b16 + l];
+                    y[o + l] = Math.min(Math.max(s, lo), hi);
+                }
+            }
+        }
+    }
+
+    /**
+     * Output rows {@code [rowBegin, rowEnd)} of the NCHWc depthwise convolution {@code g} for one image's one block:
+     * input {@code [H][W][16]} at {@code src[sOff]}, output {@code [OH][OW][16]} at {@code dst[dOff]}, weights
+     * {@code [tap][16]} at {@code coef[cOff]}, bias lanes at {@code bias[bOff]};
+     * {@code dst = clamp(sum over the taps inside the input + bias, lo, hi)}, lanes from {@code lanes} on zero.
+     */
+    default void nchwcDepthwise(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, int lanes,
+            float[] src, int sOff, float[] dst, int dOff, int rowBegin, int rowEnd, float lo, float hi) {
+        int b16 = NchwcLayout.BLOCK;
+        int ih = g.inputDim(0);
+        int iw = g.inputDim(1);
+        int ow = g.outputDim(1);
+        int kh = g.kernel(0);
+        int kw = g.kernel(1);
+        for (int y = rowBegin; y < rowEnd; y++) {
+            for (int x = 0; x < ow; x++) {
+                for (int l = 0; l < b16; l++) {
+                    int o = dOff + (y * ow + x) * b16 + l;
+                    if (l >= lanes) {
+                        dst[o] = 0f;
+                        continue;
+                    }
+                    float s = 0f;
+                    for (int dy = 0; dy < kh; dy++) {
+                        int yy = y * g.stride(0) - g.padBegin(0) + dy * g.dilation(0);
+                        if (yy < 0 || yy >= ih) {
+                            continue;
+                        }
+                        for (int dx = 0; dx < kw; dx++) {
+                            int xx = x * g.stride(1) - g.padBegin(1) + dx * g.dilation(1);
+                            if (xx < 0 || xx >= iw) {
+                                continue;
+                            }
+                            s += coef[cOff + (dy * kw + dx) * b16 + l] * src[sOff + (yy * iw + xx) * b16 + l];
+                        }
+                    }
+                    dst[o] = Math.min(Math.max(s + bias[bOff + l], lo), hi);
+                }
+            }
+        }
+    }
 }

@@ -7,10 +7,12 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import dev.vinfer.conv.Backend;
 import dev.vinfer.conv.BlockedDepthwiseChecks;
+import dev.vinfer.conv.ConvGeometry;
 import dev.vinfer.conv.DepthWinogradChecks;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
+import dev.vinfer.conv.NchwcChecks;
 import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.PanelGemm;
 import dev.vinfer.conv.PoolChecks;
@@ -419,5 +421,64 @@ public final class VectorBackend implements Backend {
         for (; i < n; i++) {
             dst[dOff + i] = src[sOff + idx[iOff + i]];
         }
+    }
+
+    // ---- Channel-blocked (NCHWc) layout ----
+
+    @Override
+    public int nchwcPointwiseGroup(int c, int m, int pixels) {
+        return NchwcPointwiseTiles.group(pixels);
+    }
+
+    @Override
+    public void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
+            int blockEnd, float lo, float hi) {
+        NchwcChecks.pointwise(c, pixels, outChannels, group, w, bias, x, xOff, res, resDelta, y, yOff, pxBegin, pxEnd,
+                blockBegin, blockEnd);
+        NchwcPointwiseTiles.run(c, pixels, outChannels, group, w, bias, x, xOff, res, resDelta, y, yOff, pxBegin,
+                pxEnd, blockBegin, blockEnd, lo, hi);
+    }
+
+    @Override
+    public void nchwcDepthwise(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, int lanes,
+            float[] src, int sOff, float[] dst, int dOff, int rowBegin, int rowEnd, float lo, float hi) {
+        NchwcChecks.depthwise(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);
+        NchwcDepthwiseRows.plane(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd, lo, hi);
+    }
+
+    /** Store offsets of a 16-position tile of NCHWc: position p's block at {@code 16 p}. */
+    private static final int[] NCHWC_POSITIONS = java.util.stream.IntStream.range(0, 16).map(p -> 16 * p).toArray();
+
+    @Override
+    public void nchwcPack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        if (L != 16 || spatial < 16) {
+            Backend.super.nchwcPack(lanes, spatial, src, sOff, dst, dOff);
+            return;
+        }
+        Objects.checkFromIndexSize(sOff, lanes * spatial, src.length);
+        Objects.checkFromIndexSize(dOff, 16 * spatial, dst.length);
+        // 16 x 16 transposes; the last tile overlaps the one before (the same values again); lanes past the last
+        // channel repeat it in the transpose and are zeroed after.
+        for (int p = 0; p < spatial; p += 16) {
+            int q = Math.min(p, spatial - 16);
+            ChannelBlockTranspose.pack16(src, sOff + q, spatial, lanes - 1, NCHWC_POSITIONS, 0, dst, dOff + q * 16);
+        }
+        if (lanes < 16) {
+            for (int i = 0; i < spatial; i++) {
+                java.util.Arrays.fill(dst, dOff + i * 16 + lanes, dOff + i * 16 + 16, 0f);
+            }
+        }
+    }
+
+    @Override
+    public void nchwcUnpack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        if (L != 16) {
+            Backend.super.nchwcUnpack(lanes, spatial, src, sOff, dst, dOff);
+            return;
+        }
+        Objects.checkFromIndexSize(sOff, 16 * spatial, src.length);
+        Objects.checkFromIndexSize(dOff, lanes * spatial, dst.length);
+        ChannelBlockTranspose.unpack(lanes, src, sOff, spatial, dst, dOff, spatial);
     }
 }

@@ -34,11 +34,11 @@ public record ConvAttributes(int[] kernelShape, int[] strides, int[] dilations, 
         }
     }
 
-    int stride(int axis) {
+    public int stride(int axis) {
         return strides == null ? 1 : strides[axis];
     }
 
-    int dilation(int axis) {
+    public int dilation(int axis) {
         return dilations == null ? 1 : dilations[axis];
     }
 

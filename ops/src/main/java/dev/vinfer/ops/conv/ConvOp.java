@@ -355,6 +355,14 @@ public final class ConvOp implements Operator, PackedConstants {
         return g == null || a.supports(g) ? a : ConvAlgorithm.AUTO;
     }
 
+    /**
+     * The kernel-library geometry of this convolution for an NCHW input of shape {@code xs} and weights of shape
+     * {@code ws} (resolving auto_pad); throws {@link VinferException} when they do not fit.
+     */
+    public ConvGeometry geometryFor(int[] xs, int[] ws) {
+        return geometry(xs, ws);
+    }
+
     private ConvGeometry geometry(int[] xs, int[] ws) {
         int rank = xs.length - 2;
         attrs.requireRank(rank, "Conv");

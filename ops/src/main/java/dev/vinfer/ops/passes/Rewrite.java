@@ -20,6 +20,7 @@ final class Rewrite {
     private final Map<Node, Node> replaced = new HashMap<>();
     private final Set<Node> removed = new HashSet<>();
     private final Map<Value, Value> redirected = new HashMap<>();
+    private final java.util.List<Node> added = new java.util.ArrayList<>();
 
     Rewrite(Graph graph) {
         this.graph = graph;
@@ -40,13 +41,23 @@ final class Rewrite {
         redirected.put(from, to);
     }
 
+    /** A new (non-constant) value named after {@code hint}. */
+    Value freshValue(String hint) {
+        return builder.freshValue(hint);
+    }
+
+    /** Adds a new node (the graph is re-sorted when built). */
+    void add(Node node) {
+        added.add(node);
+    }
+
     /** A new constant value named after {@code hint}. */
     Value constant(String hint, Tensor t) {
         return builder.constant(builder.freshValue(hint).name(), t);
     }
 
     boolean changed() {
-        return !replaced.isEmpty() || !removed.isEmpty() || !redirected.isEmpty();
+        return !replaced.isEmpty() || !removed.isEmpty() || !redirected.isEmpty() || !added.isEmpty();
     }
 
     /** The rewritten graph, or the original when nothing changed. */
@@ -68,6 +79,9 @@ final class Rewrite {
                 in[i] = to;
             }
             builder.node(renamed ? m.with(m.op(), in, m.outputs()) : m);
+        }
+        for (Node n : added) {
+            builder.node(n);
         }
         return builder.build();
     }

@@ -1,0 +1,54 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.NchwcLayout.BLOCK;
+
+/**
+ * Argument checks of the NCHWc {@link Backend} methods, shared by the backends that override them, so a bad call
+ * fails with a message naming the operand instead of an index error deep in a vector loop.
+ */
+public final class NchwcChecks {
+    private NchwcChecks() {
+    }
+
+    /** The arguments of {@link Backend#nchwcPointwise}. */
+    public static void pointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
+            int blockEnd) {
+        int outBlocks = NchwcLayout.blocks(outChannels);
+        if (c < 1 || pixels < 1 || outChannels < 1 || group < 1 || pxBegin < 0 || pxBegin > pxEnd || pxEnd > pixels
+                || blockBegin < 0 || blockBegin > blockEnd || blockEnd > outBlocks || blockBegin % group != 0) {
+            throw new IllegalArgumentException("NCHWc pointwise: C " + c + ", " + pixels + " pixels, M " + outChannels
+                    + ", group " + group + ", pixels [" + pxBegin + ", " + pxEnd + "), blocks [" + blockBegin + ", "
+                    + blockEnd + ")");
+        }
+        long plane = (long) pixels * BLOCK;
+        range("weights", w, 0, (long) outBlocks * c * BLOCK);
+        range("bias", bias, 0, (long) outBlocks * BLOCK);
+        range("input", x, xOff, NchwcLayout.blocks(c) * plane);
+        range("output", y, yOff, outBlocks * plane);
+        if (res != null) {
+            range("residual", res, (long) yOff + resDelta, outBlocks * plane);
+        }
+    }
+
+    /** The arguments of {@link Backend#nchwcDepthwise}. */
+    public static void depthwise(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, int lanes,
+            float[] src, int sOff, float[] dst, int dOff, int rowBegin, int rowEnd) {
+        if (g.rank() != 2 || lanes < 1 || lanes > BLOCK || rowBegin < 0 || rowBegin > rowEnd
+                || rowEnd > g.outputDim(0)) {
+            throw new IllegalArgumentException("NCHWc depthwise: " + g + ", " + lanes + " lanes, rows [" + rowBegin
+                    + ", " + rowEnd + ")");
+        }
+        range("weights", coef, cOff, (long) g.kernelSize() * BLOCK);
+        range("bias", bias, bOff, BLOCK);
+        range("input", src, sOff, (long) g.inputPlane() * BLOCK);
+        range("output", dst, dOff, (long) g.outputPlane() * BLOCK);
+    }
+
+    private static void range(String what, float[] a, long off, long len) {
+        if (off < 0 || off + len > a.length) {
+            throw new IllegalArgumentException("NCHWc " + what + ": " + len + " floats from " + off + " of "
+                    + a.length);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.NchwcLayout.BLOCK;
+
+/**
+ * A 2-D depthwise convolution ({@code G == C == M}) on channel-blocked tensors ({@link NchwcLayout}): input
+ * {@code [N][ceil(C/16)][H][W][16]}, output {@code [N][ceil(C/16)][OH][OW][16]}, any kernel size, stride, dilation
+ * and padding, with bias and activation. Weights are packed once as {@code [C/16][tap][16]} (lanes past C zero):
+ * a tap is one weight vector times one input vector, whatever the stride.
+ *
+ * <p>The work runs in {@link Backend#nchwcDepthwise}: value by value on the scalar backend (the reference the
+ * vector path is tested against), a vector per position and tap on the vector one. Relu and Clip are applied in the
+ * kernel; other activations by a pass over each task's output after it.
+ */
+public final class NchwcDepthwiseConv {
+    private final ConvGeometry g;
+    private final int blocks;
+    private final int taps;
+    /** {@code [block][tap][lane]}. */
+    private final float[] packed;
+    /** {@code [block][lane]}. */
+    private final float[] bias;
+    private final Epilogue epilogue;
+    private final Backend backend;
+    /** The clamp applied in the kernel (Relu, Clip); other activations run as a pass after it. */
+    private final float lo;
+    private final float hi;
+    private final boolean epiloguePass;
+
+    private NchwcDepthwiseConv(ConvGeometry g, float[] w, int wOff, float[] b, Epilogue e, Backend backend) {
+        this.g = g;
+        this.backend = backend;
+        this.blocks = NchwcLayout.blocks(g.inChannels());
+        this.taps = g.kernelSize();
+        int c = g.inChannels();
+        this.packed = new float[Math.multiplyExact(blocks * taps, BLOCK)];
+        for (int ch = 0; ch < c; ch++) {
+            for (int k = 0; k < taps; k++) {
+                packed[((ch / BLOCK) * taps + k) * BLOCK + ch % BLOCK] = w[wOff + ch * taps + k];
+            }
+        }
+        this.bias = new float[blocks * BLOCK];
+        if (b != null) {
+            System.arraycopy(b, 0, bias, 0, c);
+        }
+        this.epilogue = e;
+        this.lo = switch (e.kind()) {
+            case RELU -> 0f;
+            case CLIP -> e.min();
+            default -> Float.NEGATIVE_INFINITY;
+        };
+        this.hi = e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
+        this.epiloguePass = switch (e.kind()) {
+            case NONE, RELU, CLIP -> false;
+            default -> true;
+        };
+    }
+
+    /** Whether {@code g} is a convolution this kernel computes: 2-D, depthwise with one channel per group. */
+    public static boolean supports(ConvGeometry g) {
+        return g.rank() == 2 && g.isDepthwise() && g.outChannels() == g.inChannels();
+    }
+
+    /** Packs {@code w} ({@code C x 1 x kH x kW} from {@code wOff}) and the optional bias for {@code g}. */
+    public static NchwcDepthwiseConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e) {
+        return prepare(g, w, wOff, bias, e, Kernels.backend());
+    }
+
+    /** As {@link #prepare(ConvGeometry, float[], int, float[], Epilogue)} on the given backend. */
+    public static NchwcDepthwiseConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e,
+            Backend backend) {
+        if (!supports(g)) {
+            throw new IllegalArgumentException("NCHWc depthwise needs a 2-D depthwise conv, one channel a group: " + g);
+        }
+        if (wOff < 0 || (long) wOff + g.weightLength() > w.length) {
+            throw new IllegalArgumentException("weights: " + g.weightLength() + " floats from " + wOff + " of "
+                    + w.length);
+        }
+        if (bias != null && bias.length < g.outChannels()) {
+            throw new IllegalArgumentException("bias: " + bias.length + " values for " + g.outChannels() + " channels");
+        }
+        return new NchwcDepthwiseConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
+    }
+
+    public ConvGeometry geometry() {
+        return g;
+    }
+
+    /** Floats of the blocked input. */
+    public long inputLength() {
+        return NchwcLayout.length(g.batch(), g.inChannels(), g.inputPlane());
+    }
+
+    /** Floats of the blocked output. */
+    public long outputLength() {
+        return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
+    }
+
+    /** {@code out = e(conv(in) + bias)}, both blocked; the output's lanes past C are written as zeros. */
+    public void run(float[] in, int inOff, float[] out, int outOff, Parallel p) {
+        NchwcPointwiseConv.check("input", in, inOff, inputLength());
+        NchwcPointwiseConv.check("output", out, outOff, outputLength());
+        int c = g.inChannels();
+        int inPlane = g.inputPlane() * BLOCK;
+        int outPlane = g.outputPlane() * BLOCK;
+        int oh = g.outputDim(0);
+        int units = g.batch() * blocks;
+        // Rows split too when there are fewer (image, block) planes than threads (a 32-channel 112x112 layer).
+        int rowParts = units >= 2 * p.threads() ? 1 : Math.min(oh, Math.ceilDiv(2 * p.threads(), units));
+        if ((long) g.outputPlane() * taps * BLOCK < 20_000) {
+            rowParts = 1;
+        }
+        int parts = rowParts;
+        p.forEach(units * parts, t -> {
+            int u = t / parts;
+            int part = t % parts;
+            int b = u % blocks;
+            int lanes = Math.min(BLOCK, c - b * BLOCK);
+            int y0 = (int) ((long) oh * part / parts);
+            int y1 = (int) ((long) oh * (part + 1) / parts);
+            int dOff = outOff + u * outPlane;
+            backend.nchwcDepthwise(g, packed, b * taps * BLOCK, bias, b * BLOCK, lanes, in, inOff + u * inPlane, out,
+                    dOff, y0, y1, lo, hi);
+            if (epiloguePass) {
+                for (int i = dOff + y0 * g.outputDim(1) * BLOCK; i < dOff + y1 * g.outputDim(1) * BLOCK; i += BLOCK) {
+                    for (int l = 0; l < lanes; l++) {
+                        out[i + l] = epilogue.apply(out[i + l]);
+                    }
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,94 @@
+package dev.vinfer.conv;
+
+/**
+ * The channel-blocked activation layout ("NCHWc") that chains of {@link NchwcPointwiseConv} and
+ * {@link NchwcDepthwiseConv} keep between layers: an NCHW tensor {@code [N][C][spatial]} stored as
+ * {@code [N][ceil(C / BLOCK)][spatial][BLOCK]}, the BLOCK channels of one position side by side.
+ *
+ * <p>Why: an NCHW 1x1 convolution reads its K input planes at once (K concurrent streams, each a few KiB long
+ * per strip) and a depthwise one fills vectors along rows that are short on small planes. Blocked, a position's 16
+ * channels are one vector and a tensor is read as {@code C / 16} long streams, the layout ONNX Runtime converts
+ * CNNs to; a session converts at the edges of a chain only (bench/README.md, "Channel-blocked chains").
+ *
+ * <p>Invariant: lanes past the last channel (C not a multiple of BLOCK) hold zeros, so a following 1x1 (whose
+ * padded weights are zero) never multiplies stale memory (NaN times zero is NaN). Every writer of this layout
+ * writes them.
+ *
+ * <p>BLOCK is fixed at 16 whatever the vector width, so a graph's layout does not depend on the machine; with
+ * 8-lane vectors a block is two vectors.
+ */
+public final class NchwcLayout {
+    /** Channels per block. */
+    public static final int BLOCK = 16;
+
+    private NchwcLayout() {
+    }
+
+    /** Blocks for {@code channels}. */
+    public static int blocks(int channels) {
+        return Math.ceilDiv(channels, BLOCK);
+    }
+
+    /** Floats of a blocked tensor of {@code batch x channels x spatial}. */
+    public static long length(int batch, int channels, int spatial) {
+        return (long) batch * blocks(channels) * spatial * BLOCK;
+    }
+
+    /**
+     * NCHW {@code src[srcOff ...]} ({@code batch x channels x spatial}) into blocked {@code dst[dstOff ...]}, the
+     * lanes past {@code channels} zeroed.
+     */
+    public static void toBlocked(int batch, int channels, int spatial, float[] src, int srcOff, float[] dst,
+            int dstOff, Parallel p) {
+        toBlocked(batch, channels, spatial, src, srcOff, dst, dstOff, p, Kernels.backend());
+    }
+
+    /** As {@link #toBlocked(int, int, int, float[], int, float[], int, Parallel)} on the given backend. */
+    public static void toBlocked(int batch, int channels, int spatial, float[] src, int srcOff, float[] dst,
+            int dstOff, Parallel p, Backend backend) {
+        check(batch, channels, spatial, src, srcOff, (long) batch * channels * spatial, dst, dstOff,
+                length(batch, channels, spatial));
+        int blocks = blocks(channels);
+        p.forEach(batch * blocks, t -> {
+            int n = t / blocks;
+            int b = t % blocks;
+            int c0 = b * BLOCK;
+            int lanes = Math.min(BLOCK, channels - c0);
+            backend.nchwcPack(lanes, spatial, src, srcOff + (n * channels + c0) * spatial, dst,
+                    dstOff + (n * blocks + b) * spatial * BLOCK);
+        });
+    }
+
+    /** Blocked {@code src[srcOff ...]} into NCHW {@code dst[dstOff ...]} ({@code batch x channels x spatial}). */
+    public static void fromBlocked(int batch, int channels, int spatial, float[] src, int srcOff, float[] dst,
+            int dstOff, Parallel p) {
+        fromBlocked(batch, channels, spatial, src, srcOff, dst, dstOff, p, Kernels.backend());
+    }
+
+    /** As {@link #fromBlocked(int, int, int, float[], int, float[], int, Parallel)} on the given backend. */
+    public static void fromBlocked(int batch, int channels, int spatial, float[] src, int srcOff, float[] dst,
+            int dstOff, Parallel p, Backend backend) {
+        check(batch, channels, spatial, src, srcOff, length(batch, channels, spatial), dst, dstOff,
+                (long) batch * channels * spatial);
+        int blocks = blocks(channels);
+        p.forEach(batch * blocks, t -> {
+            int n = t / blocks;
+            int b = t % blocks;
+            int c0 = b * BLOCK;
+            int lanes = Math.min(BLOCK, channels - c0);
+            backend.nchwcUnpack(lanes, spatial, src, srcOff + (n * blocks + b) * spatial * BLOCK, dst,
+                    dstOff + (n * channels + c0) * spatial);
+        });
+    }
+
+    private static void check(int batch, int channels, int spatial, float[] src, int srcOff, long srcLen, float[] dst,
+            int dstOff, long dstLen) {
+        if (batch < 1 || channels < 1 || spatial < 1) {
+            throw new IllegalArgumentException("NCHWc reorder of " + batch + " x " + channels + " x " + spatial);
+        }
+        if (srcOff < 0 || srcOff + srcLen > src.length || dstOff < 0 || dstOff + dstLen > dst.length) {
+            throw new IllegalArgumentException("NCHWc reorder out of bounds: " + srcLen + " floats from " + srcOff
+                    + " of " + src.length + " into " + dstLen + " from " + dstOff + " of " + dst.length);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.NchwcLayout.BLOCK;
+
+/**
+ * A 1x1, stride-1, unpadded, ungrouped convolution on channel-blocked tensors ({@link NchwcLayout}): input
+ * {@code [N][ceil(C/16)][P][16]}, output and optional residual {@code [N][ceil(M/16)][P][16]}, computing
+ * {@code e(W x + res + bias)} per position. Weights are packed once as {@code [M/16/G][C][G * 16]} (lanes past M
+ * zero; G output blocks side by side, the backend's register tile width), so one output block's 16 channels are one
+ * weight vector per input channel.
+ *
+ * <p>The work runs in {@link Backend#nchwcPointwise}: value by value on the scalar backend (the reference the
+ * vector path is tested against), in register tiles of pixels x output blocks on the vector one. Relu and Clip are
+ * applied in the kernel; other activations by a pass over each task's output after it.
+ */
+public final class NchwcPointwiseConv {
+    /** Pixels per register tile of the vector kernel; thread tasks start at multiples of it. */
+    private static final int PIXEL_TILE = 6;
+    /** Multiply-adds below which a thread task is not worth its hand-off (a few microseconds). */
+    private static final long MIN_TASK_MACS = 150_000;
+
+    private final ConvGeometry g;
+    private final Backend backend;
+    private final int inBlocks;
+    private final int outBlocks;
+    private final int pixels;
+    /** Output blocks packed side by side ({@link Backend#nchwcPointwiseGroup}). */
+    private final int group;
+    /** {@code [outBlock / group][c][group * 16]} (the last group narrower), lanes past M zero. */
+    private final float[] packed;
+    /** {@code [outBlock][lane]}, zeros past M and without a bias. */
+    private final float[] bias;
+    private final Epilogue epilogue;
+    /** The clamp the kernel applies in registers: Relu and Clip; otherwise none, and {@link #epilogue} after. */
+    private final float lo;
+    private final float hi;
+    private final boolean epiloguePass;
+
+    private NchwcPointwiseConv(ConvGeometry g, float[] w, int wOff, float[] b, Epilogue e, Backend backend) {
+        this.g = g;
+        this.backend = backend;
+        this.inBlocks = NchwcLayout.blocks(g.inChannels());
+        this.outBlocks = NchwcLayout.blocks(g.outChannels());
+        this.pixels = g.outputPlane();
+        this.group = Math.max(1, backend.nchwcPointwiseGroup(g.inChannels(), g.outChannels(), g.outputPlane()));
+        int c = g.inChannels();
+        int m = g.outChannels();
+        this.packed = new float[Math.multiplyExact(outBlocks * c, BLOCK)];
+        for (int o = 0; o < m; o++) {
+            int ob = o / BLOCK;
+            int g0 = ob / group * group;
+            int ld = Math.min(group, outBlocks - g0) * BLOCK;
+            int base = g0 * c * BLOCK + (ob - g0) * BLOCK + o % BLOCK;
+            for (int k = 0; k < c; k++) {
+                packed[base + k * ld] = w[wOff + o * c + k];
+            }
+        }
+        this.bias = new float[outBlocks * BLOCK];
+        if (b != null) {
+            System.arraycopy(b, 0, bias, 0, m);
+        }
+        this.epilogue = e;
+        switch (e.kind()) {
+            case NONE -> {
+                lo = Float.NEGATIVE_INFINITY;
+                hi = Float.POSITIVE_INFINITY;
+            }
+            case RELU -> {
+                lo = 0f;
+                hi = Float.POSITIVE_INFINITY;
+            }
+            case CLIP -> {
+                lo = e.min();
+                hi = e.max();
+            }
+            default -> {
+                lo = Float.NEGATIVE_INFINITY;
+                hi = Float.POSITIVE_INFINITY;
+            }
+        }
+        this.epiloguePass = switch (e.kind()) {
+            case NONE, RELU, CLIP -> false;
+            default -> true;
+        };
+    }
+
+    /** Whether {@code g} is a convolution this kernel computes: 1x1 on every axis, stride 1, no padding, one group. */
+    public static boolean supports(ConvGeometry g) {
+        return g.isPointwise() && g.group() == 1;
+    }
+
+    /**
+     * Packs {@code w} ({@code M x C}, i.e. {@code M x C x 1 x 1} from {@code wOff}) and the optional bias
+     * ({@code M} values) for {@code g}.
+     */
+    public static NchwcPointwiseConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e) {
+        return prepare(g, w, wOff, bias, e, Kernels.backend());
+    }
+
+    /** As {@link #prepare(ConvGeometry, float[], int, float[], Epilogue)} on the given backend. */
+    public static NchwcPointwiseConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e,
+            Backend backend) {
+        if (!supports(g)) {
+            throw new IllegalArgumentException("NCHWc pointwise needs a 1x1, stride-1, unpadded, one-group conv: " + g);
+        }
+        if (wOff < 0 || (long) wOff + g.weightLength() > w.length) {
+            throw new IllegalArgumentException("weights: " + g.weightLength() + " floats from " + wOff + " of "
+                    + w.length);
+        }
+        if (bias != null && bias.length < g.outChannels()) {
+            throw new IllegalArgumentException("bias: " + bias.length + " values for " + g.outChannels() + " channels");
+        }
+        return new NchwcPointwiseConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
+    }
+
+    public ConvGeometry geometry() {
+        return g;
+    }
+
+    /** Floats of the blocked input, {@code N x ceil(C/16) x P x 16}. */
+    public long inputLength() {
+        return NchwcLayout.length(g.batch(), g.inChannels(), pixels);
+    }
+
+    /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x P x 16}. */
+    public long outputLength() {
+        return NchwcLayout.length(g.batch(), g.outChannels(), pixels);
+    }
+
+    /**
+     * {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null. The output's lanes past M are
+     * written as zeros.
+     */
+    public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
+        check("input", in, inOff, inputLength());
+        check("output", out, outOff, outputLength());
+        if (res != null) {
+            check("residual", res, resOff, outputLength());
+        }
+        int c = g.inChannels();
+        int m = g.outChannels();
+        int n = g.batch();
+        int groups = Math.ceilDiv(outBlocks, group);
+        int tiles = Math.ceilDiv(pixels, PIXEL_TILE);
+        // Tasks: per image, pixel ranges (whole tiles), or output-group ranges when the plane is small (7x7,
+        // 14x14: a few tiles per thread would leave most of the time in tails).
+        int pxParts = 1;
+        int groupParts = 1;
+        if (p.threads() > 1) {
+            long macs = (long) c * m * pixels;
+            int want = (int) Math.min(Math.ceilDiv(p.threads(), n), Math.max(1, macs / MIN_TASK_MACS));
+            if (want > 1) {
+                if (tiles >= 8 * want || groups < want) {
+                    pxParts = Math.min(want, tiles);
+                } else {
+                    groupParts = Math.min(want, groups);
+                }
+            }
+        }
+        int parts = pxParts * groupParts;
+        int fpx = pxParts;
+        int fgp = groupParts;
+        p.forEach(n * parts, t -> {
+            int img = t / parts;
+            int pp = t % parts / fgp;
+            int gp = t % fgp;
+            int px0 = Math.min(pixels, (int) ((long) tiles * pp / fpx) * PIXEL_TILE);
+            int px1 = Math.min(pixels, (int) ((long) tiles * (pp + 1) / fpx) * PIXEL_TILE);
+            int b0 = (int) ((long) groups * gp / fgp) * group;
+            int b1 = Math.min(outBlocks, (int) ((long) groups * (gp + 1) / fgp) * group);
+            if (px0 >= px1 || b0 >= b1) {
+                return;
+            }
+            int xOff = inOff + img * inBlocks * pixels * BLOCK;
+            int yOff = outOff + img * outBlocks * pixels * BLOCK;
+            backend.nchwcPointwise(c, pixels, m, group, packed, bias, in, xOff, res, res == null ? 0 : resOff - outOff,
+                    out, yOff, px0, px1, b0, b1, lo, hi);
+            if (epiloguePass) {
+                for (int ob = b0; ob < b1; ob++) {
+                    int lanes = Math.min(BLOCK, m - ob * BLOCK);
+                    for (int px = px0; px < px1; px++) {
+                        int o = yOff + (ob * pixels + px) * BLOCK;
+                        for (int l = 0; l < lanes; l++) {
+                            out[o + l] = epilogue.apply(out[o + l]);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    static void check(String what, float[] a, int off, long len) {
+        if (off < 0 || off + len > a.length) {
+            throw new IllegalArgumentException("NCHWc " + what + ": " + len + " floats from " + off + " of "
+                    + a.length);
+        }
+    }
+}

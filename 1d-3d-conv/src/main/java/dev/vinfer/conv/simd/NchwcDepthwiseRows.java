@@ -1,0 +1,407 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.L;
+import static dev.vinfer.conv.simd.MicroKernel.S;
+
+import dev.vinfer.conv.ConvGeometry;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The depthwise convolution on channel-blocked (NCHWc) tensors ({@code dev.vinfer.conv.NchwcDepthwiseConv}): one
+ * output position's 16 channels are one vector (two at 8 lanes: each half runs on its own), a tap is one input
+ * vector times one weight vector, for any stride and dilation, and no padded copy of the input is made.
+ *
+ * <p>3x3 kernels (MobileNet's) run {@link #nine}: the whole plane in one method with the nine weight vectors in
+ * registers, rows and columns outside the image read from a zero row, four interior positions per step at stride 1
+ * and 2. Other kernels: per output row, the kernel rows that fall inside the input are worked out once; the
+ * columns whose taps all lie inside the input (the interior) run without bounds tests, the few border columns with
+ * their own tap range. Bias and the clamp of Relu/Clip are applied before the one store; lanes past the channel
+ * count are zeroed after.
+ *
+ * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
+ */
+final class NchwcDepthwiseRows {
+    private static final int BLOCK = 16;
+
+    private NchwcDepthwiseRows() {
+    }
+
+    /** See {@code dev.vinfer.conv.Backend#nchwcDepthwise}; arguments checked by the caller. */
+    static void plane(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, int lanes, float[] src,
+            int sOff, float[] dst, int dOff, int rowBegin, int rowEnd, float lo, float hi) {
+        int ih = g.inputDim(0);
+        int iw = g.inputDim(1);
+        int ow = g.outputDim(1);
+        int kh = g.kernel(0);
+        int kw = g.kernel(1);
+        int sy = g.stride(0);
+        int sx = g.stride(1);
+        int py = g.padBegin(0);
+        int px = g.padBegin(1);
+        int dy = g.dilation(0);
+        int dx = g.dilation(1);
+        boolean clamp = lo > Float.NEGATIVE_INFINITY || hi < Float.POSITIVE_INFINITY;
+        int rowStep = dy * iw * BLOCK;
+        int colStep = dx * BLOCK;
+        int step = sx * BLOCK;
+        // Interior columns [xa, xb): every kernel column inside the input.
+        int xa = Math.min(ow, Math.ceilDiv(px, sx));
+        int last = iw - 1 - (kw - 1) * dx + px;
+        int xb = Math.max(xa, last < 0 ? 0 : Math.min(ow, last / sx + 1));
+        if (kh == 3 && kw == 3) {
+            nine(g, coef, cOff, bias, bOff, src, sOff, dst, dOff, rowBegin, rowEnd, clamp, lo, hi, xa, xb);
+        } else {
+            for (int half = 0; half < BLOCK; half += L) {
+                int c0 = cOff + half;
+                int b0 = bOff + half;
+                for (int y = rowBegin; y < rowEnd; y++) {
+                    int y0 = y * sy - py;
+                    int ky0 = y0 >= 0 ? 0 : Math.ceilDiv(-y0, dy);
+                    int ky1 = ih - 1 - y0 < 0 ? 0 : Math.min(kh, (ih - 1 - y0) / dy + 1);
+                    ky1 = Math.max(ky0, ky1);
+                    // Index of tap (0, 0) of output column 0 (maybe outside the array: only inside taps are read).
+                    int rowBase = sOff + half + (y0 * iw - px) * BLOCK;
+                    int d = dOff + half + y * ow * BLOCK;
+                    for (int x = 0; x < xa; x++) {
+                        border(x, sx, px, dx, iw, kw, ky0, ky1, coef, c0, rowStep, colStep, src, rowBase + x * step,
+                                bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
+                    }
+                    if (xb > xa) {
+                        taps(ky0, ky1, 0, kw, kw, coef, c0, rowStep, colStep, src, rowBase + xa * step, step, xb - xa,
+                                bias, b0, clamp, lo, hi, dst, d + xa * BLOCK);
+                    }
+                    for (int x = xb; x < ow; x++) {
+                        border(x, sx, px, dx, iw, kw, ky0, ky1, coef, c0, rowStep, colStep, src, rowBase + x * step,
+                                bias, b0, clamp, lo, hi, dst, d + x * BLOCK);
+                    }
+                }
+            }
+        }
+        if (lanes < BLOCK) {
+            // Pad lanes: zero weights and bias give zero, but Clip(lo > 0) would not; zeroed here.
+            for (int i = dOff + rowBegin * ow * BLOCK; i < dOff + rowEnd * ow * BLOCK; i += BLOCK) {
+                Arrays.fill(dst, i + lanes, i + BLOCK, 0f);
+            }
+        }
+    }
+
+    /** Zeros that stand for the input rows above and below the image (read, never written). */
+    private static volatile float[] zeros = new float[0];
+
+    private static float[] zeros(int n) {
+        float[] z = zeros;
+        if (z.length < n) {
+            z = new float[Math.max(n, 2 * z.length)];
+            zeros = z;
+        }
+        return z;
+    }
+
+    /**
+     * 3x3, one block (or half block at 8 lanes) over output rows {@code [rowBegin, rowEnd)}, in one method so the
+     * nine weight vectors are loaded once per plane (a call per row and per border position cost as much as the
+     * taps on 28-wide planes). An input row above or below the image is read from {@link #zeros} instead, and so is
+     * a tap column left or right of it at the border positions (adding products with zero changes no sum), so every
+     * position runs the same nine taps. At stride 1 the interior goes four positions per step, each kernel row's
+     * six input vectors loaded once for the four (18 loads for 36 FMAs); the rest one position per step.
+     */
+    private static void nine(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, float[] src, int sOff,
+            float[] dst, int dOff, int rowBegin, int rowEnd, boolean clamp, float lo, float hi, int xa, int xb) {
+        int ih = g.inputDim(0);
+        int iw = g.inputDim(1);
+        int ow = g.outputDim(1);
+        int sy = g.stride(0);
+        int sx = g.stride(1);
+        int py = g.padBegin(0);
+        int px = g.padBegin(1);
+        int dy = g.dilation(0);
+        int dx = g.dilation(1);
+        int colStep = dx * BLOCK;
+        int step = sx * BLOCK;
+        boolean quads = step == BLOCK && colStep == BLOCK;
+        boolean quads2 = step == 2 * BLOCK && colStep == BLOCK;
+        float[] zero = zeros((ow + 1) * step + 2 * colStep + BLOCK);
+        for (int half = 0; half < BLOCK; half += L) {
+            int c = cOff + half;
+            FloatVector w0 = FloatVector.fromArray(S, coef, c);
+            FloatVector w1 = FloatVector.fromArray(S, coef, c + BLOCK);
+            FloatVector w2 = FloatVector.fromArray(S, coef, c + 2 * BLOCK);
+            FloatVector w3 = FloatVector.fromArray(S, coef, c + 3 * BLOCK);
+            FloatVector w4 = FloatVector.fromArray(S, coef, c + 4 * BLOCK);
+            FloatVector w5 = FloatVector.fromArray(S, coef, c + 5 * BLOCK);
+            FloatVector w6 = FloatVector.fromArray(S, coef, c + 6 * BLOCK);
+            FloatVector w7 = FloatVector.fromArray(S, coef, c + 7 * BLOCK);
+            FloatVector w8 = FloatVector.fromArray(S, coef, c + 8 * BLOCK);
+            FloatVector bv = FloatVector.fromArray(S, bias, bOff + half);
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
+            for (int y = rowBegin; y < rowEnd; y++) {
+                int y0 = y * sy - py;
+                // Each kernel row: the image row, or the zero row (then offsets from 0: x * step + kx * colStep).
+                boolean in0 = y0 >= 0 && y0 < ih;
+                boolean in1 = y0 + dy >= 0 && y0 + dy < ih;
+                boolean in2 = y0 + 2 * dy >= 0 && y0 + 2 * dy < ih;
+                float[] r0 = in0 ? src : zero;
+                float[] r1 = in1 ? src : zero;
+                float[] r2 = in2 ? src : zero;
+                // Tap (row, 0) of output column 0, at input column -px.
+                int o0 = in0 ? sOff + half + (y0 * iw - px) * BLOCK : 0;
+                int o1 = in1 ? sOff + half + ((y0 + dy) * iw - px) * BLOCK : 0;
+                int o2 = in2 ? sOff + half + ((y0 + 2 * dy) * iw - px) * BLOCK : 0;
+                int d = dOff + half + y * ow * BLOCK;
+                int x = 0;
+                while (x < ow) {
+                    if (quads && x >= xa && x + 4 <= xb) {
+                        int p = x * BLOCK;
+                        int q = o0 + p;
+                        FloatVector x0 = FloatVector.fromArray(S, r0, q);
+                        FloatVector x1 = FloatVector.fromArray(S, r0, q + BLOCK);
+                        FloatVector x2 = FloatVector.fromArray(S, r0, q + 2 * BLOCK);
+                        FloatVector x3 = FloatVector.fromArray(S, r0, q + 3 * BLOCK);
+                        FloatVector x4 = FloatVector.fromArray(S, r0, q + 4 * BLOCK);
+                        FloatVector x5 = FloatVector.fromArray(S, r0, q + 5 * BLOCK);
+                        FloatVector a0 = x0.mul(w0);
+                        FloatVector a1 = x1.mul(w0);
+                        FloatVector a2 = x2.mul(w0);
+                        FloatVector a3 = x3.mul(w0);
+                        a0 = x1.fma(w1, a0);
+                        a1 = x2.fma(w1, a1);
+                        a2 = x3.fma(w1, a2);
+                        a3 = x4.fma(w1, a3);
+                        a0 = x2.fma(w2, a0);
+                        a1 = x3.fma(w2, a1);
+                        a2 = x4.fma(w2, a2);
+                        a3 = x5.fma(w2, a3);
+                        q = o1 + p;
+                        x0 = FloatVector.fromArray(S, r1, q);
+                        x1 = FloatVector.fromArray(S, r1, q + BLOCK);
+                        x2 = FloatVector.fromArray(S, r1, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r1, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r1, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r1, q + 5 * BLOCK);
+                        a0 = x0.fma(w3, a0);
+                        a1 = x1.fma(w3, a1);
+                        a2 = x2.fma(w3, a2);
+                        a3 = x3.fma(w3, a3);
+                        a0 = x1.fma(w4, a0);
+                        a1 = x2.fma(w4, a1);
+                        a2 = x3.fma(w4, a2);
+                        a3 = x4.fma(w4, a3);
+                        a0 = x2.fma(w5, a0);
+                        a1 = x3.fma(w5, a1);
+                        a2 = x4.fma(w5, a2);
+                        a3 = x5.fma(w5, a3);
+                        q = o2 + p;
+                        x0 = FloatVector.fromArray(S, r2, q);
+                        x1 = FloatVector.fromArray(S, r2, q + BLOCK);
+                        x2 = FloatVector.fromArray(S, r2, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r2, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r2, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r2, q + 5 * BLOCK);
+                        a0 = x0.fma(w6, a0);
+                        a1 = x1.fma(w6, a1);
+                        a2 = x2.fma(w6, a2);
+                        a3 = x3.fma(w6, a3);
+                        a0 = x1.fma(w7, a0);
+                        a1 = x2.fma(w7, a1);
+                        a2 = x3.fma(w7, a2);
+                        a3 = x4.fma(w7, a3);
+                        a0 = x2.fma(w8, a0);
+                        a1 = x3.fma(w8, a1);
+                        a2 = x4.fma(w8, a2);
+                        a3 = x5.fma(w8, a3);
+                        a0 = a0.add(bv);
+                        a1 = a1.add(bv);
+                        a2 = a2.add(bv);
+                        a3 = a3.add(bv);
+                        if (clamp) {
+                            a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+                            a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+                            a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+                            a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+                            a0 = a0.blend(h, a0.compare(VectorOperators.GT, h));
+                            a1 = a1.blend(h, a1.compare(VectorOperators.GT, h));
+                            a2 = a2.blend(h, a2.compare(VectorOperators.GT, h));
+                            a3 = a3.blend(h, a3.compare(VectorOperators.GT, h));
+                        }
+                        int o = d + p;
+                        a0.intoArray(dst, o);
+                        a1.intoArray(dst, o + BLOCK);
+                        a2.intoArray(dst, o + 2 * BLOCK);
+                        a3.intoArray(dst, o + 3 * BLOCK);
+                        x += 4;
+                        continue;
+                    }
+                    if (quads2 && x >= xa && x + 4 <= xb) {
+                        // Stride 2: four positions read nine input columns per kernel row (27 loads for 36 FMAs).
+                        int p = x * 2 * BLOCK;
+                        int q;
+                        FloatVector x0;
+                        FloatVector x1;
+                        FloatVector x2;
+                        FloatVector x3;
+                        FloatVector x4;
+                        FloatVector x5;
+                        FloatVector x6;
+                        FloatVector x7;
+                        FloatVector x8;
+                        FloatVector a0;
+                        FloatVector a1;
+                        FloatVector a2;
+                        FloatVector a3;
+                        q = o0 + p;
+                        x0 = FloatVector.fromArray(S, r0, q + 0 * BLOCK);
+                        x1 = FloatVector.fromArray(S, r0, q + 1 * BLOCK);
+                        x2 = FloatVector.fromArray(S, r0, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r0, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r0, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r0, q + 5 * BLOCK);
+                        x6 = FloatVector.fromArray(S, r0, q + 6 * BLOCK);
+                        x7 = FloatVector.fromArray(S, r0, q + 7 * BLOCK);
+                        x8 = FloatVector.fromArray(S, r0, q + 8 * BLOCK);
+                        a0 = x0.mul(w0);
+                        a1 = x2.mul(w0);
+                        a2 = x4.mul(w0);
+                        a3 = x6.mul(w0);
+                        a0 = x1.fma(w1, a0);
+                        a1 = x3.fma(w1, a1);
+                        a2 = x5.fma(w1, a2);
+                        a3 = x7.fma(w1, a3);
+                        a0 = x2.fma(w2, a0);
+                        a1 = x4.fma(w2, a1);
+                        a2 = x6.fma(w2, a2);
+                        a3 = x8.fma(w2, a3);
+                        q = o1 + p;
+                        x0 = FloatVector.fromArray(S, r1, q + 0 * BLOCK);
+                        x1 = FloatVector.fromArray(S, r1, q + 1 * BLOCK);
+                        x2 = FloatVector.fromArray(S, r1, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r1, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r1, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r1, q + 5 * BLOCK);
+                        x6 = FloatVector.fromArray(S, r1, q + 6 * BLOCK);
+                        x7 = FloatVector.fromArray(S, r1, q + 7 * BLOCK);
+                        x8 = FloatVector.fromArray(S, r1, q + 8 * BLOCK);
+                        a0 = x0.fma(w3, a0);
+                        a1 = x2.fma(w3, a1);
+                        a2 = x4.fma(w3, a2);
+                        a3 = x6.fma(w3, a3);
+                        a0 = x1.fma(w4, a0);
+                        a1 = x3.fma(w4, a1);
+                        a2 = x5.fma(w4, a2);
+                        a3 = x7.fma(w4, a3);
+                        a0 = x2.fma(w5, a0);
+                        a1 = x4.fma(w5, a1);
+                        a2 = x6.fma(w5, a2);
+                        a3 = x8.fma(w5, a3);
+                        q = o2 + p;
+                        x0 = FloatVector.fromArray(S, r2, q + 0 * BLOCK);
+                        x1 = FloatVector.fromArray(S, r2, q + 1 * BLOCK);
+                        x2 = FloatVector.fromArray(S, r2, q + 2 * BLOCK);
+                        x3 = FloatVector.fromArray(S, r2, q + 3 * BLOCK);
+                        x4 = FloatVector.fromArray(S, r2, q + 4 * BLOCK);
+                        x5 = FloatVector.fromArray(S, r2, q + 5 * BLOCK);
+                        x6 = FloatVector.fromArray(S, r2, q + 6 * BLOCK);
+                        x7 = FloatVector.fromArray(S, r2, q + 7 * BLOCK);
+                        x8 = FloatVector.fromArray(S, r2, q + 8 * BLOCK);
+                        a0 = x0.fma(w6, a0);
+                        a1 = x2.fma(w6, a1);
+                        a2 = x4.fma(w6, a2);
+                        a3 = x6.fma(w6, a3);
+                        a0 = x1.fma(w7, a0);
+                        a1 = x3.fma(w7, a1);
+                        a2 = x5.fma(w7, a2);
+                        a3 = x7.fma(w7, a3);
+                        a0 = x2.fma(w8, a0);
+                        a1 = x4.fma(w8, a1);
+                        a2 = x6.fma(w8, a2);
+                        a3 = x8.fma(w8, a3);
+                        a0 = a0.add(bv);
+                        a1 = a1.add(bv);
+                        a2 = a2.add(bv);
+                        a3 = a3.add(bv);
+                        if (clamp) {
+                            a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+                            a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+                            a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+                            a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+                            a0 = a0.blend(h, a0.compare(VectorOperators.GT, h));
+                            a1 = a1.blend(h, a1.compare(VectorOperators.GT, h));
+                            a2 = a2.blend(h, a2.compare(VectorOperators.GT, h));
+                            a3 = a3.blend(h, a3.compare(VectorOperators.GT, h));
+                        }
+                        int o = d + x * BLOCK;
+                        a0.intoArray(dst, o);
+                        a1.intoArray(dst, o + BLOCK);
+                        a2.intoArray(dst, o + 2 * BLOCK);
+                        a3.intoArray(dst, o + 3 * BLOCK);
+                        x += 4;
+                        continue;
+                    }
+                    // One position; a tap column outside the image reads the zero row.
+                    int x0 = x * sx - px;
+                    boolean k0 = x >= xa && x < xb || x0 >= 0 && x0 < iw;
+                    boolean k1 = x >= xa && x < xb || x0 + dx >= 0 && x0 + dx < iw;
+                    boolean k2 = x >= xa && x < xb || x0 + 2 * dx >= 0 && x0 + 2 * dx < iw;
+                    int p = x * step;
+                    FloatVector a = FloatVector.fromArray(S, k0 ? r0 : zero, k0 ? o0 + p : p).mul(w0);
+                    a = FloatVector.fromArray(S, k1 ? r0 : zero, (k1 ? o0 + p : p) + colStep).fma(w1, a);
+                    a = FloatVector.fromArray(S, k2 ? r0 : zero, (k2 ? o0 + p : p) + 2 * colStep).fma(w2, a);
+                    a = FloatVector.fromArray(S, k0 ? r1 : zero, k0 ? o1 + p : p).fma(w3, a);
+                    a = FloatVector.fromArray(S, k1 ? r1 : zero, (k1 ? o1 + p : p) + colStep).fma(w4, a);
+                    a = FloatVector.fromArray(S, k2 ? r1 : zero, (k2 ? o1 + p : p) + 2 * colStep).fma(w5, a);
+                    a = FloatVector.fromArray(S, k0 ? r2 : zero, k0 ? o2 + p : p).fma(w6, a);
+                    a = FloatVector.fromArray(S, k1 ? r2 : zero, (k1 ? o2 + p : p) + colStep).fma(w7, a);
+                    a = FloatVector.fromArray(S, k2 ? r2 : zero, (k2 ? o2 + p : p) + 2 * colStep).fma(w8, a);
+                    a = a.add(bv);
+                    if (clamp) {
+                        a = a.blend(l, a.compare(VectorOperators.LT, l));
+                        a = a.blend(h, a.compare(VectorOperators.GT, h));
+                    }
+                    a.intoArray(dst, d + x * BLOCK);
+                    x++;
+                }
+            }
+        }
+    }
+
+    /** One border position: the kernel columns inside the input worked out, then {@link #taps}. */
+    private static void border(int x, int sx, int px, int dx, int iw, int kw, int ky0, int ky1, float[] coef,
+            int cOff, int rowStep, int colStep, float[] src, int s, float[] bias, int bOff, boolean clamp, float lo,
+            float hi, float[] dst, int d) {
+        int x0 = x * sx - px;
+        int kx0 = x0 >= 0 ? 0 : Math.ceilDiv(-x0, dx);
+        int kx1 = iw - 1 - x0 < 0 ? 0 : Math.min(kw, (iw - 1 - x0) / dx + 1);
+        taps(ky0, ky1, kx0, Math.max(kx0, kx1), kw, coef, cOff, rowStep, colStep, src, s, 0, 1, bias, bOff, clamp, lo,
+                hi, dst, d);
+    }
+
+    /**
+     * n positions {@code step} apart, kernel rows {@code [ky0, ky1)} and columns {@code [kx0, kx1)}: tap (ky, kx) of
+     * position j reads {@code src[s + j * step + ky * rowStep + kx * colStep]}; one running sum in tap order.
+     */
+    private static void taps(int ky0, int ky1, int kx0, int kx1, int kw, float[] coef, int cOff, int rowStep,
+            int colStep, float[] src, int s, int step, int n, float[] bias, int bOff, boolean clamp, float lo,
+            float hi, float[] dst, int d) {
+        FloatVector bv = FloatVector.fromArray(S, bias, bOff);
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector h = FloatVector.broadcast(S, hi);
+        for (int j = 0; j < n; j++) {
+            int p = s + j * step;
+            FloatVector a = FloatVector.zero(S);
+            for (int ky = ky0; ky < ky1; ky++) {
+                for (int kx = kx0; kx < kx1; kx++) {
+                    a = FloatVector.fromArray(S, src, p + ky * rowStep + kx * colStep)
+                            .fma(FloatVector.fromArray(S, coef, cOff + (ky * kw + kx) * BLOCK), a);
+                }
+            }
+            a = a.add(bv);
+            if (clamp) {
+                a = a.blend(l, a.compare(VectorOperators.LT, l));
+                a = a.blend(h, a.compare(VectorOperators.GT, h));
+            }
+            a.intoArray(dst, d + j * BLOCK);
+        }
+    }
+}

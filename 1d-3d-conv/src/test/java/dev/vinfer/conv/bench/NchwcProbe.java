@@ -1,0 +1,216 @@
+package dev.vinfer.conv.bench;
+
+import dev.vinfer.conv.ConvAlgorithm;
+import dev.vinfer.conv.ConvGeometry;
+import dev.vinfer.conv.ConvKernel;
+import dev.vinfer.conv.Convolutions;
+import dev.vinfer.conv.Epilogue;
+import dev.vinfer.conv.NchwcDepthwiseConv;
+import dev.vinfer.conv.NchwcLayout;
+import dev.vinfer.conv.NchwcPointwiseConv;
+import dev.vinfer.conv.Parallel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * An informal probe (not a test): the channel-blocked kernels ({@link NchwcPointwiseConv},
+ * {@link NchwcDepthwiseConv}) against vinfer's NCHW ones ({@link Convolutions#prepare} AUTO) on the same layer, one
+ * thread, single runs alternated, CPU time, tensors rotated over {@code -Dprobe.rotate} copies (default 8: in L3
+ * or memory, as inside a network). A layer is {@code C,M,HxW,act[,res]} (1x1; act none, relu or relu6) or
+ * {@code dw,C,HxW,stride} (3x3 depthwise, pad 1, relu6) or {@code reorder,C,HxW} (to and from NCHWc on the scalar
+ * and the default backend; times relative to the first, the scalar NCHW to NCHWc). {@code -Dprobe.groups=2,4} adds one NCHWc pointwise
+ * variant per weight-group width ({@code vinfer.nchwcGroupBlocks}). Run from the repository root after
+ * test-compile:
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/classes:1d-3d-conv/target/test-classes \
+ *     dev.vinfer.conv.bench.NchwcProbe 300 16,96,112x112,relu6 dw,96,112x112,2
+ * </pre>
+ */
+public final class NchwcProbe {
+    private NchwcProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = Integer.parseInt(args[0]);
+        int rotate = Math.max(1, Integer.getInteger("probe.rotate", 8));
+        String[] groups = System.getProperty("probe.groups", "").split(",");
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        System.out.printf("load %s, rotate %d%n", load(), rotate);
+        for (int li = 1; li < args.length; li++) {
+            List<String> names = new ArrayList<>();
+            List<Runnable> variants = new ArrayList<>();
+            build(args[li], rotate, groups, names, variants);
+            int v = variants.size();
+            long[][] cpu = new long[v][runs];
+            long[] alloc = new long[v];
+            for (int warm = 0; warm < Math.max(150, runs / 2); warm++) {
+                for (Runnable r : variants) {
+                    r.run();
+                }
+            }
+            for (int i = 0; i < runs; i++) {
+                for (int b = 0; b < v; b++) {
+                    int bb = (b + i) % v;
+                    long a0 = ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes();
+                    long c0 = mx.getCurrentThreadCpuTime();
+                    variants.get(bb).run();
+                    cpu[bb][i] = mx.getCurrentThreadCpuTime() - c0;
+                    alloc[bb] += ((com.sun.management.ThreadMXBean) mx).getCurrentThreadAllocatedBytes() - a0;
+                }
+            }
+            double base = 0;
+            for (int b = 0; b < v; b++) {
+                long[] t = cpu[b];
+                Arrays.sort(t);
+                double med = t[runs / 2] / 1e6;
+                if (b == 0) {
+                    base = med;
+                }
+                // Bytes allocated per run: a kernel whose vectors C2 boxed allocates in its loops.
+                System.out.printf("%-24s %-12s CPU median %8.3f best %8.3f ms | /NCHW %.3f | %d B/run%n", args[li],
+                        names.get(b), med, t[0] / 1e6, med / base, alloc[b] / runs);
+            }
+        }
+        System.out.printf("load %s%n", load());
+        System.exit(0);
+    }
+
+    private static void build(String spec, int rotate, String[] groups, List<String> names, List<Runnable> out) {
+        String[] f = spec.split(",");
+        Random r = new Random(7);
+        if (f[0].equals("reorder")) {
+            reorders(f, rotate, r, names, out);
+            return;
+        }
+        boolean dw = f[0].equals("dw");
+        int c = Integer.parseInt(f[1 - (dw ? 0 : 1)]);
+        int m = dw ? c : Integer.parseInt(f[1]);
+        int[] hw = Arrays.stream(f[2].split("x")).mapToInt(Integer::parseInt).toArray();
+        ConvGeometry g;
+        Epilogue e;
+        boolean res = false;
+        if (dw) {
+            int s = Integer.parseInt(f[3]);
+            g = ConvGeometry.builder().channels(c, c).group(c).input(hw).kernel(3, 3).strides(s, s)
+                    .pads(new int[] {1, 1}, new int[] {1, 1}).build();
+            e = Epilogue.clip(0f, 6f);
+        } else {
+            g = ConvGeometry.builder().channels(c, m).input(hw).kernel(1, 1).build();
+            e = switch (f[3]) {
+                case "relu" -> Epilogue.RELU;
+                case "relu6" -> Epilogue.clip(0f, 6f);
+                default -> Epilogue.NONE;
+            };
+            res = f.length > 4 && f[4].equals("res");
+        }
+        float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
+        float[] bias = random(r, m, 0.1f);
+        float[][] ins = new float[rotate][];
+        float[][] outs = new float[rotate][];
+        float[][] ress = new float[rotate][];
+        float[][] bins = new float[rotate][];
+        float[][] bouts = new float[rotate][];
+        float[][] bress = new float[rotate][];
+        int inPlane = g.inputPlane();
+        int outPlane = g.outputPlane();
+        for (int i = 0; i < rotate; i++) {
+            ins[i] = random(r, g.inputLength(), 1f);
+            outs[i] = new float[g.outputLength()];
+            ress[i] = random(r, g.outputLength(), 1f);
+            bins[i] = new float[(int) NchwcLayout.length(1, c, inPlane)];
+            NchwcLayout.toBlocked(1, c, inPlane, ins[i], 0, bins[i], 0, Parallel.SERIAL);
+            bouts[i] = new float[(int) NchwcLayout.length(1, m, outPlane)];
+            bress[i] = new float[bouts[i].length];
+            NchwcLayout.toBlocked(1, m, outPlane, ress[i], 0, bress[i], 0, Parallel.SERIAL);
+        }
+        ConvKernel k = Convolutions.prepare(g, w, 0, bias, e, ConvAlgorithm.AUTO);
+        int[] turn = {0};
+        boolean withRes = res;
+        names.add("NCHW");
+        out.add(() -> {
+            int i = turn[0]++ % rotate;
+            if (withRes) {
+                k.run(ins[i], 0, outs[i], 0, ress[i], 0, Parallel.SERIAL);
+            } else {
+                k.run(ins[i], 0, outs[i], 0, Parallel.SERIAL);
+            }
+        });
+        if (dw) {
+            NchwcDepthwiseConv d = NchwcDepthwiseConv.prepare(g, w, 0, bias, e);
+            int[] t2 = {0};
+            names.add("NCHWc");
+            out.add(() -> {
+                int i = t2[0]++ % rotate;
+                d.run(bins[i], 0, bouts[i], 0, Parallel.SERIAL);
+            });
+            return;
+        }
+        for (String gr : groups) {
+            String saved = System.getProperty("vinfer.nchwcGroupBlocks");
+            if (!gr.isEmpty()) {
+                System.setProperty("vinfer.nchwcGroupBlocks", gr);
+            }
+            NchwcPointwiseConv pk = NchwcPointwiseConv.prepare(g, w, 0, bias, e);
+            if (saved == null) {
+                System.clearProperty("vinfer.nchwcGroupBlocks");
+            } else {
+                System.setProperty("vinfer.nchwcGroupBlocks", saved);
+            }
+            int[] t2 = {0};
+            names.add(gr.isEmpty() ? "NCHWc" : "NCHWc g" + gr);
+            out.add(() -> {
+                int i = t2[0]++ % rotate;
+                pk.run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
+            });
+        }
+    }
+
+    /** {@code reorder,C,HxW}: NCHW to NCHWc and back, on the scalar and the default (vector) backend. */
+    private static void reorders(String[] f, int rotate, Random r, List<String> names, List<Runnable> out) {
+        int c = Integer.parseInt(f[1]);
+        int spatial = Arrays.stream(f[2].split("x")).mapToInt(Integer::parseInt).reduce(1, (a, b) -> a * b);
+        float[][] plain = new float[rotate][];
+        float[][] blocked = new float[rotate][];
+        for (int i = 0; i < rotate; i++) {
+            plain[i] = random(r, c * spatial, 1f);
+            blocked[i] = new float[(int) NchwcLayout.length(1, c, spatial)];
+        }
+        for (dev.vinfer.conv.Backend be : new dev.vinfer.conv.Backend[] {dev.vinfer.conv.Kernels.scalar(),
+            dev.vinfer.conv.Kernels.backend()}) {
+            int[] t = {0};
+            names.add("to " + be.name());
+            out.add(() -> {
+                int i = t[0]++ % rotate;
+                NchwcLayout.toBlocked(1, c, spatial, plain[i], 0, blocked[i], 0, Parallel.SERIAL, be);
+            });
+            int[] u = {0};
+            names.add("from " + be.name());
+            out.add(() -> {
+                int i = u[0]++ % rotate;
+                NchwcLayout.fromBlocked(1, c, spatial, blocked[i], 0, plain[i], 0, Parallel.SERIAL, be);
+            });
+        }
+    }
+
+    private static float[] random(Random r, int n, float scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (r.nextFloat() * 2 - 1) * scale;
+        }
+        return x;
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException ex) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.vinfer.passes;
+
+import static dev.vinfer.passes.PassTesting.assertSameOutputs;
+import static dev.vinfer.passes.PassTesting.initializer;
+import static dev.vinfer.passes.PassTesting.load;
+import static dev.vinfer.passes.PassTesting.ops;
+import static dev.vinfer.passes.PassTesting.random;
+import static dev.vinfer.passes.PassTesting.run;
+import static dev.vinfer.testdata.Models.intAttr;
+import static dev.vinfer.testdata.Models.intsAttr;
+import static dev.vinfer.testdata.Models.node;
+import static dev.vinfer.testdata.Models.tensorInfo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vinfer.onnx.proto.OnnxIr.GraphProto;
+import dev.vinfer.runtime.DType;
+import dev.vinfer.runtime.Graph;
+import dev.vinfer.runtime.Session;
+import dev.vinfer.runtime.Tensor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code channel-blocked-chains}: MobileNetV2-style inverted-residual blocks (1x1 expand + Relu6, 3x3 depthwise +
+ * Relu6, 1x1 project, residual Add) run in the blocked layout and give what the NCHW graph gives (the same graph
+ * optimized with {@code -Dvinfer.nchwc=false}) on seeded random inputs, the seed in each message: channel counts
+ * that are and are not multiples of 16, stride 1 and 2, batch 1 and 2, a value also read outside the chain, in the
+ * planned arena over several runs; and runs too short to convert are left alone.
+ */
+class ChannelBlockedChainsTest {
+    /** Relative to the output scale: the blocked kernels add in another order (and with FMAs). */
+    private static final double TOLERANCE = 2e-5;
+
+    /**
+     * x [n, c, hw, hw] -> 1x1 (c, no bias) = x0 -> two inverted-residual blocks -> y. A block: 1x1 (e) + Clip(0, 6)
+     * -> depthwise 3x3 pad 1 + Clip -> 1x1 (c) [+ its input when the block has stride 1]; the first block has
+     * stride {@code stride}, the second 1. With {@code tap} the first depthwise output is also Relu'd into a second
+     * graph output (a value leaving the chain in its middle).
+     */
+    private static GraphProto block(long seed, int n, int c, int e, int hw, int stride, boolean tap) {
+        int out = (hw - 1) / stride + 1;
+        GraphProto.Builder g = GraphProto.newBuilder().setName("inverted-residual")
+                .addInput(tensorInfo("x", DType.FLOAT32, n, c, hw, hw))
+                .addInitializer(initializer("w0", random(seed + 6, c, c, 1, 1)))
+                .addInitializer(initializer("lo", Tensor.scalar(0f)))
+                .addInitializer(initializer("hi", Tensor.scalar(6f)))
+                .addNode(node("Conv", new String[] {"x", "w0"}, new String[] {"x0"}));
+        for (int b = 0; b < 2; b++) {
+            String p = "b" + b + "_";
+            String in = b == 0 ? "x0" : "y0";
+            int s = b == 0 ? stride : 1;
+            long bs = seed + 10 * b;
+            g.addInitializer(initializer(p + "we", random(bs, e, c, 1, 1)))
+                    .addInitializer(initializer(p + "be", random(bs + 1, e)))
+                    .addInitializer(initializer(p + "wd", random(bs + 2, e, 1, 3, 3)))
+                    .addInitializer(initializer(p + "bd", random(bs + 3, e)))
+                    .addInitializer(initializer(p + "wp", random(bs + 4, c, e, 1, 1)))
+                    .addInitializer(initializer(p + "bp", random(bs + 5, c)))
+                    .addNode(node("Conv", new String[] {in, p + "we", p + "be"}, new String[] {p + "ce"}))
+                    .addNode(node("Clip", new String[] {p + "ce", "lo", "hi"}, new String[] {p + "re"}))
+                    .addNode(node("Conv", new String[] {p + "re", p + "wd", p + "bd"}, new String[] {p + "cd"},
+                            intAttr("group", e), intsAttr("pads", 1, 1, 1, 1), intsAttr("strides", s, s)))
+                    .addNode(node("Clip", new String[] {p + "cd", "lo", "hi"}, new String[] {p + "rd"}))
+                    .addNode(node("Conv", new String[] {p + "rd", p + "wp", p + "bp"},
+                            new String[] {s == 1 ? p + "cp" : "y" + b}));
+            if (s == 1) {
+                g.addNode(node("Add", new String[] {p + "cp", in}, new String[] {"y" + b}));
+            }
+        }
+        if (tap) {
+            g.addNode(node("Relu", new String[] {"b0_rd"}, new String[] {"tap"}))
+                    .addOutput(tensorInfo("tap", DType.FLOAT32, n, e, out, out));
+        }
+        return g.addOutput(tensorInfo("y1", DType.FLOAT32, n, c, out, out)).build();
+    }
+
+    private static Graph optimized(GraphProto gp, boolean nchwc) {
+        String before = System.getProperty("vinfer.nchwc");
+        System.setProperty("vinfer.nchwc", Boolean.toString(nchwc));
+        try {
+            return PassTesting.optimizeAll(load(gp, 6 + 7));
+        } finally {
+            if (before == null) {
+                System.clearProperty("vinfer.nchwc");
+            } else {
+                System.setProperty("vinfer.nchwc", before);
+            }
+        }
+    }
+
+    @Test
+    void invertedResidualBlocksMatchNchw() {
+        int[][] shapes = {{16, 96, 14}, {24, 144, 9}, {17, 40, 7}, {32, 192, 5}, {8, 20, 12}, {16, 16, 1}};
+        for (int i = 0; i < 12; i++) {
+            long seed = 9400 + i;
+            int[] s = shapes[i % shapes.length];
+            int n = i % 3 == 2 ? 2 : 1;
+            int stride = i % 4 == 3 ? 2 : 1;
+            boolean tap = i % 5 == 1;
+            GraphProto gp = block(seed, n, s[0], s[1], s[2], stride, tap);
+            Graph blocked = optimized(gp, true);
+            String what = "seed=" + seed + " n=" + n + " c=" + s[0] + " e=" + s[1] + " hw=" + s[2] + " stride="
+                    + stride + (tap ? " tap" : "");
+            List<String> ops = ops(blocked);
+            assertEquals("ReorderToNchwc", ops.get(0), what + "\n" + blocked);
+            assertEquals(tap ? 2 : 1, ops.stream().filter("ReorderFromNchwc"::equals).count(), what + "\n" + blocked);
+            assertEquals(7, blocked.nodes().stream().filter(nd -> nd.op().describe().startsWith("nchwc_")).count(),
+                    what + "\n" + blocked);
+            Map<String, Tensor> feed = Map.of("x", random(seed + 50, n, s[0], s[2], s[2]));
+            try {
+                assertSameOutputs(run(optimized(gp, false), feed), run(blocked, feed), TOLERANCE);
+            } catch (AssertionError e) {
+                throw new AssertionError(what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static GraphProto oneBlockWithTap() {
+        GraphProto two = block(9600, 1, 16, 32, 8, 1, true);
+        GraphProto.Builder g = two.toBuilder().clearNode().clearOutput();
+        for (var nd : two.getNodeList()) {
+            if (!nd.getName().startsWith("b1") && !nd.getOutput(0).startsWith("b1_") && !nd.getOutput(0).equals("y1")) {
+                g.addNode(nd);
+            }
+        }
+        return g.addOutput(tensorInfo("y0", DType.FLOAT32, 1, 16, 8, 8))
+                .addOutput(tensorInfo("tap", DType.FLOAT32, 1, 32, 8, 8)).build();
+    }
+
+    @Test
+    void runsInThePlannedArena() {
+        GraphProto gp = block(9500, 1, 24, 144, 11, 1, true);
+        Graph g = optimized(gp, true);
+        Graph nchw = optimized(gp, false);
+        try (Session s = new Session(g, PassTesting.OPTIONS);
+                Session fresh = new Session(g, PassTesting.OPTIONS.clone().memoryPlan(false))) {
+            for (int r = 0; r < 3; r++) {
+                Map<String, Tensor> feed = Map.of("x", random(9501 + r, 1, 24, 11, 11));
+                assertSameOutputs(run(nchw, feed), s.run(feed), TOLERANCE);
+                assertSameOutputs(fresh.run(feed), s.run(feed), 0);
+            }
+        }
+    }
+
+    @Test
+    void shortRunsAreLeftAlone() {
+        // one block after the first 1x1, with a tap: 4 convolutions but 3 reorders (x in; the tap and y out)
+        List<String> one = ops(optimized(oneBlockWithTap(), true));
+        assertFalse(one.contains("ReorderToNchwc"), one.toString());
+        // expand + depthwise only: two eligible convolutions, not worth two reorders
+        GraphProto gp = GraphProto.newBuilder().setName("short")
+                .addInput(tensorInfo("x", DType.FLOAT32, 1, 16, 8, 8))
+                .addInitializer(initializer("we", random(1, 32, 16, 1, 1)))
+                .addInitializer(initializer("wd", random(2, 32, 1, 3, 3)))
+                .addNode(node("Conv", new String[] {"x", "we"}, new String[] {"ce"}))
+                .addNode(node("Conv", new String[] {"ce", "wd"}, new String[] {"y"}, intAttr("group", 32),
+                        intsAttr("pads", 1, 1, 1, 1)))
+                .addOutput(tensorInfo("y", DType.FLOAT32, 1, 32, 8, 8)).build();
+        List<String> ops = ops(optimized(gp, true));
+        assertFalse(ops.contains("ReorderToNchwc"), ops.toString());
+        assertTrue(ops.stream().allMatch(o -> o.startsWith("Conv")), ops.toString());
+    }
+}
