@@ -93,8 +93,19 @@ public final class FamilyProfile {
         System.out.printf(Locale.ROOT, "%-50s %10.3f %10.3f %8.2f%n", "total (per-node sums)", sumV, sumO, sumV / sumO);
     }
 
+    /**
+     * The first output's shape; a channel-blocked one ({@code [N, C/16, H, W, 16]}, from the NCHWc chains) as the
+     * NCHW shape it stands for with the channels rounded up to 16, as ORT's own NCHWc nodes report theirs.
+     */
     private static String shape(Tensor[] outs) {
-        return outs.length == 0 ? "" : java.util.Arrays.toString(outs[0].shape());
+        if (outs.length == 0) {
+            return "";
+        }
+        int[] s = outs[0].shape();
+        if (s.length == 5 && s[4] == 16) {
+            return java.util.Arrays.toString(new int[] {s[0], s[1] * 16, s[2], s[3]});
+        }
+        return java.util.Arrays.toString(s);
     }
 
     private static void print(String what, Map<String, long[]> m, long total, int runs, int limit) {
