@@ -142,60 +142,74 @@ final class NchwcPointwiseTiles {
         FloatVector a61 = a00;
         if (n == R) {
             // A whole tile: pixel offsets as constants (clamped ones tie up integer registers in the loop).
-            for (int k = 0; k < c; k++) {
-                int wi = wOff + k * ld;
-                FloatVector w0 = FloatVector.fromArray(S, w, wi);
-                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                int xi = xOff + (k >> 4) * plane + (k & 15);
-                FloatVector b = FloatVector.broadcast(S, x[xi]);
-                a00 = b.fma(w0, a00);
-                a01 = b.fma(w1, a01);
-                b = FloatVector.broadcast(S, x[xi + 16]);
-                a10 = b.fma(w0, a10);
-                a11 = b.fma(w1, a11);
-                b = FloatVector.broadcast(S, x[xi + 32]);
-                a20 = b.fma(w0, a20);
-                a21 = b.fma(w1, a21);
-                b = FloatVector.broadcast(S, x[xi + 48]);
-                a30 = b.fma(w0, a30);
-                a31 = b.fma(w1, a31);
-                b = FloatVector.broadcast(S, x[xi + 64]);
-                a40 = b.fma(w0, a40);
-                a41 = b.fma(w1, a41);
-                b = FloatVector.broadcast(S, x[xi + 80]);
-                a50 = b.fma(w0, a50);
-                a51 = b.fma(w1, a51);
-                b = FloatVector.broadcast(S, x[xi + 96]);
-                a60 = b.fma(w0, a60);
-                a61 = b.fma(w1, a61);
+            for (int k0 = 0; k0 < c; k0 += BLOCK) {
+                // Per block of 16 input channels, a loop of (at most) 16 the same for every layer: the compiled
+                // loop then does not depend on which layer's channel count the JIT profiled first.
+                int kn = Math.min(BLOCK, c - k0);
+                int xk = xOff + (k0 >> 4) * plane;
+                int wk = wOff + k0 * ld;
+                for (int kk = 0; kk < kn; kk++) {
+                    int wi = wk + kk * ld;
+                    FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                    FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                    int xi = xk + kk;
+                    FloatVector b = FloatVector.broadcast(S, x[xi]);
+                    a00 = b.fma(w0, a00);
+                    a01 = b.fma(w1, a01);
+                    b = FloatVector.broadcast(S, x[xi + 16]);
+                    a10 = b.fma(w0, a10);
+                    a11 = b.fma(w1, a11);
+                    b = FloatVector.broadcast(S, x[xi + 32]);
+                    a20 = b.fma(w0, a20);
+                    a21 = b.fma(w1, a21);
+                    b = FloatVector.broadcast(S, x[xi + 48]);
+                    a30 = b.fma(w0, a30);
+                    a31 = b.fma(w1, a31);
+                    b = FloatVector.broadcast(S, x[xi + 64]);
+                    a40 = b.fma(w0, a40);
+                    a41 = b.fma(w1, a41);
+                    b = FloatVector.broadcast(S, x[xi + 80]);
+                    a50 = b.fma(w0, a50);
+                    a51 = b.fma(w1, a51);
+                    b = FloatVector.broadcast(S, x[xi + 96]);
+                    a60 = b.fma(w0, a60);
+                    a61 = b.fma(w1, a61);
+                }
             }
         } else {
-            for (int k = 0; k < c; k++) {
-                int wi = wOff + k * ld;
-                FloatVector w0 = FloatVector.fromArray(S, w, wi);
-                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                int xi = xOff + (k >> 4) * plane + (k & 15);
-                FloatVector b = FloatVector.broadcast(S, x[xi]);
-                a00 = b.fma(w0, a00);
-                a01 = b.fma(w1, a01);
-                b = FloatVector.broadcast(S, x[xi + q1]);
-                a10 = b.fma(w0, a10);
-                a11 = b.fma(w1, a11);
-                b = FloatVector.broadcast(S, x[xi + q2]);
-                a20 = b.fma(w0, a20);
-                a21 = b.fma(w1, a21);
-                b = FloatVector.broadcast(S, x[xi + q3]);
-                a30 = b.fma(w0, a30);
-                a31 = b.fma(w1, a31);
-                b = FloatVector.broadcast(S, x[xi + q4]);
-                a40 = b.fma(w0, a40);
-                a41 = b.fma(w1, a41);
-                b = FloatVector.broadcast(S, x[xi + q5]);
-                a50 = b.fma(w0, a50);
-                a51 = b.fma(w1, a51);
-                b = FloatVector.broadcast(S, x[xi + q6]);
-                a60 = b.fma(w0, a60);
-                a61 = b.fma(w1, a61);
+            for (int k0 = 0; k0 < c; k0 += BLOCK) {
+                // Per block of 16 input channels, a loop of (at most) 16 the same for every layer: the compiled
+                // loop then does not depend on which layer's channel count the JIT profiled first.
+                int kn = Math.min(BLOCK, c - k0);
+                int xk = xOff + (k0 >> 4) * plane;
+                int wk = wOff + k0 * ld;
+                for (int kk = 0; kk < kn; kk++) {
+                    int wi = wk + kk * ld;
+                    FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                    FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                    int xi = xk + kk;
+                    FloatVector b = FloatVector.broadcast(S, x[xi]);
+                    a00 = b.fma(w0, a00);
+                    a01 = b.fma(w1, a01);
+                    b = FloatVector.broadcast(S, x[xi + q1]);
+                    a10 = b.fma(w0, a10);
+                    a11 = b.fma(w1, a11);
+                    b = FloatVector.broadcast(S, x[xi + q2]);
+                    a20 = b.fma(w0, a20);
+                    a21 = b.fma(w1, a21);
+                    b = FloatVector.broadcast(S, x[xi + q3]);
+                    a30 = b.fma(w0, a30);
+                    a31 = b.fma(w1, a31);
+                    b = FloatVector.broadcast(S, x[xi + q4]);
+                    a40 = b.fma(w0, a40);
+                    a41 = b.fma(w1, a41);
+                    b = FloatVector.broadcast(S, x[xi + q5]);
+                    a50 = b.fma(w0, a50);
+                    a51 = b.fma(w1, a51);
+                    b = FloatVector.broadcast(S, x[xi + q6]);
+                    a60 = b.fma(w0, a60);
+                    a61 = b.fma(w1, a61);
+                }
             }
         }
         int o0 = yOff;
@@ -316,28 +330,42 @@ final class NchwcPointwiseTiles {
         FloatVector a6 = a0;
         if (n == R) {
             // A whole tile: pixel offsets as constants (clamped ones tie up integer registers in the loop).
-            for (int k = 0; k < c; k++) {
-                FloatVector w0 = FloatVector.fromArray(S, w, wOff + k * ld);
-                int xi = xOff + (k >> 4) * plane + (k & 15);
-                a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
-                a1 = FloatVector.broadcast(S, x[xi + 16]).fma(w0, a1);
-                a2 = FloatVector.broadcast(S, x[xi + 32]).fma(w0, a2);
-                a3 = FloatVector.broadcast(S, x[xi + 48]).fma(w0, a3);
-                a4 = FloatVector.broadcast(S, x[xi + 64]).fma(w0, a4);
-                a5 = FloatVector.broadcast(S, x[xi + 80]).fma(w0, a5);
-                a6 = FloatVector.broadcast(S, x[xi + 96]).fma(w0, a6);
+            for (int k0 = 0; k0 < c; k0 += BLOCK) {
+                // Per block of 16 input channels, a loop of (at most) 16 the same for every layer: the compiled
+                // loop then does not depend on which layer's channel count the JIT profiled first.
+                int kn = Math.min(BLOCK, c - k0);
+                int xk = xOff + (k0 >> 4) * plane;
+                int wk = wOff + k0 * ld;
+                for (int kk = 0; kk < kn; kk++) {
+                    FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ld);
+                    int xi = xk + kk;
+                    a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
+                    a1 = FloatVector.broadcast(S, x[xi + 16]).fma(w0, a1);
+                    a2 = FloatVector.broadcast(S, x[xi + 32]).fma(w0, a2);
+                    a3 = FloatVector.broadcast(S, x[xi + 48]).fma(w0, a3);
+                    a4 = FloatVector.broadcast(S, x[xi + 64]).fma(w0, a4);
+                    a5 = FloatVector.broadcast(S, x[xi + 80]).fma(w0, a5);
+                    a6 = FloatVector.broadcast(S, x[xi + 96]).fma(w0, a6);
+                }
             }
         } else {
-            for (int k = 0; k < c; k++) {
-                FloatVector w0 = FloatVector.fromArray(S, w, wOff + k * ld);
-                int xi = xOff + (k >> 4) * plane + (k & 15);
-                a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
-                a1 = FloatVector.broadcast(S, x[xi + q1]).fma(w0, a1);
-                a2 = FloatVector.broadcast(S, x[xi + q2]).fma(w0, a2);
-                a3 = FloatVector.broadcast(S, x[xi + q3]).fma(w0, a3);
-                a4 = FloatVector.broadcast(S, x[xi + q4]).fma(w0, a4);
-                a5 = FloatVector.broadcast(S, x[xi + q5]).fma(w0, a5);
-                a6 = FloatVector.broadcast(S, x[xi + q6]).fma(w0, a6);
+            for (int k0 = 0; k0 < c; k0 += BLOCK) {
+                // Per block of 16 input channels, a loop of (at most) 16 the same for every layer: the compiled
+                // loop then does not depend on which layer's channel count the JIT profiled first.
+                int kn = Math.min(BLOCK, c - k0);
+                int xk = xOff + (k0 >> 4) * plane;
+                int wk = wOff + k0 * ld;
+                for (int kk = 0; kk < kn; kk++) {
+                    FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ld);
+                    int xi = xk + kk;
+                    a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
+                    a1 = FloatVector.broadcast(S, x[xi + q1]).fma(w0, a1);
+                    a2 = FloatVector.broadcast(S, x[xi + q2]).fma(w0, a2);
+                    a3 = FloatVector.broadcast(S, x[xi + q3]).fma(w0, a3);
+                    a4 = FloatVector.broadcast(S, x[xi + q4]).fma(w0, a4);
+                    a5 = FloatVector.broadcast(S, x[xi + q5]).fma(w0, a5);
+                    a6 = FloatVector.broadcast(S, x[xi + q6]).fma(w0, a6);
+                }
             }
         }
         if (res != null) {
