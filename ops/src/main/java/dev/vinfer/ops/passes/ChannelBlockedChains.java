@@ -29,7 +29,8 @@ import java.util.Map;
  * <p>Why: vinfer's NCHW 1x1 kernels read K channel planes at once (K concurrent streams) and those on small planes
  * transpose through a scratch; blocked, a position's 16 channels are one vector, a tensor is a few long streams, and
  * the output tile is stored as it is (bench/README.md, "Channel-blocked chains"). The switch
- * {@code -Dvinfer.nchwc=false}, read when a session is optimized, leaves graphs as they are (for comparisons).
+ * {@code -Dvinfer.nchwc=false}, read when a session is optimized, leaves graphs as they are (for comparisons);
+ * {@code -Dvinfer.nchwc=all} converts every eligible run whatever the estimate (for tests and measurements).
  */
 public final class ChannelBlockedChains implements GraphPass {
     /**
@@ -55,9 +56,11 @@ public final class ChannelBlockedChains implements GraphPass {
 
     @Override
     public Graph apply(Graph g, SessionOptions options) {
-        if (!Boolean.parseBoolean(System.getProperty("vinfer.nchwc", "true"))) {
+        String mode = System.getProperty("vinfer.nchwc", "true");
+        if (mode.equals("false")) {
             return g;
         }
+        boolean all = mode.equals("all");
         GraphIndex index = new GraphIndex(g);
         Map<Node, Boolean> eligible = new LinkedHashMap<>(); // node -> pointwise (else depthwise)
         for (Node n : g.nodes()) {
@@ -86,7 +89,7 @@ public final class ChannelBlockedChains implements GraphPass {
         }
         List<Node> members = new ArrayList<>();
         for (List<Node> run : runs.values()) {
-            if (worthIt(g, index, run)) {
+            if (all || worthIt(g, index, run)) {
                 members.addAll(run);
             }
         }
@@ -181,7 +184,8 @@ public final class ChannelBlockedChains implements GraphPass {
     /**
      * Whether converting a run gains more than its edge reorders cost, estimated per output position from channel
      * counts alone (spatial sizes are not known here; a run's members and edges mostly share a resolution): a
-     * blocked 1x1 saves about {@link #POINTWISE_GAIN} of its {@code K x M} multiply-adds, a reorder of C channels
+     * blocked 1x1 saves about {@link #POINTWISE_GAIN} of its {@code K x M} multiply-adds but computes K and M rounded up
+     * to 16 (ShuffleNet's 58, 116 and 232 channels lose more to that than they gain), a reorder of C channels
      * costs about {@link #REORDER_COST} multiply-adds' time per channel moved. Depthwise members count as neutral.
      * MobileNetV2 converts whole; ResNet-50's bottleneck 1x1 layers convert with reorders around each 3x3
      * convolution (which stays NCHW for Winograd); a 1x1 whose neighbours are all NCHW converts when K x M is large
@@ -195,7 +199,10 @@ public final class ChannelBlockedChains implements GraphPass {
         for (Node n : run) {
             ConvOp c = (ConvOp) n.op();
             if (c.attributes().group() == 1) {
-                gain += POINTWISE_GAIN * channelsIn(c) * (double) channelsOut(c);
+                double k = channelsIn(c);
+                double m = channelsOut(c);
+                double padded = 16.0 * Math.ceil(k / 16) * 16.0 * Math.ceil(m / 16);
+                gain += POINTWISE_GAIN * k * m - (padded - k * m);
             }
             List<Value> data = dataInputs(n);
             for (int i = 0; i < data.size(); i++) {
