@@ -15,7 +15,7 @@ import static dev.vinfer.conv.NchwcLayout.BLOCK;
  */
 public final class NchwcPointwiseConv {
     /** Pixels per register tile of the vector kernel; thread tasks start at multiples of it. */
-    private static final int PIXEL_TILE = 6;
+    private static final int PIXEL_TILE = 7;
     /** Multiply-adds below which a thread task is not worth its hand-off (a few microseconds). */
     private static final long MIN_TASK_MACS = 150_000;
 

@@ -41,11 +41,31 @@ public final class NchwcProbe {
         int rotate = Math.max(1, Integer.getInteger("probe.rotate", 8));
         String[] groups = System.getProperty("probe.groups", "").split(",");
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        // -Dprobe.builds=dirA,dirB: the NCHWc kernels of other builds of this module (classes directories), each in
+        // its own class loader, alternated with the rest (as ConvPairedProbe).
+        List<java.util.function.Function<String, Runnable>> builds = new ArrayList<>();
+        Path tests = Path.of(NchwcProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (String dir : System.getProperty("probe.builds", "").split(",")) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {
+                Path.of(dir).toUri().toURL(), tests.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+            @SuppressWarnings("unchecked")
+            java.util.function.Function<String, Runnable> t = (java.util.function.Function<String, Runnable>) loader
+                    .loadClass(Target.class.getName()).getDeclaredConstructor().newInstance();
+            builds.add(t);
+            System.out.printf("build #%d: %s%n", builds.size() - 1, dir);
+        }
         System.out.printf("load %s, rotate %d%n", load(), rotate);
         for (int li = 1; li < args.length; li++) {
             List<String> names = new ArrayList<>();
             List<Runnable> variants = new ArrayList<>();
             build(args[li], rotate, groups, names, variants);
+            for (int b = 0; b < builds.size(); b++) {
+                names.add("NCHWc #" + b);
+                variants.add(builds.get(b).apply(args[li]));
+            }
             int v = variants.size();
             long[][] cpu = new long[v][runs];
             long[] alloc = new long[v];
@@ -168,6 +188,17 @@ public final class NchwcProbe {
                 int i = t2[0]++ % rotate;
                 pk.run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
             });
+        }
+    }
+
+    /** The NCHWc kernel of one layer spec, built with this class loader's classes (for {@code probe.builds}). */
+    public static final class Target implements java.util.function.Function<String, Runnable> {
+        @Override
+        public Runnable apply(String spec) {
+            List<String> names = new ArrayList<>();
+            List<Runnable> out = new ArrayList<>();
+            build(spec, Math.max(1, Integer.getInteger("probe.rotate", 8)), new String[] {""}, names, out);
+            return out.get(1);
         }
     }
 
