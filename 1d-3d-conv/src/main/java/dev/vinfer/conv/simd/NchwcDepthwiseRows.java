@@ -252,6 +252,9 @@ final class NchwcDepthwiseRows {
                 a3.intoArray(dst, o + 3 * BLOCK);
                 x += 4;
             }
+            if (x == ow) {
+                break;
+            }
             // One position; a tap column outside the image reads the zero row.
             int x0 = x * sx - px;
             boolean k0 = x >= xa && x < xb || x0 >= 0 && x0 < iw;
@@ -400,6 +403,9 @@ final class NchwcDepthwiseRows {
                 a2.intoArray(dst, o + 2 * BLOCK);
                 a3.intoArray(dst, o + 3 * BLOCK);
                 x += 4;
+            }
+            if (x == ow) {
+                break;
             }
             // One position; a tap column outside the image reads the zero row.
             int x0 = x * sx - px;
