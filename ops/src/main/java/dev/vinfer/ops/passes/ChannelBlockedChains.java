@@ -16,27 +16,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps the activations of MobileNet-type blocks channel-blocked ({@code [N, C/16, H, W, 16]}, ONNX Runtime's
- * NCHWc) between convolutions: each connected run of at least {@link #MIN_CHAIN} eligible convolutions becomes
- * {@link NchwcConvOp}s reading and writing the blocked layout, with one {@link NchwcReorderOp} per value entering
- * the run and one per value leaving it (read by any other node, or a graph output).
+ * Runs 1x1 and depthwise convolutions on channel-blocked activations ({@code [N, C/16, H, W, 16]}, ONNX Runtime's
+ * NCHWc): each connected run of eligible convolutions becomes {@link NchwcConvOp}s reading and writing the blocked
+ * layout, with one {@link NchwcReorderOp} per value entering the run and one per value leaving it (read by any other
+ * node, or a graph output), where the run's estimated gain exceeds its reorders' cost ({@link #worthIt}).
  *
  * <p>Eligible: a 2-D Conv with constant weights (and constant or no bias) that is 1x1, stride 1, unpadded, one
- * group, or depthwise (one input and one output channel per group); a fused residual only if a convolution of the
- * same run produced it. Runs that are too short would pay two reorders for one or two layers.
+ * group, or depthwise (one input and one output channel per group); with a fused residual, only if the other addend
+ * is a convolution's output of the same channel count. Runs are joined through data inputs and residuals, so a
+ * ResNet-50 stage is one run whose 3x3 and strided convolutions stay NCHW between reorders.
  *
- * <p>Why: vinfer's NCHW 1x1 kernels read K channel planes at once; blocked, a position's 16 channels are one
- * vector and a tensor is a few long streams (bench/README.md, "Channel-blocked chains"). The switch
- * {@code -Dvinfer.nchwc=false}, read when a session is optimized, leaves graphs as they are (for comparisons).
+ * <p>Why: vinfer's NCHW 1x1 kernels read K channel planes at once (K concurrent streams) and those on small planes
+ * transpose through a scratch; blocked, a position's 16 channels are one vector, a tensor is a few long streams, and
+ * the output tile is stored as it is (bench/README.md, "Channel-blocked chains"). The switch
+ * {@code -Dvinfer.nchwc=false}, read when a session is optimized, leaves graphs as they are (for comparisons);
+ * {@code -Dvinfer.nchwc=all} converts every eligible run whatever the estimate (for tests and measurements).
  */
 public final class ChannelBlockedChains implements GraphPass {
-    /** Fewest convolutions in a run worth converting. */
-    static final int MIN_CHAIN = 3;
     /**
-     * Convolutions a run needs per reorder at its edges: a reorder moves a tensor once, about what a small 1x1 layer
-     * costs, so a run must be long against its edges to gain (MobileNetV2: 52 convolutions, 2 reorders).
+     * Share of a 1x1 layer's time the blocked kernel saves, as measured on ResNet-50's and MobileNetV2's layers with
+     * tensors out of cache (NchwcProbe, session 10: 0.85-0.96 and 0.64-0.92 of the NCHW kernels' time).
      */
-    static final int MEMBERS_PER_REORDER = 2;
+    static final double POINTWISE_GAIN = 0.08;
+    /**
+     * A reorder's cost per channel and position, in multiply-add times: it loads and stores each value once and
+     * shuffles 16 x 16 blocks, a few vector operations per 16 values against 16 multiply-adds per FMA.
+     */
+    static final double REORDER_COST = 4;
 
     @Override
     public String name() {
@@ -50,9 +56,11 @@ public final class ChannelBlockedChains implements GraphPass {
 
     @Override
     public Graph apply(Graph g, SessionOptions options) {
-        if (!Boolean.parseBoolean(System.getProperty("vinfer.nchwc", "true"))) {
+        String mode = System.getProperty("vinfer.nchwc", "true");
+        if (mode.equals("false")) {
             return g;
         }
+        boolean all = mode.equals("all");
         GraphIndex index = new GraphIndex(g);
         Map<Node, Boolean> eligible = new LinkedHashMap<>(); // node -> pointwise (else depthwise)
         for (Node n : g.nodes()) {
@@ -61,33 +69,27 @@ public final class ChannelBlockedChains implements GraphPass {
                 eligible.put(n, kind);
             }
         }
-        // Runs are connected through data inputs (input 0) only: ResNet's bottlenecks link a 1x1 to the next
-        // block's 1x1 through residuals, but every block also passes through a 3x3 convolution in NCHW, so joining
-        // them would put two reorders around every pair of 1x1 layers. A fused residual must come from the run.
-        Map<Node, Node> root;
-        while (true) {
-            root = components(eligible.keySet(), index);
-            boolean dropped = false;
-            for (Node n : new ArrayList<>(eligible.keySet())) {
-                if (((ConvOp) n.op()).hasResidual()) {
-                    Node p = index.producer(n.input(ConvOp.RESIDUAL_INPUT));
-                    if (p == null || !eligible.containsKey(p) || root.get(p) != root.get(n)) {
-                        eligible.remove(n);
-                        dropped = true;
-                    }
+        // A fused residual must be a member's output or another convolution's output of the same channel count
+        // (ResNet's projection shortcut): then it has the conv's output shape, as the blocked kernels require.
+        for (Node n : new ArrayList<>(eligible.keySet())) {
+            if (((ConvOp) n.op()).hasResidual()) {
+                Node p = index.producer(n.input(ConvOp.RESIDUAL_INPUT));
+                boolean conv = p != null && p.outputCount() == 1 && p.op() instanceof ConvOp pc
+                        && pc.constantWeights() != null && pc.constantWeights().shape()[0] == channelsOut(
+                                (ConvOp) n.op());
+                if (!conv) {
+                    eligible.remove(n);
                 }
             }
-            if (!dropped) {
-                break;
-            }
         }
+        Map<Node, Node> root = components(eligible.keySet(), index);
         Map<Node, List<Node>> runs = new LinkedHashMap<>();
         for (Node n : eligible.keySet()) {
             runs.computeIfAbsent(root.get(n), k -> new ArrayList<>()).add(n);
         }
         List<Node> members = new ArrayList<>();
         for (List<Node> run : runs.values()) {
-            if (run.size() >= MIN_CHAIN && run.size() >= MEMBERS_PER_REORDER * reorders(g, index, run)) {
+            if (all || worthIt(g, index, run)) {
                 members.addAll(run);
             }
         }
@@ -115,8 +117,8 @@ public final class ChannelBlockedChains implements GraphPass {
                     // enters the run: one reorder per value, shared by every member reading it
                     b = rw.freshValue(v.name() + "_nchwc");
                     blocked.put(v, b);
-                    rw.add(new Node(v.name() + "_to_nchwc", "", new NchwcReorderOp(true, channelsIn(c)),
-                            new Value[] {v}, new Value[] {b}));
+                    rw.add(new Node(v.name() + "_to_nchwc", "", new NchwcReorderOp(true,
+                            i == 0 ? channelsIn(c) : channelsOut(c)), new Value[] {v}, new Value[] {b}));
                 }
                 inputs[i] = b;
             }
@@ -148,16 +150,28 @@ public final class ChannelBlockedChains implements GraphPass {
         return false;
     }
 
-    /** Each eligible node's run, as a representative node: union over data (input 0) edges between them. */
+    /** The data input and, with a fused residual, the other addend. */
+    private static List<Value> dataInputs(Node n) {
+        List<Value> v = new ArrayList<>();
+        v.add(n.input(0));
+        if (((ConvOp) n.op()).hasResidual()) {
+            v.add(n.input(ConvOp.RESIDUAL_INPUT));
+        }
+        return v;
+    }
+
+    /** Each eligible node's run, as a representative node: union over data and residual edges between them. */
     private static Map<Node, Node> components(java.util.Set<Node> nodes, GraphIndex index) {
         Map<Node, Node> parent = new HashMap<>();
         for (Node n : nodes) {
             parent.put(n, n);
         }
         for (Node n : nodes) {
-            Node p = index.producer(n.input(0));
-            if (p != null && nodes.contains(p)) {
-                parent.put(find(parent, p), find(parent, n));
+            for (Value v : dataInputs(n)) {
+                Node p = index.producer(v);
+                if (p != null && nodes.contains(p)) {
+                    parent.put(find(parent, p), find(parent, n));
+                }
             }
         }
         Map<Node, Node> root = new HashMap<>();
@@ -167,21 +181,42 @@ public final class ChannelBlockedChains implements GraphPass {
         return root;
     }
 
-    /** Reorders a run would need: values entering it (inputs from outside) plus values leaving it. */
-    private static int reorders(Graph g, GraphIndex index, List<Node> run) {
+    /**
+     * Whether converting a run gains more than its edge reorders cost, estimated per output position from channel
+     * counts alone (spatial sizes are not known here; a run's members and edges mostly share a resolution): a
+     * blocked 1x1 saves about {@link #POINTWISE_GAIN} of its {@code K x M} multiply-adds but computes K and M rounded up
+     * to 16 (ShuffleNet's 58, 116 and 232 channels lose more to that than they gain), a reorder of C channels
+     * costs about {@link #REORDER_COST} multiply-adds' time per channel moved. Depthwise members count as neutral.
+     * MobileNetV2 converts whole; ResNet-50's bottleneck 1x1 layers convert with reorders around each 3x3
+     * convolution (which stays NCHW for Winograd); a 1x1 whose neighbours are all NCHW converts when K x M is large
+     * against K + M (SqueezeNet's 512 -> 1000), not when it is small (its 128 -> 16 squeezes).
+     */
+    private static boolean worthIt(Graph g, GraphIndex index, List<Node> run) {
         java.util.Set<Node> in = new java.util.HashSet<>(run);
         java.util.Set<Value> entering = new java.util.HashSet<>();
-        int leaving = 0;
+        double gain = 0;
+        double cost = 0;
         for (Node n : run) {
-            Node p = index.producer(n.input(0));
-            if (p == null || !in.contains(p)) {
-                entering.add(n.input(0));
+            ConvOp c = (ConvOp) n.op();
+            if (c.attributes().group() == 1) {
+                double k = channelsIn(c);
+                double m = channelsOut(c);
+                double padded = 16.0 * Math.ceil(k / 16) * 16.0 * Math.ceil(m / 16);
+                gain += POINTWISE_GAIN * k * m - (padded - k * m);
+            }
+            List<Value> data = dataInputs(n);
+            for (int i = 0; i < data.size(); i++) {
+                Value v = data.get(i);
+                Node p = index.producer(v);
+                if ((p == null || !in.contains(p)) && entering.add(v)) {
+                    cost += REORDER_COST * (i == 0 ? channelsIn(c) : channelsOut(c));
+                }
             }
             if (index.isGraphOutput(n.output(0)) || readOutside(g, n.output(0), in)) {
-                leaving++;
+                cost += REORDER_COST * channelsOut(c);
             }
         }
-        return entering.size() + leaving;
+        return gain > cost;
     }
 
     private static Node find(Map<Node, Node> parent, Node n) {
