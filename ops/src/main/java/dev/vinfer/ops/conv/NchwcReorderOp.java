@@ -43,13 +43,38 @@ public final class NchwcReorderOp implements Operator {
         return channels + " channels";
     }
 
+    /** The last input shape seen and the output shape and positions per channel it gives (a steady run: no arrays). */
+    private volatile Shapes last;
+
+    private record Shapes(int[] in, int[] out, int spatial) {
+    }
+
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor x = inputs[0];
-        int[] s = x.shape();
         if (x.dtype() != DType.FLOAT32) {
             throw new VinferException(opType() + " supports float32 only, got " + x);
         }
+        Shapes sh = last;
+        if (sh == null || !NchwcConvOp.sameShape(x, sh.in)) {
+            sh = shapes(x);
+            last = sh;
+        }
+        Tensor y = ctx.output(0, DType.FLOAT32, sh.out);
+        if (!ctx.preparing()) {
+            if (toBlocked) {
+                NchwcLayout.toBlocked(sh.in[0], channels, sh.spatial, x.floats(), x.offset(), y.floats(), y.offset(),
+                        ctx.parallel());
+            } else {
+                NchwcLayout.fromBlocked(sh.in[0], channels, sh.spatial, x.floats(), x.offset(), y.floats(),
+                        y.offset(), ctx.parallel());
+            }
+        }
+        return ctx.result(y);
+    }
+
+    private Shapes shapes(Tensor x) {
+        int[] s = x.shape();
         int[] out;
         int spatial = 1;
         if (toBlocked) {
@@ -75,16 +100,6 @@ public final class NchwcReorderOp implements Operator {
             out = Arrays.copyOf(s, s.length - 1);
             out[1] = channels;
         }
-        Tensor y = ctx.output(0, DType.FLOAT32, out);
-        if (!ctx.preparing()) {
-            if (toBlocked) {
-                NchwcLayout.toBlocked(s[0], channels, spatial, x.floats(), x.offset(), y.floats(), y.offset(),
-                        ctx.parallel());
-            } else {
-                NchwcLayout.fromBlocked(s[0], channels, spatial, x.floats(), x.offset(), y.floats(), y.offset(),
-                        ctx.parallel());
-            }
-        }
-        return ctx.result(y);
+        return new Shapes(s, out, spatial);
     }
 }
