@@ -13,12 +13,12 @@ import jdk.incubator.vector.VectorOperators;
  * output position's 16 channels are one vector (two at 8 lanes: each half runs on its own), a tap is one input
  * vector times one weight vector, for any stride and dilation, and no padded copy of the input is made.
  *
- * <p>3x3 kernels (MobileNet's) run {@link #nine}: the whole plane in one method with the nine weight vectors in
- * registers, rows and columns outside the image read from a zero row, four interior positions per step at stride 1
- * and 2. Other kernels: per output row, the kernel rows that fall inside the input are worked out once; the
- * columns whose taps all lie inside the input (the interior) run without bounds tests, four positions per step, the
- * few border columns with their own tap range. Bias and the clamp of Relu/Clip are applied before the one store; lanes past the channel
- * count are zeroed after.
+ * <p>3x3 kernels (MobileNet's) run {@link #nine}: per plane an interior loop (four positions per step at stride 1
+ * and 2) and a border loop, each with the nine weight vectors in registers, rows and columns outside the image read
+ * from a zero row. Other kernels: per output row, the kernel rows that fall inside the input are worked out once;
+ * the columns whose taps all lie inside the input (the interior) run without bounds tests, four positions per step,
+ * the few border columns with their own tap range. Bias and the clamp of Relu/Clip are applied before the one
+ * store; lanes past the channel count are zeroed after.
  *
  * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
  */
