@@ -3,7 +3,7 @@ package dev.vinfer.conv;
 import static dev.vinfer.conv.NchwcLayout.BLOCK;
 
 /**
- * A 1x1, stride-1, unpadded, ungrouped convolution on channel-blocked tensors ({@link NchwcLayout}): input
+ * A 1x1, unpadded, ungrouped convolution on channel-blocked tensors ({@link NchwcLayout}): input
  * {@code [N][ceil(C/16)][P][16]}, output and optional residual {@code [N][ceil(M/16)][P][16]}, computing
  * {@code e(W x + res + bias)} per position. Weights are packed once as {@code [M/16/G][C][G * 16]} (lanes past M
  * zero; G output blocks side by side, the backend's register tile width), so one output block's 16 channels are one
@@ -12,6 +12,10 @@ import static dev.vinfer.conv.NchwcLayout.BLOCK;
  * <p>The work runs in {@link Backend#nchwcPointwise}: value by value on the scalar backend (the reference the
  * vector path is tested against), in register tiles of pixels x output blocks on the vector one. Relu and Clip are
  * applied in the kernel; other activations by a pass over each task's output after it.
+ *
+ * <p>A 2-D stride above 1 (ResNet's projection shortcuts, 1x1/2) first copies the positions the outputs read into a
+ * per-thread scratch plane, 16 floats at a time, and runs the stride-1 product on it: the copy moves a quarter of the
+ * input once, against the K x M multiply-adds per position of the product.
  */
 public final class NchwcPointwiseConv {
     /** Pixels per register tile of the vector kernel; thread tasks start at multiples of it. */
@@ -35,6 +39,10 @@ public final class NchwcPointwiseConv {
     private final float lo;
     private final float hi;
     private final boolean epiloguePass;
+    /** Stride above 1 on some axis (2-D only): the input is subsampled into {@link #SUBSAMPLED} first. */
+    private final boolean strided;
+
+    private static final ThreadLocal<float[][]> SUBSAMPLED = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private NchwcPointwiseConv(ConvGeometry g, float[] w, int wOff, float[] b, Epilogue e, Backend backend) {
         this.g = g;
@@ -82,11 +90,29 @@ public final class NchwcPointwiseConv {
             case NONE, RELU, CLIP -> false;
             default -> true;
         };
+        this.strided = !g.isPointwise();
     }
 
-    /** Whether {@code g} is a convolution this kernel computes: 1x1 on every axis, stride 1, no padding, one group. */
+    /**
+     * Whether {@code g} is a convolution this kernel computes: 1x1 on every axis, no padding, one group, and stride
+     * 1 or (2-D only) any stride.
+     */
     public static boolean supports(ConvGeometry g) {
-        return g.isPointwise() && g.group() == 1;
+        if (g.group() != 1) {
+            return false;
+        }
+        if (g.isPointwise()) {
+            return true;
+        }
+        if (g.rank() != 2) {
+            return false;
+        }
+        for (int d = 0; d < 2; d++) {
+            if (g.kernel(d) != 1 || g.padBegin(d) != 0 || g.padEnd(d) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -101,7 +127,8 @@ public final class NchwcPointwiseConv {
     public static NchwcPointwiseConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e,
             Backend backend) {
         if (!supports(g)) {
-            throw new IllegalArgumentException("NCHWc pointwise needs a 1x1, stride-1, unpadded, one-group conv: " + g);
+            throw new IllegalArgumentException("NCHWc pointwise needs a 1x1, unpadded, one-group conv (strided: 2-D): "
+                    + g);
         }
         if (wOff < 0 || (long) wOff + g.weightLength() > w.length) {
             throw new IllegalArgumentException("weights: " + g.weightLength() + " floats from " + wOff + " of "
@@ -117,9 +144,9 @@ public final class NchwcPointwiseConv {
         return g;
     }
 
-    /** Floats of the blocked input, {@code N x ceil(C/16) x P x 16}. */
+    /** Floats of the blocked input, {@code N x ceil(C/16) x (input plane) x 16}. */
     public long inputLength() {
-        return NchwcLayout.length(g.batch(), g.inChannels(), pixels);
+        return NchwcLayout.length(g.batch(), g.inChannels(), g.inputPlane());
     }
 
     /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x P x 16}. */
@@ -140,6 +167,19 @@ public final class NchwcPointwiseConv {
         int c = g.inChannels();
         int m = g.outChannels();
         int n = g.batch();
+        if (strided) {
+            float[][] holder = SUBSAMPLED.get();
+            long need = NchwcLayout.length(n, c, pixels);
+            if (holder[0].length < need) {
+                holder[0] = new float[Math.toIntExact(need)];
+            }
+            float[] sub = holder[0];
+            subsample(in, inOff, sub, p);
+            in = sub;
+            inOff = 0;
+        }
+        float[] x = in;
+        int xBase = inOff;
         int groups = Math.ceilDiv(outBlocks, group);
         int tiles = Math.ceilDiv(pixels, PIXEL_TILE);
         // Tasks: per image, pixel ranges (whole tiles), or output-group ranges when the plane is small (7x7,
@@ -171,9 +211,9 @@ public final class NchwcPointwiseConv {
             if (px0 >= px1 || b0 >= b1) {
                 return;
             }
-            int xOff = inOff + img * inBlocks * pixels * BLOCK;
+            int xOff = xBase + img * inBlocks * pixels * BLOCK;
             int yOff = outOff + img * outBlocks * pixels * BLOCK;
-            backend.nchwcPointwise(c, pixels, m, group, packed, bias, in, xOff, res, res == null ? 0 : resOff - outOff,
+            backend.nchwcPointwise(c, pixels, m, group, packed, bias, x, xOff, res, res == null ? 0 : resOff - outOff,
                     out, yOff, px0, px1, b0, b1, lo, hi);
             if (epiloguePass) {
                 for (int ob = b0; ob < b1; ob++) {
@@ -183,6 +223,30 @@ public final class NchwcPointwiseConv {
                         for (int l = 0; l < lanes; l++) {
                             out[o + l] = epilogue.apply(out[o + l]);
                         }
+                    }
+                }
+            }
+        });
+    }
+
+    /** The input positions a strided 1x1 reads, {@code [N][Cb][OH][OW][16]}, into {@code sub}. */
+    private void subsample(float[] in, int inOff, float[] sub, Parallel p) {
+        int ih = g.inputDim(0);
+        int iw = g.inputDim(1);
+        int oh = g.outputDim(0);
+        int ow = g.outputDim(1);
+        int sh = g.stride(0);
+        int sw = g.stride(1);
+        p.forEach(g.batch() * inBlocks, t -> {
+            int src = inOff + t * ih * iw * BLOCK;
+            int dst = t * oh * ow * BLOCK;
+            for (int y = 0; y < oh; y++) {
+                int row = src + y * sh * iw * BLOCK;
+                for (int xx = 0; xx < ow; xx++, dst += BLOCK) {
+                    // a plain loop (C2 vectorizes it): an arraycopy call per 16 floats costs more than the copy
+                    int s0 = row + xx * sw * BLOCK;
+                    for (int l = 0; l < BLOCK; l++) {
+                        sub[dst + l] = in[s0 + l];
                     }
                 }
             }

@@ -155,6 +155,42 @@ class NchwcConvTest {
         assertEquals(Float.NaN, yb[yb.length - 1], what + ": wrote past the output");
     }
 
+    /** Strided 1x1 (ResNet's projection shortcuts): odd planes, strides 2 and 3, both backends, 1 and 2 threads. */
+    @Test
+    void stridedPointwiseMatchesReference() {
+        Random r = new Random(SEED + 7);
+        int[][] cases = {{32, 64, 14, 14, 2}, {17, 40, 9, 7, 2}, {48, 16, 11, 13, 3}, {16, 33, 1, 6, 2},
+            {64, 128, 28, 28, 2}};
+        for (int i = 0; i < cases.length; i++) {
+            int[] q = cases[i];
+            int batch = 1 + i % 2;
+            ConvGeometry g = ConvGeometry.builder().batch(batch).channels(q[0], q[1]).input(q[2], q[3]).kernel(1, 1)
+                    .strides(q[4], q[4]).build();
+            Epilogue e = EPILOGUES[i % EPILOGUES.length];
+            float[] bias = i % 3 == 1 ? null : TestSupport.random(r, q[1]);
+            float[] x = TestSupport.random(r, g.inputLength());
+            float[] w = TestSupport.random(r, g.weightLength());
+            boolean residual = i % 2 == 0;
+            float[] res = residual ? TestSupport.random(r, g.outputLength()) : null;
+            float[] expected = new float[g.outputLength()];
+            ConvReference.conv(g, x, 0, w, 0, bias, Epilogue.NONE, expected, 0);
+            for (int j = 0; j < expected.length; j++) {
+                expected[j] = e.apply(expected[j] + (res == null ? 0f : res[j]));
+            }
+            for (Backend be : TestSupport.backends()) {
+                for (Parallel p : TestSupport.PARALLELS) {
+                    String what = "seed " + SEED + " strided " + i + " " + be.name() + " " + p + " " + g + " " + e;
+                    NchwcPointwiseConv k = NchwcPointwiseConv.prepare(g, w, 0, bias, e, be);
+                    float[] yb = new float[(int) k.outputLength()];
+                    Arrays.fill(yb, Float.NaN);
+                    k.run(blocked(batch, q[0], g.inputPlane(), x), 0, yb, 0,
+                            res == null ? null : blocked(batch, q[1], g.outputPlane(), res), 0, p);
+                    compare(what, batch, q[1], g.outputPlane(), q[0], expected, yb, 0);
+                }
+            }
+        }
+    }
+
     @Test
     void depthwiseMatchesReference() {
         Random r = new Random(SEED + 1);

@@ -21,7 +21,7 @@ import java.util.Map;
  * layout, with one {@link NchwcReorderOp} per value entering the run and one per value leaving it (read by any other
  * node, or a graph output), where the run's estimated gain exceeds its reorders' cost ({@link #worthIt}).
  *
- * <p>Eligible: a 2-D Conv with constant weights (and constant or no bias) that is 1x1, stride 1, unpadded, one
+ * <p>Eligible: a 2-D Conv with constant weights (and constant or no bias) that is 1x1 (any stride), unpadded, one
  * group, or depthwise (one input and one output channel per group); with a fused residual, only if the other addend
  * is a convolution's output of the same channel count. Runs are joined through data inputs and residuals, so a
  * ResNet-50 stage is one run whose 3x3 and strided convolutions stay NCHW between reorders.
@@ -203,6 +203,9 @@ public final class ChannelBlockedChains implements GraphPass {
                 double m = channelsOut(c);
                 double padded = 16.0 * Math.ceil(k / 16) * 16.0 * Math.ceil(m / 16);
                 gain += POINTWISE_GAIN * k * m - (padded - k * m);
+                if (strided(c)) {
+                    cost += REORDER_COST / 2 * k; // the subsampled copy of the input
+                }
             }
             List<Value> data = dataInputs(n);
             for (int i = 0; i < data.size(); i++) {
@@ -253,7 +256,7 @@ public final class ChannelBlockedChains implements GraphPass {
         }
         int[] ws = w.shape();
         int group = c.attributes().group();
-        if (group == 1 && ws[2] == 1 && ws[3] == 1 && unitStridesNoPads(c)) {
+        if (group == 1 && ws[2] == 1 && ws[3] == 1 && noPads(c)) {
             return Boolean.TRUE;
         }
         if (group > 1 && ws[0] == group && ws[1] == 1) {
@@ -262,16 +265,17 @@ public final class ChannelBlockedChains implements GraphPass {
         return null;
     }
 
-    private static boolean unitStridesNoPads(ConvOp c) {
+    private static boolean noPads(ConvOp c) {
         for (int d = 0; d < 2; d++) {
-            if (c.attributes().stride(d) != 1) {
-                return false;
-            }
-            int[] p = c.attributes().padding().resolve(d, 16, 1, 1, c.attributes().dilation(d));
+            int[] p = c.attributes().padding().resolve(d, 16, 1, c.attributes().stride(d), c.attributes().dilation(d));
             if (p[0] != 0 || p[1] != 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean strided(ConvOp c) {
+        return c.attributes().stride(0) != 1 || c.attributes().stride(1) != 1;
     }
 }
