@@ -100,9 +100,6 @@ public final class NchwcDepthwiseConv {
     public void run(float[] in, int inOff, float[] out, int outOff, Parallel p) {
         NchwcPointwiseConv.check("input", in, inOff, inputLength());
         NchwcPointwiseConv.check("output", out, outOff, outputLength());
-        int c = g.inChannels();
-        int inPlane = g.inputPlane() * BLOCK;
-        int outPlane = g.outputPlane() * BLOCK;
         int oh = g.outputDim(0);
         int units = g.batch() * blocks;
         // Rows split too when there are fewer (image, block) planes than threads (a 32-channel 112x112 layer).
@@ -110,8 +107,42 @@ public final class NchwcDepthwiseConv {
         if ((long) g.outputPlane() * taps * BLOCK < 20_000) {
             rowParts = 1;
         }
-        int parts = rowParts;
-        p.forEach(units * parts, t -> {
+        Planes call = spare.getAndSet(null);
+        if (call == null) {
+            call = new Planes();
+        }
+        call.in = in;
+        call.inOff = inOff;
+        call.out = out;
+        call.outOff = outOff;
+        call.parts = rowParts;
+        try {
+            p.forEach(units * rowParts, call);
+        } finally {
+            call.in = null;
+            call.out = null;
+            spare.set(call);
+        }
+    }
+
+    /** A spare {@link Planes}: a steady run allocates no task object; a concurrent run makes its own. */
+    private final java.util.concurrent.atomic.AtomicReference<Planes> spare =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** One task of {@link #run}: rows of one (image, block) plane. */
+    private final class Planes implements Parallel.Task {
+        float[] in;
+        int inOff;
+        float[] out;
+        int outOff;
+        int parts;
+
+        @Override
+        public void run(int t) {
+            int c = g.inChannels();
+            int inPlane = g.inputPlane() * BLOCK;
+            int outPlane = g.outputPlane() * BLOCK;
+            int oh = g.outputDim(0);
             int u = t / parts;
             int part = t % parts;
             int b = u % blocks;
@@ -128,6 +159,6 @@ public final class NchwcDepthwiseConv {
                     }
                 }
             }
-        });
+        }
     }
 }

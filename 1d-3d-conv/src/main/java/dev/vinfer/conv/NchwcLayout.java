@@ -48,15 +48,7 @@ public final class NchwcLayout {
             int dstOff, Parallel p, Backend backend) {
         check(batch, channels, spatial, src, srcOff, (long) batch * channels * spatial, dst, dstOff,
                 length(batch, channels, spatial));
-        int blocks = blocks(channels);
-        p.forEach(batch * blocks, t -> {
-            int n = t / blocks;
-            int b = t % blocks;
-            int c0 = b * BLOCK;
-            int lanes = Math.min(BLOCK, channels - c0);
-            backend.nchwcPack(lanes, spatial, src, srcOff + (n * channels + c0) * spatial, dst,
-                    dstOff + (n * blocks + b) * spatial * BLOCK);
-        });
+        reorder(true, batch, channels, spatial, src, srcOff, dst, dstOff, p, backend);
     }
 
     /** Blocked {@code src[srcOff ...]} into NCHW {@code dst[dstOff ...]} ({@code batch x channels x spatial}). */
@@ -70,15 +62,68 @@ public final class NchwcLayout {
             int dstOff, Parallel p, Backend backend) {
         check(batch, channels, spatial, src, srcOff, length(batch, channels, spatial), dst, dstOff,
                 (long) batch * channels * spatial);
-        int blocks = blocks(channels);
-        p.forEach(batch * blocks, t -> {
+        reorder(false, batch, channels, spatial, src, srcOff, dst, dstOff, p, backend);
+    }
+
+    /**
+     * Per thread, a spare {@link Reorder} task: a steady run allocates none (a capturing lambda per call escapes to
+     * the pool's workers). Taken while in use (a reorder inside a reorder's task) a new one is made.
+     */
+    private static final ThreadLocal<Reorder[]> SPARE = ThreadLocal.withInitial(() -> new Reorder[1]);
+
+    private static void reorder(boolean toBlocked, int batch, int channels, int spatial, float[] src, int srcOff,
+            float[] dst, int dstOff, Parallel p, Backend backend) {
+        Reorder[] holder = SPARE.get();
+        Reorder r = holder[0];
+        holder[0] = null;
+        if (r == null) {
+            r = new Reorder();
+        }
+        r.toBlocked = toBlocked;
+        r.channels = channels;
+        r.blocks = blocks(channels);
+        r.spatial = spatial;
+        r.src = src;
+        r.srcOff = srcOff;
+        r.dst = dst;
+        r.dstOff = dstOff;
+        r.backend = backend;
+        try {
+            p.forEach(batch * r.blocks, r);
+        } finally {
+            r.src = null;
+            r.dst = null;
+            r.backend = null;
+            holder[0] = r;
+        }
+    }
+
+    /** One (image, block) of a reorder. */
+    private static final class Reorder implements Parallel.Task {
+        boolean toBlocked;
+        int channels;
+        int blocks;
+        int spatial;
+        float[] src;
+        int srcOff;
+        float[] dst;
+        int dstOff;
+        Backend backend;
+
+        @Override
+        public void run(int t) {
             int n = t / blocks;
             int b = t % blocks;
             int c0 = b * BLOCK;
             int lanes = Math.min(BLOCK, channels - c0);
-            backend.nchwcUnpack(lanes, spatial, src, srcOff + (n * blocks + b) * spatial * BLOCK, dst,
-                    dstOff + (n * channels + c0) * spatial);
-        });
+            if (toBlocked) {
+                backend.nchwcPack(lanes, spatial, src, srcOff + (n * channels + c0) * spatial, dst,
+                        dstOff + (n * blocks + b) * spatial * BLOCK);
+            } else {
+                backend.nchwcUnpack(lanes, spatial, src, srcOff + (n * blocks + b) * spatial * BLOCK, dst,
+                        dstOff + (n * channels + c0) * spatial);
+            }
+        }
     }
 
     private static void check(int batch, int channels, int spatial, float[] src, int srcOff, long srcLen, float[] dst,

@@ -178,8 +178,6 @@ public final class NchwcPointwiseConv {
             in = sub;
             inOff = 0;
         }
-        float[] x = in;
-        int xBase = inOff;
         int groups = Math.ceilDiv(outBlocks, group);
         int tiles = Math.ceilDiv(pixels, PIXEL_TILE);
         // Tasks: per image, pixel ranges (whole tiles), or output-group ranges when the plane is small (7x7,
@@ -197,10 +195,53 @@ public final class NchwcPointwiseConv {
                 }
             }
         }
-        int parts = pxParts * groupParts;
-        int fpx = pxParts;
-        int fgp = groupParts;
-        p.forEach(n * parts, t -> {
+        Tiles call = spare.getAndSet(null);
+        if (call == null) {
+            call = new Tiles();
+        }
+        call.x = in;
+        call.xBase = inOff;
+        call.out = out;
+        call.outOff = outOff;
+        call.res = res;
+        call.resOff = resOff;
+        call.fpx = pxParts;
+        call.fgp = groupParts;
+        try {
+            p.forEach(n * pxParts * groupParts, call);
+        } finally {
+            call.x = null;
+            call.out = null;
+            call.res = null;
+            spare.set(call);
+        }
+    }
+
+    /**
+     * A spare {@link Tiles}: a steady run allocates no task object (a capturing lambda per call escapes to the
+     * worker threads); a second concurrent run of this kernel makes its own.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Tiles> spare =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** One task of {@link #run}: a pixel range and output-group range of one image. */
+    private final class Tiles implements Parallel.Task {
+        float[] x;
+        int xBase;
+        float[] out;
+        int outOff;
+        float[] res;
+        int resOff;
+        int fpx;
+        int fgp;
+
+        @Override
+        public void run(int t) {
+            int c = g.inChannels();
+            int m = g.outChannels();
+            int groups = Math.ceilDiv(outBlocks, group);
+            int tiles = Math.ceilDiv(pixels, PIXEL_TILE);
+            int parts = fpx * fgp;
             int img = t / parts;
             int pp = t % parts / fgp;
             int gp = t % fgp;
@@ -226,18 +267,44 @@ public final class NchwcPointwiseConv {
                     }
                 }
             }
-        });
+        }
     }
 
     /** The input positions a strided 1x1 reads, {@code [N][Cb][OH][OW][16]}, into {@code sub}. */
     private void subsample(float[] in, int inOff, float[] sub, Parallel p) {
-        int ih = g.inputDim(0);
-        int iw = g.inputDim(1);
-        int oh = g.outputDim(0);
-        int ow = g.outputDim(1);
-        int sh = g.stride(0);
-        int sw = g.stride(1);
-        p.forEach(g.batch() * inBlocks, t -> {
+        Subsample call = spareSubsample.getAndSet(null);
+        if (call == null) {
+            call = new Subsample();
+        }
+        call.in = in;
+        call.inOff = inOff;
+        call.sub = sub;
+        try {
+            p.forEach(g.batch() * inBlocks, call);
+        } finally {
+            call.in = null;
+            call.sub = null;
+            spareSubsample.set(call);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<Subsample> spareSubsample =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** One (image, block) plane of {@link #subsample}. */
+    private final class Subsample implements Parallel.Task {
+        float[] in;
+        int inOff;
+        float[] sub;
+
+        @Override
+        public void run(int t) {
+            int ih = g.inputDim(0);
+            int iw = g.inputDim(1);
+            int oh = g.outputDim(0);
+            int ow = g.outputDim(1);
+            int sh = g.stride(0);
+            int sw = g.stride(1);
             int src = inOff + t * ih * iw * BLOCK;
             int dst = t * oh * ow * BLOCK;
             for (int y = 0; y < oh; y++) {
@@ -250,7 +317,7 @@ public final class NchwcPointwiseConv {
                     }
                 }
             }
-        });
+        }
     }
 
     static void check(String what, float[] a, int off, long len) {

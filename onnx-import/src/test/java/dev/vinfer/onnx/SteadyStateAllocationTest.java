@@ -106,6 +106,37 @@ class SteadyStateAllocationTest {
     }
 
     /**
+     * The same small CNN with its depthwise and pointwise tail converted to channel-blocked kernels
+     * ({@code -Dvinfer.nchwc=all}: two NCHWc convolutions and two reorders): a planned run allocates no more than
+     * the NCHW graph's run (a capturing lambda per kernel call would show as some 40 bytes each).
+     */
+    @org.junit.jupiter.api.Test
+    void channelBlockedKernelsAllocateNothingPerRun() {
+        byte[] model = model().toByteArray();
+        Map<String, Tensor> feed = Map.of("x", input());
+        long nchw;
+        try (Session s = Vinfer.open(model, new SessionOptions().threads(1))) {
+            nchw = allocatedPerRun(s, feed, BOUND, 300);
+        }
+        String before = System.getProperty("vinfer.nchwc");
+        System.setProperty("vinfer.nchwc", "all");
+        long blocked;
+        try (Session s = Vinfer.open(model, new SessionOptions().threads(1))) {
+            long converted = s.graph().nodes().stream().filter(n -> n.op().describe().startsWith("nchwc_")).count();
+            assertTrue(converted == 2, "expected the depthwise and pointwise tail in NCHWc, got " + s.graph());
+            blocked = allocatedPerRun(s, feed, nchw + 16, 300);
+        } finally {
+            if (before == null) {
+                System.clearProperty("vinfer.nchwc");
+            } else {
+                System.setProperty("vinfer.nchwc", before);
+            }
+        }
+        System.out.println("NCHW run " + nchw + " bytes, with NCHWc kernels " + blocked + " bytes");
+        assertTrue(blocked <= nchw + 16, "NCHWc kernels add " + (blocked - nchw) + " bytes a run");
+    }
+
+    /**
      * The smallest per-run average over {@code batches} batches of 10 runs (more, for up to
      * {@link #JIT_PATIENCE_NANOS}, while still above a positive {@code goal}), stopping early once a batch is within
      * {@code goal}.

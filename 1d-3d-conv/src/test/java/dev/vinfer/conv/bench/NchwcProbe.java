@@ -23,10 +23,12 @@ import java.util.Random;
  * {@link NchwcDepthwiseConv}) against vinfer's NCHW ones ({@link Convolutions#prepare} AUTO) on the same layer, one
  * thread, single runs alternated, CPU time, tensors rotated over {@code -Dprobe.rotate} copies (default 8: in L3
  * or memory, as inside a network). A layer is {@code C,M,HxW,act[,res]} (1x1; act none, relu or relu6) or
- * {@code dw,C,HxW,stride} (3x3 depthwise, pad 1, relu6) or {@code reorder,C,HxW} (to and from NCHWc on the scalar
- * and the default backend; times relative to the first, the scalar NCHW to NCHWc). {@code -Dprobe.groups=2,4} adds one NCHWc pointwise
- * variant per weight-group width ({@code vinfer.nchwcGroupBlocks}). Run from the repository root after
- * test-compile:
+ * {@code dw,C,HxW,stride[,k]} (k x k depthwise, 3 by default, pad k / 2, relu6) or {@code reorder,C,HxW} (to and
+ * from NCHWc on the scalar and the default backend; times relative to the first, the scalar NCHW to NCHWc).
+ * {@code -Dprobe.groups=1,2} adds one NCHWc pointwise variant per weight-group width
+ * ({@code vinfer.nchwcGroupBlocks}); {@code -Dprobe.builds=dirA,dirB} the NCHWc kernels of other builds. Prints
+ * the bytes each run allocated (a kernel whose vectors C2 boxed allocates in its loops). Run from the repository
+ * root after test-compile:
  * <pre>
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/classes:1d-3d-conv/target/test-classes \
  *     dev.vinfer.conv.bench.NchwcProbe 300 16,96,112x112,relu6 dw,96,112x112,2
@@ -117,8 +119,9 @@ public final class NchwcProbe {
         boolean res = false;
         if (dw) {
             int s = Integer.parseInt(f[3]);
-            g = ConvGeometry.builder().channels(c, c).group(c).input(hw).kernel(3, 3).strides(s, s)
-                    .pads(new int[] {1, 1}, new int[] {1, 1}).build();
+            int k = f.length > 4 ? Integer.parseInt(f[4]) : 3;
+            g = ConvGeometry.builder().channels(c, c).group(c).input(hw).kernel(k, k).strides(s, s)
+                    .pads(new int[] {k / 2, k / 2}, new int[] {k / 2, k / 2}).build();
             e = Epilogue.clip(0f, 6f);
         } else {
             g = ConvGeometry.builder().channels(c, m).input(hw).kernel(1, 1).build();
