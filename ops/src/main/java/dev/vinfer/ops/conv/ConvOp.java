@@ -313,7 +313,8 @@ public final class ConvOp implements Operator, PackedConstants {
         return outShape;
     }
 
-    private static boolean sameShape(Tensor t, int[] shape) {
+    /** Whether {@code t} has {@code shape}, without {@link Tensor#shape()}'s copy (steady runs allocate nothing). */
+    static boolean sameShape(Tensor t, int[] shape) {
         if (t.rank() != shape.length) {
             return false;
         }

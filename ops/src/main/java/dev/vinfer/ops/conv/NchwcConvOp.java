@@ -73,7 +73,7 @@ public final class NchwcConvOp implements Operator, PackedConstants {
             throw new VinferException("NCHWc Conv: weights and bias must be the constants it was built with");
         }
         Prepared p = last;
-        if (p == null || !sameShape(x, p.inShape)) {
+        if (p == null || !ConvOp.sameShape(x, p.inShape)) {
             p = prepare(x, w, b);
             if (ctx.preparing()) {
                 Prepared q = p;
@@ -86,7 +86,7 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         if (ctx.preparing()) {
             return ctx.result(y);
         }
-        if (res != null && (res.dtype() != DType.FLOAT32 || !sameShape(res, p.outShape))) {
+        if (res != null && (res.dtype() != DType.FLOAT32 || !ConvOp.sameShape(res, p.outShape))) {
             throw new VinferException("NCHWc Conv fused Add: the other addend must be a float32 " + Arrays.toString(
                     p.outShape) + " tensor, got " + res);
         }
@@ -97,19 +97,6 @@ public final class NchwcConvOp implements Operator, PackedConstants {
             p.dw.run(x.floats(), x.offset(), y.floats(), y.offset(), ctx.parallel());
         }
         return ctx.result(y);
-    }
-
-    /** Without {@link Tensor#shape()}'s copy: a steady run allocates nothing here. */
-    static boolean sameShape(Tensor t, int[] shape) {
-        if (t.rank() != shape.length) {
-            return false;
-        }
-        for (int i = 0; i < shape.length; i++) {
-            if (t.dim(i) != shape[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Prepared prepare(Tensor x, Tensor w, Tensor b) {

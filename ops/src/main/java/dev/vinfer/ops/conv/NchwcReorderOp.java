@@ -56,7 +56,7 @@ public final class NchwcReorderOp implements Operator {
             throw new VinferException(opType() + " supports float32 only, got " + x);
         }
         Shapes sh = last;
-        if (sh == null || !NchwcConvOp.sameShape(x, sh.in)) {
+        if (sh == null || !ConvOp.sameShape(x, sh.in)) {
             sh = shapes(x);
             last = sh;
         }
