@@ -87,10 +87,21 @@ public final class ChannelBlockedChains implements GraphPass {
         for (Node n : eligible.keySet()) {
             runs.computeIfAbsent(root.get(n), k -> new ArrayList<>()).add(n);
         }
+        // Runs are accepted in rounds: a value an accepted run already reorders (ResNet-50's max-pool output, read
+        // by a shortcut and by the first 1x1) costs the next run nothing to read blocked.
         List<Node> members = new ArrayList<>();
-        for (List<Node> run : runs.values()) {
-            if (all || worthIt(g, index, run)) {
-                members.addAll(run);
+        java.util.Set<Value> reordered = new java.util.HashSet<>();
+        List<List<Node>> pending = new ArrayList<>(runs.values());
+        for (boolean accepted = true; accepted;) {
+            accepted = false;
+            for (java.util.Iterator<List<Node>> it = pending.iterator(); it.hasNext();) {
+                List<Node> run = it.next();
+                if (all || worthIt(g, index, run, reordered)) {
+                    members.addAll(run);
+                    reordered.addAll(entering(index, run));
+                    it.remove();
+                    accepted = true;
+                }
             }
         }
         if (members.isEmpty()) {
@@ -134,6 +145,21 @@ public final class ChannelBlockedChains implements GraphPass {
     }
 
     /** Whether a node outside the run reads {@code v} (or a member reads it as weights or bias). */
+    /** The values a run reads from outside itself (each gets one reorder into the blocked layout). */
+    private static java.util.Set<Value> entering(GraphIndex index, List<Node> run) {
+        java.util.Set<Node> in = new java.util.HashSet<>(run);
+        java.util.Set<Value> v = new java.util.HashSet<>();
+        for (Node n : run) {
+            for (Value x : dataInputs(n)) {
+                Node p = index.producer(x);
+                if (p == null || !in.contains(p)) {
+                    v.add(x);
+                }
+            }
+        }
+        return v;
+    }
+
     private static boolean readOutside(Graph g, Value v, java.util.Set<Node> members) {
         for (Node n : g.nodes()) {
             for (int i = 0; i < n.inputCount(); i++) {
@@ -188,12 +214,13 @@ public final class ChannelBlockedChains implements GraphPass {
      * to 16 (ShuffleNet's 58, 116 and 232 channels lose more to that than they gain), a reorder of C channels
      * costs about {@link #REORDER_COST} multiply-adds' time per channel moved. Depthwise members count as neutral.
      * MobileNetV2 converts whole; ResNet-50's bottleneck 1x1 layers convert with reorders around each 3x3
-     * convolution (which stays NCHW for Winograd); a 1x1 whose neighbours are all NCHW converts when K x M is large
+     * convolution (which stays NCHW for Winograd); a value another accepted run already reorders costs nothing more
+     * ({@code reordered}); a 1x1 whose neighbours are all NCHW converts when K x M is large
      * against K + M (SqueezeNet's 512 -> 1000), not when it is small (its 128 -> 16 squeezes).
      */
-    private static boolean worthIt(Graph g, GraphIndex index, List<Node> run) {
+    private static boolean worthIt(Graph g, GraphIndex index, List<Node> run, java.util.Set<Value> reordered) {
         java.util.Set<Node> in = new java.util.HashSet<>(run);
-        java.util.Set<Value> entering = new java.util.HashSet<>();
+        java.util.Set<Value> entering = new java.util.HashSet<>(reordered);
         double gain = 0;
         double cost = 0;
         for (Node n : run) {
