@@ -126,6 +126,31 @@ public final class NchwcLayout {
         }
     }
 
+    /**
+     * GlobalAveragePool of a blocked tensor: {@code dst[dstOff + n * channels + c]} = the mean of channel c of image n
+     * over its {@code spatial} positions. Each channel is summed in float in position order, as the NCHW pool sums
+     * a plane; a block's positions (16 floats each) stay in L1 while its lanes are summed one after another.
+     */
+    public static void globalAverage(int batch, int channels, int spatial, float[] src, int srcOff, float[] dst,
+            int dstOff) {
+        check(batch, channels, spatial, src, srcOff, length(batch, channels, spatial), dst, dstOff,
+                (long) batch * channels);
+        int blocks = blocks(channels);
+        for (int n = 0; n < batch; n++) {
+            for (int b = 0; b < blocks; b++) {
+                int base = srcOff + (n * blocks + b) * spatial * BLOCK;
+                int lanes = Math.min(BLOCK, channels - b * BLOCK);
+                for (int l = 0; l < lanes; l++) {
+                    float s = 0f;
+                    for (int p = 0, i = base + l; p < spatial; p++, i += BLOCK) {
+                        s += src[i];
+                    }
+                    dst[dstOff + n * channels + b * BLOCK + l] = s / spatial;
+                }
+            }
+        }
+    }
+
     private static void check(int batch, int channels, int spatial, float[] src, int srcOff, long srcLen, float[] dst,
             int dstOff, long dstLen) {
         if (batch < 1 || channels < 1 || spatial < 1) {

@@ -182,6 +182,22 @@ class ChannelBlockedChainsTest {
         assertSameOutputs(run(optimized(gp, false), feed), run(blocked, feed), TOLERANCE);
     }
 
+    /** A chain whose last output is only pooled: the pool reads the blocked tensor, and no reorder runs back. */
+    @Test
+    void aPooledChainEndNeedsNoReorder() {
+        GraphProto two = block(9800, 2, 32, 96, 9, 1, false);
+        GraphProto gp = two.toBuilder().clearOutput()
+                .addNode(node("GlobalAveragePool", new String[] {"y1"}, new String[] {"gap"}))
+                .addOutput(tensorInfo("gap", DType.FLOAT32, 2, 32, 1, 1)).build();
+        Graph blocked = optimized(gp, true);
+        List<String> ops = ops(blocked);
+        assertFalse(ops.contains("ReorderFromNchwc"), blocked.toString());
+        assertEquals(1, blocked.nodes().stream().filter(nd -> nd.op().opType().equals("GlobalAveragePool")
+                && nd.op().describe().equals("nchwc")).count(), blocked.toString());
+        Map<String, Tensor> feed = Map.of("x", random(9801, 2, 32, 9, 9));
+        assertSameOutputs(run(optimized(gp, false), feed), run(blocked, feed), TOLERANCE);
+    }
+
     @Test
     void runsInThePlannedArena() {
         GraphProto gp = block(9500, 1, 24, 144, 11, 1, true);

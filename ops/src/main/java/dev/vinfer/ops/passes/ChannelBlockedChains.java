@@ -1,7 +1,9 @@
 package dev.vinfer.ops.passes;
 
 import dev.vinfer.ops.conv.ConvOp;
+import dev.vinfer.ops.nn.pool.GlobalPoolOp;
 import dev.vinfer.ops.conv.NchwcConvOp;
+import dev.vinfer.ops.conv.NchwcGlobalAveragePoolOp;
 import dev.vinfer.ops.conv.NchwcReorderOp;
 import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.GraphPass;
@@ -114,6 +116,7 @@ public final class ChannelBlockedChains implements GraphPass {
         Rewrite rw = new Rewrite(g);
         java.util.Set<Node> in = new java.util.HashSet<>(members);
         Map<Value, Value> blocked = new HashMap<>(); // NCHW value -> its blocked twin
+        java.util.Set<Node> pooled = new java.util.HashSet<>(); // pools now reading a blocked tensor
         for (Node n : members) {
             Value out = n.output(0);
             blocked.put(out, rw.freshValue(out.name() + "_nchwc"));
@@ -136,7 +139,16 @@ public final class ChannelBlockedChains implements GraphPass {
             Value out = n.output(0);
             Value b = blocked.get(out);
             rw.replace(n, new Node(n.name(), n.domain(), new NchwcConvOp(c, kinds.get(n)), inputs, new Value[] {b}));
-            if (index.isGraphOutput(out) || readOutside(g, out, in)) {
+            // Global average pools of the output read the blocked tensor; any other reader needs the reorder back.
+            for (Node r : g.nodes()) {
+                if (r.op() instanceof GlobalPoolOp gp && gp.opType().equals("GlobalAveragePool") && r.inputCount() == 1
+                        && r.input(0) == out && r.outputCount() == 1) {
+                    rw.replace(r, new Node(r.name(), r.domain(), new NchwcGlobalAveragePoolOp(channelsOut(c)),
+                            new Value[] {b}, r.outputs()));
+                    pooled.add(r);
+                }
+            }
+            if (index.isGraphOutput(out) || readOutside(g, out, in, pooled)) {
                 rw.add(new Node(n.name() + "_from_nchwc", "", new NchwcReorderOp(false, channelsOut(c)),
                         new Value[] {b}, new Value[] {out}));
             }
@@ -161,7 +173,15 @@ public final class ChannelBlockedChains implements GraphPass {
     }
 
     private static boolean readOutside(Graph g, Value v, java.util.Set<Node> members) {
+        return readOutside(g, v, members, java.util.Set.of());
+    }
+
+    /** As above, not counting the nodes of {@code also} (pools rewritten to read the blocked tensor). */
+    private static boolean readOutside(Graph g, Value v, java.util.Set<Node> members, java.util.Set<Node> also) {
         for (Node n : g.nodes()) {
+            if (also.contains(n)) {
+                continue;
+            }
             for (int i = 0; i < n.inputCount(); i++) {
                 if (n.input(i) != v) {
                     continue;
