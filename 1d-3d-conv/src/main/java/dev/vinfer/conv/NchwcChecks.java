@@ -10,6 +10,17 @@ public final class NchwcChecks {
     private NchwcChecks() {
     }
 
+    /** The weights ({@code g.weightLength()} floats from {@code wOff}) and optional bias a kernel is prepared from. */
+    static void weights(ConvGeometry g, float[] w, int wOff, float[] bias) {
+        if (wOff < 0 || (long) wOff + g.weightLength() > w.length) {
+            throw new IllegalArgumentException("weights: " + g.weightLength() + " floats from " + wOff + " of "
+                    + w.length);
+        }
+        if (bias != null && bias.length < g.outChannels()) {
+            throw new IllegalArgumentException("bias: " + bias.length + " values for " + g.outChannels() + " channels");
+        }
+    }
+
     /** The arguments of {@link Backend#nchwcPointwise}. */
     public static void pointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x,
             int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,

@@ -72,13 +72,7 @@ public final class NchwcDepthwiseConv {
         if (!supports(g)) {
             throw new IllegalArgumentException("NCHWc depthwise needs a 2-D depthwise conv, one channel a group: " + g);
         }
-        if (wOff < 0 || (long) wOff + g.weightLength() > w.length) {
-            throw new IllegalArgumentException("weights: " + g.weightLength() + " floats from " + wOff + " of "
-                    + w.length);
-        }
-        if (bias != null && bias.length < g.outChannels()) {
-            throw new IllegalArgumentException("bias: " + bias.length + " values for " + g.outChannels() + " channels");
-        }
+        NchwcChecks.weights(g, w, wOff, bias);
         return new NchwcDepthwiseConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
     }
 

@@ -130,13 +130,7 @@ public final class NchwcPointwiseConv {
             throw new IllegalArgumentException("NCHWc pointwise needs a 1x1, unpadded, one-group conv (strided: 2-D): "
                     + g);
         }
-        if (wOff < 0 || (long) wOff + g.weightLength() > w.length) {
-            throw new IllegalArgumentException("weights: " + g.weightLength() + " floats from " + wOff + " of "
-                    + w.length);
-        }
-        if (bias != null && bias.length < g.outChannels()) {
-            throw new IllegalArgumentException("bias: " + bias.length + " values for " + g.outChannels() + " channels");
-        }
+        NchwcChecks.weights(g, w, wOff, bias);
         return new NchwcPointwiseConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
     }
 
