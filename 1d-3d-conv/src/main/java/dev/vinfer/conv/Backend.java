@@ -432,22 +432,12 @@ public interface Backend {
      * {@code src[sOff + c * spatial + i]} into {@code dst[dOff + i * 16 + c]}, lanes {@code [lanes, 16)} zeroed.
      */
     default void nchwcPack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
-        for (int i = 0; i < spatial; i++) {
-            int d = dOff + i * NchwcLayout.BLOCK;
-            for (int c = 0; c < lanes; c++) {
-                dst[d + c] = src[sOff + c * spatial + i];
-            }
-            java.util.Arrays.fill(dst, d + lanes, d + NchwcLayout.BLOCK, 0f);
-        }
+        NchwcReference.pack(lanes, spatial, src, sOff, dst, dOff);
     }
 
     /** The inverse of {@link #nchwcPack}: the first {@code lanes} lanes back into channel planes. */
     default void nchwcUnpack(int lanes, int spatial, float[] src, int sOff, float[] dst, int dOff) {
-        for (int c = 0; c < lanes; c++) {
-            for (int i = 0; i < spatial; i++) {
-                dst[dOff + c * spatial + i] = src[sOff + i * NchwcLayout.BLOCK + c];
-            }
-        }
+        NchwcReference.unpack(lanes, spatial, src, sOff, dst, dOff);
     }
 
     /**
@@ -472,32 +462,8 @@ public interface Backend {
     default void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x,
             int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
             int blockEnd, float lo, float hi) {
-        int b16 = NchwcLayout.BLOCK;
-        int outBlocks = NchwcLayout.blocks(outChannels);
-        int plane = pixels * b16;
-        for (int ob = blockBegin; ob < blockEnd; ob++) {
-            int g0 = ob / group * group;
-            int ld = Math.min(group, outBlocks - g0) * b16;
-            int wb = g0 * c * b16 + (ob - g0) * b16;
-            for (int px = pxBegin; px < pxEnd; px++) {
-                int o = yOff + ob * plane + px * b16;
-                for (int l = 0; l < b16; l++) {
-                    if (ob * b16 + l >= outChannels) {
-                        y[o + l] = 0f;
-                        continue;
-                    }
-                    float s = 0f;
-                    for (int k = 0; k < c; k++) {
-                        s += w[wb + k * ld + l] * x[xOff + (k / b16) * plane + px * b16 + k % b16];
-                    }
-                    if (res != null) {
-                        s += res[o + l + resDelta];
-                    }
-                    s += bias[ob * b16 + l];
-                    y[o + l] = Math.min(Math.max(s, lo), hi);
-                }
-            }
-        }
+        NchwcReference.pointwise(c, pixels, outChannels, group, w, bias, x, xOff, res, resDelta, y, yOff, pxBegin,
+                pxEnd, blockBegin, blockEnd, lo, hi);
     }
 
     /**
@@ -508,37 +474,6 @@ public interface Backend {
      */
     default void nchwcDepthwise(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, int lanes,
             float[] src, int sOff, float[] dst, int dOff, int rowBegin, int rowEnd, float lo, float hi) {
-        int b16 = NchwcLayout.BLOCK;
-        int ih = g.inputDim(0);
-        int iw = g.inputDim(1);
-        int ow = g.outputDim(1);
-        int kh = g.kernel(0);
-        int kw = g.kernel(1);
-        for (int y = rowBegin; y < rowEnd; y++) {
-            for (int x = 0; x < ow; x++) {
-                for (int l = 0; l < b16; l++) {
-                    int o = dOff + (y * ow + x) * b16 + l;
-                    if (l >= lanes) {
-                        dst[o] = 0f;
-                        continue;
-                    }
-                    float s = 0f;
-                    for (int dy = 0; dy < kh; dy++) {
-                        int yy = y * g.stride(0) - g.padBegin(0) + dy * g.dilation(0);
-                        if (yy < 0 || yy >= ih) {
-                            continue;
-                        }
-                        for (int dx = 0; dx < kw; dx++) {
-                            int xx = x * g.stride(1) - g.padBegin(1) + dx * g.dilation(1);
-                            if (xx < 0 || xx >= iw) {
-                                continue;
-                            }
-                            s += coef[cOff + (dy * kw + dx) * b16 + l] * src[sOff + (yy * iw + xx) * b16 + l];
-                        }
-                    }
-                    dst[o] = Math.min(Math.max(s + bias[bOff + l], lo), hi);
-                }
-            }
-        }
+        NchwcReference.depthwise(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd, lo, hi);
     }
 }
