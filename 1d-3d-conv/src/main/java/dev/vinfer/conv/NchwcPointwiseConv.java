@@ -20,6 +20,15 @@ import static dev.vinfer.conv.NchwcLayout.BLOCK;
 public final class NchwcPointwiseConv {
     /** Pixels per register tile of the vector kernel; thread tasks start at multiples of it. */
     private static final int PIXEL_TILE = 7;
+    /**
+     * Input floats of one pixel strip: the kernel runs all output groups over a strip before the next, so the
+     * weights stream from memory once per strip and the strip's input ({@code C x strip} floats) is re-read from L2
+     * once per group. At 24 KiB (L1, the first choice) a 7x7 layer took 7 strips and ResNet-50's 512 -> 2048 read its
+     * 4 MiB of weights 7 times; at 256 KiB whole models ran 0.95 of that time (ResNet-50, MobileNetV2; SqueezeNet
+     * 0.96; ResNet-50 at two threads 0.91), and 64 KiB to 4 MiB tie ({@code SwitchPairedComparison ...
+     * vinfer.nchwcStripFloats}, which this property serves; bench/README.md, session 11).
+     */
+    private static final int STRIP_FLOATS = 64 * 1024;
     /** Multiply-adds below which a thread task is not worth its hand-off (a few microseconds). */
     private static final long MIN_TASK_MACS = 150_000;
 
@@ -41,6 +50,8 @@ public final class NchwcPointwiseConv {
     private final boolean epiloguePass;
     /** Stride above 1 on some axis (2-D only): the input is subsampled into {@link #SUBSAMPLED} first. */
     private final boolean strided;
+    /** Pixels per strip (a multiple of {@link #PIXEL_TILE}), see {@link #STRIP_FLOATS}. */
+    private final int stripPixels;
 
     private static final ThreadLocal<float[][]> SUBSAMPLED = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -91,6 +102,8 @@ public final class NchwcPointwiseConv {
             default -> true;
         };
         this.strided = !g.isPointwise();
+        int stripFloats = Integer.getInteger("vinfer.nchwcStripFloats", STRIP_FLOATS);
+        this.stripPixels = Math.max(PIXEL_TILE, stripFloats / c / PIXEL_TILE * PIXEL_TILE);
     }
 
     /**
@@ -248,8 +261,11 @@ public final class NchwcPointwiseConv {
             }
             int xOff = xBase + img * inBlocks * pixels * BLOCK;
             int yOff = outOff + img * outBlocks * pixels * BLOCK;
-            backend.nchwcPointwise(c, pixels, m, group, packed, bias, x, xOff, res, res == null ? 0 : resOff - outOff,
-                    out, yOff, px0, px1, b0, b1, lo, hi);
+            int resDelta = res == null ? 0 : resOff - outOff;
+            for (int s0 = px0; s0 < px1; s0 += stripPixels) {
+                backend.nchwcPointwise(c, pixels, m, group, packed, bias, x, xOff, res, resDelta, out, yOff, s0,
+                        Math.min(px1, s0 + stripPixels), b0, b1, lo, hi);
+            }
             if (epiloguePass) {
                 for (int ob = b0; ob < b1; ob++) {
                     int lanes = Math.min(BLOCK, m - ob * BLOCK);

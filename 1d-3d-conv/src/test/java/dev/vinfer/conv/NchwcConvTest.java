@@ -102,6 +102,36 @@ class NchwcConvTest {
         }
     }
 
+    /**
+     * Strips shorter than a thread's pixel range (the strip is read from {@code vinfer.nchwcStripFloats} when a layer
+     * is prepared): one to three tiles a strip, ranges that end inside a strip, 1, 2 and 5 threads.
+     */
+    @Test
+    void pointwiseStripsCutThePlane() {
+        Random r = new Random(SEED + 4);
+        String before = System.getProperty("vinfer.nchwcStripFloats");
+        try {
+            for (int tiles = 1; tiles <= 3; tiles++) {
+                for (int hw : new int[] {20, 49, 97}) {
+                    int c = 17 + 7 * tiles;
+                    System.setProperty("vinfer.nchwcStripFloats", Integer.toString(c * 7 * tiles));
+                    for (Backend be : TestSupport.backends()) {
+                        for (Parallel p : TestSupport.PARALLELS) {
+                            pointwise(r, "strip of " + tiles + " tiles", be, 2, c, 40, hw, Epilogue.RELU, true, true,
+                                    p);
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("vinfer.nchwcStripFloats");
+            } else {
+                System.setProperty("vinfer.nchwcStripFloats", before);
+            }
+        }
+    }
+
     /** An infinite input value: its products with the zero weights of pad lanes are NaN, which must not show. */
     @Test
     void pointwisePadLanesStayZeroWithInfiniteInput() {

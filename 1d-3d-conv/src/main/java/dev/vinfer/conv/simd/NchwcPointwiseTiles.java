@@ -14,9 +14,9 @@ import jdk.incubator.vector.VectorOperators;
  * p's channel k is at {@code x[(k / 16) * plane + p * 16 + k % 16]}). The residual, bias and clamp (Relu/Clip) are
  * applied in registers before the one store.
  *
- * <p>Order of the loops: pixel strips (whose input, {@code C x strip} floats, stays in L1) outside, output groups
- * inside, so each input value is read from memory once and each output written once; the group's weights come
- * from L2. A pixel tail shorter than a tile runs the same tile code with the missing pixels reading the last real
+ * <p>Order of the loops: output groups outside, the pixel tiles of the range inside, so a group's weights
+ * ({@code C x 32} floats) are read from L1/L2 once per tile and from memory once per call. The caller cuts the
+ * pixels into strips whose input stays in L2 ({@code dev.vinfer.conv.NchwcPointwiseConv}). A pixel tail shorter than a tile runs the same tile code with the missing pixels reading the last real
  * pixel again and not stored. With 8-lane vectors a block is two vectors; the output offsets of a tile's vectors
  * are passed explicitly, so the same code serves both widths.
  *
@@ -32,8 +32,6 @@ final class NchwcPointwiseTiles {
      */
     static final int R = 7;
     private static final int BLOCK = 16;
-    /** Input floats a pixel strip may hold (24 KiB, within L1 with the weights streaming through). */
-    private static final int STRIP_FLOATS = 6 * 1024;
 
     private NchwcPointwiseTiles() {
     }
@@ -60,41 +58,36 @@ final class NchwcPointwiseTiles {
         int outBlocks = Math.ceilDiv(outChannels, BLOCK);
         int plane = pixels * BLOCK;
         boolean clamp = lo > Float.NEGATIVE_INFINITY || hi < Float.POSITIVE_INFINITY;
-        int strip = Math.max(R, Math.min(64 * R, STRIP_FLOATS / c / R * R));
-        for (int s0 = pxBegin; s0 < pxEnd; s0 += strip) {
-            int s1 = Math.min(pxEnd, s0 + strip);
-            for (int gb = blockBegin; gb < blockEnd; gb += group) {
-                int nb = Math.min(group, outBlocks - gb);
-                int ld = nb * BLOCK;
-                int vecs = ld / L;
-                int v = 0;
-                while (v < vecs) {
-                    int take = vecs - v >= 2 ? 2 : 1;
-                    int col = v * L;
-                    int wOff = gb * c * BLOCK + col;
-                    int bOff = gb * BLOCK + col;
-                    int o0 = outOffset(gb, col, plane);
-                    int d1 = outOffset(gb, col + L, plane) - o0;
-                    // Channels from this tile's first column to the last real one: fewer than its width means pad
-                    // lanes, zeroed after the store (their weights are zero, but Clip(lo > 0) or a NaN input
-                    // would make them nonzero).
-                    int valid = outChannels - (gb * BLOCK + col);
-                    for (int p = s0; p < s1; p += R) {
-                        int n = Math.min(R, s1 - p);
-                        int xo = xOff + p * BLOCK;
-                        int yo = yOff + o0 + p * BLOCK;
-                        if (take == 2) {
-                            tile2(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, d1, clamp, lo,
-                                    hi);
-                        } else {
-                            tile1(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, clamp, lo, hi);
-                        }
-                        if (valid < take * L) {
-                            zeroPad(valid, take, y, yo, d1, n);
-                        }
+        for (int gb = blockBegin; gb < blockEnd; gb += group) {
+            int nb = Math.min(group, outBlocks - gb);
+            int ld = nb * BLOCK;
+            int vecs = ld / L;
+            int v = 0;
+            while (v < vecs) {
+                int take = vecs - v >= 2 ? 2 : 1;
+                int col = v * L;
+                int wOff = gb * c * BLOCK + col;
+                int bOff = gb * BLOCK + col;
+                int o0 = outOffset(gb, col, plane);
+                int d1 = outOffset(gb, col + L, plane) - o0;
+                // Channels from this tile's first column to the last real one: fewer than its width means pad
+                // lanes, zeroed after the store (their weights are zero, but Clip(lo > 0) or a NaN input
+                // would make them nonzero).
+                int valid = outChannels - (gb * BLOCK + col);
+                for (int p = pxBegin; p < pxEnd; p += R) {
+                    int n = Math.min(R, pxEnd - p);
+                    int xo = xOff + p * BLOCK;
+                    int yo = yOff + o0 + p * BLOCK;
+                    if (take == 2) {
+                        tile2(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, d1, clamp, lo, hi);
+                    } else {
+                        tile1(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, clamp, lo, hi);
                     }
-                    v += take;
+                    if (valid < take * L) {
+                        zeroPad(valid, take, y, yo, d1, n);
+                    }
                 }
+                v += take;
             }
         }
     }
