@@ -16,6 +16,14 @@ public interface Backend {
     /** A short name for logs ("scalar", "vector-256"...). */
     String name();
 
+    /**
+     * One thread's float32 multiply-add rate on this backend's widest code, in GFLOP/s, measured for about
+     * {@code millis} ms (the denominator of "% of peak"); 0 when the backend does not measure it.
+     */
+    default double measuredFmaGflops(long millis) {
+        return 0;
+    }
+
     /** True if this backend uses the Vector API. */
     boolean vectorized();
 

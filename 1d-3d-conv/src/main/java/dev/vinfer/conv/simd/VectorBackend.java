@@ -37,6 +37,11 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public double measuredFmaGflops(long millis) {
+        return FmaPeak.measure(millis);
+    }
+
+    @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
     }
