@@ -475,6 +475,34 @@ public interface Backend {
     }
 
     /**
+     * Output blocks that {@link #nchwcDirect} wants its weights packed side by side for (its register tile's width)
+     * on a layer of {@code c} input and {@code m} output channels; the packing is described there.
+     */
+    default int nchwcDirectGroup(int c, int m) {
+        return 1;
+    }
+
+    /**
+     * Output rows {@code [rowBegin, rowEnd)} and output blocks {@code [blockBegin, blockEnd)} (blockBegin a multiple
+     * of {@code group}) of the NCHWc convolution {@code g} (2-D, one group) for one image, on an input already
+     * padded: input block cb's padded row r, column q at {@code x[xOff + ((cb * rows + r) * cols + q) * 16]}, so
+     * output (oy, ox) reads padded position (oy * sh + ky * dh, ox * sw + kx * dw) of every tap, all inside the
+     * {@code rows x cols} plane (the caller pads, or passes the input itself when g has no padding). Output block b,
+     * pixel (oy, ox) at {@code y[yOff + ((b * OH + oy) * OW + ox) * 16]};
+     * {@code y = clamp(sum w x + res + bias, lo, hi)} (the residual at the output index plus {@code resDelta} when
+     * {@code res} is non-null), lanes at or past M written as zero. Weights: group {@code gi} (blocks from
+     * {@code gi * group}, {@code nb} of them) at {@code gi * group * C * taps * 16}, then one row of {@code nb * 16}
+     * output lanes per (input block cb, tap t = ky * kW + kx, lane kk < kn) at row
+     * {@code cb * 16 * taps + t * kn + kk}, {@code kn = min(16, C - 16 cb)}: the order the vector tile reads them.
+     */
+    default void nchwcDirect(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin,
+            int blockEnd, float lo, float hi) {
+        NchwcReference.direct(g, rows, cols, group, w, bias, x, xOff, res, resDelta, y, yOff, rowBegin, rowEnd,
+                blockBegin, blockEnd, lo, hi);
+    }
+
+    /**
      * Output rows {@code [rowBegin, rowEnd)} of the NCHWc depthwise convolution {@code g} for one image's one block:
      * input {@code [H][W][16]} at {@code src[sOff]}, output {@code [OH][OW][16]} at {@code dst[dOff]}, weights
      * {@code [tap][16]} at {@code coef[cOff]}, bias lanes at {@code bias[bOff]};

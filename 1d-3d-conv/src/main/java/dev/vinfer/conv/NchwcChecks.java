@@ -56,6 +56,30 @@ public final class NchwcChecks {
         range("output", dst, dOff, (long) g.outputPlane() * BLOCK);
     }
 
+    /** The arguments of {@link Backend#nchwcDirect}. */
+    public static void direct(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin,
+            int blockEnd) {
+        int outBlocks = NchwcLayout.blocks(g.outChannels());
+        if (g.rank() != 2 || g.group() != 1 || group < 1 || rowBegin < 0 || rowBegin > rowEnd
+                || rowEnd > g.outputDim(0) || blockBegin < 0 || blockBegin > blockEnd || blockEnd > outBlocks
+                || blockBegin % group != 0
+                || rows < (g.outputDim(0) - 1) * g.stride(0) + (g.kernel(0) - 1) * g.dilation(0) + 1
+                || cols < (g.outputDim(1) - 1) * g.stride(1) + (g.kernel(1) - 1) * g.dilation(1) + 1) {
+            throw new IllegalArgumentException("NCHWc direct: " + g + ", padded plane " + rows + "x" + cols
+                    + ", group " + group + ", rows [" + rowBegin + ", " + rowEnd + "), blocks [" + blockBegin + ", "
+                    + blockEnd + ")");
+        }
+        long outPlane = (long) g.outputPlane() * BLOCK;
+        range("weights", w, 0, (long) outBlocks * g.inChannels() * g.kernelSize() * BLOCK);
+        range("bias", bias, 0, (long) outBlocks * BLOCK);
+        range("input", x, xOff, NchwcLayout.blocks(g.inChannels()) * (long) rows * cols * BLOCK);
+        range("output", y, yOff, outBlocks * outPlane);
+        if (res != null) {
+            range("residual", res, (long) yOff + resDelta, outBlocks * outPlane);
+        }
+    }
+
     private static void range(String what, float[] a, long off, long len) {
         if (off < 0 || off + len > a.length) {
             throw new IllegalArgumentException("NCHWc " + what + ": " + len + " floats from " + off + " of "

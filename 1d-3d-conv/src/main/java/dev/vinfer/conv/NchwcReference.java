@@ -97,4 +97,53 @@ final class NchwcReference {
             }
         }
     }
+
+    /** See {@link Backend#nchwcDirect}. */
+    static void direct(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x, int xOff,
+            float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin, int blockEnd,
+            float lo, float hi) {
+        int b16 = NchwcLayout.BLOCK;
+        int c = g.inChannels();
+        int m = g.outChannels();
+        int outBlocks = NchwcLayout.blocks(m);
+        int oh = g.outputDim(0);
+        int ow = g.outputDim(1);
+        int kh = g.kernel(0);
+        int kw = g.kernel(1);
+        int taps = kh * kw;
+        for (int ob = blockBegin; ob < blockEnd; ob++) {
+            int g0 = ob / group * group;
+            int ld = Math.min(group, outBlocks - g0) * b16;
+            int wb = g0 * c * taps * b16 + (ob - g0) * b16;
+            for (int oy = rowBegin; oy < rowEnd; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int o = yOff + ((ob * oh + oy) * ow + ox) * b16;
+                    for (int l = 0; l < b16; l++) {
+                        if (ob * b16 + l >= m) {
+                            y[o + l] = 0f;
+                            continue;
+                        }
+                        float s = 0f;
+                        for (int k = 0; k < c; k++) {
+                            int cb = k / b16;
+                            int kn = Math.min(b16, c - cb * b16);
+                            for (int ky = 0; ky < kh; ky++) {
+                                int r = oy * g.stride(0) + ky * g.dilation(0);
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int q = ox * g.stride(1) + kx * g.dilation(1);
+                                    int row = cb * b16 * taps + (ky * kw + kx) * kn + k % b16;
+                                    s += w[wb + row * ld + l] * x[xOff + ((cb * rows + r) * cols + q) * b16 + k % b16];
+                                }
+                            }
+                        }
+                        if (res != null) {
+                            s += res[o + l + resDelta];
+                        }
+                        s += bias[ob * b16 + l];
+                        y[o + l] = Math.min(Math.max(s, lo), hi);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -21,7 +21,7 @@ class NchwcConvTest {
     /** Pixel counts below, at and above the register tile (7 pixels; 6 before) and its multiples, real planes. */
     private static final int[] PIXELS = {1, 5, 6, 7, 8, 12, 13, 14, 15, 49, 196, 3136};
     /** Every activation kind; Clip with lo > 0 makes pad lanes nonzero unless the kernel zeroes them. */
-    private static final Epilogue[] ALL_EPILOGUES = {Epilogue.NONE, Epilogue.RELU, Epilogue.clip(0f, 6f),
+    static final Epilogue[] ALL_EPILOGUES = {Epilogue.NONE, Epilogue.RELU, Epilogue.clip(0f, 6f),
         Epilogue.clip(-0.5f, 0.25f), Epilogue.clip(0.1f, 0.6f), Epilogue.SIGMOID, Epilogue.HARD_SWISH,
         Epilogue.leakyRelu(0.1f), Epilogue.hardSigmoid(0.2f, 0.5f)};
 
@@ -285,7 +285,7 @@ class NchwcConvTest {
         assertEquals(Float.NaN, yb[yb.length - 1], what + ": wrote past the output");
     }
 
-    private static float[] blocked(int batch, int c, int spatial, float[] x) {
+    static float[] blocked(int batch, int c, int spatial, float[] x) {
         float[] b = new float[(int) NchwcLayout.length(batch, c, spatial)];
         Arrays.fill(b, Float.NaN);
         NchwcLayout.toBlocked(batch, c, spatial, x, 0, b, 0, Parallel.SERIAL);
@@ -293,7 +293,7 @@ class NchwcConvTest {
     }
 
     /** Blocked {@code actual} (from {@code off}) against NCHW {@code expected}; pad lanes must be exactly zero. */
-    private static void compare(String what, int batch, int channels, int spatial, int reduction, float[] expected,
+    static void compare(String what, int batch, int channels, int spatial, int reduction, float[] expected,
             float[] actual, int off) {
         int blocks = NchwcLayout.blocks(channels);
         float[] nchw = new float[expected.length];

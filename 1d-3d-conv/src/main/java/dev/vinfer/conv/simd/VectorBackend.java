@@ -446,6 +446,21 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public int nchwcDirectGroup(int c, int m) {
+        return NchwcDirectTiles.group();
+    }
+
+    @Override
+    public void nchwcDirect(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin,
+            int blockEnd, float lo, float hi) {
+        NchwcChecks.direct(g, rows, cols, group, w, bias, x, xOff, res, resDelta, y, yOff, rowBegin, rowEnd,
+                blockBegin, blockEnd);
+        NchwcDirectTiles.run(g, rows, cols, group, w, bias, x, xOff, res, resDelta, y, yOff, rowBegin, rowEnd,
+                blockBegin, blockEnd, lo, hi);
+    }
+
+    @Override
     public void nchwcDepthwise(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, int lanes,
             float[] src, int sOff, float[] dst, int dOff, int rowBegin, int rowEnd, float lo, float hi) {
         NchwcChecks.depthwise(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);

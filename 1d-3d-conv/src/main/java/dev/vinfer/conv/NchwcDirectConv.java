@@ -1,0 +1,302 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.NchwcLayout.BLOCK;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A 2-D convolution of one group (any kernel, stride, dilation and padding) on channel-blocked tensors
+ * ({@link NchwcLayout}): input {@code [N][ceil(C/16)][H][W][16]}, output and optional residual
+ * {@code [N][ceil(M/16)][OH][OW][16]}, computing {@code e(conv(in) + res + bias)}. Weights ({@code M x C x kH x kW},
+ * ONNX order) are packed once in the order the backend's tile reads them ({@link Backend#nchwcDirect}): per group of
+ * {@link Backend#nchwcDirectGroup} output blocks, one row of output lanes per (input block, tap, input lane).
+ *
+ * <p>Padding: a padded input first gets a zero-bordered copy ({@link #PADDED}, per calling thread, shared by the
+ * workers of one run), so the tile reads every tap without a bounds check; the copy moves the input once, against
+ * {@code C x kH x kW} multiply-adds per output value. An unpadded one is read in place.
+ *
+ * <p>The work runs in {@link Backend#nchwcDirect}: value by value on the scalar backend (the reference the vector
+ * path is tested against), in register tiles of pixels along an output row x output blocks on the vector one. Relu
+ * and Clip are applied in the kernel; other activations by a pass over each task's output after it.
+ */
+public final class NchwcDirectConv {
+    /** Multiply-adds below which a thread task is not worth its hand-off (a few microseconds). */
+    private static final long MIN_TASK_MACS = 150_000;
+
+    private final ConvGeometry g;
+    private final Backend backend;
+    private final int inBlocks;
+    private final int outBlocks;
+    /** Output blocks packed side by side ({@link Backend#nchwcDirectGroup}). */
+    private final int group;
+    /** See {@link Backend#nchwcDirect}; lanes past M zero. */
+    private final float[] packed;
+    /** {@code [outBlock][lane]}, zeros past M and without a bias. */
+    private final float[] bias;
+    private final Epilogue epilogue;
+    private final float lo;
+    private final float hi;
+    private final boolean epiloguePass;
+    /** Whether the input is copied into a zero-bordered plane first (some pad is nonzero). */
+    private final boolean padded;
+    /** The plane the kernel reads: the padded rows and columns the outputs reach, or the input's own. */
+    private final int rows;
+    private final int cols;
+
+    private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private NchwcDirectConv(ConvGeometry g, float[] w, int wOff, float[] b, Epilogue e, Backend backend) {
+        this.g = g;
+        this.backend = backend;
+        int c = g.inChannels();
+        int m = g.outChannels();
+        this.inBlocks = NchwcLayout.blocks(c);
+        this.outBlocks = NchwcLayout.blocks(m);
+        this.group = Math.max(1, backend.nchwcDirectGroup(c, m));
+        int taps = g.kernelSize();
+        this.packed = new float[Math.multiplyExact(Math.multiplyExact(outBlocks * BLOCK, c), taps)];
+        for (int o = 0; o < m; o++) {
+            int ob = o / BLOCK;
+            int g0 = ob / group * group;
+            int ld = Math.min(group, outBlocks - g0) * BLOCK;
+            int base = g0 * c * taps * BLOCK + (ob - g0) * BLOCK + o % BLOCK;
+            for (int k = 0; k < c; k++) {
+                int cb = k / BLOCK;
+                int kn = Math.min(BLOCK, c - cb * BLOCK);
+                for (int t = 0; t < taps; t++) {
+                    int row = cb * BLOCK * taps + t * kn + k % BLOCK;
+                    packed[base + row * ld] = w[wOff + (o * c + k) * taps + t];
+                }
+            }
+        }
+        this.bias = new float[outBlocks * BLOCK];
+        if (b != null) {
+            System.arraycopy(b, 0, bias, 0, m);
+        }
+        this.epilogue = e;
+        switch (e.kind()) {
+            case RELU -> {
+                lo = 0f;
+                hi = Float.POSITIVE_INFINITY;
+            }
+            case CLIP -> {
+                lo = e.min();
+                hi = e.max();
+            }
+            default -> {
+                lo = Float.NEGATIVE_INFINITY;
+                hi = Float.POSITIVE_INFINITY;
+            }
+        }
+        this.epiloguePass = switch (e.kind()) {
+            case NONE, RELU, CLIP -> false;
+            default -> true;
+        };
+        this.padded = g.padBegin(0) + g.padEnd(0) + g.padBegin(1) + g.padEnd(1) > 0;
+        this.rows = padded ? reach(0) : g.inputDim(0);
+        this.cols = padded ? reach(1) : g.inputDim(1);
+    }
+
+    /** Padded positions along axis d the outputs read: {@code (out - 1) * stride + (k - 1) * dilation + 1}. */
+    private int reach(int d) {
+        return (g.outputDim(d) - 1) * g.stride(d) + (g.kernel(d) - 1) * g.dilation(d) + 1;
+    }
+
+    /** Whether {@code g} is a convolution this kernel computes: 2-D and one group. */
+    public static boolean supports(ConvGeometry g) {
+        return g.rank() == 2 && g.group() == 1;
+    }
+
+    /**
+     * Packs {@code w} ({@code M x C x kH x kW} from {@code wOff}) and the optional bias ({@code M} values) for
+     * {@code g}.
+     */
+    public static NchwcDirectConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e) {
+        return prepare(g, w, wOff, bias, e, Kernels.backend());
+    }
+
+    /** As {@link #prepare(ConvGeometry, float[], int, float[], Epilogue)} on the given backend. */
+    public static NchwcDirectConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e,
+            Backend backend) {
+        if (!supports(g)) {
+            throw new IllegalArgumentException("NCHWc direct needs a 2-D, one-group conv: " + g);
+        }
+        NchwcChecks.weights(g, w, wOff, bias);
+        return new NchwcDirectConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
+    }
+
+    public ConvGeometry geometry() {
+        return g;
+    }
+
+    /** Floats of the blocked input, {@code N x ceil(C/16) x H x W x 16}. */
+    public long inputLength() {
+        return NchwcLayout.length(g.batch(), g.inChannels(), g.inputPlane());
+    }
+
+    /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x OH x OW x 16}. */
+    public long outputLength() {
+        return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
+    }
+
+    /**
+     * {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null. The output's lanes past M are
+     * written as zeros.
+     */
+    public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
+        NchwcPointwiseConv.check("input", in, inOff, inputLength());
+        NchwcPointwiseConv.check("output", out, outOff, outputLength());
+        if (res != null) {
+            NchwcPointwiseConv.check("residual", res, resOff, outputLength());
+        }
+        int n = g.batch();
+        if (padded) {
+            float[][] holder = PADDED.get();
+            long need = (long) n * inBlocks * rows * cols * BLOCK;
+            if (holder[0].length < need) {
+                holder[0] = new float[Math.toIntExact(need)];
+            }
+            float[] pad = holder[0];
+            pad(in, inOff, pad, p);
+            in = pad;
+            inOff = 0;
+        }
+        int oh = g.outputDim(0);
+        int groups = Math.ceilDiv(outBlocks, group);
+        // Tasks: per image, ranges of output rows, or of output groups when the plane has few rows for the threads.
+        int rowParts = 1;
+        int groupParts = 1;
+        if (p.threads() > 1) {
+            long macs = (long) g.inChannels() * g.kernelSize() * g.outChannels() * g.outputPlane();
+            int want = (int) Math.min(Math.ceilDiv(p.threads(), n), Math.max(1, macs / MIN_TASK_MACS));
+            if (want > 1) {
+                if (oh >= 4 * want || groups < want) {
+                    rowParts = Math.min(want, oh);
+                } else {
+                    groupParts = Math.min(want, groups);
+                }
+            }
+        }
+        Rows call = spare.getAndSet(null);
+        if (call == null) {
+            call = new Rows();
+        }
+        call.x = in;
+        call.xBase = inOff;
+        call.out = out;
+        call.outOff = outOff;
+        call.res = res;
+        call.resOff = resOff;
+        call.frow = rowParts;
+        call.fgp = groupParts;
+        try {
+            p.forEach(n * rowParts * groupParts, call);
+        } finally {
+            call.x = null;
+            call.out = null;
+            call.res = null;
+            spare.set(call);
+        }
+    }
+
+    /** A spare {@link Rows}: a steady run allocates no task object; a second concurrent run makes its own. */
+    private final AtomicReference<Rows> spare = new AtomicReference<>();
+
+    /** One task of {@link #run}: an output row range and output-group range of one image. */
+    private final class Rows implements Parallel.Task {
+        float[] x;
+        int xBase;
+        float[] out;
+        int outOff;
+        float[] res;
+        int resOff;
+        int frow;
+        int fgp;
+
+        @Override
+        public void run(int t) {
+            int oh = g.outputDim(0);
+            int ow = g.outputDim(1);
+            int m = g.outChannels();
+            int groups = Math.ceilDiv(outBlocks, group);
+            int parts = frow * fgp;
+            int img = t / parts;
+            int rp = t % parts / fgp;
+            int gp = t % fgp;
+            int r0 = (int) ((long) oh * rp / frow);
+            int r1 = (int) ((long) oh * (rp + 1) / frow);
+            int b0 = (int) ((long) groups * gp / fgp) * group;
+            int b1 = Math.min(outBlocks, (int) ((long) groups * (gp + 1) / fgp) * group);
+            if (r0 >= r1 || b0 >= b1) {
+                return;
+            }
+            int xOff = xBase + img * inBlocks * rows * cols * BLOCK;
+            int yOff = outOff + img * outBlocks * oh * ow * BLOCK;
+            int resDelta = res == null ? 0 : resOff - outOff;
+            backend.nchwcDirect(g, rows, cols, group, packed, bias, x, xOff, res, resDelta, out, yOff, r0, r1, b0, b1,
+                    lo, hi);
+            if (epiloguePass) {
+                for (int ob = b0; ob < b1; ob++) {
+                    int lanes = Math.min(BLOCK, m - ob * BLOCK);
+                    for (int px = r0 * ow; px < r1 * ow; px++) {
+                        int o = yOff + (ob * oh * ow + px) * BLOCK;
+                        for (int l = 0; l < lanes; l++) {
+                            out[o + l] = epilogue.apply(out[o + l]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The input into the zero-bordered {@code [N][Cb][rows][cols][16]} plane {@code pad}. */
+    private void pad(float[] in, int inOff, float[] pad, Parallel p) {
+        Pad call = sparePad.getAndSet(null);
+        if (call == null) {
+            call = new Pad();
+        }
+        call.in = in;
+        call.inOff = inOff;
+        call.pad = pad;
+        try {
+            p.forEach(g.batch() * inBlocks, call);
+        } finally {
+            call.in = null;
+            call.pad = null;
+            sparePad.set(call);
+        }
+    }
+
+    private final AtomicReference<Pad> sparePad = new AtomicReference<>();
+
+    /** One (image, block) plane of {@link #pad}. */
+    private final class Pad implements Parallel.Task {
+        float[] in;
+        int inOff;
+        float[] pad;
+
+        @Override
+        public void run(int t) {
+            int ih = g.inputDim(0);
+            int iw = g.inputDim(1);
+            int top = g.padBegin(0);
+            int left = g.padBegin(1);
+            int src = inOff + t * ih * iw * BLOCK;
+            int dst = t * rows * cols * BLOCK;
+            // Columns [q0, q1) of a padded row hold input columns [q0 - left, q1 - left); the rest are zero.
+            int q0 = Math.min(cols, left);
+            int q1 = Math.min(cols, left + iw);
+            for (int r = 0; r < rows; r++, dst += cols * BLOCK) {
+                int iy = r - top;
+                if (iy < 0 || iy >= ih || q0 >= q1) {
+                    Arrays.fill(pad, dst, dst + cols * BLOCK, 0f);
+                    continue;
+                }
+                Arrays.fill(pad, dst, dst + q0 * BLOCK, 0f);
+                System.arraycopy(in, src + iy * iw * BLOCK, pad, dst + q0 * BLOCK, (q1 - q0) * BLOCK);
+                Arrays.fill(pad, dst + q1 * BLOCK, dst + cols * BLOCK, 0f);
+            }
+        }
+    }
+}

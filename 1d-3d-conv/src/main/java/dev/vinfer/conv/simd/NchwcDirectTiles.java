@@ -1,0 +1,402 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.L;
+import static dev.vinfer.conv.simd.MicroKernel.S;
+
+import dev.vinfer.conv.ConvGeometry;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The 2-D convolution on channel-blocked (NCHWc) tensors ({@code dev.vinfer.conv.NchwcDirectConv}) on an input the
+ * caller padded: a register tile of {@link #R} output pixels along one output row x 2 (or 1) output vectors runs
+ * over the input blocks, the kernel taps and the 16 lanes of each block; per step one weight vector per output
+ * vector (packed in the order read, {@code dev.vinfer.conv.Backend#nchwcDirect}) and one broadcast input value per
+ * pixel, the pixels {@code stride * 16} floats apart in the padded row. The residual, bias and clamp (Relu/Clip)
+ * are applied in registers before the one store.
+ *
+ * <p>Order of the loops: bands of output rows whose input stays in L2 ({@link #BAND_FLOATS}), then output groups,
+ * then the band's rows and their tiles, so a group's weights ({@code C x taps x 32} floats) are re-read from L1/L2
+ * per tile and from memory once per band. A row's tail shorter than a tile runs the same tile code with the missing
+ * pixels reading the last real pixel again and not stored.
+ *
+ * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
+ */
+final class NchwcDirectTiles {
+    /** Output pixels per register tile: 7 x 2 vectors, the pointwise kernel's tile; 28, 14 and 7 wide rows fit. */
+    static final int R = 7;
+    private static final int BLOCK = 16;
+    /** Input floats of a band of output rows, kept in L2 while every output group runs over the band. */
+    private static final int BAND_FLOATS = 64 * 1024;
+
+    private NchwcDirectTiles() {
+    }
+
+    /** Output blocks per packed weight group: 2 at 16 lanes (the 7 x 2 tile), 1 (two 8-lane vectors) at 8. */
+    static int group() {
+        return L < 16 ? 1 : 2;
+    }
+
+    /** See {@code dev.vinfer.conv.Backend#nchwcDirect}; arguments checked by the caller. */
+    static void run(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x, int xOff,
+            float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin, int blockEnd,
+            float lo, float hi) {
+        int c = g.inChannels();
+        int outChannels = g.outChannels();
+        int outBlocks = Math.ceilDiv(outChannels, BLOCK);
+        int oh = g.outputDim(0);
+        int ow = g.outputDim(1);
+        int taps = g.kernelSize();
+        int outPlane = oh * ow * BLOCK;
+        int rowFloats = cols * BLOCK;
+        int sh = g.stride(0);
+        int step = g.stride(1) * BLOCK;
+        boolean clamp = lo > Float.NEGATIVE_INFINITY || hi < Float.POSITIVE_INFINITY;
+        int band = Math.max(1, BAND_FLOATS / (Math.ceilDiv(c, BLOCK) * sh * rowFloats));
+        for (int r0 = rowBegin; r0 < rowEnd; r0 += band) {
+            int r1 = Math.min(rowEnd, r0 + band);
+            for (int gb = blockBegin; gb < blockEnd; gb += group) {
+                int nb = Math.min(group, outBlocks - gb);
+                int ld = nb * BLOCK;
+                int vecs = ld / L;
+                int v = 0;
+                while (v < vecs) {
+                    int take = vecs - v >= 2 ? 2 : 1;
+                    int col = v * L;
+                    int wOff = gb * c * taps * BLOCK + col;
+                    int bOff = gb * BLOCK + col;
+                    int o0 = (gb + col / BLOCK) * outPlane + col % BLOCK;
+                    int d1 = (gb + (col + L) / BLOCK) * outPlane + (col + L) % BLOCK - o0;
+                    // Channels from this tile's first column to the last real one: fewer than its width means pad
+                    // lanes, zeroed after the store (their weights are zero, but Clip(lo > 0) or an infinite input
+                    // would make them nonzero).
+                    int valid = outChannels - (gb * BLOCK + col);
+                    for (int oy = r0; oy < r1; oy++) {
+                        int xr = xOff + oy * sh * rowFloats;
+                        for (int ox = 0; ox < ow; ox += R) {
+                            int n = Math.min(R, ow - ox);
+                            int xo = xr + ox * step;
+                            int yo = yOff + o0 + (oy * ow + ox) * BLOCK;
+                            if (take == 2) {
+                                tile2(g, rows, rowFloats, w, wOff, ld, x, xo, step, n, bias, bOff, res, resDelta, y,
+                                        yo, d1, clamp, lo, hi);
+                            } else {
+                                tile1(g, rows, rowFloats, w, wOff, ld, x, xo, step, n, bias, bOff, res, resDelta, y,
+                                        yo, clamp, lo, hi);
+                            }
+                            if (valid < take * L) {
+                                zeroPad(valid, take, y, yo, d1, n);
+                            }
+                        }
+                    }
+                    v += take;
+                }
+            }
+        }
+    }
+
+    /** Zeroes the lanes from {@code valid} on of a tile's {@code take} vectors for its n pixels. */
+    private static void zeroPad(int valid, int take, float[] y, int yo, int d1, int n) {
+        for (int v = Math.max(0, valid / L); v < take; v++) {
+            int d = v == 0 ? 0 : d1;
+            int from = Math.max(0, valid - v * L);
+            for (int j = 0; j < n; j++) {
+                int o = yo + d + j * BLOCK;
+                Arrays.fill(y, o + from, o + L, 0f);
+            }
+        }
+    }
+
+    /** Seven pixels x two output vectors (14 accumulators). Pixel j reads the padded input {@code j * step} floats after pixel 0. */
+    private static void tile2(ConvGeometry g, int rows, int rowFloats, float[] w, int wOff, int ld, float[] x,
+            int xOff, int step, int n, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff,
+            int d1, boolean clamp, float lo, float hi) {
+        int c = g.inChannels();
+        int kh = g.kernel(0);
+        int kw = g.kernel(1);
+        int dy = g.dilation(0) * rowFloats;
+        int dx = g.dilation(1) * BLOCK;
+        int blockFloats = rows * rowFloats;
+        int q1 = Math.min(1, n - 1) * step;
+        int q2 = Math.min(2, n - 1) * step;
+        int q3 = Math.min(3, n - 1) * step;
+        int q4 = Math.min(4, n - 1) * step;
+        int q5 = Math.min(5, n - 1) * step;
+        int q6 = Math.min(6, n - 1) * step;
+        FloatVector a00 = FloatVector.zero(S);
+        FloatVector a01 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a20 = a00;
+        FloatVector a21 = a00;
+        FloatVector a30 = a00;
+        FloatVector a31 = a00;
+        FloatVector a40 = a00;
+        FloatVector a41 = a00;
+        FloatVector a50 = a00;
+        FloatVector a51 = a00;
+        FloatVector a60 = a00;
+        FloatVector a61 = a00;
+        int wi = wOff;
+        for (int k0 = 0; k0 < c; k0 += BLOCK) {
+            // Per block of 16 input channels and tap, a loop of (at most) 16 the same for every layer: the compiled
+            // loop then does not depend on which layer's channel count the JIT profiled first.
+            int kn = Math.min(BLOCK, c - k0);
+            int xb = xOff + (k0 >> 4) * blockFloats;
+            for (int ky = 0; ky < kh; ky++) {
+                int xr = xb + ky * dy;
+                for (int kx = 0; kx < kw; kx++) {
+                    int xt = xr + kx * dx;
+                    for (int kk = 0; kk < kn; kk++) {
+                        int wk = wi + kk * ld;
+                        FloatVector w0 = FloatVector.fromArray(S, w, wk);
+                        FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
+                        int xi = xt + kk;
+                        FloatVector b = FloatVector.broadcast(S, x[xi]);
+                        a00 = b.fma(w0, a00);
+                        a01 = b.fma(w1, a01);
+                        b = FloatVector.broadcast(S, x[xi + q1]);
+                        a10 = b.fma(w0, a10);
+                        a11 = b.fma(w1, a11);
+                        b = FloatVector.broadcast(S, x[xi + q2]);
+                        a20 = b.fma(w0, a20);
+                        a21 = b.fma(w1, a21);
+                        b = FloatVector.broadcast(S, x[xi + q3]);
+                        a30 = b.fma(w0, a30);
+                        a31 = b.fma(w1, a31);
+                        b = FloatVector.broadcast(S, x[xi + q4]);
+                        a40 = b.fma(w0, a40);
+                        a41 = b.fma(w1, a41);
+                        b = FloatVector.broadcast(S, x[xi + q5]);
+                        a50 = b.fma(w0, a50);
+                        a51 = b.fma(w1, a51);
+                        b = FloatVector.broadcast(S, x[xi + q6]);
+                        a60 = b.fma(w0, a60);
+                        a61 = b.fma(w1, a61);
+                    }
+                    wi += kn * ld;
+                }
+            }
+        }
+        int o0 = yOff;
+        int o1 = yOff + d1;
+        if (res != null) {
+            // Pixels past n read the last real pixel's residual again (in bounds) and are not stored.
+            int p1 = Math.min(1, n - 1) * BLOCK;
+            int p2 = Math.min(2, n - 1) * BLOCK;
+            int p3 = Math.min(3, n - 1) * BLOCK;
+            int p4 = Math.min(4, n - 1) * BLOCK;
+            int p5 = Math.min(5, n - 1) * BLOCK;
+            int p6 = Math.min(6, n - 1) * BLOCK;
+            int r0 = o0 + resDelta;
+            int r1 = o1 + resDelta;
+            a00 = a00.add(FloatVector.fromArray(S, res, r0));
+            a01 = a01.add(FloatVector.fromArray(S, res, r1));
+            a10 = a10.add(FloatVector.fromArray(S, res, r0 + p1));
+            a11 = a11.add(FloatVector.fromArray(S, res, r1 + p1));
+            a20 = a20.add(FloatVector.fromArray(S, res, r0 + p2));
+            a21 = a21.add(FloatVector.fromArray(S, res, r1 + p2));
+            a30 = a30.add(FloatVector.fromArray(S, res, r0 + p3));
+            a31 = a31.add(FloatVector.fromArray(S, res, r1 + p3));
+            a40 = a40.add(FloatVector.fromArray(S, res, r0 + p4));
+            a41 = a41.add(FloatVector.fromArray(S, res, r1 + p4));
+            a50 = a50.add(FloatVector.fromArray(S, res, r0 + p5));
+            a51 = a51.add(FloatVector.fromArray(S, res, r1 + p5));
+            a60 = a60.add(FloatVector.fromArray(S, res, r0 + p6));
+            a61 = a61.add(FloatVector.fromArray(S, res, r1 + p6));
+        }
+        FloatVector b0 = FloatVector.fromArray(S, bias, bOff);
+        FloatVector b1 = FloatVector.fromArray(S, bias, bOff + L);
+        a00 = a00.add(b0);
+        a01 = a01.add(b1);
+        a10 = a10.add(b0);
+        a11 = a11.add(b1);
+        a20 = a20.add(b0);
+        a21 = a21.add(b1);
+        a30 = a30.add(b0);
+        a31 = a31.add(b1);
+        a40 = a40.add(b0);
+        a41 = a41.add(b1);
+        a50 = a50.add(b0);
+        a51 = a51.add(b1);
+        a60 = a60.add(b0);
+        a61 = a61.add(b1);
+        if (clamp) {
+            // min(max(v, lo), hi) by compare and blend (NaN stays NaN), written out: a helper C2 did not inline would
+            // box its vectors.
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
+            a00 = a00.blend(l, a00.compare(VectorOperators.LT, l));
+            a01 = a01.blend(l, a01.compare(VectorOperators.LT, l));
+            a10 = a10.blend(l, a10.compare(VectorOperators.LT, l));
+            a11 = a11.blend(l, a11.compare(VectorOperators.LT, l));
+            a20 = a20.blend(l, a20.compare(VectorOperators.LT, l));
+            a21 = a21.blend(l, a21.compare(VectorOperators.LT, l));
+            a30 = a30.blend(l, a30.compare(VectorOperators.LT, l));
+            a31 = a31.blend(l, a31.compare(VectorOperators.LT, l));
+            a40 = a40.blend(l, a40.compare(VectorOperators.LT, l));
+            a41 = a41.blend(l, a41.compare(VectorOperators.LT, l));
+            a50 = a50.blend(l, a50.compare(VectorOperators.LT, l));
+            a51 = a51.blend(l, a51.compare(VectorOperators.LT, l));
+            a60 = a60.blend(l, a60.compare(VectorOperators.LT, l));
+            a61 = a61.blend(l, a61.compare(VectorOperators.LT, l));
+            a00 = a00.blend(h, a00.compare(VectorOperators.GT, h));
+            a01 = a01.blend(h, a01.compare(VectorOperators.GT, h));
+            a10 = a10.blend(h, a10.compare(VectorOperators.GT, h));
+            a11 = a11.blend(h, a11.compare(VectorOperators.GT, h));
+            a20 = a20.blend(h, a20.compare(VectorOperators.GT, h));
+            a21 = a21.blend(h, a21.compare(VectorOperators.GT, h));
+            a30 = a30.blend(h, a30.compare(VectorOperators.GT, h));
+            a31 = a31.blend(h, a31.compare(VectorOperators.GT, h));
+            a40 = a40.blend(h, a40.compare(VectorOperators.GT, h));
+            a41 = a41.blend(h, a41.compare(VectorOperators.GT, h));
+            a50 = a50.blend(h, a50.compare(VectorOperators.GT, h));
+            a51 = a51.blend(h, a51.compare(VectorOperators.GT, h));
+            a60 = a60.blend(h, a60.compare(VectorOperators.GT, h));
+            a61 = a61.blend(h, a61.compare(VectorOperators.GT, h));
+        }
+        a00.intoArray(y, o0);
+        a01.intoArray(y, o1);
+        if (n > 1) {
+            a10.intoArray(y, o0 + 1 * BLOCK);
+            a11.intoArray(y, o1 + 1 * BLOCK);
+        }
+        if (n > 2) {
+            a20.intoArray(y, o0 + 2 * BLOCK);
+            a21.intoArray(y, o1 + 2 * BLOCK);
+        }
+        if (n > 3) {
+            a30.intoArray(y, o0 + 3 * BLOCK);
+            a31.intoArray(y, o1 + 3 * BLOCK);
+        }
+        if (n > 4) {
+            a40.intoArray(y, o0 + 4 * BLOCK);
+            a41.intoArray(y, o1 + 4 * BLOCK);
+        }
+        if (n > 5) {
+            a50.intoArray(y, o0 + 5 * BLOCK);
+            a51.intoArray(y, o1 + 5 * BLOCK);
+        }
+        if (n > 6) {
+            a60.intoArray(y, o0 + 6 * BLOCK);
+            a61.intoArray(y, o1 + 6 * BLOCK);
+        }
+    }
+
+    /** Seven pixels x one output vector (a group's odd last vector). Pixel j reads the padded input {@code j * step} floats after pixel 0. */
+    private static void tile1(ConvGeometry g, int rows, int rowFloats, float[] w, int wOff, int ld, float[] x,
+            int xOff, int step, int n, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff,
+            boolean clamp, float lo, float hi) {
+        int c = g.inChannels();
+        int kh = g.kernel(0);
+        int kw = g.kernel(1);
+        int dy = g.dilation(0) * rowFloats;
+        int dx = g.dilation(1) * BLOCK;
+        int blockFloats = rows * rowFloats;
+        int q1 = Math.min(1, n - 1) * step;
+        int q2 = Math.min(2, n - 1) * step;
+        int q3 = Math.min(3, n - 1) * step;
+        int q4 = Math.min(4, n - 1) * step;
+        int q5 = Math.min(5, n - 1) * step;
+        int q6 = Math.min(6, n - 1) * step;
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        int wi = wOff;
+        for (int k0 = 0; k0 < c; k0 += BLOCK) {
+            // Per block of 16 input channels and tap, a loop of (at most) 16 the same for every layer: the compiled
+            // loop then does not depend on which layer's channel count the JIT profiled first.
+            int kn = Math.min(BLOCK, c - k0);
+            int xb = xOff + (k0 >> 4) * blockFloats;
+            for (int ky = 0; ky < kh; ky++) {
+                int xr = xb + ky * dy;
+                for (int kx = 0; kx < kw; kx++) {
+                    int xt = xr + kx * dx;
+                    for (int kk = 0; kk < kn; kk++) {
+                        int wk = wi + kk * ld;
+                        FloatVector w0 = FloatVector.fromArray(S, w, wk);
+                        int xi = xt + kk;
+                        a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
+                        a1 = FloatVector.broadcast(S, x[xi + q1]).fma(w0, a1);
+                        a2 = FloatVector.broadcast(S, x[xi + q2]).fma(w0, a2);
+                        a3 = FloatVector.broadcast(S, x[xi + q3]).fma(w0, a3);
+                        a4 = FloatVector.broadcast(S, x[xi + q4]).fma(w0, a4);
+                        a5 = FloatVector.broadcast(S, x[xi + q5]).fma(w0, a5);
+                        a6 = FloatVector.broadcast(S, x[xi + q6]).fma(w0, a6);
+                    }
+                    wi += kn * ld;
+                }
+            }
+        }
+        int o0 = yOff;
+        if (res != null) {
+            // Pixels past n read the last real pixel's residual again (in bounds) and are not stored.
+            int p1 = Math.min(1, n - 1) * BLOCK;
+            int p2 = Math.min(2, n - 1) * BLOCK;
+            int p3 = Math.min(3, n - 1) * BLOCK;
+            int p4 = Math.min(4, n - 1) * BLOCK;
+            int p5 = Math.min(5, n - 1) * BLOCK;
+            int p6 = Math.min(6, n - 1) * BLOCK;
+            int r0 = o0 + resDelta;
+            a0 = a0.add(FloatVector.fromArray(S, res, r0));
+            a1 = a1.add(FloatVector.fromArray(S, res, r0 + p1));
+            a2 = a2.add(FloatVector.fromArray(S, res, r0 + p2));
+            a3 = a3.add(FloatVector.fromArray(S, res, r0 + p3));
+            a4 = a4.add(FloatVector.fromArray(S, res, r0 + p4));
+            a5 = a5.add(FloatVector.fromArray(S, res, r0 + p5));
+            a6 = a6.add(FloatVector.fromArray(S, res, r0 + p6));
+        }
+        FloatVector b0 = FloatVector.fromArray(S, bias, bOff);
+        a0 = a0.add(b0);
+        a1 = a1.add(b0);
+        a2 = a2.add(b0);
+        a3 = a3.add(b0);
+        a4 = a4.add(b0);
+        a5 = a5.add(b0);
+        a6 = a6.add(b0);
+        if (clamp) {
+            // min(max(v, lo), hi) by compare and blend (NaN stays NaN), written out: a helper C2 did not inline would
+            // box its vectors.
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
+            a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+            a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+            a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+            a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+            a4 = a4.blend(l, a4.compare(VectorOperators.LT, l));
+            a5 = a5.blend(l, a5.compare(VectorOperators.LT, l));
+            a6 = a6.blend(l, a6.compare(VectorOperators.LT, l));
+            a0 = a0.blend(h, a0.compare(VectorOperators.GT, h));
+            a1 = a1.blend(h, a1.compare(VectorOperators.GT, h));
+            a2 = a2.blend(h, a2.compare(VectorOperators.GT, h));
+            a3 = a3.blend(h, a3.compare(VectorOperators.GT, h));
+            a4 = a4.blend(h, a4.compare(VectorOperators.GT, h));
+            a5 = a5.blend(h, a5.compare(VectorOperators.GT, h));
+            a6 = a6.blend(h, a6.compare(VectorOperators.GT, h));
+        }
+        a0.intoArray(y, o0);
+        if (n > 1) {
+            a1.intoArray(y, o0 + 1 * BLOCK);
+        }
+        if (n > 2) {
+            a2.intoArray(y, o0 + 2 * BLOCK);
+        }
+        if (n > 3) {
+            a3.intoArray(y, o0 + 3 * BLOCK);
+        }
+        if (n > 4) {
+            a4.intoArray(y, o0 + 4 * BLOCK);
+        }
+        if (n > 5) {
+            a5.intoArray(y, o0 + 5 * BLOCK);
+        }
+        if (n > 6) {
+            a6.intoArray(y, o0 + 6 * BLOCK);
+        }
+    }
+}
