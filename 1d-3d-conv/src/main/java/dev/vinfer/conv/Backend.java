@@ -512,4 +512,26 @@ public interface Backend {
             float[] src, int sOff, float[] dst, int dOff, int rowBegin, int rowEnd, float lo, float hi) {
         NchwcReference.depthwise(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd, lo, hi);
     }
+
+    /**
+     * Output rows {@code [rowBegin, rowEnd)} of the NCHWc max pool {@code pool} for one image's one block: input
+     * {@code [H][W][16]} at {@code src[sOff]}, output {@code [OH][OW][16]} at {@code dst[dOff]}; per lane the largest
+     * tap inside the input that is not NaN (taps in row-major order, the first of equal maxima), NaN when every
+     * such tap is NaN, -inf when none is inside; lanes from {@code lanes} on written as zero.
+     */
+    default void nchwcMaxPool(NchwcMaxPool pool, int lanes, float[] src, int sOff, float[] dst, int dOff,
+            int rowBegin, int rowEnd) {
+        NchwcChecks.maxPool(pool, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);
+        NchwcReference.maxPool(pool, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);
+    }
+
+    /**
+     * GlobalAveragePool of one blocked image: {@code dst[dOff + c]} = the sum of channel c over its {@code spatial}
+     * positions (block {@code c / 16} at {@code src[sOff + (c / 16) * spatial * 16]}), summed in float in position
+     * order, divided by {@code spatial}, for {@code c < channels}.
+     */
+    default void nchwcAverage(int channels, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        NchwcChecks.average(channels, spatial, src, sOff, dst, dOff);
+        NchwcReference.average(channels, spatial, src, sOff, dst, dOff);
+    }
 }

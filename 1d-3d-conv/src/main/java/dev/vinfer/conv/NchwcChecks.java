@@ -56,6 +56,26 @@ public final class NchwcChecks {
         range("output", dst, dOff, (long) g.outputPlane() * BLOCK);
     }
 
+    /** The arguments of {@link Backend#nchwcMaxPool}. */
+    public static void maxPool(NchwcMaxPool pool, int lanes, float[] src, int sOff, float[] dst, int dOff,
+            int rowBegin, int rowEnd) {
+        if (lanes < 1 || lanes > BLOCK || rowBegin < 0 || rowBegin > rowEnd || rowEnd > pool.outH()) {
+            throw new IllegalArgumentException("NCHWc max pool: " + pool + ", " + lanes + " lanes, rows [" + rowBegin
+                    + ", " + rowEnd + ")");
+        }
+        range("input", src, sOff, (long) pool.inH() * pool.inW() * BLOCK);
+        range("output", dst, dOff, (long) pool.outH() * pool.outW() * BLOCK);
+    }
+
+    /** The arguments of {@link Backend#nchwcAverage}. */
+    public static void average(int channels, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        if (channels < 1 || spatial < 1) {
+            throw new IllegalArgumentException("NCHWc average of " + channels + " channels x " + spatial);
+        }
+        range("input", src, sOff, (long) NchwcLayout.blocks(channels) * spatial * BLOCK);
+        range("output", dst, dOff, channels);
+    }
+
     /** The arguments of {@link Backend#nchwcDirect}. */
     public static void direct(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x,
             int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin,

@@ -146,4 +146,62 @@ final class NchwcReference {
             }
         }
     }
+
+    /** See {@link Backend#nchwcMaxPool}. */
+    static void maxPool(NchwcMaxPool pool, int lanes, float[] src, int sOff, float[] dst, int dOff, int rowBegin,
+            int rowEnd) {
+        int b16 = NchwcLayout.BLOCK;
+        int ih = pool.inH();
+        int iw = pool.inW();
+        int ow = pool.outW();
+        for (int y = rowBegin; y < rowEnd; y++) {
+            for (int x = 0; x < ow; x++) {
+                int o = dOff + (y * ow + x) * b16;
+                for (int l = 0; l < b16; l++) {
+                    dst[o + l] = l < lanes ? window(pool, src, sOff + l, y, x) : 0f;
+                }
+            }
+        }
+    }
+
+    /** The max pool of one lane ({@code src[lane + (row * W + col) * 16]}) at output (y, x), ONNX semantics. */
+    static float window(NchwcMaxPool pool, float[] src, int lane, int y, int x) {
+        int b16 = NchwcLayout.BLOCK;
+        float best = Float.NEGATIVE_INFINITY;
+        boolean inside = false;
+        boolean number = false;
+        for (int ky = 0; ky < pool.kernelH(); ky++) {
+            int yy = y * pool.strideH() - pool.padTop() + ky * pool.dilationH();
+            if (yy < 0 || yy >= pool.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < pool.kernelW(); kx++) {
+                int xx = x * pool.strideW() - pool.padLeft() + kx * pool.dilationW();
+                if (xx < 0 || xx >= pool.inW()) {
+                    continue;
+                }
+                float v = src[lane + (yy * pool.inW() + xx) * b16];
+                inside = true;
+                if (v == v) {
+                    number = true;
+                    if (v > best) {
+                        best = v;
+                    }
+                }
+            }
+        }
+        return inside && !number ? Float.NaN : best;
+    }
+
+    /** See {@link Backend#nchwcAverage}. */
+    static void average(int channels, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        int b16 = NchwcLayout.BLOCK;
+        for (int c = 0; c < channels; c++) {
+            float s = 0f;
+            for (int p = 0, i = sOff + (c / b16) * spatial * b16 + c % b16; p < spatial; p++, i += b16) {
+                s += src[i];
+            }
+            dst[dOff + c] = s / spatial;
+        }
+    }
 }

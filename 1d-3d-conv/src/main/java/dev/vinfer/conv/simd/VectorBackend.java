@@ -13,6 +13,7 @@ import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
 import dev.vinfer.conv.NchwcChecks;
+import dev.vinfer.conv.NchwcMaxPool;
 import dev.vinfer.conv.PackedMatrix;
 import dev.vinfer.conv.PanelGemm;
 import dev.vinfer.conv.PoolChecks;
@@ -465,6 +466,19 @@ public final class VectorBackend implements Backend {
             float[] src, int sOff, float[] dst, int dOff, int rowBegin, int rowEnd, float lo, float hi) {
         NchwcChecks.depthwise(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);
         NchwcDepthwiseRows.plane(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd, lo, hi);
+    }
+
+    @Override
+    public void nchwcMaxPool(NchwcMaxPool pool, int lanes, float[] src, int sOff, float[] dst, int dOff,
+            int rowBegin, int rowEnd) {
+        NchwcChecks.maxPool(pool, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);
+        NchwcMaxPoolRows.plane(pool, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);
+    }
+
+    @Override
+    public void nchwcAverage(int channels, int spatial, float[] src, int sOff, float[] dst, int dOff) {
+        NchwcChecks.average(channels, spatial, src, sOff, dst, dOff);
+        NchwcAverage.image(channels, spatial, src, sOff, dst, dOff);
     }
 
     /** Store offsets of a 16-position tile of NCHWc: position p's block at {@code 16 p}. */
