@@ -148,13 +148,22 @@ final class NchwcMaxPoolRows {
         }
     }
 
-    /** One output row: per position the max of ring rows {@code offs[0, nk)}, -inf if none. */
+    /**
+     * One output row: per position the max of ring rows {@code offs[0, nk)}, -inf if none. Ring rows hold no NaN, so
+     * the first row starts the maximum (one compare fewer than from -inf).
+     */
     private static void down(float[] rows, int[] offs, int nk, int half, int ow, float[] dst, int d) {
-        FloatVector ninf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        if (nk == 0) {
+            for (int o = d + half; o < d + ow * BLOCK; o += BLOCK) {
+                Arrays.fill(dst, o, o + L, Float.NEGATIVE_INFINITY);
+            }
+            return;
+        }
+        int first = offs[0];
         for (int x = 0; x < ow; x++) {
             int o = x * BLOCK + half;
-            FloatVector a = ninf;
-            for (int i = 0; i < nk; i++) {
+            FloatVector a = FloatVector.fromArray(S, rows, first + o);
+            for (int i = 1; i < nk; i++) {
                 FloatVector v = FloatVector.fromArray(S, rows, offs[i] + o);
                 a = a.blend(v, v.compare(VectorOperators.GT, a));
             }
