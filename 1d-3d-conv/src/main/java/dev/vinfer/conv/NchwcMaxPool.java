@@ -12,7 +12,8 @@ import static dev.vinfer.conv.NchwcLayout.BLOCK;
  * tap inside the input gives -inf. The output's lanes past C are written as zeros.
  *
  * <p>The work runs in {@link Backend#nchwcMaxPool}, per (image, block) plane and range of output rows: value by
- * value on the scalar backend (the reference), a vector per output position and tap on the vector one. Why blocked:
+ * value on the scalar backend (the reference); on the vector one a position's 16 channels are one vector, each
+ * input row pooled along W once and the output rows taken down those (simd {@code NchwcMaxPoolRows}). Why blocked:
  * SqueezeNet's fire modules are 1x1 convolutions that already run blocked; a pool between them in NCHW would cost
  * two reorders.
  */
