@@ -21,6 +21,11 @@ import jdk.incubator.vector.VectorOperators;
  * per tile and from memory once per band. A row's tail shorter than a tile runs the same tile code with the missing
  * pixels reading the last real pixel again and not stored.
  *
+ * <p>A tile's weight rows are {@code ld} apart, which is {@code 2 L} for {@link #tile2} and {@code L} for
+ * {@link #tile1} at 16 lanes (groups of 2 blocks, a last odd block alone) and {@code 2 L} at 8 (one block of two
+ * vectors): the tiles use those constants, which C2 folds into the addressing (4-8% in one paired run, within
+ * noise), and {@code ld} itself only at narrower vectors.
+ *
  * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
  */
 final class NchwcDirectTiles {
@@ -141,6 +146,8 @@ final class NchwcDirectTiles {
         int sw = g.stride(1);
         int blockFloats = rows * rowFloats;
         int kEnd = Math.min(c, kb1 * BLOCK);
+        // 2 L at 16 and 8 lanes, a constant C2 folds (narrower vectors: the packed width)
+        int ldc = L >= 8 ? 2 * L : ld;
         int q1 = Math.min(1, n - 1) * BLOCK;
         int q2 = Math.min(2, n - 1) * BLOCK;
         int q3 = Math.min(3, n - 1) * BLOCK;
@@ -193,7 +200,7 @@ final class NchwcDirectTiles {
                         int u = kx * dw;
                         int xt = xr + (u % sw * pc + u / sw) * BLOCK;
                         for (int kk = 0; kk < kn; kk++) {
-                            int wk = wi + kk * ld;
+                            int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
                             int xi = xt + kk;
@@ -219,7 +226,7 @@ final class NchwcDirectTiles {
                             a60 = b.fma(w0, a60);
                             a61 = b.fma(w1, a61);
                         }
-                        wi += kn * ld;
+                        wi += kn * ldc;
                     }
                 }
             }
@@ -236,7 +243,7 @@ final class NchwcDirectTiles {
                         int u = kx * dw;
                         int xt = xr + (u % sw * pc + u / sw) * BLOCK;
                         for (int kk = 0; kk < kn; kk++) {
-                            int wk = wi + kk * ld;
+                            int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
                             int xi = xt + kk;
@@ -262,7 +269,7 @@ final class NchwcDirectTiles {
                             a60 = b.fma(w0, a60);
                             a61 = b.fma(w1, a61);
                         }
-                        wi += kn * ld;
+                        wi += kn * ldc;
                     }
                 }
             }
@@ -380,6 +387,7 @@ final class NchwcDirectTiles {
         int sw = g.stride(1);
         int blockFloats = rows * rowFloats;
         int kEnd = Math.min(c, kb1 * BLOCK);
+        int ldc = L >= 16 ? L : ld;
         int q1 = Math.min(1, n - 1) * BLOCK;
         int q2 = Math.min(2, n - 1) * BLOCK;
         int q3 = Math.min(3, n - 1) * BLOCK;
@@ -416,7 +424,7 @@ final class NchwcDirectTiles {
                         int u = kx * dw;
                         int xt = xr + (u % sw * pc + u / sw) * BLOCK;
                         for (int kk = 0; kk < kn; kk++) {
-                            int wk = wi + kk * ld;
+                            int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             int xi = xt + kk;
                             a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
@@ -427,7 +435,7 @@ final class NchwcDirectTiles {
                             a5 = FloatVector.broadcast(S, x[xi + 80]).fma(w0, a5);
                             a6 = FloatVector.broadcast(S, x[xi + 96]).fma(w0, a6);
                         }
-                        wi += kn * ld;
+                        wi += kn * ldc;
                     }
                 }
             }
@@ -444,7 +452,7 @@ final class NchwcDirectTiles {
                         int u = kx * dw;
                         int xt = xr + (u % sw * pc + u / sw) * BLOCK;
                         for (int kk = 0; kk < kn; kk++) {
-                            int wk = wi + kk * ld;
+                            int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             int xi = xt + kk;
                             a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
@@ -455,7 +463,7 @@ final class NchwcDirectTiles {
                             a5 = FloatVector.broadcast(S, x[xi + q5]).fma(w0, a5);
                             a6 = FloatVector.broadcast(S, x[xi + q6]).fma(w0, a6);
                         }
-                        wi += kn * ld;
+                        wi += kn * ldc;
                     }
                 }
             }
