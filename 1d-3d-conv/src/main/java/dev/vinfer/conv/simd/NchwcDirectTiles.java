@@ -29,7 +29,13 @@ import jdk.incubator.vector.VectorOperators;
  * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
  */
 final class NchwcDirectTiles {
-    /** Output pixels per register tile: 7 x 2 vectors, the pointwise kernel's tile; 28, 14 and 7 wide rows fit. */
+    /**
+     * Output pixels per register tile: 7 x 2 vectors, the pointwise kernel's tile; 28, 14 and 7 wide rows fit. A
+     * 7 x 3 tile (21 accumulators, 3 weight vectors a step) compiled to code 3-4x slower than this one (C2 spilling,
+     * presumably), with one loop or two. Nor may the epilogue put vector operations under an {@code if} of their
+     * own: {@code if (last) { bias adds }} made this same tile 4x slower; the bias is loaded or zero instead
+     * (NchwcProbe, session 11).
+     */
     static final int R = 7;
     private static final int BLOCK = 16;
     /** Input floats of a band of output rows, kept in L2 while every output group runs over the band. */
