@@ -18,7 +18,9 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Order of the loops: bands of output rows whose input stays in L2 ({@link #BAND_FLOATS}), then output groups,
  * then the band's rows and their tiles, so a group's weights ({@code C x taps x 32} floats) are re-read from L1/L2
- * per tile and from memory once per band. A row's tail shorter than a tile runs the same tile code with the missing
+ * per tile and from memory once per band. A row's short last tile runs as a whole tile ending at the row's end
+ * whose first pixels (the previous tile's) are not stored: the short-tile loop (clamped, variable offsets) ran at
+ * about half speed, and 13-wide rows are half short tiles. Only rows narrower than a tile run it, the missing
  * pixels reading the last real pixel again and not stored.
  *
  * <p>A tile's weight rows are {@code ld} apart, which is {@code 2 L} for {@link #tile2} and {@code L} for
@@ -106,17 +108,20 @@ final class NchwcDirectTiles {
                                 int xr = xOff + oy * sh * rowFloats;
                                 for (int ox = 0; ox < ow; ox += R) {
                                     int n = Math.min(R, ow - ox);
-                                    int xo = xr + ox * BLOCK;
-                                    int yo = yOff + o0 + (oy * ow + ox) * BLOCK;
+                                    // A row's short last tile, in a row of at least R: a whole tile ending at the
+                                    // row's end, its first R - n pixels (the previous tile's) computed, not stored.
+                                    int skip = n < R && ow >= R ? R - n : 0;
+                                    int xo = xr + (ox - skip) * BLOCK;
+                                    int yo = yOff + o0 + (oy * ow + ox - skip) * BLOCK;
                                     if (take == 2) {
-                                        tile2(g, rows, rowFloats, pc, kb, ke, w, wOff, ld, x, xo, n, bias, bOff, res,
-                                                resDelta, y, yo, d1, clamp, lo, hi);
+                                        tile2(g, rows, rowFloats, pc, kb, ke, w, wOff, ld, x, xo, n + skip, skip, bias,
+                                                bOff, res, resDelta, y, yo, d1, clamp, lo, hi);
                                     } else {
-                                        tile1(g, rows, rowFloats, pc, kb, ke, w, wOff, ld, x, xo, n, bias, bOff, res,
-                                                resDelta, y, yo, clamp, lo, hi);
+                                        tile1(g, rows, rowFloats, pc, kb, ke, w, wOff, ld, x, xo, n + skip, skip, bias,
+                                                bOff, res, resDelta, y, yo, clamp, lo, hi);
                                     }
                                     if (last && valid < take * L) {
-                                        zeroPad(valid, take, y, yo, d1, n);
+                                        zeroPad(valid, take, y, yo + skip * BLOCK, d1, n);
                                     }
                                 }
                             }
@@ -142,8 +147,8 @@ final class NchwcDirectTiles {
 
     /** Seven pixels x two output vectors (14 accumulators). */
     private static void tile2(ConvGeometry g, int rows, int rowFloats, int pc, int kb0, int kb1, float[] w,
-            int wOff, int ld, float[] x, int xOff, int n, float[] bias, int bOff, float[] res, int resDelta, float[] y,
-            int yOff, int d1, boolean clamp, float lo, float hi) {
+            int wOff, int ld, float[] x, int xOff, int n, int skip, float[] bias, int bOff, float[] res, int resDelta,
+            float[] y, int yOff, int d1, boolean clamp, float lo, float hi) {
         int c = g.inChannels();
         int kh = g.kernel(0);
         int kw = g.kernel(1);
@@ -353,29 +358,31 @@ final class NchwcDirectTiles {
             a60 = a60.blend(h, a60.compare(VectorOperators.GT, h));
             a61 = a61.blend(h, a61.compare(VectorOperators.GT, h));
         }
-        a00.intoArray(y, o0);
-        a01.intoArray(y, o1);
-        if (n > 1) {
+        if (skip == 0) {
+            a00.intoArray(y, o0);
+            a01.intoArray(y, o1);
+        }
+        if (n > 1 && skip <= 1) {
             a10.intoArray(y, o0 + 1 * BLOCK);
             a11.intoArray(y, o1 + 1 * BLOCK);
         }
-        if (n > 2) {
+        if (n > 2 && skip <= 2) {
             a20.intoArray(y, o0 + 2 * BLOCK);
             a21.intoArray(y, o1 + 2 * BLOCK);
         }
-        if (n > 3) {
+        if (n > 3 && skip <= 3) {
             a30.intoArray(y, o0 + 3 * BLOCK);
             a31.intoArray(y, o1 + 3 * BLOCK);
         }
-        if (n > 4) {
+        if (n > 4 && skip <= 4) {
             a40.intoArray(y, o0 + 4 * BLOCK);
             a41.intoArray(y, o1 + 4 * BLOCK);
         }
-        if (n > 5) {
+        if (n > 5 && skip <= 5) {
             a50.intoArray(y, o0 + 5 * BLOCK);
             a51.intoArray(y, o1 + 5 * BLOCK);
         }
-        if (n > 6) {
+        if (n > 6 && skip <= 6) {
             a60.intoArray(y, o0 + 6 * BLOCK);
             a61.intoArray(y, o1 + 6 * BLOCK);
         }
@@ -383,8 +390,8 @@ final class NchwcDirectTiles {
 
     /** Seven pixels x one output vector (a group's odd last vector). */
     private static void tile1(ConvGeometry g, int rows, int rowFloats, int pc, int kb0, int kb1, float[] w,
-            int wOff, int ld, float[] x, int xOff, int n, float[] bias, int bOff, float[] res, int resDelta, float[] y,
-            int yOff, boolean clamp, float lo, float hi) {
+            int wOff, int ld, float[] x, int xOff, int n, int skip, float[] bias, int bOff, float[] res, int resDelta,
+            float[] y, int yOff, boolean clamp, float lo, float hi) {
         int c = g.inChannels();
         int kh = g.kernel(0);
         int kw = g.kernel(1);
@@ -515,23 +522,25 @@ final class NchwcDirectTiles {
             a5 = a5.blend(h, a5.compare(VectorOperators.GT, h));
             a6 = a6.blend(h, a6.compare(VectorOperators.GT, h));
         }
-        a0.intoArray(y, o0);
-        if (n > 1) {
+        if (skip == 0) {
+            a0.intoArray(y, o0);
+        }
+        if (n > 1 && skip <= 1) {
             a1.intoArray(y, o0 + 1 * BLOCK);
         }
-        if (n > 2) {
+        if (n > 2 && skip <= 2) {
             a2.intoArray(y, o0 + 2 * BLOCK);
         }
-        if (n > 3) {
+        if (n > 3 && skip <= 3) {
             a3.intoArray(y, o0 + 3 * BLOCK);
         }
-        if (n > 4) {
+        if (n > 4 && skip <= 4) {
             a4.intoArray(y, o0 + 4 * BLOCK);
         }
-        if (n > 5) {
+        if (n > 5 && skip <= 5) {
             a5.intoArray(y, o0 + 5 * BLOCK);
         }
-        if (n > 6) {
+        if (n > 6 && skip <= 6) {
             a6.intoArray(y, o0 + 6 * BLOCK);
         }
     }
