@@ -32,14 +32,17 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class NchwcDirectTiles {
     /**
-     * Output pixels per register tile: 7 x 2 vectors, the pointwise kernel's tile; 28, 14 and 7 wide rows fit. A
-     * 7 x 3 tile (21 accumulators, 3 weight vectors a step) compiled to code 3-4x slower than this one (C2 spilling,
-     * presumably), with one loop or two. Nor may the epilogue put vector operations under an {@code if} of their
-     * own: {@code if (last) { bias adds }} made this same tile 4x slower; the bias is loaded or zero instead
-     * (NchwcProbe, session 11).
+     * Output pixels per register tile: 7 x 2 vectors, the pointwise kernel's tile; 28, 14 and 7 wide rows fit.
+     * Vector values flow without branches outside the loops (accumulators start from y or from {@link #ZEROS}; the
+     * residual, bias and clamp always apply, with zeros and infinite bounds where they do not): with
+     * {@code if (kb0 > 0) { loads }} and {@code if (last) { adds }} blocks, the first C2 compile of the tile ran 4x
+     * slower (33 against 136 GFLOP/s) when a 256-channel 3x3/2 layer ran first, and fast after a recompile
+     * (NchwcProbe, session 11). A 7 x 3 tile with such blocks was as slow; not tried branch-free.
      */
     static final int R = 7;
     private static final int BLOCK = 16;
+    /** The zeros a tile starts from, or adds as residual and bias, where there is none: never written. */
+    private static final float[] ZEROS = new float[64];
     /** Input floats of a band of output rows, kept in L2 while every output group runs over the band. */
     private static final int BAND_FLOATS = 64 * 1024;
     /**
@@ -165,38 +168,28 @@ final class NchwcDirectTiles {
         int q4 = Math.min(4, n - 1) * BLOCK;
         int q5 = Math.min(5, n - 1) * BLOCK;
         int q6 = Math.min(6, n - 1) * BLOCK;
-        FloatVector a00 = FloatVector.zero(S);
-        FloatVector a01 = a00;
-        FloatVector a10 = a00;
-        FloatVector a11 = a00;
-        FloatVector a20 = a00;
-        FloatVector a21 = a00;
-        FloatVector a30 = a00;
-        FloatVector a31 = a00;
-        FloatVector a40 = a00;
-        FloatVector a41 = a00;
-        FloatVector a50 = a00;
-        FloatVector a51 = a00;
-        FloatVector a60 = a00;
-        FloatVector a61 = a00;
-        if (kb0 > 0) {
-            // A later chunk: start from the partial sums the earlier ones stored (pixels past n read the last one).
-            int p1 = yOff + d1;
-            a00 = FloatVector.fromArray(S, y, yOff);
-            a01 = FloatVector.fromArray(S, y, p1);
-            a10 = FloatVector.fromArray(S, y, yOff + q1);
-            a11 = FloatVector.fromArray(S, y, p1 + q1);
-            a20 = FloatVector.fromArray(S, y, yOff + q2);
-            a21 = FloatVector.fromArray(S, y, p1 + q2);
-            a30 = FloatVector.fromArray(S, y, yOff + q3);
-            a31 = FloatVector.fromArray(S, y, p1 + q3);
-            a40 = FloatVector.fromArray(S, y, yOff + q4);
-            a41 = FloatVector.fromArray(S, y, p1 + q4);
-            a50 = FloatVector.fromArray(S, y, yOff + q5);
-            a51 = FloatVector.fromArray(S, y, p1 + q5);
-            a60 = FloatVector.fromArray(S, y, yOff + q6);
-            a61 = FloatVector.fromArray(S, y, p1 + q6);
-        }
+        // Branch-free vector flow (see R): the accumulators start from the partial sums in y after the first chunk,
+        // else from zeros; the residual, bias and clamp are applied always, with zeros and infinite bounds where
+        // they do not apply.
+        boolean more = kb0 > 0;
+        float[] from = more ? y : ZEROS;
+        int i0 = more ? yOff : 0;
+        int i1 = more ? yOff + d1 : 0;
+        int z = more ? 1 : 0;
+        FloatVector a00 = FloatVector.fromArray(S, from, i0);
+        FloatVector a01 = FloatVector.fromArray(S, from, i1);
+        FloatVector a10 = FloatVector.fromArray(S, from, i0 + z * q1);
+        FloatVector a11 = FloatVector.fromArray(S, from, i1 + z * q1);
+        FloatVector a20 = FloatVector.fromArray(S, from, i0 + z * q2);
+        FloatVector a21 = FloatVector.fromArray(S, from, i1 + z * q2);
+        FloatVector a30 = FloatVector.fromArray(S, from, i0 + z * q3);
+        FloatVector a31 = FloatVector.fromArray(S, from, i1 + z * q3);
+        FloatVector a40 = FloatVector.fromArray(S, from, i0 + z * q4);
+        FloatVector a41 = FloatVector.fromArray(S, from, i1 + z * q4);
+        FloatVector a50 = FloatVector.fromArray(S, from, i0 + z * q5);
+        FloatVector a51 = FloatVector.fromArray(S, from, i1 + z * q5);
+        FloatVector a60 = FloatVector.fromArray(S, from, i0 + z * q6);
+        FloatVector a61 = FloatVector.fromArray(S, from, i1 + z * q6);
         if (n == R) {
             // A whole tile: pixel offsets as constants (clamped ones tie up integer registers in the loop).
             int wi = wOff + kb0 * BLOCK * kh * kw * ld;
@@ -288,28 +281,29 @@ final class NchwcDirectTiles {
         int o0 = yOff;
         int o1 = yOff + d1;
         boolean last = kEnd == c;
-        if (last && res != null) {
-            // Pixels past n read the last real pixel's residual again (in bounds) and are not stored.
-            int r0 = o0 + resDelta;
-            int r1 = o1 + resDelta;
-            a00 = a00.add(FloatVector.fromArray(S, res, r0));
-            a01 = a01.add(FloatVector.fromArray(S, res, r1));
-            a10 = a10.add(FloatVector.fromArray(S, res, r0 + q1));
-            a11 = a11.add(FloatVector.fromArray(S, res, r1 + q1));
-            a20 = a20.add(FloatVector.fromArray(S, res, r0 + q2));
-            a21 = a21.add(FloatVector.fromArray(S, res, r1 + q2));
-            a30 = a30.add(FloatVector.fromArray(S, res, r0 + q3));
-            a31 = a31.add(FloatVector.fromArray(S, res, r1 + q3));
-            a40 = a40.add(FloatVector.fromArray(S, res, r0 + q4));
-            a41 = a41.add(FloatVector.fromArray(S, res, r1 + q4));
-            a50 = a50.add(FloatVector.fromArray(S, res, r0 + q5));
-            a51 = a51.add(FloatVector.fromArray(S, res, r1 + q5));
-            a60 = a60.add(FloatVector.fromArray(S, res, r0 + q6));
-            a61 = a61.add(FloatVector.fromArray(S, res, r1 + q6));
-        }
-        // Before the last chunk, the bias: zeros (a partial sum is stored as it is).
-        FloatVector b0 = last ? FloatVector.fromArray(S, bias, bOff) : FloatVector.zero(S);
-        FloatVector b1 = last ? FloatVector.fromArray(S, bias, bOff + L) : b0;
+        // Pixels past n read the last real pixel's residual again (in bounds) and are not stored.
+        boolean withRes = last && res != null;
+        float[] rs = withRes ? res : ZEROS;
+        int r0 = withRes ? o0 + resDelta : 0;
+        int r1 = withRes ? o1 + resDelta : 0;
+        int zr = withRes ? 1 : 0;
+        a00 = a00.add(FloatVector.fromArray(S, rs, r0));
+        a01 = a01.add(FloatVector.fromArray(S, rs, r1));
+        a10 = a10.add(FloatVector.fromArray(S, rs, r0 + zr * q1));
+        a11 = a11.add(FloatVector.fromArray(S, rs, r1 + zr * q1));
+        a20 = a20.add(FloatVector.fromArray(S, rs, r0 + zr * q2));
+        a21 = a21.add(FloatVector.fromArray(S, rs, r1 + zr * q2));
+        a30 = a30.add(FloatVector.fromArray(S, rs, r0 + zr * q3));
+        a31 = a31.add(FloatVector.fromArray(S, rs, r1 + zr * q3));
+        a40 = a40.add(FloatVector.fromArray(S, rs, r0 + zr * q4));
+        a41 = a41.add(FloatVector.fromArray(S, rs, r1 + zr * q4));
+        a50 = a50.add(FloatVector.fromArray(S, rs, r0 + zr * q5));
+        a51 = a51.add(FloatVector.fromArray(S, rs, r1 + zr * q5));
+        a60 = a60.add(FloatVector.fromArray(S, rs, r0 + zr * q6));
+        a61 = a61.add(FloatVector.fromArray(S, rs, r1 + zr * q6));
+        float[] bs = last ? bias : ZEROS;
+        FloatVector b0 = FloatVector.fromArray(S, bs, last ? bOff : 0);
+        FloatVector b1 = FloatVector.fromArray(S, bs, last ? bOff + L : 0);
         a00 = a00.add(b0);
         a01 = a01.add(b1);
         a10 = a10.add(b0);
@@ -324,40 +318,38 @@ final class NchwcDirectTiles {
         a51 = a51.add(b1);
         a60 = a60.add(b0);
         a61 = a61.add(b1);
-        if (last && clamp) {
-            // min(max(v, lo), hi) by compare and blend (NaN stays NaN), written out: a helper C2 did not inline would
-            // box its vectors.
-            FloatVector l = FloatVector.broadcast(S, lo);
-            FloatVector h = FloatVector.broadcast(S, hi);
-            a00 = a00.blend(l, a00.compare(VectorOperators.LT, l));
-            a01 = a01.blend(l, a01.compare(VectorOperators.LT, l));
-            a10 = a10.blend(l, a10.compare(VectorOperators.LT, l));
-            a11 = a11.blend(l, a11.compare(VectorOperators.LT, l));
-            a20 = a20.blend(l, a20.compare(VectorOperators.LT, l));
-            a21 = a21.blend(l, a21.compare(VectorOperators.LT, l));
-            a30 = a30.blend(l, a30.compare(VectorOperators.LT, l));
-            a31 = a31.blend(l, a31.compare(VectorOperators.LT, l));
-            a40 = a40.blend(l, a40.compare(VectorOperators.LT, l));
-            a41 = a41.blend(l, a41.compare(VectorOperators.LT, l));
-            a50 = a50.blend(l, a50.compare(VectorOperators.LT, l));
-            a51 = a51.blend(l, a51.compare(VectorOperators.LT, l));
-            a60 = a60.blend(l, a60.compare(VectorOperators.LT, l));
-            a61 = a61.blend(l, a61.compare(VectorOperators.LT, l));
-            a00 = a00.blend(h, a00.compare(VectorOperators.GT, h));
-            a01 = a01.blend(h, a01.compare(VectorOperators.GT, h));
-            a10 = a10.blend(h, a10.compare(VectorOperators.GT, h));
-            a11 = a11.blend(h, a11.compare(VectorOperators.GT, h));
-            a20 = a20.blend(h, a20.compare(VectorOperators.GT, h));
-            a21 = a21.blend(h, a21.compare(VectorOperators.GT, h));
-            a30 = a30.blend(h, a30.compare(VectorOperators.GT, h));
-            a31 = a31.blend(h, a31.compare(VectorOperators.GT, h));
-            a40 = a40.blend(h, a40.compare(VectorOperators.GT, h));
-            a41 = a41.blend(h, a41.compare(VectorOperators.GT, h));
-            a50 = a50.blend(h, a50.compare(VectorOperators.GT, h));
-            a51 = a51.blend(h, a51.compare(VectorOperators.GT, h));
-            a60 = a60.blend(h, a60.compare(VectorOperators.GT, h));
-            a61 = a61.blend(h, a61.compare(VectorOperators.GT, h));
-        }
+        // min(max(v, lo), hi) by compare and blend (NaN stays NaN), written out: a helper C2 did not inline would box
+        // its vectors.
+        FloatVector l = FloatVector.broadcast(S, last && clamp ? lo : Float.NEGATIVE_INFINITY);
+        FloatVector h = FloatVector.broadcast(S, last && clamp ? hi : Float.POSITIVE_INFINITY);
+        a00 = a00.blend(l, a00.compare(VectorOperators.LT, l));
+        a01 = a01.blend(l, a01.compare(VectorOperators.LT, l));
+        a10 = a10.blend(l, a10.compare(VectorOperators.LT, l));
+        a11 = a11.blend(l, a11.compare(VectorOperators.LT, l));
+        a20 = a20.blend(l, a20.compare(VectorOperators.LT, l));
+        a21 = a21.blend(l, a21.compare(VectorOperators.LT, l));
+        a30 = a30.blend(l, a30.compare(VectorOperators.LT, l));
+        a31 = a31.blend(l, a31.compare(VectorOperators.LT, l));
+        a40 = a40.blend(l, a40.compare(VectorOperators.LT, l));
+        a41 = a41.blend(l, a41.compare(VectorOperators.LT, l));
+        a50 = a50.blend(l, a50.compare(VectorOperators.LT, l));
+        a51 = a51.blend(l, a51.compare(VectorOperators.LT, l));
+        a60 = a60.blend(l, a60.compare(VectorOperators.LT, l));
+        a61 = a61.blend(l, a61.compare(VectorOperators.LT, l));
+        a00 = a00.blend(h, a00.compare(VectorOperators.GT, h));
+        a01 = a01.blend(h, a01.compare(VectorOperators.GT, h));
+        a10 = a10.blend(h, a10.compare(VectorOperators.GT, h));
+        a11 = a11.blend(h, a11.compare(VectorOperators.GT, h));
+        a20 = a20.blend(h, a20.compare(VectorOperators.GT, h));
+        a21 = a21.blend(h, a21.compare(VectorOperators.GT, h));
+        a30 = a30.blend(h, a30.compare(VectorOperators.GT, h));
+        a31 = a31.blend(h, a31.compare(VectorOperators.GT, h));
+        a40 = a40.blend(h, a40.compare(VectorOperators.GT, h));
+        a41 = a41.blend(h, a41.compare(VectorOperators.GT, h));
+        a50 = a50.blend(h, a50.compare(VectorOperators.GT, h));
+        a51 = a51.blend(h, a51.compare(VectorOperators.GT, h));
+        a60 = a60.blend(h, a60.compare(VectorOperators.GT, h));
+        a61 = a61.blend(h, a61.compare(VectorOperators.GT, h));
         if (skip == 0) {
             a00.intoArray(y, o0);
             a01.intoArray(y, o1);
@@ -407,22 +399,17 @@ final class NchwcDirectTiles {
         int q4 = Math.min(4, n - 1) * BLOCK;
         int q5 = Math.min(5, n - 1) * BLOCK;
         int q6 = Math.min(6, n - 1) * BLOCK;
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        FloatVector a4 = a0;
-        FloatVector a5 = a0;
-        FloatVector a6 = a0;
-        if (kb0 > 0) {
-            a0 = FloatVector.fromArray(S, y, yOff);
-            a1 = FloatVector.fromArray(S, y, yOff + q1);
-            a2 = FloatVector.fromArray(S, y, yOff + q2);
-            a3 = FloatVector.fromArray(S, y, yOff + q3);
-            a4 = FloatVector.fromArray(S, y, yOff + q4);
-            a5 = FloatVector.fromArray(S, y, yOff + q5);
-            a6 = FloatVector.fromArray(S, y, yOff + q6);
-        }
+        boolean more = kb0 > 0;
+        float[] from = more ? y : ZEROS;
+        int i0 = more ? yOff : 0;
+        int z = more ? 1 : 0;
+        FloatVector a0 = FloatVector.fromArray(S, from, i0);
+        FloatVector a1 = FloatVector.fromArray(S, from, i0 + z * q1);
+        FloatVector a2 = FloatVector.fromArray(S, from, i0 + z * q2);
+        FloatVector a3 = FloatVector.fromArray(S, from, i0 + z * q3);
+        FloatVector a4 = FloatVector.fromArray(S, from, i0 + z * q4);
+        FloatVector a5 = FloatVector.fromArray(S, from, i0 + z * q5);
+        FloatVector a6 = FloatVector.fromArray(S, from, i0 + z * q6);
         if (n == R) {
             // A whole tile: pixel offsets as constants (clamped ones tie up integer registers in the loop).
             int wi = wOff + kb0 * BLOCK * kh * kw * ld;
@@ -483,18 +470,18 @@ final class NchwcDirectTiles {
         }
         int o0 = yOff;
         boolean last = kEnd == c;
-        if (last && res != null) {
-            // Pixels past n read the last real pixel's residual again (in bounds) and are not stored.
-            int r0 = o0 + resDelta;
-            a0 = a0.add(FloatVector.fromArray(S, res, r0));
-            a1 = a1.add(FloatVector.fromArray(S, res, r0 + q1));
-            a2 = a2.add(FloatVector.fromArray(S, res, r0 + q2));
-            a3 = a3.add(FloatVector.fromArray(S, res, r0 + q3));
-            a4 = a4.add(FloatVector.fromArray(S, res, r0 + q4));
-            a5 = a5.add(FloatVector.fromArray(S, res, r0 + q5));
-            a6 = a6.add(FloatVector.fromArray(S, res, r0 + q6));
-        }
-        FloatVector b0 = last ? FloatVector.fromArray(S, bias, bOff) : FloatVector.zero(S);
+        boolean withRes = last && res != null;
+        float[] rs = withRes ? res : ZEROS;
+        int r0 = withRes ? o0 + resDelta : 0;
+        int zr = withRes ? 1 : 0;
+        a0 = a0.add(FloatVector.fromArray(S, rs, r0));
+        a1 = a1.add(FloatVector.fromArray(S, rs, r0 + zr * q1));
+        a2 = a2.add(FloatVector.fromArray(S, rs, r0 + zr * q2));
+        a3 = a3.add(FloatVector.fromArray(S, rs, r0 + zr * q3));
+        a4 = a4.add(FloatVector.fromArray(S, rs, r0 + zr * q4));
+        a5 = a5.add(FloatVector.fromArray(S, rs, r0 + zr * q5));
+        a6 = a6.add(FloatVector.fromArray(S, rs, r0 + zr * q6));
+        FloatVector b0 = FloatVector.fromArray(S, last ? bias : ZEROS, last ? bOff : 0);
         a0 = a0.add(b0);
         a1 = a1.add(b0);
         a2 = a2.add(b0);
@@ -502,26 +489,22 @@ final class NchwcDirectTiles {
         a4 = a4.add(b0);
         a5 = a5.add(b0);
         a6 = a6.add(b0);
-        if (last && clamp) {
-            // min(max(v, lo), hi) by compare and blend (NaN stays NaN), written out: a helper C2 did not inline would
-            // box its vectors.
-            FloatVector l = FloatVector.broadcast(S, lo);
-            FloatVector h = FloatVector.broadcast(S, hi);
-            a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
-            a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
-            a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
-            a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
-            a4 = a4.blend(l, a4.compare(VectorOperators.LT, l));
-            a5 = a5.blend(l, a5.compare(VectorOperators.LT, l));
-            a6 = a6.blend(l, a6.compare(VectorOperators.LT, l));
-            a0 = a0.blend(h, a0.compare(VectorOperators.GT, h));
-            a1 = a1.blend(h, a1.compare(VectorOperators.GT, h));
-            a2 = a2.blend(h, a2.compare(VectorOperators.GT, h));
-            a3 = a3.blend(h, a3.compare(VectorOperators.GT, h));
-            a4 = a4.blend(h, a4.compare(VectorOperators.GT, h));
-            a5 = a5.blend(h, a5.compare(VectorOperators.GT, h));
-            a6 = a6.blend(h, a6.compare(VectorOperators.GT, h));
-        }
+        FloatVector l = FloatVector.broadcast(S, last && clamp ? lo : Float.NEGATIVE_INFINITY);
+        FloatVector h = FloatVector.broadcast(S, last && clamp ? hi : Float.POSITIVE_INFINITY);
+        a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
+        a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
+        a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
+        a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
+        a4 = a4.blend(l, a4.compare(VectorOperators.LT, l));
+        a5 = a5.blend(l, a5.compare(VectorOperators.LT, l));
+        a6 = a6.blend(l, a6.compare(VectorOperators.LT, l));
+        a0 = a0.blend(h, a0.compare(VectorOperators.GT, h));
+        a1 = a1.blend(h, a1.compare(VectorOperators.GT, h));
+        a2 = a2.blend(h, a2.compare(VectorOperators.GT, h));
+        a3 = a3.blend(h, a3.compare(VectorOperators.GT, h));
+        a4 = a4.blend(h, a4.compare(VectorOperators.GT, h));
+        a5 = a5.blend(h, a5.compare(VectorOperators.GT, h));
+        a6 = a6.blend(h, a6.compare(VectorOperators.GT, h));
         if (skip == 0) {
             a0.intoArray(y, o0);
         }
