@@ -22,10 +22,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * path is tested against), in register tiles of pixels along an output row x output blocks on the vector one. Relu
  * and Clip are applied in the kernel; other activations by a pass over each task's output after it.
  *
- * <p>Speed (session 11, Zen 5, one thread, {@code NchwcProbe direct,...}): 100-160 GFLOP/s on SqueezeNet's expand
- * 3x3 and ResNet's 3x3/2 layers, i.e. 0.5-0.75 of the FMA peak; 0.87-1.0x the NCHW kernel's time on the large-plane
- * SqueezeNet layers, 1.0-1.25x on ResNet's 3x3/2 layers, 1.3-1.5x on 13x13 planes, 1.4-1.9x on the 3x3/1 layers the
- * NCHW path runs as Winograd. The input copy costs 3-4% of a layer.
+ * <p>Speed (session 11, Zen 5, one thread, {@code NchwcProbe 100 direct,...}, two JVMs with the layers in opposite
+ * orders): 120-170 GFLOP/s on SqueezeNet's expand 3x3 and ResNet's 3x3/2 layers (0.55-0.8 of the ~215 FMA peak);
+ * 0.88-1.05x the time of the NCHW kernel {@code Convolutions.prepare} picks on SqueezeNet's 55x55 and 27x27 layers,
+ * 1.15-1.3x on ResNet's 3x3/2 layers, 1.3-2.2x where the NCHW path runs Winograd (13x13, 3x3/1). The input copy
+ * costs 3-4% of a layer.
  */
 public final class NchwcDirectConv {
     /** Multiply-adds below which a thread task is not worth its hand-off (a few microseconds). */
