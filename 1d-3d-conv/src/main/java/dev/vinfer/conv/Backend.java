@@ -484,10 +484,11 @@ public interface Backend {
 
     /**
      * Output rows {@code [rowBegin, rowEnd)} and output blocks {@code [blockBegin, blockEnd)} (blockBegin a multiple
-     * of {@code group}) of the NCHWc convolution {@code g} (2-D, one group) for one image, on an input already
-     * padded: input block cb's padded row r, column q at {@code x[xOff + ((cb * rows + r) * cols + q) * 16]}, so
-     * output (oy, ox) reads padded position (oy * sh + ky * dh, ox * sw + kx * dw) of every tap, all inside the
-     * {@code rows x cols} plane (the caller pads, or passes the input itself when g has no padding). Output block b,
+     * of {@code group}) of the NCHWc convolution {@code g} (2-D, one group) for one image, on an input the caller
+     * padded and split into column phases: with {@code s = g.stride(1)} and {@code pc = cols / s}, padded column q of
+     * input block cb's padded row r is at {@code x[xOff + ((cb * rows + r) * cols + (q % s) * pc + q / s) * 16]}, so
+     * the pixels of an output row that one tap reads are consecutive; output (oy, ox) reads padded position
+     * (oy * sh + ky * dh, ox * s + kx * dw) of every tap, all inside the plane (no bounds checks). Output block b,
      * pixel (oy, ox) at {@code y[yOff + ((b * OH + oy) * OW + ox) * 16]};
      * {@code y = clamp(sum w x + res + bias, lo, hi)} (the residual at the output index plus {@code resDelta} when
      * {@code res} is non-null), lanes at or past M written as zero. Weights: group {@code gi} (blocks from

@@ -85,7 +85,8 @@ public final class NchwcChecks {
                 || rowEnd > g.outputDim(0) || blockBegin < 0 || blockBegin > blockEnd || blockEnd > outBlocks
                 || blockBegin % group != 0
                 || rows < (g.outputDim(0) - 1) * g.stride(0) + (g.kernel(0) - 1) * g.dilation(0) + 1
-                || cols < (g.outputDim(1) - 1) * g.stride(1) + (g.kernel(1) - 1) * g.dilation(1) + 1) {
+                || cols % g.stride(1) != 0
+                || cols / g.stride(1) < g.outputDim(1) + (g.kernel(1) - 1) * g.dilation(1) / g.stride(1)) {
             throw new IllegalArgumentException("NCHWc direct: " + g + ", padded plane " + rows + "x" + cols
                     + ", group " + group + ", rows [" + rowBegin + ", " + rowEnd + "), blocks [" + blockBegin + ", "
                     + blockEnd + ")");

@@ -12,13 +12,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * ONNX order) are packed once in the order the backend's tile reads them ({@link Backend#nchwcDirect}): per group of
  * {@link Backend#nchwcDirectGroup} output blocks, one row of output lanes per (input block, tap, input lane).
  *
- * <p>Padding: a padded input first gets a zero-bordered copy ({@link #PADDED}, per calling thread, shared by the
- * workers of one run), so the tile reads every tap without a bounds check; the copy moves the input once, against
- * {@code C x kH x kW} multiply-adds per output value. An unpadded one is read in place.
+ * <p>Padding and stride: a padded or column-strided input first gets a zero-bordered copy ({@link #PADDED}, per
+ * calling thread, shared by the workers of one run) whose rows are split into {@code stride} column phases (even
+ * and odd columns at stride 2), so the tile reads every tap without a bounds check and the pixels of an output row
+ * that a tap reads are consecutive at any stride: the tile's offsets are constants. The copy moves the input once,
+ * against {@code C x kH x kW} multiply-adds per output value. An unpadded stride-1 input is read in place.
  *
  * <p>The work runs in {@link Backend#nchwcDirect}: value by value on the scalar backend (the reference the vector
  * path is tested against), in register tiles of pixels along an output row x output blocks on the vector one. Relu
  * and Clip are applied in the kernel; other activations by a pass over each task's output after it.
+ *
+ * <p>Speed (session 11, Zen 5, one thread, {@code NchwcProbe 100 direct,...}, two JVMs with the layers in opposite
+ * orders): 120-170 GFLOP/s on SqueezeNet's expand 3x3 and ResNet's 3x3/2 layers (0.55-0.8 of the ~215 FMA peak);
+ * 0.88-1.05x the time of the NCHW kernel {@code Convolutions.prepare} picks on SqueezeNet's 55x55 and 27x27 layers,
+ * 1.15-1.3x on ResNet's 3x3/2 layers, 1.3-2.2x where the NCHW path runs Winograd (13x13, 3x3/1). The input copy
+ * costs 3-4% of a layer.
  */
 public final class NchwcDirectConv {
     /** Multiply-adds below which a thread task is not worth its hand-off (a few microseconds). */
@@ -38,9 +46,12 @@ public final class NchwcDirectConv {
     private final float lo;
     private final float hi;
     private final boolean epiloguePass;
-    /** Whether the input is copied into a zero-bordered plane first (some pad is nonzero). */
+    /** Whether the input is copied into a zero-bordered, phase-split plane first (a pad, or a column stride). */
     private final boolean padded;
-    /** The plane the kernel reads: the padded rows and columns the outputs reach, or the input's own. */
+    /**
+     * The plane the kernel reads ({@link Backend#nchwcDirect}): the padded rows the outputs reach and
+     * {@code stride x} (phase width) columns, or the input's own.
+     */
     private final int rows;
     private final int cols;
 
@@ -93,9 +104,11 @@ public final class NchwcDirectConv {
             case NONE, RELU, CLIP -> false;
             default -> true;
         };
-        this.padded = g.padBegin(0) + g.padEnd(0) + g.padBegin(1) + g.padEnd(1) > 0;
+        this.padded = g.padBegin(0) + g.padEnd(0) + g.padBegin(1) + g.padEnd(1) > 0 || g.stride(1) > 1;
         this.rows = padded ? reach(0) : g.inputDim(0);
-        this.cols = padded ? reach(1) : g.inputDim(1);
+        // Phase width: a tap's column offset within its phase is (kx * dw) / s, plus up to OW - 1 pixels.
+        this.cols = padded ? g.stride(1) * (g.outputDim(1) + (g.kernel(1) - 1) * g.dilation(1) / g.stride(1))
+                : g.inputDim(1);
     }
 
     /** Padded positions along axis d the outputs read: {@code (out - 1) * stride + (k - 1) * dilation + 1}. */
@@ -282,20 +295,44 @@ public final class NchwcDirectConv {
             int iw = g.inputDim(1);
             int top = g.padBegin(0);
             int left = g.padBegin(1);
+            int s = g.stride(1);
+            int pc = cols / s;
             int src = inOff + t * ih * iw * BLOCK;
             int dst = t * rows * cols * BLOCK;
-            // Columns [q0, q1) of a padded row hold input columns [q0 - left, q1 - left); the rest are zero.
-            int q0 = Math.min(cols, left);
-            int q1 = Math.min(cols, left + iw);
             for (int r = 0; r < rows; r++, dst += cols * BLOCK) {
                 int iy = r - top;
-                if (iy < 0 || iy >= ih || q0 >= q1) {
+                if (iy < 0 || iy >= ih) {
                     Arrays.fill(pad, dst, dst + cols * BLOCK, 0f);
                     continue;
                 }
-                Arrays.fill(pad, dst, dst + q0 * BLOCK, 0f);
-                System.arraycopy(in, src + iy * iw * BLOCK, pad, dst + q0 * BLOCK, (q1 - q0) * BLOCK);
-                Arrays.fill(pad, dst + q1 * BLOCK, dst + cols * BLOCK, 0f);
+                int row = src + iy * iw * BLOCK;
+                if (s == 1) {
+                    // Columns [q0, q1) hold input columns [q0 - left, q1 - left); the rest are zero.
+                    int q0 = Math.min(cols, left);
+                    int q1 = Math.min(cols, left + iw);
+                    Arrays.fill(pad, dst, dst + q0 * BLOCK, 0f);
+                    if (q0 < q1) {
+                        System.arraycopy(in, row + (q0 - left) * BLOCK, pad, dst + q0 * BLOCK, (q1 - q0) * BLOCK);
+                    }
+                    Arrays.fill(pad, dst + Math.max(q0, q1) * BLOCK, dst + cols * BLOCK, 0f);
+                    continue;
+                }
+                // Phase ph, position i: padded column i * s + ph.
+                int d = dst;
+                for (int ph = 0; ph < s; ph++) {
+                    for (int i = 0; i < pc; i++, d += BLOCK) {
+                        int ix = i * s + ph - left;
+                        if (ix < 0 || ix >= iw) {
+                            Arrays.fill(pad, d, d + BLOCK, 0f);
+                        } else {
+                            // a plain loop (C2 vectorizes it): an arraycopy call per 16 floats costs more
+                            int sx = row + ix * BLOCK;
+                            for (int l = 0; l < BLOCK; l++) {
+                                pad[d + l] = in[sx + l];
+                            }
+                        }
+                    }
+                }
             }
         }
     }

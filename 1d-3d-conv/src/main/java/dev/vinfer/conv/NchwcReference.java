@@ -111,6 +111,8 @@ final class NchwcReference {
         int kh = g.kernel(0);
         int kw = g.kernel(1);
         int taps = kh * kw;
+        int s = g.stride(1);
+        int pc = cols / s;
         for (int ob = blockBegin; ob < blockEnd; ob++) {
             int g0 = ob / group * group;
             int ld = Math.min(group, outBlocks - g0) * b16;
@@ -123,24 +125,25 @@ final class NchwcReference {
                             y[o + l] = 0f;
                             continue;
                         }
-                        float s = 0f;
+                        float sum = 0f;
                         for (int k = 0; k < c; k++) {
                             int cb = k / b16;
                             int kn = Math.min(b16, c - cb * b16);
                             for (int ky = 0; ky < kh; ky++) {
                                 int r = oy * g.stride(0) + ky * g.dilation(0);
                                 for (int kx = 0; kx < kw; kx++) {
-                                    int q = ox * g.stride(1) + kx * g.dilation(1);
+                                    int q = ox * s + kx * g.dilation(1);
                                     int row = cb * b16 * taps + (ky * kw + kx) * kn + k % b16;
-                                    s += w[wb + row * ld + l] * x[xOff + ((cb * rows + r) * cols + q) * b16 + k % b16];
+                                    int at = ((cb * rows + r) * cols + q % s * pc + q / s) * b16 + k % b16;
+                                    sum += w[wb + row * ld + l] * x[xOff + at];
                                 }
                             }
                         }
                         if (res != null) {
-                            s += res[o + l + resDelta];
+                            sum += res[o + l + resDelta];
                         }
-                        s += bias[ob * b16 + l];
-                        y[o + l] = Math.min(Math.max(s, lo), hi);
+                        sum += bias[ob * b16 + l];
+                        y[o + l] = Math.min(Math.max(sum, lo), hi);
                     }
                 }
             }

@@ -6,6 +6,7 @@ import dev.vinfer.conv.ConvKernel;
 import dev.vinfer.conv.Convolutions;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.NchwcDepthwiseConv;
+import dev.vinfer.conv.NchwcDirectConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
 import dev.vinfer.conv.Parallel;
@@ -24,7 +25,9 @@ import java.util.Random;
  * thread, single runs alternated, CPU time, tensors rotated over {@code -Dprobe.rotate} copies (default 8: in L3
  * or memory, as inside a network). A layer is {@code C,M,HxW,act[,res]} (1x1; act none, relu or relu6) or
  * {@code dw,C,HxW,stride[,k]} (k x k depthwise, 3 by default, pad k / 2, relu6) or {@code reorder,C,HxW} (to and
- * from NCHWc on the scalar and the default backend; times relative to the first, the scalar NCHW to NCHWc).
+ * from NCHWc on the scalar and the default backend; times relative to the first, the scalar NCHW to NCHWc) or
+ * {@code direct,C,M,HxW,k,s,p[,act]} (k x k, stride s, pad p, with a bias; {@link NchwcDirectConv}, GFLOP/s
+ * printed).
  * {@code -Dprobe.groups=1,2} adds one NCHWc pointwise variant per weight-group width
  * ({@code vinfer.nchwcGroupBlocks}); {@code -Dprobe.builds=dirA,dirB} the NCHWc kernels of other builds. Prints
  * the bytes each run allocated (a kernel whose vectors C2 boxed allocates in its loops). Run from the repository
@@ -87,6 +90,7 @@ public final class NchwcProbe {
                 }
             }
             double base = 0;
+            double flops = flops(args[li]);
             for (int b = 0; b < v; b++) {
                 long[] t = cpu[b];
                 Arrays.sort(t);
@@ -95,8 +99,9 @@ public final class NchwcProbe {
                     base = med;
                 }
                 // Bytes allocated per run: a kernel whose vectors C2 boxed allocates in its loops.
-                System.out.printf("%-24s %-12s CPU median %8.3f best %8.3f ms | /NCHW %.3f | %d B/run%n", args[li],
-                        names.get(b), med, t[0] / 1e6, med / base, alloc[b] / runs);
+                System.out.printf("%-24s %-12s CPU median %8.3f best %8.3f ms | /NCHW %.3f | %d B/run%s%n", args[li],
+                        names.get(b), med, t[0] / 1e6, med / base, alloc[b] / runs,
+                        flops > 0 ? String.format(" | %.1f GFLOP/s", flops / med / 1e6) : "");
             }
         }
         System.out.printf("load %s%n", load());
@@ -108,6 +113,10 @@ public final class NchwcProbe {
         Random r = new Random(7);
         if (f[0].equals("reorder")) {
             reorders(f, rotate, r, names, out);
+            return;
+        }
+        if (f[0].equals("direct")) {
+            direct(f, rotate, r, names, out);
             return;
         }
         boolean dw = f[0].equals("dw");
@@ -192,6 +201,70 @@ public final class NchwcProbe {
                 pk.run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
             });
         }
+    }
+
+    /** {@code direct,C,M,HxW,k,s,p[,act]}: the k x k, stride s, pad p convolution's geometry. */
+    private static ConvGeometry directGeometry(String[] f) {
+        int c = Integer.parseInt(f[1]);
+        int m = Integer.parseInt(f[2]);
+        int[] hw = Arrays.stream(f[3].split("x")).mapToInt(Integer::parseInt).toArray();
+        int k = Integer.parseInt(f[4]);
+        int s = Integer.parseInt(f[5]);
+        int p = Integer.parseInt(f[6]);
+        return ConvGeometry.builder().channels(c, m).input(hw).kernel(k, k).strides(s, s)
+                .pads(new int[] {p, p}, new int[] {p, p}).build();
+    }
+
+    /** Floating-point operations of a {@code direct} layer ({@code 2 M C kH kW OH OW}), else 0. */
+    private static double flops(String spec) {
+        String[] f = spec.split(",");
+        if (!f[0].equals("direct")) {
+            return 0;
+        }
+        ConvGeometry g = directGeometry(f);
+        return 2.0 * g.reductionLength() * g.outChannels() * g.outputPlane();
+    }
+
+    /**
+     * {@code direct,C,M,HxW,k,s,p[,act]}: the NCHW kernel of {@link Convolutions#prepare} AUTO against
+     * {@link NchwcDirectConv}, act none (default), relu or relu6, with a bias.
+     */
+    private static void direct(String[] f, int rotate, Random r, List<String> names, List<Runnable> out) {
+        ConvGeometry g = directGeometry(f);
+        Epilogue e = f.length <= 7 ? Epilogue.NONE : switch (f[7]) {
+            case "relu" -> Epilogue.RELU;
+            case "relu6" -> Epilogue.clip(0f, 6f);
+            default -> Epilogue.NONE;
+        };
+        int c = g.inChannels();
+        int m = g.outChannels();
+        float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
+        float[] bias = random(r, m, 0.1f);
+        float[][] ins = new float[rotate][];
+        float[][] outs = new float[rotate][];
+        float[][] bins = new float[rotate][];
+        float[][] bouts = new float[rotate][];
+        for (int i = 0; i < rotate; i++) {
+            ins[i] = random(r, g.inputLength(), 1f);
+            outs[i] = new float[g.outputLength()];
+            bins[i] = new float[(int) NchwcLayout.length(1, c, g.inputPlane())];
+            NchwcLayout.toBlocked(1, c, g.inputPlane(), ins[i], 0, bins[i], 0, Parallel.SERIAL);
+            bouts[i] = new float[(int) NchwcLayout.length(1, m, g.outputPlane())];
+        }
+        ConvKernel k = Convolutions.prepare(g, w, 0, bias, e, ConvAlgorithm.AUTO);
+        int[] turn = {0};
+        names.add("NCHW");
+        out.add(() -> {
+            int i = turn[0]++ % rotate;
+            k.run(ins[i], 0, outs[i], 0, Parallel.SERIAL);
+        });
+        NchwcDirectConv d = NchwcDirectConv.prepare(g, w, 0, bias, e);
+        int[] t2 = {0};
+        names.add("NCHWc direct");
+        out.add(() -> {
+            int i = t2[0]++ % rotate;
+            d.run(bins[i], 0, bouts[i], 0, null, 0, Parallel.SERIAL);
+        });
     }
 
     /** The NCHWc kernel of one layer spec, built with this class loader's classes (for {@code probe.builds}). */
