@@ -107,8 +107,9 @@ class SteadyStateAllocationTest {
 
     /**
      * The same small CNN with its depthwise and pointwise tail converted to channel-blocked kernels
-     * ({@code -Dvinfer.nchwc=all}: two NCHWc convolutions and two reorders): a planned run allocates no more than
-     * the NCHW graph's run (a capturing lambda per kernel call would show as some 40 bytes each).
+     * ({@code -Dvinfer.nchwc=all}: the NCHWc pointwise and depthwise kernels, and the direct one on its spatial
+     * convolutions, between reorders): a planned run allocates no more than the NCHW graph's run (a capturing lambda
+     * per kernel call would show as some 40 bytes each).
      */
     @org.junit.jupiter.api.Test
     void channelBlockedKernelsAllocateNothingPerRun() {
@@ -123,7 +124,8 @@ class SteadyStateAllocationTest {
         long blocked;
         try (Session s = Vinfer.open(model, new SessionOptions().threads(1))) {
             long converted = s.graph().nodes().stream().filter(n -> n.op().describe().startsWith("nchwc_")).count();
-            assertTrue(converted == 2, "expected the depthwise and pointwise tail in NCHWc, got " + s.graph());
+            assertTrue(converted >= 2 && s.graph().nodes().stream().anyMatch(n -> n.op().describe().equals(
+                    "nchwc_depthwise")), "expected the depthwise and pointwise tail in NCHWc, got " + s.graph());
             blocked = allocatedPerRun(s, feed, nchw + 16, 300);
         } finally {
             if (before == null) {

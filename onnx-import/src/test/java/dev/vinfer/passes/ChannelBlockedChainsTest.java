@@ -231,4 +231,71 @@ class ChannelBlockedChainsTest {
         assertFalse(ops.contains("ReorderToNchwc"), ops.toString());
         assertTrue(ops.stream().allMatch(o -> o.startsWith("Conv")), ops.toString());
     }
+
+    /**
+     * SqueezeNet-like: x [n, 16, hw, hw] -> 3x3 (64) + Relu -> MaxPool 3x3/2 (ceil) -> fire (squeeze 1x1 to
+     * {@code sq} + Relu, expand 1x1 to {@code e1} and 3x3 to {@code e3}, each + Relu, Concat) -> MaxPool 3x3/2
+     * (ceil) -> 1x1 (40) + Relu -> GlobalAveragePool. With {@code e1} a multiple of 16 the Concat and both pools
+     * run blocked.
+     */
+    private static GraphProto fire(long seed, int n, int hw, int sq, int e1, int e3) {
+        int p1 = (int) Math.ceil((hw - 3) / 2.0) + 1;
+        int p2 = (int) Math.ceil((p1 - 3) / 2.0) + 1;
+        return GraphProto.newBuilder().setName("fire")
+                .addInput(tensorInfo("x", DType.FLOAT32, n, 16, hw, hw))
+                .addInitializer(initializer("ws", random(seed, 64, 16, 3, 3)))
+                .addInitializer(initializer("bs", random(seed + 1, 64)))
+                .addInitializer(initializer("wq", random(seed + 2, sq, 64, 1, 1)))
+                .addInitializer(initializer("w1", random(seed + 3, e1, sq, 1, 1)))
+                .addInitializer(initializer("b1", random(seed + 4, e1)))
+                .addInitializer(initializer("w3", random(seed + 5, e3, sq, 3, 3)))
+                .addInitializer(initializer("b3", random(seed + 6, e3)))
+                .addInitializer(initializer("wf", random(seed + 7, 40, e1 + e3, 1, 1)))
+                .addNode(node("Conv", new String[] {"x", "ws", "bs"}, new String[] {"cs"}, intsAttr("pads", 1, 1, 1,
+                        1)))
+                .addNode(node("Relu", new String[] {"cs"}, new String[] {"rs"}))
+                .addNode(node("MaxPool", new String[] {"rs"}, new String[] {"p1"}, intsAttr("kernel_shape", 3, 3),
+                        intsAttr("strides", 2, 2), intAttr("ceil_mode", 1)))
+                .addNode(node("Conv", new String[] {"p1", "wq"}, new String[] {"cq"}))
+                .addNode(node("Relu", new String[] {"cq"}, new String[] {"rq"}))
+                .addNode(node("Conv", new String[] {"rq", "w1", "b1"}, new String[] {"c1"}))
+                .addNode(node("Relu", new String[] {"c1"}, new String[] {"r1"}))
+                .addNode(node("Conv", new String[] {"rq", "w3", "b3"}, new String[] {"c3"}, intsAttr("pads", 1, 1,
+                        1, 1)))
+                .addNode(node("Relu", new String[] {"c3"}, new String[] {"r3"}))
+                .addNode(node("Concat", new String[] {"r1", "r3"}, new String[] {"f"}, intAttr("axis", 1)))
+                .addNode(node("MaxPool", new String[] {"f"}, new String[] {"p2"}, intsAttr("kernel_shape", 3, 3),
+                        intsAttr("strides", 2, 2), intAttr("ceil_mode", 1)))
+                .addNode(node("Conv", new String[] {"p2", "wf"}, new String[] {"cf"}))
+                .addNode(node("Relu", new String[] {"cf"}, new String[] {"rf"}))
+                .addNode(node("GlobalAveragePool", new String[] {"rf"}, new String[] {"y"}))
+                .addOutput(tensorInfo("y", DType.FLOAT32, n, 40, 1, 1))
+                .addOutput(tensorInfo("f", DType.FLOAT32, n, e1 + e3, p1, p1)).build();
+    }
+
+    @Test
+    void fireModulesRunBlockedWithTheirPoolsAndConcat() {
+        int[][] shapes = {{16, 64, 64, 15}, {16, 48, 20, 13}, {24, 32, 40, 9}, {8, 24, 17, 7}, {32, 64, 64, 6}};
+        for (int i = 0; i < shapes.length; i++) {
+            long seed = 9900 + 10 * i;
+            int[] s = shapes[i];
+            int n = i % 2 == 1 ? 2 : 1;
+            GraphProto gp = fire(seed, n, s[3], s[0], s[1], s[2]);
+            Graph blocked = optimized(gp, "all");
+            String what = "seed=" + seed + " n=" + n + " squeeze=" + s[0] + " e1=" + s[1] + " e3=" + s[2] + " hw="
+                    + s[3] + "\n" + blocked;
+            boolean concat = s[1] % 16 == 0;
+            assertEquals(concat, blocked.nodes().stream().anyMatch(nd -> nd.op().opType().equals("Concat")
+                    && nd.op().describe().equals("nchwc")), what);
+            assertTrue(blocked.nodes().stream().anyMatch(nd -> nd.op().opType().equals("MaxPool")
+                    && nd.op().describe().equals("nchwc")), what);
+            assertTrue(blocked.nodes().stream().anyMatch(nd -> nd.op().describe().equals("nchwc_direct")), what);
+            Map<String, Tensor> feed = Map.of("x", random(seed + 50, n, 16, s[3], s[3]));
+            try {
+                assertSameOutputs(run(optimized(gp, false), feed), run(blocked, feed), TOLERANCE);
+            } catch (AssertionError e) {
+                throw new AssertionError(what + ": " + e.getMessage(), e);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.vinfer.ops.conv;
 
 import dev.vinfer.conv.ConvGeometry;
 import dev.vinfer.conv.NchwcDepthwiseConv;
+import dev.vinfer.conv.NchwcDirectConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
 import dev.vinfer.runtime.DType;
@@ -13,11 +14,12 @@ import dev.vinfer.runtime.VinferException;
 import java.util.Arrays;
 
 /**
- * A {@link ConvOp} (a 1x1 or a 2-D depthwise convolution with constant weights, its fused activation and residual)
+ * A {@link ConvOp} (a 2-D convolution with constant weights: 1x1, depthwise or any other one-group one, with its
+ * fused activation and residual)
  * run on channel-blocked tensors: input, residual and output in {@link NchwcLayout}'s
  * {@code [N, ceil(C/16), H, W, 16]}. The optimizer's channel-blocked chains pass puts it in place of the ConvOp
  * inside a chain, with {@link NchwcReorderOp}s at the chain's edges; it computes what the ConvOp would, with the
- * kernels {@link NchwcPointwiseConv} and {@link NchwcDepthwiseConv}.
+ * kernels {@link NchwcPointwiseConv}, {@link NchwcDepthwiseConv} and {@link NchwcDirectConv}.
  *
  * <p>Inputs as the ConvOp's: x (blocked), weights, optional bias, and with a fused residual the other addend
  * (blocked) at {@link ConvOp#RESIDUAL_INPUT}. The kernel is prepared for the first input shape (in the session's
@@ -25,22 +27,33 @@ import java.util.Arrays;
  */
 public final class NchwcConvOp implements Operator, PackedConstants {
     private final ConvOp conv;
-    private final boolean pointwise;
+    private final Kind kind;
     private volatile Prepared last;
 
-    private record Prepared(int[] inShape, NchwcPointwiseConv pw, NchwcDepthwiseConv dw, int[] outShape) {
+    /** Which blocked kernel computes the convolution. */
+    public enum Kind {
+        /** {@link NchwcPointwiseConv}: 1x1, unpadded, one group, any 2-D stride. */
+        POINTWISE,
+        /** {@link NchwcDepthwiseConv}: 2-D, one input and one output channel per group. */
+        DEPTHWISE,
+        /** {@link NchwcDirectConv}: 2-D, one group, any kernel, stride, dilation and padding. */
+        DIRECT
+    }
+
+    private record Prepared(int[] inShape, NchwcPointwiseConv pw, NchwcDepthwiseConv dw, NchwcDirectConv direct,
+            int[] outShape) {
     }
 
     /**
-     * @param conv      the convolution, with constant weights
-     * @param pointwise true for a 1x1 stride-1 unpadded ungrouped conv, false for a 2-D depthwise one
+     * @param conv the convolution, with constant weights
+     * @param kind the kernel to run it with (the convolution must be one it computes)
      */
-    public NchwcConvOp(ConvOp conv, boolean pointwise) {
+    public NchwcConvOp(ConvOp conv, Kind kind) {
         if (conv.constantWeights() == null) {
             throw new IllegalArgumentException("NCHWc convolutions need constant weights");
         }
         this.conv = conv;
-        this.pointwise = pointwise;
+        this.kind = java.util.Objects.requireNonNull(kind, "kind");
     }
 
     public ConvOp conv() {
@@ -54,7 +67,11 @@ public final class NchwcConvOp implements Operator, PackedConstants {
 
     @Override
     public String describe() {
-        return pointwise ? "nchwc_pointwise" : "nchwc_depthwise";
+        return switch (kind) {
+            case POINTWISE -> "nchwc_pointwise";
+            case DEPTHWISE -> "nchwc_depthwise";
+            case DIRECT -> "nchwc_direct";
+        };
     }
 
     @Override
@@ -93,6 +110,9 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         if (p.pw != null) {
             p.pw.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
                     res == null ? 0 : res.offset(), ctx.parallel());
+        } else if (p.direct != null) {
+            p.direct.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
+                    res == null ? 0 : res.offset(), ctx.parallel());
         } else {
             p.dw.run(x.floats(), x.offset(), y.floats(), y.offset(), ctx.parallel());
         }
@@ -117,16 +137,28 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         float[] bf = b == null ? null : Arrays.copyOfRange(b.floats(), b.offset(), b.offset() + g.outChannels());
         int[] out = {g.batch(), NchwcLayout.blocks(g.outChannels()), g.outputDim(0), g.outputDim(1),
             NchwcLayout.BLOCK};
-        if (pointwise) {
-            if (!NchwcPointwiseConv.supports(g)) {
-                throw new VinferException("NCHWc Conv: not a 1x1 stride-1 unpadded convolution: " + g);
+        switch (kind) {
+            case POINTWISE -> {
+                if (!NchwcPointwiseConv.supports(g)) {
+                    throw new VinferException("NCHWc Conv: not a 1x1 unpadded one-group convolution: " + g);
+                }
+                return new Prepared(s.clone(), NchwcPointwiseConv.prepare(g, wf, w.offset(), bf, conv.epilogue()),
+                        null, null, out);
             }
-            return new Prepared(s.clone(), NchwcPointwiseConv.prepare(g, wf, w.offset(), bf, conv.epilogue()), null,
-                    out);
+            case DEPTHWISE -> {
+                if (!NchwcDepthwiseConv.supports(g)) {
+                    throw new VinferException("NCHWc Conv: not a 2-D depthwise convolution: " + g);
+                }
+                return new Prepared(s.clone(), null, NchwcDepthwiseConv.prepare(g, wf, w.offset(), bf,
+                        conv.epilogue()), null, out);
+            }
+            default -> {
+                if (!NchwcDirectConv.supports(g)) {
+                    throw new VinferException("NCHWc Conv: not a 2-D one-group convolution: " + g);
+                }
+                return new Prepared(s.clone(), null, null, NchwcDirectConv.prepare(g, wf, w.offset(), bf,
+                        conv.epilogue()), out);
+            }
         }
-        if (!NchwcDepthwiseConv.supports(g)) {
-            throw new VinferException("NCHWc Conv: not a 2-D depthwise convolution: " + g);
-        }
-        return new Prepared(s.clone(), null, NchwcDepthwiseConv.prepare(g, wf, w.offset(), bf, conv.epilogue()), out);
     }
 }

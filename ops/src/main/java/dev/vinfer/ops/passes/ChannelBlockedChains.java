@@ -1,10 +1,14 @@
 package dev.vinfer.ops.passes;
 
 import dev.vinfer.ops.conv.ConvOp;
-import dev.vinfer.ops.nn.pool.GlobalPoolOp;
+import dev.vinfer.ops.conv.NchwcConcatOp;
 import dev.vinfer.ops.conv.NchwcConvOp;
 import dev.vinfer.ops.conv.NchwcGlobalAveragePoolOp;
+import dev.vinfer.ops.conv.NchwcMaxPoolOp;
 import dev.vinfer.ops.conv.NchwcReorderOp;
+import dev.vinfer.ops.nn.pool.GlobalPoolOp;
+import dev.vinfer.ops.nn.pool.MaxPoolOp;
+import dev.vinfer.ops.shape.ConcatOp;
 import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.GraphPass;
 import dev.vinfer.runtime.Node;
@@ -18,21 +22,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs 1x1 and depthwise convolutions on channel-blocked activations ({@code [N, C/16, H, W, 16]}, ONNX Runtime's
- * NCHWc): each connected run of eligible convolutions becomes {@link NchwcConvOp}s reading and writing the blocked
- * layout, with one {@link NchwcReorderOp} per value entering the run and one per value leaving it (read by any other
- * node, or a graph output), where the run's estimated gain exceeds its reorders' cost ({@link #worthIt}).
+ * Runs convolutions, and the max pools and channel Concats between them, on channel-blocked activations
+ * ({@code [N, C/16, H, W, 16]}, ONNX Runtime's NCHWc): each connected run of eligible nodes becomes blocked ops
+ * ({@link NchwcConvOp}, {@link NchwcMaxPoolOp}, {@link NchwcConcatOp}) reading and writing the blocked layout, with
+ * one {@link NchwcReorderOp} per value entering the run and one per value leaving it (read by any other node, or a
+ * graph output), where the run's estimated gain exceeds its reorders' cost ({@link #worthIt}).
  *
  * <p>Eligible: a 2-D Conv with constant weights (and constant or no bias) that is 1x1 (any stride), unpadded, one
- * group, or depthwise (one input and one output channel per group); with a fused residual, only if the other addend
- * is a convolution's output of the same channel count. Runs are joined through data inputs and residuals, so a
- * ResNet-50 stage is one run whose 3x3 and strided convolutions stay NCHW between reorders.
+ * group; or depthwise (one input and one output channel per group); or a one-group k x k convolution where the
+ * blocked direct kernel beats the NCHW algorithms ({@link #directPays}: strided, or few input channels; ResNet's
+ * 3x3 stride-1 layers stay NCHW for Winograd); with a fused residual, only if the other addend is a convolution's
+ * output of the same channel count. A 2-D MaxPool or a Concat along the channels (inputs whose channel counts, from
+ * their producers, are multiples of 16 but the last) joins a run when a convolution next to it is eligible.
+ * Runs are joined through data inputs and residuals, so a ResNet-50 stage is one run whose 3x3 stride-1
+ * convolutions stay NCHW between reorders, and SqueezeNet's fire modules one run.
  *
  * <p>Why: vinfer's NCHW 1x1 kernels read K channel planes at once (K concurrent streams) and those on small planes
  * transpose through a scratch; blocked, a position's 16 channels are one vector, a tensor is a few long streams, and
  * the output tile is stored as it is (bench/README.md, "Channel-blocked chains"). The switch
  * {@code -Dvinfer.nchwc=false}, read when a session is optimized, leaves graphs as they are (for comparisons);
- * {@code -Dvinfer.nchwc=all} converts every eligible run whatever the estimate (for tests and measurements).
+ * {@code -Dvinfer.nchwc=all} converts every eligible run whatever the estimate (for tests and measurements);
+ * {@code -Dvinfer.nchwc.spatial=false} keeps to the 1x1 and depthwise convolutions of session 10.
  */
 public final class ChannelBlockedChains implements GraphPass {
     /**
@@ -40,20 +50,30 @@ public final class ChannelBlockedChains implements GraphPass {
      * tensors out of cache (NchwcProbe, session 10: 0.85-0.96 and 0.64-0.92 of the NCHW kernels' time).
      */
     static final double POINTWISE_GAIN = 0.08;
+    /** Share of a spatial (k x k) convolution's time the blocked direct kernel saves where it is eligible. */
+    static final double DIRECT_GAIN = 0.10;
     /**
      * A reorder's cost per channel and position, in multiply-add times: it loads and stores each value once and
      * shuffles 16 x 16 blocks, a few vector operations per 16 values against 16 multiply-adds per FMA.
      */
     static final double REORDER_COST = 4;
+    /** A blocked Concat's copy per channel and position (the NCHW one is fused into its convolutions, free). */
+    static final double COPY_COST = 1;
+
+    /** What a member of a run becomes. */
+    enum Kind {
+        POINTWISE, DEPTHWISE, DIRECT, MAX_POOL, CONCAT
+    }
 
     @Override
     public String name() {
         return "channel-blocked-chains";
     }
 
+    /** Before {@link ConcatConvFusion} (950), so a Concat of blocked branches is still a Concat. */
     @Override
     public int order() {
-        return 960;
+        return 940;
     }
 
     @Override
@@ -63,28 +83,36 @@ public final class ChannelBlockedChains implements GraphPass {
             return g;
         }
         boolean all = mode.equals("all");
+        boolean spatial = !"false".equals(System.getProperty("vinfer.nchwc.spatial"));
         GraphIndex index = new GraphIndex(g);
-        Map<Node, Boolean> eligible = new LinkedHashMap<>(); // node -> pointwise (else depthwise)
+        Map<Node, Kind> eligible = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
-            Boolean kind = kind(n);
-            if (kind != null) {
+            Kind kind = kind(n, index);
+            if (kind != null && (spatial || kind == Kind.POINTWISE || kind == Kind.DEPTHWISE)) {
                 eligible.put(n, kind);
             }
         }
         // A fused residual must be a member's output or another convolution's output of the same channel count
         // (ResNet's projection shortcut): then it has the conv's output shape, as the blocked kernels require.
         for (Node n : new ArrayList<>(eligible.keySet())) {
-            if (((ConvOp) n.op()).hasResidual()) {
+            if (n.op() instanceof ConvOp c && c.hasResidual()) {
                 Node p = index.producer(n.input(ConvOp.RESIDUAL_INPUT));
                 boolean conv = p != null && p.outputCount() == 1 && p.op() instanceof ConvOp pc
-                        && pc.constantWeights() != null && pc.constantWeights().shape()[0] == channelsOut(
-                                (ConvOp) n.op());
+                        && pc.constantWeights() != null && pc.constantWeights().shape()[0] == channelsOut(c);
                 if (!conv) {
                     eligible.remove(n);
                 }
             }
         }
-        Map<Node, Node> root = components(eligible.keySet(), index);
+        // Pools and concatenations only join runs of convolutions: alone they would be reorders for nothing. A pool
+        // joins only when its input is blocked already: moving a reorder from a pool's output to its input would
+        // move 4x the data of a 3x3/2 pool (ResNet's stem pool).
+        for (boolean removed = true; removed;) {
+            removed = eligible.entrySet().removeIf(e -> e.getValue() == Kind.MAX_POOL
+                    && !eligible.containsKey(index.producer(e.getKey().input(0))));
+        }
+        eligible.entrySet().removeIf(e -> e.getValue() == Kind.CONCAT && !touchesConv(e.getKey(), eligible, index));
+        Map<Node, Node> root = components(eligible, index);
         Map<Node, List<Node>> runs = new LinkedHashMap<>();
         for (Node n : eligible.keySet()) {
             runs.computeIfAbsent(root.get(n), k -> new ArrayList<>()).add(n);
@@ -98,9 +126,9 @@ public final class ChannelBlockedChains implements GraphPass {
             accepted = false;
             for (java.util.Iterator<List<Node>> it = pending.iterator(); it.hasNext();) {
                 List<Node> run = it.next();
-                if (all || worthIt(g, index, run, reordered)) {
+                if (all || worthIt(g, index, run, eligible, reordered)) {
                     members.addAll(run);
-                    reordered.addAll(entering(index, run));
+                    reordered.addAll(entering(index, run, eligible));
                     it.remove();
                     accepted = true;
                 }
@@ -112,7 +140,7 @@ public final class ChannelBlockedChains implements GraphPass {
         return rewrite(g, index, members, eligible);
     }
 
-    private static Graph rewrite(Graph g, GraphIndex index, List<Node> members, Map<Node, Boolean> kinds) {
+    private static Graph rewrite(Graph g, GraphIndex index, List<Node> members, Map<Node, Kind> kinds) {
         Rewrite rw = new Rewrite(g);
         java.util.Set<Node> in = new java.util.HashSet<>(members);
         Map<Value, Value> blocked = new HashMap<>(); // NCHW value -> its blocked twin
@@ -122,9 +150,9 @@ public final class ChannelBlockedChains implements GraphPass {
             blocked.put(out, rw.freshValue(out.name() + "_nchwc"));
         }
         for (Node n : members) {
-            ConvOp c = (ConvOp) n.op();
+            Kind kind = kinds.get(n);
             Value[] inputs = n.inputs().clone();
-            for (int i : c.hasResidual() ? new int[] {0, ConvOp.RESIDUAL_INPUT} : new int[] {0}) {
+            for (int i : dataSlots(n, kind)) {
                 Value v = inputs[i];
                 Value b = blocked.get(v);
                 if (b == null) {
@@ -132,37 +160,55 @@ public final class ChannelBlockedChains implements GraphPass {
                     b = rw.freshValue(v.name() + "_nchwc");
                     blocked.put(v, b);
                     rw.add(new Node(v.name() + "_to_nchwc", "", new NchwcReorderOp(true,
-                            i == 0 ? channelsIn(c) : channelsOut(c)), new Value[] {v}, new Value[] {b}));
+                            slotChannels(n, kind, i, index)), new Value[] {v}, new Value[] {b}));
                 }
                 inputs[i] = b;
             }
             Value out = n.output(0);
             Value b = blocked.get(out);
-            rw.replace(n, new Node(n.name(), n.domain(), new NchwcConvOp(c, kinds.get(n)), inputs, new Value[] {b}));
+            Value[] outs = {b};
+            switch (kind) {
+                case POINTWISE, DEPTHWISE, DIRECT -> rw.replace(n, new Node(n.name(), n.domain(),
+                        new NchwcConvOp((ConvOp) n.op(), convKind(kind)), inputs, outs));
+                case MAX_POOL -> rw.replace(n, new Node(n.name(), n.domain(),
+                        new NchwcMaxPoolOp(((MaxPoolOp) n.op()).window(), channels(n.input(0), index)),
+                        new Value[] {inputs[0]}, outs));
+                case CONCAT -> rw.replace(n, new Node(n.name(), n.domain(),
+                        new NchwcConcatOp(inputChannels(n, index)), inputs, outs));
+                default -> throw new IllegalStateException(kind.toString());
+            }
+            int c = n.op() instanceof ConvOp conv ? channelsOut(conv) : channels(out, index);
             // Global average pools of the output read the blocked tensor; any other reader needs the reorder back.
             for (Node r : g.nodes()) {
                 if (r.op() instanceof GlobalPoolOp gp && gp.opType().equals("GlobalAveragePool") && r.inputCount() == 1
                         && r.input(0) == out && r.outputCount() == 1) {
-                    rw.replace(r, new Node(r.name(), r.domain(), new NchwcGlobalAveragePoolOp(channelsOut(c)),
-                            new Value[] {b}, r.outputs()));
+                    rw.replace(r, new Node(r.name(), r.domain(), new NchwcGlobalAveragePoolOp(c), new Value[] {b},
+                            r.outputs()));
                     pooled.add(r);
                 }
             }
-            if (index.isGraphOutput(out) || readOutside(g, out, in, pooled)) {
-                rw.add(new Node(n.name() + "_from_nchwc", "", new NchwcReorderOp(false, channelsOut(c)),
-                        new Value[] {b}, new Value[] {out}));
+            if (index.isGraphOutput(out) || readOutside(g, out, kinds, in, pooled)) {
+                rw.add(new Node(n.name() + "_from_nchwc", "", new NchwcReorderOp(false, c), new Value[] {b},
+                        new Value[] {out}));
             }
         }
         return rw.build();
     }
 
-    /** Whether a node outside the run reads {@code v} (or a member reads it as weights or bias). */
+    private static NchwcConvOp.Kind convKind(Kind k) {
+        return switch (k) {
+            case POINTWISE -> NchwcConvOp.Kind.POINTWISE;
+            case DEPTHWISE -> NchwcConvOp.Kind.DEPTHWISE;
+            default -> NchwcConvOp.Kind.DIRECT;
+        };
+    }
+
     /** The values a run reads from outside itself (each gets one reorder into the blocked layout). */
-    private static java.util.Set<Value> entering(GraphIndex index, List<Node> run) {
+    private static java.util.Set<Value> entering(GraphIndex index, List<Node> run, Map<Node, Kind> kinds) {
         java.util.Set<Node> in = new java.util.HashSet<>(run);
         java.util.Set<Value> v = new java.util.HashSet<>();
         for (Node n : run) {
-            for (Value x : dataInputs(n)) {
+            for (Value x : dataInputs(n, kinds.get(n))) {
                 Node p = index.producer(x);
                 if (p == null || !in.contains(p)) {
                     v.add(x);
@@ -172,12 +218,12 @@ public final class ChannelBlockedChains implements GraphPass {
         return v;
     }
 
-    private static boolean readOutside(Graph g, Value v, java.util.Set<Node> members) {
-        return readOutside(g, v, members, java.util.Set.of());
-    }
-
-    /** As above, not counting the nodes of {@code also} (pools rewritten to read the blocked tensor). */
-    private static boolean readOutside(Graph g, Value v, java.util.Set<Node> members, java.util.Set<Node> also) {
+    /**
+     * Whether a node other than the run's members (and {@code also}, pools rewritten to read the blocked tensor)
+     * reads {@code v}, or a member reads it other than as blocked data (weights, bias).
+     */
+    private static boolean readOutside(Graph g, Value v, Map<Node, Kind> kinds, java.util.Set<Node> members,
+            java.util.Set<Node> also) {
         for (Node n : g.nodes()) {
             if (also.contains(n)) {
                 continue;
@@ -186,9 +232,7 @@ public final class ChannelBlockedChains implements GraphPass {
                 if (n.input(i) != v) {
                     continue;
                 }
-                boolean data = i == 0 || (i == ConvOp.RESIDUAL_INPUT && ((n.op() instanceof ConvOp c)
-                        && c.hasResidual()));
-                if (!members.contains(n) || !data) {
+                if (!members.contains(n) || !isDataSlot(n, kinds.get(n), i)) {
                     return true;
                 }
             }
@@ -196,32 +240,65 @@ public final class ChannelBlockedChains implements GraphPass {
         return false;
     }
 
-    /** The data input and, with a fused residual, the other addend. */
-    private static List<Value> dataInputs(Node n) {
+    private static boolean isDataSlot(Node n, Kind kind, int i) {
+        for (int s : dataSlots(n, kind)) {
+            if (s == i) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The input slots a member reads blocked: a conv's data input and residual, a pool's input, every Concat input. */
+    private static int[] dataSlots(Node n, Kind kind) {
+        return switch (kind) {
+            case CONCAT -> java.util.stream.IntStream.range(0, n.inputCount()).toArray();
+            case MAX_POOL -> new int[] {0};
+            default -> ((ConvOp) n.op()).hasResidual() ? new int[] {0, ConvOp.RESIDUAL_INPUT} : new int[] {0};
+        };
+    }
+
+    private static List<Value> dataInputs(Node n, Kind kind) {
         List<Value> v = new ArrayList<>();
-        v.add(n.input(0));
-        if (((ConvOp) n.op()).hasResidual()) {
-            v.add(n.input(ConvOp.RESIDUAL_INPUT));
+        for (int i : dataSlots(n, kind)) {
+            v.add(n.input(i));
         }
         return v;
     }
 
+    /** Whether a pool or Concat reads from or is read by an eligible convolution. */
+    private static boolean touchesConv(Node n, Map<Node, Kind> eligible, GraphIndex index) {
+        for (Value v : dataInputs(n, eligible.get(n))) {
+            Kind k = eligible.get(index.producer(v));
+            if (k != null && k != Kind.MAX_POOL && k != Kind.CONCAT) {
+                return true;
+            }
+        }
+        for (Map.Entry<Node, Kind> e : eligible.entrySet()) {
+            if (e.getValue() != Kind.MAX_POOL && e.getValue() != Kind.CONCAT
+                    && dataInputs(e.getKey(), e.getValue()).contains(n.output(0))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Each eligible node's run, as a representative node: union over data and residual edges between them. */
-    private static Map<Node, Node> components(java.util.Set<Node> nodes, GraphIndex index) {
+    private static Map<Node, Node> components(Map<Node, Kind> nodes, GraphIndex index) {
         Map<Node, Node> parent = new HashMap<>();
-        for (Node n : nodes) {
+        for (Node n : nodes.keySet()) {
             parent.put(n, n);
         }
-        for (Node n : nodes) {
-            for (Value v : dataInputs(n)) {
+        for (Node n : nodes.keySet()) {
+            for (Value v : dataInputs(n, nodes.get(n))) {
                 Node p = index.producer(v);
-                if (p != null && nodes.contains(p)) {
+                if (p != null && nodes.containsKey(p)) {
                     parent.put(find(parent, p), find(parent, n));
                 }
             }
         }
         Map<Node, Node> root = new HashMap<>();
-        for (Node n : nodes) {
+        for (Node n : nodes.keySet()) {
             root.put(n, find(parent, n));
         }
         return root;
@@ -231,21 +308,24 @@ public final class ChannelBlockedChains implements GraphPass {
      * Whether converting a run gains more than its edge reorders cost, estimated per output position from channel
      * counts alone (spatial sizes are not known here; a run's members and edges mostly share a resolution): a
      * blocked 1x1 saves about {@link #POINTWISE_GAIN} of its {@code K x M} multiply-adds but computes K and M rounded up
-     * to 16 (ShuffleNet's 58, 116 and 232 channels lose more to that than they gain), a reorder of C channels
-     * costs about {@link #REORDER_COST} multiply-adds' time per channel moved. Depthwise members count as neutral.
-     * MobileNetV2 converts whole; ResNet-50's bottleneck 1x1 layers convert with reorders around each 3x3
-     * convolution (which stays NCHW for Winograd); a value another accepted run already reorders costs nothing more
-     * ({@code reordered}); a 1x1 whose neighbours are all NCHW converts when K x M is large
-     * against K + M (SqueezeNet's 512 -> 1000), not when it is small (its 128 -> 16 squeezes).
+     * to 16 (ShuffleNet's 58, 116 and 232 channels lose more to that than they gain), a blocked k x k convolution
+     * {@link #DIRECT_GAIN} of its {@code C x M x k x k / stride^2}, a reorder of C channels costs about
+     * {@link #REORDER_COST} multiply-adds' time per channel moved, a blocked Concat {@link #COPY_COST}. Depthwise
+     * members and pools count as neutral. MobileNetV2 converts whole; ResNet-50's bottleneck 1x1 layers convert with
+     * reorders around each 3x3 stride-1 convolution (which stays NCHW for Winograd); a value another accepted run
+     * already reorders costs nothing more ({@code reordered}); a 1x1 whose neighbours are all NCHW converts when
+     * K x M is large against K + M (SqueezeNet's 512 -> 1000), not when it is small.
      */
-    private static boolean worthIt(Graph g, GraphIndex index, List<Node> run, java.util.Set<Value> reordered) {
+    private static boolean worthIt(Graph g, GraphIndex index, List<Node> run, Map<Node, Kind> kinds,
+            java.util.Set<Value> reordered) {
         java.util.Set<Node> in = new java.util.HashSet<>(run);
         java.util.Set<Value> entering = new java.util.HashSet<>(reordered);
         double gain = 0;
         double cost = 0;
         for (Node n : run) {
-            ConvOp c = (ConvOp) n.op();
-            if (c.attributes().group() == 1) {
+            Kind kind = kinds.get(n);
+            if (kind == Kind.POINTWISE) {
+                ConvOp c = (ConvOp) n.op();
                 double k = channelsIn(c);
                 double m = channelsOut(c);
                 double padded = 16.0 * Math.ceil(k / 16) * 16.0 * Math.ceil(m / 16);
@@ -253,17 +333,27 @@ public final class ChannelBlockedChains implements GraphPass {
                 if (strided(c)) {
                     cost += REORDER_COST / 2 * k; // the subsampled copy of the input
                 }
+            } else if (kind == Kind.DIRECT) {
+                ConvOp c = (ConvOp) n.op();
+                int[] ws = c.constantWeights().shape();
+                double k = channelsIn(c);
+                double m = channelsOut(c);
+                double padded = 16.0 * Math.ceil(k / 16) * 16.0 * Math.ceil(m / 16);
+                double taps = (double) ws[2] * ws[3] / (c.attributes().stride(0) * c.attributes().stride(1));
+                gain += (DIRECT_GAIN * k * m - (padded - k * m)) * taps;
+            } else if (kind == Kind.CONCAT) {
+                cost += COPY_COST * channels(n.output(0), index);
             }
-            List<Value> data = dataInputs(n);
-            for (int i = 0; i < data.size(); i++) {
-                Value v = data.get(i);
+            for (int i : dataSlots(n, kind)) {
+                Value v = n.input(i);
                 Node p = index.producer(v);
                 if ((p == null || !in.contains(p)) && entering.add(v)) {
-                    cost += REORDER_COST * (i == 0 ? channelsIn(c) : channelsOut(c));
+                    cost += REORDER_COST * slotChannels(n, kind, i, index);
                 }
             }
-            if (index.isGraphOutput(n.output(0)) || readOutside(g, n.output(0), in)) {
-                cost += REORDER_COST * channelsOut(c);
+            if (index.isGraphOutput(n.output(0)) || readOutside(g, n.output(0), kinds, in, java.util.Set.of())) {
+                cost += REORDER_COST * (n.op() instanceof ConvOp conv ? channelsOut(conv) : channels(n.output(0),
+                        index));
             }
         }
         return gain > cost;
@@ -285,8 +375,83 @@ public final class ChannelBlockedChains implements GraphPass {
         return c.constantWeights().shape()[0];
     }
 
-    /** TRUE for an eligible 1x1, FALSE for an eligible depthwise, null otherwise. */
-    private static Boolean kind(Node n) {
+    /**
+     * The channel count of a 4-D activation, from its producers (no shapes are known to this pass): a convolution's
+     * weights, through max pools and channel Concats; -1 when it cannot be told.
+     */
+    static int channels(Value v, GraphIndex index) {
+        return channels(v, index, 0);
+    }
+
+    private static int channels(Value v, GraphIndex index, int depth) {
+        Node p = index.producer(v);
+        if (p == null || depth > 32 || p.outputCount() < 1 || p.output(0) != v) {
+            return -1;
+        }
+        if (p.op() instanceof ConvOp c && c.constantWeights() != null && c.constantWeights().rank() == 4) {
+            return channelsOut(c);
+        }
+        if (p.op() instanceof MaxPoolOp && p.inputCount() >= 1) {
+            return channels(p.input(0), index, depth + 1);
+        }
+        if (p.op() instanceof ConcatOp cc && channelAxis(cc)) {
+            int sum = 0;
+            for (int i = 0; i < p.inputCount(); i++) {
+                int c = channels(p.input(i), index, depth + 1);
+                if (c < 0) {
+                    return -1;
+                }
+                sum += c;
+            }
+            return sum;
+        }
+        return -1;
+    }
+
+    /** The channels of the value a member reads blocked at input {@code slot}. */
+    private static int slotChannels(Node n, Kind kind, int slot, GraphIndex index) {
+        if (kind == Kind.MAX_POOL || kind == Kind.CONCAT) {
+            return channels(n.input(slot), index);
+        }
+        ConvOp c = (ConvOp) n.op();
+        return slot == 0 ? channelsIn(c) : channelsOut(c);
+    }
+
+    private static int[] inputChannels(Node n, GraphIndex index) {
+        int[] c = new int[n.inputCount()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = channels(n.input(i), index);
+        }
+        return c;
+    }
+
+    /** Axis 1 of a 4-D tensor (its inputs are convolution outputs: 4-D). */
+    private static boolean channelAxis(ConcatOp c) {
+        return c.axis() == 1 || c.axis() == -3;
+    }
+
+    /** The kind an eligible node becomes, or null. */
+    private static Kind kind(Node n, GraphIndex index) {
+        if (n.outputCount() < 1 || n.output(0) == null) {
+            return null;
+        }
+        if (n.op() instanceof MaxPoolOp mp) {
+            boolean indices = n.outputCount() > 1 && n.output(1) != null;
+            return !indices && !mp.withIndices() && n.inputCount() == 1 && NchwcMaxPoolOp.supports(mp.window())
+                    && channels(n.input(0), index) > 0 ? Kind.MAX_POOL : null;
+        }
+        if (n.op() instanceof ConcatOp cc) {
+            if (!channelAxis(cc) || n.outputCount() != 1 || n.inputCount() < 1) {
+                return null;
+            }
+            int[] c = inputChannels(n, index);
+            for (int x : c) {
+                if (x < 0) {
+                    return null;
+                }
+            }
+            return NchwcConcatOp.supports(c) ? Kind.CONCAT : null;
+        }
         if (!(n.op() instanceof ConvOp c) || n.outputCount() != 1 || n.inputCount() < 2 || n.input(0) == null) {
             return null;
         }
@@ -304,12 +469,32 @@ public final class ChannelBlockedChains implements GraphPass {
         int[] ws = w.shape();
         int group = c.attributes().group();
         if (group == 1 && ws[2] == 1 && ws[3] == 1 && noPads(c)) {
-            return Boolean.TRUE;
+            return Kind.POINTWISE;
         }
         if (group > 1 && ws[0] == group && ws[1] == 1) {
-            return Boolean.FALSE;
+            return Kind.DEPTHWISE;
+        }
+        if (group == 1 && directPays(c, ws)) {
+            return Kind.DIRECT;
         }
         return null;
+    }
+
+    /**
+     * Where the blocked direct convolution is expected to beat the NCHW algorithms. Measured (session 11, Zen 5, one
+     * thread, {@code NchwcProbe direct,...} against the kernel {@code Convolutions.prepare} picks): 0.88-1.05 of the
+     * NCHW time on SqueezeNet's 16 -> 64 @55x55 and 32 -> 128 @27x27 expand 3x3 layers, 1.15-1.3 on ResNet's 3x3/2
+     * layers, 1.3-2.2 where the NCHW path runs Winograd (13x13 and larger channel counts). So: stride 1 and at most
+     * {@code vinfer.nchwc.directChannels} (32) input channels; a stem (fewer than 16, padded to 16) never.
+     */
+    private static boolean directPays(ConvOp c, int[] ws) {
+        int channels = ws[1];
+        if (channels < 16 || ws[2] == 1 && ws[3] == 1) {
+            return false; // a stem (3 channels padded to 16) or a padded 1x1
+        }
+        boolean strided = strided(c);
+        return strided ? Boolean.getBoolean("vinfer.nchwc.directStrided")
+                : channels <= Integer.getInteger("vinfer.nchwc.directChannels", 32);
     }
 
     private static boolean noPads(ConvOp c) {
