@@ -493,7 +493,7 @@ public interface Backend {
      * {@code y = clamp(sum w x + res + bias, lo, hi)} (the residual at the output index plus {@code resDelta} when
      * {@code res} is non-null), lanes at or past M written as zero. Weights: group {@code gi} (blocks from
      * {@code gi * group}, {@code nb} of them) at {@code gi * group * C * taps * 16}, then one row of {@code nb * 16}
-     * output lanes per (input block cb, tap t = ky * kW + kx, lane kk < kn) at row
+     * output lanes per (input block cb, tap t = ky * kW + kx, lane {@code kk < kn}) at row
      * {@code cb * 16 * taps + t * kn + kk}, {@code kn = min(16, C - 16 cb)}: the order the vector tile reads them.
      */
     default void nchwcDirect(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x,

@@ -60,6 +60,11 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         return conv;
     }
 
+    /** Whether the kernel has been prepared for an input shape (at open when shapes are static, else at a run). */
+    public boolean prepared() {
+        return last != null;
+    }
+
     @Override
     public String opType() {
         return conv.opType();
