@@ -100,6 +100,28 @@ public final class Epilogue {
         return kind == Kind.NONE;
     }
 
+    /**
+     * Whether the activation is a clamp, {@code min(max(x, clampLow()), clampHigh())}: none, Relu and Clip, which
+     * kernels apply in registers; the others need a pass over the output.
+     */
+    public boolean isClamp() {
+        return kind == Kind.NONE || kind == Kind.RELU || kind == Kind.CLIP;
+    }
+
+    /** The lower bound of {@link #isClamp a clamp}; -inf for any other activation. */
+    public float clampLow() {
+        return switch (kind) {
+            case RELU -> 0f;
+            case CLIP -> p0;
+            default -> Float.NEGATIVE_INFINITY;
+        };
+    }
+
+    /** The upper bound of {@link #isClamp a clamp}; +inf for any other activation. */
+    public float clampHigh() {
+        return kind == Kind.CLIP ? p1 : Float.POSITIVE_INFINITY;
+    }
+
     /** The activation of one value; NaN stays NaN. */
     public float apply(float x) {
         return switch (kind) {

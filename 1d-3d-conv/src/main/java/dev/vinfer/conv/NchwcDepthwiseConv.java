@@ -44,16 +44,9 @@ public final class NchwcDepthwiseConv {
             System.arraycopy(b, 0, bias, 0, c);
         }
         this.epilogue = e;
-        this.lo = switch (e.kind()) {
-            case RELU -> 0f;
-            case CLIP -> e.min();
-            default -> Float.NEGATIVE_INFINITY;
-        };
-        this.hi = e.kind() == Epilogue.Kind.CLIP ? e.max() : Float.POSITIVE_INFINITY;
-        this.epiloguePass = switch (e.kind()) {
-            case NONE, RELU, CLIP -> false;
-            default -> true;
-        };
+        this.lo = e.clampLow();
+        this.hi = e.clampHigh();
+        this.epiloguePass = !e.isClamp();
     }
 
     /** Whether {@code g} is a convolution this kernel computes: 2-D, depthwise with one channel per group. */

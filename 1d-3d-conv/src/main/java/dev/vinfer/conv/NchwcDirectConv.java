@@ -86,24 +86,9 @@ public final class NchwcDirectConv {
             System.arraycopy(b, 0, bias, 0, m);
         }
         this.epilogue = e;
-        switch (e.kind()) {
-            case RELU -> {
-                lo = 0f;
-                hi = Float.POSITIVE_INFINITY;
-            }
-            case CLIP -> {
-                lo = e.min();
-                hi = e.max();
-            }
-            default -> {
-                lo = Float.NEGATIVE_INFINITY;
-                hi = Float.POSITIVE_INFINITY;
-            }
-        }
-        this.epiloguePass = switch (e.kind()) {
-            case NONE, RELU, CLIP -> false;
-            default -> true;
-        };
+        this.lo = e.clampLow();
+        this.hi = e.clampHigh();
+        this.epiloguePass = !e.isClamp();
         this.padded = g.padBegin(0) + g.padEnd(0) + g.padBegin(1) + g.padEnd(1) > 0 || g.stride(1) > 1;
         this.rows = padded ? reach(0) : g.inputDim(0);
         // Phase width: a tap's column offset within its phase is (kx * dw) / s, plus up to OW - 1 pixels.

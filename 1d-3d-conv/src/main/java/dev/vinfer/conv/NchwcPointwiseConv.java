@@ -79,28 +79,9 @@ public final class NchwcPointwiseConv {
             System.arraycopy(b, 0, bias, 0, m);
         }
         this.epilogue = e;
-        switch (e.kind()) {
-            case NONE -> {
-                lo = Float.NEGATIVE_INFINITY;
-                hi = Float.POSITIVE_INFINITY;
-            }
-            case RELU -> {
-                lo = 0f;
-                hi = Float.POSITIVE_INFINITY;
-            }
-            case CLIP -> {
-                lo = e.min();
-                hi = e.max();
-            }
-            default -> {
-                lo = Float.NEGATIVE_INFINITY;
-                hi = Float.POSITIVE_INFINITY;
-            }
-        }
-        this.epiloguePass = switch (e.kind()) {
-            case NONE, RELU, CLIP -> false;
-            default -> true;
-        };
+        this.lo = e.clampLow();
+        this.hi = e.clampHigh();
+        this.epiloguePass = !e.isClamp();
         this.strided = !g.isPointwise();
         int stripFloats = Integer.getInteger("vinfer.nchwcStripFloats", STRIP_FLOATS);
         this.stripPixels = Math.max(PIXEL_TILE, stripFloats / c / PIXEL_TILE * PIXEL_TILE);
