@@ -199,12 +199,17 @@ final class NchwcDirectTiles {
                 // compiled loop then does not depend on which layer's channel count the JIT profiled first.
                 int kn = Math.min(BLOCK, c - k0);
                 int xb = xOff + (k0 >> 4) * blockFloats;
+                // At stride 1 and dilation 1 with a whole block, the taps of a kernel row are consecutive pixels and
+                // their weights consecutive rows, so (kx, lane) is one run of kw * 16 steps: one loop entry (and one
+                // set of hoisted range checks) per kernel row instead of per tap.
+                int run = sw == 1 && dw == 1 && kn == BLOCK ? kw * BLOCK : kn;
+                int kxTrips = run == kn ? kw : 1;
                 for (int ky = 0; ky < kh; ky++) {
                     int xr = xb + ky * dy;
-                    for (int kx = 0; kx < kw; kx++) {
+                    for (int kx = 0; kx < kxTrips; kx++) {
                         int u = kx * dw;
                         int xt = xr + (u % sw * pc + u / sw) * BLOCK;
-                        for (int kk = 0; kk < kn; kk++) {
+                        for (int kk = 0; kk < run; kk++) {
                             int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
@@ -231,7 +236,7 @@ final class NchwcDirectTiles {
                             a60 = b.fma(w0, a60);
                             a61 = b.fma(w1, a61);
                         }
-                        wi += kn * ldc;
+                        wi += run * ldc;
                     }
                 }
             }
@@ -419,12 +424,15 @@ final class NchwcDirectTiles {
                 // compiled loop then does not depend on which layer's channel count the JIT profiled first.
                 int kn = Math.min(BLOCK, c - k0);
                 int xb = xOff + (k0 >> 4) * blockFloats;
+                // One run of kw * 16 steps per kernel row where the taps are consecutive (see tile2).
+                int run = sw == 1 && dw == 1 && kn == BLOCK ? kw * BLOCK : kn;
+                int kxTrips = run == kn ? kw : 1;
                 for (int ky = 0; ky < kh; ky++) {
                     int xr = xb + ky * dy;
-                    for (int kx = 0; kx < kw; kx++) {
+                    for (int kx = 0; kx < kxTrips; kx++) {
                         int u = kx * dw;
                         int xt = xr + (u % sw * pc + u / sw) * BLOCK;
-                        for (int kk = 0; kk < kn; kk++) {
+                        for (int kk = 0; kk < run; kk++) {
                             int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             int xi = xt + kk;
@@ -436,7 +444,7 @@ final class NchwcDirectTiles {
                             a5 = FloatVector.broadcast(S, x[xi + 80]).fma(w0, a5);
                             a6 = FloatVector.broadcast(S, x[xi + 96]).fma(w0, a6);
                         }
-                        wi += kn * ldc;
+                        wi += run * ldc;
                     }
                 }
             }

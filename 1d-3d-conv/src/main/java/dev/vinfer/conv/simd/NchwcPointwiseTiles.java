@@ -38,16 +38,13 @@ final class NchwcPointwiseTiles {
 
     /**
      * Output blocks per packed weight group, chosen when a layer is prepared: at 16 lanes 2 blocks (the 7 x 2 tile
-     * of 14 accumulators over both), at 8 lanes 1 block (two vectors). {@code -Dvinfer.nchwcGroupBlocks} (1 to 4)
-     * overrides it, to compare. A 6 x 4 tile (24 accumulators) was tried and left out: in two of three JVMs its
-     * compiled code ran 1.6-1.9x slower on later layers (depending on which layer ran first), and where it compiled
-     * well it was no faster than 6 x 2 (the tile then) (bench/README.md, "NCHWc kernels").
+     * of 14 accumulators over both), at 8 lanes 1 block (two vectors); either way a weight row is {@code 2 L} floats,
+     * which the tiles use as a constant. Groups of 3 and 4 blocks (the same tile over wider rows) ran 1.06-1.3x
+     * slower than 2 (NchwcProbe, session 12), and a 6 x 4 tile (24 accumulators) was left out: in two of three JVMs
+     * its compiled code ran 1.6-1.9x slower on later layers (depending on which layer ran first), and where it
+     * compiled well it was no faster than 6 x 2 (the tile then) (bench/README.md, "NCHWc kernels").
      */
     static int group(int pixels) {
-        Integer asked = Integer.getInteger("vinfer.nchwcGroupBlocks");
-        if (asked != null) {
-            return Math.max(1, Math.min(4, asked));
-        }
         return L < 16 ? 1 : 2;
     }
 
@@ -113,6 +110,8 @@ final class NchwcPointwiseTiles {
     private static void tile2(int c, float[] w, int wOff, int ld, float[] x, int xOff, int plane, int n,
             float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int d1, boolean clamp, float lo,
             float hi) {
+        // ld is 2 L at 16 and 8 lanes (see group): a constant C2 folds into the addressing (an imul per step with ld)
+        int ldc = L >= 8 ? 2 * L : ld;
         int q1 = Math.min(1, n - 1) * BLOCK;
         int q2 = Math.min(2, n - 1) * BLOCK;
         int q3 = Math.min(3, n - 1) * BLOCK;
@@ -140,9 +139,9 @@ final class NchwcPointwiseTiles {
                 // loop then does not depend on which layer's channel count the JIT profiled first.
                 int kn = Math.min(BLOCK, c - k0);
                 int xk = xOff + (k0 >> 4) * plane;
-                int wk = wOff + k0 * ld;
+                int wk = wOff + k0 * ldc;
                 for (int kk = 0; kk < kn; kk++) {
-                    int wi = wk + kk * ld;
+                    int wi = wk + kk * ldc;
                     FloatVector w0 = FloatVector.fromArray(S, w, wi);
                     FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
                     int xi = xk + kk;
@@ -175,9 +174,9 @@ final class NchwcPointwiseTiles {
                 // loop then does not depend on which layer's channel count the JIT profiled first.
                 int kn = Math.min(BLOCK, c - k0);
                 int xk = xOff + (k0 >> 4) * plane;
-                int wk = wOff + k0 * ld;
+                int wk = wOff + k0 * ldc;
                 for (int kk = 0; kk < kn; kk++) {
-                    int wi = wk + kk * ld;
+                    int wi = wk + kk * ldc;
                     FloatVector w0 = FloatVector.fromArray(S, w, wi);
                     FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
                     int xi = xk + kk;
@@ -308,6 +307,8 @@ final class NchwcPointwiseTiles {
     private static void tile1(int c, float[] w, int wOff, int ld, float[] x, int xOff, int plane, int n,
             float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, boolean clamp, float lo,
             float hi) {
+        // ld is L at 16 lanes (a last odd block; see group): a constant C2 folds into the addressing
+        int ldc = L >= 16 ? L : ld;
         int q1 = Math.min(1, n - 1) * BLOCK;
         int q2 = Math.min(2, n - 1) * BLOCK;
         int q3 = Math.min(3, n - 1) * BLOCK;
@@ -328,9 +329,9 @@ final class NchwcPointwiseTiles {
                 // loop then does not depend on which layer's channel count the JIT profiled first.
                 int kn = Math.min(BLOCK, c - k0);
                 int xk = xOff + (k0 >> 4) * plane;
-                int wk = wOff + k0 * ld;
+                int wk = wOff + k0 * ldc;
                 for (int kk = 0; kk < kn; kk++) {
-                    FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ld);
+                    FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ldc);
                     int xi = xk + kk;
                     a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
                     a1 = FloatVector.broadcast(S, x[xi + 16]).fma(w0, a1);
@@ -347,9 +348,9 @@ final class NchwcPointwiseTiles {
                 // loop then does not depend on which layer's channel count the JIT profiled first.
                 int kn = Math.min(BLOCK, c - k0);
                 int xk = xOff + (k0 >> 4) * plane;
-                int wk = wOff + k0 * ld;
+                int wk = wOff + k0 * ldc;
                 for (int kk = 0; kk < kn; kk++) {
-                    FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ld);
+                    FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ldc);
                     int xi = xk + kk;
                     a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
                     a1 = FloatVector.broadcast(S, x[xi + q1]).fma(w0, a1);

@@ -28,8 +28,7 @@ import java.util.Random;
  * from NCHWc on the scalar and the default backend; times relative to the first, the scalar NCHW to NCHWc) or
  * {@code direct,C,M,HxW,k,s,p[,act]} (k x k, stride s, pad p, with a bias; {@link NchwcDirectConv}, GFLOP/s
  * printed).
- * {@code -Dprobe.groups=1,2} adds one NCHWc pointwise variant per weight-group width
- * ({@code vinfer.nchwcGroupBlocks}); {@code -Dprobe.builds=dirA,dirB} the NCHWc kernels of other builds. Prints
+ * {@code -Dprobe.builds=dirA,dirB} adds the NCHWc kernels of other builds. Prints
  * the bytes each run allocated (a kernel whose vectors C2 boxed allocates in its loops). Run from the repository
  * root after test-compile:
  * <pre>
@@ -44,7 +43,6 @@ public final class NchwcProbe {
     public static void main(String[] args) throws Exception {
         int runs = Integer.parseInt(args[0]);
         int rotate = Math.max(1, Integer.getInteger("probe.rotate", 8));
-        String[] groups = System.getProperty("probe.groups", "").split(",");
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         // -Dprobe.builds=dirA,dirB: the NCHWc kernels of other builds of this module (classes directories), each in
         // its own class loader, alternated with the rest (as ConvPairedProbe).
@@ -66,7 +64,7 @@ public final class NchwcProbe {
         for (int li = 1; li < args.length; li++) {
             List<String> names = new ArrayList<>();
             List<Runnable> variants = new ArrayList<>();
-            build(args[li], rotate, groups, names, variants);
+            build(args[li], rotate, names, variants);
             for (int b = 0; b < builds.size(); b++) {
                 names.add("NCHWc #" + b);
                 variants.add(builds.get(b).apply(args[li]));
@@ -108,7 +106,7 @@ public final class NchwcProbe {
         System.exit(0);
     }
 
-    private static void build(String spec, int rotate, String[] groups, List<String> names, List<Runnable> out) {
+    private static void build(String spec, int rotate, List<String> names, List<Runnable> out) {
         String[] f = spec.split(",");
         Random r = new Random(7);
         if (f[0].equals("reorder")) {
@@ -183,24 +181,13 @@ public final class NchwcProbe {
             });
             return;
         }
-        for (String gr : groups) {
-            String saved = System.getProperty("vinfer.nchwcGroupBlocks");
-            if (!gr.isEmpty()) {
-                System.setProperty("vinfer.nchwcGroupBlocks", gr);
-            }
-            NchwcPointwiseConv pk = NchwcPointwiseConv.prepare(g, w, 0, bias, e);
-            if (saved == null) {
-                System.clearProperty("vinfer.nchwcGroupBlocks");
-            } else {
-                System.setProperty("vinfer.nchwcGroupBlocks", saved);
-            }
-            int[] t2 = {0};
-            names.add(gr.isEmpty() ? "NCHWc" : "NCHWc g" + gr);
-            out.add(() -> {
-                int i = t2[0]++ % rotate;
-                pk.run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
-            });
-        }
+        NchwcPointwiseConv pk = NchwcPointwiseConv.prepare(g, w, 0, bias, e);
+        int[] t2 = {0};
+        names.add("NCHWc");
+        out.add(() -> {
+            int i = t2[0]++ % rotate;
+            pk.run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
+        });
     }
 
     /** {@code direct,C,M,HxW,k,s,p[,act]}: the k x k, stride s, pad p convolution's geometry. */
@@ -273,7 +260,7 @@ public final class NchwcProbe {
         public Runnable apply(String spec) {
             List<String> names = new ArrayList<>();
             List<Runnable> out = new ArrayList<>();
-            build(spec, Math.max(1, Integer.getInteger("probe.rotate", 8)), new String[] {""}, names, out);
+            build(spec, Math.max(1, Integer.getInteger("probe.rotate", 8)), names, out);
             return out.get(1);
         }
     }
