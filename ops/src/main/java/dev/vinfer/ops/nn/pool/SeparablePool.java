@@ -85,7 +85,10 @@ final class SeparablePool {
         this.phases = stride;
         this.phaseLen = Math.ceilDiv(w, stride);
         this.pitch = stride * phaseLen;
-        this.rowPlanes = g.in(0) * g.in(1) == 1 && g.out(0) * g.out(1) == 1;
+        // A plane of one row pools as a 1-d row only if the window takes that row: a window along D or H whose
+        // taps all fall in the padding has no row, and its outputs are the identity (through poolRows).
+        this.rowPlanes = g.in(0) * g.in(1) == 1 && g.out(0) * g.out(1) == 1 && g.valid(0, 0) > 0
+                && g.valid(1, 0) > 0;
         this.direct = stride == 1 && rowPlanes;
         int oh = g.out(1);
         int ky = 0;

@@ -77,6 +77,39 @@ class FloatMaxPoolTest {
     }
 
     /**
+     * Windows whose taps all fall in the padding (here the input's single row, H 1, against a 2-tap window of
+     * dilation 2 and SAME padding) have no tap inside the input: -inf on both paths, not NaN.
+     */
+    @Test
+    void windowsEntirelyInPaddingGiveMinusInfinity() {
+        PoolWindow window = new PoolWindow(new int[] {2, 4}, new int[] {3, 3}, new int[] {2, 2}, new int[4],
+                PaddingPolicy.SAME_EXTRA_AT_END, false);
+        int[] shape = {2, 64, 1, 17};
+        float[] data = new float[2 * 64 * 17];
+        Random r = new Random(7);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i % 97 == 0 ? Float.NaN : (float) r.nextGaussian();
+        }
+        Tensor x = Tensor.of(data, shape);
+        Tensor reference = new MaxPoolOp(window, true, false).run(new TestContext(), new Tensor[] {x})[0];
+        for (boolean two : new boolean[] {false, true}) {
+            OpContext ctx = two ? TWO : new TestContext();
+            Tensor fast = new MaxPoolOp(window, false, false).run(ctx, new Tensor[] {x})[0];
+            assertArrayEquals(reference.shape(), fast.shape());
+            float[] a = reference.toFloatArray();
+            float[] b = fast.toFloatArray();
+            int empty = 0;
+            for (int i = 0; i < a.length; i++) {
+                boolean same = a[i] == b[i] || Float.isNaN(a[i]) && Float.isNaN(b[i]);
+                assertTrue(same, "output " + i + " of " + Arrays.toString(fast.shape()) + ": reference " + a[i]
+                        + ", fast path " + b[i]);
+                empty += b[i] == Float.NEGATIVE_INFINITY ? 1 : 0;
+            }
+            assertTrue(empty > 0, "the geometry should have windows with no tap inside the input");
+        }
+    }
+
+    /**
      * The 3x3 stride-2 window (its own kernel, MaxPool3x3s2: whole vectors per row even for rows narrower than a
      * vector, their surplus lanes landing on the next row) against the reference: every H and W from 1 to 40 and 33 to 72 in turn (rows shorter and longer than
      * a vector of outputs, even and odd sizes), ResNet's 112 and
