@@ -504,6 +504,35 @@ public interface Backend {
     }
 
     /**
+     * The Winograd input transform ({@link NchwcWinogradConv}) of one channel block for tiles
+     * {@code [tile0, tile0 + tiles)} of a zero-bordered plane: pixel (r, q) at {@code x[xOff + (r * cols + q) * 16]},
+     * tile number {@code n} starting at pixel ({@code (n / tilesPerRow) * m}, {@code (n % tilesPerRow) * m}) and
+     * {@code t x t} pixels wide. Writes {@code B^T d B} ({@code bt}: {@code t x t}, row-major) of each tile: position
+     * {@code pos = q * t + r} of the i-th tile at {@code v[vOff + pos * posStride + i * 16]}, 16 lanes. {@code tmp}
+     * holds at least {@code t * t * 16} floats of scratch.
+     */
+    default void nchwcWinogradInput(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow,
+            int tile0, int tiles, float[] v, int vOff, int posStride, float[] tmp) {
+        NchwcReference.winogradInput(t, m, bt, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posStride, tmp);
+    }
+
+    /**
+     * The Winograd output transform ({@link NchwcWinogradConv}) of one output block for tiles
+     * {@code [tile0, tile0 + tiles)}: the products of the i-th tile at {@code o[oOff + pos * posStride + i * 16]}
+     * ({@code pos < t * t}), {@code A^T o A} ({@code at}: {@code m x t}) gives its {@code m x m} outputs, which go,
+     * where inside the {@code oh x ow} plane, to pixel (oy, ox) at {@code y[yOff + (oy * ow + ox) * 16]} as
+     * {@code clamp(A^T o A + res + bias, lo, hi)} (the residual at the output index plus {@code resDelta} when
+     * {@code res} is non-null; bias lanes at {@code bias[bOff]}); lanes from {@code lanes} on are written as zero.
+     * {@code tmp} holds at least {@code t * t * 16} floats of scratch.
+     */
+    default void nchwcWinogradOutput(int t, int m, float[] at, float[] o, int oOff, int posStride, int tilesPerRow,
+            int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
+            int ow, int lanes, float lo, float hi, float[] tmp) {
+        NchwcReference.winogradOutput(t, m, at, o, oOff, posStride, tilesPerRow, tile0, tiles, bias, bOff, res,
+                resDelta, y, yOff, oh, ow, lanes, lo, hi, tmp);
+    }
+
+    /**
      * Output rows {@code [rowBegin, rowEnd)} of the NCHWc depthwise convolution {@code g} for one image's one block:
      * input {@code [H][W][16]} at {@code src[sOff]}, output {@code [OH][OW][16]} at {@code dst[dOff]}, weights
      * {@code [tap][16]} at {@code coef[cOff]}, bias lanes at {@code bias[bOff]};

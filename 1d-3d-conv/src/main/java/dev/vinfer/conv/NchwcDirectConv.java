@@ -284,6 +284,10 @@ public final class NchwcDirectConv {
             int pc = cols / s;
             int src = inOff + t * ih * iw * BLOCK;
             int dst = t * rows * cols * BLOCK;
+            if (s == 1) {
+                NchwcLayout.padPlane(in, src, ih, iw, top, left, pad, dst, rows, cols);
+                return;
+            }
             for (int r = 0; r < rows; r++, dst += cols * BLOCK) {
                 int iy = r - top;
                 if (iy < 0 || iy >= ih) {
@@ -291,17 +295,6 @@ public final class NchwcDirectConv {
                     continue;
                 }
                 int row = src + iy * iw * BLOCK;
-                if (s == 1) {
-                    // Columns [q0, q1) hold input columns [q0 - left, q1 - left); the rest are zero.
-                    int q0 = Math.min(cols, left);
-                    int q1 = Math.min(cols, left + iw);
-                    Arrays.fill(pad, dst, dst + q0 * BLOCK, 0f);
-                    if (q0 < q1) {
-                        System.arraycopy(in, row + (q0 - left) * BLOCK, pad, dst + q0 * BLOCK, (q1 - q0) * BLOCK);
-                    }
-                    Arrays.fill(pad, dst + Math.max(q0, q1) * BLOCK, dst + cols * BLOCK, 0f);
-                    continue;
-                }
                 // Phase ph, position i: padded column i * s + ph.
                 int d = dst;
                 for (int ph = 0; ph < s; ph++) {

@@ -162,4 +162,28 @@ public final class NchwcLayout {
                     + " of " + src.length + " into " + dstLen + " from " + dstOff + " of " + dst.length);
         }
     }
+
+    /**
+     * One blocked plane ({@code [ih][iw][16]} at {@code in[src]}) into the zero-bordered {@code [rows][cols][16]}
+     * plane at {@code pad[dst]}, input pixel (iy, ix) at padded (iy + top, ix + left); what falls outside either is
+     * dropped or zero. The convolutions that read every tap without a bounds check copy their input this way.
+     */
+    static void padPlane(float[] in, int src, int ih, int iw, int top, int left, float[] pad, int dst, int rows,
+            int cols) {
+        // Columns [q0, q1) hold input columns [q0 - left, q1 - left); the rest are zero.
+        int q0 = Math.min(cols, Math.max(0, left));
+        int q1 = Math.max(q0, Math.min(cols, left + iw));
+        for (int r = 0; r < rows; r++, dst += cols * BLOCK) {
+            int iy = r - top;
+            if (iy < 0 || iy >= ih) {
+                java.util.Arrays.fill(pad, dst, dst + cols * BLOCK, 0f);
+                continue;
+            }
+            java.util.Arrays.fill(pad, dst, dst + q0 * BLOCK, 0f);
+            if (q0 < q1) {
+                System.arraycopy(in, src + (iy * iw + q0 - left) * BLOCK, pad, dst + q0 * BLOCK, (q1 - q0) * BLOCK);
+            }
+            java.util.Arrays.fill(pad, dst + q1 * BLOCK, dst + cols * BLOCK, 0f);
+        }
+    }
 }

@@ -64,16 +64,7 @@ public final class NchwcPointwiseConv {
         this.group = Math.max(1, backend.nchwcPointwiseGroup(g.inChannels(), g.outChannels(), g.outputPlane()));
         int c = g.inChannels();
         int m = g.outChannels();
-        this.packed = new float[Math.multiplyExact(outBlocks * c, BLOCK)];
-        for (int o = 0; o < m; o++) {
-            int ob = o / BLOCK;
-            int g0 = ob / group * group;
-            int ld = Math.min(group, outBlocks - g0) * BLOCK;
-            int base = g0 * c * BLOCK + (ob - g0) * BLOCK + o % BLOCK;
-            for (int k = 0; k < c; k++) {
-                packed[base + k * ld] = w[wOff + o * c + k];
-            }
-        }
+        this.packed = pack(c, m, group, w, wOff);
         this.bias = new float[outBlocks * BLOCK];
         if (b != null) {
             System.arraycopy(b, 0, bias, 0, m);
@@ -85,6 +76,26 @@ public final class NchwcPointwiseConv {
         this.strided = !g.isPointwise();
         int stripFloats = Integer.getInteger("vinfer.nchwcStripFloats", STRIP_FLOATS);
         this.stripPixels = Math.max(PIXEL_TILE, stripFloats / c / PIXEL_TILE * PIXEL_TILE);
+    }
+
+    /**
+     * An {@code M x C} weight matrix ({@code w[wOff + o * C + k]}) packed for {@link Backend#nchwcPointwise} with
+     * {@code group} output blocks side by side: {@code [M/16/group][C][group * 16]}, the last group narrower, lanes
+     * past M zero.
+     */
+    static float[] pack(int c, int m, int group, float[] w, int wOff) {
+        int outBlocks = NchwcLayout.blocks(m);
+        float[] packed = new float[Math.multiplyExact(outBlocks * c, BLOCK)];
+        for (int o = 0; o < m; o++) {
+            int ob = o / BLOCK;
+            int g0 = ob / group * group;
+            int ld = Math.min(group, outBlocks - g0) * BLOCK;
+            int base = g0 * c * BLOCK + (ob - g0) * BLOCK + o % BLOCK;
+            for (int k = 0; k < c; k++) {
+                packed[base + k * ld] = w[wOff + o * c + k];
+            }
+        }
+        return packed;
     }
 
     /**

@@ -207,4 +207,80 @@ final class NchwcReference {
             dst[dOff + c] = s / spatial;
         }
     }
+
+    /** See {@link Backend#nchwcWinogradInput}. */
+    static void winogradInput(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow, int tile0,
+            int tiles, float[] v, int vOff, int posStride, float[] tmp) {
+        int b16 = NchwcLayout.BLOCK;
+        for (int i = 0; i < tiles; i++) {
+            int tile = tile0 + i;
+            int origin = xOff + ((tile / tilesPerRow) * m * cols + (tile % tilesPerRow) * m) * b16;
+            // along H: tmp[q][j] = sum_k bt[q][k] * x(k, j)
+            for (int q = 0; q < t; q++) {
+                for (int j = 0; j < t; j++) {
+                    for (int l = 0; l < b16; l++) {
+                        float s = 0f;
+                        for (int k = 0; k < t; k++) {
+                            s += bt[q * t + k] * x[origin + (k * cols + j) * b16 + l];
+                        }
+                        tmp[(q * t + j) * b16 + l] = s;
+                    }
+                }
+            }
+            // along W: v[q * t + r] = sum_j bt[r][j] * tmp[q][j]
+            for (int q = 0; q < t; q++) {
+                for (int r = 0; r < t; r++) {
+                    int d = vOff + (q * t + r) * posStride + i * b16;
+                    for (int l = 0; l < b16; l++) {
+                        float s = 0f;
+                        for (int j = 0; j < t; j++) {
+                            s += bt[r * t + j] * tmp[(q * t + j) * b16 + l];
+                        }
+                        v[d + l] = s;
+                    }
+                }
+            }
+        }
+    }
+
+    /** See {@link Backend#nchwcWinogradOutput}. */
+    static void winogradOutput(int t, int m, float[] at, float[] o, int oOff, int posStride, int tilesPerRow,
+            int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
+            int ow, int lanes, float lo, float hi, float[] tmp) {
+        int b16 = NchwcLayout.BLOCK;
+        for (int i = 0; i < tiles; i++) {
+            int tile = tile0 + i;
+            int ty = tile / tilesPerRow * m;
+            int tx = tile % tilesPerRow * m;
+            // along H: tmp[a][j] = sum_k at[a][k] * o(k, j)
+            for (int a = 0; a < m; a++) {
+                for (int j = 0; j < t; j++) {
+                    for (int l = 0; l < b16; l++) {
+                        float s = 0f;
+                        for (int k = 0; k < t; k++) {
+                            s += at[a * t + k] * o[oOff + (k * t + j) * posStride + i * b16 + l];
+                        }
+                        tmp[(a * t + j) * b16 + l] = s;
+                    }
+                }
+            }
+            // along W, then the residual, bias and clamp, into the outputs inside the plane
+            for (int a = 0; a < m && ty + a < oh; a++) {
+                for (int b = 0; b < m && tx + b < ow; b++) {
+                    int d = yOff + ((ty + a) * ow + tx + b) * b16;
+                    for (int l = 0; l < b16; l++) {
+                        float s = 0f;
+                        for (int j = 0; j < t; j++) {
+                            s += at[b * t + j] * tmp[(a * t + j) * b16 + l];
+                        }
+                        if (res != null) {
+                            s += res[d + resDelta + l];
+                        }
+                        s += bias[bOff + l];
+                        y[d + l] = l < lanes ? Math.min(Math.max(s, lo), hi) : 0f;
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,23 +1,155 @@
 package dev.vinfer.conv;
 
+import static dev.vinfer.conv.NchwcLayout.BLOCK;
+
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * Winograd convolution {@code F(m x m, 3 x 3)} on channel-blocked tensors ({@link NchwcLayout}): a 2-D, one-group
  * 3x3 convolution with stride 1 and dilation 1 and any padding, input {@code [N][ceil(C/16)][H][W][16]}, output and
  * optional residual {@code [N][ceil(M/16)][OH][OW][16]}, computing {@code e(conv(in) + res + bias)}.
  *
- * <p>SKELETON: the API of the blocked Winograd kernel; this first version computes through {@link NchwcDirectConv}
- * (same results, direct speed) while the transforms are written.
+ * <p>The input is copied into a zero-bordered plane that every tile reads whole (tiles of {@code t = m + 2} pixels
+ * square, {@code m} apart). Then per image and strip of tile rows:
+ * <ol>
+ * <li>input transform ({@link Backend#nchwcWinogradInput}): {@code B^T d B} of every tile and input block, 16
+ * channels a vector, into {@code V[pos][inBlock][tile][16]} for the {@code t x t} positions;</li>
+ * <li>one product per position, {@code O_pos = U_pos V_pos}: the blocked 1x1 convolution's kernel
+ * ({@link Backend#nchwcPointwise}) with the tiles as its pixels and {@code U_pos}, the weights transformed by
+ * {@code G w G^T} once when prepared, as its weights;</li>
+ * <li>output transform ({@link Backend#nchwcWinogradOutput}): {@code A^T o A} per tile and output block, plus the
+ * residual and bias, clamped (Relu, Clip), stored into the blocked output.</li>
+ * </ol>
+ * The channels are the vector lanes throughout, so unlike the NCHW {@link WinogradConv} (tiles as lanes) nothing is
+ * split into column phases and joined back, and a chain of blocked layers needs no reorder around it.
+ *
+ * <p>Strips hold about {@link #STRIP_FLOATS} floats of V and O (L2); a plane takes one strip when its V and O are
+ * at most twice that (ResNet's 256@14x14 is 16 tiles: cut in two, each product would run on 8 tiles, one and a bit
+ * register tiles of 7). Threads take whole strips when there are at least {@link #STRIPS_PER_THREAD} per thread;
+ * otherwise every strip runs on all threads in three phases (input transform by input blocks, products by
+ * positions, output transform by output blocks), with the calling thread's V and O shared.
  */
 public final class NchwcWinogradConv {
-    private final ConvGeometry g;
-    private final int m;
-    private final NchwcDirectConv direct;
+    /** V and O floats a strip aims at. */
+    static final int STRIP_FLOATS = Integer.getInteger("vinfer.nchwcWinogradStripFloats", 256 * 1024);
+    /** Strips per thread from which threads take whole strips instead of sharing each strip's phases. */
+    private static final int STRIPS_PER_THREAD = 2;
 
-    private NchwcWinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] bias, Epilogue e,
-            Backend backend) {
+    private final ConvGeometry g;
+    private final Backend backend;
+    private final int m;
+    private final int t;
+    private final WinogradTransform tr;
+    private final int inBlocks;
+    private final int outBlocks;
+    /** Output blocks packed side by side ({@link Backend#nchwcPointwiseGroup}). */
+    private final int group;
+    /** Per position, {@code U_pos} packed as {@link NchwcPointwiseConv#pack} does. */
+    private final float[][] u;
+    /** {@code [outBlock][lane]}, zeros past M and without a bias. */
+    private final float[] bias;
+    /** Zeros: the products' bias. */
+    private final float[] zeros;
+    private final Epilogue epilogue;
+    private final float lo;
+    private final float hi;
+    private final boolean epiloguePass;
+    /** Tiles along H and W. */
+    private final int tilesH;
+    private final int tilesW;
+    /** The zero-bordered plane: {@code tilesH * m + 2} rows of {@code tilesW * m + 2} pixels. */
+    private final int rows;
+    private final int cols;
+    /** Tile rows per strip, and strips per image. */
+    private final int stripRows;
+    private final int strips;
+
+    private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Per thread: V and O. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Per thread: the transforms' scratch ({@code t x t} vectors, t at most 8). */
+    private static final ThreadLocal<float[]> TMP = ThreadLocal.withInitial(() -> new float[64 * BLOCK]);
+
+    private NchwcWinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] b, Epilogue e, Backend backend) {
         this.g = g;
+        this.backend = backend;
         this.m = m;
-        this.direct = NchwcDirectConv.prepare(g, w, wOff, bias, e, backend);
+        this.t = m + 2;
+        this.tr = WinogradTransform.of(m);
+        int c = g.inChannels();
+        int mo = g.outChannels();
+        this.inBlocks = NchwcLayout.blocks(c);
+        this.outBlocks = NchwcLayout.blocks(mo);
+        this.tilesH = Math.ceilDiv(g.outputDim(0), m);
+        this.tilesW = Math.ceilDiv(g.outputDim(1), m);
+        this.rows = tilesH * m + 2;
+        this.cols = tilesW * m + 2;
+        long perRow = (long) t * t * (inBlocks + outBlocks) * BLOCK * tilesW;
+        int sr = (int) Math.max(1, Math.min(tilesH, STRIP_FLOATS / perRow));
+        if (perRow * tilesH <= 2L * STRIP_FLOATS) {
+            sr = tilesH;
+        }
+        int st = Math.ceilDiv(tilesH, sr);
+        this.stripRows = Math.ceilDiv(tilesH, st);
+        this.strips = Math.ceilDiv(tilesH, stripRows);
+        this.group = Math.max(1, backend.nchwcPointwiseGroup(c, mo, stripRows * tilesW));
+        this.u = transformWeights(g, tr, group, w, wOff);
+        this.bias = new float[outBlocks * BLOCK];
+        if (b != null) {
+            System.arraycopy(b, 0, bias, 0, mo);
+        }
+        this.zeros = new float[outBlocks * BLOCK];
+        this.epilogue = e;
+        this.lo = e.clampLow();
+        this.hi = e.clampHigh();
+        this.epiloguePass = !e.isClamp();
+    }
+
+    /**
+     * {@code U = G w G^T} per (output, input) channel pair, in double and rounded once, then per position the
+     * {@code M x C} matrix packed for the blocked 1x1 kernel.
+     */
+    private static float[][] transformWeights(ConvGeometry g, WinogradTransform tr, int group, float[] w, int wOff) {
+        int c = g.inChannels();
+        int mo = g.outChannels();
+        int t = tr.t;
+        long total = (long) t * t * mo * c;
+        if (total > WinogradConv.MAX_TRANSFORMED_WEIGHTS) {
+            throw new IllegalArgumentException("Winograd F(" + tr.m + ",3) would hold " + total
+                    + " transformed weights (at most " + WinogradConv.MAX_TRANSFORMED_WEIGHTS + "): " + g);
+        }
+        float[][] byPos = new float[t * t][mo * c];
+        double[] gw = new double[t * 3];
+        for (int o = 0; o < mo; o++) {
+            for (int k = 0; k < c; k++) {
+                int base = wOff + (o * c + k) * 9;
+                // gw = G w (t x 3), then U = gw G^T (t x t)
+                for (int i = 0; i < t; i++) {
+                    for (int b = 0; b < 3; b++) {
+                        double s = 0;
+                        for (int a = 0; a < 3; a++) {
+                            s += tr.g[i * 3 + a] * w[base + a * 3 + b];
+                        }
+                        gw[i * 3 + b] = s;
+                    }
+                }
+                for (int i = 0; i < t; i++) {
+                    for (int j = 0; j < t; j++) {
+                        double s = 0;
+                        for (int b = 0; b < 3; b++) {
+                            s += gw[i * 3 + b] * tr.g[j * 3 + b];
+                        }
+                        byPos[i * t + j][o * c + k] = (float) s;
+                    }
+                }
+            }
+        }
+        float[][] packed = new float[t * t][];
+        for (int pos = 0; pos < t * t; pos++) {
+            packed[pos] = NchwcPointwiseConv.pack(c, mo, group, byPos[pos], 0);
+            byPos[pos] = null;
+        }
+        return packed;
     }
 
     /** Whether {@code g} is a convolution this kernel computes: 2-D, one group, 3x3, stride 1, dilation 1. */
@@ -91,11 +223,193 @@ public final class NchwcWinogradConv {
         return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
     }
 
+    /** Tile rows per strip (tests and probes check the cut). */
+    int stripRows() {
+        return stripRows;
+    }
+
     /**
      * {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null. The output's lanes past M are
      * written as zeros.
      */
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
-        direct.run(in, inOff, out, outOff, res, resOff, p);
+        NchwcPointwiseConv.check("input", in, inOff, inputLength());
+        NchwcPointwiseConv.check("output", out, outOff, outputLength());
+        if (res != null) {
+            NchwcPointwiseConv.check("residual", res, resOff, outputLength());
+        }
+        int n = g.batch();
+        float[][] holder = PADDED.get();
+        long need = (long) n * inBlocks * rows * cols * BLOCK;
+        if (holder[0].length < need) {
+            holder[0] = new float[Math.toIntExact(need)];
+        }
+        float[] pad = holder[0];
+        Call c = spare.getAndSet(null);
+        if (c == null) {
+            c = new Call();
+        }
+        c.in = in;
+        c.inOff = inOff;
+        c.pad = pad;
+        c.out = out;
+        c.outOff = outOff;
+        c.res = res;
+        c.resDelta = res == null ? 0 : resOff - outOff;
+        try {
+            c.phase = Phase.PAD;
+            p.forEach(n * inBlocks, c);
+            int units = n * strips;
+            if (p.threads() == 1 || units >= STRIPS_PER_THREAD * p.threads()) {
+                c.phase = Phase.STRIP;
+                p.forEach(units, c);
+            } else {
+                float[][] mine = scratch();
+                for (int unit = 0; unit < units; unit++) {
+                    c.image = unit / strips;
+                    c.strip = unit % strips;
+                    c.v = mine[0];
+                    c.o = mine[1];
+                    c.phase = Phase.INPUT;
+                    c.parts = Math.min(p.threads(), inBlocks);
+                    p.forEach(c.parts, c);
+                    c.phase = Phase.PRODUCTS;
+                    c.parts = Math.min(p.threads(), t * t);
+                    p.forEach(c.parts, c);
+                    c.phase = Phase.OUTPUT;
+                    c.parts = Math.min(p.threads(), outBlocks);
+                    p.forEach(c.parts, c);
+                }
+            }
+        } finally {
+            c.in = null;
+            c.pad = null;
+            c.out = null;
+            c.res = null;
+            c.v = null;
+            c.o = null;
+            spare.set(c);
+        }
+    }
+
+    /** This thread's V and O, grown to this layer's strip. */
+    private float[][] scratch() {
+        float[][] s = SCRATCH.get();
+        int tiles = stripRows * tilesW;
+        int vLen = t * t * inBlocks * tiles * BLOCK;
+        int oLen = t * t * outBlocks * tiles * BLOCK;
+        if (s[0].length < vLen) {
+            s[0] = new float[vLen];
+        }
+        if (s[1].length < oLen) {
+            s[1] = new float[oLen];
+        }
+        return s;
+    }
+
+    private enum Phase {
+        PAD, STRIP, INPUT, PRODUCTS, OUTPUT
+    }
+
+    /** A spare {@link Call}: a steady run allocates no task object; a second concurrent run makes its own. */
+    private final AtomicReference<Call> spare = new AtomicReference<>();
+
+    /** One run's state; as a task, one unit of the current {@link Phase}. */
+    private final class Call implements Parallel.Task {
+        Phase phase;
+        float[] in;
+        int inOff;
+        float[] pad;
+        float[] out;
+        int outOff;
+        float[] res;
+        int resDelta;
+        // the strip whose phases run on all threads
+        int image;
+        int strip;
+        int parts;
+        float[] v;
+        float[] o;
+
+        @Override
+        public void run(int task) {
+            switch (phase) {
+                case PAD -> NchwcLayout.padPlane(in, inOff + task * g.inputPlane() * BLOCK, g.inputDim(0),
+                        g.inputDim(1), g.padBegin(0), g.padBegin(1), pad, task * rows * cols * BLOCK, rows, cols);
+                case STRIP -> {
+                    float[][] s = scratch();
+                    int img = task / strips;
+                    int st = task % strips;
+                    input(img, st, 0, inBlocks, s[0], TMP.get());
+                    products(st, 0, t * t, s[0], s[1]);
+                    output(img, st, 0, outBlocks, s[1], TMP.get());
+                }
+                case INPUT -> input(image, strip, inBlocks * task / parts, inBlocks * (task + 1) / parts, v,
+                        TMP.get());
+                case PRODUCTS -> products(strip, t * t * task / parts, t * t * (task + 1) / parts, v, o);
+                default -> output(image, strip, outBlocks * task / parts, outBlocks * (task + 1) / parts, o,
+                        TMP.get());
+            }
+        }
+
+        /** Input blocks {@code [b0, b1)} of a strip's tiles into V. */
+        private void input(int img, int st, int b0, int b1, float[] v, float[] tmp) {
+            int tile0 = st * stripRows * tilesW;
+            int tiles = tilesIn(st);
+            int posStride = inBlocks * tiles * BLOCK;
+            for (int cb = b0; cb < b1; cb++) {
+                int xOff = ((img * inBlocks + cb) * rows) * cols * BLOCK;
+                backend.nchwcWinogradInput(t, m, tr.bt, pad, xOff, cols, tilesW, tile0, tiles, v, cb * tiles * BLOCK,
+                        posStride, tmp);
+            }
+        }
+
+        /** Positions {@code [p0, p1)}: {@code O_pos = U_pos V_pos} over the strip's tiles. */
+        private void products(int st, int p0, int p1, float[] v, float[] o) {
+            int tiles = tilesIn(st);
+            int vStride = inBlocks * tiles * BLOCK;
+            int oStride = outBlocks * tiles * BLOCK;
+            for (int pos = p0; pos < p1; pos++) {
+                backend.nchwcPointwise(g.inChannels(), tiles, g.outChannels(), group, u[pos], zeros, v,
+                        pos * vStride, null, 0, o, pos * oStride, 0, tiles, 0, outBlocks, Float.NEGATIVE_INFINITY,
+                        Float.POSITIVE_INFINITY);
+            }
+        }
+
+        /** Output blocks {@code [b0, b1)} of a strip's tiles from O into the output. */
+        private void output(int img, int st, int b0, int b1, float[] o, float[] tmp) {
+            int oh = g.outputDim(0);
+            int ow = g.outputDim(1);
+            int mo = g.outChannels();
+            int tile0 = st * stripRows * tilesW;
+            int tiles = tilesIn(st);
+            int posStride = outBlocks * tiles * BLOCK;
+            for (int ob = b0; ob < b1; ob++) {
+                int yOff = outOff + (img * outBlocks + ob) * oh * ow * BLOCK;
+                int lanes = Math.min(BLOCK, mo - ob * BLOCK);
+                backend.nchwcWinogradOutput(t, m, tr.at, o, ob * tiles * BLOCK, posStride, tilesW, tile0, tiles,
+                        bias, ob * BLOCK, res, resDelta, out, yOff, oh, ow, lanes, lo, hi, tmp);
+                if (epiloguePass) {
+                    int r0 = Math.min(oh, st * stripRows * m);
+                    int r1 = Math.min(oh, (st + 1) * stripRows * m);
+                    for (int px = r0 * ow; px < r1 * ow; px++) {
+                        int at = yOff + px * BLOCK;
+                        for (int l = 0; l < lanes; l++) {
+                            out[at + l] = epilogue.apply(out[at + l]);
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Tiles of strip {@code st}. */
+        private int tilesIn(int st) {
+            return (Math.min(tilesH, (st + 1) * stripRows) - st * stripRows) * tilesW;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NchwcWinogradConv[F(" + m + ",3), " + g + ", strips of " + stripRows + " tile rows]";
     }
 }

@@ -1,0 +1,156 @@
+package dev.vinfer.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link NchwcWinogradConv} against {@link ConvReference} (double sums) through the blocked layout, within the
+ * algorithm's declared bound ({@link ConvAlgorithm#errorBound}): the input reordered to NCHWc, the kernel run into
+ * a NaN-filled output with a float of margin on each side, the output reordered back and compared; the lanes past
+ * the last channel must be zero. F(2,3), F(4,3) and F(6,3); both backends; 1, 2 and 5 threads; planes cut into one
+ * and into several strips, and run with the strip's phases shared by the threads.
+ */
+class NchwcWinogradConvTest {
+    private static final long SEED = Long.getLong("vinfer.test.seed", 20261130L);
+    private static final int[] CHANNELS = {1, 15, 16, 17, 33, 64};
+    private static final int[] TILE_OUTPUTS = {2, 4, 6};
+
+    @Test
+    void randomGeometriesMatchReference() {
+        Random r = new Random(SEED);
+        for (int trial = 0; trial < 60; trial++) {
+            int[] begin = {r.nextInt(3), r.nextInt(3)};
+            int[] end = r.nextInt(2) == 0 ? begin.clone() : new int[] {r.nextInt(3), r.nextInt(3)};
+            int h = Math.max(1, 3 - begin[0] - end[0]) + r.nextInt(20);
+            int w = Math.max(1, 3 - begin[1] - end[1]) + r.nextInt(26);
+            int c = CHANNELS[r.nextInt(CHANNELS.length)];
+            int m = CHANNELS[r.nextInt(CHANNELS.length)];
+            ConvGeometry g = ConvGeometry.builder().batch(1 + trial % 2).channels(c, m).input(h, w).kernel(3, 3)
+                    .pads(begin, end).build();
+            Epilogue e = NchwcConvTest.ALL_EPILOGUES[trial % NchwcConvTest.ALL_EPILOGUES.length];
+            int tile = TILE_OUTPUTS[trial % TILE_OUTPUTS.length];
+            for (Backend be : TestSupport.backends()) {
+                check(r, "trial " + trial, be, g, tile, e, trial % 3 == 0, trial % 4 != 1,
+                        TestSupport.PARALLELS[trial % TestSupport.PARALLELS.length]);
+            }
+        }
+    }
+
+    /** Output widths and heights 1 to 14 around the 2-, 4- and 6-wide tiles, pad 1 (ResNet's 3x3 layers). */
+    @Test
+    void everyOutputSize() {
+        Random r = new Random(SEED + 1);
+        for (int tile : TILE_OUTPUTS) {
+            for (int size = 1; size <= 14; size++) {
+                ConvGeometry g = ConvGeometry.builder().channels(16, 32).input(size, 15 - size).kernel(3, 3)
+                        .pads(new int[] {1, 1}, new int[] {1, 1}).build();
+                for (Backend be : TestSupport.backends()) {
+                    check(r, "size " + size, be, g, tile, NchwcConvTest.ALL_EPILOGUES[size % 5], size % 2 == 0, true,
+                            TestSupport.PARALLELS[(size + tile) % TestSupport.PARALLELS.length]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Planes large enough to be cut into several strips (64 channels at 56x56: four strips of F(4,3) tile rows), on
+     * one thread (strips in turn), two threads (strips shared) and five (a strip's phases shared).
+     */
+    @Test
+    void stripsCutTheLargePlanes() {
+        Random r = new Random(SEED + 2);
+        ConvGeometry g = ConvGeometry.builder().channels(64, 48).input(56, 56).kernel(3, 3)
+                .pads(new int[] {1, 1}, new int[] {1, 1}).build();
+        NchwcWinogradConv k = NchwcWinogradConv.prepare(g, 4, new float[g.weightLength()], 0, null, null);
+        assertTrue(k.stripRows() < 14, "expected several strips: " + k);
+        for (Parallel p : TestSupport.PARALLELS) {
+            for (Backend be : TestSupport.backends()) {
+                check(r, "strips", be, g, 4, Epilogue.RELU, true, true, p);
+            }
+        }
+    }
+
+    /** The residual and the epilogue in every lane, and zeros past M even when Clip's low bound is positive. */
+    @Test
+    void padLanesStayZero() {
+        Random r = new Random(SEED + 3);
+        ConvGeometry g = ConvGeometry.builder().channels(20, 18).input(9, 11).kernel(3, 3)
+                .pads(new int[] {1, 0}, new int[] {0, 1}).build();
+        for (Backend be : TestSupport.backends()) {
+            check(r, "pad lanes", be, g, 4, Epilogue.clip(0.1f, 0.6f), true, true, Parallel.SERIAL);
+        }
+    }
+
+    @Test
+    void rejectsWhatItDoesNotCompute() {
+        ConvGeometry strided = ConvGeometry.builder().channels(16, 16).input(8, 8).kernel(3, 3).strides(2, 2).build();
+        assertThrows(IllegalArgumentException.class, () -> NchwcWinogradConv.prepare(strided, 4,
+                new float[strided.weightLength()], 0, null, null));
+        ConvGeometry g = ConvGeometry.builder().channels(16, 16).input(8, 8).kernel(3, 3).build();
+        assertThrows(IllegalArgumentException.class, () -> NchwcWinogradConv.prepare(g, 3,
+                new float[g.weightLength()], 0, null, null));
+        NchwcWinogradConv k = NchwcWinogradConv.prepare(g, 4, new float[g.weightLength()], 0, null, null);
+        assertThrows(IllegalArgumentException.class, () -> k.run(new float[3], 0,
+                new float[(int) k.outputLength()], 0, null, 0, Parallel.SERIAL));
+        assertThrows(IllegalArgumentException.class, () -> k.run(new float[(int) k.inputLength()], 0,
+                new float[(int) k.outputLength()], 1, null, 0, Parallel.SERIAL));
+        assertEquals(4, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(64, 64).input(56, 56)
+                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()));
+        assertEquals(0, NchwcWinogradConv.autoTileOutputs(strided));
+    }
+
+    private static void check(Random r, String label, Backend be, ConvGeometry g, int tile, Epilogue e,
+            boolean residual, boolean withBias, Parallel p) {
+        int batch = g.batch();
+        int c = g.inChannels();
+        int m = g.outChannels();
+        float[] bias = withBias ? TestSupport.random(r, m) : null;
+        String what = "seed " + SEED + " " + label + " F(" + tile + ",3) " + be.name() + " " + p + " " + g + " " + e
+                + (residual ? " +res" : "") + (bias == null ? " no bias" : "");
+        float[] x = TestSupport.random(r, g.inputLength());
+        float[] w = TestSupport.random(r, 3 + g.weightLength());
+        float[] res = residual ? TestSupport.random(r, g.outputLength()) : null;
+        float[] expected = new float[g.outputLength()];
+        ConvReference.conv(g, x, 0, w, 3, bias, Epilogue.NONE, expected, 0);
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = e.apply(expected[i] + (res == null ? 0f : res[i]));
+        }
+        NchwcWinogradConv k = NchwcWinogradConv.prepare(g, tile, w, 3, bias, e, be);
+        float[] xb = NchwcConvTest.blocked(batch, c, g.inputPlane(), x);
+        float[] xbOff = new float[xb.length + 2];
+        Arrays.fill(xbOff, Float.NaN);
+        System.arraycopy(xb, 0, xbOff, 2, xb.length);
+        float[] rb = null;
+        if (res != null) {
+            float[] b = NchwcConvTest.blocked(batch, m, g.outputPlane(), res);
+            rb = new float[b.length + 5];
+            System.arraycopy(b, 0, rb, 5, b.length);
+        }
+        float[] yb = new float[(int) k.outputLength() + 2];
+        ConvAlgorithm algo = k.algorithm();
+        for (int rep = 0; rep < 2; rep++) {
+            // twice: the second run reuses the task objects and the scratch of the first
+            Arrays.fill(yb, Float.NaN);
+            k.run(xbOff, 2, yb, 1, rb, 5, p);
+            float[] nchw = new float[expected.length];
+            NchwcLayout.fromBlocked(batch, m, g.outputPlane(), yb, 1, nchw, 0, Parallel.SERIAL);
+            TestSupport.assertClose(what + " run " + rep, algo, g, expected, 0, nchw, 0, expected.length);
+            int blocks = NchwcLayout.blocks(m);
+            for (int n = 0; n < batch; n++) {
+                for (int ch = m; ch < blocks * NchwcLayout.BLOCK; ch++) {
+                    for (int i = 0; i < g.outputPlane(); i++) {
+                        float v = yb[1 + ((n * blocks + ch / 16) * g.outputPlane() + i) * 16 + ch % 16];
+                        assertEquals(0f, v, what + ": pad lane " + ch + " at " + i);
+                    }
+                }
+            }
+            assertEquals(Float.NaN, yb[0], what + ": wrote before the output");
+            assertEquals(Float.NaN, yb[yb.length - 1], what + ": wrote past the output");
+        }
+    }
+}
