@@ -28,10 +28,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * register tiles of 7). Threads take whole strips when there are at least {@link #STRIPS_PER_THREAD} per thread;
  * otherwise every strip runs on all threads in three phases (input transform by input blocks, products by
  * positions, output transform by output blocks), with the calling thread's V and O shared.
+ *
+ * <p>Speed (session 12, Zen 5, one thread, {@code NchwcProbe 300 wino,64,64,56x56,4,relu ...}, tensors rotated):
+ * 0.47-0.53 ms at 64@56x56 (0.65-0.70 of the NCHW Winograd kernel's time, 390-420 direct-equivalent GFLOP/s) and
+ * 0.36-0.41 ms at 128@28x28 (0.56-0.62); slower than the NCHW small-plane kernel on 16-tile planes
+ * ({@link #autoTileOutputs}).
  */
 public final class NchwcWinogradConv {
-    /** V and O floats a strip aims at. */
-    static final int STRIP_FLOATS = Integer.getInteger("vinfer.nchwcWinogradStripFloats", 256 * 1024);
+    /**
+     * V and O floats a strip aims at (512 KiB, half of a Zen 4/5 L2). 64, 128, 256 and 512 Ki floats ran within
+     * noise of each other on 64@56x56 and 128@28x28 (NchwcProbe, session 12).
+     */
+    static final int STRIP_FLOATS = Integer.getInteger("vinfer.nchwcWinogradStripFloats", 128 * 1024);
     /** Strips per thread from which threads take whole strips instead of sharing each strip's phases. */
     private static final int STRIPS_PER_THREAD = 2;
 
@@ -158,24 +166,23 @@ public final class NchwcWinogradConv {
     }
 
     /**
-     * The tile outputs per axis (2, 4 or 6) at which the NCHW kernels' AUTO choice ({@link ConvAlgorithm#choose})
-     * runs {@code g} with Winograd, or 0 where it does not (then this kernel is not the one to use).
+     * The tile outputs per axis at which this kernel should run {@code g}, or 0 where the NCHW kernels are faster:
+     * F(4,3) where the NCHW kernels' AUTO choice ({@link ConvAlgorithm#choose}) is F(4,3) and the plane has at least
+     * {@link #MIN_TILES} tiles. Measured (NchwcProbe {@code wino,...}, session 12, Zen 5, one thread, against the NCHW
+     * kernel AUTO picks): 64@56x56 0.65-0.70 and 128@28x28 0.56-0.62 of its time; but 256@14x14 (16 tiles) 1.19 and
+     * 512@7x7 F(2,3) 1.31, where the products run on 16 tiles (three register tiles of 7 for 16) with every
+     * transformed weight streamed from memory for them, and the NCHW small-plane kernel does better.
      */
     public static int autoTileOutputs(ConvGeometry g) {
-        if (!supports(g)) {
+        if (!supports(g) || AutoWinogradRule.winograd(g) != ConvAlgorithm.WINOGRAD_F4_3) {
             return 0;
         }
-        ConvAlgorithm a = AutoWinogradRule.winograd(g);
-        if (a == null) {
-            return 0;
-        }
-        return switch (a) {
-            case WINOGRAD_F2_3 -> 2;
-            case WINOGRAD_F4_3 -> 4;
-            case WINOGRAD_F6_3 -> 6;
-            default -> 0;
-        };
+        long tiles = (long) Math.ceilDiv(g.outputDim(0), 4) * Math.ceilDiv(g.outputDim(1), 4);
+        return tiles >= MIN_TILES ? 4 : 0;
     }
+
+    /** Tiles a plane needs for {@link #autoTileOutputs} to choose this kernel (28x28 has 49 F(4,3) tiles, 14x14 16). */
+    static final int MIN_TILES = 36;
 
     /**
      * Packs {@code w} ({@code M x C x 3 x 3} from {@code wOff}) transformed for F(m x m, 3 x 3), {@code m} 2, 4 or

@@ -102,6 +102,8 @@ class NchwcWinogradConvTest {
         assertEquals(4, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(64, 64).input(56, 56)
                 .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()));
         assertEquals(0, NchwcWinogradConv.autoTileOutputs(strided));
+        assertEquals(0, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(256, 256).input(14, 14)
+                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "16 tiles: the NCHW kernel");
     }
 
     private static void check(Random r, String label, Backend be, ConvGeometry g, int tile, Epilogue e,

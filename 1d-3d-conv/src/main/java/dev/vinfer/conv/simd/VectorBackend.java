@@ -462,6 +462,21 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void nchwcWinogradInput(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow,
+            int tile0, int tiles, float[] v, int vOff, int posStride, float[] tmp) {
+        NchwcWinogradTiles.input(t, m, bt, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posStride, tmp,
+                NchwcWinogradTiles.isF43Input(t, bt));
+    }
+
+    @Override
+    public void nchwcWinogradOutput(int t, int m, float[] at, float[] o, int oOff, int posStride, int tilesPerRow,
+            int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
+            int ow, int lanes, float lo, float hi, float[] tmp) {
+        NchwcWinogradTiles.output(t, m, at, o, oOff, posStride, tilesPerRow, tile0, tiles, bias, bOff, res, resDelta,
+                y, yOff, oh, ow, lanes, lo, hi, tmp, NchwcWinogradTiles.isF43Output(t, at));
+    }
+
+    @Override
     public void nchwcDepthwise(ConvGeometry g, float[] coef, int cOff, float[] bias, int bOff, int lanes,
             float[] src, int sOff, float[] dst, int dOff, int rowBegin, int rowEnd, float lo, float hi) {
         NchwcChecks.depthwise(g, coef, cOff, bias, bOff, lanes, src, sOff, dst, dOff, rowBegin, rowEnd);

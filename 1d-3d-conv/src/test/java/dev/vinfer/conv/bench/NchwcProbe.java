@@ -9,6 +9,7 @@ import dev.vinfer.conv.NchwcDepthwiseConv;
 import dev.vinfer.conv.NchwcDirectConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
+import dev.vinfer.conv.NchwcWinogradConv;
 import dev.vinfer.conv.Parallel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -27,7 +28,8 @@ import java.util.Random;
  * {@code dw,C,HxW,stride[,k]} (k x k depthwise, 3 by default, pad k / 2, relu6) or {@code reorder,C,HxW} (to and
  * from NCHWc on the scalar and the default backend; times relative to the first, the scalar NCHW to NCHWc) or
  * {@code direct,C,M,HxW,k,s,p[,act]} (k x k, stride s, pad p, with a bias; {@link NchwcDirectConv}, GFLOP/s
- * printed).
+ * printed) or {@code wino,C,M,HxW,m[,act]} (3x3, pad 1, as {@code direct} plus {@link NchwcWinogradConv} F(m,3);
+ * GFLOP/s as direct-equivalent).
  * {@code -Dprobe.builds=dirA,dirB} adds the NCHWc kernels of other builds. Prints
  * the bytes each run allocated (a kernel whose vectors C2 boxed allocates in its loops). Run from the repository
  * root after test-compile:
@@ -114,7 +116,11 @@ public final class NchwcProbe {
             return;
         }
         if (f[0].equals("direct")) {
-            direct(f, rotate, r, names, out);
+            direct(f, 0, rotate, r, names, out);
+            return;
+        }
+        if (f[0].equals("wino")) {
+            direct(winoAsDirect(f), Integer.parseInt(f[4]), rotate, r, names, out);
             return;
         }
         boolean dw = f[0].equals("dw");
@@ -202,9 +208,17 @@ public final class NchwcProbe {
                 .pads(new int[] {p, p}, new int[] {p, p}).build();
     }
 
-    /** Floating-point operations of a {@code direct} layer ({@code 2 M C kH kW OH OW}), else 0. */
+    /** {@code wino,C,M,HxW,m[,act]} as the {@code direct} spec of its 3x3, stride 1, pad 1 convolution. */
+    private static String[] winoAsDirect(String[] f) {
+        return new String[] {"direct", f[1], f[2], f[3], "3", "1", "1", f.length > 5 ? f[5] : "none"};
+    }
+
+    /** Floating-point operations of a {@code direct} or {@code wino} layer ({@code 2 M C kH kW OH OW}), else 0. */
     private static double flops(String spec) {
         String[] f = spec.split(",");
+        if (f[0].equals("wino")) {
+            f = winoAsDirect(f);
+        }
         if (!f[0].equals("direct")) {
             return 0;
         }
@@ -214,9 +228,10 @@ public final class NchwcProbe {
 
     /**
      * {@code direct,C,M,HxW,k,s,p[,act]}: the NCHW kernel of {@link Convolutions#prepare} AUTO against
-     * {@link NchwcDirectConv}, act none (default), relu or relu6, with a bias.
+     * {@link NchwcDirectConv}, act none (default), relu or relu6, with a bias; and with {@code wino > 0} (a
+     * {@code wino,C,M,HxW,m[,act]} spec) against {@link NchwcWinogradConv} F(wino,3) too.
      */
-    private static void direct(String[] f, int rotate, Random r, List<String> names, List<Runnable> out) {
+    private static void direct(String[] f, int wino, int rotate, Random r, List<String> names, List<Runnable> out) {
         ConvGeometry g = directGeometry(f);
         Epilogue e = f.length <= 7 ? Epilogue.NONE : switch (f[7]) {
             case "relu" -> Epilogue.RELU;
@@ -252,6 +267,15 @@ public final class NchwcProbe {
             int i = t2[0]++ % rotate;
             d.run(bins[i], 0, bouts[i], 0, null, 0, Parallel.SERIAL);
         });
+        if (wino > 0) {
+            NchwcWinogradConv wk = NchwcWinogradConv.prepare(g, wino, w, 0, bias, e);
+            int[] t3 = {0};
+            names.add("NCHWc F" + wino);
+            out.add(() -> {
+                int i = t3[0]++ % rotate;
+                wk.run(bins[i], 0, bouts[i], 0, null, 0, Parallel.SERIAL);
+            });
+        }
     }
 
     /** The NCHWc kernel of one layer spec, built with this class loader's classes (for {@code probe.builds}). */
