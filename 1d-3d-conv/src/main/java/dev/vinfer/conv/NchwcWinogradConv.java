@@ -166,15 +166,18 @@ public final class NchwcWinogradConv {
     }
 
     /**
-     * The tile outputs per axis at which this kernel should run {@code g}, or 0 where the NCHW kernels are faster:
-     * F(4,3) where the NCHW kernels' AUTO choice ({@link ConvAlgorithm#choose}) is F(4,3) and the plane has at least
-     * {@link #MIN_TILES} tiles. Measured (NchwcProbe {@code wino,...}, session 12, Zen 5, one thread, against the NCHW
-     * kernel AUTO picks): 64@56x56 0.65-0.70 and 128@28x28 0.56-0.62 of its time; but 256@14x14 (16 tiles) 1.19 and
-     * 512@7x7 F(2,3) 1.31, where the products run on 16 tiles (three register tiles of 7 for 16) with every
-     * transformed weight streamed from memory for them, and the NCHW small-plane kernel does better.
+     * The tile outputs per axis at which this kernel should run {@code g}, or 0 where other kernels are faster:
+     * F(4,3) for a 3x3, stride-1 one-group convolution of at least 16 input and 16 output channels (as the NCHW rule
+     * {@code AutoWinogradRule}: fewer leave the transforms nothing to save) on a plane of at least {@link #MIN_TILES}
+     * tiles. Measured (NchwcProbe {@code wino,...}, session 12, Zen 5, one thread, against the NCHW kernel AUTO picks
+     * and the blocked direct kernel): 64@56x56 0.58-0.70 and 128@28x28 0.56-0.62 of the NCHW Winograd kernel's time;
+     * SqueezeNet's 16->64 @55x55 0.69 and 32->128 @27x27 0.55 of the blocked direct kernel's; but 256@14x14 (16 tiles)
+     * 1.2-1.4x the NCHW time and 512@7x7 F(2,3) 1.3x, where the products run on 16 tiles (three register tiles of 7
+     * for 16) with every transformed weight streamed from memory for them, and the NCHW small-plane kernel does
+     * better (GoogLeNet's 96->208 @14x14: 0.94, a tie).
      */
     public static int autoTileOutputs(ConvGeometry g) {
-        if (!supports(g) || AutoWinogradRule.winograd(g) != ConvAlgorithm.WINOGRAD_F4_3) {
+        if (!supports(g) || g.inChannels() < 16 || g.outChannels() < 16) {
             return 0;
         }
         long tiles = (long) Math.ceilDiv(g.outputDim(0), 4) * Math.ceilDiv(g.outputDim(1), 4);
