@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Strips hold about {@link #STRIP_FLOATS} floats of V and O (L2); a plane takes one strip when its V and O are
  * at most twice that (ResNet's 256@14x14 is 16 tiles: cut in two, each product would run on 8 tiles, one and a bit
- * register tiles of 7). Threads take whole strips when there are at least {@link #STRIPS_PER_THREAD} per thread;
- * otherwise every strip runs on all threads in three phases (input transform by input blocks, products by
- * positions, output transform by output blocks), with the calling thread's V and O shared.
+ * register tiles of 7). With several threads the strips are made smaller where that cuts the plane into equal
+ * strips, a multiple of the threads in number (56x56: 14 one-row strips at two threads), and the threads take whole
+ * strips; otherwise every strip runs on all threads in three phases (input transform by input blocks, products by
+ * positions, output transform by output blocks), with the calling thread's V and O shared ({@link #planFor}).
  *
  * <p>Speed (session 12, Zen 5, one thread, {@code NchwcProbe 300 wino,64,64,56x56,4,relu ...}, tensors rotated):
  * 0.47-0.53 ms at 64@56x56 (0.65-0.70 of the NCHW Winograd kernel's time, 390-420 direct-equivalent GFLOP/s) and
@@ -40,8 +41,6 @@ public final class NchwcWinogradConv {
      * noise of each other on 64@56x56 and 128@28x28 (NchwcProbe, session 12).
      */
     static final int STRIP_FLOATS = Integer.getInteger("vinfer.nchwcWinogradStripFloats", 128 * 1024);
-    /** Strips per thread from which threads take whole strips instead of sharing each strip's phases. */
-    private static final int STRIPS_PER_THREAD = 2;
 
     private final ConvGeometry g;
     private final Backend backend;
@@ -68,9 +67,8 @@ public final class NchwcWinogradConv {
     /** The zero-bordered plane: {@code tilesH * m + 2} rows of {@code tilesW * m + 2} pixels. */
     private final int rows;
     private final int cols;
-    /** Tile rows per strip, and strips per image. */
+    /** Tile rows per strip on one thread. */
     private final int stripRows;
-    private final int strips;
 
     private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Per thread: V and O. */
@@ -99,7 +97,6 @@ public final class NchwcWinogradConv {
         }
         int st = Math.ceilDiv(tilesH, sr);
         this.stripRows = Math.ceilDiv(tilesH, st);
-        this.strips = Math.ceilDiv(tilesH, stripRows);
         this.group = Math.max(1, backend.nchwcPointwiseGroup(c, mo, stripRows * tilesW));
         this.u = transformWeights(g, tr, group, w, wOff);
         this.bias = new float[outBlocks * BLOCK];
@@ -269,12 +266,16 @@ public final class NchwcWinogradConv {
         try {
             c.phase = Phase.PAD;
             p.forEach(n * inBlocks, c);
+            if (c.plan == null || c.plan.threads != p.threads()) {
+                c.plan = planFor(p.threads());
+            }
+            int strips = c.plan.strips;
             int units = n * strips;
-            if (p.threads() == 1 || units >= STRIPS_PER_THREAD * p.threads()) {
+            if (!c.plan.cooperative) {
                 c.phase = Phase.STRIP;
                 p.forEach(units, c);
             } else {
-                float[][] mine = scratch();
+                float[][] mine = scratch(c.plan.rows);
                 for (int unit = 0; unit < units; unit++) {
                     c.image = unit / strips;
                     c.strip = unit % strips;
@@ -302,10 +303,34 @@ public final class NchwcWinogradConv {
         }
     }
 
-    /** This thread's V and O, grown to this layer's strip. */
-    private float[][] scratch() {
+    /**
+     * How {@code threads} threads share the strips: one thread runs {@link #stripRows}-row strips; more take whole
+     * strips when the plane cuts into equal strips of at most that many rows (and at least one register tile of
+     * tiles), as many as a multiple of the threads; else they share each strip's phases.
+     */
+    private Plan planFor(int threads) {
+        int n = g.batch();
+        if (threads == 1) {
+            return new Plan(1, stripRows, Math.ceilDiv(tilesH, stripRows), false);
+        }
+        for (int sr = stripRows; sr >= 1 && sr * tilesW >= 7; sr--) {
+            int st = Math.ceilDiv(tilesH, sr);
+            if (tilesH % sr == 0 && n * st % threads == 0) {
+                return new Plan(threads, sr, st, false);
+            }
+        }
+        return new Plan(threads, stripRows, Math.ceilDiv(tilesH, stripRows), n * Math.ceilDiv(tilesH, stripRows)
+                < 4 * threads);
+    }
+
+    /** Strips of {@code rows} tile rows, {@code strips} an image, taken whole by threads or phase by phase. */
+    private record Plan(int threads, int rows, int strips, boolean cooperative) {
+    }
+
+    /** This thread's V and O, grown to strips of {@code rows} tile rows. */
+    private float[][] scratch(int rows) {
         float[][] s = SCRATCH.get();
-        int tiles = stripRows * tilesW;
+        int tiles = rows * tilesW;
         int vLen = t * t * inBlocks * tiles * BLOCK;
         int oLen = t * t * outBlocks * tiles * BLOCK;
         if (s[0].length < vLen) {
@@ -327,6 +352,7 @@ public final class NchwcWinogradConv {
     /** One run's state; as a task, one unit of the current {@link Phase}. */
     private final class Call implements Parallel.Task {
         Phase phase;
+        Plan plan;
         float[] in;
         int inOff;
         float[] pad;
@@ -347,9 +373,9 @@ public final class NchwcWinogradConv {
                 case PAD -> NchwcLayout.padPlane(in, inOff + task * g.inputPlane() * BLOCK, g.inputDim(0),
                         g.inputDim(1), g.padBegin(0), g.padBegin(1), pad, task * rows * cols * BLOCK, rows, cols);
                 case STRIP -> {
-                    float[][] s = scratch();
-                    int img = task / strips;
-                    int st = task % strips;
+                    float[][] s = scratch(plan.rows);
+                    int img = task / plan.strips;
+                    int st = task % plan.strips;
                     input(img, st, 0, inBlocks, s[0], TMP.get());
                     products(st, 0, t * t, s[0], s[1]);
                     output(img, st, 0, outBlocks, s[1], TMP.get());
@@ -364,7 +390,7 @@ public final class NchwcWinogradConv {
 
         /** Input blocks {@code [b0, b1)} of a strip's tiles into V. */
         private void input(int img, int st, int b0, int b1, float[] v, float[] tmp) {
-            int tile0 = st * stripRows * tilesW;
+            int tile0 = st * plan.rows * tilesW;
             int tiles = tilesIn(st);
             int posStride = inBlocks * tiles * BLOCK;
             for (int cb = b0; cb < b1; cb++) {
@@ -391,7 +417,7 @@ public final class NchwcWinogradConv {
             int oh = g.outputDim(0);
             int ow = g.outputDim(1);
             int mo = g.outChannels();
-            int tile0 = st * stripRows * tilesW;
+            int tile0 = st * plan.rows * tilesW;
             int tiles = tilesIn(st);
             int posStride = outBlocks * tiles * BLOCK;
             for (int ob = b0; ob < b1; ob++) {
@@ -400,8 +426,8 @@ public final class NchwcWinogradConv {
                 backend.nchwcWinogradOutput(t, m, tr.at, o, ob * tiles * BLOCK, posStride, tilesW, tile0, tiles,
                         bias, ob * BLOCK, res, resDelta, out, yOff, oh, ow, lanes, lo, hi, tmp);
                 if (epiloguePass) {
-                    int r0 = Math.min(oh, st * stripRows * m);
-                    int r1 = Math.min(oh, (st + 1) * stripRows * m);
+                    int r0 = Math.min(oh, st * plan.rows * m);
+                    int r1 = Math.min(oh, (st + 1) * plan.rows * m);
                     for (int px = r0 * ow; px < r1 * ow; px++) {
                         int at = yOff + px * BLOCK;
                         for (int l = 0; l < lanes; l++) {
@@ -414,7 +440,7 @@ public final class NchwcWinogradConv {
 
         /** Tiles of strip {@code st}. */
         private int tilesIn(int st) {
-            return (Math.min(tilesH, (st + 1) * stripRows) - st * stripRows) * tilesW;
+            return (Math.min(tilesH, (st + 1) * plan.rows) - st * plan.rows) * tilesW;
         }
     }
 
