@@ -107,9 +107,9 @@ class SteadyStateAllocationTest {
 
     /**
      * The same small CNN with its depthwise and pointwise tail converted to channel-blocked kernels
-     * ({@code -Dvinfer.nchwc=all}: the NCHWc pointwise and depthwise kernels, and the direct one on its spatial
-     * convolutions, between reorders): a planned run allocates no more than the NCHW graph's run (a capturing lambda
-     * per kernel call would show as some 40 bytes each).
+     * ({@code -Dvinfer.nchwc=all}: the NCHWc pointwise and depthwise kernels, and on its 3x3 16 -> 16 convolution
+     * the Winograd one, between reorders): a planned run allocates no more than the NCHW graph's run (a capturing
+     * lambda per kernel call would show as some 40 bytes each).
      */
     @org.junit.jupiter.api.Test
     void channelBlockedKernelsAllocateNothingPerRun() {

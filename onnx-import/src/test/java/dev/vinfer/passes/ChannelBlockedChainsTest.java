@@ -15,9 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vinfer.onnx.proto.OnnxIr.GraphProto;
+import dev.vinfer.ops.conv.ConvOp;
+import dev.vinfer.ops.conv.NchwcConvOp;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Graph;
+import dev.vinfer.runtime.Node;
+import dev.vinfer.runtime.Optimizer;
 import dev.vinfer.runtime.Session;
+import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +33,10 @@ import org.junit.jupiter.api.Test;
  * Relu6, 1x1 project, residual Add) run in the blocked layout and give what the NCHW graph gives (the same graph
  * optimized with {@code -Dvinfer.nchwc=false}) on seeded random inputs, the seed in each message: channel counts
  * that are and are not multiples of 16, stride 1 and 2, batch 1 and 2, a value also read outside the chain, in the
- * planned arena over several runs (all converted with {@code -Dvinfer.nchwc=all}); ResNet bottlenecks convert their
- * 1x1 layers only; and runs the estimate says cannot pay for their reorders are left alone.
+ * planned arena over several runs (all converted with {@code -Dvinfer.nchwc=all}); ResNet bottleneck stages and
+ * basic blocks run blocked whole, their 3x3 stride-1 layers on the blocked Winograd kernel (with
+ * {@code -Dvinfer.nchwc.winograd=false}, or a forced NCHW algorithm, the 3x3 layers stay NCHW between reorders);
+ * and runs the estimate says cannot pay for their reorders are left alone.
  */
 class ChannelBlockedChainsTest {
     /** Relative to the output scale: the blocked kernels add in another order (and with FMAs). */
@@ -84,17 +91,53 @@ class ChannelBlockedChainsTest {
 
     /** Optimized with {@code -Dvinfer.nchwc=mode}: true (where estimated to pay), false, or all. */
     private static Graph optimized(GraphProto gp, String mode) {
+        return optimized(gp, mode, true, PassTesting.OPTIONS);
+    }
+
+    /**
+     * Optimized with {@code -Dvinfer.nchwc=mode} and {@code -Dvinfer.nchwc.winograd=winograd} under the session
+     * options {@code options}.
+     */
+    private static Graph optimized(GraphProto gp, String mode, boolean winograd, SessionOptions options) {
         String before = System.getProperty("vinfer.nchwc");
+        String beforeWinograd = System.getProperty("vinfer.nchwc.winograd");
         System.setProperty("vinfer.nchwc", mode);
+        System.setProperty("vinfer.nchwc.winograd", Boolean.toString(winograd));
         try {
-            return PassTesting.optimizeAll(load(gp, 6 + 7));
+            return Optimizer.standard().optimize(load(gp, 6 + 7), options);
         } finally {
-            if (before == null) {
-                System.clearProperty("vinfer.nchwc");
-            } else {
-                System.setProperty("vinfer.nchwc", before);
+            restore("vinfer.nchwc", before);
+            restore("vinfer.nchwc.winograd", beforeWinograd);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
+    }
+
+    /**
+     * The tolerance for comparing {@code blocked} with the NCHW graph: {@link #TOLERANCE}, or where a blocked Winograd
+     * kernel runs, twice the declared Winograd error bound ({@code ConvAlgorithm.errorBound}: {@code 1e-5 x sqrt(K)},
+     * K = 9 C of the widest such layer) since both sides may compute Winograd (its transforms round more than a
+     * direct sum does).
+     */
+    private static double tolerance(Graph blocked) {
+        double tol = TOLERANCE;
+        for (Node nd : blocked.nodes()) {
+            if (nd.op() instanceof NchwcConvOp c && c.kind() == NchwcConvOp.Kind.WINOGRAD) {
+                int[] ws = c.conv().constantWeights().shape();
+                tol = Math.max(tol, 2 * 1e-5 * Math.sqrt((double) ws[1] * ws[2] * ws[3]));
             }
         }
+        return tol;
+    }
+
+    private static long count(Graph g, java.util.function.Predicate<String> describe) {
+        return g.nodes().stream().filter(nd -> describe.test(nd.op().describe())).count();
     }
 
     @Test
@@ -140,10 +183,12 @@ class ChannelBlockedChainsTest {
     /**
      * Two ResNet bottlenecks: x -> 1x1 (256) = x0; block 1: 1x1 (64) + Relu -> 3x3 + Relu -> 1x1 (256) + x0 + Relu;
      * block 2 with a projection shortcut: 1x1 (128) + Relu -> 3x3/2 + Relu -> 1x1 (512) + shortcut(1x1/2, 512) +
-     * Relu. The 1x1 layers (the strided shortcut too) run blocked, the 3x3 ones stay NCHW between reorders.
+     * Relu. Without the blocked Winograd kernel ({@code -Dvinfer.nchwc.winograd=false}) the 1x1 layers (the strided
+     * shortcut too) run blocked, the 3x3 ones stay NCHW between reorders; with it (the default) the 3x3 stride-1
+     * layer joins the run and only the 3x3/2 one stays NCHW.
      */
     @Test
-    void bottlenecksKeepTheirSpatialConvsNchw() {
+    void bottlenecksWithoutWinogradKeepTheirSpatialConvsNchw() {
         long seed = 9700;
         GraphProto.Builder g = GraphProto.newBuilder().setName("bottlenecks")
                 .addInput(tensorInfo("x", DType.FLOAT32, 1, 64, 10, 10));
@@ -173,13 +218,21 @@ class ChannelBlockedChainsTest {
                 .addNode(node("Relu", new String[] {"e2s"}, new String[] {"y"}))
                 .addOutput(tensorInfo("y", DType.FLOAT32, 1, 512, 5, 5));
         GraphProto gp = g.build();
-        Graph blocked = optimized(gp, true);
-        long nchwc = blocked.nodes().stream().filter(nd -> nd.op().describe().equals("nchwc_pointwise")).count();
-        assertEquals(6, nchwc, blocked.toString()); // every 1x1, the strided shortcut too
-        List<String> ops = ops(blocked);
-        assertTrue(ops.contains("ReorderToNchwc") && ops.contains("ReorderFromNchwc"), ops.toString());
         Map<String, Tensor> feed = Map.of("x", random(seed + 99, 1, 64, 10, 10));
-        assertSameOutputs(run(optimized(gp, false), feed), run(blocked, feed), TOLERANCE);
+        Map<String, Tensor> nchw = run(optimized(gp, false), feed);
+        for (boolean winograd : new boolean[] {false, true}) {
+            Graph blocked = optimized(gp, "true", winograd, PassTesting.OPTIONS);
+            String what = "winograd=" + winograd + "\n" + blocked;
+            assertEquals(6, count(blocked, "nchwc_pointwise"::equals), what); // every 1x1, the strided shortcut too
+            assertEquals(winograd ? 1 : 0, count(blocked, d -> d.startsWith("nchwc_winograd")), what);
+            assertEquals(winograd ? 1 : 2, blocked.nodes().stream().filter(nd -> nd.op() instanceof ConvOp).count(),
+                    what); // the 3x3 layers left NCHW
+            List<String> ops = ops(blocked);
+            // around each NCHW 3x3 layer a reorder out and one back in, plus the run's input and output
+            assertEquals(winograd ? 2 : 3, ops.stream().filter("ReorderToNchwc"::equals).count(), what);
+            assertEquals(winograd ? 2 : 3, ops.stream().filter("ReorderFromNchwc"::equals).count(), what);
+            assertSameOutputs(nchw, run(blocked, feed), tolerance(blocked));
+        }
     }
 
     /** A chain whose last output is only pooled: the pool reads the blocked tensor, and no reorder runs back. */
@@ -289,13 +342,153 @@ class ChannelBlockedChainsTest {
                     && nd.op().describe().equals("nchwc")), what);
             assertTrue(blocked.nodes().stream().anyMatch(nd -> nd.op().opType().equals("MaxPool")
                     && nd.op().describe().equals("nchwc")), what);
-            assertTrue(blocked.nodes().stream().anyMatch(nd -> nd.op().describe().equals("nchwc_direct")), what);
+            // the 16 -> 64 stem (and the 3x3 expand from 16 or more squeezed channels) on Winograd, as in NCHW
+            assertTrue(count(blocked, d -> d.startsWith("nchwc_winograd")) >= 1, what);
+            assertEquals(0, count(blocked, "nchwc_direct"::equals), what);
+            Graph direct = optimized(gp, "all", false, PassTesting.OPTIONS);
+            assertEquals(0, count(direct, d -> d.startsWith("nchwc_winograd")), direct.toString());
+            assertTrue(count(direct, "nchwc_direct"::equals) >= 1, direct.toString());
             Map<String, Tensor> feed = Map.of("x", random(seed + 50, n, 16, s[3], s[3]));
             try {
-                assertSameOutputs(run(optimized(gp, false), feed), run(blocked, feed), TOLERANCE);
+                Map<String, Tensor> nchw = run(optimized(gp, false), feed);
+                assertSameOutputs(nchw, run(blocked, feed), tolerance(blocked));
+                assertSameOutputs(nchw, run(direct, feed), TOLERANCE);
             } catch (AssertionError e) {
                 throw new AssertionError(what + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * A ResNet-50-style stage: x [n, c, hw, hw] -> 1x1 (4w) = x0 -> two bottlenecks, each 1x1 (w) + Relu -> 3x3 pad 1
+     * (w) + Relu -> 1x1 (4w) + its input + Relu.
+     */
+    private static GraphProto bottleneckStage(long seed, int n, int c, int w, int hw) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("bottleneck-stage")
+                .addInput(tensorInfo("x", DType.FLOAT32, n, c, hw, hw))
+                .addInitializer(initializer("w0", random(seed, 4 * w, c, 1, 1)))
+                .addInitializer(initializer("b0", random(seed + 1, 4 * w)))
+                .addNode(node("Conv", new String[] {"x", "w0", "b0"}, new String[] {"x0"}));
+        for (int b = 0; b < 2; b++) {
+            String p = "b" + b + "_";
+            String in = b == 0 ? "x0" : "y0";
+            long bs = seed + 10 * (b + 1);
+            g.addInitializer(initializer(p + "wr", random(bs, w, 4 * w, 1, 1)))
+                    .addInitializer(initializer(p + "br", random(bs + 1, w)))
+                    .addInitializer(initializer(p + "wm", random(bs + 2, w, w, 3, 3)))
+                    .addInitializer(initializer(p + "bm", random(bs + 3, w)))
+                    .addInitializer(initializer(p + "we", random(bs + 4, 4 * w, w, 1, 1)))
+                    .addInitializer(initializer(p + "be", random(bs + 5, 4 * w)))
+                    .addNode(node("Conv", new String[] {in, p + "wr", p + "br"}, new String[] {p + "cr"}))
+                    .addNode(node("Relu", new String[] {p + "cr"}, new String[] {p + "rr"}))
+                    .addNode(node("Conv", new String[] {p + "rr", p + "wm", p + "bm"}, new String[] {p + "cm"},
+                            intsAttr("pads", 1, 1, 1, 1)))
+                    .addNode(node("Relu", new String[] {p + "cm"}, new String[] {p + "rm"}))
+                    .addNode(node("Conv", new String[] {p + "rm", p + "we", p + "be"}, new String[] {p + "ce"}))
+                    .addNode(node("Add", new String[] {p + "ce", in}, new String[] {p + "s"}))
+                    .addNode(node("Relu", new String[] {p + "s"}, new String[] {"y" + b}));
+        }
+        return g.addOutput(tensorInfo("y1", DType.FLOAT32, n, 4 * w, hw, hw)).build();
+    }
+
+    /**
+     * A ResNet-18-style pair of basic blocks: x [n, c, hw, hw] -> 3x3 pad 1 (w) + Relu = y -> two blocks, each 3x3
+     * (w) + Relu -> 3x3 (w) + its input + Relu.
+     */
+    private static GraphProto basicBlocks(long seed, int n, int c, int w, int hw) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("basic-blocks")
+                .addInput(tensorInfo("x", DType.FLOAT32, n, c, hw, hw))
+                .addInitializer(initializer("w0", random(seed, w, c, 3, 3)))
+                .addInitializer(initializer("b0", random(seed + 1, w)))
+                .addNode(node("Conv", new String[] {"x", "w0", "b0"}, new String[] {"c0"}, intsAttr("pads", 1, 1, 1,
+                        1)))
+                .addNode(node("Relu", new String[] {"c0"}, new String[] {"y"}));
+        for (int b = 0; b < 2; b++) {
+            String p = "b" + b + "_";
+            String in = b == 0 ? "y" : "y0";
+            long bs = seed + 10 * (b + 1);
+            g.addInitializer(initializer(p + "w1", random(bs, w, w, 3, 3)))
+                    .addInitializer(initializer(p + "b1", random(bs + 1, w)))
+                    .addInitializer(initializer(p + "w2", random(bs + 2, w, w, 3, 3)))
+                    .addInitializer(initializer(p + "b2", random(bs + 3, w)))
+                    .addNode(node("Conv", new String[] {in, p + "w1", p + "b1"}, new String[] {p + "c1"},
+                            intsAttr("pads", 1, 1, 1, 1)))
+                    .addNode(node("Relu", new String[] {p + "c1"}, new String[] {p + "r1"}))
+                    .addNode(node("Conv", new String[] {p + "r1", p + "w2", p + "b2"}, new String[] {p + "c2"},
+                            intsAttr("pads", 1, 1, 1, 1)))
+                    .addNode(node("Add", new String[] {p + "c2", in}, new String[] {p + "s"}))
+                    .addNode(node("Relu", new String[] {p + "s"}, new String[] {"y" + b}));
+        }
+        return g.addOutput(tensorInfo("y1", DType.FLOAT32, n, w, hw, hw)).build();
+    }
+
+    /**
+     * ResNet bottleneck stages and basic blocks run as one blocked run: one reorder in, one out, every convolution
+     * blocked, the 3x3 ones on Winograd with the tile AUTO picks for the plane (F(4,3) from 10 output columns,
+     * F(2,3) below); results as the NCHW graph's. With {@code -Dvinfer.nchwc.winograd=false} the wide 3x3 layers
+     * stay NCHW between reorders (the structure before session 12), and where the session forces an NCHW algorithm
+     * too.
+     */
+    @Test
+    void resnetBlocksRunBlockedWithWinograd() {
+        // {bottleneck (1) or basic (0), n, c, w, hw, estimate ("true") or everything ("all")}
+        int[][] cases = {{1, 1, 64, 64, 12, 1}, {1, 2, 64, 64, 7, 1}, {1, 1, 48, 32, 9, 1}, {1, 1, 40, 20, 11, 0},
+            {0, 1, 32, 64, 12, 1}, {0, 2, 32, 64, 7, 1}, {0, 1, 16, 48, 10, 1}, {0, 1, 24, 40, 5, 0}};
+        for (int i = 0; i < cases.length; i++) {
+            int[] k = cases[i];
+            long seed = 10100 + 10 * i;
+            boolean bottleneck = k[0] == 1;
+            int n = k[1];
+            int c = k[2];
+            int w = k[3];
+            int hw = k[4];
+            String mode = k[5] == 1 ? "true" : "all";
+            GraphProto gp = bottleneck ? bottleneckStage(seed, n, c, w, hw) : basicBlocks(seed, n, c, w, hw);
+            Graph blocked = optimized(gp, mode, true, PassTesting.OPTIONS);
+            String what = "seed=" + seed + (bottleneck ? " bottleneck" : " basic") + " n=" + n + " c=" + c + " w=" + w
+                    + " hw=" + hw + " mode=" + mode + "\n" + blocked;
+            int convs = bottleneck ? 7 : 5;
+            int spatial = bottleneck ? 2 : 5;
+            List<String> ops = ops(blocked);
+            assertEquals(1, ops.stream().filter("ReorderToNchwc"::equals).count(), what);
+            assertEquals(1, ops.stream().filter("ReorderFromNchwc"::equals).count(), what);
+            assertEquals("ReorderToNchwc", ops.get(0), what);
+            assertEquals("ReorderFromNchwc", ops.get(ops.size() - 1), what);
+            assertEquals(convs, count(blocked, d -> d.startsWith("nchwc_")), what);
+            assertEquals(spatial, count(blocked, "nchwc_winograd"::equals), what); // tile unknown before a run
+            Map<String, Tensor> feed = Map.of("x", random(seed + 99, n, c, hw, hw));
+            Map<String, Tensor> nchw = run(optimized(gp, false), feed);
+            try {
+                assertSameOutputs(nchw, run(blocked, feed), tolerance(blocked));
+            } catch (AssertionError e) {
+                throw new AssertionError(what + ": " + e.getMessage(), e);
+            }
+            // prepared for the plane: the tile AUTO picks (F(2,3) below 10 output columns)
+            String tile = hw < 10 ? "nchwc_winograd_f2_3" : "nchwc_winograd_f4_3";
+            assertEquals(spatial, count(blocked, tile::equals), what);
+
+            // the switch off: the 3x3 layers wider than 32 input channels stay NCHW between reorders
+            Graph old = optimized(gp, mode, false, PassTesting.OPTIONS);
+            String whatOld = "winograd=false " + what + "\n" + old;
+            assertEquals(0, count(old, d -> d.startsWith("nchwc_winograd")), whatOld);
+            long wide = old.nodes().stream().filter(nd -> nd.op() instanceof ConvOp cv
+                    && cv.constantWeights().shape()[2] == 3 && cv.constantWeights().shape()[1] > 32).count();
+            long nchwConvs = old.nodes().stream().filter(nd -> nd.op() instanceof ConvOp).count();
+            assertEquals(wide, nchwConvs, whatOld);
+            try {
+                assertSameOutputs(nchw, run(old, feed), TOLERANCE);
+            } catch (AssertionError e) {
+                throw new AssertionError(whatOld + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A session forcing an NCHW algorithm keeps it for the Winograd-shaped 3x3 layers (they stay NCHW). */
+    @Test
+    void aForcedAlgorithmKeepsTheSpatialConvsNchw() {
+        GraphProto gp = bottleneckStage(10300, 1, 64, 64, 12);
+        Graph forced = optimized(gp, "true", true, PassTesting.OPTIONS.clone().convAlgorithm("im2col"));
+        assertEquals(0, count(forced, d -> d.startsWith("nchwc_winograd")), forced.toString());
+        assertEquals(2, forced.nodes().stream().filter(nd -> nd.op() instanceof ConvOp).count(), forced.toString());
     }
 }

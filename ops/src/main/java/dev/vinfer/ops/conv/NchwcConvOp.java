@@ -5,6 +5,7 @@ import dev.vinfer.conv.NchwcDepthwiseConv;
 import dev.vinfer.conv.NchwcDirectConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
+import dev.vinfer.conv.NchwcWinogradConv;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
@@ -19,7 +20,8 @@ import java.util.Arrays;
  * run on channel-blocked tensors: input, residual and output in {@link NchwcLayout}'s
  * {@code [N, ceil(C/16), H, W, 16]}. The optimizer's channel-blocked chains pass puts it in place of the ConvOp
  * inside a chain, with {@link NchwcReorderOp}s at the chain's edges; it computes what the ConvOp would, with the
- * kernels {@link NchwcPointwiseConv}, {@link NchwcDepthwiseConv} and {@link NchwcDirectConv}.
+ * kernels {@link NchwcPointwiseConv}, {@link NchwcDepthwiseConv}, {@link NchwcDirectConv} and
+ * {@link NchwcWinogradConv}.
  *
  * <p>Inputs as the ConvOp's: x (blocked), weights, optional bias, and with a fused residual the other addend
  * (blocked) at {@link ConvOp#RESIDUAL_INPUT}. The kernel is prepared for the first input shape (in the session's
@@ -37,11 +39,18 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         /** {@link NchwcDepthwiseConv}: 2-D, one input and one output channel per group. */
         DEPTHWISE,
         /** {@link NchwcDirectConv}: 2-D, one group, any kernel, stride, dilation and padding. */
-        DIRECT
+        DIRECT,
+        /**
+         * {@link NchwcWinogradConv}: 2-D, one group, 3x3, stride 1, dilation 1, with the F(m x m, 3 x 3) the NCHW
+         * kernels' AUTO choice would take for the shape ({@link NchwcWinogradConv#autoTileOutputs}); a shape for
+         * which that rule picks no Winograd runs {@link NchwcDirectConv} instead (it computes any such convolution).
+         */
+        WINOGRAD
     }
 
+    /** The kernel prepared for one input shape: exactly one of pw, dw, direct and winograd is set. */
     private record Prepared(int[] inShape, NchwcPointwiseConv pw, NchwcDepthwiseConv dw, NchwcDirectConv direct,
-            int[] outShape) {
+            NchwcWinogradConv winograd, int[] outShape) {
     }
 
     /**
@@ -70,12 +79,28 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         return conv.opType();
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * {@code nchwc_pointwise}, {@code nchwc_depthwise}, {@code nchwc_direct}; for {@link Kind#WINOGRAD}
+     * {@code nchwc_winograd_f4_3} and so on once prepared (the tile size depends on the shape), {@code nchwc_winograd}
+     * before, and {@code nchwc_direct} when the shape fell back to the direct kernel.
+     */
     @Override
     public String describe() {
         return switch (kind) {
             case POINTWISE -> "nchwc_pointwise";
             case DEPTHWISE -> "nchwc_depthwise";
             case DIRECT -> "nchwc_direct";
+            case WINOGRAD -> {
+                Prepared p = last;
+                if (p == null) {
+                    yield "nchwc_winograd";
+                }
+                yield p.winograd != null ? "nchwc_winograd_f" + p.winograd.tileOutputs() + "_3" : "nchwc_direct";
+            }
         };
     }
 
@@ -118,6 +143,9 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         } else if (p.direct != null) {
             p.direct.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
                     res == null ? 0 : res.offset(), ctx.parallel());
+        } else if (p.winograd != null) {
+            p.winograd.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
+                    res == null ? 0 : res.offset(), ctx.parallel());
         } else {
             p.dw.run(x.floats(), x.offset(), y.floats(), y.offset(), ctx.parallel());
         }
@@ -148,22 +176,34 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                     throw new VinferException("NCHWc Conv: not a 1x1 unpadded one-group convolution: " + g);
                 }
                 return new Prepared(s.clone(), NchwcPointwiseConv.prepare(g, wf, w.offset(), bf, conv.epilogue()),
-                        null, null, out);
+                        null, null, null, out);
             }
             case DEPTHWISE -> {
                 if (!NchwcDepthwiseConv.supports(g)) {
                     throw new VinferException("NCHWc Conv: not a 2-D depthwise convolution: " + g);
                 }
                 return new Prepared(s.clone(), null, NchwcDepthwiseConv.prepare(g, wf, w.offset(), bf,
-                        conv.epilogue()), null, out);
+                        conv.epilogue()), null, null, out);
+            }
+            case WINOGRAD -> {
+                int m = NchwcWinogradConv.autoTileOutputs(g);
+                if (m > 0) {
+                    return new Prepared(s.clone(), null, null, null, NchwcWinogradConv.prepare(g, m, wf, w.offset(),
+                            bf, conv.epilogue()), out);
+                }
+                return direct(s, g, wf, w.offset(), bf, out); // AUTO would not run Winograd on this shape
             }
             default -> {
-                if (!NchwcDirectConv.supports(g)) {
-                    throw new VinferException("NCHWc Conv: not a 2-D one-group convolution: " + g);
-                }
-                return new Prepared(s.clone(), null, null, NchwcDirectConv.prepare(g, wf, w.offset(), bf,
-                        conv.epilogue()), out);
+                return direct(s, g, wf, w.offset(), bf, out);
             }
         }
+    }
+
+    private Prepared direct(int[] s, ConvGeometry g, float[] wf, int wOff, float[] bf, int[] out) {
+        if (!NchwcDirectConv.supports(g)) {
+            throw new VinferException("NCHWc Conv: not a 2-D one-group convolution: " + g);
+        }
+        return new Prepared(s.clone(), null, null, NchwcDirectConv.prepare(g, wf, wOff, bf, conv.epilogue()), null,
+                out);
     }
 }

@@ -1,5 +1,7 @@
 package dev.vinfer.ops.passes;
 
+import dev.vinfer.conv.ConvGeometry;
+import dev.vinfer.conv.NchwcWinogradConv;
 import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.conv.NchwcConcatOp;
 import dev.vinfer.ops.conv.NchwcConvOp;
@@ -29,20 +31,26 @@ import java.util.Map;
  * graph output), where the run's estimated gain exceeds its reorders' cost ({@link #worthIt}).
  *
  * <p>Eligible: a 2-D Conv with constant weights (and constant or no bias) that is 1x1 (any stride), unpadded, one
- * group; or depthwise (one input and one output channel per group); or a one-group k x k convolution where the
- * blocked direct kernel beats the NCHW algorithms ({@link #directPays}: strided, or few input channels; ResNet's
- * 3x3 stride-1 layers stay NCHW for Winograd); with a fused residual, only if the other addend is a convolution's
- * output of the same channel count. A 2-D MaxPool or a Concat along the channels (inputs whose channel counts, from
- * their producers, are multiples of 16 but the last) joins a run when a convolution next to it is eligible.
- * Runs are joined through data inputs and residuals, so a ResNet-50 stage is one run whose 3x3 stride-1
- * convolutions stay NCHW between reorders, and SqueezeNet's fire modules one run.
+ * group; or depthwise (one input and one output channel per group); or a one-group 3x3 stride-1 convolution the NCHW
+ * kernels' AUTO choice would run with Winograd ({@link #winograd}: at least 16 channels on both sides), run by the
+ * blocked Winograd kernel; or another one-group k x k convolution where the blocked direct kernel beats the NCHW
+ * algorithms ({@link #directPays}: strided, or few input channels); with a fused residual, only if the other addend
+ * is a convolution's output of the same channel count. A 2-D MaxPool or a Concat along the channels (inputs whose
+ * channel counts, from their producers, are multiples of 16 but the last) joins a run when a convolution next to it
+ * is eligible. Runs are joined through data inputs and residuals, so a ResNet-50 stage (1x1, 3x3, 1x1 and the
+ * shortcut) is one run without reorders inside, ResNet-18's basic blocks (3x3, 3x3 + shortcut) too, and
+ * SqueezeNet's fire modules one run.
  *
  * <p>Why: vinfer's NCHW 1x1 kernels read K channel planes at once (K concurrent streams) and those on small planes
  * transpose through a scratch; blocked, a position's 16 channels are one vector, a tensor is a few long streams, and
  * the output tile is stored as it is (bench/README.md, "Channel-blocked chains"). The switch
  * {@code -Dvinfer.nchwc=false}, read when a session is optimized, leaves graphs as they are (for comparisons);
  * {@code -Dvinfer.nchwc=all} converts every eligible run whatever the estimate (for tests and measurements);
- * {@code -Dvinfer.nchwc.spatial=false} keeps to the 1x1 and depthwise convolutions of session 10.
+ * {@code -Dvinfer.nchwc.spatial=false} keeps to the 1x1 and depthwise convolutions of session 10;
+ * {@code -Dvinfer.nchwc.winograd=false} leaves the Winograd-shaped 3x3 convolutions NCHW between reorders (as before
+ * session 12; those with at most 32 input channels then run the blocked direct kernel as before). The blocked
+ * Winograd kernel is only used where the session's {@link SessionOptions#convAlgorithm} is {@code auto}: a forced
+ * NCHW algorithm stays in force for those layers.
  */
 public final class ChannelBlockedChains implements GraphPass {
     /**
@@ -53,6 +61,19 @@ public final class ChannelBlockedChains implements GraphPass {
     /** Share of a spatial (k x k) convolution's time the blocked direct kernel saves where it is eligible. */
     static final double DIRECT_GAIN = 0.10;
     /**
+     * Share of a 3x3 stride-1 convolution's time the blocked Winograd kernel saves against the NCHW Winograd one.
+     * AN ESTIMATE, not a measurement: to be replaced by the measured ratio once the blocked kernel's transforms are
+     * written (session 12). The run's reorders it removes count on their own (a ResNet stage no longer reorders
+     * around each 3x3), so even a small gain converts a bottleneck stage.
+     */
+    static final double WINOGRAD_GAIN = 0.2;
+    /**
+     * Multiply-adds per output channel pair and position of the NCHW Winograd the gain is a share of: F(4 x 4, 3 x 3)
+     * multiplies 36 transformed values per 16 outputs (2.25 per output, against 9 direct). Spatial sizes are not
+     * known here; F(2,3) on 7x7 planes (4 per output) would give more, the transforms (not counted) more still.
+     */
+    static final double WINOGRAD_MULTIPLIES = 36.0 / 16;
+    /**
      * A reorder's cost per channel and position, in multiply-add times: it loads and stores each value once and
      * shuffles 16 x 16 blocks, a few vector operations per 16 values against 16 multiply-adds per FMA.
      */
@@ -62,7 +83,7 @@ public final class ChannelBlockedChains implements GraphPass {
 
     /** What a member of a run becomes. */
     enum Kind {
-        POINTWISE, DEPTHWISE, DIRECT, MAX_POOL, CONCAT
+        POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, MAX_POOL, CONCAT
     }
 
     @Override
@@ -84,10 +105,13 @@ public final class ChannelBlockedChains implements GraphPass {
         }
         boolean all = mode.equals("all");
         boolean spatial = !"false".equals(System.getProperty("vinfer.nchwc.spatial"));
+        // the blocked Winograd kernel stands in for the NCHW AUTO choice only: not where an algorithm is forced
+        boolean winograd = !"false".equals(System.getProperty("vinfer.nchwc.winograd"))
+                && (options == null || "auto".equalsIgnoreCase(options.convAlgorithm()));
         GraphIndex index = new GraphIndex(g);
         Map<Node, Kind> eligible = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
-            Kind kind = kind(n, index);
+            Kind kind = kind(n, index, winograd);
             if (kind != null && (spatial || kind == Kind.POINTWISE || kind == Kind.DEPTHWISE)) {
                 eligible.put(n, kind);
             }
@@ -168,7 +192,7 @@ public final class ChannelBlockedChains implements GraphPass {
             Value b = blocked.get(out);
             Value[] outs = {b};
             switch (kind) {
-                case POINTWISE, DEPTHWISE, DIRECT -> rw.replace(n, new Node(n.name(), n.domain(),
+                case POINTWISE, DEPTHWISE, DIRECT, WINOGRAD -> rw.replace(n, new Node(n.name(), n.domain(),
                         new NchwcConvOp((ConvOp) n.op(), convKind(kind)), inputs, outs));
                 case MAX_POOL -> rw.replace(n, new Node(n.name(), n.domain(),
                         new NchwcMaxPoolOp(((MaxPoolOp) n.op()).window(), channels(n.input(0), index)),
@@ -199,6 +223,7 @@ public final class ChannelBlockedChains implements GraphPass {
         return switch (k) {
             case POINTWISE -> NchwcConvOp.Kind.POINTWISE;
             case DEPTHWISE -> NchwcConvOp.Kind.DEPTHWISE;
+            case WINOGRAD -> NchwcConvOp.Kind.WINOGRAD;
             default -> NchwcConvOp.Kind.DIRECT;
         };
     }
@@ -309,10 +334,12 @@ public final class ChannelBlockedChains implements GraphPass {
      * counts alone (spatial sizes are not known here; a run's members and edges mostly share a resolution): a
      * blocked 1x1 saves about {@link #POINTWISE_GAIN} of its {@code K x M} multiply-adds but computes K and M rounded up
      * to 16 (ShuffleNet's 58, 116 and 232 channels lose more to that than they gain), a blocked k x k convolution
-     * {@link #DIRECT_GAIN} of its {@code C x M x k x k / stride^2}, a reorder of C channels costs about
+     * {@link #DIRECT_GAIN} of its {@code C x M x k x k / stride^2}, a blocked Winograd 3x3 {@link #WINOGRAD_GAIN} of
+     * the NCHW Winograd's {@code C x M x} {@link #WINOGRAD_MULTIPLIES}, a reorder of C channels costs about
      * {@link #REORDER_COST} multiply-adds' time per channel moved, a blocked Concat {@link #COPY_COST}. Depthwise
-     * members and pools count as neutral. MobileNetV2 converts whole; ResNet-50's bottleneck 1x1 layers convert with
-     * reorders around each 3x3 stride-1 convolution (which stays NCHW for Winograd); a value another accepted run
+     * members and pools count as neutral. MobileNetV2 converts whole; ResNet-50's stages convert whole (without the
+     * blocked Winograd, {@code -Dvinfer.nchwc.winograd=false}: their 1x1 layers, with reorders around each 3x3
+     * stride-1 convolution); a value another accepted run
      * already reorders costs nothing more ({@code reordered}); a 1x1 whose neighbours are all NCHW converts when
      * K x M is large against K + M (SqueezeNet's 512 -> 1000), not when it is small.
      */
@@ -341,6 +368,12 @@ public final class ChannelBlockedChains implements GraphPass {
                 double padded = 16.0 * Math.ceil(k / 16) * 16.0 * Math.ceil(m / 16);
                 double taps = (double) ws[2] * ws[3] / (c.attributes().stride(0) * c.attributes().stride(1));
                 gain += (DIRECT_GAIN * k * m - (padded - k * m)) * taps;
+            } else if (kind == Kind.WINOGRAD) {
+                ConvOp c = (ConvOp) n.op();
+                double k = channelsIn(c);
+                double m = channelsOut(c);
+                double padded = 16.0 * Math.ceil(k / 16) * 16.0 * Math.ceil(m / 16);
+                gain += (WINOGRAD_GAIN * k * m - (padded - k * m)) * WINOGRAD_MULTIPLIES;
             } else if (kind == Kind.CONCAT) {
                 cost += COPY_COST * channels(n.output(0), index);
             }
@@ -430,8 +463,8 @@ public final class ChannelBlockedChains implements GraphPass {
         return c.axis() == 1 || c.axis() == -3;
     }
 
-    /** The kind an eligible node becomes, or null. */
-    private static Kind kind(Node n, GraphIndex index) {
+    /** The kind an eligible node becomes, or null; {@code winograd}: whether {@link Kind#WINOGRAD} may be chosen. */
+    private static Kind kind(Node n, GraphIndex index, boolean winograd) {
         if (n.outputCount() < 1 || n.output(0) == null) {
             return null;
         }
@@ -474,10 +507,34 @@ public final class ChannelBlockedChains implements GraphPass {
         if (group > 1 && ws[0] == group && ws[1] == 1) {
             return Kind.DEPTHWISE;
         }
+        if (group == 1 && winograd && winograd(c, ws)) {
+            return Kind.WINOGRAD;
+        }
         if (group == 1 && directPays(c, ws)) {
             return Kind.DIRECT;
         }
         return null;
+    }
+
+    /**
+     * Whether the NCHW kernels' AUTO choice runs {@code c} with Winograd ({@link NchwcWinogradConv#autoTileOutputs}):
+     * a one-group 3x3, stride 1, dilation 1, at least 16 input and output channels. Spatial sizes are not known
+     * here, so the rule is asked on a 16x16 plane and, for F(2,3)'s short rows, an 8x8 one; the tile size itself is
+     * chosen when the kernel is prepared for the actual shape ({@code NchwcConvOp}), which falls back to the direct
+     * kernel where the rule picks no Winograd for it.
+     */
+    private static boolean winograd(ConvOp c, int[] ws) {
+        for (int hw : new int[] {16, 8}) {
+            try {
+                ConvGeometry g = c.geometryFor(new int[] {1, ws[1] * c.attributes().group(), hw, hw}, ws);
+                if (NchwcWinogradConv.autoTileOutputs(g) > 0) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                return false; // attributes that do not fit a 2-D convolution: not for this kernel
+            }
+        }
+        return false;
     }
 
     /**
