@@ -174,11 +174,20 @@ public final class NchwcWinogradConv {
      * better (GoogLeNet's 96->208 @14x14: 0.94, a tie).
      */
     public static int autoTileOutputs(ConvGeometry g) {
-        if (!supports(g) || g.inChannels() < 16 || g.outChannels() < 16) {
+        if (!blockable(g)) {
             return 0;
         }
         long tiles = (long) Math.ceilDiv(g.outputDim(0), 4) * Math.ceilDiv(g.outputDim(1), 4);
         return tiles >= MIN_TILES ? 4 : 0;
+    }
+
+    /**
+     * Whether a convolution of these kernel and channel counts is one to run blocked with Winograd where its plane
+     * is large enough, whatever the plane: {@link #supports} and at least 16 channels on each side (the graph pass
+     * does not know the planes; the shape at hand decides with {@link #autoTileOutputs}).
+     */
+    public static boolean blockable(ConvGeometry g) {
+        return supports(g) && g.inChannels() >= 16 && g.outChannels() >= 16;
     }
 
     /** Tiles a plane needs for {@link #autoTileOutputs} to choose this kernel (28x28 has 49 F(4,3) tiles, 14x14 16). */

@@ -86,6 +86,45 @@ class NchwcWinogradConvTest {
         }
     }
 
+    /**
+     * {@link NchwcReorderedConv}, the NCHW kernel on blocked tensors that takes the planes too small for this one:
+     * ResNet's 256@14x14 and 512@7x7 shapes and an odd one, with and without a residual, on 1 and 2 threads.
+     */
+    @Test
+    void reorderedNchwKernelOnSmallPlanes() {
+        Random r = new Random(SEED + 4);
+        int[][] cases = {{256, 256, 14}, {512, 512, 7}, {40, 24, 9}};
+        for (int[] q : cases) {
+            ConvGeometry g = ConvGeometry.builder().channels(q[0], q[1]).input(q[2], q[2]).kernel(3, 3)
+                    .pads(new int[] {1, 1}, new int[] {1, 1}).build();
+            assertEquals(0, NchwcWinogradConv.autoTileOutputs(g), "a plane for the NCHW kernel: " + g);
+            for (boolean residual : new boolean[] {false, true}) {
+                Parallel p = residual ? TestSupport.PARALLELS[1] : Parallel.SERIAL;
+                float[] bias = TestSupport.random(r, q[1]);
+                float[] x = TestSupport.random(r, g.inputLength());
+                float[] w = TestSupport.random(r, g.weightLength());
+                float[] res = residual ? TestSupport.random(r, g.outputLength()) : null;
+                float[] expected = new float[g.outputLength()];
+                ConvReference.conv(g, x, 0, w, 0, bias, Epilogue.NONE, expected, 0);
+                for (int i = 0; i < expected.length; i++) {
+                    expected[i] = Epilogue.RELU.apply(expected[i] + (res == null ? 0f : res[i]));
+                }
+                NchwcReorderedConv k = NchwcReorderedConv.prepare(g, w, 0, bias, Epilogue.RELU);
+                float[] yb = new float[(int) k.outputLength() + 1];
+                Arrays.fill(yb, Float.NaN);
+                float[] rb = res == null ? null : NchwcConvTest.blocked(1, q[1], g.outputPlane(), res);
+                k.run(NchwcConvTest.blocked(1, q[0], g.inputPlane(), x), 0, yb, 1, rb, 0, p);
+                float[] nchw = new float[expected.length];
+                NchwcLayout.fromBlocked(1, q[1], g.outputPlane(), yb, 1, nchw, 0, Parallel.SERIAL);
+                String what = "seed " + SEED + " " + g + " " + k.algorithm() + (residual ? " +res" : "");
+                TestSupport.assertClose(what, k.algorithm(), g, expected, 0, nchw, 0, expected.length);
+                for (int ch = q[1]; ch < NchwcLayout.blocks(q[1]) * 16; ch++) {
+                    assertEquals(0f, yb[1 + ch / 16 * g.outputPlane() * 16 + ch % 16], what + ": pad lane " + ch);
+                }
+            }
+        }
+    }
+
     @Test
     void rejectsWhatItDoesNotCompute() {
         ConvGeometry strided = ConvGeometry.builder().channels(16, 16).input(8, 8).kernel(3, 3).strides(2, 2).build();

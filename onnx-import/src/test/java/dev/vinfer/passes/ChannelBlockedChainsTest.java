@@ -424,8 +424,8 @@ class ChannelBlockedChainsTest {
 
     /**
      * ResNet bottleneck stages and basic blocks run as one blocked run: one reorder in, one out, every convolution
-     * blocked, the 3x3 ones on Winograd with the tile AUTO picks for the plane (F(4,3) from 10 output columns,
-     * F(2,3) below); results as the NCHW graph's. With {@code -Dvinfer.nchwc.winograd=false} the wide 3x3 layers
+     * blocked, the 3x3 ones on the blocked F(4,3) where the plane has at least 36 tiles (24x24 and up), else on the
+     * NCHW kernel AUTO picks between reorders inside the node; results as the NCHW graph's. With {@code -Dvinfer.nchwc.winograd=false} the wide 3x3 layers
      * stay NCHW between reorders (the structure before session 12), and where the session forces an NCHW algorithm
      * too.
      */
@@ -433,7 +433,8 @@ class ChannelBlockedChainsTest {
     void resnetBlocksRunBlockedWithWinograd() {
         // {bottleneck (1) or basic (0), n, c, w, hw, estimate ("true") or everything ("all")}
         int[][] cases = {{1, 1, 64, 64, 12, 1}, {1, 2, 64, 64, 7, 1}, {1, 1, 48, 32, 9, 1}, {1, 1, 40, 20, 11, 0},
-            {0, 1, 32, 64, 12, 1}, {0, 2, 32, 64, 7, 1}, {0, 1, 16, 48, 10, 1}, {0, 1, 24, 40, 5, 0}};
+            {0, 1, 32, 64, 12, 1}, {0, 2, 32, 64, 7, 1}, {0, 1, 16, 48, 10, 1}, {0, 1, 24, 40, 5, 0},
+            {1, 1, 64, 64, 24, 1}, {0, 2, 32, 32, 26, 1}};
         for (int i = 0; i < cases.length; i++) {
             int[] k = cases[i];
             long seed = 10100 + 10 * i;
@@ -463,9 +464,11 @@ class ChannelBlockedChainsTest {
             } catch (AssertionError e) {
                 throw new AssertionError(what + ": " + e.getMessage(), e);
             }
-            // prepared for the plane: the tile AUTO picks (F(2,3) below 10 output columns)
-            String tile = hw < 10 ? "nchwc_winograd_f2_3" : "nchwc_winograd_f4_3";
-            assertEquals(spatial, count(blocked, tile::equals), what);
+            // prepared for the plane: blocked F(4,3) from 36 tiles, else the NCHW kernel between reorders
+            int tiles = Math.ceilDiv(hw, 4) * Math.ceilDiv(hw, 4);
+            java.util.function.Predicate<String> tile = tiles >= 36 ? "nchwc_winograd_f4_3"::equals
+                    : d -> d.startsWith("nchwc_reordered_");
+            assertEquals(spatial, count(blocked, tile), what);
 
             // the switch off: the 3x3 layers wider than 32 input channels stay NCHW between reorders
             Graph old = optimized(gp, mode, false, PassTesting.OPTIONS);

@@ -5,6 +5,7 @@ import dev.vinfer.conv.NchwcDepthwiseConv;
 import dev.vinfer.conv.NchwcDirectConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
+import dev.vinfer.conv.NchwcReorderedConv;
 import dev.vinfer.conv.NchwcWinogradConv;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
@@ -41,16 +42,16 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         /** {@link NchwcDirectConv}: 2-D, one group, any kernel, stride, dilation and padding. */
         DIRECT,
         /**
-         * {@link NchwcWinogradConv}: 2-D, one group, 3x3, stride 1, dilation 1, with the F(m x m, 3 x 3) the NCHW
-         * kernels' AUTO choice would take for the shape ({@link NchwcWinogradConv#autoTileOutputs}); a shape for
-         * which that rule picks no Winograd runs {@link NchwcDirectConv} instead (it computes any such convolution).
+         * {@link NchwcWinogradConv}: 2-D, one group, 3x3, stride 1, dilation 1, where the shape's plane is large enough
+         * ({@link NchwcWinogradConv#autoTileOutputs}); a smaller plane runs the NCHW kernel AUTO picks between
+         * reorders ({@link NchwcReorderedConv}: ResNet's 14x14 and 7x7 layers, on the NCHW small-plane Winograd).
          */
         WINOGRAD
     }
 
-    /** The kernel prepared for one input shape: exactly one of pw, dw, direct and winograd is set. */
+    /** The kernel prepared for one input shape: exactly one of pw, dw, direct, winograd and nchw is set. */
     private record Prepared(int[] inShape, NchwcPointwiseConv pw, NchwcDepthwiseConv dw, NchwcDirectConv direct,
-            NchwcWinogradConv winograd, int[] outShape) {
+            NchwcWinogradConv winograd, NchwcReorderedConv nchw, int[] outShape) {
     }
 
     /**
@@ -86,7 +87,8 @@ public final class NchwcConvOp implements Operator, PackedConstants {
     /**
      * {@code nchwc_pointwise}, {@code nchwc_depthwise}, {@code nchwc_direct}; for {@link Kind#WINOGRAD}
      * {@code nchwc_winograd_f4_3} and so on once prepared (the tile size depends on the shape), {@code nchwc_winograd}
-     * before, and {@code nchwc_direct} when the shape fell back to the direct kernel.
+     * before, and {@code nchwc_reordered_winograd_f4_3} and so on when the shape runs the NCHW kernel between
+     * reorders.
      */
     @Override
     public String describe() {
@@ -99,7 +101,8 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                 if (p == null) {
                     yield "nchwc_winograd";
                 }
-                yield p.winograd != null ? "nchwc_winograd_f" + p.winograd.tileOutputs() + "_3" : "nchwc_direct";
+                yield p.winograd != null ? "nchwc_winograd_f" + p.winograd.tileOutputs() + "_3"
+                        : "nchwc_reordered_" + p.nchw.algorithm().name().toLowerCase(java.util.Locale.ROOT);
             }
         };
     }
@@ -146,6 +149,9 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         } else if (p.winograd != null) {
             p.winograd.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
                     res == null ? 0 : res.offset(), ctx.parallel());
+        } else if (p.nchw != null) {
+            p.nchw.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
+                    res == null ? 0 : res.offset(), ctx.parallel());
         } else {
             p.dw.run(x.floats(), x.offset(), y.floats(), y.offset(), ctx.parallel());
         }
@@ -176,22 +182,24 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                     throw new VinferException("NCHWc Conv: not a 1x1 unpadded one-group convolution: " + g);
                 }
                 return new Prepared(s.clone(), NchwcPointwiseConv.prepare(g, wf, w.offset(), bf, conv.epilogue()),
-                        null, null, null, out);
+                        null, null, null, null, out);
             }
             case DEPTHWISE -> {
                 if (!NchwcDepthwiseConv.supports(g)) {
                     throw new VinferException("NCHWc Conv: not a 2-D depthwise convolution: " + g);
                 }
                 return new Prepared(s.clone(), null, NchwcDepthwiseConv.prepare(g, wf, w.offset(), bf,
-                        conv.epilogue()), null, null, out);
+                        conv.epilogue()), null, null, null, out);
             }
             case WINOGRAD -> {
                 int m = NchwcWinogradConv.autoTileOutputs(g);
                 if (m > 0) {
                     return new Prepared(s.clone(), null, null, null, NchwcWinogradConv.prepare(g, m, wf, w.offset(),
-                            bf, conv.epilogue()), out);
+                            bf, conv.epilogue()), null, out);
                 }
-                return direct(s, g, wf, w.offset(), bf, out); // AUTO would not run Winograd on this shape
+                // a plane too small for the blocked Winograd: the NCHW kernel AUTO picks, between reorders
+                return new Prepared(s.clone(), null, null, null, null, NchwcReorderedConv.prepare(g, wf, w.offset(),
+                        bf, conv.epilogue()), out);
             }
             default -> {
                 return direct(s, g, wf, w.offset(), bf, out);
@@ -204,6 +212,6 @@ public final class NchwcConvOp implements Operator, PackedConstants {
             throw new VinferException("NCHWc Conv: not a 2-D one-group convolution: " + g);
         }
         return new Prepared(s.clone(), null, null, NchwcDirectConv.prepare(g, wf, wOff, bf, conv.epilogue()), null,
-                out);
+                null, out);
     }
 }

@@ -517,24 +517,18 @@ public final class ChannelBlockedChains implements GraphPass {
     }
 
     /**
-     * Whether the NCHW kernels' AUTO choice runs {@code c} with Winograd ({@link NchwcWinogradConv#autoTileOutputs}):
-     * a one-group 3x3, stride 1, dilation 1, at least 16 input and output channels. Spatial sizes are not known
-     * here, so the rule is asked on a 16x16 plane and, for F(2,3)'s short rows, an 8x8 one; the tile size itself is
-     * chosen when the kernel is prepared for the actual shape ({@code NchwcConvOp}), which falls back to the direct
-     * kernel where the rule picks no Winograd for it.
+     * Whether {@code c} is a 3x3, stride-1, one-group convolution of at least 16 channels on each side
+     * ({@link NchwcWinogradConv#blockable}): blocked Winograd where its plane is large enough, the NCHW kernel between
+     * reorders where it is not (decided when the kernel is prepared for the actual shape, {@code NchwcConvOp}; the
+     * planes are not known here).
      */
     private static boolean winograd(ConvOp c, int[] ws) {
-        for (int hw : new int[] {16, 8}) {
-            try {
-                ConvGeometry g = c.geometryFor(new int[] {1, ws[1] * c.attributes().group(), hw, hw}, ws);
-                if (NchwcWinogradConv.autoTileOutputs(g) > 0) {
-                    return true;
-                }
-            } catch (RuntimeException e) {
-                return false; // attributes that do not fit a 2-D convolution: not for this kernel
-            }
+        try {
+            ConvGeometry g = c.geometryFor(new int[] {1, ws[1] * c.attributes().group(), 16, 16}, ws);
+            return NchwcWinogradConv.blockable(g);
+        } catch (RuntimeException e) {
+            return false; // attributes that do not fit a 2-D convolution: not for this kernel
         }
-        return false;
     }
 
     /**

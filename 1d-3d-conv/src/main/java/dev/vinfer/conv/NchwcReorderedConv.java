@@ -1,0 +1,73 @@
+package dev.vinfer.conv;
+
+/**
+ * A convolution computed by an NCHW kernel ({@link Convolutions#prepare}, AUTO) on channel-blocked tensors: the
+ * blocked input (and residual) are reordered to NCHW into per-thread scratch, the NCHW kernel runs there, and its
+ * output is reordered back to the blocked layout (lanes past M zero). A run of blocked layers uses it for a layer
+ * whose best kernel is an NCHW one at the shape it meets: ResNet's 3x3 layers on 14x14 and 7x7 planes, where the
+ * NCHW small-plane Winograd beats {@link NchwcWinogradConv} ({@link NchwcWinogradConv#autoTileOutputs}). The
+ * reorders cost what they would as separate nodes at the run's edges, without cutting the run in two.
+ */
+public final class NchwcReorderedConv {
+    private final ConvGeometry g;
+    private final ConvKernel kernel;
+
+    /** Per thread: the NCHW input, output and residual. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+
+    private NchwcReorderedConv(ConvGeometry g, ConvKernel kernel) {
+        this.g = g;
+        this.kernel = kernel;
+    }
+
+    /** Prepares the NCHW kernel AUTO picks for {@code g} (any convolution {@link Convolutions} computes). */
+    public static NchwcReorderedConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e) {
+        return new NchwcReorderedConv(g, Convolutions.prepare(g, w, wOff, bias, e == null ? Epilogue.NONE : e,
+                ConvAlgorithm.AUTO));
+    }
+
+    public ConvGeometry geometry() {
+        return g;
+    }
+
+    /** The NCHW kernel's algorithm. */
+    public ConvAlgorithm algorithm() {
+        return kernel.algorithm();
+    }
+
+    /** Floats of the blocked input, {@code N x ceil(C/16) x (input plane) x 16}. */
+    public long inputLength() {
+        return NchwcLayout.length(g.batch(), g.inChannels(), g.inputPlane());
+    }
+
+    /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x (output plane) x 16}. */
+    public long outputLength() {
+        return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
+    }
+
+    /** {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null; output lanes past M zero. */
+    public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
+        NchwcPointwiseConv.check("input", in, inOff, inputLength());
+        NchwcPointwiseConv.check("output", out, outOff, outputLength());
+        if (res != null) {
+            NchwcPointwiseConv.check("residual", res, resOff, outputLength());
+        }
+        float[][] s = SCRATCH.get();
+        s[0] = grow(s[0], g.inputLength());
+        s[1] = grow(s[1], g.outputLength());
+        int n = g.batch();
+        NchwcLayout.fromBlocked(n, g.inChannels(), g.inputPlane(), in, inOff, s[0], 0, p);
+        if (res == null) {
+            kernel.run(s[0], 0, s[1], 0, p);
+        } else {
+            s[2] = grow(s[2], g.outputLength());
+            NchwcLayout.fromBlocked(n, g.outChannels(), g.outputPlane(), res, resOff, s[2], 0, p);
+            kernel.run(s[0], 0, s[1], 0, s[2], 0, p);
+        }
+        NchwcLayout.toBlocked(n, g.outChannels(), g.outputPlane(), s[1], 0, out, outOff, p);
+    }
+
+    private static float[] grow(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
+}
