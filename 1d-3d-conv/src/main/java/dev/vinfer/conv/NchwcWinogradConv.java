@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Strips hold about {@link #STRIP_FLOATS} floats of V and O (L2); a plane takes one strip when its V and O are
  * at most twice that (ResNet's 256@14x14 is 16 tiles: cut in two, each product would run on 8 tiles, one and a bit
- * register tiles of 7). With several threads the strips are made smaller where that cuts the plane into equal
+ * register tiles of 7), or when the transformed weights U are at least half their size (each strip streams all of
+ * U). With several threads the strips are made smaller where that cuts the plane into equal
  * strips, a multiple of the threads in number (56x56: 14 one-row strips at two threads), and the threads take whole
  * strips; otherwise every strip runs on all threads in three phases (input transform by input blocks, products by
  * positions, output transform by output blocks), with the calling thread's V and O shared ({@link #planFor}).
@@ -92,7 +93,13 @@ public final class NchwcWinogradConv {
         this.cols = tilesW * m + 2;
         long perRow = (long) t * t * (inBlocks + outBlocks) * BLOCK * tilesW;
         int sr = (int) Math.max(1, Math.min(tilesH, STRIP_FLOATS / perRow));
-        if (perRow * tilesH <= 2L * STRIP_FLOATS) {
+        long transformedWeights = (long) t * t * c * mo;
+        boolean weighty = 2 * transformedWeights >= perRow * tilesH
+                && !"false".equals(System.getProperty("vinfer.nchwcWinogradOneStripForWeights"));
+        if (perRow * tilesH <= 2L * STRIP_FLOATS || weighty) {
+            // one strip: the plane's V and O are small, or the weights are large against them (every strip reads
+            // all of U from memory: 128@28x28's 2.4 MB four times in four strips ran 0.58 ms in ResNet-18 where the
+            // layer alone, its U in cache, took 0.38)
             sr = tilesH;
         }
         int st = Math.ceilDiv(tilesH, sr);

@@ -35,9 +35,9 @@ import java.util.Map;
  * kernels' AUTO choice would run with Winograd ({@link #winograd}: at least 16 channels on both sides), run by the
  * blocked Winograd kernel; or another one-group k x k convolution where the blocked direct kernel beats the NCHW
  * algorithms ({@link #directPays}: strided, or few input channels); with a fused residual, only if the other addend
- * is a convolution's output of the same channel count. A 2-D MaxPool or a Concat along the channels (inputs whose
- * channel counts, from their producers, are multiples of 16 but the last) joins a run when a convolution next to it
- * is eligible. Runs are joined through data inputs and residuals, so a ResNet-50 stage (1x1, 3x3, 1x1 and the
+ * is a convolution's or a max pool's output of the same channel count. A 2-D MaxPool or a Concat along the channels
+ * (inputs whose channel counts, from their producers, are multiples of 16 but the last) joins a run when a
+ * convolution next to it is eligible. Runs are joined through data inputs and residuals, so a ResNet-50 stage (1x1, 3x3, 1x1 and the
  * shortcut) is one run without reorders inside, ResNet-18's basic blocks (3x3, 3x3 + shortcut) too, and
  * SqueezeNet's fire modules one run.
  *
@@ -117,13 +117,16 @@ public final class ChannelBlockedChains implements GraphPass {
             }
         }
         // A fused residual must be a member's output or another convolution's output of the same channel count
-        // (ResNet's projection shortcut): then it has the conv's output shape, as the blocked kernels require.
+        // (ResNet's projection shortcut), or a max pool's of the same channel count (ResNet-18's first block adds
+        // the stem pool's output): then it has the conv's output shape, as the blocked kernels require.
         for (Node n : new ArrayList<>(eligible.keySet())) {
             if (n.op() instanceof ConvOp c && c.hasResidual()) {
                 Node p = index.producer(n.input(ConvOp.RESIDUAL_INPUT));
                 boolean conv = p != null && p.outputCount() == 1 && p.op() instanceof ConvOp pc
                         && pc.constantWeights() != null && pc.constantWeights().shape()[0] == channelsOut(c);
-                if (!conv) {
+                boolean pool = p != null && p.outputCount() == 1 && p.op() instanceof MaxPoolOp
+                        && channels(n.input(ConvOp.RESIDUAL_INPUT), index) == channelsOut(c);
+                if (!conv && !pool) {
                     eligible.remove(n);
                 }
             }
