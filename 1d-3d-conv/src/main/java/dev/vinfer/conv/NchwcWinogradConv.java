@@ -104,6 +104,12 @@ public final class NchwcWinogradConv {
         }
         int st = Math.ceilDiv(tilesH, sr);
         this.stripRows = Math.ceilDiv(tilesH, st);
+        long padded = (long) g.batch() * inBlocks * rows * cols * BLOCK;
+        long strip = (long) t * t * Math.max(inBlocks, outBlocks) * stripRows * tilesW * BLOCK;
+        if (padded > Integer.MAX_VALUE - 64 || strip > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("NCHWc Winograd F(" + m + ",3) would need " + padded
+                    + " floats of padded input and " + strip + " of transformed tiles per strip: " + g);
+        }
         this.group = Math.max(1, backend.nchwcPointwiseGroup(c, mo, stripRows * tilesW));
         this.u = transformWeights(g, tr, group, w, wOff);
         this.bias = new float[outBlocks * BLOCK];
