@@ -80,62 +80,47 @@ final class NchwcWinogradTiles {
      * {@code tmp[(q * 6 + j) * 16]}.
      */
     private static void inputColumnsF43(float[] x, int o, int rowStep, float[] tmp) {
-        FloatVector p4 = FloatVector.broadcast(S, 4f);
-        FloatVector n4 = FloatVector.broadcast(S, -4f);
-        FloatVector n5 = FloatVector.broadcast(S, -5f);
         for (int j = 0; j < 6; j++) {
             for (int l = 0; l < BLOCK; l += L) {
-                int s = o + j * BLOCK + l;
-                FloatVector d0 = FloatVector.fromArray(S, x, s);
-                FloatVector d1 = FloatVector.fromArray(S, x, s + rowStep);
-                FloatVector d2 = FloatVector.fromArray(S, x, s + 2 * rowStep);
-                FloatVector d3 = FloatVector.fromArray(S, x, s + 3 * rowStep);
-                FloatVector d4 = FloatVector.fromArray(S, x, s + 4 * rowStep);
-                FloatVector d5 = FloatVector.fromArray(S, x, s + 5 * rowStep);
-                int q = j * BLOCK + l;
-                FloatVector a = d2.fma(n4, d4);
-                FloatVector b = d1.fma(n4, d3);
-                FloatVector c = d4.sub(d2);
-                FloatVector e = d3.sub(d1);
-                e = e.add(e);
-                d0.fma(p4, d2.fma(n5, d4)).intoArray(tmp, q);
-                a.add(b).intoArray(tmp, q + 6 * BLOCK);
-                a.sub(b).intoArray(tmp, q + 12 * BLOCK);
-                c.add(e).intoArray(tmp, q + 18 * BLOCK);
-                c.sub(e).intoArray(tmp, q + 24 * BLOCK);
-                d1.fma(p4, d3.fma(n5, d5)).intoArray(tmp, q + 30 * BLOCK);
+                inputLineF43(x, o + j * BLOCK + l, rowStep, tmp, j * BLOCK + l, 6 * BLOCK);
             }
         }
     }
 
     /** Along W for F(4,3): row q of {@code tmp} into positions {@code q * 6 + r} of V. */
     private static void inputRowsF43(float[] tmp, float[] v, int d, int posStride) {
+        for (int q = 0; q < 6; q++) {
+            for (int l = 0; l < BLOCK; l += L) {
+                inputLineF43(tmp, q * 6 * BLOCK + l, BLOCK, v, d + q * 6 * posStride + l, posStride);
+            }
+        }
+    }
+
+    /**
+     * One 1-D F(4,3) input transform of one vector of lanes: the 6 values {@code src[s + k * sStep]} to
+     * {@code dst[d + r * dStep]}, {@code B^T}'s rows through their shared terms.
+     */
+    private static void inputLineF43(float[] src, int s, int sStep, float[] dst, int d, int dStep) {
         FloatVector p4 = FloatVector.broadcast(S, 4f);
         FloatVector n4 = FloatVector.broadcast(S, -4f);
         FloatVector n5 = FloatVector.broadcast(S, -5f);
-        for (int q = 0; q < 6; q++) {
-            for (int l = 0; l < BLOCK; l += L) {
-                int s = q * 6 * BLOCK + l;
-                FloatVector d0 = FloatVector.fromArray(S, tmp, s);
-                FloatVector d1 = FloatVector.fromArray(S, tmp, s + BLOCK);
-                FloatVector d2 = FloatVector.fromArray(S, tmp, s + 2 * BLOCK);
-                FloatVector d3 = FloatVector.fromArray(S, tmp, s + 3 * BLOCK);
-                FloatVector d4 = FloatVector.fromArray(S, tmp, s + 4 * BLOCK);
-                FloatVector d5 = FloatVector.fromArray(S, tmp, s + 5 * BLOCK);
-                int p = d + q * 6 * posStride + l;
-                FloatVector a = d2.fma(n4, d4);
-                FloatVector b = d1.fma(n4, d3);
-                FloatVector c = d4.sub(d2);
-                FloatVector e = d3.sub(d1);
-                e = e.add(e);
-                d0.fma(p4, d2.fma(n5, d4)).intoArray(v, p);
-                a.add(b).intoArray(v, p + posStride);
-                a.sub(b).intoArray(v, p + 2 * posStride);
-                c.add(e).intoArray(v, p + 3 * posStride);
-                c.sub(e).intoArray(v, p + 4 * posStride);
-                d1.fma(p4, d3.fma(n5, d5)).intoArray(v, p + 5 * posStride);
-            }
-        }
+        FloatVector d0 = FloatVector.fromArray(S, src, s);
+        FloatVector d1 = FloatVector.fromArray(S, src, s + sStep);
+        FloatVector d2 = FloatVector.fromArray(S, src, s + 2 * sStep);
+        FloatVector d3 = FloatVector.fromArray(S, src, s + 3 * sStep);
+        FloatVector d4 = FloatVector.fromArray(S, src, s + 4 * sStep);
+        FloatVector d5 = FloatVector.fromArray(S, src, s + 5 * sStep);
+        FloatVector a = d2.fma(n4, d4);
+        FloatVector b = d1.fma(n4, d3);
+        FloatVector c = d4.sub(d2);
+        FloatVector e = d3.sub(d1);
+        e = e.add(e);
+        d0.fma(p4, d2.fma(n5, d4)).intoArray(dst, d);
+        a.add(b).intoArray(dst, d + dStep);
+        a.sub(b).intoArray(dst, d + 2 * dStep);
+        c.add(e).intoArray(dst, d + 3 * dStep);
+        c.sub(e).intoArray(dst, d + 4 * dStep);
+        d1.fma(p4, d3.fma(n5, d5)).intoArray(dst, d + 5 * dStep);
     }
 
     /**
