@@ -176,22 +176,39 @@ public final class NchwcWinogradConv {
     }
 
     /**
-     * The tile outputs per axis at which this kernel should run {@code g}, or 0 where other kernels are faster:
-     * F(4,3) for a 3x3, stride-1 one-group convolution of at least 16 input and 16 output channels (as the NCHW rule
-     * {@code AutoWinogradRule}: fewer leave the transforms nothing to save) on a plane of at least {@link #MIN_TILES}
-     * tiles. Measured (NchwcProbe {@code wino,...}, session 12, Zen 5, one thread, against the NCHW kernel AUTO picks
-     * and the blocked direct kernel): 64@56x56 0.58-0.70 and 128@28x28 0.56-0.62 of the NCHW Winograd kernel's time;
-     * SqueezeNet's 16->64 @55x55 0.69 and 32->128 @27x27 0.55 of the blocked direct kernel's; but 256@14x14 (16 tiles)
-     * 1.2-1.4x the NCHW time and 512@7x7 F(2,3) 1.3x, where the products run on 16 tiles (three register tiles of 7
-     * for 16) with every transformed weight streamed from memory for them, and the NCHW small-plane kernel does
-     * better (GoogLeNet's 96->208 @14x14: 0.94, a tie).
+     * The tile outputs per axis at which this kernel should run {@code g}, or 0 where the NCHW kernels are faster:
+     * for a 3x3, stride-1 one-group convolution of at least 16 input and 16 output channels ({@link #blockable}; as
+     * the NCHW rule {@code AutoWinogradRule}: fewer leave the transforms nothing to save), F(4,3) where its tiles
+     * fill the products' register tiles ({@link #fills}: at least {@link #MIN_TILES} tiles, or a multiple of 7 or 8
+     * of them), else F(2,3) where its tiles do, else 0.
+     *
+     * <p>Measured (NchwcProbe {@code wino,...}, session 12, Zen 5, one thread, against the NCHW kernel AUTO picks and
+     * the blocked direct kernel): 64@56x56 0.58-0.70 and 128@28x28 0.56-0.62 of the NCHW Winograd kernel's time;
+     * SqueezeNet's 16->64 @55x55 0.69 and 32->128 @27x27 0.55 of the blocked direct kernel's; on 16-tile planes,
+     * whose products run as two register tiles of 8 ({@code NchwcPointwiseTile8}), 256@14x14 F(4,3) 0.99, 512@7x7
+     * F(2,3) 1.00 and GoogLeNet's 96->208 @14x14 0.78 (as 7 + 7 + 2 pixels: 1.2-1.4, 1.3 and 0.94).
+     * {@code -Dvinfer.nchwcWinograd.smallPlanes=false} keeps to planes of at least {@link #MIN_TILES} F(4,3) tiles.
      */
     public static int autoTileOutputs(ConvGeometry g) {
         if (!blockable(g)) {
             return 0;
         }
-        long tiles = (long) Math.ceilDiv(g.outputDim(0), 4) * Math.ceilDiv(g.outputDim(1), 4);
-        return tiles >= MIN_TILES ? 4 : 0;
+        boolean small = !"false".equals(System.getProperty("vinfer.nchwcWinograd.smallPlanes"));
+        long t4 = tiles(g, 4);
+        if (t4 >= MIN_TILES || small && fills(t4)) {
+            return 4;
+        }
+        return small && fills(tiles(g, 2)) ? 2 : 0;
+    }
+
+    /** F(m,3) tiles of {@code g}'s output plane. */
+    private static long tiles(ConvGeometry g, int m) {
+        return (long) Math.ceilDiv(g.outputDim(0), m) * Math.ceilDiv(g.outputDim(1), m);
+    }
+
+    /** Whether {@code tiles} products fill register tiles of 7 or 8 pixels (or are many enough not to matter). */
+    private static boolean fills(long tiles) {
+        return tiles >= MIN_TILES || tiles >= 7 && (tiles % 7 == 0 || tiles % 8 == 0);
     }
 
     /**
@@ -203,7 +220,7 @@ public final class NchwcWinogradConv {
         return supports(g) && g.inChannels() >= 16 && g.outChannels() >= 16;
     }
 
-    /** Tiles a plane needs for {@link #autoTileOutputs} to choose this kernel (28x28 has 49 F(4,3) tiles, 14x14 16). */
+    /** Tiles from which a plane takes this kernel whatever their count (28x28 has 49 F(4,3) tiles). */
     static final int MIN_TILES = 36;
 
     /**

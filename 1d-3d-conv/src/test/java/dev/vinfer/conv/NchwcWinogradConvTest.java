@@ -87,13 +87,13 @@ class NchwcWinogradConvTest {
     }
 
     /**
-     * {@link NchwcReorderedConv}, the NCHW kernel on blocked tensors that takes the planes too small for this one:
-     * ResNet's 256@14x14 and 512@7x7 shapes and an odd one, with and without a residual, on 1 and 2 threads.
+     * {@link NchwcReorderedConv}, the NCHW kernel on blocked tensors that takes the planes too small for this one
+     * (fewer tiles than fill a register tile), with and without a residual, on 1 and 2 threads.
      */
     @Test
     void reorderedNchwKernelOnSmallPlanes() {
         Random r = new Random(SEED + 4);
-        int[][] cases = {{256, 256, 14}, {512, 512, 7}, {40, 24, 9}};
+        int[][] cases = {{256, 256, 5}, {64, 96, 3}, {40, 24, 9}};
         for (int[] q : cases) {
             ConvGeometry g = ConvGeometry.builder().channels(q[0], q[1]).input(q[2], q[2]).kernel(3, 3)
                     .pads(new int[] {1, 1}, new int[] {1, 1}).build();
@@ -141,8 +141,12 @@ class NchwcWinogradConvTest {
         assertEquals(4, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(64, 64).input(56, 56)
                 .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()));
         assertEquals(0, NchwcWinogradConv.autoTileOutputs(strided));
-        assertEquals(0, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(256, 256).input(14, 14)
-                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "16 tiles: the NCHW kernel");
+        assertEquals(4, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(256, 256).input(14, 14)
+                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "16 tiles: two register tiles of 8");
+        assertEquals(2, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(512, 512).input(7, 7)
+                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "F(2,3)'s 16 tiles");
+        assertEquals(0, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(64, 64).input(5, 5)
+                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "9 tiles: the NCHW kernel");
     }
 
     private static void check(Random r, String label, Backend be, ConvGeometry g, int tile, Epilogue e,

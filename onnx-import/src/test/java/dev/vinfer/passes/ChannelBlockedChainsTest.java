@@ -424,8 +424,9 @@ class ChannelBlockedChainsTest {
 
     /**
      * ResNet bottleneck stages and basic blocks run as one blocked run: one reorder in, one out, every convolution
-     * blocked, the 3x3 ones on the blocked F(4,3) where the plane has at least 36 tiles (24x24 and up), else on the
-     * NCHW kernel AUTO picks between reorders inside the node; results as the NCHW graph's. With {@code -Dvinfer.nchwc.winograd=false} the wide 3x3 layers
+     * blocked, the 3x3 ones on the blocked Winograd where the plane's tiles fill its register tiles (F(4,3) at 24x24
+     * and 26x26, F(2,3) at 7x7, 11x11 and 12x12), else on the NCHW kernel AUTO picks between reorders inside the node
+     * (5x5, 9x9, 10x10); results as the NCHW graph's. With {@code -Dvinfer.nchwc.winograd=false} the wide 3x3 layers
      * stay NCHW between reorders (the structure before session 12), and where the session forces an NCHW algorithm
      * too.
      */
@@ -464,9 +465,11 @@ class ChannelBlockedChainsTest {
             } catch (AssertionError e) {
                 throw new AssertionError(what + ": " + e.getMessage(), e);
             }
-            // prepared for the plane: blocked F(4,3) from 36 tiles, else the NCHW kernel between reorders
-            int tiles = Math.ceilDiv(hw, 4) * Math.ceilDiv(hw, 4);
-            java.util.function.Predicate<String> tile = tiles >= 36 ? "nchwc_winograd_f4_3"::equals
+            // prepared for the plane: the blocked F(m,3) whose tiles fill the register tiles, else the NCHW kernel
+            // between reorders
+            int m = dev.vinfer.conv.NchwcWinogradConv.autoTileOutputs(dev.vinfer.conv.ConvGeometry.builder()
+                    .channels(16, 16).input(hw, hw).kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build());
+            java.util.function.Predicate<String> tile = m > 0 ? ("nchwc_winograd_f" + m + "_3")::equals
                     : d -> d.startsWith("nchwc_reordered_");
             assertEquals(spatial, count(blocked, tile), what);
 

@@ -55,6 +55,9 @@ final class NchwcPointwiseTiles {
         int outBlocks = Math.ceilDiv(outChannels, BLOCK);
         int plane = pixels * BLOCK;
         boolean clamp = lo > Float.NEGATIVE_INFINITY || hi < Float.POSITIVE_INFINITY;
+        // A count of pixels that 8 divides but 7 does not (a 16-tile Winograd product) runs in tiles of 8.
+        int count = pxEnd - pxBegin;
+        boolean eights = L >= 8 && count % NchwcPointwiseTile8.R == 0 && count % R != 0;
         for (int gb = blockBegin; gb < blockEnd; gb += group) {
             int nb = Math.min(group, outBlocks - gb);
             int ld = nb * BLOCK;
@@ -71,11 +74,15 @@ final class NchwcPointwiseTiles {
                 // lanes, zeroed after the store (their weights are zero, but Clip(lo > 0) or a NaN input
                 // would make them nonzero).
                 int valid = outChannels - (gb * BLOCK + col);
-                for (int p = pxBegin; p < pxEnd; p += R) {
-                    int n = Math.min(R, pxEnd - p);
+                int step = take == 2 && eights ? NchwcPointwiseTile8.R : R;
+                for (int p = pxBegin; p < pxEnd; p += step) {
+                    int n = Math.min(step, pxEnd - p);
                     int xo = xOff + p * BLOCK;
                     int yo = yOff + o0 + p * BLOCK;
-                    if (take == 2) {
+                    if (step == NchwcPointwiseTile8.R) {
+                        NchwcPointwiseTile8.tile(c, w, wOff, x, xo, plane, bias, bOff, res, resDelta, y, yo, d1, clamp,
+                                lo, hi);
+                    } else if (take == 2) {
                         tile2(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, d1, clamp, lo, hi);
                     } else {
                         tile1(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, clamp, lo, hi);

@@ -42,9 +42,9 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         /** {@link NchwcDirectConv}: 2-D, one group, any kernel, stride, dilation and padding. */
         DIRECT,
         /**
-         * {@link NchwcWinogradConv}: 2-D, one group, 3x3, stride 1, dilation 1, where the shape's plane is large enough
-         * ({@link NchwcWinogradConv#autoTileOutputs}); a smaller plane runs the NCHW kernel AUTO picks between
-         * reorders ({@link NchwcReorderedConv}: ResNet's 14x14 and 7x7 layers, on the NCHW small-plane Winograd).
+         * {@link NchwcWinogradConv}: 2-D, one group, 3x3, stride 1, dilation 1, where the shape's tiles fill its
+         * register tiles ({@link NchwcWinogradConv#autoTileOutputs}: F(4,3) from 13x13, F(2,3) at 7x7); a plane too
+         * small for that runs the NCHW kernel AUTO picks between reorders ({@link NchwcReorderedConv}).
          */
         WINOGRAD
     }

@@ -63,9 +63,9 @@ public final class ChannelBlockedChains implements GraphPass {
     /**
      * Share of a 3x3 stride-1 convolution's time the blocked Winograd kernel saves against the NCHW kernels. Measured
      * (NchwcProbe, session 12, Zen 5): 0.30-0.44 on planes of at least 36 tiles (ResNet's 56x56 and 28x28,
-     * SqueezeNet's 55x55 and 27x27 against its blocked direct kernel 0.31-0.45); about nothing on smaller planes,
-     * which run the NCHW kernel between reorders inside the node. The pass does not know the planes, so 0.2 stands
-     * between the two. The run's reorders it removes count on their own (a ResNet stage no longer reorders around
+     * SqueezeNet's 55x55 and 27x27 against its blocked direct kernel 0.31-0.45), 0-0.22 on 16-tile planes (14x14,
+     * 7x7), nothing on planes too small for it, which run the NCHW kernel between reorders inside the node. The pass
+     * does not know the planes, so 0.2 stands between these. The run's reorders it removes count on their own (a ResNet stage no longer reorders around
      * each 3x3), so even a small gain converts a bottleneck stage.
      */
     static final double WINOGRAD_GAIN = 0.2;

@@ -1,0 +1,178 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.L;
+import static dev.vinfer.conv.simd.MicroKernel.S;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The NCHWc 1x1 register tile of {@link NchwcPointwiseTiles} at 8 pixels x 2 output vectors (16 accumulators), for
+ * pixel counts that are a multiple of 8 but not of 7: the Winograd products of a 16-tile plane
+ * ({@code dev.vinfer.conv.NchwcWinogradConv} on 14x14 with F(4,3), 7x7 with F(2,3)) run as two of these instead of
+ * 7 + 7 + 2 pixels, the last tile computing 7 for 2. Whole tiles only; the layout and the epilogue are
+ * {@link NchwcPointwiseTiles}' (weight rows {@code 2 L} floats apart).
+ *
+ * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
+ */
+final class NchwcPointwiseTile8 {
+    /** Pixels per tile. */
+    static final int R = 8;
+    private static final int BLOCK = 16;
+
+    private NchwcPointwiseTile8() {
+    }
+
+    /**
+     * Eight pixels from {@code xOff} (16 floats apart) x two output vectors ({@code y[yOff]} and {@code y[yOff + d1]})
+     * over the {@code c} input channels (channel k at {@code (k / 16) * plane + k % 16}).
+     */
+    static void tile(int c, float[] w, int wOff, float[] x, int xOff, int plane, float[] bias, int bOff,
+            float[] res, int resDelta, float[] y, int yOff, int d1, boolean clamp, float lo, float hi) {
+        FloatVector a00 = FloatVector.zero(S);
+        FloatVector a01 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a20 = a00;
+        FloatVector a21 = a00;
+        FloatVector a30 = a00;
+        FloatVector a31 = a00;
+        FloatVector a40 = a00;
+        FloatVector a41 = a00;
+        FloatVector a50 = a00;
+        FloatVector a51 = a00;
+        FloatVector a60 = a00;
+        FloatVector a61 = a00;
+        FloatVector a70 = a00;
+        FloatVector a71 = a00;
+        for (int k0 = 0; k0 < c; k0 += BLOCK) {
+            // a loop of (at most) 16 per block of input channels, as NchwcPointwiseTiles.tile2
+            int kn = Math.min(BLOCK, c - k0);
+            int xk = xOff + (k0 >> 4) * plane;
+            int wk = wOff + k0 * 2 * L;
+            for (int kk = 0; kk < kn; kk++) {
+                int wi = wk + kk * 2 * L;
+                FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                int xi = xk + kk;
+                FloatVector b = FloatVector.broadcast(S, x[xi]);
+                a00 = b.fma(w0, a00);
+                a01 = b.fma(w1, a01);
+                b = FloatVector.broadcast(S, x[xi + 16]);
+                a10 = b.fma(w0, a10);
+                a11 = b.fma(w1, a11);
+                b = FloatVector.broadcast(S, x[xi + 32]);
+                a20 = b.fma(w0, a20);
+                a21 = b.fma(w1, a21);
+                b = FloatVector.broadcast(S, x[xi + 48]);
+                a30 = b.fma(w0, a30);
+                a31 = b.fma(w1, a31);
+                b = FloatVector.broadcast(S, x[xi + 64]);
+                a40 = b.fma(w0, a40);
+                a41 = b.fma(w1, a41);
+                b = FloatVector.broadcast(S, x[xi + 80]);
+                a50 = b.fma(w0, a50);
+                a51 = b.fma(w1, a51);
+                b = FloatVector.broadcast(S, x[xi + 96]);
+                a60 = b.fma(w0, a60);
+                a61 = b.fma(w1, a61);
+                b = FloatVector.broadcast(S, x[xi + 112]);
+                a70 = b.fma(w0, a70);
+                a71 = b.fma(w1, a71);
+            }
+        }
+        int o0 = yOff;
+        int o1 = yOff + d1;
+        if (res != null) {
+            int r0 = o0 + resDelta;
+            int r1 = o1 + resDelta;
+            a00 = a00.add(FloatVector.fromArray(S, res, r0));
+            a01 = a01.add(FloatVector.fromArray(S, res, r1));
+            a10 = a10.add(FloatVector.fromArray(S, res, r0 + 1 * BLOCK));
+            a11 = a11.add(FloatVector.fromArray(S, res, r1 + 1 * BLOCK));
+            a20 = a20.add(FloatVector.fromArray(S, res, r0 + 2 * BLOCK));
+            a21 = a21.add(FloatVector.fromArray(S, res, r1 + 2 * BLOCK));
+            a30 = a30.add(FloatVector.fromArray(S, res, r0 + 3 * BLOCK));
+            a31 = a31.add(FloatVector.fromArray(S, res, r1 + 3 * BLOCK));
+            a40 = a40.add(FloatVector.fromArray(S, res, r0 + 4 * BLOCK));
+            a41 = a41.add(FloatVector.fromArray(S, res, r1 + 4 * BLOCK));
+            a50 = a50.add(FloatVector.fromArray(S, res, r0 + 5 * BLOCK));
+            a51 = a51.add(FloatVector.fromArray(S, res, r1 + 5 * BLOCK));
+            a60 = a60.add(FloatVector.fromArray(S, res, r0 + 6 * BLOCK));
+            a61 = a61.add(FloatVector.fromArray(S, res, r1 + 6 * BLOCK));
+            a70 = a70.add(FloatVector.fromArray(S, res, r0 + 7 * BLOCK));
+            a71 = a71.add(FloatVector.fromArray(S, res, r1 + 7 * BLOCK));
+        }
+        FloatVector b0 = FloatVector.fromArray(S, bias, bOff);
+        FloatVector b1 = FloatVector.fromArray(S, bias, bOff + L);
+        a00 = a00.add(b0);
+        a01 = a01.add(b1);
+        a10 = a10.add(b0);
+        a11 = a11.add(b1);
+        a20 = a20.add(b0);
+        a21 = a21.add(b1);
+        a30 = a30.add(b0);
+        a31 = a31.add(b1);
+        a40 = a40.add(b0);
+        a41 = a41.add(b1);
+        a50 = a50.add(b0);
+        a51 = a51.add(b1);
+        a60 = a60.add(b0);
+        a61 = a61.add(b1);
+        a70 = a70.add(b0);
+        a71 = a71.add(b1);
+        if (clamp) {
+            // min(max(v, lo), hi) by compare and blend (NaN stays NaN), written out as in NchwcPointwiseTiles
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
+            a00 = a00.blend(l, a00.compare(VectorOperators.LT, l));
+            a01 = a01.blend(l, a01.compare(VectorOperators.LT, l));
+            a10 = a10.blend(l, a10.compare(VectorOperators.LT, l));
+            a11 = a11.blend(l, a11.compare(VectorOperators.LT, l));
+            a20 = a20.blend(l, a20.compare(VectorOperators.LT, l));
+            a21 = a21.blend(l, a21.compare(VectorOperators.LT, l));
+            a30 = a30.blend(l, a30.compare(VectorOperators.LT, l));
+            a31 = a31.blend(l, a31.compare(VectorOperators.LT, l));
+            a40 = a40.blend(l, a40.compare(VectorOperators.LT, l));
+            a41 = a41.blend(l, a41.compare(VectorOperators.LT, l));
+            a50 = a50.blend(l, a50.compare(VectorOperators.LT, l));
+            a51 = a51.blend(l, a51.compare(VectorOperators.LT, l));
+            a60 = a60.blend(l, a60.compare(VectorOperators.LT, l));
+            a61 = a61.blend(l, a61.compare(VectorOperators.LT, l));
+            a70 = a70.blend(l, a70.compare(VectorOperators.LT, l));
+            a71 = a71.blend(l, a71.compare(VectorOperators.LT, l));
+            a00 = a00.blend(h, a00.compare(VectorOperators.GT, h));
+            a01 = a01.blend(h, a01.compare(VectorOperators.GT, h));
+            a10 = a10.blend(h, a10.compare(VectorOperators.GT, h));
+            a11 = a11.blend(h, a11.compare(VectorOperators.GT, h));
+            a20 = a20.blend(h, a20.compare(VectorOperators.GT, h));
+            a21 = a21.blend(h, a21.compare(VectorOperators.GT, h));
+            a30 = a30.blend(h, a30.compare(VectorOperators.GT, h));
+            a31 = a31.blend(h, a31.compare(VectorOperators.GT, h));
+            a40 = a40.blend(h, a40.compare(VectorOperators.GT, h));
+            a41 = a41.blend(h, a41.compare(VectorOperators.GT, h));
+            a50 = a50.blend(h, a50.compare(VectorOperators.GT, h));
+            a51 = a51.blend(h, a51.compare(VectorOperators.GT, h));
+            a60 = a60.blend(h, a60.compare(VectorOperators.GT, h));
+            a61 = a61.blend(h, a61.compare(VectorOperators.GT, h));
+            a70 = a70.blend(h, a70.compare(VectorOperators.GT, h));
+            a71 = a71.blend(h, a71.compare(VectorOperators.GT, h));
+        }
+        a00.intoArray(y, o0);
+        a01.intoArray(y, o1);
+        a10.intoArray(y, o0 + 1 * BLOCK);
+        a11.intoArray(y, o1 + 1 * BLOCK);
+        a20.intoArray(y, o0 + 2 * BLOCK);
+        a21.intoArray(y, o1 + 2 * BLOCK);
+        a30.intoArray(y, o0 + 3 * BLOCK);
+        a31.intoArray(y, o1 + 3 * BLOCK);
+        a40.intoArray(y, o0 + 4 * BLOCK);
+        a41.intoArray(y, o1 + 4 * BLOCK);
+        a50.intoArray(y, o0 + 5 * BLOCK);
+        a51.intoArray(y, o1 + 5 * BLOCK);
+        a60.intoArray(y, o0 + 6 * BLOCK);
+        a61.intoArray(y, o1 + 6 * BLOCK);
+        a70.intoArray(y, o0 + 7 * BLOCK);
+        a71.intoArray(y, o1 + 7 * BLOCK);
+    }
+}
