@@ -70,6 +70,8 @@ public final class NchwcWinogradConv {
     private final int cols;
     /** Tile rows per strip on one thread. */
     private final int stripRows;
+    /** Whether the transformed weights are large against the plane's V and O (one strip, see the constructor). */
+    private final boolean weighty;
 
     private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Per thread: V and O. */
@@ -96,6 +98,7 @@ public final class NchwcWinogradConv {
         long transformedWeights = (long) t * t * c * mo;
         boolean weighty = 2 * transformedWeights >= perRow * tilesH
                 && !"false".equals(System.getProperty("vinfer.nchwcWinogradOneStripForWeights"));
+        this.weighty = weighty;
         if (perRow * tilesH <= 2L * STRIP_FLOATS || weighty) {
             // one strip: the plane's V and O are small, or the weights are large against them (every strip reads
             // all of U from memory: 128@28x28's 2.4 MB four times in four strips ran 0.58 ms in ResNet-18 where the
@@ -343,14 +346,21 @@ public final class NchwcWinogradConv {
     }
 
     /**
-     * How {@code threads} threads share the strips: one thread runs {@link #stripRows}-row strips; more take whole
-     * strips when the plane cuts into equal strips of at most that many rows (and at least one register tile of
-     * tiles), as many as a multiple of the threads; else they share each strip's phases.
+     * How {@code threads} threads share the strips: one thread runs {@link #stripRows}-row strips; more share each
+     * strip's phases when the weights are large ({@link #weighty}), else take whole strips when the plane cuts into
+     * equal strips of at most that many rows (and at least one register tile of tiles), as many as a multiple of the
+     * threads; else they share each strip's phases.
      */
     private Plan planFor(int threads) {
         int n = g.batch();
         if (threads == 1) {
             return new Plan(1, stripRows, Math.ceilDiv(tilesH, stripRows), false);
+        }
+        if (weighty) {
+            // each strip streams all of U: threads share the one strip's phases (positions split, each thread
+            // reading its part of U) rather than each reading all of it for a strip of its own (ResNet-50's 256@14x14
+            // at two threads: 1.13x the time of the NCHW kernel between reorders)
+            return new Plan(threads, stripRows, Math.ceilDiv(tilesH, stripRows), true);
         }
         for (int sr = stripRows; sr >= 1 && sr * tilesW >= 7; sr--) {
             int st = Math.ceilDiv(tilesH, sr);
