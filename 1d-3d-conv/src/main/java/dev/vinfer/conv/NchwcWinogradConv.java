@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Speed (session 12, Zen 5, one thread, {@code NchwcProbe 300 wino,64,64,56x56,4,relu ...}, tensors rotated):
  * 0.47-0.53 ms at 64@56x56 (0.65-0.70 of the NCHW Winograd kernel's time, 390-420 direct-equivalent GFLOP/s) and
- * 0.36-0.41 ms at 128@28x28 (0.56-0.62); slower than the NCHW small-plane kernel on 16-tile planes
- * ({@link #autoTileOutputs}).
+ * 0.36-0.41 ms at 128@28x28 (0.56-0.62); about the NCHW small-plane kernel's time on 16-tile planes, whose products
+ * run as two 8-pixel register tiles ({@link #autoTileOutputs}).
  */
 public final class NchwcWinogradConv {
     /**
