@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * 1.15-1.3x on ResNet's 3x3/2 layers, 1.3-2.2x where the NCHW path runs Winograd (13x13, 3x3/1). The input copy
  * costs 3-4% of a layer.
  */
-public final class NchwcDirectConv {
+public final class NchwcDirectConv implements NchwcConvKernel {
     /** Multiply-adds below which a thread task is not worth its hand-off (a few microseconds). */
     private static final long MIN_TASK_MACS = 150_000;
 
@@ -142,6 +142,7 @@ public final class NchwcDirectConv {
      * {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null. The output's lanes past M are
      * written as zeros.
      */
+    @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
         NchwcPointwiseConv.check("input", in, inOff, inputLength());
         NchwcPointwiseConv.check("output", out, outOff, outputLength());
@@ -236,13 +237,8 @@ public final class NchwcDirectConv {
                     lo, hi);
             if (epiloguePass) {
                 for (int ob = b0; ob < b1; ob++) {
-                    int lanes = Math.min(BLOCK, m - ob * BLOCK);
-                    for (int px = r0 * ow; px < r1 * ow; px++) {
-                        int o = yOff + (ob * oh * ow + px) * BLOCK;
-                        for (int l = 0; l < lanes; l++) {
-                            out[o + l] = epilogue.apply(out[o + l]);
-                        }
-                    }
+                    NchwcLayout.applyEpilogue(epilogue, out, yOff + ob * oh * ow * BLOCK, r0 * ow, r1 * ow,
+                            Math.min(BLOCK, m - ob * BLOCK));
                 }
             }
         }

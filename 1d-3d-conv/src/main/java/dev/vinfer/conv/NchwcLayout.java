@@ -164,6 +164,20 @@ public final class NchwcLayout {
     }
 
     /**
+     * Applies {@code e} to the first {@code lanes} lanes of pixels {@code [px0, px1)} of one block's plane at
+     * {@code y[blockOff]}: the activations the blocked kernels cannot clamp in registers (Sigmoid, HardSwish, ...),
+     * after their stores.
+     */
+    static void applyEpilogue(Epilogue e, float[] y, int blockOff, int px0, int px1, int lanes) {
+        for (int px = px0; px < px1; px++) {
+            int o = blockOff + px * BLOCK;
+            for (int l = 0; l < lanes; l++) {
+                y[o + l] = e.apply(y[o + l]);
+            }
+        }
+    }
+
+    /**
      * One blocked plane ({@code [ih][iw][16]} at {@code in[src]}) into the zero-bordered {@code [rows][cols][16]}
      * plane at {@code pad[dst]}, input pixel (iy, ix) at padded (iy + top, ix + left); what falls outside either is
      * dropped or zero. The convolutions that read every tap without a bounds check copy their input this way.

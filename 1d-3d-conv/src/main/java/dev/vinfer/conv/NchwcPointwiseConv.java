@@ -17,7 +17,7 @@ import static dev.vinfer.conv.NchwcLayout.BLOCK;
  * per-thread scratch plane, 16 floats at a time, and runs the stride-1 product on it: the copy moves a quarter of the
  * input once, against the K x M multiply-adds per position of the product.
  */
-public final class NchwcPointwiseConv {
+public final class NchwcPointwiseConv implements NchwcConvKernel {
     /** Pixels per register tile of the vector kernel; thread tasks start at multiples of it. */
     private static final int PIXEL_TILE = 7;
     /**
@@ -157,6 +157,7 @@ public final class NchwcPointwiseConv {
      * {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null. The output's lanes past M are
      * written as zeros.
      */
+    @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
         check("input", in, inOff, inputLength());
         check("output", out, outOff, outputLength());
@@ -260,13 +261,8 @@ public final class NchwcPointwiseConv {
             }
             if (epiloguePass) {
                 for (int ob = b0; ob < b1; ob++) {
-                    int lanes = Math.min(BLOCK, m - ob * BLOCK);
-                    for (int px = px0; px < px1; px++) {
-                        int o = yOff + (ob * pixels + px) * BLOCK;
-                        for (int l = 0; l < lanes; l++) {
-                            out[o + l] = epilogue.apply(out[o + l]);
-                        }
-                    }
+                    NchwcLayout.applyEpilogue(epilogue, out, yOff + ob * pixels * BLOCK, px0, px1,
+                            Math.min(BLOCK, m - ob * BLOCK));
                 }
             }
         }

@@ -8,7 +8,7 @@ package dev.vinfer.conv;
  * Winograd's register tiles (e.g. 5x5, 9x9, 10x10; {@link NchwcWinogradConv#autoTileOutputs}). The reorders cost
  * what they would as separate nodes at the run's edges, without cutting the run in two.
  */
-public final class NchwcReorderedConv {
+public final class NchwcReorderedConv implements NchwcConvKernel {
     private final ConvGeometry g;
     private final ConvKernel kernel;
 
@@ -46,6 +46,7 @@ public final class NchwcReorderedConv {
     }
 
     /** {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null; output lanes past M zero. */
+    @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
         NchwcPointwiseConv.check("input", in, inOff, inputLength());
         NchwcPointwiseConv.check("output", out, outOff, outputLength());

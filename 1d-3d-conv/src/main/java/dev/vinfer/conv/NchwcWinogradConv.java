@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * 0.36-0.41 ms at 128@28x28 (0.56-0.62); about the NCHW small-plane kernel's time on 16-tile planes, whose products
  * run as two 8-pixel register tiles ({@link #autoTileOutputs}).
  */
-public final class NchwcWinogradConv {
+public final class NchwcWinogradConv implements NchwcConvKernel {
     /**
      * V and O floats a strip aims at (512 KiB, half of a Zen 4/5 L2). 64, 128, 256 and 512 Ki floats ran within
      * noise of each other on 64@56x56 and 128@28x28 (NchwcProbe, session 12).
@@ -281,6 +281,7 @@ public final class NchwcWinogradConv {
      * {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null. The output's lanes past M are
      * written as zeros.
      */
+    @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
         NchwcPointwiseConv.check("input", in, inOff, inputLength());
         NchwcPointwiseConv.check("output", out, outOff, outputLength());
@@ -477,12 +478,7 @@ public final class NchwcWinogradConv {
                 if (epiloguePass) {
                     int r0 = Math.min(oh, st * plan.rows * m);
                     int r1 = Math.min(oh, (st + 1) * plan.rows * m);
-                    for (int px = r0 * ow; px < r1 * ow; px++) {
-                        int at = yOff + px * BLOCK;
-                        for (int l = 0; l < lanes; l++) {
-                            out[at + l] = epilogue.apply(out[at + l]);
-                        }
-                    }
+                    NchwcLayout.applyEpilogue(epilogue, out, yOff, r0 * ow, r1 * ow, lanes);
                 }
             }
         }

@@ -295,10 +295,15 @@ class NchwcConvTest {
     /** Blocked {@code actual} (from {@code off}) against NCHW {@code expected}; pad lanes must be exactly zero. */
     static void compare(String what, int batch, int channels, int spatial, int reduction, float[] expected,
             float[] actual, int off) {
-        int blocks = NchwcLayout.blocks(channels);
-        float[] nchw = new float[expected.length];
-        NchwcLayout.fromBlocked(batch, channels, spatial, actual, off, nchw, 0, Parallel.SERIAL);
+        float[] nchw = unblocked(what, batch, channels, spatial, actual, off);
         TestSupport.assertClose(what, reduction, expected, 0, nchw, 0, expected.length);
+    }
+
+    /** The blocked tensor at {@code actual[off]} back in NCHW, after checking that its pad lanes are zero. */
+    static float[] unblocked(String what, int batch, int channels, int spatial, float[] actual, int off) {
+        int blocks = NchwcLayout.blocks(channels);
+        float[] nchw = new float[batch * channels * spatial];
+        NchwcLayout.fromBlocked(batch, channels, spatial, actual, off, nchw, 0, Parallel.SERIAL);
         for (int n = 0; n < batch; n++) {
             for (int ch = channels; ch < blocks * NchwcLayout.BLOCK; ch++) {
                 for (int i = 0; i < spatial; i++) {
@@ -307,5 +312,6 @@ class NchwcConvTest {
                 }
             }
         }
+        return nchw;
     }
 }

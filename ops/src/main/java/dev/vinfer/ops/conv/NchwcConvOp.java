@@ -1,6 +1,7 @@
 package dev.vinfer.ops.conv;
 
 import dev.vinfer.conv.ConvGeometry;
+import dev.vinfer.conv.NchwcConvKernel;
 import dev.vinfer.conv.NchwcDepthwiseConv;
 import dev.vinfer.conv.NchwcDirectConv;
 import dev.vinfer.conv.NchwcLayout;
@@ -49,9 +50,12 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         WINOGRAD
     }
 
-    /** The kernel prepared for one input shape: exactly one of pw, dw, direct, winograd and nchw is set. */
-    private record Prepared(int[] inShape, NchwcPointwiseConv pw, NchwcDepthwiseConv dw, NchwcDirectConv direct,
-            NchwcWinogradConv winograd, NchwcReorderedConv nchw, int[] outShape) {
+    /**
+     * The kernel prepared for one input shape: {@code kernel}, or {@code dw} for a depthwise one (no residual);
+     * {@code name} is what {@link #describe} says once prepared.
+     */
+    private record Prepared(int[] inShape, NchwcConvKernel kernel, NchwcDepthwiseConv dw, String name,
+            int[] outShape) {
     }
 
     /**
@@ -92,18 +96,15 @@ public final class NchwcConvOp implements Operator, PackedConstants {
      */
     @Override
     public String describe() {
+        Prepared p = last;
+        if (p != null) {
+            return p.name;
+        }
         return switch (kind) {
             case POINTWISE -> "nchwc_pointwise";
             case DEPTHWISE -> "nchwc_depthwise";
             case DIRECT -> "nchwc_direct";
-            case WINOGRAD -> {
-                Prepared p = last;
-                if (p == null) {
-                    yield "nchwc_winograd";
-                }
-                yield p.winograd != null ? "nchwc_winograd_f" + p.winograd.tileOutputs() + "_3"
-                        : "nchwc_reordered_" + p.nchw.algorithm().name().toLowerCase(java.util.Locale.ROOT);
-            }
+            case WINOGRAD -> "nchwc_winograd";
         };
     }
 
@@ -140,17 +141,8 @@ public final class NchwcConvOp implements Operator, PackedConstants {
             throw new VinferException("NCHWc Conv fused Add: the other addend must be a float32 " + Arrays.toString(
                     p.outShape) + " tensor, got " + res);
         }
-        if (p.pw != null) {
-            p.pw.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
-                    res == null ? 0 : res.offset(), ctx.parallel());
-        } else if (p.direct != null) {
-            p.direct.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
-                    res == null ? 0 : res.offset(), ctx.parallel());
-        } else if (p.winograd != null) {
-            p.winograd.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
-                    res == null ? 0 : res.offset(), ctx.parallel());
-        } else if (p.nchw != null) {
-            p.nchw.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
+        if (p.kernel != null) {
+            p.kernel.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
                     res == null ? 0 : res.offset(), ctx.parallel());
         } else {
             p.dw.run(x.floats(), x.offset(), y.floats(), y.offset(), ctx.parallel());
@@ -182,24 +174,25 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                     throw new VinferException("NCHWc Conv: not a 1x1 unpadded one-group convolution: " + g);
                 }
                 return new Prepared(s.clone(), NchwcPointwiseConv.prepare(g, wf, w.offset(), bf, conv.epilogue()),
-                        null, null, null, null, out);
+                        null, "nchwc_pointwise", out);
             }
             case DEPTHWISE -> {
                 if (!NchwcDepthwiseConv.supports(g)) {
                     throw new VinferException("NCHWc Conv: not a 2-D depthwise convolution: " + g);
                 }
                 return new Prepared(s.clone(), null, NchwcDepthwiseConv.prepare(g, wf, w.offset(), bf,
-                        conv.epilogue()), null, null, null, out);
+                        conv.epilogue()), "nchwc_depthwise", out);
             }
             case WINOGRAD -> {
                 int m = NchwcWinogradConv.autoTileOutputs(g);
                 if (m > 0) {
-                    return new Prepared(s.clone(), null, null, null, NchwcWinogradConv.prepare(g, m, wf, w.offset(),
-                            bf, conv.epilogue()), null, out);
+                    return new Prepared(s.clone(), NchwcWinogradConv.prepare(g, m, wf, w.offset(), bf,
+                            conv.epilogue()), null, "nchwc_winograd_f" + m + "_3", out);
                 }
                 // a plane too small for the blocked Winograd: the NCHW kernel AUTO picks, between reorders
-                return new Prepared(s.clone(), null, null, null, null, NchwcReorderedConv.prepare(g, wf, w.offset(),
-                        bf, conv.epilogue()), out);
+                NchwcReorderedConv r = NchwcReorderedConv.prepare(g, wf, w.offset(), bf, conv.epilogue());
+                return new Prepared(s.clone(), r, null,
+                        "nchwc_reordered_" + r.algorithm().name().toLowerCase(java.util.Locale.ROOT), out);
             }
             default -> {
                 return direct(s, g, wf, w.offset(), bf, out);
@@ -211,7 +204,7 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         if (!NchwcDirectConv.supports(g)) {
             throw new VinferException("NCHWc Conv: not a 2-D one-group convolution: " + g);
         }
-        return new Prepared(s.clone(), null, null, NchwcDirectConv.prepare(g, wf, wOff, bf, conv.epilogue()), null,
-                null, out);
+        return new Prepared(s.clone(), NchwcDirectConv.prepare(g, wf, wOff, bf, conv.epilogue()), null,
+                "nchwc_direct", out);
     }
 }
