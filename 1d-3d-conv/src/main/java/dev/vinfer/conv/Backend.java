@@ -504,6 +504,20 @@ public interface Backend {
     }
 
     /**
+     * One output row of {@link NchwcStemConv}, output blocks {@code [blockBegin, blockEnd)}: for pixels
+     * {@code ox < outW} and columns {@code col = b * 16 + lane},
+     * {@code y[yOff + (b * plane + ox) * 16 + lane] = clamp(bias[col] + sum over k < depth of w[k * ldw + col] *
+     * src[srcOff + tapOff[k] + ox], lo, hi)}: the input laid out by {@link PhaseSplitInput}, so the pixels of an
+     * output row read consecutive floats for every tap {@code k}. Lanes past M get what their zero weights and bias
+     * give (the caller zeroes them).
+     */
+    default void nchwcStemRow(int depth, int ldw, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff,
+            int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+        NchwcReference.stemRow(depth, ldw, w, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin, blockEnd,
+                lo, hi);
+    }
+
+    /**
      * The Winograd input transform ({@link NchwcWinogradConv}) of one channel block for tiles
      * {@code [tile0, tile0 + tiles)} of a zero-bordered plane: pixel (r, q) at {@code x[xOff + (r * cols + q) * 16]},
      * tile number {@code n} starting at pixel ({@code (n / tilesPerRow) * m}, {@code (n % tilesPerRow) * m}) and

@@ -29,6 +29,24 @@ final class NchwcReference {
         }
     }
 
+    /** See {@link Backend#nchwcStemRow}. */
+    static void stemRow(int depth, int ldw, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff, int outW,
+            float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+        int b16 = NchwcLayout.BLOCK;
+        for (int b = blockBegin; b < blockEnd; b++) {
+            for (int ox = 0; ox < outW; ox++) {
+                for (int l = 0; l < b16; l++) {
+                    int col = b * b16 + l;
+                    float sum = 0f;
+                    for (int k = 0; k < depth; k++) {
+                        sum += w[k * ldw + col] * src[srcOff + tapOff[k] + ox];
+                    }
+                    y[yOff + (b * plane + ox) * b16 + l] = Math.min(Math.max(sum + bias[col], lo), hi);
+                }
+            }
+        }
+    }
+
     /** See {@link Backend#nchwcPointwise}. */
     static void pointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x, int xOff,
             float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin, int blockEnd,

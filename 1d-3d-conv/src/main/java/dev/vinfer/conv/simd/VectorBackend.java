@@ -462,6 +462,13 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void nchwcStemRow(int depth, int ldw, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff,
+            int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+        NchwcStemTiles.row(depth, ldw, w, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin, blockEnd, lo,
+                hi);
+    }
+
+    @Override
     public void nchwcWinogradInput(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow,
             int tile0, int tiles, float[] v, int vOff, int posStride, float[] tmp) {
         NchwcWinogradTiles.input(t, m, bt, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posStride, tmp,

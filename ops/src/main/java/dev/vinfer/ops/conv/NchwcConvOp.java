@@ -7,6 +7,7 @@ import dev.vinfer.conv.NchwcDirectConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
 import dev.vinfer.conv.NchwcReorderedConv;
+import dev.vinfer.conv.NchwcStemConv;
 import dev.vinfer.conv.NchwcWinogradConv;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
@@ -25,7 +26,7 @@ import java.util.Arrays;
  * kernels {@link NchwcPointwiseConv}, {@link NchwcDepthwiseConv}, {@link NchwcDirectConv} and
  * {@link NchwcWinogradConv}.
  *
- * <p>Inputs as the ConvOp's: x (blocked), weights, optional bias, and with a fused residual the other addend
+ * <p>Inputs as the ConvOp's: x (blocked; plain NCHW for {@link Kind#STEM}), weights, optional bias, and with a fused residual the other addend
  * (blocked) at {@link ConvOp#RESIDUAL_INPUT}. The kernel is prepared for the first input shape (in the session's
  * preparation run when shapes are static) and again if the shape changes.
  */
@@ -47,7 +48,12 @@ public final class NchwcConvOp implements Operator, PackedConstants {
          * register tiles ({@link NchwcWinogradConv#autoTileOutputs}: F(4,3) from 13x13, F(2,3) at 7x7); a plane too
          * small for that runs the NCHW kernel AUTO picks between reorders ({@link NchwcReorderedConv}).
          */
-        WINOGRAD
+        WINOGRAD,
+        /**
+         * {@link NchwcStemConv}: one group, few input channels, read from the <b>plain NCHW</b> input (the network's
+         * input): a run's first layer, writing it blocked.
+         */
+        STEM
     }
 
     /**
@@ -105,6 +111,7 @@ public final class NchwcConvOp implements Operator, PackedConstants {
             case DEPTHWISE -> "nchwc_depthwise";
             case DIRECT -> "nchwc_direct";
             case WINOGRAD -> "nchwc_winograd";
+            case STEM -> "nchwc_stem";
         };
     }
 
@@ -151,6 +158,9 @@ public final class NchwcConvOp implements Operator, PackedConstants {
     }
 
     private Prepared prepare(Tensor x, Tensor w, Tensor b) {
+        if (kind == Kind.STEM) {
+            return stem(x, w, b);
+        }
         int[] s = x.shape();
         int[] ws = w.shape();
         if (x.dtype() != DType.FLOAT32 || w.dtype() != DType.FLOAT32 || s.length != 5 || ws.length != 4
@@ -198,6 +208,30 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                 return direct(s, g, wf, w.offset(), bf, out);
             }
         }
+    }
+
+    /** {@link Kind#STEM}: the input is a plain float32 {@code [N, C, H, W]} tensor. */
+    private Prepared stem(Tensor x, Tensor w, Tensor b) {
+        int[] s = x.shape();
+        int[] ws = w.shape();
+        if (x.dtype() != DType.FLOAT32 || w.dtype() != DType.FLOAT32 || s.length != 4 || ws.length != 4
+                || conv.attributes().group() != 1) {
+            throw new VinferException("NCHWc stem Conv: expected a float32 [N, C, H, W] input and 4-D weights of one "
+                    + "group, got " + x + " and " + w);
+        }
+        if (s[1] != ws[1]) {
+            throw new VinferException("NCHWc stem Conv: input " + x + " has " + s[1] + " channels, the weights " + w
+                    + " read " + ws[1]);
+        }
+        ConvGeometry g = conv.geometryFor(s, ws);
+        if (!NchwcStemConv.supports(g)) {
+            throw new VinferException("NCHWc stem Conv: input too large for its padded copy: " + g);
+        }
+        float[] bf = b == null ? null : Arrays.copyOfRange(b.floats(), b.offset(), b.offset() + g.outChannels());
+        int[] out = {g.batch(), NchwcLayout.blocks(g.outChannels()), g.outputDim(0), g.outputDim(1),
+            NchwcLayout.BLOCK};
+        return new Prepared(s.clone(), NchwcStemConv.prepare(g, w.floats(), w.offset(), bf, conv.epilogue()), null,
+                "nchwc_stem", out);
     }
 
     private Prepared direct(int[] s, ConvGeometry g, float[] wf, int wOff, float[] bf, int[] out) {

@@ -34,7 +34,9 @@ import java.util.Map;
  * group; or depthwise (one input and one output channel per group); or a one-group 3x3 stride-1 convolution the NCHW
  * kernels' AUTO choice would run with Winograd ({@link #winograd}: at least 16 channels on both sides), run by the
  * blocked Winograd kernel; or another one-group k x k convolution where the blocked direct kernel beats the NCHW
- * algorithms ({@link #directPays}: strided, or few input channels); with a fused residual, only if the other addend
+ * algorithms ({@link #directPays}: strided, or few input channels); or a network's stem ({@link #stem}: at most 4
+ * input channels, 3x3 to 7x7 with stride 2), which reads its plain NCHW input itself (no reorder into the run:
+ * {@code NchwcStemConv}); with a fused residual, only if the other addend
  * is a convolution's or a max pool's output of the same channel count. A 2-D MaxPool or a Concat along the channels
  * (inputs whose channel counts, from their producers, are multiples of 16 but the last) joins a run when a
  * convolution next to it is eligible. Runs are joined through data inputs and residuals, so a ResNet-50 stage (1x1, 3x3, 1x1 and the
@@ -50,7 +52,9 @@ import java.util.Map;
  * {@code -Dvinfer.nchwc.winograd=false} leaves the Winograd-shaped 3x3 convolutions NCHW between reorders (as before
  * session 12; those with at most 32 input channels then run the blocked direct kernel as before). The blocked
  * Winograd kernel is only used where the session's {@link SessionOptions#convAlgorithm} is {@code auto}: a forced
- * NCHW algorithm stays in force for those layers.
+ * NCHW algorithm stays in force for those layers. The same holds for the blocked stem, and
+ * {@code -Dvinfer.nchwc.stem=false} leaves stems NCHW (as before session 13: a reorder after the stem, or after its
+ * pool).
  */
 public final class ChannelBlockedChains implements GraphPass {
     /**
@@ -85,7 +89,7 @@ public final class ChannelBlockedChains implements GraphPass {
 
     /** What a member of a run becomes. */
     enum Kind {
-        POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, MAX_POOL, CONCAT
+        POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM, MAX_POOL, CONCAT
     }
 
     @Override
@@ -108,12 +112,14 @@ public final class ChannelBlockedChains implements GraphPass {
         boolean all = mode.equals("all");
         boolean spatial = !"false".equals(System.getProperty("vinfer.nchwc.spatial"));
         // the blocked Winograd kernel stands in for the NCHW AUTO choice only: not where an algorithm is forced
-        boolean winograd = !"false".equals(System.getProperty("vinfer.nchwc.winograd"))
-                && (options == null || "auto".equalsIgnoreCase(options.convAlgorithm()));
+        boolean auto = options == null || "auto".equalsIgnoreCase(options.convAlgorithm());
+        boolean winograd = !"false".equals(System.getProperty("vinfer.nchwc.winograd")) && auto;
+        // the blocked stem likewise stands in for the NCHW stem kernel AUTO picks
+        boolean stem = !"false".equals(System.getProperty("vinfer.nchwc.stem")) && auto;
         GraphIndex index = new GraphIndex(g);
         Map<Node, Kind> eligible = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
-            Kind kind = kind(n, index, winograd);
+            Kind kind = kind(n, index, winograd, stem);
             if (kind != null && (spatial || kind == Kind.POINTWISE || kind == Kind.DEPTHWISE)) {
                 eligible.put(n, kind);
             }
@@ -197,7 +203,7 @@ public final class ChannelBlockedChains implements GraphPass {
             Value b = blocked.get(out);
             Value[] outs = {b};
             switch (kind) {
-                case POINTWISE, DEPTHWISE, DIRECT, WINOGRAD -> rw.replace(n, new Node(n.name(), n.domain(),
+                case POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM -> rw.replace(n, new Node(n.name(), n.domain(),
                         new NchwcConvOp((ConvOp) n.op(), convKind(kind)), inputs, outs));
                 case MAX_POOL -> rw.replace(n, new Node(n.name(), n.domain(),
                         new NchwcMaxPoolOp(((MaxPoolOp) n.op()).window(), channels(n.input(0), index)),
@@ -229,6 +235,7 @@ public final class ChannelBlockedChains implements GraphPass {
             case POINTWISE -> NchwcConvOp.Kind.POINTWISE;
             case DEPTHWISE -> NchwcConvOp.Kind.DEPTHWISE;
             case WINOGRAD -> NchwcConvOp.Kind.WINOGRAD;
+            case STEM -> NchwcConvOp.Kind.STEM;
             default -> NchwcConvOp.Kind.DIRECT;
         };
     }
@@ -279,11 +286,15 @@ public final class ChannelBlockedChains implements GraphPass {
         return false;
     }
 
-    /** The input slots a member reads blocked: a conv's data input and residual, a pool's input, every Concat input. */
+    /**
+     * The input slots a member reads blocked: a conv's data input and residual, a pool's input, every Concat input;
+     * none for a stem (it reads the plain input).
+     */
     private static int[] dataSlots(Node n, Kind kind) {
         return switch (kind) {
             case CONCAT -> java.util.stream.IntStream.range(0, n.inputCount()).toArray();
             case MAX_POOL -> new int[] {0};
+            case STEM -> new int[0];
             default -> ((ConvOp) n.op()).hasResidual() ? new int[] {0, ConvOp.RESIDUAL_INPUT} : new int[] {0};
         };
     }
@@ -379,6 +390,14 @@ public final class ChannelBlockedChains implements GraphPass {
                 double m = channelsOut(c);
                 double padded = 16.0 * Math.ceil(k / 16) * 16.0 * Math.ceil(m / 16);
                 gain += (WINOGRAD_GAIN * k * m - (padded - k * m)) * WINOGRAD_MULTIPLIES;
+            } else if (kind == Kind.STEM) {
+                // about the NCHW stem kernel's speed (NchwcStemConv); its gain is the reorder its output no longer
+                // needs, which the run's edges already count; it computes M rounded up to 16
+                ConvOp c = (ConvOp) n.op();
+                int[] ws = c.constantWeights().shape();
+                double m = channelsOut(c);
+                gain -= (16.0 * Math.ceil(m / 16) - m) * ws[1] * ws[2] * ws[3]
+                        / (c.attributes().stride(0) * c.attributes().stride(1));
             } else if (kind == Kind.CONCAT) {
                 cost += COPY_COST * channels(n.output(0), index);
             }
@@ -468,8 +487,11 @@ public final class ChannelBlockedChains implements GraphPass {
         return c.axis() == 1 || c.axis() == -3;
     }
 
-    /** The kind an eligible node becomes, or null; {@code winograd}: whether {@link Kind#WINOGRAD} may be chosen. */
-    private static Kind kind(Node n, GraphIndex index, boolean winograd) {
+    /**
+     * The kind an eligible node becomes, or null; {@code winograd}, {@code stem}: whether {@link Kind#WINOGRAD},
+     * {@link Kind#STEM} may be chosen.
+     */
+    private static Kind kind(Node n, GraphIndex index, boolean winograd, boolean stem) {
         if (n.outputCount() < 1 || n.output(0) == null) {
             return null;
         }
@@ -512,6 +534,9 @@ public final class ChannelBlockedChains implements GraphPass {
         if (group > 1 && ws[0] == group && ws[1] == 1) {
             return Kind.DEPTHWISE;
         }
+        if (group == 1 && stem && !c.hasResidual() && stem(c, ws)) {
+            return Kind.STEM;
+        }
         if (group == 1 && winograd && winograd(c, ws)) {
             return Kind.WINOGRAD;
         }
@@ -551,6 +576,26 @@ public final class ChannelBlockedChains implements GraphPass {
         boolean strided = strided(c);
         return strided ? Boolean.getBoolean("vinfer.nchwc.directStrided")
                 : channels <= Integer.getInteger("vinfer.nchwc.directChannels", 32);
+    }
+
+    /**
+     * Whether {@code c} is a stem the blocked stem kernel runs from the plain input ({@code NchwcStemConv}): at most 4
+     * input and at least 16 output channels, a 3x3 to 7x7 kernel with stride 2 on both axes, as the NCHW kernels'
+     * AUTO choice runs with its stem kernel. Measured (session 13, Zen 5, one thread, alternated with the NCHW stem
+     * kernel on the same layer, output rotated over 8 copies): 1.07 of its time on SqueezeNet's 3 -> 64 3x3/2,
+     * 0.96 on ResNet's 7x7/2, 0.90 on MobileNetV2's 3 -> 32 3x3/2; ShuffleNet's 3 -> 24 (1.5: 32 lanes computed
+     * for 24) never reaches here, its channels do not block.
+     */
+    private static boolean stem(ConvOp c, int[] ws) {
+        if (ws[1] > 4 || ws[0] < 16) {
+            return false;
+        }
+        for (int d = 0; d < 2; d++) {
+            if (ws[2 + d] < 3 || ws[2 + d] > 7 || c.attributes().stride(d) != 2 || c.attributes().dilation(d) != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean noPads(ConvOp c) {

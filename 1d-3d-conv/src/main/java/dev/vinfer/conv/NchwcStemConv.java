@@ -1,0 +1,211 @@
+package dev.vinfer.conv;
+
+import static dev.vinfer.conv.NchwcLayout.BLOCK;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A network's first convolution read from its <b>plain NCHW</b> input and written <b>channel-blocked</b>
+ * ({@link NchwcLayout}, {@code [N][ceil(M/16)][spatial...][16]}): the stems (ResNet's 7x7/2 3 -> 64, SqueezeNet's
+ * 3x3/2 3 -> 64, MobileNetV2's 3x3/2 3 -> 32) at the head of a run of blocked layers, so that neither the stem's
+ * output nor the pool after it is reordered. One group, any rank, kernel, stride, dilation and padding; meant for
+ * few input channels (the reduction, channels x taps, is one loop of the tile).
+ *
+ * <p>As {@link StemDirectConv} (the NCHW stem kernel), the input is first copied into a {@link PhaseSplitInput}
+ * (zero-padded, split into stride phases), where every tap of an output pixel is a constant offset and the pixels
+ * of an output row read consecutive floats for every tap. The tiles ({@link Backend#nchwcStemRow}) then hold the
+ * output channels in the vector lanes: per reduction step, weight vectors for 32 channels against 7 broadcast
+ * input values. Weights are packed once as {@code [channels x taps][ceil(M/16) x 16]}, zero past M.
+ *
+ * <p>Threads split the output rows (the input copy is split over input rows). Relu and Clip are applied in the tile;
+ * a residual or another activation by a pass over each task's rows after it. Lanes past M are written as zeros.
+ */
+public final class NchwcStemConv implements NchwcConvKernel {
+    /** Output pixels per thread task at least (a few microseconds of the kernel). */
+    private static final int MIN_TASK_PIXELS = 512;
+
+    private static final AtomicLong IDS = new AtomicLong();
+    /** Per calling thread: the layout buffer and which kernel last zeroed its padding. */
+    private static final ThreadLocal<Object[]> BUFFERS = ThreadLocal.withInitial(() -> new Object[] {new float[0],
+        -1L});
+
+    private final long id = IDS.incrementAndGet();
+    private final ConvGeometry g;
+    private final Backend backend;
+    private final PhaseSplitInput layout;
+    private final PanelGemm.PixelGrid grid;
+    private final int[] tapOff;
+    private final int depth;
+    private final int outBlocks;
+    /** Packed weight row width: {@code outBlocks x 16}. */
+    private final int ldw;
+    private final float[] packed;
+    private final float[] bias;
+    private final Epilogue epilogue;
+    /** Output rows of one image (depth x height for 3-D) and their width. */
+    private final int rows;
+    private final int outW;
+
+    private NchwcStemConv(ConvGeometry g, float[] w, int wOff, float[] b, Epilogue e, Backend backend) {
+        this.g = g;
+        this.backend = backend;
+        Shape3 s = Shape3.of(g);
+        this.layout = new PhaseSplitInput(s, g.inChannels());
+        this.grid = layout.grid();
+        this.tapOff = layout.tapOffsets(g.inChannels());
+        this.depth = g.reductionLength();
+        int m = g.outChannels();
+        this.outBlocks = NchwcLayout.blocks(m);
+        this.ldw = outBlocks * BLOCK;
+        this.packed = new float[Math.multiplyExact(depth, ldw)];
+        for (int o = 0; o < m; o++) {
+            for (int k = 0; k < depth; k++) {
+                packed[k * ldw + o] = w[wOff + o * depth + k];
+            }
+        }
+        this.bias = new float[ldw];
+        if (b != null) {
+            System.arraycopy(b, 0, bias, 0, m);
+        }
+        this.epilogue = e;
+        this.rows = s.outD * s.outH;
+        this.outW = s.outW;
+    }
+
+    /** Whether {@code g} is a convolution this kernel computes: one group, an input layout that fits an array. */
+    public static boolean supports(ConvGeometry g) {
+        return g.group() == 1 && PhaseSplitInput.fits(g);
+    }
+
+    /** Packs {@code w} ({@code M x C x kernel...} from {@code wOff}) and the optional bias for {@code g}. */
+    public static NchwcStemConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e) {
+        return prepare(g, w, wOff, bias, e, Kernels.backend());
+    }
+
+    /** As {@link #prepare(ConvGeometry, float[], int, float[], Epilogue)} on the given backend. */
+    public static NchwcStemConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e,
+            Backend backend) {
+        if (!supports(g)) {
+            throw new IllegalArgumentException("NCHWc stem needs a one-group conv whose input layout fits: " + g);
+        }
+        NchwcChecks.weights(g, w, wOff, bias);
+        return new NchwcStemConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
+    }
+
+    public ConvGeometry geometry() {
+        return g;
+    }
+
+    /** Floats of the plain NCHW input, {@code N x C x spatial}. */
+    public long inputLength() {
+        return g.inputLength();
+    }
+
+    /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x spatial x 16}. */
+    public long outputLength() {
+        return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
+    }
+
+    /**
+     * {@code out = e(conv(in) + bias + res)}: {@code in} plain NCHW, {@code out} and the optional {@code res}
+     * blocked. The output's lanes past M are written as zeros.
+     */
+    @Override
+    public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
+        NchwcPointwiseConv.check("input", in, inOff, inputLength());
+        NchwcPointwiseConv.check("output", out, outOff, outputLength());
+        if (res != null) {
+            NchwcPointwiseConv.check("residual", res, resOff, outputLength());
+        }
+        Object[] buf = BUFFERS.get();
+        float[] src = (float[]) buf[0];
+        if (src.length < layout.length) {
+            src = new float[layout.length];
+            buf[0] = src;
+        } else if ((long) buf[1] != id) {
+            layout.clearPadding(src, g.inChannels());
+        }
+        buf[1] = id;
+        Rows call = spare.getAndSet(null);
+        if (call == null) {
+            call = new Rows();
+        }
+        boolean inKernel = res == null && epilogue.isClamp();
+        call.lo = inKernel ? epilogue.clampLow() : Float.NEGATIVE_INFINITY;
+        call.hi = inKernel ? epilogue.clampHigh() : Float.POSITIVE_INFINITY;
+        call.post = !inKernel && !(res == null && epilogue.isIdentity());
+        call.src = src;
+        call.out = out;
+        call.res = res;
+        call.resDelta = resOff - outOff;
+        int parts = (int) Math.max(1, Math.min(p.threads(), Math.min(rows, (long) rows * outW / MIN_TASK_PIXELS)));
+        call.parts = parts;
+        try {
+            int c = g.inChannels();
+            int image = outBlocks * g.outputPlane() * BLOCK;
+            for (int n = 0; n < g.batch(); n++) {
+                layout.fill(in, inOff + n * c * g.inputPlane(), c, src, backend, p);
+                call.yBase = outOff + n * image;
+                p.forEach(parts, call);
+            }
+        } finally {
+            call.src = null;
+            call.out = null;
+            call.res = null;
+            spare.set(call);
+        }
+    }
+
+    /** A spare {@link Rows}: a steady run allocates no task object; a second concurrent run makes its own. */
+    private final AtomicReference<Rows> spare = new AtomicReference<>();
+
+    /** Task t: output rows {@code [rows * t / parts, rows * (t + 1) / parts)} of the current image. */
+    private final class Rows implements Parallel.Task {
+        float[] src;
+        float[] out;
+        float[] res;
+        int resDelta;
+        int yBase;
+        int parts;
+        float lo;
+        float hi;
+        boolean post;
+
+        @Override
+        public void run(int t) {
+            int r0 = (int) ((long) rows * t / parts);
+            int r1 = (int) ((long) rows * (t + 1) / parts);
+            int plane = g.outputPlane();
+            for (int r = r0; r < r1; r++) {
+                backend.nchwcStemRow(depth, ldw, packed, bias, src, grid.source(r * outW), tapOff, outW, out,
+                        yBase + r * outW * BLOCK, plane, 0, outBlocks, lo, hi);
+            }
+            int m = g.outChannels();
+            for (int ob = 0; ob < outBlocks; ob++) {
+                int lanes = Math.min(BLOCK, m - ob * BLOCK);
+                if (!post && lanes == BLOCK) {
+                    continue;
+                }
+                int base = yBase + ob * plane * BLOCK;
+                for (int px = r0 * outW; px < r1 * outW; px++) {
+                    int o = base + px * BLOCK;
+                    if (post) {
+                        for (int l = 0; l < lanes; l++) {
+                            float v = out[o + l] + (res == null ? 0f : res[o + l + resDelta]);
+                            out[o + l] = epilogue.apply(v);
+                        }
+                    }
+                    for (int l = lanes; l < BLOCK; l++) {
+                        out[o + l] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NchwcStemConv[" + g + "]";
+    }
+}

@@ -1,0 +1,217 @@
+package dev.vinfer.conv.simd;
+
+import static dev.vinfer.conv.simd.MicroKernel.L;
+import static dev.vinfer.conv.simd.MicroKernel.S;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The rows of {@code dev.vinfer.conv.NchwcStemConv} (see {@code Backend#nchwcStemRow}): a network's first
+ * convolution (3 input channels, read from the NCHW input) written straight into the channel-blocked layout. A
+ * register tile is {@link #R} pixels of an output row x 2 output vectors (32 channels at 16 lanes); one loop runs
+ * over the whole reduction (input channel x kernel tap: 27 steps for a 3x3 stem, 147 for ResNet's 7x7), each step
+ * loading two weight vectors and broadcasting the tile's 7 input values, which lie side by side in the phase-split
+ * input at any stride. Bias and clamp (Relu/Clip) in registers, one store per vector.
+ *
+ * <p>Why not the blocked direct kernel ({@code NchwcDirectTiles}): it loops over the 16 lanes of an input block
+ * inside each tap, 3 steps per loop entry for a stem, and ran at 32-82 GFLOP/s on the stems against 104-172 for the
+ * NCHW stem kernel (NchwcProbe, session 13).
+ *
+ * <p>A row's short last tile runs as a whole tile ending at the row's end (its first pixels, the previous tile's,
+ * are stored again with the same values); rows narrower than a tile run pixel by pixel. No method here takes or
+ * returns a vector (project rule, bench/README.md "Convolution engine").
+ */
+final class NchwcStemTiles {
+    /** Pixels per register tile: 7 x 2 vectors, 14 accumulators (the blocked direct and 1x1 kernels' tile). */
+    static final int R = 7;
+    private static final int BLOCK = 16;
+
+    private NchwcStemTiles() {
+    }
+
+    static void row(int depth, int ldw, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff, int outW,
+            float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+        int colEnd = blockEnd * BLOCK;
+        for (int col = blockBegin * BLOCK; col < colEnd;) {
+            boolean two = colEnd - col >= 2 * L;
+            int o0 = yOff + col / BLOCK * plane * BLOCK + col % BLOCK;
+            int c1 = col + L;
+            int o1 = yOff + c1 / BLOCK * plane * BLOCK + c1 % BLOCK;
+            if (outW >= R) {
+                for (int ox = 0; ox < outW; ox += R) {
+                    int at = Math.min(ox, outW - R);
+                    if (two) {
+                        tile2(depth, ldw, w, bias, col, src, srcOff + at, tapOff, y, o0 + at * BLOCK,
+                                o1 + at * BLOCK, lo, hi);
+                    } else {
+                        tile1(depth, ldw, w, bias, col, src, srcOff + at, tapOff, y, o0 + at * BLOCK, lo, hi);
+                    }
+                }
+            } else {
+                for (int ox = 0; ox < outW; ox++) {
+                    pixel(depth, ldw, w, bias, col, src, srcOff + ox, tapOff, y, o0 + ox * BLOCK, lo, hi);
+                    if (two) {
+                        pixel(depth, ldw, w, bias, c1, src, srcOff + ox, tapOff, y, o1 + ox * BLOCK, lo, hi);
+                    }
+                }
+            }
+            col += two ? 2 * L : L;
+        }
+    }
+
+    /** Seven pixels x two vectors (columns {@code col} and {@code col + L}). */
+    private static void tile2(int depth, int ldw, float[] w, float[] bias, int col, float[] src, int srcOff,
+            int[] tapOff, float[] y, int o0, int o1, float lo, float hi) {
+        FloatVector a00 = FloatVector.zero(S);
+        FloatVector a01 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a20 = a00;
+        FloatVector a21 = a00;
+        FloatVector a30 = a00;
+        FloatVector a31 = a00;
+        FloatVector a40 = a00;
+        FloatVector a41 = a00;
+        FloatVector a50 = a00;
+        FloatVector a51 = a00;
+        FloatVector a60 = a00;
+        FloatVector a61 = a00;
+        for (int k = 0; k < depth; k++) {
+            int wk = k * ldw + col;
+            FloatVector w0 = FloatVector.fromArray(S, w, wk);
+            FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
+            int xi = srcOff + tapOff[k];
+            FloatVector b = FloatVector.broadcast(S, src[xi]);
+            a00 = b.fma(w0, a00);
+            a01 = b.fma(w1, a01);
+            b = FloatVector.broadcast(S, src[xi + 1]);
+            a10 = b.fma(w0, a10);
+            a11 = b.fma(w1, a11);
+            b = FloatVector.broadcast(S, src[xi + 2]);
+            a20 = b.fma(w0, a20);
+            a21 = b.fma(w1, a21);
+            b = FloatVector.broadcast(S, src[xi + 3]);
+            a30 = b.fma(w0, a30);
+            a31 = b.fma(w1, a31);
+            b = FloatVector.broadcast(S, src[xi + 4]);
+            a40 = b.fma(w0, a40);
+            a41 = b.fma(w1, a41);
+            b = FloatVector.broadcast(S, src[xi + 5]);
+            a50 = b.fma(w0, a50);
+            a51 = b.fma(w1, a51);
+            b = FloatVector.broadcast(S, src[xi + 6]);
+            a60 = b.fma(w0, a60);
+            a61 = b.fma(w1, a61);
+        }
+        FloatVector b0 = FloatVector.fromArray(S, bias, col);
+        FloatVector b1 = FloatVector.fromArray(S, bias, col + L);
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector h = FloatVector.broadcast(S, hi);
+        // bias, then min(max(v, lo), hi) by compare and blend (NaN stays NaN), written out: a helper C2 did not
+        // inline would box its vectors
+        a00 = a00.add(b0);
+        a01 = a01.add(b1);
+        a10 = a10.add(b0);
+        a11 = a11.add(b1);
+        a20 = a20.add(b0);
+        a21 = a21.add(b1);
+        a30 = a30.add(b0);
+        a31 = a31.add(b1);
+        a40 = a40.add(b0);
+        a41 = a41.add(b1);
+        a50 = a50.add(b0);
+        a51 = a51.add(b1);
+        a60 = a60.add(b0);
+        a61 = a61.add(b1);
+        a00 = a00.blend(l, a00.compare(VectorOperators.LT, l)).blend(h, a00.compare(VectorOperators.GT, h));
+        a01 = a01.blend(l, a01.compare(VectorOperators.LT, l)).blend(h, a01.compare(VectorOperators.GT, h));
+        a10 = a10.blend(l, a10.compare(VectorOperators.LT, l)).blend(h, a10.compare(VectorOperators.GT, h));
+        a11 = a11.blend(l, a11.compare(VectorOperators.LT, l)).blend(h, a11.compare(VectorOperators.GT, h));
+        a20 = a20.blend(l, a20.compare(VectorOperators.LT, l)).blend(h, a20.compare(VectorOperators.GT, h));
+        a21 = a21.blend(l, a21.compare(VectorOperators.LT, l)).blend(h, a21.compare(VectorOperators.GT, h));
+        a30 = a30.blend(l, a30.compare(VectorOperators.LT, l)).blend(h, a30.compare(VectorOperators.GT, h));
+        a31 = a31.blend(l, a31.compare(VectorOperators.LT, l)).blend(h, a31.compare(VectorOperators.GT, h));
+        a40 = a40.blend(l, a40.compare(VectorOperators.LT, l)).blend(h, a40.compare(VectorOperators.GT, h));
+        a41 = a41.blend(l, a41.compare(VectorOperators.LT, l)).blend(h, a41.compare(VectorOperators.GT, h));
+        a50 = a50.blend(l, a50.compare(VectorOperators.LT, l)).blend(h, a50.compare(VectorOperators.GT, h));
+        a51 = a51.blend(l, a51.compare(VectorOperators.LT, l)).blend(h, a51.compare(VectorOperators.GT, h));
+        a60 = a60.blend(l, a60.compare(VectorOperators.LT, l)).blend(h, a60.compare(VectorOperators.GT, h));
+        a61 = a61.blend(l, a61.compare(VectorOperators.LT, l)).blend(h, a61.compare(VectorOperators.GT, h));
+        a00.intoArray(y, o0);
+        a01.intoArray(y, o1);
+        a10.intoArray(y, o0 + BLOCK);
+        a11.intoArray(y, o1 + BLOCK);
+        a20.intoArray(y, o0 + 2 * BLOCK);
+        a21.intoArray(y, o1 + 2 * BLOCK);
+        a30.intoArray(y, o0 + 3 * BLOCK);
+        a31.intoArray(y, o1 + 3 * BLOCK);
+        a40.intoArray(y, o0 + 4 * BLOCK);
+        a41.intoArray(y, o1 + 4 * BLOCK);
+        a50.intoArray(y, o0 + 5 * BLOCK);
+        a51.intoArray(y, o1 + 5 * BLOCK);
+        a60.intoArray(y, o0 + 6 * BLOCK);
+        a61.intoArray(y, o1 + 6 * BLOCK);
+    }
+
+    /** Seven pixels x one vector (a last odd vector of columns). */
+    private static void tile1(int depth, int ldw, float[] w, float[] bias, int col, float[] src, int srcOff,
+            int[] tapOff, float[] y, int o0, float lo, float hi) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        for (int k = 0; k < depth; k++) {
+            FloatVector w0 = FloatVector.fromArray(S, w, k * ldw + col);
+            int xi = srcOff + tapOff[k];
+            a0 = FloatVector.broadcast(S, src[xi]).fma(w0, a0);
+            a1 = FloatVector.broadcast(S, src[xi + 1]).fma(w0, a1);
+            a2 = FloatVector.broadcast(S, src[xi + 2]).fma(w0, a2);
+            a3 = FloatVector.broadcast(S, src[xi + 3]).fma(w0, a3);
+            a4 = FloatVector.broadcast(S, src[xi + 4]).fma(w0, a4);
+            a5 = FloatVector.broadcast(S, src[xi + 5]).fma(w0, a5);
+            a6 = FloatVector.broadcast(S, src[xi + 6]).fma(w0, a6);
+        }
+        FloatVector b0 = FloatVector.fromArray(S, bias, col);
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector h = FloatVector.broadcast(S, hi);
+        a0 = a0.add(b0);
+        a1 = a1.add(b0);
+        a2 = a2.add(b0);
+        a3 = a3.add(b0);
+        a4 = a4.add(b0);
+        a5 = a5.add(b0);
+        a6 = a6.add(b0);
+        a0 = a0.blend(l, a0.compare(VectorOperators.LT, l)).blend(h, a0.compare(VectorOperators.GT, h));
+        a1 = a1.blend(l, a1.compare(VectorOperators.LT, l)).blend(h, a1.compare(VectorOperators.GT, h));
+        a2 = a2.blend(l, a2.compare(VectorOperators.LT, l)).blend(h, a2.compare(VectorOperators.GT, h));
+        a3 = a3.blend(l, a3.compare(VectorOperators.LT, l)).blend(h, a3.compare(VectorOperators.GT, h));
+        a4 = a4.blend(l, a4.compare(VectorOperators.LT, l)).blend(h, a4.compare(VectorOperators.GT, h));
+        a5 = a5.blend(l, a5.compare(VectorOperators.LT, l)).blend(h, a5.compare(VectorOperators.GT, h));
+        a6 = a6.blend(l, a6.compare(VectorOperators.LT, l)).blend(h, a6.compare(VectorOperators.GT, h));
+        a0.intoArray(y, o0);
+        a1.intoArray(y, o0 + BLOCK);
+        a2.intoArray(y, o0 + 2 * BLOCK);
+        a3.intoArray(y, o0 + 3 * BLOCK);
+        a4.intoArray(y, o0 + 4 * BLOCK);
+        a5.intoArray(y, o0 + 5 * BLOCK);
+        a6.intoArray(y, o0 + 6 * BLOCK);
+    }
+
+    /** One pixel x one vector (rows narrower than a tile). */
+    private static void pixel(int depth, int ldw, float[] w, float[] bias, int col, float[] src, int srcOff,
+            int[] tapOff, float[] y, int o0, float lo, float hi) {
+        FloatVector a = FloatVector.zero(S);
+        for (int k = 0; k < depth; k++) {
+            a = FloatVector.broadcast(S, src[srcOff + tapOff[k]]).fma(FloatVector.fromArray(S, w, k * ldw + col), a);
+        }
+        a = a.add(FloatVector.fromArray(S, bias, col));
+        FloatVector l = FloatVector.broadcast(S, lo);
+        FloatVector h = FloatVector.broadcast(S, hi);
+        a = a.blend(l, a.compare(VectorOperators.LT, l)).blend(h, a.compare(VectorOperators.GT, h));
+        a.intoArray(y, o0);
+    }
+}
