@@ -132,6 +132,15 @@ class ChannelBlockedChainsTest {
                 int[] ws = c.conv().constantWeights().shape();
                 tol = Math.max(tol, 2 * 1e-5 * Math.sqrt((double) ws[1] * ws[2] * ws[3]));
             }
+            if (nd.op().describe().contains("nchwc_winograd")) {
+                // fused into a Conv+Concat: the widest 3x3 input of the node
+                for (int i = 1; i < nd.inputCount(); i += 3) {
+                    if (nd.input(i) != null && nd.input(i).isConstant() && nd.input(i).constant().rank() == 4) {
+                        int[] ws = nd.input(i).constant().shape();
+                        tol = Math.max(tol, 2 * 1e-5 * Math.sqrt((double) ws[1] * ws[2] * ws[3]));
+                    }
+                }
+            }
         }
         return tol;
     }
@@ -338,8 +347,10 @@ class ChannelBlockedChainsTest {
             String what = "seed=" + seed + " n=" + n + " squeeze=" + s[0] + " e1=" + s[1] + " e3=" + s[2] + " hw="
                     + s[3] + "\n" + blocked;
             boolean concat = s[1] % 16 == 0;
-            assertEquals(concat, blocked.nodes().stream().anyMatch(nd -> nd.op().opType().equals("Concat")
-                    && nd.op().describe().equals("nchwc")), what);
+            // a blocked Concat of the two expands is fused with them (concat-conv-fusion): each writes its blocks
+            // into the joined output
+            assertEquals(concat, blocked.nodes().stream().anyMatch(nd -> nd.op().opType().endsWith("+Concat")
+                    && nd.op().describe().startsWith("nchwc_pointwise|nchwc_")), what);
             assertTrue(blocked.nodes().stream().anyMatch(nd -> nd.op().opType().equals("MaxPool")
                     && nd.op().describe().equals("nchwc")), what);
             // the 16 -> 64 stem (and the 3x3 expand from 16 or more squeezed channels) on Winograd, as in NCHW
@@ -348,11 +359,22 @@ class ChannelBlockedChainsTest {
             Graph direct = optimized(gp, "all", false, PassTesting.OPTIONS);
             assertEquals(0, count(direct, d -> d.startsWith("nchwc_winograd")), direct.toString());
             assertTrue(count(direct, "nchwc_direct"::equals) >= 1, direct.toString());
+            String before = System.getProperty("vinfer.nchwc.concatFusion");
+            System.setProperty("vinfer.nchwc.concatFusion", "false");
+            Graph copied;
+            try {
+                copied = optimized(gp, "all");
+            } finally {
+                restore("vinfer.nchwc.concatFusion", before);
+            }
+            assertEquals(concat, copied.nodes().stream().anyMatch(nd -> nd.op().opType().equals("Concat")
+                    && nd.op().describe().equals("nchwc")), copied.toString());
             Map<String, Tensor> feed = Map.of("x", random(seed + 50, n, 16, s[3], s[3]));
             try {
                 Map<String, Tensor> nchw = run(optimized(gp, false), feed);
                 assertSameOutputs(nchw, run(blocked, feed), tolerance(blocked));
                 assertSameOutputs(nchw, run(direct, feed), TOLERANCE);
+                assertSameOutputs(nchw, run(copied, feed), tolerance(copied));
             } catch (AssertionError e) {
                 throw new AssertionError(what + ": " + e.getMessage(), e);
             }

@@ -60,8 +60,7 @@ public final class NchwcConvOp implements Operator, PackedConstants {
      * The kernel prepared for one input shape: {@code kernel}, or {@code dw} for a depthwise one (no residual);
      * {@code name} is what {@link #describe} says once prepared.
      */
-    private record Prepared(int[] inShape, NchwcConvKernel kernel, NchwcDepthwiseConv dw, String name,
-            int[] outShape) {
+    record Prepared(int[] inShape, NchwcConvKernel kernel, NchwcDepthwiseConv dw, String name, int[] outShape) {
     }
 
     /**
@@ -123,10 +122,20 @@ public final class NchwcConvOp implements Operator, PackedConstants {
 
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
+        Prepared p = prepared(ctx, inputs);
+        Tensor y = ctx.output(0, DType.FLOAT32, p.outShape);
+        if (ctx.preparing()) {
+            return ctx.result(y);
+        }
+        compute(ctx, p, inputs, y.floats(), y.offset());
+        return ctx.result(y);
+    }
+
+    /** The kernel for the inputs' shape: the last one, or prepared now (kept once the session's preparation ends). */
+    Prepared prepared(OpContext ctx, Tensor[] inputs) {
         Tensor x = inputs[0];
         Tensor w = inputs[1];
         Tensor b = inputs.length > 2 ? inputs[2] : null;
-        Tensor res = conv.hasResidual() ? inputs[ConvOp.RESIDUAL_INPUT] : null;
         if (w != conv.constantWeights() || (b != null && b != conv.constantBias())) {
             throw new VinferException("NCHWc Conv: weights and bias must be the constants it was built with");
         }
@@ -140,21 +149,23 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                 last = p;
             }
         }
-        Tensor y = ctx.output(0, DType.FLOAT32, p.outShape);
-        if (ctx.preparing()) {
-            return ctx.result(y);
-        }
+        return p;
+    }
+
+    /** Runs {@code p} on the inputs into {@code out} from {@code outOff} (its blocked {@code p.outShape()}). */
+    void compute(OpContext ctx, Prepared p, Tensor[] inputs, float[] out, int outOff) {
+        Tensor x = inputs[0];
+        Tensor res = conv.hasResidual() ? inputs[ConvOp.RESIDUAL_INPUT] : null;
         if (res != null && (res.dtype() != DType.FLOAT32 || !ConvOp.sameShape(res, p.outShape))) {
             throw new VinferException("NCHWc Conv fused Add: the other addend must be a float32 " + Arrays.toString(
                     p.outShape) + " tensor, got " + res);
         }
         if (p.kernel != null) {
-            p.kernel.run(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
+            p.kernel.run(x.floats(), x.offset(), out, outOff, res == null ? null : res.floats(),
                     res == null ? 0 : res.offset(), ctx.parallel());
         } else {
-            p.dw.run(x.floats(), x.offset(), y.floats(), y.offset(), ctx.parallel());
+            p.dw.run(x.floats(), x.offset(), out, outOff, ctx.parallel());
         }
-        return ctx.result(y);
     }
 
     private Prepared prepare(Tensor x, Tensor w, Tensor b) {

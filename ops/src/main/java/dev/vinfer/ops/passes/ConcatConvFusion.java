@@ -2,6 +2,9 @@ package dev.vinfer.ops.passes;
 
 import dev.vinfer.ops.conv.ConvConcatOp;
 import dev.vinfer.ops.conv.ConvOp;
+import dev.vinfer.ops.conv.NchwcConcatOp;
+import dev.vinfer.ops.conv.NchwcConvConcatOp;
+import dev.vinfer.ops.conv.NchwcConvOp;
 import dev.vinfer.ops.shape.ConcatOp;
 import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.GraphPass;
@@ -15,6 +18,9 @@ import dev.vinfer.runtime.Value;
  * modules, GoogLeNet's inception blocks): the Concat's copy disappears. Only convolutions with constant weights (and
  * bias) and no fused residual qualify. Runs after the other fusions (the Convs already carry their activations) and
  * after {@link StaticConvInputs}, so the fused convolutions can still release their raw weights.
+ *
+ * <p>Likewise a blocked Concat ({@link NchwcConcatOp}, put by {@link ChannelBlockedChains} just before) of blocked
+ * convolutions' outputs becomes one {@link NchwcConvConcatOp}.
  */
 public final class ConcatConvFusion implements GraphPass {
 
@@ -33,6 +39,13 @@ public final class ConcatConvFusion implements GraphPass {
         GraphIndex index = new GraphIndex(g);
         Rewrite rw = new Rewrite(g);
         for (Node cat : g.nodes()) {
+            if (cat.op() instanceof NchwcConcatOp) {
+                // -Dvinfer.nchwc.concatFusion=false keeps the blocked copy (read at optimization: for comparisons)
+                if (!"false".equals(System.getProperty("vinfer.nchwc.concatFusion"))) {
+                    fuseBlocked(cat, index, rw);
+                }
+                continue;
+            }
             if (!(cat.op() instanceof ConcatOp c) || c.axis() != 1 || cat.inputCount() < 2 || cat.outputCount() != 1) {
                 continue;
             }
@@ -65,6 +78,39 @@ public final class ConcatConvFusion implements GraphPass {
             rw.replace(cat, cat.with(new ConvConcatOp(convs), in, cat.outputs()));
         }
         return rw.build();
+    }
+
+    /** A blocked Concat all of whose inputs are blocked convolutions' outputs read by nothing else, fused. */
+    private static void fuseBlocked(Node cat, GraphIndex index, Rewrite rw) {
+        int k = cat.inputCount();
+        if (k < 2 || cat.outputCount() != 1) {
+            return;
+        }
+        Node[] producers = new Node[k];
+        NchwcConvOp[] convs = new NchwcConvOp[k];
+        for (int i = 0; i < k; i++) {
+            Value v = cat.input(i);
+            Node p = index.fusible(v) ? index.producer(v) : null;
+            if (p == null || p.outputCount() != 1 || !(p.op() instanceof NchwcConvOp nc) || !qualifies(p, nc.conv())) {
+                return;
+            }
+            for (int j = 0; j < i; j++) {
+                if (producers[j] == p) {
+                    return;
+                }
+            }
+            producers[i] = p;
+            convs[i] = nc;
+        }
+        Value[] in = new Value[k * NchwcConvConcatOp.INPUTS_PER_CONV];
+        for (int i = 0; i < k; i++) {
+            Node p = producers[i];
+            in[i * NchwcConvConcatOp.INPUTS_PER_CONV] = p.input(0);
+            in[i * NchwcConvConcatOp.INPUTS_PER_CONV + 1] = p.input(1);
+            in[i * NchwcConvConcatOp.INPUTS_PER_CONV + 2] = p.inputCount() > 2 ? p.input(2) : null;
+            rw.remove(p);
+        }
+        rw.replace(cat, cat.with(new NchwcConvConcatOp(convs), in, cat.outputs()));
     }
 
     /** Constant weights (and bias, if any) as the op holds them, no residual, nothing else read. */
