@@ -347,6 +347,27 @@ public interface Backend {
             float[] dst, int dOff, int dPitch);
 
     /**
+     * Max over runs of {@code k} consecutive values that do not overlap, {@code k} 2 or 4: the 1-d max pools whose
+     * window is their stride (M5's MaxPool1d(4)), without {@link #poolRows}' split into phases. For {@code r < rows}
+     * and {@code i < cols}: {@code dst[dOff + r * dPitch + i] = max over t < k of src[sOff + r * sPitch + k * i + t]}
+     * as {@link Math#max} takes it (a NaN tap gives NaN; the caller repairs those outputs).
+     */
+    default void maxRuns(int k, float[] src, int sOff, int sPitch, int rows, int cols, float[] dst, int dOff,
+            int dPitch) {
+        PoolChecks.maxRuns(k, src, sOff, sPitch, rows, cols, dst, dOff, dPitch);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < cols; i++) {
+                int x = sOff + r * sPitch + k * i;
+                float m = src[x];
+                for (int t = 1; t < k; t++) {
+                    m = Math.max(m, src[x + t]);
+                }
+                dst[dOff + r * dPitch + i] = m;
+            }
+        }
+    }
+
+    /**
      * One value per row: {@code dst[dOff + r] = op over i < len of src[sOff + r * len + i]} for {@code r < rows},
      * {@code len >= 1}. A sum is taken in float in an order of the backend's choosing (lane-wise partial sums).
      */

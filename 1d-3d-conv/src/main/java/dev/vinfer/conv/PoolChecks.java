@@ -148,4 +148,22 @@ public final class PoolChecks {
         Objects.checkFromIndexSize(yOff, colEnd - colBegin, y.length);
         return pb;
     }
+
+    /** The arguments of {@link Backend#maxRuns}. */
+    public static void maxRuns(int k, float[] src, int sOff, int sPitch, int rows, int cols, float[] dst, int dOff,
+            int dPitch) {
+        if ((k != 2 && k != 4) || rows < 0 || cols < 0 || (rows > 1 && (sPitch < k * cols || dPitch < cols))) {
+            throw new IllegalArgumentException("maxRuns: k " + k + ", " + rows + " rows of " + cols + ", pitches "
+                    + sPitch + " and " + dPitch);
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        long srcEnd = sOff + (long) (rows - 1) * sPitch + (long) k * cols;
+        long dstEnd = dOff + (long) (rows - 1) * dPitch + cols;
+        if (sOff < 0 || dOff < 0 || srcEnd > src.length || dstEnd > dst.length) {
+            throw new IllegalArgumentException("maxRuns out of bounds: source to " + srcEnd + " of " + src.length
+                    + ", destination to " + dstEnd + " of " + dst.length);
+        }
+    }
 }

@@ -157,6 +157,52 @@ class BackendPrimitivesTest {
         }
     }
 
+    /**
+     * {@link Backend#maxRuns} against its definition: runs of 2 and 4, row lengths below, at and past whole vectors
+     * (tails), several rows with pitches wider than the runs, NaN taps (NaN out, as Math.max) and -inf.
+     */
+    @Test
+    void maxRunsMatchDefinition() {
+        for (Backend be : TestSupport.backends()) {
+            for (int k : new int[] {2, 4}) {
+                for (int cols = 0; cols <= 70; cols += cols < 20 ? 1 : 7) {
+                    long seed = 7300 + 100 * k + cols;
+                    Random r = new Random(seed);
+                    int rows = 1 + cols % 3;
+                    int sPitch = k * cols + cols % 5;
+                    int dPitch = cols + 2;
+                    float[] src = random(r, 3 + rows * sPitch + k);
+                    if (src.length > 10) {
+                        src[7] = Float.NaN;
+                        src[9] = Float.NEGATIVE_INFINITY;
+                    }
+                    float[] dst = new float[1 + rows * dPitch];
+                    java.util.Arrays.fill(dst, 42f);
+                    be.maxRuns(k, src, 3, sPitch, rows, cols, dst, 1, dPitch);
+                    for (int row = 0; row < rows; row++) {
+                        for (int i = 0; i < dPitch; i++) {
+                            float want = 42f;
+                            if (i < cols) {
+                                int x = 3 + row * sPitch + k * i;
+                                want = src[x];
+                                for (int t = 1; t < k; t++) {
+                                    want = Math.max(want, src[x + t]);
+                                }
+                            }
+                            assertEquals(want, dst[1 + row * dPitch + i], be.name() + " seed " + seed + " k " + k
+                                    + " cols " + cols + " row " + row + " i " + i);
+                        }
+                    }
+                    assertEquals(42f, dst[0], be.name() + ": wrote before the output");
+                }
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> be.maxRuns(3, new float[12], 0, 12, 1, 4, new float[4], 0, 4));
+            assertThrows(IllegalArgumentException.class,
+                    () -> be.maxRuns(4, new float[15], 0, 16, 1, 4, new float[4], 0, 4));
+        }
+    }
+
     @Test
     void axpyMatchesDefinition() {
         for (Backend be : TestSupport.backends()) {

@@ -292,6 +292,13 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void maxRuns(int k, float[] src, int sOff, int sPitch, int rows, int cols, float[] dst, int dOff,
+            int dPitch) {
+        dev.vinfer.conv.PoolChecks.maxRuns(k, src, sOff, sPitch, rows, cols, dst, dOff, dPitch);
+        VectorPooling.maxRuns(k, src, sOff, sPitch, rows, cols, dst, dOff, dPitch);
+    }
+
+    @Override
     public void reduceRows(PoolReduction op, float[] src, int sOff, int rows, int len, float[] dst, int dOff) {
         PoolChecks.reduce(src, sOff, rows, len, dst, dOff);
         VectorPooling.reduce(op, src, sOff, rows, len, dst, dOff);

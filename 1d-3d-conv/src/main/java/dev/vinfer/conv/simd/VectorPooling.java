@@ -187,6 +187,59 @@ final class VectorPooling {
         }
     }
 
+    /** See {@code Backend#maxRuns}; arguments checked by the caller. */
+    static void maxRuns(int k, float[] src, int sOff, int sPitch, int rows, int cols, float[] dst, int dOff,
+            int dPitch) {
+        for (int r = 0; r < rows; r++) {
+            if (k == 4) {
+                maxRuns4Row(src, sOff + r * sPitch, cols, dst, dOff + r * dPitch);
+            } else {
+                maxRuns2Row(src, sOff + r * sPitch, cols, dst, dOff + r * dPitch);
+            }
+        }
+    }
+
+    /**
+     * One row of runs of 4: per L outputs, the even and odd lanes of each pair of input vectors (two-source permutes)
+     * give the maxima of pairs, and the even and odd lanes of those the maxima of fours. A method per row, so that
+     * it is compiled with C2 early (see {@link #tapsRow}).
+     */
+    private static void maxRuns4Row(float[] src, int s, int cols, float[] dst, int d) {
+        FloatVector even = FloatVector.fromArray(S, VectorInterleave.INDEXES, VectorInterleave.I_SPLIT2);
+        FloatVector odd = FloatVector.fromArray(S, VectorInterleave.INDEXES, VectorInterleave.I_SPLIT2 + L);
+        int i = 0;
+        for (; i + L <= cols; i += L) {
+            int x = s + 4 * i;
+            FloatVector v0 = FloatVector.fromArray(S, src, x);
+            FloatVector v1 = FloatVector.fromArray(S, src, x + L);
+            FloatVector v2 = FloatVector.fromArray(S, src, x + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, src, x + 3 * L);
+            FloatVector m01 = even.selectFrom(v0, v1).max(odd.selectFrom(v0, v1));
+            FloatVector m23 = even.selectFrom(v2, v3).max(odd.selectFrom(v2, v3));
+            even.selectFrom(m01, m23).max(odd.selectFrom(m01, m23)).intoArray(dst, d + i);
+        }
+        for (; i < cols; i++) {
+            int x = s + 4 * i;
+            dst[d + i] = Math.max(Math.max(src[x], src[x + 1]), Math.max(src[x + 2], src[x + 3]));
+        }
+    }
+
+    /** One row of runs of 2: the even and odd lanes of each pair of input vectors. */
+    private static void maxRuns2Row(float[] src, int s, int cols, float[] dst, int d) {
+        FloatVector even = FloatVector.fromArray(S, VectorInterleave.INDEXES, VectorInterleave.I_SPLIT2);
+        FloatVector odd = FloatVector.fromArray(S, VectorInterleave.INDEXES, VectorInterleave.I_SPLIT2 + L);
+        int i = 0;
+        for (; i + L <= cols; i += L) {
+            int x = s + 2 * i;
+            FloatVector v0 = FloatVector.fromArray(S, src, x);
+            FloatVector v1 = FloatVector.fromArray(S, src, x + L);
+            even.selectFrom(v0, v1).max(odd.selectFrom(v0, v1)).intoArray(dst, d + i);
+        }
+        for (; i < cols; i++) {
+            dst[d + i] = Math.max(src[s + 2 * i], src[s + 2 * i + 1]);
+        }
+    }
+
     static void taps(PoolReduction op, int taps, int[] tapOff, float[] src, int sOff, int sPitch, int rows,
             int cols, float[] dst, int dOff, int dPitch) {
         boolean max = op == PoolReduction.MAX;

@@ -46,6 +46,11 @@ final class SeparablePool {
     private final boolean rowPlanes;
     /** Whether the taps are read from the input itself (1-d, unit stride: no combined rows needed). */
     private final boolean direct;
+    /**
+     * 1-d windows of 2 or 4 taps as far apart as their stride (M5's MaxPool1d(4)): a max pool takes them straight
+     * from the input with {@link Backend#maxRuns}, without the split into phases and the pass over the taps.
+     */
+    private final boolean runs;
     private final int rowsPerBlock;
     /** Output rows along H whose windows are whole and evenly spaced: {@code [yLo, yHi)}, {@code yStride} apart. */
     private final int yLo;
@@ -90,6 +95,9 @@ final class SeparablePool {
         this.rowPlanes = g.in(0) * g.in(1) == 1 && g.out(0) * g.out(1) == 1 && g.valid(0, 0) > 0
                 && g.valid(1, 0) > 0;
         this.direct = stride == 1 && rowPlanes;
+        // -Dvinfer.pool.runs=false keeps these on the phase split (read when the pool is built: for comparisons)
+        this.runs = rowPlanes && (stride == 2 || stride == 4) && taps == stride && g.dilation(2) == 1 && lo < hi
+                && !"false".equals(System.getProperty("vinfer.pool.runs"));
         int oh = g.out(1);
         int ky = 0;
         for (int oy = 0; oy < oh; oy++) {
@@ -192,7 +200,15 @@ final class SeparablePool {
             PlaneFinisher perPlane) {
         int w = g.in(2);
         int ow = g.out(2);
-        if (!direct && w < SHORT_ROW_PER_PHASE * phases) {
+        if (runs && op == PoolReduction.MAX) {
+            // one pass over the input: maxima of pairs, then of fours, in registers (M5's first pool, 128 x 3981
+            // values: see bench/README.md, session 13)
+            backend.maxRuns(phases, src, srcOff + start * w + g.first(2, lo), w, end - start, hi - lo, dst,
+                    dstOff + start * ow + lo, ow);
+            for (int p = start; p < end; p++) {
+                borders(op, src, srcOff + p * w, 1, 0, dst, dstOff + p * ow);
+            }
+        } else if (!direct && w < SHORT_ROW_PER_PHASE * phases) {
             // rows shorter than a vector step per phase: strided taps straight from the input beat the split
             for (int p = start; p < end; p++) {
                 stridedRow(op, src, srcOff + p * w, dst, dstOff + p * ow);

@@ -77,6 +77,43 @@ class FloatMaxPoolTest {
     }
 
     /**
+     * 1-d windows of 2 or 4 taps as far apart as their stride (M5's MaxPool1d(4): pooled straight from the input by
+     * {@code Backend.maxRuns}), against the reference path: lengths past several vectors, padding, ceil mode, NaN and
+     * -inf, one and two threads.
+     */
+    @Test
+    void oneDimensionalRunsMatchTheReference() {
+        long seed = 20261130L;
+        Random r = new Random(seed);
+        for (int trial = 0; trial < 80; trial++) {
+            int k = trial % 2 == 0 ? 4 : 2;
+            int[] pads = r.nextInt(3) == 0 ? new int[] {r.nextInt(k), r.nextInt(k)} : new int[] {0, 0};
+            int[] shape = {1 + r.nextInt(2), 1 + r.nextInt(9), k + r.nextInt(trial < 40 ? 40 : 300)};
+            PoolWindow window = new PoolWindow(new int[] {k}, new int[] {k}, new int[] {1}, pads,
+                    PaddingPolicy.EXPLICIT, r.nextInt(3) == 0);
+            float[] data = new float[shape[0] * shape[1] * shape[2]];
+            for (int i = 0; i < data.length; i++) {
+                int pick = r.nextInt(60);
+                data[i] = pick == 0 ? Float.NaN : pick == 1 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian();
+            }
+            Tensor x = Tensor.of(data, shape);
+            Tensor reference = new MaxPoolOp(window, true, false).run(new TestContext(), new Tensor[] {x})[0];
+            String what = "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape);
+            for (boolean two : new boolean[] {false, true}) {
+                OpContext ctx = two ? TWO : new TestContext();
+                Tensor fast = new MaxPoolOp(window, false, false).run(ctx, new Tensor[] {x})[0];
+                assertArrayEquals(reference.shape(), fast.shape(), what);
+                float[] a = reference.toFloatArray();
+                float[] b = fast.toFloatArray();
+                for (int i = 0; i < a.length; i++) {
+                    boolean same = a[i] == b[i] || Float.isNaN(a[i]) && Float.isNaN(b[i]);
+                    assertTrue(same, what + " output " + i + ": reference " + a[i] + ", fast path " + b[i]);
+                }
+            }
+        }
+    }
+
+    /**
      * Windows whose taps all fall in the padding (here the input's single row, H 1, against a 2-tap window of
      * dilation 2 and SAME padding) have no tap inside the input: -inf on both paths, not NaN.
      */
