@@ -26,9 +26,11 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
      * once per group. At 24 KiB (L1, the first choice) a 7x7 layer took 7 strips and ResNet-50's 512 -> 2048 read its
      * 4 MiB of weights 7 times; at 256 KiB whole models ran 0.95 of that time (ResNet-50, MobileNetV2; SqueezeNet
      * 0.96; ResNet-50 at two threads 0.91), and 64 KiB to 4 MiB tie ({@code SwitchPairedComparison ...
-     * vinfer.nchwcStripFloats}, which this property serves; bench/README.md, session 11).
+     * vinfer.nchwcStripFloats}, which this property serves; bench/README.md, session 11). Session 13: 1 MiB (256 Ki
+     * floats, a Zen 5 L2) against 256 KiB, one JVM: SqueezeNet 0.939 (its 512 -> 1000 @13x13 in one strip, not two
+     * that each stream its 2 MB of weights), MobileNetV2 0.979, ResNet-50 0.991; 512 KiB ties with 1 MiB.
      */
-    private static final int STRIP_FLOATS = 64 * 1024;
+    private static final int STRIP_FLOATS = 256 * 1024;
     /** Multiply-adds below which a thread task is not worth its hand-off (a few microseconds). */
     private static final long MIN_TASK_MACS = 150_000;
 
