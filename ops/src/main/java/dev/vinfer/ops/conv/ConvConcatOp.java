@@ -108,11 +108,13 @@ public final class ConvConcatOp implements Operator, PackedConstants {
         return ctx.result(y);
     }
 
-    private static Tensor[] slice(Tensor[] inputs, int i) {
+    /** The three inputs of convolution i. */
+    static Tensor[] slice(Tensor[] inputs, int i) {
         return Arrays.copyOfRange(inputs, i * INPUTS_PER_CONV, (i + 1) * INPUTS_PER_CONV);
     }
 
-    private static boolean sameExceptChannels(int[] a, int[] b) {
+    /** Whether two shapes agree except along axis 1 (channels, or channel blocks). */
+    static boolean sameExceptChannels(int[] a, int[] b) {
         if (a.length != b.length) {
             return false;
         }

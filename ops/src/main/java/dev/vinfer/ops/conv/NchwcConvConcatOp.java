@@ -81,14 +81,14 @@ public final class NchwcConvConcatOp implements Operator, PackedConstants {
         NchwcConvOp.Prepared[] p = new NchwcConvOp.Prepared[convs.length];
         int blocks = 0;
         for (int i = 0; i < convs.length; i++) {
-            Tensor[] in = slice(inputs, i);
+            Tensor[] in = ConvConcatOp.slice(inputs, i);
             if (in[0] == null || in[1] == null) {
                 throw new VinferException("NCHWc Conv+Concat: convolution " + i + " is missing its input or weights");
             }
             p[i] = convs[i].prepared(ctx, in);
             int[] s = p[i].outShape();
             int[] s0 = p[0].outShape();
-            if (!sameExceptBlocks(s0, s)) {
+            if (!ConvConcatOp.sameExceptChannels(s0, s)) {
                 throw new VinferException("NCHWc Concat on channels: shapes " + Arrays.toString(s0) + " and "
                         + Arrays.toString(s) + " differ elsewhere");
             }
@@ -108,10 +108,10 @@ public final class NchwcConvConcatOp implements Operator, PackedConstants {
         for (int i = 0; i < convs.length; i++) {
             int[] s = p[i].outShape();
             if (outShape[0] == 1) {
-                convs[i].compute(ctx, p[i], slice(inputs, i), y.floats(), y.offset() + at * plane);
+                convs[i].compute(ctx, p[i], ConvConcatOp.slice(inputs, i), y.floats(), y.offset() + at * plane);
             } else {
                 Tensor t = Tensor.zeros(DType.FLOAT32, s);
-                convs[i].compute(ctx, p[i], slice(inputs, i), t.floats(), t.offset());
+                convs[i].compute(ctx, p[i], ConvConcatOp.slice(inputs, i), t.floats(), t.offset());
                 int part = s[1] * plane;
                 for (int n = 0; n < outShape[0]; n++) {
                     System.arraycopy(t.floats(), t.offset() + n * part, y.floats(),
@@ -121,22 +121,6 @@ public final class NchwcConvConcatOp implements Operator, PackedConstants {
             at += s[1];
         }
         return ctx.result(y);
-    }
-
-    private static Tensor[] slice(Tensor[] inputs, int i) {
-        return Arrays.copyOfRange(inputs, i * INPUTS_PER_CONV, (i + 1) * INPUTS_PER_CONV);
-    }
-
-    private static boolean sameExceptBlocks(int[] a, int[] b) {
-        if (a.length != b.length) {
-            return false;
-        }
-        for (int d = 0; d < a.length; d++) {
-            if (d != 1 && a[d] != b[d]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

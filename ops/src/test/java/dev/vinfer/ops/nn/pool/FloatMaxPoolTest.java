@@ -58,21 +58,8 @@ class FloatMaxPoolTest {
                 int pick = r.nextInt(50);
                 data[i] = pick == 0 ? Float.NaN : pick == 1 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian();
             }
-            Tensor x = Tensor.of(data, shape);
-            Tensor reference = new MaxPoolOp(window, true, false).run(new TestContext(), new Tensor[] {x})[0];
-            String what = "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape);
-            for (boolean two : new boolean[] {false, true}) {
-                OpContext ctx = two ? TWO : new TestContext();
-                Tensor fast = new MaxPoolOp(window, false, false).run(ctx, new Tensor[] {x})[0];
-                assertArrayEquals(reference.shape(), fast.shape(), what);
-                float[] a = reference.toFloatArray();
-                float[] b = fast.toFloatArray();
-                for (int i = 0; i < a.length; i++) {
-                    // equal as floats (NaN to NaN); only the sign of a zero maximum is left open
-                    boolean same = a[i] == b[i] || Float.isNaN(a[i]) && Float.isNaN(b[i]);
-                    assertTrue(same, what + " output " + i + ": reference " + a[i] + ", fast path " + b[i]);
-                }
-            }
+            assertFastPathMatchesReference(window, Tensor.of(data, shape),
+                    "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape));
         }
     }
 
@@ -96,19 +83,27 @@ class FloatMaxPoolTest {
                 int pick = r.nextInt(60);
                 data[i] = pick == 0 ? Float.NaN : pick == 1 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian();
             }
-            Tensor x = Tensor.of(data, shape);
-            Tensor reference = new MaxPoolOp(window, true, false).run(new TestContext(), new Tensor[] {x})[0];
-            String what = "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape);
-            for (boolean two : new boolean[] {false, true}) {
-                OpContext ctx = two ? TWO : new TestContext();
-                Tensor fast = new MaxPoolOp(window, false, false).run(ctx, new Tensor[] {x})[0];
-                assertArrayEquals(reference.shape(), fast.shape(), what);
-                float[] a = reference.toFloatArray();
-                float[] b = fast.toFloatArray();
-                for (int i = 0; i < a.length; i++) {
-                    boolean same = a[i] == b[i] || Float.isNaN(a[i]) && Float.isNaN(b[i]);
-                    assertTrue(same, what + " output " + i + ": reference " + a[i] + ", fast path " + b[i]);
-                }
+            assertFastPathMatchesReference(window, Tensor.of(data, shape),
+                    "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape));
+        }
+    }
+
+    /**
+     * The fast path (no indices) against the reference path (indices asked for) on one and on two threads: equal as
+     * floats (NaN to NaN); only the sign of a zero maximum is left open.
+     */
+    private static void assertFastPathMatchesReference(PoolWindow window, Tensor x, String what) {
+        Tensor reference = new MaxPoolOp(window, true, false).run(new TestContext(), new Tensor[] {x})[0];
+        for (boolean two : new boolean[] {false, true}) {
+            OpContext ctx = two ? TWO : new TestContext();
+            Tensor fast = new MaxPoolOp(window, false, false).run(ctx, new Tensor[] {x})[0];
+            assertArrayEquals(reference.shape(), fast.shape(), what);
+            float[] a = reference.toFloatArray();
+            float[] b = fast.toFloatArray();
+            for (int i = 0; i < a.length; i++) {
+                boolean same = a[i] == b[i] || Float.isNaN(a[i]) && Float.isNaN(b[i]);
+                assertTrue(same, what + (two ? " two threads" : "") + " output " + i + ": reference " + a[i]
+                        + ", fast path " + b[i]);
             }
         }
     }
