@@ -26,9 +26,9 @@ import java.util.Arrays;
  * kernels {@link NchwcPointwiseConv}, {@link NchwcDepthwiseConv}, {@link NchwcDirectConv} and
  * {@link NchwcWinogradConv}.
  *
- * <p>Inputs as the ConvOp's: x (blocked; plain NCHW for {@link Kind#STEM}), weights, optional bias, and with a fused residual the other addend
- * (blocked) at {@link ConvOp#RESIDUAL_INPUT}. The kernel is prepared for the first input shape (in the session's
- * preparation run when shapes are static) and again if the shape changes.
+ * <p>Inputs as the ConvOp's: x (blocked; plain NCHW for {@link Kind#STEM}), weights, optional bias, and with a
+ * fused residual the other addend (blocked) at {@link ConvOp#RESIDUAL_INPUT}. The kernel is prepared for the first
+ * input shape (in the session's preparation run when shapes are static) and again if the shape changes.
  */
 public final class NchwcConvOp implements Operator, PackedConstants {
     private final ConvOp conv;
@@ -117,7 +117,8 @@ public final class NchwcConvOp implements Operator, PackedConstants {
     @Override
     public boolean packedInput(int index, Tensor constant) {
         return conv.hasStaticInput() && last != null && constant != null
-                && ((index == 1 && constant == conv.constantWeights()) || (index == 2 && constant == conv.constantBias()));
+                && ((index == 1 && constant == conv.constantWeights())
+                        || (index == 2 && constant == conv.constantBias()));
     }
 
     @Override

@@ -35,16 +35,16 @@ import java.util.Map;
  *
  * <p>Eligible: a 2-D Conv with constant weights (and constant or no bias) that is 1x1 (any stride), unpadded, one
  * group; or depthwise (one input and one output channel per group); or a one-group 3x3 stride-1 convolution the NCHW
- * kernels' AUTO choice would run with Winograd ({@link BlockedEligibility#winograd}: at least 16 channels on both sides), run by the
- * blocked Winograd kernel; or another one-group k x k convolution where the blocked direct kernel beats the NCHW
- * algorithms ({@link BlockedEligibility#directPays}: strided, or few input channels); or a network's stem ({@link BlockedEligibility#stem}: at most 4
- * input channels, 3x3 to 7x7 with stride 2), which reads its plain NCHW input itself (no reorder into the run:
- * {@code NchwcStemConv}); with a fused residual, only if the other addend
+ * kernels' AUTO choice would run with Winograd ({@link BlockedEligibility#winograd}: at least 16 channels on both
+ * sides), run by the blocked Winograd kernel; or another one-group k x k convolution where the blocked direct kernel
+ * beats the NCHW algorithms ({@link BlockedEligibility#directPays}: strided, or few input channels); or a network's
+ * stem ({@link BlockedEligibility#stem}: at most 4 input channels, 3x3 to 7x7 with stride 2), which reads its plain
+ * NCHW input itself (no reorder into the run: {@code NchwcStemConv}); with a fused residual, only if the other addend
  * is a convolution's or a max pool's output of the same channel count. A 2-D MaxPool or a Concat along the channels
  * (inputs whose channel counts, from their producers, are multiples of 16 but the last) joins a run when a
- * convolution next to it is eligible. Runs are joined through data inputs and residuals, so a ResNet-50 stage (1x1, 3x3, 1x1 and the
- * shortcut) is one run without reorders inside, ResNet-18's basic blocks (3x3, 3x3 + shortcut) too, and
- * SqueezeNet's fire modules one run.
+ * convolution next to it is eligible. Runs are joined through data inputs and residuals, so a ResNet-50 stage (1x1,
+ * 3x3, 1x1 and the shortcut) is one run without reorders inside, ResNet-18's basic blocks (3x3, 3x3 + shortcut) too,
+ * and SqueezeNet's fire modules one run.
  *
  * <p>Why: vinfer's NCHW 1x1 kernels read K channel planes at once (K concurrent streams) and those on small planes
  * transpose through a scratch; blocked, a position's 16 channels are one vector, a tensor is a few long streams, and
@@ -72,8 +72,8 @@ public final class ChannelBlockedChains implements GraphPass {
      * (NchwcProbe, session 12, Zen 5): 0.30-0.44 on planes of at least 36 tiles (ResNet's 56x56 and 28x28,
      * SqueezeNet's 55x55 and 27x27 against its blocked direct kernel 0.31-0.45), 0-0.22 on 16-tile planes (14x14,
      * 7x7), nothing on planes too small for it, which run the NCHW kernel between reorders inside the node. The pass
-     * does not know the planes, so 0.2 stands between these. The run's reorders it removes count on their own (a ResNet stage no longer reorders around
-     * each 3x3), so even a small gain converts a bottleneck stage.
+     * does not know the planes, so 0.2 stands between these. The run's reorders it removes count on their own (a
+     * ResNet stage no longer reorders around each 3x3), so even a small gain converts a bottleneck stage.
      */
     static final double WINOGRAD_GAIN = 0.2;
     /**
@@ -351,8 +351,8 @@ public final class ChannelBlockedChains implements GraphPass {
     /**
      * Whether converting a run gains more than its edge reorders cost, estimated per output position from channel
      * counts alone (spatial sizes are not known here; a run's members and edges mostly share a resolution): a
-     * blocked 1x1 saves about {@link #POINTWISE_GAIN} of its {@code K x M} multiply-adds but computes K and M rounded up
-     * to 16 (ShuffleNet's 58, 116 and 232 channels lose more to that than they gain), a blocked k x k convolution
+     * blocked 1x1 saves about {@link #POINTWISE_GAIN} of its {@code K x M} multiply-adds but computes K and M rounded
+     * up to 16 (ShuffleNet's 58, 116 and 232 channels lose more to that than they gain), a blocked k x k convolution
      * {@link #DIRECT_GAIN} of its {@code C x M x k x k / stride^2}, a blocked Winograd 3x3 {@link #WINOGRAD_GAIN} of
      * the NCHW Winograd's {@code C x M x} {@link #WINOGRAD_MULTIPLIES}, a reorder of C channels costs about
      * {@link #REORDER_COST} multiply-adds' time per channel moved, a blocked Concat {@link #COPY_COST}. Depthwise
