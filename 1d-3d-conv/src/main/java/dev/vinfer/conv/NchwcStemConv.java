@@ -2,7 +2,6 @@ package dev.vinfer.conv;
 
 import static dev.vinfer.conv.NchwcLayout.BLOCK;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,12 +24,8 @@ public final class NchwcStemConv implements NchwcConvKernel {
     /** Output pixels per thread task at least (a few microseconds of the kernel). */
     private static final int MIN_TASK_PIXELS = 512;
 
-    private static final AtomicLong IDS = new AtomicLong();
-    /** Per calling thread: the layout buffer and which kernel last zeroed its padding. */
-    private static final ThreadLocal<Object[]> BUFFERS = ThreadLocal.withInitial(() -> new Object[] {new float[0],
-        -1L});
-
-    private final long id = IDS.incrementAndGet();
+    /** This kernel to {@link PhaseSplitInput#threadBuffer} (the per-thread layout buffer it shares). */
+    private final long id = PhaseSplitInput.newOwner();
     private final ConvGeometry g;
     private final Backend backend;
     private final PhaseSplitInput layout;
@@ -78,6 +73,15 @@ public final class NchwcStemConv implements NchwcConvKernel {
         return g.group() == 1 && PhaseSplitInput.fits(g);
     }
 
+    /**
+     * Whether {@code g} is a stem the blocked runs should start with: a layer AUTO runs with the NCHW stem kernel
+     * ({@link AutoStemDirectRule}: a 2-D kernel of 3x3 to 7x7 with stride 2, at most 4 input channels; off with
+     * {@code -Dvinfer.stemDirect=false}), writing at least 16 channels.
+     */
+    public static boolean standsIn(ConvGeometry g) {
+        return g.outChannels() >= NchwcLayout.BLOCK && AutoStemDirectRule.stemDirect(g);
+    }
+
     /** Packs {@code w} ({@code M x C x kernel...} from {@code wOff}) and the optional bias for {@code g}. */
     public static NchwcStemConv prepare(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e) {
         return prepare(g, w, wOff, bias, e, Kernels.backend());
@@ -118,15 +122,7 @@ public final class NchwcStemConv implements NchwcConvKernel {
         if (res != null) {
             NchwcPointwiseConv.check("residual", res, resOff, outputLength());
         }
-        Object[] buf = BUFFERS.get();
-        float[] src = (float[]) buf[0];
-        if (src.length < layout.length) {
-            src = new float[layout.length];
-            buf[0] = src;
-        } else if ((long) buf[1] != id) {
-            layout.clearPadding(src, g.inChannels());
-        }
-        buf[1] = id;
+        float[] src = layout.threadBuffer(id, g.inChannels());
         Rows call = spare.getAndSet(null);
         if (call == null) {
             call = new Rows();

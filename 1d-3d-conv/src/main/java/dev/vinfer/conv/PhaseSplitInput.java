@@ -1,6 +1,7 @@
 package dev.vinfer.conv;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The input of a convolution copied once per run into a layout where every kernel tap is a constant offset from the
@@ -16,6 +17,18 @@ import java.util.Arrays;
  * {@link PanelGemm#SOURCE_SLACK} floats.
  */
 final class PhaseSplitInput {
+    private static final AtomicLong OWNERS = new AtomicLong();
+    private static final ThreadLocal<ThreadBuffer> BUFFER = ThreadLocal.withInitial(ThreadBuffer::new);
+
+    /**
+     * A calling thread's layout buffer, one for every kernel that copies its input into this layout (the NCHW and
+     * the blocked stem kernels), and the kernel that used it last.
+     */
+    private static final class ThreadBuffer {
+        long owner = -1;
+        float[] data = new float[0];
+    }
+
     private final Shape3 s;
     /** Phase block extents. */
     private final int pD;
@@ -40,6 +53,26 @@ final class PhaseSplitInput {
         this.phaseSize = (int) phase;
         this.channelStride = (int) channel;
         this.length = (int) total;
+    }
+
+    /** A number naming a kernel to {@link #threadBuffer} (one per prepared kernel). */
+    static long newOwner() {
+        return OWNERS.incrementAndGet();
+    }
+
+    /**
+     * The calling thread's buffer for this layout of {@code channels} channels, its padding zeroed unless kernel
+     * {@code owner} used it last (then it is zero still: {@link #fill} writes only the positions the input covers).
+     */
+    float[] threadBuffer(long owner, int channels) {
+        ThreadBuffer b = BUFFER.get();
+        if (b.data.length < length) {
+            b.data = new float[length];
+        } else if (b.owner != owner) {
+            clearPadding(b.data, channels);
+        }
+        b.owner = owner;
+        return b.data;
     }
 
     /** Whether the layout for {@code g} fits in one array. */

@@ -1,6 +1,5 @@
 package dev.vinfer.conv;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,17 +28,10 @@ final class StemDirectConv extends PreparedConv {
     /** Output pixels per thread range at least (about 5-25 microseconds of the kernel on the stems). */
     private static final int MIN_RANGE_PIXELS = 256;
 
-    private static final AtomicLong IDS = new AtomicLong();
-    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+    /** A calling thread's narrow-row scratch (the layout buffer is {@link PhaseSplitInput#threadBuffer}'s). */
+    private static final ThreadLocal<float[][]> NARROW = ThreadLocal.withInitial(() -> new float[1][0]);
 
-    /** A calling thread's layout buffer (and which kernel zeroed its padding last) and narrow-row scratch. */
-    private static final class Buffers {
-        long owner = -1;
-        float[] layout = new float[0];
-        float[] narrow = new float[0];
-    }
-
-    private final long id = IDS.incrementAndGet();
+    private final long id = PhaseSplitInput.newOwner();
     private final ConvGeometry g;
     private final PhaseSplitInput layout;
     private final StemTiles tiles;
@@ -99,13 +91,12 @@ final class StemDirectConv extends PreparedConv {
 
     @Override
     void compute(float[] in, int inOff, float[] out, int outOff, float[] res, int resDelta, Parallel p) {
-        Buffers buf = BUFFERS.get();
         RowsTask c = PreparedConv.take(spare);
         if (c == null) {
             c = new RowsTask();
         }
         c.set(in, inOff, out, outOff, res, resDelta);
-        c.src = layoutBuffer(buf);
+        c.src = layout.threadBuffer(id, g.inChannels());
         boolean clampInKernel = res == null
                 && (epilogue.kind() == Epilogue.Kind.RELU || epilogue.kind() == Epilogue.Kind.CLIP);
         c.lo = !clampInKernel ? Float.NEGATIVE_INFINITY
@@ -113,7 +104,7 @@ final class StemDirectConv extends PreparedConv {
         c.hi = clampInKernel && epilogue.kind() == Epilogue.Kind.CLIP ? epilogue.max() : Float.POSITIVE_INFINITY;
         c.post = res != null || !epilogue.isIdentity() && !clampInKernel;
         c.bounds = ranges(p.threads());
-        c.scratch = narrow ? narrowScratch(buf, g.outChannels() * rows * tiles.width()) : null;
+        c.scratch = narrow ? narrowScratch(g.outChannels() * rows * tiles.width()) : null;
         int cIn = g.inChannels();
         for (int n = 0; n < g.batch(); n++) {
             layout.fill(in, inOff + n * cIn * g.inputPlane(), cIn, c.src, backend, p);
@@ -183,24 +174,11 @@ final class StemDirectConv extends PreparedConv {
         return r;
     }
 
-    /**
-     * The calling thread's layout, its padding zeroed unless this kernel was the last to use it (then it is zero
-     * still: fill writes only the positions the input covers).
-     */
-    private float[] layoutBuffer(Buffers b) {
-        if (b.layout.length < layout.length) {
-            b.layout = new float[layout.length];
-        } else if (b.owner != id) {
-            layout.clearPadding(b.layout, g.inChannels());
+    private static float[] narrowScratch(int n) {
+        float[][] b = NARROW.get();
+        if (b[0].length < n) {
+            b[0] = new float[n];
         }
-        b.owner = id;
-        return b.layout;
-    }
-
-    private static float[] narrowScratch(Buffers b, int n) {
-        if (b.narrow.length < n) {
-            b.narrow = new float[n];
-        }
-        return b.narrow;
+        return b[0];
     }
 }

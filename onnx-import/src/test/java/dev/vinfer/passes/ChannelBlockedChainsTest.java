@@ -36,11 +36,11 @@ import org.junit.jupiter.api.Test;
  * planned arena over several runs (all converted with {@code -Dvinfer.nchwc=all}); ResNet bottleneck stages and
  * basic blocks run blocked whole, their 3x3 stride-1 layers on the blocked Winograd kernel (with
  * {@code -Dvinfer.nchwc.winograd=false}, or a forced NCHW algorithm, the 3x3 layers stay NCHW between reorders);
- * stems run blocked from the plain input; and runs the estimate says cannot pay for their reorders are left alone.
+ * and runs the estimate says cannot pay for their reorders are left alone (stems: {@link BlockedStemChainsTest}).
  */
 class ChannelBlockedChainsTest {
     /** Relative to the output scale: the blocked kernels add in another order (and with FMAs). */
-    private static final double TOLERANCE = 2e-5;
+    static final double TOLERANCE = 2e-5;
 
     /**
      * x [n, c, hw, hw] -> 1x1 (c, no bias) = x0 -> two inverted-residual blocks -> y. A block: 1x1 (e) + Clip(0, 6)
@@ -85,12 +85,12 @@ class ChannelBlockedChainsTest {
         return g.addOutput(tensorInfo("y1", DType.FLOAT32, n, c, out, out)).build();
     }
 
-    private static Graph optimized(GraphProto gp, boolean nchwc) {
+    static Graph optimized(GraphProto gp, boolean nchwc) {
         return optimized(gp, Boolean.toString(nchwc));
     }
 
     /** Optimized with {@code -Dvinfer.nchwc=mode}: true (where estimated to pay), false, or all. */
-    private static Graph optimized(GraphProto gp, String mode) {
+    static Graph optimized(GraphProto gp, String mode) {
         return optimized(gp, mode, true, PassTesting.OPTIONS);
     }
 
@@ -98,7 +98,7 @@ class ChannelBlockedChainsTest {
      * Optimized with {@code -Dvinfer.nchwc=mode} and {@code -Dvinfer.nchwc.winograd=winograd} under the session
      * options {@code options}.
      */
-    private static Graph optimized(GraphProto gp, String mode, boolean winograd, SessionOptions options) {
+    static Graph optimized(GraphProto gp, String mode, boolean winograd, SessionOptions options) {
         String before = System.getProperty("vinfer.nchwc");
         String beforeWinograd = System.getProperty("vinfer.nchwc.winograd");
         System.setProperty("vinfer.nchwc", mode);
@@ -111,7 +111,7 @@ class ChannelBlockedChainsTest {
         }
     }
 
-    private static void restore(String property, String value) {
+    static void restore(String property, String value) {
         if (value == null) {
             System.clearProperty(property);
         } else {
@@ -145,7 +145,7 @@ class ChannelBlockedChainsTest {
         return tol;
     }
 
-    private static long count(Graph g, java.util.function.Predicate<String> describe) {
+    static long count(Graph g, java.util.function.Predicate<String> describe) {
         return g.nodes().stream().filter(nd -> describe.test(nd.op().describe())).count();
     }
 
@@ -509,78 +509,6 @@ class ChannelBlockedChainsTest {
                 throw new AssertionError(whatOld + ": " + e.getMessage(), e);
             }
         }
-    }
-
-    /**
-     * A network's head: x [n, 3, hw, hw] -> k x k stride-2 stem (m) + Relu or Clip(0, 6) -> 3x3/2 MaxPool -> 1x1 (2m)
-     * + Relu -> y.
-     */
-    private static GraphProto stemHead(long seed, int n, int hw, int k, int pad, int m, boolean relu6) {
-        GraphProto.Builder g = GraphProto.newBuilder().setName("stem-head")
-                .addInput(tensorInfo("x", DType.FLOAT32, n, 3, hw, hw))
-                .addInitializer(initializer("ws", random(seed, m, 3, k, k)))
-                .addInitializer(initializer("bs", random(seed + 1, m)))
-                .addInitializer(initializer("w1", random(seed + 2, 2 * m, m, 1, 1)))
-                .addInitializer(initializer("lo", Tensor.scalar(0f)))
-                .addInitializer(initializer("hi", Tensor.scalar(6f)))
-                .addNode(node("Conv", new String[] {"x", "ws", "bs"}, new String[] {"cs"},
-                        intsAttr("pads", pad, pad, pad, pad), intsAttr("strides", 2, 2)));
-        if (relu6) {
-            g.addNode(node("Clip", new String[] {"cs", "lo", "hi"}, new String[] {"rs"}));
-        } else {
-            g.addNode(node("Relu", new String[] {"cs"}, new String[] {"rs"}));
-        }
-        int conv = (hw + 2 * pad - k) / 2 + 1;
-        int pooled = (conv - 3) / 2 + 1;
-        return g.addNode(node("MaxPool", new String[] {"rs"}, new String[] {"p"}, intsAttr("kernel_shape", 3, 3),
-                        intsAttr("strides", 2, 2)))
-                .addNode(node("Conv", new String[] {"p", "w1"}, new String[] {"c1"}))
-                .addNode(node("Relu", new String[] {"c1"}, new String[] {"y"}))
-                .addOutput(tensorInfo("y", DType.FLOAT32, n, 2 * m, pooled, pooled)).build();
-    }
-
-    /**
-     * The stems (ResNet's 7x7/2, SqueezeNet's unpadded 3x3/2, MobileNetV2's 3x3/2 with Relu6) run blocked from the
-     * plain input ({@code nchwc_stem}), so the run has no reorder in and its pool runs blocked; results as the NCHW
-     * graph's. With {@code -Dvinfer.nchwc.stem=false}, or a forced NCHW algorithm, the stem stays NCHW.
-     */
-    @Test
-    void stemsRunBlockedFromThePlainInput() {
-        // {hw, k, pad, m, relu6}
-        int[][] cases = {{37, 7, 3, 64, 0}, {33, 3, 0, 64, 0}, {30, 3, 1, 32, 1}, {29, 5, 2, 48, 0}};
-        for (int i = 0; i < cases.length; i++) {
-            int[] c = cases[i];
-            long seed = 10400 + 10 * i;
-            int n = 1 + i % 2;
-            GraphProto gp = stemHead(seed, n, c[0], c[1], c[2], c[3], c[4] == 1);
-            // under 64 stem channels the one 1x1 here gains less than its output's reorder costs: all, to test
-            Graph blocked = optimized(gp, c[3] < 64 ? "all" : "true");
-            String what = "seed=" + seed + " n=" + n + " " + java.util.Arrays.toString(c) + "\n" + blocked;
-            List<String> ops = ops(blocked);
-            assertEquals(0, ops.stream().filter("ReorderToNchwc"::equals).count(), what);
-            assertEquals(1, ops.stream().filter("ReorderFromNchwc"::equals).count(), what);
-            assertEquals(1, count(blocked, "nchwc_stem"::equals), what);
-            assertTrue(blocked.nodes().stream().anyMatch(nd -> nd.op().opType().equals("MaxPool")
-                    && nd.op().describe().equals("nchwc")), what);
-            Map<String, Tensor> feed = Map.of("x", random(seed + 99, n, 3, c[0], c[0]));
-            Map<String, Tensor> nchw = run(optimized(gp, false), feed);
-            try {
-                assertSameOutputs(nchw, run(blocked, feed), TOLERANCE);
-            } catch (AssertionError e) {
-                throw new AssertionError(what + ": " + e.getMessage(), e);
-            }
-        }
-        GraphProto gp = stemHead(10490, 1, 33, 3, 0, 64, false);
-        String before = System.getProperty("vinfer.nchwc.stem");
-        System.setProperty("vinfer.nchwc.stem", "false");
-        try {
-            Graph off = optimized(gp, "true");
-            assertEquals(0, count(off, "nchwc_stem"::equals), off.toString());
-        } finally {
-            restore("vinfer.nchwc.stem", before);
-        }
-        Graph forced = optimized(gp, "true", true, PassTesting.OPTIONS.clone().convAlgorithm("im2col"));
-        assertEquals(0, count(forced, "nchwc_stem"::equals), forced.toString());
     }
 
     /** A session forcing an NCHW algorithm keeps it for the Winograd-shaped 3x3 layers (they stay NCHW). */

@@ -79,9 +79,11 @@ public final class NchwcConvConcatOp implements Operator, PackedConstants {
                     + " inputs, got " + inputs.length);
         }
         NchwcConvOp.Prepared[] p = new NchwcConvOp.Prepared[convs.length];
+        Tensor[][] ins = new Tensor[convs.length][];
         int blocks = 0;
         for (int i = 0; i < convs.length; i++) {
             Tensor[] in = ConvConcatOp.slice(inputs, i);
+            ins[i] = in;
             if (in[0] == null || in[1] == null) {
                 throw new VinferException("NCHWc Conv+Concat: convolution " + i + " is missing its input or weights");
             }
@@ -108,10 +110,10 @@ public final class NchwcConvConcatOp implements Operator, PackedConstants {
         for (int i = 0; i < convs.length; i++) {
             int[] s = p[i].outShape();
             if (outShape[0] == 1) {
-                convs[i].compute(ctx, p[i], ConvConcatOp.slice(inputs, i), y.floats(), y.offset() + at * plane);
+                convs[i].compute(ctx, p[i], ins[i], y.floats(), y.offset() + at * plane);
             } else {
                 Tensor t = Tensor.zeros(DType.FLOAT32, s);
-                convs[i].compute(ctx, p[i], ConvConcatOp.slice(inputs, i), t.floats(), t.offset());
+                convs[i].compute(ctx, p[i], ins[i], t.floats(), t.offset());
                 int part = s[1] * plane;
                 for (int n = 0; n < outShape[0]; n++) {
                     System.arraycopy(t.floats(), t.offset() + n * part, y.floats(),

@@ -1,6 +1,7 @@
 package dev.vinfer.ops.passes;
 
 import dev.vinfer.conv.ConvGeometry;
+import dev.vinfer.conv.NchwcStemConv;
 import dev.vinfer.conv.NchwcWinogradConv;
 import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.conv.NchwcConcatOp;
@@ -167,23 +168,19 @@ final class BlockedEligibility {
     }
 
     /**
-     * Whether {@code c} is a stem the blocked stem kernel runs from the plain input ({@code NchwcStemConv}): at most 4
-     * input and at least 16 output channels, a 3x3 to 7x7 kernel with stride 2 on both axes, as the NCHW kernels'
-     * AUTO choice runs with its stem kernel. Measured (session 13, Zen 5, one thread, alternated with the NCHW stem
-     * kernel on the same layer, output rotated over 8 copies): 1.07 of its time on SqueezeNet's 3 -> 64 3x3/2,
-     * 0.96 on ResNet's 7x7/2, 0.90 on MobileNetV2's 3 -> 32 3x3/2; ShuffleNet's 3 -> 24 (1.5: 32 lanes computed
-     * for 24) never reaches here, its channels do not block.
+     * Whether {@code c} is a stem the blocked stem kernel runs from the plain input ({@code NchwcStemConv#standsIn}:
+     * a layer the NCHW kernels' AUTO choice runs with its stem kernel, with at least 16 output channels). Measured
+     * (session 13, Zen 5, one thread, alternated with the NCHW stem kernel on the same layer, output rotated over 8
+     * copies): 1.07 of its time on SqueezeNet's 3 -> 64 3x3/2, 0.96 on ResNet's 7x7/2, 0.90 on MobileNetV2's 3 -> 32
+     * 3x3/2; ShuffleNet's 3 -> 24 (1.5: 32 lanes computed for 24) never reaches here, its channels do not block.
      */
     static boolean stem(ConvOp c, int[] ws) {
-        if (ws[1] > 4 || ws[0] < 16) {
-            return false;
+        try {
+            // the plane does not matter to the rule: any that the kernel covers
+            return NchwcStemConv.standsIn(c.geometryFor(new int[] {1, ws[1] * c.attributes().group(), 64, 64}, ws));
+        } catch (RuntimeException e) {
+            return false; // attributes that do not fit a 2-D convolution: not for this kernel
         }
-        for (int d = 0; d < 2; d++) {
-            if (ws[2 + d] < 3 || ws[2 + d] > 7 || c.attributes().stride(d) != 2 || c.attributes().dilation(d) != 1) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static boolean noPads(ConvOp c) {
