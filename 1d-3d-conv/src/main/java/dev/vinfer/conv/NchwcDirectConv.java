@@ -253,8 +253,10 @@ public final class NchwcDirectConv implements NchwcConvKernel {
         call.in = in;
         call.inOff = inOff;
         call.pad = pad;
+        // one image: a range of rows per thread, rows-major, as the output rows the tasks of run take
+        call.parts = g.batch() == 1 ? Math.min(rows, p.threads()) : 1;
         try {
-            p.forEach(g.batch() * inBlocks, call);
+            p.forEach(g.batch() * inBlocks * call.parts, call);
         } finally {
             call.in = null;
             call.pad = null;
@@ -264,11 +266,12 @@ public final class NchwcDirectConv implements NchwcConvKernel {
 
     private final AtomicReference<Pad> sparePad = new AtomicReference<>();
 
-    /** One (image, block) plane of {@link #pad}. */
+    /** Rows of one (image, block) plane of {@link #pad}: t = (image, row part, block). */
     private final class Pad implements Parallel.Task {
         float[] in;
         int inOff;
         float[] pad;
+        int parts;
 
         @Override
         public void run(int t) {
@@ -278,13 +281,18 @@ public final class NchwcDirectConv implements NchwcConvKernel {
             int left = g.padBegin(1);
             int s = g.stride(1);
             int pc = cols / s;
-            int src = inOff + t * ih * iw * BLOCK;
-            int dst = t * rows * cols * BLOCK;
+            int part = t / inBlocks % parts;
+            int plane = t / (parts * inBlocks) * inBlocks + t % inBlocks;
+            int r0 = (int) ((long) rows * part / parts);
+            int r1 = (int) ((long) rows * (part + 1) / parts);
+            int src = inOff + plane * ih * iw * BLOCK;
+            int dst = plane * rows * cols * BLOCK;
             if (s == 1) {
-                NchwcLayout.padPlane(in, src, ih, iw, top, left, pad, dst, rows, cols);
+                NchwcLayout.padRows(in, src, ih, iw, top, left, pad, dst, r0, r1, cols);
                 return;
             }
-            for (int r = 0; r < rows; r++, dst += cols * BLOCK) {
+            dst += r0 * cols * BLOCK;
+            for (int r = r0; r < r1; r++, dst += cols * BLOCK) {
                 int iy = r - top;
                 if (iy < 0 || iy >= ih) {
                     Arrays.fill(pad, dst, dst + cols * BLOCK, 0f);

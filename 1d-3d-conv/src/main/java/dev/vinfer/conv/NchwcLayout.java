@@ -184,10 +184,20 @@ public final class NchwcLayout {
      */
     static void padPlane(float[] in, int src, int ih, int iw, int top, int left, float[] pad, int dst, int rows,
             int cols) {
+        padRows(in, src, ih, iw, top, left, pad, dst, 0, rows, cols);
+    }
+
+    /**
+     * Rows {@code [r0, r1)} of the padded plane of {@link #padPlane} ({@code pad[dst]} is the plane's row 0), so a
+     * thread can copy the rows it reads itself.
+     */
+    static void padRows(float[] in, int src, int ih, int iw, int top, int left, float[] pad, int dst, int r0, int r1,
+            int cols) {
         // Columns [q0, q1) hold input columns [q0 - left, q1 - left); the rest are zero.
         int q0 = Math.min(cols, Math.max(0, left));
         int q1 = Math.max(q0, Math.min(cols, left + iw));
-        for (int r = 0; r < rows; r++, dst += cols * BLOCK) {
+        dst += r0 * cols * BLOCK;
+        for (int r = r0; r < r1; r++, dst += cols * BLOCK) {
             int iy = r - top;
             if (iy < 0 || iy >= ih) {
                 java.util.Arrays.fill(pad, dst, dst + cols * BLOCK, 0f);

@@ -162,8 +162,15 @@ public final class NchwcMaxPool {
             return;
         }
         int units = batch * blocks;
-        // Rows split too when there are fewer (image, block) planes than threads (one block of 112x112).
+        // Rows split too when there are fewer (image, block) planes than threads (one block of 112x112), and, for
+        // one image, into a range per thread at least: tasks run rows-major (every block of a row range, then the
+        // next range), so each thread pools the rows that the convolutions before and after (split by rows) write
+        // and read on that thread, not the other's (by blocks, each thread read half its input from the other's
+        // cache and wrote half of the next layer's).
         int rowParts = units >= 2 * p.threads() ? 1 : Math.min(outH, Math.ceilDiv(2 * p.threads(), units));
+        if (batch == 1) {
+            rowParts = Math.min(outH, Math.max(rowParts, p.threads()));
+        }
         if ((long) outH * outW * kH * kW * BLOCK < MIN_SPLIT_WORK) {
             rowParts = 1;
         }
@@ -203,9 +210,11 @@ public final class NchwcMaxPool {
 
         @Override
         public void run(int t) {
-            int u = t / parts;
-            int part = t % parts;
-            int b = u % blocks;
+            // t = (image, row part, block), rows-major (see run)
+            int img = t / (parts * blocks);
+            int part = t / blocks % parts;
+            int b = t % blocks;
+            int u = img * blocks + b;
             int lanes = Math.min(BLOCK, channels - b * BLOCK);
             int y0 = (int) ((long) outH * part / parts);
             int y1 = (int) ((long) outH * (part + 1) / parts);

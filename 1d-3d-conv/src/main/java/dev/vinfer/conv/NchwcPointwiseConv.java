@@ -279,8 +279,11 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         call.in = in;
         call.inOff = inOff;
         call.sub = sub;
+        // one image: a row range per thread, rows-major (as the pixel ranges of the product that reads it)
+        int oh = g.outputDim(0);
+        call.parts = g.batch() == 1 ? Math.min(oh, p.threads()) : 1;
         try {
-            p.forEach(g.batch() * inBlocks, call);
+            p.forEach(g.batch() * inBlocks * call.parts, call);
         } finally {
             call.in = null;
             call.sub = null;
@@ -291,11 +294,12 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
     private final java.util.concurrent.atomic.AtomicReference<Subsample> spareSubsample =
             new java.util.concurrent.atomic.AtomicReference<>();
 
-    /** One (image, block) plane of {@link #subsample}. */
+    /** Rows of one (image, block) plane of {@link #subsample}: t = (image, row part, block). */
     private final class Subsample implements Parallel.Task {
         float[] in;
         int inOff;
         float[] sub;
+        int parts;
 
         @Override
         public void run(int t) {
@@ -305,9 +309,13 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
             int ow = g.outputDim(1);
             int sh = g.stride(0);
             int sw = g.stride(1);
-            int src = inOff + t * ih * iw * BLOCK;
-            int dst = t * oh * ow * BLOCK;
-            for (int y = 0; y < oh; y++) {
+            int part = t / inBlocks % parts;
+            int plane = t / (parts * inBlocks) * inBlocks + t % inBlocks;
+            int y0 = (int) ((long) oh * part / parts);
+            int y1 = (int) ((long) oh * (part + 1) / parts);
+            int src = inOff + plane * ih * iw * BLOCK;
+            int dst = (plane * oh + y0) * ow * BLOCK;
+            for (int y = y0; y < y1; y++) {
                 int row = src + y * sh * iw * BLOCK;
                 for (int xx = 0; xx < ow; xx++, dst += BLOCK) {
                     // a plain loop (C2 vectorizes it): an arraycopy call per 16 floats costs more than the copy

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * optional residual {@code [N][ceil(M/16)][OH][OW][16]}, computing {@code e(conv(in) + res + bias)}.
  *
  * <p>The input is copied into a zero-bordered plane that every tile reads whole (tiles of {@code t = m + 2} pixels
- * square, {@code m} apart). Then per image and strip of tile rows:
+ * square, {@code m} apart): where threads take whole strips, each strip copies the rows it reads just before it
+ * transforms them. Then per image and strip of tile rows:
  * <ol>
  * <li>input transform ({@link Backend#nchwcWinogradInput}): {@code B^T d B} of every tile and input block, 16
  * channels a vector, into {@code V[pos][inBlock][tile][16]} for the {@code t x t} positions;</li>
@@ -307,17 +308,18 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         c.res = res;
         c.resDelta = res == null ? 0 : resOff - outOff;
         try {
-            c.phase = Phase.PAD;
-            p.forEach(n * inBlocks, c);
             if (c.plan == null || c.plan.threads != p.threads()) {
                 c.plan = planFor(p.threads());
             }
             int strips = c.plan.strips;
             int units = n * strips;
             if (!c.plan.cooperative) {
+                // each strip copies the padded rows it reads (see Phase.STRIP)
                 c.phase = Phase.STRIP;
                 p.forEach(units, c);
             } else {
+                c.phase = Phase.PAD;
+                p.forEach(n * inBlocks, c);
                 float[][] mine = scratch(c.plan.rows);
                 for (int unit = 0; unit < units; unit++) {
                     c.image = unit / strips;
@@ -426,6 +428,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
                     float[][] s = scratch(plan.rows);
                     int img = task / plan.strips;
                     int st = task % plan.strips;
+                    padStrip(img, st);
                     input(img, st, 0, inBlocks, s[0], TMP.get());
                     products(st, 0, t * t, s[0], s[1]);
                     output(img, st, 0, outBlocks, s[1], TMP.get());
@@ -435,6 +438,22 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
                 case PRODUCTS -> products(strip, t * t * task / parts, t * t * (task + 1) / parts, v, o);
                 default -> output(image, strip, outBlocks * task / parts, outBlocks * (task + 1) / parts, o,
                         TMP.get());
+            }
+        }
+
+        /**
+         * The padded rows strip {@code st} reads, every input block. Neighbouring strips both write the two rows
+         * they share, with the same values, each before reading them. Copied by the thread that transforms them:
+         * with the plane copied by blocks first, each of two threads read half its strips' rows from the other's
+         * cache, and, as the strips of the layer before wrote its rows, half its blocks' too.
+         */
+        private void padStrip(int img, int st) {
+            int r0 = st * plan.rows * m;
+            int r1 = Math.min(tilesH, (st + 1) * plan.rows) * m + 2;
+            for (int cb = 0; cb < inBlocks; cb++) {
+                int plane = img * inBlocks + cb;
+                NchwcLayout.padRows(in, inOff + plane * g.inputPlane() * BLOCK, g.inputDim(0), g.inputDim(1),
+                        g.padBegin(0), g.padBegin(1), pad, plane * rows * cols * BLOCK, r0, r1, cols);
             }
         }
 
