@@ -19,7 +19,7 @@ class NchwcConvTest {
     /** Channel counts at and around the block (16) and the vector tile (32 output channels), and MobileNetV2's. */
     private static final int[] CHANNELS = {1, 15, 16, 17, 24, 32, 33, 96, 160};
     /** Pixel counts below, at and above the register tile (7 pixels; 6 before) and its multiples, real planes. */
-    private static final int[] PIXELS = {1, 5, 6, 7, 8, 12, 13, 14, 15, 49, 196, 3136};
+    private static final int[] PIXELS = {1, 5, 6, 7, 8, 12, 13, 14, 15, 22, 49, 169, 196, 3136};
     /** Every activation kind; Clip with lo > 0 makes pad lanes nonzero unless the kernel zeroes them. */
     static final Epilogue[] ALL_EPILOGUES = {Epilogue.NONE, Epilogue.RELU, Epilogue.clip(0f, 6f),
         Epilogue.clip(-0.5f, 0.25f), Epilogue.clip(0.1f, 0.6f), Epilogue.SIGMOID, Epilogue.HARD_SWISH,
