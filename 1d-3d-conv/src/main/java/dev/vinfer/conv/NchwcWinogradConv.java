@@ -192,6 +192,14 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
      * whose products run as two register tiles of 8 ({@code NchwcPointwiseTile8}), 256@14x14 F(4,3) 0.99, 512@7x7
      * F(2,3) 1.00 and GoogLeNet's 96->208 @14x14 0.78 (as 7 + 7 + 2 pixels: 1.2-1.4, 1.3 and 0.94).
      * {@code -Dvinfer.nchwcWinograd.smallPlanes=false} keeps to planes of at least {@link #MIN_TILES} F(4,3) tiles.
+     *
+     * <p>Planes of at most 16 F(4,3) tiles (14x14, 13x13) take F(2,3) where its tiles fill ({@link #F2_BELOW}): with
+     * 16 pixels a product reads each transformed weight for 32 multiply-adds, and the 36 positions' weights (9.4 MB
+     * at 256 channels) come from memory once per inference, which holds the products to about half the rate they
+     * reach with the weights in cache (96-105 against 200 GFLOP/s, a standalone product probe, session 14); F(2,3)
+     * has 16 positions of 49 tiles. Session 14, one thread, one JVM ({@code SwitchPairedComparison ...
+     * vinfer.nchwcWinograd.f2Below 0 17}): ResNet-18 0.975, ResNet-50 0.975, DenseNet-121 0.969, GoogLeNet 1.017
+     * and 0.987, SqueezeNet 1.009 (13x13).
      */
     public static int autoTileOutputs(ConvGeometry g) {
         if (!blockable(g)) {
@@ -199,6 +207,9 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         }
         boolean small = !"false".equals(System.getProperty("vinfer.nchwcWinograd.smallPlanes"));
         long t4 = tiles(g, 4);
+        if (small && t4 < F2_BELOW && fills(tiles(g, 2))) {
+            return 2;
+        }
         if (t4 >= MIN_TILES || small && fills(t4)) {
             return 4;
         }
@@ -223,6 +234,12 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     public static boolean blockable(ConvGeometry g) {
         return supports(g) && g.inChannels() >= 16 && g.outChannels() >= 16;
     }
+
+    /**
+     * F(4,3) tile counts below which a plane takes F(2,3) where its tiles fill (see {@link #autoTileOutputs});
+     * {@code -Dvinfer.nchwcWinograd.f2Below=0} for comparisons.
+     */
+    static final int F2_BELOW = Integer.getInteger("vinfer.nchwcWinograd.f2Below", 17);
 
     /** Tiles from which a plane takes this kernel whatever their count (28x28 has 49 F(4,3) tiles). */
     static final int MIN_TILES = 36;

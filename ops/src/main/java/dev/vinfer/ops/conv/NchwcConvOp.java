@@ -45,8 +45,9 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         DIRECT,
         /**
          * {@link NchwcWinogradConv}: 2-D, one group, 3x3, stride 1, dilation 1, where the shape's tiles fill its
-         * register tiles ({@link NchwcWinogradConv#autoTileOutputs}: F(4,3) from 13x13, F(2,3) at 7x7); a plane too
-         * small for that runs the NCHW kernel AUTO picks between reorders ({@link NchwcReorderedConv}).
+         * register tiles ({@link NchwcWinogradConv#autoTileOutputs}: F(2,3) up to 16x16, F(4,3) above where its
+         * tiles fill); a plane too small for that runs the NCHW kernel AUTO picks between reorders
+         * ({@link NchwcReorderedConv}).
          */
         WINOGRAD,
         /**
