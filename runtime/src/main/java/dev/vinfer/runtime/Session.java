@@ -21,6 +21,8 @@ public final class Session implements AutoCloseable {
     private final Graph graph;
     private final SessionOptions options;
     private final ThreadPoolParallel parallel;
+    /** Whether this session started {@link #parallel} (and closes it), or runs on a pool the caller shares. */
+    private final boolean ownsPool;
     private final Executor executor;
     private final MemoryPlans plans;
     private final List<ValueInfo> inputInfo;
@@ -51,7 +53,8 @@ public final class Session implements AutoCloseable {
 
     /**
      * Plans {@code graph} for running and starts the session's worker threads ({@code options.threads() - 1}; the
-     * calling thread of each run does a share of the work). The graph is used as given:
+     * calling thread of each run does a share of the work), or runs on the caller's shared
+     * {@link SessionOptions#pool}. The graph is used as given:
      * {@link dev.vinfer.runtime.Optimizer} runs only if the caller ran it. The session takes ownership of the graph (do
      * not change it afterwards) and keeps its own copy of {@code options}.
      *
@@ -67,7 +70,9 @@ public final class Session implements AutoCloseable {
                     + " bytes, more than the memory limit (maxMemoryBytes = " + budget + ")");
         }
         this.accounting = new RunAccounting(budget, constantBytes);
-        this.parallel = new ThreadPoolParallel(this.options.threads());
+        WorkerPool shared = this.options.pool();
+        this.ownsPool = shared == null;
+        this.parallel = shared == null ? new ThreadPoolParallel(this.options.threads()) : shared.parallel();
         this.executor = new Executor(this.options, parallel);
         this.plans = this.options.memoryPlan() ? new MemoryPlans(graph, executor) : null;
         List<ValueInfo> ins = new ArrayList<>();
@@ -88,7 +93,9 @@ public final class Session implements AutoCloseable {
                 releasePackedConstants();
             }
         } catch (Error e) {
-            parallel.close(); // e.g. out of memory while packing: do not leave the pool's threads behind
+            if (ownsPool) {
+                parallel.close(); // e.g. out of memory while packing: do not leave the pool's threads behind
+            }
             throw e;
         }
     }
@@ -423,7 +430,7 @@ public final class Session implements AutoCloseable {
             poolClosed |= shutPool;
             lifecycle.notifyAll();
         }
-        if (shutPool) {
+        if (shutPool && ownsPool) {
             parallel.close();
         }
     }
@@ -574,7 +581,7 @@ public final class Session implements AutoCloseable {
             shutPool = inFlight == 0 && !poolClosed;
             poolClosed |= shutPool;
         }
-        if (shutPool) {
+        if (shutPool && ownsPool) {
             parallel.close();
         }
         if (interrupted) {

@@ -16,6 +16,7 @@ public final class SessionOptions implements Cloneable {
     private boolean memoryPlan = true;
     private String convAlgorithm = "auto";
     private Limits limits = Limits.defaults();
+    private WorkerPool pool;
 
     /** Intra-op threads the session may use (default: available processors). */
     public SessionOptions threads(int n) {
@@ -26,9 +27,27 @@ public final class SessionOptions implements Cloneable {
         return this;
     }
 
-    /** Intra-op threads a session opened with these options uses (at least 1). */
+    /** Intra-op threads a session opened with these options uses (at least 1; a shared {@link #pool}'s count). */
     public int threads() {
-        return threads;
+        return pool != null ? pool.threads() : threads;
+    }
+
+    /**
+     * Runs the session's kernels on {@code p}, a pool the caller started ({@link WorkerPool#start}) and may share
+     * between sessions, instead of threads of the session's own; {@code null} (the default) gives each session its
+     * own. The pool's thread count is then the session's ({@link #threads()}). A session does not close a shared
+     * pool: close it after the sessions that use it. Sessions on one pool run one parallel step at a time; a step
+     * issued while another session's is running runs on its own calling thread, so results never depend on it.
+     * After the pool is closed, sessions on it run on their calling threads.
+     */
+    public SessionOptions pool(WorkerPool p) {
+        this.pool = p;
+        return this;
+    }
+
+    /** The shared pool sessions opened with these options run on, or null for a pool of their own. */
+    public WorkerPool pool() {
+        return pool;
     }
 
     /** Run the graph optimization passes at open (default true). */
@@ -95,6 +114,7 @@ public final class SessionOptions implements Cloneable {
 
     @Override
     public String toString() {
-        return "threads=" + threads + " optimize=" + optimize + " memoryPlan=" + memoryPlan + " convAlgorithm=" + convAlgorithm + " " + limits;
+        return "threads=" + threads() + (pool != null ? " (shared pool)" : "") + " optimize=" + optimize
+                + " memoryPlan=" + memoryPlan + " convAlgorithm=" + convAlgorithm + " " + limits;
     }
 }

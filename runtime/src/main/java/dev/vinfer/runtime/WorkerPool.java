@@ -9,6 +9,9 @@ import dev.vinfer.conv.Parallel;
  *
  * <p>One job at a time: a {@code forEach} issued while another is running (from another thread, or from inside a
  * task) runs its tasks on the calling thread.
+ *
+ * <p>Sessions can share one ({@link SessionOptions#pool}): an application with several models then keeps one set of
+ * worker threads, whose spinning between jobs no longer competes with another pool's for the same cores.
  */
 public final class WorkerPool implements Parallel, AutoCloseable {
     private final ThreadPoolParallel pool;
@@ -27,6 +30,11 @@ public final class WorkerPool implements Parallel, AutoCloseable {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         return new WorkerPool(threads);
+    }
+
+    /** The pool itself, for a session that runs on it ({@link SessionOptions#pool}). */
+    ThreadPoolParallel parallel() {
+        return pool;
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.vinfer.runtime.Optimizer;
 import dev.vinfer.runtime.Session;
 import dev.vinfer.runtime.SessionOptions;
 import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.WorkerPool;
 import dev.vinfer.runtime.ValueInfo;
 import dev.vinfer.samples.vision.ImageTensors;
 import java.awt.image.BufferedImage;
@@ -80,6 +81,16 @@ final class GuideExamples {
             }
             return results;
         }
+        // @end
+    }
+
+    static float[][] sharedPool(Path classifier, Path detector, Tensor image) {
+        // @start region="shared-pool"
+        try (WorkerPool pool = WorkerPool.start(2);   // one set of workers for every session below
+                Session a = Vinfer.open(classifier, new SessionOptions().pool(pool));
+                Session b = Vinfer.open(detector, new SessionOptions().pool(pool))) {
+            return new float[][] {a.run(image).toFloatArray(), b.run(image).toFloatArray()};
+        }   // the sessions close first, then the pool
         // @end
     }
 

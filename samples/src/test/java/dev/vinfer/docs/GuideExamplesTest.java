@@ -1,5 +1,6 @@
 package dev.vinfer.docs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,6 +31,9 @@ class GuideExamplesTest {
         }
         float[][] results = GuideExamples.concurrent(mnist, inputs);
         assertEquals(6, results.length);
+        float[][] both = GuideExamples.sharedPool(mnist, mnist, inputs[0]);
+        assertArrayEquals(results[0], both[0]);
+        assertArrayEquals(both[0], both[1]);
         assertNotNull(GuideExamples.tensors());
         Tensor img = GuideExamples.image(ImageTensors.load(SharedData.require("images/chelsea.png")));
         assertEquals(224, img.dim(3));

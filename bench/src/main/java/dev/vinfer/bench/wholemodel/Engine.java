@@ -21,25 +21,7 @@ public enum Engine {
     VINFER {
         @Override
         public Runner open(Path model, int threads) {
-            Session s = Vinfer.open(model, new SessionOptions().threads(threads));
-            return new Runner() {
-                private Map<String, Tensor> feed;
-
-                @Override
-                public void bind(String input, float[] data, int[] shape) {
-                    feed = Map.of(input, Tensor.of(data, shape));
-                }
-
-                @Override
-                public Object run() {
-                    return s.run(feed);
-                }
-
-                @Override
-                public void close() {
-                    s.close();
-                }
-            };
+            return openVinfer(model, new SessionOptions().threads(threads));
         }
     },
     ORT {
@@ -108,6 +90,29 @@ public enum Engine {
 
     /** Opens {@code model} with {@code threads} intra-op threads. */
     public abstract Runner open(Path model, int threads);
+
+    /** A vinfer session opened with {@code options} (a shared {@link SessionOptions#pool}, for instance). */
+    public static Runner openVinfer(Path model, SessionOptions options) {
+        Session s = Vinfer.open(model, options);
+        return new Runner() {
+            private Map<String, Tensor> feed;
+
+            @Override
+            public void bind(String input, float[] data, int[] shape) {
+                feed = Map.of(input, Tensor.of(data, shape));
+            }
+
+            @Override
+            public Object run() {
+                return s.run(feed);
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        };
+    }
 
     /** An open model: bind its input once, then run it many times. */
     public interface Runner extends AutoCloseable {
