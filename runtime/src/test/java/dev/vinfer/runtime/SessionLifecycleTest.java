@@ -73,7 +73,8 @@ class SessionLifecycleTest {
         return b.build();
     }
 
-    private static Map<String, Tensor> input(int n) {
+    /** Input "x": 0, 1, ..., n - 1 (SharedPoolTest too). */
+    static Map<String, Tensor> input(int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = i;
@@ -81,7 +82,8 @@ class SessionLifecycleTest {
         return Map.of("x", Tensor.of(a, n));
     }
 
-    private static int liveThreads(String prefix) {
+    /** Live threads whose names start with {@code prefix} (SharedPoolTest too). */
+    static int liveThreads(String prefix) {
         int n = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith(prefix) && t.isAlive()) {

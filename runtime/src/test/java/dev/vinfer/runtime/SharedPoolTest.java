@@ -1,5 +1,7 @@
 package dev.vinfer.runtime;
 
+import static dev.vinfer.runtime.SessionLifecycleTest.input;
+import static dev.vinfer.runtime.SessionLifecycleTest.liveThreads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,24 +60,6 @@ class SharedPoolTest {
         Value y = b.value("y");
         b.input(x).output(y).node(new Node("scale", "", op, new Value[] {x}, new Value[] {y}));
         return new Session(b.build(), new SessionOptions().threads(7).pool(pool));
-    }
-
-    private static Map<String, Tensor> input(int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return Map.of("x", Tensor.of(a, n));
-    }
-
-    private static int liveThreads(String prefix) {
-        int n = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(prefix) && t.isAlive()) {
-                n++;
-            }
-        }
-        return n;
     }
 
     private static boolean ranOnWorker(ScaleOp op, String prefix) {

@@ -2,10 +2,7 @@ package dev.vinfer.bench.conv;
 
 import dev.vinfer.bench.wholemodel.Engine;
 import dev.vinfer.conv.ConvGeometry;
-import dev.vinfer.runtime.Session;
 import dev.vinfer.runtime.SessionOptions;
-import dev.vinfer.runtime.Tensor;
-import dev.vinfer.Vinfer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * One convolution layer under several forced vinfer algorithms and ONNX Runtime, single runs alternated round-robin
@@ -106,25 +102,7 @@ public final class PairedConvAlgorithms {
     }
 
     private static Engine.Runner vinfer(Path file, int threads, String algo) {
-        Session s = Vinfer.open(file, new SessionOptions().threads(threads).convAlgorithm(algo));
-        return new Engine.Runner() {
-            private Map<String, Tensor> feed;
-
-            @Override
-            public void bind(String input, float[] data, int[] shape) {
-                feed = Map.of(input, Tensor.of(data, shape));
-            }
-
-            @Override
-            public Object run() {
-                return s.run(feed);
-            }
-
-            @Override
-            public void close() {
-                s.close();
-            }
-        };
+        return Engine.openVinfer(file, new SessionOptions().threads(threads).convAlgorithm(algo));
     }
 
     private static double median(double[] v) {
