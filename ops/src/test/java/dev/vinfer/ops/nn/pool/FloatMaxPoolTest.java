@@ -175,19 +175,8 @@ class FloatMaxPoolTest {
                         : r.nextInt(60) == 0 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian();
             }
             Tensor x = Tensor.wrap(DType.FLOAT32, data, offset, shape);
-            Tensor reference = new MaxPoolOp(window, true, false).run(new TestContext(), new Tensor[] {x})[0];
-            String what = "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape);
-            for (boolean two : new boolean[] {false, true}) {
-                OpContext ctx = two ? TWO : new TestContext();
-                Tensor fast = new MaxPoolOp(window, false, false).run(ctx, new Tensor[] {x})[0];
-                assertArrayEquals(reference.shape(), fast.shape(), what);
-                float[] a = reference.toFloatArray();
-                float[] b = fast.toFloatArray();
-                for (int i = 0; i < a.length; i++) {
-                    boolean same = a[i] == b[i] || Float.isNaN(a[i]) && Float.isNaN(b[i]);
-                    assertTrue(same, what + " output " + i + ": reference " + a[i] + ", fast path " + b[i]);
-                }
-            }
+            assertFastPathMatchesReference(window, x,
+                    "seed " + seed + " trial " + trial + " " + window + " input " + Arrays.toString(shape));
         }
     }
 
