@@ -132,7 +132,6 @@ public final class NchwcDepthwiseConv {
 
         @Override
         public void run(int t) {
-            int c = g.inChannels();
             int inPlane = g.inputPlane() * BLOCK;
             int outPlane = g.outputPlane() * BLOCK;
             int oh = g.outputDim(0);
@@ -140,19 +139,31 @@ public final class NchwcDepthwiseConv {
             int part = t / blocks % parts;
             int b = t % blocks;
             int u = t / (parts * blocks) * blocks + b;
-            int lanes = Math.min(BLOCK, c - b * BLOCK);
             int y0 = (int) ((long) oh * part / parts);
             int y1 = (int) ((long) oh * (part + 1) / parts);
-            int dOff = outOff + u * outPlane;
-            backend.nchwcDepthwise(g, packed, b * taps * BLOCK, bias, b * BLOCK, lanes, in, inOff + u * inPlane, out,
-                    dOff, y0, y1, lo, hi);
-            if (epiloguePass) {
-                for (int i = dOff + y0 * g.outputDim(1) * BLOCK; i < dOff + y1 * g.outputDim(1) * BLOCK; i += BLOCK) {
-                    for (int l = 0; l < lanes; l++) {
-                        out[i + l] = epilogue.apply(out[i + l]);
-                    }
+            block(b, in, inOff + u * inPlane, out, outOff + u * outPlane, y0, y1);
+        }
+    }
+
+    /**
+     * Output rows {@code [y0, y1)} of block {@code b} of one image on the calling thread: the block's input plane at
+     * {@code in[sOff]}, its output plane at {@code out[dOff]}. Arguments checked by the caller.
+     */
+    void block(int b, float[] in, int sOff, float[] out, int dOff, int y0, int y1) {
+        int lanes = Math.min(BLOCK, g.inChannels() - b * BLOCK);
+        backend.nchwcDepthwise(g, packed, b * taps * BLOCK, bias, b * BLOCK, lanes, in, sOff, out, dOff, y0, y1, lo,
+                hi);
+        if (epiloguePass) {
+            for (int i = dOff + y0 * g.outputDim(1) * BLOCK; i < dOff + y1 * g.outputDim(1) * BLOCK; i += BLOCK) {
+                for (int l = 0; l < lanes; l++) {
+                    out[i + l] = epilogue.apply(out[i + l]);
                 }
             }
         }
+    }
+
+    /** Channel blocks of the input and output. */
+    int blocks() {
+        return blocks;
     }
 }

@@ -239,8 +239,6 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
 
         @Override
         public void run(int t) {
-            int c = g.inChannels();
-            int m = g.outChannels();
             int groups = Math.ceilDiv(outBlocks, group);
             int tiles = Math.ceilDiv(pixels, PIXEL_TILE);
             int parts = fpx * fgp;
@@ -254,20 +252,40 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
             if (px0 >= px1 || b0 >= b1) {
                 return;
             }
-            int xOff = xBase + img * inBlocks * pixels * BLOCK;
-            int yOff = outOff + img * outBlocks * pixels * BLOCK;
-            int resDelta = res == null ? 0 : resOff - outOff;
-            for (int s0 = px0; s0 < px1; s0 += stripPixels) {
-                backend.nchwcPointwise(c, pixels, m, group, packed, bias, x, xOff, res, resDelta, out, yOff, s0,
-                        Math.min(px1, s0 + stripPixels), b0, b1, lo, hi);
-            }
-            if (epiloguePass) {
-                for (int ob = b0; ob < b1; ob++) {
-                    NchwcLayout.applyEpilogue(epilogue, out, yOff + ob * pixels * BLOCK, px0, px1,
-                            Math.min(BLOCK, m - ob * BLOCK));
-                }
+            range(x, xBase + img * inBlocks * pixels * BLOCK, out, outOff + img * outBlocks * pixels * BLOCK, res,
+                    res == null ? 0 : resOff - outOff, px0, px1, b0, b1);
+        }
+    }
+
+    /**
+     * Pixels {@code [px0, px1)} and output blocks {@code [b0, b1)} (b0 a multiple of the packed group) of one image
+     * on the calling thread: input (unstrided, or the subsampled copy) at {@code x[xOff]}, output at
+     * {@code out[yOff]}, the residual {@code resDelta} past the output index. Arguments checked by the caller.
+     */
+    void range(float[] x, int xOff, float[] out, int yOff, float[] res, int resDelta, int px0, int px1, int b0,
+            int b1) {
+        int c = g.inChannels();
+        int m = g.outChannels();
+        for (int s0 = px0; s0 < px1; s0 += stripPixels) {
+            backend.nchwcPointwise(c, pixels, m, group, packed, bias, x, xOff, res, resDelta, out, yOff, s0,
+                    Math.min(px1, s0 + stripPixels), b0, b1, lo, hi);
+        }
+        if (epiloguePass) {
+            for (int ob = b0; ob < b1; ob++) {
+                NchwcLayout.applyEpilogue(epilogue, out, yOff + ob * pixels * BLOCK, px0, px1,
+                        Math.min(BLOCK, m - ob * BLOCK));
             }
         }
+    }
+
+    /** Output blocks of this convolution. */
+    int outBlocks() {
+        return outBlocks;
+    }
+
+    /** Whether the input is read in place (stride 1), not subsampled first. */
+    boolean unstrided() {
+        return !strided;
     }
 
     /** The input positions a strided 1x1 reads, {@code [N][Cb][OH][OW][16]}, into {@code sub}. */

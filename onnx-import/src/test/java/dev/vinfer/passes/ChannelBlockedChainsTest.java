@@ -48,7 +48,7 @@ class ChannelBlockedChainsTest {
      * stride {@code stride}, the second 1. With {@code tap} the first depthwise output is also Relu'd into a second
      * graph output (a value leaving the chain in its middle).
      */
-    private static GraphProto block(long seed, int n, int c, int e, int hw, int stride, boolean tap) {
+    static GraphProto block(long seed, int n, int c, int e, int hw, int stride, boolean tap) {
         int out = (hw - 1) / stride + 1;
         GraphProto.Builder g = GraphProto.newBuilder().setName("inverted-residual")
                 .addInput(tensorInfo("x", DType.FLOAT32, n, c, hw, hw))
@@ -99,15 +99,27 @@ class ChannelBlockedChainsTest {
      * options {@code options}.
      */
     static Graph optimized(GraphProto gp, String mode, boolean winograd, SessionOptions options) {
+        return optimized(gp, mode, winograd, options, false);
+    }
+
+    /**
+     * As {@link #optimized(GraphProto, String, boolean, SessionOptions)}, with the inverted bottlenecks fused
+     * ({@code bottleneck-fusion}, {@link BottleneckFusionTest}) or not: the tests here count the chain's own nodes.
+     */
+    static Graph optimized(GraphProto gp, String mode, boolean winograd, SessionOptions options,
+            boolean bottlenecks) {
         String before = System.getProperty("vinfer.nchwc");
         String beforeWinograd = System.getProperty("vinfer.nchwc.winograd");
+        String beforeBottlenecks = System.getProperty("vinfer.nchwc.bottleneckFusion");
         System.setProperty("vinfer.nchwc", mode);
         System.setProperty("vinfer.nchwc.winograd", Boolean.toString(winograd));
+        System.setProperty("vinfer.nchwc.bottleneckFusion", Boolean.toString(bottlenecks));
         try {
             return Optimizer.standard().optimize(load(gp, 6 + 7), options);
         } finally {
             restore("vinfer.nchwc", before);
             restore("vinfer.nchwc.winograd", beforeWinograd);
+            restore("vinfer.nchwc.bottleneckFusion", beforeBottlenecks);
         }
     }
 

@@ -9,6 +9,10 @@ final class Flops {
 
     /** FLOPs of one node given its op type, inputs and outputs; 0 for ops not counted. */
     static double of(String opType, Tensor[] in, Tensor[] out) {
+        if (opType.startsWith("Conv") && opType.contains(">") && in.length >= 7 && in[0] != null && out.length > 0
+                && out[0] != null) {
+            return bottleneck(in, out[0]);
+        }
         if (in.length < 2 || in[0] == null || in[1] == null || out.length == 0 || out[0] == null) {
             return 0;
         }
@@ -38,5 +42,23 @@ final class Flops {
             return 2.0 * out[0].size() * Math.rint(k);
         }
         return 0;
+    }
+
+    /**
+     * An inverted bottleneck as one node ({@code NchwcBottleneckOp}: blocked input, then weights and bias of the
+     * optional expansion, the depthwise and the projection): the expansion on every input pixel, the depthwise and
+     * projection on every output pixel.
+     */
+    private static double bottleneck(Tensor[] in, Tensor out) {
+        double inPixels = pixels(in[0]);
+        double outPixels = pixels(out);
+        double sum = in[1] == null ? 0 : 2.0 * inPixels * in[1].size();
+        sum += in[3] == null ? 0 : 2.0 * outPixels * in[3].size();
+        return sum + (in[5] == null ? 0 : 2.0 * outPixels * in[5].size());
+    }
+
+    /** Images x positions of a blocked {@code [N, Cb, H, W, 16]} tensor. */
+    private static double pixels(Tensor t) {
+        return (double) t.size() / Math.max(1, (long) t.dim(1) * t.dim(-1));
     }
 }

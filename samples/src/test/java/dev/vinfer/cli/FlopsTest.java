@@ -6,7 +6,7 @@ import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** {@link Flops} of a fused Conv+Concat node equals the sum of its convolutions counted one by one. */
+/** {@link Flops} of a fused node (Conv+Concat, an inverted bottleneck) equals the sum of its convolutions. */
 class FlopsTest {
 
     @Test
@@ -23,5 +23,21 @@ class FlopsTest {
                 new Tensor[] {Tensor.zeros(DType.FLOAT32, 1, 128, 13, 13)});
         assertEquals(2.0 * 169 * 64 * 16, one);
         assertEquals(one + three, fused);
+    }
+
+    @Test
+    void bottleneckCountsExpansionDepthwiseAndProjection() {
+        // blocked tensors: 24 -> 144 (1x1) on 14x14, depthwise 3x3 stride 2 to 7x7, 144 -> 32 (1x1)
+        Tensor x = Tensor.zeros(DType.FLOAT32, 1, 2, 14, 14, 16);
+        Tensor we = Tensor.zeros(DType.FLOAT32, 144, 24, 1, 1);
+        Tensor wd = Tensor.zeros(DType.FLOAT32, 144, 1, 3, 3);
+        Tensor wp = Tensor.zeros(DType.FLOAT32, 32, 144, 1, 1);
+        Tensor y = Tensor.zeros(DType.FLOAT32, 1, 2, 7, 7, 16);
+        double all = Flops.of("Conv+Clip>Conv+Clip>Conv", new Tensor[] {x, we, null, wd, null, wp, null},
+                new Tensor[] {y});
+        assertEquals(2.0 * 196 * 144 * 24 + 2.0 * 49 * 144 * 9 + 2.0 * 49 * 32 * 144, all);
+        double noExpansion = Flops.of("Conv+Clip>Conv", new Tensor[] {x, null, null, wd, null, wp, null},
+                new Tensor[] {y});
+        assertEquals(2.0 * 49 * 144 * 9 + 2.0 * 49 * 32 * 144, noExpansion);
     }
 }

@@ -136,14 +136,20 @@ public final class NchwcConvOp implements Operator, PackedConstants {
     /** The kernel for the inputs' shape: the last one, or prepared now (kept once the session's preparation ends). */
     Prepared prepared(OpContext ctx, Tensor[] inputs) {
         Tensor x = inputs[0];
-        Tensor w = inputs[1];
-        Tensor b = inputs.length > 2 ? inputs[2] : null;
+        return prepared(ctx, x.shape(), x.dtype(), inputs[1], inputs.length > 2 ? inputs[2] : null);
+    }
+
+    /**
+     * The kernel for an input of this shape and type (an intermediate of a fused node that exists only inside it:
+     * {@link NchwcBottleneckOp}).
+     */
+    Prepared prepared(OpContext ctx, int[] xShape, DType xType, Tensor w, Tensor b) {
         if (w != conv.constantWeights() || (b != null && b != conv.constantBias())) {
             throw new VinferException("NCHWc Conv: weights and bias must be the constants it was built with");
         }
         Prepared p = last;
-        if (p == null || !ConvOp.sameShape(x, p.inShape)) {
-            p = prepare(x, w, b);
+        if (p == null || !Arrays.equals(xShape, p.inShape)) {
+            p = prepare(xShape, xType, w, b);
             if (ctx.preparing()) {
                 Prepared q = p;
                 ctx.preparation(() -> last = q);
@@ -170,20 +176,19 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         }
     }
 
-    private Prepared prepare(Tensor x, Tensor w, Tensor b) {
+    private Prepared prepare(int[] s, DType xType, Tensor w, Tensor b) {
         if (kind == Kind.STEM) {
-            return stem(x, w, b);
+            return stem(s, xType, w, b);
         }
-        int[] s = x.shape();
         int[] ws = w.shape();
-        if (x.dtype() != DType.FLOAT32 || w.dtype() != DType.FLOAT32 || s.length != 5 || ws.length != 4
+        if (xType != DType.FLOAT32 || w.dtype() != DType.FLOAT32 || s.length != 5 || ws.length != 4
                 || s[4] != NchwcLayout.BLOCK) {
             throw new VinferException("NCHWc Conv: expected a float32 blocked [N, Cb, H, W, 16] input and 4-D "
-                    + "weights, got " + x + " and " + w);
+                    + "weights, got " + xType + Arrays.toString(s) + " and " + w);
         }
         int channels = ws[1] * conv.attributes().group();
         if (s[1] != NchwcLayout.blocks(channels)) {
-            throw new VinferException("NCHWc Conv: input " + x + " does not hold the " + channels
+            throw new VinferException("NCHWc Conv: input " + Arrays.toString(s) + " does not hold the " + channels
                     + " channels the weights " + w + " read");
         }
         ConvGeometry g = conv.geometryFor(new int[] {s[0], channels, s[2], s[3]}, ws);
@@ -224,17 +229,16 @@ public final class NchwcConvOp implements Operator, PackedConstants {
     }
 
     /** {@link Kind#STEM}: the input is a plain float32 {@code [N, C, H, W]} tensor. */
-    private Prepared stem(Tensor x, Tensor w, Tensor b) {
-        int[] s = x.shape();
+    private Prepared stem(int[] s, DType xType, Tensor w, Tensor b) {
         int[] ws = w.shape();
-        if (x.dtype() != DType.FLOAT32 || w.dtype() != DType.FLOAT32 || s.length != 4 || ws.length != 4
+        if (xType != DType.FLOAT32 || w.dtype() != DType.FLOAT32 || s.length != 4 || ws.length != 4
                 || conv.attributes().group() != 1) {
             throw new VinferException("NCHWc stem Conv: expected a float32 [N, C, H, W] input and 4-D weights of one "
-                    + "group, got " + x + " and " + w);
+                    + "group, got " + xType + Arrays.toString(s) + " and " + w);
         }
         if (s[1] != ws[1]) {
-            throw new VinferException("NCHWc stem Conv: input " + x + " has " + s[1] + " channels, the weights " + w
-                    + " read " + ws[1]);
+            throw new VinferException("NCHWc stem Conv: input " + Arrays.toString(s) + " has " + s[1]
+                    + " channels, the weights " + w + " read " + ws[1]);
         }
         ConvGeometry g = conv.geometryFor(s, ws);
         if (!NchwcStemConv.supports(g)) {
