@@ -117,9 +117,9 @@ public final class NchwcBottleneckOp implements Operator, PackedConstants {
             throw new VinferException("NCHWc bottleneck: expected a float32 blocked input, got " + x);
         }
         NchwcConvOp.Prepared pe = expand == null ? null
-                : expand.prepared(ctx, x.shape(), x.dtype(), inputs[EXPAND], inputs[EXPAND + 1]);
-        int[] mid = pe == null ? x.shape() : pe.outShape();
-        NchwcConvOp.Prepared pd = dw.prepared(ctx, mid, DType.FLOAT32, inputs[DEPTHWISE], inputs[DEPTHWISE + 1]);
+                : expand.prepared(ctx, x, inputs[EXPAND], inputs[EXPAND + 1]);
+        NchwcConvOp.Prepared pd = pe == null ? dw.prepared(ctx, x, inputs[DEPTHWISE], inputs[DEPTHWISE + 1])
+                : dw.prepared(ctx, pe.outShape(), DType.FLOAT32, inputs[DEPTHWISE], inputs[DEPTHWISE + 1]);
         NchwcConvOp.Prepared pp = project.prepared(ctx, pd.outShape(), DType.FLOAT32, inputs[PROJECT],
                 inputs[PROJECT + 1]);
         Chain c = last;

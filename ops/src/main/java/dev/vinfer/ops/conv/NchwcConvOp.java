@@ -135,8 +135,17 @@ public final class NchwcConvOp implements Operator, PackedConstants {
 
     /** The kernel for the inputs' shape: the last one, or prepared now (kept once the session's preparation ends). */
     Prepared prepared(OpContext ctx, Tensor[] inputs) {
-        Tensor x = inputs[0];
-        return prepared(ctx, x.shape(), x.dtype(), inputs[1], inputs.length > 2 ? inputs[2] : null);
+        return prepared(ctx, inputs[0], inputs[1], inputs.length > 2 ? inputs[2] : null);
+    }
+
+    /** As {@link #prepared(OpContext, Tensor[])} for input {@code x}, weights {@code w}, bias {@code b}. */
+    Prepared prepared(OpContext ctx, Tensor x, Tensor w, Tensor b) {
+        Prepared p = last;
+        if (p != null && ConvOp.sameShape(x, p.inShape) && w == conv.constantWeights()
+                && (b == null || b == conv.constantBias())) {
+            return p; // a steady run: no shape copy
+        }
+        return prepared(ctx, x.shape(), x.dtype(), w, b);
     }
 
     /**
