@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Where a family's time goes in vinfer: runs it with the session's node profiler and prints the time per op type
  * (with the algorithm each node chose) and the slowest nodes. A diagnostic for the whole-model table, not a
- * benchmark: per-node timing adds overhead, and the numbers are means over {@code runs} after as many warm-up runs.
+ * benchmark: per-node timing adds overhead, and the numbers are means over {@code runs} after as many warm-up runs
+ * (at least 200).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
  *     dev.vinfer.bench.wholemodel.FamilyProfile resnet50 [threads] [runs] [--ort]</pre>
@@ -35,9 +36,10 @@ public final class FamilyProfile {
         Map<String, long[]> byNode = new HashMap<>();
         Map<String, Double> byShape = new HashMap<>();
         try (Session s = Vinfer.open(ModelFiles.fullSize(f), new SessionOptions().threads(threads))) {
-            // as many warm-up runs as measured ones (or -Dvinfer.profile.warmup), so that the JIT has compiled the
-            // kernels; kernels called a few times per run (Gemm, GlobalAveragePool) may need a few hundred runs
-            for (int i = 0, warm = Integer.getInteger("vinfer.profile.warmup", runs); i < warm; i++) {
+            // at least 200 warm-up runs, and as many as measured ones (or -Dvinfer.profile.warmup), so that the JIT
+            // has compiled the kernels: code run once per inference (ResNet-18's blocked GlobalAveragePool) showed
+            // 1.24 ms after 20 warm-up runs and 0.04 after 300 (session 15)
+            for (int i = 0, warm = Integer.getInteger("vinfer.profile.warmup", Math.max(200, runs)); i < warm; i++) {
                 s.run(feed);
             }
             long wall = 0;
