@@ -113,6 +113,9 @@ public final class GemmOp implements Operator, dev.vinfer.runtime.PackedConstant
             throw new VinferException("Gemm inner dimensions differ: A " + a + (transA ? "^T" : "") + ", B " + b
                     + (transB ? "^T" : ""));
         }
+        if (c != null && beta != 0f) {
+            checkBias(c, m, n);
+        }
         Tensor y = ctx.output(0, DType.FLOAT32, m, n);
         if (ctx.preparing()) {
             return ctx.result(y); // the session's preparation run: B is packed already, the values do not matter
@@ -155,5 +158,21 @@ public final class GemmOp implements Operator, dev.vinfer.runtime.PackedConstant
             Kernels.backend().biasEpilogue(yd, yo, m * n, 0f, epilogue);
         }
         return ctx.result(y);
+    }
+
+    /**
+     * C must be float32 and broadcast one way to {@code [m, n]} (ONNX Gemm): at most 2-D, each of its dims (aligned
+     * right) 1 or the output's. Anything else would read past C's values.
+     */
+    private static void checkBias(Tensor c, int m, int n) {
+        int[] out = {m, n};
+        boolean ok = c.dtype() == DType.FLOAT32 && c.rank() <= 2;
+        for (int i = 0; ok && i < c.rank(); i++) {
+            int d = c.dim(c.rank() - 1 - i);
+            ok = d == 1 || d == out[1 - i];
+        }
+        if (!ok) {
+            throw new VinferException("Gemm: C " + c + " does not broadcast to the [" + m + ", " + n + "] output");
+        }
     }
 }

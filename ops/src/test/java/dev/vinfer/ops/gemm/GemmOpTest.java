@@ -2,11 +2,15 @@ package dev.vinfer.ops.gemm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vinfer.ops.nn.TwoThreadContext;
 import dev.vinfer.ops.testing.TestContext;
 import dev.vinfer.runtime.OpContext;
+import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Tensor;
+import dev.vinfer.runtime.VinferException;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +74,29 @@ class GemmOpTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A C that does not broadcast to [m, n] (a fuzzed model had C of 2 values for 3 columns: read past its end) is a
+     * clear error; the shapes ONNX allows (a scalar, [n], [1, n], [m, 1], [m, n]) still add.
+     */
+    @Test
+    void cMustBroadcastToTheOutput() {
+        Tensor a = Tensor.of(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor b = Tensor.of(new float[] {1, 0, 0, 1, 1, 1}, 2, 3);
+        GemmOp op = new GemmOp(false, false, 1f, 1f, null);
+        for (Tensor bad : new Tensor[] {Tensor.of(new float[] {1, 2}, 2), Tensor.zeros(DType.FLOAT32, 1, 1, 3),
+            Tensor.zeros(DType.FLOAT32, 3, 3), Tensor.zeros(DType.INT32, 3)}) {
+            VinferException e = assertThrows(VinferException.class,
+                    () -> op.run(new TestContext(), new Tensor[] {a, b, bad}), bad.toString());
+            assertTrue(e.getMessage().contains("does not broadcast"), e.getMessage());
+        }
+        for (Tensor ok : new Tensor[] {Tensor.of(new float[] {5}, 1), Tensor.of(new float[] {1, 2, 3}, 1, 3),
+            Tensor.of(new float[] {10, 20}, 2, 1), Tensor.zeros(DType.FLOAT32, 2, 3)}) {
+            Tensor y = op.run(new TestContext(), new Tensor[] {a, b, ok})[0];
+            float c01 = ok.size() == 1 ? 5 : ok.size() == 3 ? 2 : ok.size() == 2 ? 10 : 0;
+            assertEquals(2 + c01, y.getFloat(1), ok.toString()); // row 0, column 1: 1*0 + 2*1 + C
         }
     }
 }
