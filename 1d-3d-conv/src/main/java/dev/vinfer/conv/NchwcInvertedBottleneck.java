@@ -63,6 +63,11 @@ public final class NchwcInvertedBottleneck {
                 || p.inputDim(0) != d.outputDim(0) || p.inputDim(1) != d.outputDim(1)) {
             throw new IllegalArgumentException("inverted bottleneck: " + d + " does not feed the projection " + p);
         }
+        long scratch = (long) NchwcLayout.blocks(d.inChannels()) * BLOCK
+                * Math.max(expand != null ? (long) d.inputDim(0) * d.inputDim(1) : 0, d.outputPlane());
+        if (scratch > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("inverted bottleneck: " + scratch + " floats of scratch per plane: " + d);
+        }
         return new NchwcInvertedBottleneck(expand, dw, project);
     }
 

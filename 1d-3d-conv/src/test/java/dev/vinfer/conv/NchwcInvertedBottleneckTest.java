@@ -135,5 +135,16 @@ class NchwcInvertedBottleneckTest {
         ConvGeometry pg = ConvGeometry.builder().channels(32, 16).input(8, 8).kernel(1, 1).build();
         NchwcPointwiseConv pr = NchwcPointwiseConv.prepare(pg, TestSupport.random(r, 512), 0, null, Epilogue.NONE);
         assertThrows(IllegalArgumentException.class, () -> NchwcInvertedBottleneck.of(ex, dw, pr));
+        // a plane whose channels fit an int of floats (the geometry's own limit) but whose 16-padded blocks do not
+        int c = 1009;
+        int wd = 2_110_000;
+        ConvGeometry wide = ConvGeometry.builder().channels(c, c).group(c).input(1, wd).kernel(1, 3)
+                .pads(new int[] {0, 1}, new int[] {0, 1}).build();
+        NchwcDepthwiseConv dwWide = NchwcDepthwiseConv.prepare(wide, new float[c * 3], 0, null, Epilogue.NONE);
+        ConvGeometry pw = ConvGeometry.builder().channels(c, 16).input(1, wd).kernel(1, 1).build();
+        NchwcPointwiseConv prWide = NchwcPointwiseConv.prepare(pw, new float[16 * c], 0, null, Epilogue.NONE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NchwcInvertedBottleneck.of(null, dwWide, prWide));
+        assertEquals(true, e.getMessage().contains("floats of scratch"), e.getMessage());
     }
 }
