@@ -32,6 +32,8 @@ public final class NchwcInvertedBottleneck {
     /** The depthwise convolution's geometry. */
     private final ConvGeometry g;
     private final int midBlocks;
+    /** Channel blocks of the expansion's input (unused without an expansion). */
+    private final int inBlocks;
 
     /** Per thread: the expanded input plane and the filtered plane of one image. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
@@ -42,6 +44,7 @@ public final class NchwcInvertedBottleneck {
         this.project = project;
         this.g = dw.geometry();
         this.midBlocks = dw.blocks();
+        this.inBlocks = expand == null ? 0 : NchwcLayout.blocks(expand.geometry().inChannels());
     }
 
     /**
@@ -81,11 +84,10 @@ public final class NchwcInvertedBottleneck {
         return project.outputLength();
     }
 
-    /** Bands a run of {@code threads} threads cuts each image into. */
+    /** Bands a run of {@code threads} threads cuts each image into ({@link #runBands} caps them at the rows). */
     int bands(int threads) {
-        return g.batch() == 1 ? Math.max(1, Math.min(threads, g.outputDim(0))) : 1;
+        return g.batch() == 1 ? threads : 1;
     }
-
 
     /**
      * {@code out = project(dw(expand(in))) + res}, each with its bias and activation, all blocked; {@code res} may
@@ -162,7 +164,6 @@ public final class NchwcInvertedBottleneck {
                 int ia = Math.max(0, r0 * g.stride(0) - g.padBegin(0));
                 int ib = Math.min(h, (r1 - 1) * g.stride(0) - g.padBegin(0) + (g.kernel(0) - 1) * g.dilation(0) + 1);
                 if (ia < ib) {
-                    int inBlocks = NchwcLayout.blocks(expand.geometry().inChannels());
                     expand.range(in, inOff + img * inBlocks * inPlane, src, 0, null, 0, ia * w, ib * w, 0,
                             expand.outBlocks());
                 }
