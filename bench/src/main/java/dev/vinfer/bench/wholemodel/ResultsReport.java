@@ -54,6 +54,7 @@ public final class ResultsReport {
         }
         List<Row> rows = read(Path.of(args[0]));
         System.out.print(table(rows));
+        System.out.print(interleavedTable(rows));
         System.out.print(openTable(rows));
         if (args.length > 1) {
             chart(rows, Path.of(args[1]), args.length > 2 ? args[2] : "");
@@ -139,6 +140,45 @@ public final class ResultsReport {
         return sb.toString();
     }
 
+    /**
+     * Mean ms per run of ONNX Runtime and vinfer from {@link InterleavedModelBenchmark}'s counters, or null when
+     * the results have none for this model and thread count.
+     */
+    static double[] interleaved(List<Row> rows, String model, String threads) {
+        String b = "InterleavedModelBenchmark.blocks:";
+        Row om = find(rows, b + "ortMs", model, threads, "");
+        Row on = find(rows, b + "ortRuns", model, threads, "");
+        Row vm = find(rows, b + "vinferMs", model, threads, "");
+        Row vn = find(rows, b + "vinferRuns", model, threads, "");
+        if (om == null || on == null || vm == null || vn == null || on.score() <= 0 || vn.score() <= 0) {
+            return null;
+        }
+        return new double[] {om.score() / on.score(), vm.score() / vn.score()};
+    }
+
+    /** The same comparison from {@link InterleavedModelBenchmark} (both engines in one fork), when it ran. */
+    static String interleavedTable(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        for (var g : GOALS.entrySet()) {
+            for (String t : List.of("1", "2")) {
+                double[] ms = interleaved(rows, g.getKey(), t);
+                if (ms == null) {
+                    continue;
+                }
+                if (sb.isEmpty()) {
+                    sb.append("\nInterleaved (`InterleavedModelBenchmark`: both engines in one fork, blocks of runs "
+                            + "alternated):\n\n| model | threads | ONNX Runtime ms | vinfer ms | ORT / vinfer | goal "
+                            + "| met |\n|---|---|---|---|---|---|---|\n");
+                }
+                double ratio = ms[0] / ms[1];
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | >= %.1f | %s |%n", g.getKey(),
+                        t, ms[0], ms[1], ratio, g.getValue(), ratio >= g.getValue() ? "yes"
+                                : String.format(Locale.ROOT, "no (%.0f%% short)", 100 * (1 - ratio / g.getValue()))));
+            }
+        }
+        return sb.toString();
+    }
+
     static String openTable(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
         for (String b : List.of("SessionOpenBenchmark.open", "SessionOpenBenchmark.openAndRunOnce")) {
@@ -189,6 +229,10 @@ public final class ResultsReport {
                 if (!Double.isNaN(r[t])) {
                     max = Math.max(max, r[t] * 1.1);
                 }
+                double[] ms = interleaved(rows, m, String.valueOf(t + 1));
+                if (ms != null) {
+                    max = Math.max(max, ms[0] / ms[1] * 1.1);
+                }
             }
             ratios.put(m, r);
         }
@@ -221,6 +265,16 @@ public final class ResultsReport {
                 g.setColor(Color.BLACK);
                 g.drawString(String.format(Locale.ROOT, "%.2f", r), gx + t * barW, h - bottom - bh - 4);
             }
+            for (int t = 0; t < 2; t++) {
+                // the interleaved ratio, when measured: a black diamond on the bar's centre line
+                double[] ms = interleaved(rows, e.getKey(), String.valueOf(t + 1));
+                if (ms != null) {
+                    int cx = gx + t * barW + (barW - 4) / 2;
+                    int cy = h - bottom - (int) (ms[0] / ms[1] * scale);
+                    g.setColor(Color.BLACK);
+                    g.fillPolygon(new int[] {cx - 6, cx, cx + 6, cx}, new int[] {cy, cy - 6, cy, cy + 6}, 4);
+                }
+            }
             int goalY = h - bottom - (int) (GOALS.get(e.getKey()) * scale);
             g.setColor(new Color(219, 68, 55));
             g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f},
@@ -249,7 +303,7 @@ public final class ResultsReport {
         g.drawLine(left + 230, h - 19, left + 255, h - 19);
         g.setColor(Color.BLACK);
         g.drawString("goal", left + 260, h - 15);
-        g.drawString("black line: parity (1.0)", left + 310, h - 15);
+        g.drawString("black line: parity (1.0); diamond: interleaved in one fork", left + 310, h - 15);
         g.dispose();
         if (png.getParent() != null) {
             Files.createDirectories(png.getParent());
