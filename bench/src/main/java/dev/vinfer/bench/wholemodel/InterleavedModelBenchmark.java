@@ -19,17 +19,19 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The whole-model comparison of {@link WholeModelBenchmark} with both engines in <b>one fork, interleaved</b>: each
- * benchmark invocation runs a block of {@link #BLOCK} vinfer runs and a block of ONNX Runtime runs (which comes first
+ * The whole-model comparison of {@link WholeModelBenchmark} at one thread with both engines in <b>one fork,
+ * interleaved</b>: each benchmark invocation runs a block of {@link #BLOCK} vinfer runs and a block of ONNX Runtime runs (which comes first
  * alternates), and the time of every run but the first of each block goes into the per-engine counters below. Why:
  * this VM's speed drifts by 10-40% between minutes and between its two vCPUs (bench/README.md, "Session 15"), and
  * {@link WholeModelBenchmark} measures each engine in its own forks, minutes apart, so its ratio carries that drift
  * (SqueezeNet at one thread: 0.84 there against 1.00-1.05 in one JVM in the same hour). Interleaved, both engines
  * see the same core and the same background load; forks still repeat the whole over fresh JVMs.
  *
- * <p>Blocks rather than single alternated runs because at two threads ONNX Runtime's pool threads spin for a while
- * after each of its runs and would hold the second core during vinfer's next run (and vinfer's workers spin briefly
- * too): the first run of each block, the one next to the other engine's, is run but not counted.
+ * <p>One thread only. At two threads ONNX Runtime's pool threads spin after each of its runs and hold the second
+ * core through vinfer's next runs: measured 2026-11-30 with blocks of 6 runs (the first of each not counted), vinfer
+ * at two threads ran 1.6-1.9x its time alone (SqueezeNet 4.90 against 3.04 ms, M5 2.37 against 1.24), so
+ * two-thread ratios come from {@link WholeModelBenchmark}. The first run of each block, the one right after the other
+ * engine's, is still not counted (caches and branch predictors hold the other engine's state).
  *
  * <p>The primary score (time per block pair) means little; the results are the counters, summed over an iteration:
  * {@code vinferMs}/{@code vinferRuns} and {@code ortMs}/{@code ortRuns} are the mean times per run, their quotient
@@ -49,7 +51,7 @@ public class InterleavedModelBenchmark {
     @Param({"resnet18", "resnet50", "mobilenetv2", "squeezenet11", "m5audio", "resnet3d10"})
     public String model;
 
-    @Param({"1", "2"})
+    @Param({"1"})
     public int threads;
 
     private Engine.Runner vinfer;
