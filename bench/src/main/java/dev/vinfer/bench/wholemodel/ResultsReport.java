@@ -262,8 +262,11 @@ public final class ResultsReport {
                 int bh = (int) (r * scale);
                 g.setColor(colors[t]);
                 g.fillRect(gx + t * barW, h - bottom - bh, barW - 4, bh);
+                // the label above the bar, and above the interleaved diamond when that is higher
+                double[] il = interleaved(rows, e.getKey(), String.valueOf(t + 1));
+                int top2 = il == null ? bh : Math.max(bh, (int) (il[0] / il[1] * scale) + 6);
                 g.setColor(Color.BLACK);
-                g.drawString(String.format(Locale.ROOT, "%.2f", r), gx + t * barW, h - bottom - bh - 4);
+                g.drawString(String.format(Locale.ROOT, "%.2f", r), gx + t * barW, h - bottom - top2 - 4);
             }
             for (int t = 0; t < 2; t++) {
                 // the interleaved ratio, when measured: a black diamond on the bar's centre line
