@@ -29,7 +29,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>One thread only. At two threads ONNX Runtime's pool threads spin after each of its runs and hold the second
  * core through vinfer's next runs: measured 2026-11-30 with blocks of 6 runs (the first of each not counted), vinfer
- * at two threads ran 1.6-1.9x its time alone (SqueezeNet 4.90 against 3.04 ms, M5 2.37 against 1.24), so
+ * at two threads ran up to 1.9x its time alone (SqueezeNet 4.90 against 3.04 ms, M5 2.37 against 1.24), so
  * two-thread ratios come from {@link WholeModelBenchmark}. The first run of each block, the one right after the other
  * engine's, is still not counted (caches and branch predictors hold the other engine's state).
  *
