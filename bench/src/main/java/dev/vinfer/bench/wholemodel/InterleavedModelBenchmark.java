@@ -20,8 +20,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The whole-model comparison of {@link WholeModelBenchmark} at one thread with both engines in <b>one fork,
- * interleaved</b>: each benchmark invocation runs a block of {@link #BLOCK} vinfer runs and a block of ONNX Runtime runs (which comes first
- * alternates), and the time of every run but the first of each block goes into the per-engine counters below. Why:
+ * interleaved</b>: each benchmark invocation runs a block of {@link #BLOCK} vinfer runs and a block of ONNX Runtime
+ * runs (which comes first alternates), and the time of every run but the first of each block goes into the
+ * per-engine counters below. Why:
  * this VM's speed drifts by 10-40% between minutes and between its two vCPUs (bench/README.md, "Session 15"), and
  * {@link WholeModelBenchmark} measures each engine in its own forks, minutes apart, so its ratio carries that drift
  * (SqueezeNet at one thread: 0.84 there against 1.00-1.05 in one JVM in the same hour). Interleaved, both engines

@@ -133,8 +133,7 @@ public final class ResultsReport {
                         g.getKey(), gmac, t, ms(o), ms(v),
                         v == null ? "-" : String.format(Locale.ROOT, "%.1f", 2 * gmac / (v.score() / 1e3)),
                         Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f", ratio),
-                        g.getValue(), Double.isNaN(ratio) ? "-" : ratio >= g.getValue() ? "yes"
-                                : String.format(Locale.ROOT, "no (%.0f%% short)", 100 * (1 - ratio / g.getValue()))));
+                        g.getValue(), Double.isNaN(ratio) ? "-" : met(ratio, g.getValue())));
             }
         }
         return sb.toString();
@@ -172,11 +171,15 @@ public final class ResultsReport {
                 }
                 double ratio = ms[0] / ms[1];
                 sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | >= %.1f | %s |%n", g.getKey(),
-                        t, ms[0], ms[1], ratio, g.getValue(), ratio >= g.getValue() ? "yes"
-                                : String.format(Locale.ROOT, "no (%.0f%% short)", 100 * (1 - ratio / g.getValue()))));
+                        t, ms[0], ms[1], ratio, g.getValue(), met(ratio, g.getValue())));
             }
         }
         return sb.toString();
+    }
+
+    /** "yes", or how far short of the goal a ratio is. */
+    private static String met(double ratio, double goal) {
+        return ratio >= goal ? "yes" : String.format(Locale.ROOT, "no (%.0f%% short)", 100 * (1 - ratio / goal));
     }
 
     static String openTable(List<Row> rows) {
@@ -220,8 +223,11 @@ public final class ResultsReport {
         g.fillRect(0, 0, w, h);
         double max = 2.0;
         Map<String, double[]> ratios = new LinkedHashMap<>();
+        // the interleaved ratio per model and thread count, NaN where not measured
+        Map<String, double[]> inOneFork = new LinkedHashMap<>();
         for (String m : GOALS.keySet()) {
             double[] r = new double[2];
+            double[] il = {Double.NaN, Double.NaN};
             for (int t = 0; t < 2; t++) {
                 Row o = find(rows, "WholeModelBenchmark.run", m, String.valueOf(t + 1), "ORT");
                 Row v = find(rows, "WholeModelBenchmark.run", m, String.valueOf(t + 1), "VINFER");
@@ -231,10 +237,12 @@ public final class ResultsReport {
                 }
                 double[] ms = interleaved(rows, m, String.valueOf(t + 1));
                 if (ms != null) {
-                    max = Math.max(max, ms[0] / ms[1] * 1.1);
+                    il[t] = ms[0] / ms[1];
+                    max = Math.max(max, il[t] * 1.1);
                 }
             }
             ratios.put(m, r);
+            inOneFork.put(m, il);
         }
         int plotH = h - top - bottom;
         int plotW = w - left - 20;
@@ -256,26 +264,25 @@ public final class ResultsReport {
             int gx = left + i * groupW + groupW / 2 - barW;
             for (int t = 0; t < 2; t++) {
                 double r = e.getValue()[t];
-                if (Double.isNaN(r)) {
-                    continue;
+                int bh = Double.isNaN(r) ? 0 : (int) (r * scale);
+                if (bh > 0) {
+                    g.setColor(colors[t]);
+                    g.fillRect(gx + t * barW, h - bottom - bh, barW - 4, bh);
                 }
-                int bh = (int) (r * scale);
-                g.setColor(colors[t]);
-                g.fillRect(gx + t * barW, h - bottom - bh, barW - 4, bh);
-                // the label above the bar, and above the interleaved diamond when that is higher
-                double[] il = interleaved(rows, e.getKey(), String.valueOf(t + 1));
-                int top2 = il == null ? bh : Math.max(bh, (int) (il[0] / il[1] * scale) + 6);
-                g.setColor(Color.BLACK);
-                g.drawString(String.format(Locale.ROOT, "%.2f", r), gx + t * barW, h - bottom - top2 - 4);
-            }
-            for (int t = 0; t < 2; t++) {
-                // the interleaved ratio, when measured: a black diamond on the bar's centre line
-                double[] ms = interleaved(rows, e.getKey(), String.valueOf(t + 1));
-                if (ms != null) {
+                // the interleaved ratio, when measured: a black diamond on the bar's centre line, the bar's label
+                // above whichever is higher
+                double il = inOneFork.get(e.getKey())[t];
+                int labelAt = bh;
+                if (!Double.isNaN(il)) {
                     int cx = gx + t * barW + (barW - 4) / 2;
-                    int cy = h - bottom - (int) (ms[0] / ms[1] * scale);
+                    int cy = h - bottom - (int) (il * scale);
                     g.setColor(Color.BLACK);
                     g.fillPolygon(new int[] {cx - 6, cx, cx + 6, cx}, new int[] {cy, cy - 6, cy, cy + 6}, 4);
+                    labelAt = Math.max(bh, (int) (il * scale) + 6);
+                }
+                if (!Double.isNaN(r)) {
+                    g.setColor(Color.BLACK);
+                    g.drawString(String.format(Locale.ROOT, "%.2f", r), gx + t * barW, h - bottom - labelAt - 4);
                 }
             }
             int goalY = h - bottom - (int) (GOALS.get(e.getKey()) * scale);
