@@ -5,7 +5,8 @@ package dev.vinfer.conv;
  * blocked input (and residual) are reordered to NCHW into per-thread scratch, the NCHW kernel runs there, and its
  * output is reordered back to the blocked layout (lanes past M zero). A run of blocked layers uses it for a layer
  * whose best kernel is an NCHW one at the shape it meets: 3x3 layers on planes too small to fill the blocked
- * Winograd's register tiles (e.g. 5x5, 9x9, 10x10; {@link NchwcWinogradConv#autoTileOutputs}). The reorders cost
+ * Winograd's register tiles (e.g. 5x5, 9x9, 10x10; {@link NchwcWinogradConv#autoTileOutputs}), and 7x7 planes of
+ * many channels, where the NCHW small-plane Winograd streams the weights better. The reorders cost
  * what they would as separate nodes at the run's edges, without cutting the run in two.
  */
 public final class NchwcReorderedConv implements NchwcConvKernel {

@@ -197,7 +197,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
      * 16 pixels a product reads each transformed weight for 32 multiply-adds, and the 36 positions' weights (9.4 MB
      * at 256 channels) come from memory once per inference, which holds the products to about half the rate they
      * reach with the weights in cache (96-105 against 200 GFLOP/s, a standalone product probe, session 14); F(2,3)
-     * has 16 positions of 49 tiles. Session 14, one thread, one JVM ({@code SwitchPairedComparison ...
+     * has 16 positions of 49 tiles; but not planes of 16 F(2,3) tiles with weights past L2 ({@link #weightBound}).
+     * Session 14, one thread, one JVM ({@code SwitchPairedComparison ...
      * vinfer.nchwcWinograd.f2Below 0 17}): ResNet-18 0.975, ResNet-50 0.975, DenseNet-121 0.969, GoogLeNet 1.017
      * and 0.987, SqueezeNet 1.009 (13x13).
      */
@@ -208,12 +209,30 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         boolean small = !"false".equals(System.getProperty("vinfer.nchwcWinograd.smallPlanes"));
         long t4 = tiles(g, 4);
         if (small && t4 < F2_BELOW && fills(tiles(g, 2))) {
-            return 2;
+            return weightBound(g) ? 0 : 2;
         }
         if (t4 >= MIN_TILES || small && fills(t4)) {
             return 4;
         }
         return small && fills(tiles(g, 2)) ? 2 : 0;
+    }
+
+    /**
+     * Whether {@code g} is a plane of at most 16 F(2,3) tiles (7x7, 8x8) whose transformed weights are larger than
+     * a core's L2 (1 MB here): there every transformed weight is read from memory for 16 tiles only, and the NCHW
+     * small-plane kernel that AUTO picks ({@code SmallPlaneWinograd}: the weights streamed once, front to back, each
+     * block of 32 output channels transformed out while its products are in cache) runs between reorders faster
+     * than this kernel, which holds all 16 positions' products of every channel before its output transform.
+     * Measured (session 17, Zen 5, {@code SwitchPairedComparison ... vinfer.nchwcWinograd.weightBoundBytes
+     * 1099511627776 1048576}, alternated in one JVM): ResNet-18 0.967-0.969 at one thread and 0.967 at two (its
+     * three 512@7x7 layers 1.59 -> 1.43 ms each), GoogLeNet 0.989-0.998 at one thread (160->320 and 192->384
+     * @7x7), ResNet-50 0.995-0.997 (the 512->512 3x3 of its last three bottlenecks, 16.8 MB transformed). In cache,
+     * alone, both kernels run 512@7x7 alike (1.00, session 12). DenseNet-121's 128->32 @7x7 (0.26 MB) stays here.
+     * {@code -Dvinfer.nchwcWinograd.weightBoundBytes=N} moves the threshold (read at each prepare).
+     */
+    static boolean weightBound(ConvGeometry g) {
+        long bytes = 16L * 4 * g.inChannels() * g.outChannels();
+        return tiles(g, 2) <= 16 && bytes > Long.getLong("vinfer.nchwcWinograd.weightBoundBytes", 1L << 20);
     }
 
     /** F(m,3) tiles of {@code g}'s output plane. */

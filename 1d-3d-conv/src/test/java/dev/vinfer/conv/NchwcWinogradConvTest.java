@@ -93,7 +93,7 @@ class NchwcWinogradConvTest {
     @Test
     void reorderedNchwKernelOnSmallPlanes() {
         Random r = new Random(SEED + 4);
-        int[][] cases = {{256, 256, 5}, {64, 96, 3}, {40, 24, 9}};
+        int[][] cases = {{256, 256, 5}, {64, 96, 3}, {40, 24, 9}, {256, 272, 7}}; // the last: weight-bound 7x7
         for (int[] q : cases) {
             ConvGeometry g = ConvGeometry.builder().channels(q[0], q[1]).input(q[2], q[2]).kernel(3, 3)
                     .pads(new int[] {1, 1}, new int[] {1, 1}).build();
@@ -141,8 +141,12 @@ class NchwcWinogradConvTest {
                 .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "16 F(4,3) tiles: F(2,3)'s 49");
         assertEquals(4, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(64, 64).input(28, 20)
                 .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "35 F(4,3) tiles, a multiple of 7");
-        assertEquals(2, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(512, 512).input(7, 7)
-                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "F(2,3)'s 16 tiles");
+        assertEquals(0, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(512, 512).input(7, 7)
+                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()),
+                "F(2,3)'s 16 tiles with 16.8 MB of transformed weights: the NCHW small-plane kernel");
+        assertEquals(2, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(128, 32).input(7, 7)
+                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()),
+                "F(2,3)'s 16 tiles with weights that stay in cache (DenseNet's 128->32)");
         assertEquals(0, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(64, 64).input(5, 5)
                 .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "9 tiles: the NCHW kernel");
     }
