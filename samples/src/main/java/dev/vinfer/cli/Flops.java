@@ -19,7 +19,11 @@ final class Flops {
         Tensor w = in[1];
         if (opType.startsWith("Conv") && opType.endsWith("+Concat")) {
             // ConvConcatOp: (input, weights, bias) per convolution, all writing one output of the summed channels
-            double pixels = (double) out[0].size() / Math.max(1, out[0].rank() > 1 ? out[0].dim(1) : 1);
+            long channels = 0;
+            for (int i = 1; i < in.length; i += 3) {
+                channels += in[i] == null ? 0 : in[i].dim(0);
+            }
+            double pixels = outputPixels(out[0], channels);
             double sum = 0;
             for (int i = 1; i < in.length; i += 3) {
                 sum += in[i] == null ? 0 : 2.0 * pixels * in[i].size();
@@ -31,7 +35,7 @@ final class Flops {
         }
         if (opType.startsWith("Conv") || opType.startsWith("QLinearConv") || opType.startsWith("ConvInteger")) {
             Tensor weights = opType.startsWith("QLinearConv") && in.length > 3 ? in[3] : w;
-            return 2.0 * out[0].size() * ((double) weights.size() / Math.max(1, weights.dim(0)));
+            return 2.0 * outputPixels(out[0], weights.dim(0)) * weights.size();
         }
         if (opType.startsWith("MatMul") || opType.startsWith("QLinearMatMul")) {
             Tensor a = in[0];
@@ -55,6 +59,18 @@ final class Flops {
         double sum = in[1] == null ? 0 : 2.0 * inPixels * in[1].size();
         sum += in[3] == null ? 0 : 2.0 * outPixels * in[3].size();
         return sum + (in[5] == null ? 0 : 2.0 * outPixels * in[5].size());
+    }
+
+    /**
+     * Images x positions of a convolution's output of {@code channels} channels: plain {@code [N, M, spatial...]}
+     * when its second dimension is M, else channel-blocked {@code [N, ceil(M/16), spatial..., 16]}, whose padding
+     * lanes past M are not work.
+     */
+    private static double outputPixels(Tensor out, long channels) {
+        if (out.rank() < 2 || out.dim(1) == channels) {
+            return (double) out.size() / Math.max(1, channels);
+        }
+        return pixels(out);
     }
 
     /** Images x positions of a blocked {@code [N, Cb, H, W, 16]} tensor. */

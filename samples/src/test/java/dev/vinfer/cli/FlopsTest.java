@@ -26,6 +26,22 @@ class FlopsTest {
     }
 
     @Test
+    void blockedOutputsCountPositionsNotPaddingLanes() {
+        // SqueezeNet's fire module, blocked: 16 -> 64 (1x1) and 16 -> 64 (3x3) into [1, 8, 13, 13, 16]
+        Tensor x = Tensor.zeros(DType.FLOAT32, 1, 1, 13, 13, 16);
+        Tensor w1 = Tensor.zeros(DType.FLOAT32, 64, 16, 1, 1);
+        Tensor w3 = Tensor.zeros(DType.FLOAT32, 64, 16, 3, 3);
+        double fused = Flops.of("Conv+Relu+Concat", new Tensor[] {x, w1, null, x, w3, null},
+                new Tensor[] {Tensor.zeros(DType.FLOAT32, 1, 8, 13, 13, 16)});
+        assertEquals(2.0 * 169 * 64 * 16 * (1 + 9), fused);
+        // its classifier, 512 -> 1000 (1x1) written as 63 blocks of 16: the 8 padding lanes are not counted
+        Tensor wc = Tensor.zeros(DType.FLOAT32, 1000, 512, 1, 1);
+        double classifier = Flops.of("Conv+Relu", new Tensor[] {Tensor.zeros(DType.FLOAT32, 1, 32, 13, 13, 16), wc,
+            null}, new Tensor[] {Tensor.zeros(DType.FLOAT32, 1, 63, 13, 13, 16)});
+        assertEquals(2.0 * 169 * 1000 * 512, classifier);
+    }
+
+    @Test
     void bottleneckCountsExpansionDepthwiseAndProjection() {
         // blocked tensors: 24 -> 144 (1x1) on 14x14, depthwise 3x3 stride 2 to 7x7, 144 -> 32 (1x1)
         Tensor x = Tensor.zeros(DType.FLOAT32, 1, 2, 14, 14, 16);
