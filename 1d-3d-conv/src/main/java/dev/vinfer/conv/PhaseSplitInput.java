@@ -132,16 +132,61 @@ final class PhaseSplitInput {
         int rows = channels * s.inD * s.inH;
         p.forRange(rows, 64, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                int y = r % s.inH;
-                int z = r / s.inH % s.inD;
-                int c = r / s.inH / s.inD;
-                int zp = z + s.pD;
-                int yp = y + s.pH;
-                int base = c * channelStride + ((zp % s.sD) * s.sH + yp % s.sH) * s.sW * phaseSize
-                        + (zp / s.sD) * pH * pW + (yp / s.sH) * pW;
-                copyRow(in, inOff + r * s.inW, dst, base, backend);
+                fillRow(in, inOff, dst, backend, r);
             }
         });
+    }
+
+    /**
+     * As {@link #fill}, on the calling thread, of the input rows {@code [from, to)} (numbered {@code z * inH + y})
+     * of every channel: a thread task copies the rows its own output rows read ({@link #inputRows}), so that it
+     * reads no line another core wrote.
+     */
+    void fillRows(float[] in, int inOff, int channels, float[] dst, Backend backend, int from, int to) {
+        int perChannel = s.inD * s.inH;
+        for (int c = 0; c < channels; c++) {
+            for (int r = c * perChannel + from; r < c * perChannel + to; r++) {
+                fillRow(in, inOff, dst, backend, r);
+            }
+        }
+    }
+
+    /**
+     * The input rows ({@code z * inH + y}, half-open) that output rows {@code [r0, r1)} (numbered
+     * {@code z * outH + y}) read, padding excluded; over several output planes, whole input planes (a superset).
+     */
+    long inputRows(int r0, int r1) {
+        if (r0 >= r1) {
+            return 0;
+        }
+        int z0 = r0 / s.outH;
+        int z1 = (r1 - 1) / s.outH;
+        int zLo = Math.max(0, z0 * s.sD - s.pD);
+        int zHi = Math.min(s.inD - 1, z1 * s.sD + (s.kD - 1) * s.dD - s.pD);
+        int yLo = 0;
+        int yHi = s.inH - 1;
+        if (z0 == z1) {
+            yLo = Math.max(0, r0 % s.outH * s.sH - s.pH);
+            yHi = Math.min(s.inH - 1, (r1 - 1) % s.outH * s.sH + (s.kH - 1) * s.dH - s.pH);
+        }
+        if (zLo > zHi || yLo > yHi) {
+            return 0;
+        }
+        long from = (long) zLo * s.inH + yLo;
+        long to = (long) zHi * s.inH + yHi + 1;
+        return from << 32 | to;
+    }
+
+    /** Input row {@code r} (numbered {@code (c * inD + z) * inH + y}) into its place. */
+    private void fillRow(float[] in, int inOff, float[] dst, Backend backend, int r) {
+        int y = r % s.inH;
+        int z = r / s.inH % s.inD;
+        int c = r / s.inH / s.inD;
+        int zp = z + s.pD;
+        int yp = y + s.pH;
+        int base = c * channelStride + ((zp % s.sD) * s.sH + yp % s.sH) * s.sW * phaseSize
+                + (zp / s.sD) * pH * pW + (yp / s.sH) * pW;
+        copyRow(in, inOff + r * s.inW, dst, base, backend);
     }
 
     /**

@@ -102,6 +102,28 @@ class NchwcStemConvTest {
         }
     }
 
+    /**
+     * 3-D stems large enough to be split over threads (each task copies the input rows its output rows read): tasks
+     * spanning several output planes (whole input planes), and tasks inside one output plane reading three input
+     * planes.
+     */
+    @Test
+    void threeDimensionalTasksCopyTheRowsTheyRead() {
+        Random r = new Random(SEED + 6);
+        ConvGeometry[] gs = {
+            ConvGeometry.builder().channels(3, 16).input(new int[] {8, 40, 40}).kernel(new int[] {3, 3, 3})
+                    .strides(new int[] {1, 2, 2}).pads(new int[] {1, 1, 1}, new int[] {1, 1, 1}).build(),
+            ConvGeometry.builder().channels(2, 16).input(new int[] {2, 80, 40}).kernel(new int[] {3, 3, 3})
+                    .strides(new int[] {1, 2, 2}).pads(new int[] {1, 1, 1}, new int[] {1, 1, 1}).build(),
+        };
+        for (ConvGeometry g : gs) {
+            for (Parallel p : TestSupport.PARALLELS) {
+                check(r, "3-D split", TestSupport.backends().get(TestSupport.backends().size() - 1), g,
+                        Epilogue.RELU, false, true, p);
+            }
+        }
+    }
+
     /** A clamp whose low bound is above zero, and an infinite input: pad lanes must still be zero. */
     @Test
     void padLanesStayZero() {
