@@ -27,7 +27,7 @@ public final class ConstantFolding implements GraphPass {
         boolean changed = false;
         // Folded values become constants, so they count against the same budget as the weights.
         MemoryBudget budget = new MemoryBudget(options.limits().maxMemoryBytes(), "maxMemoryBytes",
-                Session.constantBytes(g));
+                SessionSetup.constantBytes(g));
         for (Node n : g.nodes()) {
             if (canFold(n)) {
                 Tensor[] in = new Tensor[n.inputCount()];

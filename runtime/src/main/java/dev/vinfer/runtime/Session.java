@@ -41,9 +41,6 @@ public final class Session implements AutoCloseable {
     private volatile boolean releasePending = !"false".equals(System.getProperty(RELEASE_PACKED_PROPERTY));
     private long releasedBytes;
 
-    /** Set to false to leave weight packing and planning to the first run (for measurements). */
-    static final String PREPARE_AT_OPEN_PROPERTY = "vinfer.prepareAtOpen";
-
     /** Set to false to keep raw weights after they were packed (for before/after measurements). */
     static final String RELEASE_PACKED_PROPERTY = "vinfer.releasePackedConstants";
 
@@ -63,7 +60,7 @@ public final class Session implements AutoCloseable {
     public Session(Graph graph, SessionOptions options) {
         this.graph = graph;
         this.options = options.clone();
-        this.constantBytes = constantBytes(graph);
+        this.constantBytes = SessionSetup.constantBytes(graph);
         long budget = this.options.limits().maxMemoryBytes();
         if (constantBytes > budget) {
             throw new ModelException("the model's constants take " + constantBytes
@@ -78,19 +75,20 @@ public final class Session implements AutoCloseable {
         List<ValueInfo> ins = new ArrayList<>();
         for (Value v : graph.inputs()) {
             if (!v.isConstant()) {
-                ins.add(infoOf(v));
+                ins.add(FeedBinding.infoOf(v));
             }
         }
         List<ValueInfo> outs = new ArrayList<>();
         for (Value v : graph.outputs()) {
-            outs.add(infoOf(v));
+            outs.add(FeedBinding.infoOf(v));
         }
         this.inputInfo = Collections.unmodifiableList(ins);
         this.outputInfo = Collections.unmodifiableList(outs);
         logKernels();
         try {
-            if (prepareAtOpen() && releasePending) {
-                releasePackedConstants();
+            if (SessionSetup.prepareAtOpen(graph, this.options, plans, executor, accounting, parallel, constantBytes)
+                    && releasePending) {
+                releasedBytes += SessionSetup.releasePackedConstants(graph);
             }
         } catch (Error e) {
             if (ownsPool) {
@@ -100,91 +98,6 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /**
-     * When every input has a declared static shape: one preparation run on zeros (see {@link OpContext#preparing()}),
-     * in which the convolutions only compute their output shapes and queue the packing of their weights; the
-     * packing then runs on the session's threads, and the run's recording becomes the memory plan. So the first
-     * real run neither packs weights nor records. Skipped for graphs with loops (on zeros a loop's condition could
-     * hold forever); any failure only leaves the work to the first run, which reports errors as usual.
-     */
-    private boolean prepareAtOpen() {
-        Tensor[] feed = Boolean.parseBoolean(System.getProperty(PREPARE_AT_OPEN_PROPERTY, "true")) ? staticZeroFeed()
-                : null;
-        if (feed == null) {
-            return false;
-        }
-        for (Node n : graph.nodes()) {
-            String op = n.op().opType();
-            if (op.equals("Loop") || op.equals("Scan")) {
-                return false;
-            }
-        }
-        long t0 = System.nanoTime();
-        List<Runnable> tasks = new ArrayList<>();
-        try {
-            if (plans != null) {
-                plans.prepare(feed, accounting, tasks);
-            } else {
-                executor.prepare(graph, feed, RunMemory.FRESH, accounting.fresh(), tasks);
-            }
-        } catch (RuntimeException | StackOverflowError e) {
-            LOG.log(System.Logger.Level.DEBUG, "vinfer: preparation run failed ({0}); the first run prepares", e);
-        }
-        long t1 = System.nanoTime();
-        // Largest preparations are not known; tasks are handed out in graph order, one at a time.
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        parallel.forEach(Math.max(1, Math.min(options.threads(), tasks.size())), worker -> {
-            for (int i = next.getAndIncrement(); i < tasks.size(); i = next.getAndIncrement()) {
-                try {
-                    tasks.get(i).run();
-                } catch (RuntimeException e) {
-                    // The op's first run prepares again and reports the problem with the node's name.
-                }
-            }
-        });
-        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.DEBUG, "vinfer session: preparation run {0} ms, then {1} preparations {2} ms",
-                    (t1 - t0) / 1_000_000, tasks.size(), (System.nanoTime() - t1) / 1_000_000);
-        }
-        return true;
-    }
-
-    /**
-     * Releases the storage of each constant that every node reading it has packed for good
-     * ({@link PackedConstants}): convolution weights once their kernel for the one (static) input shape exists, a
-     * Gemm's packed B. The session then holds those weights once, packed; the graph keeps their dtype and shape.
-     * Called while no run is under way (at open, or by the only run in flight, holding the lifecycle lock).
-     */
-    private void releasePackedConstants() {
-        Map<Tensor, Boolean> verdict = new java.util.IdentityHashMap<>();
-        for (Value v : graph.outputs()) {
-            if (v.isConstant()) {
-                verdict.put(v.constant(), Boolean.FALSE);
-            }
-        }
-        for (Node n : graph.nodes()) {
-            for (int i = 0; i < n.inputCount(); i++) {
-                Value v = n.input(i);
-                if (v != null && v.isConstant()) {
-                    Tensor t = v.constant();
-                    boolean packed = n.op() instanceof PackedConstants p && p.packedInput(i, t);
-                    verdict.merge(t, packed, Boolean::logicalAnd);
-                }
-            }
-        }
-        long bytes = 0;
-        for (Map.Entry<Tensor, Boolean> e : verdict.entrySet()) {
-            Tensor t = e.getKey();
-            if (e.getValue() && !t.isReleased()) {
-                bytes += (long) java.lang.reflect.Array.getLength(t.data()) * t.dtype().byteSize();
-                t.release();
-            }
-        }
-        releasedBytes += bytes;
-        if (bytes > 0 && LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.DEBUG, "vinfer session: released {0} bytes of packed constants", bytes);
-        }
-    }
 
     private long releasedBytes() {
         synchronized (lifecycle) {
@@ -197,44 +110,11 @@ public final class Session implements AutoCloseable {
         synchronized (lifecycle) {
             if (releasePending && inFlight == 1) {
                 releasePending = false;
-                releasePackedConstants();
+                releasedBytes += SessionSetup.releasePackedConstants(graph);
             }
         }
     }
 
-    /** Zero tensors for every input if all have a declared dtype and static shape, else null. */
-    private Tensor[] staticZeroFeed() {
-        List<Value> ins = graph.inputs();
-        Tensor[] feed = new Tensor[ins.size()];
-        long bytes = 0;
-        for (int i = 0; i < ins.size(); i++) {
-            Value v = ins.get(i);
-            if (v.isConstant()) {
-                continue;
-            }
-            ValueInfo info = v.info();
-            if (info == null || info.dtype() == null || info.dims() == null) {
-                return null;
-            }
-            long[] dims = info.dims();
-            int[] shape = new int[dims.length];
-            for (int d = 0; d < dims.length; d++) {
-                if (dims[d] < 0 || dims[d] > Integer.MAX_VALUE) {
-                    return null;
-                }
-                shape[d] = (int) dims[d];
-            }
-            if (!options.limits().fits(shape)) {
-                return null;
-            }
-            bytes += Limits.bytesOf(info.dtype(), Shapes.size(shape));
-            if (bytes > options.limits().maxMemoryBytes() - constantBytes) {
-                return null; // the inputs alone would pass the memory limit: leave it to the caller's run
-            }
-            feed[i] = Tensor.zeros(info.dtype(), shape);
-        }
-        return feed;
-    }
 
     /** DEBUG: what this session will run on; one WARNING per JVM when the Vector API is missing. */
     private void logKernels() {
@@ -251,18 +131,6 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Bytes of the graph's constant tensors, each backing array counted once. */
-    static long constantBytes(Graph g) {
-        Map<Object, Boolean> seen = new java.util.IdentityHashMap<>();
-        long sum = 0;
-        for (Value v : g.values()) {
-            Tensor t = v.constant();
-            if (t != null && seen.put(t.data(), Boolean.TRUE) == null) {
-                sum += (long) java.lang.reflect.Array.getLength(t.data()) * t.dtype().byteSize();
-            }
-        }
-        return sum;
-    }
 
     /** Prefix of this session's worker thread names (for tests that check none is left after close). */
     String workerThreadPrefix() {
@@ -276,10 +144,6 @@ public final class Session implements AutoCloseable {
      */
     public long lastRunPeakBytes() {
         return accounting.lastPeak();
-    }
-
-    private static ValueInfo infoOf(Value v) {
-        return v.info() != null ? v.info() : new ValueInfo(v.name(), null, null, null);
     }
 
     /** The graph this session runs (after optimization). */
@@ -323,7 +187,7 @@ public final class Session implements AutoCloseable {
     public Map<String, Tensor> run(Map<String, Tensor> inputs, Consumer<NodeTiming> profiler) {
         enter();
         try {
-            Tensor[] feed = bindInputs(inputs);
+            Tensor[] feed = FeedBinding.inputs(graph, inputInfo, inputs);
             Executor.NodeListener listener = profiler == null ? null
                     : (node, in, out, nanos) -> profiler.accept(new NodeTiming(node, in, out, nanos));
             Tensor[] out = plans != null ? plans.run(feed, listener, accounting)
@@ -354,8 +218,8 @@ public final class Session implements AutoCloseable {
     public void runInto(Map<String, Tensor> inputs, Map<String, Tensor> outputs) {
         enter();
         try {
-            Tensor[] feed = bindInputs(inputs);
-            Tensor[] dest = bindOutputs(outputs);
+            Tensor[] feed = FeedBinding.inputs(graph, inputInfo, inputs);
+            Tensor[] dest = FeedBinding.outputs(graph, outputInfo, outputs);
             Tensor[] out;
             Executor.DESTINATIONS.set(dest);
             try {
@@ -383,32 +247,6 @@ public final class Session implements AutoCloseable {
         } finally {
             exit();
         }
-    }
-
-    private Tensor[] bindOutputs(Map<String, Tensor> given) {
-        List<Value> outs = graph.outputs();
-        Tensor[] dest = new Tensor[outs.size()];
-        int used = 0;
-        for (int i = 0; i < outs.size(); i++) {
-            Tensor t = given.get(outs.get(i).name());
-            if (t != null) {
-                used++;
-                check("output", outputInfo.get(i), t);
-                dest[i] = t;
-            }
-        }
-        if (used != given.size()) {
-            for (String k : given.keySet()) {
-                boolean known = false;
-                for (ValueInfo vi : outputInfo) {
-                    known |= vi.name().equals(k);
-                }
-                if (!known) {
-                    throw new InputException("unknown output '" + k + "'; the model computes " + outputInfo);
-                }
-            }
-        }
-        return dest;
     }
 
     private void enter() {
@@ -447,60 +285,6 @@ public final class Session implements AutoCloseable {
                     + inputInfo.size() + ": " + inputInfo);
         }
         return run(Map.of(inputInfo.get(0).name(), input)).values().iterator().next();
-    }
-
-    private Tensor[] bindInputs(Map<String, Tensor> given) {
-        List<Value> ins = graph.inputs();
-        Tensor[] feed = new Tensor[ins.size()];
-        int used = 0;
-        for (int i = 0; i < ins.size(); i++) {
-            Value v = ins.get(i);
-            if (v.isConstant()) {
-                continue;
-            }
-            Tensor t = given.get(v.name());
-            if (t == null) {
-                throw new InputException("missing input '" + v.name() + "'; the model takes " + inputInfo);
-            }
-            used++;
-            check(infoOf(v), t);
-            feed[i] = t;
-        }
-        if (used != given.size()) {
-            for (String k : given.keySet()) {
-                boolean known = false;
-                for (ValueInfo vi : inputInfo) {
-                    known |= vi.name().equals(k);
-                }
-                if (!known) {
-                    throw new InputException("unknown input '" + k + "'; the model takes " + inputInfo);
-                }
-            }
-        }
-        return feed;
-    }
-
-    private static void check(ValueInfo info, Tensor t) {
-        check("input", info, t);
-    }
-
-    private static void check(String role, ValueInfo info, Tensor t) {
-        if (info.dtype() != null && info.dtype() != t.dtype()) {
-            throw new InputException(role + " '" + info.name() + "' must be " + info.dtype().displayName()
-                    + " but is " + t.dtype().displayName());
-        }
-        long[] dims = info.dims();
-        if (dims == null) {
-            return;
-        }
-        boolean ok = dims.length == t.rank();
-        for (int i = 0; ok && i < dims.length; i++) {
-            ok = dims[i] < 0 || dims[i] == t.dim(i);
-        }
-        if (!ok) {
-            throw new InputException(role + " '" + info.name() + "' must have shape " + info.shapeString()
-                    + " but has " + Shapes.toString(t.shape()));
-        }
     }
 
     /**
