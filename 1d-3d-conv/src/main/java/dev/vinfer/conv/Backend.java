@@ -219,6 +219,16 @@ public interface Backend {
     void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, float[] dst, int dOff);
 
     /**
+     * A block of B = {@link #depthwiseChannelBlock()} channels of {@code n} positions from a product in the layout of
+     * {@link #unpackChannelBlock}'s source into a channel-blocked output (positions 16 floats apart), with a bias per
+     * channel, an optional residual (laid out as the output) and a clamp: for {@code q < n}, {@code c < B},
+     * {@code dst[dOff + q * 16 + c] = min(max(src[sOff + q * B + c] + bias[bOff + c] + res[rOff + q * 16 + c], lo),
+     * hi)} (no residual term when {@code res} is null; NaN stays NaN).
+     */
+    void blockBiasClamp(int n, float[] src, int sOff, float[] bias, int bOff, float[] res, int rOff, float lo,
+            float hi, float[] dst, int dOff);
+
+    /**
      * The inverse of {@link #packChannelBlock} for dense positions:
      * {@code dst[dOff + c * dPitch + p] = src[sOff + p * B + c]} for {@code c < channels, p < n}; writes nothing
      * else.

@@ -32,6 +32,24 @@ public final class BlockedDepthwiseChecks {
     }
 
     /** Arguments of {@link Backend#unpackChannelBlock}. */
+    /** Arguments of {@link Backend#blockBiasClamp} for a channel block of {@code block}. */
+    public static void blockBiasClamp(int block, int n, float[] src, int sOff, float[] bias, int bOff, float[] res,
+            int rOff, float[] dst, int dOff) {
+        if (n < 0 || block > NchwcLayout.BLOCK) {
+            throw new IllegalArgumentException("blockBiasClamp: n=" + n + " block=" + block);
+        }
+        if (n == 0) {
+            return;
+        }
+        Objects.checkFromIndexSize(sOff, (long) n * block, (long) src.length);
+        Objects.checkFromIndexSize(bOff, block, (long) bias.length);
+        long span = (long) (n - 1) * NchwcLayout.BLOCK + block;
+        Objects.checkFromIndexSize(dOff, span, (long) dst.length);
+        if (res != null) {
+            Objects.checkFromIndexSize(rOff, span, (long) res.length);
+        }
+    }
+
     public static void unpack(int block, int channels, float[] src, int sOff, int n, float[] dst, int dOff,
             int dPitch) {
         if (channels < 1 || channels > block || n < 0 || dPitch < n) {

@@ -51,15 +51,35 @@ final class ChannelsLastConv extends PreparedConv {
     private final int maxTile;
     /** Channels per block of the layout copy and of the product: the backend's channel block. */
     private final int lanes;
+    /** The bias, or zeros when there is none (the blocked output pass adds one always). */
+    private final float[] biasOrZeros;
+    /** Input, output and residual channel-blocked ({@link NchwcGatherConv}), else NCHW. */
+    private final boolean blocked;
 
     ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
+        this(g, w, wOff, bias, e, backend, false);
+    }
+
+    /**
+     * With {@code blocked}, input, output and residual are channel-blocked ({@link NchwcLayout}; see
+     * {@link NchwcGatherConv}): one group, input and output channels multiples of 16.
+     */
+    ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
+            boolean blocked) {
         super(ConvAlgorithm.CHANNELS_LAST, backend, g.inputLength(), g.outputLength());
         if (!supports(g)) {
             throw new IllegalArgumentException("channels-last layout too large for " + g);
         }
+        if (blocked && (g.group() != 1 || g.inChannels() % NchwcLayout.BLOCK != 0
+                || g.outChannels() % NchwcLayout.BLOCK != 0)) {
+            throw new IllegalArgumentException("blocked channels-last needs one group and channel counts that are"
+                    + " multiples of 16: " + g);
+        }
+        this.blocked = blocked;
         this.g = g;
         this.s = Shape3.of(g);
         this.bias = checkedBias(w, wOff, g.weightLength(), bias, g.outChannels());
+        this.biasOrZeros = this.bias != null ? this.bias : new float[blocked ? g.outChannels() : 0];
         this.epilogue = e;
         this.padD = padded(s.inD, s.pD, s.outD, s.sD, s.kD, s.dD);
         this.padH = padded(s.inH, s.pH, s.outH, s.sH, s.kH, s.dH);
@@ -142,6 +162,13 @@ final class ChannelsLastConv extends PreparedConv {
         int units = g.batch() * g.group();
         int pixels = s.outPlane();
         float[] lay = layoutBuffer(units);
+        int align = groups[0].panelWidth();
+        WorkGrid grid = WorkGrid.plan(units, pixels, maxTile, mg, align, p.threads());
+        if (blocked) {
+            copyBlocked(in, inOff, lay, grid, p);
+            p.forEach(grid.tasks(), t -> blockedTask(grid, t, lay, out, outOff, res, resDelta));
+            return;
+        }
         // The copy: blocks of B channels (the vector length) by the backend's channel-block transpose, each over the
         // whole plane with every input pixel sent to its padded position (inMap; pixels no tap reads, as 3 of 4 under
         // a 1x1 stride-2 kernel, to a dump slot past the plane); the channels past the last whole block (C/G not a
@@ -166,8 +193,6 @@ final class ChannelsLastConv extends PreparedConv {
                 }
             }
         });
-        int align = groups[0].panelWidth();
-        WorkGrid grid = WorkGrid.plan(units, pixels, maxTile, mg, align, p.threads());
         p.forEach(grid.tasks(), t -> {
             int unit = grid.unit(t);
             int n = unit / g.group();
@@ -200,6 +225,105 @@ final class ChannelsLastConv extends PreparedConv {
                 }
             }
         });
+    }
+
+    /** This thread's product scratch for a task of {@code np} pixels and {@code len} channels; its row pitch. */
+    private float[] product(int np, int len) {
+        int ldb = (np + 1) * lanes;
+        long need = (long) Math.ceilDiv(len, groups[0].panelWidth()) * (groups[0].panelWidth() / lanes) * ldb;
+        float[][] holder = PRODUCT.get();
+        if (holder[0].length < need) {
+            holder[0] = new float[Math.toIntExact(need)];
+        }
+        return holder[0];
+    }
+
+    /**
+     * Blocked input ({@code [N][C/16][H][W][16]}) into the channels-last layout: each input pixel's 16 channels of
+     * a block are one contiguous run on both sides, so this is a copy, not a transpose. One part per thread, each
+     * the input rows that thread's share of the GEMM tasks reads (the pool deals tasks to threads in contiguous
+     * blocks), so a thread reads the layout rows it wrote; when the tasks split the output channels instead (small
+     * planes) each part is an even share of rows.
+     */
+    private void copyBlocked(float[] in, int inOff, float[] lay, WorkGrid grid, Parallel p) {
+        int n = g.batch();
+        int rowsIn = s.inD * s.inH;
+        int tasks = grid.tasks();
+        boolean byPixels = n == 1 && s.inD == 1 && s.outD == 1 && tasks >= p.threads() && grid.rowBegin(0) == 0
+                && grid.rowEnd(0) == g.outChannels();
+        int parts = Math.max(1, Math.min(p.threads(), rowsIn));
+        p.forEach(n * parts, part -> {
+            int img = part / parts;
+            int k = part % parts;
+            int y0;
+            int y1;
+            if (byPixels) {
+                int t0 = (int) ((long) tasks * k / parts);
+                int t1 = (int) ((long) tasks * (k + 1) / parts);
+                if (t0 >= t1) {
+                    return;
+                }
+                int oy0 = grid.pixelBegin(t0) / s.outW;
+                int oy1 = (grid.pixelBegin(t1 - 1) + grid.pixelCount(t1 - 1) - 1) / s.outW;
+                y0 = Math.max(0, oy0 * s.sH - s.pH);
+                y1 = Math.min(rowsIn, oy1 * s.sH + (s.kH - 1) * s.dH - s.pH + 1);
+            } else {
+                y0 = (int) ((long) rowsIn * k / parts);
+                y1 = (int) ((long) rowsIn * (k + 1) / parts);
+            }
+            copyBlockedRows(in, inOff + img * g.inChannels() * s.inPlane(), lay, img * groupLength, y0, y1);
+        });
+    }
+
+    /** Input rows {@code [y0, y1)} (numbered {@code z * inH + y}) of one image, every block, into the layout. */
+    private void copyBlockedRows(float[] in, int src, float[] lay, int dst, int y0, int y1) {
+        int blocks = g.inChannels() / NchwcLayout.BLOCK;
+        int plane = s.inPlane() * NchwcLayout.BLOCK;
+        for (int b = 0; b < blocks; b++) {
+            int from = src + b * plane;
+            int to = dst + b * NchwcLayout.BLOCK;
+            for (int q = y0 * s.inW; q < y1 * s.inW; q++) {
+                System.arraycopy(in, from + q * NchwcLayout.BLOCK, lay, to + inMap[q], NchwcLayout.BLOCK);
+            }
+        }
+    }
+
+    /**
+     * Task t of a blocked run: the product into scratch, then each pixel's channels with bias, residual and a clamp
+     * straight into the blocked output ({@code [N][M/16][P][16]}: a block of the product's lanes is a run of the
+     * output's), other activations by a pass over the task's part after.
+     */
+    private void blockedTask(WorkGrid grid, int t, float[] lay, float[] out, int outOff, float[] res,
+            int resDelta) {
+        int unit = grid.unit(t);
+        int p0 = grid.pixelBegin(t);
+        int np = grid.pixelCount(t);
+        int m0 = grid.rowBegin(t);
+        int m1 = grid.rowEnd(t);
+        int len = m1 - m0;
+        int b = lanes;
+        int ldb = (np + 1) * b;
+        float[] prod = product(np, len);
+        groups[0].run(lay, unit * groupLength, rowOff, p0, np, tapOff, m0, m1, prod, 0, ldb);
+        int pixels = s.outPlane();
+        int image = outOff + unit * g.outChannels() * pixels;
+        boolean clamp = epilogue.isClamp();
+        float lo = clamp ? epilogue.clampLow() : Float.NEGATIVE_INFINITY;
+        float hi = clamp ? epilogue.clampHigh() : Float.POSITIVE_INFINITY;
+        for (int j0 = 0; j0 < len; j0 += b) {
+            int m = m0 + j0;
+            int at = image + (m / NchwcLayout.BLOCK * pixels + p0) * NchwcLayout.BLOCK + m % NchwcLayout.BLOCK;
+            backend.blockBiasClamp(np, prod, j0 / b * ldb, biasOrZeros, m, res, at + resDelta, lo, hi, out, at);
+        }
+        if (!clamp && !epilogue.isIdentity()) {
+            // only this task's channels: another task may hold the rest of a block
+            for (int ob = m0 / NchwcLayout.BLOCK; ob < Math.ceilDiv(m1, NchwcLayout.BLOCK); ob++) {
+                int l0 = Math.max(0, m0 - ob * NchwcLayout.BLOCK);
+                int l1 = Math.min(NchwcLayout.BLOCK, m1 - ob * NchwcLayout.BLOCK);
+                NchwcLayout.applyEpilogue(epilogue, out, image + ob * pixels * NchwcLayout.BLOCK + l0, p0, p0 + np,
+                        l1 - l0);
+            }
+        }
     }
 
     /**

@@ -373,6 +373,21 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void blockBiasClamp(int n, float[] src, int sOff, float[] bias, int bOff, float[] res, int rOff, float lo,
+            float hi, float[] dst, int dOff) {
+        BlockedDepthwiseChecks.blockBiasClamp(CHANNEL_BLOCK, n, src, sOff, bias, bOff, res, rOff, dst, dOff);
+        for (int q = 0; q < n; q++) {
+            for (int c = 0; c < CHANNEL_BLOCK; c++) {
+                float v = src[sOff + q * CHANNEL_BLOCK + c] + bias[bOff + c];
+                if (res != null) {
+                    v += res[rOff + q * 16 + c];
+                }
+                dst[dOff + q * 16 + c] = Math.min(Math.max(v, lo), hi);
+            }
+        }
+    }
+
+    @Override
     public void unpackChannelBlock(int channels, float[] src, int sOff, int n, float[] dst, int dOff, int dPitch) {
         BlockedDepthwiseChecks.unpack(CHANNEL_BLOCK, channels, src, sOff, n, dst, dOff, dPitch);
         for (int c = 0; c < channels; c++) {

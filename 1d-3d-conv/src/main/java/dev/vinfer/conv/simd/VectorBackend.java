@@ -252,6 +252,13 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void blockBiasClamp(int n, float[] src, int sOff, float[] bias, int bOff, float[] res, int rOff, float lo,
+            float hi, float[] dst, int dOff) {
+        BlockedDepthwiseChecks.blockBiasClamp(L, n, src, sOff, bias, bOff, res, rOff, dst, dOff);
+        BlockBiasClamp.rows(n, src, sOff, bias, bOff, res, rOff, lo, hi, dst, dOff);
+    }
+
+    @Override
     public void unpackChannelBlock(int channels, float[] src, int sOff, int n, float[] dst, int dOff, int dPitch) {
         BlockedDepthwiseChecks.unpack(L, channels, src, sOff, n, dst, dOff, dPitch);
         ChannelBlockTranspose.unpack(channels, src, sOff, n, dst, dOff, dPitch);

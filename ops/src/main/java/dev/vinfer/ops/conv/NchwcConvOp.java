@@ -4,6 +4,7 @@ import dev.vinfer.conv.ConvGeometry;
 import dev.vinfer.conv.NchwcConvKernel;
 import dev.vinfer.conv.NchwcDepthwiseConv;
 import dev.vinfer.conv.NchwcDirectConv;
+import dev.vinfer.conv.NchwcGatherConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
 import dev.vinfer.conv.NchwcReorderedConv;
@@ -54,7 +55,12 @@ public final class NchwcConvOp implements Operator, PackedConstants {
          * {@link NchwcStemConv}: one group, few input channels, read from the <b>plain NCHW</b> input (the network's
          * input): a run's first layer, writing it blocked.
          */
-        STEM
+        STEM,
+        /**
+         * {@link NchwcGatherConv}: one group, channel counts multiples of 16, any kernel, stride, dilation and
+         * padding (the strided layers of ResNet).
+         */
+        GATHER
     }
 
     /**
@@ -95,7 +101,8 @@ public final class NchwcConvOp implements Operator, PackedConstants {
     }
 
     /**
-     * {@code nchwc_pointwise}, {@code nchwc_depthwise}, {@code nchwc_direct}; for {@link Kind#WINOGRAD}
+     * {@code nchwc_pointwise}, {@code nchwc_depthwise}, {@code nchwc_direct}, {@code nchwc_stem},
+     * {@code nchwc_channels_last}; for {@link Kind#WINOGRAD}
      * {@code nchwc_winograd_f4_3} and so on once prepared (the tile size depends on the shape), {@code nchwc_winograd}
      * before, and {@code nchwc_reordered_winograd_f4_3} and so on when the shape runs the NCHW kernel between
      * reorders.
@@ -112,6 +119,7 @@ public final class NchwcConvOp implements Operator, PackedConstants {
             case DIRECT -> "nchwc_direct";
             case WINOGRAD -> "nchwc_winograd";
             case STEM -> "nchwc_stem";
+            case GATHER -> "nchwc_channels_last";
         };
     }
 
@@ -230,6 +238,14 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                 NchwcReorderedConv r = NchwcReorderedConv.prepare(g, wf, w.offset(), bf, conv.epilogue());
                 return new Prepared(s.clone(), r, null,
                         "nchwc_reordered_" + r.algorithm().name().toLowerCase(java.util.Locale.ROOT), out);
+            }
+            case GATHER -> {
+                if (!NchwcGatherConv.supports(g)) {
+                    throw new VinferException("NCHWc Conv: not a one-group convolution of channel counts that are"
+                            + " multiples of 16: " + g);
+                }
+                return new Prepared(s.clone(), NchwcGatherConv.prepare(g, wf, w.offset(), bf, conv.epilogue()),
+                        null, "nchwc_channels_last", out);
             }
             default -> {
                 return direct(s, g, wf, w.offset(), bf, out);

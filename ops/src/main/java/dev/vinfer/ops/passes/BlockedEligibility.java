@@ -77,10 +77,10 @@ final class BlockedEligibility {
     }
 
     /**
-     * The kind an eligible node becomes, or null; {@code winograd}, {@code stem}: whether {@link Kind#WINOGRAD},
-     * {@link Kind#STEM} may be chosen.
+     * The kind an eligible node becomes, or null; {@code winograd}, {@code stem}, {@code gather}: whether
+     * {@link Kind#WINOGRAD}, {@link Kind#STEM}, {@link Kind#GATHER} may be chosen.
      */
-    static Kind kind(Node n, GraphIndex index, boolean winograd, boolean stem) {
+    static Kind kind(Node n, GraphIndex index, boolean winograd, boolean stem, boolean gather) {
         if (n.outputCount() < 1 || n.output(0) == null) {
             return null;
         }
@@ -128,6 +128,9 @@ final class BlockedEligibility {
         }
         if (group == 1 && winograd && winograd(c, ws)) {
             return Kind.WINOGRAD;
+        }
+        if (group == 1 && gather && gather(c, ws)) {
+            return Kind.GATHER;
         }
         if (group == 1 && directPays(c, ws)) {
             return Kind.DIRECT;
@@ -181,6 +184,17 @@ final class BlockedEligibility {
         } catch (RuntimeException e) {
             return false; // attributes that do not fit a 2-D convolution: not for this kernel
         }
+    }
+
+    /**
+     * Whether {@code c} is a strided convolution (larger than 1x1) of channel counts that are multiples of 16, for
+     * the blocked channels-last GEMM ({@code NchwcGatherConv}): ResNet's 3x3/2 layers, which the NCHW kernels run
+     * as the same GEMM (channels_last) between a reorder from and one back to the blocked layout. Measured in
+     * session 17 (Zen 5, {@code SwitchPairedComparison ... vinfer.nchwc.gather false true}, one JVM): see
+     * {@code NchwcGatherConv}.
+     */
+    static boolean gather(ConvOp c, int[] ws) {
+        return strided(c) && ws[0] % 16 == 0 && ws[1] % 16 == 0 && (ws[2] > 1 || ws[3] > 1);
     }
 
     static boolean noPads(ConvOp c) {

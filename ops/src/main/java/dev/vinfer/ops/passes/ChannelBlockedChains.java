@@ -39,7 +39,10 @@ import java.util.Map;
  * sides), run by the blocked Winograd kernel; or another one-group k x k convolution where the blocked direct kernel
  * beats the NCHW algorithms ({@link BlockedEligibility#directPays}: strided, or few input channels); or a network's
  * stem ({@link BlockedEligibility#stem}: at most 4 input channels, 3x3 to 7x7 with stride 2), which reads its plain
- * NCHW input itself (no reorder into the run: {@code NchwcStemConv}); with a fused residual, only if the other addend
+ * NCHW input itself (no reorder into the run: {@code NchwcStemConv}); or a strided one-group convolution of
+ * channel counts that are multiples of 16 ({@link BlockedEligibility#gather}: ResNet's 3x3/2 layers), run by the
+ * channels-last GEMM on blocked tensors ({@code NchwcGatherConv}), which joins the runs before and after it; with a
+ * fused residual, only if the other addend
  * is a convolution's or a max pool's output of the same channel count. A 2-D MaxPool or a Concat along the channels
  * (inputs whose channel counts, from their producers, are multiples of 16 but the last) joins a run when a
  * convolution next to it is eligible. Runs are joined through data inputs and residuals, so a ResNet-50 stage (1x1,
@@ -57,7 +60,8 @@ import java.util.Map;
  * Winograd kernel is only used where the session's {@link SessionOptions#convAlgorithm} is {@code auto}: a forced
  * NCHW algorithm stays in force for those layers. The same holds for the blocked stem, and
  * {@code -Dvinfer.nchwc.stem=false} leaves stems NCHW (as before session 13: a reorder after the stem, or after its
- * pool).
+ * pool), and {@code -Dvinfer.nchwc.gather=false} leaves the strided layers NCHW between reorders (as before
+ * session 17).
  */
 public final class ChannelBlockedChains implements GraphPass {
     /**
@@ -92,7 +96,7 @@ public final class ChannelBlockedChains implements GraphPass {
 
     /** What a member of a run becomes. */
     enum Kind {
-        POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM, MAX_POOL, CONCAT
+        POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM, GATHER, MAX_POOL, CONCAT
     }
 
     @Override
@@ -119,10 +123,12 @@ public final class ChannelBlockedChains implements GraphPass {
         boolean winograd = !"false".equals(System.getProperty("vinfer.nchwc.winograd")) && auto;
         // the blocked stem likewise stands in for the NCHW stem kernel AUTO picks
         boolean stem = !"false".equals(System.getProperty("vinfer.nchwc.stem")) && auto;
+        // and the blocked channels-last GEMM for the strided layers AUTO runs with the NCHW one (between reorders)
+        boolean gather = !"false".equals(System.getProperty("vinfer.nchwc.gather")) && auto;
         GraphIndex index = new GraphIndex(g);
         Map<Node, Kind> eligible = new LinkedHashMap<>();
         for (Node n : g.nodes()) {
-            Kind kind = kind(n, index, winograd, stem);
+            Kind kind = kind(n, index, winograd, stem, gather);
             if (kind != null && (spatial || kind == Kind.POINTWISE || kind == Kind.DEPTHWISE)) {
                 eligible.put(n, kind);
             }
@@ -206,8 +212,8 @@ public final class ChannelBlockedChains implements GraphPass {
             Value b = blocked.get(out);
             Value[] outs = {b};
             switch (kind) {
-                case POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM -> rw.replace(n, new Node(n.name(), n.domain(),
-                        new NchwcConvOp((ConvOp) n.op(), convKind(kind)), inputs, outs));
+                case POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM, GATHER -> rw.replace(n, new Node(n.name(),
+                        n.domain(), new NchwcConvOp((ConvOp) n.op(), convKind(kind)), inputs, outs));
                 case MAX_POOL -> rw.replace(n, new Node(n.name(), n.domain(),
                         new NchwcMaxPoolOp(((MaxPoolOp) n.op()).window(), channels(n.input(0), index)),
                         new Value[] {inputs[0]}, outs));
@@ -239,6 +245,7 @@ public final class ChannelBlockedChains implements GraphPass {
             case DEPTHWISE -> NchwcConvOp.Kind.DEPTHWISE;
             case WINOGRAD -> NchwcConvOp.Kind.WINOGRAD;
             case STEM -> NchwcConvOp.Kind.STEM;
+            case GATHER -> NchwcConvOp.Kind.GATHER;
             default -> NchwcConvOp.Kind.DIRECT;
         };
     }
