@@ -227,7 +227,10 @@ final class ChannelsLastConv extends PreparedConv {
         });
     }
 
-    /** This thread's product scratch for a task of {@code np} pixels and {@code len} channels; its row pitch. */
+    /**
+     * This thread's product scratch for a task of {@code np} pixels and {@code len} channels (blocks of
+     * {@code lanes} channels {@code (np + 1) * lanes} floats apart).
+     */
     private float[] product(int np, int len) {
         int ldb = (np + 1) * lanes;
         long need = (long) Math.ceilDiv(len, groups[0].panelWidth()) * (groups[0].panelWidth() / lanes) * ldb;

@@ -194,7 +194,14 @@ final class BlockedEligibility {
      * {@code NchwcGatherConv}.
      */
     static boolean gather(ConvOp c, int[] ws) {
-        return strided(c) && ws[0] % 16 == 0 && ws[1] % 16 == 0 && (ws[2] > 1 || ws[3] > 1);
+        if (ws[0] % 16 != 0 || ws[1] % 16 != 0 || ws[2] == 1 && ws[3] == 1) {
+            return false;
+        }
+        try {
+            return strided(c);
+        } catch (RuntimeException e) {
+            return false; // attributes that do not fit a 2-D convolution: the NCHW op reports them
+        }
     }
 
     static boolean noPads(ConvOp c) {
