@@ -202,16 +202,9 @@ final class ChannelsLastConv extends PreparedConv {
             int m0 = grid.rowBegin(t);
             int m1 = grid.rowEnd(t);
             int len = m1 - m0;
-            // Blocks of B channels, each pixel's B values one vector (see GatherGemm), a cache line apart more than
-            // the pixels need (block strides of a multiple of 4 KiB would share L1 sets).
             int b = lanes;
             int ldb = (np + 1) * b;
-            long need = (long) Math.ceilDiv(len, align) * (align / b) * ldb;
-            float[][] holder = PRODUCT.get();
-            if (holder[0].length < need) {
-                holder[0] = new float[Math.toIntExact(need)];
-            }
-            float[] prod = holder[0];
+            float[] prod = product(np, len);
             groups[gi].run(lay, unit * groupLength, rowOff, p0, np, tapOff, m0, m1, prod, 0, ldb);
             int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * pixels + p0;
             for (int j0 = 0; j0 < len; j0 += b) {
@@ -228,8 +221,10 @@ final class ChannelsLastConv extends PreparedConv {
     }
 
     /**
-     * This thread's product scratch for a task of {@code np} pixels and {@code len} channels (blocks of
-     * {@code lanes} channels {@code (np + 1) * lanes} floats apart).
+     * This thread's product scratch for a task of {@code np} pixels and {@code len} channels: blocks of
+     * {@code lanes} channels, each pixel's values one vector (see GatherGemm), the blocks {@code (np + 1) * lanes}
+     * floats apart, a cache line more than the pixels need (block strides of a multiple of 4 KiB would share L1
+     * sets).
      */
     private float[] product(int np, int len) {
         int ldb = (np + 1) * lanes;
