@@ -234,23 +234,26 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                     return new Prepared(s.clone(), NchwcWinogradConv.prepare(g, m, wf, w.offset(), bf,
                             conv.epilogue()), null, "nchwc_winograd_f" + m + "_3", out);
                 }
-                // a plane too small for the blocked Winograd: the NCHW kernel AUTO picks, between reorders
-                NchwcReorderedConv r = NchwcReorderedConv.prepare(g, wf, w.offset(), bf, conv.epilogue());
-                return new Prepared(s.clone(), r, null,
-                        "nchwc_reordered_" + r.algorithm().name().toLowerCase(java.util.Locale.ROOT), out);
+                return reordered(s, g, wf, w.offset(), bf, out); // a plane the NCHW kernels run faster
             }
             case GATHER -> {
-                if (!NchwcGatherConv.supports(g)) {
-                    throw new VinferException("NCHWc Conv: not a one-group convolution of channel counts that are"
-                            + " multiples of 16: " + g);
+                if (NchwcGatherConv.supports(g)) {
+                    return new Prepared(s.clone(), NchwcGatherConv.prepare(g, wf, w.offset(), bf, conv.epilogue()),
+                            null, "nchwc_channels_last", out);
                 }
-                return new Prepared(s.clone(), NchwcGatherConv.prepare(g, wf, w.offset(), bf, conv.epilogue()),
-                        null, "nchwc_channels_last", out);
+                return reordered(s, g, wf, w.offset(), bf, out); // a layout too large for one array
             }
             default -> {
                 return direct(s, g, wf, w.offset(), bf, out);
             }
         }
+    }
+
+    /** The NCHW kernel AUTO picks for {@code g}, between reorders ({@link NchwcReorderedConv}). */
+    private Prepared reordered(int[] s, ConvGeometry g, float[] wf, int wOff, float[] bf, int[] out) {
+        NchwcReorderedConv r = NchwcReorderedConv.prepare(g, wf, wOff, bf, conv.epilogue());
+        return new Prepared(s.clone(), r, null,
+                "nchwc_reordered_" + r.algorithm().name().toLowerCase(java.util.Locale.ROOT), out);
     }
 
     /** {@link Kind#STEM}: the input is a plain float32 {@code [N, C, H, W]} tensor. */
