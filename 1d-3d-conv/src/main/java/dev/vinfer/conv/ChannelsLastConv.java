@@ -204,8 +204,7 @@ final class ChannelsLastConv extends PreparedConv {
             int len = m1 - m0;
             int b = lanes;
             int ldb = (np + 1) * b;
-            float[] prod = product(np, len);
-            groups[gi].run(lay, unit * groupLength, rowOff, p0, np, tapOff, m0, m1, prod, 0, ldb);
+            float[] prod = product(grid, t, lay);
             int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * pixels + p0;
             for (int j0 = 0; j0 < len; j0 += b) {
                 int cb = Math.min(b, len - j0);
@@ -221,18 +220,25 @@ final class ChannelsLastConv extends PreparedConv {
     }
 
     /**
-     * This thread's product scratch for a task of {@code np} pixels and {@code len} channels: blocks of
-     * {@code lanes} channels, each pixel's values one vector (see GatherGemm), the blocks {@code (np + 1) * lanes}
-     * floats apart, a cache line more than the pixels need (block strides of a multiple of 4 KiB would share L1
-     * sets).
+     * Task t's GEMM (its pixels and output channels of its group) into this thread's scratch, returned: blocks of
+     * {@code lanes} channels, each pixel's values one vector (see GatherGemm), the blocks
+     * {@code (pixelCount(t) + 1) * lanes} floats apart, a cache line more than the pixels need (block strides of a
+     * multiple of 4 KiB would share L1 sets).
      */
-    private float[] product(int np, int len) {
+    private float[] product(WorkGrid grid, int t, float[] lay) {
+        int unit = grid.unit(t);
+        int np = grid.pixelCount(t);
+        int m0 = grid.rowBegin(t);
+        int m1 = grid.rowEnd(t);
         int ldb = (np + 1) * lanes;
-        long need = (long) Math.ceilDiv(len, groups[0].panelWidth()) * (groups[0].panelWidth() / lanes) * ldb;
+        int align = groups[0].panelWidth();
+        long need = (long) Math.ceilDiv(m1 - m0, align) * (align / lanes) * ldb;
         float[][] holder = PRODUCT.get();
         if (holder[0].length < need) {
             holder[0] = new float[Math.toIntExact(need)];
         }
+        groups[unit % g.group()].run(lay, unit * groupLength, rowOff, grid.pixelBegin(t), np, tapOff, m0, m1,
+                holder[0], 0, ldb);
         return holder[0];
     }
 
@@ -263,8 +269,8 @@ final class ChannelsLastConv extends PreparedConv {
                 }
                 int oy0 = grid.pixelBegin(t0) / s.outW;
                 int oy1 = (grid.pixelBegin(t1 - 1) + grid.pixelCount(t1 - 1) - 1) / s.outW;
-                y0 = Math.max(0, oy0 * s.sH - s.pH);
-                y1 = Math.min(rowsIn, oy1 * s.sH + (s.kH - 1) * s.dH - s.pH + 1);
+                y0 = s.firstRowRead(oy0);
+                y1 = s.lastRowRead(oy1) + 1;
             } else {
                 y0 = (int) ((long) rowsIn * k / parts);
                 y1 = (int) ((long) rowsIn * (k + 1) / parts);
@@ -301,8 +307,7 @@ final class ChannelsLastConv extends PreparedConv {
         int len = m1 - m0;
         int b = lanes;
         int ldb = (np + 1) * b;
-        float[] prod = product(np, len);
-        groups[0].run(lay, unit * groupLength, rowOff, p0, np, tapOff, m0, m1, prod, 0, ldb);
+        float[] prod = product(grid, t, lay);
         int pixels = s.outPlane();
         int image = outOff + unit * g.outChannels() * pixels;
         boolean clamp = epilogue.isClamp();

@@ -11,6 +11,19 @@ public final class NchwcChecks {
     }
 
     /** The weights ({@code g.weightLength()} floats from {@code wOff}) and optional bias a kernel is prepared from. */
+    /**
+     * The arrays of a blocked kernel's run: {@code inLength} floats of input from {@code inOff}, {@code outLength} of
+     * output from {@code outOff}, and as many of the optional residual from {@code resOff}.
+     */
+    static void run(float[] in, int inOff, long inLength, float[] out, int outOff, long outLength, float[] res,
+            int resOff) {
+        NchwcPointwiseConv.check("input", in, inOff, inLength);
+        NchwcPointwiseConv.check("output", out, outOff, outLength);
+        if (res != null) {
+            NchwcPointwiseConv.check("residual", res, resOff, outLength);
+        }
+    }
+
     static void weights(ConvGeometry g, float[] w, int wOff, float[] bias) {
         if (wOff < 0 || (long) wOff + g.weightLength() > w.length) {
             throw new IllegalArgumentException("weights: " + g.weightLength() + " floats from " + wOff + " of "

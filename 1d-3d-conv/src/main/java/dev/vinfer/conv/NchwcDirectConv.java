@@ -144,11 +144,7 @@ public final class NchwcDirectConv implements NchwcConvKernel {
      */
     @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
-        NchwcPointwiseConv.check("input", in, inOff, inputLength());
-        NchwcPointwiseConv.check("output", out, outOff, outputLength());
-        if (res != null) {
-            NchwcPointwiseConv.check("residual", res, resOff, outputLength());
-        }
+        NchwcChecks.run(in, inOff, inputLength(), out, outOff, outputLength(), res, resOff);
         int n = g.batch();
         if (padded) {
             float[][] holder = PADDED.get();

@@ -99,11 +99,7 @@ public final class NchwcInvertedBottleneck {
 
     /** {@link #run} in {@code bands} bands per image (tests force more bands than threads). */
     void runBands(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p, int bands) {
-        NchwcPointwiseConv.check("input", in, inOff, inputLength());
-        NchwcPointwiseConv.check("output", out, outOff, outputLength());
-        if (res != null) {
-            NchwcPointwiseConv.check("residual", res, resOff, outputLength());
-        }
+        NchwcChecks.run(in, inOff, inputLength(), out, outOff, outputLength(), res, resOff);
         Band call = spare.getAndSet(null);
         if (call == null) {
             call = new Band();

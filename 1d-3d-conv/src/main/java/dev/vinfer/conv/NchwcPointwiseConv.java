@@ -161,11 +161,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
      */
     @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
-        check("input", in, inOff, inputLength());
-        check("output", out, outOff, outputLength());
-        if (res != null) {
-            check("residual", res, resOff, outputLength());
-        }
+        NchwcChecks.run(in, inOff, inputLength(), out, outOff, outputLength(), res, resOff);
         int c = g.inChannels();
         int m = g.outChannels();
         int n = g.batch();

@@ -49,11 +49,7 @@ public final class NchwcReorderedConv implements NchwcConvKernel {
     /** {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null; output lanes past M zero. */
     @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
-        NchwcPointwiseConv.check("input", in, inOff, inputLength());
-        NchwcPointwiseConv.check("output", out, outOff, outputLength());
-        if (res != null) {
-            NchwcPointwiseConv.check("residual", res, resOff, outputLength());
-        }
+        NchwcChecks.run(in, inOff, inputLength(), out, outOff, outputLength(), res, resOff);
         float[][] s = SCRATCH.get();
         s[0] = grow(s[0], g.inputLength());
         s[1] = grow(s[1], g.outputLength());

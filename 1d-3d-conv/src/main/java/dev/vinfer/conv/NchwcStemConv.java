@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * output channels in the vector lanes: per reduction step, weight vectors for 32 channels against 7 broadcast
  * input values. Weights are packed once as {@code [channels x taps][ceil(M/16) x 16]}, zero past M.
  *
- * <p>Threads split the output rows; each copies the input rows its own rows read. Relu and Clip are applied in the tile;
- * a residual or another activation by a pass over each task's rows after it. Lanes past M are written as zeros.
+ * <p>Threads split the output rows; each copies the input rows its own rows read. Relu and Clip are applied in the
+ * tile; a residual or another activation by a pass over each task's rows after it. Lanes past M are written as zeros.
  */
 public final class NchwcStemConv implements NchwcConvKernel {
     /** Output pixels per thread task at least (a few microseconds of the kernel). */
@@ -117,11 +117,7 @@ public final class NchwcStemConv implements NchwcConvKernel {
      */
     @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
-        NchwcPointwiseConv.check("input", in, inOff, inputLength());
-        NchwcPointwiseConv.check("output", out, outOff, outputLength());
-        if (res != null) {
-            NchwcPointwiseConv.check("residual", res, resOff, outputLength());
-        }
+        NchwcChecks.run(in, inOff, inputLength(), out, outOff, outputLength(), res, resOff);
         float[] src = layout.threadBuffer(id, g.inChannels());
         Rows call = spare.getAndSet(null);
         if (call == null) {

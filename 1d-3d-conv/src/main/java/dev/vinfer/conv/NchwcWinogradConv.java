@@ -320,11 +320,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
      */
     @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
-        NchwcPointwiseConv.check("input", in, inOff, inputLength());
-        NchwcPointwiseConv.check("output", out, outOff, outputLength());
-        if (res != null) {
-            NchwcPointwiseConv.check("residual", res, resOff, outputLength());
-        }
+        NchwcChecks.run(in, inOff, inputLength(), out, outOff, outputLength(), res, resOff);
         int n = g.batch();
         float[][] holder = PADDED.get();
         long need = (long) n * inBlocks * rows * cols * BLOCK;

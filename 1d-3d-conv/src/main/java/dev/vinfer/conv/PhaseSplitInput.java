@@ -154,6 +154,7 @@ final class PhaseSplitInput {
     /**
      * The input rows ({@code z * inH + y}, half-open) that output rows {@code [r0, r1)} (numbered
      * {@code z * outH + y}) read, padding excluded; over several output planes, whole input planes (a superset).
+     * Returned as {@code from << 32 | to} (no allocation per task); 0 when they read none.
      */
     long inputRows(int r0, int r1) {
         if (r0 >= r1) {
@@ -161,14 +162,10 @@ final class PhaseSplitInput {
         }
         int z0 = r0 / s.outH;
         int z1 = (r1 - 1) / s.outH;
-        int zLo = Math.max(0, z0 * s.sD - s.pD);
-        int zHi = Math.min(s.inD - 1, z1 * s.sD + (s.kD - 1) * s.dD - s.pD);
-        int yLo = 0;
-        int yHi = s.inH - 1;
-        if (z0 == z1) {
-            yLo = Math.max(0, r0 % s.outH * s.sH - s.pH);
-            yHi = Math.min(s.inH - 1, (r1 - 1) % s.outH * s.sH + (s.kH - 1) * s.dH - s.pH);
-        }
+        int zLo = s.firstPlaneRead(z0);
+        int zHi = s.lastPlaneRead(z1);
+        int yLo = z0 == z1 ? s.firstRowRead(r0 % s.outH) : 0;
+        int yHi = z0 == z1 ? s.lastRowRead((r1 - 1) % s.outH) : s.inH - 1;
         if (zLo > zHi || yLo > yHi) {
             return 0;
         }

@@ -80,6 +80,26 @@ final class Shape3 {
         return kD * kH * kW;
     }
 
+    /** The first input row (along H) a tap of output row {@code oy} reads, at least 0. */
+    int firstRowRead(int oy) {
+        return Math.max(0, oy * sH - pH);
+    }
+
+    /** The last input row (along H) a tap of output row {@code oy} reads, at most {@code inH - 1}. */
+    int lastRowRead(int oy) {
+        return Math.min(inH - 1, oy * sH + (kH - 1) * dH - pH);
+    }
+
+    /** The first input plane (along D) a tap of output plane {@code oz} reads, at least 0. */
+    int firstPlaneRead(int oz) {
+        return Math.max(0, oz * sD - pD);
+    }
+
+    /** The last input plane (along D) a tap of output plane {@code oz} reads, at most {@code inD - 1}. */
+    int lastPlaneRead(int oz) {
+        return Math.min(inD - 1, oz * sD + (kD - 1) * dD - pD);
+    }
+
     /**
      * The first {@code x >= 0} with {@code x * stride + offset >= 0}: where a strided walk starting at
      * {@code offset} enters the valid range.
