@@ -23,7 +23,8 @@ import java.util.Map;
  *     dev.vinfer.bench.conv.PairedConvLayers threads pairs LAYER[,LAYER...] [algo[,algo...]]</pre>
  *
  * LAYER is a {@link ConvLayer} name or {@code RESNET3D10_STEM} (3->64, 7x7x7, stride (1, 2, 2), pad 3 on
- * 16x112x112); algo defaults to {@code auto}.
+ * 16x112x112) or {@code 1d:C:M:L:k} (a 1-D layer, C -> M channels on L samples, kernel k, 'same' padding);
+ * algo defaults to {@code auto}.
  */
 public final class PairedConvLayers {
     private PairedConvLayers() {
@@ -33,6 +34,15 @@ public final class PairedConvLayers {
         if (name.equalsIgnoreCase("RESNET3D10_STEM")) {
             return ConvGeometry.builder().channels(3, 64).input(16, 112, 112).kernel(7, 7, 7).strides(1, 2, 2)
                     .padsOnnx(3, 3, 3, 3, 3, 3).build();
+        }
+        if (name.startsWith("1d:")) {
+            // 1d:C,M,L,k - a 1-D layer of C -> M channels on L samples, kernel k, stride 1, 'same' padding
+            String[] v = name.substring(3).split(":");
+            int c = Integer.parseInt(v[0]);
+            int m = Integer.parseInt(v[1]);
+            int k = Integer.parseInt(v[3]);
+            return ConvGeometry.builder().channels(c, m).input(Integer.parseInt(v[2])).kernel(k)
+                    .padsOnnx((k - 1) / 2, k / 2).build();
         }
         return ConvLayer.valueOf(name.trim().toUpperCase(Locale.ROOT)).geometry();
     }

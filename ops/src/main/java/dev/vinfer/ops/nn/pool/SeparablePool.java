@@ -24,6 +24,8 @@ final class SeparablePool {
      * taking whole planes: the convolution engine cuts planes of at least 256 pixels a thread by pixels.
      */
     static final int BAND_SPLIT_PIXELS = 256;
+    /** Output columns per thread from which 1-d rows are split by columns ({@link #splitsColumns}). */
+    static final int COLUMN_SPLIT_MIN = 128;
     /** Input plus output elements per task at least this many, so that small pools stay on one thread. */
     private static final int MIN_ELEMENTS_PER_TASK = 1 << 15;
     /** 1-d rows shorter than this many values per phase are pooled with strided scalar taps (see rowsOfPlanes). */
@@ -52,6 +54,8 @@ final class SeparablePool {
      */
     private final boolean runs;
     private final int rowsPerBlock;
+    /** -Dvinfer.pool.columns=false: 1-d rows split by rows only (read when the pool is built: for comparisons). */
+    private final boolean columnSplit = !"false".equals(System.getProperty("vinfer.pool.columns"));
     /** Output rows along H whose windows are whole and evenly spaced: {@code [yLo, yHi)}, {@code yStride} apart. */
     private final int yLo;
     private final int yHi;
@@ -174,6 +178,13 @@ final class SeparablePool {
             });
             return;
         }
+        if (splitsColumns(op, threads)) {
+            // 1-d rows long enough to split: thread t pools the t-th part of every row (see splitsColumns)
+            int ow = g.out(2);
+            parallel.forEach(threads, t -> columnsOfPlanes(op, src, srcOff, dst, dstOff,
+                    (int) ((long) ow * t / threads), (int) ((long) ow * (t + 1) / threads), perPlane));
+            return;
+        }
         int minPlanes = Math.max(1, MIN_ELEMENTS_PER_TASK / Math.max(1, inPlane + outPlane));
         parallel.forRange(g.planes(), minPlanes, (start, end) -> {
             if (rowPlanes) {
@@ -190,6 +201,43 @@ final class SeparablePool {
                 }
             }
         });
+    }
+
+    /**
+     * Whether {@code threads} threads split 1-d rows by output columns (thread t takes the t-th part of every row) for {@code op}
+     * instead of taking whole rows: for the pools whose taps come straight from the input (unit stride, or M5's
+     * runs of 2 or 4), with at least {@link #COLUMN_SPLIT_MIN} outputs a thread. The 1-d convolutions around them
+     * split by columns too (implicit im2col by pixel ranges, Winograd's long rows in halves), so each thread reads
+     * the samples it wrote itself; split by rows, half of what each thread read had been written by the other core.
+     */
+    boolean splitsColumns(PoolReduction op, int threads) {
+        return columnSplit && rowPlanes && threads > 1 && (direct || runs && op == PoolReduction.MAX)
+                && g.out(2) >= COLUMN_SPLIT_MIN * threads
+                && (long) g.planes() * (g.inputPlaneSize() + g.outputPlaneSize()) >= 2L * MIN_ELEMENTS_PER_TASK;
+    }
+
+    /** Output columns {@code [c0, c1)} of every plane (1-d rows; see {@link #splitsColumns}). */
+    private void columnsOfPlanes(PoolReduction op, float[] src, int srcOff, float[] dst, int dstOff, int c0, int c1,
+            PlaneFinisher perPlane) {
+        int w = g.in(2);
+        int ow = g.out(2);
+        int planes = g.planes();
+        int a = Math.max(lo, c0);
+        int b = Math.min(hi, c1);
+        if (a < b) {
+            if (direct) {
+                backend.poolTaps(op, tapOff.length, tapOff, src, srcOff + a - lo, w, planes, b - a, dst,
+                        dstOff + a, ow);
+            } else {
+                backend.maxRuns(phases, src, srcOff + g.first(2, a), w, planes, b - a, dst, dstOff + a, ow);
+            }
+        }
+        for (int p = 0; p < planes; p++) {
+            borders(op, src, srcOff + p * w, 1, 0, dst, dstOff + p * ow, c0, c1);
+            if (perPlane != null) {
+                perPlane.finish(src, srcOff + p * w, dst, dstOff + p * ow, c0, c1);
+            }
+        }
     }
 
     /**
@@ -325,10 +373,15 @@ final class SeparablePool {
      * column x at {@code row + x % ph * len + x / ph}.
      */
     private void borders(PoolReduction op, float[] row, int rowOff, int ph, int len, float[] dst, int d) {
-        int ow = g.out(2);
+        borders(op, row, rowOff, ph, len, dst, d, 0, g.out(2));
+    }
+
+    /** {@link #borders} of the output columns {@code [from, to)} only. */
+    private void borders(PoolReduction op, float[] row, int rowOff, int ph, int len, float[] dst, int d, int from,
+            int to) {
         int dx = g.dilation(2);
-        for (int ox = 0; ox < ow; ox++) {
-            if (ox == lo && lo < hi) {
+        for (int ox = from; ox < to; ox++) {
+            if (ox >= lo && ox < hi) {
                 ox = hi - 1;
                 continue;
             }

@@ -65,4 +65,43 @@ class PoolBandSplitTest {
             }
         }
     }
+
+    /**
+     * 1-d rows long enough that two threads split every row by output columns ({@link SeparablePool#splitsColumns}):
+     * M5's MaxPool1d(4) (runs of 4), unit-stride windows read straight from the input (max and average), with
+     * padded and ceil-mode borders on both threads' sides, NaN inputs and a batch of 2.
+     */
+    @Test
+    void twoThreadColumnsMatchOneThread() {
+        long seed = 6262;
+        Random r = new Random(seed);
+        // {batch, channels, length, kernel, stride, pad}
+        int[][] cases = {{1, 128, 3981, 4, 4, 0}, {2, 40, 1001, 3, 1, 1}, {1, 45, 777, 5, 1, 2}, {1, 64, 1030, 2, 2, 1}};
+        try (TwoThreadContext two = new TwoThreadContext()) {
+            for (int[] c : cases) {
+                int[] shape = {c[0], c[1], c[2]};
+                float[] data = new float[c[0] * c[1] * c[2]];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = r.nextInt(50) == 0 ? Float.NaN : r.nextFloat() * 4 - 2;
+                }
+                Tensor x = Tensor.of(data, shape);
+                for (boolean ceil : new boolean[] {false, true}) {
+                    PoolWindow w = new PoolWindow(new int[] {c[3]}, new int[] {c[4]}, new int[] {1},
+                            new int[] {c[5], c[5]}, PaddingPolicy.EXPLICIT, ceil);
+                    SeparablePool pool = new SeparablePool(PoolGeometry.of(w, shape), Kernels.backend());
+                    assertTrue(pool.splitsColumns(dev.vinfer.conv.PoolReduction.MAX, 2),
+                            Arrays.toString(c) + " should split by columns");
+                    Operator[] ops = c[4] == 1 ? new Operator[] {new MaxPoolOp(w, false, false),
+                        new AveragePoolOp(w, false), new AveragePoolOp(w, true)}
+                            : new Operator[] {new MaxPoolOp(w, false, false)};
+                    for (Operator op : ops) {
+                        String what = "seed " + seed + " " + op.opType() + " " + Arrays.toString(c) + " ceil " + ceil;
+                        float[] one = op.run(new TestContext(), new Tensor[] {x})[0].toFloatArray();
+                        float[] both = op.run(two, new Tensor[] {x})[0].toFloatArray();
+                        assertArrayEquals(one, both, what);
+                    }
+                }
+            }
+        }
+    }
 }
