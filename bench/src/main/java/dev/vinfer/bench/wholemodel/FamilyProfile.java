@@ -61,6 +61,24 @@ public final class FamilyProfile {
             long total = byType.values().stream().mapToLong(a -> a[0]).sum();
             System.out.printf(Locale.ROOT, "%s %s, %d thread(s): %.2f ms per run (profiled), %d nodes%n", f.id(),
                     Family.shapeString(f.fullInput()), threads, wall / 1e6 / runs, s.graph().nodes().size());
+            // What a run costs outside its nodes: unprofiled runs alternated with runs whose listener only adds up
+            // the node times (the listener above builds strings and map keys per node, so its wall time is no
+            // measure of that).
+            long plain = 0;
+            long cheap = 0;
+            long[] nodeSum = new long[1];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                s.run(feed);
+                long t1 = System.nanoTime();
+                s.run(feed, t -> nodeSum[0] += t.nanos());
+                long t2 = System.nanoTime();
+                plain += t1 - t0;
+                cheap += t2 - t1;
+            }
+            System.out.printf(Locale.ROOT, "unprofiled %.3f ms per run; with a summing listener %.3f ms, of which"
+                    + " nodes %.3f ms (outside nodes %.3f ms)%n", plain / 1e6 / runs, cheap / 1e6 / runs,
+                    nodeSum[0] / 1e6 / runs, (cheap - nodeSum[0]) / 1e6 / runs);
             print("op type", byType, total, runs, 30);
             print("node", byNode, total, runs, Integer.getInteger("vinfer.profile.nodes", 15));
             if (ort) {
