@@ -121,10 +121,10 @@ final class NchwcPointwiseTile8 {
         a61 = a61.add(b1);
         a70 = a70.add(b0);
         a71 = a71.add(b1);
-        if (clamp) {
-            // min(max(v, lo), hi) by compare and blend (NaN stays NaN), written out as in NchwcPointwiseTiles
+        if (clamp && lo > Float.NEGATIVE_INFINITY) {
+            // min(max(v, lo), hi) by compare and blend (NaN stays NaN), each bound only where it is finite, written
+            // out as in NchwcPointwiseTiles
             FloatVector l = FloatVector.broadcast(S, lo);
-            FloatVector h = FloatVector.broadcast(S, hi);
             a00 = a00.blend(l, a00.compare(VectorOperators.LT, l));
             a01 = a01.blend(l, a01.compare(VectorOperators.LT, l));
             a10 = a10.blend(l, a10.compare(VectorOperators.LT, l));
@@ -141,6 +141,9 @@ final class NchwcPointwiseTile8 {
             a61 = a61.blend(l, a61.compare(VectorOperators.LT, l));
             a70 = a70.blend(l, a70.compare(VectorOperators.LT, l));
             a71 = a71.blend(l, a71.compare(VectorOperators.LT, l));
+        }
+        if (clamp && hi < Float.POSITIVE_INFINITY) {
+            FloatVector h = FloatVector.broadcast(S, hi);
             a00 = a00.blend(h, a00.compare(VectorOperators.GT, h));
             a01 = a01.blend(h, a01.compare(VectorOperators.GT, h));
             a10 = a10.blend(h, a10.compare(VectorOperators.GT, h));

@@ -256,14 +256,17 @@ final class NchwcWinogradTiles {
             z1 = z1.add(b);
             z2 = z2.add(b);
             z3 = z3.add(b);
-            if (clamp) {
-                // min(max(v, lo), hi) by compare and blend (NaN stays NaN), as the other NCHWc kernels
+            if (clamp && lo > Float.NEGATIVE_INFINITY) {
+                // min(max(v, lo), hi) by compare and blend (NaN stays NaN), each bound only where it is finite, as
+                // the other NCHWc kernels
                 FloatVector lv = FloatVector.broadcast(S, lo);
-                FloatVector hv = FloatVector.broadcast(S, hi);
                 z0 = z0.blend(lv, z0.compare(VectorOperators.LT, lv));
                 z1 = z1.blend(lv, z1.compare(VectorOperators.LT, lv));
                 z2 = z2.blend(lv, z2.compare(VectorOperators.LT, lv));
                 z3 = z3.blend(lv, z3.compare(VectorOperators.LT, lv));
+            }
+            if (clamp && hi < Float.POSITIVE_INFINITY) {
+                FloatVector hv = FloatVector.broadcast(S, hi);
                 z0 = z0.blend(hv, z0.compare(VectorOperators.GT, hv));
                 z1 = z1.blend(hv, z1.compare(VectorOperators.GT, hv));
                 z2 = z2.blend(hv, z2.compare(VectorOperators.GT, hv));
