@@ -76,7 +76,8 @@ class PoolBandSplitTest {
         long seed = 6262;
         Random r = new Random(seed);
         // {batch, channels, length, kernel, stride, pad}
-        int[][] cases = {{1, 128, 3981, 4, 4, 0}, {2, 40, 1001, 3, 1, 1}, {1, 45, 777, 5, 1, 2}, {1, 64, 1030, 2, 2, 1}};
+        int[][] cases = {{1, 128, 3981, 4, 4, 0}, {2, 40, 1001, 3, 1, 1}, {1, 45, 777, 5, 1, 2},
+            {1, 64, 1030, 2, 2, 1}};
         try (TwoThreadContext two = new TwoThreadContext()) {
             for (int[] c : cases) {
                 int[] shape = {c[0], c[1], c[2]};
