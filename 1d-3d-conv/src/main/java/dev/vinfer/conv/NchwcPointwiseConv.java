@@ -43,6 +43,15 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
     private final int group;
     /** {@code [outBlock / group][c][group * 16]} (the last group narrower), lanes past M zero. */
     private final float[] packed;
+    /**
+     * With many input channels, the weights again per chunk of input channels ({@link #chunkStart}), each packed as
+     * {@link #packed} for its own channel count; null when the layer runs in one pass over C.
+     */
+    private final float[][] chunks;
+    /** First input channel of each chunk, and C at the end. */
+    private final int[] chunkStart;
+    /** Zeros: the bias of every chunk but the first. */
+    private final float[] zeros;
     /** {@code [outBlock][lane]}, zeros past M and without a bias. */
     private final float[] bias;
     private final Epilogue epilogue;
@@ -66,7 +75,29 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         this.group = Math.max(1, backend.nchwcPointwiseGroup(g.inChannels(), g.outChannels(), g.outputPlane()));
         int c = g.inChannels();
         int m = g.outChannels();
-        this.packed = pack(c, m, group, w, wOff);
+        int kc = chunkChannels(c, g.outputPlane());
+        if (kc < c) {
+            int n = Math.ceilDiv(c, kc);
+            this.chunks = new float[n][];
+            this.chunkStart = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                int k0 = i * kc;
+                int k1 = Math.min(c, k0 + kc);
+                chunkStart[i] = k0;
+                float[] sub = new float[Math.multiplyExact(m, k1 - k0)];
+                for (int o = 0; o < m; o++) {
+                    System.arraycopy(w, wOff + o * c + k0, sub, o * (k1 - k0), k1 - k0);
+                }
+                chunks[i] = pack(k1 - k0, m, group, sub, 0);
+            }
+            chunkStart[n] = c;
+            this.packed = null;
+        } else {
+            this.chunks = null;
+            this.chunkStart = null;
+            this.packed = pack(c, m, group, w, wOff);
+        }
+        this.zeros = new float[outBlocks * BLOCK];
         this.bias = new float[outBlocks * BLOCK];
         if (b != null) {
             System.arraycopy(b, 0, bias, 0, m);
@@ -79,6 +110,36 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         int stripFloats = Integer.getInteger("vinfer.nchwcStripFloats", STRIP_FLOATS);
         this.stripPixels = Math.max(PIXEL_TILE, stripFloats / c / PIXEL_TILE * PIXEL_TILE);
     }
+
+    /**
+     * Input channels per chunk: all of C while a group's weights ({@code C x 32} floats at 16 lanes) stay within
+     * {@link #CHUNK_FLOATS} (they are read once per register tile of pixels, so they should stay in L1) or the plane
+     * has fewer than {@link #CHUNK_MIN_PIXELS} positions, else C cut into equal chunks of whole 16-channel blocks
+     * within it. Each chunk after the first reads and writes the output again; that pays where many tiles reuse the
+     * chunk's weights: alone, with the NCHW 1x1 kernel's time as the yardstick, ResNet-50's 1024 -> 256 @14x14 went
+     * from 1.09-1.11 to 0.92-0.93 of it, 512 -> 128 @28x28 from 1.31-1.34 to 1.06-1.09, 2048 -> 512 @7x7 from
+     * 1.04-1.08 to 1.04, SqueezeNet's 512 -> 1000 @13x13 not at all (0.93); in the networks (one JVM, alternated)
+     * ResNet-50 0.972 and 0.991 at one thread, 0.986 and 0.995 at two, MobileNetV2 0.993 and 0.990, SqueezeNet
+     * 0.994 and 1.017 without the pixel floor; the floor itself moves nothing measurable (SqueezeNet 1.003 / 0.998,
+     * ResNet-50 1.001 / 0.999). {@code -Dvinfer.nchwcPointwise.chunkFloats=0}: never;
+     * {@code -Dvinfer.nchwcPointwise.chunkMinPixels}: the floor (both read when a layer is prepared).
+     */
+    static int chunkChannels(int c, int pixels) {
+        int limit = Integer.getInteger("vinfer.nchwcPointwise.chunkFloats", CHUNK_FLOATS);
+        int perChannel = 2 * BLOCK;
+        if (limit <= 0 || (long) c * perChannel <= limit
+                || pixels < Integer.getInteger("vinfer.nchwcPointwise.chunkMinPixels", CHUNK_MIN_PIXELS)) {
+            return c;
+        }
+        int maxChannels = Math.max(BLOCK, limit / perChannel / BLOCK * BLOCK);
+        int n = Math.ceilDiv(c, maxChannels);
+        return Math.ceilDiv(Math.ceilDiv(c, n), BLOCK) * BLOCK;
+    }
+
+    /** See {@link #chunkChannels}: 40 KiB of weights per group, under the 48 KiB L1 of this Zen 5 core. */
+    private static final int CHUNK_FLOATS = 10 * 1024;
+    /** See {@link #chunkChannels}: 14x14, the smallest plane where a layer gained alone (13x13 did not). */
+    static final int CHUNK_MIN_PIXELS = 196;
 
     /**
      * An {@code M x C} weight matrix ({@code w[wOff + o * C + k]}) packed for {@link Backend#nchwcPointwise} with
@@ -263,8 +324,22 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         int c = g.inChannels();
         int m = g.outChannels();
         for (int s0 = px0; s0 < px1; s0 += stripPixels) {
-            backend.nchwcPointwise(c, pixels, m, group, packed, bias, x, xOff, res, resDelta, out, yOff, s0,
-                    Math.min(px1, s0 + stripPixels), b0, b1, lo, hi);
+            int s1 = Math.min(px1, s0 + stripPixels);
+            if (chunks == null) {
+                backend.nchwcPointwise(c, pixels, m, group, packed, bias, x, xOff, res, resDelta, out, yOff, s0, s1,
+                        b0, b1, lo, hi);
+                continue;
+            }
+            // chunk by chunk: the first adds bias and residual, later ones add the partial sums as their residual,
+            // the last clamps
+            for (int i = 0; i < chunks.length; i++) {
+                int k0 = chunkStart[i];
+                boolean first = i == 0;
+                boolean last = i == chunks.length - 1;
+                backend.nchwcPointwise(chunkStart[i + 1] - k0, pixels, m, group, chunks[i], first ? bias : zeros, x,
+                        xOff + k0 / BLOCK * pixels * BLOCK, first ? res : out, first ? resDelta : 0, out, yOff, s0,
+                        s1, b0, b1, last ? lo : Float.NEGATIVE_INFINITY, last ? hi : Float.POSITIVE_INFINITY);
+            }
         }
         if (epiloguePass) {
             for (int ob = b0; ob < b1; ob++) {

@@ -1,6 +1,7 @@
 package dev.vinfer.conv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -128,6 +129,50 @@ class NchwcConvTest {
                 System.clearProperty("vinfer.nchwcStripFloats");
             } else {
                 System.setProperty("vinfer.nchwcStripFloats", before);
+            }
+        }
+    }
+
+    /**
+     * Many input channels run in chunks of them ({@code NchwcPointwiseConv.chunkChannels}), the partial sums added as
+     * the next chunk's residual, bias and residual with the first, the clamp with the last: chunks forced small
+     * ({@code vinfer.nchwcPointwise.chunkFloats}, read when a layer is prepared; 1024 floats: 32 channels, so odd
+     * channel counts end in a short block) and at the default size (C = 520, 700: two and three chunks; planes of
+     * at least {@code CHUNK_MIN_PIXELS}), every epilogue, with and without residual and bias, 1, 2 and 5 threads,
+     * batch 2.
+     */
+    @Test
+    void pointwiseChunksOfInputChannels() {
+        Random r = new Random(SEED + 5);
+        String before = System.getProperty("vinfer.nchwcPointwise.chunkFloats");
+        try {
+            int q = 0;
+            for (String limit : new String[] {"1024", null}) {
+                if (limit == null) {
+                    System.clearProperty("vinfer.nchwcPointwise.chunkFloats");
+                } else {
+                    System.setProperty("vinfer.nchwcPointwise.chunkFloats", limit);
+                }
+                int[] cs = limit == null ? new int[] {520, 700} : new int[] {33, 64, 70, 97};
+                for (int c : cs) {
+                    if (limit == null) {
+                        assertTrue(NchwcPointwiseConv.chunkChannels(c, 196) < c, "C=" + c + " should run in chunks");
+                    }
+                    for (int m : new int[] {16, 40}) {
+                        for (Backend be : TestSupport.backends()) {
+                            pointwise(r, "chunks of " + (limit == null ? "default" : limit) + " floats", be,
+                                    1 + q % 2, c, m, q % 3 == 0 ? 197 : 200, ALL_EPILOGUES[q % ALL_EPILOGUES.length],
+                                    q % 2 == 0, q % 5 != 3, TestSupport.PARALLELS[q % TestSupport.PARALLELS.length]);
+                            q++;
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("vinfer.nchwcPointwise.chunkFloats");
+            } else {
+                System.setProperty("vinfer.nchwcPointwise.chunkFloats", before);
             }
         }
     }
