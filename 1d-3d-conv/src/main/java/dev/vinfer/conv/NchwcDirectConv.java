@@ -124,18 +124,9 @@ public final class NchwcDirectConv implements NchwcConvKernel {
         return new NchwcDirectConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
     }
 
+    @Override
     public ConvGeometry geometry() {
         return g;
-    }
-
-    /** Floats of the blocked input, {@code N x ceil(C/16) x H x W x 16}. */
-    public long inputLength() {
-        return NchwcLayout.length(g.batch(), g.inChannels(), g.inputPlane());
-    }
-
-    /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x OH x OW x 16}. */
-    public long outputLength() {
-        return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
     }
 
     /**

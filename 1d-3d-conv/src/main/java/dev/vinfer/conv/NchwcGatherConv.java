@@ -50,18 +50,9 @@ public final class NchwcGatherConv implements NchwcConvKernel {
                 true));
     }
 
+    @Override
     public ConvGeometry geometry() {
         return g;
-    }
-
-    /** Floats of the blocked input, {@code N x C/16 x (input plane) x 16}. */
-    public long inputLength() {
-        return NchwcLayout.length(g.batch(), g.inChannels(), g.inputPlane());
-    }
-
-    /** Floats of the blocked output (and residual), {@code N x M/16 x (output plane) x 16}. */
-    public long outputLength() {
-        return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
     private final float[][] chunks;
     /** First input channel of each chunk, and C at the end. */
     private final int[] chunkStart;
-    /** Zeros: the bias of every chunk but the first. */
+    /** Zeros: the bias of every chunk but the first (null without chunks). */
     private final float[] zeros;
     /** {@code [outBlock][lane]}, zeros past M and without a bias. */
     private final float[] bias;
@@ -97,7 +97,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
             this.chunkStart = null;
             this.packed = pack(c, m, group, w, wOff);
         }
-        this.zeros = new float[outBlocks * BLOCK];
+        this.zeros = chunks == null ? null : new float[outBlocks * BLOCK];
         this.bias = new float[outBlocks * BLOCK];
         if (b != null) {
             System.arraycopy(b, 0, bias, 0, m);
@@ -202,18 +202,9 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         return new NchwcPointwiseConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
     }
 
+    @Override
     public ConvGeometry geometry() {
         return g;
-    }
-
-    /** Floats of the blocked input, {@code N x ceil(C/16) x (input plane) x 16}. */
-    public long inputLength() {
-        return NchwcLayout.length(g.batch(), g.inChannels(), g.inputPlane());
-    }
-
-    /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x P x 16}. */
-    public long outputLength() {
-        return NchwcLayout.length(g.batch(), g.outChannels(), pixels);
     }
 
     /**

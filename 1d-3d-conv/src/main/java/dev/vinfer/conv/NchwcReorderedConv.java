@@ -27,6 +27,7 @@ public final class NchwcReorderedConv implements NchwcConvKernel {
                 ConvAlgorithm.AUTO));
     }
 
+    @Override
     public ConvGeometry geometry() {
         return g;
     }
@@ -34,16 +35,6 @@ public final class NchwcReorderedConv implements NchwcConvKernel {
     /** The NCHW kernel's algorithm. */
     public ConvAlgorithm algorithm() {
         return kernel.algorithm();
-    }
-
-    /** Floats of the blocked input, {@code N x ceil(C/16) x (input plane) x 16}. */
-    public long inputLength() {
-        return NchwcLayout.length(g.batch(), g.inChannels(), g.inputPlane());
-    }
-
-    /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x (output plane) x 16}. */
-    public long outputLength() {
-        return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
     }
 
     /** {@code out = e(conv(in) + bias + res)}, all blocked; {@code res} may be null; output lanes past M zero. */

@@ -97,18 +97,15 @@ public final class NchwcStemConv implements NchwcConvKernel {
         return new NchwcStemConv(g, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
     }
 
+    @Override
     public ConvGeometry geometry() {
         return g;
     }
 
-    /** Floats of the plain NCHW input, {@code N x C x spatial}. */
+    /** Floats of the plain NCHW input, {@code N x C x spatial} (the stem reads the network's input as it is). */
+    @Override
     public long inputLength() {
         return g.inputLength();
-    }
-
-    /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x spatial x 16}. */
-    public long outputLength() {
-        return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
     }
 
     /**

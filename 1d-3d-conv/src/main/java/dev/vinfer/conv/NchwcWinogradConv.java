@@ -285,6 +285,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         return new NchwcWinogradConv(g, m, w, wOff, bias, e == null ? Epilogue.NONE : e, backend);
     }
 
+    @Override
     public ConvGeometry geometry() {
         return g;
     }
@@ -297,16 +298,6 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     /** The algorithm this computes ({@link ConvAlgorithm#WINOGRAD_F2_3} and so on), for its error bound. */
     public ConvAlgorithm algorithm() {
         return WinogradConv.algorithmFor(m);
-    }
-
-    /** Floats of the blocked input, {@code N x ceil(C/16) x H x W x 16}. */
-    public long inputLength() {
-        return NchwcLayout.length(g.batch(), g.inChannels(), g.inputPlane());
-    }
-
-    /** Floats of the blocked output (and residual), {@code N x ceil(M/16) x OH x OW x 16}. */
-    public long outputLength() {
-        return NchwcLayout.length(g.batch(), g.outChannels(), g.outputPlane());
     }
 
     /** Tile rows per strip (tests and probes check the cut). */
