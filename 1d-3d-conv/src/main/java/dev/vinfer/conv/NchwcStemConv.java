@@ -115,15 +115,11 @@ public final class NchwcStemConv implements NchwcConvKernel {
     @Override
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
         NchwcChecks.run(in, inOff, inputLength(), out, outOff, outputLength(), res, resOff);
-        float[] src = layout.threadBuffer(id, g.inChannels());
+        float[] src = inputBuffer();
         Rows call = spare.getAndSet(null);
         if (call == null) {
             call = new Rows();
         }
-        boolean inKernel = res == null && epilogue.isClamp();
-        call.lo = inKernel ? epilogue.clampLow() : Float.NEGATIVE_INFINITY;
-        call.hi = inKernel ? epilogue.clampHigh() : Float.POSITIVE_INFINITY;
-        call.post = !inKernel && !(res == null && epilogue.isIdentity());
         call.src = src;
         call.out = out;
         call.res = res;
@@ -167,39 +163,60 @@ public final class NchwcStemConv implements NchwcConvKernel {
         int resDelta;
         int yBase;
         int parts;
-        float lo;
-        float hi;
-        boolean post;
 
         @Override
         public void run(int t) {
             int r0 = (int) ((long) rows * t / parts);
             int r1 = (int) ((long) rows * (t + 1) / parts);
-            int plane = g.outputPlane();
-            long span = layout.inputRows(r0, r1);
-            layout.fillRows(in, inOff, g.inChannels(), src, backend, (int) (span >>> 32), (int) span);
-            for (int r = r0; r < r1; r++) {
-                backend.nchwcStemRow(depth, ldw, packed, bias, src, grid.source(r * outW), tapOff, outW, out,
-                        yBase + r * outW * BLOCK, plane, 0, outBlocks, lo, hi);
+            fillRows(in, inOff, src, r0, r1);
+            computeRows(src, out, yBase + r0 * outW * BLOCK, g.outputPlane(), r0, r1, res, resDelta);
+        }
+    }
+
+    /** This thread's buffer for the input layout (shared with the other stems on the thread, sized for this one). */
+    float[] inputBuffer() {
+        return layout.threadBuffer(id, g.inChannels());
+    }
+
+    /** Copies what output rows {@code [r0, r1)} read of the plain image at {@code in[inOff]} into {@code src}. */
+    void fillRows(float[] in, int inOff, float[] src, int r0, int r1) {
+        long span = layout.inputRows(r0, r1);
+        layout.fillRows(in, inOff, g.inChannels(), src, backend, (int) (span >>> 32), (int) span);
+    }
+
+    /**
+     * Output rows {@code [r0, r1)} of one image from the input layout {@code src} (filled for them): row r at
+     * {@code y[yOff + (r - r0) * W * 16]}, its blocks {@code planePixels * 16} floats apart; the residual (or null)
+     * {@code resDelta} past the output index. Relu and Clip without a residual are applied in the tile, anything
+     * else by a pass over the rows after it; lanes past M are written as zeros.
+     */
+    void computeRows(float[] src, float[] y, int yOff, int planePixels, int r0, int r1, float[] res, int resDelta) {
+        boolean inKernel = res == null && epilogue.isClamp();
+        float lo = inKernel ? epilogue.clampLow() : Float.NEGATIVE_INFINITY;
+        float hi = inKernel ? epilogue.clampHigh() : Float.POSITIVE_INFINITY;
+        boolean post = !inKernel && !(res == null && epilogue.isIdentity());
+        for (int r = r0; r < r1; r++) {
+            backend.nchwcStemRow(depth, ldw, packed, bias, src, grid.source(r * outW), tapOff, outW, y,
+                    yOff + (r - r0) * outW * BLOCK, planePixels, 0, outBlocks, lo, hi);
+        }
+        int m = g.outChannels();
+        int count = (r1 - r0) * outW;
+        for (int ob = 0; ob < outBlocks; ob++) {
+            int lanes = Math.min(BLOCK, m - ob * BLOCK);
+            if (!post && lanes == BLOCK) {
+                continue;
             }
-            int m = g.outChannels();
-            for (int ob = 0; ob < outBlocks; ob++) {
-                int lanes = Math.min(BLOCK, m - ob * BLOCK);
-                if (!post && lanes == BLOCK) {
-                    continue;
+            int base = yOff + ob * planePixels * BLOCK;
+            for (int px = 0; px < count; px++) {
+                int o = base + px * BLOCK;
+                if (post) {
+                    for (int l = 0; l < lanes; l++) {
+                        float v = y[o + l] + (res == null ? 0f : res[o + l + resDelta]);
+                        y[o + l] = epilogue.apply(v);
+                    }
                 }
-                int base = yBase + ob * plane * BLOCK;
-                for (int px = r0 * outW; px < r1 * outW; px++) {
-                    int o = base + px * BLOCK;
-                    if (post) {
-                        for (int l = 0; l < lanes; l++) {
-                            float v = out[o + l] + (res == null ? 0f : res[o + l + resDelta]);
-                            out[o + l] = epilogue.apply(v);
-                        }
-                    }
-                    for (int l = lanes; l < BLOCK; l++) {
-                        out[o + l] = 0f;
-                    }
+                for (int l = lanes; l < BLOCK; l++) {
+                    y[o + l] = 0f;
                 }
             }
         }

@@ -34,6 +34,15 @@ class BlockedStemChainsTest {
      * + Relu -> y.
      */
     private static GraphProto stemHead(long seed, int n, int hw, int k, int pad, int m, boolean relu6) {
+        return stemHead(seed, n, hw, k, pad, m, relu6, 0, false);
+    }
+
+    /**
+     * As above, the pool padded by {@code poolPad} on every side, and with {@code sideReader} the stem's activation
+     * also read by a second output {@code z} (its Sigmoid).
+     */
+    private static GraphProto stemHead(long seed, int n, int hw, int k, int pad, int m, boolean relu6, int poolPad,
+            boolean sideReader) {
         GraphProto.Builder g = GraphProto.newBuilder().setName("stem-head")
                 .addInput(tensorInfo("x", DType.FLOAT32, n, 3, hw, hw))
                 .addInitializer(initializer("ws", random(seed, m, 3, k, k)))
@@ -49,9 +58,13 @@ class BlockedStemChainsTest {
             g.addNode(node("Relu", new String[] {"cs"}, new String[] {"rs"}));
         }
         int conv = (hw + 2 * pad - k) / 2 + 1;
-        int pooled = (conv - 3) / 2 + 1;
+        int pooled = (conv + 2 * poolPad - 3) / 2 + 1;
+        if (sideReader) {
+            g.addNode(node("Sigmoid", new String[] {"rs"}, new String[] {"z"}))
+                    .addOutput(tensorInfo("z", DType.FLOAT32, n, m, conv, conv));
+        }
         return g.addNode(node("MaxPool", new String[] {"rs"}, new String[] {"p"}, intsAttr("kernel_shape", 3, 3),
-                        intsAttr("strides", 2, 2)))
+                        intsAttr("strides", 2, 2), intsAttr("pads", poolPad, poolPad, poolPad, poolPad)))
                 .addNode(node("Conv", new String[] {"p", "w1"}, new String[] {"c1"}))
                 .addNode(node("Relu", new String[] {"c1"}, new String[] {"y"}))
                 .addOutput(tensorInfo("y", DType.FLOAT32, n, 2 * m, pooled, pooled)).build();
@@ -59,8 +72,10 @@ class BlockedStemChainsTest {
 
     /**
      * The stems (ResNet's 7x7/2, SqueezeNet's unpadded 3x3/2, MobileNetV2's 3x3/2 with Relu6) run blocked from the
-     * plain input ({@code nchwc_stem}), so the run has no reorder in and its pool runs blocked; results as the NCHW
-     * graph's. With {@code -Dvinfer.nchwc.stem=false}, or a forced NCHW algorithm, the stem stays NCHW.
+     * plain input, so the run has no reorder in, and with the max pool after them as one node
+     * ({@code stem-pool-fusion}: {@code nchwc_stem_maxpool}); results as the NCHW graph's. With
+     * {@code -Dvinfer.nchwc.stemPool=false} a blocked stem ({@code nchwc_stem}) and a blocked pool; with
+     * {@code -Dvinfer.nchwc.stem=false}, or a forced NCHW algorithm, the stem stays NCHW.
      */
     @Test
     void stemsRunBlockedFromThePlainInput() {
@@ -77,9 +92,9 @@ class BlockedStemChainsTest {
             List<String> ops = ops(blocked);
             assertEquals(0, ops.stream().filter("ReorderToNchwc"::equals).count(), what);
             assertEquals(1, ops.stream().filter("ReorderFromNchwc"::equals).count(), what);
-            assertEquals(1, count(blocked, "nchwc_stem"::equals), what);
-            assertTrue(blocked.nodes().stream().anyMatch(nd -> nd.op().opType().equals("MaxPool")
-                    && nd.op().describe().equals("nchwc")), what);
+            assertEquals(1, count(blocked, "nchwc_stem_maxpool"::equals), what);
+            assertEquals(0, count(blocked, "nchwc_stem"::equals), what);
+            assertTrue(blocked.nodes().stream().noneMatch(nd -> nd.op().opType().equals("MaxPool")), what);
             Map<String, Tensor> feed = Map.of("x", random(seed + 99, n, 3, c[0], c[0]));
             Map<String, Tensor> nchw = run(optimized(gp, false), feed);
             try {
@@ -99,5 +114,35 @@ class BlockedStemChainsTest {
         }
         Graph forced = optimized(gp, "true", true, PassTesting.OPTIONS.clone().convAlgorithm("im2col"));
         assertEquals(0, count(forced, "nchwc_stem"::equals), forced.toString());
+    }
+
+    /**
+     * {@code stem-pool-fusion}: ResNet's padded pool fuses too, bit for bit the two nodes' output; a stem whose
+     * output something else reads as well stays a node of its own; {@code -Dvinfer.nchwc.stemPool=false} keeps two.
+     */
+    @Test
+    void stemAndPoolFuseWhereThePoolAloneReadsTheStem() {
+        GraphProto padded = stemHead(10500, 2, 37, 7, 3, 64, false, 1, false);
+        Graph fused = optimized(padded, "true");
+        assertEquals(1, count(fused, "nchwc_stem_maxpool"::equals), fused.toString());
+        Map<String, Tensor> feed = Map.of("x", random(10599, 2, 3, 37, 37));
+        String before = System.getProperty("vinfer.nchwc.stemPool");
+        Graph apart;
+        System.setProperty("vinfer.nchwc.stemPool", "false");
+        try {
+            apart = optimized(padded, "true");
+        } finally {
+            restore("vinfer.nchwc.stemPool", before);
+        }
+        assertEquals(1, count(apart, "nchwc_stem"::equals), apart.toString());
+        assertEquals(0, count(apart, "nchwc_stem_maxpool"::equals), apart.toString());
+        assertSameOutputs(run(apart, feed), run(fused, feed), 0f);
+        assertSameOutputs(run(optimized(padded, false), feed), run(fused, feed), TOLERANCE);
+
+        GraphProto shared = stemHead(10510, 1, 33, 3, 0, 64, false, 0, true);
+        Graph g = optimized(shared, "true");
+        assertEquals(0, count(g, "nchwc_stem_maxpool"::equals), g.toString());
+        Map<String, Tensor> feed2 = Map.of("x", random(10519, 1, 3, 33, 33));
+        assertSameOutputs(run(optimized(shared, false), feed2), run(g, feed2), TOLERANCE);
     }
 }

@@ -83,24 +83,29 @@ public final class NchwcMaxPoolOp implements Operator {
 
     private Shaped shape(Tensor x) {
         int[] s = x.shape();
+        NchwcMaxPool pool = kernel(window, channels, s, x.toString());
+        return new Shaped(s, new int[] {s[0], s[1], pool.outH(), pool.outW(), NchwcLayout.BLOCK}, pool);
+    }
+
+    /**
+     * The pool kernel of {@code window} on a blocked input of shape {@code s} holding {@code channels} channels
+     * (also for {@link NchwcStemPoolOp}, whose input is a stem's output); {@code what} names the input in errors.
+     */
+    static NchwcMaxPool kernel(PoolWindow window, int channels, int[] s, String what) {
         if (s.length != 5 || s[1] != NchwcLayout.blocks(channels) || s[4] != NchwcLayout.BLOCK) {
             throw new VinferException("NCHWc MaxPool: expected a blocked [N, " + NchwcLayout.blocks(channels)
-                    + ", H, W, 16] tensor, got " + x);
+                    + ", H, W, 16] tensor, got " + what);
         }
         PoolGeometry g = PoolGeometry.of(window, new int[] {s[0], channels, s[2], s[3]});
         int[] k = window.kernel();
         int[] st = window.strides();
         int[] d = window.dilations();
         int[] pads = g.pads();
-        int oh = g.out(1);
-        int ow = g.out(2);
-        NchwcMaxPool pool;
         try {
-            pool = NchwcMaxPool.prepare(s[0], channels, s[2], s[3], k[0], k[1], st[0], st[1], d[0], d[1], pads[0],
-                    pads[1], oh, ow);
+            return NchwcMaxPool.prepare(s[0], channels, s[2], s[3], k[0], k[1], st[0], st[1], d[0], d[1], pads[0],
+                    pads[1], g.out(1), g.out(2));
         } catch (IllegalArgumentException e) {
-            throw new VinferException("NCHWc MaxPool " + window + " on " + x + ": " + e.getMessage());
+            throw new VinferException("NCHWc MaxPool " + window + " on " + what + ": " + e.getMessage());
         }
-        return new Shaped(s, new int[] {s[0], s[1], oh, ow, NchwcLayout.BLOCK}, pool);
     }
 }
