@@ -535,17 +535,19 @@ public interface Backend {
     }
 
     /**
-     * One output row of {@link NchwcStemConv}, output blocks {@code [blockBegin, blockEnd)}: for pixels
-     * {@code ox < outW} and columns {@code col = b * 16 + lane},
-     * {@code y[yOff + (b * plane + ox) * 16 + lane] = clamp(bias[col] + sum over k < depth of w[k * ldw + col] *
+     * One output row of {@link NchwcStemConv}, output blocks {@code [blockBegin, blockEnd)} of {@code outBlocks}: for
+     * pixels {@code ox < outW} and columns {@code col = b * 16 + lane},
+     * {@code y[yOff + (b * plane + ox) * 16 + lane] = clamp(bias[col] + sum over k < depth of W(k, col) *
      * src[srcOff + tapOff[k] + ox], lo, hi)}: the input laid out by {@link PhaseSplitInput}, so the pixels of an
-     * output row read consecutive floats for every tap {@code k}. Lanes past M get what their zero weights and bias
-     * give (the caller zeroes them).
+     * output row read consecutive floats for every tap {@code k}; the weights packed by pairs of blocks as the 1x1's
+     * ({@code NchwcPointwiseConv.pack} with pairs: {@code [pair][depth][32]}, a last odd block {@code [depth][16]}),
+     * so W(k, col) is at {@code g0 * depth * 16 + k * ld + col - g0 * 16} with {@code g0} the pair's first block and
+     * {@code ld} its width. Lanes past M get what their zero weights and bias give (the caller zeroes them).
      */
-    default void nchwcStemRow(int depth, int ldw, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff,
-            int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
-        NchwcReference.stemRow(depth, ldw, w, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin, blockEnd,
-                lo, hi);
+    default void nchwcStemRow(int depth, int outBlocks, float[] w, float[] bias, float[] src, int srcOff,
+            int[] tapOff, int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+        NchwcReference.stemRow(depth, outBlocks, w, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin,
+                blockEnd, lo, hi);
     }
 
     /**

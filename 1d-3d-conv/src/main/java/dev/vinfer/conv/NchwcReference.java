@@ -30,16 +30,19 @@ final class NchwcReference {
     }
 
     /** See {@link Backend#nchwcStemRow}. */
-    static void stemRow(int depth, int ldw, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff, int outW,
-            float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+    static void stemRow(int depth, int outBlocks, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff,
+            int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
         int b16 = NchwcLayout.BLOCK;
         for (int b = blockBegin; b < blockEnd; b++) {
+            int g0 = b / 2 * 2;
+            int ld = Math.min(2, outBlocks - g0) * b16;
             for (int ox = 0; ox < outW; ox++) {
                 for (int l = 0; l < b16; l++) {
                     int col = b * b16 + l;
+                    int wb = g0 * depth * b16 + col - g0 * b16;
                     float sum = 0f;
                     for (int k = 0; k < depth; k++) {
-                        sum += w[k * ldw + col] * src[srcOff + tapOff[k] + ox];
+                        sum += w[wb + k * ld] * src[srcOff + tapOff[k] + ox];
                     }
                     y[yOff + (b * plane + ox) * b16 + l] = Math.min(Math.max(sum + bias[col], lo), hi);
                 }

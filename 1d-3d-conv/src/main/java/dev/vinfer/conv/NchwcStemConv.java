@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * (zero-padded, split into stride phases), where every tap of an output pixel is a constant offset and the pixels
  * of an output row read consecutive floats for every tap. The tiles ({@link Backend#nchwcStemRow}) then hold the
  * output channels in the vector lanes: per reduction step, weight vectors for 32 channels against 7 broadcast
- * input values. Weights are packed once as {@code [channels x taps][ceil(M/16) x 16]}, zero past M.
+ * input values. Weights are packed once by pairs of output blocks, {@code [pair][channels x taps][32]} (the 1x1's
+ * packing), zero past M, so a tile's weight rows are a constant 32 floats apart.
  *
  * <p>Threads split the output rows; each copies the input rows its own rows read. Relu and Clip are applied in the
  * tile; a residual or another activation by a pass over each task's rows after it. Lanes past M are written as zeros.
@@ -33,8 +34,6 @@ public final class NchwcStemConv implements NchwcConvKernel {
     private final int[] tapOff;
     private final int depth;
     private final int outBlocks;
-    /** Packed weight row width: {@code outBlocks x 16}. */
-    private final int ldw;
     private final float[] packed;
     private final float[] bias;
     private final Epilogue epilogue;
@@ -52,14 +51,8 @@ public final class NchwcStemConv implements NchwcConvKernel {
         this.depth = g.reductionLength();
         int m = g.outChannels();
         this.outBlocks = NchwcLayout.blocks(m);
-        this.ldw = outBlocks * BLOCK;
-        this.packed = new float[Math.multiplyExact(depth, ldw)];
-        for (int o = 0; o < m; o++) {
-            for (int k = 0; k < depth; k++) {
-                packed[k * ldw + o] = w[wOff + o * depth + k];
-            }
-        }
-        this.bias = new float[ldw];
+        this.packed = NchwcPointwiseConv.pack(depth, m, 2, w, wOff);
+        this.bias = new float[outBlocks * BLOCK];
         if (b != null) {
             System.arraycopy(b, 0, bias, 0, m);
         }
@@ -196,7 +189,7 @@ public final class NchwcStemConv implements NchwcConvKernel {
         float hi = inKernel ? epilogue.clampHigh() : Float.POSITIVE_INFINITY;
         boolean post = !inKernel && !(res == null && epilogue.isIdentity());
         for (int r = r0; r < r1; r++) {
-            backend.nchwcStemRow(depth, ldw, packed, bias, src, grid.source(r * outW), tapOff, outW, y,
+            backend.nchwcStemRow(depth, outBlocks, packed, bias, src, grid.source(r * outW), tapOff, outW, y,
                     yOff + (r - r0) * outW * BLOCK, planePixels, 0, outBlocks, lo, hi);
         }
         int m = g.outChannels();

@@ -30,11 +30,17 @@ final class NchwcStemTiles {
     private NchwcStemTiles() {
     }
 
-    static void row(int depth, int ldw, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff, int outW,
-            float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+    static void row(int depth, int outBlocks, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff,
+            int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
         int colEnd = blockEnd * BLOCK;
         for (int col = blockBegin * BLOCK; col < colEnd;) {
-            boolean two = colEnd - col >= 2 * L;
+            // weights packed by pairs of blocks, [pair][depth][32] (a last odd block [depth][16]): a tile's weight
+            // rows are ld floats apart, a constant for the 16-lane tile of two vectors (a whole pair)
+            int b = col / BLOCK;
+            int g0 = b / 2 * 2;
+            int ld = Math.min(2, outBlocks - g0) * BLOCK;
+            int wBase = g0 * depth * BLOCK + col - g0 * BLOCK;
+            boolean two = colEnd - col >= 2 * L && (L < BLOCK || b == g0);
             int o0 = yOff + col / BLOCK * plane * BLOCK + col % BLOCK;
             int c1 = col + L;
             int o1 = yOff + c1 / BLOCK * plane * BLOCK + c1 % BLOCK;
@@ -42,17 +48,18 @@ final class NchwcStemTiles {
                 for (int ox = 0; ox < outW; ox += R) {
                     int at = Math.min(ox, outW - R);
                     if (two) {
-                        tile2(depth, ldw, w, bias, col, src, srcOff + at, tapOff, y, o0 + at * BLOCK,
+                        tile2(depth, ld, w, wBase, bias, col, src, srcOff + at, tapOff, y, o0 + at * BLOCK,
                                 o1 + at * BLOCK, lo, hi);
                     } else {
-                        tile1(depth, ldw, w, bias, col, src, srcOff + at, tapOff, y, o0 + at * BLOCK, lo, hi);
+                        tile1(depth, ld, w, wBase, bias, col, src, srcOff + at, tapOff, y, o0 + at * BLOCK, lo, hi);
                     }
                 }
             } else {
                 for (int ox = 0; ox < outW; ox++) {
-                    pixel(depth, ldw, w, bias, col, src, srcOff + ox, tapOff, y, o0 + ox * BLOCK, lo, hi);
+                    pixel(depth, ld, w, wBase, bias, col, src, srcOff + ox, tapOff, y, o0 + ox * BLOCK, lo, hi);
                     if (two) {
-                        pixel(depth, ldw, w, bias, c1, src, srcOff + ox, tapOff, y, o1 + ox * BLOCK, lo, hi);
+                        pixel(depth, ld, w, wBase + L, bias, c1, src, srcOff + ox, tapOff, y, o1 + ox * BLOCK, lo,
+                                hi);
                     }
                 }
             }
@@ -61,8 +68,10 @@ final class NchwcStemTiles {
     }
 
     /** Seven pixels x two vectors (columns {@code col} and {@code col + L}). */
-    private static void tile2(int depth, int ldw, float[] w, float[] bias, int col, float[] src, int srcOff,
-            int[] tapOff, float[] y, int o0, int o1, float lo, float hi) {
+    private static void tile2(int depth, int ld, float[] w, int wBase, float[] bias, int col, float[] src,
+            int srcOff, int[] tapOff, float[] y, int o0, int o1, float lo, float hi) {
+        // a whole pair of blocks at 16 lanes: rows of 2 L floats, a constant C2 folds into the addressing
+        int ldc = L >= BLOCK ? 2 * L : ld;
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = a00;
         FloatVector a10 = a00;
@@ -78,7 +87,7 @@ final class NchwcStemTiles {
         FloatVector a60 = a00;
         FloatVector a61 = a00;
         for (int k = 0; k < depth; k++) {
-            int wk = k * ldw + col;
+            int wk = wBase + k * ldc;
             FloatVector w0 = FloatVector.fromArray(S, w, wk);
             FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
             int xi = srcOff + tapOff[k];
@@ -174,8 +183,8 @@ final class NchwcStemTiles {
     }
 
     /** Seven pixels x one vector (a last odd vector of columns). */
-    private static void tile1(int depth, int ldw, float[] w, float[] bias, int col, float[] src, int srcOff,
-            int[] tapOff, float[] y, int o0, float lo, float hi) {
+    private static void tile1(int depth, int ld, float[] w, int wBase, float[] bias, int col, float[] src,
+            int srcOff, int[] tapOff, float[] y, int o0, float lo, float hi) {
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -184,7 +193,7 @@ final class NchwcStemTiles {
         FloatVector a5 = a0;
         FloatVector a6 = a0;
         for (int k = 0; k < depth; k++) {
-            FloatVector w0 = FloatVector.fromArray(S, w, k * ldw + col);
+            FloatVector w0 = FloatVector.fromArray(S, w, wBase + k * ld);
             int xi = srcOff + tapOff[k];
             a0 = FloatVector.broadcast(S, src[xi]).fma(w0, a0);
             a1 = FloatVector.broadcast(S, src[xi + 1]).fma(w0, a1);
@@ -232,11 +241,11 @@ final class NchwcStemTiles {
     }
 
     /** One pixel x one vector (rows narrower than a tile). */
-    private static void pixel(int depth, int ldw, float[] w, float[] bias, int col, float[] src, int srcOff,
-            int[] tapOff, float[] y, int o0, float lo, float hi) {
+    private static void pixel(int depth, int ld, float[] w, int wBase, float[] bias, int col, float[] src,
+            int srcOff, int[] tapOff, float[] y, int o0, float lo, float hi) {
         FloatVector a = FloatVector.zero(S);
         for (int k = 0; k < depth; k++) {
-            a = FloatVector.broadcast(S, src[srcOff + tapOff[k]]).fma(FloatVector.fromArray(S, w, k * ldw + col), a);
+            a = FloatVector.broadcast(S, src[srcOff + tapOff[k]]).fma(FloatVector.fromArray(S, w, wBase + k * ld), a);
         }
         a = a.add(FloatVector.fromArray(S, bias, col));
         FloatVector l = FloatVector.broadcast(S, lo);

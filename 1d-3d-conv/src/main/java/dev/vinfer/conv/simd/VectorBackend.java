@@ -476,9 +476,9 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void nchwcStemRow(int depth, int ldw, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff,
-            int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
-        NchwcStemTiles.row(depth, ldw, w, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin, blockEnd, lo,
+    public void nchwcStemRow(int depth, int outBlocks, float[] w, float[] bias, float[] src, int srcOff,
+            int[] tapOff, int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+        NchwcStemTiles.row(depth, outBlocks, w, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin, blockEnd, lo,
                 hi);
     }
 
