@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorOperators;
  * operations for 6 inputs where the matrix product takes 36 multiply-adds): input
  * {@code B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]}, output
  * {@code A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]}, the matrices {@code WinogradTransform}
- * derives for the points 0, 1, -1, 2, -2 (checked on every call: {@link #isF43Input}, {@link #isF43Output}). Other sizes
- * run the matrix product as it stands.
+ * derives for the points 0, 1, -1, 2, -2 (checked on every call: {@link #isF43Input}, {@link #isF43Output}); F(2,3)
+ * likewise in {@link NchwcWinogradF23}. Other sizes run the matrix product as it stands.
  *
  * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
  */
@@ -33,6 +33,21 @@ final class NchwcWinogradTiles {
     private NchwcWinogradTiles() {
     }
 
+    /** Which written-out input transform {@code bt} has: {@link #F43}, {@link #F23} or {@link #GENERAL}. */
+    static int inputForm(int t, float[] bt) {
+        return isF43Input(t, bt) ? F43 : NchwcWinogradF23.isInput(t, bt) ? F23 : GENERAL;
+    }
+
+    /** Which written-out output transform {@code at} has: {@link #F43}, {@link #F23} or {@link #GENERAL}. */
+    static int outputForm(int t, float[] at) {
+        return isF43Output(t, at) ? F43 : NchwcWinogradF23.isOutput(t, at) ? F23 : GENERAL;
+    }
+
+    /** Transform forms: the matrix product as it stands, F(2,3) ({@link NchwcWinogradF23}) or F(4,3) written out. */
+    static final int GENERAL = 0;
+    static final int F23 = 2;
+    static final int F43 = 4;
+
     /** Whether {@code bt} is the F(4,3) input matrix the written-out input transform computes. */
     static boolean isF43Input(int t, float[] bt) {
         return t == 6 && bt.length >= 36 && Arrays.equals(bt, 0, 36, F43_BT, 0, 36);
@@ -45,7 +60,7 @@ final class NchwcWinogradTiles {
 
     /** See {@code Backend.nchwcWinogradInput}. */
     static void input(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow, int tile0, int tiles,
-            float[] v, int vOff, int posStride, float[] tmp, boolean f43) {
+            float[] v, int vOff, int posStride, float[] tmp, int form) {
         if (tiles <= 0) {
             return;
         }
@@ -60,9 +75,11 @@ final class NchwcWinogradTiles {
         for (int i = 0; i < tiles; i++) {
             int o = xOff + origin(tile0 + i, tilesPerRow, m, cols);
             int d = vOff + i * BLOCK;
-            if (f43) {
+            if (form == F43) {
                 inputColumnsF43(x, o, cols * BLOCK, tmp);
                 inputRowsF43(tmp, v, d, posStride);
+            } else if (form == F23) {
+                NchwcWinogradF23.input(x, o, cols * BLOCK, tmp, v, d, posStride);
             } else {
                 passes(t, t, bt, x, o, cols * BLOCK, BLOCK, tmp, 0, t * BLOCK, BLOCK);
                 passes(t, t, bt, tmp, 0, BLOCK, t * BLOCK, v, d, posStride, t * posStride);
@@ -147,7 +164,7 @@ final class NchwcWinogradTiles {
     /** See {@code Backend.nchwcWinogradOutput}. */
     static void output(int t, int m, float[] at, float[] o, int oOff, int posStride, int tilesPerRow, int tile0,
             int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh, int ow,
-            int lanes, float lo, float hi, float[] tmp, boolean f43) {
+            int lanes, float lo, float hi, float[] tmp, int form) {
         if (tiles <= 0) {
             return;
         }
@@ -170,8 +187,10 @@ final class NchwcWinogradTiles {
                 break;
             }
             int s = oOff + i * BLOCK;
-            if (f43) {
+            if (form == F43) {
                 outputColumnsF43(o, s, posStride, tmp);
+            } else if (form == F23) {
+                NchwcWinogradF23.outputColumns(o, s, posStride, tmp);
             } else {
                 passes(m, t, at, o, s, t * posStride, posStride, tmp, 0, t * BLOCK, BLOCK);
             }
@@ -179,8 +198,10 @@ final class NchwcWinogradTiles {
             int colsHere = Math.min(m, ow - tx);
             for (int a = 0; a < rowsHere; a++) {
                 int d = yOff + ((ty + a) * ow + tx) * BLOCK;
-                if (f43 && colsHere == 4) {
+                if (form == F43 && colsHere == 4) {
                     outputRowF43(tmp, a * 6 * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo, hi);
+                } else if (form == F23 && colsHere == 2) {
+                    NchwcWinogradF23.outputRow(tmp, a * 4 * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo, hi);
                 } else {
                     outputRow(t, at, colsHere, tmp, a * t * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo, hi);
                 }

@@ -486,7 +486,7 @@ public final class VectorBackend implements Backend {
     public void nchwcWinogradInput(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow,
             int tile0, int tiles, float[] v, int vOff, int posStride, float[] tmp) {
         NchwcWinogradTiles.input(t, m, bt, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posStride, tmp,
-                NchwcWinogradTiles.isF43Input(t, bt));
+                NchwcWinogradTiles.inputForm(t, bt));
     }
 
     @Override
@@ -494,7 +494,7 @@ public final class VectorBackend implements Backend {
             int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
             int ow, int lanes, float lo, float hi, float[] tmp) {
         NchwcWinogradTiles.output(t, m, at, o, oOff, posStride, tilesPerRow, tile0, tiles, bias, bOff, res, resDelta,
-                y, yOff, oh, ow, lanes, lo, hi, tmp, NchwcWinogradTiles.isF43Output(t, at));
+                y, yOff, oh, ow, lanes, lo, hi, tmp, NchwcWinogradTiles.outputForm(t, at));
     }
 
     @Override
