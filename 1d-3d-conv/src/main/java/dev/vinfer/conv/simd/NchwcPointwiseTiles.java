@@ -32,6 +32,11 @@ final class NchwcPointwiseTiles {
      */
     static final int R = 7;
     private static final int BLOCK = 16;
+    /**
+     * Whether a last odd output block runs in tiles of 14 pixels ({@link NchwcPointwiseTile14}) at 16 lanes;
+     * {@code -Dvinfer.nchwcPointwise.wideSingle=false} keeps 7 (read when the class loads).
+     */
+    static final boolean WIDE_SINGLE = !"false".equals(System.getProperty("vinfer.nchwcPointwise.wideSingle"));
 
     private NchwcPointwiseTiles() {
     }
@@ -80,11 +85,18 @@ final class NchwcPointwiseTiles {
                     // a whole tile for one pixel (SqueezeNet's 512 -> 1000 classifier on 169 pixels: 4% of its work)
                     int st = step == R && take == 2 && L >= 8 && pxEnd - p == NchwcPointwiseTile8.R
                             ? NchwcPointwiseTile8.R : step;
+                    // one vector (a last odd block) at 16 lanes: 14 pixels a tile while 14 are left
+                    if (take == 1 && WIDE_SINGLE && L >= BLOCK && pxEnd - p >= NchwcPointwiseTile14.R) {
+                        st = NchwcPointwiseTile14.R;
+                    }
                     int n = Math.min(st, pxEnd - p);
                     int xo = xOff + p * BLOCK;
                     int yo = yOff + o0 + p * BLOCK;
                     p += st;
-                    if (st == NchwcPointwiseTile8.R) {
+                    if (st == NchwcPointwiseTile14.R) {
+                        NchwcPointwiseTile14.tile(c, w, wOff, x, xo, plane, bias, bOff, res, resDelta, y, yo, clamp,
+                                lo, hi);
+                    } else if (st == NchwcPointwiseTile8.R) {
                         NchwcPointwiseTile8.tile(c, w, wOff, x, xo, plane, bias, bOff, res, resDelta, y, yo, d1, clamp,
                                 lo, hi);
                     } else if (take == 2) {
