@@ -1,10 +1,23 @@
 package dev.vinfer.cli;
 
+import dev.vinfer.ops.conv.NchwcStemPoolOp;
+import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Tensor;
 
 /** Floating-point operations of the compute-heavy ops, from the shapes seen in a run (multiply-add = 2). */
 final class Flops {
     private Flops() {
+    }
+
+    /**
+     * FLOPs of one node given its op, inputs and outputs; 0 for ops not counted. A blocked stem and its max pool as
+     * one node ({@link NchwcStemPoolOp}) count the stem's multiply-adds on its own output, which only the op knows.
+     */
+    static double of(Operator op, Tensor[] in, Tensor[] out) {
+        if (op instanceof NchwcStemPoolOp sp) {
+            return in.length < 2 || in[1] == null ? 0 : 2.0 * sp.stemPositions() * in[1].size();
+        }
+        return of(op.opType(), in, out);
     }
 
     /** FLOPs of one node given its op type, inputs and outputs; 0 for ops not counted. */

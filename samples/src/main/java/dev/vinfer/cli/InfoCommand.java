@@ -68,7 +68,7 @@ final class InfoCommand implements Callable<Integer> {
             Map<String, Double> byOp = new LinkedHashMap<>();
             try {
                 s.run(feed, t -> {
-                    double f = Flops.of(t.node().op().opType(), t.inputs(), t.outputs());
+                    double f = Flops.of(t.node().op(), t.inputs(), t.outputs());
                     flops[0] += f;
                     if (f > 0) {
                         byOp.merge(t.node().op().opType(), f, Double::sum);

@@ -103,7 +103,7 @@ final class ProfileCommand implements Callable<Integer> {
                 s.run(feed, t -> {
                     Row row = rows.computeIfAbsent(t.node(), Row::new);
                     row.nanos += t.nanos();
-                    row.flops += Flops.of(t.node().op().opType(), t.inputs(), t.outputs());
+                    row.flops += Flops.of(t.node().op(), t.inputs(), t.outputs());
                 });
                 wall += System.nanoTime() - t0;
             }

@@ -51,6 +51,19 @@ public final class NchwcStemPoolOp implements Operator, PackedConstants {
         return stem.opType() + ">MaxPool";
     }
 
+    /**
+     * Images x positions of the stem's output for the last input shape (the pool's input, which exists only inside
+     * this node), or 0 before a run: the stem's work, for a profile's FLOP count.
+     */
+    public long stemPositions() {
+        Fused f = last;
+        if (f == null) {
+            return 0;
+        }
+        int[] s = f.stem.outShape();
+        return (long) s[0] * s[2] * s[3];
+    }
+
     @Override
     public String describe() {
         Fused f = last;
