@@ -145,4 +145,30 @@ class BlockedStemChainsTest {
         Map<String, Tensor> feed2 = Map.of("x", random(10519, 1, 3, 33, 33));
         assertSameOutputs(run(optimized(shared, false), feed2), run(g, feed2), TOLERANCE);
     }
+
+    /**
+     * A fully-convolutional head whose input plane is not fixed (symbolic H and W): the fused stem and pool is
+     * prepared again for each size one session sees, and matches the NCHW graph at both.
+     */
+    @Test
+    void stemAndPoolFollowTheInputSize() {
+        GraphProto fixed = stemHead(10600, 1, 37, 7, 3, 64, false, 1, false);
+        GraphProto.Builder b = fixed.toBuilder().clearInput().clearOutput()
+                .addInput(tensorInfo("x", DType.FLOAT32, 1, 3, -1, -1))
+                .addOutput(tensorInfo("y", DType.FLOAT32, 1, 128, -1, -1));
+        GraphProto dynamic = b.build();
+        Graph fused = optimized(dynamic, "true");
+        assertEquals(1, count(fused, "nchwc_stem_maxpool"::equals), fused.toString());
+        Graph nchw = optimized(dynamic, false);
+        try (dev.vinfer.runtime.Session s = new dev.vinfer.runtime.Session(fused, PassTesting.OPTIONS)) {
+            for (int hw : new int[] {37, 45, 29}) {
+                Map<String, Tensor> feed = Map.of("x", random(10600 + hw, 1, 3, hw, hw));
+                try {
+                    assertSameOutputs(run(nchw, feed), s.run(feed), TOLERANCE);
+                } catch (AssertionError e) {
+                    throw new AssertionError(hw + "x" + hw + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
 }
