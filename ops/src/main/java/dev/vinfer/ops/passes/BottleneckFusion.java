@@ -39,20 +39,12 @@ public final class BottleneckFusion implements GraphPass {
         GraphIndex index = new GraphIndex(g);
         Rewrite rw = new Rewrite(g);
         java.util.Set<Node> taken = new java.util.HashSet<>();
-        java.util.Map<Value, Node> reader = new java.util.HashMap<>();
-        for (Node n : g.nodes()) {
-            for (int i = 0; i < n.inputCount(); i++) {
-                if (n.input(i) != null) {
-                    reader.put(n.input(i), n);
-                }
-            }
-        }
         for (Node d : g.nodes()) {
             if (!(d.op() instanceof NchwcConvOp dw) || dw.kind() != NchwcConvOp.Kind.DEPTHWISE || taken.contains(d)
                     || !constants(d, dw.conv()) || d.outputCount() != 1 || !index.fusible(d.output(0))) {
                 continue;
             }
-            Node q = reader.get(d.output(0)); // its one reader (fusible)
+            Node q = index.reader(d.output(0)); // its one reader (fusible)
             if (q == null || !(q.op() instanceof NchwcConvOp project) || !NchwcBottleneckOp.unstridedPointwise(project)
                     || q.input(0) != d.output(0) || !constants(q, project.conv()) || taken.contains(q)) {
                 continue;

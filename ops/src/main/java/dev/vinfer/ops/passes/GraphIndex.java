@@ -12,6 +12,7 @@ import java.util.Set;
 final class GraphIndex {
     private final Map<Value, Node> producer = new HashMap<>();
     private final Map<Value, Integer> uses = new HashMap<>();
+    private final Map<Value, Node> reader = new HashMap<>();
     private final Set<Value> outputs;
 
     GraphIndex(Graph g) {
@@ -24,6 +25,7 @@ final class GraphIndex {
             for (Value in : n.inputs()) {
                 if (in != null) {
                     uses.merge(in, 1, Integer::sum);
+                    reader.put(in, n);
                 }
             }
         }
@@ -33,6 +35,11 @@ final class GraphIndex {
     /** The node writing {@code v}, or null for inputs and constants. */
     Node producer(Value v) {
         return v == null ? null : producer.get(v);
+    }
+
+    /** A node that reads {@code v} (the last in graph order), or null: its one reader where {@link #fusible}. */
+    Node reader(Value v) {
+        return v == null ? null : reader.get(v);
     }
 
     /** How many node input slots read {@code v}. */

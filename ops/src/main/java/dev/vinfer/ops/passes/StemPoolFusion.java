@@ -34,14 +34,6 @@ public final class StemPoolFusion implements GraphPass {
             return g;
         }
         GraphIndex index = new GraphIndex(g);
-        java.util.Map<dev.vinfer.runtime.Value, Node> reader = new java.util.HashMap<>();
-        for (Node n : g.nodes()) {
-            for (int i = 0; i < n.inputCount(); i++) {
-                if (n.input(i) != null) {
-                    reader.put(n.input(i), n);
-                }
-            }
-        }
         Rewrite rw = new Rewrite(g);
         boolean any = false;
         for (Node s : g.nodes()) {
@@ -49,7 +41,7 @@ public final class StemPoolFusion implements GraphPass {
                     || stem.conv().hasResidual() || s.outputCount() != 1 || !index.fusible(s.output(0))) {
                 continue;
             }
-            Node q = reader.get(s.output(0));
+            Node q = index.reader(s.output(0));
             if (q == null || !(q.op() instanceof NchwcMaxPoolOp pool) || q.inputCount() != 1
                     || q.input(0) != s.output(0) || q.outputCount() != 1) {
                 continue;
