@@ -48,7 +48,47 @@ final class NchwcPointwiseTile14 {
             int kn = Math.min(BLOCK, c - k0);
             int xk = xOff + (k0 >> 4) * plane;
             int wk = wOff + k0 * L;
-            for (int kk = 0; kk < kn; kk++) {
+            int kk = 0;
+            // two channels a trip: see NchwcPointwiseTiles.tile2
+            for (; kk + 1 < kn; kk += 2) {
+                {
+                    FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * L);
+                    int xi = xk + kk;
+                    a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
+                    a1 = FloatVector.broadcast(S, x[xi + 16]).fma(w0, a1);
+                    a2 = FloatVector.broadcast(S, x[xi + 32]).fma(w0, a2);
+                    a3 = FloatVector.broadcast(S, x[xi + 48]).fma(w0, a3);
+                    a4 = FloatVector.broadcast(S, x[xi + 64]).fma(w0, a4);
+                    a5 = FloatVector.broadcast(S, x[xi + 80]).fma(w0, a5);
+                    a6 = FloatVector.broadcast(S, x[xi + 96]).fma(w0, a6);
+                    a7 = FloatVector.broadcast(S, x[xi + 112]).fma(w0, a7);
+                    a8 = FloatVector.broadcast(S, x[xi + 128]).fma(w0, a8);
+                    a9 = FloatVector.broadcast(S, x[xi + 144]).fma(w0, a9);
+                    a10 = FloatVector.broadcast(S, x[xi + 160]).fma(w0, a10);
+                    a11 = FloatVector.broadcast(S, x[xi + 176]).fma(w0, a11);
+                    a12 = FloatVector.broadcast(S, x[xi + 192]).fma(w0, a12);
+                    a13 = FloatVector.broadcast(S, x[xi + 208]).fma(w0, a13);
+                }
+                {
+                    FloatVector w0 = FloatVector.fromArray(S, w, wk + (kk + 1) * L);
+                    int xi = xk + kk + 1;
+                    a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
+                    a1 = FloatVector.broadcast(S, x[xi + 16]).fma(w0, a1);
+                    a2 = FloatVector.broadcast(S, x[xi + 32]).fma(w0, a2);
+                    a3 = FloatVector.broadcast(S, x[xi + 48]).fma(w0, a3);
+                    a4 = FloatVector.broadcast(S, x[xi + 64]).fma(w0, a4);
+                    a5 = FloatVector.broadcast(S, x[xi + 80]).fma(w0, a5);
+                    a6 = FloatVector.broadcast(S, x[xi + 96]).fma(w0, a6);
+                    a7 = FloatVector.broadcast(S, x[xi + 112]).fma(w0, a7);
+                    a8 = FloatVector.broadcast(S, x[xi + 128]).fma(w0, a8);
+                    a9 = FloatVector.broadcast(S, x[xi + 144]).fma(w0, a9);
+                    a10 = FloatVector.broadcast(S, x[xi + 160]).fma(w0, a10);
+                    a11 = FloatVector.broadcast(S, x[xi + 176]).fma(w0, a11);
+                    a12 = FloatVector.broadcast(S, x[xi + 192]).fma(w0, a12);
+                    a13 = FloatVector.broadcast(S, x[xi + 208]).fma(w0, a13);
+                }
+            }
+            for (; kk < kn; kk++) {
                 FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * L);
                 int xi = xk + kk;
                 a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);

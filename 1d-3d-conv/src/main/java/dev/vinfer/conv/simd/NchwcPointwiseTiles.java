@@ -164,32 +164,93 @@ final class NchwcPointwiseTiles {
                 int kn = Math.min(BLOCK, c - k0);
                 int xk = xOff + (k0 >> 4) * plane;
                 int wk = wOff + k0 * ldc;
-                for (int kk = 0; kk < kn; kk++) {
-                    int wi = wk + kk * ldc;
-                    FloatVector w0 = FloatVector.fromArray(S, w, wi);
-                    FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                    int xi = xk + kk;
-                    FloatVector b = FloatVector.broadcast(S, x[xi]);
-                    a00 = b.fma(w0, a00);
-                    a01 = b.fma(w1, a01);
-                    b = FloatVector.broadcast(S, x[xi + 16]);
-                    a10 = b.fma(w0, a10);
-                    a11 = b.fma(w1, a11);
-                    b = FloatVector.broadcast(S, x[xi + 32]);
-                    a20 = b.fma(w0, a20);
-                    a21 = b.fma(w1, a21);
-                    b = FloatVector.broadcast(S, x[xi + 48]);
-                    a30 = b.fma(w0, a30);
-                    a31 = b.fma(w1, a31);
-                    b = FloatVector.broadcast(S, x[xi + 64]);
-                    a40 = b.fma(w0, a40);
-                    a41 = b.fma(w1, a41);
-                    b = FloatVector.broadcast(S, x[xi + 80]);
-                    a50 = b.fma(w0, a50);
-                    a51 = b.fma(w1, a51);
-                    b = FloatVector.broadcast(S, x[xi + 96]);
-                    a60 = b.fma(w0, a60);
-                    a61 = b.fma(w1, a61);
+                // Two channels a trip: a core that issues two 16-lane FMAs a cycle (Zen 5) spends the
+                // single-channel loop's counter, compare and index arithmetic at the FMAs' expense.
+                int kk = 0;
+                for (; kk + 1 < kn; kk += 2) {
+                    {
+                        int wi = wk + kk * ldc;
+                        FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                        FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                        int xi = xk + kk;
+                        FloatVector b = FloatVector.broadcast(S, x[xi]);
+                        a00 = b.fma(w0, a00);
+                        a01 = b.fma(w1, a01);
+                        b = FloatVector.broadcast(S, x[xi + 16]);
+                        a10 = b.fma(w0, a10);
+                        a11 = b.fma(w1, a11);
+                        b = FloatVector.broadcast(S, x[xi + 32]);
+                        a20 = b.fma(w0, a20);
+                        a21 = b.fma(w1, a21);
+                        b = FloatVector.broadcast(S, x[xi + 48]);
+                        a30 = b.fma(w0, a30);
+                        a31 = b.fma(w1, a31);
+                        b = FloatVector.broadcast(S, x[xi + 64]);
+                        a40 = b.fma(w0, a40);
+                        a41 = b.fma(w1, a41);
+                        b = FloatVector.broadcast(S, x[xi + 80]);
+                        a50 = b.fma(w0, a50);
+                        a51 = b.fma(w1, a51);
+                        b = FloatVector.broadcast(S, x[xi + 96]);
+                        a60 = b.fma(w0, a60);
+                        a61 = b.fma(w1, a61);
+                    }
+                    {
+                        int wi = wk + (kk + 1) * ldc;
+                        FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                        FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                        int xi = xk + kk + 1;
+                        FloatVector b = FloatVector.broadcast(S, x[xi]);
+                        a00 = b.fma(w0, a00);
+                        a01 = b.fma(w1, a01);
+                        b = FloatVector.broadcast(S, x[xi + 16]);
+                        a10 = b.fma(w0, a10);
+                        a11 = b.fma(w1, a11);
+                        b = FloatVector.broadcast(S, x[xi + 32]);
+                        a20 = b.fma(w0, a20);
+                        a21 = b.fma(w1, a21);
+                        b = FloatVector.broadcast(S, x[xi + 48]);
+                        a30 = b.fma(w0, a30);
+                        a31 = b.fma(w1, a31);
+                        b = FloatVector.broadcast(S, x[xi + 64]);
+                        a40 = b.fma(w0, a40);
+                        a41 = b.fma(w1, a41);
+                        b = FloatVector.broadcast(S, x[xi + 80]);
+                        a50 = b.fma(w0, a50);
+                        a51 = b.fma(w1, a51);
+                        b = FloatVector.broadcast(S, x[xi + 96]);
+                        a60 = b.fma(w0, a60);
+                        a61 = b.fma(w1, a61);
+                    }
+                }
+                for (; kk < kn; kk++) {
+                    {
+                        int wi = wk + kk * ldc;
+                        FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                        FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                        int xi = xk + kk;
+                        FloatVector b = FloatVector.broadcast(S, x[xi]);
+                        a00 = b.fma(w0, a00);
+                        a01 = b.fma(w1, a01);
+                        b = FloatVector.broadcast(S, x[xi + 16]);
+                        a10 = b.fma(w0, a10);
+                        a11 = b.fma(w1, a11);
+                        b = FloatVector.broadcast(S, x[xi + 32]);
+                        a20 = b.fma(w0, a20);
+                        a21 = b.fma(w1, a21);
+                        b = FloatVector.broadcast(S, x[xi + 48]);
+                        a30 = b.fma(w0, a30);
+                        a31 = b.fma(w1, a31);
+                        b = FloatVector.broadcast(S, x[xi + 64]);
+                        a40 = b.fma(w0, a40);
+                        a41 = b.fma(w1, a41);
+                        b = FloatVector.broadcast(S, x[xi + 80]);
+                        a50 = b.fma(w0, a50);
+                        a51 = b.fma(w1, a51);
+                        b = FloatVector.broadcast(S, x[xi + 96]);
+                        a60 = b.fma(w0, a60);
+                        a61 = b.fma(w1, a61);
+                    }
                 }
             }
         } else {

@@ -86,7 +86,65 @@ final class NchwcStemTiles {
         FloatVector a51 = a00;
         FloatVector a60 = a00;
         FloatVector a61 = a00;
-        for (int k = 0; k < depth; k++) {
+        int k = 0;
+        // two channels a trip: see NchwcPointwiseTiles.tile2
+        for (; k + 1 < depth; k += 2) {
+            {
+                int wk = wBase + k * ldc;
+                FloatVector w0 = FloatVector.fromArray(S, w, wk);
+                FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
+                int xi = srcOff + tapOff[k];
+                FloatVector b = FloatVector.broadcast(S, src[xi]);
+                a00 = b.fma(w0, a00);
+                a01 = b.fma(w1, a01);
+                b = FloatVector.broadcast(S, src[xi + 1]);
+                a10 = b.fma(w0, a10);
+                a11 = b.fma(w1, a11);
+                b = FloatVector.broadcast(S, src[xi + 2]);
+                a20 = b.fma(w0, a20);
+                a21 = b.fma(w1, a21);
+                b = FloatVector.broadcast(S, src[xi + 3]);
+                a30 = b.fma(w0, a30);
+                a31 = b.fma(w1, a31);
+                b = FloatVector.broadcast(S, src[xi + 4]);
+                a40 = b.fma(w0, a40);
+                a41 = b.fma(w1, a41);
+                b = FloatVector.broadcast(S, src[xi + 5]);
+                a50 = b.fma(w0, a50);
+                a51 = b.fma(w1, a51);
+                b = FloatVector.broadcast(S, src[xi + 6]);
+                a60 = b.fma(w0, a60);
+                a61 = b.fma(w1, a61);
+            }
+            {
+                int wk = wBase + (k + 1) * ldc;
+                FloatVector w0 = FloatVector.fromArray(S, w, wk);
+                FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
+                int xi = srcOff + tapOff[k + 1];
+                FloatVector b = FloatVector.broadcast(S, src[xi]);
+                a00 = b.fma(w0, a00);
+                a01 = b.fma(w1, a01);
+                b = FloatVector.broadcast(S, src[xi + 1]);
+                a10 = b.fma(w0, a10);
+                a11 = b.fma(w1, a11);
+                b = FloatVector.broadcast(S, src[xi + 2]);
+                a20 = b.fma(w0, a20);
+                a21 = b.fma(w1, a21);
+                b = FloatVector.broadcast(S, src[xi + 3]);
+                a30 = b.fma(w0, a30);
+                a31 = b.fma(w1, a31);
+                b = FloatVector.broadcast(S, src[xi + 4]);
+                a40 = b.fma(w0, a40);
+                a41 = b.fma(w1, a41);
+                b = FloatVector.broadcast(S, src[xi + 5]);
+                a50 = b.fma(w0, a50);
+                a51 = b.fma(w1, a51);
+                b = FloatVector.broadcast(S, src[xi + 6]);
+                a60 = b.fma(w0, a60);
+                a61 = b.fma(w1, a61);
+            }
+        }
+        for (; k < depth; k++) {
             int wk = wBase + k * ldc;
             FloatVector w0 = FloatVector.fromArray(S, w, wk);
             FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
@@ -192,7 +250,33 @@ final class NchwcStemTiles {
         FloatVector a4 = a0;
         FloatVector a5 = a0;
         FloatVector a6 = a0;
-        for (int k = 0; k < depth; k++) {
+        int k = 0;
+        // two channels a trip: see NchwcPointwiseTiles.tile2
+        for (; k + 1 < depth; k += 2) {
+            {
+                FloatVector w0 = FloatVector.fromArray(S, w, wBase + k * ld);
+                int xi = srcOff + tapOff[k];
+                a0 = FloatVector.broadcast(S, src[xi]).fma(w0, a0);
+                a1 = FloatVector.broadcast(S, src[xi + 1]).fma(w0, a1);
+                a2 = FloatVector.broadcast(S, src[xi + 2]).fma(w0, a2);
+                a3 = FloatVector.broadcast(S, src[xi + 3]).fma(w0, a3);
+                a4 = FloatVector.broadcast(S, src[xi + 4]).fma(w0, a4);
+                a5 = FloatVector.broadcast(S, src[xi + 5]).fma(w0, a5);
+                a6 = FloatVector.broadcast(S, src[xi + 6]).fma(w0, a6);
+            }
+            {
+                FloatVector w0 = FloatVector.fromArray(S, w, wBase + (k + 1) * ld);
+                int xi = srcOff + tapOff[k + 1];
+                a0 = FloatVector.broadcast(S, src[xi]).fma(w0, a0);
+                a1 = FloatVector.broadcast(S, src[xi + 1]).fma(w0, a1);
+                a2 = FloatVector.broadcast(S, src[xi + 2]).fma(w0, a2);
+                a3 = FloatVector.broadcast(S, src[xi + 3]).fma(w0, a3);
+                a4 = FloatVector.broadcast(S, src[xi + 4]).fma(w0, a4);
+                a5 = FloatVector.broadcast(S, src[xi + 5]).fma(w0, a5);
+                a6 = FloatVector.broadcast(S, src[xi + 6]).fma(w0, a6);
+            }
+        }
+        for (; k < depth; k++) {
             FloatVector w0 = FloatVector.fromArray(S, w, wBase + k * ld);
             int xi = srcOff + tapOff[k];
             a0 = FloatVector.broadcast(S, src[xi]).fma(w0, a0);
@@ -244,7 +328,17 @@ final class NchwcStemTiles {
     private static void pixel(int depth, int ld, float[] w, int wBase, float[] bias, int col, float[] src,
             int srcOff, int[] tapOff, float[] y, int o0, float lo, float hi) {
         FloatVector a = FloatVector.zero(S);
-        for (int k = 0; k < depth; k++) {
+        int k = 0;
+        // two channels a trip: see NchwcPointwiseTiles.tile2
+        for (; k + 1 < depth; k += 2) {
+            {
+                a = FloatVector.broadcast(S, src[srcOff + tapOff[k]]).fma(FloatVector.fromArray(S, w, wBase + k * ld), a);
+            }
+            {
+                a = FloatVector.broadcast(S, src[srcOff + tapOff[k + 1]]).fma(FloatVector.fromArray(S, w, wBase + (k + 1) * ld), a);
+            }
+        }
+        for (; k < depth; k++) {
             a = FloatVector.broadcast(S, src[srcOff + tapOff[k]]).fma(FloatVector.fromArray(S, w, wBase + k * ld), a);
         }
         a = a.add(FloatVector.fromArray(S, bias, col));
