@@ -164,8 +164,11 @@ final class NchwcPointwiseTiles {
                 int kn = Math.min(BLOCK, c - k0);
                 int xk = xOff + (k0 >> 4) * plane;
                 int wk = wOff + k0 * ldc;
-                // Two channels a trip: a core that issues two 16-lane FMAs a cycle (Zen 5) spends the
-                // single-channel loop's counter, compare and index arithmetic at the FMAs' expense.
+                // Two channels a trip: on a core that issues two 16-lane FMAs a cycle (this Zen 5) the one-channel
+                // loop's counter, compare and index arithmetic took FMA slots. This tile alone with its data in L1:
+                // 178 -> 209 GFLOP/s (the same tile in C with intrinsics 220; four channels a trip 209); in the
+                // networks 2-9% (bench/README.md, session 20). Larger tiles (7 x 3, 6 x 4, 8 x 3) compiled to
+                // 78-142 GFLOP/s, C2 spilling their accumulators.
                 int kk = 0;
                 for (; kk + 1 < kn; kk += 2) {
                     {

@@ -28,7 +28,9 @@ final class VectorTileGemm extends PackedTileGemm {
      * cache: ResNet-18's transformed weights are about 90 MB); with 12 tiles it asks for them at 2/3 of the rate per
      * FMA that 8 tiles do, closer to what one core's memory stream delivers here (about 16 GB/s cold, so
      * 512@7x7 F(2,3)'s 16.8 MB take at least 1 ms against 1.3 ms of FMAs), and the 4-tile product rereads them from
-     * L1. {@code -Dvinfer.tileGemm.twelveFour=false} keeps 8 + 8 (to compare).
+     * L2 (a 512-deep reduction's 64 KiB exceed the 48 KiB L1; passes of 128 input channels so that it rereads them
+     * from L1 measured 1.010 of ResNet-18's time, session 20). {@code -Dvinfer.tileGemm.twelveFour=false} keeps
+     * 8 + 8 (to compare; 12 + 4 was 7-8% faster on 512@7x7 in session 20).
      */
     static final boolean TWELVE_FOUR = !"false".equals(System.getProperty("vinfer.tileGemm.twelveFour"));
 
