@@ -121,7 +121,12 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
      * 1.04-1.08 to 1.04, SqueezeNet's 512 -> 1000 @13x13 not at all (0.93); in the networks (one JVM, alternated)
      * ResNet-50 0.972 and 0.991 at one thread, 0.986 and 0.995 at two, MobileNetV2 0.993 and 0.990, SqueezeNet
      * 0.994 and 1.017 without the pixel floor; the floor itself moves nothing measurable (SqueezeNet 1.003 / 0.998,
-     * ResNet-50 1.001 / 0.999). {@code -Dvinfer.nchwcPointwise.chunkFloats=0}: never;
+     * ResNet-50 1.001 / 0.999). Session 21 (an Intel Xeon, 48 KiB L1 as well) moved the floor from 196 to 169
+     * pixels, taking in SqueezeNet's 13x13 layers (the 512 -> 1000 classifier, the 384- and 512-channel squeezes):
+     * SqueezeNet 0.977 and 0.986 of its time ({@code SwitchPairedComparison squeezenet11 1 1500
+     * vinfer.nchwcPointwise.chunkMinPixels 196 169}, then 169 196; runs of 400 pairs read anything from 0.968 to
+     * 1.000; 0.994 and 1.017 on Zen 5 in session 16).
+     * {@code -Dvinfer.nchwcPointwise.chunkFloats=0}: never;
      * {@code -Dvinfer.nchwcPointwise.chunkMinPixels}: the floor (both read when a layer is prepared).
      */
     static int chunkChannels(int c, int pixels) {
@@ -138,8 +143,11 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
 
     /** See {@link #chunkChannels}: 40 KiB of weights per group, under the 48 KiB L1 of this Zen 5 core. */
     private static final int CHUNK_FLOATS = 10 * 1024;
-    /** See {@link #chunkChannels}: 14x14, the smallest plane where a layer gained alone (13x13 did not). */
-    static final int CHUNK_MIN_PIXELS = 196;
+    /**
+     * See {@link #chunkChannels}: 13x13. On Zen 5 14x14 was the smallest plane where a layer gained alone (13x13
+     * did not, nor lose in the network); on the Intel core SqueezeNet's 13x13 layers gain.
+     */
+    static final int CHUNK_MIN_PIXELS = 169;
 
     /**
      * An {@code M x C} weight matrix ({@code w[wOff + o * C + k]}) packed for {@link Backend#nchwcPointwise} with

@@ -235,6 +235,36 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         return tiles(g, 2) <= 16 && bytes > Long.getLong("vinfer.nchwcWinograd.weightBoundBytes", 1L << 20);
     }
 
+    /**
+     * Whether {@code g}, a plane {@link #autoTileOutputs} leaves to the NCHW small-plane Winograd kernel because
+     * its transformed weights stream from memory ({@link #weightBound}), runs on the blocked direct kernel
+     * ({@link NchwcDirectConv}) instead: it reads the raw weights (9.4 MB for 512@7x7 against 16.8 MB transformed)
+     * for 2.25x the multiply-adds. Which wins depends on how fast one core streams weights while it computes:
+     * <ul>
+     * <li>Intel Xeon (family 6 model 207, session 21): the direct kernel. {@code SwitchPairedComparison ...
+     * vinfer.nchwc.weightBoundKernel winograd direct}, one JVM, alternated: ResNet-18 0.944 at one thread and
+     * 0.947 at two, ResNet-50 0.993, GoogLeNet 0.989. Alone with eight sets of weights in turn (so that they come
+     * from memory, {@code NchwcProbe -Dprobe.weightCopies=8 200 wino,512,512,7x7,2,relu}): small-plane Winograd
+     * 2.86 ms, blocked F(2,3) 2.55, direct 2.52, against 1.41-1.55 for each with its weights in cache: here a
+     * core pulls a weight stream interleaved with FMAs at about 8-10 GB/s.</li>
+     * <li>AMD Zen 5 (session 17): the small-plane Winograd kernel, its 512@7x7 layers 1.43 ms each in ResNet-18.
+     * The direct kernel was not measured on these layers there; it ran other 3x3 layers at 120-170 GFLOP/s with
+     * their weights in cache (session 11), which would be 1.4-1.9 ms for 512@7x7 before any wait for memory.</li>
+     * </ul>
+     * Other vendors keep the Winograd kernel. {@code -Dvinfer.nchwc.weightBoundKernel=direct} or {@code winograd}
+     * forces either (read at each prepare).
+     */
+    public static boolean weightBoundRunsDirect(ConvGeometry g) {
+        if (!blockable(g) || autoTileOutputs(g) != 0 || !weightBound(g) || !NchwcDirectConv.supports(g)) {
+            return false;
+        }
+        String forced = System.getProperty("vinfer.nchwc.weightBoundKernel");
+        if (forced != null && !forced.isBlank()) {
+            return forced.trim().equals("direct");
+        }
+        return CpuVendor.intel();
+    }
+
     /** F(m,3) tiles of {@code g}'s output plane. */
     private static long tiles(ConvGeometry g, int m) {
         return (long) Math.ceilDiv(g.outputDim(0), m) * Math.ceilDiv(g.outputDim(1), m);

@@ -30,7 +30,8 @@ import java.util.Random;
  * {@code direct,C,M,HxW,k,s,p[,act]} (k x k, stride s, pad p, with a bias; {@link NchwcDirectConv}, GFLOP/s
  * printed) or {@code wino,C,M,HxW,m[,act]} (3x3, pad 1, as {@code direct} plus {@link NchwcWinogradConv} F(m,3);
  * GFLOP/s as direct-equivalent).
- * {@code -Dprobe.builds=dirA,dirB} adds the NCHWc kernels of other builds. Prints
+ * {@code -Dprobe.weightCopies=N} prepares {@code direct} and {@code wino} layers from N sets of weights used in turn
+ * (weights read from L3 or memory, as inside a network). {@code -Dprobe.builds=dirA,dirB} adds the NCHWc kernels of other builds. Prints
  * the bytes each run allocated (a kernel whose vectors C2 boxed allocates in its loops). Run from the repository
  * root after test-compile:
  * <pre>
@@ -253,27 +254,36 @@ public final class NchwcProbe {
             NchwcLayout.toBlocked(1, c, g.inputPlane(), ins[i], 0, bins[i], 0, Parallel.SERIAL);
             bouts[i] = new float[(int) NchwcLayout.length(1, m, g.outputPlane())];
         }
-        ConvKernel k = Convolutions.prepare(g, w, 0, bias, e, ConvAlgorithm.AUTO);
+        // -Dprobe.weightCopies=N: N kernels prepared from different weights, used in turn, so that each run reads
+        // its weights from L3 or memory as a layer inside a network does (1 by default: weights stay in cache)
+        int copies = Math.max(1, Integer.getInteger("probe.weightCopies", 1));
+        ConvKernel[] k = new ConvKernel[copies];
+        NchwcDirectConv[] d = new NchwcDirectConv[copies];
+        NchwcWinogradConv[] wk = new NchwcWinogradConv[copies];
+        for (int j = 0; j < copies; j++) {
+            float[] wj = j == 0 ? w : random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
+            k[j] = Convolutions.prepare(g, wj, 0, bias, e, ConvAlgorithm.AUTO);
+            d[j] = NchwcDirectConv.prepare(g, wj, 0, bias, e);
+            wk[j] = wino > 0 ? NchwcWinogradConv.prepare(g, wino, wj, 0, bias, e) : null;
+        }
         int[] turn = {0};
         names.add("NCHW");
         out.add(() -> {
-            int i = turn[0]++ % rotate;
-            k.run(ins[i], 0, outs[i], 0, Parallel.SERIAL);
+            int t = turn[0]++;
+            k[t % copies].run(ins[t % rotate], 0, outs[t % rotate], 0, Parallel.SERIAL);
         });
-        NchwcDirectConv d = NchwcDirectConv.prepare(g, w, 0, bias, e);
         int[] t2 = {0};
         names.add("NCHWc direct");
         out.add(() -> {
-            int i = t2[0]++ % rotate;
-            d.run(bins[i], 0, bouts[i], 0, null, 0, Parallel.SERIAL);
+            int t = t2[0]++;
+            d[t % copies].run(bins[t % rotate], 0, bouts[t % rotate], 0, null, 0, Parallel.SERIAL);
         });
         if (wino > 0) {
-            NchwcWinogradConv wk = NchwcWinogradConv.prepare(g, wino, w, 0, bias, e);
             int[] t3 = {0};
             names.add("NCHWc F" + wino);
             out.add(() -> {
-                int i = t3[0]++ % rotate;
-                wk.run(bins[i], 0, bouts[i], 0, null, 0, Parallel.SERIAL);
+                int t = t3[0]++;
+                wk[t % copies].run(bins[t % rotate], 0, bouts[t % rotate], 0, null, 0, Parallel.SERIAL);
             });
         }
     }

@@ -234,6 +234,9 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                     return new Prepared(s.clone(), NchwcWinogradConv.prepare(g, m, wf, w.offset(), bf,
                             conv.epilogue()), null, "nchwc_winograd_f" + m + "_3", out);
                 }
+                if (NchwcWinogradConv.weightBoundRunsDirect(g)) {
+                    return direct(s, g, wf, w.offset(), bf, out); // weights streamed raw (NchwcWinogradConv)
+                }
                 return reordered(s, g, wf, w.offset(), bf, out); // a plane the NCHW kernels run faster
             }
             case GATHER -> {
