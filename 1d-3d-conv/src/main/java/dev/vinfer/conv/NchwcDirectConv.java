@@ -67,17 +67,22 @@ public final class NchwcDirectConv implements NchwcConvKernel {
         this.group = Math.max(1, backend.nchwcDirectGroup(c, m));
         int taps = g.kernelSize();
         this.packed = new float[Math.multiplyExact(Math.multiplyExact(outBlocks * BLOCK, c), taps)];
-        for (int o = 0; o < m; o++) {
-            int ob = o / BLOCK;
-            int g0 = ob / group * group;
+        // Row by row of the packed layout (sequential writes; the group's outputs read together), as
+        // NchwcPointwiseConv.pack: output by output, each write went to a new cache line.
+        for (int g0 = 0; g0 < outBlocks; g0 += group) {
             int ld = Math.min(group, outBlocks - g0) * BLOCK;
-            int base = g0 * c * taps * BLOCK + (ob - g0) * BLOCK + o % BLOCK;
-            for (int k = 0; k < c; k++) {
-                int cb = k / BLOCK;
+            int o0 = g0 * BLOCK;
+            int o1 = Math.min(m, o0 + ld);
+            int rowOff = g0 * c * taps * BLOCK;
+            for (int cb = 0; cb * BLOCK < c; cb++) {
                 int kn = Math.min(BLOCK, c - cb * BLOCK);
                 for (int t = 0; t < taps; t++) {
-                    int row = cb * BLOCK * taps + t * kn + k % BLOCK;
-                    packed[base + row * ld] = w[wOff + (o * c + k) * taps + t];
+                    for (int kk = 0; kk < kn; kk++, rowOff += ld) {
+                        int k = cb * BLOCK + kk;
+                        for (int o = o0; o < o1; o++) {
+                            packed[rowOff + o - o0] = w[wOff + (o * c + k) * taps + t];
+                        }
+                    }
                 }
             }
         }

@@ -157,13 +157,18 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
     static float[] pack(int c, int m, int group, float[] w, int wOff) {
         int outBlocks = NchwcLayout.blocks(m);
         float[] packed = new float[Math.multiplyExact(outBlocks * c, BLOCK)];
-        for (int o = 0; o < m; o++) {
-            int ob = o / BLOCK;
-            int g0 = ob / group * group;
+        // Row by row of the packed layout, so the writes are sequential and the reads walk the group's rows of w
+        // together (one cache line each): output by output, each write went to a new line of a block larger than
+        // L2, and packing took a sixth of opening ResNet-50 (session 21).
+        for (int g0 = 0; g0 < outBlocks; g0 += group) {
             int ld = Math.min(group, outBlocks - g0) * BLOCK;
-            int base = g0 * c * BLOCK + (ob - g0) * BLOCK + o % BLOCK;
-            for (int k = 0; k < c; k++) {
-                packed[base + k * ld] = w[wOff + o * c + k];
+            int o0 = g0 * BLOCK;
+            int o1 = Math.min(m, o0 + ld);
+            int row = g0 * c * BLOCK;
+            for (int k = 0; k < c; k++, row += ld) {
+                for (int o = o0; o < o1; o++) {
+                    packed[row + o - o0] = w[wOff + o * c + k];
+                }
             }
         }
         return packed;

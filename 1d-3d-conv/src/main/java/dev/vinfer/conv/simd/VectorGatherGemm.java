@@ -43,11 +43,17 @@ final class VectorGatherGemm implements GatherGemm {
         int blocks = Math.ceilDiv(taps * channels, KC);
         this.tapBlock = Math.max(1, Math.ceilDiv(taps, blocks));
         this.packed = new float[Math.multiplyExact(Math.multiplyExact(panels * NR, taps), channels)];
-        for (int m = 0; m < outputs; m++) {
-            int base = m / NR * taps * channels * NR + m % NR;
-            for (int c = 0; c < channels; c++) {
-                for (int t = 0; t < taps; t++) {
-                    packed[base + (t * channels + c) * NR] = w[wOff + (m * channels + c) * taps + t];
+        // Row by row of the packed layout (sequential writes, the panel's outputs read together): output by output,
+        // each write went to a new cache line (session 21, opening ResNet-50).
+        int row = 0;
+        for (int pn = 0; pn < panels; pn++) {
+            int m0 = pn * NR;
+            int m1 = Math.min(outputs, m0 + NR);
+            for (int t = 0; t < taps; t++) {
+                for (int c = 0; c < channels; c++, row += NR) {
+                    for (int m = m0; m < m1; m++) {
+                        packed[row + m - m0] = w[wOff + (m * channels + c) * taps + t];
+                    }
                 }
             }
         }
