@@ -2,7 +2,6 @@ package dev.vinfer.conv;
 
 import static dev.vinfer.conv.NchwcLayout.BLOCK;
 
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -116,7 +115,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
                     + " floats of padded input and " + strip + " of transformed tiles per strip: " + g);
         }
         this.group = Math.max(1, backend.nchwcPointwiseGroup(c, mo, stripRows * tilesW));
-        this.u = transformWeights(g, tr, group, w, wOff);
+        this.u = NchwcWinogradWeights.transform(g, tr, group, w, wOff);
         this.bias = new float[outBlocks * BLOCK];
         if (b != null) {
             System.arraycopy(b, 0, bias, 0, mo);
@@ -126,74 +125,6 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         this.lo = e.clampLow();
         this.hi = e.clampHigh();
         this.epiloguePass = !e.isClamp();
-    }
-
-    /**
-     * {@code U = G w G^T} per (output, input) channel pair, in double and rounded once, per position packed for the
-     * blocked 1x1 kernel.
-     */
-    private static float[][] transformWeights(ConvGeometry g, WinogradTransform tr, int group, float[] w, int wOff) {
-        int c = g.inChannels();
-        int mo = g.outChannels();
-        int t = tr.t;
-        long total = (long) t * t * mo * c;
-        if (total > WinogradConv.MAX_TRANSFORMED_WEIGHTS) {
-            throw new IllegalArgumentException("Winograd F(" + tr.m + ",3) would hold " + total
-                    + " transformed weights (at most " + WinogradConv.MAX_TRANSFORMED_WEIGHTS + "): " + g);
-        }
-        // Straight into the packed layout of the blocked 1x1 kernel ({@link NchwcPointwiseConv#pack}), row by row
-        // of it so that every position's writes are sequential, and for a whole row (the group's outputs) at a
-        // time: U[pos] = sum over the 9 taps ab of (G[i][a] G[j][b]) w[ab], in double, rounded once, as loops over
-        // the row that the JIT vectorizes. Per position an M x C matrix packed afterwards, and the transform one
-        // (output, input) pair at a time in scalar arithmetic, took a quarter of opening ResNet-50 (session 21).
-        int outBlocks = NchwcLayout.blocks(mo);
-        int tt = t * t;
-        float[][] packed = new float[tt][Math.multiplyExact(outBlocks * c, BLOCK)];
-        double[] coef = new double[tt * 9];
-        for (int i = 0; i < t; i++) {
-            for (int j = 0; j < t; j++) {
-                for (int a = 0; a < 3; a++) {
-                    for (int b = 0; b < 3; b++) {
-                        coef[(i * t + j) * 9 + a * 3 + b] = tr.g[i * 3 + a] * tr.g[j * 3 + b];
-                    }
-                }
-            }
-        }
-        int width = group * BLOCK;
-        double[] taps = new double[9 * width];
-        double[] acc = new double[width];
-        for (int g0 = 0; g0 < outBlocks; g0 += group) {
-            int ld = Math.min(group, outBlocks - g0) * BLOCK;
-            int o0 = g0 * BLOCK;
-            int n = Math.min(mo, o0 + ld) - o0;
-            int row = g0 * c * BLOCK;
-            for (int k = 0; k < c; k++, row += ld) {
-                for (int j = 0; j < n; j++) {
-                    int base = wOff + ((o0 + j) * c + k) * 9;
-                    for (int ab = 0; ab < 9; ab++) {
-                        taps[ab * width + j] = w[base + ab];
-                    }
-                }
-                for (int pos = 0; pos < tt; pos++) {
-                    Arrays.fill(acc, 0, n, 0d);
-                    for (int ab = 0; ab < 9; ab++) {
-                        double f = coef[pos * 9 + ab];
-                        if (f == 0) {
-                            continue;
-                        }
-                        int tb = ab * width;
-                        for (int j = 0; j < n; j++) {
-                            acc[j] += f * taps[tb + j];
-                        }
-                    }
-                    float[] dst = packed[pos];
-                    for (int j = 0; j < n; j++) {
-                        dst[row + j] = (float) acc[j];
-                    }
-                }
-            }
-        }
-        return packed;
     }
 
     /** Whether {@code g} is a convolution this kernel computes: 2-D, one group, 3x3, stride 1, dilation 1. */

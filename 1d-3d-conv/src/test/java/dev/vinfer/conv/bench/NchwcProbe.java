@@ -31,8 +31,8 @@ import java.util.Random;
  * printed) or {@code wino,C,M,HxW,m[,act]} (3x3, pad 1, as {@code direct} plus {@link NchwcWinogradConv} F(m,3);
  * GFLOP/s as direct-equivalent).
  * {@code -Dprobe.weightCopies=N} prepares {@code direct} and {@code wino} layers from N sets of weights used in turn
- * (weights read from L3 or memory, as inside a network). {@code -Dprobe.builds=dirA,dirB} adds the NCHWc kernels of other builds. Prints
- * the bytes each run allocated (a kernel whose vectors C2 boxed allocates in its loops). Run from the repository
+ * (weights read from L3 or memory, as inside a network). {@code -Dprobe.builds=dirA,dirB} adds the NCHWc kernels
+ * of other builds. Prints the bytes each run allocated (a kernel whose vectors C2 boxed allocates in its loops). Run from the repository
  * root after test-compile:
  * <pre>
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/classes:1d-3d-conv/target/test-classes \
