@@ -105,9 +105,16 @@ final class NchwcDirectTiles {
                     // the pass before the next chunk, the partial sums kept in the output (L1) in between.
                     for (int ra = r0; ra < r1; ra += passRows) {
                         int rb = Math.min(r1, ra + passRows);
+                        int tiles = (rb - ra) * Math.ceilDiv(ow, R);
                         for (int kb = 0; kb < inBlocks; kb += chunk) {
                             int ke = Math.min(inBlocks, kb + chunk);
                             boolean last = ke == inBlocks;
+                            // The weights read after this chunk's (packed next in memory), touched a slice a tile
+                            // so that they arrive while the pass computes from this chunk in L1.
+                            int steps = (Math.min(c, ke * BLOCK) - Math.min(c, kb * BLOCK)) * taps;
+                            int nextLo = gb * c * taps * BLOCK + Math.min(c, ke * BLOCK) * taps * ld;
+                            int ts = TouchAhead.stride(Math.min(w.length - nextLo, steps * ld), tiles, steps);
+                            int tile = 0;
                             for (int oy = ra; oy < rb; oy++) {
                                 int xr = xOff + oy * sh * rowFloats;
                                 for (int ox = 0; ox < ow; ox += R) {
@@ -117,13 +124,17 @@ final class NchwcDirectTiles {
                                     int skip = n < R && ow >= R ? R - n : 0;
                                     int xo = xr + (ox - skip) * BLOCK;
                                     int yo = yOff + o0 + (oy * ow + ox - skip) * BLOCK;
+                                    int tp = TouchAhead.start(nextLo, tile, steps, ts, w.length);
+                                    int tStep = tp < 0 ? 0 : ts;
+                                    tp = Math.max(0, tp);
                                     if (take == 2) {
                                         tile2(g, rows, rowFloats, pc, kb, ke, w, wOff, ld, x, xo, n + skip, skip, bias,
-                                                bOff, res, resDelta, y, yo, d1, clamp, lo, hi);
+                                                bOff, res, resDelta, y, yo, d1, clamp, lo, hi, tp, tStep);
                                     } else {
                                         tile1(g, rows, rowFloats, pc, kb, ke, w, wOff, ld, x, xo, n + skip, skip, bias,
-                                                bOff, res, resDelta, y, yo, clamp, lo, hi);
+                                                bOff, res, resDelta, y, yo, clamp, lo, hi, tp, tStep);
                                     }
+                                    tile++;
                                     if (last && valid < take * L) {
                                         zeroPad(valid, take, y, yo + skip * BLOCK, d1, n);
                                     }
@@ -152,7 +163,7 @@ final class NchwcDirectTiles {
     /** Seven pixels x two output vectors (14 accumulators). */
     private static void tile2(ConvGeometry g, int rows, int rowFloats, int pc, int kb0, int kb1, float[] w,
             int wOff, int ld, float[] x, int xOff, int n, int skip, float[] bias, int bOff, float[] res, int resDelta,
-            float[] y, int yOff, int d1, boolean clamp, float lo, float hi) {
+            float[] y, int yOff, int d1, boolean clamp, float lo, float hi, int tp, int ts) {
         int c = g.inChannels();
         int kh = g.kernel(0);
         int kw = g.kernel(1);
@@ -191,6 +202,7 @@ final class NchwcDirectTiles {
         FloatVector a51 = FloatVector.fromArray(S, from, i1 + z * q5);
         FloatVector a60 = FloatVector.fromArray(S, from, i0 + z * q6);
         FloatVector a61 = FloatVector.fromArray(S, from, i1 + z * q6);
+        float touched = 0;
         if (n == R) {
             // A whole tile: pixel offsets as constants (clamped ones tie up integer registers in the loop).
             int wi = wOff + kb0 * BLOCK * kh * kw * ld;
@@ -213,6 +225,8 @@ final class NchwcDirectTiles {
                             int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
+                            touched += w[tp];
+                            tp += ts;
                             int xi = xt + kk;
                             FloatVector b = FloatVector.broadcast(S, x[xi]);
                             a00 = b.fma(w0, a00);
@@ -256,6 +270,8 @@ final class NchwcDirectTiles {
                             int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             FloatVector w1 = FloatVector.fromArray(S, w, wk + L);
+                            touched += w[tp];
+                            tp += ts;
                             int xi = xt + kk;
                             FloatVector b = FloatVector.broadcast(S, x[xi]);
                             a00 = b.fma(w0, a00);
@@ -284,6 +300,7 @@ final class NchwcDirectTiles {
                 }
             }
         }
+        TouchAhead.keep(touched);
         int o0 = yOff;
         int o1 = yOff + d1;
         boolean last = kEnd == c;
@@ -389,7 +406,7 @@ final class NchwcDirectTiles {
     /** Seven pixels x one output vector (a group's odd last vector). */
     private static void tile1(ConvGeometry g, int rows, int rowFloats, int pc, int kb0, int kb1, float[] w,
             int wOff, int ld, float[] x, int xOff, int n, int skip, float[] bias, int bOff, float[] res, int resDelta,
-            float[] y, int yOff, boolean clamp, float lo, float hi) {
+            float[] y, int yOff, boolean clamp, float lo, float hi, int tp, int ts) {
         int c = g.inChannels();
         int kh = g.kernel(0);
         int kw = g.kernel(1);
@@ -416,6 +433,7 @@ final class NchwcDirectTiles {
         FloatVector a4 = FloatVector.fromArray(S, from, i0 + z * q4);
         FloatVector a5 = FloatVector.fromArray(S, from, i0 + z * q5);
         FloatVector a6 = FloatVector.fromArray(S, from, i0 + z * q6);
+        float touched = 0;
         if (n == R) {
             // A whole tile: pixel offsets as constants (clamped ones tie up integer registers in the loop).
             int wi = wOff + kb0 * BLOCK * kh * kw * ld;
@@ -436,6 +454,8 @@ final class NchwcDirectTiles {
                             int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             int xi = xt + kk;
+                            touched += w[tp];
+                            tp += ts;
                             a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
                             a1 = FloatVector.broadcast(S, x[xi + 16]).fma(w0, a1);
                             a2 = FloatVector.broadcast(S, x[xi + 32]).fma(w0, a2);
@@ -464,6 +484,8 @@ final class NchwcDirectTiles {
                             int wk = wi + kk * ldc;
                             FloatVector w0 = FloatVector.fromArray(S, w, wk);
                             int xi = xt + kk;
+                            touched += w[tp];
+                            tp += ts;
                             a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
                             a1 = FloatVector.broadcast(S, x[xi + q1]).fma(w0, a1);
                             a2 = FloatVector.broadcast(S, x[xi + q2]).fma(w0, a2);
@@ -477,6 +499,7 @@ final class NchwcDirectTiles {
                 }
             }
         }
+        TouchAhead.keep(touched);
         int o0 = yOff;
         boolean last = kEnd == c;
         boolean withRes = last && res != null;

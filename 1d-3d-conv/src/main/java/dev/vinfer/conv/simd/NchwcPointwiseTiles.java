@@ -80,6 +80,12 @@ final class NchwcPointwiseTiles {
                 // would make them nonzero).
                 int valid = outChannels - (gb * BLOCK + col);
                 int step = take == 2 && eights ? NchwcPointwiseTile8.R : R;
+                // The next group's weights (packed right after this group's), touched a slice a tile so that they
+                // arrive while this group's tiles compute from L1.
+                int tiles = Math.ceilDiv(count, step);
+                int nextLo = (gb + nb) * c * BLOCK;
+                int ts = TouchAhead.stride(Math.min(w.length - nextLo, c * ld), tiles, c);
+                int tile = 0;
                 for (int p = pxBegin; p < pxEnd; ) {
                     // 7k + 1 pixels (13x13, 27x27, 55x55 planes): the last 8 as one tile of 8, not a tile of 7 and
                     // a whole tile for one pixel (SqueezeNet's 512 -> 1000 classifier on 169 pixels: 4% of its work)
@@ -90,6 +96,10 @@ final class NchwcPointwiseTiles {
                         st = NchwcPointwiseTile14.R;
                     }
                     int n = Math.min(st, pxEnd - p);
+                    int tp = TouchAhead.start(nextLo, tile, c, ts, w.length);
+                    int tStep = tp < 0 ? 0 : ts;
+                    tp = Math.max(0, tp);
+                    tile++;
                     int xo = xOff + p * BLOCK;
                     int yo = yOff + o0 + p * BLOCK;
                     p += st;
@@ -100,9 +110,11 @@ final class NchwcPointwiseTiles {
                         NchwcPointwiseTile8.tile(c, w, wOff, x, xo, plane, bias, bOff, res, resDelta, y, yo, d1, clamp,
                                 lo, hi);
                     } else if (take == 2) {
-                        tile2(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, d1, clamp, lo, hi);
+                        tile2(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, d1, clamp, lo, hi, tp,
+                                tStep);
                     } else {
-                        tile1(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, clamp, lo, hi);
+                        tile1(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, clamp, lo, hi, tp,
+                                tStep);
                     }
                     if (valid < take * L) {
                         zeroPad(valid, take, y, yo, d1, n);
@@ -133,7 +145,7 @@ final class NchwcPointwiseTiles {
     /** Seven pixels x two output vectors (14 accumulators). */
     private static void tile2(int c, float[] w, int wOff, int ld, float[] x, int xOff, int plane, int n,
             float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int d1, boolean clamp, float lo,
-            float hi) {
+            float hi, int tp, int ts) {
         // ld is 2 L at 16 and 8 lanes (see group): a constant C2 folds into the addressing (an imul per step with ld)
         int ldc = L >= 8 ? 2 * L : ld;
         int q1 = Math.min(1, n - 1) * BLOCK;
@@ -142,6 +154,7 @@ final class NchwcPointwiseTiles {
         int q4 = Math.min(4, n - 1) * BLOCK;
         int q5 = Math.min(5, n - 1) * BLOCK;
         int q6 = Math.min(6, n - 1) * BLOCK;
+        float touched = 0;
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = a00;
         FloatVector a10 = a00;
@@ -175,6 +188,8 @@ final class NchwcPointwiseTiles {
                         int wi = wk + kk * ldc;
                         FloatVector w0 = FloatVector.fromArray(S, w, wi);
                         FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                        touched += w[tp];
+                        tp += ts;
                         int xi = xk + kk;
                         FloatVector b = FloatVector.broadcast(S, x[xi]);
                         a00 = b.fma(w0, a00);
@@ -202,6 +217,8 @@ final class NchwcPointwiseTiles {
                         int wi = wk + (kk + 1) * ldc;
                         FloatVector w0 = FloatVector.fromArray(S, w, wi);
                         FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                        touched += w[tp];
+                        tp += ts;
                         int xi = xk + kk + 1;
                         FloatVector b = FloatVector.broadcast(S, x[xi]);
                         a00 = b.fma(w0, a00);
@@ -231,6 +248,8 @@ final class NchwcPointwiseTiles {
                         int wi = wk + kk * ldc;
                         FloatVector w0 = FloatVector.fromArray(S, w, wi);
                         FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                        touched += w[tp];
+                        tp += ts;
                         int xi = xk + kk;
                         FloatVector b = FloatVector.broadcast(S, x[xi]);
                         a00 = b.fma(w0, a00);
@@ -267,6 +286,8 @@ final class NchwcPointwiseTiles {
                     int wi = wk + kk * ldc;
                     FloatVector w0 = FloatVector.fromArray(S, w, wi);
                     FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                    touched += w[tp];
+                    tp += ts;
                     int xi = xk + kk;
                     FloatVector b = FloatVector.broadcast(S, x[xi]);
                     a00 = b.fma(w0, a00);
@@ -292,6 +313,7 @@ final class NchwcPointwiseTiles {
                 }
             }
         }
+        TouchAhead.keep(touched);
         int o0 = yOff;
         int o1 = yOff + d1;
         if (res != null) {
@@ -397,7 +419,7 @@ final class NchwcPointwiseTiles {
     /** Seven pixels x one output vector (a group's odd last vector). */
     private static void tile1(int c, float[] w, int wOff, int ld, float[] x, int xOff, int plane, int n,
             float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, boolean clamp, float lo,
-            float hi) {
+            float hi, int tp, int ts) {
         // ld is L at 16 lanes (a last odd block; see group): a constant C2 folds into the addressing
         int ldc = L >= 16 ? L : ld;
         int q1 = Math.min(1, n - 1) * BLOCK;
@@ -406,6 +428,7 @@ final class NchwcPointwiseTiles {
         int q4 = Math.min(4, n - 1) * BLOCK;
         int q5 = Math.min(5, n - 1) * BLOCK;
         int q6 = Math.min(6, n - 1) * BLOCK;
+        float touched = 0;
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -423,6 +446,8 @@ final class NchwcPointwiseTiles {
                 int wk = wOff + k0 * ldc;
                 for (int kk = 0; kk < kn; kk++) {
                     FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ldc);
+                    touched += w[tp];
+                    tp += ts;
                     int xi = xk + kk;
                     a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
                     a1 = FloatVector.broadcast(S, x[xi + 16]).fma(w0, a1);
@@ -442,6 +467,8 @@ final class NchwcPointwiseTiles {
                 int wk = wOff + k0 * ldc;
                 for (int kk = 0; kk < kn; kk++) {
                     FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ldc);
+                    touched += w[tp];
+                    tp += ts;
                     int xi = xk + kk;
                     a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
                     a1 = FloatVector.broadcast(S, x[xi + q1]).fma(w0, a1);
@@ -453,6 +480,7 @@ final class NchwcPointwiseTiles {
                 }
             }
         }
+        TouchAhead.keep(touched);
         if (res != null) {
             int r0 = yOff + resDelta;
             a0 = a0.add(FloatVector.fromArray(S, res, r0));

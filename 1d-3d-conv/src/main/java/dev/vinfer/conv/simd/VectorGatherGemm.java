@@ -59,6 +59,7 @@ final class VectorGatherGemm implements GatherGemm {
         }
     }
 
+
     @Override
     public int channels() {
         return channels;
@@ -105,15 +106,34 @@ final class VectorGatherGemm implements GatherGemm {
         for (int t0 = 0; t0 < taps; t0 += tapBlock) {
             int t1 = Math.min(taps, t0 + tapBlock);
             boolean load = t0 > 0;
+            int steps = (t1 - t0) * channels;
+            int tiles = Math.ceilDiv(count, MR);
             for (int pn = p0; pn < p1; pn++) {
                 int bBase = pn * taps * channels * NR;
                 int col = pOff + 2 * (pn - p0) * ldb;
-                for (int i = 0; i < count; i += MR) {
+                // The weight block read after this one (the next panel's, else the first panel's next taps),
+                // touched a slice a tile so that it arrives while this block's tiles compute.
+                int nextLo = -1;
+                int nextLen = 0;
+                if (pn + 1 < p1) {
+                    nextLo = (pn + 1) * taps * channels * NR + t0 * channels * NR;
+                    nextLen = steps * NR;
+                } else if (t1 < taps) {
+                    nextLo = p0 * taps * channels * NR + t1 * channels * NR;
+                    nextLen = (Math.min(taps, t1 + tapBlock) - t1) * channels * NR;
+                }
+                int ts = TouchAhead.stride(nextLen, tiles, steps);
+                for (int i = 0, tile = 0; i < count; i += MR, tile++) {
                     int r = Math.min(MR, count - i);
+                    int tp = TouchAhead.start(nextLo, tile, steps, ts, packed.length);
+                    int tStep = tp < 0 ? 0 : ts;
+                    tp = Math.max(0, tp);
                     if (MR == 7) {
-                        tile7(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load);
+                        tile7(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load,
+                                tp, tStep);
                     } else {
-                        tile6(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load);
+                        tile6(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load,
+                                tp, tStep);
                     }
                 }
             }
@@ -122,7 +142,7 @@ final class VectorGatherGemm implements GatherGemm {
 
     /** 7 pixels x 2 vectors of output channels over taps [t0, t1): see {@link #run}. */
     private void tile7(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int t0, int t1,
-            int bBase, float[] prod, int pOff, int ldb, boolean load) {
+            int bBase, float[] prod, int pOff, int ldb, boolean load, int tp, int ts) {
         int o0 = sOff + rowOff[rOff + 0];
         int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
         int o2 = sOff + rowOff[rOff + Math.min(2, r - 1)];
@@ -130,6 +150,7 @@ final class VectorGatherGemm implements GatherGemm {
         int o4 = sOff + rowOff[rOff + Math.min(4, r - 1)];
         int o5 = sOff + rowOff[rOff + Math.min(5, r - 1)];
         int o6 = sOff + rowOff[rOff + Math.min(6, r - 1)];
+        float touched = 0;
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c10 = FloatVector.zero(S);
@@ -157,6 +178,8 @@ final class VectorGatherGemm implements GatherGemm {
             for (int c = 0; c < channels; c++, bp += NR) {
                 FloatVector b0 = FloatVector.fromArray(S, packed, bp);
                 FloatVector b1 = FloatVector.fromArray(S, packed, bp + L);
+                touched += packed[tp];
+                tp += ts;
                 FloatVector v0 = FloatVector.broadcast(S, src[a0 + c]);
                 c00 = v0.fma(b0, c00);
                 c01 = v0.fma(b1, c01);
@@ -180,6 +203,7 @@ final class VectorGatherGemm implements GatherGemm {
                 c61 = v6.fma(b1, c61);
             }
         }
+        TouchAhead.keep(touched);
         // Written out rather than through a helper: vectors passed to a call C2 does not inline are boxed (see
         // MicroKernel.tile7); that ran this kernel at a third of its speed.
         if (load) {
@@ -240,13 +264,14 @@ final class VectorGatherGemm implements GatherGemm {
 
     /** 6 pixels x 2 vectors of output channels over taps [t0, t1): see {@link #run}. */
     private void tile6(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int t0, int t1,
-            int bBase, float[] prod, int pOff, int ldb, boolean load) {
+            int bBase, float[] prod, int pOff, int ldb, boolean load, int tp, int ts) {
         int o0 = sOff + rowOff[rOff + 0];
         int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
         int o2 = sOff + rowOff[rOff + Math.min(2, r - 1)];
         int o3 = sOff + rowOff[rOff + Math.min(3, r - 1)];
         int o4 = sOff + rowOff[rOff + Math.min(4, r - 1)];
         int o5 = sOff + rowOff[rOff + Math.min(5, r - 1)];
+        float touched = 0;
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c10 = FloatVector.zero(S);
@@ -271,6 +296,8 @@ final class VectorGatherGemm implements GatherGemm {
             for (int c = 0; c < channels; c++, bp += NR) {
                 FloatVector b0 = FloatVector.fromArray(S, packed, bp);
                 FloatVector b1 = FloatVector.fromArray(S, packed, bp + L);
+                touched += packed[tp];
+                tp += ts;
                 FloatVector v0 = FloatVector.broadcast(S, src[a0 + c]);
                 c00 = v0.fma(b0, c00);
                 c01 = v0.fma(b1, c01);
@@ -291,6 +318,7 @@ final class VectorGatherGemm implements GatherGemm {
                 c51 = v5.fma(b1, c51);
             }
         }
+        TouchAhead.keep(touched);
         // Written out rather than through a helper: vectors passed to a call C2 does not inline are boxed (see
         // MicroKernel.tile7); that ran this kernel at a third of its speed.
         if (load) {
