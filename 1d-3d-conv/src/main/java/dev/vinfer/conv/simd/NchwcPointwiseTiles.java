@@ -38,6 +38,16 @@ final class NchwcPointwiseTiles {
      */
     static final boolean WIDE_SINGLE = !"false".equals(System.getProperty("vinfer.nchwcPointwise.wideSingle"));
 
+    /**
+     * The most pixel tiles per output group for which the tiles touch the next group's weights
+     * ({@link NchwcPointwiseTouchTile}); {@code -Dvinfer.pointwiseTouchTiles=N} (read when the class loads). Paired
+     * in one JVM against touching in every call (session 22, this Intel Xeon, {@code BuildPairedComparison ... 60}):
+     * at most 8 tiles ResNet-18 0.983, ResNet-50 0.997, MobileNetV2 0.985, SqueezeNet 0.991; 32: 0.984, 1.003,
+     * 0.981, 0.991; 128: 0.972, 0.988, 0.979, 0.981; 256: 0.975, 0.991, 0.970, 0.976; no limit 0.973, 0.995, 0.990,
+     * 0.995. More tiles per group come from few input channels (long strips), whose weights are a few KiB.
+     */
+    static final int TOUCH_TILES = Integer.getInteger("vinfer.pointwiseTouchTiles", 128);
+
     private NchwcPointwiseTiles() {
     }
 
@@ -84,7 +94,7 @@ final class NchwcPointwiseTiles {
                 // arrive while this group's tiles compute from L1.
                 int tiles = Math.ceilDiv(count, step);
                 int nextLo = (gb + nb) * c * BLOCK;
-                int ts = TouchAhead.stride(Math.min(w.length - nextLo, c * ld), tiles, c);
+                int ts = tiles <= TOUCH_TILES ? TouchAhead.stride(Math.min(w.length - nextLo, c * ld), tiles, c) : 0;
                 int tile = 0;
                 for (int p = pxBegin; p < pxEnd; ) {
                     // 7k + 1 pixels (13x13, 27x27, 55x55 planes): the last 8 as one tile of 8, not a tile of 7 and
@@ -109,12 +119,13 @@ final class NchwcPointwiseTiles {
                     } else if (st == NchwcPointwiseTile8.R) {
                         NchwcPointwiseTile8.tile(c, w, wOff, x, xo, plane, bias, bOff, res, resDelta, y, yo, d1, clamp,
                                 lo, hi);
+                    } else if (take == 2 && n == R && tStep > 0) {
+                        NchwcPointwiseTouchTile.tile(c, w, wOff, ld, x, xo, plane, bias, bOff, res, resDelta, y, yo,
+                                d1, clamp, lo, hi, tp, tStep);
                     } else if (take == 2) {
-                        tile2(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, d1, clamp, lo, hi, tp,
-                                tStep);
+                        tile2(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, d1, clamp, lo, hi);
                     } else {
-                        tile1(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, clamp, lo, hi, tp,
-                                tStep);
+                        tile1(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo, clamp, lo, hi);
                     }
                     if (valid < take * L) {
                         zeroPad(valid, take, y, yo, d1, n);
@@ -145,7 +156,7 @@ final class NchwcPointwiseTiles {
     /** Seven pixels x two output vectors (14 accumulators). */
     private static void tile2(int c, float[] w, int wOff, int ld, float[] x, int xOff, int plane, int n,
             float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int d1, boolean clamp, float lo,
-            float hi, int tp, int ts) {
+            float hi) {
         // ld is 2 L at 16 and 8 lanes (see group): a constant C2 folds into the addressing (an imul per step with ld)
         int ldc = L >= 8 ? 2 * L : ld;
         int q1 = Math.min(1, n - 1) * BLOCK;
@@ -154,7 +165,6 @@ final class NchwcPointwiseTiles {
         int q4 = Math.min(4, n - 1) * BLOCK;
         int q5 = Math.min(5, n - 1) * BLOCK;
         int q6 = Math.min(6, n - 1) * BLOCK;
-        float touched = 0;
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = a00;
         FloatVector a10 = a00;
@@ -188,8 +198,6 @@ final class NchwcPointwiseTiles {
                         int wi = wk + kk * ldc;
                         FloatVector w0 = FloatVector.fromArray(S, w, wi);
                         FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                        touched += w[tp];
-                        tp += ts;
                         int xi = xk + kk;
                         FloatVector b = FloatVector.broadcast(S, x[xi]);
                         a00 = b.fma(w0, a00);
@@ -217,8 +225,6 @@ final class NchwcPointwiseTiles {
                         int wi = wk + (kk + 1) * ldc;
                         FloatVector w0 = FloatVector.fromArray(S, w, wi);
                         FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                        touched += w[tp];
-                        tp += ts;
                         int xi = xk + kk + 1;
                         FloatVector b = FloatVector.broadcast(S, x[xi]);
                         a00 = b.fma(w0, a00);
@@ -248,8 +254,6 @@ final class NchwcPointwiseTiles {
                         int wi = wk + kk * ldc;
                         FloatVector w0 = FloatVector.fromArray(S, w, wi);
                         FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                        touched += w[tp];
-                        tp += ts;
                         int xi = xk + kk;
                         FloatVector b = FloatVector.broadcast(S, x[xi]);
                         a00 = b.fma(w0, a00);
@@ -286,8 +290,6 @@ final class NchwcPointwiseTiles {
                     int wi = wk + kk * ldc;
                     FloatVector w0 = FloatVector.fromArray(S, w, wi);
                     FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                    touched += w[tp];
-                    tp += ts;
                     int xi = xk + kk;
                     FloatVector b = FloatVector.broadcast(S, x[xi]);
                     a00 = b.fma(w0, a00);
@@ -313,7 +315,6 @@ final class NchwcPointwiseTiles {
                 }
             }
         }
-        TouchAhead.keep(touched);
         int o0 = yOff;
         int o1 = yOff + d1;
         if (res != null) {
@@ -419,7 +420,7 @@ final class NchwcPointwiseTiles {
     /** Seven pixels x one output vector (a group's odd last vector). */
     private static void tile1(int c, float[] w, int wOff, int ld, float[] x, int xOff, int plane, int n,
             float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, boolean clamp, float lo,
-            float hi, int tp, int ts) {
+            float hi) {
         // ld is L at 16 lanes (a last odd block; see group): a constant C2 folds into the addressing
         int ldc = L >= 16 ? L : ld;
         int q1 = Math.min(1, n - 1) * BLOCK;
@@ -428,7 +429,6 @@ final class NchwcPointwiseTiles {
         int q4 = Math.min(4, n - 1) * BLOCK;
         int q5 = Math.min(5, n - 1) * BLOCK;
         int q6 = Math.min(6, n - 1) * BLOCK;
-        float touched = 0;
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
@@ -446,8 +446,6 @@ final class NchwcPointwiseTiles {
                 int wk = wOff + k0 * ldc;
                 for (int kk = 0; kk < kn; kk++) {
                     FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ldc);
-                    touched += w[tp];
-                    tp += ts;
                     int xi = xk + kk;
                     a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
                     a1 = FloatVector.broadcast(S, x[xi + 16]).fma(w0, a1);
@@ -467,8 +465,6 @@ final class NchwcPointwiseTiles {
                 int wk = wOff + k0 * ldc;
                 for (int kk = 0; kk < kn; kk++) {
                     FloatVector w0 = FloatVector.fromArray(S, w, wk + kk * ldc);
-                    touched += w[tp];
-                    tp += ts;
                     int xi = xk + kk;
                     a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
                     a1 = FloatVector.broadcast(S, x[xi + q1]).fma(w0, a1);
@@ -480,7 +476,6 @@ final class NchwcPointwiseTiles {
                 }
             }
         }
-        TouchAhead.keep(touched);
         if (res != null) {
             int r0 = yOff + resDelta;
             a0 = a0.add(FloatVector.fromArray(S, res, r0));

@@ -1,0 +1,67 @@
+package dev.vinfer.conv.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The touching 1x1 tile against the plain one ({@code NchwcPointwiseTiles.run} on a single output group, where there
+ * is no next group to touch): the same multiply-adds in the same order, so the same bits, whatever the touched
+ * slice; residual, bias and both clamp bounds, channel counts below, at and past a block. At 16 and 8 lanes (the
+ * vector-256 run of this module's tests), where a group is two vectors.
+ */
+class NchwcPointwiseTouchTileTest {
+    private static final long SEED = Long.getLong("vinfer.test.seed", 20261130L);
+
+    @Test
+    void sameBitsAsThePlainTile() {
+        Random r = new Random(SEED);
+        int lanes = MicroKernel.L;
+        org.junit.jupiter.api.Assumptions.assumeTrue(lanes >= 8, "a group is two vectors at 8 and 16 lanes only");
+        int width = 2 * lanes; // one group: two output vectors
+        int pixels = 7;
+        for (int c : new int[] {1, 2, 15, 16, 17, 31, 33, 64, 100}) {
+            for (int trial = 0; trial < 4; trial++) {
+                String what = "seed " + SEED + " c=" + c + " trial " + trial;
+                int blocks = Math.ceilDiv(c, 16);
+                int plane = pixels * 16;
+                int xOff = 3;
+                float[] x = random(r, xOff + blocks * plane);
+                int wOff = 5; // NchwcPointwiseTiles packs from 0; the tile takes any offset
+                float[] w = random(r, wOff + c * width + 4096);
+                float[] bias = random(r, width);
+                boolean withRes = trial % 2 == 0;
+                float lo = trial == 1 ? -0.25f : Float.NEGATIVE_INFINITY;
+                float hi = trial == 3 ? 0.5f : Float.POSITIVE_INFINITY;
+                boolean clamp = lo > Float.NEGATIVE_INFINITY || hi < Float.POSITIVE_INFINITY;
+                // the output of one group: two blocks of the plane at 16 lanes, one block's two halves at 8
+                int outLen = (lanes == 16 ? 2 : 1) * plane;
+                int d1 = lanes == 16 ? plane : lanes;
+                float[] res = withRes ? random(r, outLen) : null;
+                float[] plainW = new float[c * width];
+                System.arraycopy(w, wOff, plainW, 0, c * width);
+                float[] plain = new float[outLen];
+                NchwcPointwiseTiles.run(c, pixels, width, NchwcPointwiseTiles.group(pixels), plainW, bias, x, xOff,
+                        res, 0, plain, 0, 0, pixels, 0, Math.ceilDiv(width, 16), lo, hi);
+                int ts = r.nextInt(17);
+                int tp = r.nextInt(w.length - c * ts);
+                float[] touched = new float[outLen];
+                NchwcPointwiseTouchTile.tile(c, w, wOff, width, x, xOff, plane, bias, 0, res, 0, touched, 0, d1,
+                        clamp, lo, hi, tp, ts);
+                for (int i = 0; i < outLen; i++) {
+                    assertEquals(Float.floatToRawIntBits(plain[i]), Float.floatToRawIntBits(touched[i]),
+                            what + " at " + i + ": " + plain[i] + " vs " + touched[i]);
+                }
+            }
+        }
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = r.nextFloat() * 2 - 1;
+        }
+        return a;
+    }
+}
