@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Order of the loops: bands of output rows whose input stays in L2 ({@link #BAND_FLOATS}), then output groups,
  * then the band's rows and their tiles, so a group's weights ({@code C x taps x 32} floats) are re-read from L1/L2
- * per tile and from memory once per band. A row's short last tile runs as a whole tile ending at the row's end
- * whose first pixels (the previous tile's) are not stored: the short-tile loop (clamped, variable offsets) ran at
- * about half speed, and 13-wide rows are half short tiles. Only rows narrower than a tile run it, the missing
+ * per tile and from memory once per band; each tile of a pass also touches a slice of the chunk read next
+ * ({@link TouchAhead}), so that chunk arrives while the pass computes. A row's short last tile runs as a whole tile
+ * ending at the row's end whose first pixels (the previous tile's) are not stored: the short-tile loop (clamped,
+ * variable offsets) ran at about half speed, and 13-wide rows are half short tiles. Only rows narrower than a tile run it, the missing
  * pixels reading the last real pixel again and not stored.
  *
  * <p>A tile's weight rows are {@code ld} apart, which is {@code 2 L} for {@link #tile2} and {@code L} for

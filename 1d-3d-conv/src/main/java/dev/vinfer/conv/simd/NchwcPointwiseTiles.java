@@ -15,9 +15,11 @@ import jdk.incubator.vector.VectorOperators;
  * applied in registers before the one store.
  *
  * <p>Order of the loops: output groups outside, the pixel tiles of the range inside, so a group's weights
- * ({@code C x 32} floats) are read from L1/L2 once per tile and from memory once per call. The caller cuts the
- * pixels into strips whose input stays in L2 ({@code dev.vinfer.conv.NchwcPointwiseConv}). A pixel tail shorter than a tile runs the same tile code with the missing pixels reading the last real
- * pixel again and not stored. With 8-lane vectors a block is two vectors; the output offsets of a tile's vectors
+ * ({@code C x 32} floats) are read from L1/L2 once per tile and from memory once per call (while the group's whole
+ * tiles touch the next group's weights, {@link NchwcPointwiseTouchTile}, where a group has at most
+ * {@link #TOUCH_TILES} tiles). The caller cuts the pixels into strips whose input stays in L2
+ * ({@code dev.vinfer.conv.NchwcPointwiseConv}). A pixel tail shorter than a tile runs the same tile code with the
+ * missing pixels reading the last real pixel again and not stored. With 8-lane vectors a block is two vectors; the output offsets of a tile's vectors
  * are passed explicitly, so the same code serves both widths.
  *
  * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").

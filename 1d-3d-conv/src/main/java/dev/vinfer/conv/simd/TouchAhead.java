@@ -10,15 +10,19 @@ package dev.vinfer.conv.simd;
  * cache lines a step against 14 FMAs, far faster than one core's misses return (measured here: 9.7 GB/s with 24
  * FMAs between two 64-byte loads), and the hardware prefetchers, which stop at 4 KiB pages, do not run ahead of it;
  * the other tiles leave memory idle. Spread over all tiles, the next block needs a line every few steps, which the
- * core sustains while computing. A burst of touches before each tile was tried first and did not help (the
- * misses stall the tile as the demand loads did); one load per step inside the tile loop does. Measured (session
+ * core sustains while computing. Bursts were tried and did not help (a tile's whole slice before the tile, or 8-24
+ * lines before each 16- or 48-step loop: the misses stall the core as the demand loads did); one load per step
+ * inside the tile loop does. Measured (session
  * 22, Intel Xeon, {@code NchwcProbe -Dprobe.weightCopies=8}, one thread): ResNet's 512@7x7 3x3 on the direct
  * kernel 2.61 -> 2.17 ms, 256->512 3x3/2 1.65 -> 1.40, blocked Winograd F(2,3) 256@14x14 1.33 -> 1.17, F(4,3)
  * 128@28x28 0.90 -> 0.76; 1x1 layers on 7x7 planes 6% faster, on larger ones unchanged.
  *
  * <p>In a tile's k loop: {@code touched += w[tp]; tp += stride;} once per step, then {@link #keep}. The touched
- * floats are never used; {@link #keep} only makes the loads observable so the JIT keeps them.
- * {@code -Dvinfer.touchAhead=false} turns it off (read when the class loads).
+ * floats are never used; {@link #keep} only makes the loads observable so the JIT keeps them. The two values the
+ * touch keeps live cost nothing in the direct and channels-last tiles but made C2 spill in the 1x1 tile, which
+ * therefore has a touching copy ({@code NchwcPointwiseTouchTile}). {@code -Dvinfer.touchAhead=false} (read when the
+ * class loads) turns the prefetch off: stride 0, so the direct and channels-last tiles touch one cached float every
+ * step and the 1x1 kernel runs its plain tile.
  */
 final class TouchAhead {
     static final boolean ENABLED = !"false".equals(System.getProperty("vinfer.touchAhead"));

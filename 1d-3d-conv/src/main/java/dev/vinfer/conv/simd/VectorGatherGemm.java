@@ -17,7 +17,8 @@ import jdk.incubator.vector.FloatVector;
  * <p>Weights are packed once as {@code [panel][tap][channel][NR]} (NR = 2 vectors, zeros past the last output
  * channel). k runs in blocks of whole taps ({@link #KC} floats or fewer per block): per block and panel all pixel
  * tiles are swept while that weight block ({@code kc x NR}, 128 KiB at most) stays in L2; the tiles' partial sums
- * are added into {@code prod} from the second block on.
+ * are added into {@code prod} from the second block on. While they do, each tile touches a slice of the weight
+ * block read next ({@link TouchAhead}).
  */
 final class VectorGatherGemm implements GatherGemm {
     /** Pixels per register tile. */
@@ -58,7 +59,6 @@ final class VectorGatherGemm implements GatherGemm {
             }
         }
     }
-
 
     @Override
     public int channels() {

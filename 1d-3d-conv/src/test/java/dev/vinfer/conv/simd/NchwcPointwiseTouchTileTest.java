@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The touching 1x1 tile against the plain one ({@code NchwcPointwiseTiles.run} on a single output group, where there
  * is no next group to touch): the same multiply-adds in the same order, so the same bits, whatever the touched
- * slice; residual, bias and both clamp bounds, channel counts below, at and past a block. At 16 and 8 lanes (the
+ * slice; residual (also the output itself, as input-channel chunks add their partial sums), bias and both clamp
+ * bounds, channel counts below, at and past a block. At 16 and 8 lanes (the
  * vector-256 run of this module's tests), where a group is two vectors.
  */
 class NchwcPointwiseTouchTileTest {
@@ -22,7 +23,7 @@ class NchwcPointwiseTouchTileTest {
         int width = 2 * lanes; // one group: two output vectors
         int pixels = 7;
         for (int c : new int[] {1, 2, 15, 16, 17, 31, 33, 64, 100}) {
-            for (int trial = 0; trial < 4; trial++) {
+            for (int trial = 0; trial < 5; trial++) {
                 String what = "seed " + SEED + " c=" + c + " trial " + trial;
                 int blocks = Math.ceilDiv(c, 16);
                 int plane = pixels * 16;
@@ -39,16 +40,18 @@ class NchwcPointwiseTouchTileTest {
                 int outLen = (lanes == 16 ? 2 : 1) * plane;
                 int d1 = lanes == 16 ? plane : lanes;
                 float[] res = withRes ? random(r, outLen) : null;
+                boolean inPlace = trial == 4;
+                float[] partial = random(r, outLen);
                 float[] plainW = new float[c * width];
                 System.arraycopy(w, wOff, plainW, 0, c * width);
-                float[] plain = new float[outLen];
+                float[] plain = partial.clone();
                 NchwcPointwiseTiles.run(c, pixels, width, NchwcPointwiseTiles.group(pixels), plainW, bias, x, xOff,
-                        res, 0, plain, 0, 0, pixels, 0, Math.ceilDiv(width, 16), lo, hi);
+                        inPlace ? plain : res, 0, plain, 0, 0, pixels, 0, Math.ceilDiv(width, 16), lo, hi);
                 int ts = r.nextInt(17);
                 int tp = r.nextInt(w.length - c * ts);
-                float[] touched = new float[outLen];
-                NchwcPointwiseTouchTile.tile(c, w, wOff, width, x, xOff, plane, bias, 0, res, 0, touched, 0, d1,
-                        clamp, lo, hi, tp, ts);
+                float[] touched = partial.clone();
+                NchwcPointwiseTouchTile.tile(c, w, wOff, width, x, xOff, plane, bias, 0, inPlace ? touched : res, 0,
+                        touched, 0, d1, clamp, lo, hi, tp, ts);
                 for (int i = 0; i < outLen; i++) {
                     assertEquals(Float.floatToRawIntBits(plain[i]), Float.floatToRawIntBits(touched[i]),
                             what + " at " + i + ": " + plain[i] + " vs " + touched[i]);
