@@ -25,8 +25,8 @@ import jdk.incubator.vector.VectorOperators;
  * pixels reading the last real pixel again and not stored.
  *
  * <p>A tile's weight rows are {@code ld} apart, which is {@code 2 L} for {@link #tile2} and {@code L} for
- * {@link #tile1} at 16 lanes (groups of 2 blocks, a last odd block alone) and {@code 2 L} at 8 (one block of two
- * vectors): the tiles use those constants, which C2 folds into the addressing (4-8% in one paired run, within
+ * {@link NchwcDirectTile7x1} at 16 lanes (groups of 2 blocks, a last odd block alone) and {@code 2 L} at 8 (one block
+ * of two vectors): the tiles use those constants, which C2 folds into the addressing (4-8% in one paired run, within
  * noise), and {@code ld} itself only at narrower vectors.
  *
  * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
@@ -44,7 +44,7 @@ final class NchwcDirectTiles {
     static final int R = 7;
     private static final int BLOCK = 16;
     /** The zeros a tile starts from, or adds as residual and bias, where there is none: never written. */
-    private static final float[] ZEROS = new float[64];
+    static final float[] ZEROS = new float[64];
     /** Input floats of a band of output rows, kept in L2 while every output group runs over the band. */
     private static final int BAND_FLOATS = 64 * 1024;
     /**
@@ -132,8 +132,9 @@ final class NchwcDirectTiles {
                                         tile2(g, rows, rowFloats, pc, kb, ke, w, wOff, ld, x, xo, n + skip, skip, bias,
                                                 bOff, res, resDelta, y, yo, d1, clamp, lo, hi, tp, tStep);
                                     } else {
-                                        tile1(g, rows, rowFloats, pc, kb, ke, w, wOff, ld, x, xo, n + skip, skip, bias,
-                                                bOff, res, resDelta, y, yo, clamp, lo, hi, tp, tStep);
+                                        NchwcDirectTile7x1.tile(g, rows, rowFloats, pc, kb, ke, w, wOff, ld, x, xo,
+                                                n + skip, skip, bias, bOff, res, resDelta, y, yo, clamp, lo, hi, tp,
+                                                tStep);
                                     }
                                     tile++;
                                     if (last && valid < take * L) {
@@ -401,163 +402,6 @@ final class NchwcDirectTiles {
         if (n > 6 && skip <= 6) {
             a60.intoArray(y, o0 + 6 * BLOCK);
             a61.intoArray(y, o1 + 6 * BLOCK);
-        }
-    }
-
-    /** Seven pixels x one output vector (a group's odd last vector). */
-    private static void tile1(ConvGeometry g, int rows, int rowFloats, int pc, int kb0, int kb1, float[] w,
-            int wOff, int ld, float[] x, int xOff, int n, int skip, float[] bias, int bOff, float[] res, int resDelta,
-            float[] y, int yOff, boolean clamp, float lo, float hi, int tp, int ts) {
-        int c = g.inChannels();
-        int kh = g.kernel(0);
-        int kw = g.kernel(1);
-        int dy = g.dilation(0) * rowFloats;
-        int dw = g.dilation(1);
-        int sw = g.stride(1);
-        int blockFloats = rows * rowFloats;
-        int kEnd = Math.min(c, kb1 * BLOCK);
-        int ldc = L >= 16 ? L : ld;
-        int q1 = Math.min(1, n - 1) * BLOCK;
-        int q2 = Math.min(2, n - 1) * BLOCK;
-        int q3 = Math.min(3, n - 1) * BLOCK;
-        int q4 = Math.min(4, n - 1) * BLOCK;
-        int q5 = Math.min(5, n - 1) * BLOCK;
-        int q6 = Math.min(6, n - 1) * BLOCK;
-        boolean more = kb0 > 0;
-        float[] from = more ? y : ZEROS;
-        int i0 = more ? yOff : 0;
-        int z = more ? 1 : 0;
-        FloatVector a0 = FloatVector.fromArray(S, from, i0);
-        FloatVector a1 = FloatVector.fromArray(S, from, i0 + z * q1);
-        FloatVector a2 = FloatVector.fromArray(S, from, i0 + z * q2);
-        FloatVector a3 = FloatVector.fromArray(S, from, i0 + z * q3);
-        FloatVector a4 = FloatVector.fromArray(S, from, i0 + z * q4);
-        FloatVector a5 = FloatVector.fromArray(S, from, i0 + z * q5);
-        FloatVector a6 = FloatVector.fromArray(S, from, i0 + z * q6);
-        float touched = 0;
-        if (n == R) {
-            // A whole tile: pixel offsets as constants (clamped ones tie up integer registers in the loop).
-            int wi = wOff + kb0 * BLOCK * kh * kw * ld;
-            for (int k0 = kb0 * BLOCK; k0 < kEnd; k0 += BLOCK) {
-                // Per block of 16 input channels and tap, a loop of (at most) 16 the same for every layer: the
-                // compiled loop then does not depend on which layer's channel count the JIT profiled first.
-                int kn = Math.min(BLOCK, c - k0);
-                int xb = xOff + (k0 >> 4) * blockFloats;
-                // One run of kw * 16 steps per kernel row where the taps are consecutive (see tile2).
-                int run = sw == 1 && dw == 1 && kn == BLOCK ? kw * BLOCK : kn;
-                int kxTrips = run == kn ? kw : 1;
-                for (int ky = 0; ky < kh; ky++) {
-                    int xr = xb + ky * dy;
-                    for (int kx = 0; kx < kxTrips; kx++) {
-                        int u = kx * dw;
-                        int xt = xr + (u % sw * pc + u / sw) * BLOCK;
-                        for (int kk = 0; kk < run; kk++) {
-                            int wk = wi + kk * ldc;
-                            FloatVector w0 = FloatVector.fromArray(S, w, wk);
-                            int xi = xt + kk;
-                            touched += w[tp];
-                            tp += ts;
-                            a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
-                            a1 = FloatVector.broadcast(S, x[xi + 16]).fma(w0, a1);
-                            a2 = FloatVector.broadcast(S, x[xi + 32]).fma(w0, a2);
-                            a3 = FloatVector.broadcast(S, x[xi + 48]).fma(w0, a3);
-                            a4 = FloatVector.broadcast(S, x[xi + 64]).fma(w0, a4);
-                            a5 = FloatVector.broadcast(S, x[xi + 80]).fma(w0, a5);
-                            a6 = FloatVector.broadcast(S, x[xi + 96]).fma(w0, a6);
-                        }
-                        wi += run * ldc;
-                    }
-                }
-            }
-        } else {
-            int wi = wOff + kb0 * BLOCK * kh * kw * ld;
-            for (int k0 = kb0 * BLOCK; k0 < kEnd; k0 += BLOCK) {
-                // Per block of 16 input channels and tap, a loop of (at most) 16 the same for every layer: the
-                // compiled loop then does not depend on which layer's channel count the JIT profiled first.
-                int kn = Math.min(BLOCK, c - k0);
-                int xb = xOff + (k0 >> 4) * blockFloats;
-                for (int ky = 0; ky < kh; ky++) {
-                    int xr = xb + ky * dy;
-                    for (int kx = 0; kx < kw; kx++) {
-                        int u = kx * dw;
-                        int xt = xr + (u % sw * pc + u / sw) * BLOCK;
-                        for (int kk = 0; kk < kn; kk++) {
-                            int wk = wi + kk * ldc;
-                            FloatVector w0 = FloatVector.fromArray(S, w, wk);
-                            int xi = xt + kk;
-                            touched += w[tp];
-                            tp += ts;
-                            a0 = FloatVector.broadcast(S, x[xi]).fma(w0, a0);
-                            a1 = FloatVector.broadcast(S, x[xi + q1]).fma(w0, a1);
-                            a2 = FloatVector.broadcast(S, x[xi + q2]).fma(w0, a2);
-                            a3 = FloatVector.broadcast(S, x[xi + q3]).fma(w0, a3);
-                            a4 = FloatVector.broadcast(S, x[xi + q4]).fma(w0, a4);
-                            a5 = FloatVector.broadcast(S, x[xi + q5]).fma(w0, a5);
-                            a6 = FloatVector.broadcast(S, x[xi + q6]).fma(w0, a6);
-                        }
-                        wi += kn * ldc;
-                    }
-                }
-            }
-        }
-        TouchAhead.keep(touched);
-        int o0 = yOff;
-        boolean last = kEnd == c;
-        boolean withRes = last && res != null;
-        float[] rs = withRes ? res : ZEROS;
-        int r0 = withRes ? o0 + resDelta : 0;
-        int zr = withRes ? 1 : 0;
-        a0 = a0.add(FloatVector.fromArray(S, rs, r0));
-        a1 = a1.add(FloatVector.fromArray(S, rs, r0 + zr * q1));
-        a2 = a2.add(FloatVector.fromArray(S, rs, r0 + zr * q2));
-        a3 = a3.add(FloatVector.fromArray(S, rs, r0 + zr * q3));
-        a4 = a4.add(FloatVector.fromArray(S, rs, r0 + zr * q4));
-        a5 = a5.add(FloatVector.fromArray(S, rs, r0 + zr * q5));
-        a6 = a6.add(FloatVector.fromArray(S, rs, r0 + zr * q6));
-        FloatVector b0 = FloatVector.fromArray(S, last ? bias : ZEROS, last ? bOff : 0);
-        a0 = a0.add(b0);
-        a1 = a1.add(b0);
-        a2 = a2.add(b0);
-        a3 = a3.add(b0);
-        a4 = a4.add(b0);
-        a5 = a5.add(b0);
-        a6 = a6.add(b0);
-        FloatVector l = FloatVector.broadcast(S, last && clamp ? lo : Float.NEGATIVE_INFINITY);
-        FloatVector h = FloatVector.broadcast(S, last && clamp ? hi : Float.POSITIVE_INFINITY);
-        a0 = a0.blend(l, a0.compare(VectorOperators.LT, l));
-        a1 = a1.blend(l, a1.compare(VectorOperators.LT, l));
-        a2 = a2.blend(l, a2.compare(VectorOperators.LT, l));
-        a3 = a3.blend(l, a3.compare(VectorOperators.LT, l));
-        a4 = a4.blend(l, a4.compare(VectorOperators.LT, l));
-        a5 = a5.blend(l, a5.compare(VectorOperators.LT, l));
-        a6 = a6.blend(l, a6.compare(VectorOperators.LT, l));
-        a0 = a0.blend(h, a0.compare(VectorOperators.GT, h));
-        a1 = a1.blend(h, a1.compare(VectorOperators.GT, h));
-        a2 = a2.blend(h, a2.compare(VectorOperators.GT, h));
-        a3 = a3.blend(h, a3.compare(VectorOperators.GT, h));
-        a4 = a4.blend(h, a4.compare(VectorOperators.GT, h));
-        a5 = a5.blend(h, a5.compare(VectorOperators.GT, h));
-        a6 = a6.blend(h, a6.compare(VectorOperators.GT, h));
-        if (skip == 0) {
-            a0.intoArray(y, o0);
-        }
-        if (n > 1 && skip <= 1) {
-            a1.intoArray(y, o0 + 1 * BLOCK);
-        }
-        if (n > 2 && skip <= 2) {
-            a2.intoArray(y, o0 + 2 * BLOCK);
-        }
-        if (n > 3 && skip <= 3) {
-            a3.intoArray(y, o0 + 3 * BLOCK);
-        }
-        if (n > 4 && skip <= 4) {
-            a4.intoArray(y, o0 + 4 * BLOCK);
-        }
-        if (n > 5 && skip <= 5) {
-            a5.intoArray(y, o0 + 5 * BLOCK);
-        }
-        if (n > 6 && skip <= 6) {
-            a6.intoArray(y, o0 + 6 * BLOCK);
         }
     }
 }

@@ -121,7 +121,7 @@ final class NchwcPointwiseTiles {
                     } else if (st == NchwcPointwiseTile8.R) {
                         NchwcPointwiseTile8.tile(c, w, wOff, x, xo, plane, bias, bOff, res, resDelta, y, yo, d1, clamp,
                                 lo, hi);
-                    } else if (take == 2 && n == R && tStep > 0) {
+                    } else if (take == 2 && n == R && tStep > 0 && (c & 1) == 0) {
                         NchwcPointwiseTouchTile.tile(c, w, wOff, ld, x, xo, plane, bias, bOff, res, resDelta, y, yo,
                                 d1, clamp, lo, hi, tp, tStep);
                     } else if (take == 2) {

@@ -23,7 +23,8 @@ final class NchwcPointwiseTouchTile {
 
     /**
      * Seven pixels x two output vectors over all {@code c} input channels, as {@code NchwcPointwiseTiles.tile2} for a
-     * whole tile ({@code n == 7}), touching {@code w[tp + k x ts]} at input channel k ({@link TouchAhead}).
+     * whole tile ({@code n == 7}) and an even {@code c} (every block then runs whole pairs of channels), touching
+     * {@code w[tp + k x ts]} at input channel k ({@link TouchAhead}).
      */
     static void tile(int c, float[] w, int wOff, int ld, float[] x, int xOff, int plane,
             float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int d1, boolean clamp, float lo,
@@ -57,8 +58,8 @@ final class NchwcPointwiseTouchTile {
                 // 178 -> 209 GFLOP/s (the same tile in C with intrinsics 220; four channels a trip 209); in the
                 // networks 2-9% (bench/README.md, session 20). Larger tiles (7 x 3, 6 x 4, 8 x 3) compiled to
                 // 78-142 GFLOP/s, C2 spilling their accumulators.
-                int kk = 0;
-                for (; kk + 1 < kn; kk += 2) {
+                // c even (see tile): whole pairs in every block
+                for (int kk = 0; kk + 1 < kn; kk += 2) {
                     {
                         int wi = wk + kk * ldc;
                         FloatVector w0 = FloatVector.fromArray(S, w, wi);
@@ -95,37 +96,6 @@ final class NchwcPointwiseTouchTile {
                         touched += w[tp];
                         tp += ts;
                         int xi = xk + kk + 1;
-                        FloatVector b = FloatVector.broadcast(S, x[xi]);
-                        a00 = b.fma(w0, a00);
-                        a01 = b.fma(w1, a01);
-                        b = FloatVector.broadcast(S, x[xi + 16]);
-                        a10 = b.fma(w0, a10);
-                        a11 = b.fma(w1, a11);
-                        b = FloatVector.broadcast(S, x[xi + 32]);
-                        a20 = b.fma(w0, a20);
-                        a21 = b.fma(w1, a21);
-                        b = FloatVector.broadcast(S, x[xi + 48]);
-                        a30 = b.fma(w0, a30);
-                        a31 = b.fma(w1, a31);
-                        b = FloatVector.broadcast(S, x[xi + 64]);
-                        a40 = b.fma(w0, a40);
-                        a41 = b.fma(w1, a41);
-                        b = FloatVector.broadcast(S, x[xi + 80]);
-                        a50 = b.fma(w0, a50);
-                        a51 = b.fma(w1, a51);
-                        b = FloatVector.broadcast(S, x[xi + 96]);
-                        a60 = b.fma(w0, a60);
-                        a61 = b.fma(w1, a61);
-                    }
-                }
-                for (; kk < kn; kk++) {
-                    {
-                        int wi = wk + kk * ldc;
-                        FloatVector w0 = FloatVector.fromArray(S, w, wi);
-                        FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                        touched += w[tp];
-                        tp += ts;
-                        int xi = xk + kk;
                         FloatVector b = FloatVector.broadcast(S, x[xi]);
                         a00 = b.fma(w0, a00);
                         a01 = b.fma(w1, a01);
