@@ -196,6 +196,32 @@ class BackendPrimitivesTest {
                     assertEquals(42f, dst[0], be.name() + ": wrote before the output");
                 }
             }
+            // rows shorter than a vector stored back to back (a 1-d pool's whole rows): nothing written past the
+            // call's output, the input read up to its array's last value
+            for (int k : new int[] {2, 4}) {
+                for (int cols = 1; cols <= 17; cols++) {
+                    long seed = 7900 + 100 * k + cols;
+                    Random r = new Random(seed);
+                    int rows = 1 + r.nextInt(40);
+                    int sPitch = k * cols + r.nextInt(3);
+                    float[] src = random(r, 2 + (rows - 1) * sPitch + k * cols);
+                    float[] dst = new float[2 + rows * cols + 5];
+                    java.util.Arrays.fill(dst, 42f);
+                    be.maxRuns(k, src, 2, sPitch, rows, cols, dst, 2, cols);
+                    for (int o = 0; o < dst.length; o++) {
+                        float want = 42f;
+                        if (o >= 2 && o < 2 + rows * cols) {
+                            int x = 2 + (o - 2) / cols * sPitch + k * ((o - 2) % cols);
+                            want = src[x];
+                            for (int t = 1; t < k; t++) {
+                                want = Math.max(want, src[x + t]);
+                            }
+                        }
+                        assertEquals(want, dst[o], be.name() + " seed " + seed + " k " + k + " cols " + cols
+                                + " rows " + rows + " at " + o);
+                    }
+                }
+            }
             assertThrows(IllegalArgumentException.class,
                     () -> be.maxRuns(3, new float[12], 0, 12, 1, 4, new float[4], 0, 4));
             assertThrows(IllegalArgumentException.class,
