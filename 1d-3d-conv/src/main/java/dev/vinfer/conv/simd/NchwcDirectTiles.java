@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorOperators;
  * per tile and from memory once per band; each tile of a pass also touches a slice of the chunk read next
  * ({@link TouchAhead}), so that chunk arrives while the pass computes. A row's short last tile runs as a whole tile
  * ending at the row's end whose first pixels (the previous tile's) are not stored: the short-tile loop (clamped,
- * variable offsets) ran at about half speed, and 13-wide rows are half short tiles. Only rows narrower than a tile run it, the missing
- * pixels reading the last real pixel again and not stored.
+ * variable offsets) ran at about half speed, and 13-wide rows are half short tiles. Only rows narrower than a tile
+ * run it, the missing pixels reading the last real pixel again and not stored.
  *
  * <p>A tile's weight rows are {@code ld} apart, which is {@code 2 L} for {@link #tile2} and {@code L} for
  * {@link NchwcDirectTile7x1} at 16 lanes (groups of 2 blocks, a last odd block alone) and {@code 2 L} at 8 (one block

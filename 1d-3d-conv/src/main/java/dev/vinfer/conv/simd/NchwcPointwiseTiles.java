@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorOperators;
  * tiles touch the next group's weights, {@link NchwcPointwiseTouchTile}, where a group has at most
  * {@link #TOUCH_TILES} tiles). The caller cuts the pixels into strips whose input stays in L2
  * ({@code dev.vinfer.conv.NchwcPointwiseConv}). A pixel tail shorter than a tile runs the same tile code with the
- * missing pixels reading the last real pixel again and not stored. With 8-lane vectors a block is two vectors; the output offsets of a tile's vectors
- * are passed explicitly, so the same code serves both widths.
+ * missing pixels reading the last real pixel again and not stored. With 8-lane vectors a block is two vectors;
+ * the output offsets of a tile's vectors are passed explicitly, so the same code serves both widths.
  *
  * <p>No method here takes or returns a vector (project rule, bench/README.md "Convolution engine").
  */

@@ -362,10 +362,12 @@ final class NchwcStemTiles {
         // two channels a trip: see NchwcPointwiseTiles.tile2
         for (; k + 1 < depth; k += 2) {
             {
-                a = FloatVector.broadcast(S, src[srcOff + tapOff[k]]).fma(FloatVector.fromArray(S, w, wBase + k * ld), a);
+                a = FloatVector.broadcast(S, src[srcOff + tapOff[k]])
+                        .fma(FloatVector.fromArray(S, w, wBase + k * ld), a);
             }
             {
-                a = FloatVector.broadcast(S, src[srcOff + tapOff[k + 1]]).fma(FloatVector.fromArray(S, w, wBase + (k + 1) * ld), a);
+                a = FloatVector.broadcast(S, src[srcOff + tapOff[k + 1]])
+                        .fma(FloatVector.fromArray(S, w, wBase + (k + 1) * ld), a);
             }
         }
         for (; k < depth; k++) {

@@ -14,10 +14,10 @@ import jdk.incubator.vector.VectorShuffle;
  * <p>Rows and taps are whole vectors: a row whose length is not a multiple of the step ends with one more step
  * placed flush with its end, overlapping values already done. The recomputed outputs get the very same value (each
  * is a function of the source alone), so no scalar tail runs for rows of at least a step; only rows shorter than a
- * step run scalar code (except {@link #maxRuns} on rows stored back to back, see there). (Masked tails were avoided: they were not always compiled to masked instructions and then
- * ran the Vector API's slow Java fallback.) The stride-2 and stride-4 phase splits use two-source lane permutes
- * ({@code index.selectFrom(a, b)}) on the combined rows while they are still in registers; other strides split in
- * scalar code.
+ * step run scalar code (except {@link #maxRuns} on rows stored back to back, see there). (Masked tails were
+ * avoided: they were not always compiled to masked instructions and then ran the Vector API's slow Java fallback.)
+ * The stride-2 and stride-4 phase splits use two-source lane permutes ({@code index.selectFrom(a, b)}) on the
+ * combined rows while they are still in registers; other strides split in scalar code.
  */
 final class VectorPooling {
     /** Lane numbers 0, 1, ..., L - 1 (as floats), for the mask of a sum's overlapping tail. */
@@ -190,32 +190,21 @@ final class VectorPooling {
     /** See {@code Backend#maxRuns}; arguments checked by the caller. */
     static void maxRuns(int k, float[] src, int sOff, int sPitch, int rows, int cols, float[] dst, int dOff,
             int dPitch) {
-        int r = 0;
-        if (cols < L && dPitch == cols) {
-            // Rows shorter than a vector, stored back to back (M5's last pool: 512 rows of 15 outputs from 62
-            // samples): one whole vector step a row, its lanes past the row's end landing on the next rows'
-            // outputs, which their own steps (in order) write again. Only while those lanes stay inside this call's
-            // output (another thread may own what follows) and the loads inside the input array; the rest of the
-            // rows per output in scalar code, which took 44 of the pool's 46 microseconds (one thread, this Xeon).
-            int end = dOff + rows * dPitch;
-            for (; r < rows; r++) {
-                int s = sOff + r * sPitch;
-                int d = dOff + r * dPitch;
-                if (d + L > end || s + k * L > src.length) {
-                    break;
-                }
-                if (k == 4) {
-                    maxRuns4Row(src, s, L, dst, d);
-                } else {
-                    maxRuns2Row(src, s, L, dst, d);
-                }
-            }
-        }
-        for (; r < rows; r++) {
+        // Rows shorter than a vector, stored back to back (M5's last pool: 512 rows of 15 outputs from 62 samples):
+        // one whole vector step a row, its lanes past the row's end landing on the next rows' outputs, which their
+        // own steps (in order) write again. Only while those lanes stay inside this call's output (another thread
+        // may own what follows) and the loads inside the input array; the last rows, and rows stored apart, run
+        // the scalar loop, which took 44 of that pool's 46 microseconds (one thread, this Xeon).
+        boolean backToBack = cols < L && dPitch == cols;
+        int end = dOff + rows * dPitch;
+        for (int r = 0; r < rows; r++) {
+            int s = sOff + r * sPitch;
+            int d = dOff + r * dPitch;
+            int n = backToBack && d + L <= end && s + k * L <= src.length ? L : cols;
             if (k == 4) {
-                maxRuns4Row(src, sOff + r * sPitch, cols, dst, dOff + r * dPitch);
+                maxRuns4Row(src, s, n, dst, d);
             } else {
-                maxRuns2Row(src, sOff + r * sPitch, cols, dst, dOff + r * dPitch);
+                maxRuns2Row(src, s, n, dst, d);
             }
         }
     }
