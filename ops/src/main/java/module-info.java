@@ -30,5 +30,10 @@ module dev.vinfer.ops {
             dev.vinfer.ops.passes.BatchNormFolding,
             dev.vinfer.ops.passes.ResidualAddFusion,
             dev.vinfer.ops.passes.ActivationFusion,
-            dev.vinfer.ops.passes.StaticConvInputs;
+            dev.vinfer.ops.passes.StaticConvInputs,
+            dev.vinfer.ops.passes.ConcatConvFusion,
+            dev.vinfer.ops.passes.ChannelBlockedChains,
+            dev.vinfer.ops.passes.BottleneckFusion,
+            dev.vinfer.ops.passes.StemPoolFusion,
+            dev.vinfer.ops.passes.PointwiseMeanFusion;
 }
