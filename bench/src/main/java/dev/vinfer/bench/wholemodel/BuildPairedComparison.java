@@ -17,7 +17,8 @@ import java.util.Locale;
  *
  * <p>Each loader's path is the build's jar and then this jar, so the build's classes win and only
  * {@link BuildRunner} (its constructor and {@code run} take JDK types alone) comes from this jar when the older build
- * lacks it. The kernels JIT-compile once per build, so warm up with {@code -Dvinfer.bench.warmup} runs (default 100).
+ * lacks it; service files (the graph passes) come from the build's jar alone. The kernels JIT-compile once per
+ * build, so warm up with {@code -Dvinfer.bench.warmup} runs (default 100).
  *
  * <pre>java --add-modules jdk.incubator.vector -Dvinfer.bench.models=bench/target/bench-models \
  *     -cp bench/target/benchmarks.jar dev.vinfer.bench.wholemodel.BuildPairedComparison resnet50,mobilenetv2 1 200 \
@@ -50,6 +51,38 @@ public final class BuildPairedComparison {
         }
     }
 
+    /**
+     * A build's jar, then this jar for classes the build lacks; service files ({@code META-INF/services}) from the
+     * build's jar alone. Otherwise the older build would also list this jar's services: a graph pass added since
+     * then would run in the old build (its class found in this jar, its references resolved against the old
+     * classes), or fail there, and the comparison would not be of the two builds.
+     */
+    private static final class BuildLoader extends URLClassLoader {
+        private final String buildPath;
+
+        BuildLoader(URL build, URL self) {
+            super(new URL[] {build, self}, ClassLoader.getPlatformClassLoader());
+            this.buildPath = build.getPath();
+        }
+
+        @Override
+        public java.util.Enumeration<URL> findResources(String name) throws java.io.IOException {
+            java.util.Enumeration<URL> all = super.findResources(name);
+            if (!name.startsWith("META-INF/services/")) {
+                return all;
+            }
+            java.util.List<URL> own = new java.util.ArrayList<>();
+            while (all.hasMoreElements()) {
+                URL u = all.nextElement();
+                // jar:file:/path/to/build.jar!/META-INF/services/...
+                if (u.getPath().startsWith("file:" + buildPath + "!")) {
+                    own.add(u);
+                }
+            }
+            return java.util.Collections.enumeration(own);
+        }
+    }
+
     /** Median per-pair CPU-time ratio B/A with the loaders opened A first, or B first when {@code bFirst}. */
     private static double measure(Family f, Path[] jars, URL self, int threads, int pairs, int warmup,
             boolean bFirst) throws Exception {
@@ -60,8 +93,7 @@ public final class BuildPairedComparison {
         try {
             for (int i = 0; i < 2; i++) {
                 int e = bFirst ? 1 - i : i;
-                URLClassLoader loader = new URLClassLoader(new URL[] {jars[e].toUri().toURL(), self},
-                        ClassLoader.getPlatformClassLoader());
+                URLClassLoader loader = new BuildLoader(jars[e].toUri().toURL(), self);
                 Object r = loader.loadClass(BuildRunner.class.getName())
                         .getConstructor(String.class, float[].class, int[].class, int.class)
                         .newInstance(model, input, f.fullInput(), threads);
