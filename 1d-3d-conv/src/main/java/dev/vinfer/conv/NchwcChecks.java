@@ -49,9 +49,12 @@ public final class NchwcChecks {
         range("weights", w, 0, (long) outBlocks * c * BLOCK);
         range("bias", bias, 0, (long) outBlocks * BLOCK);
         range("input", x, xOff, NchwcLayout.blocks(c) * plane);
-        range("output", y, yOff, outBlocks * plane);
+        // only the blocks written: a caller may give one output group a scratch plane (a negative yOff that puts
+        // blockBegin at its start, NchwcPointwiseConv.runMean)
+        long written = (long) (blockEnd - blockBegin) * plane;
+        range("output", y, yOff + blockBegin * plane, written);
         if (res != null) {
-            range("residual", res, (long) yOff + resDelta, outBlocks * plane);
+            range("residual", res, (long) yOff + resDelta + blockBegin * plane, written);
         }
     }
 

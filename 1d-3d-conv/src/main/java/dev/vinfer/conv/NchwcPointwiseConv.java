@@ -281,6 +281,110 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
     }
 
     /**
+     * The most positions a plane may have for {@link #runMean}: its per-thread scratch holds one output group's
+     * planes ({@code group x 16 x positions} floats, 128 KiB at 32 channels), which should stay in L2 while the
+     * group's tiles write it and its average reads it back.
+     */
+    static final int MEAN_MAX_PIXELS = 1024;
+
+    /** Whether {@link #runMean} computes this layer: stride 1 and at most {@link #MEAN_MAX_PIXELS} positions. */
+    public boolean meanRuns() {
+        return !strided && pixels <= MEAN_MAX_PIXELS;
+    }
+
+    /**
+     * GlobalAveragePool of {@code e(conv(in) + bias + res)}: per image and output channel the mean over the
+     * positions, into {@code out[outOff + n * M + channel]} (NCHW {@code [N, M, 1, 1]}); input and residual blocked
+     * as for {@link #run}. Each output group runs into a per-thread scratch plane that stays in cache and is
+     * averaged there, so the layer's output is never written whole and read back (SqueezeNet's 512 -> 1000
+     * classifier: 676 KB of Relu output that only its GlobalAveragePool read). Threads take whole output groups.
+     *
+     * @throws IllegalStateException where {@link #meanRuns} is false
+     */
+    public void runMean(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
+        if (!meanRuns()) {
+            throw new IllegalStateException("NCHWc pointwise mean: strided or more than " + MEAN_MAX_PIXELS
+                    + " positions: " + g);
+        }
+        int n = g.batch();
+        check("input", in, inOff, inputLength());
+        check("output", out, outOff, (long) n * g.outChannels());
+        if (res != null) {
+            check("residual", res, resOff, outputLength());
+        }
+        int groups = Math.ceilDiv(outBlocks, group);
+        int parts = 1;
+        if (p.threads() > 1 && n < p.threads()) {
+            long macs = (long) g.inChannels() * g.outChannels() * pixels;
+            parts = (int) Math.min(Math.min(groups, Math.ceilDiv(p.threads(), n)), Math.max(1, macs / MIN_TASK_MACS));
+        }
+        Means call = spareMeans.getAndSet(null);
+        if (call == null) {
+            call = new Means();
+        }
+        call.x = in;
+        call.xBase = inOff;
+        call.out = out;
+        call.outOff = outOff;
+        call.res = res;
+        call.resOff = resOff;
+        call.parts = parts;
+        try {
+            p.forEach(n * parts, call);
+        } finally {
+            call.x = null;
+            call.out = null;
+            call.res = null;
+            spareMeans.set(call);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicReference<Means> spareMeans =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Per thread: one output group's planes for {@link #runMean}, grown to the largest layer's. */
+    private static final ThreadLocal<float[][]> MEAN_SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /** One task of {@link #runMean}: a range of output groups of one image. */
+    private final class Means implements Parallel.Task {
+        float[] x;
+        int xBase;
+        float[] out;
+        int outOff;
+        float[] res;
+        int resOff;
+        int parts;
+
+        @Override
+        public void run(int t) {
+            int groups = Math.ceilDiv(outBlocks, group);
+            int img = t / parts;
+            int part = t % parts;
+            int g0 = (int) ((long) groups * part / parts);
+            int g1 = (int) ((long) groups * (part + 1) / parts);
+            int plane = pixels * BLOCK;
+            float[][] holder = MEAN_SCRATCH.get();
+            if (holder[0].length < group * plane) {
+                holder[0] = new float[group * plane];
+            }
+            float[] scratch = holder[0];
+            int m = g.outChannels();
+            int xOff = xBase + img * inBlocks * plane;
+            int image = img * outBlocks * plane;
+            for (int gi = g0; gi < g1; gi++) {
+                int b0 = gi * group;
+                int b1 = Math.min(outBlocks, b0 + group);
+                // block b0 at scratch[0]: the output index b * plane + p * 16 minus b0 * plane; the residual's
+                // index is the output's in the image plus resDelta
+                int yOff = -b0 * plane;
+                range(x, xOff, scratch, yOff, res, res == null ? 0 : resOff + image - yOff, 0, pixels, b0, b1);
+                backend.nchwcAverage(Math.min(m - b0 * BLOCK, (b1 - b0) * BLOCK), pixels, scratch, 0, out,
+                        outOff + img * m + b0 * BLOCK);
+            }
+        }
+    }
+
+    /**
      * A spare {@link Tiles}: a steady run allocates no task object (a capturing lambda per call escapes to the
      * worker threads); a second concurrent run of this kernel makes its own.
      */

@@ -1,5 +1,6 @@
 package dev.vinfer.cli;
 
+import dev.vinfer.ops.conv.NchwcPointwiseMeanOp;
 import dev.vinfer.ops.conv.NchwcStemPoolOp;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Tensor;
@@ -11,11 +12,15 @@ final class Flops {
 
     /**
      * FLOPs of one node given its op, inputs and outputs; 0 for ops not counted. A blocked stem and its max pool as
-     * one node ({@link NchwcStemPoolOp}) count the stem's multiply-adds on its own output, which only the op knows.
+     * one node ({@link NchwcStemPoolOp}) count the stem's multiply-adds on its own output, which only the op knows;
+     * so does a 1x1 convolution and its GlobalAveragePool as one node ({@link NchwcPointwiseMeanOp}).
      */
     static double of(Operator op, Tensor[] in, Tensor[] out) {
         if (op instanceof NchwcStemPoolOp sp) {
             return in.length < 2 || in[1] == null ? 0 : 2.0 * sp.stemPositions() * in[1].size();
+        }
+        if (op instanceof NchwcPointwiseMeanOp pm) {
+            return in.length < 2 || in[1] == null ? 0 : 2.0 * pm.convPositions() * in[1].size();
         }
         return of(op.opType(), in, out);
     }

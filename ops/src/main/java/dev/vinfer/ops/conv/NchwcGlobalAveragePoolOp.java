@@ -24,6 +24,11 @@ public final class NchwcGlobalAveragePoolOp implements Operator {
         this.channels = channels;
     }
 
+    /** The channels it averages (the blocked input holds them in {@code ceil(channels / 16)} blocks). */
+    public int channels() {
+        return channels;
+    }
+
     @Override
     public String opType() {
         return "GlobalAveragePool";
