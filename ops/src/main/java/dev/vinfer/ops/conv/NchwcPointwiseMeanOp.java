@@ -105,6 +105,9 @@ public final class NchwcPointwiseMeanOp implements Operator, PackedConstants {
             k.runMean(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
                     res == null ? 0 : res.offset(), ctx.parallel());
         } else {
+            // the intermediate the two nodes would have had as a tensor: held to the same element limit
+            ctx.options().limits().checkShape(opType() + " " + conv.conv() + ": the convolution's output",
+                    p.outShape());
             float[][] holder = BUFFER.get();
             long need = k.outputLength();
             if (holder[0].length < need) {
