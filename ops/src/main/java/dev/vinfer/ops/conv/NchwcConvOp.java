@@ -180,17 +180,23 @@ public final class NchwcConvOp implements Operator, PackedConstants {
     /** Runs {@code p} on the inputs into {@code out} from {@code outOff} (its blocked {@code p.outShape()}). */
     void compute(OpContext ctx, Prepared p, Tensor[] inputs, float[] out, int outOff) {
         Tensor x = inputs[0];
-        Tensor res = conv.hasResidual() ? inputs[ConvOp.RESIDUAL_INPUT] : null;
-        if (res != null && (res.dtype() != DType.FLOAT32 || !ConvOp.sameShape(res, p.outShape))) {
-            throw new VinferException("NCHWc Conv fused Add: the other addend must be a float32 " + Arrays.toString(
-                    p.outShape) + " tensor, got " + res);
-        }
+        Tensor res = residual(p, inputs);
         if (p.kernel != null) {
             p.kernel.run(x.floats(), x.offset(), out, outOff, res == null ? null : res.floats(),
                     res == null ? 0 : res.offset(), ctx.parallel());
         } else {
             p.dw.run(x.floats(), x.offset(), out, outOff, ctx.parallel());
         }
+    }
+
+    /** The fused Add's other addend (checked: float32 of {@code p}'s blocked output shape), or null without one. */
+    Tensor residual(Prepared p, Tensor[] inputs) {
+        Tensor res = conv.hasResidual() ? inputs[ConvOp.RESIDUAL_INPUT] : null;
+        if (res != null && (res.dtype() != DType.FLOAT32 || !ConvOp.sameShape(res, p.outShape))) {
+            throw new VinferException("NCHWc Conv fused Add: the other addend must be a float32 " + Arrays.toString(
+                    p.outShape) + " tensor, got " + res);
+        }
+        return res;
     }
 
     private Prepared prepare(int[] s, DType xType, Tensor w, Tensor b) {

@@ -8,7 +8,6 @@ import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.PackedConstants;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.VinferException;
-import java.util.Arrays;
 
 /**
  * A blocked 1x1 convolution ({@link NchwcConvOp} of {@link NchwcConvOp.Kind#POINTWISE}, with its activation and
@@ -97,11 +96,7 @@ public final class NchwcPointwiseMeanOp implements Operator, PackedConstants {
         NchwcPointwiseConv k = (NchwcPointwiseConv) p.kernel();
         if (k.meanRuns()) {
             Tensor x = inputs[0];
-            Tensor res = conv.conv().hasResidual() ? inputs[ConvOp.RESIDUAL_INPUT] : null;
-            if (res != null && (res.dtype() != DType.FLOAT32 || !ConvOp.sameShape(res, p.outShape()))) {
-                throw new VinferException("NCHWc Conv fused Add: the other addend must be a float32 "
-                        + Arrays.toString(p.outShape()) + " tensor, got " + res);
-            }
+            Tensor res = conv.residual(p, inputs);
             k.runMean(x.floats(), x.offset(), y.floats(), y.offset(), res == null ? null : res.floats(),
                     res == null ? 0 : res.offset(), ctx.parallel());
         } else {
