@@ -15,25 +15,35 @@ import jdk.incubator.vector.FloatVector;
  * 49, 196 and 784 pixels of ResNet's 7x7, 14x14 and 28x28 planes exactly.
  *
  * <p>Weights are packed once as {@code [panel][tap][channel][NR]} (NR = 2 vectors, zeros past the last output
- * channel). k runs in blocks of whole taps ({@link #KC} floats or fewer per block): per block and panel all pixel
- * tiles are swept while that weight block ({@code kc x NR}, 128 KiB at most) stays in L2; the tiles' partial sums
+ * channel). k (taps x channels, tap-major) runs in equal blocks of at most about {@link #KC} floats, rounded up to
+ * whole 16-channel runs, so a block may end inside a tap's channels: per block and panel all pixel tiles are swept
+ * while that weight block ({@code kc x NR}, 32 KiB at KC = 256 and 16 lanes) stays in L1; the tiles' partial sums
  * are added into {@code prod} from the second block on. While they do, each tile touches a slice of the weight
  * block read next ({@link TouchAhead}).
+ *
+ * <p>KC: blocks of whole taps up to 1024 floats (128 KiB of weights, read from L2 by every tile) until session 26.
+ * On the Intel Xeon of sessions 21-26, inside the networks ({@code SwitchNodeProfile MODEL 1 N vinfer.gatherKc
+ * 1024 256}, which {@code -Dvinfer.gatherKc} serves, read when a layer is prepared), ResNet's 3x3/2 layers took
+ * 0.89-0.95 of their time in ResNet-18 with whole-tap blocks of at most 256 (128 and 160 tied with 256, 512 gained
+ * only 1-2%), and 0.87-0.92 in ResNet-50 once blocks could end inside a tap (its 512-channel layer has 512 floats a
+ * tap); whole networks paired against the build before ({@code BuildPairedComparison}, 300 pairs): ResNet-18 0.978
+ * and ResNet-50 0.988 at one thread, 0.991 and 1.000 at two; GoogLeNet, ShuffleNet v2, M5 and ResNet3D-10 within
+ * noise.
  */
 final class VectorGatherGemm implements GatherGemm {
     /** Pixels per register tile. */
     static final int MR = MicroKernel.SEVEN_ROWS ? 7 : 6;
     /** Output channels per register tile and weight panel. */
     static final int NR = 2 * L;
-    /** The most k (taps x channels) per block. */
-    static final int KC = Integer.getInteger("vinfer.gatherKc", 1024);
+    /** The most k (taps x channels) per block, about; see the class comment. */
+    static final int KC = 256;
 
     private final int channels;
     private final int taps;
     private final int outputs;
     private final int panels;
-    /** Taps per k-block. */
-    private final int tapBlock;
+    /** k (taps x channels, in that order) per block: a block may end inside a tap's channels. */
+    private final int kBlock;
     private final float[] packed;
 
     VectorGatherGemm(int outputs, int channels, int taps, float[] w, int wOff) {
@@ -41,8 +51,10 @@ final class VectorGatherGemm implements GatherGemm {
         this.taps = taps;
         this.outputs = outputs;
         this.panels = Math.ceilDiv(outputs, NR);
-        int blocks = Math.ceilDiv(taps * channels, KC);
-        this.tapBlock = Math.max(1, Math.ceilDiv(taps, blocks));
+        int k = taps * channels;
+        int blocks = Math.ceilDiv(k, Math.max(1, Integer.getInteger("vinfer.gatherKc", KC)));
+        // equal blocks, rounded up to whole 16-channel runs so that a tap's inner loops stay long
+        this.kBlock = Math.min(k, Math.ceilDiv(Math.ceilDiv(k, blocks), 16) * 16);
         this.packed = new float[Math.multiplyExact(Math.multiplyExact(panels * NR, taps), channels)];
         // Row by row of the packed layout (sequential writes, the panel's outputs read together): output by output,
         // each write went to a new cache line (session 21, opening ResNet-50).
@@ -103,24 +115,25 @@ final class VectorGatherGemm implements GatherGemm {
             throw new IllegalArgumentException("block stride " + ldb + " < " + count + " x " + L);
         }
         Objects.checkFromIndexSize(pOff, (2 * (p1 - p0) - 1) * ldb + count * L, prod.length);
-        for (int t0 = 0; t0 < taps; t0 += tapBlock) {
-            int t1 = Math.min(taps, t0 + tapBlock);
-            boolean load = t0 > 0;
-            int steps = (t1 - t0) * channels;
+        int kAll = taps * channels;
+        for (int k0 = 0; k0 < kAll; k0 += kBlock) {
+            int k1 = Math.min(kAll, k0 + kBlock);
+            boolean load = k0 > 0;
+            int steps = k1 - k0;
             int tiles = Math.ceilDiv(count, MR);
             for (int pn = p0; pn < p1; pn++) {
-                int bBase = pn * taps * channels * NR;
+                int bBase = pn * kAll * NR;
                 int col = pOff + 2 * (pn - p0) * ldb;
-                // The weight block read after this one (the next panel's, else the first panel's next taps),
+                // The weight block read after this one (the next panel's, else the first panel's next block),
                 // touched a slice a tile so that it arrives while this block's tiles compute.
                 int nextLo = -1;
                 int nextLen = 0;
                 if (pn + 1 < p1) {
-                    nextLo = (pn + 1) * taps * channels * NR + t0 * channels * NR;
+                    nextLo = (pn + 1) * kAll * NR + k0 * NR;
                     nextLen = steps * NR;
-                } else if (t1 < taps) {
-                    nextLo = p0 * taps * channels * NR + t1 * channels * NR;
-                    nextLen = (Math.min(taps, t1 + tapBlock) - t1) * channels * NR;
+                } else if (k1 < kAll) {
+                    nextLo = p0 * kAll * NR + k1 * NR;
+                    nextLen = (Math.min(kAll, k1 + kBlock) - k1) * NR;
                 }
                 int ts = TouchAhead.stride(nextLen, tiles, steps);
                 for (int i = 0, tile = 0; i < count; i += MR, tile++) {
@@ -129,10 +142,10 @@ final class VectorGatherGemm implements GatherGemm {
                     int tStep = tp < 0 ? 0 : ts;
                     tp = Math.max(0, tp);
                     if (MR == 7) {
-                        tile7(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load,
+                        tile7(src, sOff, rowOff, rOff + i, r, tapOff, k0, k1, bBase, prod, col + i * L, ldb, load,
                                 tp, tStep);
                     } else {
-                        tile6(src, sOff, rowOff, rOff + i, r, tapOff, t0, t1, bBase, prod, col + i * L, ldb, load,
+                        tile6(src, sOff, rowOff, rOff + i, r, tapOff, k0, k1, bBase, prod, col + i * L, ldb, load,
                                 tp, tStep);
                     }
                 }
@@ -140,8 +153,8 @@ final class VectorGatherGemm implements GatherGemm {
         }
     }
 
-    /** 7 pixels x 2 vectors of output channels over taps [t0, t1): see {@link #run}. */
-    private void tile7(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int t0, int t1,
+    /** 7 pixels x 2 vectors of output channels over k [k0, k1) (taps x channels, tap-major): see {@link #run}. */
+    private void tile7(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int k0, int k1,
             int bBase, float[] prod, int pOff, int ldb, boolean load, int tp, int ts) {
         int o0 = sOff + rowOff[rOff + 0];
         int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
@@ -165,7 +178,9 @@ final class VectorGatherGemm implements GatherGemm {
         FloatVector c51 = c50;
         FloatVector c60 = FloatVector.zero(S);
         FloatVector c61 = c60;
-        for (int t = t0; t < t1; t++) {
+        for (int t = k0 / channels; t * channels < k1; t++) {
+            int cLo = Math.max(0, k0 - t * channels);
+            int cHi = Math.min(channels, k1 - t * channels);
             int d = tapOff[t];
             int a0 = o0 + d;
             int a1 = o1 + d;
@@ -174,8 +189,8 @@ final class VectorGatherGemm implements GatherGemm {
             int a4 = o4 + d;
             int a5 = o5 + d;
             int a6 = o6 + d;
-            int bp = bBase + t * channels * NR;
-            for (int c = 0; c < channels; c++, bp += NR) {
+            int bp = bBase + (t * channels + cLo) * NR;
+            for (int c = cLo; c < cHi; c++, bp += NR) {
                 FloatVector b0 = FloatVector.fromArray(S, packed, bp);
                 FloatVector b1 = FloatVector.fromArray(S, packed, bp + L);
                 touched += packed[tp];
@@ -262,8 +277,8 @@ final class VectorGatherGemm implements GatherGemm {
         }
     }
 
-    /** 6 pixels x 2 vectors of output channels over taps [t0, t1): see {@link #run}. */
-    private void tile6(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int t0, int t1,
+    /** 6 pixels x 2 vectors of output channels over k [k0, k1) (taps x channels, tap-major): see {@link #run}. */
+    private void tile6(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int k0, int k1,
             int bBase, float[] prod, int pOff, int ldb, boolean load, int tp, int ts) {
         int o0 = sOff + rowOff[rOff + 0];
         int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
@@ -284,7 +299,9 @@ final class VectorGatherGemm implements GatherGemm {
         FloatVector c41 = c40;
         FloatVector c50 = FloatVector.zero(S);
         FloatVector c51 = c50;
-        for (int t = t0; t < t1; t++) {
+        for (int t = k0 / channels; t * channels < k1; t++) {
+            int cLo = Math.max(0, k0 - t * channels);
+            int cHi = Math.min(channels, k1 - t * channels);
             int d = tapOff[t];
             int a0 = o0 + d;
             int a1 = o1 + d;
@@ -292,8 +309,8 @@ final class VectorGatherGemm implements GatherGemm {
             int a3 = o3 + d;
             int a4 = o4 + d;
             int a5 = o5 + d;
-            int bp = bBase + t * channels * NR;
-            for (int c = 0; c < channels; c++, bp += NR) {
+            int bp = bBase + (t * channels + cLo) * NR;
+            for (int c = cLo; c < cHi; c++, bp += NR) {
                 FloatVector b0 = FloatVector.fromArray(S, packed, bp);
                 FloatVector b1 = FloatVector.fromArray(S, packed, bp + L);
                 touched += packed[tp];
