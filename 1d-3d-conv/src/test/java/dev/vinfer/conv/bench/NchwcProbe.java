@@ -30,7 +30,7 @@ import java.util.Random;
  * {@code direct,C,M,HxW,k,s,p[,act]} (k x k, stride s, pad p, with a bias; {@link NchwcDirectConv}, GFLOP/s
  * printed) or {@code wino,C,M,HxW,m[,act]} (3x3, pad 1, as {@code direct} plus {@link NchwcWinogradConv} F(m,3);
  * GFLOP/s as direct-equivalent).
- * {@code -Dprobe.weightCopies=N} prepares {@code direct} and {@code wino} layers from N sets of weights used in turn
+ * {@code -Dprobe.weightCopies=N} prepares {@code direct}, {@code wino} and the NCHWc 1x1 layers from N sets of weights used in turn
  * (weights read from L3 or memory, as inside a network). {@code -Dprobe.builds=dirA,dirB} adds the NCHWc kernels
  * of other builds. Prints the bytes each run allocated (a kernel whose vectors C2 boxed allocates in its loops). Run from the repository
  * root after test-compile:
@@ -188,13 +188,48 @@ public final class NchwcProbe {
             });
             return;
         }
-        NchwcPointwiseConv pk = NchwcPointwiseConv.prepare(g, w, 0, bias, e);
+        // -Dprobe.weightCopies=N: N kernels from different weights, used in turn (weights from L3 or memory)
+        int copies = Math.max(1, Integer.getInteger("probe.weightCopies", 1));
+        NchwcPointwiseConv[] pks = new NchwcPointwiseConv[copies];
+        for (int i = 0; i < copies; i++) {
+            pks[i] = NchwcPointwiseConv.prepare(g, i == 0 ? w : random(r, w.length, (float) (1 / Math.sqrt(c))), 0,
+                    bias, e);
+        }
         int[] t2 = {0};
         names.add("NCHWc");
         out.add(() -> {
-            int i = t2[0]++ % rotate;
-            pk.run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
+            int t = t2[0]++;
+            int i = t % rotate;
+            pks[t % copies].run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
         });
+        // -Dprobe.pointwiseSwitch=PROPERTY=VALUE: the same kernels prepared again with that property set (a switch
+        // read when a layer is prepared), run alternated with the rest in this JVM
+        String sw = System.getProperty("probe.pointwiseSwitch", "");
+        if (!sw.isEmpty()) {
+            String prop = sw.substring(0, sw.indexOf('='));
+            String before = System.getProperty(prop);
+            System.setProperty(prop, sw.substring(sw.indexOf('=') + 1));
+            NchwcPointwiseConv[] alt = new NchwcPointwiseConv[copies];
+            try {
+                for (int i = 0; i < copies; i++) {
+                    alt[i] = NchwcPointwiseConv.prepare(g, i == 0 ? w : random(r, w.length, (float) (1 / Math.sqrt(c))),
+                            0, bias, e);
+                }
+            } finally {
+                if (before == null) {
+                    System.clearProperty(prop);
+                } else {
+                    System.setProperty(prop, before);
+                }
+            }
+            int[] t3 = {0};
+            names.add("NCHWc " + sw);
+            out.add(() -> {
+                int t = t3[0]++;
+                int i = t % rotate;
+                alt[t % copies].run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
+            });
+        }
     }
 
     /** {@code direct,C,M,HxW,k,s,p[,act]}: the k x k, stride s, pad p convolution's geometry. */
