@@ -40,9 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class NchwcWinogradConv implements NchwcConvKernel {
     /**
      * V and O floats a strip aims at (512 KiB, half of a Zen 4/5 L2). 64, 128, 256 and 512 Ki floats ran within
-     * noise of each other on 64@56x56 and 128@28x28 (NchwcProbe, session 12).
+     * noise of each other on 64@56x56 and 128@28x28 (NchwcProbe, session 12). {@code
+     * -Dvinfer.nchwcWinogradStripFloats} (read when a layer is prepared).
      */
-    static final int STRIP_FLOATS = Integer.getInteger("vinfer.nchwcWinogradStripFloats", 128 * 1024);
+    static final int STRIP_FLOATS = 128 * 1024;
 
     private final ConvGeometry g;
     private final Backend backend;
@@ -95,12 +96,13 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         this.rows = tilesH * m + 2;
         this.cols = tilesW * m + 2;
         long perRow = (long) t * t * (inBlocks + outBlocks) * BLOCK * tilesW;
-        int sr = (int) Math.max(1, Math.min(tilesH, STRIP_FLOATS / perRow));
+        int stripFloats = Integer.getInteger("vinfer.nchwcWinogradStripFloats", STRIP_FLOATS);
+        int sr = (int) Math.max(1, Math.min(tilesH, stripFloats / perRow));
         long transformedWeights = (long) t * t * c * mo;
         boolean weighty = 2 * transformedWeights >= perRow * tilesH
                 && !"false".equals(System.getProperty("vinfer.nchwcWinogradOneStripForWeights"));
         this.weighty = weighty;
-        if (perRow * tilesH <= 2L * STRIP_FLOATS || weighty) {
+        if (perRow * tilesH <= 2L * stripFloats || weighty) {
             // one strip: the plane's V and O are small, or the weights are large against them (every strip reads
             // all of U from memory: 128@28x28's 2.4 MB four times in four strips ran 0.58 ms in ResNet-18 where the
             // layer alone, its U in cache, took 0.38)
@@ -161,7 +163,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         }
         boolean small = !"false".equals(System.getProperty("vinfer.nchwcWinograd.smallPlanes"));
         long t4 = tiles(g, 4);
-        if (small && t4 < F2_BELOW && fills(tiles(g, 2))) {
+        if (small && t4 < Integer.getInteger("vinfer.nchwcWinograd.f2Below", F2_BELOW) && fills(tiles(g, 2))) {
             return weightBound(g) ? 0 : 2;
         }
         if (t4 >= MIN_TILES || small && fills(t4)) {
@@ -239,9 +241,9 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
 
     /**
      * F(4,3) tile counts below which a plane takes F(2,3) where its tiles fill (see {@link #autoTileOutputs});
-     * {@code -Dvinfer.nchwcWinograd.f2Below=0} for comparisons.
+     * {@code -Dvinfer.nchwcWinograd.f2Below=0} for comparisons (read when a layer is prepared).
      */
-    static final int F2_BELOW = Integer.getInteger("vinfer.nchwcWinograd.f2Below", 17);
+    static final int F2_BELOW = 17;
 
     /** Tiles from which a plane takes this kernel whatever their count (28x28 has 49 F(4,3) tiles). */
     static final int MIN_TILES = 36;
