@@ -24,7 +24,8 @@ class ChannelsLastConvTest {
     }
 
     /**
-     * Pixels around the 6- and 7-row register tiles (1, 6, 7, 8, 13, 15 pixels, 49 and 196 for ResNet's planes),
+     * Pixels around the 6- and 7-row register tiles (1, 6, 7, 8, 13, 15 pixels, 49 and 196 for ResNet's planes, and
+     * 576),
      * output channels around one and two 16-lane panels (15, 16, 17, 31, 33, 65) and a slice split over threads,
      * k-blocks of 256 floats rounded up to whole 16-channel runs, ending inside a tap's channels (C x taps = 1080:
      * five blocks of 224; 288: two of 144; 360: two of 192) and on tap boundaries (2304: nine), odd sizes and
@@ -52,6 +53,8 @@ class ChannelsLastConvTest {
                     .build(),
             ConvGeometry.builder().channels(40, 96).input(14, 14).kernel(1, 1).strides(2, 2).build(),
             ConvGeometry.builder().channels(40, 20).input(11, 11).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(16, 32).input(47, 47).kernel(3, 3).strides(2, 2).padsOnnx(1, 1, 1, 1)
                     .build(),
             ConvGeometry.builder().channels(11, 16).input(9, 17).kernel(3, 5).strides(3, 2).dilations(2, 1)
                     .padsOnnx(2, 0, 1, 3).build(),
