@@ -35,21 +35,11 @@ public final class SwitchNodeProfile {
         String property = args[3];
         String[] values = {args[4], args[5]};
         Map<String, Tensor> feed = Map.of("input", Tensor.of(ModelFiles.input(f), f.fullInput()));
-        Session[] s = new Session[2];
-        String before = System.getProperty(property);
-        try {
-            for (int e = 0; e < 2; e++) {
-                System.setProperty(property, values[e]);
-                s[e] = Vinfer.open(ModelFiles.fullSize(f), new SessionOptions().threads(threads));
-                s[e].run(feed); // kernels prepared under this value
-            }
-        } finally {
-            if (before == null) {
-                System.clearProperty(property);
-            } else {
-                System.setProperty(property, before);
-            }
-        }
+        Session[] s = PropertySwitch.underEach(property, values, e -> {
+            Session x = Vinfer.open(ModelFiles.fullSize(f), new SessionOptions().threads(threads));
+            x.run(feed); // kernels prepared under this value
+            return x;
+        }).toArray(new Session[0]);
         try {
             int warm = Integer.getInteger("vinfer.profile.warmup", Math.max(200, runs));
             for (int i = 0; i < warm; i++) {

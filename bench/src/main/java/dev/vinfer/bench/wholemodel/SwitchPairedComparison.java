@@ -33,23 +33,14 @@ public final class SwitchPairedComparison {
         for (String id : models) {
             Family f = Family.byId(id);
             float[] input = ModelFiles.input(f);
-            String before = System.getProperty(property);
             Engine.Runner[] r = new Engine.Runner[2];
             WorkerPool pool = threads > 1 ? WorkerPool.start(threads) : null;
-            try {
-                for (int e = 0; e < 2; e++) {
-                    System.setProperty(property, values[e]);
-                    r[e] = Engine.openVinfer(ModelFiles.fullSize(f), new SessionOptions().threads(threads).pool(pool));
-                    r[e].bind("input", input, f.fullInput());
-                    r[e].run(); // kernels prepared (and chosen) under this value
-                }
-            } finally {
-                if (before == null) {
-                    System.clearProperty(property);
-                } else {
-                    System.setProperty(property, before);
-                }
-            }
+            PropertySwitch.underEach(property, values, e -> {
+                r[e] = Engine.openVinfer(ModelFiles.fullSize(f), new SessionOptions().threads(threads).pool(pool));
+                r[e].bind("input", input, f.fullInput());
+                r[e].run(); // kernels prepared (and chosen) under this value
+                return r[e];
+            });
             try {
                 Engine.Runner a = r[0];
                 Engine.Runner b = r[1];
