@@ -262,20 +262,13 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         if (call == null) {
             call = new Tiles();
         }
-        call.x = in;
-        call.xBase = inOff;
-        call.out = out;
-        call.outOff = outOff;
-        call.res = res;
-        call.resOff = resOff;
+        call.bind(in, inOff, out, outOff, res, resOff);
         call.fpx = pxParts;
         call.fgp = groupParts;
         try {
             p.forEach(n * pxParts * groupParts, call);
         } finally {
-            call.x = null;
-            call.out = null;
-            call.res = null;
+            call.release();
             spare.set(call);
         }
     }
@@ -322,19 +315,12 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         if (call == null) {
             call = new Means();
         }
-        call.x = in;
-        call.xBase = inOff;
-        call.out = out;
-        call.outOff = outOff;
-        call.res = res;
-        call.resOff = resOff;
+        call.bind(in, inOff, out, outOff, res, resOff);
         call.parts = parts;
         try {
             p.forEach(n * parts, call);
         } finally {
-            call.x = null;
-            call.out = null;
-            call.res = null;
+            call.release();
             spareMeans.set(call);
         }
     }
@@ -345,14 +331,36 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
     /** Per thread: one output group's planes for {@link #runMean}, grown to the largest layer's. */
     private static final ThreadLocal<float[][]> MEAN_SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
-    /** One task of {@link #runMean}: a range of output groups of one image. */
-    private final class Means implements Parallel.Task {
+    /**
+     * The arrays a task of {@link #run} or {@link #runMean} reads and writes, bound for one call and let go after it
+     * (a spare task must not keep a session's arena reachable).
+     */
+    private abstract static class Operands implements Parallel.Task {
         float[] x;
         int xBase;
         float[] out;
         int outOff;
         float[] res;
         int resOff;
+
+        final void bind(float[] x, int xBase, float[] out, int outOff, float[] res, int resOff) {
+            this.x = x;
+            this.xBase = xBase;
+            this.out = out;
+            this.outOff = outOff;
+            this.res = res;
+            this.resOff = resOff;
+        }
+
+        final void release() {
+            x = null;
+            out = null;
+            res = null;
+        }
+    }
+
+    /** One task of {@link #runMean}: a range of output groups of one image. */
+    private final class Means extends Operands {
         int parts;
 
         @Override
@@ -392,13 +400,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
             new java.util.concurrent.atomic.AtomicReference<>();
 
     /** One task of {@link #run}: a pixel range and output-group range of one image. */
-    private final class Tiles implements Parallel.Task {
-        float[] x;
-        int xBase;
-        float[] out;
-        int outOff;
-        float[] res;
-        int resOff;
+    private final class Tiles extends Operands {
         int fpx;
         int fgp;
 

@@ -190,11 +190,7 @@ public final class NchwcProbe {
         }
         // -Dprobe.weightCopies=N: N kernels from different weights, used in turn (weights from L3 or memory)
         int copies = Math.max(1, Integer.getInteger("probe.weightCopies", 1));
-        NchwcPointwiseConv[] pks = new NchwcPointwiseConv[copies];
-        for (int i = 0; i < copies; i++) {
-            pks[i] = NchwcPointwiseConv.prepare(g, i == 0 ? w : random(r, w.length, (float) (1 / Math.sqrt(c))), 0,
-                    bias, e);
-        }
+        NchwcPointwiseConv[] pks = pointwiseCopies(g, w, bias, e, copies, new Random(11));
         int[] t2 = {0};
         names.add("NCHWc");
         out.add(() -> {
@@ -209,12 +205,10 @@ public final class NchwcProbe {
             String prop = sw.substring(0, sw.indexOf('='));
             String before = System.getProperty(prop);
             System.setProperty(prop, sw.substring(sw.indexOf('=') + 1));
-            NchwcPointwiseConv[] alt = new NchwcPointwiseConv[copies];
+            NchwcPointwiseConv[] alt;
             try {
-                for (int i = 0; i < copies; i++) {
-                    alt[i] = NchwcPointwiseConv.prepare(g, i == 0 ? w : random(r, w.length, (float) (1 / Math.sqrt(c))),
-                            0, bias, e);
-                }
+                // the same weight copies as the kernels above (same seed)
+                alt = pointwiseCopies(g, w, bias, e, copies, new Random(11));
             } finally {
                 if (before == null) {
                     System.clearProperty(prop);
@@ -230,6 +224,17 @@ public final class NchwcProbe {
                 alt[t % copies].run(bins[i], 0, bouts[i], 0, withRes ? bress[i] : null, 0, Parallel.SERIAL);
             });
         }
+    }
+
+    /** {@code copies} 1x1 kernels of {@code g}: the first from {@code w}, the others from random weights. */
+    private static NchwcPointwiseConv[] pointwiseCopies(ConvGeometry g, float[] w, float[] bias, Epilogue e,
+            int copies, Random r) {
+        NchwcPointwiseConv[] k = new NchwcPointwiseConv[copies];
+        for (int i = 0; i < copies; i++) {
+            k[i] = NchwcPointwiseConv.prepare(g,
+                    i == 0 ? w : random(r, w.length, (float) (1 / Math.sqrt(g.inChannels()))), 0, bias, e);
+        }
+        return k;
     }
 
     /** {@code direct,C,M,HxW,k,s,p[,act]}: the k x k, stride s, pad p convolution's geometry. */
