@@ -38,14 +38,15 @@ public interface NchwcBackend {
      * {@code y[yOff + b * pixels * 16 + p * 16]}; {@code y = clamp(sum_k w x + res + bias, lo, hi)} (one running sum
      * over k, then the residual at the output index plus {@code resDelta} when {@code res} is non-null, then
      * {@code bias[b * 16 + lane]}); lanes at or past {@code outChannels} are written as zero. {@code w} is packed as
-     * {@link #nchwcPointwiseGroup} says: group {@code g} (blocks from {@code g * group}, {@code nb} of them) at
-     * {@code g * group * c * 16}, row k at {@code + k * nb * 16}.
+     * {@link #nchwcPointwiseGroup} says from {@code wOff}: group {@code g} (blocks from {@code g * group}, {@code nb}
+     * of them) at {@code wOff + g * group * c * 16}, row k at {@code + k * nb * 16} ({@code wOff} puts the rows on
+     * cache lines, {@link ArrayAlignment}).
      */
-    default void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x,
-            int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
-            int blockEnd, float lo, float hi) {
-        NchwcReference.pointwise(c, pixels, outChannels, group, w, bias, x, xOff, res, resDelta, y, yOff, pxBegin,
-                pxEnd, blockBegin, blockEnd, lo, hi);
+    default void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, int wOff, float[] bias,
+            float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd,
+            int blockBegin, int blockEnd, float lo, float hi) {
+        NchwcReference.pointwise(c, pixels, outChannels, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff,
+                pxBegin, pxEnd, blockBegin, blockEnd, lo, hi);
     }
 
     /**
@@ -65,15 +66,16 @@ public interface NchwcBackend {
      * (oy * sh + ky * dh, ox * s + kx * dw) of every tap, all inside the plane (no bounds checks). Output block b,
      * pixel (oy, ox) at {@code y[yOff + ((b * OH + oy) * OW + ox) * 16]};
      * {@code y = clamp(sum w x + res + bias, lo, hi)} (the residual at the output index plus {@code resDelta} when
-     * {@code res} is non-null), lanes at or past M written as zero. Weights: group {@code gi} (blocks from
-     * {@code gi * group}, {@code nb} of them) at {@code gi * group * C * taps * 16}, then one row of {@code nb * 16}
+     * {@code res} is non-null), lanes at or past M written as zero. Weights from {@code wOff} (on a cache line,
+     * {@link ArrayAlignment}): group {@code gi} (blocks from {@code gi * group}, {@code nb} of them) at
+     * {@code wOff + gi * group * C * taps * 16}, then one row of {@code nb * 16}
      * output lanes per (input block cb, tap t = ky * kW + kx, lane {@code kk < kn}) at row
      * {@code cb * 16 * taps + t * kn + kk}, {@code kn = min(16, C - 16 cb)}: the order the vector tile reads them.
      */
-    default void nchwcDirect(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x,
-            int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin,
-            int blockEnd, float lo, float hi) {
-        NchwcReference.direct(g, rows, cols, group, w, bias, x, xOff, res, resDelta, y, yOff, rowBegin, rowEnd,
+    default void nchwcDirect(ConvGeometry g, int rows, int cols, int group, float[] w, int wOff, float[] bias,
+            float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd,
+            int blockBegin, int blockEnd, float lo, float hi) {
+        NchwcReference.direct(g, rows, cols, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff, rowBegin, rowEnd,
                 blockBegin, blockEnd, lo, hi);
     }
 
@@ -84,12 +86,13 @@ public interface NchwcBackend {
      * src[srcOff + tapOff[k] + ox], lo, hi)}: the input laid out by {@link PhaseSplitInput}, so the pixels of an
      * output row read consecutive floats for every tap {@code k}; the weights packed by pairs of blocks as the 1x1's
      * ({@code NchwcPointwiseConv.pack} with pairs: {@code [pair][depth][32]}, a last odd block {@code [depth][16]}),
-     * so W(k, col) is at {@code g0 * depth * 16 + k * ld + col - g0 * 16} with {@code g0} the pair's first block and
-     * {@code ld} its width. Lanes past M get what their zero weights and bias give (the caller zeroes them).
+     * so W(k, col) is at {@code wOff + g0 * depth * 16 + k * ld + col - g0 * 16} with {@code g0} the pair's first
+     * block and {@code ld} its width ({@code wOff} on a cache line, {@link ArrayAlignment}). Lanes past M get what
+     * their zero weights and bias give (the caller zeroes them).
      */
-    default void nchwcStemRow(int depth, int outBlocks, float[] w, float[] bias, float[] src, int srcOff,
+    default void nchwcStemRow(int depth, int outBlocks, float[] w, int wOff, float[] bias, float[] src, int srcOff,
             int[] tapOff, int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
-        NchwcReference.stemRow(depth, outBlocks, w, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin,
+        NchwcReference.stemRow(depth, outBlocks, w, wOff, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin,
                 blockEnd, lo, hi);
     }
 

@@ -35,9 +35,9 @@ public final class NchwcChecks {
     }
 
     /** The arguments of {@link Backend#nchwcPointwise}. */
-    public static void pointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x,
-            int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
-            int blockEnd) {
+    public static void pointwise(int c, int pixels, int outChannels, int group, float[] w, int wOff, float[] bias,
+            float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd,
+            int blockBegin, int blockEnd) {
         int outBlocks = NchwcLayout.blocks(outChannels);
         if (c < 1 || pixels < 1 || outChannels < 1 || group < 1 || pxBegin < 0 || pxBegin > pxEnd || pxEnd > pixels
                 || blockBegin < 0 || blockBegin > blockEnd || blockEnd > outBlocks || blockBegin % group != 0) {
@@ -46,7 +46,7 @@ public final class NchwcChecks {
                     + blockEnd + ")");
         }
         long plane = (long) pixels * BLOCK;
-        range("weights", w, 0, (long) outBlocks * c * BLOCK);
+        range("weights", w, wOff, (long) outBlocks * c * BLOCK);
         range("bias", bias, 0, (long) outBlocks * BLOCK);
         range("input", x, xOff, NchwcLayout.blocks(c) * plane);
         // only the blocks written: a caller may give one output group a scratch plane (a negative yOff that puts
@@ -93,9 +93,9 @@ public final class NchwcChecks {
     }
 
     /** The arguments of {@link Backend#nchwcDirect}. */
-    public static void direct(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x,
-            int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin,
-            int blockEnd) {
+    public static void direct(ConvGeometry g, int rows, int cols, int group, float[] w, int wOff, float[] bias,
+            float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd,
+            int blockBegin, int blockEnd) {
         int outBlocks = NchwcLayout.blocks(g.outChannels());
         if (g.rank() != 2 || g.group() != 1 || group < 1 || rowBegin < 0 || rowBegin > rowEnd
                 || rowEnd > g.outputDim(0) || blockBegin < 0 || blockBegin > blockEnd || blockEnd > outBlocks
@@ -108,7 +108,7 @@ public final class NchwcChecks {
                     + blockEnd + ")");
         }
         long outPlane = (long) g.outputPlane() * BLOCK;
-        range("weights", w, 0, (long) outBlocks * g.inChannels() * g.kernelSize() * BLOCK);
+        range("weights", w, wOff, (long) outBlocks * g.inChannels() * g.kernelSize() * BLOCK);
         range("bias", bias, 0, (long) outBlocks * BLOCK);
         range("input", x, xOff, NchwcLayout.blocks(g.inChannels()) * (long) rows * cols * BLOCK);
         range("output", y, yOff, outBlocks * outPlane);

@@ -38,8 +38,10 @@ public final class NchwcDirectConv implements NchwcConvKernel {
     private final int outBlocks;
     /** Output blocks packed side by side ({@link Backend#nchwcDirectGroup}). */
     private final int group;
-    /** See {@link Backend#nchwcDirect}; lanes past M zero. */
+    /** See {@link Backend#nchwcDirect}, from {@link #lead}; lanes past M zero. */
     private final float[] packed;
+    /** Where the packed weights start in {@link #packed}: on a cache line ({@link ArrayAlignment}). */
+    private final int lead;
     /** {@code [outBlock][lane]}, zeros past M and without a bias. */
     private final float[] bias;
     private final Epilogue epilogue;
@@ -66,14 +68,16 @@ public final class NchwcDirectConv implements NchwcConvKernel {
         this.outBlocks = NchwcLayout.blocks(m);
         this.group = Math.max(1, backend.nchwcDirectGroup(c, m));
         int taps = g.kernelSize();
-        this.packed = new float[Math.multiplyExact(Math.multiplyExact(outBlocks * BLOCK, c), taps)];
+        this.lead = ArrayAlignment.floatLead();
+        this.packed = new float[Math.addExact(lead,
+                Math.multiplyExact(Math.multiplyExact(outBlocks * BLOCK, c), taps))];
         // Row by row of the packed layout (sequential writes; the group's outputs read together), as
         // NchwcPointwiseConv.pack: output by output, each write went to a new cache line.
         for (int g0 = 0; g0 < outBlocks; g0 += group) {
             int ld = Math.min(group, outBlocks - g0) * BLOCK;
             int o0 = g0 * BLOCK;
             int o1 = Math.min(m, o0 + ld);
-            int rowOff = g0 * c * taps * BLOCK;
+            int rowOff = lead + g0 * c * taps * BLOCK;
             for (int cb = 0; cb * BLOCK < c; cb++) {
                 int kn = Math.min(BLOCK, c - cb * BLOCK);
                 for (int t = 0; t < taps; t++) {
@@ -225,8 +229,8 @@ public final class NchwcDirectConv implements NchwcConvKernel {
             int xOff = xBase + img * inBlocks * rows * cols * BLOCK;
             int yOff = outOff + img * outBlocks * oh * ow * BLOCK;
             int resDelta = res == null ? 0 : resOff - outOff;
-            backend.nchwcDirect(g, rows, cols, group, packed, bias, x, xOff, res, resDelta, out, yOff, r0, r1, b0, b1,
-                    lo, hi);
+            backend.nchwcDirect(g, rows, cols, group, packed, lead, bias, x, xOff, res, resDelta, out, yOff, r0, r1,
+                    b0, b1, lo, hi);
             if (epiloguePass) {
                 for (int ob = b0; ob < b1; ob++) {
                     NchwcLayout.applyEpilogue(epilogue, out, yOff + ob * oh * ow * BLOCK, r0 * ow, r1 * ow,

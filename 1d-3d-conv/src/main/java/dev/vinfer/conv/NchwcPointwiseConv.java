@@ -41,8 +41,12 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
     private final int pixels;
     /** Output blocks packed side by side ({@link Backend#nchwcPointwiseGroup}). */
     private final int group;
-    /** {@code [outBlock / group][c][group * 16]} (the last group narrower), lanes past M zero. */
+    /**
+     * {@code [outBlock / group][c][group * 16]} (the last group narrower) from {@link #lead}, lanes past M zero.
+     */
     private final float[] packed;
+    /** Where the packed weights start in {@link #packed} and in each of {@link #chunks}: on a cache line. */
+    private final int lead;
     /**
      * With many input channels, the weights again per chunk of input channels ({@link #chunkStart}), each packed as
      * {@link #packed} for its own channel count; null when the layer runs in one pass over C.
@@ -76,6 +80,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         int c = g.inChannels();
         int m = g.outChannels();
         int kc = chunkChannels(c, g.outputPlane());
+        this.lead = ArrayAlignment.floatLead();
         if (kc < c) {
             int n = Math.ceilDiv(c, kc);
             this.chunks = new float[n][];
@@ -88,14 +93,14 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
                 for (int o = 0; o < m; o++) {
                     System.arraycopy(w, wOff + o * c + k0, sub, o * (k1 - k0), k1 - k0);
                 }
-                chunks[i] = pack(k1 - k0, m, group, sub, 0);
+                chunks[i] = pack(k1 - k0, m, group, sub, 0, lead);
             }
             chunkStart[n] = c;
             this.packed = null;
         } else {
             this.chunks = null;
             this.chunkStart = null;
-            this.packed = pack(c, m, group, w, wOff);
+            this.packed = pack(c, m, group, w, wOff, lead);
         }
         this.zeros = chunks == null ? null : new float[outBlocks * BLOCK];
         this.bias = new float[outBlocks * BLOCK];
@@ -151,12 +156,12 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
 
     /**
      * An {@code M x C} weight matrix ({@code w[wOff + o * C + k]}) packed for {@link Backend#nchwcPointwise} with
-     * {@code group} output blocks side by side: {@code [M/16/group][C][group * 16]}, the last group narrower, lanes
-     * past M zero.
+     * {@code group} output blocks side by side: {@code [M/16/group][C][group * 16]} from index {@code lead}, the last
+     * group narrower, lanes past M zero.
      */
-    static float[] pack(int c, int m, int group, float[] w, int wOff) {
+    static float[] pack(int c, int m, int group, float[] w, int wOff, int lead) {
         int outBlocks = NchwcLayout.blocks(m);
-        float[] packed = new float[Math.multiplyExact(outBlocks * c, BLOCK)];
+        float[] packed = new float[Math.addExact(lead, Math.multiplyExact(outBlocks * c, BLOCK))];
         // Row by row of the packed layout, so the writes are sequential and the reads walk the group's rows of w
         // together (one cache line each): output by output, each write went to a new line of a block larger than
         // L2 (session 21: with the other kernels' packings, opening ResNet-50 about 225 -> 200 ms).
@@ -164,7 +169,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
             int ld = Math.min(group, outBlocks - g0) * BLOCK;
             int o0 = g0 * BLOCK;
             int o1 = Math.min(m, o0 + ld);
-            int row = g0 * c * BLOCK;
+            int row = lead + g0 * c * BLOCK;
             for (int k = 0; k < c; k++, row += ld) {
                 for (int o = o0; o < o1; o++) {
                     packed[row + o - o0] = w[wOff + o * c + k];
@@ -436,8 +441,8 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         for (int s0 = px0; s0 < px1; s0 += stripPixels) {
             int s1 = Math.min(px1, s0 + stripPixels);
             if (chunks == null) {
-                backend.nchwcPointwise(c, pixels, m, group, packed, bias, x, xOff, res, resDelta, out, yOff, s0, s1,
-                        b0, b1, lo, hi);
+                backend.nchwcPointwise(c, pixels, m, group, packed, lead, bias, x, xOff, res, resDelta, out, yOff, s0,
+                        s1, b0, b1, lo, hi);
                 continue;
             }
             // chunk by chunk: the first adds bias and residual, later ones add the partial sums as their residual,
@@ -446,7 +451,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
                 int k0 = chunkStart[i];
                 boolean first = i == 0;
                 boolean last = i == chunks.length - 1;
-                backend.nchwcPointwise(chunkStart[i + 1] - k0, pixels, m, group, chunks[i], first ? bias : zeros, x,
+                backend.nchwcPointwise(chunkStart[i + 1] - k0, pixels, m, group, chunks[i], lead, first ? bias : zeros, x,
                         xOff + k0 / BLOCK * pixels * BLOCK, first ? res : out, first ? resDelta : 0, out, yOff, s0,
                         s1, b0, b1, last ? lo : Float.NEGATIVE_INFINITY, last ? hi : Float.POSITIVE_INFINITY);
             }

@@ -30,8 +30,8 @@ final class NchwcReference {
     }
 
     /** See {@link Backend#nchwcStemRow}. */
-    static void stemRow(int depth, int outBlocks, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff,
-            int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+    static void stemRow(int depth, int outBlocks, float[] w, int wOff, float[] bias, float[] src, int srcOff,
+            int[] tapOff, int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
         int b16 = NchwcLayout.BLOCK;
         for (int b = blockBegin; b < blockEnd; b++) {
             int g0 = b / 2 * 2;
@@ -39,7 +39,7 @@ final class NchwcReference {
             for (int ox = 0; ox < outW; ox++) {
                 for (int l = 0; l < b16; l++) {
                     int col = b * b16 + l;
-                    int wb = g0 * depth * b16 + col - g0 * b16;
+                    int wb = wOff + g0 * depth * b16 + col - g0 * b16;
                     float sum = 0f;
                     for (int k = 0; k < depth; k++) {
                         sum += w[wb + k * ld] * src[srcOff + tapOff[k] + ox];
@@ -51,16 +51,16 @@ final class NchwcReference {
     }
 
     /** See {@link Backend#nchwcPointwise}. */
-    static void pointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x, int xOff,
-            float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin, int blockEnd,
-            float lo, float hi) {
+    static void pointwise(int c, int pixels, int outChannels, int group, float[] w, int wOff, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
+            int blockEnd, float lo, float hi) {
         int b16 = NchwcLayout.BLOCK;
         int outBlocks = NchwcLayout.blocks(outChannels);
         int plane = pixels * b16;
         for (int ob = blockBegin; ob < blockEnd; ob++) {
             int g0 = ob / group * group;
             int ld = Math.min(group, outBlocks - g0) * b16;
-            int wb = g0 * c * b16 + (ob - g0) * b16;
+            int wb = wOff + g0 * c * b16 + (ob - g0) * b16;
             for (int px = pxBegin; px < pxEnd; px++) {
                 int o = yOff + ob * plane + px * b16;
                 for (int l = 0; l < b16; l++) {
@@ -120,9 +120,9 @@ final class NchwcReference {
     }
 
     /** See {@link Backend#nchwcDirect}. */
-    static void direct(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x, int xOff,
-            float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin, int blockEnd,
-            float lo, float hi) {
+    static void direct(ConvGeometry g, int rows, int cols, int group, float[] w, int wOff, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin,
+            int blockEnd, float lo, float hi) {
         int b16 = NchwcLayout.BLOCK;
         int c = g.inChannels();
         int m = g.outChannels();
@@ -137,7 +137,7 @@ final class NchwcReference {
         for (int ob = blockBegin; ob < blockEnd; ob++) {
             int g0 = ob / group * group;
             int ld = Math.min(group, outBlocks - g0) * b16;
-            int wb = g0 * c * taps * b16 + (ob - g0) * b16;
+            int wb = wOff + g0 * c * taps * b16 + (ob - g0) * b16;
             for (int oy = rowBegin; oy < rowEnd; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     int o = yOff + ((ob * oh + oy) * ow + ox) * b16;

@@ -35,6 +35,8 @@ public final class NchwcStemConv implements NchwcConvKernel {
     private final int depth;
     private final int outBlocks;
     private final float[] packed;
+    /** Where the packed weights start in {@link #packed}: on a cache line ({@link ArrayAlignment}). */
+    private final int lead;
     private final float[] bias;
     private final Epilogue epilogue;
     /** Output rows of one image (depth x height for 3-D) and their width. */
@@ -51,7 +53,8 @@ public final class NchwcStemConv implements NchwcConvKernel {
         this.depth = g.reductionLength();
         int m = g.outChannels();
         this.outBlocks = NchwcLayout.blocks(m);
-        this.packed = NchwcPointwiseConv.pack(depth, m, 2, w, wOff);
+        this.lead = ArrayAlignment.floatLead();
+        this.packed = NchwcPointwiseConv.pack(depth, m, 2, w, wOff, lead);
         this.bias = new float[outBlocks * BLOCK];
         if (b != null) {
             System.arraycopy(b, 0, bias, 0, m);
@@ -189,7 +192,7 @@ public final class NchwcStemConv implements NchwcConvKernel {
         float hi = inKernel ? epilogue.clampHigh() : Float.POSITIVE_INFINITY;
         boolean post = !inKernel && !(res == null && epilogue.isIdentity());
         for (int r = r0; r < r1; r++) {
-            backend.nchwcStemRow(depth, outBlocks, packed, bias, src, grid.source(r * outW), tapOff, outW, y,
+            backend.nchwcStemRow(depth, outBlocks, packed, lead, bias, src, grid.source(r * outW), tapOff, outW, y,
                     yOff + (r - r0) * outW * BLOCK, planePixels, 0, outBlocks, lo, hi);
         }
         int m = g.outChannels();

@@ -54,8 +54,10 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     private final int outBlocks;
     /** Output blocks packed side by side ({@link Backend#nchwcPointwiseGroup}). */
     private final int group;
-    /** Per position, {@code U_pos} packed as {@link NchwcPointwiseConv#pack} does. */
+    /** Per position, {@code U_pos} packed as {@link NchwcPointwiseConv#pack} does, from {@link #lead}. */
     private final float[][] u;
+    /** Where each {@code U_pos} starts in its array: on a cache line ({@link ArrayAlignment}). */
+    private final int lead;
     /** {@code [outBlock][lane]}, zeros past M and without a bias. */
     private final float[] bias;
     /** Zeros: the products' bias. */
@@ -117,7 +119,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
                     + " floats of padded input and " + strip + " of transformed tiles per strip: " + g);
         }
         this.group = Math.max(1, backend.nchwcPointwiseGroup(c, mo, stripRows * tilesW));
-        this.u = NchwcWinogradWeights.transform(g, tr, group, w, wOff);
+        this.lead = ArrayAlignment.floatLead();
+        this.u = NchwcWinogradWeights.transform(g, tr, group, w, wOff, lead);
         this.bias = new float[outBlocks * BLOCK];
         if (b != null) {
             System.arraycopy(b, 0, bias, 0, mo);
@@ -483,7 +486,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             int vStride = inBlocks * tiles * BLOCK;
             int oStride = outBlocks * tiles * BLOCK;
             for (int pos = p0; pos < p1; pos++) {
-                backend.nchwcPointwise(g.inChannels(), tiles, g.outChannels(), group, u[pos], zeros, v,
+                backend.nchwcPointwise(g.inChannels(), tiles, g.outChannels(), group, u[pos], lead, zeros, v,
                         pos * vStride, null, 0, o, pos * oStride, 0, tiles, 0, outBlocks, Float.NEGATIVE_INFINITY,
                         Float.POSITIVE_INFINITY);
             }

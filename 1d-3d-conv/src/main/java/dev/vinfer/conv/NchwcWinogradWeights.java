@@ -21,9 +21,10 @@ final class NchwcWinogradWeights {
     /**
      * {@code U = G w G^T} per (output, input) channel pair of {@code g}'s 3x3 weights ({@code M x C x 3 x 3} from
      * {@code wOff}), in double and rounded once; per position {@code pos = i * t + j} the {@code M x C} matrix in
-     * the packed layout of {@link NchwcPointwiseConv#pack} for groups of {@code group} output blocks.
+     * the packed layout of {@link NchwcPointwiseConv#pack} for groups of {@code group} output blocks, from index
+     * {@code lead} of each array.
      */
-    static float[][] transform(ConvGeometry g, WinogradTransform tr, int group, float[] w, int wOff) {
+    static float[][] transform(ConvGeometry g, WinogradTransform tr, int group, float[] w, int wOff, int lead) {
         int c = g.inChannels();
         int mo = g.outChannels();
         int t = tr.t;
@@ -34,7 +35,7 @@ final class NchwcWinogradWeights {
         }
         int outBlocks = NchwcLayout.blocks(mo);
         int tt = t * t;
-        float[][] packed = new float[tt][Math.multiplyExact(outBlocks * c, BLOCK)];
+        float[][] packed = new float[tt][Math.addExact(lead, Math.multiplyExact(outBlocks * c, BLOCK))];
         double[] coef = new double[tt * 9];
         for (int i = 0; i < t; i++) {
             for (int j = 0; j < t; j++) {
@@ -52,7 +53,7 @@ final class NchwcWinogradWeights {
             int ld = Math.min(group, outBlocks - g0) * BLOCK;
             int o0 = g0 * BLOCK;
             int n = Math.min(mo, o0 + ld) - o0;
-            int row = g0 * c * BLOCK;
+            int row = lead + g0 * c * BLOCK;
             for (int k = 0; k < c; k++, row += ld) {
                 for (int j = 0; j < n; j++) {
                     int base = wOff + ((o0 + j) * c + k) * 9;

@@ -1,5 +1,6 @@
 package dev.vinfer.runtime;
 
+import dev.vinfer.conv.ArrayAlignment;
 import java.util.Arrays;
 
 /**
@@ -18,6 +19,12 @@ import java.util.Arrays;
 final class Arena implements RunMemory {
     private final MemoryPlan plan;
     private final Object[] storage = new Object[MemoryPlan.STORAGE_CLASSES];
+    /**
+     * Per storage class, where the plan's offset 0 lies in its array: for floats the first cache line
+     * ({@link ArrayAlignment}; the plan places slots on multiples of 16 elements, so every float slot then starts on
+     * a line), else 0.
+     */
+    private final int[] lead = new int[MemoryPlan.STORAGE_CLASSES];
     private final Tensor[][] tensors;
     private final Tensor[] env;
     private final Tensor[][] nodeInputs;
@@ -35,7 +42,9 @@ final class Arena implements RunMemory {
     Arena(MemoryPlan plan) {
         this.plan = plan;
         for (int c = 0; c < MemoryPlan.STORAGE_CLASSES; c++) {
-            storage[c] = poisoned(c, plan.storageLength[c]);
+            int l = c == MemoryPlan.FLOAT ? ArrayAlignment.floatLead() : 0;
+            lead[c] = plan.storageLength[c] <= Integer.MAX_VALUE - 8 - l ? l : 0;
+            storage[c] = poisoned(c, plan.storageLength[c] + lead[c]);
         }
         tensors = new Tensor[plan.nodeCount][];
         nodeInputs = new Tensor[plan.nodeCount][];
@@ -45,7 +54,8 @@ final class Arena implements RunMemory {
             tensors[k] = new Tensor[s.length];
             for (int i = 0; i < s.length; i++) {
                 if (s[i] != null) {
-                    tensors[k][i] = Tensor.wrap(s[i].dtype(), storage[s[i].storage()], s[i].offset(), s[i].shape());
+                    int c = s[i].storage();
+                    tensors[k][i] = Tensor.wrap(s[i].dtype(), storage[c], lead[c] + s[i].offset(), s[i].shape());
                 }
             }
             nodeInputs[k] = new Tensor[plan.inputCounts[k]];
@@ -172,8 +182,8 @@ final class Arena implements RunMemory {
                 continue;
             }
             MemoryPlan.Slot s = plan.valueSlot[v.id()];
-            if (s == null || storage[s.storage()] != data || t.offset() < s.offset()
-                    || (long) t.offset() + t.size() > (long) s.offset() + s.size()) {
+            if (s == null || storage[s.storage()] != data || t.offset() < lead[s.storage()] + s.offset()
+                    || (long) t.offset() + t.size() > (long) lead[s.storage()] + s.offset() + s.size()) {
                 throw new Mismatch(n.label() + " output '" + v.name() + "' lies in arena memory the plan did not give"
                         + " it");
             }

@@ -102,6 +102,36 @@ class MemoryPlanTest {
         }
     }
 
+    /**
+     * The arena's float storage starting past a lead ({@code dev.vinfer.conv.ArrayAlignment}, which puts the slots
+     * on cache lines): the same results as fresh allocation, and a view the recording did not see still aborts the
+     * plan. 13 as the lead: not a multiple of anything the plan rounds to.
+     */
+    @Test
+    void aLeadBeforeTheFloatSlotsChangesNoResult() {
+        String before = System.getProperty("vinfer.arrayLead");
+        System.setProperty("vinfer.arrayLead", "13");
+        try {
+            for (long seed = 1; seed <= 30; seed++) {
+                Graph g = randomGraph(seed);
+                try (Session s = new Session(g, ONE_THREAD)) {
+                    for (int run = 0; run < 2; run++) {
+                        Tensor x = input(seed * 10 + run);
+                        assertSame("lead 13, seed=" + seed + " run " + run + "\n" + g, runFresh(g, x),
+                                s.run(Map.of("x", x)));
+                    }
+                    assertEquals(1, s.memoryStats().plans(), "seed=" + seed);
+                }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("vinfer.arrayLead");
+            } else {
+                System.setProperty("vinfer.arrayLead", before);
+            }
+        }
+    }
+
     @Test
     void liveSlotsNeverOverlap() {
         for (long seed = 1; seed <= 60; seed++) {

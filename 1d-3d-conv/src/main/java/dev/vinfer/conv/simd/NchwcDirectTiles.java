@@ -64,10 +64,13 @@ final class NchwcDirectTiles {
         return L < 16 ? 1 : 2;
     }
 
-    /** See {@code dev.vinfer.conv.Backend#nchwcDirect}; arguments checked by the caller. */
-    static void run(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x, int xOff,
-            float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin, int blockEnd,
-            float lo, float hi) {
+    /**
+     * See {@code dev.vinfer.conv.Backend#nchwcDirect} (its {@code wOff} is {@code wBase} here: {@code wOff} names a
+     * tile's own offset below); arguments checked by the caller.
+     */
+    static void run(ConvGeometry g, int rows, int cols, int group, float[] w, int wBase, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin,
+            int blockEnd, float lo, float hi) {
         int c = g.inChannels();
         int outChannels = g.outChannels();
         int outBlocks = Math.ceilDiv(outChannels, BLOCK);
@@ -94,7 +97,7 @@ final class NchwcDirectTiles {
                 while (v < vecs) {
                     int take = vecs - v >= 2 ? 2 : 1;
                     int col = v * L;
-                    int wOff = gb * c * taps * BLOCK + col;
+                    int wOff = wBase + gb * c * taps * BLOCK + col;
                     int bOff = gb * BLOCK + col;
                     int o0 = (gb + col / BLOCK) * outPlane + col % BLOCK;
                     int d1 = (gb + (col + L) / BLOCK) * outPlane + (col + L) % BLOCK - o0;
@@ -113,7 +116,7 @@ final class NchwcDirectTiles {
                             // The weights read after this chunk's (packed next in memory), touched a slice a tile
                             // so that they arrive while the pass computes from this chunk in L1.
                             int steps = (Math.min(c, ke * BLOCK) - Math.min(c, kb * BLOCK)) * taps;
-                            int nextLo = gb * c * taps * BLOCK + Math.min(c, ke * BLOCK) * taps * ld;
+                            int nextLo = wBase + gb * c * taps * BLOCK + Math.min(c, ke * BLOCK) * taps * ld;
                             int ts = TouchAhead.stride(Math.min(w.length - nextLo, steps * ld), tiles, steps);
                             int tile = 0;
                             for (int oy = ra; oy < rb; oy++) {

@@ -65,8 +65,11 @@ final class NchwcPointwiseTiles {
         return L < 16 ? 1 : 2;
     }
 
-    /** See {@code dev.vinfer.conv.Backend#nchwcPointwise}; arguments checked by the caller. */
-    static void run(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x, int xOff,
+    /**
+     * See {@code dev.vinfer.conv.Backend#nchwcPointwise} (its {@code wOff} is {@code wBase} here: {@code wOff} names
+     * a tile's own offset below); arguments checked by the caller.
+     */
+    static void run(int c, int pixels, int outChannels, int group, float[] w, int wBase, float[] bias, float[] x, int xOff,
             float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin, int blockEnd,
             float lo, float hi) {
         int outBlocks = Math.ceilDiv(outChannels, BLOCK);
@@ -83,7 +86,7 @@ final class NchwcPointwiseTiles {
             while (v < vecs) {
                 int take = vecs - v >= 2 ? 2 : 1;
                 int col = v * L;
-                int wOff = gb * c * BLOCK + col;
+                int wOff = wBase + gb * c * BLOCK + col;
                 int bOff = gb * BLOCK + col;
                 int o0 = outOffset(gb, col, plane);
                 int d1 = outOffset(gb, col + L, plane) - o0;
@@ -95,7 +98,7 @@ final class NchwcPointwiseTiles {
                 // The next group's weights (packed right after this group's), touched a slice a tile so that they
                 // arrive while this group's tiles compute from L1.
                 int tiles = Math.ceilDiv(count, step);
-                int nextLo = (gb + nb) * c * BLOCK;
+                int nextLo = wBase + (gb + nb) * c * BLOCK;
                 int ts = tiles <= TOUCH_TILES ? TouchAhead.stride(Math.min(w.length - nextLo, c * ld), tiles, c) : 0;
                 int tile = 0;
                 for (int p = pxBegin; p < pxEnd; ) {

@@ -30,8 +30,9 @@ final class NchwcStemTiles {
     private NchwcStemTiles() {
     }
 
-    static void row(int depth, int outBlocks, float[] w, float[] bias, float[] src, int srcOff, int[] tapOff,
-            int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
+    /** See {@code dev.vinfer.conv.Backend#nchwcStemRow}. */
+    static void row(int depth, int outBlocks, float[] w, int wOff, float[] bias, float[] src, int srcOff,
+            int[] tapOff, int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
         int colEnd = blockEnd * BLOCK;
         for (int col = blockBegin * BLOCK; col < colEnd;) {
             // weights packed by pairs of blocks, [pair][depth][32] (a last odd block [depth][16]): a tile's weight
@@ -39,7 +40,7 @@ final class NchwcStemTiles {
             int b = col / BLOCK;
             int g0 = b / 2 * 2;
             int ld = Math.min(2, outBlocks - g0) * BLOCK;
-            int wBase = g0 * depth * BLOCK + col - g0 * BLOCK;
+            int wBase = wOff + g0 * depth * BLOCK + col - g0 * BLOCK;
             boolean two = colEnd - col >= 2 * L && (L < BLOCK || b == g0);
             int o0 = yOff + col / BLOCK * plane * BLOCK + col % BLOCK;
             int c1 = col + L;

@@ -451,13 +451,13 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, float[] bias, float[] x,
-            int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
-            int blockEnd, float lo, float hi) {
-        NchwcChecks.pointwise(c, pixels, outChannels, group, w, bias, x, xOff, res, resDelta, y, yOff, pxBegin, pxEnd,
-                blockBegin, blockEnd);
-        NchwcPointwiseTiles.run(c, pixels, outChannels, group, w, bias, x, xOff, res, resDelta, y, yOff, pxBegin,
-                pxEnd, blockBegin, blockEnd, lo, hi);
+    public void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, int wOff, float[] bias,
+            float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd,
+            int blockBegin, int blockEnd, float lo, float hi) {
+        NchwcChecks.pointwise(c, pixels, outChannels, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff, pxBegin,
+                pxEnd, blockBegin, blockEnd);
+        NchwcPointwiseTiles.run(c, pixels, outChannels, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff,
+                pxBegin, pxEnd, blockBegin, blockEnd, lo, hi);
     }
 
     @Override
@@ -466,20 +466,20 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void nchwcDirect(ConvGeometry g, int rows, int cols, int group, float[] w, float[] bias, float[] x,
-            int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd, int blockBegin,
-            int blockEnd, float lo, float hi) {
-        NchwcChecks.direct(g, rows, cols, group, w, bias, x, xOff, res, resDelta, y, yOff, rowBegin, rowEnd,
+    public void nchwcDirect(ConvGeometry g, int rows, int cols, int group, float[] w, int wOff, float[] bias,
+            float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int rowBegin, int rowEnd,
+            int blockBegin, int blockEnd, float lo, float hi) {
+        NchwcChecks.direct(g, rows, cols, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff, rowBegin, rowEnd,
                 blockBegin, blockEnd);
-        NchwcDirectTiles.run(g, rows, cols, group, w, bias, x, xOff, res, resDelta, y, yOff, rowBegin, rowEnd,
+        NchwcDirectTiles.run(g, rows, cols, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff, rowBegin, rowEnd,
                 blockBegin, blockEnd, lo, hi);
     }
 
     @Override
-    public void nchwcStemRow(int depth, int outBlocks, float[] w, float[] bias, float[] src, int srcOff,
+    public void nchwcStemRow(int depth, int outBlocks, float[] w, int wOff, float[] bias, float[] src, int srcOff,
             int[] tapOff, int outW, float[] y, int yOff, int plane, int blockBegin, int blockEnd, float lo, float hi) {
-        NchwcStemTiles.row(depth, outBlocks, w, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin, blockEnd, lo,
-                hi);
+        NchwcStemTiles.row(depth, outBlocks, w, wOff, bias, src, srcOff, tapOff, outW, y, yOff, plane, blockBegin,
+                blockEnd, lo, hi);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.vinfer.conv.simd;
 import static dev.vinfer.conv.simd.MicroKernel.L;
 import static dev.vinfer.conv.simd.MicroKernel.S;
 
+import dev.vinfer.conv.ArrayAlignment;
 import dev.vinfer.conv.GatherGemm;
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
@@ -45,6 +46,8 @@ final class VectorGatherGemm implements GatherGemm {
     /** k (taps x channels, in that order) per block: a block may end inside a tap's channels. */
     private final int kBlock;
     private final float[] packed;
+    /** Where the packed weights start in {@link #packed}: on a cache line ({@link ArrayAlignment}). */
+    private final int lead;
 
     VectorGatherGemm(int outputs, int channels, int taps, float[] w, int wOff) {
         this.channels = channels;
@@ -55,10 +58,12 @@ final class VectorGatherGemm implements GatherGemm {
         int blocks = Math.ceilDiv(k, Math.max(1, Integer.getInteger("vinfer.gatherKc", KC)));
         // equal blocks, rounded up to whole 16-channel runs so that a tap's inner loops stay long
         this.kBlock = Math.min(k, Math.ceilDiv(Math.ceilDiv(k, blocks), 16) * 16);
-        this.packed = new float[Math.multiplyExact(Math.multiplyExact(panels * NR, taps), channels)];
+        this.lead = ArrayAlignment.floatLead();
+        this.packed = new float[Math.addExact(lead,
+                Math.multiplyExact(Math.multiplyExact(panels * NR, taps), channels))];
         // Row by row of the packed layout (sequential writes, the panel's outputs read together): output by output,
         // each write went to a new cache line (session 21, opening ResNet-50).
-        int row = 0;
+        int row = lead;
         for (int pn = 0; pn < panels; pn++) {
             int m0 = pn * NR;
             int m1 = Math.min(outputs, m0 + NR);
@@ -122,17 +127,17 @@ final class VectorGatherGemm implements GatherGemm {
             int steps = k1 - k0;
             int tiles = Math.ceilDiv(count, MR);
             for (int pn = p0; pn < p1; pn++) {
-                int bBase = pn * kAll * NR;
+                int bBase = lead + pn * kAll * NR;
                 int col = pOff + 2 * (pn - p0) * ldb;
                 // The weight block read after this one (the next panel's, else the first panel's next block),
                 // touched a slice a tile so that it arrives while this block's tiles compute.
                 int nextLo = -1;
                 int nextLen = 0;
                 if (pn + 1 < p1) {
-                    nextLo = (pn + 1) * kAll * NR + k0 * NR;
+                    nextLo = lead + (pn + 1) * kAll * NR + k0 * NR;
                     nextLen = steps * NR;
                 } else if (k1 < kAll) {
-                    nextLo = p0 * kAll * NR + k1 * NR;
+                    nextLo = lead + p0 * kAll * NR + k1 * NR;
                     nextLen = (Math.min(kAll, k1 + kBlock) - k1) * NR;
                 }
                 int ts = TouchAhead.stride(nextLen, tiles, steps);

@@ -29,7 +29,7 @@ class NchwcPointwiseTouchTileTest {
                 int plane = pixels * 16;
                 int xOff = 3;
                 float[] x = random(r, xOff + blocks * plane);
-                int wOff = 5; // NchwcPointwiseTiles packs from 0; the tile takes any offset
+                int wOff = 5; // off a cache line, as in a JVM that does not align arrays (ArrayAlignment)
                 float[] w = random(r, wOff + c * width + 4096);
                 float[] bias = random(r, width);
                 boolean withRes = trial % 2 == 0;
@@ -42,11 +42,9 @@ class NchwcPointwiseTouchTileTest {
                 float[] res = withRes ? random(r, outLen) : null;
                 boolean inPlace = trial == 4;
                 float[] partial = random(r, outLen);
-                float[] plainW = new float[c * width];
-                System.arraycopy(w, wOff, plainW, 0, c * width);
                 float[] plain = partial.clone();
-                NchwcPointwiseTiles.run(c, pixels, width, NchwcPointwiseTiles.group(pixels), plainW, bias, x, xOff,
-                        inPlace ? plain : res, 0, plain, 0, 0, pixels, 0, Math.ceilDiv(width, 16), lo, hi);
+                NchwcPointwiseTiles.run(c, pixels, width, NchwcPointwiseTiles.group(pixels), w, wOff, bias, x,
+                        xOff, inPlace ? plain : res, 0, plain, 0, 0, pixels, 0, Math.ceilDiv(width, 16), lo, hi);
                 int ts = r.nextInt(17);
                 int tp = r.nextInt(w.length - c * ts);
                 float[] touched = partial.clone();

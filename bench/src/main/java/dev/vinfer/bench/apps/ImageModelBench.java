@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 4)
 @Measurement(iterations = 5, time = 4)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-    "-Xss16m", "-Xmx3g", "-Djava.awt.headless=true"})
+    "-Xss16m", "-Xmx3g", "-Djava.awt.headless=true",
+    // arrays on 64-byte lines, so vinfer can put weight rows and activations on cache lines (ArrayAlignment)
+    "-XX:ObjectAlignmentInBytes=64"})
 public class ImageModelBench {
     @Param({"mobilefacenet", "candy"})
     public String model;

@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-    "-Xss16m", "-Xmx2g", "-Djava.awt.headless=true"})
+    "-Xss16m", "-Xmx2g", "-Djava.awt.headless=true",
+    // arrays on 64-byte lines, so vinfer can put weight rows and activations on cache lines (ArrayAlignment)
+    "-XX:ObjectAlignmentInBytes=64"})
 public class MeshNetBench {
     @Param({"vinfer", "ort"})
     public String engine;

@@ -44,7 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-    "-Xmx6g", "-Xss16m"})
+    "-Xmx6g", "-Xss16m",
+    // arrays on 64-byte lines, so vinfer can put weight rows and activations on cache lines (ArrayAlignment)
+    "-XX:ObjectAlignmentInBytes=64"})
 public class ConvLayerBench {
     @Param
     public ConvLayer layer;

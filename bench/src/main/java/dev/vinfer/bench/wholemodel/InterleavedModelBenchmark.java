@@ -44,7 +44,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 4)
 @Measurement(iterations = 4, time = 4)
 @Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-    "-Xmx4g", "-Xss16m"})
+    "-Xmx4g", "-Xss16m",
+    // arrays on 64-byte lines, so vinfer can put weight rows and activations on cache lines (ArrayAlignment)
+    "-XX:ObjectAlignmentInBytes=64"})
 public class InterleavedModelBenchmark {
     /** Runs of one engine in a row; the first is not counted. */
     static final int BLOCK = 6;

@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-    "-Xmx4g", "-Xss16m"})
+    "-Xmx4g", "-Xss16m",
+    // arrays on 64-byte lines, so vinfer can put weight rows and activations on cache lines (ArrayAlignment)
+    "-XX:ObjectAlignmentInBytes=64"})
 public class WholeModelBenchmark {
     @Param({"resnet18", "resnet50", "mobilenetv2", "squeezenet11", "m5audio", "resnet3d10"})
     public String model;
