@@ -34,8 +34,10 @@ public final class NchwcInvertedBottleneck {
     private final int midBlocks;
     /** Channel blocks of the expansion's input (unused without an expansion). */
     private final int inBlocks;
+    /** Where the scratch planes start in their arrays: on a cache line ({@link ArrayAlignment}). */
+    private final int lead;
 
-    /** Per thread: the expanded input plane and the filtered plane of one image. */
+    /** Per thread: the expanded input plane and the filtered plane of one image (from {@link #lead}). */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private NchwcInvertedBottleneck(NchwcPointwiseConv expand, NchwcDepthwiseConv dw, NchwcPointwiseConv project) {
@@ -45,6 +47,7 @@ public final class NchwcInvertedBottleneck {
         this.g = dw.geometry();
         this.midBlocks = dw.blocks();
         this.inBlocks = expand == null ? 0 : NchwcLayout.blocks(expand.geometry().inChannels());
+        this.lead = ArrayAlignment.floatLead();
     }
 
     /**
@@ -155,12 +158,12 @@ public final class NchwcInvertedBottleneck {
             int srcOff;
             if (expand != null) {
                 src = s[0];
-                srcOff = 0;
+                srcOff = lead;
                 // the input rows the band's depthwise taps reach
                 int ia = Math.max(0, r0 * g.stride(0) - g.padBegin(0));
                 int ib = Math.min(h, (r1 - 1) * g.stride(0) - g.padBegin(0) + (g.kernel(0) - 1) * g.dilation(0) + 1);
                 if (ia < ib) {
-                    expand.range(in, inOff + img * inBlocks * inPlane, src, 0, null, 0, ia * w, ib * w, 0,
+                    expand.range(in, inOff + img * inBlocks * inPlane, src, lead, null, 0, ia * w, ib * w, 0,
                             expand.outBlocks());
                 }
             } else {
@@ -168,18 +171,18 @@ public final class NchwcInvertedBottleneck {
                 srcOff = inOff + img * midBlocks * inPlane;
             }
             for (int b = 0; b < midBlocks; b++) {
-                dw.block(b, src, srcOff + b * inPlane, filtered, b * outPlane, r0, r1);
+                dw.block(b, src, srcOff + b * inPlane, filtered, lead + b * outPlane, r0, r1);
             }
             int outImage = project.outBlocks() * outPlane;
-            project.range(filtered, 0, out, outOff + img * outImage, res, res == null ? 0 : resOff - outOff,
+            project.range(filtered, lead, out, outOff + img * outImage, res, res == null ? 0 : resOff - outOff,
                     r0 * ow, r1 * ow, 0, project.outBlocks());
         }
 
         /** This thread's scratch, grown to the planes of this block (and poisoned for tests). */
         private float[][] scratch(int inPlane, int outPlane) {
             float[][] s = SCRATCH.get();
-            int e = expand != null ? midBlocks * inPlane : 0;
-            int f = midBlocks * outPlane;
+            int e = expand != null ? lead + midBlocks * inPlane : 0;
+            int f = lead + midBlocks * outPlane;
             if (s[0].length < e) {
                 s[0] = new float[e];
             }

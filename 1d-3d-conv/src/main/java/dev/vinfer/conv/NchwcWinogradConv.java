@@ -56,7 +56,10 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     private final int group;
     /** Per position, {@code U_pos} packed as {@link NchwcPointwiseConv#pack} does, from {@link #lead}. */
     private final float[][] u;
-    /** Where each {@code U_pos} starts in its array: on a cache line ({@link ArrayAlignment}). */
+    /**
+     * Where each {@code U_pos} starts in its array, and the padded planes, V and O in theirs: on a cache line
+     * ({@link ArrayAlignment}).
+     */
     private final int lead;
     /** {@code [outBlock][lane]}, zeros past M and without a bias. */
     private final float[] bias;
@@ -302,7 +305,9 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         NchwcChecks.run(in, inOff, inputLength(), out, outOff, outputLength(), res, resOff);
         int n = g.batch();
         float[][] holder = PADDED.get();
-        long need = (long) n * inBlocks * rows * cols * BLOCK;
+        // the padded planes, V and O all from `lead` (on a cache line when the JVM aligns arrays), their blocks 16
+        // floats apart
+        long need = lead + (long) n * inBlocks * rows * cols * BLOCK;
         if (holder[0].length < need) {
             holder[0] = new float[Math.toIntExact(need)];
         }
@@ -394,8 +399,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     private float[][] scratch(int rows) {
         float[][] s = SCRATCH.get();
         int tiles = rows * tilesW;
-        int vLen = t * t * inBlocks * tiles * BLOCK;
-        int oLen = t * t * outBlocks * tiles * BLOCK;
+        int vLen = lead + t * t * inBlocks * tiles * BLOCK;
+        int oLen = lead + t * t * outBlocks * tiles * BLOCK;
         if (s[0].length < vLen) {
             s[0] = new float[vLen];
         }
@@ -434,7 +439,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         public void run(int task) {
             switch (phase) {
                 case PAD -> NchwcLayout.padPlane(in, inOff + task * g.inputPlane() * BLOCK, g.inputDim(0),
-                        g.inputDim(1), g.padBegin(0), g.padBegin(1), pad, task * rows * cols * BLOCK, rows, cols);
+                        g.inputDim(1), g.padBegin(0), g.padBegin(1), pad, lead + task * rows * cols * BLOCK, rows,
+                        cols);
                 case STRIP -> {
                     float[][] s = scratch(plan.rows);
                     int img = task / plan.strips;
@@ -464,7 +470,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             for (int cb = 0; cb < inBlocks; cb++) {
                 int plane = img * inBlocks + cb;
                 NchwcLayout.padRows(in, inOff + plane * g.inputPlane() * BLOCK, g.inputDim(0), g.inputDim(1),
-                        g.padBegin(0), g.padBegin(1), pad, plane * rows * cols * BLOCK, r0, r1, cols);
+                        g.padBegin(0), g.padBegin(1), pad, lead + plane * rows * cols * BLOCK, r0, r1,
+                        cols);
             }
         }
 
@@ -474,9 +481,9 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             int tiles = tilesIn(st);
             int posStride = inBlocks * tiles * BLOCK;
             for (int cb = b0; cb < b1; cb++) {
-                int xOff = ((img * inBlocks + cb) * rows) * cols * BLOCK;
-                backend.nchwcWinogradInput(t, m, tr.bt, pad, xOff, cols, tilesW, tile0, tiles, v, cb * tiles * BLOCK,
-                        posStride, tmp);
+                int xOff = lead + ((img * inBlocks + cb) * rows) * cols * BLOCK;
+                backend.nchwcWinogradInput(t, m, tr.bt, pad, xOff, cols, tilesW, tile0, tiles, v,
+                        lead + cb * tiles * BLOCK, posStride, tmp);
             }
         }
 
@@ -487,8 +494,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             int oStride = outBlocks * tiles * BLOCK;
             for (int pos = p0; pos < p1; pos++) {
                 backend.nchwcPointwise(g.inChannels(), tiles, g.outChannels(), group, u[pos], lead, zeros, v,
-                        pos * vStride, null, 0, o, pos * oStride, 0, tiles, 0, outBlocks, Float.NEGATIVE_INFINITY,
-                        Float.POSITIVE_INFINITY);
+                        lead + pos * vStride, null, 0, o, lead + pos * oStride, 0, tiles, 0, outBlocks,
+                        Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
             }
         }
 
@@ -503,8 +510,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             for (int ob = b0; ob < b1; ob++) {
                 int yOff = outOff + (img * outBlocks + ob) * oh * ow * BLOCK;
                 int lanes = Math.min(BLOCK, mo - ob * BLOCK);
-                backend.nchwcWinogradOutput(t, m, tr.at, o, ob * tiles * BLOCK, posStride, tilesW, tile0, tiles,
-                        bias, ob * BLOCK, res, resDelta, out, yOff, oh, ow, lanes, lo, hi, tmp);
+                backend.nchwcWinogradOutput(t, m, tr.at, o, lead + ob * tiles * BLOCK, posStride, tilesW, tile0,
+                        tiles, bias, ob * BLOCK, res, resDelta, out, yOff, oh, ow, lanes, lo, hi, tmp);
                 if (epiloguePass) {
                     int r0 = Math.min(oh, st * plan.rows * m);
                     int r1 = Math.min(oh, (st + 1) * plan.rows * m);

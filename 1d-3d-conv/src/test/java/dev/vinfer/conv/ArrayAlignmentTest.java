@@ -101,7 +101,8 @@ class ArrayAlignmentTest {
         }
     }
 
-    private static void withLead(String lead, Runnable body) {
+    /** Runs {@code body} with {@code -Dvinfer.arrayLead} set to {@code lead}, then restores it. */
+    static void withLead(String lead, Runnable body) {
         String before = System.getProperty("vinfer.arrayLead");
         System.setProperty("vinfer.arrayLead", lead);
         try {

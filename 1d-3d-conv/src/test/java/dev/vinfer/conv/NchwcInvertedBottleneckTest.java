@@ -52,6 +52,19 @@ class NchwcInvertedBottleneckTest {
         }
     }
 
+    /** The same with every scratch plane and packed weight 13 floats into its array ({@link ArrayAlignment}). */
+    @Test
+    void aLeadBeforeTheScratchChangesNoBit() {
+        Random r = new Random(SEED + 1);
+        ArrayAlignmentTest.withLead("13", () -> {
+            for (Backend be : TestSupport.backends()) {
+                for (int[] q : CASES) {
+                    check(be, q, Epilogue.clip(0f, 6f), r);
+                }
+            }
+        });
+    }
+
     private static void check(Backend be, int[] q, Epilogue e, Random r) {
         int n = q[0];
         int c = q[1];
