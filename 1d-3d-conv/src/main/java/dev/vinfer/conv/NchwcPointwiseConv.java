@@ -377,8 +377,9 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
             int g1 = (int) ((long) groups * (part + 1) / parts);
             int plane = pixels * BLOCK;
             float[][] holder = MEAN_SCRATCH.get();
-            if (holder[0].length < group * plane) {
-                holder[0] = new float[group * plane];
+            // from `lead`, as the weights: on a cache line when the JVM aligns arrays
+            if (holder[0].length < lead + group * plane) {
+                holder[0] = new float[lead + group * plane];
             }
             float[] scratch = holder[0];
             int m = g.outChannels();
@@ -387,11 +388,11 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
             for (int gi = g0; gi < g1; gi++) {
                 int b0 = gi * group;
                 int b1 = Math.min(outBlocks, b0 + group);
-                // block b0 at scratch[0]: the output index b * plane + p * 16 minus b0 * plane; the residual's
+                // block b0 at scratch[lead]: the output index b * plane + p * 16 minus b0 * plane; the residual's
                 // index is the output's in the image plus resDelta
-                int yOff = -b0 * plane;
+                int yOff = lead - b0 * plane;
                 range(x, xOff, scratch, yOff, res, res == null ? 0 : resOff + image - yOff, 0, pixels, b0, b1);
-                backend.nchwcAverage(Math.min(m - b0 * BLOCK, (b1 - b0) * BLOCK), pixels, scratch, 0, out,
+                backend.nchwcAverage(Math.min(m - b0 * BLOCK, (b1 - b0) * BLOCK), pixels, scratch, lead, out,
                         outOff + img * m + b0 * BLOCK);
             }
         }

@@ -41,6 +41,18 @@ class NchwcPointwiseMeanTest {
         }
     }
 
+    /** The weights and the scratch plane 13 floats into their arrays ({@link ArrayAlignment}). */
+    @Test
+    void aLeadChangesNothing() {
+        Random r = new Random(SEED + 2);
+        ArrayAlignmentTest.withLead("13", () -> {
+            for (Backend be : TestSupport.backends()) {
+                mean(r, be, 2, 64, 1000, 169, Epilogue.RELU, true, true, TestSupport.PARALLELS[1]);
+                mean(r, be, 1, 520, 48, 169, Epilogue.NONE, false, true, TestSupport.PARALLELS[0]);
+            }
+        });
+    }
+
     /** Every thread count on one layer with many output groups (the threads take whole groups). */
     @Test
     void everyThreadCountAgrees() {
