@@ -22,13 +22,21 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class NchwcStemMaxPool {
     /**
-     * Pool output rows per band: 6 (13 stem rows of a 3x3/2 pool, 12 of them new: 370 KB of ResNet's 64 channels at
-     * 112 columns, within a core's 1 MB L2 with the input rows they read). Against 2 rows (5 stem rows, 143 KB), one
-     * JVM, alternated ({@code SwitchPairedComparison MODEL T 400 vinfer.stemPool.bandRows 2 6}): SqueezeNet 0.989 at
-     * one thread and 0.984 at two, ResNet-18 0.996 and 1.004 (session 19). {@code -Dvinfer.stemPool.bandRows}, read
-     * when this class loads, sets it.
+     * Pool output rows per band: 7 (15 stem rows of a 3x3/2 pool, 14 of them new: 430 KB of ResNet's 64 channels at
+     * 112 columns, within a core's 2 MB L2 with the input rows they read). Threads take whole bands, and 7 cuts the
+     * 55 and 56 pool rows of SqueezeNet's and ResNet's stems into 8 bands, 4 a thread at two threads, where 6 gave one
+     * thread 30 rows and the other 25 or 26. Against 6, one JVM, alternated under -XX:ObjectAlignmentInBytes=64
+     * ({@code SwitchNodeProfile MODEL 2 400 vinfer.stemPool.bandRows 6 7}, session 27): this node 0.959 in
+     * SqueezeNet and 0.961 in ResNet-18 at two threads; whole models at one thread 1.001 and 0.998. Session 19 had
+     * chosen 6 against 2 (SqueezeNet 0.989 at one thread, 0.984 at two; ResNet-18 0.996 and 1.004).
+     * {@code -Dvinfer.stemPool.bandRows}, read when a layer is prepared, sets it.
      */
-    static final int BAND_ROWS = Math.max(1, Integer.getInteger("vinfer.stemPool.bandRows", 6));
+    static final int BAND_ROWS = 7;
+
+    /** {@link #BAND_ROWS}, or {@code -Dvinfer.stemPool.bandRows}. */
+    static int bandRows() {
+        return Math.max(1, Integer.getInteger("vinfer.stemPool.bandRows", BAND_ROWS));
+    }
 
     private static final ThreadLocal<float[][]> BAND = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -92,7 +100,7 @@ public final class NchwcStemMaxPool {
      * size) is the pool's input, and every band of the pool's output reads at least one stem row.
      */
     public static boolean fits(NchwcStemConv stem, NchwcMaxPool pool) {
-        return fits(stem, pool, BAND_ROWS);
+        return fits(stem, pool, bandRows());
     }
 
     /** As {@link #fits(NchwcStemConv, NchwcMaxPool)} with bands of {@code bandRows} pool rows. */
@@ -119,7 +127,7 @@ public final class NchwcStemMaxPool {
 
     /** As {@link #prepare(NchwcStemConv, NchwcMaxPool)} with the pool on the given backend. */
     public static NchwcStemMaxPool prepare(NchwcStemConv stem, NchwcMaxPool pool, Backend backend) {
-        return prepare(stem, pool, backend, BAND_ROWS);
+        return prepare(stem, pool, backend, bandRows());
     }
 
     /** As {@link #prepare(NchwcStemConv, NchwcMaxPool, Backend)} with bands of {@code bandRows} pool rows (tests). */
