@@ -102,11 +102,13 @@ public interface NchwcBackend {
      * tile number {@code n} starting at pixel ({@code (n / tilesPerRow) * m}, {@code (n % tilesPerRow) * m}) and
      * {@code t x t} pixels wide. Writes {@code B^T d B} ({@code bt}: {@code t x t}, row-major) of each tile: position
      * {@code pos = q * t + r} of the i-th tile at {@code v[vOff + pos * posStride + i * 16]}, 16 lanes. {@code tmp}
-     * holds at least {@code t * t * 16} floats of scratch.
+     * holds at least {@code t * t * 16} floats of scratch from {@code tmpOff} (on a cache line where
+     * {@link ArrayAlignment} gives one).
      */
     default void nchwcWinogradInput(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow,
-            int tile0, int tiles, float[] v, int vOff, int posStride, float[] tmp) {
-        NchwcReference.winogradInput(t, m, bt, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posStride, tmp);
+            int tile0, int tiles, float[] v, int vOff, int posStride, float[] tmp, int tmpOff) {
+        NchwcReference.winogradInput(t, m, bt, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posStride, tmp,
+                tmpOff);
     }
 
     /**
@@ -116,13 +118,13 @@ public interface NchwcBackend {
      * where inside the {@code oh x ow} plane, to pixel (oy, ox) at {@code y[yOff + (oy * ow + ox) * 16]} as
      * {@code clamp(A^T o A + res + bias, lo, hi)} (the residual at the output index plus {@code resDelta} when
      * {@code res} is non-null; bias lanes at {@code bias[bOff]}); lanes from {@code lanes} on are written as zero.
-     * {@code tmp} holds at least {@code t * t * 16} floats of scratch.
+     * {@code tmp} holds at least {@code t * t * 16} floats of scratch from {@code tmpOff}.
      */
     default void nchwcWinogradOutput(int t, int m, float[] at, float[] o, int oOff, int posStride, int tilesPerRow,
             int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
-            int ow, int lanes, float lo, float hi, float[] tmp) {
+            int ow, int lanes, float lo, float hi, float[] tmp, int tmpOff) {
         NchwcReference.winogradOutput(t, m, at, o, oOff, posStride, tilesPerRow, tile0, tiles, bias, bOff, res,
-                resDelta, y, yOff, oh, ow, lanes, lo, hi, tmp);
+                resDelta, y, yOff, oh, ow, lanes, lo, hi, tmp, tmpOff);
     }
 
     /**

@@ -231,7 +231,7 @@ final class NchwcReference {
 
     /** See {@link Backend#nchwcWinogradInput}. */
     static void winogradInput(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow, int tile0,
-            int tiles, float[] v, int vOff, int posStride, float[] tmp) {
+            int tiles, float[] v, int vOff, int posStride, float[] tmp, int tmpOff) {
         int b16 = NchwcLayout.BLOCK;
         for (int i = 0; i < tiles; i++) {
             int tile = tile0 + i;
@@ -244,7 +244,7 @@ final class NchwcReference {
                         for (int k = 0; k < t; k++) {
                             s += bt[q * t + k] * x[origin + (k * cols + j) * b16 + l];
                         }
-                        tmp[(q * t + j) * b16 + l] = s;
+                        tmp[tmpOff + (q * t + j) * b16 + l] = s;
                     }
                 }
             }
@@ -255,7 +255,7 @@ final class NchwcReference {
                     for (int l = 0; l < b16; l++) {
                         float s = 0f;
                         for (int j = 0; j < t; j++) {
-                            s += bt[r * t + j] * tmp[(q * t + j) * b16 + l];
+                            s += bt[r * t + j] * tmp[tmpOff + (q * t + j) * b16 + l];
                         }
                         v[d + l] = s;
                     }
@@ -267,7 +267,7 @@ final class NchwcReference {
     /** See {@link Backend#nchwcWinogradOutput}. */
     static void winogradOutput(int t, int m, float[] at, float[] o, int oOff, int posStride, int tilesPerRow,
             int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
-            int ow, int lanes, float lo, float hi, float[] tmp) {
+            int ow, int lanes, float lo, float hi, float[] tmp, int tmpOff) {
         int b16 = NchwcLayout.BLOCK;
         for (int i = 0; i < tiles; i++) {
             int tile = tile0 + i;
@@ -281,7 +281,7 @@ final class NchwcReference {
                         for (int k = 0; k < t; k++) {
                             s += at[a * t + k] * o[oOff + (k * t + j) * posStride + i * b16 + l];
                         }
-                        tmp[(a * t + j) * b16 + l] = s;
+                        tmp[tmpOff + (a * t + j) * b16 + l] = s;
                     }
                 }
             }
@@ -292,7 +292,7 @@ final class NchwcReference {
                     for (int l = 0; l < b16; l++) {
                         float s = 0f;
                         for (int j = 0; j < t; j++) {
-                            s += at[b * t + j] * tmp[(a * t + j) * b16 + l];
+                            s += at[b * t + j] * tmp[tmpOff + (a * t + j) * b16 + l];
                         }
                         if (res != null) {
                             s += res[d + resDelta + l];

@@ -83,8 +83,11 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Per thread: V and O. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
-    /** Per thread: the transforms' scratch ({@code t x t} vectors, t at most 8). */
-    private static final ThreadLocal<float[]> TMP = ThreadLocal.withInitial(() -> new float[64 * BLOCK]);
+    /**
+     * Per thread: the transforms' scratch ({@code t x t} vectors, t at most 8), used from the layer's
+     * {@link #lead} (at most 15).
+     */
+    private static final ThreadLocal<float[]> TMP = ThreadLocal.withInitial(() -> new float[16 + 64 * BLOCK]);
 
     private NchwcWinogradConv(ConvGeometry g, int m, float[] w, int wOff, float[] b, Epilogue e, Backend backend) {
         this.g = g;
@@ -483,7 +486,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             for (int cb = b0; cb < b1; cb++) {
                 int xOff = lead + ((img * inBlocks + cb) * rows) * cols * BLOCK;
                 backend.nchwcWinogradInput(t, m, tr.bt, pad, xOff, cols, tilesW, tile0, tiles, v,
-                        lead + cb * tiles * BLOCK, posStride, tmp);
+                        lead + cb * tiles * BLOCK, posStride, tmp, lead);
             }
         }
 
@@ -511,7 +514,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
                 int yOff = outOff + (img * outBlocks + ob) * oh * ow * BLOCK;
                 int lanes = Math.min(BLOCK, mo - ob * BLOCK);
                 backend.nchwcWinogradOutput(t, m, tr.at, o, lead + ob * tiles * BLOCK, posStride, tilesW, tile0,
-                        tiles, bias, ob * BLOCK, res, resDelta, out, yOff, oh, ow, lanes, lo, hi, tmp);
+                        tiles, bias, ob * BLOCK, res, resDelta, out, yOff, oh, ow, lanes, lo, hi, tmp, lead);
                 if (epiloguePass) {
                     int r0 = Math.min(oh, st * plan.rows * m);
                     int r1 = Math.min(oh, (st + 1) * plan.rows * m);

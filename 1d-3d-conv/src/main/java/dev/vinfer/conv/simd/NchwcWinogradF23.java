@@ -36,17 +36,17 @@ final class NchwcWinogradF23 {
 
     /**
      * One tile's input transform: the 4 x 4 pixels from {@code x[o]} ({@code rowStep} between rows) along H into
-     * {@code tmp[(q * 4 + j) * 16]}, then along W into V's positions {@code q * 4 + r} at {@code v[d]}.
+     * {@code tmp[tb + (q * 4 + j) * 16]}, then along W into V's positions {@code q * 4 + r} at {@code v[d]}.
      */
-    static void input(float[] x, int o, int rowStep, float[] tmp, float[] v, int d, int posStride) {
+    static void input(float[] x, int o, int rowStep, float[] tmp, int tb, float[] v, int d, int posStride) {
         for (int j = 0; j < 4; j++) {
             for (int l = 0; l < BLOCK; l += L) {
-                inputLine(x, o + j * BLOCK + l, rowStep, tmp, j * BLOCK + l, 4 * BLOCK);
+                inputLine(x, o + j * BLOCK + l, rowStep, tmp, tb + j * BLOCK + l, 4 * BLOCK);
             }
         }
         for (int q = 0; q < 4; q++) {
             for (int l = 0; l < BLOCK; l += L) {
-                inputLine(tmp, q * 4 * BLOCK + l, BLOCK, v, d + q * 4 * posStride + l, posStride);
+                inputLine(tmp, tb + q * 4 * BLOCK + l, BLOCK, v, d + q * 4 * posStride + l, posStride);
             }
         }
     }
@@ -63,8 +63,11 @@ final class NchwcWinogradF23 {
         d3.sub(d1).intoArray(dst, d + 3 * dStep);
     }
 
-    /** Along H: for each of the 4 columns j, positions {@code k * 4 + j} from {@code o[s]} into {@code tmp[(a * 4 + j) * 16]}. */
-    static void outputColumns(float[] o, int s, int posStride, float[] tmp) {
+    /**
+     * Along H: for each of the 4 columns j, positions {@code k * 4 + j} from {@code o[s]} into
+     * {@code tmp[tb + (a * 4 + j) * 16]}.
+     */
+    static void outputColumns(float[] o, int s, int posStride, float[] tmp, int tb) {
         for (int j = 0; j < 4; j++) {
             for (int l = 0; l < BLOCK; l += L) {
                 int p = s + j * posStride + l;
@@ -72,7 +75,7 @@ final class NchwcWinogradF23 {
                 FloatVector o1 = FloatVector.fromArray(S, o, p + 4 * posStride);
                 FloatVector o2 = FloatVector.fromArray(S, o, p + 8 * posStride);
                 FloatVector o3 = FloatVector.fromArray(S, o, p + 12 * posStride);
-                int q = j * BLOCK + l;
+                int q = tb + j * BLOCK + l;
                 o0.add(o1).add(o2).intoArray(tmp, q);
                 o1.sub(o2).add(o3).intoArray(tmp, q + 4 * BLOCK);
             }

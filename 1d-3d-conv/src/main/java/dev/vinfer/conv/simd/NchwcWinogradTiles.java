@@ -60,13 +60,13 @@ final class NchwcWinogradTiles {
 
     /** See {@code Backend.nchwcWinogradInput}. */
     static void input(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow, int tile0, int tiles,
-            float[] v, int vOff, int posStride, float[] tmp, int form) {
+            float[] v, int vOff, int posStride, float[] tmp, int tmpOff, int form) {
         if (tiles <= 0) {
             return;
         }
-        if ((tilesPerRow - 1) * m + t > cols || tile0 < 0 || tmp.length < t * t * BLOCK) {
+        if ((tilesPerRow - 1) * m + t > cols || tile0 < 0 || tmpOff < 0 || tmp.length - tmpOff < t * t * BLOCK) {
             throw new IllegalArgumentException("Winograd input: " + tilesPerRow + " tiles of " + t + " in " + cols
-                    + " columns, first tile " + tile0 + ", scratch " + tmp.length);
+                    + " columns, first tile " + tile0 + ", scratch " + tmp.length + " from " + tmpOff);
         }
         int last = tile0 + tiles - 1;
         Objects.checkFromIndexSize(xOff + origin(tile0, tilesPerRow, m, cols), 0, x.length);
@@ -76,13 +76,13 @@ final class NchwcWinogradTiles {
             int o = xOff + origin(tile0 + i, tilesPerRow, m, cols);
             int d = vOff + i * BLOCK;
             if (form == F43) {
-                inputColumnsF43(x, o, cols * BLOCK, tmp);
-                inputRowsF43(tmp, v, d, posStride);
+                inputColumnsF43(x, o, cols * BLOCK, tmp, tmpOff);
+                inputRowsF43(tmp, tmpOff, v, d, posStride);
             } else if (form == F23) {
-                NchwcWinogradF23.input(x, o, cols * BLOCK, tmp, v, d, posStride);
+                NchwcWinogradF23.input(x, o, cols * BLOCK, tmp, tmpOff, v, d, posStride);
             } else {
-                passes(t, t, bt, x, o, cols * BLOCK, BLOCK, tmp, 0, t * BLOCK, BLOCK);
-                passes(t, t, bt, tmp, 0, BLOCK, t * BLOCK, v, d, posStride, t * posStride);
+                passes(t, t, bt, x, o, cols * BLOCK, BLOCK, tmp, tmpOff, t * BLOCK, BLOCK);
+                passes(t, t, bt, tmp, tmpOff, BLOCK, t * BLOCK, v, d, posStride, t * posStride);
             }
         }
     }
@@ -94,21 +94,21 @@ final class NchwcWinogradTiles {
 
     /**
      * Along H for F(4,3): for each of the 6 columns j, the column's 6 pixels ({@code rowStep} apart) into
-     * {@code tmp[(q * 6 + j) * 16]}.
+     * {@code tmp[tb + (q * 6 + j) * 16]}.
      */
-    private static void inputColumnsF43(float[] x, int o, int rowStep, float[] tmp) {
+    private static void inputColumnsF43(float[] x, int o, int rowStep, float[] tmp, int tb) {
         for (int j = 0; j < 6; j++) {
             for (int l = 0; l < BLOCK; l += L) {
-                inputLineF43(x, o + j * BLOCK + l, rowStep, tmp, j * BLOCK + l, 6 * BLOCK);
+                inputLineF43(x, o + j * BLOCK + l, rowStep, tmp, tb + j * BLOCK + l, 6 * BLOCK);
             }
         }
     }
 
-    /** Along W for F(4,3): row q of {@code tmp} into positions {@code q * 6 + r} of V. */
-    private static void inputRowsF43(float[] tmp, float[] v, int d, int posStride) {
+    /** Along W for F(4,3): row q of {@code tmp} (from {@code tb}) into positions {@code q * 6 + r} of V. */
+    private static void inputRowsF43(float[] tmp, int tb, float[] v, int d, int posStride) {
         for (int q = 0; q < 6; q++) {
             for (int l = 0; l < BLOCK; l += L) {
-                inputLineF43(tmp, q * 6 * BLOCK + l, BLOCK, v, d + q * 6 * posStride + l, posStride);
+                inputLineF43(tmp, tb + q * 6 * BLOCK + l, BLOCK, v, d + q * 6 * posStride + l, posStride);
             }
         }
     }
@@ -164,13 +164,13 @@ final class NchwcWinogradTiles {
     /** See {@code Backend.nchwcWinogradOutput}. */
     static void output(int t, int m, float[] at, float[] o, int oOff, int posStride, int tilesPerRow, int tile0,
             int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh, int ow,
-            int lanes, float lo, float hi, float[] tmp, int form) {
+            int lanes, float lo, float hi, float[] tmp, int tmpOff, int form) {
         if (tiles <= 0) {
             return;
         }
-        if (tmp.length < t * t * BLOCK || tile0 < 0 || tilesPerRow * m < ow) {
+        if (tmpOff < 0 || tmp.length - tmpOff < t * t * BLOCK || tile0 < 0 || tilesPerRow * m < ow) {
             throw new IllegalArgumentException("Winograd output: " + tilesPerRow + " tiles of " + m + " for " + ow
-                    + " columns, first tile " + tile0 + ", scratch " + tmp.length);
+                    + " columns, first tile " + tile0 + ", scratch " + tmp.length + " from " + tmpOff);
         }
         Objects.checkFromIndexSize(oOff, (t * t - 1) * posStride + tiles * BLOCK, o.length);
         Objects.checkFromIndexSize(yOff, oh * ow * BLOCK, y.length);
@@ -188,22 +188,23 @@ final class NchwcWinogradTiles {
             }
             int s = oOff + i * BLOCK;
             if (form == F43) {
-                outputColumnsF43(o, s, posStride, tmp);
+                outputColumnsF43(o, s, posStride, tmp, tmpOff);
             } else if (form == F23) {
-                NchwcWinogradF23.outputColumns(o, s, posStride, tmp);
+                NchwcWinogradF23.outputColumns(o, s, posStride, tmp, tmpOff);
             } else {
-                passes(m, t, at, o, s, t * posStride, posStride, tmp, 0, t * BLOCK, BLOCK);
+                passes(m, t, at, o, s, t * posStride, posStride, tmp, tmpOff, t * BLOCK, BLOCK);
             }
             int rowsHere = Math.min(m, oh - ty);
             int colsHere = Math.min(m, ow - tx);
             for (int a = 0; a < rowsHere; a++) {
                 int d = yOff + ((ty + a) * ow + tx) * BLOCK;
                 if (form == F43 && colsHere == 4) {
-                    outputRowF43(tmp, a * 6 * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo, hi);
+                    outputRowF43(tmp, tmpOff + a * 6 * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo, hi);
                 } else if (form == F23 && colsHere == 2) {
-                    NchwcWinogradF23.outputRow(tmp, a * 4 * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo, hi);
+                    NchwcWinogradF23.outputRow(tmp, tmpOff + a * 4 * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo,
+                            hi);
                 } else {
-                    outputRow(t, at, colsHere, tmp, a * t * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo, hi);
+                    outputRow(t, at, colsHere, tmp, tmpOff + a * t * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo, hi);
                 }
                 if (lanes < BLOCK) {
                     for (int b = 0; b < colsHere; b++) {
@@ -214,8 +215,11 @@ final class NchwcWinogradTiles {
         }
     }
 
-    /** Along H for F(4,3): for each of the 6 columns j, positions {@code k * 6 + j} into {@code tmp[(a * 6 + j) * 16]}. */
-    private static void outputColumnsF43(float[] o, int s, int posStride, float[] tmp) {
+    /**
+     * Along H for F(4,3): for each of the 6 columns j, positions {@code k * 6 + j} into
+     * {@code tmp[tb + (a * 6 + j) * 16]}.
+     */
+    private static void outputColumnsF43(float[] o, int s, int posStride, float[] tmp, int tb) {
         FloatVector p2 = FloatVector.broadcast(S, 2f);
         FloatVector p4 = FloatVector.broadcast(S, 4f);
         FloatVector p8 = FloatVector.broadcast(S, 8f);
@@ -232,7 +236,7 @@ final class NchwcWinogradTiles {
                 FloatVector d12 = o1.sub(o2);
                 FloatVector s34 = o3.add(o4);
                 FloatVector d34 = o3.sub(o4);
-                int q = j * BLOCK + l;
+                int q = tb + j * BLOCK + l;
                 o0.add(s12).add(s34).intoArray(tmp, q);
                 d34.fma(p2, d12).intoArray(tmp, q + 6 * BLOCK);
                 s34.fma(p4, s12).intoArray(tmp, q + 12 * BLOCK);

@@ -484,17 +484,17 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void nchwcWinogradInput(int t, int m, float[] bt, float[] x, int xOff, int cols, int tilesPerRow,
-            int tile0, int tiles, float[] v, int vOff, int posStride, float[] tmp) {
-        NchwcWinogradTiles.input(t, m, bt, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posStride, tmp,
+            int tile0, int tiles, float[] v, int vOff, int posStride, float[] tmp, int tmpOff) {
+        NchwcWinogradTiles.input(t, m, bt, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posStride, tmp, tmpOff,
                 NchwcWinogradTiles.inputForm(t, bt));
     }
 
     @Override
     public void nchwcWinogradOutput(int t, int m, float[] at, float[] o, int oOff, int posStride, int tilesPerRow,
             int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
-            int ow, int lanes, float lo, float hi, float[] tmp) {
+            int ow, int lanes, float lo, float hi, float[] tmp, int tmpOff) {
         NchwcWinogradTiles.output(t, m, at, o, oOff, posStride, tilesPerRow, tile0, tiles, bias, bOff, res, resDelta,
-                y, yOff, oh, ow, lanes, lo, hi, tmp, NchwcWinogradTiles.outputForm(t, at));
+                y, yOff, oh, ow, lanes, lo, hi, tmp, tmpOff, NchwcWinogradTiles.outputForm(t, at));
     }
 
     @Override
