@@ -14,8 +14,8 @@ package dev.vinfer.conv;
  * <p>Measured on the Intel Xeon of sessions 21-27 (bench/README.md, "Session 27"), in one JVM with the flag, the lead
  * switched by {@code -Dvinfer.arrayLead} (0 against 12): the packed weights of the 1x1, Winograd, direct, stem and
  * gather kernels and the arena's slots on lines made ResNet-18 0.958, ResNet-50 0.932, MobileNetV2 0.973 and
- * SqueezeNet 1.1 0.953 of the time; the per-thread scratch planes (Winograd's, the inverted bottleneck's, the
- * classifier-and-pool node's) about 0.97-0.99 more.
+ * SqueezeNet 1.1 0.953 of the time; the per-thread scratch planes (Winograd's padded planes, V, O and transform
+ * scratch, the inverted bottleneck's, the classifier-and-pool node's) about 0.96-0.99 more.
  */
 public final class ArrayAlignment {
     /** One cache line, one 16-lane float vector. */
