@@ -452,9 +452,10 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
                 int k0 = chunkStart[i];
                 boolean first = i == 0;
                 boolean last = i == chunks.length - 1;
-                backend.nchwcPointwise(chunkStart[i + 1] - k0, pixels, m, group, chunks[i], lead, first ? bias : zeros, x,
-                        xOff + k0 / BLOCK * pixels * BLOCK, first ? res : out, first ? resDelta : 0, out, yOff, s0,
-                        s1, b0, b1, last ? lo : Float.NEGATIVE_INFINITY, last ? hi : Float.POSITIVE_INFINITY);
+                backend.nchwcPointwise(chunkStart[i + 1] - k0, pixels, m, group, chunks[i], lead,
+                        first ? bias : zeros, x, xOff + k0 / BLOCK * pixels * BLOCK, first ? res : out,
+                        first ? resDelta : 0, out, yOff, s0, s1, b0, b1, last ? lo : Float.NEGATIVE_INFINITY,
+                        last ? hi : Float.POSITIVE_INFINITY);
             }
         }
         if (epiloguePass) {

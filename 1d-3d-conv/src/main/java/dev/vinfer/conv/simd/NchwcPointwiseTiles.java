@@ -69,9 +69,9 @@ final class NchwcPointwiseTiles {
      * See {@code dev.vinfer.conv.Backend#nchwcPointwise} (its {@code wOff} is {@code wBase} here: {@code wOff} names
      * a tile's own offset below); arguments checked by the caller.
      */
-    static void run(int c, int pixels, int outChannels, int group, float[] w, int wBase, float[] bias, float[] x, int xOff,
-            float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin, int blockEnd,
-            float lo, float hi) {
+    static void run(int c, int pixels, int outChannels, int group, float[] w, int wBase, float[] bias, float[] x,
+            int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
+            int blockEnd, float lo, float hi) {
         int outBlocks = Math.ceilDiv(outChannels, BLOCK);
         int plane = pixels * BLOCK;
         boolean clamp = lo > Float.NEGATIVE_INFINITY || hi < Float.POSITIVE_INFINITY;

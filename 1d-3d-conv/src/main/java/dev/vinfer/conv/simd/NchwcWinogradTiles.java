@@ -204,7 +204,8 @@ final class NchwcWinogradTiles {
                     NchwcWinogradF23.outputRow(tmp, tmpOff + a * 4 * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo,
                             hi);
                 } else {
-                    outputRow(t, at, colsHere, tmp, tmpOff + a * t * BLOCK, bias, bOff, res, resDelta, y, d, clamp, lo, hi);
+                    outputRow(t, at, colsHere, tmp, tmpOff + a * t * BLOCK, bias, bOff, res, resDelta, y, d, clamp,
+                            lo, hi);
                 }
                 if (lanes < BLOCK) {
                     for (int b = 0; b < colsHere; b++) {
