@@ -35,6 +35,12 @@ final class NchwcPointwiseTiles {
     static final int R = 7;
     private static final int BLOCK = 16;
     /**
+     * Whether the machine has 16 vector registers (8 or 4 lanes: AVX2 or narrower), where pairs of vectors run in
+     * tiles of 5 pixels ({@link NchwcPointwiseTile5x2}): the 7 x 2 tile and its 8 x 2 and 14 x 1 variants keep more
+     * accumulators than fit.
+     */
+    static final boolean NARROW = L < 16;
+    /**
      * Whether a last odd output block runs in tiles of 14 pixels ({@link NchwcPointwiseTile14}) at 16 lanes;
      * {@code -Dvinfer.nchwcPointwise.wideSingle=false} keeps 7 (read when the class loads).
      */
@@ -77,7 +83,7 @@ final class NchwcPointwiseTiles {
         boolean clamp = lo > Float.NEGATIVE_INFINITY || hi < Float.POSITIVE_INFINITY;
         // A count of pixels that 8 divides but 7 does not (a 16-tile Winograd product) runs in tiles of 8.
         int count = pxEnd - pxBegin;
-        boolean eights = L >= 8 && count % NchwcPointwiseTile8.R == 0 && count % R != 0;
+        boolean eights = !NARROW && count % NchwcPointwiseTile8.R == 0 && count % R != 0;
         for (int gb = blockBegin; gb < blockEnd; gb += group) {
             int nb = Math.min(group, outBlocks - gb);
             int ld = nb * BLOCK;
@@ -94,17 +100,18 @@ final class NchwcPointwiseTiles {
                 // lanes, zeroed after the store (their weights are zero, but Clip(lo > 0) or a NaN input
                 // would make them nonzero).
                 int valid = outChannels - (gb * BLOCK + col);
-                int step = take == 2 && eights ? NchwcPointwiseTile8.R : R;
+                int step = NARROW && take == 2 ? NchwcPointwiseTile5x2.R
+                        : take == 2 && eights ? NchwcPointwiseTile8.R : R;
                 // The next group's weights (packed right after this group's), touched a slice a tile so that they
                 // arrive while this group's tiles compute from L1.
                 int tiles = Math.ceilDiv(count, step);
                 int nextLo = wBase + (gb + nb) * c * BLOCK;
-                int ts = tiles <= TOUCH_TILES ? TouchAhead.stride(Math.min(w.length - nextLo, c * ld), tiles, c) : 0;
+                int ts = tiles <= TOUCH_TILES && !NARROW ? TouchAhead.stride(Math.min(w.length - nextLo, c * ld), tiles, c) : 0;
                 int tile = 0;
                 for (int p = pxBegin; p < pxEnd; ) {
                     // 7k + 1 pixels (13x13, 27x27, 55x55 planes): the last 8 as one tile of 8, not a tile of 7 and
                     // a whole tile for one pixel (SqueezeNet's 512 -> 1000 classifier on 169 pixels: 4% of its work)
-                    int st = step == R && take == 2 && L >= 8 && pxEnd - p == NchwcPointwiseTile8.R
+                    int st = step == R && take == 2 && !NARROW && pxEnd - p == NchwcPointwiseTile8.R
                             ? NchwcPointwiseTile8.R : step;
                     // one vector (a last odd block) at 16 lanes: 14 pixels a tile while 14 are left
                     if (take == 1 && WIDE_SINGLE && L >= BLOCK && pxEnd - p >= NchwcPointwiseTile14.R) {
@@ -118,7 +125,10 @@ final class NchwcPointwiseTiles {
                     int xo = xOff + p * BLOCK;
                     int yo = yOff + o0 + p * BLOCK;
                     p += st;
-                    if (st == NchwcPointwiseTile14.R) {
+                    if (NARROW && take == 2) {
+                        NchwcPointwiseTile5x2.tile(c, w, wOff, ld, x, xo, plane, n, bias, bOff, res, resDelta, y, yo,
+                                d1, clamp, lo, hi);
+                    } else if (st == NchwcPointwiseTile14.R) {
                         NchwcPointwiseTile14.tile(c, w, wOff, x, xo, plane, bias, bOff, res, resDelta, y, yo, clamp,
                                 lo, hi);
                     } else if (st == NchwcPointwiseTile8.R) {

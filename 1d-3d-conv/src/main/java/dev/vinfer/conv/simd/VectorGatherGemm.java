@@ -32,8 +32,12 @@ import jdk.incubator.vector.FloatVector;
  * noise.
  */
 final class VectorGatherGemm implements GatherGemm {
-    /** Pixels per register tile. */
-    static final int MR = MicroKernel.SEVEN_ROWS ? 7 : 6;
+    /**
+     * Pixels per register tile: 7 with 32 vector registers (AVX-512); 5 with 16 (AVX2), where the 6-pixel tile
+     * (12 accumulators beside the weights, the broadcast, the touch sum and six gathered row offsets) had C2 keep
+     * accumulators on the stack (session 28, Zen 3).
+     */
+    static final int MR = MicroKernel.SEVEN_ROWS ? 7 : 5;
     /** Output channels per register tile and weight panel. */
     static final int NR = 2 * L;
     /** The most k (taps x channels) per block, about; see the class comment. */
@@ -150,8 +154,14 @@ final class VectorGatherGemm implements GatherGemm {
                         tile7(src, sOff, rowOff, rOff + i, r, tapOff, k0, k1, bBase, prod, col + i * L, ldb, load,
                                 tp, tStep);
                     } else {
-                        tile6(src, sOff, rowOff, rOff + i, r, tapOff, k0, k1, bBase, prod, col + i * L, ldb, load,
-                                tp, tStep);
+                        // one call a tap: see tile5
+                        for (int t = k0 / channels; t * channels < k1; t++) {
+                            int kLo = Math.max(k0, t * channels);
+                            int kHi = Math.min(k1, (t + 1) * channels);
+                            tile5(src, sOff, rowOff, rOff + i, r, tapOff, kLo, kHi, bBase, prod, col + i * L, ldb,
+                                    load || kLo > k0, tp, tStep);
+                            tp += (kHi - kLo) * tStep;
+                        }
                     }
                 }
             }
@@ -282,15 +292,19 @@ final class VectorGatherGemm implements GatherGemm {
         }
     }
 
-    /** 6 pixels x 2 vectors of output channels over k [k0, k1) (taps x channels, tap-major): see {@link #run}. */
-    private void tile6(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int k0, int k1,
+    /**
+     * 5 pixels x 2 vectors of output channels over k [k0, k1) within one tap, for 16 vector registers (AVX2): see
+     * {@link #run} and {@link #MR}. One tap a call, the caller adding the taps up in {@code prod}: with a loop over
+     * taps around the loop over channels, C2 gave the outer loop's accumulators registers of their own and kept 3
+     * of the inner loop's on the stack.
+     */
+    private void tile5(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int k0, int k1,
             int bBase, float[] prod, int pOff, int ldb, boolean load, int tp, int ts) {
         int o0 = sOff + rowOff[rOff + 0];
         int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
         int o2 = sOff + rowOff[rOff + Math.min(2, r - 1)];
         int o3 = sOff + rowOff[rOff + Math.min(3, r - 1)];
         int o4 = sOff + rowOff[rOff + Math.min(4, r - 1)];
-        int o5 = sOff + rowOff[rOff + Math.min(5, r - 1)];
         float touched = 0;
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
@@ -302,43 +316,34 @@ final class VectorGatherGemm implements GatherGemm {
         FloatVector c31 = c30;
         FloatVector c40 = FloatVector.zero(S);
         FloatVector c41 = c40;
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c51 = c50;
-        for (int t = k0 / channels; t * channels < k1; t++) {
-            int cLo = Math.max(0, k0 - t * channels);
-            int cHi = Math.min(channels, k1 - t * channels);
-            int d = tapOff[t];
-            int a0 = o0 + d;
-            int a1 = o1 + d;
-            int a2 = o2 + d;
-            int a3 = o3 + d;
-            int a4 = o4 + d;
-            int a5 = o5 + d;
-            int bp = bBase + (t * channels + cLo) * NR;
-            for (int c = cLo; c < cHi; c++, bp += NR) {
-                FloatVector b0 = FloatVector.fromArray(S, packed, bp);
-                FloatVector b1 = FloatVector.fromArray(S, packed, bp + L);
-                touched += packed[tp];
-                tp += ts;
-                FloatVector v0 = FloatVector.broadcast(S, src[a0 + c]);
-                c00 = v0.fma(b0, c00);
-                c01 = v0.fma(b1, c01);
-                FloatVector v1 = FloatVector.broadcast(S, src[a1 + c]);
-                c10 = v1.fma(b0, c10);
-                c11 = v1.fma(b1, c11);
-                FloatVector v2 = FloatVector.broadcast(S, src[a2 + c]);
-                c20 = v2.fma(b0, c20);
-                c21 = v2.fma(b1, c21);
-                FloatVector v3 = FloatVector.broadcast(S, src[a3 + c]);
-                c30 = v3.fma(b0, c30);
-                c31 = v3.fma(b1, c31);
-                FloatVector v4 = FloatVector.broadcast(S, src[a4 + c]);
-                c40 = v4.fma(b0, c40);
-                c41 = v4.fma(b1, c41);
-                FloatVector v5 = FloatVector.broadcast(S, src[a5 + c]);
-                c50 = v5.fma(b0, c50);
-                c51 = v5.fma(b1, c51);
-            }
+        int t = k0 / channels;
+        int d = tapOff[t];
+        int a0 = o0 + d;
+        int a1 = o1 + d;
+        int a2 = o2 + d;
+        int a3 = o3 + d;
+        int a4 = o4 + d;
+        int bp = bBase + k0 * NR;
+        for (int c = k0 - t * channels, cHi = k1 - t * channels; c < cHi; c++, bp += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, packed, bp);
+            FloatVector b1 = FloatVector.fromArray(S, packed, bp + L);
+            touched += packed[tp];
+            tp += ts;
+            FloatVector v0 = FloatVector.broadcast(S, src[a0 + c]);
+            c00 = v0.fma(b0, c00);
+            c01 = v0.fma(b1, c01);
+            FloatVector v1 = FloatVector.broadcast(S, src[a1 + c]);
+            c10 = v1.fma(b0, c10);
+            c11 = v1.fma(b1, c11);
+            FloatVector v2 = FloatVector.broadcast(S, src[a2 + c]);
+            c20 = v2.fma(b0, c20);
+            c21 = v2.fma(b1, c21);
+            FloatVector v3 = FloatVector.broadcast(S, src[a3 + c]);
+            c30 = v3.fma(b0, c30);
+            c31 = v3.fma(b1, c31);
+            FloatVector v4 = FloatVector.broadcast(S, src[a4 + c]);
+            c40 = v4.fma(b0, c40);
+            c41 = v4.fma(b1, c41);
         }
         TouchAhead.keep(touched);
         // Written out rather than through a helper: vectors passed to a call C2 does not inline are boxed (see
@@ -362,10 +367,6 @@ final class VectorGatherGemm implements GatherGemm {
                 c40 = c40.add(FloatVector.fromArray(S, prod, pOff + 4 * L));
                 c41 = c41.add(FloatVector.fromArray(S, prod, pOff + 4 * L + ldb));
             }
-            if (r > 5) {
-                c50 = c50.add(FloatVector.fromArray(S, prod, pOff + 5 * L));
-                c51 = c51.add(FloatVector.fromArray(S, prod, pOff + 5 * L + ldb));
-            }
         }
         c00.intoArray(prod, pOff + 0 * L);
         c01.intoArray(prod, pOff + 0 * L + ldb);
@@ -384,10 +385,6 @@ final class VectorGatherGemm implements GatherGemm {
         if (r > 4) {
             c40.intoArray(prod, pOff + 4 * L);
             c41.intoArray(prod, pOff + 4 * L + ldb);
-        }
-        if (r > 5) {
-            c50.intoArray(prod, pOff + 5 * L);
-            c51.intoArray(prod, pOff + 5 * L + ldb);
         }
     }
 }
