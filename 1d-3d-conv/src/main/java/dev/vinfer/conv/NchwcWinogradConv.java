@@ -164,7 +164,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
      * has 16 positions of 49 tiles; but not planes of 16 F(2,3) tiles with weights past L2 ({@link #weightBound}).
      * Session 14, one thread, one JVM ({@code SwitchPairedComparison ...
      * vinfer.nchwcWinograd.f2Below 0 17}): ResNet-18 0.975, ResNet-50 0.975, DenseNet-121 0.969, GoogLeNet 1.017
-     * and 0.987, SqueezeNet 1.009 (13x13).
+     * and 0.987, SqueezeNet 1.009 (13x13). Except at large channel counts ({@link #F4_FROM_CHANNEL_PRODUCT}).
      */
     public static int autoTileOutputs(ConvGeometry g) {
         if (!blockable(g)) {
@@ -172,7 +172,9 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         }
         boolean small = !"false".equals(System.getProperty("vinfer.nchwcWinograd.smallPlanes"));
         long t4 = tiles(g, 4);
-        if (small && t4 < Integer.getInteger("vinfer.nchwcWinograd.f2Below", F2_BELOW) && fills(tiles(g, 2))) {
+        if (small && t4 < Integer.getInteger("vinfer.nchwcWinograd.f2Below", F2_BELOW) && fills(tiles(g, 2))
+                && !(fills(t4) && (long) g.inChannels() * g.outChannels() >= Long.getLong(
+                        "vinfer.nchwcWinograd.f4FromChannelProduct", F4_FROM_CHANNEL_PRODUCT))) {
             return weightBound(g) ? 0 : 2;
         }
         if (t4 >= MIN_TILES || small && fills(t4)) {
@@ -253,6 +255,18 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
      * {@code -Dvinfer.nchwcWinograd.f2Below=0} for comparisons (read when a layer is prepared).
      */
     static final int F2_BELOW = 17;
+
+    /**
+     * Input x output channels from which a plane of at most 16 F(4,3) tiles keeps F(4,3) after all (see
+     * {@link #autoTileOutputs}): there the products dominate, and F(4,3) has 36 x 16 = 576 of them per channel pair
+     * against F(2,3)'s 16 x 49 = 784. Measured (session 28, AMD Zen 5 of full 512-bit FMAs, one thread, one JVM,
+     * {@code SwitchPairedComparison MODELS 1 150 vinfer.nchwcWinograd.f2Below 17 0}, F(4,3) everywhere / F(2,3)
+     * on small planes): ResNet-18 0.958 (three 256->256 @14x14), ResNet-50 0.992, GoogLeNet 1.005 (96->208 to
+     * 160->320), SqueezeNet 1.073 (48->192 and 64->256 @13x13) and DenseNet-121 1.046 (128->32): F(4,3) wins only
+     * at the largest channel counts. {@code -Dvinfer.nchwcWinograd.f4FromChannelProduct=N} moves the threshold (read
+     * at each prepare).
+     */
+    static final long F4_FROM_CHANNEL_PRODUCT = 256L * 256;
 
     /** Tiles from which a plane takes this kernel whatever their count (28x28 has 49 F(4,3) tiles). */
     static final int MIN_TILES = 36;

@@ -137,8 +137,11 @@ class NchwcWinogradConvTest {
         assertEquals(4, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(64, 64).input(56, 56)
                 .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()));
         assertEquals(0, NchwcWinogradConv.autoTileOutputs(strided));
-        assertEquals(2, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(256, 256).input(14, 14)
+        assertEquals(2, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(128, 256).input(14, 14)
                 .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "16 F(4,3) tiles: F(2,3)'s 49");
+        assertEquals(4, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(256, 256).input(14, 14)
+                .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()),
+                "16 F(4,3) tiles at 256 x 256 channels: the products dominate, F(4,3) has fewer");
         assertEquals(4, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(64, 64).input(28, 20)
                 .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "35 F(4,3) tiles, a multiple of 7");
         assertEquals(0, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(512, 512).input(7, 7)
