@@ -9,18 +9,19 @@ import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The vector {@link GatherGemm}: register tiles of 7 pixels (6 with fewer than 16 lanes, i.e. 16 vector registers)
- * by 2 vectors of output channels, every A value broadcast straight from the channels-last input. Per k step 2
- * weight vectors and 7 broadcasts feed 14 FMAs, as in {@link MicroKernel#tile7}; the difference is that the 7 rows
- * are 7 independent input runs ({@code rowOff[i] + tapOff[t]}) instead of one packed A panel. Seven rows divide the
- * 49, 196 and 784 pixels of ResNet's 7x7, 14x14 and 28x28 planes exactly.
+ * The vector {@link GatherGemm}: at 16 lanes register tiles of 4 pixels by 4 vectors of output channels
+ * ({@link #WIDE}); with fewer lanes (16 vector registers) 5 pixels by 2 vectors; every A value broadcast straight
+ * from the channels-last input. The 7 x 2 tile below (the 16-lane tile until session 29) remains behind
+ * {@code -Dvinfer.gather.wide=false}. Per k step of the 4 x 4 tile 4 weight vectors and 4 broadcasts feed 16 FMAs
+ * (the 7 x 2 tile: 2 and 7 feed 14, as in {@link MicroKernel#tile7}); the difference from a GEMM micro-kernel is
+ * that the rows are independent input runs ({@code rowOff[i] + tapOff[t]}) instead of one packed A panel.
  *
- * <p>Weights are packed once as {@code [panel][tap][channel][NR]} (NR = 2 vectors, zeros past the last output
+ * <p>Weights are packed once as {@code [panel][tap][channel][NR]} (NR = 4 or 2 vectors, zeros past the last output
  * channel). k (taps x channels, tap-major) runs in equal blocks of at most about {@link #KC} floats, rounded up to
  * whole 16-channel runs, so a block may end inside a tap's channels: per block and panel all pixel tiles are swept
- * while that weight block ({@code kc x NR}, 32 KiB at KC = 256 and 16 lanes) stays in L1; the tiles' partial sums
- * are added into {@code prod} from the second block on. While they do, each tile touches a slice of the weight
- * block read next ({@link TouchAhead}).
+ * while that weight block ({@code kc x NR}, 32 KiB at 16 lanes: KC = 128 x 64 or 256 x 32) stays in L1; the
+ * tiles' partial sums are added into {@code prod} from the second block on. While they do, each tile touches a
+ * slice of the weight block read next ({@link TouchAhead}).
  *
  * <p>KC: blocks of whole taps up to 1024 floats (128 KiB of weights, read from L2 by every tile) until session 26.
  * On the Intel Xeon of sessions 21-26, inside the networks ({@code SwitchNodeProfile MODEL 1 N vinfer.gatherKc
@@ -33,15 +34,28 @@ import jdk.incubator.vector.FloatVector;
  */
 final class VectorGatherGemm implements GatherGemm {
     /**
-     * Pixels per register tile: 7 with 32 vector registers (AVX-512); 5 with 16 (AVX2), where the 6-pixel tile
+     * Pixels per 2-vector register tile: 7 with 32 vector registers (AVX-512); 5 with 16 (AVX2), where the 6-pixel tile
      * (12 accumulators beside the weights, the broadcast, the touch sum and six gathered row offsets) had C2 keep
      * accumulators on the stack (session 28, Zen 3).
      */
-    static final int MR = MicroKernel.SEVEN_ROWS ? 7 : 5;
+    static final int MR_NARROW = MicroKernel.SEVEN_ROWS ? 7 : 5;
+    /**
+     * Whether the register tile is 4 pixels x 4 vectors ({@link #tile4x4}) instead of 7 x 2, at 16 lanes;
+     * {@code -Dvinfer.gather.wide=false} keeps 7 x 2 (read when the class loads). The 7 x 2 tile's compiled loop
+     * reloaded four loop invariants from the stack each step: its seven row offsets, the touch and the weight
+     * index need more general registers than x86 has. Measured (session 29, AMD Zen 5, one thread, the two builds
+     * alternated in one JVM, {@code ConvPairedProbe ... C,M,HxW,channels_last,1,3,2,1}), 4 x 4 / 7 x 2 time:
+     * 128->128 @56x56 0.856, 64->128 @56x56 0.897, 256->256 @28x28 0.906, 512->512 @14x14 0.979; whole
+     * networks ({@code BuildPairedComparison}, 200 pairs) ResNet-18 0.990, ResNet-50 0.995, at two threads
+     * 0.989 and 0.993, the others 0.987-1.001.
+     */
+    static final boolean WIDE = L >= 16 && !"false".equals(System.getProperty("vinfer.gather.wide"));
+    /** Pixels per register tile. */
+    static final int MR = WIDE ? 4 : MR_NARROW;
     /** Output channels per register tile and weight panel. */
-    static final int NR = 2 * L;
-    /** The most k (taps x channels) per block, about; see the class comment. */
-    static final int KC = 256;
+    static final int NR = (WIDE ? 4 : 2) * L;
+    /** The most k (taps x channels) per block, about; see the class comment: a weight block of 32 KiB. */
+    static final int KC = WIDE ? 128 : 256;
 
     private final int channels;
     private final int taps;
@@ -123,7 +137,7 @@ final class VectorGatherGemm implements GatherGemm {
         if (ldb < count * L) {
             throw new IllegalArgumentException("block stride " + ldb + " < " + count + " x " + L);
         }
-        Objects.checkFromIndexSize(pOff, (2 * (p1 - p0) - 1) * ldb + count * L, prod.length);
+        Objects.checkFromIndexSize(pOff, (NR / L * (p1 - p0) - 1) * ldb + count * L, prod.length);
         int kAll = taps * channels;
         for (int k0 = 0; k0 < kAll; k0 += kBlock) {
             int k1 = Math.min(kAll, k0 + kBlock);
@@ -132,7 +146,7 @@ final class VectorGatherGemm implements GatherGemm {
             int tiles = Math.ceilDiv(count, MR);
             for (int pn = p0; pn < p1; pn++) {
                 int bBase = lead + pn * kAll * NR;
-                int col = pOff + 2 * (pn - p0) * ldb;
+                int col = pOff + NR / L * (pn - p0) * ldb;
                 // The weight block read after this one (the next panel's, else the first panel's next block),
                 // touched a slice a tile so that it arrives while this block's tiles compute.
                 int nextLo = -1;
@@ -150,7 +164,10 @@ final class VectorGatherGemm implements GatherGemm {
                     int tp = TouchAhead.start(nextLo, tile, steps, ts, packed.length);
                     int tStep = tp < 0 ? 0 : ts;
                     tp = Math.max(0, tp);
-                    if (MR == 7) {
+                    if (WIDE) {
+                        tile4x4(src, sOff, rowOff, rOff + i, r, tapOff, k0, k1, bBase, prod, col + i * L, ldb, load,
+                                tp, tStep);
+                    } else if (MR_NARROW == 7) {
                         tile7(src, sOff, rowOff, rOff + i, r, tapOff, k0, k1, bBase, prod, col + i * L, ldb, load,
                                 tp, tStep);
                     } else {
@@ -293,10 +310,126 @@ final class VectorGatherGemm implements GatherGemm {
     }
 
     /**
+     * 4 pixels x 4 vectors of output channels over k [k0, k1) (taps x channels, tap-major), for {@link #WIDE}: 16
+     * accumulators fed by 4 weight vectors and 4 broadcasts per step (8 loads per 16 FMAs against the 7 x 2 tile's 9
+     * per 14), and four row offsets instead of seven, which leaves C2 general registers for the loop's indices.
+     */
+    private void tile4x4(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int k0, int k1,
+            int bBase, float[] prod, int pOff, int ldb, boolean load, int tp, int ts) {
+        int o0 = sOff + rowOff[rOff + 0];
+        int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
+        int o2 = sOff + rowOff[rOff + Math.min(2, r - 1)];
+        int o3 = sOff + rowOff[rOff + Math.min(3, r - 1)];
+        float touched = 0;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c02 = FloatVector.zero(S);
+        FloatVector c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c12 = FloatVector.zero(S);
+        FloatVector c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c22 = FloatVector.zero(S);
+        FloatVector c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c32 = FloatVector.zero(S);
+        FloatVector c33 = FloatVector.zero(S);
+        for (int t = k0 / channels; t * channels < k1; t++) {
+            int cLo = Math.max(0, k0 - t * channels);
+            int cHi = Math.min(channels, k1 - t * channels);
+            int d = tapOff[t];
+            int a0 = o0 + d;
+            int a1 = o1 + d;
+            int a2 = o2 + d;
+            int a3 = o3 + d;
+            int bp = bBase + (t * channels + cLo) * NR;
+            for (int c = cLo; c < cHi; c++, bp += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, packed, bp);
+                FloatVector b1 = FloatVector.fromArray(S, packed, bp + 1 * L);
+                FloatVector b2 = FloatVector.fromArray(S, packed, bp + 2 * L);
+                FloatVector b3 = FloatVector.fromArray(S, packed, bp + 3 * L);
+                touched += packed[tp];
+                tp += ts;
+                FloatVector v0 = FloatVector.broadcast(S, src[a0 + c]);
+                c00 = v0.fma(b0, c00);
+                c01 = v0.fma(b1, c01);
+                c02 = v0.fma(b2, c02);
+                c03 = v0.fma(b3, c03);
+                FloatVector v1 = FloatVector.broadcast(S, src[a1 + c]);
+                c10 = v1.fma(b0, c10);
+                c11 = v1.fma(b1, c11);
+                c12 = v1.fma(b2, c12);
+                c13 = v1.fma(b3, c13);
+                FloatVector v2 = FloatVector.broadcast(S, src[a2 + c]);
+                c20 = v2.fma(b0, c20);
+                c21 = v2.fma(b1, c21);
+                c22 = v2.fma(b2, c22);
+                c23 = v2.fma(b3, c23);
+                FloatVector v3 = FloatVector.broadcast(S, src[a3 + c]);
+                c30 = v3.fma(b0, c30);
+                c31 = v3.fma(b1, c31);
+                c32 = v3.fma(b2, c32);
+                c33 = v3.fma(b3, c33);
+            }
+        }
+        TouchAhead.keep(touched);
+        // Written out, as in tile7: vectors passed to a call C2 does not inline are boxed.
+        if (load) {
+            c00 = c00.add(FloatVector.fromArray(S, prod, pOff + 0 * L + 0 * ldb));
+            c01 = c01.add(FloatVector.fromArray(S, prod, pOff + 0 * L + 1 * ldb));
+            c02 = c02.add(FloatVector.fromArray(S, prod, pOff + 0 * L + 2 * ldb));
+            c03 = c03.add(FloatVector.fromArray(S, prod, pOff + 0 * L + 3 * ldb));
+            if (r > 1) {
+                c10 = c10.add(FloatVector.fromArray(S, prod, pOff + 1 * L + 0 * ldb));
+                c11 = c11.add(FloatVector.fromArray(S, prod, pOff + 1 * L + 1 * ldb));
+                c12 = c12.add(FloatVector.fromArray(S, prod, pOff + 1 * L + 2 * ldb));
+                c13 = c13.add(FloatVector.fromArray(S, prod, pOff + 1 * L + 3 * ldb));
+            }
+            if (r > 2) {
+                c20 = c20.add(FloatVector.fromArray(S, prod, pOff + 2 * L + 0 * ldb));
+                c21 = c21.add(FloatVector.fromArray(S, prod, pOff + 2 * L + 1 * ldb));
+                c22 = c22.add(FloatVector.fromArray(S, prod, pOff + 2 * L + 2 * ldb));
+                c23 = c23.add(FloatVector.fromArray(S, prod, pOff + 2 * L + 3 * ldb));
+            }
+            if (r > 3) {
+                c30 = c30.add(FloatVector.fromArray(S, prod, pOff + 3 * L + 0 * ldb));
+                c31 = c31.add(FloatVector.fromArray(S, prod, pOff + 3 * L + 1 * ldb));
+                c32 = c32.add(FloatVector.fromArray(S, prod, pOff + 3 * L + 2 * ldb));
+                c33 = c33.add(FloatVector.fromArray(S, prod, pOff + 3 * L + 3 * ldb));
+            }
+        }
+        c00.intoArray(prod, pOff + 0 * L + 0 * ldb);
+        c01.intoArray(prod, pOff + 0 * L + 1 * ldb);
+        c02.intoArray(prod, pOff + 0 * L + 2 * ldb);
+        c03.intoArray(prod, pOff + 0 * L + 3 * ldb);
+        if (r > 1) {
+            c10.intoArray(prod, pOff + 1 * L + 0 * ldb);
+            c11.intoArray(prod, pOff + 1 * L + 1 * ldb);
+            c12.intoArray(prod, pOff + 1 * L + 2 * ldb);
+            c13.intoArray(prod, pOff + 1 * L + 3 * ldb);
+        }
+        if (r > 2) {
+            c20.intoArray(prod, pOff + 2 * L + 0 * ldb);
+            c21.intoArray(prod, pOff + 2 * L + 1 * ldb);
+            c22.intoArray(prod, pOff + 2 * L + 2 * ldb);
+            c23.intoArray(prod, pOff + 2 * L + 3 * ldb);
+        }
+        if (r > 3) {
+            c30.intoArray(prod, pOff + 3 * L + 0 * ldb);
+            c31.intoArray(prod, pOff + 3 * L + 1 * ldb);
+            c32.intoArray(prod, pOff + 3 * L + 2 * ldb);
+            c33.intoArray(prod, pOff + 3 * L + 3 * ldb);
+        }
+    }
+
+    /**
      * 5 pixels x 2 vectors of output channels over k [k0, k1) within one tap, for 16 vector registers (AVX2): see
-     * {@link #run} and {@link #MR}. One tap a call, the caller adding the taps up in {@code prod}: with a loop over
-     * taps around the loop over channels, C2 gave the outer loop's accumulators registers of their own and kept 3
-     * of the inner loop's on the stack.
+     * {@link #run} and {@link #MR_NARROW}. One tap a call, the caller adding the taps up in {@code prod}: with a
+     * loop over taps around the loop over channels, C2 gave the outer loop's accumulators registers of their own
+     * and kept 3 of the inner loop's on the stack.
      */
     private void tile5(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int k0, int k1,
             int bBase, float[] prod, int pOff, int ldb, boolean load, int tp, int ts) {
