@@ -66,7 +66,7 @@ final class NchwcPointwiseTile5x2 {
         if (n == R) {
             // A whole tile: pixel offsets as constants (the clamped ones of a short tile take general registers).
             for (int k = 0; k < c; k++) {
-                int wi = wOff + (k) * ldc;
+                int wi = wOff + k * ldc;
                 FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
                 int xi = xOff + (k >> 4) * plane + (k & 15);
@@ -88,7 +88,7 @@ final class NchwcPointwiseTile5x2 {
             }
         } else {
             for (int k = 0; k < c; k++) {
-                int wi = wOff + (k) * ldc;
+                int wi = wOff + k * ldc;
                 FloatVector w0 = FloatVector.fromArray(S, w, wi);
                 FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
                 int xi = xOff + (k >> 4) * plane + (k & 15);

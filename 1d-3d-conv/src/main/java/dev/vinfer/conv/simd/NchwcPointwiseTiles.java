@@ -106,7 +106,8 @@ final class NchwcPointwiseTiles {
                 // arrive while this group's tiles compute from L1.
                 int tiles = Math.ceilDiv(count, step);
                 int nextLo = wBase + (gb + nb) * c * BLOCK;
-                int ts = tiles <= TOUCH_TILES && !NARROW ? TouchAhead.stride(Math.min(w.length - nextLo, c * ld), tiles, c) : 0;
+                int ts = tiles <= TOUCH_TILES && !NARROW
+                        ? TouchAhead.stride(Math.min(w.length - nextLo, c * ld), tiles, c) : 0;
                 int tile = 0;
                 for (int p = pxBegin; p < pxEnd; ) {
                     // 7k + 1 pixels (13x13, 27x27, 55x55 planes): the last 8 as one tile of 8, not a tile of 7 and

@@ -11,10 +11,9 @@ import jdk.incubator.vector.FloatVector;
 /**
  * The vector {@link GatherGemm}: at 16 lanes register tiles of 4 pixels by 4 vectors of output channels
  * ({@link #WIDE}); with fewer lanes (16 vector registers) 5 pixels by 2 vectors; every A value broadcast straight
- * from the channels-last input. The 7 x 2 tile below (the 16-lane tile until session 29) remains behind
- * {@code -Dvinfer.gather.wide=false}. Per k step of the 4 x 4 tile 4 weight vectors and 4 broadcasts feed 16 FMAs
- * (the 7 x 2 tile: 2 and 7 feed 14, as in {@link MicroKernel#tile7}); the difference from a GEMM micro-kernel is
- * that the rows are independent input runs ({@code rowOff[i] + tapOff[t]}) instead of one packed A panel.
+ * from the channels-last input. Per k step of the 4 x 4 tile 4 weight vectors and 4 broadcasts feed 16 FMAs; the
+ * difference from a GEMM micro-kernel ({@link MicroKernel#tile7}) is that the rows are independent input runs
+ * ({@code rowOff[i] + tapOff[t]}) instead of one packed A panel.
  *
  * <p>Weights are packed once as {@code [panel][tap][channel][NR]} (NR = 4 or 2 vectors, zeros past the last output
  * channel). k (taps x channels, tap-major) runs in equal blocks of at most about {@link #KC} floats, rounded up to
@@ -34,24 +33,19 @@ import jdk.incubator.vector.FloatVector;
  */
 final class VectorGatherGemm implements GatherGemm {
     /**
-     * Pixels per 2-vector register tile: 7 with 32 vector registers (AVX-512); 5 with 16 (AVX2), where the 6-pixel tile
-     * (12 accumulators beside the weights, the broadcast, the touch sum and six gathered row offsets) had C2 keep
-     * accumulators on the stack (session 28, Zen 3).
-     */
-    static final int MR_NARROW = MicroKernel.SEVEN_ROWS ? 7 : 5;
-    /**
-     * Whether the register tile is 4 pixels x 4 vectors ({@link #tile4x4}) instead of 7 x 2, at 16 lanes;
-     * {@code -Dvinfer.gather.wide=false} keeps 7 x 2 (read when the class loads). The 7 x 2 tile's compiled loop
-     * reloaded four loop invariants from the stack each step: its seven row offsets, the touch and the weight
-     * index need more general registers than x86 has. Measured (session 29, AMD Zen 5, one thread, the two builds
+     * Whether the register tile is 4 pixels x 4 vectors ({@link #tile4x4}): at 16 lanes (32 vector registers). With
+     * 16 registers (AVX2) it is 5 pixels x 2 vectors ({@link #tile5}), where a 6-pixel tile had C2 keep
+     * accumulators on the stack (session 28, Zen 3). The 16-lane tile was 7 x 2 until session 29: its compiled loop
+     * reloaded four loop invariants from the stack each step (seven row offsets, the touch and the weight index
+     * need more general registers than x86 has). Measured (session 29, AMD Zen 5, one thread, the two builds
      * alternated in one JVM, {@code ConvPairedProbe ... C,M,HxW,channels_last,1,3,2,1}), 4 x 4 / 7 x 2 time:
      * 128->128 @56x56 0.856, 64->128 @56x56 0.897, 256->256 @28x28 0.906, 512->512 @14x14 0.979; whole
      * networks ({@code BuildPairedComparison}, 200 pairs) ResNet-18 0.990, ResNet-50 0.995, at two threads
      * 0.989 and 0.993, the others 0.987-1.001.
      */
-    static final boolean WIDE = L >= 16 && !"false".equals(System.getProperty("vinfer.gather.wide"));
+    static final boolean WIDE = L >= 16;
     /** Pixels per register tile. */
-    static final int MR = WIDE ? 4 : MR_NARROW;
+    static final int MR = WIDE ? 4 : 5;
     /** Output channels per register tile and weight panel. */
     static final int NR = (WIDE ? 4 : 2) * L;
     /** The most k (taps x channels) per block, about; see the class comment: a weight block of 32 KiB. */
@@ -167,9 +161,6 @@ final class VectorGatherGemm implements GatherGemm {
                     if (WIDE) {
                         tile4x4(src, sOff, rowOff, rOff + i, r, tapOff, k0, k1, bBase, prod, col + i * L, ldb, load,
                                 tp, tStep);
-                    } else if (MR_NARROW == 7) {
-                        tile7(src, sOff, rowOff, rOff + i, r, tapOff, k0, k1, bBase, prod, col + i * L, ldb, load,
-                                tp, tStep);
                     } else {
                         // one call a tap: see tile5
                         for (int t = k0 / channels; t * channels < k1; t++) {
@@ -182,130 +173,6 @@ final class VectorGatherGemm implements GatherGemm {
                     }
                 }
             }
-        }
-    }
-
-    /** 7 pixels x 2 vectors of output channels over k [k0, k1) (taps x channels, tap-major): see {@link #run}. */
-    private void tile7(float[] src, int sOff, int[] rowOff, int rOff, int r, int[] tapOff, int k0, int k1,
-            int bBase, float[] prod, int pOff, int ldb, boolean load, int tp, int ts) {
-        int o0 = sOff + rowOff[rOff + 0];
-        int o1 = sOff + rowOff[rOff + Math.min(1, r - 1)];
-        int o2 = sOff + rowOff[rOff + Math.min(2, r - 1)];
-        int o3 = sOff + rowOff[rOff + Math.min(3, r - 1)];
-        int o4 = sOff + rowOff[rOff + Math.min(4, r - 1)];
-        int o5 = sOff + rowOff[rOff + Math.min(5, r - 1)];
-        int o6 = sOff + rowOff[rOff + Math.min(6, r - 1)];
-        float touched = 0;
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c01 = c00;
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c11 = c10;
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c21 = c20;
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c31 = c30;
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c41 = c40;
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c51 = c50;
-        FloatVector c60 = FloatVector.zero(S);
-        FloatVector c61 = c60;
-        for (int t = k0 / channels; t * channels < k1; t++) {
-            int cLo = Math.max(0, k0 - t * channels);
-            int cHi = Math.min(channels, k1 - t * channels);
-            int d = tapOff[t];
-            int a0 = o0 + d;
-            int a1 = o1 + d;
-            int a2 = o2 + d;
-            int a3 = o3 + d;
-            int a4 = o4 + d;
-            int a5 = o5 + d;
-            int a6 = o6 + d;
-            int bp = bBase + (t * channels + cLo) * NR;
-            for (int c = cLo; c < cHi; c++, bp += NR) {
-                FloatVector b0 = FloatVector.fromArray(S, packed, bp);
-                FloatVector b1 = FloatVector.fromArray(S, packed, bp + L);
-                touched += packed[tp];
-                tp += ts;
-                FloatVector v0 = FloatVector.broadcast(S, src[a0 + c]);
-                c00 = v0.fma(b0, c00);
-                c01 = v0.fma(b1, c01);
-                FloatVector v1 = FloatVector.broadcast(S, src[a1 + c]);
-                c10 = v1.fma(b0, c10);
-                c11 = v1.fma(b1, c11);
-                FloatVector v2 = FloatVector.broadcast(S, src[a2 + c]);
-                c20 = v2.fma(b0, c20);
-                c21 = v2.fma(b1, c21);
-                FloatVector v3 = FloatVector.broadcast(S, src[a3 + c]);
-                c30 = v3.fma(b0, c30);
-                c31 = v3.fma(b1, c31);
-                FloatVector v4 = FloatVector.broadcast(S, src[a4 + c]);
-                c40 = v4.fma(b0, c40);
-                c41 = v4.fma(b1, c41);
-                FloatVector v5 = FloatVector.broadcast(S, src[a5 + c]);
-                c50 = v5.fma(b0, c50);
-                c51 = v5.fma(b1, c51);
-                FloatVector v6 = FloatVector.broadcast(S, src[a6 + c]);
-                c60 = v6.fma(b0, c60);
-                c61 = v6.fma(b1, c61);
-            }
-        }
-        TouchAhead.keep(touched);
-        // Written out rather than through a helper: vectors passed to a call C2 does not inline are boxed (see
-        // MicroKernel.tile7); that ran this kernel at a third of its speed.
-        if (load) {
-            c00 = c00.add(FloatVector.fromArray(S, prod, pOff + 0 * L));
-            c01 = c01.add(FloatVector.fromArray(S, prod, pOff + 0 * L + ldb));
-            if (r > 1) {
-                c10 = c10.add(FloatVector.fromArray(S, prod, pOff + 1 * L));
-                c11 = c11.add(FloatVector.fromArray(S, prod, pOff + 1 * L + ldb));
-            }
-            if (r > 2) {
-                c20 = c20.add(FloatVector.fromArray(S, prod, pOff + 2 * L));
-                c21 = c21.add(FloatVector.fromArray(S, prod, pOff + 2 * L + ldb));
-            }
-            if (r > 3) {
-                c30 = c30.add(FloatVector.fromArray(S, prod, pOff + 3 * L));
-                c31 = c31.add(FloatVector.fromArray(S, prod, pOff + 3 * L + ldb));
-            }
-            if (r > 4) {
-                c40 = c40.add(FloatVector.fromArray(S, prod, pOff + 4 * L));
-                c41 = c41.add(FloatVector.fromArray(S, prod, pOff + 4 * L + ldb));
-            }
-            if (r > 5) {
-                c50 = c50.add(FloatVector.fromArray(S, prod, pOff + 5 * L));
-                c51 = c51.add(FloatVector.fromArray(S, prod, pOff + 5 * L + ldb));
-            }
-            if (r > 6) {
-                c60 = c60.add(FloatVector.fromArray(S, prod, pOff + 6 * L));
-                c61 = c61.add(FloatVector.fromArray(S, prod, pOff + 6 * L + ldb));
-            }
-        }
-        c00.intoArray(prod, pOff + 0 * L);
-        c01.intoArray(prod, pOff + 0 * L + ldb);
-        if (r > 1) {
-            c10.intoArray(prod, pOff + 1 * L);
-            c11.intoArray(prod, pOff + 1 * L + ldb);
-        }
-        if (r > 2) {
-            c20.intoArray(prod, pOff + 2 * L);
-            c21.intoArray(prod, pOff + 2 * L + ldb);
-        }
-        if (r > 3) {
-            c30.intoArray(prod, pOff + 3 * L);
-            c31.intoArray(prod, pOff + 3 * L + ldb);
-        }
-        if (r > 4) {
-            c40.intoArray(prod, pOff + 4 * L);
-            c41.intoArray(prod, pOff + 4 * L + ldb);
-        }
-        if (r > 5) {
-            c50.intoArray(prod, pOff + 5 * L);
-            c51.intoArray(prod, pOff + 5 * L + ldb);
-        }
-        if (r > 6) {
-            c60.intoArray(prod, pOff + 6 * L);
-            c61.intoArray(prod, pOff + 6 * L + ldb);
         }
     }
 
@@ -376,7 +243,8 @@ final class VectorGatherGemm implements GatherGemm {
             }
         }
         TouchAhead.keep(touched);
-        // Written out, as in tile7: vectors passed to a call C2 does not inline are boxed.
+        // Written out rather than through a helper: vectors passed to a call C2 does not inline are boxed (see
+        // MicroKernel.tile7); that ran this kernel at a third of its speed.
         if (load) {
             c00 = c00.add(FloatVector.fromArray(S, prod, pOff + 0 * L + 0 * ldb));
             c01 = c01.add(FloatVector.fromArray(S, prod, pOff + 0 * L + 1 * ldb));
@@ -427,7 +295,7 @@ final class VectorGatherGemm implements GatherGemm {
 
     /**
      * 5 pixels x 2 vectors of output channels over k [k0, k1) within one tap, for 16 vector registers (AVX2): see
-     * {@link #run} and {@link #MR_NARROW}. One tap a call, the caller adding the taps up in {@code prod}: with a
+     * {@link #run} and {@link #WIDE}. One tap a call, the caller adding the taps up in {@code prod}: with a
      * loop over taps around the loop over channels, C2 gave the outer loop's accumulators registers of their own
      * and kept 3 of the inner loop's on the stack.
      */
