@@ -81,7 +81,8 @@ public final class OnnxModel {
      * Reads a file of {@code size} bytes (fewer if it shrank meanwhile) in chunks of {@link #READ_CHUNK}.
      * {@code Files.readAllBytes} hands the channel the whole array at once, and the channel reads it through a
      * temporary native buffer as large as the file: for ResNet-50 another 100 MB, which a fresh process pays for in
-     * page faults (25,000 of them, 0.3-0.4 s of a cold open here) before it copies every byte a second time.
+     * page faults (25,000 of them; reading ResNet-50 in a fresh JVM took 750-820 ms, in chunks 316) before it copies
+     * every byte a second time.
      */
     private static byte[] readChunked(Path file, int size) throws IOException {
         byte[] bytes = new byte[size];

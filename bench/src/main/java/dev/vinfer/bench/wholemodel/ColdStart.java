@@ -1,6 +1,7 @@
 package dev.vinfer.bench.wholemodel;
 
 import dev.vinfer.bench.models.Family;
+import dev.vinfer.bench.paired.PairedTimes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,7 +23,7 @@ import java.util.Map;
  *
  * <p>Three ways, in turn in each round: vinfer with the JVM options the README asks of a library user, vinfer with
  * the {@code ./vinfer} launcher's options ({@link #LAUNCHER_OPTIONS}), any others given as
- * {@code -Dcoldstart.extra="OPTIONS;OPTIONS..."} (each on top of the library's), and ONNX Runtime. Prints the median
+ * {@code -Dvinfer.bench.coldExtra="OPTIONS;OPTIONS..."} (each on top of the library's), and ONNX Runtime. Prints the median
  * of each step over the rounds.
  * Usage: {@code java -Dvinfer.bench.models=bench/target/bench-models -cp bench/target/benchmarks.jar
  * dev.vinfer.bench.wholemodel.ColdStart [rounds] [threads] [family...]} (default 5 rounds, 1 thread, ResNet-50 and
@@ -63,7 +64,7 @@ public final class ColdStart {
                 launcher.addAll(LAUNCHER_OPTIONS);
                 times.computeIfAbsent("vinfer, ./vinfer launcher options", k -> new ArrayList<>())
                         .add(launch(Engine.VINFER, f, threads, launcher));
-                for (String extra : System.getProperty("coldstart.extra", "").split(";")) {
+                for (String extra : System.getProperty("vinfer.bench.coldExtra", "").split(";")) {
                     if (!extra.isBlank()) {
                         List<String> o = new ArrayList<>(LIBRARY_OPTIONS);
                         o.addAll(Arrays.asList(extra.trim().split(" ")));
@@ -136,7 +137,6 @@ public final class ColdStart {
     }
 
     private static double median(List<double[]> samples, int step) {
-        double[] v = samples.stream().mapToDouble(a -> a[step]).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return PairedTimes.quantile(samples.stream().mapToDouble(a -> a[step]).toArray(), 0.5);
     }
 }
