@@ -23,6 +23,10 @@ final class CpuVendor {
         return "GenuineIntel".equals(ID);
     }
 
+    static boolean amd() {
+        return "AuthenticAMD".equals(ID);
+    }
+
     /** The first {@code vendor_id} line's value in {@code cpuinfo}, or {@code ""}. */
     static String read(Path cpuinfo) {
         if (!Files.isReadable(cpuinfo)) {

@@ -51,6 +51,32 @@ class WeightBoundRuleTest {
     }
 
     @Test
+    void blockedF23ForWeightBoundPlanesWhereMeasured() {
+        String property = "vinfer.nchwcWinograd.weightBoundBlocked";
+        String before = System.getProperty(property);
+        try {
+            ConvGeometry bound = square(512, 512, 7);
+            System.setProperty(property, "true");
+            assertEquals(2, NchwcWinogradConv.autoTileOutputs(bound), "512@7x7, forced blocked");
+            assertFalse(NchwcWinogradConv.weightBoundRunsDirect(bound), "blocked F(2,3), not direct");
+            System.setProperty(property, "false");
+            assertEquals(0, NchwcWinogradConv.autoTileOutputs(bound), "512@7x7, forced NCHW");
+            assertEquals(2, NchwcWinogradConv.autoTileOutputs(square(128, 32, 7)),
+                    "DenseNet's 128->32 @7x7 is not weight-bound: blocked either way");
+            System.clearProperty(property);
+            assertEquals(CpuVendor.amd() && "vector-512".equals(Kernels.backend().name()),
+                    NchwcWinogradConv.blockedWhenWeightBound(), "by default on AMD with AVX-512 only; vendor '"
+                            + CpuVendor.ID + "', backend " + Kernels.backend().name());
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+
+    @Test
     void vendorFromCpuinfo(@TempDir Path dir) throws IOException {
         Path intel = dir.resolve("intel");
         Files.writeString(intel, "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n\nprocessor\t: 1\n"
