@@ -144,28 +144,28 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     }
 
     /**
-     * The tile outputs per axis at which this kernel should run {@code g}, or 0 where the NCHW kernels are faster:
-     * for a 3x3, stride-1 one-group convolution of at least 16 input and 16 output channels ({@link #blockable}; as
-     * the NCHW rule {@code AutoWinogradRule}: fewer leave the transforms nothing to save), F(4,3) where its tiles
-     * fill the products' register tiles ({@link #fills}: at least {@link #MIN_TILES} tiles, or a multiple of 7 or 8
-     * of them), else F(2,3) where its tiles do, else 0.
+     * The tile outputs per axis at which this kernel should run {@code g}, or 0 where the NCHW kernels are faster: for
+     * a 3x3, stride-1 one-group convolution of at least 16 input and 16 output channels ({@link #blockable}; as the
+     * NCHW rule {@code AutoWinogradRule}: fewer leave the transforms nothing to save), F(4,3) where its tiles fill the
+     * products' register tiles ({@link #fills}: at least {@link #MIN_TILES} tiles, or a multiple of 7 or 8 of them),
+     * else F(2,3) where its tiles do, else 0.
      *
      * <p>Measured (NchwcProbe {@code wino,...}, session 12, Zen 5, one thread, against the NCHW kernel AUTO picks and
      * the blocked direct kernel): 64@56x56 0.58-0.70 and 128@28x28 0.56-0.62 of the NCHW Winograd kernel's time;
-     * SqueezeNet's 16->64 @55x55 0.69 and 32->128 @27x27 0.55 of the blocked direct kernel's; on 16-tile planes,
-     * whose products run as two register tiles of 8 ({@code NchwcPointwiseTile8}), 256@14x14 F(4,3) 0.99, 512@7x7
-     * F(2,3) 1.00 and GoogLeNet's 96->208 @14x14 0.78 (as 7 + 7 + 2 pixels: 1.2-1.4, 1.3 and 0.94).
-     * {@code -Dvinfer.nchwcWinograd.smallPlanes=false} keeps to planes of at least {@link #MIN_TILES} F(4,3) tiles.
+     * SqueezeNet's 16->64 @55x55 0.69 and 32->128 @27x27 0.55 of the blocked direct kernel's; on 16-tile planes, whose
+     * products run as two register tiles of 8 ({@code NchwcPointwiseTile8}), 256@14x14 F(4,3) 0.99, 512@7x7 F(2,3) 1.00
+     * and GoogLeNet's 96->208 @14x14 0.78 (as 7 + 7 + 2 pixels: 1.2-1.4, 1.3 and 0.94). {@code
+     * -Dvinfer.nchwcWinograd.smallPlanes=false} keeps to planes of at least {@link #MIN_TILES} F(4,3) tiles.
      *
-     * <p>Planes of at most 16 F(4,3) tiles (14x14, 13x13) take F(2,3) where its tiles fill ({@link #F2_BELOW}): with
-     * 16 pixels a product reads each transformed weight for 32 multiply-adds, and the 36 positions' weights (9.4 MB
-     * at 256 channels) come from memory once per inference, which holds the products to about half the rate they
-     * reach with the weights in cache (96-105 against 200 GFLOP/s, a standalone product probe, session 14); F(2,3)
-     * has 16 positions of 49 tiles; but not planes of 16 F(2,3) tiles with weights past L2 ({@link #weightBound}),
-     * except on the machines of {@link #blockedWhenWeightBound}.
-     * Session 14, one thread, one JVM ({@code SwitchPairedComparison ...
-     * vinfer.nchwcWinograd.f2Below 0 17}): ResNet-18 0.975, ResNet-50 0.975, DenseNet-121 0.969, GoogLeNet 1.017
-     * and 0.987, SqueezeNet 1.009 (13x13). Except at large channel counts ({@link #F4_FROM_CHANNEL_PRODUCT}).
+     * <p>Planes of at most 16 F(4,3) tiles (14x14, 13x13) take F(2,3) where its tiles fill ({@link #F2_BELOW}): with 16
+     * pixels a product reads each transformed weight for 32 multiply-adds, and the 36 positions' weights (9.4 MB at 256
+     * channels) come from memory once per inference, which holds the products to about half the rate they reach with
+     * the weights in cache (96-105 against 200 GFLOP/s, a standalone product probe, session 14); F(2,3) has 16
+     * positions of 49 tiles; but not planes of 16 F(2,3) tiles with weights past L2 ({@link
+     * NchwcWeightBoundRule#weightBound}), except on the machines of {@link
+     * NchwcWeightBoundRule#blockedWhenWeightBound}. Session 14, one thread, one JVM ({@code SwitchPairedComparison ...
+     * vinfer.nchwcWinograd.f2Below 0 17}): ResNet-18 0.975, ResNet-50 0.975, DenseNet-121 0.969, GoogLeNet 1.017 and
+     * 0.987, SqueezeNet 1.009 (13x13). Except at large channel counts ({@link #F4_FROM_CHANNEL_PRODUCT}).
      */
     public static int autoTileOutputs(ConvGeometry g) {
         if (!blockable(g)) {
@@ -176,7 +176,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         if (small && t4 < Integer.getInteger("vinfer.nchwcWinograd.f2Below", F2_BELOW) && fills(tiles(g, 2))
                 && !(fills(t4) && (long) g.inChannels() * g.outChannels() >= Long.getLong(
                         "vinfer.nchwcWinograd.f4FromChannelProduct", F4_FROM_CHANNEL_PRODUCT))) {
-            return weightBound(g) && !blockedWhenWeightBound() ? 0 : 2;
+            return NchwcWeightBoundRule.weightBound(g) && !NchwcWeightBoundRule.blockedWhenWeightBound() ? 0 : 2;
         }
         if (t4 >= MIN_TILES || small && fills(t4)) {
             return 4;
@@ -184,85 +184,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         return small && fills(tiles(g, 2)) ? 2 : 0;
     }
 
-    /**
-     * Whether {@code g} is a plane of at most 16 F(2,3) tiles (7x7, 8x8) whose transformed weights are larger than
-     * a core's L2 (1 MB here): there every transformed weight is read from memory for 16 tiles only, and the NCHW
-     * small-plane kernel that AUTO picks ({@code SmallPlaneWinograd}: the weights streamed once, front to back, each
-     * block of 32 output channels transformed out while its products are in cache) runs between reorders faster
-     * than this kernel, which holds all 16 positions' products of every channel before its output transform.
-     * Measured (session 17, Zen 5, {@code SwitchPairedComparison ... vinfer.nchwcWinograd.weightBoundBytes
-     * 1099511627776 1048576}, alternated in one JVM): ResNet-18 0.967-0.969 at one thread and 0.967 at two (its
-     * three 512@7x7 layers 1.59 -> 1.43 ms each), GoogLeNet 0.989-0.998 at one thread (160->320 and 192->384
-     * @7x7), ResNet-50 0.995-0.997 (the 512->512 3x3 of its last three bottlenecks, 16.8 MB transformed). In cache,
-     * alone, both kernels run 512@7x7 alike (1.00, session 12). DenseNet-121's 128->32 @7x7 (0.26 MB) stays here.
-     * {@code -Dvinfer.nchwcWinograd.weightBoundBytes=N} moves the threshold (read at each prepare). Since session 31
-     * the blocked kernel keeps these planes on AMD with 16-lane vectors ({@link #blockedWhenWeightBound}).
-     */
-    static boolean weightBound(ConvGeometry g) {
-        long bytes = 16L * 4 * g.inChannels() * g.outChannels();
-        return tiles(g, 2) <= 16 && bytes > Long.getLong("vinfer.nchwcWinograd.weightBoundBytes", 1L << 20);
-    }
-
-    /**
-     * Whether weight-bound planes ({@link #weightBound}) run on this kernel's F(2,3) after all: on AMD with 16-lane
-     * vectors (AVX-512). Session 17's measurement that sent them to the NCHW small-plane kernel predates this
-     * kernel's two-channel register tiles (session 20) and its weight touches (session 22). Measured again in
-     * session 31 (AMD Zen 5, family 26, one JVM, runs alternated, {@code SwitchPairedComparison MODELS T N
-     * vinfer.nchwcWinograd.weightBoundBytes 1048576 1099511627776}, blocked / NCHW time): ResNet-18 0.957 and
-     * 0.959 (both orders, 150 pairs, one thread; its three 512@7x7 layers), 0.942 at two threads; ResNet-50 0.975
-     * and 0.997 at one thread, 0.968 at two; GoogLeNet (160->320, 192->384 @7x7) 0.996. Alone, weights from memory
-     * ({@code NchwcProbe -Dprobe.weightCopies=8 200 wino,512,512,7x7,2,relu}): blocked F(2,3) 1.10-1.12 ms, the
-     * NCHW small-plane kernel 1.25-1.28 without its reorders. Intel keeps the direct kernel
-     * ({@link #weightBoundRunsDirect}); other machines (AVX2, other vendors) the NCHW kernel, as measured before.
-     * {@code -Dvinfer.nchwcWinograd.weightBoundBlocked=true} or {@code false} forces either, and forcing
-     * {@code vinfer.nchwc.weightBoundKernel} (direct or the NCHW Winograd) means false (both read at each prepare).
-     */
-    static boolean blockedWhenWeightBound() {
-        String forced = System.getProperty("vinfer.nchwcWinograd.weightBoundBlocked");
-        if (forced != null && !forced.isBlank()) {
-            return Boolean.parseBoolean(forced.trim());
-        }
-        String kernel = System.getProperty("vinfer.nchwc.weightBoundKernel");
-        if (kernel != null && !kernel.isBlank()) {
-            return false;
-        }
-        return CpuVendor.amd() && "vector-512".equals(Kernels.backend().name());
-    }
-
-    /**
-     * Whether {@code g}, a plane {@link #autoTileOutputs} leaves to the NCHW small-plane Winograd kernel because
-     * its transformed weights stream from memory ({@link #weightBound}), runs on the blocked direct kernel
-     * ({@link NchwcDirectConv}) instead: it reads the raw weights (9.4 MB for 512@7x7 against 16.8 MB transformed)
-     * for 2.25x the multiply-adds. Which wins depends on how fast one core streams weights while it computes:
-     * <ul>
-     * <li>Intel Xeon (family 6 model 207, session 21): the direct kernel. {@code SwitchPairedComparison ...
-     * vinfer.nchwc.weightBoundKernel winograd direct}, one JVM, alternated: ResNet-18 0.944 at one thread and
-     * 0.947 at two, ResNet-50 0.993, GoogLeNet 0.989. Alone with eight sets of weights in turn (so that they come
-     * from memory, {@code NchwcProbe -Dprobe.weightCopies=8 200 wino,512,512,7x7,2,relu}): small-plane Winograd
-     * 2.86 ms, blocked F(2,3) 2.55, direct 2.52, against 1.41-1.55 for each with its weights in cache: here a
-     * core pulls a weight stream interleaved with FMAs at about 8-10 GB/s.</li>
-     * <li>AMD Zen 5 (session 17): the small-plane Winograd kernel, its 512@7x7 layers 1.43 ms each in ResNet-18.
-     * The direct kernel was not measured on these layers there; it ran other 3x3 layers at 120-170 GFLOP/s with
-     * their weights in cache (session 11), which would be 1.4-1.9 ms for 512@7x7 before any wait for memory.
-     * Session 29 measured it there: ResNet-18 1.043 of the time. Since session 31 such planes run this kernel's
-     * F(2,3) there ({@link #blockedWhenWeightBound}), so this rule no longer sees them.</li>
-     * </ul>
-     * Other vendors keep the Winograd kernel. {@code -Dvinfer.nchwc.weightBoundKernel=direct} or {@code winograd}
-     * forces either (read at each prepare).
-     */
-    public static boolean weightBoundRunsDirect(ConvGeometry g) {
-        if (!blockable(g) || autoTileOutputs(g) != 0 || !weightBound(g) || !NchwcDirectConv.supports(g)) {
-            return false;
-        }
-        String forced = System.getProperty("vinfer.nchwc.weightBoundKernel");
-        if (forced != null && !forced.isBlank()) {
-            return forced.trim().equals("direct");
-        }
-        return CpuVendor.intel();
-    }
-
     /** F(m,3) tiles of {@code g}'s output plane. */
-    private static long tiles(ConvGeometry g, int m) {
+    static long tiles(ConvGeometry g, int m) {
         return (long) Math.ceilDiv(g.outputDim(0), m) * Math.ceilDiv(g.outputDim(1), m);
     }
 

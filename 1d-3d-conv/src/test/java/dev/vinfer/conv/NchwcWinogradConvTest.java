@@ -98,7 +98,7 @@ class NchwcWinogradConvTest {
             ConvGeometry g = ConvGeometry.builder().channels(q[0], q[1]).input(q[2], q[2]).kernel(3, 3)
                     .pads(new int[] {1, 1}, new int[] {1, 1}).build();
             // the weight-bound 7x7 takes the blocked F(2,3) where that was measured faster
-            int auto = q[2] == 7 && NchwcWinogradConv.blockedWhenWeightBound() ? 2 : 0;
+            int auto = q[2] == 7 && NchwcWeightBoundRule.blockedWhenWeightBound() ? 2 : 0;
             assertEquals(auto, NchwcWinogradConv.autoTileOutputs(g), "a plane for the NCHW kernel: " + g);
             for (boolean residual : new boolean[] {false, true}) {
                 Parallel p = residual ? TestSupport.PARALLELS[1] : Parallel.SERIAL;
@@ -146,7 +146,7 @@ class NchwcWinogradConvTest {
                 "16 F(4,3) tiles at 256 x 256 channels: the products dominate, F(4,3) has fewer");
         assertEquals(4, NchwcWinogradConv.autoTileOutputs(ConvGeometry.builder().channels(64, 64).input(28, 20)
                 .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build()), "35 F(4,3) tiles, a multiple of 7");
-        assertEquals(NchwcWinogradConv.blockedWhenWeightBound() ? 2 : 0, NchwcWinogradConv.autoTileOutputs(
+        assertEquals(NchwcWeightBoundRule.blockedWhenWeightBound() ? 2 : 0, NchwcWinogradConv.autoTileOutputs(
                 ConvGeometry.builder().channels(512, 512).input(7, 7).kernel(3, 3)
                         .pads(new int[] {1, 1}, new int[] {1, 1}).build()),
                 "F(2,3)'s 16 tiles with 16.8 MB of transformed weights: the NCHW small-plane kernel, or F(2,3) on"

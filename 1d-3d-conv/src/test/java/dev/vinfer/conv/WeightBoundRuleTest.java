@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The machine rule for 3x3 layers whose Winograd weights stream from memory
- * ({@link NchwcWinogradConv#weightBoundRunsDirect}) and the vendor it reads ({@link CpuVendor}).
+ * ({@link NchwcWeightBoundRule#runsDirect}) and the vendor it reads ({@link CpuVendor}).
  */
 class WeightBoundRuleTest {
     private static final String PROPERTY = "vinfer.nchwc.weightBoundKernel";
@@ -28,17 +28,17 @@ class WeightBoundRuleTest {
         try {
             ConvGeometry bound = square(512, 512, 7);
             System.setProperty(PROPERTY, "direct");
-            assertTrue(NchwcWinogradConv.weightBoundRunsDirect(bound), "512@7x7, forced direct");
-            assertFalse(NchwcWinogradConv.weightBoundRunsDirect(square(128, 32, 7)),
+            assertTrue(NchwcWeightBoundRule.runsDirect(bound), "512@7x7, forced direct");
+            assertFalse(NchwcWeightBoundRule.runsDirect(square(128, 32, 7)),
                     "DenseNet's 128->32 @7x7: its weights stay in cache, blocked F(2,3)");
-            assertFalse(NchwcWinogradConv.weightBoundRunsDirect(square(64, 64, 56)), "64@56x56: F(4,3)");
-            assertFalse(NchwcWinogradConv.weightBoundRunsDirect(ConvGeometry.builder().channels(512, 512)
+            assertFalse(NchwcWeightBoundRule.runsDirect(square(64, 64, 56)), "64@56x56: F(4,3)");
+            assertFalse(NchwcWeightBoundRule.runsDirect(ConvGeometry.builder().channels(512, 512)
                     .input(14, 14).kernel(3, 3).strides(2, 2).pads(new int[] {1, 1}, new int[] {1, 1}).build()),
                     "stride 2: not a Winograd layer");
             System.setProperty(PROPERTY, "winograd");
-            assertFalse(NchwcWinogradConv.weightBoundRunsDirect(bound), "512@7x7, forced Winograd");
+            assertFalse(NchwcWeightBoundRule.runsDirect(bound), "512@7x7, forced Winograd");
             System.clearProperty(PROPERTY);
-            assertEquals(CpuVendor.intel(), NchwcWinogradConv.weightBoundRunsDirect(bound),
+            assertEquals(CpuVendor.intel(), NchwcWeightBoundRule.runsDirect(bound),
                     "by default, the direct kernel on Intel (measured), Winograd elsewhere; vendor '" + CpuVendor.ID
                             + "'");
         } finally {
@@ -58,14 +58,14 @@ class WeightBoundRuleTest {
             ConvGeometry bound = square(512, 512, 7);
             System.setProperty(property, "true");
             assertEquals(2, NchwcWinogradConv.autoTileOutputs(bound), "512@7x7, forced blocked");
-            assertFalse(NchwcWinogradConv.weightBoundRunsDirect(bound), "blocked F(2,3), not direct");
+            assertFalse(NchwcWeightBoundRule.runsDirect(bound), "blocked F(2,3), not direct");
             System.setProperty(property, "false");
             assertEquals(0, NchwcWinogradConv.autoTileOutputs(bound), "512@7x7, forced NCHW");
             assertEquals(2, NchwcWinogradConv.autoTileOutputs(square(128, 32, 7)),
                     "DenseNet's 128->32 @7x7 is not weight-bound: blocked either way");
             System.clearProperty(property);
             assertEquals(CpuVendor.amd() && "vector-512".equals(Kernels.backend().name()),
-                    NchwcWinogradConv.blockedWhenWeightBound(), "by default on AMD with AVX-512 only; vendor '"
+                    NchwcWeightBoundRule.blockedWhenWeightBound(), "by default on AMD with AVX-512 only; vendor '"
                             + CpuVendor.ID + "', backend " + Kernels.backend().name());
         } finally {
             if (before == null) {

@@ -9,6 +9,7 @@ import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
 import dev.vinfer.conv.NchwcReorderedConv;
 import dev.vinfer.conv.NchwcStemConv;
+import dev.vinfer.conv.NchwcWeightBoundRule;
 import dev.vinfer.conv.NchwcWinogradConv;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
@@ -240,7 +241,7 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                     return new Prepared(s.clone(), NchwcWinogradConv.prepare(g, m, wf, w.offset(), bf,
                             conv.epilogue()), null, "nchwc_winograd_f" + m + "_3", out);
                 }
-                if (NchwcWinogradConv.weightBoundRunsDirect(g)) {
+                if (NchwcWeightBoundRule.runsDirect(g)) {
                     return direct(s, g, wf, w.offset(), bf, out); // weights streamed raw (NchwcWinogradConv)
                 }
                 return reordered(s, g, wf, w.offset(), bf, out); // a plane the NCHW kernels run faster
