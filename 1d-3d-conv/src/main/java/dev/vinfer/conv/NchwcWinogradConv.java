@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * U). With several threads the strips are made smaller where that cuts the plane into equal
  * strips, a multiple of the threads in number (56x56: 14 one-row strips at two threads), and the threads take whole
  * strips; otherwise every strip runs on all threads in three phases (input transform by input blocks, products by
- * positions, output transform by output blocks), with the calling thread's V and O shared ({@link #planFor}).
+ * positions, output transform by output blocks), with the calling thread's V and O shared, or, where the output
+ * has at least threads x as many blocks as the input (SqueezeNet's expands, most of GoogLeNet's 3x3 branches), each
+ * thread runs every strip for its own range of output blocks ({@link #planFor}).
  *
  * <p>Speed (session 12, Zen 5, one thread, {@code NchwcProbe 300 wino,64,64,56x56,4,relu ...}, tensors rotated):
  * 0.47-0.53 ms at 64@56x56 (0.65-0.70 of the NCHW Winograd kernel's time, 390-420 direct-equivalent GFLOP/s) and
@@ -79,6 +81,20 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     private final int stripRows;
     /** Whether the transformed weights are large against the plane's V and O (one strip, see the constructor). */
     private final boolean weighty;
+    /**
+     * Whether threads that would share each strip's three phases ({@link Plan#cooperative}) take a range of output
+     * blocks each instead ({@link Phase#OUTPUT_BLOCKS}) where the output has at least threads x as many blocks as the
+     * input, so that the input side each thread repeats (the padded copy and the input transform, and V in its L2)
+     * is small against its share of the products; {@code -Dvinfer.nchwcWinograd.byOutputs=false} keeps the phases
+     * (read when a layer is prepared).
+     *
+     * <p>Measured (session 32, AMD Zen 5, two threads, {@code SwitchPairedComparison MODEL 2 N
+     * vinfer.nchwcWinograd.byOutputs false true}, both orders): SqueezeNet 0.974 of the time (1000 pairs; every
+     * fire module 0.84-0.95 per node, {@code SwitchNodeProfile}), GoogLeNet 1.004 (800 pairs). Without the
+     * blocks condition ResNet-18 took 1.022: its 128@28x28 F(4,3) layers (one strip, V 900 KB) ran 1.26x slower
+     * with a V of their own on each thread.
+     */
+    private final boolean byOutputs;
 
     private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
     /** Per thread: V and O. */
@@ -110,6 +126,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         boolean weighty = 2 * transformedWeights >= perRow * tilesH
                 && !"false".equals(System.getProperty("vinfer.nchwcWinogradOneStripForWeights"));
         this.weighty = weighty;
+        this.byOutputs = !"false".equals(System.getProperty("vinfer.nchwcWinograd.byOutputs"));
         if (perRow * tilesH <= 2L * stripFloats || weighty) {
             // one strip: the plane's V and O are small, or the weights are large against them (every strip reads
             // all of U from memory: 128@28x28's 2.4 MB four times in four strips ran 0.58 ms in ResNet-18 where the
@@ -261,6 +278,11 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         return WinogradConv.algorithmFor(m);
     }
 
+    /** Whether {@code threads} threads take output-block ranges ({@link Phase#OUTPUT_BLOCKS}; tests check the plan). */
+    boolean splitsOutputBlocks(int threads) {
+        return planFor(threads).byOutputs();
+    }
+
     /** Tile rows per strip (tests and probes check the cut). */
     int stripRows() {
         return stripRows;
@@ -274,14 +296,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     public void run(float[] in, int inOff, float[] out, int outOff, float[] res, int resOff, Parallel p) {
         NchwcChecks.run(in, inOff, inputLength(), out, outOff, outputLength(), res, resOff);
         int n = g.batch();
-        float[][] holder = PADDED.get();
-        // the padded planes, V and O all from `lead` (on a cache line when the JVM aligns arrays), their blocks 16
-        // floats apart
-        long need = lead + (long) n * inBlocks * rows * cols * BLOCK;
-        if (holder[0].length < need) {
-            holder[0] = new float[Math.toIntExact(need)];
-        }
-        float[] pad = holder[0];
+        float[] pad = padded(n);
         Call c = spare.getAndSet(null);
         if (c == null) {
             c = new Call();
@@ -299,7 +314,12 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             }
             int strips = c.plan.strips;
             int units = n * strips;
-            if (!c.plan.cooperative) {
+            if (c.plan.byOutputs) {
+                // each thread all strips for its output blocks (see Phase.OUTPUT_BLOCKS)
+                c.phase = Phase.OUTPUT_BLOCKS;
+                c.parts = outputParts(p.threads());
+                p.forEach(n * c.parts, c);
+            } else if (!c.plan.cooperative) {
                 // each strip copies the padded rows it reads (see Phase.STRIP)
                 c.phase = Phase.STRIP;
                 p.forEach(units, c);
@@ -342,27 +362,50 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
      */
     private Plan planFor(int threads) {
         int n = g.batch();
+        int strips = Math.ceilDiv(tilesH, stripRows);
         if (threads == 1) {
-            return new Plan(1, stripRows, Math.ceilDiv(tilesH, stripRows), false);
+            return new Plan(1, stripRows, strips, false, false);
         }
+        boolean byOutputs = this.byOutputs && outputParts(threads) == threads && outBlocks >= threads * inBlocks;
         if (weighty) {
             // each strip streams all of U: threads share the one strip's phases (positions split, each thread
             // reading its part of U) rather than each reading all of it for a strip of its own (ResNet-50's 256@14x14
-            // at two threads: 1.13x the time of the NCHW kernel between reorders)
-            return new Plan(threads, stripRows, Math.ceilDiv(tilesH, stripRows), true);
+            // at two threads: 1.13x the time of the NCHW kernel between reorders); or each takes its output blocks
+            return new Plan(threads, stripRows, strips, !byOutputs, byOutputs);
         }
         for (int sr = stripRows; sr >= 1 && sr * tilesW >= 7; sr--) {
             int st = Math.ceilDiv(tilesH, sr);
             if (tilesH % sr == 0 && n * st % threads == 0) {
-                return new Plan(threads, sr, st, false);
+                return new Plan(threads, sr, st, false, false);
             }
         }
-        return new Plan(threads, stripRows, Math.ceilDiv(tilesH, stripRows), n * Math.ceilDiv(tilesH, stripRows)
-                < 4 * threads);
+        boolean shared = n * strips < 4 * threads;
+        return new Plan(threads, stripRows, strips, shared && !byOutputs, shared && byOutputs);
     }
 
-    /** Strips of {@code rows} tile rows, {@code strips} an image, taken whole by threads or phase by phase. */
-    private record Plan(int threads, int rows, int strips, boolean cooperative) {
+    /** Output-block ranges for {@code threads}: whole packed groups, at most one a thread. */
+    private int outputParts(int threads) {
+        return Math.min(threads, Math.ceilDiv(outBlocks, group));
+    }
+
+    /**
+     * Strips of {@code rows} tile rows, {@code strips} an image, taken whole by threads, phase by phase
+     * ({@code cooperative}) or all of them by each thread for its output blocks ({@code byOutputs}).
+     */
+    private record Plan(int threads, int rows, int strips, boolean cooperative, boolean byOutputs) {
+    }
+
+    /**
+     * This thread's zero-bordered planes for {@code n} images, grown as needed: from {@code lead} (on a cache line
+     * when the JVM aligns arrays) as V and O, their blocks 16 floats apart.
+     */
+    private float[] padded(int n) {
+        float[][] holder = PADDED.get();
+        long need = lead + (long) n * inBlocks * rows * cols * BLOCK;
+        if (holder[0].length < need) {
+            holder[0] = new float[Math.toIntExact(need)];
+        }
+        return holder[0];
     }
 
     /** This thread's V and O, grown to strips of {@code rows} tile rows. */
@@ -380,8 +423,15 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         return s;
     }
 
+    /**
+     * What a task of {@link Call} does. {@code OUTPUT_BLOCKS}: one image's every strip for a range of output blocks,
+     * into this thread's own padded plane, V and O: the copy and input transform run on every thread (a
+     * C-proportional share of the work), the products and output transform on this thread's blocks, so no thread
+     * reads what another wrote inside the layer; under the three shared phases a thread read half of V and half of
+     * O from the other core's cache.
+     */
     private enum Phase {
-        PAD, STRIP, INPUT, PRODUCTS, OUTPUT
+        PAD, STRIP, INPUT, PRODUCTS, OUTPUT, OUTPUT_BLOCKS
     }
 
     /** A spare {@link Call}: a steady run allocates no task object; a second concurrent run makes its own. */
@@ -415,14 +465,30 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
                     float[][] s = scratch(plan.rows);
                     int img = task / plan.strips;
                     int st = task % plan.strips;
-                    padStrip(img, st);
-                    input(img, st, 0, inBlocks, s[0], TMP.get());
-                    products(st, 0, t * t, s[0], s[1]);
+                    padStrip(img, st, pad);
+                    input(img, st, 0, inBlocks, s[0], TMP.get(), pad);
+                    products(st, 0, t * t, s[0], s[1], 0, outBlocks);
                     output(img, st, 0, outBlocks, s[1], TMP.get());
                 }
+                case OUTPUT_BLOCKS -> {
+                    int img = task / parts;
+                    int part = task % parts;
+                    int groups = Math.ceilDiv(outBlocks, group);
+                    int b0 = groups * part / parts * group;
+                    int b1 = Math.min(outBlocks, groups * (part + 1) / parts * group);
+                    float[] own = padded(g.batch());
+                    float[][] s = scratch(plan.rows);
+                    for (int st = 0; st < plan.strips; st++) {
+                        padStrip(img, st, own);
+                        input(img, st, 0, inBlocks, s[0], TMP.get(), own);
+                        products(st, 0, t * t, s[0], s[1], b0, b1);
+                        output(img, st, b0, b1, s[1], TMP.get());
+                    }
+                }
                 case INPUT -> input(image, strip, inBlocks * task / parts, inBlocks * (task + 1) / parts, v,
-                        TMP.get());
-                case PRODUCTS -> products(strip, t * t * task / parts, t * t * (task + 1) / parts, v, o);
+                        TMP.get(), pad);
+                case PRODUCTS -> products(strip, t * t * task / parts, t * t * (task + 1) / parts, v, o, 0,
+                        outBlocks);
                 default -> output(image, strip, outBlocks * task / parts, outBlocks * (task + 1) / parts, o,
                         TMP.get());
             }
@@ -434,7 +500,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
          * with the plane copied by blocks first, each of two threads read half its strips' rows from the other's
          * cache, and, as the strips of the layer before wrote its rows, half its blocks' too.
          */
-        private void padStrip(int img, int st) {
+        private void padStrip(int img, int st, float[] pad) {
             int r0 = st * plan.rows * m;
             int r1 = Math.min(tilesH, (st + 1) * plan.rows) * m + 2;
             for (int cb = 0; cb < inBlocks; cb++) {
@@ -446,7 +512,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         }
 
         /** Input blocks {@code [b0, b1)} of a strip's tiles into V. */
-        private void input(int img, int st, int b0, int b1, float[] v, float[] tmp) {
+        private void input(int img, int st, int b0, int b1, float[] v, float[] tmp, float[] pad) {
             int tile0 = st * plan.rows * tilesW;
             int tiles = tilesIn(st);
             int posStride = inBlocks * tiles * BLOCK;
@@ -457,14 +523,14 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             }
         }
 
-        /** Positions {@code [p0, p1)}: {@code O_pos = U_pos V_pos} over the strip's tiles. */
-        private void products(int st, int p0, int p1, float[] v, float[] o) {
+        /** Positions {@code [p0, p1)}, output blocks {@code [b0, b1)}: {@code O_pos = U_pos V_pos} over the strip's tiles. */
+        private void products(int st, int p0, int p1, float[] v, float[] o, int b0, int b1) {
             int tiles = tilesIn(st);
             int vStride = inBlocks * tiles * BLOCK;
             int oStride = outBlocks * tiles * BLOCK;
             for (int pos = p0; pos < p1; pos++) {
                 backend.nchwcPointwise(g.inChannels(), tiles, g.outChannels(), group, u[pos], lead, zeros, v,
-                        lead + pos * vStride, null, 0, o, lead + pos * oStride, 0, tiles, 0, outBlocks,
+                        lead + pos * vStride, null, 0, o, lead + pos * oStride, 0, tiles, b0, b1,
                         Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
             }
         }

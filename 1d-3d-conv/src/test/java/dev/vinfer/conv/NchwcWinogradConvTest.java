@@ -75,6 +75,45 @@ class NchwcWinogradConvTest {
         }
     }
 
+    /**
+     * Planes whose strips several threads would share (one strip, or strips that do not divide among the threads),
+     * run both ways: each strip's three phases shared, and each thread all strips for its own output blocks
+     * ({@code vinfer.nchwcWinograd.byOutputs}: where there are at least threads x as many output blocks as input
+     * blocks); batches of 1 and 2, output blocks that do not divide evenly, 2 and 5 threads (the last case splits five
+     * ways).
+     */
+    @Test
+    void sharedStripsAndOutputBlockRanges() {
+        Random r = new Random(SEED + 5);
+        int[][] cases = {{64, 256, 13, 2, 1}, {32, 128, 27, 4, 1}, {40, 112, 11, 4, 2}, {16, 40, 14, 6, 1},
+            {16, 160, 9, 4, 1}};
+        String key = "vinfer.nchwcWinograd.byOutputs";
+        String before = System.getProperty(key);
+        try {
+            for (String mode : new String[] {"false", "true"}) {
+                System.setProperty(key, mode);
+                for (int[] q : cases) {
+                    ConvGeometry g = ConvGeometry.builder().batch(q[4]).channels(q[0], q[1]).input(q[2], q[2])
+                            .kernel(3, 3).pads(new int[] {1, 1}, new int[] {1, 1}).build();
+                    NchwcWinogradConv plan = NchwcWinogradConv.prepare(g, q[3], new float[g.weightLength()], 0,
+                            null, null);
+                    assertEquals(mode.equals("true"), plan.splitsOutputBlocks(2), "output-block ranges: " + g);
+                    for (Parallel p : new Parallel[] {TestSupport.POOL, TestSupport.FIVE}) {
+                        for (Backend be : TestSupport.backends()) {
+                            check(r, "byOutputs=" + mode, be, g, q[3], Epilogue.RELU, q[1] != 40, true, p);
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, before);
+            }
+        }
+    }
+
     /** The residual and the epilogue in every lane, and zeros past M even when Clip's low bound is positive. */
     @Test
     void padLanesStayZero() {
