@@ -88,4 +88,22 @@ final class AutoWinogradRule {
         ConvAlgorithm w = g.rank() > 1 && outW < 10 ? WINOGRAD_F2_3 : WINOGRAD_F4_3;
         return w.supports(g) ? w : null;
     }
+
+    /**
+     * Whether a 1-D layer that {@link #winograd} puts on Winograd runs the channels-last GEMM
+     * ({@link ConvAlgorithm#CHANNELS_LAST}) instead when {@code threads} threads run it: on two threads the 1-D
+     * Winograd layers scaled 1.1-1.4x (a single tile row: two halves of the signal, each thread transforming all
+     * channels of its half, between layers that split by channels), the channels-last GEMM 1.6-1.9x.
+     *
+     * <p>Measured (session 32, AMD Zen 5, M5 on 16000 samples, {@code SwitchNodeProfile m5audio T 1000} with the 1-D
+     * 3-tap layers forced to each, a temporary switch), Winograd F(4,3) / channels-last ms: one thread 128->128
+     * @995 0.712 / 0.780, 128->256 @248 0.322 / 0.366, 256->512 @62 0.468 / 0.447; two threads 0.582 / 0.465, 0.233
+     * / 0.224, 0.259 / 0.237. The whole network ({@code SwitchPairedComparison}, 1000 pairs, both orders):
+     * channels-last 0.851 of Winograd's time at two threads and 1.036 at one, so one thread keeps Winograd.
+     */
+    static boolean channelsLastOnThreads(ConvGeometry g, ConvAlgorithm chosen, int threads) {
+        return threads > 1 && g.rank() == 1 && (chosen == WINOGRAD_F2_3 || chosen == WINOGRAD_F4_3)
+                && ConvAlgorithm.CHANNELS_LAST.supports(g)
+                && !"false".equals(System.getProperty("vinfer.winograd1dChannelsLastOnThreads"));
+    }
 }

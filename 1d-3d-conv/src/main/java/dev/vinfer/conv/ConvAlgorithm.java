@@ -202,6 +202,17 @@ public enum ConvAlgorithm {
         return AutoRowDirectRule.rowDirect(g) ? ROW_DIRECT : IM2COL;
     }
 
+    /**
+     * The algorithm AUTO runs for {@code g} on {@code threads} threads: {@link #choose(ConvGeometry)}, except that a
+     * 1-D layer it puts on Winograd runs {@link #CHANNELS_LAST} on two or more threads
+     * ({@link AutoWinogradRule#channelsLastOnThreads}; {@code -Dvinfer.winograd1dChannelsLastOnThreads=false} keeps
+     * Winograd, read when a layer is prepared).
+     */
+    public static ConvAlgorithm choose(ConvGeometry g, int threads) {
+        ConvAlgorithm a = choose(g);
+        return AutoWinogradRule.channelsLastOnThreads(g, a, threads) ? CHANNELS_LAST : a;
+    }
+
     /** The algorithm AUTO runs for a transposed convolution: always {@link #GEMM_COL2IM}. */
     public static ConvAlgorithm choose(ConvTransposeGeometry g) {
         return GEMM_COL2IM;

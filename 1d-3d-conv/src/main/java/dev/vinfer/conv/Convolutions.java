@@ -24,7 +24,17 @@ public final class Convolutions {
     }
 
     /**
-     * A forward convolution kernel.
+     * As {@link #prepare(ConvGeometry, float[], int, float[], Epilogue, ConvAlgorithm, Backend)} on
+     * {@link Kernels#backend()}, AUTO choosing for a kernel that will run on {@code threads} threads
+     * ({@link ConvAlgorithm#choose(ConvGeometry, int)}).
+     */
+    public static ConvKernel prepare(ConvGeometry g, float[] weights, int wOff, float[] bias, Epilogue e,
+            ConvAlgorithm forced, int threads) {
+        return prepare(g, weights, wOff, bias, e, forced, Kernels.backend(), threads);
+    }
+
+    /**
+     * A forward convolution kernel, AUTO choosing as for one thread.
      *
      * @param weights {@code (M, C/G, k...)} at {@code wOff}
      * @param bias {@code M} values, or null
@@ -34,6 +44,15 @@ public final class Convolutions {
      */
     public static ConvKernel prepare(ConvGeometry g, float[] weights, int wOff, float[] bias, Epilogue e,
             ConvAlgorithm forced, Backend backend) {
+        return prepare(g, weights, wOff, bias, e, forced, backend, 1);
+    }
+
+    /**
+     * As {@link #prepare(ConvGeometry, float[], int, float[], Epilogue, ConvAlgorithm, Backend)}, AUTO choosing for
+     * {@code threads} threads ({@link ConvAlgorithm#choose(ConvGeometry, int)}); the kernel runs correctly on any.
+     */
+    public static ConvKernel prepare(ConvGeometry g, float[] weights, int wOff, float[] bias, Epilogue e,
+            ConvAlgorithm forced, Backend backend, int threads) {
         Objects.requireNonNull(g, "geometry");
         Objects.requireNonNull(backend, "backend");
         Epilogue ep = e == null ? Epilogue.NONE : e;
@@ -41,9 +60,9 @@ public final class Convolutions {
         TrimmedTaps trimmed = auto ? TrimmedTaps.of(g, weights, wOff) : null;
         if (trimmed != null) {
             // Taps that only read padding (a 3x3x3 kernel on 1-2 frames): the same layouts, fewer taps, maybe 2-D.
-            return prepare(trimmed.geometry, trimmed.weights, 0, bias, ep, ConvAlgorithm.AUTO, backend);
+            return prepare(trimmed.geometry, trimmed.weights, 0, bias, ep, ConvAlgorithm.AUTO, backend, threads);
         }
-        ConvAlgorithm a = auto ? ConvAlgorithm.choose(g) : forced;
+        ConvAlgorithm a = auto ? ConvAlgorithm.choose(g, threads) : forced;
         if (!a.supports(g)) {
             throw new IllegalArgumentException(a + " does not support " + g);
         }
@@ -72,8 +91,13 @@ public final class Convolutions {
      * without the taps that only read padding ({@link TrimmedTaps}; the same as {@code choose(g)} when none do).
      */
     public static ConvAlgorithm autoAlgorithm(ConvGeometry g) {
+        return autoAlgorithm(g, 1);
+    }
+
+    /** As {@link #autoAlgorithm(ConvGeometry)} for a kernel that runs on {@code threads} threads. */
+    public static ConvAlgorithm autoAlgorithm(ConvGeometry g, int threads) {
         ConvGeometry t = TrimmedTaps.geometry(g);
-        return ConvAlgorithm.choose(t != null ? t : g);
+        return ConvAlgorithm.choose(t != null ? t : g, threads);
     }
 
     /** Winograd F(m,3): {@link SmallPlaneWinograd} where all of a plane's tiles fit in one vector, else the general one. */

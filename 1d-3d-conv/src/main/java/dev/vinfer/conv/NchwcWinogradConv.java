@@ -523,7 +523,10 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             }
         }
 
-        /** Positions {@code [p0, p1)}, output blocks {@code [b0, b1)}: {@code O_pos = U_pos V_pos} over the strip's tiles. */
+        /**
+         * Positions {@code [p0, p1)}, output blocks {@code [b0, b1)}: {@code O_pos = U_pos V_pos} over the strip's
+         * tiles.
+         */
         private void products(int st, int p0, int p1, float[] v, float[] o, int b0, int b1) {
             int tiles = tilesIn(st);
             int vStride = inBlocks * tiles * BLOCK;

@@ -325,6 +325,19 @@ class ConvAlgorithmsTest {
         assertEquals(ConvAlgorithm.POINTWISE, ConvAlgorithm.choose(squeeze13));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(squeeze7));
         assertEquals(ConvAlgorithm.PIXEL_ROWS, ConvAlgorithm.choose(wide13));
+        // Session 32: 1-D Winograd layers take the channels-last GEMM on two or more threads; nothing else moves.
+        ConvGeometry m5 = ConvGeometry.builder().channels(128, 128).input(995).kernel(3).padsOnnx(1, 1).build();
+        assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(m5));
+        assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(m5, 1));
+        assertEquals(ConvAlgorithm.CHANNELS_LAST, ConvAlgorithm.choose(m5, 2));
+        assertEquals(ConvAlgorithm.CHANNELS_LAST, Convolutions.autoAlgorithm(m5, 5));
+        assertEquals(ConvAlgorithm.CHANNELS_LAST,
+                Convolutions.prepare(m5, new float[m5.weightLength()], 0, null, null, ConvAlgorithm.AUTO, 2)
+                        .algorithm());
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(oneToMany, 2));
+        for (ConvGeometry twoD : new ConvGeometry[] {wide, small, tiny, strided14, pw7, squeeze13}) {
+            assertEquals(ConvAlgorithm.choose(twoD), ConvAlgorithm.choose(twoD, 2), twoD.toString());
+        }
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.parse(" Im2Col "));
         assertEquals(ConvAlgorithm.DIRECT, ConvAlgorithm.parse("direct"));
         assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("winograd"));

@@ -7,6 +7,7 @@ import dev.vinfer.conv.Convolutions;
 import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.NchwcDepthwiseConv;
 import dev.vinfer.conv.NchwcDirectConv;
+import dev.vinfer.conv.NchwcGatherConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
 import dev.vinfer.conv.NchwcWinogradConv;
@@ -28,7 +29,7 @@ import java.util.Random;
  * {@code dw,C,HxW,stride[,k]} (k x k depthwise, 3 by default, pad k / 2, relu6) or {@code reorder,C,HxW} (to and
  * from NCHWc on the scalar and the default backend; times relative to the first, the scalar NCHW to NCHWc) or
  * {@code direct,C,M,HxW,k,s,p[,act]} (k x k, stride s, pad p, with a bias; {@link NchwcDirectConv}, GFLOP/s
- * printed) or {@code wino,C,M,HxW,m[,act]} (3x3, pad 1, as {@code direct} plus {@link NchwcWinogradConv} F(m,3);
+ * printed; with channel counts that are multiples of 16 also {@link NchwcGatherConv}) or {@code wino,C,M,HxW,m[,act]} (3x3, pad 1, as {@code direct} plus {@link NchwcWinogradConv} F(m,3);
  * GFLOP/s as direct-equivalent).
  * {@code -Dprobe.weightCopies=N} prepares {@code direct}, {@code wino} and the NCHWc 1x1 layers from N sets of weights used in turn
  * (weights read from L3 or memory, as inside a network). {@code -Dprobe.builds=dirA,dirB} adds the NCHWc kernels
@@ -300,11 +301,15 @@ public final class NchwcProbe {
         ConvKernel[] k = new ConvKernel[copies];
         NchwcDirectConv[] d = new NchwcDirectConv[copies];
         NchwcWinogradConv[] wk = new NchwcWinogradConv[copies];
+        NchwcGatherConv[] gk = NchwcGatherConv.supports(g) ? new NchwcGatherConv[copies] : null;
         for (int j = 0; j < copies; j++) {
             float[] wj = j == 0 ? w : random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
             k[j] = Convolutions.prepare(g, wj, 0, bias, e, ConvAlgorithm.AUTO);
             d[j] = NchwcDirectConv.prepare(g, wj, 0, bias, e);
             wk[j] = wino > 0 ? NchwcWinogradConv.prepare(g, wino, wj, 0, bias, e) : null;
+            if (gk != null) {
+                gk[j] = NchwcGatherConv.prepare(g, wj, 0, bias, e);
+            }
         }
         int[] turn = {0};
         names.add("NCHW");
@@ -318,6 +323,14 @@ public final class NchwcProbe {
             int t = t2[0]++;
             d[t % copies].run(bins[t % rotate], 0, bouts[t % rotate], 0, null, 0, Parallel.SERIAL);
         });
+        if (gk != null && wino == 0) {
+            int[] t4 = {0};
+            names.add("NCHWc gather");
+            out.add(() -> {
+                int t = t4[0]++;
+                gk[t % copies].run(bins[t % rotate], 0, bouts[t % rotate], 0, null, 0, Parallel.SERIAL);
+            });
+        }
         if (wino > 0) {
             int[] t3 = {0};
             names.add("NCHWc F" + wino);

@@ -169,6 +169,7 @@ public final class ConvOp implements Operator, PackedConstants {
         }
         ConvGeometry g = geometry(x.shape(), w.shape());
         ConvAlgorithm forced = forcedAlgorithm(ctx.options().convAlgorithm(), g);
+        int threads = ctx.parallel().threads();
         int[] outShape = outputShape(g, x.rank());
         if (ctx.preparing() && constWeights != null && w == constWeights && (b == null || b == constBias)
                 && (res == null || sameShape(res, outShape))) {
@@ -178,7 +179,8 @@ public final class ConvOp implements Operator, PackedConstants {
             int[] inShape = x.shape();
             String forcedName = ctx.options().convAlgorithm();
             ctx.preparation(() -> {
-                ConvKernel k = kernels.computeIfAbsent(List.of(g, forced), key -> prepare(g, w, b, forced, epilogue));
+                ConvKernel k = kernels.computeIfAbsent(List.of(g, forced, threads),
+                        key -> prepare(g, w, b, forced, epilogue, threads));
                 if (b == constBias) {
                     last = new Prepared(inShape, forcedName, k, outShape);
                 }
@@ -186,13 +188,14 @@ public final class ConvOp implements Operator, PackedConstants {
             return ctx.result(y);
         }
         if (constWeights != null && w == constWeights && (b == null || b == constBias)) {
-            ConvKernel k = kernels.computeIfAbsent(List.of(g, forced), key -> prepare(g, w, b, forced, epilogue));
+            ConvKernel k = kernels.computeIfAbsent(List.of(g, forced, threads),
+                    key -> prepare(g, w, b, forced, epilogue, threads));
             if (b == constBias) {
                 last = new Prepared(x.shape(), ctx.options().convAlgorithm(), k, outShape);
             }
             return compute(ctx, k, x, outShape, res);
         }
-        return compute(ctx, prepare(g, w, b, forced, epilogue), x, outShape, res);
+        return compute(ctx, prepare(g, w, b, forced, epilogue, threads), x, outShape, res);
     }
 
     /**
@@ -225,11 +228,13 @@ public final class ConvOp implements Operator, PackedConstants {
             }
             ConvGeometry g = geometry(x.shape(), w.shape());
             ConvAlgorithm forced = forcedAlgorithm(ctx.options().convAlgorithm(), g);
+            int threads = ctx.parallel().threads();
             int[] outShape = outputShape(g, x.rank());
             int[] inShape = x.shape();
             String forcedName = ctx.options().convAlgorithm();
             Runnable prepare = () -> {
-                ConvKernel pk = kernels.computeIfAbsent(List.of(g, forced), key -> prepare(g, w, b, forced, epilogue));
+                ConvKernel pk = kernels.computeIfAbsent(List.of(g, forced, threads),
+                        key -> prepare(g, w, b, forced, epilogue, threads));
                 if (b == constBias) {
                     last = new Prepared(inShape, forcedName, pk, outShape);
                 }
@@ -239,7 +244,7 @@ public final class ConvOp implements Operator, PackedConstants {
                 return;
             }
             prepare.run();
-            k = kernels.get(List.of(g, forced));
+            k = kernels.get(List.of(g, forced, threads));
         }
         k.run(x.floats(), x.offset(), out, outOff, ctx.parallel());
     }
@@ -270,7 +275,7 @@ public final class ConvOp implements Operator, PackedConstants {
         }
         ConvGeometry g = geometry(x.shape(), constWeightsOr(fused));
         ConvKernel plain = kernels.computeIfAbsent(List.of(g, fused.algorithm(), "no epilogue"),
-                key -> prepare(g, constWeights, constBias, fused.algorithm(), Epilogue.NONE));
+                key -> prepare(g, constWeights, constBias, fused.algorithm(), Epilogue.NONE, 1));
         Tensor conv = Tensor.zeros(DType.FLOAT32, convShape);
         plain.run(x.floats(), x.offset(), conv.floats(), conv.offset(), ctx.parallel());
         int[] outShape;
@@ -326,7 +331,8 @@ public final class ConvOp implements Operator, PackedConstants {
         return true;
     }
 
-    private ConvKernel prepare(ConvGeometry g, Tensor w, Tensor b, ConvAlgorithm forced, Epilogue e) {
+    /** The kernel for {@code g}; AUTO chooses for {@code threads} threads (the session's). */
+    private ConvKernel prepare(ConvGeometry g, Tensor w, Tensor b, ConvAlgorithm forced, Epilogue e, int threads) {
         float[] bias = null;
         if (b != null) {
             if (b.size() != g.outChannels()) {
@@ -335,7 +341,7 @@ public final class ConvOp implements Operator, PackedConstants {
             }
             bias = b.toFloatArray();
         }
-        return Convolutions.prepare(g, w.floats(), w.offset(), bias, e, forced);
+        return Convolutions.prepare(g, w.floats(), w.offset(), bias, e, forced, threads);
     }
 
     /**
