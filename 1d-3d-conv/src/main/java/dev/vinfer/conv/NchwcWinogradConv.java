@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * strips; otherwise every strip runs on all threads in three phases (input transform by input blocks, products by
  * positions, output transform by output blocks), with the calling thread's V and O shared, or, where the output
  * has at least threads x as many blocks as the input (SqueezeNet's expands, most of GoogLeNet's 3x3 branches), each
- * thread runs every strip for its own range of output blocks ({@link #planFor}).
+ * thread runs every strip for its own range of output blocks ({@link NchwcWinogradPlan}).
  *
  * <p>Speed (session 12, Zen 5, one thread, {@code NchwcProbe 300 wino,64,64,56x56,4,relu ...}, tensors rotated):
  * 0.47-0.53 ms at 64@56x56 (0.65-0.70 of the NCHW Winograd kernel's time, 390-420 direct-equivalent GFLOP/s) and
@@ -82,17 +82,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     /** Whether the transformed weights are large against the plane's V and O (one strip, see the constructor). */
     private final boolean weighty;
     /**
-     * Whether threads that would share each strip's three phases ({@link Plan#cooperative}) take a range of output
-     * blocks each instead ({@link Phase#OUTPUT_BLOCKS}) where the output has at least threads x as many blocks as the
-     * input, so that the input side each thread repeats (the padded copy and the input transform, and V in its L2)
-     * is small against its share of the products; {@code -Dvinfer.nchwcWinograd.byOutputs=false} keeps the phases
-     * (read when a layer is prepared).
-     *
-     * <p>Measured (session 32, AMD Zen 5, two threads, {@code SwitchPairedComparison MODEL 2 N
-     * vinfer.nchwcWinograd.byOutputs false true}, both orders): SqueezeNet 0.974 of the time (1000 pairs; every
-     * fire module 0.84-0.95 per node, {@code SwitchNodeProfile}), GoogLeNet 1.004 (800 pairs). Without the
-     * blocks condition ResNet-18 took 1.022: its 128@28x28 F(4,3) layers (one strip, V 900 KB) ran 1.26x slower
-     * with a V of their own on each thread.
+     * Whether threads may take output-block ranges ({@link NchwcWinogradPlan#byOutputs});
+     * {@code -Dvinfer.nchwcWinograd.byOutputs=false} keeps the shared phases (read when a layer is prepared).
      */
     private final boolean byOutputs;
 
@@ -309,24 +300,24 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         c.res = res;
         c.resDelta = res == null ? 0 : resOff - outOff;
         try {
-            if (c.plan == null || c.plan.threads != p.threads()) {
+            if (c.plan == null || c.plan.threads() != p.threads()) {
                 c.plan = planFor(p.threads());
             }
-            int strips = c.plan.strips;
+            int strips = c.plan.strips();
             int units = n * strips;
-            if (c.plan.byOutputs) {
+            if (c.plan.byOutputs()) {
                 // each thread all strips for its output blocks (see Phase.OUTPUT_BLOCKS)
                 c.phase = Phase.OUTPUT_BLOCKS;
-                c.parts = outputParts(p.threads());
+                c.parts = NchwcWinogradPlan.outputParts(p.threads(), outBlocks, group);
                 p.forEach(n * c.parts, c);
-            } else if (!c.plan.cooperative) {
+            } else if (!c.plan.cooperative()) {
                 // each strip copies the padded rows it reads (see Phase.STRIP)
                 c.phase = Phase.STRIP;
                 p.forEach(units, c);
             } else {
                 c.phase = Phase.PAD;
                 p.forEach(n * inBlocks, c);
-                float[][] mine = scratch(c.plan.rows);
+                float[][] mine = scratch(c.plan.rows());
                 for (int unit = 0; unit < units; unit++) {
                     c.image = unit / strips;
                     c.strip = unit % strips;
@@ -354,45 +345,10 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
         }
     }
 
-    /**
-     * How {@code threads} threads share the strips: one thread runs {@link #stripRows}-row strips; more share each
-     * strip's phases when the weights are large ({@link #weighty}), else take whole strips when the plane cuts into
-     * equal strips of at most that many rows (and at least one register tile of tiles), as many as a multiple of the
-     * threads; else they share each strip's phases.
-     */
-    private Plan planFor(int threads) {
-        int n = g.batch();
-        int strips = Math.ceilDiv(tilesH, stripRows);
-        if (threads == 1) {
-            return new Plan(1, stripRows, strips, false, false);
-        }
-        boolean byOutputs = this.byOutputs && outputParts(threads) == threads && outBlocks >= threads * inBlocks;
-        if (weighty) {
-            // each strip streams all of U: threads share the one strip's phases (positions split, each thread
-            // reading its part of U) rather than each reading all of it for a strip of its own (ResNet-50's 256@14x14
-            // at two threads: 1.13x the time of the NCHW kernel between reorders); or each takes its output blocks
-            return new Plan(threads, stripRows, strips, !byOutputs, byOutputs);
-        }
-        for (int sr = stripRows; sr >= 1 && sr * tilesW >= 7; sr--) {
-            int st = Math.ceilDiv(tilesH, sr);
-            if (tilesH % sr == 0 && n * st % threads == 0) {
-                return new Plan(threads, sr, st, false, false);
-            }
-        }
-        boolean shared = n * strips < 4 * threads;
-        return new Plan(threads, stripRows, strips, shared && !byOutputs, shared && byOutputs);
-    }
-
-    /** Output-block ranges for {@code threads}: whole packed groups, at most one a thread. */
-    private int outputParts(int threads) {
-        return Math.min(threads, Math.ceilDiv(outBlocks, group));
-    }
-
-    /**
-     * Strips of {@code rows} tile rows, {@code strips} an image, taken whole by threads, phase by phase
-     * ({@code cooperative}) or all of them by each thread for its output blocks ({@code byOutputs}).
-     */
-    private record Plan(int threads, int rows, int strips, boolean cooperative, boolean byOutputs) {
+    /** How {@code threads} threads share this layer's strips ({@link NchwcWinogradPlan#of}). */
+    private NchwcWinogradPlan planFor(int threads) {
+        return NchwcWinogradPlan.of(threads, g.batch(), tilesH, tilesW, stripRows, weighty, inBlocks, outBlocks, group,
+                byOutputs);
     }
 
     /**
@@ -440,7 +396,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
     /** One run's state; as a task, one unit of the current {@link Phase}. */
     private final class Call implements Parallel.Task {
         Phase phase;
-        Plan plan;
+        NchwcWinogradPlan plan;
         float[] in;
         int inOff;
         float[] pad;
@@ -462,9 +418,9 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
                         g.inputDim(1), g.padBegin(0), g.padBegin(1), pad, lead + task * rows * cols * BLOCK, rows,
                         cols);
                 case STRIP -> {
-                    float[][] s = scratch(plan.rows);
-                    int img = task / plan.strips;
-                    int st = task % plan.strips;
+                    float[][] s = scratch(plan.rows());
+                    int img = task / plan.strips();
+                    int st = task % plan.strips();
                     padStrip(img, st, pad);
                     input(img, st, 0, inBlocks, s[0], TMP.get(), pad);
                     products(st, 0, t * t, s[0], s[1], 0, outBlocks);
@@ -477,8 +433,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
                     int b0 = groups * part / parts * group;
                     int b1 = Math.min(outBlocks, groups * (part + 1) / parts * group);
                     float[] own = padded(g.batch());
-                    float[][] s = scratch(plan.rows);
-                    for (int st = 0; st < plan.strips; st++) {
+                    float[][] s = scratch(plan.rows());
+                    for (int st = 0; st < plan.strips(); st++) {
                         padStrip(img, st, own);
                         input(img, st, 0, inBlocks, s[0], TMP.get(), own);
                         products(st, 0, t * t, s[0], s[1], b0, b1);
@@ -501,8 +457,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
          * cache, and, as the strips of the layer before wrote its rows, half its blocks' too.
          */
         private void padStrip(int img, int st, float[] pad) {
-            int r0 = st * plan.rows * m;
-            int r1 = Math.min(tilesH, (st + 1) * plan.rows) * m + 2;
+            int r0 = st * plan.rows() * m;
+            int r1 = Math.min(tilesH, (st + 1) * plan.rows()) * m + 2;
             for (int cb = 0; cb < inBlocks; cb++) {
                 int plane = img * inBlocks + cb;
                 NchwcLayout.padRows(in, inOff + plane * g.inputPlane() * BLOCK, g.inputDim(0), g.inputDim(1),
@@ -513,7 +469,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
 
         /** Input blocks {@code [b0, b1)} of a strip's tiles into V. */
         private void input(int img, int st, int b0, int b1, float[] v, float[] tmp, float[] pad) {
-            int tile0 = st * plan.rows * tilesW;
+            int tile0 = st * plan.rows() * tilesW;
             int tiles = tilesIn(st);
             int posStride = inBlocks * tiles * BLOCK;
             for (int cb = b0; cb < b1; cb++) {
@@ -543,7 +499,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
             int oh = g.outputDim(0);
             int ow = g.outputDim(1);
             int mo = g.outChannels();
-            int tile0 = st * plan.rows * tilesW;
+            int tile0 = st * plan.rows() * tilesW;
             int tiles = tilesIn(st);
             int posStride = outBlocks * tiles * BLOCK;
             for (int ob = b0; ob < b1; ob++) {
@@ -552,8 +508,8 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
                 backend.nchwcWinogradOutput(t, m, tr.at, o, lead + ob * tiles * BLOCK, posStride, tilesW, tile0,
                         tiles, bias, ob * BLOCK, res, resDelta, out, yOff, oh, ow, lanes, lo, hi, tmp, lead);
                 if (epiloguePass) {
-                    int r0 = Math.min(oh, st * plan.rows * m);
-                    int r1 = Math.min(oh, (st + 1) * plan.rows * m);
+                    int r0 = Math.min(oh, st * plan.rows() * m);
+                    int r1 = Math.min(oh, (st + 1) * plan.rows() * m);
                     NchwcLayout.applyEpilogue(epilogue, out, yOff, r0 * ow, r1 * ow, lanes);
                 }
             }
@@ -561,7 +517,7 @@ public final class NchwcWinogradConv implements NchwcConvKernel {
 
         /** Tiles of strip {@code st}. */
         private int tilesIn(int st) {
-            return (Math.min(tilesH, (st + 1) * plan.rows) - st * plan.rows) * tilesW;
+            return (Math.min(tilesH, (st + 1) * plan.rows()) - st * plan.rows()) * tilesW;
         }
     }
 
