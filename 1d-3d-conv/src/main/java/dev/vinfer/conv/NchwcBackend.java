@@ -128,6 +128,36 @@ public interface NchwcBackend {
     }
 
     /**
+     * The stride-2 Winograd input transform ({@link NchwcStridedWinogradConv}) of one channel block for tiles
+     * {@code [tile0, tile0 + tiles)} of a zero-bordered plane: pixel (r, q) at {@code x[xOff + (r * cols + q) * 16]},
+     * tile number {@code n} starting at pixel ({@code (n / tilesPerRow) * 2m}, {@code (n % tilesPerRow) * 2m}) and
+     * {@code t = 2m + 1} pixels wide. Along each axis the {@code t} positions of {@link StridedWinogradTransform}
+     * ({@code bte}, F(m,2)'s {@code (m + 1) x (m + 1)} input matrix, on the even pixels, then the odd pixels as they
+     * are); 2-D position {@code pos = p * t + q} of the i-th tile goes to {@code v[vOff + posOff[pos] + i * 16]}.
+     * {@code tmp} holds at least {@code t * t * 16} floats of scratch from {@code tmpOff}.
+     */
+    default void nchwcStridedWinogradInput(int m, float[] bte, float[] x, int xOff, int cols, int tilesPerRow,
+            int tile0, int tiles, float[] v, int vOff, int[] posOff, float[] tmp, int tmpOff) {
+        StridedWinogradReference.input(m, bte, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posOff, tmp,
+                tmpOff);
+    }
+
+    /**
+     * The stride-2 Winograd output transform ({@link NchwcStridedWinogradConv}) of one output block for tiles
+     * {@code [tile0, tile0 + tiles)}: the products of position {@code pos} of the i-th tile at
+     * {@code o[oOff + posOff[pos] + i * 16]}; along each axis {@code y[a] = sum_j ate[a][j] o[j] + o[m + 1 + a]}
+     * ({@code ate}: F(m,2)'s {@code m x (m + 1)} output matrix); the {@code m x m} outputs inside the {@code oh x ow}
+     * plane are stored as {@link #nchwcWinogradOutput} stores them (residual, bias, clamp, zero lanes from
+     * {@code lanes} on). {@code tmp} holds at least {@code t * t * 16} floats of scratch from {@code tmpOff}.
+     */
+    default void nchwcStridedWinogradOutput(int m, float[] ate, float[] o, int oOff, int[] posOff, int tilesPerRow,
+            int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
+            int ow, int lanes, float lo, float hi, float[] tmp, int tmpOff) {
+        StridedWinogradReference.output(m, ate, o, oOff, posOff, tilesPerRow, tile0, tiles, bias, bOff, res,
+                resDelta, y, yOff, oh, ow, lanes, lo, hi, tmp, tmpOff);
+    }
+
+    /**
      * Output rows {@code [rowBegin, rowEnd)} of the NCHWc depthwise convolution {@code g} for one image's one block:
      * input {@code [H][W][16]} at {@code src[sOff]}, output {@code [OH][OW][16]} at {@code dst[dOff]}, weights
      * {@code [tap][16]} at {@code coef[cOff]}, bias lanes at {@code bias[bOff]};

@@ -117,6 +117,59 @@ public final class NchwcChecks {
         }
     }
 
+    /**
+     * The arguments of {@link Backend#nchwcStridedWinogradInput}: every tile's {@code 2m + 1} rows and columns inside
+     * the plane, every position's offset inside V, and the scratch.
+     */
+    public static void stridedWinogradInput(int m, float[] bte, float[] x, int xOff, int cols, int tilesPerRow,
+            int tile0, int tiles, float[] v, int vOff, int[] posOff, float[] tmp, int tmpOff) {
+        int t = 2 * m + 1;
+        if (m < 1 || tiles < 0 || tile0 < 0 || tilesPerRow < 1 || (tilesPerRow - 1) * 2 * m + t > cols
+                || bte.length < (m + 1) * (m + 1) || posOff.length < t * t) {
+            throw new IllegalArgumentException("NCHWc strided Winograd input: m " + m + ", " + tilesPerRow
+                    + " tiles a row in " + cols + " columns, first tile " + tile0 + ", " + posOff.length
+                    + " position offsets");
+        }
+        range("scratch", tmp, tmpOff, (long) t * t * BLOCK);
+        if (tiles == 0) {
+            return;
+        }
+        int last = tile0 + tiles - 1;
+        long lastOrigin = ((long) (last / tilesPerRow) * 2 * m * cols + (long) (last % tilesPerRow) * 2 * m) * BLOCK;
+        range("input", x, xOff, lastOrigin + ((long) (t - 1) * cols + t) * BLOCK);
+        positions("V", v, vOff, posOff, t * t, tiles);
+    }
+
+    /** The arguments of {@link Backend#nchwcStridedWinogradOutput}. */
+    public static void stridedWinogradOutput(int m, float[] ate, float[] o, int oOff, int[] posOff, int tilesPerRow,
+            int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
+            int ow, float[] tmp, int tmpOff) {
+        int t = 2 * m + 1;
+        if (m < 1 || tiles < 0 || tile0 < 0 || tilesPerRow * m < ow || ate.length < m * (m + 1)
+                || posOff.length < t * t || oh < 1 || ow < 1) {
+            throw new IllegalArgumentException("NCHWc strided Winograd output: m " + m + ", " + tilesPerRow
+                    + " tiles a row for " + ow + " columns, first tile " + tile0 + ", " + posOff.length
+                    + " position offsets");
+        }
+        range("scratch", tmp, tmpOff, (long) t * t * BLOCK);
+        range("bias", bias, bOff, BLOCK);
+        range("output", y, yOff, (long) oh * ow * BLOCK);
+        if (res != null) {
+            range("residual", res, (long) yOff + resDelta, (long) oh * ow * BLOCK);
+        }
+        positions("O", o, oOff, posOff, t * t, tiles);
+    }
+
+    /** Every position's {@code tiles} vectors of 16 at {@code a[off + posOff[pos] + i * 16]} inside {@code a}. */
+    private static void positions(String what, float[] a, int off, int[] posOff, int count, int tiles) {
+        for (int pos = 0; pos < count; pos++) {
+            long from = (long) off + posOff[pos];
+            if (from < 0 || from + (long) tiles * BLOCK > a.length) {
+                range(what + " position " + pos, a, from, (long) tiles * BLOCK); // throws, naming the position
+            }
+        }
+    }
+
     private static void range(String what, float[] a, long off, long len) {
         if (off < 0 || off + len > a.length) {
             throw new IllegalArgumentException("NCHWc " + what + ": " + len + " floats from " + off + " of "

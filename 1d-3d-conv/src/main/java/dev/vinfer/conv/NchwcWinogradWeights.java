@@ -25,17 +25,8 @@ final class NchwcWinogradWeights {
      * {@code lead} of each array.
      */
     static float[][] transform(ConvGeometry g, WinogradTransform tr, int group, float[] w, int wOff, int lead) {
-        int c = g.inChannels();
-        int mo = g.outChannels();
         int t = tr.t;
-        long total = (long) t * t * mo * c;
-        if (total > WinogradConv.MAX_TRANSFORMED_WEIGHTS) {
-            throw new IllegalArgumentException("Winograd F(" + tr.m + ",3) would hold " + total
-                    + " transformed weights (at most " + WinogradConv.MAX_TRANSFORMED_WEIGHTS + "): " + g);
-        }
-        int outBlocks = NchwcLayout.blocks(mo);
         int tt = t * t;
-        float[][] packed = new float[tt][Math.addExact(lead, Math.multiplyExact(outBlocks * c, BLOCK))];
         double[] coef = new double[tt * 9];
         for (int i = 0; i < t; i++) {
             for (int j = 0; j < t; j++) {
@@ -46,6 +37,26 @@ final class NchwcWinogradWeights {
                 }
             }
         }
+        return combine(g, coef, tt, "Winograd F(" + tr.m + ",3)", group, w, wOff, lead);
+    }
+
+    /**
+     * Per matrix {@code pos < count}, {@code sum over the 9 taps ab of coef[pos * 9 + ab] w[ab]} for every (output,
+     * input) channel pair of {@code g}'s 3x3 weights, in double and rounded once, packed as {@link #transform}
+     * packs; {@code what} names the algorithm in the size check's message.
+     */
+    static float[][] combine(ConvGeometry g, double[] coef, int count, String what, int group, float[] w, int wOff,
+            int lead) {
+        int c = g.inChannels();
+        int mo = g.outChannels();
+        long total = (long) count * mo * c;
+        if (total > WinogradConv.MAX_TRANSFORMED_WEIGHTS) {
+            throw new IllegalArgumentException(what + " would hold " + total + " transformed weights (at most "
+                    + WinogradConv.MAX_TRANSFORMED_WEIGHTS + "): " + g);
+        }
+        int outBlocks = NchwcLayout.blocks(mo);
+        int tt = count;
+        float[][] packed = new float[tt][Math.addExact(lead, Math.multiplyExact(outBlocks * c, BLOCK))];
         int width = group * BLOCK;
         double[] taps = new double[9 * width];
         double[] acc = new double[width];

@@ -140,7 +140,9 @@ class ChannelBlockedChainsTest {
     private static double tolerance(Graph blocked) {
         double tol = TOLERANCE;
         for (Node nd : blocked.nodes()) {
-            if (nd.op() instanceof NchwcConvOp c && c.kind() == NchwcConvOp.Kind.WINOGRAD) {
+            // a GATHER layer may be prepared as the stride-2 Winograd (NchwcStridedWinogradConv)
+            if (nd.op() instanceof NchwcConvOp c && (c.kind() == NchwcConvOp.Kind.WINOGRAD
+                    || c.kind() == NchwcConvOp.Kind.GATHER)) {
                 int[] ws = c.conv().constantWeights().shape();
                 tol = Math.max(tol, 2 * 1e-5 * Math.sqrt((double) ws[1] * ws[2] * ws[3]));
             }
@@ -206,13 +208,27 @@ class ChannelBlockedChainsTest {
      * block 2 with a projection shortcut: 1x1 (128) + Relu -> 3x3/2 + Relu -> 1x1 (512) + shortcut(1x1/2, 512) +
      * Relu. Without the blocked Winograd kernel ({@code -Dvinfer.nchwc.winograd=false}) the 1x1 layers (the strided
      * shortcut too) and the 3x3/2 (the blocked channels-last GEMM) run blocked, the 3x3 stride-1 one stays NCHW
-     * between reorders; with it (the default) that one joins the run too, and the whole graph is one run.
+     * between reorders; with it (the default) that one joins the run too, and the whole graph is one run. On 10x10
+     * the 3x3/2 runs the blocked channels-last GEMM; on 28x28 (a 14x14 output) the blocked stride-2 Winograd, unless
+     * {@code -Dvinfer.nchwc.stridedWinograd=false}.
      */
     @Test
     void bottlenecksWithoutWinogradKeepTheirSpatialConvsNchw() {
-        long seed = 9700;
+        bottlenecks(10, "nchwc_channels_last");
+        bottlenecks(28, "nchwc_winograd_s2_m2");
+        String key = "vinfer.nchwc.stridedWinograd";
+        System.setProperty(key, "false");
+        try {
+            bottlenecks(28, "nchwc_channels_last");
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
+    private void bottlenecks(int hw, String strided) {
+        long seed = 9700 + hw;
         GraphProto.Builder g = GraphProto.newBuilder().setName("bottlenecks")
-                .addInput(tensorInfo("x", DType.FLOAT32, 1, 64, 10, 10));
+                .addInput(tensorInfo("x", DType.FLOAT32, 1, 64, hw, hw));
         String[][] convs = {
             // name, input, out, in, k, stride, extra
             {"c0", "x", "256", "64", "1", "1"},
@@ -237,16 +253,16 @@ class ChannelBlockedChainsTest {
                 .addNode(node("Relu", new String[] {"e1s"}, new String[] {"y1"}))
                 .addNode(node("Add", new String[] {"e2c", "s2c"}, new String[] {"e2s"}))
                 .addNode(node("Relu", new String[] {"e2s"}, new String[] {"y"}))
-                .addOutput(tensorInfo("y", DType.FLOAT32, 1, 512, 5, 5));
+                .addOutput(tensorInfo("y", DType.FLOAT32, 1, 512, hw / 2, hw / 2));
         GraphProto gp = g.build();
-        Map<String, Tensor> feed = Map.of("x", random(seed + 99, 1, 64, 10, 10));
+        Map<String, Tensor> feed = Map.of("x", random(seed + 99, 1, 64, hw, hw));
         Map<String, Tensor> nchw = run(optimized(gp, false), feed);
         for (boolean winograd : new boolean[] {false, true}) {
             Graph blocked = optimized(gp, "true", winograd, PassTesting.OPTIONS);
             String what = "winograd=" + winograd + "\n" + blocked;
             assertEquals(6, count(blocked, "nchwc_pointwise"::equals), what); // every 1x1, the strided shortcut too
             assertEquals(winograd ? 1 : 0, count(blocked, d -> d.startsWith("nchwc_winograd")), what);
-            assertEquals(1, count(blocked, "nchwc_channels_last"::equals), what); // the 3x3/2
+            assertEquals(1, count(blocked, "nchwc_channels_last"::equals), what); // the 3x3/2, not yet prepared
             assertEquals(winograd ? 0 : 1, blocked.nodes().stream().filter(nd -> nd.op() instanceof ConvOp).count(),
                     what); // the 3x3 stride-1 layer left NCHW without Winograd
             List<String> ops = ops(blocked);
@@ -254,6 +270,8 @@ class ChannelBlockedChainsTest {
             assertEquals(winograd ? 1 : 2, ops.stream().filter("ReorderToNchwc"::equals).count(), what);
             assertEquals(winograd ? 1 : 2, ops.stream().filter("ReorderFromNchwc"::equals).count(), what);
             assertSameOutputs(nchw, run(blocked, feed), tolerance(blocked));
+            // once prepared, the kernel the 3x3/2 layer's plane takes
+            assertEquals(1, count(blocked, strided::equals), blocked.toString());
         }
     }
 

@@ -28,10 +28,10 @@ import picocli.CommandLine.Parameters;
         description = "Per-node time, share, GFLOP/s, %% of peak and algorithm; optional PNG chart.")
 final class ProfileCommand implements Callable<Integer> {
     /**
-     * Width of the algorithm column (the {@code %-19s} in the tables below): the longest names, {@code winograd_f4_3}
-     * and the channel-blocked {@code nchwc_winograd_f4_3}, whole.
+     * Width of the algorithm column (the {@code %-20s} in the tables below): the longest names, {@code winograd_f4_3},
+     * the channel-blocked {@code nchwc_winograd_f4_3} and {@code nchwc_winograd_s2_m4}, whole.
      */
-    private static final int ALGORITHM_WIDTH = 19;
+    private static final int ALGORITHM_WIDTH = 20;
 
     @Parameters(index = "0", paramLabel = "MODEL.onnx")
     Path model;
@@ -131,7 +131,7 @@ final class ProfileCommand implements Callable<Integer> {
         }
         System.out.printf("model %s, %d threads, %d nodes after %s, mean of %d runs%n", model, threadCount,
                 sorted.size(), noOptimize ? "import (no optimization)" : "optimization", runs);
-        System.out.printf("%-32s %-22s %-19s %9s %7s %9s %7s%n", "node", "op", "algorithm", "ms", "share",
+        System.out.printf("%-32s %-22s %-20s %9s %7s %9s %7s%n", "node", "op", "algorithm", "ms", "share",
                 "GFLOP/s", "% peak");
         boolean abovePeak = false;
         for (int i = 0; i < sorted.size() && i < top; i++) {
@@ -145,7 +145,7 @@ final class ProfileCommand implements Callable<Integer> {
                 pct = peak.isPresent() ? String.format("%.1f", 100 * g / peak.getAsDouble()) : "";
                 abovePeak |= peak.isPresent() && g > peak.getAsDouble();
             }
-            System.out.printf("%-32s %-22s %-19s %9.3f %6.1f%% %9s %7s%n", clip(r.node.name(), 32),
+            System.out.printf("%-32s %-22s %-20s %9.3f %6.1f%% %9s %7s%n", clip(r.node.name(), 32),
                     clip(r.node.op().opType(), 22), clip(r.algorithm, ALGORITHM_WIDTH), ms,
                     100.0 * r.nanos / Math.max(1, total), gf, pct);
         }
@@ -154,7 +154,7 @@ final class ProfileCommand implements Callable<Integer> {
             for (int i = top; i < sorted.size(); i++) {
                 rest += sorted.get(i).nanos;
             }
-            System.out.printf("%-32s %-22s %-19s %9.3f %6.1f%%%n", "(" + (sorted.size() - top) + " more nodes)", "",
+            System.out.printf("%-32s %-22s %-20s %9.3f %6.1f%%%n", "(" + (sorted.size() - top) + " more nodes)", "",
                     "", rest / 1e6 / runs, 100.0 * rest / Math.max(1, total));
         }
         Map<String, long[]> byOp = new LinkedHashMap<>();

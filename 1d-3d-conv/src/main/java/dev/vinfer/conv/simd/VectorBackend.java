@@ -490,6 +490,34 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void nchwcStridedWinogradInput(int m, float[] bte, float[] x, int xOff, int cols, int tilesPerRow,
+            int tile0, int tiles, float[] v, int vOff, int[] posOff, float[] tmp, int tmpOff) {
+        NchwcChecks.stridedWinogradInput(m, bte, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posOff, tmp,
+                tmpOff);
+        if (!NchwcStridedWinogradTiles.form(m, bte, NchwcStridedWinogradTiles.outputFor(m))) {
+            Backend.super.nchwcStridedWinogradInput(m, bte, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posOff,
+                    tmp, tmpOff);
+            return;
+        }
+        NchwcStridedWinogradTiles.input(m, x, xOff, cols, tilesPerRow, tile0, tiles, v, vOff, posOff, tmp, tmpOff);
+    }
+
+    @Override
+    public void nchwcStridedWinogradOutput(int m, float[] ate, float[] o, int oOff, int[] posOff, int tilesPerRow,
+            int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
+            int ow, int lanes, float lo, float hi, float[] tmp, int tmpOff) {
+        NchwcChecks.stridedWinogradOutput(m, ate, o, oOff, posOff, tilesPerRow, tile0, tiles, bias, bOff, res,
+                resDelta, y, yOff, oh, ow, tmp, tmpOff);
+        if (!NchwcStridedWinogradTiles.form(m, NchwcStridedWinogradTiles.inputFor(m), ate)) {
+            Backend.super.nchwcStridedWinogradOutput(m, ate, o, oOff, posOff, tilesPerRow, tile0, tiles, bias, bOff,
+                    res, resDelta, y, yOff, oh, ow, lanes, lo, hi, tmp, tmpOff);
+            return;
+        }
+        NchwcStridedWinogradTiles.output(m, o, oOff, posOff, tilesPerRow, tile0, tiles, bias, bOff, res, resDelta, y,
+                yOff, oh, ow, lanes, lo, hi, tmp, tmpOff);
+    }
+
+    @Override
     public void nchwcWinogradOutput(int t, int m, float[] at, float[] o, int oOff, int posStride, int tilesPerRow,
             int tile0, int tiles, float[] bias, int bOff, float[] res, int resDelta, float[] y, int yOff, int oh,
             int ow, int lanes, float lo, float hi, float[] tmp, int tmpOff) {

@@ -8,6 +8,7 @@ import dev.vinfer.conv.Epilogue;
 import dev.vinfer.conv.NchwcDepthwiseConv;
 import dev.vinfer.conv.NchwcDirectConv;
 import dev.vinfer.conv.NchwcGatherConv;
+import dev.vinfer.conv.NchwcStridedWinogradConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
 import dev.vinfer.conv.NchwcWinogradConv;
@@ -302,8 +303,10 @@ public final class NchwcProbe {
         NchwcDirectConv[] d = new NchwcDirectConv[copies];
         NchwcWinogradConv[] wk = new NchwcWinogradConv[copies];
         NchwcGatherConv[] gk = NchwcGatherConv.supports(g) ? new NchwcGatherConv[copies] : null;
+        float[][] ws = new float[copies][];
         for (int j = 0; j < copies; j++) {
             float[] wj = j == 0 ? w : random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
+            ws[j] = wj;
             k[j] = Convolutions.prepare(g, wj, 0, bias, e, ConvAlgorithm.AUTO);
             d[j] = NchwcDirectConv.prepare(g, wj, 0, bias, e);
             wk[j] = wino > 0 ? NchwcWinogradConv.prepare(g, wino, wj, 0, bias, e) : null;
@@ -330,6 +333,20 @@ public final class NchwcProbe {
                 int t = t4[0]++;
                 gk[t % copies].run(bins[t % rotate], 0, bouts[t % rotate], 0, null, 0, Parallel.SERIAL);
             });
+        }
+        if (wino == 0 && NchwcStridedWinogradConv.supports(g)) {
+            for (int sm : new int[] {2, 4}) {
+                NchwcStridedWinogradConv[] sk = new NchwcStridedWinogradConv[copies];
+                for (int j = 0; j < copies; j++) {
+                    sk[j] = NchwcStridedWinogradConv.prepare(g, sm, ws[j], 0, bias, e);
+                }
+                int[] t5 = {0};
+                names.add("NCHWc s2 wino m" + sm);
+                out.add(() -> {
+                    int t = t5[0]++;
+                    sk[t % copies].run(bins[t % rotate], 0, bouts[t % rotate], 0, null, 0, Parallel.SERIAL);
+                });
+            }
         }
         if (wino > 0) {
             int[] t3 = {0};

@@ -5,6 +5,7 @@ import dev.vinfer.conv.NchwcConvKernel;
 import dev.vinfer.conv.NchwcDepthwiseConv;
 import dev.vinfer.conv.NchwcDirectConv;
 import dev.vinfer.conv.NchwcGatherConv;
+import dev.vinfer.conv.NchwcStridedWinogradConv;
 import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.NchwcPointwiseConv;
 import dev.vinfer.conv.NchwcReorderedConv;
@@ -59,7 +60,8 @@ public final class NchwcConvOp implements Operator, PackedConstants {
         STEM,
         /**
          * {@link NchwcGatherConv}: one group, channel counts multiples of 16, any kernel, stride, dilation and
-         * padding (the strided layers of ResNet).
+         * padding (the strided layers of ResNet); the 3x3/2 ones on planes where it saves products run
+         * {@link NchwcStridedWinogradConv} instead ({@link NchwcStridedWinogradConv#autoTileOutputs}).
          */
         GATHER
     }
@@ -103,7 +105,8 @@ public final class NchwcConvOp implements Operator, PackedConstants {
 
     /**
      * {@code nchwc_pointwise}, {@code nchwc_depthwise}, {@code nchwc_direct}, {@code nchwc_stem},
-     * {@code nchwc_channels_last}; for {@link Kind#WINOGRAD}
+     * {@code nchwc_channels_last} ({@link Kind#GATHER}, or {@code nchwc_winograd_s2_m4} / {@code _m2} once prepared
+     * where a 3x3/2 plane runs {@link NchwcStridedWinogradConv}); for {@link Kind#WINOGRAD}
      * {@code nchwc_winograd_f4_3} and so on once prepared (the tile size depends on the shape), {@code nchwc_winograd}
      * before, and {@code nchwc_reordered_winograd_f4_3} and so on when the shape runs the NCHW kernel between
      * reorders.
@@ -247,6 +250,11 @@ public final class NchwcConvOp implements Operator, PackedConstants {
                 return reordered(s, g, wf, w.offset(), bf, out); // a plane the NCHW kernels run faster
             }
             case GATHER -> {
+                int sm = NchwcStridedWinogradConv.autoTileOutputs(g);
+                if (sm > 0) {
+                    return new Prepared(s.clone(), NchwcStridedWinogradConv.prepare(g, sm, wf, w.offset(), bf,
+                            conv.epilogue()), null, "nchwc_winograd_s2_m" + sm, out);
+                }
                 if (NchwcGatherConv.supports(g)) {
                     return new Prepared(s.clone(), NchwcGatherConv.prepare(g, wf, w.offset(), bf, conv.epilogue()),
                             null, "nchwc_channels_last", out);
