@@ -3,7 +3,8 @@ package dev.vinfer.conv;
 /**
  * A prepared convolution on channel-blocked tensors ({@link NchwcLayout}) with an optional residual: what a graph op
  * runs whichever blocked kernel computes the layer ({@link NchwcPointwiseConv}, {@link NchwcDirectConv},
- * {@link NchwcWinogradConv}, {@link NchwcReorderedConv}, {@link NchwcGatherConv}, {@link NchwcStemConv}).
+ * {@link NchwcWinogradConv}, {@link NchwcStridedWinogradConv}, {@link NchwcReorderedConv}, {@link NchwcGatherConv},
+ * {@link NchwcStemConv}).
  */
 public interface NchwcConvKernel {
     /** The convolution this kernel computes. */
