@@ -156,40 +156,10 @@ class NchwcDirectConvTest {
 
     private static void check(Random r, String label, Backend be, ConvGeometry g, Epilogue e, boolean residual,
             boolean withBias, Parallel p) {
-        int batch = g.batch();
-        int c = g.inChannels();
-        int m = g.outChannels();
-        float[] bias = withBias ? TestSupport.random(r, m) : null;
-        String what = "seed " + SEED + " " + label + " " + be.name() + " " + p + " " + g + " " + e
-                + (residual ? " +res" : "") + (bias == null ? " no bias" : "");
-        float[] x = TestSupport.random(r, g.inputLength());
-        float[] w = TestSupport.random(r, 3 + g.weightLength());
-        float[] res = residual ? TestSupport.random(r, g.outputLength()) : null;
-        float[] expected = new float[g.outputLength()];
-        ConvReference.conv(g, x, 0, w, 3, bias, Epilogue.NONE, expected, 0);
-        for (int i = 0; i < expected.length; i++) {
-            expected[i] = e.apply(expected[i] + (res == null ? 0f : res[i]));
-        }
-        NchwcDirectConv k = NchwcDirectConv.prepare(g, w, 3, bias, e, be);
-        float[] xb = NchwcConvTest.blocked(batch, c, g.inputPlane(), x);
-        float[] xbOff = new float[xb.length + 2];
-        Arrays.fill(xbOff, Float.NaN);
-        System.arraycopy(xb, 0, xbOff, 2, xb.length);
-        float[] rb = null;
-        if (res != null) {
-            float[] b = NchwcConvTest.blocked(batch, m, g.outputPlane(), res);
-            rb = new float[b.length + 5];
-            System.arraycopy(b, 0, rb, 5, b.length);
-        }
-        float[] yb = new float[(int) k.outputLength() + 2];
-        for (int rep = 0; rep < 2; rep++) {
-            // twice: the second run reuses the task objects and the padded scratch of the first
-            Arrays.fill(yb, Float.NaN);
-            k.run(xbOff, 2, yb, 1, rb, 5, p);
-            NchwcConvTest.compare(what + " run " + rep, batch, m, g.outputPlane(), c * g.kernelSize() + 2, expected,
-                    yb, 1);
-            assertEquals(Float.NaN, yb[0], what + ": wrote before the output");
-            assertEquals(Float.NaN, yb[yb.length - 1], what + ": wrote past the output");
-        }
+        String what = "seed " + SEED + " " + label + " " + be.name() + " " + p + " " + g + " " + e;
+        int k = g.inChannels() * g.kernelSize() + 2;
+        BlockedKernelCheck.check(r, what, g, e, residual, withBias, p, (l, expected, yb) -> NchwcConvTest.compare(l,
+                g.batch(), g.outChannels(), g.outputPlane(), k, expected, yb, 1),
+                (w, bias) -> NchwcDirectConv.prepare(g, w, 3, bias, e, be));
     }
 }

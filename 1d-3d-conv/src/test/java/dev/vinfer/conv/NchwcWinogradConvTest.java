@@ -199,41 +199,9 @@ class NchwcWinogradConvTest {
 
     private static void check(Random r, String label, Backend be, ConvGeometry g, int tile, Epilogue e,
             boolean residual, boolean withBias, Parallel p) {
-        int batch = g.batch();
-        int c = g.inChannels();
-        int m = g.outChannels();
-        float[] bias = withBias ? TestSupport.random(r, m) : null;
-        String what = "seed " + SEED + " " + label + " F(" + tile + ",3) " + be.name() + " " + p + " " + g + " " + e
-                + (residual ? " +res" : "") + (bias == null ? " no bias" : "");
-        float[] x = TestSupport.random(r, g.inputLength());
-        float[] w = TestSupport.random(r, 3 + g.weightLength());
-        float[] res = residual ? TestSupport.random(r, g.outputLength()) : null;
-        float[] expected = new float[g.outputLength()];
-        ConvReference.conv(g, x, 0, w, 3, bias, Epilogue.NONE, expected, 0);
-        for (int i = 0; i < expected.length; i++) {
-            expected[i] = e.apply(expected[i] + (res == null ? 0f : res[i]));
-        }
-        NchwcWinogradConv k = NchwcWinogradConv.prepare(g, tile, w, 3, bias, e, be);
-        float[] xb = NchwcConvTest.blocked(batch, c, g.inputPlane(), x);
-        float[] xbOff = new float[xb.length + 2];
-        Arrays.fill(xbOff, Float.NaN);
-        System.arraycopy(xb, 0, xbOff, 2, xb.length);
-        float[] rb = null;
-        if (res != null) {
-            float[] b = NchwcConvTest.blocked(batch, m, g.outputPlane(), res);
-            rb = new float[b.length + 5];
-            System.arraycopy(b, 0, rb, 5, b.length);
-        }
-        float[] yb = new float[(int) k.outputLength() + 2];
-        ConvAlgorithm algo = k.algorithm();
-        for (int rep = 0; rep < 2; rep++) {
-            // twice: the second run reuses the task objects and the scratch of the first
-            Arrays.fill(yb, Float.NaN);
-            k.run(xbOff, 2, yb, 1, rb, 5, p);
-            float[] nchw = NchwcConvTest.unblocked(what + " run " + rep, batch, m, g.outputPlane(), yb, 1);
-            TestSupport.assertClose(what + " run " + rep, algo, g, expected, 0, nchw, 0, expected.length);
-            assertEquals(Float.NaN, yb[0], what + ": wrote before the output");
-            assertEquals(Float.NaN, yb[yb.length - 1], what + ": wrote past the output");
-        }
+        String what = "seed " + SEED + " " + label + " F(" + tile + ",3) " + be.name() + " " + p + " " + g + " " + e;
+        BlockedKernelCheck.check(r, what, g, e, residual, withBias, p,
+                BlockedKernelCheck.withinBound(g, WinogradConv.algorithmFor(tile)),
+                (w, bias) -> NchwcWinogradConv.prepare(g, tile, w, 3, bias, e, be));
     }
 }
