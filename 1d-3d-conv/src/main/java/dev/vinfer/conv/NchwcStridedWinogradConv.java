@@ -51,6 +51,8 @@ public final class NchwcStridedWinogradConv implements NchwcConvKernel {
     private final boolean weighty;
     /** V and O layouts of a whole strip ([0]) and of the last, shorter one ([1]). */
     private final Layout[] layouts;
+    /** Floats of a thread's padded rows, V, O and transform scratch ({@link #scratch}). */
+    private final int[] scratchFloats;
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
 
@@ -110,6 +112,8 @@ public final class NchwcStridedWinogradConv implements NchwcConvKernel {
         int lastTiles = (tilesH - (strips - 1) * stripRows) * tilesW;
         Layout full = layout(stripRows * tilesW);
         this.layouts = new Layout[] {full, lastTiles == full.tiles() ? full : layout(lastTiles)};
+        this.scratchFloats = new int[] {Math.toIntExact(lead + padFloats), lead + full.vLength(),
+            lead + full.oLength(), lead + t * t * BLOCK};
     }
 
     private Layout layout(int tiles) {
@@ -253,11 +257,9 @@ public final class NchwcStridedWinogradConv implements NchwcConvKernel {
     /** This thread's padded rows, V, O and transform scratch, grown as needed. */
     private float[][] scratch() {
         float[][] s = SCRATCH.get();
-        long[] need = {lead + (long) inBlocks * (2L * m * stripRows + 1) * cols * BLOCK,
-            lead + (long) layouts[0].vLength(), lead + (long) layouts[0].oLength(), lead + (long) t * t * BLOCK};
         for (int i = 0; i < 4; i++) {
-            if (s[i].length < need[i]) {
-                s[i] = new float[Math.toIntExact(need[i])];
+            if (s[i].length < scratchFloats[i]) {
+                s[i] = new float[scratchFloats[i]];
             }
         }
         return s;

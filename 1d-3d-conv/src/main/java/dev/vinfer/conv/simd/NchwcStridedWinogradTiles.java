@@ -218,17 +218,20 @@ final class NchwcStridedWinogradTiles {
     private static void store(int m, float[] tmp, int r, int cols, float[] bias, int bOff, float[] res,
             int resDelta, float[] y, int d, float lo, float hi) {
         FloatVector bv = FloatVector.fromArray(S, bias, bOff);
+        // the terms F(4,2)'s outputs share, loaded and combined once for the row (positions 1-3 exist for m = 2 too)
+        FloatVector p1 = FloatVector.fromArray(S, tmp, r + BLOCK);
+        FloatVector p2 = FloatVector.fromArray(S, tmp, r + 2 * BLOCK);
+        FloatVector p3 = FloatVector.fromArray(S, tmp, r + 3 * BLOCK);
+        FloatVector s12 = p1.add(p2);
+        FloatVector d12 = p1.sub(p2);
         for (int b = 0; b < cols; b++) {
             FloatVector z;
             if (m == 4) {
-                FloatVector p1 = FloatVector.fromArray(S, tmp, r + BLOCK);
-                FloatVector p2 = FloatVector.fromArray(S, tmp, r + 2 * BLOCK);
-                FloatVector p3 = FloatVector.fromArray(S, tmp, r + 3 * BLOCK);
                 z = switch (b) {
-                    case 0 -> FloatVector.fromArray(S, tmp, r).add(p1.add(p2)).add(p3);
-                    case 1 -> p3.fma(FloatVector.broadcast(S, 2f), p1.sub(p2));
-                    case 2 -> p3.fma(FloatVector.broadcast(S, 4f), p1.add(p2));
-                    default -> p3.fma(FloatVector.broadcast(S, 8f), p1.sub(p2))
+                    case 0 -> FloatVector.fromArray(S, tmp, r).add(s12).add(p3);
+                    case 1 -> p3.fma(FloatVector.broadcast(S, 2f), d12);
+                    case 2 -> p3.fma(FloatVector.broadcast(S, 4f), s12);
+                    default -> p3.fma(FloatVector.broadcast(S, 8f), d12)
                             .add(FloatVector.fromArray(S, tmp, r + 4 * BLOCK));
                 };
                 z = z.add(FloatVector.fromArray(S, tmp, r + (5 + b) * BLOCK));
