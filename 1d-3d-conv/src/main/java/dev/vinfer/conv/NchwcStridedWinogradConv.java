@@ -147,6 +147,17 @@ public final class NchwcStridedWinogradConv implements NchwcConvKernel {
         return pos;
     }
 
+    /**
+     * The most products per output, as a share of the direct 9, at which {@link #autoTileOutputs} takes this kernel:
+     * 0.92, so that ResNet's 7x7 outputs (m = 2, 8.16 products, 0.907) do. Measured on session 29's AMD Zen 5 (one
+     * and two threads, {@code SwitchNodeProfile MODEL T N vinfer.nchwc.stridedWinograd.costLimit 0.8 0.95}): the
+     * 512 -> 512 layer of ResNet-50 0.916 of the gather GEMM's time at one thread and 0.956 at two, the 256 -> 512
+     * one of ResNet-18 0.950 and 0.964; alone with weights from memory ({@code NchwcProbe
+     * -Dprobe.weightCopies=4}) 0.86-0.87. The gather GEMM runs at about 100-115 GFLOP/s there, the 1x1 tiles that
+     * compute Winograd's products faster, which pays for their 1.8x the transformed weights. Before: 0.8.
+     */
+    static final double COST_LIMIT = 0.92;
+
     /** Whether {@code g} is a convolution this kernel computes: 2-D, one group, 3x3, stride 2, dilation 1. */
     public static boolean supports(ConvGeometry g) {
         return g.rank() == 2 && g.group() == 1 && g.kernel(0) == 3 && g.kernel(1) == 3 && g.stride(0) == 2
@@ -156,10 +167,11 @@ public final class NchwcStridedWinogradConv implements NchwcConvKernel {
     /**
      * The tile outputs per axis at which this kernel should run {@code g}, or 0 where the gather GEMM should: at
      * least 16 input and output channels, and the tile (m = 4 or 2) with the fewest products per output once the
-     * tiles cut by the plane's edge count, where that is at most 0.8 of the direct 9 and the strip has at least 7
-     * tiles (one register tile of the products). ResNet: 28x28 outputs take m = 4 (5.06 products an output), 14x14
-     * m = 2 (6.25), 7x7 none (m = 2 would be 8.2 with 16 tiles, and its transformed weights 1.8x the raw ones).
-     * {@code -Dvinfer.nchwc.stridedWinograd=false} turns it off (read when a layer is prepared).
+     * tiles cut by the plane's edge count, where that is at most {@link #COST_LIMIT} of the direct 9 and the strip
+     * has at least 7 tiles (one register tile of the products). ResNet: 28x28 outputs take m = 4 (5.06 products an
+     * output), 14x14 m = 2 (6.25), 7x7 m = 2 (8.16 with 16 tiles: barely fewer products, but they run on the 1x1
+     * tiles, faster than the gather GEMM's). {@code -Dvinfer.nchwc.stridedWinograd=false} turns it off and
+     * {@code -Dvinfer.nchwc.stridedWinograd.costLimit=F} sets the limit (both read when a layer is prepared).
      */
     public static int autoTileOutputs(ConvGeometry g) {
         if (!supports(g) || g.inChannels() < 16 || g.outChannels() < 16
@@ -167,7 +179,8 @@ public final class NchwcStridedWinogradConv implements NchwcConvKernel {
             return 0;
         }
         int best = 0;
-        double bestCost = 0.8 * 9;
+        double bestCost = Double.parseDouble(System.getProperty("vinfer.nchwc.stridedWinograd.costLimit",
+                Double.toString(COST_LIMIT))) * 9;
         for (int m : new int[] {4, 2}) {
             long tiles = (long) Math.ceilDiv(g.outputDim(0), m) * Math.ceilDiv(g.outputDim(1), m);
             double cost = (double) (2 * m + 1) * (2 * m + 1) * tiles / ((long) g.outputDim(0) * g.outputDim(1));

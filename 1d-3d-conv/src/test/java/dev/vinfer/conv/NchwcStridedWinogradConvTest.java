@@ -124,7 +124,8 @@ class NchwcStridedWinogradConvTest {
                 new float[(int) k.outputLength()], 0, null, 0, Parallel.SERIAL));
         assertEquals(4, NchwcStridedWinogradConv.autoTileOutputs(resnet(128, 128, 56)), "28x28: 5.06 products");
         assertEquals(2, NchwcStridedWinogradConv.autoTileOutputs(resnet(256, 256, 28)), "14x14: 6.25 products");
-        assertEquals(0, NchwcStridedWinogradConv.autoTileOutputs(resnet(512, 512, 14)), "7x7: m = 2 would be 8.2");
+        assertEquals(2, NchwcStridedWinogradConv.autoTileOutputs(resnet(512, 512, 14)), "7x7: m = 2, 8.16 products");
+        assertEquals(0, NchwcStridedWinogradConv.autoTileOutputs(resnet(64, 64, 10)), "5x5: m = 2 would be 9");
         assertEquals(0, NchwcStridedWinogradConv.autoTileOutputs(resnet(8, 64, 56)), "too few input channels");
         assertEquals(0, NchwcStridedWinogradConv.autoTileOutputs(s1), "stride 1");
     }
