@@ -30,7 +30,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
     "-Xmx4g", "-Xss16m",
     // arrays on 64-byte lines, so vinfer can put weight rows and activations on cache lines (ArrayAlignment)
-    "-XX:ObjectAlignmentInBytes=64"})
+    "-XX:ObjectAlignmentInBytes=64",
+    // the heap on 2 MB pages, as the ./vinfer launcher runs it: fewer TLB misses where weights stream from memory
+    // (session 35: ResNet-18 and -50 at one thread 4-7% faster against ONNX Runtime, bench/README.md). Where Linux
+    // offers no transparent huge pages HotSpot prints a warning and runs on 4 KB pages.
+    "-XX:+UseTransparentHugePages"})
 public class WholeModelBenchmark {
     @Param({"resnet18", "resnet50", "mobilenetv2", "squeezenet11", "m5audio", "resnet3d10"})
     public String model;
