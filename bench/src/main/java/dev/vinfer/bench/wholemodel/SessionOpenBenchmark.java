@@ -31,8 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
     // arrays on 64-byte lines, so vinfer can put weight rows and activations on cache lines (ArrayAlignment)
     "-XX:ObjectAlignmentInBytes=64",
     // the heap on 2 MB pages, as the ./vinfer launcher runs it: fewer TLB misses where weights stream from memory
-    // (session 35: ResNet-18 and -50 at one thread 4-7% faster against ONNX Runtime, bench/README.md). Where Linux
-    // offers no transparent huge pages HotSpot prints a warning and runs on 4 KB pages.
+    // (session 35: ResNet-18 and -50 at one thread 4-7% faster against ONNX Runtime, bench/README.md). A Linux
+    // HotSpot flag: where the kernel offers no transparent huge pages the JVM warns and runs on 4 KB pages; JVMs on
+    // other systems refuse it.
     "-XX:+UseTransparentHugePages"})
 public class SessionOpenBenchmark {
     @Param({"VINFER", "ORT"})
