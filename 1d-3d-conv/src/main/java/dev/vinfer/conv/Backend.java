@@ -214,11 +214,13 @@ public interface Backend extends NchwcBackend {
     /**
      * Interleaves a block of channel planes (B = {@link #depthwiseChannelBlock()}): for {@code p < n} and
      * {@code c < B},
-     * {@code dst[dOff + map[p] + c] = src[sOff + min(c, channels - 1) * sPitch + p]} (lanes past the last channel
-     * repeat it, so they hold finite data whenever the input does). {@code 1 <= channels <= B}; map entries are
-     * non-negative; positions may share a map entry (a dump slot) only if their values are not used.
+     * {@code dst[dOff + map[mapOff + p] + c] = src[sOff + min(c, channels - 1) * sPitch + p]} (lanes past the last
+     * channel repeat it, so they hold finite data whenever the input does). {@code 1 <= channels <= B}; map entries
+     * are non-negative; positions may share a map entry (a dump slot) only if their values are not used. A range of
+     * a plane's positions starting at q is {@code sOff + q} and {@code mapOff = q}.
      */
-    void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, float[] dst, int dOff);
+    void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, int mapOff, float[] dst,
+            int dOff);
 
     /**
      * A block of B = {@link #depthwiseChannelBlock()} channels of {@code n} positions from a product in the layout of

@@ -11,18 +11,18 @@ public final class BlockedDepthwiseChecks {
     }
 
     /** Arguments of {@link Backend#packChannelBlock}. */
-    public static void pack(int block, int channels, float[] src, int sOff, int sPitch, int n, int[] map, float[] dst,
-            int dOff) {
-        if (channels < 1 || channels > block || n < 0 || sPitch < 0 || map.length < n) {
+    public static void pack(int block, int channels, float[] src, int sOff, int sPitch, int n, int[] map, int mapOff,
+            float[] dst, int dOff) {
+        if (channels < 1 || channels > block || n < 0 || sPitch < 0 || mapOff < 0 || map.length - mapOff < n) {
             throw new IllegalArgumentException("packChannelBlock: channels=" + channels + " (block " + block
-                    + ") n=" + n + " pitch=" + sPitch + " map of " + map.length);
+                    + ") n=" + n + " pitch=" + sPitch + " map of " + map.length + " from " + mapOff);
         }
         if (n == 0) {
             return;
         }
         Objects.checkFromIndexSize(sOff, (long) (channels - 1) * sPitch + n, (long) src.length);
         int maxMap = 0;
-        for (int p = 0; p < n; p++) {
+        for (int p = mapOff; p < mapOff + n; p++) {
             if (map[p] < 0) {
                 throw new IllegalArgumentException("packChannelBlock: negative map entry " + map[p]);
             }

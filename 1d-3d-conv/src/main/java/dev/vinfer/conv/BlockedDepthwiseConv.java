@@ -150,7 +150,7 @@ final class BlockedDepthwiseConv extends PreparedConv {
         int count = Math.min(block, channels - c0);
         int inPlane = s.inPlane();
         int outPlane = s.outPlane();
-        backend.packChannelBlock(count, in, inOff + (n * channels + c0) * inPlane, inPlane, inPlane, map,
+        backend.packChannelBlock(count, in, inOff + (n * channels + c0) * inPlane, inPlane, inPlane, map, 0,
                 sc.prepared, 0);
         boolean clampHere = clamped && res == null;
         float rowLo = clampHere ? lo : Float.NEGATIVE_INFINITY;

@@ -55,6 +55,8 @@ final class ChannelsLastConv extends PreparedConv {
     private final float[] biasOrZeros;
     /** Input, output and residual channel-blocked ({@link NchwcGatherConv}), else NCHW. */
     private final boolean blocked;
+    /** Whether 1-D layers may copy by columns at several threads ({@link #copiesByColumns}). */
+    private final boolean columnCopy = !"false".equals(System.getProperty("vinfer.channelsLast.columnCopy"));
 
     ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         this(g, w, wOff, bias, e, backend, false);
@@ -176,23 +178,27 @@ final class ChannelsLastConv extends PreparedConv {
         int cb0 = lanes;
         int blocks = cg / cb0;
         int inPlane = s.inPlane();
-        p.forRange(units * (blocks + 1), 1, (i0, i1) -> {
-            for (int i = i0; i < i1; i++) {
-                int u = i / (blocks + 1);
-                int cb = i % (blocks + 1);
-                int src = inOff + (u * cg + cb * cb0) * inPlane;
-                int dst = u * groupLength + cb * cb0;
-                if (cb < blocks) {
-                    backend.packChannelBlock(cb0, in, src, inPlane, inPlane, inMap, lay, dst);
-                } else {
-                    for (int q = 0; q < inPlane; q++) {
-                        for (int c = 0; c < cg - cb * cb0; c++) {
-                            lay[dst + inMap[q] + c] = in[src + c * inPlane + q];
+        if (copiesByColumns(grid, p.threads())) {
+            copyColumns(in, inOff, lay, grid, p);
+        } else {
+            p.forRange(units * (blocks + 1), 1, (i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    int u = i / (blocks + 1);
+                    int cb = i % (blocks + 1);
+                    int src = inOff + (u * cg + cb * cb0) * inPlane;
+                    int dst = u * groupLength + cb * cb0;
+                    if (cb < blocks) {
+                        backend.packChannelBlock(cb0, in, src, inPlane, inPlane, inMap, 0, lay, dst);
+                    } else {
+                        for (int q = 0; q < inPlane; q++) {
+                            for (int c = 0; c < cg - cb * cb0; c++) {
+                                lay[dst + inMap[q] + c] = in[src + c * inPlane + q];
+                            }
                         }
                     }
                 }
-            }
-        });
+            });
+        }
         p.forEach(grid.tasks(), t -> {
             int unit = grid.unit(t);
             int n = unit / g.group();
@@ -217,6 +223,67 @@ final class ChannelsLastConv extends PreparedConv {
                 }
             }
         });
+    }
+
+    /**
+     * Whether {@code threads} threads copy a 1-D input into the layout by ranges of columns (each thread the samples
+     * its own GEMM tasks read; {@link #copyColumns}) instead of by channel blocks: one image, one group, a row of
+     * pixels, and tasks that split the pixels only. Split by channel blocks, half of what each thread's GEMM read had
+     * been copied by the other core, and half of what each copied had come from the other core's part of the max
+     * pool before it (M5's 1-D layers at two threads; a line from the other vCPU costs 300-450 ns when the host puts
+     * them on cores that share no L3, bench/README.md "Two threads, session 4"). {@code
+     * -Dvinfer.channelsLast.columnCopy=false} keeps the channel blocks (read when the layer is prepared).
+     */
+    private boolean copiesByColumns(WorkGrid grid, int threads) {
+        return copiesByColumns(grid.tasks(), grid.rowBegin(0), grid.rowEnd(0), threads);
+    }
+
+    /** Whether a run on {@code threads} threads copies by columns (tests check which shapes do). */
+    boolean copiesByColumns(int threads) {
+        return copiesByColumns(WorkGrid.plan(g.batch() * g.group(), s.outPlane(), maxTile, g.outChannelsPerGroup(),
+                groups[0].panelWidth(), threads), threads);
+    }
+
+    private boolean copiesByColumns(int tasks, int row0, int row1, int threads) {
+        return columnCopy && !blocked && threads > 1 && g.batch() == 1 && g.group() == 1 && s.inD == 1
+                && s.inH == 1 && s.outD == 1 && s.outH == 1 && tasks >= threads && row0 == 0
+                && row1 == g.outChannelsPerGroup() && s.inW >= threads * lanes;
+    }
+
+    /**
+     * The 1-D copy of {@link #copiesByColumns}: part k of {@code threads} (the pool's block k of tasks) copies every
+     * channel of the input columns from the first one its GEMM tasks read up to the first one part k + 1's read (the
+     * last part to the end), so the parts do not overlap and each thread's GEMM reads its own copy but for the few
+     * columns of the kernel's reach past its edge.
+     */
+    private void copyColumns(float[] in, int inOff, float[] lay, WorkGrid grid, Parallel p) {
+        int parts = p.threads();
+        int tasks = grid.tasks();
+        int cg = g.inChannelsPerGroup();
+        int blocks = cg / lanes;
+        int inW = s.inW;
+        p.forEach(parts, k -> {
+            int a = k == 0 ? 0 : firstColumnRead(grid, (int) ((long) tasks * k / parts));
+            int b = k == parts - 1 ? inW : firstColumnRead(grid, (int) ((long) tasks * (k + 1) / parts));
+            if (a >= b) {
+                return;
+            }
+            for (int cb = 0; cb < blocks; cb++) {
+                backend.packChannelBlock(lanes, in, inOff + cb * lanes * inW + a, inW, b - a, inMap, a, lay,
+                        cb * lanes);
+            }
+            for (int q = a; q < b; q++) {
+                for (int c = blocks * lanes; c < cg; c++) {
+                    lay[inMap[q] + c] = in[inOff + c * inW + q];
+                }
+            }
+        });
+    }
+
+    /** The first input column task {@code t}'s outputs read (0 at the left pad), at most the row's width. */
+    private int firstColumnRead(WorkGrid grid, int t) {
+        long c = (long) grid.pixelBegin(t) * s.sW - s.pW;
+        return (int) Math.max(0, Math.min(s.inW, c));
     }
 
     /**

@@ -71,6 +71,36 @@ class ChannelsLastConvTest {
     }
 
     /**
+     * 1-D layers long enough to split by pixels copy their input by ranges of columns at two threads (each thread
+     * the samples its GEMM tasks read): M5's 128 -> 128 on 995 samples, channels past a whole block
+     * (20, copied one value at a time), stride 2 with dilation and asymmetric pads (the first column a part reads is
+     * not its first output's), and a kernel wider than a part's edge. Serial, two threads and five are checked
+     * against the reference ({@link ConvAlgorithmsTest#check}); that the shapes take the column copy is checked too.
+     * Seeds 4400-4403.
+     */
+    @Test
+    void oneDimensionalLayersCopyByColumns() {
+        ConvGeometry[] shapes = {
+            ConvGeometry.builder().channels(128, 128).input(995).kernel(3).padsOnnx(1, 1).build(),
+            ConvGeometry.builder().channels(20, 40).input(700).kernel(3).padsOnnx(1, 1).build(),
+            ConvGeometry.builder().channels(24, 33).input(1501).kernel(5).strides(2).dilations(2).padsOnnx(3, 2)
+                    .build(),
+            ConvGeometry.builder().channels(16, 16).input(640).kernel(80).strides(4).padsOnnx(0, 0).build(),
+        };
+        long seed = 4400;
+        for (ConvGeometry g : shapes) {
+            ConvKernel k = Convolutions.prepare(g, new float[g.weightLength()], 0, null, Epilogue.NONE,
+                    ConvAlgorithm.CHANNELS_LAST, Kernels.backend());
+            ChannelsLastConv c = (ChannelsLastConv) k;
+            // at five threads a narrow vector's panels may slice the channels instead (then the copy keeps blocks)
+            org.junit.jupiter.api.Assertions.assertTrue(c.copiesByColumns(2), "column copy at 2 threads: " + g);
+            org.junit.jupiter.api.Assertions.assertFalse(c.copiesByColumns(1), g.toString());
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.CHANNELS_LAST, new Random(seed));
+            seed++;
+        }
+    }
+
+    /**
      * Two kernels sharing the calling thread's layout buffer, alternated: the unpadded one fills the whole buffer
      * with data, after which the padded one (whose padded grid overlaps those positions) must zero its border
      * again; then back. Seed 4300.

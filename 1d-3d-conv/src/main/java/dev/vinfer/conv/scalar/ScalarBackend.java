@@ -362,12 +362,12 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, float[] dst,
-            int dOff) {
-        BlockedDepthwiseChecks.pack(CHANNEL_BLOCK, channels, src, sOff, sPitch, n, map, dst, dOff);
+    public void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, int mapOff,
+            float[] dst, int dOff) {
+        BlockedDepthwiseChecks.pack(CHANNEL_BLOCK, channels, src, sOff, sPitch, n, map, mapOff, dst, dOff);
         for (int p = 0; p < n; p++) {
             for (int c = 0; c < CHANNEL_BLOCK; c++) {
-                dst[dOff + map[p] + c] = src[sOff + Math.min(c, channels - 1) * sPitch + p];
+                dst[dOff + map[mapOff + p] + c] = src[sOff + Math.min(c, channels - 1) * sPitch + p];
             }
         }
     }

@@ -42,14 +42,16 @@ final class ChannelBlockTranspose {
     }
 
     /**
-     * {@code dst[dOff + map[p] + c] = src[sOff + min(c, channels - 1) * sPitch + p]} for p < n, c < L. Runs of at
-     * least L positions go tile by tile, the last tile overlapping the one before (the same values again).
+     * {@code dst[dOff + map[mapOff + p] + c] = src[sOff + min(c, channels - 1) * sPitch + p]} for p < n, c < L.
+     * Runs of at least L positions go tile by tile, the last tile overlapping the one before (the same values
+     * again).
      */
-    static void pack(int channels, float[] src, int sOff, int sPitch, int n, int[] map, float[] dst, int dOff) {
+    static void pack(int channels, float[] src, int sOff, int sPitch, int n, int[] map, int mapOff, float[] dst,
+            int dOff) {
         int last = channels - 1;
         if (!tiled() || n < L) {
             for (int p = 0; p < n; p++) {
-                int d = dOff + map[p];
+                int d = dOff + map[mapOff + p];
                 for (int c = 0; c < L; c++) {
                     dst[d + c] = src[sOff + Math.min(c, last) * sPitch + p];
                 }
@@ -59,9 +61,9 @@ final class ChannelBlockTranspose {
         for (int p = 0; p < n; p += L) {
             int q = Math.min(p, n - L);
             if (L == 16) {
-                pack16(src, sOff + q, sPitch, last, map, q, dst, dOff);
+                pack16(src, sOff + q, sPitch, last, map, mapOff + q, dst, dOff);
             } else {
-                pack8(src, sOff + q, sPitch, last, map, q, dst, dOff);
+                pack8(src, sOff + q, sPitch, last, map, mapOff + q, dst, dOff);
             }
         }
     }

@@ -245,10 +245,10 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
-    public void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, float[] dst,
-            int dOff) {
-        BlockedDepthwiseChecks.pack(L, channels, src, sOff, sPitch, n, map, dst, dOff);
-        ChannelBlockTranspose.pack(channels, src, sOff, sPitch, n, map, dst, dOff);
+    public void packChannelBlock(int channels, float[] src, int sOff, int sPitch, int n, int[] map, int mapOff,
+            float[] dst, int dOff) {
+        BlockedDepthwiseChecks.pack(L, channels, src, sOff, sPitch, n, map, mapOff, dst, dOff);
+        ChannelBlockTranspose.pack(channels, src, sOff, sPitch, n, map, mapOff, dst, dOff);
     }
 
     @Override
