@@ -40,11 +40,24 @@ public interface NchwcBackend {
      * {@code bias[b * 16 + lane]}); lanes at or past {@code outChannels} are written as zero. {@code w} is packed as
      * {@link #nchwcPointwiseGroup} says from {@code wOff}: group {@code g} (blocks from {@code g * group}, {@code nb}
      * of them) at {@code wOff + g * group * c * 16}, row k at {@code + k * nb * 16} ({@code wOff} puts the rows on
-     * cache lines, {@link ArrayAlignment}).
+     * cache lines, {@link ArrayAlignment}). The tiles touch the next group's weights while they compute (the
+     * vector backend's software prefetch, {@code TouchAhead}).
      */
     default void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, int wOff, float[] bias,
             float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd,
             int blockBegin, int blockEnd, float lo, float hi) {
+        nchwcPointwise(c, pixels, outChannels, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff, pxBegin, pxEnd,
+                blockBegin, blockEnd, lo, hi, true);
+    }
+
+    /**
+     * {@link #nchwcPointwise(int, int, int, int, float[], int, float[], float[], int, float[], int, float[], int,
+     * int, int, int, int, float, float)}, with the touches of the next group's weights only where {@code touchNext}
+     * (the same results either way).
+     */
+    default void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, int wOff, float[] bias,
+            float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd,
+            int blockBegin, int blockEnd, float lo, float hi, boolean touchNext) {
         NchwcReference.pointwise(c, pixels, outChannels, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff,
                 pxBegin, pxEnd, blockBegin, blockEnd, lo, hi);
     }

@@ -67,6 +67,32 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
     private final boolean strided;
     /** Pixels per strip (a multiple of {@link #PIXEL_TILE}), see {@link #STRIP_FLOATS}. */
     private final int stripPixels;
+    /** Whether the tiles touch the next group's weights ({@link #touchesNextWeights}). */
+    private final boolean touchNext;
+
+    /**
+     * Whether the 1x1 layers' tiles on {@code backend} touch the next output group's weights while they compute
+     * ({@code TouchAhead}, session 22): yes, except on AMD with 16-lane vectors (AVX-512). The Winograd kernels'
+     * products, which run on the same tiles, keep their touches everywhere.
+     *
+     * <p>Measured on an AMD Zen 5 (family 26, session 36, one thread, two builds in one JVM, runs alternated, both
+     * orders, {@code BuildPairedComparison MODELS 1 N touching.jar plain.jar}, plain / touching time):
+     * MobileNetV2 0.973 and 0.964 (1000 pairs twice; its inverted bottlenecks and head are 1x1 layers on 7x7-28x28
+     * planes), ResNet-50 0.987 and 0.983 (300 pairs twice), SqueezeNet 0.999 and 1.008. Alone, with the weights
+     * from memory ({@code NchwcProbe -Dprobe.weightCopies=16}, medians, ms, touching / plain): 512->2048 @7x7 0.73 /
+     * 0.61, 320->1280 @7x7 0.39 / 0.29, 960->160 @7x7 0.14 / 0.11, 512->1000 @13x13 1.19 / 0.95, but 256->1024 and
+     * 1024->256 @14x14 0.55 / 0.65-0.69. On the Intel Xeon of session 22 the same touches took the 7x7 1x1 layers
+     * from 0.94-0.96 to 0.88-0.90 ms and the networks 1-3% faster, so other machines keep them. Taking the touches
+     * out of the Winograd products as well cost SqueezeNet 4% here (1.042). {@code
+     * -Dvinfer.nchwcPointwise.touchNext=true} or {@code false} forces either (read when a layer is prepared).
+     */
+    static boolean touchesNextWeights(Backend backend) {
+        String forced = System.getProperty("vinfer.nchwcPointwise.touchNext");
+        if (forced != null && !forced.isBlank()) {
+            return Boolean.parseBoolean(forced.trim());
+        }
+        return !(CpuVendor.amd() && "vector-512".equals(backend.name()));
+    }
 
     private static final ThreadLocal<float[][]> SUBSAMPLED = ThreadLocal.withInitial(() -> new float[1][0]);
 
@@ -114,6 +140,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
         this.strided = !g.isPointwise();
         int stripFloats = Integer.getInteger("vinfer.nchwcStripFloats", STRIP_FLOATS);
         this.stripPixels = Math.max(PIXEL_TILE, stripFloats / c / PIXEL_TILE * PIXEL_TILE);
+        this.touchNext = touchesNextWeights(backend);
     }
 
     /**
@@ -443,7 +470,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
             int s1 = Math.min(px1, s0 + stripPixels);
             if (chunks == null) {
                 backend.nchwcPointwise(c, pixels, m, group, packed, lead, bias, x, xOff, res, resDelta, out, yOff, s0,
-                        s1, b0, b1, lo, hi);
+                        s1, b0, b1, lo, hi, touchNext);
                 continue;
             }
             // chunk by chunk: the first adds bias and residual, later ones add the partial sums as their residual,
@@ -455,7 +482,7 @@ public final class NchwcPointwiseConv implements NchwcConvKernel {
                 backend.nchwcPointwise(chunkStart[i + 1] - k0, pixels, m, group, chunks[i], lead,
                         first ? bias : zeros, x, xOff + k0 / BLOCK * pixels * BLOCK, first ? res : out,
                         first ? resDelta : 0, out, yOff, s0, s1, b0, b1, last ? lo : Float.NEGATIVE_INFINITY,
-                        last ? hi : Float.POSITIVE_INFINITY);
+                        last ? hi : Float.POSITIVE_INFINITY, touchNext);
             }
         }
         if (epiloguePass) {

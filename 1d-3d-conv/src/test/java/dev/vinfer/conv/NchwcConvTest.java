@@ -104,6 +104,44 @@ class NchwcConvTest {
     }
 
     /**
+     * The 1x1 layers' tiles with and without their touches of the next group's weights
+     * ({@code vinfer.nchwcPointwise.touchNext}, read when a layer is prepared; on by default except on AMD with
+     * 16-lane vectors): 7x7, 13x13, 14x14 and 28x28 planes, several output groups (the last one narrower), both
+     * backends, 1, 2 and 5 threads, against the reference. Seed SEED + 9.
+     */
+    @Test
+    void pointwiseWithAndWithoutWeightTouches() {
+        Random r = new Random(SEED + 9);
+        String before = System.getProperty("vinfer.nchwcPointwise.touchNext");
+        try {
+            for (String touch : new String[] {"true", "false"}) {
+                System.setProperty("vinfer.nchwcPointwise.touchNext", touch);
+                assertEquals(Boolean.parseBoolean(touch), NchwcPointwiseConv.touchesNextWeights(Kernels.backend()));
+                int q = 0;
+                for (int hw : new int[] {49, 169, 196, 784}) {
+                    for (int[] cm : new int[][] {{96, 80}, {160, 136}, {33, 200}}) {
+                        for (Backend be : TestSupport.backends()) {
+                            pointwise(r, "touchNext=" + touch + " " + hw + " pixels", be, 1, cm[0], cm[1], hw,
+                                    ALL_EPILOGUES[q % ALL_EPILOGUES.length], q % 2 == 0, q % 3 != 2,
+                                    TestSupport.PARALLELS[q % TestSupport.PARALLELS.length]);
+                            q++;
+                        }
+                    }
+                }
+            }
+            System.clearProperty("vinfer.nchwcPointwise.touchNext");
+            assertEquals(!(CpuVendor.amd() && "vector-512".equals(Kernels.backend().name())),
+                    NchwcPointwiseConv.touchesNextWeights(Kernels.backend()));
+        } finally {
+            if (before == null) {
+                System.clearProperty("vinfer.nchwcPointwise.touchNext");
+            } else {
+                System.setProperty("vinfer.nchwcPointwise.touchNext", before);
+            }
+        }
+    }
+
+    /**
      * Strips shorter than a thread's pixel range (the strip is read from {@code vinfer.nchwcStripFloats} when a layer
      * is prepared): one to three tiles a strip, ranges that end inside a strip, 1, 2 and 5 threads.
      */

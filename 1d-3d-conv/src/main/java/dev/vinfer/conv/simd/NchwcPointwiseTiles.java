@@ -77,7 +77,7 @@ final class NchwcPointwiseTiles {
      */
     static void run(int c, int pixels, int outChannels, int group, float[] w, int wBase, float[] bias, float[] x,
             int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd, int blockBegin,
-            int blockEnd, float lo, float hi) {
+            int blockEnd, float lo, float hi, boolean touchNext) {
         int outBlocks = Math.ceilDiv(outChannels, BLOCK);
         int plane = pixels * BLOCK;
         boolean clamp = lo > Float.NEGATIVE_INFINITY || hi < Float.POSITIVE_INFINITY;
@@ -106,7 +106,7 @@ final class NchwcPointwiseTiles {
                 // arrive while this group's tiles compute from L1.
                 int tiles = Math.ceilDiv(count, step);
                 int nextLo = wBase + (gb + nb) * c * BLOCK;
-                int ts = tiles <= TOUCH_TILES && !NARROW
+                int ts = touchNext && tiles <= TOUCH_TILES && !NARROW
                         ? TouchAhead.stride(Math.min(w.length - nextLo, c * ld), tiles, c) : 0;
                 int tile = 0;
                 for (int p = pxBegin; p < pxEnd; ) {

@@ -22,7 +22,9 @@ package dev.vinfer.conv.simd;
  * touch keeps live cost nothing in the direct and channels-last tiles but made C2 spill in the 1x1 tile, which
  * therefore has a touching copy ({@code NchwcPointwiseTouchTile}). {@code -Dvinfer.touchAhead=false} (read when the
  * class loads) turns the prefetch off: stride 0, so the direct and channels-last tiles touch one cached float every
- * step and the 1x1 kernel runs its plain tile.
+ * step and the 1x1 kernel runs its plain tile. The 1x1 layers (not the Winograd products on the same tiles) run
+ * without it on AMD with 16-lane vectors, where it measured slower ({@code NchwcPointwiseConv.touchesNextWeights},
+ * session 36).
  */
 final class TouchAhead {
     static final boolean ENABLED = !"false".equals(System.getProperty("vinfer.touchAhead"));

@@ -453,11 +453,11 @@ public final class VectorBackend implements Backend {
     @Override
     public void nchwcPointwise(int c, int pixels, int outChannels, int group, float[] w, int wOff, float[] bias,
             float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd,
-            int blockBegin, int blockEnd, float lo, float hi) {
+            int blockBegin, int blockEnd, float lo, float hi, boolean touchNext) {
         NchwcChecks.pointwise(c, pixels, outChannels, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff, pxBegin,
                 pxEnd, blockBegin, blockEnd);
         NchwcPointwiseTiles.run(c, pixels, outChannels, group, w, wOff, bias, x, xOff, res, resDelta, y, yOff,
-                pxBegin, pxEnd, blockBegin, blockEnd, lo, hi);
+                pxBegin, pxEnd, blockBegin, blockEnd, lo, hi, touchNext);
     }
 
     @Override

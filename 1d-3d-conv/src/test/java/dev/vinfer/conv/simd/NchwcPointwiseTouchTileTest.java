@@ -44,7 +44,8 @@ class NchwcPointwiseTouchTileTest {
                 float[] partial = random(r, outLen);
                 float[] plain = partial.clone();
                 NchwcPointwiseTiles.run(c, pixels, width, NchwcPointwiseTiles.group(pixels), w, wOff, bias, x,
-                        xOff, inPlace ? plain : res, 0, plain, 0, 0, pixels, 0, Math.ceilDiv(width, 16), lo, hi);
+                        xOff, inPlace ? plain : res, 0, plain, 0, 0, pixels, 0, Math.ceilDiv(width, 16), lo, hi,
+                        false);
                 int ts = r.nextInt(17);
                 int tp = r.nextInt(w.length - c * ts);
                 float[] touched = partial.clone();
