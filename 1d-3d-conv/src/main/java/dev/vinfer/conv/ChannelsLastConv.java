@@ -190,11 +190,7 @@ final class ChannelsLastConv extends PreparedConv {
                     if (cb < blocks) {
                         backend.packChannelBlock(cb0, in, src, inPlane, inPlane, inMap, 0, lay, dst);
                     } else {
-                        for (int q = 0; q < inPlane; q++) {
-                            for (int c = 0; c < cg - cb * cb0; c++) {
-                                lay[dst + inMap[q] + c] = in[src + c * inPlane + q];
-                            }
-                        }
+                        copyTailChannels(in, src, inPlane, cg - cb * cb0, lay, dst, 0, inPlane);
                     }
                 }
             });
@@ -235,19 +231,15 @@ final class ChannelsLastConv extends PreparedConv {
      * -Dvinfer.channelsLast.columnCopy=false} keeps the channel blocks (read when the layer is prepared).
      */
     private boolean copiesByColumns(WorkGrid grid, int threads) {
-        return copiesByColumns(grid.tasks(), grid.rowBegin(0), grid.rowEnd(0), threads);
+        return columnCopy && !blocked && threads > 1 && g.batch() == 1 && g.group() == 1 && s.inD == 1
+                && s.inH == 1 && s.outD == 1 && s.outH == 1 && grid.tasks() >= threads && grid.rowBegin(0) == 0
+                && grid.rowEnd(0) == g.outChannelsPerGroup() && s.inW >= threads * lanes;
     }
 
     /** Whether a run on {@code threads} threads copies by columns (tests check which shapes do). */
     boolean copiesByColumns(int threads) {
         return copiesByColumns(WorkGrid.plan(g.batch() * g.group(), s.outPlane(), maxTile, g.outChannelsPerGroup(),
                 groups[0].panelWidth(), threads), threads);
-    }
-
-    private boolean copiesByColumns(int tasks, int row0, int row1, int threads) {
-        return columnCopy && !blocked && threads > 1 && g.batch() == 1 && g.group() == 1 && s.inD == 1
-                && s.inH == 1 && s.outD == 1 && s.outH == 1 && tasks >= threads && row0 == 0
-                && row1 == g.outChannelsPerGroup() && s.inW >= threads * lanes;
     }
 
     /**
@@ -272,12 +264,23 @@ final class ChannelsLastConv extends PreparedConv {
                 backend.packChannelBlock(lanes, in, inOff + cb * lanes * inW + a, inW, b - a, inMap, a, lay,
                         cb * lanes);
             }
-            for (int q = a; q < b; q++) {
-                for (int c = blocks * lanes; c < cg; c++) {
-                    lay[inMap[q] + c] = in[inOff + c * inW + q];
-                }
+            if (blocks * lanes < cg) {
+                copyTailChannels(in, inOff + blocks * lanes * inW, inW, cg - blocks * lanes, lay, blocks * lanes, a,
+                        b);
             }
         });
+    }
+
+    /**
+     * The {@code count} channels past the last whole block (from {@code in[src]}, planes {@code pitch} apart) of
+     * input positions {@code [q0, q1)} into the layout from {@code lay[dst]}, one value at a time.
+     */
+    private void copyTailChannels(float[] in, int src, int pitch, int count, float[] lay, int dst, int q0, int q1) {
+        for (int q = q0; q < q1; q++) {
+            for (int c = 0; c < count; c++) {
+                lay[dst + inMap[q] + c] = in[src + c * pitch + q];
+            }
+        }
     }
 
     /** The first input column task {@code t}'s outputs read (0 at the left pad), at most the row's width. */
