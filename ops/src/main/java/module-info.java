@@ -35,5 +35,6 @@ module dev.vinfer.ops {
             dev.vinfer.ops.passes.ChannelBlockedChains,
             dev.vinfer.ops.passes.BottleneckFusion,
             dev.vinfer.ops.passes.StemPoolFusion,
-            dev.vinfer.ops.passes.PointwiseMeanFusion;
+            dev.vinfer.ops.passes.PointwiseMeanFusion,
+            dev.vinfer.ops.passes.ConvMaxPoolFusion;
 }

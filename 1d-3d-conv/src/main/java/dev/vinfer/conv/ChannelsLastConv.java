@@ -25,6 +25,8 @@ final class ChannelsLastConv extends PreparedConv {
     private static final AtomicLong IDS = new AtomicLong();
     private static final ThreadLocal<Layout> LAYOUT = ThreadLocal.withInitial(Layout::new);
     private static final ThreadLocal<float[][]> PRODUCT = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Per thread: a block of output rows before the fused max pool. */
+    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /** A calling thread's layout buffer and which kernel zeroed it last. */
     private static final class Layout {
@@ -57,6 +59,8 @@ final class ChannelsLastConv extends PreparedConv {
     private final boolean blocked;
     /** Whether 1-D layers may copy by columns at several threads ({@link #copiesByColumns}). */
     private final boolean columnCopy = !"false".equals(System.getProperty("vinfer.channelsLast.columnCopy"));
+    /** Window (and stride) of the fused max pool along the row, 1 for none. */
+    private final int rowPool;
 
     ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         this(g, w, wOff, bias, e, backend, false);
@@ -68,10 +72,24 @@ final class ChannelsLastConv extends PreparedConv {
      */
     ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
             boolean blocked) {
-        super(ConvAlgorithm.CHANNELS_LAST, backend, g.inputLength(), g.outputLength());
+        this(g, w, wOff, bias, e, backend, blocked, 1);
+    }
+
+    /**
+     * With {@code rowPool} 2 or 4 (a 1-D layer, NCHW), the output is max-pooled in windows of that many samples
+     * ({@link RowMaxPool}) before it is stored: each task pools the rows of its product while they are in cache, and
+     * the output holds {@code W / rowPool} samples a row.
+     */
+    ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend,
+            boolean blocked, int rowPool) {
+        super(ConvAlgorithm.CHANNELS_LAST, backend, g.inputLength(), RowMaxPool.outputLength(g, rowPool));
         if (!supports(g)) {
             throw new IllegalArgumentException("channels-last layout too large for " + g);
         }
+        if (rowPool != 1 && (blocked || g.rank() != 1)) {
+            throw new IllegalArgumentException("a fused max pool needs a 1-D, NCHW layer: " + g);
+        }
+        this.rowPool = rowPool;
         if (blocked && (g.group() != 1 || g.inChannels() % NchwcLayout.BLOCK != 0
                 || g.outChannels() % NchwcLayout.BLOCK != 0)) {
             throw new IllegalArgumentException("blocked channels-last needs one group and channel counts that are"
@@ -165,7 +183,7 @@ final class ChannelsLastConv extends PreparedConv {
         int pixels = s.outPlane();
         float[] lay = layoutBuffer(units);
         int align = groups[0].panelWidth();
-        WorkGrid grid = WorkGrid.plan(units, pixels, maxTile, mg, align, p.threads());
+        WorkGrid grid = grid(p.threads());
         if (blocked) {
             copyBlocked(in, inOff, lay, grid, p);
             p.forEach(grid.tasks(), t -> blockedTask(grid, t, lay, out, outOff, res, resDelta));
@@ -208,6 +226,10 @@ final class ChannelsLastConv extends PreparedConv {
             int ldb = (np + 1) * b;
             float[] prod = product(grid, t, lay);
             int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * pixels + p0;
+            if (rowPool > 1) {
+                pooledTask(prod, ldb, unit, p0, np, m0, len, out, outOff, res);
+                return;
+            }
             for (int j0 = 0; j0 < len; j0 += b) {
                 int cb = Math.min(b, len - j0);
                 backend.unpackChannelBlock(cb, prod, j0 / b * ldb, np, out, chBase + j0 * pixels, pixels);
@@ -219,6 +241,40 @@ final class ChannelsLastConv extends PreparedConv {
                 }
             }
         });
+    }
+
+    /**
+     * The NCHW output of a task with the fused row pool: a block of channels at a time unpacked into a per-thread
+     * row buffer, bias and activation applied there, then pooled into the output. Tiles start at multiples of 16
+     * pixels (or the task holds the whole row), so no window straddles two tasks; the last partial one is dropped.
+     */
+    private void pooledTask(float[] prod, int ldb, int unit, int p0, int np, int m0, int len, float[] out,
+            int outOff, float[] res) {
+        if (res != null) {
+            throw new IllegalArgumentException("a fused max pool takes no residual");
+        }
+        int b = lanes;
+        int mg = g.outChannelsPerGroup();
+        int pooledW = RowMaxPool.pooledWidth(s.outW, rowPool);
+        int q0 = p0 / rowPool;
+        int q1 = Math.min(pooledW, (p0 + np) / rowPool);
+        int lead = ArrayAlignment.floatLead();
+        float[] rows = RowMaxPool.buffer(ROWS, lead + b * np);
+        int n = unit / g.group();
+        int gi = unit % g.group();
+        int base = outOff + (n * g.outChannels() + gi * mg + m0) * pooledW;
+        for (int j0 = 0; j0 < len; j0 += b) {
+            int cb = Math.min(b, len - j0);
+            backend.unpackChannelBlock(cb, prod, j0 / b * ldb, np, rows, lead, np);
+            for (int j = 0; j < cb; j++) {
+                float bj = bias == null ? 0f : bias[gi * mg + m0 + j0 + j];
+                backend.biasEpilogue(rows, lead + j * np, np, bj, epilogue);
+            }
+            if (q1 > q0) {
+                RowMaxPool.pool(backend, rowPool, rows, lead, np, cb, q1 - q0, out, base + j0 * pooledW + q0,
+                        pooledW);
+            }
+        }
     }
 
     /**
@@ -238,8 +294,17 @@ final class ChannelsLastConv extends PreparedConv {
 
     /** Whether a run on {@code threads} threads copies by columns (tests check which shapes do). */
     boolean copiesByColumns(int threads) {
-        return copiesByColumns(WorkGrid.plan(g.batch() * g.group(), s.outPlane(), maxTile, g.outChannelsPerGroup(),
-                groups[0].panelWidth(), threads), threads);
+        return copiesByColumns(grid(threads), threads);
+    }
+
+    private final int pixelSplitMin = Integer.getInteger("vinfer.channelsLast.pixelSplitMin", Integer.MAX_VALUE);
+
+    WorkGrid grid(int threads) {
+        int units = g.batch() * g.group();
+        int mg = g.outChannelsPerGroup();
+        boolean oneD = !blocked && threads > 1 && units == 1 && s.inD == 1 && s.inH == 1 && s.outD == 1
+                && s.outH == 1 && s.outPlane() >= (long) pixelSplitMin * threads;
+        return WorkGrid.plan(units, s.outPlane(), maxTile, mg, oneD ? mg : groups[0].panelWidth(), threads);
     }
 
     /**

@@ -87,6 +87,60 @@ public final class Convolutions {
     }
 
     /**
+     * A 1-D convolution followed by a max pool of windows of {@code rowPool} (2 or 4) samples, stride
+     * {@code rowPool}, no padding (a last partial window dropped): the kernel's output is
+     * {@code N x M x (W / rowPool)}, as an ONNX MaxPool of those attributes gives it (NaN taps skipped). The
+     * channels-last and implicit-im2col algorithms pool each task's rows while they are in cache; any other chosen
+     * or forced algorithm computes the whole output first ({@link RowPooledConv}). Takes no residual.
+     *
+     * @throws IllegalArgumentException if {@code g} is not 1-D, {@code rowPool} is not 2 or 4, or a row is shorter
+     *     than one window
+     */
+    public static ConvKernel prepareRowMaxPool(ConvGeometry g, float[] weights, int wOff, float[] bias, Epilogue e,
+            ConvAlgorithm forced, int threads, int rowPool) {
+        return prepareRowMaxPool(g, weights, wOff, bias, e, forced, Kernels.backend(), threads, rowPool);
+    }
+
+    /** As {@link #prepareRowMaxPool(ConvGeometry, float[], int, float[], Epilogue, ConvAlgorithm, int, int)} on a backend. */
+    static ConvKernel prepareRowMaxPool(ConvGeometry g, float[] weights, int wOff, float[] bias, Epilogue e,
+            ConvAlgorithm forced, Backend backend, int threads, int rowPool) {
+        Objects.requireNonNull(g, "geometry");
+        Objects.requireNonNull(backend, "backend");
+        RowMaxPool.outputLength(g, rowPool); // checks the shape and window
+        Epilogue ep = e == null ? Epilogue.NONE : e;
+        ConvAlgorithm a = rowPoolingAlgorithm(g, forced, threads);
+        if (a == ConvAlgorithm.CHANNELS_LAST) {
+            return new ChannelsLastConv(g, weights, wOff, bias, ep, backend, false, rowPool);
+        }
+        if (a == ConvAlgorithm.IMPLICIT_IM2COL) {
+            return new ImplicitIm2colConv(g, weights, wOff, bias, ep, backend, rowPool);
+        }
+        return new RowPooledConv(prepare(g, weights, wOff, bias, ep, forced, backend, threads), g, rowPool);
+    }
+
+    /**
+     * Whether {@link #prepareRowMaxPool} pools inside the kernel's own output pass for this layer (the algorithm
+     * chosen or forced is channels-last or implicit im2col), rather than after the whole convolution; a graph pass
+     * fuses only then: M5's 1-D Winograd layers at one thread ran 10% slower through {@link RowPooledConv} inside
+     * the network (its buffer, written whole, is colder than the arena slot the unfused layer writes).
+     */
+    public static boolean poolsRowsInKernel(ConvGeometry g, ConvAlgorithm forced, int threads) {
+        return g.rank() == 1 && rowPoolingAlgorithm(g, forced, threads) != null;
+    }
+
+    /** The algorithm of {@link #prepareRowMaxPool} if it pools in its own output pass, else null. */
+    private static ConvAlgorithm rowPoolingAlgorithm(ConvGeometry g, ConvAlgorithm forced, int threads) {
+        boolean auto = forced == null || forced == ConvAlgorithm.AUTO;
+        ConvAlgorithm a = auto ? (TrimmedTaps.geometry(g) == null ? ConvAlgorithm.choose(g, threads) : null)
+                : forced.supports(g) ? forced : null;
+        if (a == ConvAlgorithm.CHANNELS_LAST && ChannelsLastConv.supports(g)
+                || a == ConvAlgorithm.IMPLICIT_IM2COL && ImplicitIm2colConv.supports(g)) {
+            return a;
+        }
+        return null;
+    }
+
+    /**
      * The algorithm {@link ConvAlgorithm#AUTO} runs for {@code g}: {@link ConvAlgorithm#choose} of the geometry
      * without the taps that only read padding ({@link TrimmedTaps}; the same as {@code choose(g)} when none do).
      */

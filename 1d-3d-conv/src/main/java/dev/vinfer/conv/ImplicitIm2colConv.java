@@ -31,6 +31,14 @@ final class ImplicitIm2colConv extends PreparedConv {
      * against a task claim (well under a microsecond), short enough that two threads end close together.
      */
     private static final int MIN_RANGE = 128;
+    /**
+     * Pixels per GEMM call with a fused row pool: M5's 128 rows of 256 floats are 128 KiB, which stay in L2 until
+     * pooled (a multiple of 4, as {@link #ALIGN} is, so windows never straddle two calls). 128, 512 and 1024 ran
+     * M5's front end within 1-3% of it (session 37, one thread, in the network).
+     */
+    private static final int POOLED_CHUNK = 256;
+    /** Per thread: the rows of one chunk before the fused max pool. */
+    private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final ThreadLocal<Layout> LAYOUT = ThreadLocal.withInitial(Layout::new);
@@ -48,11 +56,23 @@ final class ImplicitIm2colConv extends PreparedConv {
     private final int[] tapOff;
     private final PanelGemm[] groups;
     private final Epilogue epilogue;
+    /** Window (and stride) of the fused max pool along the row, 1 for none. */
+    private final int rowPool;
     /** The pixel ranges last used, for {@code ranges[0]} threads (boundaries from {@code ranges[1]}). */
     private volatile int[] ranges = {0};
 
     ImplicitIm2colConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
-        super(ConvAlgorithm.IMPLICIT_IM2COL, backend, g.inputLength(), g.outputLength());
+        this(g, w, wOff, bias, e, backend, 1);
+    }
+
+    /**
+     * With {@code rowPool} 2 or 4 (a 1-D layer), the output is max-pooled in windows of that many samples
+     * ({@link RowMaxPool}): each chunk of {@link #POOLED_CHUNK} pixels goes to a per-thread buffer and is pooled
+     * into the output from there, so the unpooled rows never leave the core's caches.
+     */
+    ImplicitIm2colConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend, int rowPool) {
+        super(ConvAlgorithm.IMPLICIT_IM2COL, backend, g.inputLength(), RowMaxPool.outputLength(g, rowPool));
+        this.rowPool = rowPool;
         this.g = g;
         Shape3 s = Shape3.of(g);
         float[] b = checkedBias(w, wOff, g.weightLength(), bias, g.outChannels());
@@ -89,6 +109,9 @@ final class ImplicitIm2colConv extends PreparedConv {
                 : epilogue.kind() == Epilogue.Kind.RELU ? 0f : epilogue.min();
         float hi = clampInKernel && epilogue.kind() == Epilogue.Kind.CLIP ? epilogue.max() : Float.POSITIVE_INFINITY;
         boolean post = res != null || !epilogue.isIdentity() && !clampInKernel;
+        if (rowPool > 1 && res != null) {
+            throw new IllegalArgumentException("a fused max pool takes no residual");
+        }
         int[] bounds = ranges(pixels, p.threads());
         int count = bounds.length - 2;
         for (int n = 0; n < g.batch(); n++) {
@@ -98,6 +121,10 @@ final class ImplicitIm2colConv extends PreparedConv {
                 int gi = t / count;
                 int q0 = bounds[1 + t % count];
                 int q1 = bounds[2 + t % count];
+                if (rowPool > 1) {
+                    pooledRange(src, gi, image, q0, q1, out, outOff, lo, hi, post);
+                    return;
+                }
                 int plane0 = outOff + (image * g.outChannels() + gi * mg) * pixels;
                 for (int c0 = q0; c0 < q1; c0 += CHUNK) {
                     int c1 = Math.min(q1, c0 + CHUNK);
@@ -112,6 +139,37 @@ final class ImplicitIm2colConv extends PreparedConv {
                     }
                 }
             });
+        }
+    }
+
+    /**
+     * Pixels {@code [q0, q1)} of group {@code gi} of an image with the fused row pool: each chunk into this thread's
+     * row buffer (bias and clamp in the GEMM, other activations after), then pooled into the output. {@code q0} is a
+     * multiple of {@link #ALIGN}, so windows start at chunk starts.
+     */
+    private void pooledRange(float[] src, int gi, int image, int q0, int q1, float[] out, int outOff, float lo,
+            float hi, boolean post) {
+        int mg = g.outChannelsPerGroup();
+        int cg = g.inChannelsPerGroup();
+        int pooledW = RowMaxPool.pooledWidth(g.outputPlane(), rowPool);
+        int base = outOff + (image * g.outChannels() + gi * mg) * pooledW;
+        int lead = ArrayAlignment.floatLead();
+        float[] rows = RowMaxPool.buffer(ROWS, lead + mg * POOLED_CHUNK);
+        for (int c0 = q0; c0 < q1; c0 += POOLED_CHUNK) {
+            int c1 = Math.min(q1, c0 + POOLED_CHUNK);
+            // pixel q of the chunk lands at rows[lead + r * POOLED_CHUNK + q - c0], rows on cache lines
+            groups[gi].run(src, gi * cg * layout.channelStride, tapOff, grid, c0, c1, rows, lead - c0, POOLED_CHUNK,
+                    lo, hi);
+            if (post) {
+                for (int r = 0; r < mg; r++) {
+                    backend.biasEpilogue(rows, lead + r * POOLED_CHUNK, c1 - c0, 0f, epilogue);
+                }
+            }
+            int w0 = c0 / rowPool;
+            int w1 = Math.min(pooledW, c1 / rowPool);
+            if (w1 > w0) {
+                RowMaxPool.pool(backend, rowPool, rows, lead, POOLED_CHUNK, mg, w1 - w0, out, base + w0, pooledW);
+            }
         }
     }
 

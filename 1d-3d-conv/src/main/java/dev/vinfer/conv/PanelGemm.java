@@ -25,7 +25,9 @@ public interface PanelGemm {
 
     /**
      * Computes output pixels {@code [p0, p1)}: row i of C starts at {@code c[cOff + i * ldc]} and pixel q lands at
-     * column q (so the caller passes the image's channel-0 plane start); only columns {@code [p0, p1)} are written.
+     * column q (so the caller passes the image's channel-0 plane start; {@code cOff} may be negative, down to
+     * {@code -p0}, and {@code ldc} as small as {@code p1 - p0}, to put the range at the start of a buffer's rows);
+     * only columns {@code [p0, p1)} are written.
      * Each result is clamped as {@code min(max(x, lo), hi)} ({@link Epilogue}'s CLIP): ReLU is {@code [0, +inf]},
      * Relu6 {@code [0, 6]}, no activation {@code [-inf, +inf]} (which leaves every value, NaN included, as it is).
      */

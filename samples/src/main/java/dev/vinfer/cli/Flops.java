@@ -1,5 +1,6 @@
 package dev.vinfer.cli;
 
+import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.conv.NchwcPointwiseMeanOp;
 import dev.vinfer.ops.conv.NchwcStemPoolOp;
 import dev.vinfer.runtime.Operator;
@@ -13,9 +14,17 @@ final class Flops {
     /**
      * FLOPs of one node given its op, inputs and outputs; 0 for ops not counted. A blocked stem and its max pool as
      * one node ({@link NchwcStemPoolOp}) count the stem's multiply-adds on its own output, which only the op knows;
-     * so does a 1x1 convolution and its GlobalAveragePool as one node ({@link NchwcPointwiseMeanOp}).
+     * so does a 1x1 convolution and its GlobalAveragePool as one node ({@link NchwcPointwiseMeanOp}), and a 1-D
+     * convolution with its max pool fused ({@link ConvOp#rowMaxPool()}), whose output is the pooled one.
      */
     static double of(Operator op, Tensor[] in, Tensor[] out) {
+        if (op instanceof ConvOp c && c.rowMaxPool() > 1) {
+            if (in.length < 2 || in[0] == null || in[1] == null) {
+                return 0;
+            }
+            var g = c.geometryFor(in[0].shape(), in[1].shape());
+            return 2.0 * g.batch() * g.outChannels() * g.outputDim(0) * g.reductionLength();
+        }
         if (op instanceof NchwcStemPoolOp sp) {
             return in.length < 2 || in[1] == null ? 0 : 2.0 * sp.stemPositions() * in[1].size();
         }

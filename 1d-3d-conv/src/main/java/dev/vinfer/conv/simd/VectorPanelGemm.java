@@ -125,7 +125,7 @@ final class VectorPanelGemm implements PanelGemm {
         }
         // Every element written: c[cOff + i * ldc + q] for i < m, q in [p0, p1).
         long last = cOff + (long) (m - 1) * ldc + p1;
-        if (cOff + p0 < 0 || ldc < p1 || last > c.length) {
+        if (cOff + p0 < 0 || ldc < p1 - p0 || last > c.length) {
             throw new IndexOutOfBoundsException("output rows of " + (p1 - p0) + " pixels from " + (cOff + p0)
                     + " with stride " + ldc + " do not fit in " + c.length);
         }

@@ -40,6 +40,8 @@ public final class ConvOp implements Operator, PackedConstants {
     private final boolean residual;
     /** Set by static shape inference: every run feeds the input shape the session prepares at open or run 1. */
     private final boolean staticInput;
+    /** Window and stride of a fused 1-D max pool after the activation ({@link #withRowMaxPool}), 1 for none. */
+    private final int rowPool;
     private final Map<List<Object>, ConvKernel> kernels = new ConcurrentHashMap<>();
     /** The kernel of the most recent input shape with the constant weights: the allocation-free fast path. */
     private volatile Prepared last;
@@ -52,11 +54,12 @@ public final class ConvOp implements Operator, PackedConstants {
      * @param constBias    the bias if constant, else null (read per run if present)
      */
     public ConvOp(ConvAttributes attrs, Tensor constWeights, Tensor constBias, Epilogue epilogue) {
-        this(attrs, constWeights, constBias, epilogue, false, false);
+        this(attrs, constWeights, constBias, epilogue, false, false, 1);
     }
 
     private ConvOp(ConvAttributes attrs, Tensor constWeights, Tensor constBias, Epilogue epilogue,
-            boolean residual, boolean staticInput) {
+            boolean residual, boolean staticInput, int rowPool) {
+        this.rowPool = rowPool;
         this.attrs = attrs;
         this.constWeights = constWeights;
         this.constBias = constBias;
@@ -67,12 +70,12 @@ public final class ConvOp implements Operator, PackedConstants {
 
     /** The same convolution with an activation fused into its output. */
     public ConvOp withEpilogue(Epilogue e) {
-        return new ConvOp(attrs, constWeights, constBias, e, residual, staticInput);
+        return new ConvOp(attrs, constWeights, constBias, e, residual, staticInput, rowPool);
     }
 
     /** The same convolution with new constant weights and bias (BatchNorm folding). */
     public ConvOp withWeights(Tensor weights, Tensor bias) {
-        return new ConvOp(attrs, weights, bias, epilogue, residual, staticInput);
+        return new ConvOp(attrs, weights, bias, epilogue, residual, staticInput, rowPool);
     }
 
     /**
@@ -80,7 +83,10 @@ public final class ConvOp implements Operator, PackedConstants {
      * must then have that input).
      */
     public ConvOp withResidual() {
-        return new ConvOp(attrs, constWeights, constBias, epilogue, true, staticInput);
+        if (rowPool != 1) {
+            throw new IllegalStateException("a Conv with a fused max pool takes no residual");
+        }
+        return new ConvOp(attrs, constWeights, constBias, epilogue, true, staticInput, rowPool);
     }
 
     /**
@@ -89,7 +95,43 @@ public final class ConvOp implements Operator, PackedConstants {
      * ({@link PackedConstants}).
      */
     public ConvOp withStaticInput() {
-        return new ConvOp(attrs, constWeights, constBias, epilogue, residual, true);
+        return new ConvOp(attrs, constWeights, constBias, epilogue, residual, true, rowPool);
+    }
+
+    /**
+     * The same 1-D convolution followed by a max pool of windows of {@code window} (2 or 4) samples, stride
+     * {@code window}, no padding, floor mode, no indices: the output row holds {@code W / window} samples, pooled
+     * while each thread's part of the convolution is still in cache (M5's Conv+BatchNorm+Relu+MaxPool1d(4)).
+     */
+    public ConvOp withRowMaxPool(int window) {
+        if (residual || rowPool != 1 || (window != 2 && window != 4)) {
+            throw new IllegalStateException("cannot fuse a max pool of " + window + " into " + opType());
+        }
+        return new ConvOp(attrs, constWeights, constBias, epilogue, false, staticInput, window);
+    }
+
+    /**
+     * Whether a max pool of {@code window} fused by {@link #withRowMaxPool} would run inside the kernel's output pass
+     * for an input of shape {@code xs} and weights of shape {@code ws} on {@code threads} threads under the forced
+     * algorithm {@code forcedName} (null: AUTO), rather than after the whole convolution; false when the shapes do
+     * not fit or the output row is shorter than one window.
+     */
+    public boolean poolsRowsInKernel(int[] xs, int[] ws, String forcedName, int threads, int window) {
+        if (xs.length != 3 || ws.length != 3) {
+            return false;
+        }
+        try {
+            ConvGeometry g = geometry(xs, ws);
+            return g.outputDim(0) >= window && Convolutions.poolsRowsInKernel(g, forcedAlgorithm(forcedName, g),
+                    threads);
+        } catch (VinferException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Window of the fused 1-D max pool, 1 for none. */
+    public int rowMaxPool() {
+        return rowPool;
     }
 
     /** Whether {@link #withStaticInput()} applies. */
@@ -132,7 +174,8 @@ public final class ConvOp implements Operator, PackedConstants {
 
     @Override
     public String opType() {
-        return "Conv" + (residual ? "+Add" : "") + (epilogue.isIdentity() ? "" : "+" + epilogue);
+        return "Conv" + (residual ? "+Add" : "") + (epilogue.isIdentity() ? "" : "+" + epilogue)
+                + (rowPool == 1 ? "" : "+MaxPool");
     }
 
     @Override
@@ -208,7 +251,7 @@ public final class ConvOp implements Operator, PackedConstants {
         Tensor x = inputs[0];
         Tensor w = inputs[1];
         Tensor b = inputs.length > 2 ? inputs[2] : null;
-        if (residual || constWeights == null || w != constWeights || (b != null && b != constBias)
+        if (residual || rowPool != 1 || constWeights == null || w != constWeights || (b != null && b != constBias)
                 || x.dtype() != DType.FLOAT32) {
             throw new VinferException("Conv fused into a Concat needs constant weights, no residual and a float32 "
                     + "input, got " + x);
@@ -308,12 +351,19 @@ public final class ConvOp implements Operator, PackedConstants {
         return outputShape(geometry(xShape, wShape), xShape.length);
     }
 
-    private static int[] outputShape(ConvGeometry g, int rank) {
+    private int[] outputShape(ConvGeometry g, int rank) {
         int[] outShape = new int[rank];
         outShape[0] = g.batch();
         outShape[1] = g.outChannels();
         for (int d = 0; d < g.rank(); d++) {
             outShape[2 + d] = g.outputDim(d);
+        }
+        if (rowPool != 1) {
+            if (g.rank() != 1 || g.outputDim(0) < rowPool) {
+                throw new VinferException("Conv with a fused MaxPool of " + rowPool + " needs a 1-D output of at least"
+                        + " that many samples, got " + g);
+            }
+            outShape[2] = g.outputDim(0) / rowPool;
         }
         return outShape;
     }
@@ -340,6 +390,9 @@ public final class ConvOp implements Operator, PackedConstants {
                         + " output channels");
             }
             bias = b.toFloatArray();
+        }
+        if (rowPool != 1) {
+            return Convolutions.prepareRowMaxPool(g, w.floats(), w.offset(), bias, e, forced, threads, rowPool);
         }
         return Convolutions.prepare(g, w.floats(), w.offset(), bias, e, forced, threads);
     }
