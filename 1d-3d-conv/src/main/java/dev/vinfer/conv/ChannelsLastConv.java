@@ -61,6 +61,9 @@ final class ChannelsLastConv extends PreparedConv {
     private final boolean columnCopy = !"false".equals(System.getProperty("vinfer.channelsLast.columnCopy"));
     /** Window (and stride) of the fused max pool along the row, 1 for none. */
     private final int rowPool;
+    /** Output samples per thread from which a 1-D layer splits by samples only ({@link #grid}). */
+    static final int ONE_D_PIXEL_SPLIT = 96;
+    private final int pixelSplit1d = Integer.getInteger("vinfer.channelsLast.pixelSplit1d", ONE_D_PIXEL_SPLIT);
 
     ChannelsLastConv(ConvGeometry g, float[] w, int wOff, float[] bias, Epilogue e, Backend backend) {
         this(g, w, wOff, bias, e, backend, false);
@@ -297,14 +300,22 @@ final class ChannelsLastConv extends PreparedConv {
         return copiesByColumns(grid(threads), threads);
     }
 
-    private final int pixelSplitMin = Integer.getInteger("vinfer.channelsLast.pixelSplitMin", Integer.MAX_VALUE);
-
+    /**
+     * The work split for {@code threads} threads: {@link WorkGrid#plan}, except that a 1-D layer (one image, one
+     * group) with at least {@link #ONE_D_PIXEL_SPLIT} output samples a thread is split by samples, never by output
+     * channels: in a 1-D chain every other step (the column copy, the pools, a fused pool) splits by columns, so each
+     * thread then reads what it wrote. M5's 128 -> 256 layer on 248 samples with its max pool fused, at two threads
+     * (session 37, AMD Zen 5, in one JVM): 0.956 of its time split by samples (the whole model 0.991 in two paired
+     * runs); its 256 -> 512 layer on 62 samples took 1.08 (each thread reads all 1.5 MB of weights), hence the bound.
+     * {@code -Dvinfer.channelsLast.pixelSplit1d=N} sets the bound (read when the layer is prepared: comparisons).
+     */
     WorkGrid grid(int threads) {
         int units = g.batch() * g.group();
         int mg = g.outChannelsPerGroup();
-        boolean oneD = !blocked && threads > 1 && units == 1 && s.inD == 1 && s.inH == 1 && s.outD == 1
-                && s.outH == 1 && s.outPlane() >= (long) pixelSplitMin * threads;
-        return WorkGrid.plan(units, s.outPlane(), maxTile, mg, oneD ? mg : groups[0].panelWidth(), threads);
+        boolean bySamples = !blocked && threads > 1 && units == 1 && s.inD == 1 && s.inH == 1 && s.outD == 1
+                && s.outH == 1 && s.outPlane() >= (long) pixelSplit1d * threads;
+        // a row alignment of all the rows: the plan cannot slice the output channels, so it cuts samples finer
+        return WorkGrid.plan(units, s.outPlane(), maxTile, mg, bySamples ? mg : groups[0].panelWidth(), threads);
     }
 
     /**

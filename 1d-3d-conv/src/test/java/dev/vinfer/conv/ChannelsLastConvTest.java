@@ -101,6 +101,39 @@ class ChannelsLastConvTest {
     }
 
     /**
+     * 1-D layers with at least {@link ChannelsLastConv#ONE_D_PIXEL_SPLIT} output samples a thread split by samples
+     * (so they copy by columns) even where the plane is small enough that 2-D layers slice the output channels (M5's
+     * 128 -> 256 on 248 samples, 96 a thread at five threads); fewer (M5's 256 -> 512 on 62) keep the channel slices.
+     * Each against the reference on every backend and parallel (seed 4450 on).
+     */
+    @Test
+    void oneDimensionalLayersSplitBySamples() {
+        ConvGeometry[] bySamples = {
+            ConvGeometry.builder().channels(128, 256).input(248).kernel(3).padsOnnx(1, 1).build(),
+            ConvGeometry.builder().channels(40, 96).input(192).kernel(3).padsOnnx(1, 1).build(),
+        };
+        ConvGeometry channelSlices = ConvGeometry.builder().channels(256, 512).input(62).kernel(3).padsOnnx(1, 1)
+                .build();
+        long seed = 4450;
+        for (ConvGeometry g : bySamples) {
+            ChannelsLastConv c = (ChannelsLastConv) Convolutions.prepare(g, new float[g.weightLength()], 0, null,
+                    Epilogue.NONE, ConvAlgorithm.CHANNELS_LAST, Kernels.backend());
+            WorkGrid grid = c.grid(2);
+            org.junit.jupiter.api.Assertions.assertEquals(1, grid.rowParts(), g.toString());
+            org.junit.jupiter.api.Assertions.assertTrue(grid.tiles() >= 2, g.toString());
+            org.junit.jupiter.api.Assertions.assertTrue(c.copiesByColumns(2), g.toString());
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.CHANNELS_LAST, new Random(seed));
+            seed++;
+        }
+        ChannelsLastConv c = (ChannelsLastConv) Convolutions.prepare(channelSlices,
+                new float[channelSlices.weightLength()], 0, null, Epilogue.NONE, ConvAlgorithm.CHANNELS_LAST,
+                Kernels.backend());
+        org.junit.jupiter.api.Assertions.assertTrue(c.grid(2).rowParts() >= 2, channelSlices.toString());
+        org.junit.jupiter.api.Assertions.assertFalse(c.copiesByColumns(2), channelSlices.toString());
+        ConvAlgorithmsTest.check("seed=" + seed, channelSlices, ConvAlgorithm.CHANNELS_LAST, new Random(seed));
+    }
+
+    /**
      * Two kernels sharing the calling thread's layout buffer, alternated: the unpadded one fills the whole buffer
      * with data, after which the padded one (whose padded grid overlaps those positions) must zero its border
      * again; then back. Seed 4300.
