@@ -185,7 +185,6 @@ final class ChannelsLastConv extends PreparedConv {
         int units = g.batch() * g.group();
         int pixels = s.outPlane();
         float[] lay = layoutBuffer(units);
-        int align = groups[0].panelWidth();
         WorkGrid grid = grid(p.threads());
         if (blocked) {
             copyBlocked(in, inOff, lay, grid, p);
