@@ -184,6 +184,9 @@ final class ChannelsLastConv extends PreparedConv {
         int mg = g.outChannelsPerGroup();
         int units = g.batch() * g.group();
         int pixels = s.outPlane();
+        if (rowPool > 1 && res != null) {
+            throw new IllegalArgumentException("a fused max pool takes no residual");
+        }
         float[] lay = layoutBuffer(units);
         WorkGrid grid = grid(p.threads());
         if (blocked) {
@@ -229,7 +232,7 @@ final class ChannelsLastConv extends PreparedConv {
             float[] prod = product(grid, t, lay);
             int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * pixels + p0;
             if (rowPool > 1) {
-                pooledTask(prod, ldb, unit, p0, np, m0, len, out, outOff, res);
+                pooledTask(prod, ldb, unit, p0, np, m0, len, out, outOff);
                 return;
             }
             for (int j0 = 0; j0 < len; j0 += b) {
@@ -251,10 +254,7 @@ final class ChannelsLastConv extends PreparedConv {
      * pixels (or the task holds the whole row), so no window straddles two tasks; the last partial one is dropped.
      */
     private void pooledTask(float[] prod, int ldb, int unit, int p0, int np, int m0, int len, float[] out,
-            int outOff, float[] res) {
-        if (res != null) {
-            throw new IllegalArgumentException("a fused max pool takes no residual");
-        }
+            int outOff) {
         int b = lanes;
         int mg = g.outChannelsPerGroup();
         int pooledW = RowMaxPool.pooledWidth(s.outW, rowPool);

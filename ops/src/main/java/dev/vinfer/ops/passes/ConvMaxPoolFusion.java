@@ -8,6 +8,8 @@ import dev.vinfer.runtime.Graph;
 import dev.vinfer.runtime.GraphPass;
 import dev.vinfer.runtime.Node;
 import dev.vinfer.runtime.SessionOptions;
+import dev.vinfer.runtime.Value;
+import java.util.Map;
 
 /**
  * Fuses a 1-D MaxPool whose window is its stride (2 or 4; no padding, dilation 1, floor mode, no indices) into the
@@ -46,7 +48,7 @@ public final class ConvMaxPoolFusion implements GraphPass {
             return g;
         }
         GraphIndex index = new GraphIndex(g);
-        java.util.Map<dev.vinfer.runtime.Value, ShapeRules.Known> known = null;
+        Map<Value, ShapeRules.Known> known = null; // inferred once, at the first candidate
         Rewrite rw = new Rewrite(g);
         boolean any = false;
         for (Node c : g.nodes()) {
