@@ -57,7 +57,7 @@ public final class AveragePoolOp implements Operator {
         }
         Shaped shaped = last;
         if (shaped == null || !shaped.geometry().hasInputShape(x)) {
-            shaped = Shaped.of(PoolGeometry.of(window, x.shape()), countIncludePad);
+            shaped = Shaped.of(PoolGeometry.of(window, x.shape(), ctx), countIncludePad);
             last = shaped;
         }
         PoolGeometry g = shaped.geometry();

@@ -35,7 +35,7 @@ public final class LpPoolOp implements Operator {
         if (!x.dtype().isFloatingPoint()) {
             throw new VinferException("LpPool takes float32 or float64, not " + x.dtype().displayName());
         }
-        PoolGeometry g = PoolGeometry.of(window, x.shape());
+        PoolGeometry g = PoolGeometry.of(window, x.shape(), ctx);
         Tensor y = ctx.output(0, x.dtype(), g.outputShape());
         int inPlane = g.inputPlaneSize();
         int outPlane = g.outputPlaneSize();

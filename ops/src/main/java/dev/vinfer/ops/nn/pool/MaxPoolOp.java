@@ -60,7 +60,7 @@ public final class MaxPoolOp implements Operator {
         }
         Shaped shaped = last;
         if (shaped == null || !shaped.geometry().hasInputShape(x)) {
-            PoolGeometry fresh = PoolGeometry.of(window, x.shape());
+            PoolGeometry fresh = PoolGeometry.of(window, x.shape(), ctx);
             shaped = new Shaped(fresh, fresh.outputShape(), FloatMaxPool.plan(fresh),
                     MaxPool3x3s2.plan(window, fresh));
             last = shaped;

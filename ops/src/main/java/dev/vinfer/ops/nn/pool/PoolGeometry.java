@@ -26,7 +26,13 @@ public final class PoolGeometry {
     private final int[][] valid = new int[3][];
     private final int[][] withPad = new int[3][];
 
-    private PoolGeometry(PoolWindow w, int[] shape) {
+    /**
+     * Output positions along one dim at most (their tap tables take 12 bytes each): 64 M, far past any real pool,
+     * so that a geometry made without a session's limit (shape inference) cannot allocate gigabytes.
+     */
+    static final int MAX_POSITIONS_PER_DIM = 1 << 26;
+
+    private PoolGeometry(PoolWindow w, int[] shape, long maxOutputElements) {
         int k = w.spatialDims();
         if (shape.length != k + 2) {
             throw new VinferException("pooling with a " + k + "-d kernel needs a rank-" + (k + 2) + " input, got "
@@ -97,9 +103,20 @@ public final class PoolGeometry {
             dilation[d] = dilations[i];
             padBegin[i] = (int) pb;
             padEnd[i] = (int) pe;
-            tapRanges(d, kernel[i], s, (int) pb, (int) pe);
         }
-        Shapes.size(outputShape());
+        // The output's size against the limit before the per-position tap tables (three ints per output position
+        // along each dim) are allocated: hostile pads made one dim's tables gigabytes (a fuzz finding), and an
+        // empty output does not make a long dim's tables small.
+        long total = Shapes.size(outputShape());
+        for (int d = lead; d < 3; d++) {
+            if (total > maxOutputElements || out[d] > Math.min(maxOutputElements, MAX_POSITIONS_PER_DIM)) {
+                throw new VinferException("pooling " + w + " on input " + Shapes.toString(shape) + " gives an output "
+                        + Arrays.toString(outputShape()) + " over the limit of " + maxOutputElements + " elements");
+            }
+        }
+        for (int i = 0; i < k; i++) {
+            tapRanges(lead + i, kernel[i], strides[i], padBegin[i], padEnd[i]);
+        }
     }
 
     private void tapRanges(int d, int kernel, int stride, int pb, int pe) {
@@ -122,7 +139,23 @@ public final class PoolGeometry {
 
     /** The geometry of {@code window} over an input of {@code shape}. */
     public static PoolGeometry of(PoolWindow window, int[] shape) {
-        return new PoolGeometry(window, shape);
+        return new PoolGeometry(window, shape, Shapes.MAX_ELEMENTS);
+    }
+
+    /**
+     * As {@link #of(PoolWindow, int[])}, rejecting an output of more than {@code maxOutputElements} elements (the
+     * session's {@code Limits.maxTensorElements}) before anything of its size is allocated.
+     */
+    public static PoolGeometry of(PoolWindow window, int[] shape, long maxOutputElements) {
+        return new PoolGeometry(window, shape, maxOutputElements);
+    }
+
+    /** As {@link #of(PoolWindow, int[], long)} with the limit of {@code ctx}'s session, where it has one. */
+    public static PoolGeometry of(PoolWindow window, int[] shape, dev.vinfer.runtime.OpContext ctx) {
+        dev.vinfer.runtime.SessionOptions o = ctx == null ? null : ctx.options();
+        long max = o == null || o.limits() == null ? Shapes.MAX_ELEMENTS
+                : Math.min(Shapes.MAX_ELEMENTS, o.limits().maxTensorElements());
+        return new PoolGeometry(window, shape, max);
     }
 
     /** Whether {@code x} has the input shape this geometry was made for (allocation-free). */

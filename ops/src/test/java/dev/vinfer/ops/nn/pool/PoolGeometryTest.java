@@ -58,4 +58,21 @@ class PoolGeometryTest {
     void rejectsAKernelOfTheWrongRank() {
         assertThrows(VinferException.class, () -> PoolGeometry.of(PoolWindow.of(2, 2), new int[] {1, 1, 4}));
     }
+
+    @Test
+    void anOutputOverTheLimitIsRejectedBeforeItsTapTablesExist() {
+        // pads of a billion make one output dim about 500 M positions (three int tables of 2 GB each): rejected by
+        // size, not by an OutOfMemoryError (a fuzz finding); under a session limit, smaller sizes are too
+        PoolWindow huge = new PoolWindow(new int[] {2, 2}, new int[] {2, 2}, new int[] {1, 1},
+                new int[] {1_000_000_000, 0, 0, 0}, PaddingPolicy.EXPLICIT, false);
+        VinferException e = assertThrows(VinferException.class, () -> PoolGeometry.of(huge, new int[] {1, 1, 4, 4}));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("over the limit"), e.getMessage());
+        PoolWindow padded = window(2, 1, 1, PaddingPolicy.EXPLICIT, false, 100, 100);
+        assertArrayEquals(new int[] {1, 1, 203}, PoolGeometry.of(padded, new int[] {1, 1, 4}, 203).outputShape());
+        assertThrows(VinferException.class, () -> PoolGeometry.of(padded, new int[] {1, 1, 4}, 202));
+        // an empty output (one dim 0) with another dim past the limit is rejected too
+        PoolWindow wide = new PoolWindow(new int[] {2, 9}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {0, 100_000, 0, 100_000}, PaddingPolicy.EXPLICIT, false);
+        assertThrows(VinferException.class, () -> PoolGeometry.of(wide, new int[] {1, 1, 1, 4}, 1000));
+    }
 }
