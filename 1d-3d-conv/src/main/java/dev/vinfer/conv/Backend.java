@@ -83,6 +83,15 @@ public interface Backend extends NchwcBackend {
     void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
 
     /**
+     * A per-channel affine map over {@code positions} positions of one channel block ({@link NchwcLayout}: 16
+     * channels a position, contiguous): {@code out[outOff + 16 p + l] = fma(in[inOff + 16 p + l], a[abOff + l],
+     * b[abOff + l])}, then {@code max(., 0f)} (as {@link Math#max}) when {@code relu}, for {@code l < 16}. The
+     * blocked BatchNormalization.
+     */
+    void nchwcScaleShift(float[] in, int inOff, float[] out, int outOff, int positions, float[] a, float[] b,
+            int abOff, boolean relu);
+
+    /**
      * The output transform of {@link DepthWinogradConv} with its bias and clamp: for {@code j < outs} and i in
      * [0, len), with {@code p_xi = src[srcOff + xi * srcStride + i]} ({@code xi < t}),
      * {@code dst[dOff + j * dStride + i] = min(max(sum_xi at[j * t + xi] p_xi + bias, lo), hi)}. One pass over the t

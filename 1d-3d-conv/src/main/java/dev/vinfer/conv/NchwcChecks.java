@@ -34,6 +34,19 @@ public final class NchwcChecks {
         }
     }
 
+    /** The arguments of {@link Backend#nchwcScaleShift}. */
+    public static void scaleShift(float[] in, int inOff, float[] out, int outOff, int positions, float[] a,
+            float[] b, int abOff) {
+        if (positions < 0) {
+            throw new IllegalArgumentException("positions " + positions);
+        }
+        long len = (long) positions * BLOCK;
+        NchwcPointwiseConv.check("input", in, inOff, len);
+        NchwcPointwiseConv.check("output", out, outOff, len);
+        NchwcPointwiseConv.check("scale", a, abOff, BLOCK);
+        NchwcPointwiseConv.check("shift", b, abOff, BLOCK);
+    }
+
     /** The arguments of {@link Backend#nchwcPointwise}. */
     public static void pointwise(int c, int pixels, int outChannels, int group, float[] w, int wOff, float[] bias,
             float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd,

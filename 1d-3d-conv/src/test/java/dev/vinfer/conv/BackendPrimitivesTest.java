@@ -44,6 +44,47 @@ class BackendPrimitivesTest {
         }
     }
 
+    /** The blocked per-channel affine map (+ Relu): exactly fma then max per lane, NaN, infinities and -0 included. */
+    @Test
+    void nchwcScaleShiftIsAnFmaPerLane() {
+        for (Backend be : TestSupport.backends()) {
+            for (int positions = 0; positions <= 9; positions++) {
+                for (boolean relu : new boolean[] {false, true}) {
+                    long seed = 7100 + 10 * positions + (relu ? 1 : 0);
+                    Random r = new Random(seed);
+                    int inOff = r.nextInt(20);
+                    int outOff = r.nextInt(20);
+                    int abOff = r.nextInt(40);
+                    float[] in = random(r, inOff + 16 * positions + 3);
+                    float[] a = random(r, abOff + 16 + 2);
+                    float[] b = random(r, abOff + 16 + 2);
+                    if (positions > 0) {
+                        in[inOff] = Float.NaN;
+                        in[inOff + 16 * positions - 1] = Float.NEGATIVE_INFINITY;
+                    }
+                    a[abOff + 3] = -0f;
+                    b[abOff + 3] = -0f;
+                    float[] out = random(r, outOff + 16 * positions + 5);
+                    float[] want = out.clone();
+                    for (int p = 0; p < positions; p++) {
+                        for (int l = 0; l < 16; l++) {
+                            float y = Math.fma(in[inOff + 16 * p + l], a[abOff + l], b[abOff + l]);
+                            want[outOff + 16 * p + l] = relu ? Math.max(y, 0f) : y;
+                        }
+                    }
+                    be.nchwcScaleShift(in, inOff, out, outOff, positions, a, b, abOff, relu);
+                    for (int i = 0; i < out.length; i++) {
+                        assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(out[i]),
+                                be.name() + " positions=" + positions + " relu=" + relu + " seed=" + seed + " i=" + i);
+                    }
+                }
+            }
+            float[] x = new float[32];
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> be.nchwcScaleShift(x, 17, x, 0, 1, x, x, 0, false), be.name());
+        }
+    }
+
     /** Rows around the vector width (gathered vectors plus scalar tails), any columns, offsets and pitches. */
     @Test
     void transposeMatchesDefinition() {

@@ -415,6 +415,108 @@ class ChannelBlockedChainsTest {
     }
 
     /**
+     * A DenseNet-style block: x [n, 16, hw, hw] -> 3x3 conv (c0) = cat0 -> {@code layers} dense layers, each
+     * BatchNorm + Relu on the concatenation so far -> 1x1 (4 g) + Relu -> 3x3 pad 1 (g) -> Concat with the
+     * concatenation; then a transition: BatchNorm + Relu -> 1x1 -> AveragePool 2x2/2 -> BatchNorm + Relu ->
+     * GlobalAveragePool.
+     */
+    static GraphProto denseBlock(long seed, int n, int c0, int g, int layers, int hw) {
+        GraphProto.Builder b = GraphProto.newBuilder().setName("dense")
+                .addInput(tensorInfo("x", DType.FLOAT32, n, 16, hw, hw))
+                .addInitializer(initializer("w0", random(seed, c0, 16, 3, 3)))
+                .addNode(node("Conv", new String[] {"x", "w0"}, new String[] {"cat0"}, intsAttr("pads", 1, 1, 1,
+                        1)));
+        int c = c0;
+        String cat = "cat0";
+        for (int k = 0; k < layers + 2; k++) {
+            String p = "l" + k + "_";
+            long ls = seed + 100 * (k + 1);
+            b.addInitializer(initializer(p + "s", positive(ls, c, 0.5f, 1.5f)))
+                    .addInitializer(initializer(p + "b", random(ls + 1, c)))
+                    .addInitializer(initializer(p + "m", random(ls + 2, c)))
+                    .addInitializer(initializer(p + "v", positive(ls + 3, c, 0.2f, 2f)))
+                    .addNode(node("BatchNormalization", new String[] {cat, p + "s", p + "b", p + "m", p + "v"},
+                            new String[] {p + "bn"}))
+                    .addNode(node("Relu", new String[] {p + "bn"}, new String[] {p + "r"}));
+            if (k == layers + 1) {
+                b.addNode(node("GlobalAveragePool", new String[] {p + "r"}, new String[] {"y"}))
+                        .addOutput(tensorInfo("y", DType.FLOAT32, n, c, 1, 1));
+                break;
+            }
+            if (k == layers) {
+                b.addInitializer(initializer(p + "wt", random(ls + 4, c / 2, c, 1, 1)))
+                        .addNode(node("Conv", new String[] {p + "r", p + "wt"}, new String[] {p + "t"}))
+                        .addNode(node("AveragePool", new String[] {p + "t"}, new String[] {"pool"},
+                                intsAttr("kernel_shape", 2, 2), intsAttr("strides", 2, 2)));
+                cat = "pool";
+                c = c / 2;
+                continue;
+            }
+            b.addInitializer(initializer(p + "w1", random(ls + 4, 4 * g, c, 1, 1)))
+                    .addInitializer(initializer(p + "b1", random(ls + 5, 4 * g)))
+                    .addInitializer(initializer(p + "w3", random(ls + 6, g, 4 * g, 3, 3)))
+                    .addNode(node("Conv", new String[] {p + "r", p + "w1", p + "b1"}, new String[] {p + "c1"}))
+                    .addNode(node("Relu", new String[] {p + "c1"}, new String[] {p + "r1"}))
+                    .addNode(node("Conv", new String[] {p + "r1", p + "w3"}, new String[] {p + "c3"},
+                            intsAttr("pads", 1, 1, 1, 1)))
+                    .addNode(node("Concat", new String[] {cat, p + "c3"}, new String[] {"cat" + (k + 1)},
+                            intAttr("axis", 1)));
+            cat = "cat" + (k + 1);
+            c += g;
+        }
+        return b.build();
+    }
+
+    private static Tensor positive(long seed, int n, float lo, float hi) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = lo + (hi - lo) * r.nextFloat();
+        }
+        return Tensor.of(a, n);
+    }
+
+    @Test
+    void denseLayersRunBlockedWithTheirBatchNorms() {
+        // {c0, growth, layers, hw}: channel counts all multiples of 16, then a growth that is not (the Concats and
+        // the BatchNorms after them stay NCHW), and an odd plane for the pool
+        int[][] shapes = {{32, 16, 3, 16}, {64, 32, 2, 9}, {32, 8, 2, 12}};
+        for (int i = 0; i < shapes.length; i++) {
+            long seed = 12100 + 10 * i;
+            int[] s = shapes[i];
+            int n = i == 1 ? 2 : 1;
+            GraphProto gp = denseBlock(seed, n, s[0], s[1], s[2], s[3]);
+            Graph blocked = optimized(gp, "true");
+            String what = "seed=" + seed + " n=" + n + " c0=" + s[0] + " growth=" + s[1] + "\n" + blocked;
+            // every Relu after a BatchNorm runs inside it (activation-fusion), blocked where its input is
+            assertEquals(0, blocked.nodes().stream().filter(nd -> nd.op().opType().equals("Relu")).count(), what);
+            long bn = blocked.nodes().stream().filter(nd -> nd.op().opType().equals("BatchNormalization")).count();
+            assertEquals(s[2] + 2, bn, what);
+            long blockedBn = count(blocked, "nchwc+Relu"::equals);
+            if (s[1] % 16 == 0) {
+                // all but the last, which reads the NCHW pool and feeds no convolution: alone it would only add
+                // reorders
+                assertEquals(bn - 1, blockedBn, what);
+                // one run from the input to the pool: a reorder in, and one out before the NCHW AveragePool
+                assertEquals(2, blocked.nodes().stream().filter(nd -> nd.op().opType().startsWith("Reorder"))
+                        .count(), what);
+            }
+            // converted whatever the estimate: with 8-channel growth the first Concat (32 + 8) is blocked and the
+            // BatchNorm after it reads 40 channels in 3 blocks (pad lanes); the next Concat (40 + 8) is not
+            Graph all = optimized(gp, "all");
+            assertTrue(count(all, "nchwc+Relu"::equals) >= 2, all.toString());
+            Map<String, Tensor> feed = Map.of("x", random(seed + 50, n, 16, s[3], s[3]));
+            try {
+                Map<String, Tensor> nchw = run(optimized(gp, false), feed);
+                assertSameOutputs(nchw, run(blocked, feed), tolerance(blocked));
+                assertSameOutputs(nchw, run(all, feed), tolerance(all));
+            } catch (AssertionError e) {
+                throw new AssertionError(what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
      * A ResNet-50-style stage: x [n, c, hw, hw] -> 1x1 (4w) = x0 -> two bottlenecks, each 1x1 (w) + Relu -> 3x3 pad 1
      * (w) + Relu -> 1x1 (4w) + its input + Relu.
      */

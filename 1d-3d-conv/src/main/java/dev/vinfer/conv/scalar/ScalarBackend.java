@@ -3,6 +3,8 @@ package dev.vinfer.conv.scalar;
 import dev.vinfer.conv.Backend;
 import dev.vinfer.conv.BlockedDepthwiseChecks;
 import dev.vinfer.conv.Epilogue;
+import dev.vinfer.conv.NchwcChecks;
+import dev.vinfer.conv.NchwcLayout;
 import dev.vinfer.conv.GemmChecks;
 import dev.vinfer.conv.InterleaveChecks;
 import dev.vinfer.conv.PackedMatrix;
@@ -202,6 +204,20 @@ public final class ScalarBackend implements Backend {
             int from = srcOff + s * seg;
             for (int j = 0; j < seg - 1; j++) {
                 dst[d++] = src[from + j]; // forward: safe in place with dstOff <= srcOff
+            }
+        }
+    }
+
+    @Override
+    public void nchwcScaleShift(float[] in, int inOff, float[] out, int outOff, int positions, float[] a, float[] b,
+            int abOff, boolean relu) {
+        NchwcChecks.scaleShift(in, inOff, out, outOff, positions, a, b, abOff);
+        for (int p = 0; p < positions; p++) {
+            int i0 = inOff + p * NchwcLayout.BLOCK;
+            int o0 = outOff + p * NchwcLayout.BLOCK;
+            for (int l = 0; l < NchwcLayout.BLOCK; l++) {
+                float y = Math.fma(in[i0 + l], a[abOff + l], b[abOff + l]);
+                out[o0 + l] = relu ? Math.max(y, 0f) : y;
             }
         }
     }

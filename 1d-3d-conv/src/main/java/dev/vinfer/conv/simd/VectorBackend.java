@@ -192,6 +192,13 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void nchwcScaleShift(float[] in, int inOff, float[] out, int outOff, int positions, float[] a, float[] b,
+            int abOff, boolean relu) {
+        NchwcChecks.scaleShift(in, inOff, out, outOff, positions, a, b, abOff);
+        VectorScaleShift.apply(in, inOff, out, outOff, positions, a, b, abOff, relu);
+    }
+
+    @Override
     public void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e) {
         VectorBiasEpilogue.apply(x, off, len, bias, e);
     }

@@ -4,6 +4,7 @@ import dev.vinfer.conv.Epilogue;
 import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.gemm.GemmOp;
 import dev.vinfer.ops.gemm.MatMulOp;
+import dev.vinfer.ops.nn.norm.BatchNormalizationOp;
 import dev.vinfer.ops.nn.norm.InstanceNormalizationOp;
 import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Graph;
@@ -57,6 +58,9 @@ public final class ActivationFusion implements GraphPass {
                     && p.input(1).constant() == mm.constantB()) {
                 Epilogue e = epilogueOf(act, options);
                 fused = e == null ? null : mm.withEpilogue(e);
+            } else if (p.op() instanceof BatchNormalizationOp bn && bn.canFuseRelu()
+                    && epilogueOf(act, options) == Epilogue.RELU) {
+                fused = bn.withRelu(); // pre-activation nets (DenseNet): BatchNorm -> Relu -> Conv in each layer
             } else if (p.op() instanceof InstanceNormalizationOp in && !in.relu()
                     && epilogueOf(act, options) == Epilogue.RELU) {
                 fused = in.withRelu(); // style-transfer nets: InstanceNorm -> Relu after most convs

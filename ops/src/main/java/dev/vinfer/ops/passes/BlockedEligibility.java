@@ -6,6 +6,8 @@ import dev.vinfer.conv.NchwcWinogradConv;
 import dev.vinfer.ops.conv.ConvOp;
 import dev.vinfer.ops.conv.NchwcConcatOp;
 import dev.vinfer.ops.conv.NchwcMaxPoolOp;
+import dev.vinfer.ops.nn.norm.BatchNormalizationOp;
+import dev.vinfer.ops.nn.pool.AveragePoolOp;
 import dev.vinfer.ops.nn.pool.MaxPoolOp;
 import dev.vinfer.ops.passes.ChannelBlockedChains.Kind;
 import dev.vinfer.ops.shape.ConcatOp;
@@ -40,13 +42,16 @@ final class BlockedEligibility {
 
     static int channels(Value v, GraphIndex index, int depth) {
         Node p = index.producer(v);
-        if (p == null || depth > 32 || p.outputCount() < 1 || p.output(0) != v) {
+        // deep enough for DenseNet-201's 48-layer block, each layer a Concat and a BatchNorm on the way back
+        if (p == null || depth > 256 || p.outputCount() < 1 || p.output(0) != v) {
             return -1;
         }
         if (p.op() instanceof ConvOp c && c.constantWeights() != null && c.constantWeights().rank() == 4) {
             return channelsOut(c);
         }
-        if (p.op() instanceof MaxPoolOp && p.inputCount() >= 1) {
+        // ops that keep the channel count: pools (DenseNet's transitions end in an AveragePool) and BatchNorms
+        if ((p.op() instanceof MaxPoolOp || p.op() instanceof AveragePoolOp || p.op() instanceof BatchNormalizationOp)
+                && p.inputCount() >= 1) {
             return channels(p.input(0), index, depth + 1);
         }
         if (p.op() instanceof ConcatOp cc && channelAxis(cc)) {
@@ -88,6 +93,9 @@ final class BlockedEligibility {
             boolean indices = n.outputCount() > 1 && n.output(1) != null;
             return !indices && !mp.withIndices() && n.inputCount() == 1 && NchwcMaxPoolOp.supports(mp.window())
                     && channels(n.input(0), index) > 0 ? Kind.MAX_POOL : null;
+        }
+        if (n.op() instanceof BatchNormalizationOp) {
+            return batchNorm(n, index) ? Kind.BATCH_NORM : null;
         }
         if (n.op() instanceof ConcatOp cc) {
             if (!channelAxis(cc) || n.outputCount() != 1 || n.inputCount() < 1) {
@@ -202,6 +210,29 @@ final class BlockedEligibility {
         } catch (RuntimeException e) {
             return false; // attributes that do not fit a 2-D convolution: the NCHW op reports them
         }
+    }
+
+    /**
+     * Whether a BatchNormalization node runs blocked: inference with one constant float parameter per channel of an
+     * input whose channel count its producers tell, and one output.
+     */
+    static boolean batchNorm(Node n, GraphIndex index) {
+        if (!(n.op() instanceof BatchNormalizationOp bn) || !bn.perChannelInference() || n.inputCount() != 5
+                || n.outputCount() != 1 || n.input(0) == null) {
+            return false;
+        }
+        int c = channels(n.input(0), index);
+        if (c < 1) {
+            return false;
+        }
+        for (int i = 1; i < 5; i++) {
+            Value v = n.input(i);
+            if (v == null || !v.isConstant() || v.constant().dtype() != dev.vinfer.runtime.DType.FLOAT32
+                    || v.constant().size() != c) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean noPads(ConvOp c) {

@@ -8,11 +8,13 @@ import static dev.vinfer.ops.passes.BlockedEligibility.kind;
 import static dev.vinfer.ops.passes.BlockedEligibility.strided;
 
 import dev.vinfer.ops.conv.ConvOp;
+import dev.vinfer.ops.conv.NchwcBatchNormOp;
 import dev.vinfer.ops.conv.NchwcConcatOp;
 import dev.vinfer.ops.conv.NchwcConvOp;
 import dev.vinfer.ops.conv.NchwcGlobalAveragePoolOp;
 import dev.vinfer.ops.conv.NchwcMaxPoolOp;
 import dev.vinfer.ops.conv.NchwcReorderOp;
+import dev.vinfer.ops.nn.norm.BatchNormalizationOp;
 import dev.vinfer.ops.nn.pool.GlobalPoolOp;
 import dev.vinfer.ops.nn.pool.MaxPoolOp;
 import dev.vinfer.runtime.Graph;
@@ -96,7 +98,7 @@ public final class ChannelBlockedChains implements GraphPass {
 
     /** What a member of a run becomes. */
     enum Kind {
-        POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM, GATHER, MAX_POOL, CONCAT
+        POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM, GATHER, MAX_POOL, CONCAT, BATCH_NORM
     }
 
     @Override
@@ -156,6 +158,9 @@ public final class ChannelBlockedChains implements GraphPass {
                     && !eligible.containsKey(index.producer(e.getKey().input(0))));
         }
         eligible.entrySet().removeIf(e -> e.getValue() == Kind.CONCAT && !touchesConv(e.getKey(), eligible, index));
+        // a BatchNorm joins only a run it feeds a convolution of, or is fed by one (DenseNet's pre-activations)
+        eligible.entrySet().removeIf(e -> e.getValue() == Kind.BATCH_NORM
+                && !touchesConv(e.getKey(), eligible, index));
         Map<Node, Node> root = components(eligible, index);
         Map<Node, List<Node>> runs = new LinkedHashMap<>();
         for (Node n : eligible.keySet()) {
@@ -219,6 +224,8 @@ public final class ChannelBlockedChains implements GraphPass {
                         new Value[] {inputs[0]}, outs));
                 case CONCAT -> rw.replace(n, new Node(n.name(), n.domain(),
                         new NchwcConcatOp(inputChannels(n, index)), inputs, outs));
+                case BATCH_NORM -> rw.replace(n, new Node(n.name(), n.domain(), blockedBatchNorm(n),
+                        new Value[] {inputs[0]}, outs));
                 default -> throw new IllegalStateException(kind.toString());
             }
             int c = n.op() instanceof ConvOp conv ? channelsOut(conv) : channels(out, index);
@@ -237,6 +244,14 @@ public final class ChannelBlockedChains implements GraphPass {
             }
         }
         return rw.build();
+    }
+
+    /** The blocked twin of an eligible BatchNormalization node ({@link BlockedEligibility#batchNorm}). */
+    private static NchwcBatchNormOp blockedBatchNorm(Node n) {
+        BatchNormalizationOp bn = (BatchNormalizationOp) n.op();
+        double[][] ab = bn.affine(n.input(1).constant(), n.input(2).constant(), n.input(3).constant(),
+                n.input(4).constant());
+        return new NchwcBatchNormOp(ab[0], ab[1], bn.relu());
     }
 
     private static NchwcConvOp.Kind convKind(Kind k) {
@@ -303,7 +318,7 @@ public final class ChannelBlockedChains implements GraphPass {
     private static int[] dataSlots(Node n, Kind kind) {
         return switch (kind) {
             case CONCAT -> java.util.stream.IntStream.range(0, n.inputCount()).toArray();
-            case MAX_POOL -> new int[] {0};
+            case MAX_POOL, BATCH_NORM -> new int[] {0};
             case STEM -> new int[0];
             default -> ((ConvOp) n.op()).hasResidual() ? new int[] {0, ConvOp.RESIDUAL_INPUT} : new int[] {0};
         };
@@ -321,12 +336,12 @@ public final class ChannelBlockedChains implements GraphPass {
     private static boolean touchesConv(Node n, Map<Node, Kind> eligible, GraphIndex index) {
         for (Value v : dataInputs(n, eligible.get(n))) {
             Kind k = eligible.get(index.producer(v));
-            if (k != null && k != Kind.MAX_POOL && k != Kind.CONCAT) {
+            if (k != null && k != Kind.MAX_POOL && k != Kind.CONCAT && k != Kind.BATCH_NORM) {
                 return true;
             }
         }
         for (Map.Entry<Node, Kind> e : eligible.entrySet()) {
-            if (e.getValue() != Kind.MAX_POOL && e.getValue() != Kind.CONCAT
+            if (e.getValue() != Kind.MAX_POOL && e.getValue() != Kind.CONCAT && e.getValue() != Kind.BATCH_NORM
                     && dataInputs(e.getKey(), e.getValue()).contains(n.output(0))) {
                 return true;
             }
@@ -436,7 +451,7 @@ public final class ChannelBlockedChains implements GraphPass {
 
     /** The channels of the value a member reads blocked at input {@code slot}. */
     private static int slotChannels(Node n, Kind kind, int slot, GraphIndex index) {
-        if (kind == Kind.MAX_POOL || kind == Kind.CONCAT) {
+        if (kind == Kind.MAX_POOL || kind == Kind.CONCAT || kind == Kind.BATCH_NORM) {
             return channels(n.input(slot), index);
         }
         ConvOp c = (ConvOp) n.op();

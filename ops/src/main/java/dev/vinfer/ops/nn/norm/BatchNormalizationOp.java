@@ -22,12 +22,19 @@ public final class BatchNormalizationOp implements Operator {
     private final boolean training;
     private final double momentum;
     private final boolean runningStatsOutputs;
+    /** A Relu fused after it (inference only: pre-activation nets such as DenseNet, BatchNorm then Relu). */
+    private final boolean relu;
 
     /**
      * @param runningStatsOutputs in training, also produce outputs 1 and 2 (running mean and variance)
      */
     public BatchNormalizationOp(double epsilon, boolean perActivation, boolean training, double momentum,
             boolean runningStatsOutputs) {
+        this(epsilon, perActivation, training, momentum, runningStatsOutputs, false);
+    }
+
+    private BatchNormalizationOp(double epsilon, boolean perActivation, boolean training, double momentum,
+            boolean runningStatsOutputs, boolean relu) {
         if (runningStatsOutputs && !training) {
             throw new VinferException("BatchNormalization produces running statistics in training mode only");
         }
@@ -40,6 +47,60 @@ public final class BatchNormalizationOp implements Operator {
         this.training = training;
         this.momentum = momentum;
         this.runningStatsOutputs = runningStatsOutputs;
+        this.relu = relu;
+    }
+
+    /** Whether a following Relu can run inside this op: inference with per-channel parameters, not fused yet. */
+    public boolean canFuseRelu() {
+        return !training && !perActivation && !runningStatsOutputs && !relu;
+    }
+
+    /** This op with a Relu on its output ({@link #canFuseRelu} must hold). */
+    public BatchNormalizationOp withRelu() {
+        if (!canFuseRelu()) {
+            throw new IllegalStateException("BatchNormalization " + describe() + " cannot take a Relu");
+        }
+        return new BatchNormalizationOp(epsilon, false, false, 0, false, true);
+    }
+
+    public boolean relu() {
+        return relu;
+    }
+
+    /** Inference with per-channel parameters (what the blocked layout's BatchNorm computes). */
+    public boolean perChannelInference() {
+        return !training && !perActivation && !runningStatsOutputs;
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    /**
+     * The per-channel {@code y = x * a + b} of inference from the four parameters ({@code scale, B, mean, var}, one
+     * value per channel each): {@code {a, b}}, in double, as the op computes them.
+     */
+    public double[][] affine(Tensor scale, Tensor bias, Tensor mean, Tensor var) {
+        int channels = (int) scale.size();
+        double[] s = check(scale, "scale", channels);
+        double[] bb = check(bias, "B", channels);
+        double[] m = check(mean, "mean", channels);
+        double[] v = check(var, "var", channels);
+        double[] a = new double[channels];
+        double[] b = new double[channels];
+        for (int j = 0; j < channels; j++) {
+            a[j] = s[j] / Math.sqrt(v[j] + epsilon);
+            b[j] = bb[j] - m[j] * a[j];
+        }
+        return new double[][] {a, b};
+    }
+
+    private static double[] check(Tensor t, String name, int expected) {
+        if (t == null || t.size() != expected) {
+            throw new VinferException("BatchNormalization " + name + " has " + (t == null ? 0 : t.size())
+                    + " elements, expected " + expected);
+        }
+        return DoubleBuffers.readAll(t);
     }
 
     /** Inference with per-channel parameters. */
@@ -54,7 +115,7 @@ public final class BatchNormalizationOp implements Operator {
 
     @Override
     public String describe() {
-        return training ? "training mode" : perActivation ? "per-activation" : "";
+        return training ? "training mode" : perActivation ? "per-activation" : relu ? "+Relu" : "";
     }
 
     @Override
@@ -90,7 +151,7 @@ public final class BatchNormalizationOp implements Operator {
         }
         Tensor y = ctx.output(0, x.dtype(), x.shape());
         if (x.dtype() == DType.FLOAT32 && !perActivation && !runningStatsOutputs) {
-            FloatBatchNorm.run(x, y, a, b, channels, inner, ctx.parallel());
+            FloatBatchNorm.run(x, y, a, b, channels, inner, relu, ctx.parallel());
             return ctx.result(y);
         }
         double[] buf = new double[inner];
@@ -100,7 +161,8 @@ public final class BatchNormalizationOp implements Operator {
                 DoubleBuffers.read(x, off, buf, 0, inner);
                 for (int i = 0; i < inner; i++) {
                     int j = perActivation ? c * inner + i : c;
-                    buf[i] = buf[i] * a[j] + b[j];
+                    double v = buf[i] * a[j] + b[j];
+                    buf[i] = relu ? Math.max(v, 0d) : v;
                 }
                 DoubleBuffers.write(y, off, buf, 0, inner);
             }

@@ -17,7 +17,8 @@ final class FloatBatchNorm {
     private FloatBatchNorm() {
     }
 
-    static void run(Tensor x, Tensor y, double[] a, double[] b, int channels, int inner, Parallel parallel) {
+    static void run(Tensor x, Tensor y, double[] a, double[] b, int channels, int inner, boolean relu,
+            Parallel parallel) {
         float[] in = x.floats();
         float[] out = y.floats();
         int io = x.offset();
@@ -29,8 +30,15 @@ final class FloatBatchNorm {
                 double ac = a[p % channels];
                 double bc = b[p % channels];
                 int off = p * inner;
-                for (int i = 0; i < inner; i++) {
-                    out[oo + off + i] = (float) (in[io + off + i] * ac + bc);
+                if (relu) {
+                    // the max on the rounded float, as the separate Relu computes it (NaN stays NaN, -0 becomes 0)
+                    for (int i = 0; i < inner; i++) {
+                        out[oo + off + i] = Math.max((float) (in[io + off + i] * ac + bc), 0f);
+                    }
+                } else {
+                    for (int i = 0; i < inner; i++) {
+                        out[oo + off + i] = (float) (in[io + off + i] * ac + bc);
+                    }
                 }
             }
         });

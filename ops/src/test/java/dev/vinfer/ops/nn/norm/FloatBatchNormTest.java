@@ -65,6 +65,34 @@ class FloatBatchNormTest {
         }
     }
 
+    /** With a fused Relu, each value is the plain op's followed by Relu's {@code max(y, 0)}, bit for bit. */
+    @Test
+    void aFusedReluIsTheMaxOfThePlainResult() {
+        long seed = 4343L;
+        Random r = new Random(seed);
+        for (int trial = 0; trial < 50; trial++) {
+            int[] shape = {1 + r.nextInt(2), 1 + r.nextInt(20), 1 + r.nextInt(9), 1 + r.nextInt(9)};
+            int c = shape[1];
+            int n = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                int pick = r.nextInt(50);
+                v[i] = pick == 0 ? Float.NaN : pick == 1 ? -0f : (float) (3 * r.nextGaussian());
+            }
+            Tensor x = Tensor.of(v, shape);
+            Tensor[] params = {random(r, c, 0.5, 1.5), random(r, c, -0.5, 0.5), random(r, c, -1, 1),
+                random(r, c, 0.1, 3)};
+            BatchNormalizationOp plain = BatchNormalizationOp.inference(1e-5);
+            BatchNormalizationOp fused = plain.withRelu();
+            Tensor y = plain.run(new TestContext(), inputs(x, params))[0];
+            Tensor z = fused.run(new TestContext(), inputs(x, params))[0];
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToIntBits(Math.max(y.getFloat(i), 0f)), Float.floatToIntBits(z.getFloat(i)),
+                        "seed " + seed + " trial " + trial + " element " + i);
+            }
+        }
+    }
+
     private static Tensor[] inputs(Tensor x, Tensor[] params) {
         return new Tensor[] {x, params[0], params[1], params[2], params[3]};
     }
