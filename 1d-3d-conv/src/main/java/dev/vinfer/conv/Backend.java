@@ -92,6 +92,15 @@ public interface Backend extends NchwcBackend {
             int abOff, boolean relu);
 
     /**
+     * One output row of a blocked average pool without padding ({@link NchwcLayout}: 16 channels a position):
+     * {@code out[outOff + 16 j + l] = (sum over r < kh, c < kw, rows first, of in[inOff + r * rowStride +
+     * 16 (j * stride + c) + l]) / (kh * kw)} for {@code j < cols}, {@code l < 16}, summed in float from the first tap
+     * in that order.
+     */
+    void nchwcAverageRow(float[] in, int inOff, int rowStride, int kh, int kw, int stride, int cols, float[] out,
+            int outOff);
+
+    /**
      * The output transform of {@link DepthWinogradConv} with its bias and clamp: for {@code j < outs} and i in
      * [0, len), with {@code p_xi = src[srcOff + xi * srcStride + i]} ({@code xi < t}),
      * {@code dst[dOff + j * dStride + i] = min(max(sum_xi at[j * t + xi] p_xi + bias, lo), hi)}. One pass over the t

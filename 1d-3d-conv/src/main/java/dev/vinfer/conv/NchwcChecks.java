@@ -47,6 +47,21 @@ public final class NchwcChecks {
         NchwcPointwiseConv.check("shift", b, abOff, BLOCK);
     }
 
+    /** The arguments of {@link Backend#nchwcAverageRow}. */
+    public static void averageRow(float[] in, int inOff, int rowStride, int kh, int kw, int stride, int cols,
+            float[] out, int outOff) {
+        if (kh < 1 || kw < 1 || stride < 1 || cols < 0 || rowStride < 0) {
+            throw new IllegalArgumentException("average row: window " + kh + "x" + kw + ", stride " + stride + ", "
+                    + cols + " columns, row stride " + rowStride);
+        }
+        if (cols == 0) {
+            return;
+        }
+        long span = (long) (kh - 1) * rowStride + ((long) (cols - 1) * stride + kw) * BLOCK;
+        NchwcPointwiseConv.check("pool input", in, inOff, span);
+        NchwcPointwiseConv.check("pool output", out, outOff, (long) cols * BLOCK);
+    }
+
     /** The arguments of {@link Backend#nchwcPointwise}. */
     public static void pointwise(int c, int pixels, int outChannels, int group, float[] w, int wOff, float[] bias,
             float[] x, int xOff, float[] res, int resDelta, float[] y, int yOff, int pxBegin, int pxEnd,

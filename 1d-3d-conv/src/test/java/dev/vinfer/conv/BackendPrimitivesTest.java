@@ -85,6 +85,51 @@ class BackendPrimitivesTest {
         }
     }
 
+    /** A blocked average-pool row: the taps summed in float, rows first, then divided by their count, bit for bit. */
+    @Test
+    void nchwcAverageRowSumsTheWindowInOrder() {
+        int[][] windows = {{2, 2, 2}, {3, 3, 2}, {1, 3, 1}, {3, 1, 3}, {2, 2, 1}};
+        for (Backend be : TestSupport.backends()) {
+            for (int[] wdw : windows) {
+                for (int cols = 0; cols <= 5; cols++) {
+                    int kh = wdw[0];
+                    int kw = wdw[1];
+                    int stride = wdw[2];
+                    long seed = 7200 + 100 * kh + 10 * kw + cols;
+                    Random r = new Random(seed);
+                    int width = (Math.max(cols, 1) - 1) * stride + kw + r.nextInt(3);
+                    int rowStride = width * 16;
+                    int inOff = r.nextInt(9);
+                    int outOff = r.nextInt(9);
+                    float[] in = random(r, inOff + kh * rowStride + 5);
+                    in[inOff + 1] = Float.NaN;
+                    float[] out = random(r, outOff + 16 * cols + 3);
+                    float[] want = out.clone();
+                    for (int j = 0; j < cols; j++) {
+                        for (int l = 0; l < 16; l++) {
+                            int base = inOff + j * stride * 16 + l;
+                            float sum = in[base];
+                            for (int y = 0; y < kh; y++) {
+                                for (int x = y == 0 ? 1 : 0; x < kw; x++) {
+                                    sum += in[base + y * rowStride + x * 16];
+                                }
+                            }
+                            want[outOff + 16 * j + l] = sum / (kh * kw);
+                        }
+                    }
+                    be.nchwcAverageRow(in, inOff, rowStride, kh, kw, stride, cols, out, outOff);
+                    for (int i = 0; i < out.length; i++) {
+                        assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(out[i]), be.name() + " window "
+                                + kh + "x" + kw + "/" + stride + " cols=" + cols + " seed=" + seed + " i=" + i);
+                    }
+                }
+            }
+            float[] x = new float[64];
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> be.nchwcAverageRow(x, 0, 32, 2, 2, 2, 2, x, 0), be.name() + ": reads past the input");
+        }
+    }
+
     /** Rows around the vector width (gathered vectors plus scalar tails), any columns, offsets and pitches. */
     @Test
     void transposeMatchesDefinition() {

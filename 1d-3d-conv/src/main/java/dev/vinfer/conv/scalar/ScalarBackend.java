@@ -223,6 +223,25 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
+    public void nchwcAverageRow(float[] in, int inOff, int rowStride, int kh, int kw, int stride, int cols,
+            float[] out, int outOff) {
+        NchwcChecks.averageRow(in, inOff, rowStride, kh, kw, stride, cols, out, outOff);
+        float count = kh * kw;
+        for (int j = 0; j < cols; j++) {
+            int base = inOff + j * stride * NchwcLayout.BLOCK;
+            for (int l = 0; l < NchwcLayout.BLOCK; l++) {
+                float sum = in[base + l];
+                for (int r = 0; r < kh; r++) {
+                    for (int c = r == 0 ? 1 : 0; c < kw; c++) {
+                        sum += in[base + r * rowStride + c * NchwcLayout.BLOCK + l];
+                    }
+                }
+                out[outOff + j * NchwcLayout.BLOCK + l] = sum / count;
+            }
+        }
+    }
+
+    @Override
     public void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e) {
         Objects.checkFromIndexSize(off, len, x.length);
         int end = off + len;

@@ -199,6 +199,13 @@ public final class VectorBackend implements Backend {
     }
 
     @Override
+    public void nchwcAverageRow(float[] in, int inOff, int rowStride, int kh, int kw, int stride, int cols,
+            float[] out, int outOff) {
+        NchwcChecks.averageRow(in, inOff, rowStride, kh, kw, stride, cols, out, outOff);
+        VectorAverageRow.apply(in, inOff, rowStride, kh, kw, stride, cols, out, outOff);
+    }
+
+    @Override
     public void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e) {
         VectorBiasEpilogue.apply(x, off, len, bias, e);
     }

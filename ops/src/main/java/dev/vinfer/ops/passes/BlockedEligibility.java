@@ -97,6 +97,10 @@ final class BlockedEligibility {
         if (n.op() instanceof BatchNormalizationOp) {
             return batchNorm(n, index) ? Kind.BATCH_NORM : null;
         }
+        if (n.op() instanceof AveragePoolOp ap) {
+            return ap.wholeWindows2d() && n.inputCount() == 1 && n.outputCount() == 1
+                    && channels(n.input(0), index) > 0 ? Kind.AVG_POOL : null;
+        }
         if (n.op() instanceof ConcatOp cc) {
             if (!channelAxis(cc) || n.outputCount() != 1 || n.inputCount() < 1) {
                 return null;

@@ -8,6 +8,7 @@ import static dev.vinfer.ops.passes.BlockedEligibility.kind;
 import static dev.vinfer.ops.passes.BlockedEligibility.strided;
 
 import dev.vinfer.ops.conv.ConvOp;
+import dev.vinfer.ops.conv.NchwcAveragePoolOp;
 import dev.vinfer.ops.conv.NchwcBatchNormOp;
 import dev.vinfer.ops.conv.NchwcConcatOp;
 import dev.vinfer.ops.conv.NchwcConvOp;
@@ -15,6 +16,7 @@ import dev.vinfer.ops.conv.NchwcGlobalAveragePoolOp;
 import dev.vinfer.ops.conv.NchwcMaxPoolOp;
 import dev.vinfer.ops.conv.NchwcReorderOp;
 import dev.vinfer.ops.nn.norm.BatchNormalizationOp;
+import dev.vinfer.ops.nn.pool.AveragePoolOp;
 import dev.vinfer.ops.nn.pool.GlobalPoolOp;
 import dev.vinfer.ops.nn.pool.MaxPoolOp;
 import dev.vinfer.runtime.Graph;
@@ -98,7 +100,7 @@ public final class ChannelBlockedChains implements GraphPass {
 
     /** What a member of a run becomes. */
     enum Kind {
-        POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM, GATHER, MAX_POOL, CONCAT, BATCH_NORM
+        POINTWISE, DEPTHWISE, DIRECT, WINOGRAD, STEM, GATHER, MAX_POOL, CONCAT, BATCH_NORM, AVG_POOL
     }
 
     @Override
@@ -154,13 +156,19 @@ public final class ChannelBlockedChains implements GraphPass {
         // joins only when its input is blocked already: moving a reorder from a pool's output to its input would
         // move 4x the data of a 3x3/2 pool (ResNet's stem pool).
         for (boolean removed = true; removed;) {
-            removed = eligible.entrySet().removeIf(e -> e.getValue() == Kind.MAX_POOL
-                    && !eligible.containsKey(index.producer(e.getKey().input(0))));
+            removed = eligible.entrySet().removeIf(e -> (e.getValue() == Kind.MAX_POOL
+                    || e.getValue() == Kind.AVG_POOL) && !eligible.containsKey(index.producer(e.getKey().input(0))));
         }
         eligible.entrySet().removeIf(e -> e.getValue() == Kind.CONCAT && !touchesConv(e.getKey(), eligible, index));
-        // a BatchNorm joins only a run it feeds a convolution of, or is fed by one (DenseNet's pre-activations)
-        eligible.entrySet().removeIf(e -> e.getValue() == Kind.BATCH_NORM
-                && !touchesConv(e.getKey(), eligible, index));
+        // A BatchNorm joins a run it feeds a convolution of or is fed by one, or whose blocked output it reads
+        // (DenseNet's pre-activations, and its transitions' BatchNorm before the pool); an average pool then only
+        // one whose input stays blocked.
+        eligible.entrySet().removeIf(e -> e.getValue() == Kind.BATCH_NORM && !touchesConv(e.getKey(), eligible, index)
+                && !eligible.containsKey(index.producer(e.getKey().input(0))));
+        for (boolean removed = true; removed;) {
+            removed = eligible.entrySet().removeIf(e -> e.getValue() == Kind.AVG_POOL
+                    && !eligible.containsKey(index.producer(e.getKey().input(0))));
+        }
         Map<Node, Node> root = components(eligible, index);
         Map<Node, List<Node>> runs = new LinkedHashMap<>();
         for (Node n : eligible.keySet()) {
@@ -225,6 +233,9 @@ public final class ChannelBlockedChains implements GraphPass {
                 case CONCAT -> rw.replace(n, new Node(n.name(), n.domain(),
                         new NchwcConcatOp(inputChannels(n, index)), inputs, outs));
                 case BATCH_NORM -> rw.replace(n, new Node(n.name(), n.domain(), blockedBatchNorm(n),
+                        new Value[] {inputs[0]}, outs));
+                case AVG_POOL -> rw.replace(n, new Node(n.name(), n.domain(),
+                        new NchwcAveragePoolOp((AveragePoolOp) n.op(), channels(n.input(0), index)),
                         new Value[] {inputs[0]}, outs));
                 default -> throw new IllegalStateException(kind.toString());
             }
@@ -318,7 +329,7 @@ public final class ChannelBlockedChains implements GraphPass {
     private static int[] dataSlots(Node n, Kind kind) {
         return switch (kind) {
             case CONCAT -> java.util.stream.IntStream.range(0, n.inputCount()).toArray();
-            case MAX_POOL, BATCH_NORM -> new int[] {0};
+            case MAX_POOL, BATCH_NORM, AVG_POOL -> new int[] {0};
             case STEM -> new int[0];
             default -> ((ConvOp) n.op()).hasResidual() ? new int[] {0, ConvOp.RESIDUAL_INPUT} : new int[] {0};
         };
@@ -336,12 +347,13 @@ public final class ChannelBlockedChains implements GraphPass {
     private static boolean touchesConv(Node n, Map<Node, Kind> eligible, GraphIndex index) {
         for (Value v : dataInputs(n, eligible.get(n))) {
             Kind k = eligible.get(index.producer(v));
-            if (k != null && k != Kind.MAX_POOL && k != Kind.CONCAT && k != Kind.BATCH_NORM) {
+            if (k != null && k != Kind.MAX_POOL && k != Kind.CONCAT && k != Kind.BATCH_NORM && k != Kind.AVG_POOL) {
                 return true;
             }
         }
         for (Map.Entry<Node, Kind> e : eligible.entrySet()) {
             if (e.getValue() != Kind.MAX_POOL && e.getValue() != Kind.CONCAT && e.getValue() != Kind.BATCH_NORM
+                    && e.getValue() != Kind.AVG_POOL
                     && dataInputs(e.getKey(), e.getValue()).contains(n.output(0))) {
                 return true;
             }
@@ -451,7 +463,7 @@ public final class ChannelBlockedChains implements GraphPass {
 
     /** The channels of the value a member reads blocked at input {@code slot}. */
     private static int slotChannels(Node n, Kind kind, int slot, GraphIndex index) {
-        if (kind == Kind.MAX_POOL || kind == Kind.CONCAT || kind == Kind.BATCH_NORM) {
+        if (kind == Kind.MAX_POOL || kind == Kind.CONCAT || kind == Kind.BATCH_NORM || kind == Kind.AVG_POOL) {
             return channels(n.input(slot), index);
         }
         ConvOp c = (ConvOp) n.op();

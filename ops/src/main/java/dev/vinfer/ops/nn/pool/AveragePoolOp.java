@@ -39,6 +39,42 @@ public final class AveragePoolOp implements Operator {
         this.countIncludePad = countIncludePad;
     }
 
+    public PoolWindow window() {
+        return window;
+    }
+
+    public boolean countIncludePad() {
+        return countIncludePad;
+    }
+
+    /**
+     * Whether this pool reads whole windows only, whatever the input: 2-D, no padding (explicit zeros or VALID),
+     * dilation 1, floor rounding. Then every output averages {@code kh x kw} inputs, and it commutes with a 1x1
+     * convolution before it ({@code AveragePoolBeforePointwise}) and runs blocked ({@code NchwcAveragePoolOp}).
+     */
+    public boolean wholeWindows2d() {
+        if (window.spatialDims() != 2 || window.ceilMode()) {
+            return false;
+        }
+        for (int d : window.dilations()) {
+            if (d != 1) {
+                return false;
+            }
+        }
+        if (window.padding() == PaddingPolicy.VALID) {
+            return true;
+        }
+        if (window.padding() != PaddingPolicy.EXPLICIT) {
+            return false;
+        }
+        for (int p : window.pads()) {
+            if (p != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String opType() {
         return "AveragePool";
