@@ -132,6 +132,44 @@ public final class ReduceOp implements Operator {
                 shift[o] = Math.max(shift[o], f != null ? f[off + i] : x.getDouble(i));
             }
         }
+        if (f != null && shift == null && trailing(reduced)) {
+            // The reduced axes are the last ones (a global pool written as ReduceMean over H, W): each output's
+            // group is a contiguous run, summed in the same order as the general walk below, so the results are
+            // the same without its cursor and per-element dispatch (ShuffleNet's 1024 x 49: 0.173 ms before).
+            for (int o = 0, base = off; o < outSize; o++, base += groupSize) {
+                double a = acc[o];
+                switch (kind) {
+                    case SUM, MEAN, LOG_SUM -> {
+                        for (int j = 0; j < groupSize; j++) {
+                            a += f[base + j];
+                        }
+                    }
+                    case MAX -> {
+                        for (int j = 0; j < groupSize; j++) {
+                            a = Math.max(a, f[base + j]);
+                        }
+                    }
+                    case MIN -> {
+                        for (int j = 0; j < groupSize; j++) {
+                            a = Math.min(a, f[base + j]);
+                        }
+                    }
+                    default -> {
+                        for (int j = 0; j < groupSize; j++) {
+                            double v = f[base + j];
+                            a = switch (kind) {
+                                case PROD -> a * v;
+                                case L1 -> a + Math.abs(v);
+                                default -> a + v * v; // L2, SUM_SQUARE
+                            };
+                        }
+                    }
+                }
+                acc[o] = a;
+            }
+            finish(acc, groupSize, shift, out);
+            return;
+        }
         ReductionCursor c = new ReductionCursor(x.shape(), reduced);
         for (int i = 0; i < n; i++) {
             int o = c.next();
@@ -146,7 +184,12 @@ public final class ReduceOp implements Operator {
                 case LOG_SUM_EXP -> acc[o] += Double.isInfinite(shift[o]) ? 0 : Math.exp(v - shift[o]);
             }
         }
-        for (int o = 0; o < outSize; o++) {
+        finish(acc, groupSize, shift, out);
+    }
+
+    /** The outputs from the accumulated values. */
+    private void finish(double[] acc, int groupSize, double[] shift, Tensor out) {
+        for (int o = 0; o < acc.length; o++) {
             double r = switch (kind) {
                 case MEAN -> acc[o] / groupSize;
                 case L2 -> Math.sqrt(acc[o]);
@@ -156,6 +199,20 @@ public final class ReduceOp implements Operator {
             };
             out.setDouble(o, r);
         }
+    }
+
+    /** Whether the reduced axes are exactly the last ones (none, or some, of the leading axes kept). */
+    private static boolean trailing(boolean[] reduced) {
+        int d = reduced.length;
+        while (d > 0 && reduced[d - 1]) {
+            d--;
+        }
+        for (int i = 0; i < d; i++) {
+            if (reduced[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void reduceInLong(Tensor x, boolean[] reduced, int groupSize, Tensor out) {

@@ -97,6 +97,39 @@ public final class ElementCopy {
             copyStrided(s, srcPos, 1, d, dstPos, 1, 1);
             return;
         }
+        if (rank > 1) {
+            // Axes that are contiguous with the next one in both tensors walk as one (a channel shuffle's
+            // Transpose [N, 2, C, H, W] -> [N, C, 2, H, W] copies whole H x W planes, not rows of W), and axes of
+            // size 1 drop out: fewer, longer inner copies.
+            int[] sh = new int[rank];
+            int[] ss = new int[rank];
+            int[] ds = new int[rank];
+            int m = 0;
+            for (int a = rank - 1; a >= 0; a--) {
+                if (shape[a] == 1 && (m > 0 || a > 0)) {
+                    continue;
+                }
+                if (m > 0 && srcStrides[a] == ss[m - 1] * sh[m - 1] && dstStrides[a] == ds[m - 1] * sh[m - 1]) {
+                    sh[m - 1] *= shape[a];
+                    continue;
+                }
+                sh[m] = shape[a];
+                ss[m] = srcStrides[a];
+                ds[m] = dstStrides[a];
+                m++;
+            }
+            if (m < rank) {
+                shape = new int[m];
+                srcStrides = new int[m];
+                dstStrides = new int[m];
+                for (int i = 0; i < m; i++) {
+                    shape[i] = sh[m - 1 - i];
+                    srcStrides[i] = ss[m - 1 - i];
+                    dstStrides[i] = ds[m - 1 - i];
+                }
+                rank = m;
+            }
+        }
         int inner = shape[rank - 1];
         int innerSrc = srcStrides[rank - 1];
         int innerDst = dstStrides[rank - 1];
