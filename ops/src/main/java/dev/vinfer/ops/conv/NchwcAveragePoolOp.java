@@ -60,12 +60,7 @@ public final class NchwcAveragePoolOp implements Operator {
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor x = inputs[0];
-        int[] s = x.shape();
-        if (x.dtype() != DType.FLOAT32 || s.length != 5 || s[1] != NchwcLayout.blocks(channels)
-                || s[4] != NchwcLayout.BLOCK) {
-            throw new VinferException("NCHWc AveragePool: expected a float32 blocked [N, " + NchwcLayout.blocks(channels)
-                    + ", H, W, 16] tensor, got " + x);
-        }
+        int[] s = BlockedInputs.require(x, channels, "AveragePool");
         if (s[2] < kh || s[3] < kw) {
             throw new VinferException("NCHWc AveragePool: window " + kh + "x" + kw + " does not fit input " + x);
         }

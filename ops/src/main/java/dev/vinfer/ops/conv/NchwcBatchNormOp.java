@@ -68,12 +68,7 @@ public final class NchwcBatchNormOp implements Operator {
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
         Tensor x = inputs[0];
-        int[] s = x.shape();
-        if (x.dtype() != DType.FLOAT32 || s.length != 5 || s[1] != NchwcLayout.blocks(channels)
-                || s[4] != NchwcLayout.BLOCK) {
-            throw new VinferException("NCHWc BatchNormalization: expected a float32 blocked [N, "
-                    + NchwcLayout.blocks(channels) + ", H, W, 16] tensor, got " + x);
-        }
+        int[] s = BlockedInputs.require(x, channels, "BatchNormalization");
         Tensor y = ctx.output(0, DType.FLOAT32, s);
         if (!ctx.preparing()) {
             run(x.floats(), x.offset(), y.floats(), y.offset(), s[0] * s[1], s[2] * s[3], ctx.parallel(),
