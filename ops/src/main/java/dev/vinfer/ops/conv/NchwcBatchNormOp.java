@@ -8,7 +8,6 @@ import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.OpContext;
 import dev.vinfer.runtime.Operator;
 import dev.vinfer.runtime.Tensor;
-import dev.vinfer.runtime.VinferException;
 
 /**
  * Inference BatchNormalization, optionally with its Relu, on a channel-blocked tensor ({@link NchwcLayout}, input
