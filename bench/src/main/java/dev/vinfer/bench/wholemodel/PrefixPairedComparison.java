@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -115,6 +116,9 @@ public final class PrefixPairedComparison {
         System.out.printf(Locale.ROOT, "load %s%n", PairedTimes.loadAverage());
     }
 
+    /** Ops that end a fused chain rather than a block. */
+    private static final Set<String> ACTIVATIONS = Set.of("Relu", "Clip", "Sigmoid", "LeakyRelu", "HardSigmoid");
+
     /** Pairs a prefix runs in each round, and of those the first not counted. */
     private static final int BLOCK = 24;
     private static final int SETTLE = 4;
@@ -181,7 +185,7 @@ public final class PrefixPairedComparison {
             return true;
         }
         String op = g.getNode(i).getOpType();
-        boolean linear = !java.util.Set.of("Relu", "Clip", "Sigmoid", "LeakyRelu", "HardSigmoid").contains(op);
+        boolean linear = !ACTIVATIONS.contains(op);
         String next = i + 1 < g.getNodeCount() ? g.getNode(i + 1).getOpType() : "";
         return linear && (next.equals("Conv") || next.equals("Gemm"));
     }
@@ -222,7 +226,7 @@ public final class PrefixPairedComparison {
     }
 
     private static String ops(GraphProto g, int from, int to) {
-        Map<String, Integer> count = new java.util.LinkedHashMap<>();
+        Map<String, Integer> count = new LinkedHashMap<>();
         for (int i = from; i <= to; i++) {
             count.merge(g.getNode(i).getOpType(), 1, Integer::sum);
         }

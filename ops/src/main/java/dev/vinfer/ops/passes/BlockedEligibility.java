@@ -11,6 +11,7 @@ import dev.vinfer.ops.nn.pool.AveragePoolOp;
 import dev.vinfer.ops.nn.pool.MaxPoolOp;
 import dev.vinfer.ops.passes.ChannelBlockedChains.Kind;
 import dev.vinfer.ops.shape.ConcatOp;
+import dev.vinfer.runtime.DType;
 import dev.vinfer.runtime.Node;
 import dev.vinfer.runtime.Tensor;
 import dev.vinfer.runtime.Value;
@@ -231,7 +232,7 @@ final class BlockedEligibility {
         }
         for (int i = 1; i < 5; i++) {
             Value v = n.input(i);
-            if (v == null || !v.isConstant() || v.constant().dtype() != dev.vinfer.runtime.DType.FLOAT32
+            if (v == null || !v.isConstant() || v.constant().dtype() != DType.FLOAT32
                     || v.constant().size() != c) {
                 return false;
             }

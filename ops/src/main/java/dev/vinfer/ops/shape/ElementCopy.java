@@ -97,7 +97,7 @@ public final class ElementCopy {
             copyStrided(s, srcPos, 1, d, dstPos, 1, 1);
             return;
         }
-        if (rank > 1) {
+        if (rank > 1 && walksFewerAxes(srcStrides, dstStrides, shape)) {
             // Axes that are contiguous with the next one in both tensors walk as one (a channel shuffle's
             // Transpose [N, 2, C, H, W] -> [N, C, 2, H, W] copies whole H x W planes, not rows of W), and axes of
             // size 1 drop out: fewer, longer inner copies.
@@ -153,6 +153,20 @@ public final class ElementCopy {
                 return;
             }
         }
+    }
+
+    /**
+     * Whether some axis has size 1 or is contiguous with the next in both tensors (so the walk can merge it); checked
+     * without allocating, since most strided copies on the run path have nothing to merge.
+     */
+    private static boolean walksFewerAxes(int[] srcStrides, int[] dstStrides, int[] shape) {
+        for (int a = shape.length - 2; a >= 0; a--) {
+            if (shape[a] == 1 || shape[a + 1] == 1 || srcStrides[a] == srcStrides[a + 1] * shape[a + 1]
+                    && dstStrides[a] == dstStrides[a + 1] * shape[a + 1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@link #copyStrided} into a compact row-major target starting at its element 0. */

@@ -81,26 +81,21 @@ public final class BatchNormalizationOp implements Operator {
      * value per channel each): {@code {a, b}}, in double, as the op computes them.
      */
     public double[][] affine(Tensor scale, Tensor bias, Tensor mean, Tensor var) {
-        int channels = (int) scale.size();
-        double[] s = check(scale, "scale", channels);
-        double[] bb = check(bias, "B", channels);
-        double[] m = check(mean, "mean", channels);
-        double[] v = check(var, "var", channels);
-        double[] a = new double[channels];
-        double[] b = new double[channels];
-        for (int j = 0; j < channels; j++) {
-            a[j] = s[j] / Math.sqrt(v[j] + epsilon);
-            b[j] = bb[j] - m[j] * a[j];
-        }
-        return new double[][] {a, b};
+        Tensor[] in = {null, scale, bias, mean, var};
+        int channels = scale == null ? 0 : scale.size();
+        return affine(param(in, 1, "scale", channels), param(in, 2, "B", channels), param(in, 3, "mean", channels),
+                param(in, 4, "var", channels), epsilon);
     }
 
-    private static double[] check(Tensor t, String name, int expected) {
-        if (t == null || t.size() != expected) {
-            throw new VinferException("BatchNormalization " + name + " has " + (t == null ? 0 : t.size())
-                    + " elements, expected " + expected);
+    /** {@code a = scale / sqrt(var + eps)}, {@code b = B - mean * a}, element by element: {@code {a, b}}. */
+    private static double[][] affine(double[] scale, double[] bias, double[] mean, double[] var, double epsilon) {
+        double[] a = new double[scale.length];
+        double[] b = new double[scale.length];
+        for (int j = 0; j < a.length; j++) {
+            a[j] = scale[j] / Math.sqrt(var[j] + epsilon);
+            b[j] = bias[j] - mean[j] * a[j];
         }
-        return DoubleBuffers.readAll(t);
+        return new double[][] {a, b};
     }
 
     /** Inference with per-channel parameters. */
@@ -142,13 +137,10 @@ public final class BatchNormalizationOp implements Operator {
             useVar = new double[channels];
             batchStatistics(x, batch, channels, inner, useMean, useVar);
         }
-        // y = x * a + b with a = scale / sqrt(var + eps), b = B - mean * a
-        double[] a = new double[params];
-        double[] b = new double[params];
-        for (int j = 0; j < params; j++) {
-            a[j] = scale[j] / Math.sqrt(useVar[j] + epsilon);
-            b[j] = bias[j] - useMean[j] * a[j];
-        }
+        // y = x * a + b
+        double[][] ab = affine(scale, bias, useMean, useVar, epsilon);
+        double[] a = ab[0];
+        double[] b = ab[1];
         Tensor y = ctx.output(0, x.dtype(), x.shape());
         if (x.dtype() == DType.FLOAT32 && !perActivation && !runningStatsOutputs) {
             FloatBatchNorm.run(x, y, a, b, channels, inner, relu, ctx.parallel());
