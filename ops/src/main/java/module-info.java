@@ -30,6 +30,7 @@ module dev.vinfer.ops {
             dev.vinfer.ops.passes.BatchNormFolding,
             dev.vinfer.ops.passes.ResidualAddFusion,
             dev.vinfer.ops.passes.ActivationFusion,
+            dev.vinfer.ops.passes.ChannelShuffleConcatFusion,
             dev.vinfer.ops.passes.AveragePoolBeforePointwise,
             dev.vinfer.ops.passes.StaticConvInputs,
             dev.vinfer.ops.passes.ConcatConvFusion,

@@ -101,6 +101,38 @@ class CleanupPassesTest {
         assertSameOutputs(run(g, feed), run(h, feed), 0);
     }
 
+    /**
+     * A chain of 20 reshapes by shape arithmetic, each reading the one before (ShuffleNet v2 has 16): every Shape
+     * folds, although each round of the pass only learns the shapes after the Reshapes it folded.
+     */
+    @Test
+    void aLongChainOfShapeArithmeticFoldsWhole() {
+        int links = 20;
+        GraphProto.Builder b = GraphProto.newBuilder().setName("g").addInput(tensorInfo("x", DType.FLOAT32, 1, 6, 4))
+                .addInitializer(initializer("one", Tensor.scalar(1L)))
+                .addInitializer(initializer("axes", Tensor.of(new long[] {0}, 1)))
+                .addInitializer(initializer("minus1", Tensor.of(new long[] {-1}, 1)));
+        String cur = "x";
+        for (int i = 0; i < links; i++) {
+            // y = Reshape(cur, [-1, dim1]) then back to 3 dims, alternating [1, 6, 4] and [6, 4] (Relu between)
+            b.addNode(node("Shape", new String[] {cur}, new String[] {"s" + i}))
+                    .addNode(node("Gather", new String[] {"s" + i, "one"}, new String[] {"d" + i},
+                            intAttr("axis", 0)))
+                    .addNode(node("Unsqueeze", new String[] {"d" + i, "axes"}, new String[] {"u" + i}))
+                    .addNode(node("Concat", new String[] {"minus1", "u" + i}, new String[] {"shape" + i},
+                            intAttr("axis", 0)))
+                    .addNode(node("Reshape", new String[] {cur, "shape" + i}, new String[] {"r" + i}))
+                    .addNode(node("Relu", new String[] {"r" + i}, new String[] {"y" + i}));
+            cur = "y" + i;
+        }
+        GraphProto gp = b.addOutput(tensorInfo(cur, DType.FLOAT32, -1, -1)).build();
+        Graph g = load(gp, 13);
+        Graph h = pass("static-shapes").apply(load(gp, 13), PassTesting.OPTIONS);
+        assertTrue(!ops(h).contains("Shape") && !ops(h).contains("Gather"), h.toString());
+        Map<String, Tensor> feed = Map.of("x", random(5, 1, 6, 4));
+        assertSameOutputs(run(g, feed), run(h, feed), 0);
+    }
+
     @Test
     void symbolicBatchKeepsTheShapeNode() {
         Graph h = pass("static-shapes").apply(load(flattenByShapeArithmetic(-1), 13), PassTesting.OPTIONS);

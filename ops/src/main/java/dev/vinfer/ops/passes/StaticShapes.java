@@ -21,7 +21,14 @@ import java.util.Map;
  * while that makes more shapes known.
  */
 public final class StaticShapes implements GraphPass {
-    private static final int MAX_ROUNDS = 8;
+    /**
+     * Rounds at most. A round folds the shape arithmetic of the Reshapes whose inputs' shapes it knew, and only then
+     * are the shapes after those Reshapes known, so a chain of k such blocks takes k rounds: ShuffleNet v2's 16
+     * units each reshape by shape arithmetic (PyTorch's {@code view}), and 8 rounds (the bound until session 39)
+     * left the last 8 units with run-time Shape, Gather and Concat nodes and unfused channel shuffles. Each round is
+     * one pass over the graph; a round that replaces nothing ends the loop.
+     */
+    static final int MAX_ROUNDS = 64;
 
     @Override
     public String name() {

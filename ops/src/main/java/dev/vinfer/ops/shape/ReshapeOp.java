@@ -18,6 +18,11 @@ public final class ReshapeOp implements Operator {
         this.allowZero = allowZero;
     }
 
+    /** Whether a 0 in the target is a zero-sized dim (opset 14 allowzero) rather than the input's dim. */
+    public boolean allowZero() {
+        return allowZero;
+    }
+
     @Override
     public String opType() {
         return "Reshape";

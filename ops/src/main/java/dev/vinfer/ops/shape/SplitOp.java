@@ -11,7 +11,8 @@ import java.util.Arrays;
  * Split along {@code axis} into {@code parts} outputs. The part lengths come from the attribute (before opset 13,
  * given as {@code fixedSplit}), else from optional input 1, else the axis is cut into equal chunks of
  * ceil(dim / parts) with a smaller last chunk (opset 18 num_outputs; earlier opsets expect an even split, which
- * this rule gives too).
+ * this rule gives too). Where the axis has no outer dims above 1 (a batch of one split on channels), the parts
+ * are views of the input, not copies.
  */
 public final class SplitOp implements Operator {
     private final long axis;
@@ -54,6 +55,13 @@ public final class SplitOp implements Operator {
         for (int p = 0; p < parts; p++) {
             int[] s = in.clone();
             s[a] = lengths[p];
+            if (outer == 1) {
+                // one row: each part is a contiguous range of the input, so a view of it (ShuffleNet's channel
+                // halves at batch 1); the memory plan keeps the input alive while a part is read
+                outs[p] = Tensor.wrap(x.dtype(), x.data(), x.offset() + at, s);
+                at += lengths[p] * inner;
+                continue;
+            }
             Tensor y = ctx.output(p, x.dtype(), s);
             int row = lengths[p] * inner;
             for (int o = 0; o < outer; o++) {

@@ -16,6 +16,11 @@ public final class TransposeOp implements Operator {
         this.perm = perm == null ? null : perm.clone();
     }
 
+    /** The permutation, or null for the reversed axes. */
+    public int[] perm() {
+        return perm == null ? null : perm.clone();
+    }
+
     @Override
     public String opType() {
         return "Transpose";
