@@ -83,6 +83,18 @@ public interface Backend extends NchwcBackend {
     void biasEpilogue(float[] x, int off, int len, float bias, Epilogue e);
 
     /**
+     * Local response normalization across the channels of one image ({@code [channels][inner]} from {@code xOff}),
+     * output channels {@code [c0, c1)} only: {@code y_c = x_c * (bias + scale * sum of x_k^2)^-beta} over
+     * {@code k} from {@code c - before} to {@code c + after}, clipped to the channels ({@link ChannelLrn}: the plain
+     * form; a vector power may differ from it by an ulp or so).
+     */
+    default void lrn(float[] x, int xOff, float[] y, int yOff, int channels, int inner, int c0, int c1, int before,
+            int after, float scale, float bias, float beta) {
+        ChannelLrn.check(x, xOff, y, yOff, channels, inner, c0, c1, before, after);
+        ChannelLrn.reference(x, xOff, y, yOff, channels, inner, c0, c1, before, after, scale, bias, beta);
+    }
+
+    /**
      * A per-channel affine map over {@code positions} positions of one channel block ({@link NchwcLayout}: 16
      * channels a position, contiguous): {@code out[outOff + 16 p + l] = fma(in[inOff + 16 p + l], a[abOff + l],
      * b[abOff + l])}, then {@code max(., 0f)} (as {@link Math#max}) when {@code relu}, for {@code l < 16}. The

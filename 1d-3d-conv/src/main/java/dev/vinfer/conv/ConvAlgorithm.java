@@ -204,12 +204,17 @@ public enum ConvAlgorithm {
 
     /**
      * The algorithm AUTO runs for {@code g} on {@code threads} threads: {@link #choose(ConvGeometry)}, except that a
-     * 1-D layer it puts on Winograd runs {@link #CHANNELS_LAST} on two or more threads
+     * 2-D layer it leaves to im2col runs {@link #IMPLICIT_IM2COL} where
+     * {@link AutoImplicitIm2colRules#insteadOfIm2col} says so, and a 1-D layer it puts on Winograd runs
+     * {@link #CHANNELS_LAST} on two or more threads
      * ({@link AutoWinogradRule#channelsLastOnThreads}; {@code -Dvinfer.winograd1dChannelsLastOnThreads=false} keeps
      * Winograd, read when a layer is prepared).
      */
     public static ConvAlgorithm choose(ConvGeometry g, int threads) {
         ConvAlgorithm a = choose(g);
+        if (a == IM2COL && AutoImplicitIm2colRules.insteadOfIm2col(g, threads)) {
+            return IMPLICIT_IM2COL;
+        }
         return AutoWinogradRule.channelsLastOnThreads(g, a, threads) ? CHANNELS_LAST : a;
     }
 

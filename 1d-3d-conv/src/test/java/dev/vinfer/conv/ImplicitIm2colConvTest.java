@@ -196,6 +196,41 @@ class ImplicitIm2colConvTest {
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(fire(16, 8, 55)), "8 outputs: not this rule");
     }
 
+    /**
+     * Session 39: where the geometry-only rule leaves a 2-D layer to im2col, AUTO on a thread count runs it implicit
+     * at one thread, and at two where there are at least 64 pixels and 200 K multiply-adds; 3-D layers,
+     * {@code -Dvinfer.implicitForIm2col=false} and what the rule chose otherwise stay as they were.
+     */
+    @Test
+    void layersLeftToIm2colRunImplicitOnThreadCounts() {
+        ConvGeometry lenet1 = ConvGeometry.builder().channels(1, 6).input(32, 32).kernel(5, 5).build();
+        ConvGeometry lenet2 = ConvGeometry.builder().channels(6, 16).input(14, 14).kernel(5, 5).build();
+        ConvGeometry alexGrouped = ConvGeometry.builder().channels(96, 256).group(2).input(27, 27).kernel(5, 5)
+                .padsOnnx(2, 2, 2, 2).build();
+        ConvGeometry small7 = ConvGeometry.builder().channels(12, 24).input(11, 11).kernel(5, 5).build();
+        ConvGeometry manyIn = ConvGeometry.builder().channels(8, 64).input(112, 112).kernel(3, 3).strides(2, 2)
+                .padsOnnx(1, 1, 1, 1).build();
+        for (ConvGeometry g : new ConvGeometry[] {lenet1, lenet2, alexGrouped, small7, manyIn}) {
+            assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(g), "the geometry rule: " + g);
+            assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(g, 1), "one thread: " + g);
+        }
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(lenet1, 2), "118 K multiply-adds at two threads");
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(lenet2, 2));
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(alexGrouped, 2));
+        assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(small7, 2), "49 pixels at two threads");
+        ConvGeometry cube = ConvGeometry.builder().channels(16, 32).input(6, 10, 10).kernel(3, 3, 3)
+                .padsOnnx(1, 1, 1, 1, 1, 1).build();
+        assertEquals(ConvAlgorithm.choose(cube), ConvAlgorithm.choose(cube, 1), "3-D: unchanged");
+        assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(fire(16, 64, 55), 1), "not im2col: unchanged");
+        String key = "vinfer.implicitForIm2col";
+        System.setProperty(key, "false");
+        try {
+            assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(lenet2, 1));
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
     private static ConvGeometry fire(int c, int m, int plane) {
         return ConvGeometry.builder().channels(c, m).input(plane, plane).kernel(3, 3).padsOnnx(1, 1, 1, 1).build();
     }

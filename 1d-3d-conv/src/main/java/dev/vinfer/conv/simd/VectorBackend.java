@@ -7,6 +7,7 @@ import static dev.vinfer.conv.simd.MicroKernel.S;
 
 import dev.vinfer.conv.Backend;
 import dev.vinfer.conv.BlockedDepthwiseChecks;
+import dev.vinfer.conv.ChannelLrn;
 import dev.vinfer.conv.ConvGeometry;
 import dev.vinfer.conv.DepthWinogradChecks;
 import dev.vinfer.conv.Epilogue;
@@ -189,6 +190,13 @@ public final class VectorBackend implements Backend {
     public void dropSegmentEnds(int seg, int segs, float[] src, int srcOff, float[] dst, int dstOff) {
         InterleaveChecks.dropSegmentEnds(seg, segs, src, srcOff, dst, dstOff);
         VectorInterleave.dropSegmentEnds(seg, segs, src, srcOff, dst, dstOff);
+    }
+
+    @Override
+    public void lrn(float[] x, int xOff, float[] y, int yOff, int channels, int inner, int c0, int c1, int before,
+            int after, float scale, float bias, float beta) {
+        ChannelLrn.check(x, xOff, y, yOff, channels, inner, c0, c1, before, after);
+        VectorLrn.run(x, xOff, y, yOff, channels, inner, c0, c1, before, after, scale, bias, beta);
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.Random;
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/classes:1d-3d-conv/target/test-classes \
  *     dev.vinfer.conv.bench.AlgoPairedProbe 1 300 winograd_f4_3,implicit_im2col 16,64,55x55,3 32,128,27x27,3
  * </pre>
- * A layer is {@code C,M,HxW,k[,s[,p]]} (square kernel k, stride s (1), pad p (k/2)). {@code -Dprobe.flush=true}
+ * A layer is {@code C,M,HxW,k[,s[,p[,g]]]} (square kernel k, stride s (1), pad p (k/2), groups g (1)). {@code -Dprobe.flush=true}
  * writes 64 MiB before every run (untimed): cold caches, the weights streamed from memory as inside a network whose
  * weights do not fit the caches (ResNet-18's transformed weights are ~90 MB).
  */
@@ -48,8 +48,9 @@ public final class AlgoPairedProbe {
             int k = Integer.parseInt(f[3]);
             int st = f.length > 4 ? Integer.parseInt(f[4]) : 1;
             int pad = f.length > 5 ? Integer.parseInt(f[5]) : k / 2;
-            ConvGeometry g = ConvGeometry.builder().channels(c, m).input(hw).kernel(k, k).strides(st, st)
-                    .padsOnnx(pad, pad, pad, pad).build();
+            int groups = f.length > 6 ? Integer.parseInt(f[6]) : 1;
+            ConvGeometry g = ConvGeometry.builder().channels(c, m).group(groups).input(hw).kernel(k, k)
+                    .strides(st, st).padsOnnx(pad, pad, pad, pad).build();
             Random r = new Random(7);
             float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
             float[] bias = random(r, m, 0.1f);
