@@ -96,43 +96,39 @@ final class AutoImplicitIm2colRules {
 
     /**
      * Whether AUTO runs a layer that {@link ConvAlgorithm#choose(ConvGeometry)} left to im2col (the last resort) on
-     * {@link ConvAlgorithm#IMPLICIT_IM2COL} instead, on {@code threads} threads: a 2-D layer that it supports (any
-     * groups); at two or more threads only with at least {@link #SPLIT_MIN_PIXELS} output pixels and
-     * {@link #SPLIT_MIN_MACS} multiply-adds, where splitting its pixels pays. The rule of {@link #implicitIm2col} was
-     * measured on large planes with few input channels (Zen 4); on this Zen 5 the implicit GEMM beat the plain im2col
-     * path on every 2-D layer tried, the column matrix's write and re-read and the bias pass being a third of
-     * im2col's time on small layers. Session 39, {@code AlgoPairedProbe T N im2col,implicit_im2col ...} (bias + Relu,
-     * wall ms):
+     * {@link ConvAlgorithm#IMPLICIT_IM2COL} instead: a 2-D layer (any groups) that it supports, with at least
+     * {@link #MIN_PIXELS} output pixels. The rule of {@link #implicitIm2col} was measured on large planes with few
+     * input channels (Zen 4); on this Zen 5 the implicit GEMM beat the plain im2col path on every 2-D layer tried, the
+     * column matrix's write and re-read and the bias pass being a third of im2col's time on small layers. Session 39,
+     * {@code AlgoPairedProbe T N im2col,implicit_im2col ...} (bias + Relu, wall ms):
      * <pre>
      * C -> M, kernel @ input (pad)          one thread        two threads
-     * 1 -> 6, 5x5 @ 32x32 (0)  LeNet-5      0.008 / 0.007     0.010 / 0.033   (118 K MACs: stays im2col at 2)
+     * 1 -> 6, 5x5 @ 32x32 (0)  LeNet-5      0.008 / 0.007     0.010 / 0.033   (now on one thread: SERIAL_MACS)
      * 6 -> 16, 5x5 @ 14x14 (0) LeNet-5      0.018 / 0.009     0.016 / 0.012
      * 16 -> 32, 5x5 @ 28x28 (2)             0.301 / 0.150     0.161 / 0.095
-     * 64 -> 192, 5x5 @ 27x27 (2) AlexNet    2.97 / 2.37       1.72 / 1.48
-     * 192 -> 384, 3x3 @ 13x13 (1) AlexNet   1.54 / 1.33       0.93 / 0.98
-     * 384 -> 256, 3x3 @ 13x13 (1) AlexNet   2.50 / 2.02       1.75 / 1.43
-     * 512 -> 512, 3x3 @ 7x7 (1)             3.63 / 2.58       1.69 / 2.21     (49 pixels: stays im2col at 2)
+     * 64 -> 192, 5x5 @ 27x27 (2)            2.97 / 2.37       1.72 / 1.48
+     * 192 -> 384, 3x3 @ 13x13 (1)           1.54 / 1.33       0.93 / 0.98
+     * 384 -> 256, 3x3 @ 13x13 (1)           2.50 / 2.02       1.75 / 1.43
+     * 512 -> 512, 3x3 @ 7x7 (1)             3.63 / 2.58       1.69 / 2.21     (49 pixels: below MIN_PIXELS)
      * 64 -> 64, 3x3/2 @ 56x56 (1)           1.20 / 0.72       -
      * 96 -> 256, 5x5 @ 27x27 (2), 2 groups  4.84 / 2.99       2.33 / 1.69     (AlexNet's grouped layers)
      * 384 -> 384, 3x3 @ 13x13 (1), 2 groups 2.64 / 1.72       1.41 / 1.10
      * 384 -> 256, 3x3 @ 13x13 (1), 2 groups 2.07 / 1.21       1.04 / 0.79
      * </pre>
+     * The choice does not depend on the thread count, so a model gives the same bits on any number of threads (the
+     * tiny layers that two threads ran slower now run on one, {@code ImplicitIm2colConv.SERIAL_MACS}).
      * {@code -Dvinfer.implicitForIm2col=false} keeps im2col (read when a layer is prepared).
      */
-    static boolean insteadOfIm2col(ConvGeometry g, int threads) {
-        if (g.rank() != 2 || !IMPLICIT_IM2COL.supports(g)
-                || "false".equals(System.getProperty("vinfer.implicitForIm2col"))) {
-            return false;
-        }
-        long macs = (long) g.batch() * g.outputPlane() * g.outChannels() * g.reductionLength();
-        return threads <= 1 || g.outputPlane() >= SPLIT_MIN_PIXELS && macs >= SPLIT_MIN_MACS;
+    static boolean insteadOfIm2col(ConvGeometry g) {
+        return g.rank() == 2 && g.outputPlane() >= MIN_PIXELS && IMPLICIT_IM2COL.supports(g)
+                && !"false".equals(System.getProperty("vinfer.implicitForIm2col"));
     }
 
-    /** See {@link #insteadOfIm2col}: ResNet's 7x7 planes (49 pixels) keep im2col at two threads, 10x10 takes it. */
-    static final int SPLIT_MIN_PIXELS = 64;
-
-    /** See {@link #insteadOfIm2col}: LeNet's first layer (118 K) keeps im2col at two threads, its second (240 K) not. */
-    static final long SPLIT_MIN_MACS = 200_000;
+    /**
+     * See {@link #insteadOfIm2col}: planes under 8x8 keep im2col, where at two threads each thread's share of the
+     * pixels read all of the weights (a 7x7 plane: 1.3x im2col's time).
+     */
+    static final int MIN_PIXELS = 64;
 
     /**
      * Whether AUTO takes {@link ConvAlgorithm#WINOGRAD_DEPTH} for a layer {@link #implicitIm2col(ConvGeometry)}

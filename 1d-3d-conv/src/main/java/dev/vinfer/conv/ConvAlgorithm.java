@@ -212,7 +212,7 @@ public enum ConvAlgorithm {
      */
     public static ConvAlgorithm choose(ConvGeometry g, int threads) {
         ConvAlgorithm a = choose(g);
-        if (a == IM2COL && AutoImplicitIm2colRules.insteadOfIm2col(g, threads)) {
+        if (a == IM2COL && AutoImplicitIm2colRules.insteadOfIm2col(g)) {
             return IMPLICIT_IM2COL;
         }
         return AutoWinogradRule.channelsLastOnThreads(g, a, threads) ? CHANNELS_LAST : a;

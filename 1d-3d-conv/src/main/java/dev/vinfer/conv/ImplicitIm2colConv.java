@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * used it last, so that it always reads as zero.
  */
 final class ImplicitIm2colConv extends PreparedConv {
+    /**
+     * Below this many multiply-adds an image, the layer runs on the calling thread: LeNet-5's 1 -> 6 5x5 layer (118
+     * K) took 0.033 ms split over two threads against 0.007 on one (session 39, {@code AlgoPairedProbe}); the split
+     * costs more than such a layer's whole work. The results do not depend on the split.
+     */
+    static final long SERIAL_MACS = 200_000;
     /** Pixels per GEMM call: an activation other than ReLU, or a residual, is applied per chunk, still in cache. */
     private static final int CHUNK = 1024;
     /** Pixel ranges start at multiples of this (whole vector panels on every backend). */
@@ -111,6 +117,9 @@ final class ImplicitIm2colConv extends PreparedConv {
         boolean post = res != null || !epilogue.isIdentity() && !clampInKernel;
         if (rowPool > 1 && res != null) {
             throw new IllegalArgumentException("a fused max pool takes no residual");
+        }
+        if ((long) pixels * g.outChannels() * g.reductionLength() < SERIAL_MACS) {
+            p = Parallel.SERIAL;
         }
         int[] bounds = ranges(pixels, p.threads());
         int count = bounds.length - 2;
