@@ -25,7 +25,9 @@ public final class Epilogue {
         /** ONNX HardSigmoid: {@code max(0, min(1, alpha * x + beta))}. */
         HARD_SIGMOID,
         /** ONNX HardSwish: {@code x * max(0, min(1, x / 6 + 1/2))}. */
-        HARD_SWISH
+        HARD_SWISH,
+        /** {@code tanh(x)}. */
+        TANH
     }
 
     /** No activation: the convolution plus bias as it is. */
@@ -36,6 +38,8 @@ public final class Epilogue {
     public static final Epilogue SIGMOID = new Epilogue(Kind.SIGMOID, 0f, 0f);
     /** ONNX HardSwish: {@code x * max(0, min(1, x / 6 + 1/2))}. */
     public static final Epilogue HARD_SWISH = new Epilogue(Kind.HARD_SWISH, 1f / 6, 0.5f);
+    /** {@code tanh(x)} (LeNet-5's activation, a style-transfer net's last). */
+    public static final Epilogue TANH = new Epilogue(Kind.TANH, 0f, 0f);
 
     private final Kind kind;
     /** CLIP: lower bound; LEAKY_RELU, HARD_SIGMOID: alpha; HARD_SWISH: 1/6. */
@@ -132,6 +136,7 @@ public final class Epilogue {
             case SIGMOID -> (float) (1 / (1 + Math.exp(-x)));
             case HARD_SIGMOID -> Math.min(1f, Math.max(0f, p0 * x + p1));
             case HARD_SWISH -> x * Math.min(1f, Math.max(0f, p0 * x + p1));
+            case TANH -> (float) Math.tanh(x);
         };
     }
 
@@ -145,6 +150,7 @@ public final class Epilogue {
             case SIGMOID -> 1 / (1 + Math.exp(-x));
             case HARD_SIGMOID -> Math.min(1d, Math.max(0d, p0 * x + p1));
             case HARD_SWISH -> x * Math.min(1d, Math.max(0d, x / 6 + 0.5));
+            case TANH -> Math.tanh(x);
         };
     }
 
@@ -169,6 +175,7 @@ public final class Epilogue {
             case SIGMOID -> "Sigmoid";
             case HARD_SIGMOID -> "HardSigmoid(" + p0 + ", " + p1 + ")";
             case HARD_SWISH -> "HardSwish";
+            case TANH -> "Tanh";
         };
     }
 }

@@ -24,7 +24,7 @@ class NchwcConvTest {
     /** Every activation kind; Clip with lo > 0 makes pad lanes nonzero unless the kernel zeroes them. */
     static final Epilogue[] ALL_EPILOGUES = {Epilogue.NONE, Epilogue.RELU, Epilogue.clip(0f, 6f),
         Epilogue.clip(-0.5f, 0.25f), Epilogue.clip(0.1f, 0.6f), Epilogue.SIGMOID, Epilogue.HARD_SWISH,
-        Epilogue.leakyRelu(0.1f), Epilogue.hardSigmoid(0.2f, 0.5f)};
+        Epilogue.leakyRelu(0.1f), Epilogue.hardSigmoid(0.2f, 0.5f), Epilogue.TANH};
 
     @Test
     void reorderRoundTripZeroesPadLanes() {

@@ -57,6 +57,12 @@ final class VectorBiasEpilogue {
                     one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(x, off + i);
                 }
             }
+            case TANH -> {
+                // the platform's vector math library, as Sigmoid's exp: within an ulp or two of Math.tanh
+                for (; i < bound; i += L) {
+                    FloatVector.fromArray(S, x, off + i).add(bv).lanewise(VectorOperators.TANH).intoArray(x, off + i);
+                }
+            }
             case HARD_SIGMOID, HARD_SWISH -> {
                 FloatVector alpha = FloatVector.broadcast(S, e.alpha());
                 FloatVector beta = FloatVector.broadcast(S, e.beta());

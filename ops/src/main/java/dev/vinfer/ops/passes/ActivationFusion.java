@@ -82,6 +82,10 @@ public final class ActivationFusion implements GraphPass {
             case "Relu" -> {
                 return act.inputCount() == 1 ? Epilogue.RELU : null;
             }
+            case "Tanh" -> {
+                // LeNet-5 after each convolution and Gemm: one pass in cache instead of a node of its own
+                return act.inputCount() == 1 ? Epilogue.TANH : null;
+            }
             case "LeakyRelu" -> {
                 if (act.inputCount() != 1) {
                     return null;
