@@ -75,6 +75,57 @@ public final class AveragePoolOp implements Operator {
         return true;
     }
 
+    /**
+     * Output planes of at most this many positions, and at most {@link #SMALL_TOTAL} outputs in all, run
+     * {@link #smallPlanes}: LeNet-5's two 2x2/2 pools (14x14 and 5x5 outputs) spent about 5 us a run in
+     * {@link SeparablePool}'s per-row calls (session 39, JFR), on rows of 14 and 5 outputs.
+     */
+    static final int SMALL_PLANE = 256;
+    /** See {@link #SMALL_PLANE}: beyond this many outputs the vectorized pool, split over threads, is the faster. */
+    static final int SMALL_TOTAL = 1 << 14;
+
+    private boolean smallWholeWindows(PoolGeometry g) {
+        return wholeWindows2d() && g.outputPlaneSize() <= SMALL_PLANE
+                && (long) g.planes() * g.outputPlaneSize() <= SMALL_TOTAL;
+    }
+
+    /**
+     * Whole windows (no padding, {@link #wholeWindows2d}) of small planes, one output at a time: each window's
+     * columns summed top-down, then the column sums left to right, divided by the tap count, as the separable pool
+     * sums them (the same bits, {@code AveragePoolOpTest}).
+     */
+    private void smallPlanes(PoolGeometry g, float[] x, int xOff, float[] y, int yOff) {
+        int kh = window.kernel()[0];
+        int kw = window.kernel()[1];
+        int sh = window.strides()[0];
+        int sw = window.strides()[1];
+        int w = g.in(2);
+        int oh = g.out(1);
+        int ow = g.out(2);
+        int inPlane = g.inputPlaneSize();
+        int outPlane = g.outputPlaneSize();
+        float count = kh * kw;
+        for (int p = 0; p < g.planes(); p++) {
+            int xi = xOff + p * inPlane;
+            int yi = yOff + p * outPlane;
+            for (int oy = 0; oy < oh; oy++) {
+                int row = xi + oy * sh * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    int base = row + ox * sw;
+                    float total = 0f;
+                    for (int kx = 0; kx < kw; kx++) {
+                        float col = x[base + kx];
+                        for (int ky = 1; ky < kh; ky++) {
+                            col += x[base + ky * w + kx];
+                        }
+                        total = kx == 0 ? col : total + col;
+                    }
+                    y[yi + oy * ow + ox] = total / count;
+                }
+            }
+        }
+    }
+
     @Override
     public String opType() {
         return "AveragePool";
@@ -98,6 +149,10 @@ public final class AveragePoolOp implements Operator {
         }
         PoolGeometry g = shaped.geometry();
         Tensor y = ctx.output(0, x.dtype(), shaped.outShape());
+        if (x.dtype() == DType.FLOAT32 && smallWholeWindows(g)) {
+            smallPlanes(g, x.floats(), x.offset(), y.floats(), y.offset());
+            return ctx.result(y);
+        }
         if (x.dtype() == DType.FLOAT32) {
             // the window sums in float (vectorized), each divided by its tap count
             float[] div = shaped.divisors();
