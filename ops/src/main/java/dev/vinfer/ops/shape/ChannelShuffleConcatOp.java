@@ -61,37 +61,10 @@ public final class ChannelShuffleConcatOp implements Operator {
 
     /** The shape Concat on axis 1 would give, checked as Concat checks it. */
     private static int[] concatShape(Tensor[] inputs) {
-        if (inputs.length == 0 || inputs[0] == null) {
-            throw new VinferException("ChannelShuffleConcat needs at least one input");
+        if (inputs.length > 0 && inputs[0] != null && inputs[0].rank() == 1) {
+            throw new VinferException("ChannelShuffleConcat: inputs of rank 1 have no axis 1");
         }
-        Tensor first = inputs[0];
-        if (first.rank() < 2) {
-            throw new VinferException("ChannelShuffleConcat: inputs of rank " + first.rank() + " have no axis 1");
-        }
-        int[] out = first.shape();
-        long total = 0;
-        for (Tensor t : inputs) {
-            if (t == null) {
-                throw new VinferException("ChannelShuffleConcat: an input is missing");
-            }
-            ElementCopy.requireSameDType(first, t, "ChannelShuffleConcat");
-            int[] s = t.shape();
-            if (s.length != out.length) {
-                throw new VinferException("ChannelShuffleConcat: input " + t + " has another rank than " + first);
-            }
-            for (int i = 0; i < s.length; i++) {
-                if (i != 1 && s[i] != out[i]) {
-                    throw new VinferException("ChannelShuffleConcat: shapes " + Arrays.toString(out) + " and "
-                            + Arrays.toString(s) + " differ outside axis 1");
-                }
-            }
-            total += s[1];
-        }
-        if (total > Shapes.MAX_ELEMENTS) {
-            throw new VinferException("ChannelShuffleConcat: axis 1 would have " + total + " elements");
-        }
-        out[1] = (int) total;
-        return out;
+        return ConcatOp.outputShape(inputs, 1, "ChannelShuffleConcat");
     }
 
     /**

@@ -27,38 +27,13 @@ public final class ConcatOp implements Operator {
 
     @Override
     public Tensor[] run(OpContext ctx, Tensor[] inputs) {
-        if (inputs.length == 0 || inputs[0] == null) {
-            throw new VinferException("Concat needs at least one input");
+        if (inputs.length == 0 || inputs[0] == null || inputs[0].rank() == 0) {
+            outputShape(inputs, 0, "Concat"); // throws the message for what is wrong
         }
         Tensor first = inputs[0];
         int r = first.rank();
-        if (r == 0) {
-            throw new VinferException("Concat cannot join scalars");
-        }
         int a = Shapes.axis(axis, r);
-        int[] out = first.shape();
-        long total = 0;
-        for (Tensor t : inputs) {
-            if (t == null) {
-                throw new VinferException("Concat: an input is missing");
-            }
-            ElementCopy.requireSameDType(first, t, "Concat");
-            int[] s = t.shape();
-            if (s.length != r) {
-                throw new VinferException("Concat: input " + t + " has another rank than " + first);
-            }
-            for (int i = 0; i < r; i++) {
-                if (i != a && s[i] != out[i]) {
-                    throw new VinferException("Concat on axis " + a + ": shapes " + Arrays.toString(first.shape())
-                            + " and " + Arrays.toString(s) + " differ elsewhere");
-                }
-            }
-            total += s[a];
-        }
-        if (total > Shapes.MAX_ELEMENTS) {
-            throw new VinferException("Concat: axis " + a + " would have " + total + " elements");
-        }
-        out[a] = (int) total;
+        int[] out = outputShape(inputs, a, "Concat");
         Tensor y = ctx.output(0, first.dtype(), out);
         int outer = IndexArgs.product(out, 0, a);
         int inner = IndexArgs.product(out, a + 1, r);
@@ -88,6 +63,46 @@ public final class ConcatOp implements Operator {
         ctx.parallel().forRange(count, MIN_PARALLEL_ELEMENTS, (from, to) -> copyRange(inputs, rowStart, outRow, y,
                 from, to));
         return ctx.result(y);
+    }
+
+    /**
+     * The shape of {@code inputs} joined along axis {@code a} (resolved), checked: at least one input, none missing,
+     * one dtype, one rank (not a scalar), equal dims off the axis, the axis's length within a tensor's;
+     * {@code op} names the operator in the messages.
+     */
+    static int[] outputShape(Tensor[] inputs, int a, String op) {
+        if (inputs.length == 0 || inputs[0] == null) {
+            throw new VinferException(op + " needs at least one input");
+        }
+        Tensor first = inputs[0];
+        int r = first.rank();
+        if (r == 0) {
+            throw new VinferException(op + " cannot join scalars");
+        }
+        int[] out = first.shape();
+        long total = 0;
+        for (Tensor t : inputs) {
+            if (t == null) {
+                throw new VinferException(op + ": an input is missing");
+            }
+            ElementCopy.requireSameDType(first, t, op);
+            int[] s = t.shape();
+            if (s.length != r) {
+                throw new VinferException(op + ": input " + t + " has another rank than " + first);
+            }
+            for (int i = 0; i < r; i++) {
+                if (i != a && s[i] != out[i]) {
+                    throw new VinferException(op + " on axis " + a + ": shapes " + Arrays.toString(first.shape())
+                            + " and " + Arrays.toString(s) + " differ elsewhere");
+                }
+            }
+            total += s[a];
+        }
+        if (total > Shapes.MAX_ELEMENTS) {
+            throw new VinferException(op + ": axis " + a + " would have " + total + " elements");
+        }
+        out[a] = (int) total;
+        return out;
     }
 
     /**
