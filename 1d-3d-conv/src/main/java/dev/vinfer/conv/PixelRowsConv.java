@@ -145,7 +145,15 @@ final class PixelRowsConv extends PreparedConv {
             int ldp = len + 16;
             sc.product = Scratch.grow(sc.product, (long) np * ldp);
             float[] prod = sc.product;
-            backend.gemmPackedB(true, np, a, aOff, lda, weightsT[gi], m0, m1, prod, 0, ldp, false);
+            if (np == 1 && lda == 1) {
+                // One output pixel whose column is contiguous (a kernel as large as its input: a fully-connected
+                // layer written as a convolution, as in the fully-convolutional net): the row-times-matrix kernel,
+                // which reads each weight once, where the GEMM's tile would pad the one row to six (session 39: the
+                // net's 64 -> 128 5x5 layer on a 5x5 plane, 0.057 ms against ONNX Runtime's 0.020, profiled).
+                backend.gemvPackedB(a, aOff, weightsT[gi], m0, m1, prod, 0, false);
+            } else {
+                backend.gemmPackedB(true, np, a, aOff, lda, weightsT[gi], m0, m1, prod, 0, ldp, false);
+            }
             int chBase = outOff + (n * g.outChannels() + gi * mg + m0) * pixels + p0;
             for (int j0 = 0; j0 < len; j0 += CHANNEL_BLOCK) {
                 int cb = Math.min(CHANNEL_BLOCK, len - j0);

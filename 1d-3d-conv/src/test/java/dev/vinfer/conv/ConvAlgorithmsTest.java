@@ -113,6 +113,12 @@ class ConvAlgorithmsTest {
                     .dilations(1, 2, 1).padsOnnx(1, 1, 0, 1, 2, 1).build(),
             // 4096 output channels: the scratch budget cuts the 81 pixels into tiles of 64 (+ 17).
             ConvGeometry.builder().channels(4, 4096).input(9, 9).kernel(1, 1).build(),
+            // One output pixel (the row-times-matrix kernel): a 5x5 kernel on a 5x5 plane, a padded 3x3 on 1x1 with
+            // two groups and two images, a 1x1 on one pixel with 33 outputs (a tail past the panels).
+            ConvGeometry.builder().channels(64, 128).input(5, 5).kernel(5, 5).build(),
+            ConvGeometry.builder().batch(2).channels(6, 10).group(2).input(1, 1).kernel(3, 3).padsOnnx(1, 1, 1, 1)
+                    .build(),
+            ConvGeometry.builder().channels(40, 33).input(1, 1).kernel(1, 1).build(),
         };
         for (ConvGeometry g : shapes) {
             check("seed=" + seed, g, ConvAlgorithm.PIXEL_ROWS, new Random(seed));
