@@ -88,10 +88,6 @@ public final class ChannelShuffleConcatFusion implements GraphPass {
         if (s.dtype() != DType.INT64 || s.rank() != 1 || s.isReleased()) {
             return null;
         }
-        long[] out = new long[s.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = s.getLong(i);
-        }
-        return out;
+        return s.toLongArray();
     }
 }

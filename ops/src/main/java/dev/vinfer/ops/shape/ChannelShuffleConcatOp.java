@@ -73,42 +73,37 @@ public final class ChannelShuffleConcatOp implements Operator {
      * large planes (each thread the same part of every plane: the part its convolutions wrote and will read).
      */
     private static void planes(OpContext ctx, Tensor[] inputs, int groups, int perGroup, int plane, Tensor y) {
-        int images = inputs[0].dim(0);
-        int[] source = new int[groups * perGroup];
-        int[] channel = new int[groups * perGroup];
-        for (int t = 0, ch = 0; t < inputs.length; t++) {
-            for (int k = 0; k < inputs[t].dim(1); k++, ch++) {
-                source[ch] = t;
-                channel[ch] = k;
-            }
-        }
         int threads = ctx.parallel().threads();
-        long count = (long) images * source.length * plane;
+        long count = (long) inputs[0].dim(0) * groups * perGroup * plane;
         if (threads < 2 || count < 2L * ConcatOp.MIN_PARALLEL_ELEMENTS || plane < threads) {
-            copyPlanes(inputs, source, channel, groups, perGroup, plane, images, y, 0, plane);
+            copyPlanes(inputs, groups, perGroup, plane, y, 0, plane);
             return;
         }
         ctx.parallel().forEach(threads, t -> {
             int lo = (int) ((long) plane * t / threads);
             int hi = (int) ((long) plane * (t + 1) / threads);
-            copyPlanes(inputs, source, channel, groups, perGroup, plane, images, y, lo, hi);
+            copyPlanes(inputs, groups, perGroup, plane, y, lo, hi);
         });
     }
 
-    private static void copyPlanes(Tensor[] inputs, int[] source, int[] channel, int groups, int perGroup, int plane,
-            int images, Tensor y, int lo, int hi) {
+    /**
+     * Positions {@code [lo, hi)} of every plane, input by input: concatenated channel {@code ch = i perGroup + k}
+     * goes to output channel {@code k groups + i}.
+     */
+    private static void copyPlanes(Tensor[] inputs, int groups, int perGroup, int plane, Tensor y, int lo, int hi) {
         int n = hi - lo;
         if (n <= 0) {
             return;
         }
+        int images = inputs[0].dim(0);
         int c = groups * perGroup;
         for (int img = 0; img < images; img++) {
-            for (int k = 0; k < perGroup; k++) {
-                for (int i = 0; i < groups; i++) {
-                    int ch = i * perGroup + k;
-                    Tensor x = inputs[source[ch]];
-                    int from = (img * x.dim(1) + channel[ch]) * plane + lo;
-                    ElementCopy.copy(x, from, y, (img * c + k * groups + i) * plane + lo, n);
+            int ch = 0;
+            for (Tensor x : inputs) {
+                int channels = x.dim(1);
+                for (int j = 0; j < channels; j++, ch++) {
+                    int to = ch % perGroup * groups + ch / perGroup;
+                    ElementCopy.copy(x, (img * channels + j) * plane + lo, y, (img * c + to) * plane + lo, n);
                 }
             }
         }

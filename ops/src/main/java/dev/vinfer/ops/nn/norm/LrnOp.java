@@ -57,11 +57,11 @@ public final class LrnOp implements Operator {
             float[] xs = x.floats();
             float[] ys = y.floats();
             float scale = (float) (alpha / size);
+            // at least 16 K elements a task: a smaller range is over before a second thread starts
+            int minChannels = Math.max(1, (1 << 14) / Math.max(1, inner));
             for (int n = 0; n < batch; n++) {
                 int xo = x.offset() + n * channels * inner;
                 int yo = y.offset() + n * channels * inner;
-                // at least 16 K elements a task: a smaller range is over before a second thread starts
-                int minChannels = Math.max(1, (1 << 14) / Math.max(1, inner));
                 ctx.parallel().forRange(channels, minChannels, (c0, c1) -> be.lrn(xs, xo, ys, yo, channels, inner,
                         c0, c1, before, after, scale, (float) bias, (float) beta));
             }
