@@ -46,7 +46,7 @@ public enum ConvAlgorithm {
     WINOGRAD_F4_3,
     /**
      * Winograd F(6,3) along every axis (8-wide input tiles; 8, 64 or 512 GEMMs); fewest multiplications, largest
-     * rounding error (its declared bound is looser). As {@link #WINOGRAD_F2_3}.
+     * rounding error (still within the declared bound, see {@link #errorBound}). As {@link #WINOGRAD_F2_3}.
      */
     WINOGRAD_F6_3,
     /**
@@ -90,22 +90,19 @@ public enum ConvAlgorithm {
 
     /**
      * The declared accuracy on {@code g}: the largest {@code |computed - exact|} allowed, relative to the largest
-     * |exact output value|. A float32 sum of K products (K = C/G x kernel size) carries a rounding error that grows
-     * like {@code sqrt(K) * eps * |result|} (random-walk accumulation, eps = 6e-8); the direct, im2col, pointwise,
-     * depthwise and col2im paths are allowed {@code 1e-5 * sqrt(K)} (about 170 eps * sqrt(K)). Winograd adds the
-     * rounding of its transforms, which grows with the tile and compounds over the axes: F(2,3) and F(4,3) stay
-     * within the same bound (on randomized 1D/2D/3D tests they used at most 0.4% and 12% of it); F(6,3) is declared
-     * looser, 2x in 1D/2D and 8x in 3D (randomized 3D cases with a Clip epilogue, which caps the outputs the
-     * bound is relative to but not the pre-activation values the error scales with, reached 2.4x the base bound).
-     * The tests check every algorithm against its bound; bench/README.md lists the measured relative L2 errors on the
-     * benchmark layers.
+     * |exact value| of the convolution (bias included; a residual add and an activation after it, which cap or
+     * squash outputs but not the sums, are checked through their slope by the tests). A float32 sum of K products
+     * (K = C/G x kernel size) carries a rounding error that grows like {@code sqrt(K) * eps * |result|}
+     * (random-walk accumulation, eps = 6e-8); every path is allowed {@code 1e-5 * sqrt(K)} (about 170 eps *
+     * sqrt(K)). Winograd adds the rounding of its transforms, which grows with the tile and compounds over the
+     * axes; on the randomized 1D/2D/3D tests (every epilogue, with and without residuals) F(2,3), F(4,3) and F(6,3)
+     * used at most 0.6%, 11% and 31% of this bound (F(6,3): 4% in 1D, 23% in 2D, 31% in 3D), Winograd along depth
+     * 10%, the other paths under 5%. Until session 40 F(6,3) was declared 2x looser in 1D/2D and 8x in 3D: the
+     * tests then took the bound relative to outputs a Clip had capped. bench/README.md lists the measured relative
+     * L2 errors on the benchmark layers.
      */
     public double errorBound(ConvGeometry g) {
-        double base = 1e-5 * Math.sqrt(Math.max(1, g.reductionLength()));
-        if (this != WINOGRAD_F6_3) {
-            return base;
-        }
-        return g.rank() >= 3 ? 8 * base : 2 * base;
+        return 1e-5 * Math.sqrt(Math.max(1, g.reductionLength()));
     }
 
     /** Whether this algorithm can compute the forward convolution {@code g}. */

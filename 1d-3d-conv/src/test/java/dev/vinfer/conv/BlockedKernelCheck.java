@@ -21,16 +21,22 @@ final class BlockedKernelCheck {
         NchwcConvKernel prepare(float[] w, float[] bias);
     }
 
-    /** Compares a run's blocked output (from index 1 of {@code yb}) with the NCHW expectation. */
+    /**
+     * Compares a run's blocked output (from index 1 of {@code yb}) with the NCHW expectation; {@code convolution} is
+     * the reference before residual and epilogue, which a declared bound is relative to.
+     */
     interface Comparison {
-        void compare(String label, float[] expected, float[] yb);
+        void compare(String label, float[] convolution, float[] expected, float[] yb);
     }
 
-    /** Reordered back to NCHW and held to {@code algo}'s declared bound on {@code g}. */
-    static Comparison withinBound(ConvGeometry g, ConvAlgorithm algo) {
-        return (label, expected, yb) -> {
+    /**
+     * Reordered back to NCHW and held to {@code algo}'s declared bound on {@code g} through the epilogue {@code e}
+     * ({@link TestSupport#assertCloseThrough}).
+     */
+    static Comparison withinBound(ConvGeometry g, ConvAlgorithm algo, Epilogue e) {
+        return (label, convolution, expected, yb) -> {
             float[] nchw = NchwcConvTest.unblocked(label, g.batch(), g.outChannels(), g.outputPlane(), yb, 1);
-            TestSupport.assertClose(label, algo, g, expected, 0, nchw, 0, expected.length);
+            TestSupport.assertCloseThrough(label, algo, g, e, convolution, 0, expected, 0, nchw, 0, expected.length);
         };
     }
 
@@ -46,6 +52,7 @@ final class BlockedKernelCheck {
         float[] res = residual ? TestSupport.random(r, g.outputLength()) : null;
         float[] expected = new float[g.outputLength()];
         ConvReference.conv(g, x, 0, w, 3, bias, Epilogue.NONE, expected, 0);
+        float[] convolution = expected.clone();
         for (int i = 0; i < expected.length; i++) {
             expected[i] = e.apply(expected[i] + (res == null ? 0f : res[i]));
         }
@@ -64,7 +71,7 @@ final class BlockedKernelCheck {
         for (int rep = 0; rep < 2; rep++) {
             Arrays.fill(yb, Float.NaN);
             k.run(xbOff, 2, yb, 1, rb, 5, p);
-            comparison.compare(label + " run " + rep, expected, yb);
+            comparison.compare(label + " run " + rep, convolution, expected, yb);
             assertEquals(Float.NaN, yb[0], label + ": wrote before the output");
             assertEquals(Float.NaN, yb[yb.length - 1], label + ": wrote past the output");
         }

@@ -1,6 +1,6 @@
 package dev.vinfer.conv;
 
-import static dev.vinfer.conv.TestSupport.assertClose;
+import static dev.vinfer.conv.TestSupport.assertCloseThrough;
 import static dev.vinfer.conv.TestSupport.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -127,13 +127,15 @@ class DepthWinogradConvTest {
             Epilogue e = seed % 2 == 0 ? Epilogue.RELU : ConvCases.epilogue(r);
             float[] want = new float[g.outputLength()];
             ConvReference.conv(g, in, 0, w, 0, bias, e, want, 0, res, 1);
+            float[] convolution = new float[g.outputLength()];
+            ConvReference.conv(g, in, 0, w, 0, bias, Epilogue.NONE, convolution, 0);
             for (Backend be : TestSupport.backends()) {
                 ConvKernel k = Convolutions.prepare(g, w, 0, bias, e, ConvAlgorithm.WINOGRAD_DEPTH, be);
                 for (Parallel p : TestSupport.PARALLELS) {
                     float[] out = new float[g.outputLength()];
                     k.run(in, 0, out, 0, res, 1, p);
-                    assertClose("seed=" + seed + " " + g + " " + e + " " + be.name() + " " + p,
-                            ConvAlgorithm.WINOGRAD_DEPTH, g, want, 0, out, 0, out.length);
+                    assertCloseThrough("seed=" + seed + " " + g + " " + e + " " + be.name() + " " + p,
+                            ConvAlgorithm.WINOGRAD_DEPTH, g, e, convolution, 0, want, 0, out, 0, out.length);
                 }
             }
         }

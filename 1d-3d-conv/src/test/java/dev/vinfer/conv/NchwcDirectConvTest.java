@@ -158,8 +158,9 @@ class NchwcDirectConvTest {
             boolean withBias, Parallel p) {
         String what = "seed " + SEED + " " + label + " " + be.name() + " " + p + " " + g + " " + e;
         int k = g.inChannels() * g.kernelSize() + 2;
-        BlockedKernelCheck.check(r, what, g, e, residual, withBias, p, (l, expected, yb) -> NchwcConvTest.compare(l,
-                g.batch(), g.outChannels(), g.outputPlane(), k, expected, yb, 1),
+        BlockedKernelCheck.check(r, what, g, e, residual, withBias, p,
+                (l, convolution, expected, yb) -> NchwcConvTest.compare(l, g.batch(), g.outChannels(),
+                        g.outputPlane(), k, expected, yb, 1),
                 (w, bias) -> NchwcDirectConv.prepare(g, w, 3, bias, e, be));
     }
 }

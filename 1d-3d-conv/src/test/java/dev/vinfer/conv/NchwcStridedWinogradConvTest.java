@@ -138,7 +138,8 @@ class NchwcStridedWinogradConvTest {
     private static void check(Random r, String label, Backend be, ConvGeometry g, int tile, Epilogue e,
             boolean residual, boolean withBias, Parallel p) {
         String what = "seed " + SEED + " " + label + " m " + tile + " " + be.name() + " " + p + " " + g + " " + e;
-        BlockedKernelCheck.check(r, what, g, e, residual, withBias, p, BlockedKernelCheck.withinBound(g, ConvAlgorithm.WINOGRAD_F4_3),
+        BlockedKernelCheck.check(r, what, g, e, residual, withBias, p,
+                BlockedKernelCheck.withinBound(g, ConvAlgorithm.WINOGRAD_F4_3, e),
                 (w, bias) -> NchwcStridedWinogradConv.prepare(g, tile, w, 3, bias, e, be));
     }
 }

@@ -201,7 +201,7 @@ class NchwcWinogradConvTest {
             boolean residual, boolean withBias, Parallel p) {
         String what = "seed " + SEED + " " + label + " F(" + tile + ",3) " + be.name() + " " + p + " " + g + " " + e;
         BlockedKernelCheck.check(r, what, g, e, residual, withBias, p,
-                BlockedKernelCheck.withinBound(g, WinogradConv.algorithmFor(tile)),
+                BlockedKernelCheck.withinBound(g, WinogradConv.algorithmFor(tile), e),
                 (w, bias) -> NchwcWinogradConv.prepare(g, tile, w, 3, bias, e, be));
     }
 }

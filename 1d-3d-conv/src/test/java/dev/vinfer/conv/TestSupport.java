@@ -110,6 +110,42 @@ final class TestSupport {
         assertClose(context, tol, g.reductionLength(), expected, eOff, actual, aOff, len);
     }
 
+    /**
+     * The largest slope of {@code e}: how much it can magnify an error in its input. Clamps, ReLU and tanh pass an
+     * error on at most unchanged; leaky ReLU scales it by at most max(1, |alpha|), the sigmoid by 1/4, the hard
+     * sigmoid by |alpha|; hard-swish, x (x/6 + 1/2) on [-3, 3], has slope x/3 + 1/2, up to 3/2.
+     */
+    static double slope(Epilogue e) {
+        return switch (e.kind()) {
+            case NONE, RELU, CLIP, TANH -> 1;
+            case LEAKY_RELU -> Math.max(1, Math.abs(e.alpha()));
+            case SIGMOID -> 0.25;
+            case HARD_SIGMOID -> Math.abs(e.alpha());
+            case HARD_SWISH -> 1.5;
+        };
+    }
+
+    /**
+     * An algorithm's declared bound ({@link ConvAlgorithm#errorBound}) checked through an epilogue and a residual.
+     * The bound is relative to the largest |value| of the convolution itself ({@code convolution}: the reference
+     * with its bias, without residual and epilogue), since that is what the algorithm's rounding scales with; a Clip
+     * or a sigmoid caps the outputs but not the values inside the sums. The epilogue magnifies that error by at most
+     * {@link #slope}. Added: 8 units in the last place of the larger of those magnitudes and 1 (residuals here are
+     * within [-1, 1]), for the residual's add and the epilogue's own evaluation (a few ulps for exp and tanh).
+     */
+    static void assertCloseThrough(String context, ConvAlgorithm algorithm, ConvGeometry g, Epilogue e,
+            float[] convolution, int cOff, float[] expected, int eOff, float[] actual, int aOff, int len) {
+        double conv = 0;
+        double out = 0;
+        for (int i = 0; i < len; i++) {
+            conv = Math.max(conv, Math.abs(convolution[cOff + i]));
+            out = Math.max(out, Math.abs(expected[eOff + i]));
+        }
+        double tol = algorithm.errorBound(g) * slope(e) * Math.max(conv, Float.MIN_NORMAL)
+                + 8 * Math.ulp((float) Math.max(1, Math.max(conv, out)));
+        assertClose(context, tol, g.reductionLength(), expected, eOff, actual, aOff, len);
+    }
+
     static void assertClose(String context, double tol, int reductionLength, float[] expected, int eOff,
             float[] actual, int aOff, int len) {
         for (int i = 0; i < len; i++) {

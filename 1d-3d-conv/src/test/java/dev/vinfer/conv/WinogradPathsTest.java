@@ -1,6 +1,6 @@
 package dev.vinfer.conv;
 
-import static dev.vinfer.conv.TestSupport.assertClose;
+import static dev.vinfer.conv.TestSupport.assertCloseThrough;
 import static dev.vinfer.conv.TestSupport.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -33,6 +33,7 @@ class WinogradPathsTest {
         Epilogue e = ConvCases.epilogue(r);
         float[] want = new float[g.outputLength()];
         ConvReference.conv(g, in, 0, w, 0, bias, Epilogue.NONE, want, 0);
+        float[] convolution = want.clone();
         for (int i = 0; i < want.length; i++) {
             want[i] = e.apply(want[i] + (residual ? res[i + 2] : 0f));
         }
@@ -53,7 +54,8 @@ class WinogradPathsTest {
                 } else {
                     k.run(in, 0, out, 1, p);
                 }
-                assertClose(where + " " + be.name() + " " + p, a, g, want, 0, out, 1, g.outputLength());
+                assertCloseThrough(where + " " + be.name() + " " + p, a, g, e, convolution, 0, want, 0, out, 1,
+                        g.outputLength());
                 assertEquals(Float.NaN, out[0], where + ": wrote before the start");
                 assertEquals(Float.NaN, out[out.length - 1], where + ": wrote past the end");
             }

@@ -26,10 +26,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * every forcing, with two threads (so the kernels' task splitting runs too) and the suite's usual tolerances.
  * Tests that do not pass with AUTO either (an op vinfer does not implement) are skipped, not counted.
  *
- * <p>One declared exception: Winograd F(6,3), whose error bound ({@link ConvAlgorithm#errorBound}) is declared
- * looser and relative to the largest output rather than per element, gets an absolute tolerance of 1e-5 on top of
- * the relative 1e-3 (test_Conv3d_groups with F(6,3) along three axes is off by 6.5e-6 on an output of 1.2e-3; its
- * declared bound there is several times larger).
+ * <p>One declared exception: Winograd F(6,3), whose error bound ({@link ConvAlgorithm#errorBound}) is relative to
+ * the largest output rather than per element and whose transforms round the most, gets an absolute tolerance of 1e-5
+ * on top of the relative 1e-3 (test_Conv3d_groups with F(6,3) along three axes is off by 6.5e-6 on an output of
+ * 1.2e-3, which no per-element relative tolerance of 1e-3 allows).
  */
 class ForcedConvAlgorithmConformanceTest {
 
