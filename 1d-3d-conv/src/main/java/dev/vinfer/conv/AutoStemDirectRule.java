@@ -43,4 +43,48 @@ final class AutoStemDirectRule {
         }
         return STEM_DIRECT.supports(g);
     }
+
+    /**
+     * Whether AUTO takes {@link ConvAlgorithm#STEM_DIRECT} for a layer it would otherwise give to
+     * {@link ConvAlgorithm#IMPLICIT_IM2COL} or {@link ConvAlgorithm#ROW_DIRECT}: a 2-D one-group stride-1 layer with at
+     * most {@link #MAX_OUTPUT_CHANNELS} output channels. The implicit GEMM's tile is 6 output channels by whole
+     * vectors of pixels with its panels packed per call; the direct kernel reads the padded input in place and keeps
+     * its accumulators over every tap, which pays where few output channels give the GEMM little to amortize its
+     * packing over. Session 40, {@code AlgoPairedProbe T N implicit_im2col,stem_direct,row_direct ...} (bias + Relu,
+     * wall ms, median; the same Zen 5 VM, taskset), C -> M, kernel @ input (pad; "same" unless given):
+     * <pre>
+     * layer                                  one thread: implicit / stem / row    two threads: implicit / stem / row
+     * 1 -> 6, 5x5 @ 32x32 (0) LeNet-5        0.007 / 0.004                        0.008 / 0.006
+     * 6 -> 16, 5x5 @ 14x14 (0) LeNet-5       0.009 / 0.006                        0.012 / 0.010
+     * 3 -> 32, 3x3 @ 32x32                   0.012 / 0.012                        0.020 / 0.019
+     * 8 -> 16, 3x3 @ 28x28                   0.022 / 0.014                        0.023 / 0.015
+     * 16 -> 32, 5x5 @ 28x28                  0.156 / 0.123                        0.113 / 0.083
+     * 32 -> 32, 3x3 @ 28x28                  0.119 / 0.093                        0.097 / 0.077
+     * 8 -> 8, 3x3 @ 224x224                  0.522 / 0.406 / 0.658                0.563 / 0.577 / 1.499
+     * 3 -> 16, 5x5 @ 224x224                 0.773 / 0.682 / 1.245                0.501 / 0.392 / 0.897
+     * 16 -> 16, 5x5 @ 128x128                1.254 / 1.277 / 1.424                0.803 / 0.636 / 0.906
+     * 64 -> 3, 3x3 @ 224x224                 7.712 / 6.503 / 7.538                -
+     * 3 -> 32, 9x9 @ 232x232 (0) style stem  4.288 / 4.016 / 7.845                2.328 / 2.039 / 4.615
+     * 32 -> 3, 9x9 @ 232x232 (0) style head  20.96 / 10.06 / 11.32                11.74 / 5.792 / 6.365
+     * with 64 output channels, not taken:
+     * 8 -> 64, 3x3 @ 56x56                   0.174 / 0.181                        0.119 / 0.126
+     * 16 -> 64, 3x3 @ 28x28                  0.096 / 0.090                        -
+     * 32 -> 64, 5x5 @ 28x28                  0.508 / 0.482                        -
+     * 64 -> 192, 5x5 @ 27x27                 2.394 / 2.674                        -
+     * </pre>
+     * Not measured, so left as they were: strides above 1 (other than the stems above), 1-D and 3-D layers, groups.
+     * {@code -Dvinfer.directForFewOutputs=false} keeps the earlier choices (read when a kernel is prepared).
+     */
+    static boolean fewOutputChannels(ConvGeometry g) {
+        if ("false".equals(System.getProperty("vinfer.directForFewOutputs"))) {
+            return false;
+        }
+        if (g.rank() != 2 || g.group() != 1 || g.outChannels() > MAX_OUTPUT_CHANNELS) {
+            return false;
+        }
+        return g.stride(0) == 1 && g.stride(1) == 1 && STEM_DIRECT.supports(g);
+    }
+
+    /** See {@link #fewOutputChannels}: at 64 output channels the implicit GEMM was as fast or faster. */
+    static final int MAX_OUTPUT_CHANNELS = 32;
 }

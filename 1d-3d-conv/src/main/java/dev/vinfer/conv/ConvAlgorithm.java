@@ -143,8 +143,9 @@ public enum ConvAlgorithm {
      * <li>else {@link #IMPLICIT_IM2COL} for few input channels on a large plane with enough output channels:
      * {@link AutoImplicitIm2colRules#implicitIm2col(ConvGeometry)}, or there {@link #WINOGRAD_DEPTH} for a 3-D kernel 7
      * deep with depth stride 1 ({@link AutoImplicitIm2colRules#depthWinograd(ConvGeometry)}) (this includes 3x3
-     * stride-1 layers with 5-15 input channels, below Winograd's 16), or there {@link #STEM_DIRECT} for a 2-D 3x3-7x7 stride-2 stem
-     * ({@link AutoStemDirectRule#stemDirect(ConvGeometry)});</li>
+     * stride-1 layers with 5-15 input channels, below Winograd's 16), or there {@link #STEM_DIRECT} for a 2-D 3x3-7x7
+     * stride-2 stem ({@link AutoStemDirectRule#stemDirect(ConvGeometry)}) or a 2-D one-group stride-1 layer with at
+     * most 32 output channels ({@link AutoStemDirectRule#fewOutputChannels(ConvGeometry)});</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link AutoWinogradRule#winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took
      * 2.76 ms, PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
@@ -164,7 +165,9 @@ public enum ConvAlgorithm {
      * was no faster: 512 -> 1024 @ 28x28/2 PIXEL_ROWS 2.32 / 2.03, subsampled 2.43 / 2.06 (POINTWISE 2.45 / 2.23 in
      * an earlier run); 256 -> 512 @ 14x14/2 0.144 / 0.141, 0.157 / 0.155;</li>
      * <li>else {@link #ROW_DIRECT} for a 2-D one-group stride-1 convolution with odd kernels and few output
-     * channels or a large kernel: {@link AutoRowDirectRule#rowDirect(ConvGeometry)};</li>
+     * channels or a large kernel: {@link AutoRowDirectRule#rowDirect(ConvGeometry)}, which since session 40 means
+     * {@link #STEM_DIRECT} wherever {@link AutoStemDirectRule#fewOutputChannels(ConvGeometry)} holds (every such layer
+     * whose padded input copy fits);</li>
      * <li>else {@link #IM2COL}, which handles every geometry.</li>
      * </ol>
      */
@@ -178,7 +181,8 @@ public enum ConvAlgorithm {
         if (AutoImplicitIm2colRules.implicitIm2col(g)) {
             // ahead of Winograd: its few-input-channel 3x3 case beats Winograd (session 5)
             return AutoImplicitIm2colRules.depthWinograd(g) ? WINOGRAD_DEPTH
-                    : AutoStemDirectRule.stemDirect(g) ? STEM_DIRECT : IMPLICIT_IM2COL;
+                    : AutoStemDirectRule.stemDirect(g) || AutoStemDirectRule.fewOutputChannels(g) ? STEM_DIRECT
+                    : IMPLICIT_IM2COL;
         }
         ConvAlgorithm w = AutoWinogradRule.winograd(g);
         if (w != null) {
@@ -196,13 +200,17 @@ public enum ConvAlgorithm {
         if (SubsampledPointwiseConv.applies(g)) {
             return POINTWISE; // a strided 1x1 on a plane too large for PIXEL_ROWS: see the rule above
         }
-        return AutoRowDirectRule.rowDirect(g) ? ROW_DIRECT : IM2COL;
+        if (AutoRowDirectRule.rowDirect(g)) {
+            return AutoStemDirectRule.fewOutputChannels(g) ? STEM_DIRECT : ROW_DIRECT;
+        }
+        return IM2COL;
     }
 
     /**
      * The algorithm AUTO runs for {@code g} on {@code threads} threads: {@link #choose(ConvGeometry)}, except that a
      * 2-D layer it leaves to im2col runs {@link #IMPLICIT_IM2COL} where
-     * {@link AutoImplicitIm2colRules#insteadOfIm2col} says so, and a 1-D layer it puts on Winograd runs
+     * {@link AutoImplicitIm2colRules#insteadOfIm2col} says so ({@link #STEM_DIRECT} there for a stride-1 layer with
+     * few output channels, {@link AutoStemDirectRule#fewOutputChannels}), and a 1-D layer it puts on Winograd runs
      * {@link #CHANNELS_LAST} on two or more threads
      * ({@link AutoWinogradRule#channelsLastOnThreads}; {@code -Dvinfer.winograd1dChannelsLastOnThreads=false} keeps
      * Winograd, read when a layer is prepared).
@@ -210,7 +218,7 @@ public enum ConvAlgorithm {
     public static ConvAlgorithm choose(ConvGeometry g, int threads) {
         ConvAlgorithm a = choose(g);
         if (a == IM2COL && AutoImplicitIm2colRules.insteadOfIm2col(g)) {
-            return IMPLICIT_IM2COL;
+            return AutoStemDirectRule.fewOutputChannels(g) ? STEM_DIRECT : IMPLICIT_IM2COL;
         }
         return AutoWinogradRule.channelsLastOnThreads(g, a, threads) ? CHANNELS_LAST : a;
     }

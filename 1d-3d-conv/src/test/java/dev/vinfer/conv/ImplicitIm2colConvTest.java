@@ -182,14 +182,16 @@ class ImplicitIm2colConvTest {
         // (AutoImplicitIm2colRules.depthWinograd).
         assertTrue(AutoImplicitIm2colRules.implicitIm2col(video7));
         assertEquals(ConvAlgorithm.WINOGRAD_DEPTH, ConvAlgorithm.choose(video7));
-        assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(candyStem));
-        assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(fewOut));
+        // Few output channels at stride 1: the direct kernel since session 40 (AutoStemDirectRule.fewOutputChannels).
+        assertEquals(ConvAlgorithm.STEM_DIRECT, ConvAlgorithm.choose(candyStem));
+        assertEquals(ConvAlgorithm.STEM_DIRECT, ConvAlgorithm.choose(fewOut));
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(manyIn));
         // Session 5: 3x3 stride-1 layers with 5-23 input channels on 256+ pixels; since session 9 5-15 (SqueezeNet's
         // 16 -> 64 expands run faster on Winograd inside the network).
         assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(fire(16, 64, 55)));
         assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(fire(15, 64, 27)));
-        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(fire(8, 32, 16)));
+        assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(fire(8, 64, 16)));
+        assertEquals(ConvAlgorithm.STEM_DIRECT, ConvAlgorithm.choose(fire(8, 32, 16)), "32 outputs: direct");
         assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(fire(16, 64, 13)), "169 pixels: Winograd");
         assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(fire(24, 96, 28)), "24 channels: Winograd");
         assertEquals(ConvAlgorithm.WINOGRAD_F4_3, ConvAlgorithm.choose(fire(32, 128, 27)));
@@ -212,9 +214,11 @@ class ImplicitIm2colConvTest {
                 .padsOnnx(1, 1, 1, 1).build();
         for (ConvGeometry g : new ConvGeometry[] {lenet1, lenet2, alexGrouped, small7, manyIn}) {
             assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(g), "the geometry rule: " + g);
+            // LeNet's stride-1 layers have at most 32 output channels: the direct kernel (session 40)
+            ConvAlgorithm want = g == small7 ? ConvAlgorithm.IM2COL
+                    : g == lenet1 || g == lenet2 ? ConvAlgorithm.STEM_DIRECT : ConvAlgorithm.IMPLICIT_IM2COL;
             for (int threads : new int[] {1, 2, 5}) {
-                assertEquals(g == small7 ? ConvAlgorithm.IM2COL : ConvAlgorithm.IMPLICIT_IM2COL,
-                        ConvAlgorithm.choose(g, threads), threads + " threads: " + g);
+                assertEquals(want, ConvAlgorithm.choose(g, threads), threads + " threads: " + g);
             }
         }
         ConvGeometry cube = ConvGeometry.builder().channels(16, 32).input(6, 10, 10).kernel(3, 3, 3)

@@ -53,6 +53,34 @@ class StemDirectConvTest {
         }
     }
 
+    /**
+     * The layers AUTO gives it since session 40 ({@link AutoStemDirectRule#fewOutputChannels}): 2-D, stride 1, many
+     * input channels (5-40) and 1-32 outputs, kernels 1-9 with dilation 1 or 2 and pads 0-4, rows from under one
+     * slot to several tiles; plus LeNet-5's second layer and the style-transfer head's 32 -> 3 9x9 on a small plane.
+     */
+    @Test
+    void strideOneLayersWithManyInputChannels() {
+        for (long seed = 9500; seed < 9530; seed++) {
+            Random r = new Random(seed);
+            int kh = 1 + r.nextInt(9);
+            int kw = 1 + r.nextInt(9);
+            int d = r.nextInt(4) == 0 ? 2 : 1;
+            int[] pads = {r.nextInt(5), r.nextInt(5), r.nextInt(5), r.nextInt(5)};
+            int h = Math.max(1, d * (kh - 1) + 1 - pads[0] - pads[2]) + r.nextInt(8);
+            int w = Math.max(1, d * (kw - 1) + 1 - pads[1] - pads[3]) + r.nextInt(90);
+            ConvGeometry g = ConvGeometry.builder().batch(1 + r.nextInt(2)).channels(5 + r.nextInt(36), 1 + r.nextInt(32))
+                    .input(h, w).kernel(kh, kw).dilations(d, d).padsOnnx(pads[0], pads[1], pads[2], pads[3]).build();
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.STEM_DIRECT, r);
+        }
+        long seed = 9530;
+        for (ConvGeometry g : new ConvGeometry[] {
+            ConvGeometry.builder().channels(6, 16).input(14, 14).kernel(5, 5).build(),
+            ConvGeometry.builder().channels(32, 3).input(24, 40).kernel(9, 9).build(),
+        }) {
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.STEM_DIRECT, new Random(seed++));
+        }
+    }
+
     /** A 2-D stride-2 stem of c -> m channels whose output row is {@code outW} wide (and 5 rows high). */
     private static ConvGeometry s2(int c, int m, int kernel, int pad, int outW) {
         int inW = (outW - 1) * 2 + kernel - 2 * pad;
@@ -193,17 +221,53 @@ class StemDirectConvTest {
         for (ConvGeometry g : new ConvGeometry[] {resnet, mobilenet, squeezenet}) {
             assertEquals(ConvAlgorithm.STEM_DIRECT, ConvAlgorithm.choose(g), g.toString());
         }
-        // stride 1, 5 input channels, a 1-D or 3-D kernel, 8 outputs: not this rule
-        ConvGeometry stride1 = ConvGeometry.builder().channels(3, 32).input(224, 224).kernel(3, 3).padsOnnx(1, 1, 1, 1)
-                .build();
+        // 5 input channels, a 1-D or 3-D kernel, 8 outputs: not this rule
         ConvGeometry fiveIn = ConvGeometry.builder().channels(5, 32).input(224, 224).kernel(3, 3).strides(2, 2)
                 .padsOnnx(1, 1, 1, 1).build();
         ConvGeometry video = ConvGeometry.builder().channels(3, 64).input(16, 112, 112).kernel(3, 3, 3)
                 .strides(1, 2, 2).padsOnnx(1, 1, 1, 1, 1, 1).build();
         ConvGeometry fewOut = ConvGeometry.builder().channels(3, 8).input(224, 224).kernel(3, 3).strides(2, 2)
                 .padsOnnx(1, 1, 1, 1).build();
-        for (ConvGeometry g : new ConvGeometry[] {stride1, fiveIn, video, fewOut}) {
+        for (ConvGeometry g : new ConvGeometry[] {fiveIn, video, fewOut}) {
             assertTrue(ConvAlgorithm.choose(g) != ConvAlgorithm.STEM_DIRECT, g.toString());
+        }
+    }
+
+    /**
+     * Session 40 ({@link AutoStemDirectRule#fewOutputChannels}): 2-D one-group stride-1 layers with at most 32
+     * output channels that AUTO gave to implicit im2col (directly or instead of im2col) or to the row-direct kernel,
+     * on any thread count; 64 output channels, a stride of 2, groups, 1-D and 3-D layers and the switch keep their
+     * earlier choice.
+     */
+    @Test
+    void autoTakesItForStrideOneLayersWithFewOutputChannels() {
+        ConvGeometry lenet = ConvGeometry.builder().channels(6, 16).input(14, 14).kernel(5, 5).build();
+        ConvGeometry styleHead = ConvGeometry.builder().channels(32, 3).input(232, 232).kernel(9, 9).build();
+        ConvGeometry styleStem = ConvGeometry.builder().channels(3, 32).input(232, 232).kernel(9, 9).build();
+        ConvGeometry fcnStem = ConvGeometry.builder().channels(3, 32).input(32, 32).kernel(3, 3)
+                .padsOnnx(1, 1, 1, 1).build();
+        for (ConvGeometry g : new ConvGeometry[] {lenet, styleHead, styleStem, fcnStem}) {
+            for (int threads : new int[] {1, 2}) {
+                assertEquals(ConvAlgorithm.STEM_DIRECT, ConvAlgorithm.choose(g, threads), threads + " threads: " + g);
+            }
+        }
+        ConvGeometry wide = ConvGeometry.builder().channels(8, 64).input(56, 56).kernel(3, 3).padsOnnx(1, 1, 1, 1)
+                .build();
+        ConvGeometry strided = ConvGeometry.builder().channels(6, 16).input(29, 29).kernel(5, 5).strides(2, 2).build();
+        ConvGeometry grouped = ConvGeometry.builder().channels(6, 16).group(2).input(14, 14).kernel(5, 5).build();
+        ConvGeometry audio = ConvGeometry.builder().channels(8, 16).input(4000).kernel(9).build();
+        ConvGeometry cube = ConvGeometry.builder().channels(3, 16).input(8, 30, 30).kernel(3, 3, 3)
+                .padsOnnx(1, 1, 1, 1, 1, 1).build();
+        for (ConvGeometry g : new ConvGeometry[] {wide, strided, grouped, audio, cube}) {
+            assertTrue(ConvAlgorithm.choose(g, 1) != ConvAlgorithm.STEM_DIRECT, g.toString());
+        }
+        String key = "vinfer.directForFewOutputs";
+        System.setProperty(key, "false");
+        try {
+            assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(lenet, 1));
+            assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(styleHead, 1));
+        } finally {
+            System.clearProperty(key);
         }
     }
 }
