@@ -18,7 +18,8 @@ final class ConvCases {
     }
 
     static final Epilogue[] EPILOGUES = {Epilogue.NONE, Epilogue.RELU, Epilogue.clip(-0.5f, 0.75f),
-        Epilogue.leakyRelu(0.1f), Epilogue.SIGMOID, Epilogue.hardSigmoid(0.2f, 0.5f), Epilogue.HARD_SWISH, Epilogue.TANH};
+        Epilogue.leakyRelu(0.1f), Epilogue.SIGMOID, Epilogue.hardSigmoid(0.2f, 0.5f), Epilogue.HARD_SWISH,
+        Epilogue.TANH};
 
     static Epilogue epilogue(Random r) {
         return EPILOGUES[r.nextInt(EPILOGUES.length)];

@@ -68,8 +68,8 @@ class StemDirectConvTest {
             int[] pads = {r.nextInt(5), r.nextInt(5), r.nextInt(5), r.nextInt(5)};
             int h = Math.max(1, d * (kh - 1) + 1 - pads[0] - pads[2]) + r.nextInt(8);
             int w = Math.max(1, d * (kw - 1) + 1 - pads[1] - pads[3]) + r.nextInt(90);
-            ConvGeometry g = ConvGeometry.builder().batch(1 + r.nextInt(2)).channels(5 + r.nextInt(36), 1 + r.nextInt(32))
-                    .input(h, w).kernel(kh, kw).dilations(d, d).padsOnnx(pads[0], pads[1], pads[2], pads[3]).build();
+            ConvGeometry g = ConvGeometry.builder().batch(1 + r.nextInt(2))
+                    .channels(5 + r.nextInt(36), 1 + r.nextInt(32)).input(h, w).kernel(kh, kw).dilations(d, d).padsOnnx(pads[0], pads[1], pads[2], pads[3]).build();
             ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.STEM_DIRECT, r);
         }
         long seed = 9530;
