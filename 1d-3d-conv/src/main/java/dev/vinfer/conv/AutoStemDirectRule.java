@@ -46,8 +46,9 @@ final class AutoStemDirectRule {
 
     /**
      * Whether AUTO takes {@link ConvAlgorithm#STEM_DIRECT} for a layer it would otherwise give to
-     * {@link ConvAlgorithm#IMPLICIT_IM2COL} or {@link ConvAlgorithm#ROW_DIRECT}: a 2-D one-group stride-1 layer with at
-     * most {@link #MAX_OUTPUT_CHANNELS} output channels. The implicit GEMM's tile is 6 output channels by whole
+     * {@link ConvAlgorithm#IMPLICIT_IM2COL}, {@link ConvAlgorithm#ROW_DIRECT} or (1-D, or 2-D planes of 64+ pixels)
+     * {@link ConvAlgorithm#IM2COL}: a 1-D or 2-D one-group stride-1 layer with at most {@link #MAX_OUTPUT_CHANNELS}
+     * output channels. The implicit GEMM's tile is 6 output channels by whole
      * vectors of pixels with its panels packed per call; the direct kernel reads the padded input in place and keeps
      * its accumulators over every tap, which pays where few output channels give the GEMM little to amortize its
      * packing over. Session 40, {@code AlgoPairedProbe T N implicit_im2col,stem_direct,row_direct ...} (bias + Relu,
@@ -72,17 +73,35 @@ final class AutoStemDirectRule {
      * 32 -> 64, 5x5 @ 28x28                  0.508 / 0.482                        -
      * 64 -> 192, 5x5 @ 27x27                 2.394 / 2.674                        -
      * </pre>
-     * Not measured, so left as they were: strides above 1 (other than the stems above), 1-D and 3-D layers, groups.
+     * 1-D layers of the same kind, which AUTO had left to im2col (or, with at most 4 input channels on 1024+
+     * outputs, to implicit im2col), C -> M, kernel @ length, same padding, columns AUTO / implicit / direct:
+     * <pre>
+     * layer                                  one thread                           two threads
+     * 8 -> 16, 9 @ 4000                      0.093 / 0.061 / 0.056                0.105 / 0.091 / 0.059
+     * 16 -> 32, 5 @ 4000                     0.171 / 0.115 / 0.114                0.150 / 0.109 / 0.141
+     * 32 -> 1, 9 @ 4000                      0.235 / 0.172 / 0.097                0.168 / 0.176 / 0.112
+     * 1 -> 16, 9 @ 16000 (AUTO: implicit)    0.055 / 0.055 / 0.042                0.064 / 0.066 / 0.044
+     * 64 -> 32, 7 @ 1000                     0.228 / 0.147 / 0.141                0.199 / 0.160 / 0.160
+     * 3 -> 8, 7 @ 1000                       0.009 / 0.005 / 0.003                -
+     * </pre>
+     * (On a 1-D layer the direct kernel's tasks are output rows, so it runs on one thread; these layers did not
+     * gain from a second one on any path.) Not measured, so left as they were: strides above 1 (other than the
+     * stems above), 3-D layers, groups, and 1-D layers AUTO puts on Winograd.
      * {@code -Dvinfer.directForFewOutputs=false} keeps the earlier choices (read when a kernel is prepared).
      */
     static boolean fewOutputChannels(ConvGeometry g) {
         if ("false".equals(System.getProperty("vinfer.directForFewOutputs"))) {
             return false;
         }
-        if (g.rank() != 2 || g.group() != 1 || g.outChannels() > MAX_OUTPUT_CHANNELS) {
+        if (g.rank() > 2 || g.group() != 1 || g.outChannels() > MAX_OUTPUT_CHANNELS) {
             return false;
         }
-        return g.stride(0) == 1 && g.stride(1) == 1 && STEM_DIRECT.supports(g);
+        for (int d = 0; d < g.rank(); d++) {
+            if (g.stride(d) != 1) {
+                return false;
+            }
+        }
+        return STEM_DIRECT.supports(g);
     }
 
     /** See {@link #fewOutputChannels}: at 64 output channels the implicit GEMM was as fast or faster. */

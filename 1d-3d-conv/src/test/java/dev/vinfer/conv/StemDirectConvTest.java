@@ -54,9 +54,10 @@ class StemDirectConvTest {
     }
 
     /**
-     * The layers AUTO gives it since session 40 ({@link AutoStemDirectRule#fewOutputChannels}): 2-D, stride 1, many
-     * input channels (5-40) and 1-32 outputs, kernels 1-9 with dilation 1 or 2 and pads 0-4, rows from under one
-     * slot to several tiles; plus LeNet-5's second layer and the style-transfer head's 32 -> 3 9x9 on a small plane.
+     * The layers AUTO gives it since session 40 ({@link AutoStemDirectRule#fewOutputChannels}): 2-D and 1-D, stride 1,
+     * many input channels (5-40) and 1-32 outputs, kernels 1-9 (1-11 in 1-D) with dilation 1 or 2 and pads 0-4, rows
+     * from under one slot to several tiles; plus LeNet-5's second layer and the style-transfer head's 32 -> 3 9x9 on
+     * a small plane.
      */
     @Test
     void strideOneLayersWithManyInputChannels() {
@@ -70,6 +71,19 @@ class StemDirectConvTest {
             int w = Math.max(1, d * (kw - 1) + 1 - pads[1] - pads[3]) + r.nextInt(90);
             ConvGeometry g = ConvGeometry.builder().batch(1 + r.nextInt(2))
                     .channels(5 + r.nextInt(36), 1 + r.nextInt(32)).input(h, w).kernel(kh, kw).dilations(d, d).padsOnnx(pads[0], pads[1], pads[2], pads[3]).build();
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.STEM_DIRECT, r);
+        }
+        // 1-D: 5-40 input channels, 1-32 outputs, kernels 1-11, lengths from under one slot to several tiles
+        for (long seed = 9540; seed < 9560; seed++) {
+            Random r = new Random(seed);
+            int k = 1 + r.nextInt(11);
+            int d = r.nextInt(4) == 0 ? 2 : 1;
+            int pb = r.nextInt(5);
+            int pe = r.nextInt(5);
+            int len = Math.max(1, d * (k - 1) + 1 - pb - pe) + r.nextInt(200);
+            ConvGeometry g = ConvGeometry.builder().batch(1 + r.nextInt(2))
+                    .channels(5 + r.nextInt(36), 1 + r.nextInt(32)).input(len).kernel(k).dilations(d)
+                    .padsOnnx(pb, pe).build();
             ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.STEM_DIRECT, r);
         }
         long seed = 9530;
@@ -234,10 +248,10 @@ class StemDirectConvTest {
     }
 
     /**
-     * Session 40 ({@link AutoStemDirectRule#fewOutputChannels}): 2-D one-group stride-1 layers with at most 32
-     * output channels that AUTO gave to implicit im2col (directly or instead of im2col) or to the row-direct kernel,
-     * on any thread count; 64 output channels, a stride of 2, groups, 1-D and 3-D layers and the switch keep their
-     * earlier choice.
+     * Session 40 ({@link AutoStemDirectRule#fewOutputChannels}): 1-D and 2-D one-group stride-1 layers with at most
+     * 32 output channels that AUTO gave to implicit im2col (directly or instead of im2col), to the row-direct kernel
+     * or (1-D) to im2col, on any thread count; 64 output channels, a stride of 2, groups, 3-D layers and the switch
+     * keep their earlier choice.
      */
     @Test
     void autoTakesItForStrideOneLayersWithFewOutputChannels() {
@@ -246,7 +260,13 @@ class StemDirectConvTest {
         ConvGeometry styleStem = ConvGeometry.builder().channels(3, 32).input(232, 232).kernel(9, 9).build();
         ConvGeometry fcnStem = ConvGeometry.builder().channels(3, 32).input(32, 32).kernel(3, 3)
                 .padsOnnx(1, 1, 1, 1).build();
-        for (ConvGeometry g : new ConvGeometry[] {lenet, styleHead, styleStem, fcnStem}) {
+        ConvGeometry signal = ConvGeometry.builder().channels(8, 16).input(4000).kernel(9).padsOnnx(4, 4).build();
+        ConvGeometry signalHead = ConvGeometry.builder().channels(32, 1).input(4000).kernel(9).padsOnnx(4, 4)
+                .build();
+        ConvGeometry audioFront = ConvGeometry.builder().channels(1, 16).input(16000).kernel(9).padsOnnx(4, 4)
+                .build();
+        for (ConvGeometry g : new ConvGeometry[] {lenet, styleHead, styleStem, fcnStem, signal, signalHead,
+            audioFront}) {
             for (int threads : new int[] {1, 2}) {
                 assertEquals(ConvAlgorithm.STEM_DIRECT, ConvAlgorithm.choose(g, threads), threads + " threads: " + g);
             }
@@ -255,10 +275,11 @@ class StemDirectConvTest {
                 .build();
         ConvGeometry strided = ConvGeometry.builder().channels(6, 16).input(29, 29).kernel(5, 5).strides(2, 2).build();
         ConvGeometry grouped = ConvGeometry.builder().channels(6, 16).group(2).input(14, 14).kernel(5, 5).build();
-        ConvGeometry audio = ConvGeometry.builder().channels(8, 16).input(4000).kernel(9).build();
+        ConvGeometry audio = ConvGeometry.builder().channels(8, 64).input(4000).kernel(9).build();
+        ConvGeometry audioStrided = ConvGeometry.builder().channels(8, 16).input(4000).kernel(9).strides(2).build();
         ConvGeometry cube = ConvGeometry.builder().channels(3, 16).input(8, 30, 30).kernel(3, 3, 3)
                 .padsOnnx(1, 1, 1, 1, 1, 1).build();
-        for (ConvGeometry g : new ConvGeometry[] {wide, strided, grouped, audio, cube}) {
+        for (ConvGeometry g : new ConvGeometry[] {wide, strided, grouped, audio, audioStrided, cube}) {
             assertTrue(ConvAlgorithm.choose(g, 1) != ConvAlgorithm.STEM_DIRECT, g.toString());
         }
         String key = "vinfer.directForFewOutputs";
@@ -266,6 +287,7 @@ class StemDirectConvTest {
         try {
             assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(lenet, 1));
             assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(styleHead, 1));
+            assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(signal, 1));
         } finally {
             System.clearProperty(key);
         }
