@@ -46,9 +46,9 @@ final class AutoStemDirectRule {
 
     /**
      * Whether AUTO takes {@link ConvAlgorithm#STEM_DIRECT} for a layer it would otherwise give to
-     * {@link ConvAlgorithm#IMPLICIT_IM2COL}, {@link ConvAlgorithm#ROW_DIRECT} or (1-D, or 2-D planes of 64+ pixels)
-     * {@link ConvAlgorithm#IM2COL}: a 1-D or 2-D one-group stride-1 layer with at most {@link #MAX_OUTPUT_CHANNELS}
-     * output channels. The implicit GEMM's tile is 6 output channels by whole
+     * {@link ConvAlgorithm#IMPLICIT_IM2COL}, {@link ConvAlgorithm#ROW_DIRECT} or (1-D, 3-D, or 2-D planes of 64+
+     * pixels) {@link ConvAlgorithm#IM2COL}: a one-group stride-1 layer of any rank with at most
+     * {@link #MAX_OUTPUT_CHANNELS} output channels. The implicit GEMM's tile is 6 output channels by whole
      * vectors of pixels with its panels packed per call; the direct kernel reads the padded input in place and keeps
      * its accumulators over every tap, which pays where few output channels give the GEMM little to amortize its
      * packing over. Session 40, {@code AlgoPairedProbe T N implicit_im2col,stem_direct,row_direct ...} (bias + Relu,
@@ -85,15 +85,28 @@ final class AutoStemDirectRule {
      * 3 -> 8, 7 @ 1000                       0.009 / 0.005 / 0.003                -
      * </pre>
      * (On a 1-D layer the direct kernel's tasks are output rows, so it runs on one thread; these layers did not
-     * gain from a second one on any path.) Not measured, so left as they were: strides above 1 (other than the
-     * stems above), 3-D layers, groups, and 1-D layers AUTO puts on Winograd.
+     * gain from a second one on any path.) And 3-D layers, which AUTO had left to im2col or (few input channels)
+     * implicit im2col; the first two are MeshNet's (the 3-D segmentation sample: 5 channels, dilations 1-16):
+     * <pre>
+     * layer                                  one thread                           two threads
+     * 5 -> 5, 3x3x3 dil 2 @ 64x64x64         14.94 / 6.751 / 4.159                8.563 / 3.739 / 2.478
+     * 5 -> 5, 3x3x3 dil 8 @ 64x64x64         14.66 / 7.965 / 4.750                8.198 / 4.603 / 2.753
+     * 1 -> 5, 3x3x3 @ 64x64x64               1.867 / 1.639 / 1.185                1.281 / 0.879 / 0.661
+     * 32 -> 2, 3x3x3 @ 16x32x32              7.153 / 2.318 / 1.354                3.808 / 1.194 / 0.711
+     * 8 -> 8, 3x3x3 @ 16x32x32               2.016 / 0.439 / 0.359                1.003 / 0.236 / 0.172
+     * 16 -> 32, 3x3x3 @ 8x16x16              1.018 / 0.426 / 0.313                0.943 / 0.404 / 0.319
+     * 16 -> 16, 3x3x3 @ 8x16x16              0.503 / 0.292 / 0.189                0.431 / 0.224 / 0.150
+     * 1 -> 16, 3x3x3 @ 32x64x64 (implicit)   0.937 / 0.924 / 0.759                0.511 / 0.508 / 0.378
+     * </pre>
+     * Not measured, so left as they were: strides above 1 (other than the stems above), groups, and layers AUTO
+     * puts on Winograd.
      * {@code -Dvinfer.directForFewOutputs=false} keeps the earlier choices (read when a kernel is prepared).
      */
     static boolean fewOutputChannels(ConvGeometry g) {
         if ("false".equals(System.getProperty("vinfer.directForFewOutputs"))) {
             return false;
         }
-        if (g.rank() > 2 || g.group() != 1 || g.outChannels() > MAX_OUTPUT_CHANNELS) {
+        if (g.group() != 1 || g.outChannels() > MAX_OUTPUT_CHANNELS) {
             return false;
         }
         for (int d = 0; d < g.rank(); d++) {

@@ -144,8 +144,8 @@ public enum ConvAlgorithm {
      * {@link AutoImplicitIm2colRules#implicitIm2col(ConvGeometry)}, or there {@link #WINOGRAD_DEPTH} for a 3-D kernel 7
      * deep with depth stride 1 ({@link AutoImplicitIm2colRules#depthWinograd(ConvGeometry)}) (this includes 3x3
      * stride-1 layers with 5-15 input channels, below Winograd's 16), or there {@link #STEM_DIRECT} for a 2-D 3x3-7x7
-     * stride-2 stem ({@link AutoStemDirectRule#stemDirect(ConvGeometry)}) or a 1-D or 2-D one-group stride-1 layer
-     * with at most 32 output channels ({@link AutoStemDirectRule#fewOutputChannels(ConvGeometry)});</li>
+     * stride-2 stem ({@link AutoStemDirectRule#stemDirect(ConvGeometry)}) or a one-group stride-1 layer with at most
+     * 32 output channels ({@link AutoStemDirectRule#fewOutputChannels(ConvGeometry)});</li>
      * <li>else Winograd if it applies (3-tap kernels, stride 1, dilation 1) and the layer has enough channels:
      * {@link AutoWinogradRule#winograd(ConvGeometry)} (ahead of PIXEL_ROWS: on ResNet's 3x3 512->512 @7x7 F(2,3) took
      * 2.76 ms, PIXEL_ROWS 2.83, im2col 3.74; @14x14 256->256 F(2,3) 1.73, PIXEL_ROWS 2.70);</li>
@@ -210,15 +210,15 @@ public enum ConvAlgorithm {
      * The algorithm AUTO runs for {@code g} on {@code threads} threads: {@link #choose(ConvGeometry)}, except that a
      * 2-D layer it leaves to im2col runs {@link #IMPLICIT_IM2COL} where
      * {@link AutoImplicitIm2colRules#insteadOfIm2col} says so ({@link #STEM_DIRECT} there for a stride-1 layer with
-     * few output channels, {@link AutoStemDirectRule#fewOutputChannels}, which also takes such 1-D layers), and a
-     * 1-D layer it puts on Winograd runs {@link #CHANNELS_LAST} on two or more threads
+     * few output channels, {@link AutoStemDirectRule#fewOutputChannels}, which also takes such 1-D and 3-D layers),
+     * and a 1-D layer it puts on Winograd runs {@link #CHANNELS_LAST} on two or more threads
      * ({@link AutoWinogradRule#channelsLastOnThreads}; {@code -Dvinfer.winograd1dChannelsLastOnThreads=false} keeps
      * Winograd, read when a layer is prepared).
      */
     public static ConvAlgorithm choose(ConvGeometry g, int threads) {
         ConvAlgorithm a = choose(g);
         if (a == IM2COL && AutoStemDirectRule.fewOutputChannels(g)
-                && (g.rank() == 1 || AutoImplicitIm2colRules.insteadOfIm2col(g))) {
+                && (g.rank() != 2 || AutoImplicitIm2colRules.insteadOfIm2col(g))) {
             return STEM_DIRECT;
         }
         if (a == IM2COL && AutoImplicitIm2colRules.insteadOfIm2col(g)) {

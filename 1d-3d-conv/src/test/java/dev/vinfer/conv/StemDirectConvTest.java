@@ -54,10 +54,10 @@ class StemDirectConvTest {
     }
 
     /**
-     * The layers AUTO gives it since session 40 ({@link AutoStemDirectRule#fewOutputChannels}): 2-D and 1-D, stride 1,
-     * many input channels (5-40) and 1-32 outputs, kernels 1-9 (1-11 in 1-D) with dilation 1 or 2 and pads 0-4, rows
-     * from under one slot to several tiles; plus LeNet-5's second layer and the style-transfer head's 32 -> 3 9x9 on
-     * a small plane.
+     * The layers AUTO gives it since session 40 ({@link AutoStemDirectRule#fewOutputChannels}): 2-D, 1-D and 3-D,
+     * stride 1, many input channels (5-40; 5-24 in 3-D) and 1-32 outputs, kernels 1-9 (1-11 in 1-D, 1-3 in 3-D) with
+     * dilation 1 or 2 and pads 0-4, rows from under one slot to several tiles; plus LeNet-5's second layer and the
+     * style-transfer head's 32 -> 3 9x9 on a small plane.
      */
     @Test
     void strideOneLayersWithManyInputChannels() {
@@ -70,7 +70,8 @@ class StemDirectConvTest {
             int h = Math.max(1, d * (kh - 1) + 1 - pads[0] - pads[2]) + r.nextInt(8);
             int w = Math.max(1, d * (kw - 1) + 1 - pads[1] - pads[3]) + r.nextInt(90);
             ConvGeometry g = ConvGeometry.builder().batch(1 + r.nextInt(2))
-                    .channels(5 + r.nextInt(36), 1 + r.nextInt(32)).input(h, w).kernel(kh, kw).dilations(d, d).padsOnnx(pads[0], pads[1], pads[2], pads[3]).build();
+                    .channels(5 + r.nextInt(36), 1 + r.nextInt(32)).input(h, w).kernel(kh, kw).dilations(d, d)
+                    .padsOnnx(pads[0], pads[1], pads[2], pads[3]).build();
             ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.STEM_DIRECT, r);
         }
         // 1-D: 5-40 input channels, 1-32 outputs, kernels 1-11, lengths from under one slot to several tiles
@@ -84,6 +85,24 @@ class StemDirectConvTest {
             ConvGeometry g = ConvGeometry.builder().batch(1 + r.nextInt(2))
                     .channels(5 + r.nextInt(36), 1 + r.nextInt(32)).input(len).kernel(k).dilations(d)
                     .padsOnnx(pb, pe).build();
+            ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.STEM_DIRECT, r);
+        }
+        // 3-D: 5-24 input channels, 1-32 outputs, kernels 1-3 per axis, dilation 1 or 2 (MeshNet's kind), pads 0-2
+        for (long seed = 9560; seed < 9572; seed++) {
+            Random r = new Random(seed);
+            int[] in = new int[3];
+            int[] k = new int[3];
+            int[] d = new int[3];
+            int[] pads = new int[6];
+            for (int i = 0; i < 3; i++) {
+                k[i] = 1 + r.nextInt(3);
+                d[i] = r.nextInt(3) == 0 ? 2 : 1;
+                pads[i] = r.nextInt(3);
+                pads[3 + i] = r.nextInt(3);
+                in[i] = Math.max(1, d[i] * (k[i] - 1) + 1 - pads[i] - pads[3 + i]) + r.nextInt(i == 2 ? 40 : 6);
+            }
+            ConvGeometry g = ConvGeometry.builder().channels(5 + r.nextInt(20), 1 + r.nextInt(32)).input(in).kernel(k)
+                    .dilations(d).padsOnnx(pads).build();
             ConvAlgorithmsTest.check("seed=" + seed, g, ConvAlgorithm.STEM_DIRECT, r);
         }
         long seed = 9530;
@@ -248,10 +267,10 @@ class StemDirectConvTest {
     }
 
     /**
-     * Session 40 ({@link AutoStemDirectRule#fewOutputChannels}): 1-D and 2-D one-group stride-1 layers with at most
-     * 32 output channels that AUTO gave to implicit im2col (directly or instead of im2col), to the row-direct kernel
-     * or (1-D) to im2col, on any thread count; 64 output channels, a stride of 2, groups, 3-D layers and the switch
-     * keep their earlier choice.
+     * Session 40 ({@link AutoStemDirectRule#fewOutputChannels}): one-group stride-1 layers with at most 32 output
+     * channels that AUTO gave to implicit im2col (directly or instead of im2col), to the row-direct kernel or (1-D,
+     * 3-D) to im2col, on any thread count (MeshNet's dilated 5-channel 3-D layers among them); 64 output channels, a
+     * stride of 2, groups and the switch keep their earlier choice.
      */
     @Test
     void autoTakesItForStrideOneLayersWithFewOutputChannels() {
@@ -265,8 +284,12 @@ class StemDirectConvTest {
                 .build();
         ConvGeometry audioFront = ConvGeometry.builder().channels(1, 16).input(16000).kernel(9).padsOnnx(4, 4)
                 .build();
+        ConvGeometry meshnet = ConvGeometry.builder().channels(5, 5).input(24, 24, 24).kernel(3, 3, 3)
+                .dilations(4, 4, 4).padsOnnx(4, 4, 4, 4, 4, 4).build();
+        ConvGeometry volumeHead = ConvGeometry.builder().channels(32, 2).input(8, 16, 16).kernel(3, 3, 3)
+                .padsOnnx(1, 1, 1, 1, 1, 1).build();
         for (ConvGeometry g : new ConvGeometry[] {lenet, styleHead, styleStem, fcnStem, signal, signalHead,
-            audioFront}) {
+            audioFront, meshnet, volumeHead}) {
             for (int threads : new int[] {1, 2}) {
                 assertEquals(ConvAlgorithm.STEM_DIRECT, ConvAlgorithm.choose(g, threads), threads + " threads: " + g);
             }
@@ -277,7 +300,7 @@ class StemDirectConvTest {
         ConvGeometry grouped = ConvGeometry.builder().channels(6, 16).group(2).input(14, 14).kernel(5, 5).build();
         ConvGeometry audio = ConvGeometry.builder().channels(8, 64).input(4000).kernel(9).build();
         ConvGeometry audioStrided = ConvGeometry.builder().channels(8, 16).input(4000).kernel(9).strides(2).build();
-        ConvGeometry cube = ConvGeometry.builder().channels(3, 16).input(8, 30, 30).kernel(3, 3, 3)
+        ConvGeometry cube = ConvGeometry.builder().channels(8, 64).input(8, 30, 30).kernel(3, 3, 3)
                 .padsOnnx(1, 1, 1, 1, 1, 1).build();
         for (ConvGeometry g : new ConvGeometry[] {wide, strided, grouped, audio, audioStrided, cube}) {
             assertTrue(ConvAlgorithm.choose(g, 1) != ConvAlgorithm.STEM_DIRECT, g.toString());
@@ -288,6 +311,7 @@ class StemDirectConvTest {
             assertEquals(ConvAlgorithm.IMPLICIT_IM2COL, ConvAlgorithm.choose(lenet, 1));
             assertEquals(ConvAlgorithm.ROW_DIRECT, ConvAlgorithm.choose(styleHead, 1));
             assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(signal, 1));
+            assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.choose(meshnet, 1));
         } finally {
             System.clearProperty(key);
         }

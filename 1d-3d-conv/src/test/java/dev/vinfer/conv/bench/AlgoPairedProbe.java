@@ -22,8 +22,8 @@ import java.util.Random;
  * java --add-modules jdk.incubator.vector -cp 1d-3d-conv/target/classes:1d-3d-conv/target/test-classes \
  *     dev.vinfer.conv.bench.AlgoPairedProbe 1 300 winograd_f4_3,implicit_im2col 16,64,55x55,3 32,128,27x27,3
  * </pre>
- * A layer is {@code C,M,HxW,k[,s[,p[,g]]]} with one size per axis ("4000" a 1-D layer, "8x28x28" a 3-D one; kernel k
- * on every axis, stride s (1), pad p (k/2), groups g (1)). {@code -Dprobe.flush=true}
+ * A layer is {@code C,M,HxW,k[,s[,p[,g[,d]]]]} with one size per axis ("4000" a 1-D layer, "8x28x28" a 3-D one;
+ * kernel k on every axis, stride s (1), pad p (k/2), groups g (1), dilation d (1)). {@code -Dprobe.flush=true}
  * writes 64 MiB before every run (untimed): cold caches, the weights streamed from memory as inside a network whose
  * weights do not fit the caches (ResNet-18's transformed weights are ~90 MB).
  */
@@ -50,6 +50,7 @@ public final class AlgoPairedProbe {
             int st = f.length > 4 ? Integer.parseInt(f[4]) : 1;
             int pad = f.length > 5 ? Integer.parseInt(f[5]) : k / 2;
             int groups = f.length > 6 ? Integer.parseInt(f[6]) : 1;
+            int dilation = f.length > 7 ? Integer.parseInt(f[7]) : 1;
             // one size per axis: "4000" is a 1-D layer, "56x56" a 2-D one, "8x28x28" a 3-D one (square kernels)
             int rank = hw.length;
             int[] ks = new int[rank];
@@ -58,8 +59,10 @@ public final class AlgoPairedProbe {
             Arrays.fill(ks, k);
             Arrays.fill(ss, st);
             Arrays.fill(ps, pad);
+            int[] ds = new int[rank];
+            Arrays.fill(ds, dilation);
             ConvGeometry g = ConvGeometry.builder().channels(c, m).group(groups).input(hw).kernel(ks)
-                    .strides(ss).padsOnnx(ps).build();
+                    .strides(ss).dilations(ds).padsOnnx(ps).build();
             Random r = new Random(7);
             float[] w = random(r, g.weightLength(), (float) (1 / Math.sqrt(g.reductionLength())));
             float[] bias = random(r, m, 0.1f);
