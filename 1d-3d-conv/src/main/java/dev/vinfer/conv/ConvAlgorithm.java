@@ -217,12 +217,14 @@ public enum ConvAlgorithm {
      */
     public static ConvAlgorithm choose(ConvGeometry g, int threads) {
         ConvAlgorithm a = choose(g);
-        if (a == IM2COL && AutoStemDirectRule.fewOutputChannels(g)
-                && (g.rank() != 2 || AutoImplicitIm2colRules.insteadOfIm2col(g))) {
-            return STEM_DIRECT;
-        }
-        if (a == IM2COL && AutoImplicitIm2colRules.insteadOfIm2col(g)) {
-            return IMPLICIT_IM2COL;
+        if (a == IM2COL) {
+            boolean implicit = AutoImplicitIm2colRules.insteadOfIm2col(g); // 2-D planes of 64+ pixels
+            if (AutoStemDirectRule.fewOutputChannels(g) && (implicit || g.rank() != 2)) {
+                return STEM_DIRECT;
+            }
+            if (implicit) {
+                return IMPLICIT_IM2COL;
+            }
         }
         return AutoWinogradRule.channelsLastOnThreads(g, a, threads) ? CHANNELS_LAST : a;
     }
